@@ -1,0 +1,32 @@
+"""classifier: ignores robots and lists, answers FAQ questions, hands the rest to the responder."""
+from __future__ import annotations
+
+from functools import partial
+
+from redis.asyncio import Redis
+
+from classifier.handler import Deps, handle_email_received
+from classifier.sender_cap import SenderCap
+from shared.broker import STAGES
+from shared.messages import EmailReceived
+from shared.runtime import Runtime, run_service
+from shared.settings import ImapSettings, RedisSettings, ShopSettings, load_or_exit
+from shared.shop import load_shop_config_or_exit
+
+SERVICE = "classifier"
+
+
+def main() -> int:
+    imap_settings, redis_settings, shop_settings = load_or_exit(ImapSettings, RedisSettings, ShopSettings)
+    shop = load_shop_config_or_exit(shop_settings.shop_config, SERVICE)
+
+    async def serve(runtime: Runtime) -> None:
+        redis = Redis.from_url(redis_settings.redis_url)
+        runtime.stack.push_async_callback(redis.aclose)
+        cap = SenderCap(redis, shop_settings.max_replies_per_sender, shop_settings.reply_window_hours * 3600)
+        deps = Deps(pool=runtime.pool, shop=shop, imap=imap_settings, sender_cap=cap,
+                    own_addresses=frozenset({shop_settings.reply_address, imap_settings.imap_user.lower()}),
+                    faq_threshold=shop_settings.faq_confidence_threshold)
+        await runtime.broker.consume(STAGES[SERVICE], EmailReceived, partial(handle_email_received, deps=deps))
+
+    return run_service(SERVICE, serve)

@@ -1,0 +1,48 @@
+"""What `replyflow dlq list` and `replyflow dlq replay` do: read the record, send a letter back to its stage."""
+from __future__ import annotations
+
+import asyncpg
+
+from shared import db
+from shared.broker import ATTEMPTS_HEADER, STAGES, WORK_EXCHANGE, Broker
+
+# The state an email returns to when its dead letter is replayed to a stage: the one that stage consumes.
+STATE_BEFORE = {"classifier": "received", "responder": "reply_requested", "sender": "reply_ready"}
+
+
+class ReplayError(Exception):
+    """A dead letter that cannot be replayed; the message says why."""
+
+
+async def list_dead_letters(pool: asyncpg.Pool, include_replayed: bool = False) -> list[asyncpg.Record]:
+    return await pool.fetch(
+        """SELECT d.id, d.stage, d.reason, d.error, d.attempts, d.email_id, d.created_at, d.replayed_at,
+                  e.from_address, e.subject, e.state
+           FROM dead_letters d LEFT JOIN emails e ON e.id = d.email_id
+           WHERE $1 OR d.replayed_at IS NULL ORDER BY d.id""", include_replayed)
+
+
+async def replay(pool: asyncpg.Pool, broker: Broker, dead_letter_id: int) -> asyncpg.Record:
+    """Send a dead letter back to the stage where it failed, with a fresh attempt count."""
+    async with pool.acquire() as conn, conn.transaction():
+        letter = await conn.fetchrow("SELECT * FROM dead_letters WHERE id = $1 FOR UPDATE", dead_letter_id)
+        if letter is None:
+            raise ReplayError(f"no dead letter with id {dead_letter_id} (see `replyflow dlq list`)")
+        if letter["replayed_at"] is not None:
+            raise ReplayError(f"dead letter {dead_letter_id} was already replayed at {letter['replayed_at']}")
+        stage = STAGES.get(letter["stage"])
+        if stage is None:
+            raise ReplayError(f"dead letter {dead_letter_id} comes from an unknown stage {letter['stage']!r}")
+        if letter["email_id"] is None:
+            raise ReplayError(f"dead letter {dead_letter_id} names no stored email ({letter['reason']}); "
+                              "there is nothing to replay")
+        await conn.execute("UPDATE dead_letters SET replayed_at = now() WHERE id = $1", dead_letter_id)
+        if not await db.transition(conn, letter["email_id"], STATE_BEFORE[stage.service],
+                                   allowed_from=("dead_lettered",), detail=f"replayed dead letter {dead_letter_id}"):
+            state = await conn.fetchval("SELECT state FROM emails WHERE id = $1", letter["email_id"])
+            raise ReplayError(f"email {letter['email_id']} is {state}, not dead_lettered: nothing to replay")
+        # Published inside the transaction: if the broker refuses, nothing above is committed.
+        await broker.publish_raw(WORK_EXCHANGE, stage.routing_key, bytes(letter["body"]),
+                                 message_id=f"{stage.routing_key}:{letter['email_id']}",
+                                 headers={ATTEMPTS_HEADER: 0})
+    return letter

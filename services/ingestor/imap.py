@@ -1,0 +1,102 @@
+"""The ingestor's IMAP side: synchronous imap-tools calls, run one at a time on one thread.
+
+Nothing here marks a message seen: fetches use BODY.PEEK (`mark_seen=False`); \\Seen is set by the service
+that commits the email's terminal state.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from dataclasses import dataclass
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+
+from imap_tools import AND, MailMessage, U
+from imap_tools.mailbox import BaseMailBox
+
+from shared.mailbox import uidvalidity_of
+
+# Bodies are fetched this many messages per IMAP command: fast, and bounded in memory.
+FETCH_CHUNK = 25
+# IDLE is re-issued in slices this long, so a shutdown never waits for a whole poll interval.
+IDLE_SLICE_SECONDS = 5.0
+
+
+class _RawMailMessage(MailMessage):
+    """imap-tools' message, keeping the exact bytes the server sent (they are what we store)."""
+
+    def __init__(self, fetch_data: list) -> None:
+        super().__init__(fetch_data)
+        self.raw: bytes = self._get_message_data_parts(fetch_data)[0]
+
+
+@dataclass(frozen=True)
+class Fetched:
+    uid: int
+    size: int
+    message_id: str
+    from_address: str
+    subject: str
+    raw: bytes | None  # None when the message is larger than the limit: it is not read
+
+
+def message_key(headers_raw: bytes) -> tuple[str, str, str]:
+    """(Message-ID or a hash of the headers when it is missing, From, Subject) from raw header bytes."""
+    headers = BytesHeaderParser(policy=compat32).parsebytes(headers_raw)
+    message_id = " ".join(str(headers.get("Message-ID", "")).split())
+    if not message_id:
+        # No Message-ID: the same message fetched again still hashes the same.
+        message_id = "<sha256." + hashlib.sha256(headers_raw).hexdigest()[:40] + "@replyflow.invalid>"
+    return message_id[:998], str(headers.get("From", ""))[:998], str(headers.get("Subject", ""))[:998]
+
+
+def new_uids(mailbox: BaseMailBox, last_uid: int | None) -> list[int]:
+    """UIDs to read: above the cursor; on the first pass of a UIDVALIDITY, every unseen message."""
+    if last_uid is None:
+        found = mailbox.uids(AND(seen=False))
+    else:
+        # "n:*" always matches the highest UID even when it is below n: filter.
+        found = mailbox.uids(AND(uid=U(last_uid + 1, "*")))
+    return sorted(uid for uid in map(int, found) if last_uid is None or uid > last_uid)
+
+
+def fetch(mailbox: BaseMailBox, uids: list[int], max_bytes: int) -> list[Fetched]:
+    """Headers and sizes first, then the bodies of those under the size limit, in one bulk command."""
+    heads = {int(m.uid): m for m in mailbox.fetch(uid_list=[str(u) for u in uids], headers_only=True,
+                                                  mark_seen=False, bulk=True)}
+    small = [uid for uid, m in heads.items() if m.size_rfc822 <= max_bytes]
+    mailbox.email_message_class = _RawMailMessage
+    try:
+        bodies = {int(m.uid): m.raw for m in mailbox.fetch(uid_list=[str(u) for u in small],
+                                                            mark_seen=False, bulk=True)} if small else {}
+    finally:
+        mailbox.email_message_class = MailMessage
+    fetched = []
+    for uid in sorted(heads):
+        head = heads[uid]
+        raw = bodies.get(uid)
+        message_id, from_address, subject = message_key(
+            raw.split(b"\r\n\r\n", 1)[0] if raw else head.obj.as_bytes())
+        fetched.append(Fetched(uid=uid, size=head.size_rfc822 or len(raw or b""), message_id=message_id,
+                               from_address=from_address, subject=subject, raw=raw))
+    return fetched
+
+
+def current_uidvalidity(mailbox: BaseMailBox, folder: str) -> int:
+    return uidvalidity_of(mailbox, folder)
+
+
+def wait_for_news(mailbox: BaseMailBox, seconds: float, stop: threading.Event) -> None:
+    """IDLE when the server offers it (in short slices), else sleep; returns early when mail arrives."""
+    deadline = time.monotonic() + seconds
+    idle = "IDLE" in mailbox.client.capabilities
+    while not stop.is_set():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return
+        if not idle:
+            stop.wait(min(left, IDLE_SLICE_SECONDS))
+            continue
+        if mailbox.idle.wait(timeout=min(left, IDLE_SLICE_SECONDS)):
+            return

@@ -1,0 +1,50 @@
+"""The ingestor's database side: store each email once, keep the cursor, and the publish outbox."""
+from __future__ import annotations
+
+import asyncpg
+
+from ingestor.imap import Fetched
+
+
+async def last_uid(pool: asyncpg.Pool, account: str, mailbox: str, uidvalidity: int) -> int | None:
+    return await pool.fetchval(
+        "SELECT last_uid FROM mailbox_cursors WHERE account = $1 AND mailbox = $2 AND uidvalidity = $3",
+        account, mailbox, uidvalidity)
+
+
+async def store_batch(pool: asyncpg.Pool, account: str, mailbox: str, uidvalidity: int,
+                      batch: list[Fetched], cursor: int) -> int:
+    """Insert new emails (a UID or Message-ID already stored is skipped) and move the cursor, atomically.
+
+    Returns how many were new. Skipping a known Message-ID is what makes a copy of a message, a second
+    delivery of it, or a re-read after a UIDVALIDITY change never produce a second reply.
+    """
+    async with pool.acquire() as conn, conn.transaction():
+        new = 0
+        for item in batch:
+            email_id = await conn.fetchval(
+                """INSERT INTO emails (account, mailbox, uidvalidity, uid, message_id, from_address, subject,
+                                       size_bytes, raw)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                   ON CONFLICT DO NOTHING RETURNING id""",
+                account, mailbox, uidvalidity, item.uid, item.message_id, item.from_address, item.subject,
+                item.size, item.raw)
+            if email_id is not None:
+                new += 1
+                await conn.execute("INSERT INTO email_events (email_id, state, detail) VALUES ($1, 'received', $2)",
+                                   email_id, f"uid {item.uid}, {item.size} bytes")
+        await conn.execute(
+            """INSERT INTO mailbox_cursors (account, mailbox, uidvalidity, last_uid) VALUES ($1, $2, $3, $4)
+               ON CONFLICT (account, mailbox, uidvalidity)
+               DO UPDATE SET last_uid = greatest(mailbox_cursors.last_uid, $4), updated_at = now()""",
+            account, mailbox, uidvalidity, cursor)
+    return new
+
+
+async def unpublished(pool: asyncpg.Pool, limit: int = 500) -> list[int]:
+    return [r["id"] for r in await pool.fetch(
+        "SELECT id FROM emails WHERE published_at IS NULL ORDER BY id LIMIT $1", limit)]
+
+
+async def mark_published(pool: asyncpg.Pool, email_id: int) -> None:
+    await pool.execute("UPDATE emails SET published_at = now() WHERE id = $1", email_id)

@@ -1,0 +1,70 @@
+"""The reply as an email: threading headers, robot-proof headers, and nothing unsafe from the original."""
+from __future__ import annotations
+
+import email
+import email.policy
+import hashlib
+import re
+from email.message import EmailMessage
+from email.utils import formatdate, getaddresses, parseaddr
+
+# Control characters (CR and LF included) are how a crafted Subject became an injected header
+# (CVE-2024-6923): every value taken from the inbound message loses them.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+
+
+class NoRecipient(ValueError):
+    """The original has no usable sender address."""
+
+
+def clean_header(value: str, limit: int = 900) -> str:
+    return " ".join(CONTROL.sub(" ", value).split())[:limit]
+
+
+def reply_subject(original_subject: str) -> str:
+    subject = clean_header(original_subject, 250)
+    return subject if re.match(r"(?i)^(re|rv|aw)\s*:", subject) else f"Re: {subject}".strip()
+
+
+def reply_message_id(original_message_id: str, reply_from: str) -> str:
+    """Derived from the original's Message-ID: every attempt at the same reply carries the same id."""
+    domain = parseaddr(reply_from)[1].rsplit("@", 1)[-1] or "replyflow.invalid"
+    digest = hashlib.sha256(original_message_id.encode("utf-8", "replace")).hexdigest()[:32]
+    return f"<replyflow.{digest}@{domain}>"
+
+
+def recipient_of(original: email.message.Message) -> str:
+    """The one recipient: the original's From address (chosen by code, never by the model)."""
+    addresses = [addr for _, addr in getaddresses([clean_header(str(original.get("From", "")))]) if "@" in addr]
+    if not addresses:
+        raise NoRecipient("the original has no From address")
+    return addresses[0]
+
+
+def build_reply(original_raw: bytes, original_message_id: str, body: str, reply_from: str) -> EmailMessage:
+    original = email.message_from_bytes(original_raw, policy=email.policy.compat32)
+    ids = MESSAGE_ID.findall(clean_header(original_message_id))
+    references = MESSAGE_ID.findall(clean_header(str(original.get("References", ""))))[-20:]
+    reply = EmailMessage(policy=email.policy.SMTP)
+    reply["From"] = reply_from
+    reply["To"] = recipient_of(original)
+    reply["Subject"] = reply_subject(_decoded(original.get("Subject", "")))
+    reply["Date"] = formatdate(localtime=False, usegmt=True)
+    reply["Message-ID"] = reply_message_id(original_message_id, reply_from)
+    if ids:
+        reply["In-Reply-To"] = ids[0]
+        reply["References"] = " ".join(references + [ids[0]] if ids[0] not in references else references)
+    # RFC 3834: an automatic reply says so, and asks other robots not to answer it.
+    reply["Auto-Submitted"] = "auto-replied"
+    reply["X-Auto-Response-Suppress"] = "All"
+    reply["X-Replyflow-Reply"] = "1"
+    reply.set_content(body)
+    return reply
+
+
+def _decoded(value) -> str:
+    try:
+        return str(email.header.make_header(email.header.decode_header(str(value))))
+    except (UnicodeError, LookupError, email.errors.HeaderParseError):
+        return str(value)

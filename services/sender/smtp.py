@@ -1,0 +1,46 @@
+"""SMTP delivery that knows the one case it cannot know: a connection lost after DATA (RFC 1047)."""
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+import aiosmtplib
+
+from shared.settings import SmtpSettings
+
+
+class NotSent(Exception):
+    """The server refused, or the transaction never reached DATA: nothing was delivered."""
+
+    def __init__(self, message: str, permanent: bool) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class OutcomeUnknown(Exception):
+    """The connection broke during DATA: the server may or may not have accepted the message."""
+
+
+async def send(settings: SmtpSettings, message: EmailMessage, sender: str, recipient: str) -> str:
+    """Deliver to exactly one recipient; returns the server's final reply text."""
+    client = aiosmtplib.SMTP(hostname=settings.smtp_host, port=settings.smtp_port,
+                             timeout=settings.smtp_timeout_seconds, start_tls=settings.smtp_starttls)
+    try:
+        try:
+            await client.connect()
+            if settings.smtp_user:
+                await client.login(settings.smtp_user, settings.smtp_password)
+            await client.mail(sender)
+            await client.rcpt(recipient)
+        except aiosmtplib.SMTPResponseException as exc:
+            raise NotSent(f"SMTP {exc.code} {exc.message}", permanent=exc.code >= 500) from exc
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            raise NotSent(f"SMTP unreachable: {exc}", permanent=False) from exc
+        try:
+            response = await client.data(message.as_bytes())
+        except aiosmtplib.SMTPResponseException as exc:
+            raise NotSent(f"SMTP {exc.code} {exc.message}", permanent=exc.code >= 500) from exc
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            raise OutcomeUnknown(f"connection lost during DATA: {exc}") from exc
+    finally:
+        client.close()
+    return f"{response.code} {response.message}"

@@ -1,0 +1,404 @@
+"""RabbitMQ: the whole topology in one place, the one publish function and the one consume adapter.
+
+Topology (names say which service and stage a queue belongs to in the management UI):
+
+    replyflow.work (direct) --email.received--> classifier.email.received --> classifier
+                            --reply.requested-> responder.reply.requested --> responder
+                            --reply.ready-----> sender.reply.ready        --> sender
+    replyflow.retry.<delay> (fanout) -> replyflow.retry.<delay> queue, TTL <delay>,
+                            dead-letters back to replyflow.work with the message's own routing key
+    replyflow.dead-letter (direct) --<service>--> <service>.dead-letter --> dlq-monitor
+
+Work and retry queues are quorum queues with a dead-letter exchange, `x-dead-letter-strategy: at-least-once`
+and `x-overflow: reject-publish` (without reject-publish the strategy falls back to at-most-once), and work
+queues carry `x-delivery-limit` (RabbitMQ 3.10 has no default), so a message that crashes its consumer ends
+in the dead-letter queue instead of looping. Delayed retries use one queue per delay tier with a fixed TTL:
+a per-message TTL would only expire at the head of the queue.
+
+The consume adapter owns ack, retry and dead-letter policy (see `shared.errors`): a handler takes a message
+and returns the next one; the adapter publishes it with confirms and only then acks the delivery.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aio_pika
+import aiormq
+import pydantic
+from aio_pika.abc import AbstractIncomingMessage
+from opentelemetry.trace import SpanKind, Status, StatusCode
+
+from shared.errors import PermanentError, RetryLater
+from shared.messages import Message
+from shared.settings import BrokerSettings
+from shared.telemetry import extract_context, inject_context, tracer
+
+log = logging.getLogger(__name__)
+
+WORK_EXCHANGE = "replyflow.work"
+DEAD_LETTER_EXCHANGE = "replyflow.dead-letter"
+
+# Our own headers. The attempt counter is ours: newer brokers stop interpreting x-death on republished messages.
+ATTEMPTS_HEADER = "x-replyflow-attempts"
+STAGE_HEADER = "x-replyflow-stage"
+REASON_HEADER = "x-replyflow-reason"
+ERROR_HEADER = "x-replyflow-error"
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A service that consumes one routing key."""
+    service: str
+    routing_key: str
+
+    @property
+    def work_queue(self) -> str:
+        return f"{self.service}.{self.routing_key}"
+
+    @property
+    def dead_letter_queue(self) -> str:
+        return f"{self.service}.dead-letter"
+
+
+STAGES: dict[str, Stage] = {stage.service: stage for stage in (
+    Stage("classifier", "email.received"),
+    Stage("responder", "reply.requested"),
+    Stage("sender", "reply.ready"),
+)}
+
+
+def retry_tier_name(delay_seconds: float) -> str:
+    return f"replyflow.retry.{round(delay_seconds * 1000)}ms"
+
+
+class TopologyError(Exception):
+    """A queue exists with other arguments than this configuration declares."""
+
+
+async def declare_topology(channel: aio_pika.abc.AbstractChannel, settings: BrokerSettings) -> None:
+    """Declare every exchange and queue (idempotent; every service calls it at start-up)."""
+    work = await channel.declare_exchange(WORK_EXCHANGE, aio_pika.ExchangeType.DIRECT, durable=True)
+    dead = await channel.declare_exchange(DEAD_LETTER_EXCHANGE, aio_pika.ExchangeType.DIRECT, durable=True)
+    safe_dead_lettering = {"x-queue-type": "quorum", "x-dead-letter-strategy": "at-least-once",
+                           "x-overflow": "reject-publish"}
+    for stage in STAGES.values():
+        dlq = await _declare_queue(channel, stage.dead_letter_queue, {"x-queue-type": "quorum"})
+        await dlq.bind(dead, routing_key=stage.service)
+        queue = await _declare_queue(channel, stage.work_queue, {
+            **safe_dead_lettering,
+            "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
+            "x-dead-letter-routing-key": stage.service,
+            "x-delivery-limit": settings.delivery_limit,
+        })
+        await queue.bind(work, routing_key=stage.routing_key)
+    for delay in settings.retry_delay_list:
+        name = retry_tier_name(delay)
+        tier = await channel.declare_exchange(name, aio_pika.ExchangeType.FANOUT, durable=True)
+        # No x-dead-letter-routing-key: an expired message keeps its own routing key, so one tier serves
+        # every stage and the message returns to the work queue it came from.
+        queue = await _declare_queue(channel, name, {
+            **safe_dead_lettering, "x-dead-letter-exchange": WORK_EXCHANGE,
+            "x-message-ttl": round(delay * 1000)})
+        await queue.bind(tier)
+
+
+async def _declare_queue(channel, name: str, arguments: dict[str, Any]):
+    try:
+        return await channel.declare_queue(name, durable=True, arguments=arguments)
+    except aiormq.exceptions.ChannelPreconditionFailed as exc:
+        raise TopologyError(
+            f"RabbitMQ queue {name!r} exists with other arguments than this configuration declares "
+            f"({exc}); delete the queue (after draining it) or restore the previous setting") from None
+
+
+def _plain_headers(headers: dict | None) -> dict[str, Any]:
+    """AMQP headers as JSON-friendly values (for the dead-letter record)."""
+    def plain(value):
+        if isinstance(value, bytes):
+            return value.decode("utf-8", "replace")
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, (str, int, float, bool)) or value is None:
+            return value
+        return str(value)
+    return {k: plain(v) for k, v in (headers or {}).items()}
+
+
+def attempts_of(incoming: AbstractIncomingMessage) -> int:
+    try:
+        return int((incoming.headers or {}).get(ATTEMPTS_HEADER, 0))
+    except (TypeError, ValueError):
+        return 0
+
+
+class Broker:
+    """One connection per process: a publishing channel with confirms, and one channel per consumer.
+
+    The connection is a plain (not robust) one: aio-pika's robust reconnect has known cases where consumers
+    are not restored (aio-pika #231, #563). Instead, a lost connection sets `lost`, and the service runner
+    tears everything down and starts again, which cannot leave a consumer silently missing.
+    """
+
+    def __init__(self, settings: BrokerSettings, service: str) -> None:
+        self.settings = settings
+        self.service = service
+        self.lost = asyncio.Event()
+        self._connection: aio_pika.abc.AbstractConnection | None = None
+        self._publish_channel: aio_pika.abc.AbstractChannel | None = None
+        self._exchanges: dict[str, aio_pika.abc.AbstractExchange] = {}
+        self._consumers: list[_Consumer] = []
+        self._closing = False
+
+    async def connect(self) -> None:
+        self._connection = await aio_pika.connect(
+            self.settings.amqp_url, client_properties={"connection_name": self.service})
+        self._connection.close_callbacks.add(self._on_connection_closed)
+        self._publish_channel = await self._connection.channel(publisher_confirms=True, on_return_raises=True)
+        self._publish_channel.close_callbacks.add(self._on_connection_closed)
+        await declare_topology(self._publish_channel, self.settings)
+
+    def _on_connection_closed(self, *_args) -> None:
+        if not self._closing:
+            log.error("lost the RabbitMQ connection or channel; the service will reconnect")
+            self.lost.set()
+
+    async def _exchange(self, name: str) -> aio_pika.abc.AbstractExchange:
+        if name not in self._exchanges:
+            self._exchanges[name] = await self._publish_channel.get_exchange(name, ensure=False)
+        return self._exchanges[name]
+
+    async def publish_raw(self, exchange: str, routing_key: str, body: bytes, *, message_id: str,
+                          headers: dict[str, Any], message_type: str | None = None) -> None:
+        """Persistent, mandatory, confirmed, with a timeout: returns only once the broker has the message."""
+        amqp_message = aio_pika.Message(
+            body=body, headers=headers, message_id=message_id, type=message_type,
+            content_type="application/json", delivery_mode=aio_pika.DeliveryMode.PERSISTENT)
+        await (await self._exchange(exchange)).publish(
+            amqp_message, routing_key=routing_key, mandatory=True,
+            timeout=self.settings.publish_timeout_seconds)
+
+    async def publish(self, message: Message, *, attempts: int = 0) -> None:
+        headers = inject_context({ATTEMPTS_HEADER: attempts})
+        await self.publish_raw(WORK_EXCHANGE, message.ROUTING_KEY, message.model_dump_json().encode(),
+                               message_id=message.idempotency_key, headers=headers,
+                               message_type=type(message).__name__)
+
+    async def consume(self, stage: Stage, model: type[Message],
+                      handler: Callable[[Any], Awaitable[Message | None]]) -> None:
+        consumer = _StageConsumer(self, stage, model, handler)
+        await consumer.start()
+        self._consumers.append(consumer)
+
+    async def consume_dead_letters(self, handler: Callable[[Stage, AbstractIncomingMessage], Awaitable[None]]
+                                   ) -> None:
+        for stage in STAGES.values():
+            consumer = _DeadLetterConsumer(self, stage, handler)
+            await consumer.start()
+            self._consumers.append(consumer)
+
+    async def stop_consuming(self, grace_seconds: float) -> None:
+        """Stop taking deliveries, let in-flight ones finish within the grace period, return the rest."""
+        await asyncio.gather(*(c.stop(grace_seconds) for c in self._consumers), return_exceptions=True)
+
+    async def close(self) -> None:
+        self._closing = True
+        if self._connection is not None and not self._connection.is_closed:
+            with contextlib.suppress(Exception):
+                await self._connection.close()
+
+
+class _Consumer:
+    """Delivery bookkeeping shared by both consumers: in-flight tracking and a clean stop."""
+
+    queue_name: str
+
+    def __init__(self, broker: Broker) -> None:
+        self.broker = broker
+        self._in_flight: set[asyncio.Task] = set()
+        self._queue = None
+        self._tag = None
+
+    async def start(self) -> None:
+        channel = await self.broker._connection.channel(publisher_confirms=False)
+        channel.close_callbacks.add(self.broker._on_connection_closed)
+        await channel.set_qos(prefetch_count=self.broker.settings.prefetch)
+        self._queue = await channel.get_queue(self.queue_name, ensure=False)
+        self._tag = await self._queue.consume(self._on_delivery)
+        log.info("consuming %s", self.queue_name)
+
+    async def _on_delivery(self, incoming: AbstractIncomingMessage) -> None:
+        task = asyncio.current_task()
+        self._in_flight.add(task)
+        try:
+            await self.process(incoming)
+        except asyncio.CancelledError:
+            # Shutdown past the grace period: neither ack nor reject (a reject would dead-letter in-flight
+            # mail); the broker returns the delivery to the queue when the channel closes.
+            log.warning("returning unfinished delivery %s to %s", incoming.message_id, self.queue_name)
+            raise
+        finally:
+            self._in_flight.discard(task)
+
+    async def process(self, incoming: AbstractIncomingMessage) -> None:
+        raise NotImplementedError
+
+    async def stop(self, grace_seconds: float) -> None:
+        if self._queue is not None and self._tag is not None:
+            with contextlib.suppress(Exception):
+                await self._queue.cancel(self._tag)
+        if self._in_flight:
+            log.info("waiting up to %.0fs for %d in-flight message(s) on %s",
+                     grace_seconds, len(self._in_flight), self.queue_name)
+            _, pending = await asyncio.wait(set(self._in_flight), timeout=grace_seconds)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+
+class _StageConsumer(_Consumer):
+    def __init__(self, broker: Broker, stage: Stage, model: type[Message],
+                 handler: Callable[[Any], Awaitable[Message | None]]) -> None:
+        super().__init__(broker)
+        self.stage = stage
+        self.model = model
+        self.handler = handler
+        self.queue_name = stage.work_queue
+
+    async def process(self, incoming: AbstractIncomingMessage) -> None:
+        attempts = attempts_of(incoming)
+        with tracer.start_as_current_span(
+                f"{self.queue_name} process", kind=SpanKind.CONSUMER,
+                context=extract_context(incoming.headers),
+                attributes={"messaging.system": "rabbitmq", "messaging.destination.name": self.queue_name,
+                            "messaging.message.id": incoming.message_id or "",
+                            "replyflow.attempts": attempts}) as span:
+            try:
+                message = self.model.model_validate_json(incoming.body)
+            except pydantic.ValidationError as exc:
+                span.set_status(Status(StatusCode.ERROR, "invalid_message"))
+                await self._dead_letter(incoming, "invalid_message", _first_error(exc), attempts)
+                return
+            span.set_attribute("replyflow.email_id", message.email_id)
+            try:
+                next_message = await self.handler(message)
+            except PermanentError as exc:
+                span.set_status(Status(StatusCode.ERROR, exc.reason))
+                await self._dead_letter(incoming, exc.reason, exc.detail, attempts + 1)
+                return
+            except RetryLater as exc:
+                log.info("email %s waits %.1fs: %s", message.email_id, exc.delay_seconds, exc)
+                await self._retry(incoming, attempts, exc.delay_seconds)
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # transient by policy: retry with delay, dead-letter when exhausted
+                span.record_exception(exc)
+                span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
+                await self._failed(incoming, message, exc, attempts + 1)
+                return
+            if next_message is not None:
+                await self.broker.publish(next_message)
+            await incoming.ack()
+
+    async def _failed(self, incoming, message: Message, exc: Exception, failures: int) -> None:
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if failures >= self.broker.settings.max_attempts:
+            log.error("email %s failed %d times in %s, dead-lettering: %s",
+                      message.email_id, failures, self.stage.service, error)
+            await self._dead_letter(incoming, "max_attempts", error, failures)
+            return
+        delays = self.broker.settings.retry_delay_list
+        delay = delays[min(failures - 1, len(delays) - 1)]
+        log.warning("email %s attempt %d/%d failed in %s, retrying in %gs: %s", message.email_id, failures,
+                    self.broker.settings.max_attempts, self.stage.service, delay, error)
+        await self._retry(incoming, failures, delay)
+
+    async def _retry(self, incoming, attempts: int, at_least_seconds: float) -> None:
+        delays = self.broker.settings.retry_delay_list
+        tier = min((d for d in delays if d >= at_least_seconds), default=max(delays))
+        headers = {**(incoming.headers or {}), ATTEMPTS_HEADER: attempts}
+        await self.broker.publish_raw(retry_tier_name(tier), self.stage.routing_key, incoming.body,
+                                      message_id=incoming.message_id or "", headers=headers,
+                                      message_type=incoming.type)
+        await incoming.ack()
+
+    async def _dead_letter(self, incoming, reason: str, error: str, attempts: int) -> None:
+        """Publish to this stage's dead-letter queue with the reason, then ack (a reject could not say why)."""
+        headers = {**(incoming.headers or {}), STAGE_HEADER: self.stage.service, REASON_HEADER: reason,
+                   ERROR_HEADER: (error or "")[:2000], ATTEMPTS_HEADER: attempts}
+        await self.broker.publish_raw(DEAD_LETTER_EXCHANGE, self.stage.service, incoming.body,
+                                      message_id=incoming.message_id or "", headers=headers,
+                                      message_type=incoming.type)
+        await incoming.ack()
+
+
+class _DeadLetterConsumer(_Consumer):
+    """Hands each dead letter to the dlq-monitor; on any error it is returned to the queue after a pause.
+
+    Dead-letter queues have no delivery limit, so returning never loses a message.
+    """
+
+    def __init__(self, broker: Broker, stage: Stage,
+                 handler: Callable[[Stage, AbstractIncomingMessage], Awaitable[None]]) -> None:
+        super().__init__(broker)
+        self.stage = stage
+        self.handler = handler
+        self.queue_name = stage.dead_letter_queue
+
+    async def process(self, incoming: AbstractIncomingMessage) -> None:
+        try:
+            await self.handler(self.stage, incoming)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("could not record dead letter %s from %s; will retry",
+                          incoming.message_id, self.queue_name)
+            await asyncio.sleep(2)
+            await incoming.nack(requeue=True)
+            return
+        await incoming.ack()
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """What a dead-letter queue message says about itself, whichever way it got there."""
+    stage: str
+    reason: str
+    error: str
+    attempts: int
+    routing_key: str
+    email_id: int | None
+    headers: dict[str, Any]
+
+
+def describe_dead_letter(stage: Stage, incoming: AbstractIncomingMessage) -> DeadLetter:
+    headers = _plain_headers(incoming.headers)
+    reason = headers.get(REASON_HEADER)
+    error = headers.get(ERROR_HEADER) or ""
+    if not reason:
+        # Dead-lettered by the broker itself: the delivery limit (a consumer crashing on it), a reject or
+        # an expiry; x-death says which.
+        deaths = headers.get("x-death") or []
+        broker_reason = deaths[0].get("reason", "unknown") if deaths else "unknown"
+        reason = "delivery_limit" if broker_reason == "delivery_limit" else f"broker_{broker_reason}"
+        error = error or "dead-lettered by RabbitMQ"
+    try:
+        email_id = int(json.loads(incoming.body)["email_id"])
+    except (ValueError, KeyError, TypeError):
+        email_id = None
+    return DeadLetter(stage=stage.service, reason=str(reason), error=str(error),
+                      attempts=int(headers.get(ATTEMPTS_HEADER) or 0), routing_key=stage.routing_key,
+                      email_id=email_id, headers=headers)
+
+
+def _first_error(exc: pydantic.ValidationError) -> str:
+    error = exc.errors()[0]
+    return f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}"

@@ -1,0 +1,92 @@
+"""PostgreSQL: the connection pool, schema migrations and the one state-transition helper every service uses."""
+from __future__ import annotations
+
+import logging
+from importlib import resources
+
+import asyncpg
+
+log = logging.getLogger(__name__)
+
+TERMINAL_STATES = frozenset({"replied", "ignored", "dead_lettered"})
+
+
+class SchemaError(Exception):
+    """The database schema is not the one this replyflow needs."""
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    """(version, file name, SQL) of every migration shipped with this package, in order."""
+    folder = resources.files("shared") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".sql"):
+            found.append((int(entry.name.split("_", 1)[0]), entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def required_schema_version() -> int:
+    return _migrations()[-1][0]
+
+
+async def create_pool(database_url: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
+    return await asyncpg.create_pool(database_url, min_size=min_size, max_size=max_size,
+                                     command_timeout=60)
+
+
+async def current_schema_version(conn: asyncpg.Connection) -> int:
+    exists = await conn.fetchval("SELECT to_regclass('schema_migrations') IS NOT NULL")
+    if not exists:
+        return 0
+    return await conn.fetchval("SELECT coalesce(max(version), 0) FROM schema_migrations")
+
+
+async def migrate(conn: asyncpg.Connection) -> list[str]:
+    """Apply the migrations this database lacks, each in its own transaction; returns the files applied."""
+    await conn.execute("""CREATE TABLE IF NOT EXISTS schema_migrations (
+        version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())""")
+    applied = []
+    # An advisory lock, so two `replyflow migrate` at once (two pods starting) do not race.
+    await conn.execute("SELECT pg_advisory_lock(7245001)")
+    try:
+        done = await current_schema_version(conn)
+        for version, name, sql in _migrations():
+            if version <= done:
+                continue
+            async with conn.transaction():
+                await conn.execute(sql)
+                await conn.execute("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", version, name)
+            applied.append(name)
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock(7245001)")
+    return applied
+
+
+async def check_schema(pool: asyncpg.Pool) -> None:
+    async with pool.acquire() as conn:
+        have = await current_schema_version(conn)
+    need = required_schema_version()
+    if have < need:
+        raise SchemaError(f"the database schema is at version {have}, this replyflow needs {need}: "
+                          "run `replyflow migrate`")
+    if have > need:
+        raise SchemaError(f"the database schema is at version {have}, newer than this replyflow ({need}): "
+                          "upgrade replyflow")
+
+
+async def transition(conn: asyncpg.Connection, email_id: int, new_state: str, *,
+                     allowed_from: tuple[str, ...], reason: str | None = None,
+                     detail: str | None = None) -> bool:
+    """Move an email to `new_state` if it is in one of `allowed_from`; record the event. False if it was not.
+
+    Every state change goes through here, so `replyflow status` can show an email's whole history and no
+    service can move an email backwards by accident (a redelivery finds the state already moved on).
+    """
+    moved = await conn.fetchval(
+        """UPDATE emails SET state = $2, reason = coalesce($4, reason), updated_at = now()
+           WHERE id = $1 AND state = ANY($3::text[]) RETURNING true""",
+        email_id, new_state, list(allowed_from), reason)
+    if moved:
+        await conn.execute("INSERT INTO email_events (email_id, state, detail) VALUES ($1, $2, $3)",
+                           email_id, new_state, detail or reason)
+    return bool(moved)

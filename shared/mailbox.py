@@ -1,0 +1,72 @@
+"""IMAP plumbing the services share: opening the mailbox, and flagging an original.
+
+imap-tools is synchronous and not thread-safe, so every operation opens its own connection inside
+`asyncio.to_thread`: one mailbox per thread, nothing shared between concurrent messages.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from imap_tools import AND, MailBox, MailBoxUnencrypted, MailMessageFlags
+from imap_tools.mailbox import BaseMailBox
+
+from shared.settings import ImapSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Original:
+    """Where an inbound email lives on the IMAP server."""
+    mailbox: str
+    uidvalidity: int
+    uid: int
+    message_id: str
+
+
+def open_mailbox(settings: ImapSettings, folder: str | None = None) -> BaseMailBox:
+    cls = MailBox if settings.imap_ssl else MailBoxUnencrypted
+    mailbox = cls(settings.imap_host, settings.imap_port, timeout=settings.imap_timeout_seconds)
+    mailbox.login(settings.imap_user, settings.imap_password, initial_folder=folder or settings.imap_mailbox)
+    return mailbox
+
+
+def uidvalidity_of(mailbox: BaseMailBox, folder: str) -> int:
+    return int(mailbox.folder.status(folder, ["UIDVALIDITY"])["UIDVALIDITY"])
+
+
+def _flag_original(settings: ImapSettings, original: Original, flags: tuple[str, ...]) -> bool:
+    with open_mailbox(settings, original.mailbox) as mailbox:
+        if uidvalidity_of(mailbox, original.mailbox) == original.uidvalidity:
+            uids = [str(original.uid)]
+        else:
+            # UIDVALIDITY changed since we read it: the UID means nothing now, the Message-ID still does.
+            uids = list(mailbox.uids(AND(header=[("Message-ID", original.message_id)])))
+        if not uids:
+            log.warning("original %s is no longer in %s; nothing to flag", original.message_id, original.mailbox)
+            return False
+        mailbox.flag(uids, flags, True)
+        return True
+
+
+async def flag_original(settings: ImapSettings, original: Original, *, seen: bool = True,
+                        keywords: tuple[str, ...] = ()) -> bool:
+    """Set \\Seen (and keywords) on the original; False if it is gone from the mailbox."""
+    flags = ((MailMessageFlags.SEEN,) if seen else ()) + keywords
+    return await asyncio.to_thread(_flag_original, settings, original, flags)
+
+
+async def flag_email(pool, settings: ImapSettings, email_id: int, *, seen: bool = True,
+                     keywords: tuple[str, ...] = ()) -> None:
+    """Flag a stored email's original on the server: \\Seen once its terminal state is committed.
+
+    Idempotent: a redelivery after a crash simply flags it again.
+    """
+    row = await pool.fetchrow("SELECT mailbox, uidvalidity, uid, message_id FROM emails WHERE id = $1", email_id)
+    if row is None:
+        return
+    await flag_original(settings, Original(**dict(row)), seen=seen, keywords=keywords)
+    if seen:
+        await pool.execute("UPDATE emails SET seen_at = now() WHERE id = $1", email_id)

@@ -1,0 +1,139 @@
+"""The explicit lifecycle every service runs in.
+
+`run_service` sets up logging and tracing, installs SIGTERM/SIGINT handlers that set an event, and calls the
+service's `serve(runtime)`, which only wires clients and consumers together. Then it waits until a signal
+arrives, the RabbitMQ connection is lost, or a background task dies. On a signal it stops consuming, lets
+in-flight work finish within the grace period and closes everything in reverse order of start. On a lost
+connection or an outage at start-up it does the same and starts again after a backoff, so a service resumes
+by itself when RabbitMQ or PostgreSQL come back.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiormq
+import asyncpg
+
+from shared import db
+from shared.broker import Broker, TopologyError
+from shared.settings import BrokerSettings, DatabaseSettings, TelemetrySettings, load_or_exit
+from shared.telemetry import setup_logging, setup_tracing
+
+log = logging.getLogger(__name__)
+
+# Start-up problems that a person must fix: exit 2 with one line, do not retry.
+FATAL_AT_START = (db.SchemaError, TopologyError)
+
+
+def is_outage(exc: BaseException) -> bool:
+    """A server that is down or restarting (it comes back), as opposed to a mistake a person must fix."""
+    return isinstance(exc, (OSError, ConnectionError, asyncio.TimeoutError,
+                            asyncpg.PostgresConnectionError, asyncpg.CannotConnectNowError,
+                            asyncpg.InterfaceError, aiormq.exceptions.AMQPConnectionError))
+
+
+class Runtime:
+    """What `serve` gets: the broker, the database pool, and a place to register clean-ups and tasks."""
+
+    def __init__(self, service: str, broker_settings: BrokerSettings, database_settings: DatabaseSettings):
+        self.service = service
+        self.broker = Broker(broker_settings, service)
+        self.database_settings = database_settings
+        self.pool: asyncpg.Pool | None = None
+        self.stack = contextlib.AsyncExitStack()
+        self._tasks: list[asyncio.Task] = []
+        self.task_failed = asyncio.Event()
+
+    async def start(self) -> None:
+        self.pool = await db.create_pool(self.database_settings.database_url)
+        self.stack.push_async_callback(self.pool.close)
+        await db.check_schema(self.pool)
+        await self.broker.connect()
+        self.stack.push_async_callback(self.broker.close)
+
+    def spawn(self, coro: Awaitable[Any], name: str) -> None:
+        """A long-running background task (the ingestor's loop); if it dies, the service restarts."""
+        task = asyncio.create_task(coro, name=name)
+
+        def done(t: asyncio.Task) -> None:
+            if not t.cancelled() and t.exception() is not None:
+                log.error("%s stopped: %r", name, t.exception(), exc_info=t.exception())
+                self.task_failed.set()
+        task.add_done_callback(done)
+        self._tasks.append(task)
+
+    async def stop(self, grace_seconds: float) -> None:
+        await self.broker.stop_consuming(grace_seconds)
+        for task in self._tasks:
+            task.cancel()
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(asyncio.gather(*self._tasks, return_exceptions=True), grace_seconds or None)
+        await self.stack.aclose()
+
+
+def run_service(service: str, serve: Callable[[Runtime], Awaitable[None]]) -> int:
+    """The whole life of one service process; returns its exit code."""
+    broker_settings, database_settings, telemetry = load_or_exit(
+        BrokerSettings, DatabaseSettings, TelemetrySettings)
+    setup_logging(service, telemetry.log_level)
+    provider = setup_tracing(service, telemetry.otel_traces_exporter)
+    try:
+        return asyncio.run(_supervise(service, serve, broker_settings, database_settings))
+    finally:
+        provider.shutdown()
+
+
+async def _supervise(service: str, serve, broker_settings: BrokerSettings,
+                     database_settings: DatabaseSettings) -> int:
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stopping.set)
+
+    backoff = 1.0
+    while not stopping.is_set():
+        runtime = Runtime(service, broker_settings, database_settings)
+        try:
+            await runtime.start()
+            await serve(runtime)
+        except FATAL_AT_START as exc:
+            print(f"replyflow {service}: {exc}", file=sys.stderr)
+            await runtime.stack.aclose()
+            return 2
+        except Exception as exc:
+            await runtime.stack.aclose()
+            if not is_outage(exc):
+                if isinstance(exc, asyncpg.PostgresError):  # e.g. the database does not exist
+                    print(f"replyflow {service}: PostgreSQL: {exc}", file=sys.stderr)
+                    return 2
+                raise
+            # RabbitMQ or PostgreSQL unreachable: not a reason to die, they come back.
+            log.warning("cannot start (%s: %s); retrying in %.0fs", type(exc).__name__, exc, backoff)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(stopping.wait(), backoff)
+            backoff = min(backoff * 2, 30.0)
+            continue
+
+        log.info("%s started", service)
+        backoff = 1.0
+        waits = [asyncio.create_task(e.wait()) for e in (stopping, runtime.broker.lost, runtime.task_failed)]
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        for w in waits:
+            w.cancel()
+        grace = broker_settings.shutdown_grace_seconds
+        if stopping.is_set():
+            log.info("stopping (grace %.0fs)", grace)
+            await runtime.stop(grace)
+            log.info("%s stopped", service)
+            return 0
+        log.warning("restarting after a lost connection or a failed task")
+        await runtime.stop(min(grace, 5.0))
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stopping.wait(), backoff)
+    return 0

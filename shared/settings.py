@@ -1,0 +1,143 @@
+"""Configuration from the environment (and an optional .env file), one group per concern.
+
+Each service loads only the groups it needs, so the ingestor does not ask for a Groq key. Variable names are
+the field names in upper case. `load()` turns a missing or invalid value into one line naming the variable
+and exit code 2, never a traceback.
+"""
+from __future__ import annotations
+
+import sys
+from email.utils import parseaddr
+from typing import TypeVar
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class _Env(BaseSettings):
+    # An empty value counts as unset, so `IMAP_USER=` in .env is reported as missing, not accepted.
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      case_sensitive=False, env_ignore_empty=True)
+
+
+class BrokerSettings(_Env):
+    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+    # Attempts before a failing message goes to its stage's dead-letter queue (our own header counts them).
+    max_attempts: int = Field(5, ge=1, le=100)
+    # Delay tiers for retries, in seconds: attempt n waits the n-th tier (the last one repeats).
+    retry_delays: str = "5,30,120,600"
+    # The broker's own limit on redeliveries (a message that crashes its consumer ends in the DLQ).
+    delivery_limit: int = Field(10, ge=1, le=1000)
+    prefetch: int = Field(8, ge=1, le=1000)
+    publish_timeout_seconds: float = Field(10.0, gt=0)
+    shutdown_grace_seconds: float = Field(20.0, ge=0)
+
+    @field_validator("retry_delays")
+    @classmethod
+    def _delays_are_numbers(cls, value: str) -> str:
+        try:
+            delays = [float(part) for part in value.split(",") if part.strip()]
+        except ValueError:
+            raise ValueError("a comma-separated list of seconds, e.g. 5,30,120") from None
+        if not delays or any(d <= 0 for d in delays):
+            raise ValueError("a comma-separated list of positive seconds, e.g. 5,30,120")
+        return value
+
+    @property
+    def retry_delay_list(self) -> list[float]:
+        return [float(part) for part in self.retry_delays.split(",") if part.strip()]
+
+
+class DatabaseSettings(_Env):
+    database_url: str = "postgresql://127.0.0.1:5432/replyflow"
+
+
+class RedisSettings(_Env):
+    redis_url: str = "redis://127.0.0.1:6379/0"
+
+
+class ImapSettings(_Env):
+    imap_host: str = "127.0.0.1"
+    imap_port: int = Field(993, ge=1, le=65535)
+    imap_user: str
+    imap_password: str
+    imap_mailbox: str = "INBOX"
+    imap_ssl: bool = True
+    # How long one IDLE (or one sleep, without IDLE) lasts before the ingestor checks again.
+    imap_poll_seconds: float = Field(30.0, gt=0, le=29 * 60)
+    # The keyword set on an original that ended in a dead-letter queue, so a person finds it in any client.
+    imap_failed_keyword: str = "replyflow-failed"
+    imap_timeout_seconds: float = Field(30.0, gt=0)
+    # Messages larger than this are stored without their body and dead-lettered as too_large.
+    max_message_bytes: int = Field(25 * 1024 * 1024, ge=1024)
+
+
+class SmtpSettings(_Env):
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True
+    smtp_timeout_seconds: float = Field(30.0, gt=0)
+
+
+class ShopSettings(_Env):
+    shop_config: str
+    # The address replies come from; mail from it (a loop) is never answered.
+    reply_from: str
+    # Replies allowed per sender in the window (a loop breaker shared by every classifier replica).
+    max_replies_per_sender: int = Field(3, ge=1)
+    reply_window_hours: float = Field(24.0, gt=0)
+    faq_confidence_threshold: float = Field(0.75, ge=0, le=1)
+
+    @field_validator("reply_from")
+    @classmethod
+    def _one_address(cls, value: str) -> str:
+        if "@" not in parseaddr(value)[1]:
+            raise ValueError("an email address, e.g. 'Ropa del Sur <hola@ropadelsur.com.ar>'")
+        return value
+
+    @property
+    def reply_address(self) -> str:
+        return parseaddr(self.reply_from)[1].lower()
+
+
+class GroqSettings(_Env):
+    groq_api_key: str
+    groq_base_url: str = "https://api.groq.com"
+    groq_model: str = "llama-3.3-70b-versatile"
+    llm_max_tokens: int = Field(200, ge=16, le=8192)
+    llm_timeout_seconds: float = Field(30.0, gt=0)
+
+
+class TelemetrySettings(_Env):
+    log_level: str = "INFO"
+    # "none", or "console" to print spans to stderr (an OTLP exporter slots in here).
+    otel_traces_exporter: str = "none"
+
+
+S = TypeVar("S", bound=BaseSettings)
+
+
+class ConfigError(Exception):
+    """One line for the user, naming the variable."""
+
+
+def load(group: type[S]) -> S:
+    try:
+        return group()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        variable = str(error["loc"][0]).upper() if error["loc"] else "?"
+        if error["type"] == "missing":
+            raise ConfigError(f"{variable} is not set (see .env.example)") from None
+        raise ConfigError(f"{variable} is invalid: {error['msg']}") from None
+
+
+def load_or_exit(*groups: type[BaseSettings]) -> list[BaseSettings]:
+    """Load settings groups for a command; print one line and exit 2 on the first bad value."""
+    try:
+        return [load(group) for group in groups]
+    except ConfigError as exc:
+        print(f"replyflow: configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -1,0 +1,82 @@
+"""The shop's facts (SHOP_CONFIG): a TOML file a shop owner edits, read once at start-up."""
+from __future__ import annotations
+
+import sys
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FaqTopic = Literal["shipping", "payment_methods", "returns", "sizes", "stock"]
+FAQ_TOPICS: tuple[str, ...] = ("shipping", "payment_methods", "returns", "sizes", "stock")
+
+
+class ShopConfigError(ValueError):
+    """SHOP_CONFIG is missing, unreadable or not valid."""
+
+
+class ShopConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    website: str = ""
+    default_language: str = "es"
+    # Links in a reply may only point here (the LLM's output check uses it).
+    allowed_link_domains: list[str] = Field(default_factory=list)
+    # language -> text appended to every reply
+    signature: dict[str, str] = Field(default_factory=dict)
+    # topic -> language -> canned answer
+    faq: dict[FaqTopic, dict[str, str]] = Field(default_factory=dict)
+    # Facts the LLM may rely on (opening hours, address, policies), per language.
+    facts: dict[str, str] = Field(default_factory=dict)
+    # What to do with complaints and requests for a person: "llm" (an LLM answer saying a person follows up)
+    # or "none" (no automatic reply, left for a person).
+    human_handoff: Literal["llm", "none"] = "llm"
+    # The safe answer sent when an LLM reply fails the output check, per language.
+    fallback: dict[str, str] = Field(default_factory=lambda: {
+        "es": "¡Gracias por escribirnos! Recibimos tu mensaje y una persona de nuestro equipo te va a "
+              "responder a la brevedad.",
+        "en": "Thank you for writing to us! We received your message and a person from our team will "
+              "answer you shortly.",
+    })
+
+    def faq_answer(self, topic: str, language: str) -> str | None:
+        answers = self.faq.get(topic) or {}
+        return answers.get(language) or answers.get(self.default_language)
+
+    def signature_for(self, language: str) -> str:
+        return self.signature.get(language) or self.signature.get(self.default_language, "")
+
+    def fallback_for(self, language: str) -> str:
+        return self.fallback.get(language) or self.fallback.get(self.default_language) or \
+            next(iter(self.fallback.values()), "")
+
+    def facts_for(self, language: str) -> str:
+        return self.facts.get(language) or self.facts.get(self.default_language, "")
+
+
+def load_shop_config(path: str | Path) -> ShopConfig:
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ShopConfigError(f"SHOP_CONFIG: no such file: {path}") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ShopConfigError(f"SHOP_CONFIG: cannot read {path}: {exc}") from None
+    try:
+        return ShopConfig.model_validate(data)
+    except ValueError as exc:
+        first = exc.errors()[0] if hasattr(exc, "errors") else None
+        where = ".".join(str(p) for p in first["loc"]) if first else ""
+        why = first["msg"] if first else str(exc)
+        raise ShopConfigError(f"SHOP_CONFIG: {path}: {where}: {why}") from None
+
+
+def load_shop_config_or_exit(path: str | Path, service: str) -> ShopConfig:
+    """For a service's start-up: one line on stderr and exit code 2 when the file is wrong."""
+    try:
+        return load_shop_config(path)
+    except ShopConfigError as exc:
+        print(f"replyflow {service}: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -1,0 +1,196 @@
+"""The consume adapter's policy against the real RabbitMQ: ack after publish, retry tiers, dead letters."""
+from __future__ import annotations
+
+import asyncio
+
+import aio_pika
+import pytest
+
+from shared.broker import (STAGES, WORK_EXCHANGE, Broker, DeadLetter, declare_topology,
+                           describe_dead_letter, retry_tier_name)
+from shared.errors import PermanentError, RetryLater
+from shared.messages import EmailReceived, ReplyReady
+from shared.settings import BrokerSettings
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def broker(amqp_url):
+    settings = BrokerSettings(amqp_url=amqp_url, retry_delays="0.2,0.4", max_attempts=3, delivery_limit=3,
+                              shutdown_grace_seconds=2)
+    broker = Broker(settings, "test")
+    await broker.connect()
+    # Each test starts from empty queues.
+    channel = await broker._connection.channel()
+    for stage in STAGES.values():
+        for name in (stage.work_queue, stage.dead_letter_queue):
+            await (await channel.get_queue(name)).purge()
+    await channel.close()
+    yield broker
+    await broker.stop_consuming(1)
+    await broker.close()
+
+
+class DeadLetters:
+    def __init__(self) -> None:
+        self.letters: list[DeadLetter] = []
+        self.changed = asyncio.Event()
+
+    async def __call__(self, stage, incoming) -> None:
+        self.letters.append(describe_dead_letter(stage, incoming))
+        self.changed.set()
+
+    async def wait_for(self, count: int, timeout: float = 15) -> list[DeadLetter]:
+        async def enough() -> None:
+            while len(self.letters) < count:
+                self.changed.clear()
+                await self.changed.wait()
+        await asyncio.wait_for(enough(), timeout)
+        return self.letters
+
+
+async def test_a_handler_result_is_published_before_the_ack(broker):
+    got = asyncio.Queue()
+
+    async def classify(message: EmailReceived) -> ReplyReady:
+        return ReplyReady(email_id=message.email_id, source="faq")
+
+    async def send(message: ReplyReady) -> None:
+        await got.put(message)
+
+    await broker.consume(STAGES["classifier"], EmailReceived, classify)
+    await broker.consume(STAGES["sender"], ReplyReady, send)
+    await broker.publish(EmailReceived(email_id=7))
+    assert await asyncio.wait_for(got.get(), 10) == ReplyReady(email_id=7, source="faq")
+
+
+async def test_transient_errors_retry_then_dead_letter_with_the_last_error(broker):
+    calls = []
+    dead = DeadLetters()
+
+    async def flaky(message: EmailReceived) -> None:
+        calls.append(message.email_id)
+        raise ConnectionResetError("postgres went away")
+
+    await broker.consume(STAGES["classifier"], EmailReceived, flaky)
+    await broker.consume_dead_letters(dead)
+    await broker.publish(EmailReceived(email_id=1))
+    [letter] = await dead.wait_for(1)
+    assert calls == [1, 1, 1]  # max_attempts = 3
+    assert (letter.stage, letter.reason, letter.attempts, letter.email_id) == ("classifier", "max_attempts", 3, 1)
+    assert "ConnectionResetError: postgres went away" in letter.error
+
+
+async def test_a_transient_error_that_clears_is_not_dead_lettered(broker):
+    done = asyncio.Event()
+    calls = []
+
+    async def once_broken(message: EmailReceived) -> None:
+        calls.append(message.email_id)
+        if len(calls) == 1:
+            raise TimeoutError("slow")
+        done.set()
+
+    await broker.consume(STAGES["classifier"], EmailReceived, once_broken)
+    await broker.publish(EmailReceived(email_id=3))
+    await asyncio.wait_for(done.wait(), 10)
+    assert calls == [3, 3]
+
+
+async def test_permanent_errors_and_invalid_messages_are_dead_lettered_at_once(broker):
+    calls = []
+    dead = DeadLetters()
+
+    async def refuse(message: EmailReceived) -> None:
+        calls.append(message.email_id)
+        raise PermanentError("smtp_rejected", "550 no such user")
+
+    await broker.consume(STAGES["sender"], EmailReceived, refuse)
+    await broker.consume_dead_letters(dead)
+    await broker.publish_raw(WORK_EXCHANGE, "reply.ready", b'{"email_id": 2}', message_id="m2", headers={})
+    await broker.publish_raw(WORK_EXCHANGE, "reply.ready", b"not json", message_id="m3", headers={})
+    letters = sorted(await dead.wait_for(2), key=lambda d: d.reason)
+    assert calls == [2]
+    assert [(d.reason, d.email_id, d.stage) for d in letters] == [
+        ("invalid_message", None, "sender"), ("smtp_rejected", 2, "sender")]
+    assert letters[1].error == "550 no such user"
+
+
+async def test_retry_later_spends_no_attempt(broker):
+    seen_attempts = []
+    done = asyncio.Event()
+
+    async def rate_limited(message: EmailReceived) -> None:
+        if len(seen_attempts) < 4:
+            seen_attempts.append(message.email_id)
+            raise RetryLater(0.1, "429")
+        done.set()
+
+    await broker.consume(STAGES["classifier"], EmailReceived, rate_limited)
+    await broker.publish(EmailReceived(email_id=4))
+    await asyncio.wait_for(done.wait(), 10)  # 4 waits > max_attempts (3), still not dead-lettered
+    assert seen_attempts == [4, 4, 4, 4]
+
+
+async def test_a_message_that_crashes_its_consumer_ends_at_the_delivery_limit(broker, amqp_url):
+    """A consumer that dies on a message (here: closes its channel without acking) returns it to the queue;
+    RabbitMQ's delivery limit then dead-letters it, and the monitor names the reason."""
+    dead = DeadLetters()
+    await broker.consume_dead_letters(dead)
+    await broker.publish(EmailReceived(email_id=9))
+    connection = await aio_pika.connect(amqp_url)
+    try:
+        for _ in range(10):
+            channel = await connection.channel()
+            queue = await channel.get_queue(STAGES["classifier"].work_queue)
+            incoming = await queue.get(no_ack=False, fail=False, timeout=5)
+            await channel.close()  # "crash": never acked
+            if incoming is None:
+                break
+        [letter] = await dead.wait_for(1)
+    finally:
+        await connection.close()
+    assert (letter.reason, letter.email_id) == ("delivery_limit", 9)
+
+
+async def test_unroutable_publish_raises(broker):
+    with pytest.raises(aio_pika.exceptions.DeliveryError):
+        await broker.publish_raw(WORK_EXCHANGE, "no.such.key", b"{}", message_id="x", headers={})
+
+
+async def test_topology_is_idempotent_and_retry_tiers_exist(broker):
+    channel = await broker._connection.channel()
+    await declare_topology(channel, broker.settings)
+    for delay in broker.settings.retry_delay_list:
+        queue = await channel.declare_queue(retry_tier_name(delay), passive=True)
+        assert queue.name == retry_tier_name(delay)
+    await channel.close()
+
+
+async def test_trace_context_crosses_the_queue(broker):
+    """The consumer's span is a child of the producer's: one trace from ingestor to sender."""
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    exporter = InMemorySpanExporter()
+    if not isinstance(trace.get_tracer_provider(), TracerProvider):
+        trace.set_tracer_provider(TracerProvider())
+    trace.get_tracer_provider().add_span_processor(SimpleSpanProcessor(exporter))
+    done = asyncio.Event()
+    seen = {}
+
+    async def handler(message: EmailReceived) -> None:
+        seen["trace_id"] = trace.get_current_span().get_span_context().trace_id
+        done.set()
+
+    await broker.consume(STAGES["classifier"], EmailReceived, handler)
+    with trace.get_tracer("test").start_as_current_span("ingest") as parent:
+        await broker.publish(EmailReceived(email_id=5))
+    await asyncio.wait_for(done.wait(), 10)
+    assert seen["trace_id"] == parent.get_span_context().trace_id
+    [consumer_span] = [s for s in exporter.get_finished_spans() if s.name.endswith("process")]
+    assert consumer_span.parent.span_id == parent.get_span_context().span_id
+    assert consumer_span.kind == trace.SpanKind.CONSUMER

@@ -77,7 +77,7 @@ def test_messages_are_versioned_and_strict():
 # --- sender: the reply as an email ---------------------------------------------------------------------------
 
 def test_reply_threads_and_says_it_is_automatic():
-    reply = build_reply(ORIGINAL, "<abc@example.com>", "Hola Ana", "Ropa del Sur <shop@example.com>")
+    reply = build_reply(ORIGINAL, "<abc@example.com>", "ana@example.com", "Hola Ana", "Ropa del Sur <shop@example.com>")
     assert reply["To"] == "ana@example.com"
     assert reply["Subject"] == "Re: Consulta envío"
     assert reply["In-Reply-To"] == "<abc@example.com>"
@@ -87,14 +87,14 @@ def test_reply_threads_and_says_it_is_automatic():
     assert reply["Message-ID"] == reply_message_id("<abc@example.com>", "shop@example.com")
     assert reply["Message-ID"].endswith("@example.com>")
     # The same original always gives the same reply id: a retry is recognisably the same message.
-    assert build_reply(ORIGINAL, "<abc@example.com>", "x", "shop@example.com")["Message-ID"] == reply["Message-ID"]
+    assert build_reply(ORIGINAL, "<abc@example.com>", "ana@example.com", "x", "shop@example.com")["Message-ID"] == reply["Message-ID"]
 
 
 def test_subject_injection_is_neutralised():
     """CVE-2024-6923: an encoded CR/LF in the Subject must not become a header of our reply."""
     evil = (b"From: a@example.com\r\nMessage-ID: <e@example.com>\r\n"
             b"Subject: =?utf-8?q?hi=0D=0ABcc:_victim@example.org?=\r\n\r\nbody\r\n")
-    reply = build_reply(evil, "<e@example.com>", "ok", "shop@example.com")
+    reply = build_reply(evil, "<e@example.com>", "a@example.com", "ok", "shop@example.com")
     raw = reply.as_bytes()
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
     assert parsed["Bcc"] is None
@@ -104,7 +104,7 @@ def test_subject_injection_is_neutralised():
 
 def test_no_sender_no_reply():
     with pytest.raises(NoRecipient):
-        build_reply(b"Subject: x\r\n\r\nbody", "<x@y>", "ok", "shop@example.com")
+        build_reply(b"Subject: x\r\n\r\nbody", "<x@y>", "", "ok", "shop@example.com")
 
 
 # --- responder: prompt and output check ----------------------------------------------------------------------

@@ -11,10 +11,12 @@ import time
 from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 from email.policy import compat32
+from email.utils import getaddresses
 
 from imap_tools import AND, MailMessage, U
 from imap_tools.mailbox import BaseMailBox
 
+from shared.headers import decoded_header
 from shared.mailbox import uidvalidity_of
 
 # Bodies are fetched this many messages per IMAP command: fast, and bounded in memory.
@@ -42,13 +44,14 @@ class Fetched:
 
 
 def message_key(headers_raw: bytes) -> tuple[str, str, str]:
-    """(Message-ID or a hash of the headers when it is missing, From, Subject) from raw header bytes."""
+    """(Message-ID or a hash of the headers when it is missing, sender address, decoded Subject)."""
     headers = BytesHeaderParser(policy=compat32).parsebytes(headers_raw)
     message_id = " ".join(str(headers.get("Message-ID", "")).split())
     if not message_id:
         # No Message-ID: the same message fetched again still hashes the same.
         message_id = "<sha256." + hashlib.sha256(headers_raw).hexdigest()[:40] + "@replyflow.invalid>"
-    return message_id[:998], str(headers.get("From", ""))[:998], str(headers.get("Subject", ""))[:998]
+    addresses = [addr for _, addr in getaddresses([decoded_header(headers.get("From", ""))]) if "@" in addr]
+    return message_id[:998], (addresses[0] if addresses else "")[:320], decoded_header(headers.get("Subject", ""))
 
 
 def new_uids(mailbox: BaseMailBox, last_uid: int | None) -> list[int]:

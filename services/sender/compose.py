@@ -6,20 +6,15 @@ import email.policy
 import hashlib
 import re
 from email.message import EmailMessage
-from email.utils import formatdate, getaddresses, parseaddr
+from email.utils import formatdate, parseaddr
 
-# Control characters (CR and LF included) are how a crafted Subject became an injected header
-# (CVE-2024-6923): every value taken from the inbound message loses them.
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+from shared.headers import clean_header, decoded_header
+
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 
 
 class NoRecipient(ValueError):
     """The original has no usable sender address."""
-
-
-def clean_header(value: str, limit: int = 900) -> str:
-    return " ".join(CONTROL.sub(" ", value).split())[:limit]
 
 
 def reply_subject(original_subject: str) -> str:
@@ -34,22 +29,19 @@ def reply_message_id(original_message_id: str, reply_from: str) -> str:
     return f"<replyflow.{digest}@{domain}>"
 
 
-def recipient_of(original: email.message.Message) -> str:
-    """The one recipient: the original's From address (chosen by code, never by the model)."""
-    addresses = [addr for _, addr in getaddresses([clean_header(str(original.get("From", "")))]) if "@" in addr]
-    if not addresses:
+def build_reply(original_raw: bytes, original_message_id: str, recipient: str, body: str,
+                reply_from: str) -> EmailMessage:
+    """The reply to one recipient, chosen by code (the original's sender as the ingestor stored it), never
+    by the model."""
+    if "@" not in recipient:
         raise NoRecipient("the original has no From address")
-    return addresses[0]
-
-
-def build_reply(original_raw: bytes, original_message_id: str, body: str, reply_from: str) -> EmailMessage:
     original = email.message_from_bytes(original_raw, policy=email.policy.compat32)
     ids = MESSAGE_ID.findall(clean_header(original_message_id))
     references = MESSAGE_ID.findall(clean_header(str(original.get("References", ""))))[-20:]
     reply = EmailMessage(policy=email.policy.SMTP)
     reply["From"] = reply_from
-    reply["To"] = recipient_of(original)
-    reply["Subject"] = reply_subject(_decoded(original.get("Subject", "")))
+    reply["To"] = clean_header(recipient, 320)
+    reply["Subject"] = reply_subject(decoded_header(original.get("Subject", "")))
     reply["Date"] = formatdate(localtime=False, usegmt=True)
     reply["Message-ID"] = reply_message_id(original_message_id, reply_from)
     if ids:
@@ -61,10 +53,3 @@ def build_reply(original_raw: bytes, original_message_id: str, body: str, reply_
     reply["X-Replyflow-Reply"] = "1"
     reply.set_content(body)
     return reply
-
-
-def _decoded(value) -> str:
-    try:
-        return str(email.header.make_header(email.header.decode_header(str(value))))
-    except (UnicodeError, LookupError, email.errors.HeaderParseError):
-        return str(value)

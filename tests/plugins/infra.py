@@ -40,6 +40,18 @@ def amqp_url():
     _rabbitmqctl("delete_vhost", vhost)
 
 
+@pytest.fixture
+def fresh_amqp_url(amqp_url):
+    """A vhost of the test's own, for tests that run whole services (no leftovers from other tests)."""
+    if "TEST_AMQP_URL" in os.environ:
+        pytest.skip("needs rabbitmqctl to make a vhost of its own")
+    vhost = f"replyflow-test-{RUN_ID}-{uuid.uuid4().hex[:6]}"
+    _rabbitmqctl("add_vhost", vhost)
+    _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+    yield f"amqp://guest:guest@127.0.0.1:5672/{vhost}"
+    _rabbitmqctl("delete_vhost", vhost)
+
+
 @pytest.fixture(scope="session")
 def database_url():
     name = f"replyflow_test_{RUN_ID}"

@@ -1,0 +1,1 @@
+pytest_plugins = ["tests.plugins.infra", "tests.plugins.mail_servers"]

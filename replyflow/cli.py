@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import logging
 import sys
 from pathlib import Path
 
@@ -125,15 +126,23 @@ def cmd_dlq_list(args) -> int:
 
 
 def cmd_dlq_replay(args) -> int:
+    import aiormq
+
     from dlq_monitor.replay import ReplayError, replay
-    from shared.broker import Broker
+    from shared.broker import Broker, TopologyError
 
     async def main() -> int:
         (broker_settings,) = load_or_exit(BrokerSettings)
         pool = await _pool_checked()
         broker = Broker(broker_settings, "replyflow-cli")
         try:
-            await broker.connect()
+            # One line, like a bad DATABASE_URL: an unreachable RabbitMQ or a topology conflict was a traceback
+            # (and aiormq logs its own copy of a connection error through logging's last-resort handler).
+            logging.getLogger("aiormq").setLevel(logging.CRITICAL)
+            try:
+                await broker.connect()
+            except (OSError, aiormq.exceptions.AMQPError, TopologyError) as exc:
+                return fail(f"RabbitMQ at AMQP_URL: {exc}")
             for letter_id in args.ids:
                 letter = await replay(pool, broker, letter_id)
                 print(f"replayed dead letter {letter_id}: email {letter['email_id']} back to {letter['stage']}")
@@ -170,9 +179,12 @@ def cmd_status(args) -> int:
         pool = await _pool_checked()
         try:
             key = args.email
+            # Only an ASCII number within bigint range can be an id: int("²") raises, and a longer number made
+            # asyncpg raise "value out of int64 range" (a traceback instead of "no email").
+            email_id = int(key) if key.isascii() and key.isdigit() and int(key) < 2 ** 63 else -1
             email = await pool.fetchrow(
                 "SELECT * FROM emails WHERE id = $1 OR message_id = $2 OR message_id = $3 ORDER BY id LIMIT 1",
-                int(key) if key.isdigit() else -1, key, f"<{key.strip('<>')}>")
+                email_id, key, f"<{key.strip('<>')}>")
             if email is None:
                 return fail(f"no email with id or Message-ID {key!r}")
             events = await pool.fetch("SELECT * FROM email_events WHERE email_id = $1 ORDER BY id", email["id"])

@@ -1,1 +1,1 @@
-pytest_plugins = ["tests.plugins.infra", "tests.plugins.mail_servers"]
+pytest_plugins = ["tests.plugins.infra", "tests.plugins.mail_servers", "tests.plugins.stored_email"]

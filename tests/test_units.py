@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from ingestor.imap import message_key
 from classifier.catalog import CatalogError, read_catalog_csv, search_words
 from replyflow.up import parse_replicas
 from responder.output_check import problem_with
@@ -77,7 +78,8 @@ def test_messages_are_versioned_and_strict():
 # --- sender: the reply as an email ---------------------------------------------------------------------------
 
 def test_reply_threads_and_says_it_is_automatic():
-    reply = build_reply(ORIGINAL, "<abc@example.com>", "ana@example.com", "Hola Ana", "Ropa del Sur <shop@example.com>")
+    reply = build_reply(ORIGINAL, "<abc@example.com>", "ana@example.com", "Consulta envío", "Hola Ana",
+                        "Ropa del Sur <shop@example.com>")
     assert reply["To"] == "ana@example.com"
     assert reply["Subject"] == "Re: Consulta envío"
     assert reply["In-Reply-To"] == "<abc@example.com>"
@@ -87,24 +89,34 @@ def test_reply_threads_and_says_it_is_automatic():
     assert reply["Message-ID"] == reply_message_id("<abc@example.com>", "shop@example.com")
     assert reply["Message-ID"].endswith("@example.com>")
     # The same original always gives the same reply id: a retry is recognisably the same message.
-    assert build_reply(ORIGINAL, "<abc@example.com>", "ana@example.com", "x", "shop@example.com")["Message-ID"] == reply["Message-ID"]
+    assert build_reply(ORIGINAL, "<abc@example.com>", "ana@example.com", "", "x", "shop@example.com")["Message-ID"] == reply["Message-ID"]
 
 
 def test_subject_injection_is_neutralised():
     """CVE-2024-6923: an encoded CR/LF in the Subject must not become a header of our reply."""
     evil = (b"From: a@example.com\r\nMessage-ID: <e@example.com>\r\n"
             b"Subject: =?utf-8?q?hi=0D=0ABcc:_victim@example.org?=\r\n\r\nbody\r\n")
-    reply = build_reply(evil, "<e@example.com>", "a@example.com", "ok", "shop@example.com")
-    raw = reply.as_bytes()
-    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    _, sender, subject = message_key(evil)
+    assert subject == "hi Bcc: victim@example.org"
+    reply = build_reply(evil, "<e@example.com>", sender, subject, "ok", "shop@example.com")
+    parsed = email.message_from_bytes(reply.as_bytes(), policy=email.policy.default)
     assert parsed["Bcc"] is None
     assert parsed["Subject"] == "Re: hi Bcc: victim@example.org"
     assert reply_subject("RE: already") == "RE: already"
 
 
+def test_stored_sender_and_subject_are_decoded_safely():
+    # An encoded display name cannot smuggle in another recipient; raw UTF-8 subjects decode (RFC 6532).
+    raw = ("From: =?utf-8?q?victim=40other.org=2C?= <Ana@Example.com>\r\nSubject: Envío a Córdoba\r\n"
+           "Message-ID: <m1@example.com>\r\n\r\nhola").encode()
+    assert message_key(raw) == ("<m1@example.com>", "Ana@Example.com", "Envío a Córdoba")
+    # No Message-ID: a stable key from the headers.
+    assert message_key(b"From: a@example.com\r\n\r\nx")[0] == message_key(b"From: a@example.com\r\n\r\nx")[0]
+
+
 def test_no_sender_no_reply():
     with pytest.raises(NoRecipient):
-        build_reply(b"Subject: x\r\n\r\nbody", "<x@y>", "", "ok", "shop@example.com")
+        build_reply(b"Subject: x\r\n\r\nbody", "<x@y>", "", "x", "ok", "shop@example.com")
 
 
 # --- responder: prompt and output check ----------------------------------------------------------------------

@@ -9,7 +9,6 @@ from __future__ import annotations
 import email
 import email.policy
 from dataclasses import dataclass
-from email.utils import getaddresses
 
 import asyncpg
 
@@ -37,18 +36,12 @@ class Deps:
     faq_threshold: float
 
 
-def sender_address(raw: bytes) -> str:
-    msg = email.message_from_bytes(raw)
-    addresses = [addr for _, addr in getaddresses([str(msg.get("From", ""))]) if "@" in addr]
-    return addresses[0].lower() if addresses else ""
-
-
 def faq_reply(shop: ShopConfig, topic: str, language: str) -> str:
     return f"{shop.faq_answer(topic, language)}\n\n{shop.signature_for(language)}".strip()
 
 
 async def handle_email_received(message: EmailReceived, deps: Deps) -> ReplyReady | ReplyRequested | None:
-    row = await deps.pool.fetchrow("SELECT state, raw FROM emails WHERE id = $1", message.email_id)
+    row = await deps.pool.fetchrow("SELECT state, raw, from_address FROM emails WHERE id = $1", message.email_id)
     if row is None:
         raise PermanentError("unknown_email", f"no email with id {message.email_id}")
     if row["state"] != "received":
@@ -63,7 +56,7 @@ async def handle_email_received(message: EmailReceived, deps: Deps) -> ReplyRead
     if decision.decision == "human" and deps.shop.human_handoff == "none":
         return await _ignore(message.email_id, decision, f"needs_person:{decision.intent}", deps,
                              needs_person=True)
-    if not await deps.sender_cap.allow(sender_address(row["raw"]), message.email_id):
+    if not await deps.sender_cap.allow(row["from_address"] or "", message.email_id):
         return await _ignore(message.email_id, decision, "sender_cap", deps)
 
     if decision.decision == "faq":
@@ -78,8 +71,8 @@ async def handle_email_received(message: EmailReceived, deps: Deps) -> ReplyRead
     async with deps.pool.acquire() as conn, conn.transaction():
         products = await relevant_products(conn, f"{decision.subject}\n{decision.text}")
         history = [r["id"] for r in await conn.fetch(
-            "SELECT id FROM conversations WHERE customer = $1 ORDER BY created_at DESC LIMIT $2",
-            sender_address(row["raw"]), HISTORY_LIMIT)]
+            "SELECT id FROM conversations WHERE customer = lower($1) ORDER BY created_at DESC LIMIT $2",
+            row["from_address"] or "", HISTORY_LIMIT)]
         await _store_classification(conn, message.email_id, decision, products, history)
         await db.transition(conn, message.email_id, "reply_requested", allowed_from=("received",),
                             detail=f"{decision.reason} ({decision.language})")

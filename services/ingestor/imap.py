@@ -9,14 +9,11 @@ import hashlib
 import threading
 import time
 from dataclasses import dataclass
-from email.parser import BytesHeaderParser
-from email.policy import compat32
-from email.utils import getaddresses
 
 from imap_tools import AND, MailMessage, U
 from imap_tools.mailbox import BaseMailBox
 
-from shared.headers import decoded_header
+from shared.headers import header_text, parse_headers, sender_address
 from shared.mailbox import uidvalidity_of
 
 # Bodies are fetched this many messages per IMAP command: fast, and bounded in memory.
@@ -45,17 +42,19 @@ class Fetched:
 
 def message_key(headers_raw: bytes) -> tuple[str, str, str]:
     """(Message-ID or a hash of the headers when it is missing, sender address, decoded Subject)."""
-    headers = BytesHeaderParser(policy=compat32).parsebytes(headers_raw)
-    message_id = " ".join(str(headers.get("Message-ID", "")).split())
+    headers = parse_headers(headers_raw)
+    message_id = header_text(headers, "Message-ID")
     if not message_id:
         # No Message-ID: the same message fetched again still hashes the same.
         message_id = "<sha256." + hashlib.sha256(headers_raw).hexdigest()[:40] + "@replyflow.invalid>"
-    addresses = [addr for _, addr in getaddresses([decoded_header(headers.get("From", ""))]) if "@" in addr]
-    return message_id[:998], (addresses[0] if addresses else "")[:320], decoded_header(headers.get("Subject", ""))
+    return message_id, sender_address(headers), header_text(headers, "Subject")
 
 
 def new_uids(mailbox: BaseMailBox, last_uid: int | None) -> list[int]:
     """UIDs to read: above the cursor; on the first pass of a UIDVALIDITY, every unseen message."""
+    # A NOOP first: Dovecot evaluates a SEARCH against the selected mailbox's view as of the previous command,
+    # so mail appended since then (e.g. between an IDLE's DONE and this pass) would wait a whole poll interval.
+    mailbox.client.noop()
     if last_uid is None:
         found = mailbox.uids(AND(seen=False))
     else:
@@ -66,11 +65,11 @@ def new_uids(mailbox: BaseMailBox, last_uid: int | None) -> list[int]:
 
 def fetch(mailbox: BaseMailBox, uids: list[int], max_bytes: int) -> list[Fetched]:
     """Headers and sizes first, then the bodies of those under the size limit, in one bulk command."""
-    heads = {int(m.uid): m for m in mailbox.fetch(uid_list=[str(u) for u in uids], headers_only=True,
-                                                  mark_seen=False, bulk=True)}
-    small = [uid for uid, m in heads.items() if m.size_rfc822 <= max_bytes]
     mailbox.email_message_class = _RawMailMessage
     try:
+        heads = {int(m.uid): m for m in mailbox.fetch(uid_list=[str(u) for u in uids], headers_only=True,
+                                                      mark_seen=False, bulk=True)}
+        small = [uid for uid, m in heads.items() if m.size_rfc822 <= max_bytes]
         bodies = {int(m.uid): m.raw for m in mailbox.fetch(uid_list=[str(u) for u in small],
                                                             mark_seen=False, bulk=True)} if small else {}
     finally:
@@ -79,8 +78,10 @@ def fetch(mailbox: BaseMailBox, uids: list[int], max_bytes: int) -> list[Fetched
     for uid in sorted(heads):
         head = heads[uid]
         raw = bodies.get(uid)
-        message_id, from_address, subject = message_key(
-            raw.split(b"\r\n\r\n", 1)[0] if raw else head.obj.as_bytes())
+        # The key comes from the header bytes as the server sent them, whether or not the body was read: hashing
+        # the re-serialised headers of an oversized message gave a message without Message-ID another key, so a
+        # re-read with another size limit (after a UIDVALIDITY change) stored it twice.
+        message_id, from_address, subject = message_key(head.raw.split(b"\r\n\r\n", 1)[0])
         fetched.append(Fetched(uid=uid, size=head.size_rfc822 or len(raw or b""), message_id=message_id,
                                from_address=from_address, subject=subject, raw=raw))
     return fetched

@@ -57,9 +57,12 @@ async def handle_reply_requested(message: ReplyRequested, deps: Deps) -> ReplyRe
                VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (email_id) DO NOTHING""",
             message.email_id, source, body, completion.model, completion.prompt_tokens,
             completion.completion_tokens)
-        await db.transition(conn, message.email_id, "reply_ready", allowed_from=("reply_requested",),
-                            detail=f"{source}: {completion.prompt_tokens}+{completion.completion_tokens} tokens"
-                                   + (f", output check: {problem}" if problem else ""))
+        if not await db.transition(
+                conn, message.email_id, "reply_ready", allowed_from=("reply_requested",),
+                detail=f"{source}: {completion.prompt_tokens}+{completion.completion_tokens} tokens"
+                       + (f", output check: {problem}" if problem else "")):
+            # A concurrent delivery of the same email got there first: its stored reply is the one to send.
+            source = await conn.fetchval("SELECT source FROM replies WHERE email_id = $1", message.email_id)
     return ReplyReady(email_id=message.email_id, source=source)
 
 

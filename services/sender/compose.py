@@ -8,7 +8,7 @@ import re
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 
-from shared.headers import clean_header, decoded_header
+from shared.headers import clean_header, header_text, parse_headers
 
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 
@@ -29,19 +29,19 @@ def reply_message_id(original_message_id: str, reply_from: str) -> str:
     return f"<replyflow.{digest}@{domain}>"
 
 
-def build_reply(original_raw: bytes, original_message_id: str, recipient: str, body: str,
+def build_reply(original_raw: bytes, original_message_id: str, recipient: str, subject: str, body: str,
                 reply_from: str) -> EmailMessage:
-    """The reply to one recipient, chosen by code (the original's sender as the ingestor stored it), never
-    by the model."""
+    """The reply to one recipient, chosen by code (the original's sender as the ingestor stored it, with its
+    decoded subject), never by the model."""
     if "@" not in recipient:
         raise NoRecipient("the original has no From address")
-    original = email.message_from_bytes(original_raw, policy=email.policy.compat32)
+    original = parse_headers(original_raw)
     ids = MESSAGE_ID.findall(clean_header(original_message_id))
-    references = MESSAGE_ID.findall(clean_header(str(original.get("References", ""))))[-20:]
+    references = MESSAGE_ID.findall(header_text(original, "References", 20000))[-20:]
     reply = EmailMessage(policy=email.policy.SMTP)
     reply["From"] = reply_from
     reply["To"] = clean_header(recipient, 320)
-    reply["Subject"] = reply_subject(decoded_header(original.get("Subject", "")))
+    reply["Subject"] = reply_subject(subject)
     reply["Date"] = formatdate(localtime=False, usegmt=True)
     reply["Message-ID"] = reply_message_id(original_message_id, reply_from)
     if ids:

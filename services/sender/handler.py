@@ -32,7 +32,7 @@ class Deps:
 
 async def handle_reply_ready(message: ReplyReady, deps: Deps) -> None:
     row = await deps.pool.fetchrow(
-        """SELECT e.state, e.raw, e.message_id, e.from_address, r.body
+        """SELECT e.state, e.raw, e.message_id, e.from_address, e.subject, r.body
            FROM emails e JOIN replies r ON r.email_id = e.id WHERE e.id = $1""", message.email_id)
     if row is None:
         raise PermanentError("unknown_email", f"no stored reply for email {message.email_id}")
@@ -46,7 +46,8 @@ async def handle_reply_ready(message: ReplyReady, deps: Deps) -> None:
         return None
 
     try:
-        reply = build_reply(row["raw"], row["message_id"], row["from_address"] or "", row["body"], deps.reply_from)
+        reply = build_reply(row["raw"], row["message_id"], row["from_address"] or "", row["subject"] or "",
+                            row["body"], deps.reply_from)
     except NoRecipient as exc:
         raise PermanentError("no_recipient", str(exc)) from exc
     recipient = reply["To"]

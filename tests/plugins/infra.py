@@ -26,6 +26,14 @@ def _rabbitmqctl(*args: str) -> None:
     subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
 
 
+def _vhost(name: str):
+    """A RabbitMQ vhost for the duration of a fixture; yields its URL."""
+    _rabbitmqctl("add_vhost", name)
+    _rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
+    yield f"amqp://guest:guest@127.0.0.1:5672/{name}"
+    _rabbitmqctl("delete_vhost", name)
+
+
 @pytest.fixture(scope="session")
 def amqp_url():
     if "TEST_AMQP_URL" in os.environ:
@@ -33,11 +41,7 @@ def amqp_url():
         return
     if shutil.which("rabbitmqctl") is None:
         pytest.skip("rabbitmqctl not found: set TEST_AMQP_URL to a RabbitMQ vhost the tests may use")
-    vhost = f"replyflow-test-{RUN_ID}"
-    _rabbitmqctl("add_vhost", vhost)
-    _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-    yield f"amqp://guest:guest@127.0.0.1:5672/{vhost}"
-    _rabbitmqctl("delete_vhost", vhost)
+    yield from _vhost(f"replyflow-test-{RUN_ID}")
 
 
 @pytest.fixture
@@ -45,11 +49,7 @@ def fresh_amqp_url(amqp_url):
     """A vhost of the test's own, for tests that run whole services (no leftovers from other tests)."""
     if "TEST_AMQP_URL" in os.environ:
         pytest.skip("needs rabbitmqctl to make a vhost of its own")
-    vhost = f"replyflow-test-{RUN_ID}-{uuid.uuid4().hex[:6]}"
-    _rabbitmqctl("add_vhost", vhost)
-    _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-    yield f"amqp://guest:guest@127.0.0.1:5672/{vhost}"
-    _rabbitmqctl("delete_vhost", vhost)
+    yield from _vhost(f"replyflow-test-{RUN_ID}-{uuid.uuid4().hex[:6]}")
 
 
 @pytest.fixture(scope="session")

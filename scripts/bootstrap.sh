@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Makes a fresh machine of this kind ready for `make demo` and `make test`: installs Dovecot (the tests' and
+# the demo's IMAP server) and starts RabbitMQ, PostgreSQL and Redis when they are not running.
+set -euo pipefail
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ]; then
+    echo "bootstrap: installing dovecot-imapd"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq dovecot-imapd >/dev/null
+fi
+# The system's own Dovecot is not needed (the tests and the demo run their own on a high port).
+if command -v systemctl >/dev/null 2>&1; then as_root systemctl disable --now dovecot >/dev/null 2>&1 || true; fi
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_port() {
+    for _ in $(seq 1 120); do port_open "$1" && return 0; sleep 0.5; done
+    echo "bootstrap: $2 did not come up on port $1" >&2; return 1
+}
+
+if ! port_open 5432; then
+    echo "bootstrap: starting PostgreSQL"
+    as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
+    wait_port 5432 PostgreSQL
+fi
+if ! port_open 6379; then
+    echo "bootstrap: starting Redis"
+    as_root redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+        --dir /var/lib/redis --logfile /var/log/redis/ci.log
+    wait_port 6379 Redis
+fi
+if ! port_open 5672; then
+    echo "bootstrap: starting RabbitMQ"
+    as_root rabbitmq-server -detached
+    wait_port 5672 RabbitMQ
+fi

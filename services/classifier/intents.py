@@ -1,0 +1,534 @@
+"""What a customer's email asks for: keyword/regex rules with weights, Spanish (rioplatense) and English.
+
+Pure functions, no I/O, no training data. `detect_intent(subject, text)` returns an `IntentResult`.
+
+How it decides
+--------------
+1. The subject and text are folded (lowercase, accents removed, "¿¡" dropped) and a few spellings normalised
+   ("targeta" -> "tarjeta", "nro" -> "numero", "q" -> "que", "talla" -> "talle"), so "envío"/"envio" and
+   "devolución"/"devolucion" match alike.
+2. Every rule that matches adds its weight to its intent (a rule counts once). Weights: 3 = a phrase that
+   on its own says what the customer wants ("¿hacen envíos a...?", "me rechazaron la tarjeta"); 2 = a strong
+   hint; 1 = a bare keyword ("envío", "tarjeta"), which never decides alone.
+3. Two flags are computed on the whole email:
+   - specific_order: the email is about an order that exists (an order number, "mi pedido", "my order",
+     "compré", "I ordered", "me llegó", tracking). Such an email is never a policy question: a canned
+     policy text does not answer "where is MY order".
+   - problem: something went wrong (a failed or double payment, a parcel that did not arrive, a damaged or
+     wrong item).
+4. Precedence, most specific first: human_request, complaint, then the order-level intents
+   (payment_problem, refund_request, order_change, order_status), then product_question and "other"
+   questions the FAQ does not cover (wholesale, international shipping, opening hours...), then the policy
+   topics (shipping, payment_methods, returns, sizes, stock). A policy topic about a specific order is
+   mapped to its order-level intent (shipping/stock -> order_status; returns/sizes/payment_methods ->
+   order_change; with money-back words -> refund_request).
+5. confidence = min(0.97, 0.45 + 0.1 * score) * score / (score + competitors), where competitors are the
+   other intents' scores (weak mentions count half). One strong phrase alone (score 3) gives 0.75, the
+   default FAQ threshold; anything competing with it pulls it below. Long emails are penalised: a canned
+   answer suits a short question, not a long story.
+
+The precision points are handled by precedence, not by luck: "me rechazaron la tarjeta" matches a
+payment_problem rule (3) and only the keyword "tarjeta" (1) of payment_methods; "where is my order #1234"
+is order_status and specific; "I want my money back" is refund_request while "do you offer refunds?" is a
+returns policy question; "how long does shipping take?" is shipping.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+POLICY_INTENTS: tuple[str, ...] = ("shipping", "payment_methods", "returns", "sizes", "stock")
+ORDER_INTENTS: tuple[str, ...] = ("payment_problem", "refund_request", "order_change", "order_status")
+INTENTS: tuple[str, ...] = POLICY_INTENTS + ("product_question",) + ORDER_INTENTS + (
+    "complaint", "human_request", "other")
+# Not an intent: details that the canned policy texts do not cover (a date, weekends, same-day delivery, another
+# country, the customer's own measurements, "I already read the table and..."). They only lower the confidence
+# of a policy topic, so such questions go to the LLM.
+_DETAIL = "detail"
+
+# A policy topic needs this score to count as asked about (a bare keyword is 1, a real question 3).
+TOPIC_MIN_SCORE = 2.0
+# An order-level or product intent needs this score to win.
+INTENT_MIN_SCORE = 2.0
+HUMAN_MIN_SCORE = 3.0
+COMPLAINT_MIN_SCORE = 3.0
+
+
+@dataclass(frozen=True)
+class IntentResult:
+    intent: str
+    confidence: float
+    faq_topics: list[str] = field(default_factory=list)
+    # The email is about an order that exists: never a policy question.
+    specific_order: bool = False
+    # Something went wrong (payment, delivery, damaged or wrong item).
+    problem: bool = False
+    # Per-intent scores, for tests and for a person reading why.
+    scores: dict[str, float] = field(default_factory=dict, compare=False)
+
+
+# --------------------------------------------------------------------------------------------------- normalising
+
+_SPELLING = [
+    (r"\btargetas?\b", "tarjeta"),
+    (r"\b(rembolso|reenbolso|reembolzo|reenvolso|rembolzo)\b", "reembolso"),
+    (r"\b(debolucion|devolusion|debolusion)\b", "devolucion"),
+    (r"\bdebolver\b", "devolver"),
+    (r"\b(enbio|embio)\b", "envio"),
+    (r"\b(enbios|embios)\b", "envios"),
+    (r"\b(recivi|resivi|resibi)\b", "recibi"),
+    (r"\byego\b", "llego"),
+    (r"\b(trasferencia|tranferencia|transferecia)\b", "transferencia"),
+    (r"\bmercadopago\b", "mercado pago"),
+    (r"\btallas?\b", "talle"),
+    (r"\b(nro|num|n°|nº|no)\s*\.?\s*(?=[#:]?\s*\d)", "numero "),
+    (r"\b(q|ke|k)\b", "que"),
+    (r"\b(xq|pq|porq)\b", "porque"),
+    (r"\btmb\b", "tambien"),
+    (r"\b(pls|plz)\b", "please"),
+    (r"\bu\b", "you"),
+    (r"\bur\b", "your"),
+    (r"\bpedid0\b", "pedido"),
+]
+_SPELLING_RE = [(re.compile(p), r) for p, r in _SPELLING]
+_SUBJECT_PREFIX = re.compile(r"^\s*((re|fw|fwd|rv|tr|aw|wg|enc|res)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+
+
+def fold(text: str) -> str:
+    """Lowercase, accents removed, inverted marks dropped, common misspellings normalised."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    out = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    out = out.replace("¿", " ").replace("¡", " ").replace("’", "'").replace("`", "'")
+    for pattern, replacement in _SPELLING_RE:
+        out = pattern.sub(replacement, out)
+    return re.sub(r"[ \t]+", " ", out)
+
+
+# --------------------------------------------------------------------------------------------------- flags
+
+# An order that exists. Pre-purchase phrasing ("si compro", "quiero comprar", "before I order") is not here.
+_SPECIFIC_ORDER = re.compile(
+    r"#\s?\d{3,}|"
+    r"\b(pedido|orden|order|compra|purchase|numero de (pedido|orden|compra)|order (number|numero|no\.?|id))"
+    r"\s*(numero\s*)?(#|:)?\s*\d{3,}\b|"
+    r"\bnumero de (pedido|orden|compra|seguimiento|tracking|envio)\b|\border (number|no\.?|id)\b|"
+    r"\b(mi|mis)\s+(pedidos?|orden(es)?|compras?|paquetes?|encomiendas?|envios?|productos?|devolucion|reembolso|"
+    r"pagos?|cargos?|remeras?|camperas?|buzos?|jeans?|pantalon(es)?|vestidos?|camisas?|polleras?|zapatillas?|"
+    r"prendas?|articulos?|cosas)\b|"
+    r"\b(el|este|ese|del|al) (pedido|paquete)\b|\bla (compra|orden) (que|de ayer|del|de la semana)|"
+    r"\bmy\s+(orders?|packages?|parcels?|purchases?|shipments?|deliver(y|ies)|refund|payment|items?|stuff|"
+    r"jackets?|t-?shirts?|shirts?|dress|pants|jeans|hoodie|sweater|shoes|sneakers|tracking)\b|"
+    r"\b(i|we)\s+(have\s+|just\s+|already\s+)?(ordered|bought|purchased|paid|placed (an|my|the|a) order|received|"
+    r"got (my|the|a) (order|package|parcel)|returned|sent (it|the item|them) back)\b|"
+    r"(?<!\bsi )\b(compre|pedi|encargue|pague|abone|recibi|devolvi)\b|"
+    r"\b(hice|realice|hicimos|realizamos) (un|una|el|la|mi|dos|varios|unos) (pedido|compra|orden|pago)s?\b|"
+    r"\b(me|nos) (llego|llegaron|llegó|vino|vinieron|mandaron|enviaron|cobraron|debitaron)\b|"
+    r"\b(no|nunca|todavia no|aun no) (me |nos )?(llego|llegaron|recibi|recibimos)\b|"
+    r"\b(ya|todavia|aun) (pague|abone|hice|compre|no llega|no llego)\b|"
+    r"\b(seguimiento|tracking|rastreo|tracking number)\b|"
+    # the customer already has the item: "me queda chico", "me regalaron", "it doesn't fit"
+    r"\bme (queda|quedo|quedaron|quedan|vino|vinieron) (muy |re |un poco |medio )?(chic|grand|cort|larg|apretad|"
+    r"ajustad|floj|mal|enorme)\w*|\bme (regalaron|regalo|regalo un|hicieron un regalo)\b|"
+    r"(?<!\bif )(?<!\bwhat if )\b(it|they|this|these) (doesn'?t|don'?t|does not|do not) fit( me)?\b|"
+    r"\b(i|we) (got|received) (it|them|the [a-z]+) as a gift\b|\bno me (gusto|convencio|sirvio|quedo bien|"
+    r"quedaron bien|gustaron)\b|\b(didn'?t|did not) (like|fit)\b")
+_HYPOTHETICAL = re.compile(r"\b(si|if|en caso de que|in case) (compro|hago|ordeno|pido|i order|i buy|i purchase|"
+                           r"el pedido|la compra|my order)\b")
+
+_PAYMENT_PROBLEM = re.compile(
+    r"\brechaz\w*|\b(declined?|rejected|refused)\b|"
+    r"\bno (me )?(deja|dejo|dejaba|permite|permitio|pasa|paso|acepta|acepto|toma|tomo|funciona|funciono|procesa|"
+    r"proceso|anda|andaba) (pagar|el pago|la tarjeta|mi tarjeta|con (la|mi) tarjeta|abonar|la compra|el checkout)|"
+    r"\bno (puedo|pude|logro|logre|consigo|pudimos) (pagar|abonar|completar (el pago|la compra)|finalizar (el pago|la compra))|"
+    r"\b(tarjeta|pago|compra|transferencia)\b.{0,20}\bno (me )?(pasa|paso|funciona|funciono|anda|se acredito|"
+    r"fue aprobad[oa]|se proceso)\b|"
+    r"\berror (al|en el|con el|del) (pagar|pago|checkout|abonar)|\b(pago|transaccion|operacion|tarjeta) "
+    r"(fallid[oa]|rechazad[oa]|denegad[oa]|no aprobad[oa]|pendiente)|\bfallo el pago\b|"
+    r"\bno se (acredito|acredita|impacto|impacta|registro|reflejo|refleja) (el |mi )?(pago|transferencia)|"
+    r"\b(me|nos) (cobraron|debitaron|descontaron) (dos veces|doble|2 veces|de mas|mal|y no)|"
+    r"\b(cobro|cargo|debito) (doble|duplicado)|\bdoble (cobro|cargo|debito)\b|"
+    r"\b(pague|abone|transferi)\b.{0,40}\b(y|pero) (no|todavia|aun|sigue)|"
+    r"\bpayment\b.{0,20}\b(failed|fail|declined|didn'?t go through|did not go through|rejected|error|issue|problem|"
+    r"not (go through|working|processed)|pending)|"
+    r"\b(card|payment|transaction)\b.{0,12}\b(was |got |has been |keeps getting )?(declined|rejected|refused|failed)|"
+    r"\bcharged (me )?(twice|two times|double|more than once)|\bdouble[- ]charged\b|\bovercharged\b|"
+    r"\b(couldn'?t|can'?t|cannot|could not|unable to|won'?t let me) (pay|complete (the |my )?(payment|purchase|checkout)|"
+    r"check ?out)|\berror (when|while) (paying|checking out)|\bcheckout (error|problem|fails|failed|isn'?t working)")
+_DELIVERY_PROBLEM = re.compile(
+    r"\b(no|nunca|todavia no|aun no|todavia no me|aun no me) (me |nos )?(llego|llegaron|llega|recibi|recibimos)\b|"
+    r"\bno (lo |la |los |las )?recibi\b|\bsigo esperando\b|"
+    r"\b(perdid[oa]|extraviad[oa]|demorad[oa]|atrasad[oa]|retrasad[oa])\b|"
+    r"\b(hasn'?t|has not|haven'?t|have not|didn'?t|did not|never) (yet )?(arrived|come|received|got|gotten|"
+    r"been (delivered|shipped))\b|\bnot (yet )?(received|arrived|delivered)\b|\bstill (waiting|hasn'?t|not)\b|"
+    r"\b(lost|missing|delayed|late) (order|package|parcel|shipment|delivery)\b|\b(order|package|parcel) "
+    r"(is |was |got )?(lost|missing|delayed|late)\b")
+_DAMAGED = re.compile(
+    r"\b(rot[oa]s?|danad[oa]s?|fallad[oa]s?|defectuos[oa]s?|manchad[oa]s?|descosid[oa]s?|agujere(ad[oa]s?)?|"
+    r"agujeros?|destenid[oa]s?|sucio|sucia|usad[oa]s? y|roturas?|falla de fabrica)\b|"
+    r"\b(me|nos) (mandaron|enviaron|llego|llegaron|vino|vinieron) (otr[oa]s?|mal|equivocad[oa]|el talle equivocado|"
+    r"un talle (distinto|equivocado)|otro talle|otro color|otro producto|algo distinto|cualquier cosa)\b|"
+    r"\b(talle|color|producto|articulo|prenda) (equivocad[oa]|incorrect[oa]|distint[oa] al que pedi)\b|"
+    r"\bno es (lo|el|la) que (pedi|compre|encargue)\b|\bfalta(ba|n)? (una|un|dos) (prenda|producto|remera|articulo)|"
+    r"\b(damaged|broken|defective|torn|ripped|stained|faulty|dirty|has a hole|holes? in)\b|"
+    r"\b(wrong|incorrect) (item|size|colou?r|product|order|article)\b|\bnot what i (ordered|bought|paid for)\b|"
+    r"\b(item|items|something) (is |was |were )?missing\b")
+
+
+# --------------------------------------------------------------------------------------------------- rules
+
+_SIZE = r"(xxs|xs|s|m|l|xl|xxl|xxxl|2xl|3xl|\d{1,2}|unico|small|medium|large)"
+_COLOUR = (r"(negr[oa]s?|blanc[oa]s?|azul(es)?|roj[oa]s?|gris|verde|beige|marron|rosa|celeste|amarillo|violeta|bordo|"
+           r"crudo|natural|camel|nude|black|white|blue|red|gr[ae]y|green|pink)")
+
+_SIZE_TABLE = re.compile(r"\b(tabla|guia|cuadro) de (talles|medidas)\b|\bsize (chart|guide|table)\b")
+_GARMENT = re.compile(
+    r"\b(remeras?|camperas?|buzos?|jeans?|pantalon(es)?|vestidos?|camisas?|polleras?|shorts?|zapatillas?|sweaters?|"
+    r"sueters?|chalecos?|sacos?|tapados?|musculosas?|tops?|bodys?|calzas?|cardigans?|camperones?|parkas?|bermudas?|"
+    r"joggers?|hoodies?|jackets?|coats?|t-?shirts?|shirts?|dress(es)?|pants|trousers|skirts?|sneakers|sweatshirts?|"
+    r"jumpers?|vests?|leggings|modelo|prenda|producto|article|item)\b")
+
+# "how long do refunds take" / "cuánto tarda el reembolso" is not about shipping
+_NOT_MONEY = (r"(?![^.?!\n]{0,40}\b(refunds?|reimburs\w*|returns?|exchanges?|reembolsos?|reintegros?|devolucion\w*|"
+              r"cambios?|acreditacion|acreditar)\b)")
+
+_R: list[tuple[str, float, str]] = [
+    # ---- human_request: the customer wants a person
+    ("human_request", 3, r"\bhablar con (una |alguna |algun |un |el |la )?(persona|humano|alguien|asesor[a]?|operador[a]?|"
+                         r"representante|vendedor[a]?|encargad[oa]|responsable|supervisor[a]?|gerente|duen[oa]|humana)"),
+    ("human_request", 3, r"\b(atencion|persona|asesor) (humana|real|de verdad)|\bpersona de verdad\b|"
+                         r"\bno (quiero|me sirve) (hablar con |que me (conteste|responda) )?(un |una )?(bot|robot|maquina|"
+                         r"contestador|ia|inteligencia artificial)"),
+    ("human_request", 3, r"\b(que )?me (llame|llamen|contacte|contacten) (por telefono|al|a mi|un|una|alguien)|"
+                         r"\bllam(en|a)me\b|\b(pueden|podrian|podes|puede) llamarme\b"),
+    ("human_request", 3, r"\b(live|human|real) (agent|person|operator|representative|rep)\b|\b(an |the )?operator\b|"
+                         r"\b(contact|reach|call|get) (a|an|some|the) ?(person|human|agent|representative)\b|"
+                         r"\b(comunicarme|contactarme|contactar|hablar) con (una persona|alguien|un asesor|un operador|"
+                         r"atencion al cliente|un representante)\b"),
+    ("human_request", 3, r"\b(talk|speak|chat) (to|with) (a |an |some |the )?(human|person|real person|someone|somebody|"
+                         r"agent|representative|manager|supervisor|owner|staff)|\breal (person|human)\b|"
+                         r"\bhuman (agent|being|support|representative)\b|\bnot (a |an )?(bot|robot|ai)\b|"
+                         r"\b(call|phone|ring) me\b|\bgive me a call\b"),
+    # ---- complaint: anger, threats, repeated unanswered mail, damaged or wrong goods
+    ("complaint", 3, r"\b(estafa\w*|estafador\w*|chorr[oa]s|ladron\w*|verguenza|pesim[oa]s?|horrible|malisim[oa]|"
+                     r"un desastre|indignad[oa]|furios[oa]|hart[oa]s?|defensa del consumidor|denuncia\w*|abogad[oa]|"
+                     r"carta documento|reclamo formal|libro de quejas|queja formal|una falta de respeto|inaceptable|"
+                     r"lamentable|nunca mas (les )?compro|no (les )?compro (nunca )?mas|mala atencion|muy mala atencion)\b"),
+    ("complaint", 3, r"\b(es|ya es|esta es) la (segunda|tercera|cuarta|quinta|\d+) vez\b|\bvengo (reclamando|escribiendo|"
+                     r"esperando)\b|\bnadie (me |nos )?(responde|contesta|contesto|respondio|da respuesta|dio respuesta|atiende)\b|\bno (me |nos )?"
+                     r"(contestan|responden|dan respuesta|atienden)\b|\bsin respuesta\b|\bsigo sin (respuesta|novedades)\b"),
+    ("complaint", 3, r"\b(scam\w*|fraud\w*|rip-?off|disgust\w*|unacceptable|outrag\w*|terrible (service|experience|"
+                     r"company|customer service)|worst|awful|appall\w*|disgrace\w*|ridiculous|lawyer|legal action|"
+                     r"report you|better business bureau|chargeback|never (again|ordering again|buying again|buy from you)|"
+                     r"furious|angry|shameful|pathetic)\b|\bthis is the (second|third|fourth|fifth|\d+(st|nd|rd|th)) time\b|"
+                     r"\b(no one|nobody|no-one) (answers|responds|replies|has (replied|answered|responded)|got back)\b|"
+                     r"\bstill no (answer|response|reply)\b"),
+    ("complaint", 3, r"\b(file|lodge|make|submit|open|raise|register|put in)\b.{0,25}\b(complaint|claim|reclamation)\b|"
+                     r"\b(hacer|presentar|iniciar|dejar|poner|realizar) (un |una )?(reclamo|queja|denuncia)\b"),
+    ("complaint", 2, r"\b(queja|quejas|me quejo|reclamo|reclamar|decepcion\w*|muy mal|mal servicio|complain\w*|"
+                     r"disappoint\w*|dissatisf\w*|unhappy|not happy|poor service|bad service|upset)\b"),
+    # ---- payment_problem
+    ("payment_problem", 3, _PAYMENT_PROBLEM.pattern),
+    ("payment_problem", 1, r"\b(comprobante|constancia) de (pago|transferencia)\b|\bya (pague|abone|transferi)\b|"
+                           r"\b(proof of payment|payment (receipt|confirmation))\b"),
+    # ---- refund_request: money back for a purchase
+    ("refund_request", 3, r"\b(quiero|necesito|exijo|solicito|pido|quisiera|me gustaria|queria|quería|deseo)\b.{0,30}"
+                          r"\b(reembolso|reintegro|devolucion (del|de mi|de la|de) (dinero|plata|pago|importe)|"
+                          # not "la plata" alone: La Plata is a city ("¿hacen envíos a La Plata?")
+                          r"mi plata|mi dinero|(la|mi) plata de vuelta|el dinero de vuelta|que me (devuelvan|reintegren|"
+                          r"reembolsen|regresen))"),
+    ("refund_request", 3, r"\b(devuelvan|devolveme|devuelvanme|reintegren|reembolsen|reintegrenme|reembolsenme)\b.{0,20}"
+                          r"\b(plata|dinero|pago|importe|lo que (pague|abone))|\bdevolucion (del|de mi) (dinero|plata)\b"),
+    ("refund_request", 3, r"\b(i want|i need|i'?d like|i would like|please|can i (get|have)|give me|i demand|requesting|"
+                          r"i request|i expect|issue)\b.{0,20}\b(a |my |the |full )?(refund|money back)\b|"
+                          r"\brefund (me|my|the|for (my|the|this|order))\b|\bmy money back\b|\bget my money\b|"
+                          r"\bwant (my )?money back\b"),
+    ("refund_request", 2, r"\b(reembolsos?|reintegros?|refunds?|refunded|reimburse\w*)\b"),
+    # ---- order_change: change or cancel an order
+    ("order_change", 3, r"\b(cancelar|anular|modificar|editar|corregir|actualizar|agregar|sumar|quitar|sacar)\b.{0,25}"
+                        r"\b(mi |el |la |del |al |de mi )?(pedido|orden|compra)\b"),
+    ("order_change", 3, r"\b(cambiar|modificar|corregir|actualizar)\b.{0,10}\b(la |mi )?(direccion|domicilio|dire)\b"),
+    ("order_change", 3, r"\bme equivoque (de|en (el|la)) (talle|color|direccion|producto|pedido|domicilio|prenda)\b"),
+    ("order_change", 3, r"\b(cancel|modify|change|edit|update|amend)\b.{0,12}\b(my|the|this|an) (order|purchase)\b|"
+                        r"\bchange (the |my )?(shipping |delivery )?address\b|\b(add|remove)\b.{0,25}\b(to|from) my order\b|"
+                        r"\b(add|include) (one |another |an? )?(more )?(item|items|product|thing)\b|"
+                        r"\bwrong (shipping |delivery )?address\b"),
+    ("order_change", 2, r"\b(cancelar|cancel)\b"),
+    # ---- order_status: where is my order
+    ("order_status", 3, r"\b(donde|como) (esta|estan|anda|viene|quedo) (mi|mis|el|los) (pedidos?|paquetes?|compras?|envios?|"
+                        r"orden|ordenes|encomiendas?)\b"),
+    ("order_status", 3, r"\bestado (de|del) (mi |el |la )?(pedido|compra|envio|orden|paquete)\b"),
+    ("order_status", 3, r"\b(cuando|en cuanto|cuanto tarda en) (me |nos )?(llega|llegan|va a llegar|van a llegar|sale|salen|"
+                        r"despachan|envian|mandan|entregan) (mi|mis|el|los|la|las) (pedidos?|paquetes?|compras?|envios?|orden|"
+                        r"productos?|cosas)\b"),
+    ("order_status", 3, _DELIVERY_PROBLEM.pattern),
+    ("order_status", 3, r"\b(numero|codigo) de (seguimiento|tracking|envio)\b|\bseguimiento\b|\btracking\b|\brastre(ar|o)\b"),
+    ("order_status", 3, r"\b(cuando|ya) (me |nos )?(lo|la|los|las) (despachan|envian|mandan|despacharon|enviaron|mandaron|"
+                        r"entregan|reciben)\b|"
+                        r"\bya (lo |la |los |las |me lo |me la )?(despacharon|enviaron|mandaron|salio)\b|"
+                        r"\b(fue|esta|estan|fueron) despachad[oa]s?\b"),
+    ("order_status", 3, r"\bwhere('?s| is| are)? my (order|package|parcel|stuff|shipment|delivery|items?)\b|\border status\b|"
+                        r"\bstatus of (my|the) (order|package|shipment)\b|\btrack(ing)? (my|number|the order|info|link|code)\b|"
+                        r"\bwhen (will|is|does) my (order|package|parcel|shipment|delivery)\b|\b(has|did|have) (my|you) "
+                        r"(order|package)? ?(ship|shipped|been shipped|sent)\b|\bwhen will (it|my order|they) "
+                        r"(arrive|ship|be (delivered|shipped))\b"),
+    ("order_status", 1, r"\b(mi pedido|mi compra|my order|my package)\b"),
+    # ---- product_question: about a product (the LLM has the catalogue)
+    ("product_question", 3, r"\b(de )?que (tela|material|tejido) (es|son|esta hech[oa]|estan hech[oa]s|tiene|tienen)\b|"
+                            r"\b(material|tela|tejido|composicion)\b.{0,40}\?|"
+                            r"\b(es|son) (impermeable|abrigad[oa]s?|termic[oa]s?|de algodon|100 ?%|elastizad[oa]s?|"
+                            r"transparente|de lana|de cuero|de jean|de friza|frizad[oa])\b|"
+                            r"\b(se puede|puedo|como|se pueden) (lavar|planchar|secar)\b|\blavarropas\b|"
+                            r"\bse (destine|encoge|achica|estira|deforma|decolora)\b|"
+                            r"\b(tienen|hay|tenes|queda|quedan|viene|vienen)\b.{0,40}\b(en|de) (otros?|otras?|mas) "
+                            r"(colou?r(es)?|modelos?|estampas?)\b|\bque colores\b|\b(colores|modelos) (disponibles|tienen|hay)\b|"
+                            r"\b(es|son) (igual|iguales|como) (a|en) la foto\b|\b(cuanto|que) (mide|miden)\b|"
+                            r"\b(largo|ancho|tiro|manga|cintura|cadera|busto|contorno) (de|del|de la|total)\b|"
+                            r"\bprecio (de|del|de la|de los)\b|\bcuanto (sale|cuesta|vale|esta) (el|la|los|las|este|esta)\b"
+                            r"(?! (envio|flete|despacho|costo de envio))"),
+    # "¿tienen la remera blanca en talle L?": availability of one product in one size or colour (the catalogue
+    # answers it; the stock FAQ only says how to check)
+    ("product_question", 3, r"\b(tienen|hay|tenes|queda|quedan|tendran|tendrian|vienen?)\b.{0,40}\b(en|del|de) (talle "
+                            + _SIZE + r"|colou?r \w+|" + _COLOUR + r")\b|\b(tienen|hay|tenes|queda|quedan)\b (el |la )?"
+                            r"(talle " + _SIZE + r"|colou?r \w+)\b"),
+    ("product_question", 3, r"\b(what|which) (material|fabric)\b|\bmade (of|from)\b|\b(fabric|material|cotton|wool|polyester|"
+                            r"linen)\b.{0,30}\?|\bwaterproof\b|\b(machine )?washable\b|\bhow (to|do i|should i|can i) wash\b|"
+                            r"\bshrinks?\b|\b(does|do) (it|this|they|these|the [a-z- ]{1,20}) come (in|with)\b|"
+                            r"\b(what|which|other) colou?rs?\b|\b(do you have|have you got|is there|are there)\b.{0,40}\bin "
+                            r"(an? )?(size|colou?r|black|white|blue|red|grey|gray|green|pink|beige|xs|small|medium|large|xl|s|m|l|"
+                            r"\d{2})\b|\bhow much (is|does|are) (the|this|these|it)\b(?! shipping)|\bprice of\b|"
+                            r"\b(length|width|dimensions) of\b"),
+    # ---- other questions the FAQ does not answer (the LLM has the shop's facts)
+    ("other", 2, r"\b(por mayor|mayorista\w*|mayoreo|wholesale|reseller|revendedor\w*|revender)\b|"
+                 r"\b(horario|horarios|a que hora|abren|cierran|opening hours|open on|(store|shop|business) hours|"
+                 r"what time)\b|"
+                 r"\b(cupon|codigo de descuento|descuento|promo code|discount code|coupon|gift ?card|tarjeta de regalo|"
+                 r"gift card)\b|\b(factura a|factura b|cuit|invoice)\b|\b(trabajo|busqueda laboral|curriculum|cv|job|"
+                 r"colaboracion|canje|influencer)\b|\b(direccion del local|donde queda el local|where is (your|the) "
+                 r"(store|shop)|local a la calle)\b|\b(whatsapp|instagram|telefono)\b"),
+    # details the canned texts do not cover: dates, weekends, same-day or express delivery
+    ("detail", 2, r"\b(fin de semana|sabados?|domingos?|feriados?|en el (dia|mismo dia)|mismo dia|express|expres|urgente|"
+                 r"urgencia|antes del? (lunes|martes|miercoles|jueves|viernes|sabado|domingo|\d)|para el (lunes|martes|"
+                 r"miercoles|jueves|viernes|sabado|domingo|\d)|weekends?|saturdays?|sundays?|same[- ]day|next[- ]day|"
+                 r"overnight|urgent\w*|before (monday|tuesday|wednesday|thursday|friday|saturday|sunday|the \d+|christmas)|"
+                 r"by (monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow))\b"),
+    # the customer already read the policy and has a question it leaves open
+    ("detail", 2, r"\b(no entiendo|no me queda claro|no me quedo claro|ya (vi|mire|lei|revise|consulte)|no encuentro|"
+                 r"i (already )?(checked|saw|read|looked at)|(don'?t|do not) understand|confus\w*|can'?t find)\b"),
+    # personal measurements: the customer wants advice for their body, not the size table
+    ("detail", 2, r"\b(mido|peso) (\d|un|uno|una)|\b(i'?m|i am) \d|\b\d{2,3} ?(kg|kilos)\b|\b1[.,]\d{2} ?m?\b"),
+    ("detail", 2, r"\b(uruguay|chile|brasil|brazil|espana|spain|mexico|usa|estados unidos|united states|europa|europe|"
+                  r"paraguay|bolivia|peru|colombia|venezuela|canada|uk|england|miami|new york)\b"),
+    ("detail", 2, r"\b(al exterior|internacional\w*|a (uruguay|chile|brasil|espana|mexico|usa|estados unidos|europa|paraguay|"
+                 r"bolivia|peru|colombia|venezuela)|international\w*|worldwide|abroad|outside (of )?argentina|to (the )?"
+                 r"(us|usa|uk|united states|spain|brazil|chile|uruguay|europe|mexico|canada))\b"),
+    # ---- shipping (policy)
+    ("shipping", 3, r"\b(hacen|tienen|realizan|hay|haces|tenes|manejan) envios?\b|\b(envian|envias|mandan|mandas|despachan|"
+                    r"llegan|entregan) (a|al|hasta|para|por) \w|\b(costo|precio|valor|tarifa)s? (del |de |de los )?"
+                    r"(envio|flete|despacho|entrega)s?\b|\bcuanto (sale|cuesta|vale|es|esta|seria|saldria|cobran) (el |de |"
+                    r"por el |por )?(envio|flete|despacho|mandar)\b|\benvios? (gratis|sin cargo|gratuito|bonificado)\b|"
+                    r"\b(cuanto|cuantos dias|que tiempo|cuanto tiempo) (tarda|demora|tardan|demoran|se tarda|se demora)\b"
+                    + _NOT_MONEY + r"|"
+                    r"\btiempos? de (entrega|envio)\b|\bretiro (en|por) (el |la )?(local|sucursal|tienda|showroom)\b|"
+                    r"\b(puedo|se puede|podes|pueden) (retirar|pasar a buscar|buscar)\b|\bretiro gratis\b|"
+                    r"\b(correo argentino|andreani|oca)\b|\b(envios?|envian) (al interior|a todo el pais|a domicilio)\b|"
+                    r"\bpunto de retiro\b|\bcomo (son|funcionan|hacen) los envios\b|\benvio (es|sale|seria) gratis\b|"
+                    r"\b(cuando|en cuanto tiempo|en cuantos dias|cuantos dias) (me |te |nos )?(llega|llegaria|llegan|"
+                    r"llegarian|tarda|tardaria|demora|demoraria)\b"),
+    ("shipping", 3, r"\bhow (long|soon)\b" + _NOT_MONEY + r".{0,40}\b(arrive|arrives|arriving|take|takes|get here|be delivered|"
+                    r"to deliver)\b|\b(shipping|shipment|delivery) (methods?|options?|modes?|modalit(y|ies))\b|"
+                    r"\b(methods?|options?|ways?) (for|of) (shipping|shipment|delivery)\b"),
+    ("shipping", 3, r"\bdo you (ship|deliver)\b|\bship(ping)? to\b|\b(shipping|delivery) (cost|costs|fee|fees|price|rate|rates|"
+                    r"time|times|options|methods|policy|charges?)\b|\bhow (long|much) (does|will|is|would)\b.{0,25}"
+                    r"\b(shipping|delivery|take to (arrive|ship|deliver|get here))\b|\bhow long (does it|will it|would it) take\b|"
+                    r"\bhow much (is|does|for) (shipping|delivery)\b|\bfree (shipping|delivery)\b|\bpick ?up\b.{0,20}"
+                    r"\b(store|shop)\b|\b(can i|is it possible to|could i) pick\b|\b(store|in-store) pick ?up\b"),
+    ("shipping", 1, r"\b(envio|envios|enviar|envian|flete|entrega|shipping|ship|delivery|deliver)\b"),
+    # ---- payment_methods (policy)
+    ("payment_methods", 3, r"\b(medios|formas|metodos|opciones) de pago\b|\b(como|de que forma|con que) (puedo |se puede |podes |"
+                           r"puedo hacer para |hago para )?(pagar|abonar)\b|\b(aceptan|toman|reciben|trabajan con|"
+                           r"se puede pagar con|puedo pagar con|pagar con|abonar con|pago con|se puede abonar con)\b.{0,15}"
+                           r"\b(tarjetas?|credito|debito|mercado ?pago|mp|transferencia|efectivo|paypal|cripto|rapipago|"
+                           r"pago ?facil|visa|master(card)?|amex|american express|naranja|cabal|modo|cuenta dni)\b|"
+                           r"\bcuotas sin interes\b|\b(en|hasta|cuantas) cuotas\b|\b(descuento|%|off) (por|con|pagando con|"
+                           r"abonando con|si pago con|en) (transferencia|efectivo)\b|\b(pago|pagar) en efectivo\b|"
+                           r"\b(datos|cbu|alias|cvu) (para|de la) (transferencia|pagar)\b"),
+    ("payment_methods", 3, r"\bpayment (methods?|options|modalit(y|ies)|types?|forms?)\b|\b(accepted|available|allowed) "
+                           r"(payment|forms of payment|ways to pay)\b|\b(how|what ways?) (can|do|could) (i|we) pay\b|\b(do|can|could) "
+                           r"(you|i|we) (accept|take|use|pay (with|by|in|via|using))\b.{0,25}\b(cards?|credit|debit|paypal|"
+                           r"mercado ?pago|cash|bank transfer|transfer|visa|master ?card|amex|crypto|installments?|bitcoin)\b|"
+                           r"\binstall?ments?\b|\binterest[- ]free\b|\bpay (in|by|with|via|using) (cash|card|credit card|"
+                           r"installments|transfer|bank transfer|paypal|mercado ?pago)\b"),
+    ("payment_methods", 2, r"\bcuotas\b"),
+    ("payment_methods", 3, r"\b(tienen|hay|hacen|aceptan|dan|ofrecen|se puede pagar en|puedo pagar en|pagar en|con) cuotas\b"),
+    ("payment_methods", 1, r"\b(tarjeta|pago|pagar|abonar|transferencia|mercado ?pago|card|pay|payment)\b"),
+    # ---- returns (policy): exchanges and returns
+    ("returns", 3, r"\b(politica|condiciones|plazo|plazos|reglas) de (cambios?|devolucion(es)?|reembolsos?)\b|"
+                   r"\b(hacen|aceptan|tienen|se pueden hacer|se puede hacer|puedo hacer|como (hago|hacer|es|funciona|son|"
+                   r"funcionan)) (un |el |los |las )?(cambios?|devolucion(es)?|reembolsos?)\b|"
+                   r"\b(se puede|puedo|se pueden|podria|podes|pueden) (cambiar|devolver)(lo|la|los|las)?\b|"
+                   r"\b(hasta cuando|cuanto tiempo|cuantos dias|que plazo) (tengo|hay|tenes|tienen) para (hacer )?(un |el |la )?"
+                   r"(cambio|devolucion|cambiar|devolver)\b|"
+                   r"\b(cuantos|cuanto) (dias|tiempo) (tengo|hay|tenes|tienen)\b.{0,15}\b(para )?(cambiar|devolver|hacer (el|un) cambio)\b|"
+                   r"\bcambio (de|por) (otro )?talle\b|\b(si|en caso de que) no me (queda|va|gusta|entra|calza)\b|"
+                   r"\bcambios? (sin cargo|gratis)\b|\bdevolver (una|un|la|el) (prenda|producto|articulo)\b|"
+                   r"\b(quiero|necesito|quisiera|queria|me gustaria|quisieramos) (hacer un |hacer el )?(cambiar|devolver|"
+                   r"cambio|devolucion)\b|\bcambiar (el|de|por otro) talle\b"),
+    ("returns", 3, r"\b(return|exchange|refund) polic(y|ies)\b|\b(can|could|may) i (return|exchange|send back|swap)\b|"
+                   r"\bhow (do|can|would) i (return|exchange)\b|\b(do|can|will) you (accept|do|offer|allow|give) "
+                   r"(returns|exchanges|refunds)\b|\b(what if|if) (it|they|the [a-z ]{1,20}) (doesn'?t|don'?t|does not|"
+                   r"do not) fit\b|\bhow (long|many days) (do i have )?to (return|exchange)\b|\breturns? (window|period)\b|"
+                   r"\b(are|is) (returns|exchanges|the exchange|the return) free\b|\bfree returns\b"),
+    ("returns", 1, r"\b(cambio|cambios|cambiar|devolucion|devoluciones|devolver|return|returns|exchange|exchanges)\b"),
+    # ---- sizes (policy)
+    ("sizes", 3, r"\b(tabla|guia|cuadro) de (talles|medidas)\b|\b(que|cual) talle (me|le|les|deberia|debo|recomiendan|"
+                 r"recomendas|uso|va|queda|corresponde|pido|elijo|compro|seria|tengo que)\b|"
+                 r"\b(como|que tal) (calza|calzan|vienen de talle|viene de talle|es la horma|es el calce|son los talles)\b|"
+                 r"\btalles? (grandes?|chicos?|normales?|reales?|americanos?|europeos?|amplios?)\b|"
+                 r"\b(vienen|viene|son|es) (grandes?|chic[oa]s?|justos?|talle real|amplios?|holgad[oa]s?|ajustad[oa]s?)\b|"
+                 r"\bmedidas (de los talles|de la prenda|de cada talle|en cm|en centimetros)\b|\bentre (dos )?talles\b|"
+                 r"\bque talle\b"),
+    ("sizes", 3, r"\bsize (chart|guide|table)\b|\bwhat size\b|\bwhich size\b|\b(does|do) (it|they|this|these|the [a-z- ]{1,20}) "
+                 r"(run|fit) (small|large|big|true)\b|\btrue to size\b|\bruns? (small|large|big)\b|\bbetween (two )?sizes\b|"
+                 r"\bsize (recommendation|advice)\b"),
+    ("sizes", 1, r"\b(talle|talles|medida|medidas|size|sizes|sizing|measurements?)\b"),
+    # ---- stock (policy): availability in general and restocking
+    ("stock", 3, r"\b(hay|tienen|queda|quedan|tenes|tendran|habra|van a tener|vuelven a tener) (stock|disponibilidad)\b|"
+                 r"\bsin stock\b|\bagotad[oa]s?\b|\b(reponen|repone|reponer|repondran|reposicion)\b|"
+                 r"\bvuelven? a (entrar|haber|ingresar|estar disponibles?|tener)\b|\bel stock\b|\bstock de\b|"
+                 r"\bdisponibilidad\b|\b(avisame|avisenme) cuando\b"),
+    ("stock", 3, r"\bin stock\b|\bout of stock\b|\bback in stock\b|\brestock\w*\b|\bsold out\b|\bavailability\b|"
+                 r"\b(when|will) .{0,30}\b(be )?(available|back)\b"),
+    ("stock", 1, r"\b(stock|disponible|disponibles|available)\b"),
+]
+_RULES = [(intent, weight, re.compile(pattern)) for intent, weight, pattern in _R]
+
+# "Do you offer refunds?" / "¿hacen reembolsos?": refund words inside a policy question.
+_REFUND_POLICY = re.compile(
+    r"\b(do|can|will) you (offer|give|do|accept|allow)\b.{0,15}\brefunds?\b|\b(refund|reimbursement) polic(y|ies)\b|"
+    r"\b(what|which) (cases|situations|circumstances|conditions)\b.{0,30}\b(refund|reimburs|money back)|"
+    r"\ben (que|cuales) (casos|situaciones)\b.{0,30}\b(reembolso|reintegro|devolucion|devolver)|"
+    r"\b(can|could|may) i (get|have|ask for|request) a refund if\b|\bhow do refunds work\b|\bis it possible to get a refund\b|"
+    r"\b(hacen|aceptan|tienen|dan) (reembolsos?|reintegros?|devolucion (del|de) dinero)\b|\bpolitica de (reembolsos?|devolucion)\b|"
+    r"\b(se puede|puedo) pedir (el |un )?(reembolso|reintegro)\b.{0,20}\bsi\b|\bsi no me (queda|gusta)\b.{0,40}\b(reembolso|"
+    r"devuelven (la plata|el dinero))")
+
+
+def _first_pos(pattern: re.Pattern, text: str) -> int:
+    m = pattern.search(text)
+    return m.start() if m else len(text) + 1
+
+
+def _prepare(subject: str, text: str) -> str:
+    subject = _SUBJECT_PREFIX.sub("", subject or "")
+    return fold(subject) + "\n" + fold(text or "")
+
+
+def detect_intent(subject: str, text: str) -> IntentResult:
+    """Intent of a customer's email (subject and extracted text). Never raises."""
+    try:
+        return _detect(subject or "", text or "")
+    except Exception:  # noqa: BLE001 - a regex surprise must not stop the classifier
+        return IntentResult(intent="other", confidence=0.0, faq_topics=[], scores={})
+
+
+def _detect(subject: str, text: str) -> IntentResult:
+    body = _prepare(subject, text)
+    scores: dict[str, float] = {name: 0.0 for name in INTENTS + (_DETAIL,)}
+    strong_hits: dict[str, float] = {name: 0.0 for name in INTENTS + (_DETAIL,)}
+    first_seen: dict[str, int] = {}
+    for intent, weight, pattern in _RULES:
+        m = pattern.search(body)
+        if m:
+            scores[intent] += weight
+            if weight >= 2:
+                strong_hits[intent] += weight
+                first_seen[intent] = min(first_seen.get(intent, m.start()), m.start())
+
+    specific = bool(_SPECIFIC_ORDER.search(body)) and not (
+        _HYPOTHETICAL.search(body) and not re.search(r"#\s?\d{3,}|\bmi (pedido|compra)\b|\bmy order\b", body))
+    payment_problem = bool(_PAYMENT_PROBLEM.search(body))
+    delivery_problem = bool(_DELIVERY_PROBLEM.search(body))
+    damaged = bool(_DAMAGED.search(body))
+    problem = payment_problem or delivery_problem or damaged
+    if damaged:
+        scores["complaint"] += 3  # damaged or wrong goods: a person must look at photos and send a replacement
+        strong_hits["complaint"] += 3
+    if problem:
+        specific = True  # a problem is always about something that happened
+
+    # Refund words in a policy question ("¿hacen reembolsos?") ask about the returns policy, unless the email
+    # is about a specific order.
+    if _REFUND_POLICY.search(body) and not specific:
+        scores["returns"] += 3
+        strong_hits["returns"] += 3
+        first_seen.setdefault("returns", _first_pos(_REFUND_POLICY, body))
+        scores["refund_request"] = 0.0
+        strong_hits["refund_request"] = 0.0
+
+    # How a named garment fits is a question about that product (the catalogue has its measurements), not
+    # about the size table: "¿el buzo oversize viene grande?", "does the hoodie run small?".
+    if scores["sizes"] >= TOPIC_MIN_SCORE and _GARMENT.search(body) and not _SIZE_TABLE.search(body):
+        scores["product_question"] += 2
+        strong_hits["product_question"] += 2
+
+    # Policy topics the email asks about, in the order they appear.
+    topics = [t for t in POLICY_INTENTS if scores[t] >= TOPIC_MIN_SCORE and strong_hits[t] >= 2]
+    topics.sort(key=lambda t: first_seen.get(t, len(body)))
+
+    intent = "other"
+    if scores["human_request"] >= HUMAN_MIN_SCORE:
+        intent = "human_request"
+    elif scores["complaint"] >= COMPLAINT_MIN_SCORE:
+        intent = "complaint"
+    else:
+        order_candidates = [i for i in ORDER_INTENTS if scores[i] >= INTENT_MIN_SCORE and strong_hits[i] >= 2]
+        if payment_problem:
+            intent = "payment_problem"
+        elif order_candidates:
+            # ties go to the first in ORDER_INTENTS: payment_problem, refund_request, order_change, order_status
+            intent = max(order_candidates, key=lambda i: (scores[i], -ORDER_INTENTS.index(i)))
+        elif specific and topics:
+            intent = _order_level(max(topics, key=lambda t: scores[t]), body)
+        elif scores["product_question"] >= INTENT_MIN_SCORE:
+            intent = "product_question"
+        elif scores["other"] >= INTENT_MIN_SCORE:
+            intent = "other"
+        elif topics:
+            intent = max(topics, key=lambda t: (scores[t], -topics.index(t)))
+        elif specific:
+            intent = "order_status" if scores["order_status"] > 0 or scores["shipping"] > 0 else "other"
+
+    confidence = _confidence(intent, scores, body, text)
+    return IntentResult(intent=intent, confidence=confidence, faq_topics=topics, specific_order=specific,
+                        problem=problem, scores={k: v for k, v in scores.items() if v})
+
+
+def _order_level(topic: str, body: str) -> str:
+    """A policy topic about an order that exists becomes the order-level intent that a person would file it
+    under."""
+    if topic in ("shipping", "stock"):
+        return "order_status"
+    if topic == "returns" and re.search(r"\b(plata|dinero|reembolso|reintegro|refund|money)\b", body):
+        return "refund_request"
+    return "order_change"
+
+
+def _confidence(intent: str, scores: dict[str, float], body: str, text: str) -> float:
+    own = scores.get(intent, 0.0)
+    if intent in ("order_status", "order_change", "refund_request") and own == 0:
+        own = max(scores.get(t, 0.0) for t in POLICY_INTENTS)  # remapped from a policy topic
+    if own <= 0:
+        return 0.2 if body.strip() else 0.0
+    competitors = 0.0
+    for name, value in scores.items():
+        if name == intent or value <= 0:
+            continue
+        competitors += value if value >= 2 else value / 2
+    confidence = min(0.97, 0.45 + 0.1 * own) * own / (own + competitors)
+    length = len(text or "")
+    if length > 1200:
+        confidence *= 0.8
+    elif length > 600:
+        confidence *= 0.9
+    return round(max(0.0, min(1.0, confidence)), 3)

@@ -1,0 +1,625 @@
+"""The customer's new text out of an email: pure functions, no I/O, never raise on broken mail.
+
+What `extract_text` does, in order:
+1. walks the MIME tree (bounded in depth and in parts, so deeply nested or looping structures cannot blow the
+   stack) and picks the body: text/plain preferred, HTML converted to text (BeautifulSoup with the standard
+   library's parser) when there is no usable plain part; attachments and attached messages (message/rfc822)
+   are not the customer's text and are skipped;
+2. decodes every charset (declared or not, misdeclared or unknown) with errors replaced;
+3. removes quoted history ("El lun, 3 mar 2025 ... escribió:", "On Mon ... wrote:", "> " lines,
+   "-----Original Message-----", Outlook "De: ... Enviado: ..." blocks, HTML blockquotes) and signatures
+   ("-- " line, "Enviado desde mi iPhone", "Sent from my iPhone", "Get Outlook for iOS", ...);
+4. normalises whitespace and caps the result.
+
+Why our own quote stripper: the maintained libraries were tried. mail-parser-reply (the multi-language one)
+does not recognise Gmail's Spanish attribution line ("El lun, 3 mar 2025 a las 10:15, X (<x@y>) escribió:":
+its Spanish pattern needs two spaces before "escribió", and it is marked "untested" upstream) and it cuts
+a customer's hyphen list ("- 2 remeras talle M") as if it were a signature; talon is unmaintained and needs
+scikit-learn; quotequail has no wheel on the index here. The rules below are few, tested in both languages,
+and biased towards keeping text: a line is only cut at an unambiguous marker.
+"""
+from __future__ import annotations
+
+import codecs
+import email.header
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from email.message import Message
+
+DEFAULT_MAX_CHARS = 4000
+
+# Bounds for hostile or broken MIME.
+MAX_DEPTH = 12
+MAX_PARTS = 300
+# Only the start of a body can hold a top-posted reply; bound the work on huge bodies.
+MAX_PLAIN_INPUT = 200_000
+MAX_HTML_INPUT = 400_000
+
+# A private-use character marks "quoted history starts here" when HTML is turned into text; the plain-text
+# stripper cuts at it.
+_QUOTE_MARK = "\ue000"
+
+_LATIN1_FAMILY = {"us-ascii", "ascii", "iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "cp819",
+                  "windows-1252", "cp1252", "iso-8859-15", "latin-9", "ansi_x3.4-1968", "x-user-defined"}
+_UNKNOWN_CHARSETS = {"", "unknown", "unknown-8bit", "x-unknown", "default", "charset", "none", "8bit",
+                     "binary", "us-ascii8bit"}
+
+
+# --------------------------------------------------------------------------------------------------- headers
+
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def decode_header_value(value: object) -> str:
+    """RFC 2047 decoding of a raw header value; falls back to the raw text. Never raises."""
+    if value is None:
+        return ""
+    try:
+        raw = str(value)
+    except Exception:  # noqa: BLE001 - a header object whose str() fails
+        return ""
+    if re.search("[\udc80-\udcff]", raw):
+        # raw 8-bit bytes in a header (no RFC 2047), kept by the parser as surrogate escapes
+        try:
+            raw = decode_bytes(raw.encode("utf-8", "surrogateescape"), None)
+        except Exception:  # noqa: BLE001
+            raw = re.sub("[\ud800-\udfff]", "\ufffd", raw)
+    if "=?" not in raw:
+        return raw
+    try:
+        chunks = email.header.decode_header(raw)
+        out = []
+        for chunk, charset in chunks:
+            if isinstance(chunk, bytes):
+                out.append(decode_bytes(chunk, charset))
+            else:
+                out.append(chunk)
+        return "".join(out)
+    except Exception:  # noqa: BLE001 - malformed encoded words
+        return raw
+
+
+def clean_header_value(value: object, max_chars: int = 998) -> str:
+    """Decoded header value with control characters (CR, LF, NUL, bidi overrides) removed: safe to reuse in
+    a reply header (CVE-2024-6923) or to log."""
+    text = decode_header_value(value)
+    text = _CONTROL_RE.sub(" ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text[:max_chars]
+
+
+def raw_headers(msg: Message) -> list[tuple[str, str]]:
+    """(lowercased name, raw value) pairs without running the email policy's header parsers (which can
+    raise on malformed values). Never raises."""
+    try:
+        items = list(msg.raw_items()) if hasattr(msg, "raw_items") else list(msg.items())
+    except Exception:  # noqa: BLE001
+        try:
+            items = list(getattr(msg, "_headers", []))
+        except Exception:  # noqa: BLE001
+            return []
+    out = []
+    for name, value in items:
+        try:
+            out.append((str(name).strip().lower(), str(value)))
+        except Exception:  # noqa: BLE001
+            continue
+    return out
+
+
+def header_values(msg: Message, name: str) -> list[str]:
+    """Every raw value of a header (case-insensitive name), unfolded."""
+    name = name.lower()
+    return [re.sub(r"\r?\n[ \t]*", " ", v) for n, v in raw_headers(msg) if n == name]
+
+
+def first_header(msg: Message, name: str) -> str | None:
+    values = header_values(msg, name)
+    return values[0] if values else None
+
+
+# --------------------------------------------------------------------------------------------------- charsets
+
+def _normalise_charset(charset: object) -> str:
+    try:
+        cs = str(charset or "").strip().strip("\"'").lower()
+    except Exception:  # noqa: BLE001
+        return ""
+    return cs
+
+
+def decode_bytes(raw: bytes, charset: object = None) -> str:
+    """Bytes to text with the declared charset, tolerating lies: ASCII/Latin-1 declarations that hide UTF-8,
+    unknown names, missing declarations. Latin-1 is read as windows-1252 (its superset, as browsers do).
+    Never raises."""
+    if not raw:
+        return ""
+    cs = _normalise_charset(charset)
+    if cs in _LATIN1_FAMILY or cs in _UNKNOWN_CHARSETS:
+        if raw.isascii():
+            return raw.decode("ascii")
+        try:
+            return raw.decode("utf-8")  # misdeclared UTF-8 is far more common than Latin-1 that parses as UTF-8
+        except UnicodeDecodeError:
+            pass
+        if cs in ("iso-8859-15", "latin-9"):
+            return raw.decode("iso-8859-15", errors="replace")
+        try:
+            return raw.decode("cp1252")
+        except UnicodeDecodeError:
+            return raw.decode("latin-1")  # the five bytes cp1252 leaves undefined
+    if cs in ("gb2312", "gbk", "x-gbk", "euc-cn"):
+        cs = "gb18030"  # superset: mail labelled gb2312 often holds GBK characters
+    try:
+        codecs.lookup(cs)
+    except (LookupError, TypeError, ValueError):
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw.decode("cp1252", errors="replace")
+    try:
+        return raw.decode(cs, errors="replace")
+    except Exception:  # noqa: BLE001 - codecs that fail on their own (e.g. broken stateful decoders)
+        return raw.decode("utf-8", errors="replace")
+
+
+def _content_type(part: Message) -> str:
+    try:
+        return (part.get_content_type() or "text/plain").lower()
+    except Exception:  # noqa: BLE001
+        return "application/octet-stream"
+
+
+def _charset(part: Message) -> str | None:
+    try:
+        return part.get_content_charset()
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _is_attachment(part: Message) -> bool:
+    values = header_values(part, "content-disposition")
+    return bool(values) and values[0].strip().lower().startswith("attachment")
+
+
+def payload_text(part: Message) -> str:
+    """A single part's decoded text (transfer encoding and charset). Never raises."""
+    try:
+        raw = part.get_payload(decode=True)
+    except Exception:  # noqa: BLE001
+        raw = None
+    if isinstance(raw, (bytes, bytearray)):
+        text = decode_bytes(bytes(raw), _charset(part))
+    else:
+        try:
+            payload = part.get_payload()
+        except Exception:  # noqa: BLE001
+            payload = None
+        text = payload if isinstance(payload, str) else ""
+    return text.replace("\x00", "")
+
+
+# --------------------------------------------------------------------------------------------------- MIME walk
+
+@dataclass
+class _Budget:
+    parts: int = MAX_PARTS
+
+
+def _subparts(part: Message) -> list[Message]:
+    try:
+        payload = part.get_payload()
+    except Exception:  # noqa: BLE001
+        return []
+    if isinstance(payload, list):
+        return [p for p in payload if isinstance(p, Message)]
+    return []
+
+
+def _has_text(part: Message) -> bool:
+    return bool(payload_text(part).strip())
+
+
+def _select_body_parts(part: Message, depth: int, budget: _Budget) -> list[Message]:
+    """The parts that make up the readable body, in order (bounded recursion)."""
+    if depth > MAX_DEPTH or budget.parts <= 0:
+        return []
+    budget.parts -= 1
+    ctype = _content_type(part)
+    try:
+        multipart = part.is_multipart()
+    except Exception:  # noqa: BLE001
+        multipart = False
+    if multipart:
+        children = _subparts(part)
+        if ctype == "multipart/alternative":
+            # text/plain first (when it really holds text), then HTML, then whatever a nested part offers
+            for child in children:
+                if _content_type(child) == "text/plain" and not _is_attachment(child) and _has_text(child):
+                    return [child]
+            for child in children:
+                if _content_type(child) == "text/html" and not _is_attachment(child):
+                    return [child]
+            for child in children:
+                found = _select_body_parts(child, depth + 1, budget)
+                if found:
+                    return found
+            return []
+        if ctype == "multipart/report":
+            # the human-readable explanation only; the machine-readable parts and the returned message are not text
+            return _select_body_parts(children[0], depth + 1, budget) if children else []
+        selected: list[Message] = []
+        for child in children:
+            if budget.parts <= 0:
+                break
+            child_type = _content_type(child)
+            if child_type.startswith("message/"):
+                continue  # an attached or forwarded message is not the customer's own text
+            if _is_attachment(child):
+                continue
+            selected.extend(_select_body_parts(child, depth + 1, budget))
+        return selected
+    if ctype in ("text/plain", "text/html"):
+        if depth > 0 and _is_attachment(part):
+            return []
+        return [part]
+    if depth == 0 and ctype.startswith("text/"):
+        return [part]  # text/enriched and friends as the whole message: better than nothing
+    return []
+
+
+def body_parts(msg: Message) -> list[tuple[str, str]]:
+    """(content type, decoded text) of the body parts, bounded. Never raises."""
+    try:
+        parts = _select_body_parts(msg, 0, _Budget())
+    except RecursionError:
+        parts = []
+    out = []
+    for part in parts:
+        ctype = _content_type(part)
+        text = payload_text(part)
+        limit = MAX_HTML_INPUT if ctype == "text/html" else MAX_PLAIN_INPUT
+        out.append((ctype, text[:limit]))
+    return out
+
+
+# --------------------------------------------------------------------------------------------------- HTML
+
+_BLOCK_TAGS = ["p", "div", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "pre",
+               "section", "article", "header", "footer", "address", "dd", "dt", "dl", "hr", "center", "td",
+               "th", "form", "fieldset", "nav", "aside", "main", "figure", "figcaption"]
+# Where mail clients put the quoted history in HTML replies: Gmail (gmail_quote), Apple Mail and Thunderbird
+# (blockquote type=cite, moz-cite-prefix), Yahoo (yahoo_quoted), Outlook (divRplyFwdMsg, appendonsend),
+# Outlook mobile (ms-outlook-mobile-reference-message), Proton (protonmail_quote), Zimbra (zwchr).
+_QUOTE_CLASSES = ("gmail_quote", "yahoo_quoted", "moz-cite-prefix", "protonmail_quote", "ms-outlook-mobile-reference-message",
+                  "zmail_extra", "quote", "gmail_extra")
+_QUOTE_IDS = ("divrplyfwdmsg", "appendonsend", "zwchr", "ymail_android_signature", "outlook_signature")
+
+
+def _mark_quotes(soup) -> None:
+    candidates = []
+    for tag in soup.find_all(True):
+        try:
+            name = (tag.name or "").lower()
+            classes = tag.get("class") or []
+            if isinstance(classes, str):
+                classes = classes.split()
+            classes = [c.lower() for c in classes]
+            tag_id = str(tag.get("id") or "").lower()
+        except Exception:  # noqa: BLE001
+            continue
+        if name == "blockquote" or any(c in _QUOTE_CLASSES for c in classes) or tag_id in _QUOTE_IDS:
+            candidates.append(tag)
+    for tag in candidates:
+        if tag.parent is None:
+            continue  # already removed with an ancestor
+        try:
+            tag.replace_with("\n" + _QUOTE_MARK + "\n")
+        except Exception:  # noqa: BLE001
+            continue
+
+
+def html_to_text(html: str) -> str:
+    """Readable text from an HTML body, with the quoted history marked for cutting. Never raises."""
+    if not html:
+        return ""
+    try:
+        from bs4 import BeautifulSoup
+
+        soup = BeautifulSoup(html[:MAX_HTML_INPUT], "html.parser")
+        for tag in soup(["script", "style", "head", "title", "noscript", "template", "svg", "object", "iframe"]):
+            tag.decompose()
+        _mark_quotes(soup)
+        for br in soup.find_all("br"):
+            br.replace_with("\n")
+        for block in soup.find_all(_BLOCK_TAGS):
+            block.insert_before("\n")
+            block.insert_after("\n")
+        return soup.get_text()
+    except RecursionError:
+        pass
+    except Exception:  # noqa: BLE001 - bs4 on pathological markup: fall back to stripping tags
+        pass
+    text = re.sub(r"(?is)<(script|style|head)\b.*?</\1\s*>", " ", html[:MAX_HTML_INPUT])
+    text = re.sub(r"(?i)<br\s*/?>|</p\s*>|</div\s*>", "\n", text)
+    text = re.sub(r"<[^>]{0,2000}>", " ", text)
+    import html as html_lib
+
+    return html_lib.unescape(text)
+
+
+def html_links(html: str) -> list[str]:
+    """href targets of the non-quoted part of an HTML body (for the robot rules). Never raises."""
+    try:
+        from bs4 import BeautifulSoup
+
+        soup = BeautifulSoup(html[:MAX_HTML_INPUT], "html.parser")
+        _mark_quotes(soup)
+        links = []
+        for a in soup.find_all(["a", "area"]):
+            href = a.get("href")
+            if isinstance(href, str) and href.strip():
+                links.append(href.strip())
+        return links
+    except Exception:  # noqa: BLE001 - includes RecursionError
+        return re.findall(r"(?i)href\s*=\s*[\"']?([^\"'\s>]+)", html[:MAX_HTML_INPUT])
+
+
+# --------------------------------------------------------------------------------------------------- quotes & signatures
+
+_ATTRIBUTION_START = re.compile(r"^(on|el|em|le|am|il|op|den)\b", re.IGNORECASE)
+_ATTRIBUTION_END = re.compile(
+    r"(wrote|escribi[oó]|escreveu|a\s+[ée]crit|schrieb|ha\s+scritto|schreef|skrev)\s*:\s*$", re.IGNORECASE)
+_SEPARATOR = re.compile(
+    r"^(-{2,}\s*(original message|mensaje original|mensagem original|message d'origine|urspr[üu]ngliche nachricht)"
+    r"\s*-{2,}|_{10,}|-{2,}\s*(forwarded message|mensaje reenviado|mensagem encaminhada|message transf[ée]r[ée])"
+    r"\s*-{2,}|(begin forwarded message|inicio del mensaje reenviado|comienzo del mensaje reenviado)\s*:)\s*$",
+    re.IGNORECASE)
+_FORWARD = re.compile(r"forwarded message|mensaje reenviado|mensagem encaminhada|message transf[ée]r[ée]|"
+                      r"begin forwarded", re.IGNORECASE)
+_HEADER_FROM = re.compile(r"^[*_]*\s*(from|de|von|da|van)\s*[*_]*\s*:\s*\S", re.IGNORECASE)
+_HEADER_OTHER = re.compile(
+    r"^[*_]*\s*(sent|enviado|enviados|date|fecha|to|para|subject|asunto|cc|gesendet|an|betreff|envoy[ée]|[àa]|"
+    r"objet|data|assunto|inviato|oggetto|reply-to|responder a)\s*[*_]*\s*:", re.IGNORECASE)
+_MOBILE_SIGNATURE = re.compile(
+    r"^(enviado|enviada|sent|envoy[ée]|gesendet|inviato)\s+(desde|from|via|con|with|depuis|von|da)\b.{0,60}$|"
+    r"^(get|obtener|obt[ée]n|descarg[aá]|descargar)\s+outlook\s+(for|para)\b.{0,40}$|"
+    r"^sent with .{0,40}$",
+    re.IGNORECASE)
+
+
+def _is_attribution(lines: list[str], i: int) -> int:
+    """Number of lines taken by an attribution line ("On ... wrote:", "El ... escribió:") starting at i, or 0.
+    Gmail wraps long attributions over two or three lines."""
+    first = lines[i].strip()
+    if not first:
+        return 0
+    if _ATTRIBUTION_START.match(first):
+        for span in (1, 2, 3):
+            if i + span > len(lines) or not lines[i + span - 1].strip():
+                break
+            joined = " ".join(line.strip() for line in lines[i:i + span])
+            if len(joined) > 400:
+                break
+            if _ATTRIBUTION_END.search(joined):
+                # An attribution names a date or an address; "El vendedor me escribió:" does not, and is kept.
+                return span if re.search(r"\d|@", joined) else 0
+        return 0
+    # "Juan Pérez <juan@x.com> escribió:" on a line of its own
+    if "@" in first and len(first) <= 300 and _ATTRIBUTION_END.search(first):
+        return 1
+    return 0
+
+
+def _is_header_block(lines: list[str], i: int) -> int:
+    """Number of lines of an Outlook-style header block ("De: ... Enviado: ... Para: ... Asunto: ...")
+    starting at i, or 0. Needs the From line plus two more header lines close below it."""
+    if not _HEADER_FROM.match(lines[i].strip()):
+        return 0
+    found = 0
+    last = i
+    for j in range(i + 1, min(len(lines), i + 8)):
+        s = lines[j].strip()
+        if _HEADER_OTHER.match(s):
+            found += 1
+            last = j
+    return last - i + 1 if found >= 2 else 0
+
+
+def _is_signature_delimiter(line: str) -> bool:
+    return line.rstrip("\r\n") in ("-- ", "--", "—", "-- \u00a0")
+
+
+def strip_quotes_and_signature(text: str, keep_forwarded: bool = True) -> str:
+    """Remove quoted history and signatures from plain text.
+
+    keep_forwarded: when the customer forwards a message without writing anything above it, the forwarded
+    message is what they want us to read, so it is kept (without its header block). The robot rules pass
+    False: a forwarded notification must not make a customer look like a robot."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        s = line.strip()
+        if _QUOTE_MARK in line:
+            break
+        if _is_signature_delimiter(line):
+            break
+        if s and len(s) <= 80 and _MOBILE_SIGNATURE.match(s):
+            break
+        if s and _SEPARATOR.match(s):
+            is_forward = bool(_FORWARD.search(s))
+            if not is_forward and s.startswith("_") and i + 1 < n:
+                # a line of underscores only counts when a header block follows it (Outlook)
+                nxt = i + 1
+                while nxt < n and not lines[nxt].strip():
+                    nxt += 1
+                if nxt >= n or not _is_header_block(lines, nxt):
+                    out.append(line)
+                    i += 1
+                    continue
+            if is_forward and keep_forwarded and not "".join(out).strip():
+                # forwarded without a comment: read the forwarded message instead
+                i += 1
+                while i < n and not lines[i].strip():
+                    i += 1
+                # skip the forwarded message's header lines (From:, Date:, Subject:, To:)
+                while i < n and (_HEADER_FROM.match(lines[i].strip()) or _HEADER_OTHER.match(lines[i].strip())):
+                    i += 1
+                continue
+            break
+        if s and _is_attribution(lines, i):
+            break
+        if s and _is_header_block(lines, i):
+            break
+        if s.startswith(">"):
+            i += 1
+            continue
+        out.append(line)
+        i += 1
+    return "\n".join(out)
+
+
+_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_CTRL_KEEP_NL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def normalise_whitespace(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ZERO_WIDTH.sub("", text)
+    text = text.replace(_QUOTE_MARK, "")
+    text = _CTRL_KEEP_NL.sub(" ", text)
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\u00a0", " ").replace("\t", " ")
+    lines = [re.sub(r" {2,}", " ", line).strip() for line in text.split("\n")]
+    text = "\n".join(lines)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
+
+
+def _cap(text: str, max_chars: int) -> str:
+    if max_chars <= 0:
+        return ""
+    if len(text) <= max_chars:
+        return text
+    cut = text[:max_chars]
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    if space >= max_chars - 200 and space > 0:
+        cut = cut[:space]
+    return cut.rstrip()
+
+
+# --------------------------------------------------------------------------------------------------- public
+
+@dataclass
+class BodyView:
+    """What the robot rules look at: the customer's own text (no forwarded fallback), the text of the other
+    alternatives (the HTML of a multipart/alternative whose plain part was used), and the links in the
+    non-quoted part of every alternative."""
+    new_text: str = ""
+    alt_text: str = ""
+    links: list[str] = field(default_factory=list)
+    html_only: bool = False
+
+
+def _all_text_parts(part: Message, depth: int, budget: _Budget, out: list[Message]) -> None:
+    """Every inline text/plain and text/html part outside attached messages (bounded)."""
+    if depth > MAX_DEPTH or budget.parts <= 0:
+        return
+    budget.parts -= 1
+    try:
+        multipart = part.is_multipart()
+    except Exception:  # noqa: BLE001
+        multipart = False
+    ctype = _content_type(part)
+    if multipart:
+        for child in _subparts(part):
+            if _content_type(child).startswith("message/") or _is_attachment(child):
+                continue
+            _all_text_parts(child, depth + 1, budget, out)
+    elif ctype in ("text/plain", "text/html") and (depth == 0 or not _is_attachment(part)):
+        out.append(part)
+
+
+def _part_text(ctype: str, text: str) -> str:
+    return html_to_text(text) if ctype == "text/html" else text
+
+
+def _strip_plain(text: str, keep_forwarded: bool) -> str:
+    # Plain text that carries the HTML quote mark cannot happen; the mark is only added by html_to_text.
+    return strip_quotes_and_signature(text.replace("\r\n", "\n").replace("\r", "\n"), keep_forwarded)
+
+
+def clean_text(text: str, max_chars: int = DEFAULT_MAX_CHARS, keep_forwarded: bool = True) -> str:
+    """The new text of a plain-text body (quotes, signatures removed; whitespace normalised; capped)."""
+    try:
+        text = (text or "")[:MAX_PLAIN_INPUT].replace(_QUOTE_MARK, "")
+        return _cap(normalise_whitespace(_strip_plain(text, keep_forwarded)), max_chars)
+    except Exception:  # noqa: BLE001 - never raise on input text
+        return _cap(normalise_whitespace(str(text or "")), max_chars)
+
+
+def extract_text(msg: Message, max_chars: int = DEFAULT_MAX_CHARS, keep_forwarded: bool = True) -> str:
+    """The customer's new text in an email. Never raises."""
+    try:
+        pieces = []
+        for ctype, raw in body_parts(msg):
+            if ctype == "text/plain":
+                raw = raw.replace(_QUOTE_MARK, "")
+            piece = _strip_plain(_part_text(ctype, raw), keep_forwarded)
+            piece = normalise_whitespace(piece)
+            if piece:
+                pieces.append(piece)
+            if sum(len(p) for p in pieces) > max_chars:
+                break
+        return _cap("\n\n".join(pieces), max_chars)
+    except Exception:  # noqa: BLE001 - the contract is "never raise"
+        return ""
+
+
+_URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"')\]]+")
+
+
+def body_view(msg: Message, max_chars: int = DEFAULT_MAX_CHARS) -> BodyView:
+    """The customer's own text (no forwarded fallback), the other alternatives' text and the links outside
+    quoted history. Never raises."""
+    view = BodyView()
+    try:
+        selected = body_parts(msg)
+        texts = []
+        for ctype, raw in selected:
+            if ctype == "text/plain":
+                raw = raw.replace(_QUOTE_MARK, "")
+            piece = normalise_whitespace(_strip_plain(_part_text(ctype, raw), False))
+            if piece:
+                texts.append(piece)
+        view.new_text = _cap("\n\n".join(texts), max_chars * 4)
+        everything: list[Message] = []
+        try:
+            _all_text_parts(msg, 0, _Budget(), everything)
+        except RecursionError:
+            everything = []
+        links: list[str] = []
+        alt = []
+        selected_texts = {raw for _, raw in selected}
+        for part in everything:
+            ctype = _content_type(part)
+            raw = payload_text(part)[:MAX_HTML_INPUT if ctype == "text/html" else MAX_PLAIN_INPUT]
+            if ctype == "text/html":
+                links.extend(html_links(raw))
+            if raw in selected_texts:
+                continue
+            piece = normalise_whitespace(_strip_plain(_part_text(ctype, raw.replace(_QUOTE_MARK, "") if ctype == "text/plain" else raw), False))
+            if piece:
+                alt.append(piece)
+        view.alt_text = _cap("\n\n".join(alt), max_chars * 4)
+        links.extend(_URL_RE.findall(view.new_text))
+        links.extend(_URL_RE.findall(view.alt_text))
+        view.links = links
+        view.html_only = _content_type(msg) == "text/html"
+    except Exception:  # noqa: BLE001
+        pass
+    return view

@@ -1,0 +1,787 @@
+"""Unit tests of the classifier's pure decision logic: robots, text extraction, language, intents, decision.
+
+Real mail written by others is read from ../shared/corpora (REPLYFLOW_CORPORA overrides the folder); the tests
+that need it skip with a clear message when it is absent.
+"""
+from __future__ import annotations
+
+import collections
+import email
+import email.header
+import email.policy
+import os
+import time
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from classifier import decide, intents, language, robots, text
+from shared.shop import ShopConfig, load_shop_config
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPORA = Path(os.environ.get("REPLYFLOW_CORPORA", ROOT.parent / "shared" / "corpora"))
+OWN = ["hola@ropadelsur.com.ar", "soporte@ropadelsur.com.ar"]
+# Licence texts (LICENSE, MIT-LICENSE, Apache NOTICE) and READMEs are not messages.
+NOT_MESSAGES = ("LICENSE", "README", "NOTICE", "MIT-LICENSE")
+
+
+def parse(raw: bytes | str) -> EmailMessage:
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8")
+    return email.message_from_bytes(raw, policy=email.policy.default)
+
+
+def mail(body: str = "Hola, ¿hacen envíos a Córdoba?", *, subject: str = "Consulta",
+         sender: str = "Juan Pérez <juanperez@gmail.com>", headers: dict | list | None = None,
+         content_type: str = 'text/plain; charset="utf-8"', charset: str = "utf-8") -> EmailMessage:
+    """A message as a person's Gmail would send it, with extra headers on top."""
+    lines = []
+    extra = list(headers.items()) if isinstance(headers, dict) else list(headers or [])
+    names = {name.lower() for name, _ in extra}
+    if "return-path" not in names and sender and "<" in sender:
+        lines.append(f"Return-Path: <{sender.split('<')[1].rstrip('>')}>")
+    lines += [
+        "Received: from mail-sor-f41.google.com (mail-sor-f41.google.com. [209.85.220.41])",
+        "X-Google-Smtp-Source: AGHT+IHq1x2y3z",
+        "X-Gm-Message-State: AOJu0YwAbCdEf",
+        "MIME-Version: 1.0",
+    ]
+    if sender is not None:
+        lines.append(f"From: {sender}")
+    if not subject.isascii():
+        subject = email.header.Header(subject, "utf-8").encode()
+    lines += [
+        "Date: Mon, 3 Mar 2025 10:15:00 -0300",
+        "Message-ID: <CAJx=abc123XYZ@mail.gmail.com>",
+        f"Subject: {subject}",
+        "To: Ropa del Sur <hola@ropadelsur.com.ar>",
+        f"Content-Type: {content_type}",
+        "Content-Transfer-Encoding: 8bit",
+    ]
+    for name, value in extra:
+        lines.append(f"{name}: {value}")
+    raw = ("\r\n".join(lines) + "\r\n\r\n").encode("ascii", "replace") + body.replace("\n", "\r\n").encode(charset)
+    return parse(raw)
+
+
+@pytest.fixture(scope="module")
+def shop() -> ShopConfig:
+    return load_shop_config(ROOT / "examples" / "shop.toml")
+
+
+# ============================================================================================ robots: one test per rule
+
+
+def test_rule_names_are_stable():
+    assert robots.RULES == ("own_address", "auto_submitted", "auto_reply_header", "delivery_report",
+                            "precedence_bulk", "list_header", "null_return_path", "no_sender", "robot_sender",
+                            "out_of_office", "automated_notification")
+
+
+def test_a_customer_from_gmail_is_not_a_robot():
+    assert robots.robot_rule(mail(), OWN) is None
+
+
+def test_own_address_from():
+    assert robots.robot_rule(mail(sender="Ropa del Sur <Hola@RopaDelSur.com.ar>"), OWN) == "own_address"
+    assert robots.robot_rule(mail(sender="soporte+tickets@ropadelsur.com.ar"), OWN) == "own_address"
+
+
+def test_own_address_marker_header_and_message_id():
+    assert robots.robot_rule(mail(headers={"X-Replyflow-Reply": "1"}), OWN) == "own_address"
+    msg = mail(headers={"X-Original-Message-ID": "<x@y>"})
+    msg.replace_header("Message-ID", "<replyflow.5f2a9c@ropadelsur.com.ar>")
+    assert robots.robot_rule(msg, OWN) == "own_address"
+
+
+def test_own_address_not_triggered_by_a_reply_to_our_message():
+    # A customer answering our reply references our Message-ID: still a customer.
+    msg = mail(subject="Re: Tu consulta", headers={"In-Reply-To": "<replyflow.5f2a9c@ropadelsur.com.ar>",
+                                                  "References": "<replyflow.5f2a9c@ropadelsur.com.ar>"})
+    assert robots.robot_rule(msg, OWN) is None
+
+
+def test_auto_submitted():
+    assert robots.robot_rule(mail(headers={"Auto-Submitted": "auto-replied"}), OWN) == "auto_submitted"
+    assert robots.robot_rule(mail(headers={"Auto-Submitted": "auto-generated (failure)"}), OWN) == "auto_submitted"
+    assert robots.robot_rule(mail(headers={"Auto-Submitted": "no"}), OWN) is None
+
+
+def test_auto_reply_header():
+    assert robots.robot_rule(mail(headers={"X-Autoreply": "yes"}), OWN) == "auto_reply_header"
+    assert robots.robot_rule(mail(headers={"X-Autorespond": "vacation"}), OWN) == "auto_reply_header"
+    assert robots.robot_rule(mail(headers={"X-Auto-Response-Suppress": "All"}), OWN) == "auto_reply_header"
+    assert robots.robot_rule(mail(headers={"X-AutoReply-From": "juan@x.com"}), OWN) == "auto_reply_header"
+
+
+def test_auto_response_suppress_for_reports_only_is_not_alone_a_robot():
+    # Exchange stamps "DR, RN, NRN" on people's mail sent through distribution groups.
+    assert robots.robot_rule(mail(headers={"X-Auto-Response-Suppress": "DR, RN, NRN"}), OWN) is None
+
+
+BOUNCE = b"""From: Mail Delivery System <MAILER-DAEMON@mx.example.com>
+To: hola@ropadelsur.com.ar
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="BB"
+
+--BB
+Content-Type: text/plain
+
+This is the mail system. Your message could not be delivered.
+--BB
+Content-Type: message/delivery-status
+
+Final-Recipient: rfc822; nadie@example.com
+Action: failed
+Status: 5.1.1
+--BB--
+"""
+
+
+def test_delivery_report_multipart_report():
+    assert robots.robot_rule(parse(BOUNCE), OWN) == "delivery_report"
+    receipt = BOUNCE.replace(b"delivery-status;", b"disposition-notification;").replace(
+        b"MAILER-DAEMON@mx.example.com", b"ana@example.com")
+    assert robots.robot_rule(parse(receipt), OWN) == "delivery_report"
+
+
+def test_delivery_report_failed_recipients_header_and_bounce_subject():
+    assert robots.robot_rule(mail(headers={"X-Failed-Recipients": "x@y.com"}), OWN) == "delivery_report"
+    assert robots.robot_rule(mail(subject="No se puede entregar: Consulta"), OWN) == "delivery_report"
+
+
+def test_precedence_bulk():
+    for value in ("bulk", "list", "junk", "Bulk"):
+        assert robots.robot_rule(mail(headers={"Precedence": value}), OWN) == "precedence_bulk"
+    assert robots.robot_rule(mail(headers={"Precedence": "normal"}), OWN) is None
+
+
+def test_list_header():
+    assert robots.robot_rule(mail(headers={"List-Id": "<novedades.lista.example.com>"}), OWN) == "list_header"
+    assert robots.robot_rule(mail(headers={"List-Unsubscribe": "<mailto:baja@example.com>"}), OWN) == "list_header"
+
+
+def test_null_return_path():
+    assert robots.robot_rule(mail(headers={"Return-Path": "<>"}), OWN) == "null_return_path"
+
+
+def test_no_sender():
+    assert robots.robot_rule(mail(sender=None), OWN) == "no_sender"
+    assert robots.robot_rule(mail(sender="undisclosed-recipients:;"), OWN) == "no_sender"
+    assert robots.robot_rule(mail(sender="=?utf-8?b?////?= (nadie)"), OWN) == "no_sender"
+
+
+@pytest.mark.parametrize("sender", [
+    "MAILER-DAEMON@mx.example.com", "Postmaster <postmaster@example.com>", "noreply@tienda.example.com",
+    "no-reply@mercadolibre.com.ar", "No Responder <no_responder@banco.example.com>", "do-not-reply@x.com",
+    "donotreply@x.com", "owner-ventas@lists.example.com", "novedades-request@example.com",
+    "bounces@mail.example.com", "notifications@github.com", "order-notifications@shop.example.com",
+    "ship-confirm@amazon.com", "newsletter@marca.example.com", "nobody@internic.net",
+    "notificaciones@andreani.example.com", "Banco <avisos@banco.example.com>", "no-contestar@afip.example.gob.ar",
+])
+def test_robot_sender(sender):
+    assert robots.robot_rule(mail(sender=sender), OWN) == "robot_sender"
+
+
+def test_robot_sender_verp_return_path():
+    msg = mail(headers={"Return-Path": "<bounce-promo-123456@mail.example.com>"})
+    assert robots.robot_rule(msg, OWN) == "robot_sender"
+
+
+def test_robot_sender_does_not_catch_batv_or_srs_envelopes():
+    assert robots.robot_rule(mail(headers={"Return-Path": "<prvs=0123abcd=juanperez@gmail.com>"}), OWN) is None
+    assert robots.robot_rule(mail(headers={"Return-Path": "<SRS0=abcd=XY=gmail.com=juanperez@fwd.example.com>"}),
+                             OWN) is None
+
+
+@pytest.mark.parametrize("subject", [
+    "Respuesta automática: Consulta", "Automatic reply: Your question", "Out of Office: pedido", "Autoreply",
+    "Fuera de la oficina", "RE: Respuesta automática: Consulta", "Ausente", "De vacaciones hasta el 15/3",
+    "Abwesenheitsnotiz: Anfrage", "Réponse automatique : question",
+])
+def test_out_of_office_subjects(subject):
+    assert robots.robot_rule(mail(subject=subject, body="Gracias por tu mensaje."), OWN) == "out_of_office"
+
+
+@pytest.mark.parametrize("body", [
+    "Hola, estoy de vacaciones hasta el 20 de marzo. Responderé tu correo a mi regreso.",
+    "Me encuentro fuera de la oficina con acceso limitado al correo. Para temas urgentes escribir a ana@x.com",
+    "I am out of the office until Monday with limited access to email. For urgent matters contact Bob.",
+    "Este es un mensaje automático: no estoy disponible.",
+    "This is an automatic reply. Thank you for your email.",
+    "Gracias por contactarnos. Hemos recibido su consulta y le responderemos a la brevedad. Número de ticket: 4512",
+])
+def test_out_of_office_bodies(body):
+    assert robots.robot_rule(mail(subject="Re: Consulta", body=body), OWN) == "out_of_office"
+
+
+def test_automated_notification_esp_campaign_header():
+    msg = mail(headers={"X-Campaign-Id": "spring-2025"}, subject="Nueva colección")
+    assert robots.robot_rule(msg, OWN) == "automated_notification"
+
+
+def test_automated_notification_do_not_reply_text():
+    body = "Tu pago de $12.000 fue acreditado.\n\nPor favor no respondas este correo, la casilla no es monitoreada."
+    msg = mail(sender="Cobros <cobros@pagos.example.com>", subject="Pago acreditado", body=body)
+    assert robots.robot_rule(msg, OWN) == "automated_notification"
+
+
+def test_automated_notification_shipping_notice_from_another_company():
+    # Subject in the second person ("your order has shipped") plus a system sender: two signals.
+    msg = mail(sender="pedidos@otratienda.example.com", subject="Tu pedido #88231 fue despachado",
+               body="Tu pedido está en camino.")
+    assert robots.robot_rule(msg, OWN) == "automated_notification"
+    info = robots.explain(msg, OWN)
+    assert "notification_subject" in info["notification_signals"]
+
+
+def test_automated_notification_bulk_mailer_and_footer():
+    body = ("Ofertas de otoño en toda la tienda.\n\nRecibís este correo porque estás suscripto a nuestras novedades."
+            "\nPara darte de baja hacé clic acá: https://marca.example.com/unsubscribe?u=1")
+    msg = mail(sender="Marca <hola@marca.example.com>", subject="Otoño: 30% off", body=body,
+               headers={"X-Mailer": "Doppler Relay"})
+    assert robots.robot_rule(msg, OWN) == "automated_notification"
+
+
+# ---- customers that must stay customers
+
+
+CUSTOMER_BODIES = [
+    "Hola, estoy de vacaciones hasta el 20, ¿pueden enviar el pedido después?",
+    "Recibí una respuesta automática de ustedes pero nadie me contestó. ¿Hacen envíos a Salta?",
+    "Hola, quiero darme de baja del newsletter, gracias.",
+    "I clicked https://ropadelsur.com.ar/unsubscribe but I still get your emails.",
+    "I'm out of the office right now but wanted to ask: do you ship to Mendoza?",
+    "Estuve ausente cuando vino el cartero, ¿cómo hago para retirar el paquete?",
+    "Hola, les pido por favor que no respondan a mi otro mail, este es el correcto. ¿Tienen talle M?",
+]
+
+
+@pytest.mark.parametrize("body", CUSTOMER_BODIES)
+def test_customers_are_not_robots(body):
+    assert robots.robot_rule(mail(body=body), OWN) is None
+
+
+def test_customer_replying_to_a_shop_notification_is_not_a_robot():
+    msg = mail(subject="Re: Tu pedido #1234 fue despachado", body="Hola, ¿me pasan el número de seguimiento?")
+    assert robots.robot_rule(msg, OWN) is None
+
+
+def test_customer_forwarding_a_notification_is_not_a_robot():
+    body = ("Hola, me llegó esto, ¿es de ustedes?\n\n---------- Forwarded message ---------\n"
+            "From: Correo <noreply@correo.example.com>\nDate: Mon, 3 Mar 2025\nSubject: Your order has shipped\n"
+            "To: <juanperez@gmail.com>\n\nYour order has shipped. Please do not reply to this email.\n"
+            "To unsubscribe click here.")
+    assert robots.robot_rule(mail(subject="Fwd: Your order has shipped", body=body), OWN) is None
+
+
+def test_customer_from_outlook_and_iphone_and_a_business_mailbox():
+    outlook = mail(sender="Ana Gómez <ana.gomez@empresa.com.ar>", body="Buenas tardes, ¿aceptan transferencia?",
+                   headers={"X-MS-Has-Attach": "", "X-MS-TNEF-Correlator": "", "Thread-Index": "AQHZabc=",
+                            "X-MS-Exchange-Organization-SCL": "-1", "Content-Language": "es-AR",
+                            "X-Mailer": "Microsoft Outlook 16.0"})
+    iphone = mail(body="Hola tienen talle S?\n\nEnviado desde mi iPhone", headers={"X-Mailer": "iPhone Mail (20D47)"})
+    business_html = mail(sender="Ventas <ventas@mayorista.example.com.ar>", content_type="text/html; charset=utf-8",
+                         body="<p>Hola, ¿hacen envíos a Rosario?</p>")
+    for msg in (outlook, iphone, business_html):
+        assert robots.robot_rule(msg, OWN) is None, robots.explain(msg, OWN)
+
+
+def test_malformed_headers_never_raise():
+    raw = (b"From: =?utf-8?q?Juan_=E2=28?= <juan@\xff\xfe.example>\r\n"
+           b"Subject: =?x-unknown?Q?hola?= =?utf-8?b?!!!?=\r\n"
+           b"Content-Type: text/plain; charset=\"x-does-not-exist\"\r\n"
+           b"Return-Path: <<<>>\r\nAuto-Submitted:\r\nTo: ,,,@,\r\n\r\n\xe1\xe9 hola")
+    msg = parse(raw)
+    robots.robot_rule(msg, OWN)  # whatever it decides, it decides without raising
+    assert isinstance(text.extract_text(msg), str)
+
+
+def test_subject_is_decoded_and_sanitised(shop):
+    # CVE-2024-6923: an encoded CR/LF must not survive into a reply's Subject
+    msg = mail(subject="=?utf-8?q?Consulta=0D=0ABcc=3A_x=40evil=2Eexample?=")
+    result = decide.classify(msg, shop, OWN)
+    assert "\r" not in result.subject and "\n" not in result.subject
+    assert result.subject.startswith("Consulta")
+
+
+# ============================================================================================ corpora
+
+
+def _corpus_files(sub: str) -> list[Path]:
+    folder = CORPORA / sub
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.upper().startswith(NOT_MESSAGES))
+
+
+AUTOREPLY = _corpus_files("autoreply")
+MIME = _corpus_files("mime")
+
+
+def _caught_by(path: Path, shop: ShopConfig) -> str | None:
+    msg = parse(path.read_bytes())
+    rule = robots.robot_rule(msg, OWN)
+    if rule is not None:
+        return rule
+    result = decide.classify(msg, shop, OWN)
+    return result.reason if result.decision == "ignore" else None
+
+
+@pytest.mark.skipif(not AUTOREPLY, reason=f"corpus folder {CORPORA / 'autoreply'} is absent: robot corpus not checked")
+@pytest.mark.parametrize("path", AUTOREPLY, ids=lambda p: str(p.relative_to(CORPORA / "autoreply")))
+def test_autoreply_corpus_never_gets_a_reply(path, shop):
+    rule = _caught_by(path, shop)
+    assert rule is not None, f"{path} would get a reply: {robots.explain(parse(path.read_bytes()), OWN)}"
+
+
+@pytest.mark.skipif(not AUTOREPLY, reason=f"corpus folder {CORPORA / 'autoreply'} is absent: robot corpus not checked")
+def test_autoreply_corpus_summary(shop, capsys):
+    table = {str(p.relative_to(CORPORA / "autoreply")): _caught_by(p, shop) for p in AUTOREPLY}
+    counts = collections.Counter(table.values())
+    with capsys.disabled():
+        print(f"\nautoreply corpus: {len(table)} messages, caught per rule: {dict(sorted(counts.items(), key=str))}")
+    assert None not in counts, [name for name, rule in table.items() if rule is None]
+
+
+INTENTS_CSV = CORPORA / "intents" / "bitext-customer-support" / "bitext_dev.csv"
+# Labels of the English support set whose question one of our canned texts may answer; every other label (an
+# order, a refund, an account, a complaint...) must never get one.
+FAQ_ALLOWED = {"delivery_options": {"shipping"}, "delivery_period": {"shipping"},
+               "check_payment_methods": {"payment_methods"}, "check_refund_policy": {"returns"}}
+
+
+@pytest.mark.skipif(not INTENTS_CSV.is_file(), reason=f"{INTENTS_CSV} is absent: labelled English set not checked")
+def test_labelled_english_set_never_gets_a_wrong_canned_answer(shop):
+    import csv
+
+    with INTENTS_CSV.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    wrong, answered = [], collections.Counter()
+    for row in rows:
+        result = decide.classify_text(row["instruction"], shop)
+        if result.decision == "faq":
+            answered[row["intent"]] += 1
+            if result.faq_topic not in FAQ_ALLOWED.get(row["intent"], set()):
+                wrong.append((row["intent"], result.faq_topic, row["instruction"]))
+    assert not wrong, wrong[:20]
+    # and the canned answers still cover a good share of the plain policy questions
+    assert answered["check_payment_methods"] >= 60 and answered["check_refund_policy"] >= 30
+
+
+@pytest.mark.skipif(not MIME, reason=f"corpus folder {CORPORA / 'mime'} is absent: MIME robustness not checked")
+@pytest.mark.parametrize("path", MIME, ids=lambda p: str(p.relative_to(CORPORA / "mime")))
+def test_mime_corpus_classifies_without_raising(path, shop):
+    result = decide.classify(parse(path.read_bytes()), shop, OWN)
+    assert result.decision in ("ignore", "faq", "llm", "human")
+    assert isinstance(result.text, str) and len(result.text) <= text.DEFAULT_MAX_CHARS
+    assert "\n" not in result.subject and "\r" not in result.subject
+
+
+# ============================================================================================ text extraction
+
+
+def test_html_only_is_converted():
+    html = ("<html><head><title>t</title><style>p{color:red}</style><script>alert(1)</script></head><body>"
+            "<p>Hola,</p><p>¿tienen la <b>campera</b> en talle&nbsp;M?<br>Gracias</p></body></html>")
+    out = text.extract_text(mail(body=html, content_type="text/html; charset=utf-8"))
+    assert out == "Hola,\n\n¿tienen la campera en talle M?\nGracias"
+
+
+def test_plain_preferred_over_html():
+    raw = ("From: a@gmail.com\nSubject: x\nMIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=AA\n\n"
+           "--AA\nContent-Type: text/plain; charset=utf-8\n\nTexto plano\n--AA\nContent-Type: text/html\n\n"
+           "<p>Texto HTML</p>\n--AA--\n")
+    assert text.extract_text(parse(raw)) == "Texto plano"
+
+
+def test_html_gmail_quote_and_blockquote_removed():
+    html = ('<div dir="ltr">¿Me confirman el envío?</div><br><div class="gmail_quote"><div dir="ltr" '
+            'class="gmail_attr">El lun, 3 mar 2025 a las 10:15, Ropa del Sur escribió:<br></div>'
+            '<blockquote class="gmail_quote">Hola Juan, gracias por tu compra</blockquote></div>')
+    assert text.extract_text(mail(body=html, content_type="text/html; charset=utf-8")) == "¿Me confirman el envío?"
+
+
+def test_quoted_history_spanish_gmail_two_lines():
+    body = ("Hola, ¿ya despacharon mi pedido?\n\nEl lun, 3 mar 2025 a las 10:15, Ropa del Sur (<\n"
+            "hola@ropadelsur.com.ar>) escribió:\n\n> Hola Juan, gracias por tu compra.\n> Saludos\n")
+    assert text.extract_text(mail(body=body)) == "Hola, ¿ya despacharon mi pedido?"
+
+
+def test_quoted_history_english():
+    body = ("Thanks, and when will it ship?\n\nOn Mon, Mar 3, 2025 at 10:15 AM Ropa del Sur <hola@ropadelsur.com.ar> "
+            "wrote:\n> Hi Juan,\n> thanks for your order\n")
+    assert text.extract_text(mail(body=body)) == "Thanks, and when will it ship?"
+
+
+def test_quoted_lines_removed_interleaved_answers_kept():
+    body = "> ¿Qué talle usás?\nM\n> ¿Qué color?\nNegro"
+    assert text.extract_text(mail(body=body)) == "M\nNegro"
+
+
+def test_original_message_and_outlook_blocks():
+    body = "Perfecto, gracias.\n\n-----Original Message-----\nFrom: Ropa del Sur\nSent: Monday\n\nviejo"
+    assert text.extract_text(mail(body=body)) == "Perfecto, gracias."
+    body = ("¿Y el cambio?\n\n________________________________\nDe: Ropa del Sur <hola@ropadelsur.com.ar>\n"
+            "Enviado: lunes, 3 de marzo de 2025 10:15\nPara: Ana Gómez\nAsunto: RE: Cambio\n\nHola Ana...")
+    assert text.extract_text(mail(body=body)) == "¿Y el cambio?"
+    body = "Ok!\n\nFrom: Ropa del Sur <hola@ropadelsur.com.ar>\nSent: Monday, March 3, 2025 10:15 AM\nTo: Ana\n" \
+           "Subject: RE: Exchange\n\nHi Ana"
+    assert text.extract_text(mail(body=body)) == "Ok!"
+
+
+@pytest.mark.parametrize("signature", [
+    "-- \nJuan Pérez\nTel 11-5555-5555", "Enviado desde mi iPhone", "Sent from my iPhone",
+    "Enviado desde mi Samsung Galaxy", "Get Outlook for Android", "Obtener Outlook para iOS",
+])
+def test_signatures_removed(signature):
+    assert text.extract_text(mail(body=f"¿Tienen talle M?\n\n{signature}")) == "¿Tienen talle M?"
+
+
+def test_hyphen_lists_and_sign_offs_are_kept():
+    body = "Quiero:\n- 2 remeras talle M\n- 1 buzo\n\nGracias, espero respuesta.\nJuan"
+    assert text.extract_text(mail(body=body)) == body
+
+
+def test_forwarded_without_comment_keeps_the_forwarded_text():
+    body = ("---------- Mensaje reenviado ---------\nDe: Correo <avisos@correo.example.com>\nFecha: lun, 3 mar\n"
+            "Asunto: Tu envío\nPara: <juan@gmail.com>\n\nTu envío 123 está demorado.")
+    assert text.extract_text(mail(body=body)) == "Tu envío 123 está demorado."
+
+
+@pytest.mark.parametrize("charset", ["iso-8859-1", "windows-1252"])
+def test_latin_charsets(charset):
+    body = "¿Cuánto sale el envío? Año, señora, acción."
+    assert text.extract_text(mail(body=body, content_type=f"text/plain; charset={charset}", charset=charset)) == body
+
+
+def test_windows_1252_specials_even_when_labelled_latin1():
+    raw = ('From: a@gmail.com\nSubject: x\nContent-Type: text/plain; charset="iso-8859-1"\n'
+           "Content-Transfer-Encoding: 8bit\n\n").encode() + "“Precio” 100€ – ñandú".encode("cp1252")
+    assert text.extract_text(parse(raw)) == "“Precio” 100€ – ñandú"
+
+
+def test_utf8_mislabelled_and_unknown_charsets():
+    raw = b"From: a@gmail.com\nContent-Type: text/plain; charset=us-ascii\n\n" + "Envío a Córdoba".encode()
+    assert text.extract_text(parse(raw)) == "Envío a Córdoba"
+    raw = b"From: a@gmail.com\nContent-Type: text/plain; charset=x-nonsense\n\n" + "Envío".encode("cp1252")
+    assert text.extract_text(parse(raw)) == "Envío"
+
+
+def test_quoted_printable_and_base64():
+    raw = (b"From: a@gmail.com\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable"
+           b"\n\n=C2=BFHacen env=C3=ADos?")
+    assert text.extract_text(parse(raw)) == "¿Hacen envíos?"
+    raw = (b"From: a@gmail.com\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
+           b"wr9IYWNlbiBlbnbDrW9zPw==\n")
+    assert text.extract_text(parse(raw)) == "¿Hacen envíos?"
+
+
+def test_broken_multipart_missing_boundaries():
+    raw = (b"From: a@gmail.com\nContent-Type: multipart/mixed; boundary=XYZ\n\n--XYZ\nContent-Type: text/plain\n\n"
+           b"Hola sin cierre\n")
+    assert text.extract_text(parse(raw)) == "Hola sin cierre"
+    raw = b"From: a@gmail.com\nContent-Type: multipart/mixed\n\nno boundary at all"
+    assert isinstance(text.extract_text(parse(raw)), str)
+    raw = b"From: a@gmail.com\nContent-Type: multipart/alternative; boundary=\"\"\n\n--\n--\n"
+    assert isinstance(text.extract_text(parse(raw)), str)
+
+
+def test_deeply_nested_multipart_is_bounded():
+    leaf = EmailMessage()
+    leaf.set_content("profundo")
+    msg = leaf
+    for _ in range(2000):
+        outer = EmailMessage()
+        outer["Content-Type"] = "multipart/mixed; boundary=b"
+        outer.set_payload([msg])
+        msg = outer
+    msg["From"] = "a@gmail.com"
+    assert text.extract_text(msg) == ""  # beyond the depth bound: nothing, and no RecursionError
+    robots.robot_rule(msg, OWN)
+    shallow = leaf
+    for _ in range(5):
+        outer = EmailMessage()
+        outer["Content-Type"] = "multipart/mixed; boundary=b"
+        outer.set_payload([shallow])
+        shallow = outer
+    assert text.extract_text(shallow) == "profundo"
+
+
+def test_attachments_and_attached_messages_are_not_the_text():
+    raw = (b"From: a@gmail.com\nContent-Type: multipart/mixed; boundary=MM\n\n--MM\nContent-Type: text/plain\n\n"
+           b"Adjunto el comprobante\n--MM\nContent-Type: text/plain\nContent-Disposition: attachment; filename=a.txt\n\n"
+           b"CBU 000000\n--MM\nContent-Type: message/rfc822\n\nFrom: x@y.com\nSubject: old\n\nviejo mensaje\n--MM--\n")
+    assert text.extract_text(parse(raw)) == "Adjunto el comprobante"
+
+
+def test_whitespace_normalised_and_capped():
+    body = "Hola\u00a0\u00a0 que   tal\t\n\n\n\n\nchau\u200b"
+    assert text.extract_text(mail(body=body)) == "Hola que tal\n\nchau"
+    long = "palabra " * 2000
+    out = text.extract_text(mail(body=long), max_chars=100)
+    assert 0 < len(out) <= 100 and out.endswith("palabra")
+    assert len(text.extract_text(mail(body=long))) <= text.DEFAULT_MAX_CHARS
+
+
+# ============================================================================================ language
+
+
+@pytest.mark.parametrize("sample,expected", [
+    ("Hola, quería saber cuánto tarda el envío a Córdoba", "es"),
+    ("hola tenes talle m? gracias", "es"),
+    ("me llego roto el buzo, que hago?", "es"),
+    ("Hi, do you ship to Rosario? Thanks", "en"),
+    ("Where is my order #1234? It has not arrived", "en"),
+    ("Olá, vocês enviam para o Brasil? Obrigado", "pt"),
+    ("Bonjour, est-ce que vous livrez en France ?", "fr"),
+    ("Hallo, habt ihr die Jacke in Größe M?", "de"),
+    ("Buongiorno, avete la taglia M di questa giacca?", "it"),
+])
+def test_detect_language(sample, expected):
+    assert language.detect_language(sample) == expected
+
+
+@pytest.mark.parametrize("sample", ["", "ok", "gracias!", "#1234", "   ", "https://ropadelsur.com.ar/p/123"])
+def test_short_or_empty_text_gives_the_default(sample):
+    assert language.detect_language(sample) == "es"
+    assert language.detect_language(sample, default="en") == "en"
+
+
+# ============================================================================================ intents
+
+INTENT_CASES = [
+    # shipping
+    ("", "¿Hacen envíos a Córdoba?", "shipping"),
+    ("", "hola! cuanto sale el envio a mendoza?", "shipping"),
+    ("", "Hi, how long does shipping take?", "shipping"),
+    ("", "Do you ship to Rosario?", "shipping"),
+    ("", "¿Se puede retirar por el local?", "shipping"),
+    ("Consulta envío", "hola, cuanto tarda?", "shipping"),
+    ("", "Si compro hoy, ¿cuándo me llega a Rosario?", "shipping"),
+    ("", "el envio es gratis?", "shipping"),
+    # payment methods
+    ("", "Hola, ¿qué medios de pago aceptan?", "payment_methods"),
+    ("", "aceptan mercado pago?", "payment_methods"),
+    ("", "tienen cuotas sin interes?", "payment_methods"),
+    ("", "Do you accept credit cards?", "payment_methods"),
+    ("", "Can I pay in installments?", "payment_methods"),
+    ("", "se puede pagar con targeta de debito?", "payment_methods"),
+    # payment problems (never payment_methods)
+    ("", "me rechazaron la tarjeta", "payment_problem"),
+    ("", "Hola, quise pagar con tarjeta y me rechazaron la compra, que hago?", "payment_problem"),
+    ("", "my payment failed", "payment_problem"),
+    ("", "I was charged twice for the same order", "payment_problem"),
+    ("", "Pagué por transferencia y todavía no se acreditó el pago", "payment_problem"),
+    ("", "mi tarjeta no pasa, probé tres veces", "payment_problem"),
+    # returns vs refunds
+    ("", "¿Cuál es la política de cambios?", "returns"),
+    ("", "si no me queda el talle lo puedo cambiar?", "returns"),
+    ("", "Can I return an item if it doesn't fit?", "returns"),
+    ("", "Do you offer refunds?", "returns"),
+    ("", "I want my money back", "refund_request"),
+    ("", "quiero que me devuelvan la plata", "refund_request"),
+    ("", "Necesito el reembolso de mi compra #4521", "refund_request"),
+    # sizes
+    ("", "¿Tienen tabla de talles?", "sizes"),
+    ("", "que talle me recomendas si mido 1,70?", "sizes"),
+    ("", "Does the hoodie run small?", "product_question"),  # a named garment's fit: the catalogue answers
+    ("", "What size should I get?", "sizes"),
+    # stock
+    ("", "cuando reponen el buzo gris?", "stock"),
+    ("", "Will the black jacket be back in stock?", "stock"),
+    ("", "el stock de la web es real?", "stock"),
+    # order status (never shipping)
+    ("", "¿Dónde está mi pedido? Es el #1234", "order_status"),
+    ("", "where is my order #1234", "order_status"),
+    ("", "no me llego el pedido", "order_status"),
+    ("", "My package hasn't arrived yet", "order_status"),
+    ("", "me pasan el nro de seguimiento?", "order_status"),
+    ("", "¿Cuánto tarda en llegar mi pedido?", "order_status"),
+    ("", "Hola, hice un pedido ayer, ¿cuánto tarda el envío a Salta?", "order_status"),
+    ("Pedido 4521", "hola, cuando lo despachan?", "order_status"),
+    # order changes
+    ("", "quiero cancelar mi pedido", "order_change"),
+    ("", "Necesito cambiar la dirección de envío del pedido 5678", "order_change"),
+    ("", "Can I change the shipping address on my order?", "order_change"),
+    ("", "quiero cambiar el talle de la remera que compre", "order_change"),
+    # people
+    ("", "Quiero hablar con una persona", "human_request"),
+    ("", "Can I talk to a real person please?", "human_request"),
+    ("", "Es una vergüenza, nadie me responde hace una semana", "complaint"),
+    ("", "This is the third time I write, terrible service", "complaint"),
+    ("", "Me llegó la remera rota", "complaint"),
+    ("", "You sent me the wrong size", "complaint"),
+    # products and the rest
+    ("", "¿La campera es impermeable?", "product_question"),
+    ("", "What is the dress made of?", "product_question"),
+    ("", "tienen la remera blanca en talle L?", "product_question"),
+    ("", "Venden por mayor?", "other"),
+    ("", "Buenas, necesito factura A para mi empresa", "other"),
+    # rioplatense, typos and greetings
+    ("", "Hola buenas tardes! Quería consultar si hacen envíos a Tucumán y cuánto demora. Muchas gracias", "shipping"),
+    ("", "ke talle me recomiendan? gracias", "sizes"),
+    ("", "ke talle me recomendas para la campera? gracias", "product_question"),  # that garment's fit: the catalogue
+    ("", "hola como va? los talles son normales o vienen chicos?", "sizes"),
+    ("", "¿Hasta cuándo tengo para hacer un cambio?", "returns"),
+    ("", "Quisiera saber si trabajan con Mercado Pago y si se puede pagar en cuotas", "payment_methods"),
+    ("", "hola, el link de pago no me anda", "payment_problem"),
+    ("", "Hola, mi pedido dice entregado pero no lo recibí", "order_status"),
+    ("", "Quiero cancelar la compra que hice hoy, me equivoqué de talle", "order_change"),
+    ("", "Hola! Compré un jean y me quedó chico, ¿puedo cambiarlo por uno más grande?", "order_change"),
+    ("", "me llegó un buzo que no es el que pedí", "complaint"),
+    ("", "Quiero hacer un reclamo", "complaint"),
+    ("", "Hola, me encantó la campera verde! la quiero comprar, hacen envíos a La Plata?", "shipping"),
+    ("", "cuanto tarda el reembolso?", "refund_request"),
+    ("", "Hi, my card keeps getting declined at checkout", "payment_problem"),
+    ("", "I need a live agent", "human_request"),
+    ("", "Hi, the sweater I got has a hole in it", "complaint"),
+    ("", "Muchas gracias!", "other"),
+    ("", "Do you ship to the US?", "shipping"),  # with a detail the canned text does not cover: low confidence
+]
+
+
+@pytest.mark.parametrize("subject,body,expected", INTENT_CASES, ids=[c[1][:40] for c in INTENT_CASES])
+def test_detect_intent(subject, body, expected):
+    result = intents.detect_intent(subject, body)
+    assert result.intent == expected, result
+    assert 0.0 <= result.confidence <= 1.0
+
+
+@pytest.mark.parametrize("policy,specific", [
+    ("my payment failed", "payment_problem"),
+    ("me rechazaron la tarjeta", "payment_problem"),
+    ("where is my order #1234", "order_status"),
+    ("I want my money back", "refund_request"),
+])
+def test_tricky_pairs_never_policy(policy, specific):
+    result = intents.detect_intent("", policy)
+    assert result.intent == specific
+    assert result.intent not in intents.POLICY_INTENTS
+
+
+@pytest.mark.parametrize("body", [
+    "Hola, mi pedido #1234 ¿lo puedo pagar en cuotas?", "my order: can I return it?", "Compré una remera y "
+    "quiero saber cuánto tarda el envío", "Nro de orden 88123: ¿tienen stock del buzo?", "mi compra: ¿qué talle era?",
+])
+def test_anything_about_a_specific_order_is_never_a_policy_question(body):
+    result = intents.detect_intent("", body)
+    assert result.specific_order
+    assert result.intent not in intents.POLICY_INTENTS, result
+
+
+def test_pre_purchase_questions_are_not_about_an_order():
+    for body in ("Si compro hoy, ¿cuándo me llega a Rosario?", "Quiero comprar una campera, ¿hacen envíos a Salta?",
+                 "Before I order: do you ship to Córdoba?"):
+        assert not intents.detect_intent("", body).specific_order, body
+
+
+def test_faq_topics_in_order():
+    result = intents.detect_intent("", "¿Aceptan Mercado Pago? Y otra cosa: ¿hacen envíos a Neuquén?")
+    assert result.faq_topics == ["payment_methods", "shipping"]
+
+
+def test_clear_policy_question_is_confident_and_mixed_one_is_not():
+    assert intents.detect_intent("", "¿Hacen envíos a Córdoba?").confidence >= 0.75
+    assert intents.detect_intent("", "¿La campera es impermeable? ¿Hacen envíos a Salta?").intent == "product_question"
+
+
+# ============================================================================================ decision
+
+
+def test_classify_faq_for_a_single_policy_question(shop):
+    result = decide.classify(mail(body="Hola, ¿hacen envíos a Córdoba?"), shop, OWN)
+    assert (result.decision, result.reason, result.faq_topic, result.language) == ("faq", "faq:shipping", "shipping", "es")
+    assert result.text == "Hola, ¿hacen envíos a Córdoba?"
+    en = decide.classify(mail(body="Hi! Do you accept Mercado Pago?", subject="Payment"), shop, OWN)
+    assert (en.decision, en.faq_topic, en.language) == ("faq", "payment_methods", "en")
+
+
+def test_classify_several_questions_go_to_the_llm(shop):
+    result = decide.classify(mail(body="¿Hacen envíos a Córdoba? ¿Aceptan tarjeta de crédito?"), shop, OWN)
+    assert (result.decision, result.reason, result.faq_topic) == ("llm", "several_questions", None)
+    assert result.faq_topics == ("shipping", "payment_methods")
+
+
+def test_classify_specific_order_and_problems_go_to_the_llm(shop):
+    for body, intent in [("Where is my order #1234?", "order_status"), ("Me rechazaron la tarjeta", "payment_problem"),
+                         ("I want my money back", "refund_request")]:
+        result = decide.classify(mail(body=body), shop, OWN)
+        assert (result.decision, result.reason) == ("llm", f"needs_llm:{intent}")
+
+
+def test_classify_complaints_and_human_requests_go_to_a_person(shop):
+    assert decide.classify(mail(body="Es una estafa, quiero hablar con el dueño"), shop, OWN).decision == "human"
+    result = decide.classify(mail(body="Can I talk to a real person?"), shop, OWN)
+    assert (result.decision, result.reason) == ("human", "human:human_request")
+    assert decide.classify(mail(body="Me llegó la remera rota"), shop, OWN).reason == "human:complaint"
+
+
+def test_classify_low_confidence_and_threshold(shop):
+    result = decide.classify(mail(body="¿Hacen envíos a Córdoba?"), shop, OWN, faq_threshold=0.99)
+    assert (result.decision, result.reason) == ("llm", "low_confidence")
+
+
+def test_classify_needs_the_answer_in_the_customers_language(shop):
+    spanish_only = ShopConfig(name="x", faq={"shipping": {"es": "Enviamos a todo el país."}})
+    result = decide.classify(mail(body="Hi, do you ship to Rosario?"), spanish_only, OWN)
+    assert (result.decision, result.reason) == ("llm", "no_faq_answer:shipping")
+    no_topic = ShopConfig(name="x", faq={"sizes": {"es": "Tabla en la web."}})
+    assert decide.classify(mail(body="¿Hacen envíos a Córdoba?"), no_topic, OWN).decision == "llm"
+
+
+@pytest.mark.parametrize("body,reason", [
+    ("¿Se puede pagar en efectivo al retirar?", "faq_does_not_cover:payment_methods"),  # the text never says cash
+    ("Hola, ¿aceptan tarjeta Naranja?", "faq_does_not_cover:payment_methods"),
+    ("¿Hacen envíos por OCA?", "faq_does_not_cover:shipping"),
+    ("Can I exchange a gift?", "faq_does_not_cover:returns"),
+    ("Do you deliver on weekends?", "low_confidence"),  # a detail the canned text does not cover
+    ("Hola! Soy de Uruguay, ¿envían para allá?", "low_confidence"),
+    ("ke talle me recomendas? mido 1,65 y peso 60 kg", "low_confidence"),  # personal advice
+    ("¿La campera es impermeable? ¿Hacen envíos a Salta?", "needs_llm:product_question"),
+    ("Hola, ¿hacen envíos a Córdoba? Mi pedido anterior tardó mucho", "needs_llm:order_status"),
+])
+def test_canned_answers_only_when_they_answer(shop, body, reason):
+    result = decide.classify(mail(body=body), shop, OWN)
+    assert (result.decision, result.reason) == ("llm", reason)
+
+
+@pytest.mark.parametrize("body,topic", [
+    ("¿Aceptan Mercado Pago?", "payment_methods"), ("tienen cuotas?", "payment_methods"),
+    ("Hola, ¿hacen envíos a todo el país?", "shipping"), ("buenas, se puede retirar en el local de palermo?", "shipping"),
+    ("Hola, me gustaría saber cómo funcionan los cambios", "returns"), ("Hi! Do you have a size guide?", "sizes"),
+    ("Hola, ¿cuándo vuelven a entrar las zapatillas blancas?", "stock"), ("Hello, what is your exchange policy?", "returns"),
+])
+def test_canned_answers_for_plain_policy_questions(shop, body, topic):
+    result = decide.classify(mail(body=body), shop, OWN)
+    assert (result.decision, result.faq_topic) == ("faq", topic), result
+
+
+def test_classify_robot_is_ignored_with_its_rule(shop):
+    result = decide.classify(parse(BOUNCE), shop, OWN)
+    assert (result.decision, result.reason, result.faq_topic) == ("ignore", "delivery_report", None)
+    assert decide.classify(mail(sender="hola@ropadelsur.com.ar"), shop, OWN).reason == "own_address"
+
+
+def test_classification_is_frozen(shop):
+    result = decide.classify(mail(), shop, OWN)
+    with pytest.raises(Exception):
+        result.decision = "faq"  # type: ignore[misc]
+
+
+def test_classify_text(shop):
+    assert decide.classify_text("¿Tienen tabla de talles?", shop).reason == "faq:sizes"
+    ooo = decide.classify_text("Estoy de vacaciones hasta el lunes. Responderé tu correo a mi regreso.", shop)
+    assert (ooo.decision, ooo.reason) == ("ignore", "out_of_office")
+    assert decide.classify_text("", shop).decision == "llm"
+    quoted = decide.classify_text("¿Aceptan transferencia?\n\nEl lun, 3 mar 2025, Ropa escribió:\n> Hola", shop)
+    assert (quoted.reason, quoted.text) == ("faq:payment_methods", "¿Aceptan transferencia?")
+
+
+def test_suite_parts_are_fast(shop):
+    start = time.perf_counter()
+    for _ in range(50):
+        decide.classify(mail(body="Hola, ¿hacen envíos a Córdoba? " * 5), shop, OWN)
+    assert time.perf_counter() - start < 5

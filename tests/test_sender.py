@@ -1,0 +1,240 @@
+"""The sender's handler against the real PostgreSQL, Dovecot and an SMTP server (aiosmtpd): the reply's headers,
+exactly one message per email across redeliveries and SMTP failures, and \\Seen only once `replied` is committed."""
+from __future__ import annotations
+
+import pytest
+
+from sender import smtp
+from sender.compose import reply_message_id
+from sender.handler import Deps, handle_reply_ready
+from shared import db
+from shared.errors import PermanentError
+from shared.messages import ReplyReady
+from shared.settings import SmtpSettings
+from tests.plugins.stored_email import SHOP_ADDRESS, make_raw
+
+pytestmark = pytest.mark.integration
+
+REPLY_FROM = f"Ropa del Sur <{SHOP_ADDRESS}>"
+CUSTOMER = "ana@example.com"
+ORIGINAL_ID = "<pregunta-1@example.com>"
+EARLIER_ID = "<anterior-0@example.com>"
+REPLY_BODY = "¡Hola Ana! Sí, la campera es de algodón.\n\nSaludos,\nEl equipo de Ropa del Sur"
+
+
+@pytest.fixture
+def deps(pool, smtp_sink, imap_settings) -> Deps:
+    return Deps(pool=pool,
+                smtp=SmtpSettings(smtp_host=smtp_sink.host, smtp_port=smtp_sink.port, smtp_starttls=False,
+                                  smtp_user="", smtp_password="", smtp_timeout_seconds=5),
+                imap=imap_settings, reply_from=REPLY_FROM, reply_address=SHOP_ADDRESS)
+
+
+@pytest.fixture
+def ready(pool, store_email):
+    """An email with its reply stored: state reply_ready, as the classifier (FAQ) or responder leave it."""
+    async def make(raw: bytes | None = None, body: str = REPLY_BODY) -> ReplyReady:
+        raw = raw or make_raw(subject="Campera de jean", body="Hola, ¿la campera es de algodón?",
+                              message_id=ORIGINAL_ID,
+                              headers=(("In-Reply-To", EARLIER_ID), ("References", EARLIER_ID)))
+        email_id = await store_email(raw)
+        async with pool.acquire() as conn, conn.transaction():
+            await conn.execute(
+                """INSERT INTO classifications (email_id, decision, reason, intent, confidence, language, body_text)
+                   VALUES ($1, 'llm', 'needs_llm:product_question', 'product_question', 0.8, 'es',
+                           'Hola, ¿la campera es de algodón?')""", email_id)
+            await conn.execute("INSERT INTO replies (email_id, source, body) VALUES ($1, 'llm', $2)", email_id, body)
+            assert await db.transition(conn, email_id, "reply_ready", allowed_from=("received",))
+        return ReplyReady(email_id=email_id, source="llm")
+    return make
+
+
+async def state_of(pool, email_id: int) -> str:
+    return await pool.fetchval("SELECT state FROM emails WHERE id = $1", email_id)
+
+
+async def events(pool, email_id: int) -> list[str]:
+    return [r["state"] for r in await pool.fetch(
+        "SELECT state FROM email_events WHERE email_id = $1 ORDER BY id", email_id)]
+
+
+def seen(dovecot, message_id: str = ORIGINAL_ID) -> bool:
+    return "\\Seen" in (dovecot.flags_of(message_id) or ())
+
+
+async def test_a_reply_goes_once_to_the_sender_with_threading_and_robot_headers(pool, dovecot, smtp_sink, deps,
+                                                                               ready):
+    message = await ready(make_raw(subject="Envío a Córdoba", body="Hola, ¿la campera es de algodón?",
+                                   sender="Ana Gómez <Ana@Example.com>", message_id=ORIGINAL_ID,
+                                   headers=(("In-Reply-To", EARLIER_ID), ("References", EARLIER_ID))))
+    assert not seen(dovecot)
+
+    assert await handle_reply_ready(message, deps) is None
+
+    assert smtp_sink.wait_for(1, timeout=5)
+    [sent] = smtp_sink.messages()
+    assert sent.outcome == "accepted"
+    assert sent.mail_from == SHOP_ADDRESS
+    assert [r.lower() for r in sent.rcpt_tos] == [CUSTOMER]  # one recipient, the original's sender
+    mail = sent.message()
+    assert mail["To"].lower() == CUSTOMER
+    assert mail["Cc"] is None and mail["Bcc"] is None
+    assert mail["From"] == REPLY_FROM
+    assert sent.subject == "Re: Envío a Córdoba"
+    assert sent.in_reply_to == ORIGINAL_ID
+    assert sent.references == f"{EARLIER_ID} {ORIGINAL_ID}"
+    assert sent.auto_submitted == "auto-replied"
+    assert mail["X-Auto-Response-Suppress"] == "All"
+    expected_id = reply_message_id(ORIGINAL_ID, REPLY_FROM)
+    assert sent.message_id == expected_id
+    assert expected_id.endswith("@ropadelsur.com.ar>")
+    assert mail.get_content().replace("\r\n", "\n").rstrip("\n") == REPLY_BODY
+
+    assert await state_of(pool, message.email_id) == "replied"
+    reply = await pool.fetchrow("SELECT * FROM replies WHERE email_id = $1", message.email_id)
+    assert reply["sent_at"] is not None and reply["message_id"] == expected_id
+    conversation = await pool.fetchrow("SELECT * FROM conversations WHERE email_id = $1", message.email_id)
+    assert conversation["customer"] == CUSTOMER  # lower case: the classifier finds the history by it
+    assert conversation["subject"] == "Envío a Córdoba"
+    assert conversation["inbound"] == "Hola, ¿la campera es de algodón?"
+    assert conversation["reply"] == REPLY_BODY
+    assert seen(dovecot)
+    assert await pool.fetchval("SELECT seen_at FROM emails WHERE id = $1", message.email_id) is not None
+    assert await events(pool, message.email_id) == ["received", "reply_ready", "sending", "replied"]
+
+
+async def test_redelivery_after_success_sends_nothing_more_and_restores_seen(pool, dovecot, smtp_sink, deps, ready):
+    message = await ready()
+    await handle_reply_ready(message, deps)
+    assert smtp_sink.wait_for(1, timeout=5)
+    before = await events(pool, message.email_id)
+
+    await handle_reply_ready(message, deps)
+    assert len(smtp_sink.messages()) == 1
+    assert seen(dovecot)
+
+    # A crash between the commit of `replied` and the \Seen flag: the redelivery sets the flag, sends nothing.
+    with dovecot.mailbox() as box:
+        box.flag(box.uids(f'HEADER Message-ID "{ORIGINAL_ID}"'), "\\Seen", False)
+    assert not seen(dovecot)
+    await handle_reply_ready(message, deps)
+    assert seen(dovecot)
+    assert len(smtp_sink.messages()) == 1
+    assert smtp_sink.stats()["accepted"] == 1
+    assert await events(pool, message.email_id) == before
+    assert await pool.fetchval("SELECT count(*) FROM conversations WHERE email_id = $1", message.email_id) == 1
+
+
+async def test_a_temporary_smtp_failure_is_transient_and_a_retry_sends_exactly_one(pool, dovecot, smtp_sink, deps,
+                                                                                 ready):
+    message = await ready()
+    smtp_sink.temp_fail_rate = 1.0
+    with pytest.raises(smtp.NotSent) as caught:  # not a PermanentError: the adapter retries it
+        await handle_reply_ready(message, deps)
+    assert not isinstance(caught.value, PermanentError) and not caught.value.permanent
+    assert "451" in str(caught.value)
+    assert smtp_sink.stats()["temp_failed"] == 1
+    assert smtp_sink.messages() == []
+    assert await state_of(pool, message.email_id) == "reply_ready"
+    assert await pool.fetchval("SELECT sent_at FROM replies WHERE email_id = $1", message.email_id) is None
+    assert not seen(dovecot)
+
+    smtp_sink.temp_fail_rate = 0.0
+    await handle_reply_ready(message, deps)
+    assert smtp_sink.wait_for(1, timeout=5)
+    assert len(smtp_sink.messages()) == 1
+    assert await state_of(pool, message.email_id) == "replied"
+    assert seen(dovecot)
+    assert await events(pool, message.email_id) == ["received", "reply_ready", "sending", "reply_ready", "sending",
+                                                    "replied"]
+
+
+async def test_a_connection_lost_after_data_is_never_resent_blindly(pool, dovecot, smtp_sink, deps, ready):
+    message = await ready()
+    smtp_sink.drop_after_data_rate = 1.0
+    with pytest.raises(PermanentError) as caught:
+        await handle_reply_ready(message, deps)
+    assert caught.value.reason == "send_outcome_unknown"
+    # The server did get it (the case a blind resend would duplicate).
+    assert [m.outcome for m in smtp_sink.messages()] == ["dropped_after_data"]
+    assert await state_of(pool, message.email_id) == "sending"
+    assert not seen(dovecot)
+
+    smtp_sink.drop_after_data_rate = 0.0
+    with pytest.raises(PermanentError) as caught:
+        await handle_reply_ready(message, deps)
+    assert caught.value.reason == "send_outcome_unknown"
+    assert len(smtp_sink.messages()) == 1
+    assert smtp_sink.stats() == {"accepted": 0, "temp_failed": 0, "dropped_after_data": 1}
+    assert await state_of(pool, message.email_id) == "sending"
+    assert not seen(dovecot)
+
+
+async def test_smtp_server_down_is_transient(pool, dovecot, smtp_sink, deps, ready):
+    message = await ready()
+    smtp_sink.stop()
+    with pytest.raises(smtp.NotSent) as caught:
+        await handle_reply_ready(message, deps)
+    assert not caught.value.permanent
+    assert await state_of(pool, message.email_id) == "reply_ready"
+    assert not seen(dovecot)
+
+    smtp_sink.restart()
+    await handle_reply_ready(message, deps)
+    assert smtp_sink.wait_for(1, timeout=5)
+    assert len(smtp_sink.messages()) == 1
+    assert await state_of(pool, message.email_id) == "replied"
+
+
+async def test_an_encoded_crlf_in_the_subject_injects_no_header(pool, smtp_sink, deps, ready):
+    raw = make_raw(subject="=?utf-8?q?hi=0D=0ABcc:_x@example.org?=", encode_subject=False,
+                   body="Hola, una consulta.", message_id=ORIGINAL_ID)
+    message = await ready(raw)
+    await handle_reply_ready(message, deps)
+
+    assert smtp_sink.wait_for(1, timeout=5)
+    [sent] = smtp_sink.messages()
+    assert sent.rcpt_tos == [CUSTOMER]
+    mail = sent.message()
+    assert mail["Bcc"] is None
+    head = sent.raw.split(b"\r\n\r\n", 1)[0]
+    assert not any(line.lower().startswith(b"bcc") for line in head.splitlines())
+    assert sent.subject == "Re: hi Bcc: x@example.org"
+    assert "\r" not in mail["Subject"] and "\n" not in mail["Subject"]
+
+
+async def test_an_unencoded_utf8_subject_is_answered_readably(pool, smtp_sink, deps, ready):
+    # RFC 6532 and many real clients: a UTF-8 Subject without RFC 2047 encoding.
+    raw = make_raw(subject="Envío a Córdoba", encode_subject=False, body="Hola, ¿cuánto tarda?",
+                   message_id=ORIGINAL_ID)
+    assert "Subject: Envío a Córdoba".encode() in raw
+    message = await ready(raw)
+    await handle_reply_ready(message, deps)
+    assert smtp_sink.wait_for(1, timeout=5)
+    [sent] = smtp_sink.messages()
+    assert sent.subject == "Re: Envío a Córdoba"
+
+
+async def test_an_imap_outage_after_the_send_never_costs_a_second_reply(pool, dovecot, smtp_sink, deps, ready):
+    message = await ready()
+    dovecot.stop()
+    with pytest.raises(OSError):  # the \Seen flag could not be set: the adapter retries
+        await handle_reply_ready(message, deps)
+    assert smtp_sink.wait_for(1, timeout=5)
+    assert await state_of(pool, message.email_id) == "replied"
+    assert await pool.fetchval("SELECT seen_at FROM emails WHERE id = $1", message.email_id) is None
+
+    dovecot.restart()
+    await handle_reply_ready(message, deps)  # the retry only flags it
+    assert seen(dovecot)
+    assert len(smtp_sink.messages()) == 1
+    assert await pool.fetchval("SELECT seen_at FROM emails WHERE id = $1", message.email_id) is not None
+
+
+async def test_an_encoded_display_name_cannot_choose_the_recipient(pool, smtp_sink, deps, ready):
+    raw = make_raw(subject="Consulta", body="Hola, una consulta.", message_id=ORIGINAL_ID,
+                   sender="=?utf-8?q?victim=40other.org=2C?= <ana@example.com>")
+    message = await ready(raw)
+    await handle_reply_ready(message, deps)
+    assert smtp_sink.wait_for(1, timeout=5)
+    assert smtp_sink.messages()[0].rcpt_tos == [CUSTOMER]

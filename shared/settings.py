@@ -67,6 +67,8 @@ class ImapSettings(_Env):
     imap_poll_seconds: float = Field(30.0, gt=0, le=29 * 60)
     # The keyword set on an original that ended in a dead-letter queue, so a person finds it in any client.
     imap_failed_keyword: str = "replyflow-failed"
+    # Where copies of our replies are kept, and looked up when a send was interrupted; empty: no copies.
+    imap_sent_mailbox: str = "Sent"
     imap_timeout_seconds: float = Field(30.0, gt=0)
     # Messages larger than this are stored without their body and dead-lettered as too_large.
     max_message_bytes: int = Field(25 * 1024 * 1024, ge=1024)
@@ -79,6 +81,9 @@ class SmtpSettings(_Env):
     smtp_password: str = ""
     smtp_starttls: bool = True
     smtp_timeout_seconds: float = Field(30.0, gt=0)
+    # The SMTP server files what it sends in IMAP_SENT_MAILBOX by itself (Gmail, Microsoft 365 do): replyflow
+    # then appends no copy of its own, and a send interrupted during DATA can still be confirmed there.
+    smtp_saves_sent: bool = False
 
 
 class ShopSettings(_Env):

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 import asyncpg
 
 from sender import smtp
-from sender.compose import NoRecipient, build_reply
+from sender.compose import NoRecipient, build_reply, reply_message_id
 from shared import db
 from shared.errors import PermanentError
-from shared.mailbox import flag_email
+from shared.mailbox import append_to, flag_email, folder_holds
 from shared.messages import ReplyReady
 from shared.settings import ImapSettings, SmtpSettings
 
@@ -40,8 +40,7 @@ async def handle_reply_ready(message: ReplyReady, deps: Deps) -> None:
         await flag_email(deps.pool, deps.imap, message.email_id)
         return None
     if row["state"] == "sending":
-        raise PermanentError("send_outcome_unknown",
-                             "an earlier attempt was interrupted during SMTP; check whether the customer got it")
+        return await _resolve_interrupted_send(message.email_id, row["message_id"], deps)
     if row["state"] != "reply_ready":
         return None
 
@@ -65,19 +64,54 @@ async def handle_reply_ready(message: ReplyReady, deps: Deps) -> None:
         if exc.permanent:
             raise PermanentError("smtp_rejected", str(exc)) from exc
         raise
-    except smtp.OutcomeUnknown as exc:
-        raise PermanentError("send_outcome_unknown", str(exc)) from exc
+    # smtp.OutcomeUnknown propagates as a transient error with the email left in `sending`: the redelivery
+    # looks for the reply in the Sent mailbox (where a server that files its own sent mail has put it).
 
+    await _keep_copy(reply.as_bytes(), message.email_id, deps)
+    await _commit_replied(message.email_id, reply["Message-ID"], recipient, row["body"], answer[:200], deps)
+    log.info("email %s replied to %s (%s)", message.email_id, recipient, message.source)
+    await flag_email(deps.pool, deps.imap, message.email_id)
+    return None
+
+
+async def _keep_copy(raw: bytes, email_id: int, deps: Deps) -> None:
+    """A copy in the Sent mailbox, before `replied` is committed: if we die in between, the redelivery finds
+    it there and does not have to give up. Best effort: the reply is sent whatever happens to the copy."""
+    if not deps.imap.imap_sent_mailbox or deps.smtp.smtp_saves_sent:
+        return
+    try:
+        await append_to(deps.imap, deps.imap.imap_sent_mailbox, raw)
+    except Exception as exc:  # noqa: BLE001 - the IMAP server being down must not turn a sent reply into a retry
+        log.warning("email %s: reply sent, but no copy in %s (%s)", email_id, deps.imap.imap_sent_mailbox, exc)
+
+
+async def _commit_replied(email_id: int, reply_id: str, recipient: str, body: str, detail: str,
+                          deps: Deps) -> None:
     async with deps.pool.acquire() as conn, conn.transaction():
-        await db.transition(conn, message.email_id, "replied", allowed_from=("sending",), detail=answer[:200])
+        await db.transition(conn, email_id, "replied", allowed_from=("sending",), detail=detail)
         await conn.execute("UPDATE replies SET message_id = $2, sent_at = now() WHERE email_id = $1",
-                           message.email_id, reply["Message-ID"])
+                           email_id, reply_id)
         await conn.execute(
             """INSERT INTO conversations (email_id, customer, subject, inbound, reply)
                SELECT $1, lower($2), e.subject, coalesce(c.body_text, ''), $3
                FROM emails e LEFT JOIN classifications c ON c.email_id = e.id WHERE e.id = $1
                ON CONFLICT (email_id) DO NOTHING""",
-            message.email_id, recipient, row["body"])
-    log.info("email %s replied to %s (%s)", message.email_id, recipient, message.source)
-    await flag_email(deps.pool, deps.imap, message.email_id)
-    return None
+            email_id, recipient, body)
+
+
+async def _resolve_interrupted_send(email_id: int, original_message_id: str, deps: Deps) -> None:
+    """An earlier attempt claimed `sending` and never finished: SMTP cannot say whether the customer got the
+    reply (RFC 1047), so never send blindly. Found in the Sent mailbox: it was sent. Otherwise a person checks."""
+    reply_id = reply_message_id(original_message_id, deps.reply_from)
+    if deps.imap.imap_sent_mailbox and await folder_holds(deps.imap, deps.imap.imap_sent_mailbox, reply_id):
+        row = await deps.pool.fetchrow(
+            "SELECT e.from_address, r.body FROM emails e JOIN replies r ON r.email_id = e.id WHERE e.id = $1",
+            email_id)
+        await _commit_replied(email_id, reply_id, row["from_address"] or "", row["body"],
+                              f"found {reply_id} in {deps.imap.imap_sent_mailbox} after an interrupted send", deps)
+        log.info("email %s: interrupted send confirmed by the copy in %s", email_id, deps.imap.imap_sent_mailbox)
+        await flag_email(deps.pool, deps.imap, email_id)
+        return None
+    raise PermanentError("send_outcome_unknown",
+                         f"a send was interrupted and {reply_id} is not in the Sent mailbox; "
+                         "check whether the customer got the reply before replaying")

@@ -204,6 +204,18 @@ class Broker:
             await consumer.start()
             self._consumers.append(consumer)
 
+    async def watch_consumers(self, interval_seconds: float = 5.0) -> None:
+        """Set `lost` when a consumer is gone without our asking (the broker cancelled it: its queue was
+        deleted, or its quorum queue lost its leader): the runtime then reconnects, rather than a process
+        living on that consumes nothing."""
+        while True:
+            await asyncio.sleep(interval_seconds)
+            gone = [c.queue_name for c in self._consumers if not c.is_consuming()]
+            if gone:
+                log.error("no longer consuming %s; reconnecting", ", ".join(gone))
+                self.lost.set()
+                return
+
     async def stop_consuming(self, grace_seconds: float) -> None:
         """Stop taking deliveries, let in-flight ones finish within the grace period, return the rest."""
         await asyncio.gather(*(c.stop(grace_seconds) for c in self._consumers), return_exceptions=True)
@@ -225,6 +237,8 @@ class _Consumer:
         self._in_flight: set[asyncio.Task] = set()
         self._queue = None
         self._tag = None
+        self._underlay = None
+        self._stopping = False
 
     async def start(self) -> None:
         channel = await self.broker._connection.channel(publisher_confirms=False)
@@ -232,7 +246,12 @@ class _Consumer:
         await channel.set_qos(prefetch_count=self.broker.settings.prefetch)
         self._queue = await channel.get_queue(self.queue_name, ensure=False)
         self._tag = await self._queue.consume(self._on_delivery)
+        self._underlay = await channel.get_underlay_channel()
         log.info("consuming %s", self.queue_name)
+
+    def is_consuming(self) -> bool:
+        # aiormq drops a consumer tag when the broker sends basic.cancel; aio-pika does not tell anyone.
+        return self._stopping or (self._underlay is not None and self._tag in self._underlay.consumers)
 
     async def _on_delivery(self, incoming: AbstractIncomingMessage) -> None:
         task = asyncio.current_task()
@@ -251,6 +270,7 @@ class _Consumer:
         raise NotImplementedError
 
     async def stop(self, grace_seconds: float) -> None:
+        self._stopping = True
         if self._queue is not None and self._tag is not None:
             with contextlib.suppress(Exception):
                 await self._queue.cancel(self._tag)

@@ -102,6 +102,7 @@ async def _supervise(service: str, serve, broker_settings: BrokerSettings,
         try:
             await runtime.start()
             await serve(runtime)
+            runtime.spawn(runtime.broker.watch_consumers(), name="watch-consumers")
         except FATAL_AT_START as exc:
             print(f"replyflow {service}: {exc}", file=sys.stderr)
             await runtime.stack.aclose()

@@ -194,3 +194,80 @@ async def test_trace_context_crosses_the_queue(broker):
     [consumer_span] = [s for s in exporter.get_finished_spans() if s.name.endswith("process")]
     assert consumer_span.parent.span_id == parent.get_span_context().span_id
     assert consumer_span.kind == trace.SpanKind.CONSUMER
+
+
+async def test_a_consumer_cancelled_by_the_broker_is_noticed(broker, amqp_url):
+    """aio-pika's robust reconnect has known cases of consumers that are never restored; a queue deleted
+    under a consumer is the simplest way to make the broker cancel one. The watchdog must notice."""
+    async def handler(message: EmailReceived) -> None:
+        return None
+
+    await broker.consume(STAGES["responder"], EmailReceived, handler)
+    watch = asyncio.create_task(broker.watch_consumers(interval_seconds=0.1))
+    try:
+        await asyncio.sleep(0.3)
+        assert not broker.lost.is_set()
+        connection = await aio_pika.connect(amqp_url)
+        channel = await connection.channel()
+        await channel.queue_delete(STAGES["responder"].work_queue)
+        await connection.close()
+        await asyncio.wait_for(broker.lost.wait(), 5)
+    finally:
+        watch.cancel()
+        channel = await broker._connection.channel()
+        await declare_topology(channel, broker.settings)  # put the queue back for the other tests
+        await channel.close()
+
+
+async def test_shutdown_finishes_in_flight_work_and_dead_letters_nothing(broker, amqp_url):
+    started, release, finished = asyncio.Event(), asyncio.Event(), []
+
+    async def slow(message: EmailReceived) -> None:
+        started.set()
+        await release.wait()
+        finished.append(message.email_id)
+
+    dead = DeadLetters()
+    await broker.consume(STAGES["classifier"], EmailReceived, slow)
+    await broker.consume_dead_letters(dead)
+    await broker.publish(EmailReceived(email_id=11))
+    await asyncio.wait_for(started.wait(), 10)
+    stopping = asyncio.create_task(broker.stop_consuming(grace_seconds=10))
+    await asyncio.sleep(0.2)
+    release.set()  # finishes inside the grace period
+    await stopping
+    assert finished == [11]
+    assert dead.letters == []
+    assert await _ready_count(amqp_url, STAGES["classifier"].work_queue) == 0  # acked, not returned
+
+
+async def test_shutdown_past_the_grace_period_returns_the_message_to_its_queue(broker, amqp_url):
+    started = asyncio.Event()
+
+    async def stuck(message: EmailReceived) -> None:
+        started.set()
+        await asyncio.Event().wait()  # never finishes
+
+    await broker.consume(STAGES["classifier"], EmailReceived, stuck)
+    await broker.publish(EmailReceived(email_id=12))
+    await asyncio.wait_for(started.wait(), 10)
+    await broker.stop_consuming(grace_seconds=0.2)
+    await broker.close()  # the unacked delivery goes back to the queue: not rejected, not dead-lettered
+    assert await _ready_count(amqp_url, STAGES["classifier"].work_queue, at_least=1) == 1
+    assert await _ready_count(amqp_url, STAGES["classifier"].dead_letter_queue) == 0
+
+
+async def _ready_count(amqp_url: str, queue_name: str, at_least: int = 0, timeout: float = 5) -> int:
+    """Messages ready in a queue (waiting briefly for a returned delivery to show up)."""
+    connection = await aio_pika.connect(amqp_url)
+    try:
+        channel = await connection.channel()
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            queue = await channel.declare_queue(queue_name, passive=True)
+            count = queue.declaration_result.message_count
+            if count >= at_least or asyncio.get_running_loop().time() > deadline:
+                return count
+            await asyncio.sleep(0.05)
+    finally:
+        await connection.close()

@@ -132,11 +132,16 @@ def _plain_headers(headers: dict | None) -> dict[str, Any]:
     return {k: plain(v) for k, v in (headers or {}).items()}
 
 
-def attempts_of(incoming: AbstractIncomingMessage) -> int:
+def _attempts(headers: dict | None) -> int:
+    # Tolerant: a foreign publisher's header must not make a message unprocessable.
     try:
-        return int((incoming.headers or {}).get(ATTEMPTS_HEADER, 0))
+        return int((headers or {}).get(ATTEMPTS_HEADER) or 0)
     except (TypeError, ValueError):
         return 0
+
+
+def attempts_of(incoming: AbstractIncomingMessage) -> int:
+    return _attempts(incoming.headers)
 
 
 class Broker:
@@ -415,7 +420,7 @@ def describe_dead_letter(stage: Stage, incoming: AbstractIncomingMessage) -> Dea
     except (ValueError, KeyError, TypeError):
         email_id = None
     return DeadLetter(stage=stage.service, reason=str(reason), error=str(error),
-                      attempts=int(headers.get(ATTEMPTS_HEADER) or 0), routing_key=stage.routing_key,
+                      attempts=_attempts(headers), routing_key=stage.routing_key,
                       email_id=email_id, headers=headers)
 
 

@@ -83,7 +83,9 @@ async def transition(conn: asyncpg.Connection, email_id: int, new_state: str, *,
     service can move an email backwards by accident (a redelivery finds the state already moved on).
     """
     moved = await conn.fetchval(
-        """UPDATE emails SET state = $2, reason = coalesce($4, reason), updated_at = now()
+        # The reason belongs to the terminal states that have one; any other move (a replay) clears it.
+        """UPDATE emails SET state = $2, updated_at = now(),
+                  reason = CASE WHEN $2 IN ('ignored', 'dead_lettered') THEN coalesce($4, reason) END
            WHERE id = $1 AND state = ANY($3::text[]) RETURNING true""",
         email_id, new_state, list(allowed_from), reason)
     if moved:

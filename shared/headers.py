@@ -17,7 +17,13 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 
 def clean_header(value: str, limit: int = 998) -> str:
-    """Control characters (CR and LF included) removed, whitespace collapsed, length capped."""
+    """Control characters (CR and LF included) removed, whitespace collapsed, length capped, and valid UTF-8:
+    the email package keeps undecodable 8-bit header bytes as surrogate escapes, which no database or
+    encoder accepts; they become their UTF-8 reading (RFC 6532), or U+FFFD."""
+    try:
+        value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate that is not an escaped byte
+        value = value.encode("utf-8", "replace").decode("utf-8")
     return " ".join(CONTROL.sub(" ", value).split())[:limit]
 
 

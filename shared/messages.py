@@ -17,7 +17,8 @@ class Message(BaseModel):
     ROUTING_KEY: ClassVar[str]
 
     schema_version: Literal[1] = 1
-    email_id: int = Field(gt=0)
+    # A PostgreSQL bigint: an impossible id is an invalid message at once, not a retried database error.
+    email_id: int = Field(gt=0, lt=2**63)
 
     @property
     def idempotency_key(self) -> str:

@@ -20,6 +20,9 @@ from replyflow.devtools._net import free_port
 from replyflow.up import SERVICES
 
 TERMINAL = ("replied", "ignored", "dead_lettered")
+# Groq limits far above the free tier, for the simulator and the responder's own budget alike, so that a run
+# is about the pipeline, not about waiting for the next minute's budget (the budget has its own benchmark).
+FAST_LLM_LIMITS = {"rpm": 100_000, "rpd": 10_000_000, "tpm": 100_000_000, "tpd": 1_000_000_000}
 
 
 @dataclass
@@ -48,6 +51,7 @@ def service_env(endpoints: Endpoints, **overrides: str) -> dict[str, str]:
         "SMTP_STARTTLS": "false", "REPLY_FROM": endpoints.reply_from, "SHOP_CONFIG": endpoints.shop_config,
         "GROQ_API_KEY": "fake-key", "GROQ_BASE_URL": endpoints.groq_base_url,
         "RETRY_DELAYS": "0.5,1,2", "MAX_ATTEMPTS": "3", "SHUTDOWN_GRACE_SECONDS": "5",
+        **{f"GROQ_LIMIT_{name.upper()}": str(value) for name, value in FAST_LLM_LIMITS.items()},
         "PYTHONUNBUFFERED": "1",
     })
     env.update(overrides)
@@ -79,8 +83,9 @@ class Processes:
     def start_fake_groq(self, env: dict[str, str], *extra: str) -> str:
         """Start the simulator on a free port; returns its base URL once it listens."""
         port = free_port()
-        self.start("fake-groq", [sys.executable, "-m", "replyflow.cli", "fake-groq", "--port", str(port), *extra],
-                   env)
+        limits = [arg for name, value in FAST_LLM_LIMITS.items() for arg in (f"--{name}", str(value))]
+        self.start("fake-groq", [sys.executable, "-m", "replyflow.cli", "fake-groq", "--port", str(port), *limits,
+                                 *extra], env)
         wait_for_port(port, self.children["fake-groq"], self.log_dir / "fake-groq.log")
         return f"http://127.0.0.1:{port}"
 

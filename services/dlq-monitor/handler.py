@@ -32,8 +32,11 @@ async def handle_dead_letter(stage: Stage, incoming: AbstractIncomingMessage, de
     letter = describe_dead_letter(stage, incoming)
     async with deps.pool.acquire() as conn, conn.transaction():
         email_id = letter.email_id
-        if email_id is not None and not await conn.fetchval("SELECT true FROM emails WHERE id = $1", email_id):
-            email_id = None  # a message naming no stored email: keep it, unattached
+        # A message naming no stored email: keep it, unattached. An id beyond bigint (pydantic lets it through)
+        # made the lookup raise, and the letter came back every 2 s forever without being recorded.
+        if email_id is not None and not (0 < email_id < 2 ** 63 and await conn.fetchval(
+                "SELECT true FROM emails WHERE id = $1", email_id)):
+            email_id = None
         await conn.execute(
             """INSERT INTO dead_letters (email_id, stage, reason, error, attempts, routing_key, body, headers)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)

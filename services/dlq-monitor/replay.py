@@ -41,8 +41,18 @@ async def replay(pool: asyncpg.Pool, broker: Broker, dead_letter_id: int) -> asy
                                    allowed_from=("dead_lettered",), detail=f"replayed dead letter {dead_letter_id}"):
             state = await conn.fetchval("SELECT state FROM emails WHERE id = $1", letter["email_id"])
             raise ReplayError(f"email {letter['email_id']} is {state}, not dead_lettered: nothing to replay")
-        # Published inside the transaction: if the broker refuses, nothing above is committed.
+    # Published after the commit, not inside the transaction: a running stage consumer could get the message
+    # before the commit, read the email as still dead_lettered and drop it, leaving the email stuck (it did in
+    # most replays with the service running). If the broker refuses, the replay is undone so it can be retried.
+    try:
         await broker.publish_raw(WORK_EXCHANGE, stage.routing_key, bytes(letter["body"]),
                                  message_id=f"{stage.routing_key}:{letter['email_id']}",
                                  headers={ATTEMPTS_HEADER: 0})
+    except Exception:
+        async with pool.acquire() as conn, conn.transaction():
+            await conn.execute("UPDATE dead_letters SET replayed_at = NULL WHERE id = $1", dead_letter_id)
+            await db.transition(conn, letter["email_id"], "dead_lettered",
+                                allowed_from=(STATE_BEFORE[stage.service],), reason=letter["reason"],
+                                detail=f"replay of dead letter {dead_letter_id} failed: the broker refused it")
+        raise
     return letter

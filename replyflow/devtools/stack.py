@@ -72,8 +72,9 @@ class Processes:
         self.children[name] = process
         return process
 
-    def start_service(self, service: str, env: dict[str, str], replica: int = 0) -> subprocess.Popen:
-        name = f"{service}-{replica}" if replica else service
+    def start_service(self, service: str, env: dict[str, str], replica: int = 0,
+                      name: str | None = None) -> subprocess.Popen:
+        name = name or (f"{service}-{replica}" if replica else service)
         return self.start(name, [sys.executable, "-m", "replyflow.cli", "run", service], env)
 
     def start_all(self, env: dict[str, str]) -> None:

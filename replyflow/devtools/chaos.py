@@ -4,7 +4,7 @@ It starts the five services (two replicas each of classifier, responder and send
 recording SMTP server, the Groq simulator and this machine's RabbitMQ, PostgreSQL and Redis (a database,
 vhost and Redis database of its own), feeds emails into the mailbox, and while they flow:
 - kills random service processes with SIGKILL at random moments (a supervisor restarts them),
-- restarts RabbitMQ once and PostgreSQL once,
+- restarts RabbitMQ once and PostgreSQL once (and Redis, the IMAP server and the SMTP server once each),
 - makes the simulator answer a share of calls with 500 and some bursts with 429,
 - makes the SMTP server answer a share of messages with 451 and drop the connection after DATA for some.
 Then it waits until nothing is in flight and counts, the way RabbitMQ's own quorum-queue tests do, what was
@@ -48,6 +48,8 @@ class ChaosConfig:
     kills: int = 10
     restart_rabbitmq: bool = True
     restart_postgres: bool = True
+    # Redis, Dovecot and the SMTP server: the other outages every service must ride out.
+    restart_others: bool = True
     llm_error_rate: float = 0.10
     llm_429_bursts: int = 3
     smtp_temp_fail_rate: float = 0.10
@@ -118,6 +120,17 @@ def _control(groq_url: str, **settings) -> None:
 def _restart_rabbitmq() -> None:
     subprocess.run(["rabbitmqctl", "-q", "stop_app"], check=True, capture_output=True, timeout=120)
     subprocess.run(["rabbitmqctl", "-q", "start_app"], check=True, capture_output=True, timeout=120)
+
+
+def _restart_redis() -> None:
+    subprocess.run(["redis-cli", "-p", "6379", "shutdown", "nosave"], capture_output=True, timeout=60)
+    subprocess.run(["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379",
+                    "--save", "", "--appendonly", "no", "--dir", "/var/lib/redis",
+                    "--logfile", "/var/log/redis/ci.log"], check=True, capture_output=True, timeout=60)
+    for _ in range(100):
+        if subprocess.run(["redis-cli", "ping"], capture_output=True, text=True).stdout.strip() == "PONG":
+            return
+        time.sleep(0.1)
 
 
 def _restart_postgres() -> None:
@@ -215,6 +228,9 @@ def run(config: ChaosConfig, workdir: Path | None = None) -> ChaosResult:
             events.insert(len(events) * 2 // 5, ("restart", "rabbitmq"))
         if config.restart_postgres:
             events.insert(len(events) * 7 // 10, ("restart", "postgresql"))
+        if config.restart_others:
+            for server, at in (("redis", 3), ("imap", 5), ("smtp", 8)):
+                events.insert(len(events) * at // 10, ("restart", server))
         fed = 0
         for kind, arg in events:
             supervisor.restart_dead()
@@ -232,7 +248,8 @@ def run(config: ChaosConfig, workdir: Path | None = None) -> ChaosResult:
                 say("chaos: Groq answers 429 for a while")
             elif kind == "restart":
                 say(f"chaos: restarting {arg}")
-                (_restart_rabbitmq if arg == "rabbitmq" else _restart_postgres)()
+                {"rabbitmq": _restart_rabbitmq, "postgresql": _restart_postgres, "redis": _restart_redis,
+                 "imap": dovecot.restart, "smtp": sink.restart}[arg]()
                 restarts.append(arg)
 
         say(f"chaos: all {len(emails)} emails fed; waiting until nothing is in flight")
@@ -291,17 +308,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kills", type=int, default=10, help="service processes to SIGKILL (default 10)")
     parser.add_argument("--no-rabbitmq-restart", action="store_true", help="do not restart RabbitMQ")
     parser.add_argument("--no-postgres-restart", action="store_true", help="do not restart PostgreSQL")
+    parser.add_argument("--no-other-restarts", action="store_true",
+                        help="do not restart Redis, the IMAP server and the SMTP server")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--timeout", type=float, default=900, help="seconds to wait for the mail to settle")
 
 
 def main(args: argparse.Namespace) -> int:
-    for tool in ("rabbitmqctl", "pg_ctlcluster"):
+    for tool in ("rabbitmqctl", "pg_ctlcluster", "redis-server"):
         if shutil.which(tool) is None:
             print(f"chaos: {tool} not found: the harness restarts this machine's servers", file=sys.stderr)
             return 2
     config = ChaosConfig(emails=args.emails, kills=args.kills, restart_rabbitmq=not args.no_rabbitmq_restart,
-                         restart_postgres=not args.no_postgres_restart, seed=args.seed,
+                         restart_postgres=not args.no_postgres_restart,
+                         restart_others=not args.no_other_restarts, seed=args.seed,
                          timeout_seconds=args.timeout, log=lambda line: print(line, flush=True))
     result = run(config)
     print("\n" + result.table())

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,6 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from replyflow.devtools import scratch
 from replyflow.devtools.dovecot import Dovecot
 from replyflow.devtools.smtp_sink import SmtpSink, read_jsonl
 from replyflow.devtools.stack import Endpoints, Processes, service_env, wait_until_settled
@@ -43,32 +43,22 @@ def demo_emails() -> list[tuple[str, bytes]]:
     return sorted((entry.name, entry.read_bytes()) for entry in folder.iterdir() if entry.name.endswith(".eml"))
 
 
-def fresh_vhost(amqp_url: str) -> str:
-    """A vhost of the demo's own, recreated empty (needs rabbitmqctl on this machine)."""
+def fresh_vhost() -> str:
+    """The demo's own vhost, recreated empty (needs rabbitmqctl: a local RabbitMQ)."""
     if shutil.which("rabbitmqctl") is None:
         raise RuntimeError("the demo needs rabbitmqctl (a local RabbitMQ) to make its own vhost")
-    for args in (["delete_vhost", DEMO_VHOST], ["add_vhost", DEMO_VHOST],
-                 ["set_permissions", "-p", DEMO_VHOST, "guest", ".*", ".*", ".*"]):
-        subprocess.run(["rabbitmqctl", "-q", *args], capture_output=True, timeout=60,
-                       check=args[0] != "delete_vhost")
-    parts = urlsplit(amqp_url)
-    return urlunsplit(parts._replace(path="/" + DEMO_VHOST))
+    scratch.delete_vhost(DEMO_VHOST)
+    return scratch.create_vhost(DEMO_VHOST)
 
 
 async def fresh_database(database_url: str) -> str:
-    from shared import db
-    parts = urlsplit(database_url)
-    admin = await asyncpg.connect(urlunsplit(parts._replace(path="/postgres")))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{DEMO_DB}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{DEMO_DB}"')
-    finally:
-        await admin.close()
-    url = urlunsplit(parts._replace(path="/" + DEMO_DB))
+    """The demo's own database, recreated, with the example catalogue."""
+    from classifier.catalog import import_catalog, read_catalog_csv
+    admin_url = urlunsplit(urlsplit(database_url)._replace(path="/postgres"))
+    await scratch.drop_database(DEMO_DB, admin_url)
+    url = await scratch.create_database(DEMO_DB, admin_url=admin_url)
     conn = await asyncpg.connect(url)
     try:
-        await db.migrate(conn)
-        from classifier.catalog import import_catalog, read_catalog_csv
         await import_catalog(conn, read_catalog_csv(ROOT / "examples" / "catalog.csv"))
     finally:
         await conn.close()
@@ -76,11 +66,8 @@ async def fresh_database(database_url: str) -> str:
 
 
 async def fresh_redis(redis_url: str) -> str:
-    from redis.asyncio import Redis
     url = urlunsplit(urlsplit(redis_url)._replace(path=f"/{DEMO_REDIS_DB}"))
-    client = Redis.from_url(url)
-    await client.flushdb()
-    await client.aclose()
+    await scratch.flush_redis(url)
     return url
 
 
@@ -114,7 +101,6 @@ async def report(database_url: str, sent: list[dict]) -> None:
 def run(args) -> int:
     base = Path(tempfile.mkdtemp(prefix="replyflow-demo-"))
     (base / "logs").mkdir()
-    amqp_url = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
     database_url = os.environ.get("DATABASE_URL", "postgresql://127.0.0.1:5432/replyflow")
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     processes = Processes(base / "logs")
@@ -123,7 +109,7 @@ def run(args) -> int:
     try:
         say("replyflow demo: preparing a fresh database, RabbitMQ vhost and Redis database ...")
         endpoints_db = asyncio.run(fresh_database(database_url))
-        endpoints_amqp = fresh_vhost(amqp_url)
+        endpoints_amqp = fresh_vhost()
         endpoints_redis = asyncio.run(fresh_redis(redis_url))
         dovecot.start()
         emails = demo_emails()

@@ -16,6 +16,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from replyflow.devtools import scratch
 from replyflow.devtools.stack import Endpoints, Processes, service_env
 from replyflow.up import SERVICES
 from tests.plugins.infra import ADMIN_URL
@@ -51,31 +52,12 @@ def one_error_line(result: subprocess.CompletedProcess) -> str:
     return lines[0]
 
 
-def server_url(name: str) -> str:
-    return ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-
-
 @pytest.fixture
 def scratch_database():
     """The name and URL of a database that does not exist yet; dropped at the end whatever happened."""
     name = f"replyflow_cli_{uuid.uuid4().hex[:10]}"
-    yield name, server_url(name)
-
-    async def drop() -> None:
-        admin = await asyncpg.connect(ADMIN_URL)
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
-    asyncio.run(drop())
-
-
-async def create_database(name: str) -> None:
-    admin = await asyncpg.connect(ADMIN_URL)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
+    yield name, scratch.database_url(name, ADMIN_URL)
+    asyncio.run(scratch.drop_database(name, ADMIN_URL))
 
 
 # ------------------------------------------------------------------------------------------ configuration errors
@@ -129,7 +111,7 @@ def test_migrate_creates_the_database_then_says_it_is_up_to_date(tmp_path, scrat
 
 def test_a_service_refuses_to_start_on_a_database_without_the_schema(tmp_path, scratch_database, amqp_url):
     name, url = scratch_database
-    asyncio.run(create_database(name))  # exists, never migrated
+    asyncio.run(scratch.create_database(name, migrate=False, admin_url=ADMIN_URL))  # exists, never migrated
     result = replyflow("run", "dlq-monitor", cwd=tmp_path, timeout=30, DATABASE_URL=url, AMQP_URL=amqp_url,
                        **IMAP)
     line = one_error_line(result)

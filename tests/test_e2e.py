@@ -72,7 +72,7 @@ async def test_sixty_emails_end_to_end(tmp_path, dovecot, smtp_sink, fresh_amqp_
     listing = subprocess.run([sys.executable, "-m", "replyflow.cli", "dlq", "list"], capture_output=True,
                              text=True, env={**os.environ, "DATABASE_URL": database_url}, timeout=60)
     assert listing.returncode == 0, listing.stderr
-    assert f"responder  max_attempts" in listing.stdout and str(failing_row["id"]) in listing.stdout
+    assert "responder  max_attempts" in listing.stdout and str(failing_row["id"]) in listing.stdout
 
     # Every original is \Seen; the failed one also carries the keyword a person can search for.
     messages = dovecot.list_messages()

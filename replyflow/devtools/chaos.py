@@ -31,6 +31,7 @@ from urllib.request import Request, urlopen
 
 import asyncpg
 
+from replyflow.devtools import scratch
 from replyflow.devtools.dovecot import Dovecot
 from replyflow.devtools.mailgen import append_all, generate
 from replyflow.devtools.smtp_sink import SmtpSink
@@ -38,7 +39,6 @@ from replyflow.devtools.stack import TERMINAL, Endpoints, Processes, service_env
 from replyflow.up import SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]
-ADMIN_DATABASE_URL = "postgresql://127.0.0.1:5432/postgres"
 REDIS_URL = "redis://127.0.0.1:6379/12"
 
 
@@ -118,8 +118,8 @@ def _control(groq_url: str, **settings) -> None:
 
 
 def _restart_rabbitmq() -> None:
-    subprocess.run(["rabbitmqctl", "-q", "stop_app"], check=True, capture_output=True, timeout=120)
-    subprocess.run(["rabbitmqctl", "-q", "start_app"], check=True, capture_output=True, timeout=120)
+    scratch.rabbitmqctl("stop_app")
+    scratch.rabbitmqctl("start_app")
 
 
 def _restart_redis() -> None:
@@ -161,30 +161,6 @@ async def _settled(database_url: str, expected: int) -> bool:
     return row["stored"] >= expected and row["done"] == row["stored"]
 
 
-async def _prepare_database(name: str) -> str:
-    from shared import db
-    admin = await asyncpg.connect(ADMIN_DATABASE_URL)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    url = ADMIN_DATABASE_URL.rsplit("/", 1)[0] + f"/{name}"
-    conn = await asyncpg.connect(url)
-    try:
-        await db.migrate(conn)
-    finally:
-        await conn.close()
-    return url
-
-
-async def _drop_database(name: str) -> None:
-    admin = await asyncpg.connect(ADMIN_DATABASE_URL)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
-
-
 def run(config: ChaosConfig, workdir: Path | None = None) -> ChaosResult:
     say = config.log
     rng = random.Random(config.seed)
@@ -192,10 +168,9 @@ def run(config: ChaosConfig, workdir: Path | None = None) -> ChaosResult:
     base = Path(workdir or tempfile.mkdtemp(prefix="replyflow-chaos-"))
     (base / "logs").mkdir(parents=True, exist_ok=True)
     db_name, vhost = f"replyflow_chaos_{tag}", f"replyflow-chaos-{tag}"
-    for args in (["add_vhost", vhost], ["set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"]):
-        subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
-    database_url = asyncio.run(_prepare_database(db_name))
-    asyncio.run(_flush_redis())
+    amqp_url = scratch.create_vhost(vhost)
+    database_url = asyncio.run(scratch.create_database(db_name))
+    asyncio.run(scratch.flush_redis(REDIS_URL))
     processes = Processes(base / "logs")
     dovecot = Dovecot(base / "imap").start()
     sink = SmtpSink(temp_fail_rate=config.smtp_temp_fail_rate, drop_after_data_rate=config.smtp_drop_rate,
@@ -206,7 +181,7 @@ def run(config: ChaosConfig, workdir: Path | None = None) -> ChaosResult:
     started = time.monotonic()
     try:
         endpoints = Endpoints(
-            amqp_url=f"amqp://guest:guest@127.0.0.1:5672/{vhost}", database_url=database_url, redis_url=REDIS_URL,
+            amqp_url=amqp_url, database_url=database_url, redis_url=REDIS_URL,
             imap_host=dovecot.host, imap_port=dovecot.port, imap_user=dovecot.user,
             imap_password=dovecot.password, smtp_port=sink.port, groq_base_url="",
             shop_config=str(ROOT / "examples" / "shop.toml"), reply_from=f"Ropa del Sur <{dovecot.user}>")
@@ -265,15 +240,8 @@ def run(config: ChaosConfig, workdir: Path | None = None) -> ChaosResult:
         processes.stop()
         sink.stop()
         dovecot.stop()
-        asyncio.run(_drop_database(db_name))
-        subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], capture_output=True, timeout=60)
-
-
-async def _flush_redis() -> None:
-    from redis.asyncio import Redis
-    client = Redis.from_url(REDIS_URL)
-    await client.flushdb()
-    await client.aclose()
+        asyncio.run(scratch.drop_database(db_name))
+        scratch.delete_vhost(vhost)
 
 
 async def _count(database_url: str, emails, sink: SmtpSink, wall: float, kills: int,

@@ -8,13 +8,11 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import subprocess
 import uuid
 
-import asyncpg
 import pytest
-from redis.asyncio import Redis
 
+from replyflow.devtools import scratch
 from shared import db
 
 RUN_ID = uuid.uuid4().hex[:8]
@@ -22,16 +20,11 @@ ADMIN_URL = os.environ.get("TEST_DATABASE_ADMIN_URL", "postgresql://127.0.0.1:54
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 
-def _rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
-
 
 def _vhost(name: str):
     """A RabbitMQ vhost for the duration of a fixture; yields its URL."""
-    _rabbitmqctl("add_vhost", name)
-    _rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
-    yield f"amqp://guest:guest@127.0.0.1:5672/{name}"
-    _rabbitmqctl("delete_vhost", name)
+    yield scratch.create_vhost(name)
+    scratch.delete_vhost(name)
 
 
 @pytest.fixture(scope="session")
@@ -55,29 +48,9 @@ def fresh_amqp_url(amqp_url):
 @pytest.fixture(scope="session")
 def database_url():
     name = f"replyflow_test_{RUN_ID}"
-
-    async def create() -> None:
-        admin = await asyncpg.connect(ADMIN_URL)
-        try:
-            await admin.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await admin.close()
-        conn = await asyncpg.connect(ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
-        try:
-            await db.migrate(conn)
-        finally:
-            await conn.close()
-
-    async def drop() -> None:
-        admin = await asyncpg.connect(ADMIN_URL)
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
-
-    asyncio.run(create())
-    yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    asyncio.run(drop())
+    url = asyncio.run(scratch.create_database(name, admin_url=ADMIN_URL))
+    yield url
+    asyncio.run(scratch.drop_database(name, admin_url=ADMIN_URL))
 
 
 TABLES = ("dead_letters", "conversations", "replies", "classifications", "email_events", "emails",
@@ -95,7 +68,5 @@ async def pool(database_url):
 
 @pytest.fixture
 async def redis_url():
-    client = Redis.from_url(TEST_REDIS_URL)
-    await client.flushdb()
-    await client.aclose()
+    await scratch.flush_redis(TEST_REDIS_URL)
     return TEST_REDIS_URL

@@ -9,7 +9,7 @@ import pytest
 from redis.asyncio import Redis
 
 from classifier.catalog import import_catalog, read_catalog_csv
-from classifier.handler import NEEDS_PERSON_KEYWORD, Deps, handle_email_received
+from classifier.handler import NEEDS_PERSON_KEYWORD, Deps, faq_reply, handle_email_received
 from classifier.sender_cap import SenderCap
 from shared.errors import PermanentError
 from shared.messages import EmailReceived, ReplyReady, ReplyRequested
@@ -81,6 +81,36 @@ async def test_faq_question_gets_the_shops_canned_answer(pool, dovecot, store_em
     # Not terminal yet: the original stays unread until the sender has replied (invariant 3).
     assert "\\Seen" not in dovecot.flags_of("<faq-1@example.com>")
     assert row["seen_at"] is None
+
+
+async def test_several_policy_questions_get_every_canned_answer_in_order_and_one_signature(pool, store_email,
+                                                                                           make_deps):
+    raw = make_raw(subject="Consultas", body="Hola! ¿Aceptan Mercado Pago? Y otra cosa: ¿hacen envíos a Neuquén?",
+                   sender="Carla Suárez <carla@example.com>")
+    email_id = await store_email(raw)
+
+    result = await handle_email_received(EmailReceived(email_id=email_id), make_deps())
+
+    assert result == ReplyReady(email_id=email_id, source="faq")
+    body = await pool.fetchval("SELECT body FROM replies WHERE email_id = $1", email_id)
+    assert body == (f"{SHOP.faq_answer('payment_methods', 'es')}\n\n{SHOP.faq_answer('shipping', 'es')}\n\n"
+                    f"{SHOP.signature_for('es')}")
+    assert body.count(SHOP.signature_for("es")) == 1
+    classification = await pool.fetchrow("SELECT * FROM classifications WHERE email_id = $1", email_id)
+    assert (classification["decision"], classification["reason"], classification["faq_topic"]) == \
+        ("faq", "faq:payment_methods+shipping", "payment_methods")
+    detail = await pool.fetchval("SELECT detail FROM email_events WHERE email_id = $1 ORDER BY id DESC LIMIT 1",
+                                 email_id)
+    assert detail == "faq:payment_methods+shipping (es)"
+
+
+def test_faq_reply_joins_the_topics_in_order_before_one_signature():
+    one = faq_reply(SHOP, "sizes", "en")
+    assert one == f"{SHOP.faq_answer('sizes', 'en')}\n\n{SHOP.signature_for('en')}"
+    assert faq_reply(SHOP, ("sizes",), "en") == one
+    both = faq_reply(SHOP, ("returns", "sizes", "returns"), "en")  # a repeated topic is answered once
+    assert both == (f"{SHOP.faq_answer('returns', 'en')}\n\n{SHOP.faq_answer('sizes', 'en')}\n\n"
+                    f"{SHOP.signature_for('en')}")
 
 
 async def test_product_question_asks_the_llm_with_products_and_the_customers_history(pool, store_email, make_deps):

@@ -9,11 +9,20 @@ Policy (in this order):
 3. a canned FAQ answer only when all of these hold, else "llm":
    - the intent is a policy topic (shipping, payment_methods, returns, sizes, stock) and the email is not about
      a specific order nor a problem;
-   - it asks about exactly one policy topic (several -> "llm", reason "several_questions": one canned text
-     would leave the other questions unanswered);
    - confidence >= faq_threshold (else reason "low_confidence");
    - the language is one the rules understand (es, en) and the shop has the answer in that very language (a
-     Spanish canned text sent to a Portuguese speaker is a wrong answer; the LLM answers in their language);
+     Spanish canned text sent to a Portuguese speaker is a wrong answer; the LLM answers in their language;
+     else reason "no_faq_answer:<topic>");
+   - the language is certain between the rule languages: when the model finds the other one (en for es, es
+     for en) at least LANGUAGE_MARGIN as likely, reason "uncertain_language" (the LLM writes in the customer's
+     language; a canned text in the wrong one is a wrong answer);
+   - the canned text mentions what the customer named (cash, OCA, a gift...; else "faq_does_not_cover:<topic>");
+   - several policy questions in one email ("¿hacen envíos a Salta? ¿aceptan Mercado Pago?") get the canned
+     texts of all of them together, in the order asked, when every one of them passes the checks above and the
+     confidence that the email asks those questions and nothing else (`IntentResult.topics_confidence`) reaches
+     the threshold: decision "faq", `faq_topic` the first, `faq_topics` all, reason
+     "faq:shipping+payment_methods". Otherwise "llm" with reason "several_questions" (one canned text would
+     leave the other questions unanswered), or the reason of the topic that failed;
 4. everything else -> "llm", reason "needs_llm:<intent>".
 """
 from __future__ import annotations
@@ -31,6 +40,9 @@ DEFAULT_FAQ_THRESHOLD = 0.75
 # Languages the intent rules are written for: a canned answer is only chosen for these.
 RULE_LANGUAGES = frozenset({"es", "en"})
 HUMAN_INTENTS = frozenset({"complaint", "human_request"})
+# A canned text goes out only when the other rule language is far behind the detected one in the language
+# model's weights: below this share of the detected language's weight.
+LANGUAGE_MARGIN = 0.25
 
 
 @dataclass(frozen=True)
@@ -52,6 +64,17 @@ def _shop_default_language(shop) -> str:
         return str(getattr(shop, "default_language", None) or "es")
     except Exception:  # noqa: BLE001
         return "es"
+
+
+def _shop_languages(shop) -> frozenset[str]:
+    """The languages the shop has texts in (its default, signatures, FAQ answers): the language detector's prior."""
+    try:
+        langs = {_shop_default_language(shop), *(getattr(shop, "signature", None) or {})}
+        for answers in (getattr(shop, "faq", None) or {}).values():
+            langs.update(answers or {})
+        return frozenset(langs)
+    except Exception:  # noqa: BLE001
+        return frozenset({_shop_default_language(shop)})
 
 
 def _has_exact_answer(shop, topic: str, language: str) -> bool:
@@ -86,6 +109,15 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
 }
 
 
+def _language_uncertain(sample: str, language: str) -> bool:
+    """The model also finds the other rule language likely: a canned text might be in the wrong language."""
+    other = {"es": "en", "en": "es"}.get(language)
+    weights = language_mod.language_weights(sample)
+    if other is None or not weights:
+        return False  # not a rule language (no canned text anyway), or a text too short to tell: the default
+    return weights.get(other, 0.0) >= LANGUAGE_MARGIN * weights.get(language, 1.0)
+
+
 def _canned_text_covers(topic: str, question: str, answer: str) -> bool:
     import re
 
@@ -98,9 +130,27 @@ def _canned_text_covers(topic: str, question: str, answer: str) -> bool:
     return True
 
 
+def _several_questions(*, subject: str, text: str, shop, faq_threshold: float, topics: tuple[str, ...],
+                       language: str, common: dict, topics_confidence: float,
+                       language_uncertain: bool) -> Classification:
+    """Several policy questions: the canned texts of all of them, or the LLM when any one is not safe."""
+    common = {**common, "confidence": topics_confidence}
+    if any(topic not in intents_mod.POLICY_INTENTS for topic in topics) or topics_confidence < faq_threshold:
+        return Classification(decision="llm", reason="several_questions", faq_topic=None, **common)
+    for topic in topics:
+        if language not in RULE_LANGUAGES or not _has_exact_answer(shop, topic, language):
+            return Classification(decision="llm", reason=f"no_faq_answer:{topic}", faq_topic=None, **common)
+        if not _canned_text_covers(topic, f"{subject}\n{text}", shop.faq[topic][language]):
+            return Classification(decision="llm", reason=f"faq_does_not_cover:{topic}", faq_topic=None, **common)
+    if language_uncertain:
+        return Classification(decision="llm", reason="uncertain_language", faq_topic=None, **common)
+    return Classification(decision="faq", reason="faq:" + "+".join(topics), faq_topic=topics[0], **common)
+
+
 def _decide(*, subject: str, text: str, shop, faq_threshold: float) -> Classification:
-    language = language_mod.detect_language(text if len(text) >= 20 else f"{subject}\n{text}",
-                                            default=_shop_default_language(shop))
+    sample = text if len(text) >= 20 else f"{subject}\n{text}"
+    language = language_mod.detect_language(sample, default=_shop_default_language(shop),
+                                            preferred=_shop_languages(shop))
     result = intents_mod.detect_intent(subject, text)
     topics = tuple(result.faq_topics)
     common = dict(intent=result.intent, confidence=result.confidence, language=language, text=text, subject=subject,
@@ -114,7 +164,10 @@ def _decide(*, subject: str, text: str, shop, faq_threshold: float) -> Classific
         if result.specific_order or result.problem:  # detect_intent already maps these away; kept as a guard
             return Classification(decision="llm", reason=f"needs_llm:{result.intent}", faq_topic=None, **common)
         if len(topics) > 1:
-            return Classification(decision="llm", reason="several_questions", faq_topic=None, **common)
+            return _several_questions(subject=subject, text=text, shop=shop, faq_threshold=faq_threshold,
+                                      topics=topics, language=language, common=common,
+                                      topics_confidence=result.topics_confidence,
+                                      language_uncertain=_language_uncertain(sample, language))
         if result.confidence < faq_threshold:
             return Classification(decision="llm", reason="low_confidence", faq_topic=None, **common)
         if language not in RULE_LANGUAGES or not _has_exact_answer(shop, result.intent, language):
@@ -123,6 +176,8 @@ def _decide(*, subject: str, text: str, shop, faq_threshold: float) -> Classific
         if not _canned_text_covers(result.intent, f"{subject}\n{text}", answer):
             return Classification(decision="llm", reason=f"faq_does_not_cover:{result.intent}", faq_topic=None,
                                   **common)
+        if _language_uncertain(sample, language):
+            return Classification(decision="llm", reason="uncertain_language", faq_topic=None, **common)
         return Classification(decision="faq", reason=f"faq:{result.intent}", faq_topic=result.intent, **common)
     return Classification(decision="llm", reason=f"needs_llm:{result.intent}", faq_topic=None, **common)
 
@@ -140,19 +195,23 @@ def classify(msg: Message, shop, own_addresses: Collection[str] = (),
         text = ""
     rule = robots_mod.robot_rule(msg, own_addresses)
     if rule is not None:
-        language = language_mod.detect_language(text, default=_shop_default_language(shop))
+        language = language_mod.detect_language(text, default=_shop_default_language(shop),
+                                                preferred=_shop_languages(shop))
         return Classification(decision="ignore", reason=rule, intent="other", faq_topic=None, confidence=1.0,
                               language=language, text=text, subject=subject)
     return _decide(subject=subject, text=text, shop=shop, faq_threshold=faq_threshold)
 
 
-def classify_text(text: str, shop, faq_threshold: float = DEFAULT_FAQ_THRESHOLD) -> Classification:
-    """Decision for plain text without headers (a CLI, a web form): the header rules are skipped, the
-    text-only robot rules (out-of-office and auto-reply wording, "do not reply to this email") still apply."""
+def classify_text(text: str, shop, faq_threshold: float = DEFAULT_FAQ_THRESHOLD, subject: str = "") -> Classification:
+    """Decision for plain text without headers (a CLI, a web form, a labelled set): the header rules are
+    skipped, the text-only robot rules (out-of-office and auto-reply wording, "do not reply to this email")
+    still apply. The text is cleaned like an email body (quoted history and signatures removed, capped)."""
     cleaned = text_mod.clean_text(text or "")
-    rule = robots_mod.robot_text_rule(cleaned)
+    subject = text_mod.clean_header_value(subject or "")
+    rule = robots_mod.robot_text_rule(cleaned, subject)
     if rule is not None:
-        language = language_mod.detect_language(cleaned, default=_shop_default_language(shop))
+        language = language_mod.detect_language(cleaned, default=_shop_default_language(shop),
+                                                preferred=_shop_languages(shop))
         return Classification(decision="ignore", reason=rule, intent="other", faq_topic=None, confidence=1.0,
-                              language=language, text=cleaned, subject="")
-    return _decide(subject="", text=cleaned, shop=shop, faq_threshold=faq_threshold)
+                              language=language, text=cleaned, subject=subject)
+    return _decide(subject=subject, text=cleaned, shop=shop, faq_threshold=faq_threshold)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import asyncpg
@@ -36,8 +37,11 @@ class Deps:
     faq_threshold: float
 
 
-def faq_reply(shop: ShopConfig, topic: str, language: str) -> str:
-    return f"{shop.faq_answer(topic, language)}\n\n{shop.signature_for(language)}".strip()
+def faq_reply(shop: ShopConfig, topic: str | Sequence[str], language: str) -> str:
+    """The canned answer: the FAQ text of every topic asked about, in the order asked, then one signature."""
+    topics = [topic] if isinstance(topic, str) else list(dict.fromkeys(topic))
+    answers = [(shop.faq_answer(t, language) or "").strip() for t in topics]
+    return "\n\n".join([a for a in answers if a] + [shop.signature_for(language)]).strip()
 
 
 async def handle_email_received(message: EmailReceived, deps: Deps) -> ReplyReady | ReplyRequested | None:
@@ -63,9 +67,10 @@ async def handle_email_received(message: EmailReceived, deps: Deps) -> ReplyRead
         async with deps.pool.acquire() as conn, conn.transaction():
             await _store_classification(conn, message.email_id, decision, [], [])
             await conn.execute("INSERT INTO replies (email_id, source, body) VALUES ($1, 'faq', $2)",
-                               message.email_id, faq_reply(deps.shop, decision.faq_topic, decision.language))
+                               message.email_id,
+                               faq_reply(deps.shop, decision.faq_topics or (decision.faq_topic,), decision.language))
             await db.transition(conn, message.email_id, "reply_ready", allowed_from=("received",),
-                                detail=f"faq:{decision.faq_topic} ({decision.language})")
+                                detail=f"{decision.reason} ({decision.language})")
         return ReplyReady(email_id=message.email_id, source="faq")
 
     async with deps.pool.acquire() as conn, conn.transaction():

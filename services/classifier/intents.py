@@ -6,7 +6,8 @@ How it decides
 --------------
 1. The subject and text are folded (lowercase, accents removed, "¿¡" dropped) and a few spellings normalised
    ("targeta" -> "tarjeta", "nro" -> "numero", "q" -> "que", "talla" -> "talle"), so "envío"/"envio" and
-   "devolución"/"devolucion" match alike.
+   "devolución"/"devolucion" match alike; one-letter typos of the words the policy rules hinge on ("shiping",
+   "delivry", "paymnt", "polcy", "trasnferencia") are read as the word (`_KEYWORDS`, never a real word).
 2. Every rule that matches adds its weight to its intent (a rule counts once). Weights: 3 = a phrase that
    on its own says what the customer wants ("¿hacen envíos a...?", "me rechazaron la tarjeta"); 2 = a strong
    hint; 1 = a bare keyword ("envío", "tarjeta"), which never decides alone.
@@ -16,6 +17,8 @@ How it decides
      policy text does not answer "where is MY order".
    - problem: something went wrong (a failed or double payment, a parcel that did not arrive, a damaged or
      wrong item).
+   A subject naming an order ("Re: Tu pedido #10412 fue despachado", "Re: ¡Gracias por tu compra!") makes the
+   email specific too: the quoted order mail is removed before the rules run, the subject keeps the context.
 4. Precedence, most specific first: human_request, complaint, then the order-level intents
    (payment_problem, refund_request, order_change, order_status), then product_question and "other"
    questions the FAQ does not cover (wholesale, international shipping, opening hours...), then the policy
@@ -26,6 +29,11 @@ How it decides
    other intents' scores (weak mentions count half). One strong phrase alone (score 3) gives 0.75, the
    default FAQ threshold; anything competing with it pulls it below. Long emails are penalised: a canned
    answer suits a short question, not a long story.
+   `topics_confidence` is the same figure for several policy questions taken together (the weakest topic sets
+   the ceiling, only intents outside the set compete): the classifier answers them with all their canned texts
+   when it reaches the threshold.
+6. A rule may carry an "unless" pattern ("descuento" is a coupon question unless it sits next to "transferencia";
+   "¿puedo cambiar...?" is no returns question when what changes is the delivery, the address or the payment).
 
 The precision points are handled by precedence, not by luck: "me rechazaron la tarjeta" matches a
 payment_problem rule (3) and only the keyword "tarjeta" (1) of payment_methods; "where is my order #1234"
@@ -66,6 +74,9 @@ class IntentResult:
     problem: bool = False
     # Per-intent scores, for tests and for a person reading why.
     scores: dict[str, float] = field(default_factory=dict, compare=False)
+    # Confidence that the email asks exactly the policy questions in `faq_topics` and nothing else (equal to
+    # `confidence` when there is at most one topic). See `_topics_confidence`.
+    topics_confidence: float = 0.0
 
 
 # --------------------------------------------------------------------------------------------------- normalising
@@ -95,6 +106,50 @@ _SPELLING_RE = [(re.compile(p), r) for p, r in _SPELLING]
 _SUBJECT_PREFIX = re.compile(r"^\s*((re|fw|fwd|rv|tr|aw|wg|enc|res)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 
 
+# One-letter typos of the words the policy rules hinge on ("shiping", "delivry", "paymnt", "refnd", "polcy",
+# "trasnferencia") are read as the word: a customer who types fast still asks a policy question. Only words of
+# six letters or more are corrected, only at one edit (a letter added, dropped, changed, or two swapped), only
+# when one keyword is that close, and never a real word that happens to be one letter away (_REAL_WORDS).
+_KEYWORDS = frozenset({
+    "shipping", "shipment", "shipments", "delivery", "deliveries", "deliver", "option", "options", "method",
+    "methods", "payment", "payments", "refund", "refunds", "policy", "policies", "return", "returns", "exchange",
+    "exchanges", "period", "periods", "estimate", "estimated", "estimates", "installment", "installments",
+    "instalment", "instalments", "available", "transfer", "transfers", "information", "tracking",
+    "transferencia", "devolucion", "devoluciones", "reembolso", "reembolsos", "seguimiento", "disponible",
+    "disponibles", "politica",
+})
+_REAL_WORDS = frozenset({
+    "shopping", "whipping", "chipping", "skipping", "slipping", "snipping", "delivers", "potion", "potions",
+    "police", "politico", "politicas", "retune", "exchanged", "refind",
+    # Spanish words one letter away from an English keyword
+    "transferi", "transferir", "opcion", "periodo", "informacion",
+})
+_WORD_RE = re.compile(r"[a-z]{5,}")
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """a and b differ by exactly one insertion, deletion, substitution or swap of neighbours."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:] or (i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i]
+                                           and a[i + 2:] == b[i + 2:])
+    return a[i:] == b[i + 1:]
+
+
+def _fix_typo(match: re.Match) -> str:
+    word = match.group(0)
+    if word in _KEYWORDS or word in _REAL_WORDS:
+        return word
+    near = [k for k in _KEYWORDS if len(k) >= 6 and _one_edit(word, k)]
+    return near[0] if len(near) == 1 else word
+
+
 def fold(text: str) -> str:
     """Lowercase, accents removed, inverted marks dropped, common misspellings normalised."""
     decomposed = unicodedata.normalize("NFKD", text or "")
@@ -102,6 +157,7 @@ def fold(text: str) -> str:
     out = out.replace("¿", " ").replace("¡", " ").replace("’", "'").replace("`", "'")
     for pattern, replacement in _SPELLING_RE:
         out = pattern.sub(replacement, out)
+    out = _WORD_RE.sub(_fix_typo, out)
     return re.sub(r"[ \t]+", " ", out)
 
 
@@ -117,6 +173,7 @@ _SPECIFIC_ORDER = re.compile(
     r"pagos?|cargos?|remeras?|camperas?|buzos?|jeans?|pantalon(es)?|vestidos?|camisas?|polleras?|zapatillas?|"
     r"prendas?|articulos?|cosas)\b|"
     r"\b(el|este|ese|del|al) (pedido|paquete)\b|\bla (compra|orden) (que|de ayer|del|de la semana)|"
+    r"\b(the|this|that) (package|parcel|shipment)\b|"
     r"\bmy\s+(orders?|packages?|parcels?|purchases?|shipments?|deliver(y|ies)|refund|payment|items?|stuff|"
     r"jackets?|t-?shirts?|shirts?|dress|pants|jeans|hoodie|sweater|shoes|sneakers|tracking)\b|"
     r"\b(i|we)\s+(have\s+|just\s+|already\s+)?(ordered|bought|purchased|paid|placed (an|my|the|a) order|received|"
@@ -128,11 +185,20 @@ _SPECIFIC_ORDER = re.compile(
     r"\b(ya|todavia|aun) (pague|abone|hice|compre|no llega|no llego)\b|"
     r"\b(seguimiento|tracking|rastreo|tracking number)\b|"
     # the customer already has the item: "me queda chico", "me regalaron", "it doesn't fit"
-    r"\bme (queda|quedo|quedaron|quedan|vino|vinieron) (muy |re |un poco |medio )?(chic|grand|cort|larg|apretad|"
+    # ("si me queda chico, ¿lo puedo cambiar?" is asked before buying)
+    r"(?<!\bsi )(?<!\bsi no )\bme (queda|quedo|quedaron|quedan|vino|vinieron) (muy |re |un poco |medio )?(chic|grand|cort|larg|apretad|"
     r"ajustad|floj|mal|enorme)\w*|\bme (regalaron|regalo|regalo un|hicieron un regalo)\b|"
     r"(?<!\bif )(?<!\bwhat if )\b(it|they|this|these) (doesn'?t|don'?t|does not|do not) fit( me)?\b|"
     r"\b(i|we) (got|received) (it|them|the [a-z]+) as a gift\b|\bno me (gusto|convencio|sirvio|quedo bien|"
     r"quedaron bien|gustaron)\b|\b(didn'?t|did not) (like|fit)\b")
+# A subject that names an order: the shop's own order mails ("Tu pedido #10412 fue despachado", "¡Gracias por tu
+# compra!") answered by the customer, whose quoted history (removed before the rules run) held the order.
+_ORDER_SUBJECT = re.compile(
+    r"\b(tu|su|mi|your|my) (pedido|compra|orden|order|purchase|envio|paquete|shipment|package)\b|"
+    r"\b(pedido|compra|orden|order)\s*(#|numero|n)?\s*:?\s*\d{3,}|"
+    r"\b(pedido|compra|orden|order|purchase|envio|shipment) (fue |ha sido |was |has been )?(confirmad[oa]|despachad[oa]|"
+    r"enviad[oa]|recibid[oa]|entregad[oa]|aprobad[oa]|confirmed|shipped|dispatched|delivered|received)\b|"
+    r"\bgracias por (tu|su) compra\b|\bthanks? (you )?for your (order|purchase)\b")
 _HYPOTHETICAL = re.compile(r"\b(si|if|en caso de que|in case) (compro|hago|ordeno|pido|i order|i buy|i purchase|"
                            r"el pedido|la compra|my order)\b")
 
@@ -146,6 +212,8 @@ _PAYMENT_PROBLEM = re.compile(
     r"\berror (al|en el|con el|del) (pagar|pago|checkout|abonar)|\b(pago|transaccion|operacion|tarjeta) "
     r"(fallid[oa]|rechazad[oa]|denegad[oa]|no aprobad[oa]|pendiente)|\bfallo el pago\b|"
     r"\bno se (acredito|acredita|impacto|impacta|registro|reflejo|refleja) (el |mi )?(pago|transferencia)|"
+    r"\bpendiente de (pago|acreditacion)\b|\bsigue (como |en estado )?pendiente\b|"
+    r"\bno (me )?(aparece|aparecen|figura|figuran) (los datos|el cbu|el alias|la opcion|las opciones|el boton)\b|"
     r"\b(me|nos) (cobraron|debitaron|descontaron) (dos veces|doble|2 veces|de mas|mal|y no)|"
     r"\b(cobro|cargo|debito) (doble|duplicado)|\bdoble (cobro|cargo|debito)\b|"
     r"\b(pague|abone|transferi)\b.{0,40}\b(y|pero) (no|todavia|aun|sigue)|"
@@ -192,7 +260,10 @@ _GARMENT = re.compile(
 _NOT_MONEY = (r"(?![^.?!\n]{0,40}\b(refunds?|reimburs\w*|returns?|exchanges?|reembolsos?|reintegros?|devolucion\w*|"
               r"cambios?|acreditacion|acreditar)\b)")
 
-_R: list[tuple[str, float, str]] = [
+# "¿puedo cambiar el envío / la dirección / el medio de pago?" changes an order, not a garment: no returns rule.
+_NOT_A_GARMENT_CHANGE = r"\bcambiar (el|la|mi) (envio|direccion|domicilio|medio|forma|metodo|fecha|dia)\b"
+
+_R: list[tuple] = [
     # ---- human_request: the customer wants a person
     ("human_request", 3, r"\bhablar con (una |alguna |algun |un |el |la )?(persona|humano|alguien|asesor[a]?|operador[a]?|"
                          r"representante|vendedor[a]?|encargad[oa]|responsable|supervisor[a]?|gerente|duen[oa]|humana)"),
@@ -249,11 +320,11 @@ _R: list[tuple[str, float, str]] = [
                         r"\b(mi |el |la |del |al |de mi )?(pedido|orden|compra)\b"),
     ("order_change", 3, r"\b(cambiar|modificar|corregir|actualizar)\b.{0,10}\b(la |mi )?(direccion|domicilio|dire)\b"),
     ("order_change", 3, r"\bme equivoque (de|en (el|la)) (talle|color|direccion|producto|pedido|domicilio|prenda)\b"),
-    ("order_change", 3, r"\b(cancel|modify|change|edit|update|amend)\b.{0,12}\b(my|the|this|an) (order|purchase)\b|"
+    ("order_change", 3, r"\b(cancel\w*|modify|change|edit|update|amend)\b.{0,12}\b(my|the|this|an) (order|purchase)\b|"
                         r"\bchange (the |my )?(shipping |delivery )?address\b|\b(add|remove)\b.{0,25}\b(to|from) my order\b|"
                         r"\b(add|include) (one |another |an? )?(more )?(item|items|product|thing)\b|"
                         r"\bwrong (shipping |delivery )?address\b"),
-    ("order_change", 2, r"\b(cancelar|cancel)\b"),
+    ("order_change", 2, r"\b(cancelar|cancelacion|anular|anulacion|cancel\w*)\b"),
     # ---- order_status: where is my order
     ("order_status", 3, r"\b(donde|como) (esta|estan|anda|viene|quedo) (mi|mis|el|los) (pedidos?|paquetes?|compras?|envios?|"
                         r"orden|ordenes|encomiendas?)\b"),
@@ -269,7 +340,8 @@ _R: list[tuple[str, float, str]] = [
                         r"\b(fue|esta|estan|fueron) despachad[oa]s?\b"),
     ("order_status", 3, r"\bwhere('?s| is| are)? my (order|package|parcel|stuff|shipment|delivery|items?)\b|\border status\b|"
                         r"\bstatus of (my|the) (order|package|shipment)\b|\btrack(ing)? (my|number|the order|info|link|code)\b|"
-                        r"\bwhen (will|is|does) my (order|package|parcel|shipment|delivery)\b|\b(has|did|have) (my|you) "
+                        r"\bwhen (will|is|does) (my|the) (order|package|parcel|shipment|delivery)\b|"
+                        r"\bwhen (will|do|can|could|should) (i|we) (get|receive) (my|the) (order|package|parcel|shipment)\b|\b(has|did|have) (my|you) "
                         r"(order|package)? ?(ship|shipped|been shipped|sent)\b|\bwhen will (it|my order|they) "
                         r"(arrive|ship|be (delivered|shipped))\b"),
     ("order_status", 1, r"\b(mi pedido|mi compra|my order|my package)\b"),
@@ -296,13 +368,14 @@ _R: list[tuple[str, float, str]] = [
                             r"\bshrinks?\b|\b(does|do) (it|this|they|these|the [a-z- ]{1,20}) come (in|with)\b|"
                             r"\b(what|which|other) colou?rs?\b|\b(do you have|have you got|is there|are there)\b.{0,40}\bin "
                             r"(an? )?(size|colou?r|black|white|blue|red|grey|gray|green|pink|beige|xs|small|medium|large|xl|s|m|l|"
-                            r"\d{2})\b|\bhow much (is|does|are) (the|this|these|it)\b(?! shipping)|\bprice of\b|"
+                            r"\d{2})\b|\bhow much (is|does|are) (the|this|these|it)\b(?! shipping)(?![^.?!\n]{0,20}\b(ship|shipping|deliver|"
+                            r"delivery|send)\b)|\bprice of\b|"
                             r"\b(length|width|dimensions) of\b"),
     # ---- other questions the FAQ does not answer (the LLM has the shop's facts)
     ("other", 2, r"\b(por mayor|mayorista\w*|mayoreo|wholesale|reseller|revendedor\w*|revender)\b|"
                  r"\b(horario|horarios|a que hora|abren|cierran|opening hours|open on|(store|shop|business) hours|"
                  r"what time)\b|"
-                 r"\b(cupon|codigo de descuento|descuento|promo code|discount code|coupon|gift ?card|tarjeta de regalo|"
+                 r"\b(cupon|codigo de descuento|promo code|discount code|coupon|gift ?card|tarjeta de regalo|"
                  r"gift card)\b|\b(factura a|factura b|cuit|invoice)\b|\b(trabajo|busqueda laboral|curriculum|cv|job|"
                  r"colaboracion|canje|influencer)\b|\b(direccion del local|donde queda el local|where is (your|the) "
                  r"(store|shop)|local a la calle)\b|\b(whatsapp|instagram|telefono)\b"),
@@ -330,7 +403,7 @@ _R: list[tuple[str, float, str]] = [
                     r"\b(cuanto|cuantos dias|que tiempo|cuanto tiempo) (tarda|demora|tardan|demoran|se tarda|se demora)\b"
                     + _NOT_MONEY + r"|"
                     r"\btiempos? de (entrega|envio)\b|\bretiro (en|por) (el |la )?(local|sucursal|tienda|showroom)\b|"
-                    r"\b(puedo|se puede|podes|pueden) (retirar|pasar a buscar|buscar)\b|\bretiro gratis\b|"
+                    r"\b(puedo|se puede|podes|pueden) (pasar a )?(retirar|pasar a buscar|buscar)\b|\bretiro gratis\b|"
                     r"\b(correo argentino|andreani|oca)\b|\b(envios?|envian) (al interior|a todo el pais|a domicilio)\b|"
                     r"\bpunto de retiro\b|\bcomo (son|funcionan|hacen) los envios\b|\benvio (es|sale|seria) gratis\b|"
                     r"\b(cuando|en cuanto tiempo|en cuantos dias|cuantos dias) (me |te |nos )?(llega|llegaria|llegan|"
@@ -373,7 +446,7 @@ _R: list[tuple[str, float, str]] = [
                    r"\bcambio (de|por) (otro )?talle\b|\b(si|en caso de que) no me (queda|va|gusta|entra|calza)\b|"
                    r"\bcambios? (sin cargo|gratis)\b|\bdevolver (una|un|la|el) (prenda|producto|articulo)\b|"
                    r"\b(quiero|necesito|quisiera|queria|me gustaria|quisieramos) (hacer un |hacer el )?(cambiar|devolver|"
-                   r"cambio|devolucion)\b|\bcambiar (el|de|por otro) talle\b"),
+                   r"cambio|devolucion)\b|\bcambiar (el|de|por otro) talle\b", _NOT_A_GARMENT_CHANGE),
     ("returns", 3, r"\b(return|exchange|refund) polic(y|ies)\b|\b(can|could|may) i (return|exchange|send back|swap)\b|"
                    r"\bhow (do|can|would) i (return|exchange)\b|\b(do|can|will) you (accept|do|offer|allow|give) "
                    r"(returns|exchanges|refunds)\b|\b(what if|if) (it|they|the [a-z ]{1,20}) (doesn'?t|don'?t|does not|"
@@ -401,14 +474,89 @@ _R: list[tuple[str, float, str]] = [
                  r"\b(when|will) .{0,30}\b(be )?(available|back)\b"),
     ("stock", 1, r"\b(stock|disponible|disponibles|available)\b"),
 ]
-_RULES = [(intent, weight, re.compile(pattern)) for intent, weight, pattern in _R]
+# Phrasings added from first principles (issue 5's Spanish set work): word orders and everyday rioplatense forms
+# the rules above missed. Each has its own example in tests/test_classifier_rules.py.
+_TRANSFER_DISCOUNT = (r"\b(transferencia|efectivo|transfer|cash)\b[^.?!]{0,40}\b(descuento|discount|% ?off|\d+ ?%)|"
+                      r"\b(descuento|discount|\d+ ?%)[^.?!]{0,40}\b(transferencia|efectivo|transfer|cash)\b")
+_R_MORE: list[tuple] = [
+    # a discount code is another matter than the discount for paying by transfer, which the FAQ states
+    ("other", 2, r"\bdescuentos?\b", _TRANSFER_DISCOUNT),
+    ("payment_methods", 3, _TRANSFER_DISCOUNT),
+    ("payment_methods", 3, r"\bcomo (se|le|les|te) (paga|abona|pago|abono)\b|\b(formas?|maneras?|modos?) de (pagar|abonar)\b|"
+                           r"\bcomo (hago|haria|hacemos) (para |el )?(pagar|abonar|pago)\b"),
+    # "el envío a La Plata, ¿cuánto sale?": the price after the noun
+    ("shipping", 3, r"\b(envio|envios|flete|despacho)\b[^.?!]{0,40}\bcuanto (sale|salen|cuesta|cuestan|vale|valen|cobran|"
+                    r"seria|saldria|tarda|tardan|demora|demoran)\b|\bcuanto (me )?(sale|cuesta|cobran)\b[^.?!]{0,20}"
+                    r"\b(mandar|enviar|el envio|envio)\b"),
+    ("returns", 3, r"\b(el|los) cambios? (es|son|seria|serian|tiene|tienen)( algun)? (sin cargo|gratis|gratuitos?|costo|cargo)\b|"
+                   r"\bpara (cambiar|devolver)(lo|la|los|las)\b|\bcomo (son|funcionan) los cambios\b",
+     _NOT_A_GARMENT_CHANGE),
+    ("sizes", 3, r"\b(los )?talles (son|vienen|salen|calzan)\b[^.?!]{0,30}\b(americanos?|argentinos?|europeos?|normales?|"
+                 r"reales?|chicos?|grandes?|justos?|amplios?|holgados?|como)\b|\bcomo (vienen|salen|son) (los )?talles\b"),
+    # what the website shows is in stock: the general stock policy
+    ("stock", 3, r"\b(la web|la pagina|el sitio|publicad[oa]s?|figura|aparece|dice)\b[^.?!]{0,30}\b(disponibles?|en stock|"
+                 r"hay stock)\b|\b(esta|estan) disponibles? o\b"),
+    ("product_question", 3, r"\b(que|cual es el) precio (tiene|tienen|tendria)\b|\bvienen? (con|sin) (frisa|forro|capucha|"
+                            r"bolsillos?|cierre|botones|elastico|abrigo)\b|\b(encoge|encogen|achica|achican|destine|destinen|"
+                            r"se estira|se estiran)\b|\bvienen? en (talle |el |numero )?\d{2}\b"),
+    # an order that exists and the customer wants news of it
+    ("order_status", 3, r"\ben preparacion\b|\b(figura|aparece|dice|esta|sigue) (como |en estado )?['\"]?(en camino|en transito|"
+                        r"entregado|despachado|en preparacion|en distribucion|en sucursal)\b|\bno (tuve|tengo|hay|recibi) "
+                        r"(ninguna )?novedad(es)?\b|\bsin novedad(es)?\b|\b(el|mi) (paquete|pedido|envio) (esta|quedo|figura) "
+                        r"en (la |el )?(sucursal|correo|deposito)\b"),
+    ("refund_request", 3, r"\b(me|nos) (reintegran|reembolsan|devuelven (la plata|el dinero|lo que (pague|abone)))\b|"
+                          r"\bno (me|nos) (devolvieron|reintegraron|reembolsaron|acreditaron|depositaron) (la plata|el dinero|"
+                          r"el reembolso|el reintegro|lo que (pague|abone))\b|\b(cuando|cuanto tarda|en cuanto tiempo)\b[^.?!]{0,20}"
+                          r"\b(me hacen|hacen|llega|se acredita|se hace|sale|impacta|veo) (el )?(reintegro|reembolso)\b"),
+    ("order_change", 3, r"\b(puse|escribi|ingrese|cargue) mal (el|la|los|mi)\b|\b(me equivoque|me confundi) (en|con) (la|el) "
+                        r"(direccion|calle|numero|altura|codigo postal|piso|depto|departamento)\b|"
+                        r"\bcambiar (el|mi) envio (a domicilio )?por (retiro|envio)\b|\bcambiar (el|la|mi) (medio|forma|metodo) "
+                        r"de pago\b"),
+    ("shipping", 3, r"\bhow many (business |working )?days\b[^.?!]{0,30}\b(shipping|delivery|ship|deliver|take|arrive)\b|"
+                    r"\b(offer|have|do) (home|door[- ]to[- ]door|nationwide|national) (delivery|shipping)\b|"
+                    # not "delivery date", "the ETA", "when can I expect it": those ask about an order that exists
+                    r"\b(delivery|shipping) (periods?|timeframes?|time ?frames?|windows?|zones?|areas?|info|information|"
+                    r"conditions|terms)\b|\b(kinds?|types?|sorts?) of (delivery|shipping|shipment)\b|"
+                    r"\b(which|what) (carriers?|couriers?|shipping compan(y|ies)|delivery compan(y|ies)|parcel services?)\b|"
+                    r"\bis (delivery|shipping) free\b|"
+                    r"\bhow (fast|quick|quickly)\b[^.?!]{0,20}\b(shipping|delivery|ship|deliver|arrive)\b|"
+                    r"\bhow soon (would|will|can|could|do) (i|we)\b[^.?!]{0,10}\b(get|receive)\b|"
+                    r"\bcost (to|of) (ship|shipping|deliver|delivery|send)\b|"
+                    r"\b(information|info|details|tell me|know|learn|ask|question) (about|on|regarding) (the |your )?"
+                    r"(shipping|delivery)\b|"
+                    r"\b(arrive|get here|be delivered|receive it|get it)\b[^.?!]{0,40}\bif (i|we) (buy|order|purchase)\b|"
+                    r"\bif (i|we) (buy|order|purchase)\b[^.?!]{0,40}\b(arrive|get here|be delivered|receive it|get it)\b"),
+    # A request for information whose only subject is shipping ("I'd like to know about delivery", "help me see
+    # shipping info"): a shipping question, unless anything hints at an order that exists, a problem, a change
+    # or another topic.
+    ("shipping", 3, r"\b(what|which|how|can you|could you|would you|(i )?(want|would like|'d like|need|wanna|wish) to "
+                    r"(know|see|check|learn|find out|ask|read|get info\w*)|tell me|show me|help me( to)? (see|check|"
+                    r"know|find|understand|with)|where (can|could|do|should) i (see|check|find|read|look|learn)|"
+                    r"info\w* (about|on|regarding))\b[^.?!]{0,40}\b(shipping|delivery|deliveries|shipment|"
+                    r"shipments|ship|deliver)\b",
+     r"\b(problems?|issues?|late|delay\w*|wrong|change|changing|modify|edit|update|cancel\w*|complain\w*|not|never|"
+     r"didn'?t|haven'?t|hasn'?t|wasn'?t|isn'?t|lost|damaged|missing|status|track\w*|where is|address\w*|refunds?|"
+     r"returns?|exchanges?|invoices?|fees?|reschedul\w*|arrived|received|sent|shipped|delivered|rude|"
+     r"account|subscri\w*|newsletter|password)\b"),
+    ("payment_methods", 3, r"\bhow (i|we|one) (can|could|may) pay\b|\b(forms?|ways?|types?|kinds?|modes?) of payment\b|"
+                           r"\bways to pay\b"),
+    ("returns", 3, r"\bhow (do|does) (returns?|exchanges?|refunds?) work\b"),
+    ("human_request", 3, r"\b(alguna persona|alguien) con (quien|la que|el que) (pueda|puedo|podria) hablar\b|"
+                         r"\b(que )?(alguien|una persona|un encargado|una encargada|un asesor) (me )?(llame|contacte|"
+                         r"comunique|atienda)\b"),
+]
+
+_R += _R_MORE
+# A rule may carry a fourth element, an "unless" pattern: the rule does not count when it matches the email.
+_RULES = [(rule[0], rule[1], re.compile(rule[2]), re.compile(rule[3]) if len(rule) > 3 else None) for rule in _R]
 
 # "Do you offer refunds?" / "¿hacen reembolsos?": refund words inside a policy question.
 _REFUND_POLICY = re.compile(
     r"\b(do|can|will) you (offer|give|do|accept|allow)\b.{0,15}\brefunds?\b|\b(refund|reimbursement) polic(y|ies)\b|"
     r"\b(what|which) (cases|situations|circumstances|conditions)\b.{0,30}\b(refund|reimburs|money back)|"
     r"\ben (que|cuales) (casos|situaciones)\b.{0,30}\b(reembolso|reintegro|devolucion|devolver)|"
-    r"\b(can|could|may) i (get|have|ask for|request) a refund if\b|\bhow do refunds work\b|\bis it possible to get a refund\b|"
+    r"\b(can|could|may) i (get|have|ask for|request) a refund if\b|\b(can|could|may) i (get|have) (my |the )?money "
+    r"back if\b|\bmoney[- ]back guarantee\b|\bhow do refunds work\b|\bis it possible to get a refund\b|"
     r"\b(hacen|aceptan|tienen|dan) (reembolsos?|reintegros?|devolucion (del|de) dinero)\b|\bpolitica de (reembolsos?|devolucion)\b|"
     r"\b(se puede|puedo) pedir (el |un )?(reembolso|reintegro)\b.{0,20}\bsi\b|\bsi no me (queda|gusta)\b.{0,40}\b(reembolso|"
     r"devuelven (la plata|el dinero))")
@@ -437,9 +585,9 @@ def _detect(subject: str, text: str) -> IntentResult:
     scores: dict[str, float] = {name: 0.0 for name in INTENTS + (_DETAIL,)}
     strong_hits: dict[str, float] = {name: 0.0 for name in INTENTS + (_DETAIL,)}
     first_seen: dict[str, int] = {}
-    for intent, weight, pattern in _RULES:
+    for intent, weight, pattern, unless in _RULES:
         m = pattern.search(body)
-        if m:
+        if m and not (unless is not None and unless.search(body)):
             scores[intent] += weight
             if weight >= 2:
                 strong_hits[intent] += weight
@@ -447,6 +595,8 @@ def _detect(subject: str, text: str) -> IntentResult:
 
     specific = bool(_SPECIFIC_ORDER.search(body)) and not (
         _HYPOTHETICAL.search(body) and not re.search(r"#\s?\d{3,}|\bmi (pedido|compra)\b|\bmy order\b", body))
+    if _ORDER_SUBJECT.search(fold(_SUBJECT_PREFIX.sub("", subject))):
+        specific = True
     payment_problem = bool(_PAYMENT_PROBLEM.search(body))
     delivery_problem = bool(_DELIVERY_PROBLEM.search(body))
     damaged = bool(_DAMAGED.search(body))
@@ -500,8 +650,10 @@ def _detect(subject: str, text: str) -> IntentResult:
             intent = "order_status" if scores["order_status"] > 0 or scores["shipping"] > 0 else "other"
 
     confidence = _confidence(intent, scores, body, text)
+    topics_confidence = _topics_confidence(topics, scores, text) if len(topics) > 1 else confidence
     return IntentResult(intent=intent, confidence=confidence, faq_topics=topics, specific_order=specific,
-                        problem=problem, scores={k: v for k, v in scores.items() if v})
+                        problem=problem, scores={k: v for k, v in scores.items() if v},
+                        topics_confidence=topics_confidence)
 
 
 def _order_level(topic: str, body: str) -> str:
@@ -512,6 +664,28 @@ def _order_level(topic: str, body: str) -> str:
     if topic == "returns" and re.search(r"\b(plata|dinero|reembolso|reintegro|refund|money)\b", body):
         return "refund_request"
     return "order_change"
+
+
+def _length_factor(text: str) -> float:
+    length = len(text or "")
+    return 0.8 if length > 1200 else 0.9 if length > 600 else 1.0
+
+
+def _topics_confidence(topics: list[str], scores: dict[str, float], text: str) -> float:
+    """Confidence that an email asks several policy questions and nothing else ("¿hacen envíos a Salta? ¿y
+    aceptan Mercado Pago?"), for an answer made of the canned texts of all of them.
+
+    The same formula as `_confidence`, with the topics taken together: the weakest topic sets the ceiling (each
+    one must be asked by a real question phrase, score 3, to reach 0.75: a bare keyword next to a question
+    about something else is not a second question), and only the intents outside the set compete (a product,
+    an order, a detail the texts do not cover pull it down as they do for one topic)."""
+    own = sum(scores.get(t, 0.0) for t in topics)
+    weakest = min(scores.get(t, 0.0) for t in topics)
+    if own <= 0 or weakest <= 0:
+        return 0.0
+    competitors = sum(v if v >= 2 else v / 2 for name, v in scores.items() if name not in topics and v > 0)
+    confidence = min(0.97, 0.45 + 0.1 * weakest) * own / (own + competitors) * _length_factor(text)
+    return round(max(0.0, min(1.0, confidence)), 3)
 
 
 def _confidence(intent: str, scores: dict[str, float], body: str, text: str) -> float:
@@ -525,10 +699,5 @@ def _confidence(intent: str, scores: dict[str, float], body: str, text: str) -> 
         if name == intent or value <= 0:
             continue
         competitors += value if value >= 2 else value / 2
-    confidence = min(0.97, 0.45 + 0.1 * own) * own / (own + competitors)
-    length = len(text or "")
-    if length > 1200:
-        confidence *= 0.8
-    elif length > 600:
-        confidence *= 0.9
+    confidence = min(0.97, 0.45 + 0.1 * own) * own / (own + competitors) * _length_factor(text)
     return round(max(0.0, min(1.0, confidence)), 3)

@@ -13,6 +13,13 @@ Decisions:
   texts come out as Galician, Asturian or Aragonese now and then, and the reply would go out in the wrong
   language. A text in a language outside the list comes out as its nearest neighbour in the list.
 - When the model hesitates between the default language and another one, the default wins.
+- The shop's own languages (`preferred`: those it has texts in) are a prior: when the model is unsure and one of
+  them is close behind (at least PREFERRED_MIN_WEIGHT of the best), it wins. A shop in Buenos Aires hears from
+  Spanish and English speakers far more often than from Italian ones, and short English like "how do i cancel"
+  otherwise comes out as Italian.
+- `language_weights` gives the model's relative weights (best = 1.0), so a caller can tell a sure answer from
+  a hesitation: the classifier sends a canned text only when the other language it has canned texts in is far
+  behind (a Spanish canned text to an English speaker is a wrong answer).
 """
 from __future__ import annotations
 
@@ -30,6 +37,8 @@ LANGUAGES: frozenset[str] = frozenset({
 MIN_LETTERS = 12
 # Softmax margin under which the default language is kept if it is the runner-up.
 _MIN_CONFIDENCE = 0.6
+# Under that margin, a preferred language this close to the best (relative weight) wins.
+PREFERRED_MIN_WEIGHT = 0.5
 
 _STRIP_RE = re.compile(r"(?i)\b(?:https?://|www\.)\S+|\S+@\S+|[#\d]+")
 _lock = threading.Lock()
@@ -58,26 +67,52 @@ def _letters(text: str) -> int:
     return count
 
 
-def detect_language(text: str, default: str = "es") -> str:
+def _sample(text: str) -> str:
+    cleaned = _STRIP_RE.sub(" ", text or "")
+    return re.sub(r"\s+", " ", cleaned).strip()[:2000]
+
+
+def _weights(sample: str) -> list[tuple[str, float]]:
+    """(language, weight relative to the best), best first, over LANGUAGES: a softmax with py3langid's own
+    length temperature (square root of the byte length)."""
+    ranked = [(lang, score) for lang, score in _rank(sample) if lang in LANGUAGES]
+    if not ranked:
+        return []
+    temperature = math.sqrt(max(1, len(sample.encode("utf-8"))))
+    top = ranked[0][1]
+    return [(lang, math.exp((score - top) / temperature)) for lang, score in ranked[:8]]
+
+
+def language_weights(text: str) -> dict[str, float]:
+    """The model's weight of each likely language relative to the best one (1.0); empty for very short or
+    empty text (the caller's default applies). Never raises."""
+    try:
+        sample = _sample(text)
+        if _letters(sample) < MIN_LETTERS:
+            return {}
+        return dict(_weights(sample))
+    except Exception:  # noqa: BLE001
+        return {}
+
+
+def detect_language(text: str, default: str = "es", preferred: tuple[str, ...] | frozenset[str] = ()) -> str:
     """ISO 639-1 code of the text's language; `default` for very short or empty text. Never raises."""
     try:
-        cleaned = _STRIP_RE.sub(" ", text or "")
-        cleaned = re.sub(r"\s+", " ", cleaned).strip()
-        if _letters(cleaned) < MIN_LETTERS:
+        sample = _sample(text)
+        if _letters(sample) < MIN_LETTERS:
             return default
-        sample = cleaned[:2000]
-        ranked = [(lang, score) for lang, score in _rank(sample) if lang in LANGUAGES]
-        if not ranked:
+        weights = _weights(sample)
+        if not weights:
             return default
-        # Softmax over the allowed languages with py3langid's own length temperature (sqrt of the byte length)
-        temperature = math.sqrt(max(1, len(sample.encode("utf-8"))))
-        top = ranked[0][1]
-        weights = [(lang, math.exp((score - top) / temperature)) for lang, score in ranked[:8]]
         total = sum(w for _, w in weights)
         best, best_w = weights[0]
         confidence = best_w / total if total else 0.0
         if best != default and confidence < _MIN_CONFIDENCE and len(weights) > 1 and weights[1][0] == default:
             return default
+        if best not in preferred and best != default and confidence < _MIN_CONFIDENCE:
+            for lang, weight in weights[1:]:
+                if (lang in preferred or lang == default) and weight >= PREFERRED_MIN_WEIGHT:
+                    return lang
         return best
     except Exception:  # noqa: BLE001 - a broken model install must not stop the classifier
         return default

@@ -359,14 +359,15 @@ def test_labelled_english_set_never_gets_a_wrong_canned_answer(shop):
 
     with INTENTS_CSV.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    wrong, answered = [], collections.Counter()
+    wrong, answered = collections.Counter(), collections.Counter()
     for row in rows:
         result = decide.classify_text(row["instruction"], shop)
         if result.decision == "faq":
             answered[row["intent"]] += 1
             if result.faq_topic not in FAQ_ALLOWED.get(row["intent"], set()):
-                wrong.append((row["intent"], result.faq_topic, row["instruction"]))
-    assert not wrong, wrong[:20]
+                wrong[(row["intent"], result.faq_topic)] += 1
+    # counts only, never the rows: the rules must not be tuned on this set (fix a failure with your own examples)
+    assert not wrong, dict(wrong)
     # and the canned answers still cover a good share of the plain policy questions
     assert answered["check_payment_methods"] >= 60 and answered["check_refund_policy"] >= 30
 
@@ -960,6 +961,144 @@ def test_classify_text(shop):
     assert decide.classify_text("", shop).decision == "llm"
     quoted = decide.classify_text("¿Aceptan transferencia?\n\nEl lun, 3 mar 2025, Ropa escribió:\n> Hola", shop)
     assert (quoted.reason, quoted.text) == ("faq:payment_methods", "¿Aceptan transferencia?")
+
+
+# ---- English policy questions written from first principles (English coverage work), and the emails they must
+# leave alone
+
+EN_SET = ROOT / "tests" / "data" / "classifier" / "en_policy_questions.csv"
+
+
+def _en_rows() -> list[dict]:
+    import csv
+
+    with EN_SET.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_the_english_set_is_big_and_labelled_with_our_intents():
+    from classifier import evaluate
+
+    rows = _en_rows()
+    assert rows and set(rows[0]) == {"text", "intent"}
+    specs = [evaluate.own_label(row["intent"]) for row in rows]  # raises on a label that is not ours
+    assert sum(1 for spec in specs if spec.faq) >= 150
+    assert sum(1 for spec in specs if not spec.faq) >= 100
+    assert len({row["text"] for row in rows}) == len(rows)
+
+
+def test_the_english_set_gets_no_wrong_canned_answer(shop):
+    """Precision 1.0 on our own English set, no canned text to any order-specific, problem or other non-policy email,
+    none in Spanish; and most policy questions answered without the LLM (the rest name something the canned texts
+    do not say: a weekend, another country, PayPal, a sale item...)."""
+    from classifier import evaluate
+
+    report = evaluate.evaluate_csv(EN_SET, evaluate.load_label_map("builtin-intents"), shop, language="en")
+    wrong = [(m.label, m.reason, m.text) for m in report.misses if m.kind == "wrong_faq"]
+    assert not wrong, wrong
+    assert report.faq_precision == 1.0 and report.wrong_faq_never_canned == 0
+    assert report.faq_wrong_language == 0
+    assert report.faq_coverage >= 0.85, (report.faq_covered, report.faq_questions)
+    for row in _en_rows():
+        if not evaluate.own_label(row["intent"]).faq:
+            assert decide.classify_text(row["text"], shop).decision != "faq", row
+
+
+@pytest.mark.parametrize("body,expected", [
+    # every English rule added for the English coverage work, with one of its own examples
+    ("What are my delivery options?", "shipping"),  # "my delivery options" is no order that exists
+    ("hi!! what are the different delivery types?", "shipping"),
+    ("Which couriers do you use?", "shipping"),
+    ("Do you send to the provinces?", "shipping"),
+    ("Do you do click and collect?", "shipping"),
+    ("Is in-store pickup available?", "shipping"),  # "available" is no stock question here
+    ("How much is postage?", "shipping"),
+    ("Do I have to pay for shipping?", "shipping"),
+    ("How much would it cost to have a jacket delivered to Bariloche?", "shipping"),
+    ("How are orders shipped?", "shipping"),
+    ("Can I get it delivered to my home?", "shipping"),
+    ("how long till it gets here?", "shipping"),
+    ("When would it arrive if I bought it today?", "shipping"),
+    ("How soon do you dispatch orders?", "shipping"),
+    ("Do you offer standard delivery?", "shipping"),
+    ("delivery to Tucuman, how many days?", "shipping"),
+    ("How do you send the clothes?", "shipping"),
+    ("I'm curious about shipping", "shipping"),
+    ("wanna know what delivery options there are", "shipping"),
+    ("what's ur returns policy", "returns"),
+    ("What are the conditions for a refund?", "returns"),
+    ("When am I entitled to a refund?", "returns"),
+    ("How long do I have to make an exchange?", "returns"),
+    ("Do items have to be unused to be returned?", "returns"),
+    ("Can I send it back if it doesn't fit?", "returns"),
+    ("Can I swap for a different size if it's too small?", "returns"),
+    ("What's the procedure for returning clothes?", "returns"),
+    ("Can I bring it back if I change my mind?", "returns"),
+    ("Do you have free exchanges?", "returns"),
+    ("can u tell me how to pay", "payment_methods"),
+    ("What cards do you accept?", "payment_methods"),
+    ("Is it possible to pay by card?", "payment_methods"),
+    ("What payment do you accept?", "payment_methods"),
+    ("Is there a sizing chart?", "sizes"),
+    # ... and what each must leave alone
+    ("I selected the wrong shipping option, can I change it?", "order_change"),
+    ("I want to change my shipping method to pickup", "order_change"),
+    ("can you ship to a different address than the billing one?", "order_change"),
+    ("What courier did you use?", "order_status"),
+    ("The delivery time you promised has passed", "order_status"),
+    ("How long is delivery taking these days? Mine is late", "order_status"),
+    ("I tried to pay with Mercado Pago and it failed, how else can I pay?", "payment_problem"),
+    ("You charged me a delivery fee twice", "payment_problem"),
+    ("The transfer discount wasn't applied", "payment_problem"),
+    ("How long does it take you to reply to emails?", "other"),
+    ("How do I add a shipping address to my account?", "other"),
+])
+def test_english_phrasings_added_for_english_coverage(body, expected):
+    assert intents.detect_intent("", body).intent == expected
+
+
+@pytest.mark.parametrize("body", [
+    "Which payment method did I use last time?", "How do I pay for the order I placed?",
+    "How do I pay the remaining balance?", "Your return policy says 30 days, but I got it 35 days ago. Can I still "
+    "return it?", "Shipping options at checkout don't load", "I can't select a delivery method at checkout",
+])
+def test_english_emails_about_what_already_happened_are_never_policy_questions(body):
+    result = intents.detect_intent("", body)
+    assert result.specific_order or result.problem
+    assert result.intent not in intents.POLICY_INTENTS, result
+
+
+@pytest.mark.parametrize("body,reason", [
+    ("Can you deliver tomorrow?", "low_confidence"),  # a detail outweighs however many rules match
+    ("What's the fastest shipping option?", "low_confidence"),
+    ("Can I use two cards to pay?", "low_confidence"),
+    ("Do you take Apple Pay?", "faq_does_not_cover:payment_methods"),
+    ("Can I pay in dollars?", "faq_does_not_cover:payment_methods"),
+    ("Can I pay when I pick it up at the store?", "faq_does_not_cover:payment_methods"),
+    ("Can I return sale items?", "faq_does_not_cover:returns"),
+])
+def test_english_questions_the_canned_texts_do_not_answer_go_to_the_llm(shop, body, reason):
+    result = decide.classify(mail(body=body, subject="Question"), shop, OWN)
+    assert (result.decision, result.reason) == ("llm", reason)
+
+
+def test_which_couriers_is_answered_by_the_text_that_names_them(shop):
+    result = decide.classify(mail(body="Hi, which couriers do you use?", subject="Question"), shop, OWN)
+    assert (result.decision, result.faq_topic) == ("faq", "shipping")
+    moto = decide.classify(mail(body="¿Hacen envíos por courier en CABA?"), shop, OWN)  # a motorbike messenger
+    assert moto.decision == "llm"
+
+
+@pytest.mark.parametrize("body,expected", [
+    ("How can I pay?", "en"), ("Ways to pay?", "en"), ("tienen cuotas?", "es"), ("envíos?", "es"), ("ok", "es"),
+])
+def test_a_text_too_short_for_the_model_takes_the_rule_language_its_words_use(shop, body, expected):
+    assert decide.classify_text(body, shop).language == expected
+
+
+def test_a_short_english_question_gets_the_english_canned_text(shop):
+    result = decide.classify_text("How can I pay?", shop)
+    assert (result.decision, result.faq_topic, result.language) == ("faq", "payment_methods", "en")
 
 
 def test_suite_parts_are_fast(shop):

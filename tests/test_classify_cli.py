@@ -313,6 +313,22 @@ def test_eval_on_the_spanish_set(tmp_path):
         assert figure(part, "FAQ precision")[0] >= 0.97, part
 
 
+ENGLISH_SET = ROOT / "tests" / "data" / "classifier" / "en_policy_questions.csv"
+
+
+def test_eval_on_the_english_set(tmp_path):
+    # English policy questions and order-specific or problem emails written for the English coverage work (never taken from Bitext)
+    result = replyflow("eval", "classifier", "--csv", str(ENGLISH_SET), "--language", "en", "--shop", str(SHOP),
+                       cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    precision, right, answers = figure(out, "FAQ precision")
+    assert precision == 1.0 and right == answers >= 250, out
+    assert re.search(r"^\s*wrong canned answers\s+0\s+\(to emails that must never get one: 0\)", out, re.MULTILINE), out
+    assert re.search(r"canned answers in another language than the customer's: 0$", out, re.MULTILINE)
+    assert figure(out, "FAQ coverage")[0] >= 0.85, out
+
+
 AUTOREPLY = CORPORA / "autoreply"
 
 

@@ -15,7 +15,8 @@ Policy (in this order):
      else reason "no_faq_answer:<topic>");
    - the language is certain between the rule languages: when the model finds the other one (en for es, es
      for en) at least LANGUAGE_MARGIN as likely, reason "uncertain_language" (the LLM writes in the customer's
-     language; a canned text in the wrong one is a wrong answer);
+     language; a canned text in the wrong one is a wrong answer). A text too short for the language model takes
+     the rule language whose words it uses ("How can I pay?" is English), else the shop's default;
    - the canned text mentions what the customer named (cash, OCA, a gift...; else "faq_does_not_cover:<topic>");
    - several policy questions in one email ("¿hacen envíos a Salta? ¿aceptan Mercado Pago?") get the canned
      texts of all of them together, in the order asked, when every one of them passes the checks above and the
@@ -96,17 +97,66 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("cuenta dni",), ("mercado pago", "mercadopago"), ("transferencia", "transfer"), ("debito", "debit"),
         ("credito", "credit"), ("cuota", "instal", "install"), ("visa",), ("master",), ("contra ?entrega",
         "cash on delivery", "contrarrembolso"),
+        # wallets and other ways of paying English-speaking customers name (English coverage work); the example shop's text names
+        # none of them, so "can I pay with Apple Pay?" goes to the LLM, which knows the shop's facts
+        ("apple pay",), ("google pay", "gpay"), ("samsung pay",), ("klarna",), ("afterpay", "pay later", "buy now"),
+        ("venmo",), ("zelle",), ("cash app",), ("western union",), ("cheques?", r"(by|with|accept|take|personal) checks?\b"),
+        # a currency, or a card from abroad: the canned text does not say
+        ("currenc", "dollars?", "usd", "euros?", "reais", "divisas?", "moneda"),
+        ("foreign", "international", "overseas", "extranjer", "del exterior"),
+        # paying at the shop or on delivery: the canned text says how to pay online only
+        (r"pay(ing)?\b[^.?!]{0,25}\b(when|on|at|upon|in) (i |we )?(pick|collect|deliver|the (store|shop)|store|person)",
+         "pagar? (en|al) (el )?(local|retirar)"),
     ],
     "shipping": [
-        ("oca",), ("dhl",), ("fedex",), ("ups",), ("moto", "cadete", "courier"), ("uber", "cabify"),
+        # "courier" alone is a motorbike messenger ("¿tienen courier?"); "which couriers do you use?" asks which
+        # carriers, and the canned text names them
+        ("oca",), ("dhl",), ("fedex",), ("ups",), ("usps",), ("royal mail",), ("dpd",), ("tnt",),
+        ("moto", "cadete", r"(?<!which )(?<!what )couriers?\b(?![^.?!]{0,25}\b(use|work with|ship with|send with)\b)"),
+        ("uber", "cabify"), ("p\\.?o\\.? box", "post office box", "apartado"),
+        ("pick ?-?up points?", "collection points?", "lockers?", "parcel shops?"),
+        ("track", "seguimiento", "rastreo"), ("insur",), ("signature",),
         ("correo argentino",), ("andreani",), ("via cargo",), ("sucursal", "branch"), ("retir", "pick ?up", "pickup"),
         ("gratis", "free"),
     ],
     "returns": [
         ("regalo", "gift"), ("ticket", "factura", "receipt", "invoice"), ("liquidacion", "oferta", r"sale\b",
         "descuento", "discount"), ("usad", "used", "worn"), ("etiqueta", "tag"),
+        ("store credit", "credit note", "vouchers?", "nota de credito"),
     ],
 }
+
+
+# Words that tell the two rule languages apart in a text too short for the language model ("How can I pay?",
+# "Ways to pay?", "envíos?"): without them such a text takes the shop's default language, and an English speaker
+# would get the Spanish canned text. Only words that are not also words of the other language.
+_SHORT_WORDS = {
+    "en": frozenset({"how", "what", "what's", "when", "where", "which", "who", "why", "can", "could", "do", "does", "is",
+                     "are", "the", "to", "you", "your", "i", "my", "we", "with", "for", "of", "on", "it", "and", "pay",
+                     "ship", "shipping", "delivery", "deliver", "return", "returns", "refund", "refunds", "policy",
+                     "options", "please", "thanks", "hi", "hello", "have", "any", "there", "much", "long", "ways",
+                     "send", "get", "take", "accept", "size", "sizes", "stock", "exchange"}),
+    "es": frozenset({"como", "que", "cuando", "donde", "cual", "cuanto", "cuanta", "hay", "tienen", "hacen", "puedo",
+                     "se", "de", "la", "el", "los", "las", "en", "por", "para", "con", "mi", "y", "es", "son", "hola",
+                     "gracias", "envio", "envios", "pago", "pagar", "cambio", "cambios", "talle", "talles", "aceptan",
+                     "tarjeta", "cuotas", "buenas", "envian", "devolucion", "precio", "tenes", "aca"}),
+}
+
+
+def _short_text_language(sample: str, language: str, shop_languages: frozenset[str]) -> str:
+    """For a text too short for the language model, the rule language whose words it uses (at least one more
+    than the other's), when the shop has texts in it; otherwise the detected language (the shop's default)."""
+    if language_mod.language_weights(sample):
+        return language  # long enough: the model decided
+    import re
+
+    words = re.findall(r"[a-z']+", intents_mod.fold(sample))
+    votes = {lang: sum(word in vocabulary for word in words) for lang, vocabulary in _SHORT_WORDS.items()}
+    best = max(votes, key=lambda lang: votes[lang])
+    others = max(v for lang, v in votes.items() if lang != best)
+    if votes[best] >= others + 1 and best in shop_languages:
+        return best
+    return language
 
 
 def _language_uncertain(sample: str, language: str) -> bool:
@@ -151,6 +201,7 @@ def _decide(*, subject: str, text: str, shop, faq_threshold: float) -> Classific
     sample = text if len(text) >= 20 else f"{subject}\n{text}"
     language = language_mod.detect_language(sample, default=_shop_default_language(shop),
                                             preferred=_shop_languages(shop))
+    language = _short_text_language(sample, language, _shop_languages(shop))
     result = intents_mod.detect_intent(subject, text)
     topics = tuple(result.faq_topics)
     common = dict(intent=result.intent, confidence=result.confidence, language=language, text=text, subject=subject,

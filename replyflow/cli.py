@@ -204,6 +204,35 @@ def cmd_status(args) -> int:
     return asyncio.run(main())
 
 
+def cmd_stats(args) -> int:
+    """Tokens per LLM email, replies per source, emails per state: is the prompt as small as it should be?"""
+    async def main() -> int:
+        pool = await _pool_checked()
+        try:
+            # An LLM email is one whose reply cost a call (source llm, or fallback after the output check).
+            llm = await pool.fetchrow(
+                """SELECT count(*) AS n, avg(prompt_tokens) AS prompt, avg(completion_tokens) AS completion,
+                          coalesce(sum(prompt_tokens + completion_tokens), 0) AS total
+                   FROM replies WHERE prompt_tokens > 0""")
+            sources = await pool.fetch("SELECT source, count(*) AS n FROM replies GROUP BY source ORDER BY source")
+            states = await pool.fetch("SELECT state, count(*) AS n FROM emails GROUP BY state ORDER BY state")
+        finally:
+            await pool.close()
+        print(f"LLM emails: {llm['n']}")
+        if llm["n"]:
+            print(f"  average tokens per LLM email: {float(llm['prompt']):.1f} prompt + "
+                  f"{float(llm['completion']):.1f} completion = "
+                  f"{float(llm['prompt']) + float(llm['completion']):.1f}  (total {llm['total']})")
+        print("replies by source:")
+        for row in sources or [{"source": "(none)", "n": 0}]:
+            print(f"  {row['source']:<15} {row['n']:>7}")
+        print("emails by state:")
+        for row in states or [{"state": "(none)", "n": 0}]:
+            print(f"  {row['state']:<15} {row['n']:>7}")
+        return 0
+    return asyncio.run(main())
+
+
 def cmd_fake_groq(args) -> int:
     from replyflow import fake_groq
     return fake_groq.run(args)
@@ -212,6 +241,96 @@ def cmd_fake_groq(args) -> int:
 def cmd_demo(args) -> int:
     from replyflow import demo
     return demo.run(args)
+
+
+def _classifier_inputs(args):
+    """(shop, own addresses, FAQ threshold) for `classify` and `eval classifier`, as the classifier service reads
+    them: --shop or SHOP_CONFIG, REPLY_FROM when set, --faq-threshold or FAQ_CONFIDENCE_THRESHOLD."""
+    from email.utils import parseaddr
+
+    from pydantic import Field
+
+    from shared.settings import _Env
+    from shared.shop import ShopConfigError, load_shop_config
+
+    class ClassifySettings(_Env):
+        shop_config: str = ""
+        reply_from: str = ""
+        faq_confidence_threshold: float = Field(0.75, ge=0, le=1)
+
+    (settings,) = load_or_exit(ClassifySettings)
+    path = args.shop or settings.shop_config
+    if not path:
+        command = "classify" if args.command == "classify" else "eval classifier"
+        raise SystemExit(fail(f"{command}: no shop facts file: pass --shop PATH (e.g. --shop examples/shop.toml) "
+                              "or set SHOP_CONFIG"))
+    try:
+        shop = load_shop_config(path)
+    except ShopConfigError as exc:
+        raise SystemExit(fail(str(exc))) from None
+    own = parseaddr(settings.reply_from)[1].lower()
+    threshold = settings.faq_confidence_threshold if args.faq_threshold is None else args.faq_threshold
+    return shop, (own,) if "@" in own else (), threshold
+
+
+def _threshold(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number <= 1:
+        raise argparse.ArgumentTypeError("a number from 0 to 1")
+    return number
+
+
+def cmd_classify(args) -> int:
+    import json
+
+    from classifier import decide, evaluate
+    from classifier.text import decode_bytes
+
+    shop, own, threshold = _classifier_inputs(args)
+    status = 0
+    for name in args.files:
+        line: dict = {"file": name}
+        try:
+            raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+        except OSError as exc:
+            line["error"] = f"cannot read: {exc.strerror or exc}"
+        else:
+            try:
+                if args.text:
+                    c = decide.classify_text(decode_bytes(raw, None), shop, faq_threshold=threshold)
+                else:
+                    c = decide.classify(evaluate.read_message_bytes(raw), shop, own, faq_threshold=threshold)
+                line.update(decision=c.decision, reason=c.reason, intent=c.intent, faq_topic=c.faq_topic,
+                            confidence=round(c.confidence, 3), language=c.language)
+            except Exception as exc:  # noqa: BLE001 - one line per input, never a traceback
+                line["error"] = f"cannot classify: {type(exc).__name__}"
+        if "error" in line:
+            status = 1
+        print(json.dumps(line, ensure_ascii=False), flush=True)
+    return status
+
+
+def cmd_eval_classifier(args) -> int:
+    from classifier import evaluate
+
+    if not args.csv and not args.messages:
+        return fail("eval classifier: give a labelled CSV (--csv FILE) and/or folders of messages (--messages DIR)")
+    shop, own, threshold = _classifier_inputs(args)
+    try:
+        label_map = evaluate.load_label_map(args.label_map)
+        reports = [evaluate.format_csv_report(
+            evaluate.evaluate_csv(path, label_map, shop, own, threshold, split=args.split,
+                                  language=args.language), show_errors=args.errors)
+            for path in args.csv]
+        reports += [evaluate.format_folder_report(
+            evaluate.evaluate_folder(folder, shop, own, threshold, expect=args.expect)) for folder in args.messages]
+    except evaluate.EvalError as exc:
+        return fail(f"eval classifier: {exc}")
+    print("\n\n".join(reports))
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -252,6 +371,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("email", help="the email's id or its Message-ID")
     p.set_defaults(func=cmd_status)
 
+    p = commands.add_parser("stats", help="tokens per LLM email, replies per source, emails per state")
+    p.set_defaults(func=cmd_stats)
+
     p = commands.add_parser("fake-groq", help="a local Groq-compatible LLM simulator (for the demo and tests)")
     from replyflow import fake_groq
     fake_groq.add_arguments(p)
@@ -260,6 +382,37 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("demo", help="run the whole pipeline on a local mailbox with about 20 emails")
     p.add_argument("--keep", action="store_true", help="leave the services running until Ctrl-C")
     p.set_defaults(func=cmd_demo)
+
+    p = commands.add_parser("classify", help="what replyflow would do with emails: one JSON line per file")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="raw messages (.eml), or plain text with --text; - reads stdin")
+    p.add_argument("--text", action="store_true", help="the files hold plain text, not messages")
+    p.add_argument("--shop", metavar="PATH", help="the shop's facts file (default: SHOP_CONFIG)")
+    p.add_argument("--faq-threshold", type=_threshold, metavar="X",
+                   help="FAQ confidence threshold (default: FAQ_CONFIDENCE_THRESHOLD or 0.75)")
+    p.set_defaults(func=cmd_classify)
+
+    evaluation = commands.add_parser("eval", help="measure how well a stage works").add_subparsers(
+        dest="eval_command", required=True, metavar="STAGE")
+    p = evaluation.add_parser("classifier", help="intent accuracy, FAQ precision and coverage, robots replied to, "
+                                                 "and a confusion table, on labelled emails and folders of messages")
+    p.add_argument("--csv", action="append", default=[], metavar="FILE",
+                   help="labelled emails: columns text (or instruction) and intent (or label); optional id, subject, "
+                        "split, file (a .eml next to the CSV)")
+    p.add_argument("--label-map", default="builtin-intents", metavar="builtin-intents|builtin-bitext|PATH",
+                   help="what the CSV's labels mean (default: they are replyflow's intents)")
+    p.add_argument("--split", metavar="NAME", help="only the CSV rows whose split column is NAME")
+    p.add_argument("--language", metavar="CODE", help="the language of every CSV row without a language column "
+                                                      "(e.g. en): counts replies in the wrong language")
+    p.add_argument("--messages", nargs="+", action="extend", default=[], metavar="DIR",
+                   help="folders of raw messages, classified as the service does")
+    p.add_argument("--expect", choices=("robots", "customers"),
+                   help="what the folders hold: robots (count replies to them) or customers (count ignored ones)")
+    p.add_argument("--errors", type=int, default=0, metavar="N", help="also print the first N misses of each CSV")
+    p.add_argument("--shop", metavar="PATH", help="the shop's facts file (default: SHOP_CONFIG)")
+    p.add_argument("--faq-threshold", type=_threshold, metavar="X",
+                   help="FAQ confidence threshold (default: FAQ_CONFIDENCE_THRESHOLD or 0.75)")
+    p.set_defaults(func=cmd_eval_classifier)
     return parser
 
 

@@ -403,6 +403,10 @@ class Stats:
     client_errors_4xx: int = 0  # 400, 401, 404
     prompt_tokens: int = 0  # of answered (200) requests only: what Groq would bill
     completion_tokens: int = 0
+    # Every admitted request (answered or 500) and the tokens it finally cost the limits, refunds deducted:
+    # what a benchmark compares with what the limits allowed.
+    admitted: int = 0
+    tokens_charged: int = 0
 
 
 class FakeGroq:
@@ -419,6 +423,7 @@ class FakeGroq:
         self.error_rate = config.error_rate
         self.latency_ms = config.latency_ms
         self.burst_until = -math.inf  # real clock
+        self.first_admission: float | None = None  # simulated clock
 
     # --- helpers
 
@@ -512,6 +517,10 @@ class FakeGroq:
         refusal = limiter.try_admit(charge)
         if refusal is not None:
             return self._rate_limited(model, limiter, refusal)
+        self.stats.admitted += 1
+        self.stats.tokens_charged += charge
+        if self.first_admission is None:
+            self.first_admission = self.sim_clock()
 
         # Admitted: from here on the request counts against the limits, like a real generation.
         if self.latency_ms:
@@ -523,6 +532,7 @@ class FakeGroq:
             # Nothing was generated: give back the completion reservation, keep the prompt charged.
             if self.config.refund_unused_tokens:
                 limiter.refund_tokens(max_tokens)
+                self.stats.tokens_charged -= max_tokens
             self.stats.errors_500 += 1
             return error_response(500, "Internal Server Error", "internal_server_error",
                                    headers=limiter.headers())
@@ -540,6 +550,7 @@ class FakeGroq:
         completion_tokens = estimate_tokens(content)
         if self.config.refund_unused_tokens:
             limiter.refund_tokens(max_tokens - completion_tokens)
+            self.stats.tokens_charged -= max_tokens - completion_tokens
 
         self.stats.ok += 1
         self.stats.prompt_tokens += prompt_tokens
@@ -625,6 +636,9 @@ class FakeGroq:
     async def stats_view(self, request: web.Request) -> web.Response:
         return web.json_response({
             **vars(self.stats),
+            # Simulated seconds since start, and at the first admitted request (null before it).
+            "simulated_seconds": round(self.sim_clock(), 6),
+            "first_admission_simulated_seconds": self.first_admission,
             "control": self._control_state(),
             "models": {model: limiter.snapshot() for model, limiter in self.limiters.items()},
         })

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from email.utils import parseaddr
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -113,6 +113,23 @@ class GroqSettings(_Env):
     groq_model: str = "llama-3.3-70b-versatile"
     llm_max_tokens: int = Field(200, ge=16, le=8192)
     llm_timeout_seconds: float = Field(30.0, gt=0)
+    # Groq's limits for GROQ_MODEL, per organisation; unset means the model's published free-tier limit.
+    groq_limit_rpm: int | None = Field(None, ge=1)  # requests per minute
+    groq_limit_rpd: int | None = Field(None, ge=1)  # requests per day
+    groq_limit_tpm: int | None = Field(None, ge=1)  # tokens per minute
+    groq_limit_tpd: int | None = Field(None, ge=1)  # tokens per day
+    # Only against `replyflow fake-groq --time-scale F`: set the same F so that our minute and day match its.
+    groq_limit_time_scale: float = Field(1.0, gt=0)
+    # Longest a responder waits for budget while holding a delivery; a longer wait defers the message
+    # (RetryLater: no attempt spent), far below RabbitMQ's consumer ack timeout.
+    llm_max_wait_seconds: float = Field(5.0, ge=0, le=60)
+    # When the daily budget is spent: `wait` (messages come back until the budget refills) or `fallback`
+    # (the shop's fallback answer at once).
+    llm_daily_cap_action: Literal["wait", "fallback"] = "wait"
+    # The shared circuit breaker: opens after this many consecutive 5xx or time-outs, across all replicas ...
+    llm_breaker_failures: int = Field(5, ge=1)
+    # ... and lets one probe call through after this long.
+    llm_breaker_cooldown_seconds: float = Field(30.0, gt=0)
 
 
 class TelemetrySettings(_Env):

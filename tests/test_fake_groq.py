@@ -423,6 +423,27 @@ async def test_control_burst_error_rate_and_stats():
             assert (await response.json())["models"][MODEL]["requests_per_minute"]["remaining"] == 30
 
 
+async def test_stats_count_what_the_limits_were_charged_and_when_it_started():
+    clock = FakeClock()
+    async with serve(clock=clock, time_scale=60.0) as (client, state, base_url), aiohttp.ClientSession() as http:
+        async with http.get(base_url + "/_stats") as response:
+            stats = await response.json()
+        assert (stats["admitted"], stats["tokens_charged"], stats["first_admission_simulated_seconds"]) == (0, 0, None)
+        clock.advance(0.5)
+        answered = await (await ask(client, max_tokens=100)).parse()
+        with pytest.raises(groq.InternalServerError):
+            await ask(client, "Hola [[replyflow-llm-fail]]", max_tokens=100)
+        clock.advance(1)
+        async with http.get(base_url + "/_stats") as response:
+            stats = await response.json()
+    failed_prompt = estimate_tokens("You answer for a shop.") + estimate_tokens("Hola [[replyflow-llm-fail]]")
+    assert stats["admitted"] == 2
+    # What stays charged: prompt + completion of the answer, the prompt of the 500 (max_tokens came back).
+    assert stats["tokens_charged"] == answered.usage.total_tokens + failed_prompt
+    assert stats["first_admission_simulated_seconds"] == pytest.approx(30.0)  # simulated: 0.5 s x 60
+    assert stats["simulated_seconds"] == pytest.approx(90.0)
+
+
 async def test_latency_is_added():
     async with serve(latency_ms=80) as (client, _, _):
         started = time.monotonic()

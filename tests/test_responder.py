@@ -3,7 +3,13 @@ port, reached through the real groq SDK built as the service builds it): what it
 Groq's errors map onto the retry policy, and what the prompt may and may not carry."""
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import re
+import subprocess
+import sys
+import uuid
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,9 +19,12 @@ import groq
 import pytest
 from aiohttp import web
 
+from redis.asyncio import Redis
+
 from classifier.catalog import import_catalog, read_catalog_csv
 from replyflow.fake_groq import COMPLETIONS_PATH, FakeGroqConfig, build_app
 from responder import llm, output_check
+from responder.budget import Breaker, Budget, limits_for
 from responder.handler import Deps, handle_reply_requested
 from shared import db
 from shared.errors import PermanentError, RetryLater
@@ -79,8 +88,36 @@ async def simulator(api_key: str = API_KEY, **options):
         await runner.cleanup()
 
 
-def deps_for(pool, sim: Simulator, shop=SHOP) -> Deps:
-    return Deps(pool=pool, client=sim.client, shop=shop, model=MODEL, max_tokens=200, own_address=SHOP_ADDRESS)
+@dataclass(frozen=True)
+class SharedRedis:
+    """The Redis the responder's replicas share, and a key prefix of the test's own (other test runs on this
+    machine may use the same Redis database at the same time)."""
+    client: Redis
+    prefix: str
+
+
+@pytest.fixture
+async def redis(redis_url):
+    client = Redis.from_url(redis_url)
+    yield SharedRedis(client, f"test-{uuid.uuid4().hex[:8]}:")
+    await client.aclose()
+
+
+def make_llm(client, redis: SharedRedis, model: str = MODEL, limits=None, time_scale: float = 1.0,
+             failures: int = 5, **options) -> llm.LLM:
+    """The responder's LLM as main.py builds it: the shared budget (the model's free-tier limits unless given)
+    and breaker, in the test's Redis keys."""
+    return llm.LLM(client=client, model=model, max_tokens=200,
+                   budget=Budget(redis.client, model, limits or limits_for(MODEL), time_scale=time_scale,
+                                 prefix=redis.prefix + "budget:"),
+                   breaker=Breaker(redis.client, model, failures=failures, cooldown_seconds=30,
+                                   prefix=redis.prefix + "breaker:"),
+                   time_scale=time_scale, **options)
+
+
+def deps_for(pool, sim: Simulator, redis: SharedRedis, shop=SHOP, client=None, **options) -> Deps:
+    return Deps(pool=pool, llm=make_llm(client or sim.client, redis, **options), shop=shop,
+                own_address=SHOP_ADDRESS)
 
 
 @pytest.fixture
@@ -111,10 +148,10 @@ async def replies_for(pool, email_id: int) -> int:
 
 
 @pytest.mark.parametrize("language, text", [("es", JACKET_ES), ("en", JACKET_EN)])
-async def test_llm_answer_is_stored_with_usage_and_signature(language, text, pool, requested):
+async def test_llm_answer_is_stored_with_usage_and_signature(language, text, pool, requested, redis):
     message = await requested(**text, language=language)
     async with simulator() as sim:
-        result = await handle_reply_requested(message, deps_for(pool, sim))
+        result = await handle_reply_requested(message, deps_for(pool, sim, redis))
         stats = await sim.stats()
 
     assert result == ReplyReady(email_id=message.email_id, source="llm")
@@ -137,10 +174,10 @@ async def test_llm_answer_is_stored_with_usage_and_signature(language, text, poo
     assert events[-1]["detail"].startswith("llm: ")
 
 
-async def test_redelivery_after_success_pays_for_no_second_call(pool, requested):
+async def test_redelivery_after_success_pays_for_no_second_call(pool, requested, redis):
     message = await requested(**JACKET_ES)
     async with simulator() as sim:
-        deps = deps_for(pool, sim)
+        deps = deps_for(pool, sim, redis)
         first = await handle_reply_requested(message, deps)
         assert (await sim.stats())["requests"] == 1
         body = await pool.fetchval("SELECT body FROM replies WHERE email_id = $1", message.email_id)
@@ -161,51 +198,53 @@ async def test_redelivery_after_success_pays_for_no_second_call(pool, requested)
         assert await state_of(pool, message.email_id) == "replied"
 
 
-async def test_a_server_error_is_transient_and_stores_nothing(pool, requested):
+async def test_a_server_error_is_transient_and_stores_nothing(pool, requested, redis):
     message = await requested(subject="Consulta", body=f"Hola, ¿tienen stock del buzo? {FAIL_MARKER}")
     async with simulator() as sim:
         with pytest.raises(groq.InternalServerError):
-            await handle_reply_requested(message, deps_for(pool, sim))
+            await handle_reply_requested(message, deps_for(pool, sim, redis))
         stats = await sim.stats()
     assert stats["errors_500"] == 1 and stats["requests"] == 1  # the SDK did not retry by itself
     assert await replies_for(pool, message.email_id) == 0
     assert await state_of(pool, message.email_id) == "reply_requested"
 
 
-async def test_a_429_means_retry_later_after_retry_after(pool, requested):
+async def test_a_429_means_retry_later_after_retry_after(pool, requested, redis):
     answered = await requested(**JACKET_ES)
     limited = await requested(**JACKET_EN, language="en")
     async with simulator(rpm=1) as sim:
-        deps = deps_for(pool, sim)
+        deps = deps_for(pool, sim, redis)
         await handle_reply_requested(answered, deps)
         with pytest.raises(RetryLater) as caught:
             await handle_reply_requested(limited, deps)
         stats = await sim.stats()
-    # retry-after (whole seconds: one request per minute), not the body's "try again in 59.99s"
-    assert caught.value.delay_seconds == 60.0
+    # retry-after (whole seconds: one request per minute), not the body's "try again in 59.99s", recorded in
+    # Redis as a pause for every replica; the wait is longer than a responder holds a delivery: RetryLater.
+    assert caught.value.delay_seconds == pytest.approx(60.0, abs=1.0)
+    assert (await deps.llm.budget.levels())["pause"] > 55
     assert stats["rate_limited_429"] == 1 and stats["requests"] == 2
     assert await replies_for(pool, limited.email_id) == 0
     assert await state_of(pool, limited.email_id) == "reply_requested"
 
 
-async def test_a_request_over_the_token_limit_is_permanent(pool, requested):
+async def test_a_request_over_the_token_limit_is_permanent(pool, requested, redis):
     message = await requested(**JACKET_ES)
     async with simulator(tpm=100) as sim:
         with pytest.raises(PermanentError) as caught:
-            await handle_reply_requested(message, deps_for(pool, sim))
-        assert (await sim.stats())["too_large_413"] == 1
+            await handle_reply_requested(message, deps_for(pool, sim, redis))
+        assert (await sim.stats())["too_large_413"] == 2  # the trimmed prompt is still too large
     assert caught.value.reason == "llm_request_too_large"
     assert await replies_for(pool, message.email_id) == 0
     assert await state_of(pool, message.email_id) == "reply_requested"
 
 
-async def test_an_invalid_api_key_is_permanent(pool, requested):
+async def test_an_invalid_api_key_is_permanent(pool, requested, redis):
     message = await requested(**JACKET_ES)
     async with simulator() as sim:
         # The simulator accepts any key and answers 401 invalid_api_key only to a request without one. An empty
         # key cannot be sent through the SDK (h11 refuses the header value "Bearer "), so send the header bare.
         client = sim.client.with_options(default_headers={"Authorization": "Bearer"})
-        deps = Deps(pool=pool, client=client, shop=SHOP, model=MODEL, max_tokens=200, own_address=SHOP_ADDRESS)
+        deps = deps_for(pool, sim, redis, client=client)
         with pytest.raises(PermanentError) as caught:
             await handle_reply_requested(message, deps)
         stats = await sim.stats()
@@ -215,24 +254,24 @@ async def test_an_invalid_api_key_is_permanent(pool, requested):
     assert await state_of(pool, message.email_id) == "reply_requested"
 
 
-async def test_an_unknown_model_is_permanent(pool, requested):
+async def test_an_unknown_model_is_permanent(pool, requested, redis):
     message = await requested(**JACKET_ES)
     async with simulator() as sim:
-        deps = Deps(pool=pool, client=sim.client, shop=SHOP, model="llama-9-imaginary", max_tokens=200,
-                    own_address=SHOP_ADDRESS)
+        deps = deps_for(pool, sim, redis, model="llama-9-imaginary")
         with pytest.raises(PermanentError) as caught:
             await handle_reply_requested(message, deps)
     assert caught.value.reason == "llm_rejected"
     assert await state_of(pool, message.email_id) == "reply_requested"
 
 
-async def test_an_answer_failing_the_output_check_is_replaced_by_the_fallback(pool, requested, monkeypatch):
+async def test_an_answer_failing_the_output_check_is_replaced_by_the_fallback(pool, requested, monkeypatch,
+                                                                           redis):
     shop = SHOP.model_copy(update={"fallback": {"es": "RESPUESTA SEGURA: una persona te escribe pronto.",
                                                 "en": "SAFE ANSWER: a person will write to you soon."}})
     monkeypatch.setattr(output_check, "MAX_REPLY_CHARS", 10)  # every simulator answer is now too long
     message = await requested(**JACKET_ES)
     async with simulator() as sim:
-        result = await handle_reply_requested(message, deps_for(pool, sim, shop))
+        result = await handle_reply_requested(message, deps_for(pool, sim, redis, shop))
 
     assert result == ReplyReady(email_id=message.email_id, source="fallback")
     reply = await pool.fetchrow("SELECT * FROM replies WHERE email_id = $1", message.email_id)
@@ -245,7 +284,7 @@ async def test_an_answer_failing_the_output_check_is_replaced_by_the_fallback(po
     assert "output check: too_long" in detail
 
 
-async def test_the_prompt_carries_the_email_as_data_and_no_secret(pool, requested):
+async def test_the_prompt_carries_the_email_as_data_and_no_secret(pool, requested, redis):
     async with pool.acquire() as conn:
         await import_catalog(conn, read_catalog_csv(REPO / "examples" / "catalog.csv"))
     jacket = await pool.fetchval("SELECT id FROM products WHERE sku = 'CAM-JEAN-02'")
@@ -263,7 +302,7 @@ async def test_the_prompt_carries_the_email_as_data_and_no_secret(pool, requeste
                               body=f"Hola! ¿La campera de jean negra es de algodón?\n{injection}",
                               product_ids=[jacket], history_ids=[history])
     async with simulator() as sim:
-        await handle_reply_requested(message, deps_for(pool, sim))
+        await handle_reply_requested(message, deps_for(pool, sim, redis))
     assert len(sim.requests) == 1
     request = sim.requests[0]
     text = json.dumps(request, ensure_ascii=False)
@@ -289,3 +328,28 @@ async def test_the_prompt_carries_the_email_as_data_and_no_secret(pool, requeste
     assert "Campera de jean negra" in system["content"]
     assert "tenemos remeras lisas" in system["content"]
     assert SHOP.facts_for("es").strip().splitlines()[0] in system["content"]
+
+
+async def test_replyflow_stats_shows_tokens_per_llm_email_and_counts(pool, database_url, requested, redis,
+                                                                     tmp_path):
+    first = await requested(**JACKET_ES)
+    second = await requested(**JACKET_EN, language="en")
+    await requested(subject="Consulta", body="Hola, ¿hacen envíos a Salta?")  # not answered yet
+    async with simulator() as sim:
+        for message in (first, second):
+            await handle_reply_requested(message, deps_for(pool, sim, redis))
+    rows = await pool.fetch("SELECT prompt_tokens, completion_tokens FROM replies")
+    prompt = sum(r["prompt_tokens"] for r in rows) / 2
+    completion = sum(r["completion_tokens"] for r in rows) / 2
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "AMQP_", "REDIS_"))}
+    result = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-m", "replyflow.cli", "stats"], capture_output=True, text=True,
+        timeout=60, cwd=tmp_path, env={**env, "DATABASE_URL": database_url})
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "LLM emails: 2" in out
+    assert f"average tokens per LLM email: {prompt:.1f} prompt + {completion:.1f} completion" in out
+    assert re.search(r"replies by source:\n  llm +2\n", out), out
+    assert re.search(r"emails by state:\n  reply_ready +2\n  reply_requested +1\n", out), out
+

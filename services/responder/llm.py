@@ -1,18 +1,37 @@
-"""One Groq chat completion, with Groq's errors translated into the consume adapter's policy.
+"""Groq chat completions within the shared budget, with Groq's errors translated into the consume adapter's
+policy.
+
+Every call first reserves its charge in the shared budget (`responder.budget`), passes the shared circuit
+breaker, and afterwards settles: the unused tokens go back and the state is pulled down to Groq's rate
+headers. Waiting is not failing: a short wait happens here (at most `max_wait` seconds while holding the
+delivery), a longer one becomes `RetryLater`, which spends no attempt.
 
 The client is built with `max_retries=0`: the SDK would otherwise retry 429s and 5xx by itself, bypassing
-our retry tiers (and, later, the shared limiter) and ignoring `retry-after` above 60 s.
+the shared budget and ignoring `retry-after` above 60 s.
 """
 from __future__ import annotations
 
+import asyncio
+import logging
+import math
 import re
+import time
 from dataclasses import dataclass
 
 import groq
 
+from responder.budget import Breaker, Budget
 from shared.errors import PermanentError, RetryLater
 
+log = logging.getLogger(__name__)
+
 DEFAULT_RATE_LIMIT_WAIT = 10.0
+# The estimate of a prompt's tokens before the call: about 4 characters per token (what the simulator charges
+# too), plus a per-message allowance for the chat template's role markers. The simulator charges
+# ceil(characters / 4) per message and nothing else, so this is never lower than its charge; against Groq,
+# the settlement after the call charges the real count and the rate headers correct any drift.
+CHARS_PER_TOKEN = 4
+MESSAGE_OVERHEAD_TOKENS = 8
 
 
 @dataclass(frozen=True)
@@ -23,38 +42,185 @@ class Completion:
     model: str
 
 
+class RequestTooLarge(Exception):
+    """Groq answered 413 (or the estimate alone is above a limit): no wait can make this request fit."""
+
+
+class DailyBudgetSpent(Exception):
+    """The day's budget is spent and LLM_DAILY_CAP_ACTION is `fallback`."""
+
+
 def make_client(api_key: str, base_url: str, timeout: float) -> groq.AsyncGroq:
     return groq.AsyncGroq(api_key=api_key, base_url=base_url, max_retries=0, timeout=timeout)
 
 
-def rate_limit_wait(error: groq.RateLimitError) -> float:
-    """Seconds to wait after a 429: retry-after, else the "try again in" text of the body."""
-    retry_after = error.response.headers.get("retry-after")
-    if retry_after:
-        try:
-            return max(float(retry_after), 0.5)
-        except ValueError:
-            pass
-    found = re.search(r"try again in ([\d.]+)s", str(error.message))
-    return float(found.group(1)) if found else DEFAULT_RATE_LIMIT_WAIT
+def estimate_prompt_tokens(messages: list[dict]) -> int:
+    return sum(math.ceil(len(m.get("content") or "") / CHARS_PER_TOKEN) + MESSAGE_OVERHEAD_TOKENS
+               for m in messages)
 
 
-async def complete(client: groq.AsyncGroq, *, model: str, messages: list[dict], max_tokens: int) -> Completion:
+_GO_UNITS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
+_GO_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|us|µs|ns|h|m|s)")
+_GO_DURATION = re.compile(r"^(?:\d+(?:\.\d+)?(?:ms|us|µs|ns|h|m|s))+$")
+
+
+def parse_go_duration(text: str) -> float | None:
+    """Seconds in a Go duration as Groq writes them (`940ms`, `7.66s`, `1m26.4s`, `2h3m4.5s`), or None."""
+    text = text.strip()
+    if text == "0":
+        return 0.0
+    if not _GO_DURATION.match(text):
+        return None
+    return sum(float(number) * _GO_UNITS[unit] for number, unit in _GO_PART.findall(text))
+
+
+def _header_int(headers, name: str) -> int | None:
     try:
-        response = await client.chat.completions.create(model=model, messages=messages, max_tokens=max_tokens,
-                                                        temperature=0.3)
-    except groq.RateLimitError as exc:
-        raise RetryLater(rate_limit_wait(exc), "Groq rate limit (429)") from exc
-    except groq.APIStatusError as exc:
-        if exc.status_code == 413:
-            raise PermanentError("llm_request_too_large", str(exc.message)[:500]) from exc
-        if exc.status_code in (401, 403):
-            raise PermanentError("llm_unauthorized", "check GROQ_API_KEY") from exc
-        if 400 <= exc.status_code < 500 and exc.status_code not in (408, 409):
+        return int(float(headers.get(name)))
+    except (TypeError, ValueError):
+        return None
+
+
+_LIMIT_USED = re.compile(r"\((RPM|RPD|TPM|TPD)\): Limit (\d+), Used (\d+)")
+
+
+def remaining_from(headers, message: str = "") -> dict[str, int]:
+    """What Groq says is left, by axis: its rate headers give the day's requests and the minute's tokens; a
+    429's message ("... tokens per day (TPD): Limit 100000, Used 99876, ...") also the limit it names, which
+    is the only way to learn the other two (after Redis lost our state, for instance)."""
+    remaining = {"rpd": _header_int(headers, "x-ratelimit-remaining-requests"),
+                 "tpm": _header_int(headers, "x-ratelimit-remaining-tokens")}
+    found = _LIMIT_USED.search(message)
+    if found:
+        axis, limit, used = found.group(1).lower(), int(found.group(2)), int(found.group(3))
+        left = max(0, limit - used)
+        remaining[axis] = left if remaining.get(axis) is None else min(remaining[axis], left)
+    return {axis: value for axis, value in remaining.items() if value is not None}
+
+
+def rate_limit_wait(error: groq.RateLimitError, time_scale: float = 1.0) -> float:
+    """Seconds to wait after a 429: `retry-after` (real seconds, also above 60), else the body's "try again
+    in" duration, else the reset header of the limit the body names. The last two are in Groq's time,
+    which the simulator's `--time-scale` speeds up."""
+    headers = error.response.headers
+    try:
+        return max(float(headers.get("retry-after")), 0.0)
+    except (TypeError, ValueError):
+        pass
+    found = re.search(r"try again in ([0-9.hmsuµn]+)", str(error.message))
+    seconds = parse_go_duration(found.group(1).rstrip(".")) if found else None
+    if seconds is None:
+        body = error.body.get("error") if isinstance(error.body, dict) else None
+        kind = body.get("type") if isinstance(body, dict) else None
+        names = {"tokens": ["tokens"], "requests": ["requests"]}.get(kind, ["requests", "tokens"])
+        resets = [parse_go_duration(headers.get(f"x-ratelimit-reset-{name}") or "") for name in names]
+        resets = [r for r in resets if r is not None]
+        seconds = max(resets) if resets else None
+    return DEFAULT_RATE_LIMIT_WAIT if seconds is None else seconds / time_scale
+
+
+@dataclass
+class LLM:
+    """One model behind the shared budget and breaker; `complete()` is all the handler calls."""
+    client: groq.AsyncGroq
+    model: str
+    max_tokens: int
+    budget: Budget
+    breaker: Breaker
+    # Longest wait while holding a delivery; beyond it the message is deferred (RetryLater).
+    max_wait: float = 5.0
+    # "wait" or "fallback" when the day's budget is what binds (see DailyBudgetSpent).
+    daily_cap_action: str = "wait"
+    # A message deferred by a daily limit waits at least this long (the largest retry tier): the day's
+    # budget refills slowly, so coming back sooner would only cycle the backlog through the broker.
+    daily_defer_seconds: float = 600.0
+    time_scale: float = 1.0
+
+    async def complete(self, messages: list[dict]) -> Completion:
+        charge = estimate_prompt_tokens(messages) + self.max_tokens
+        waited = 0.0
+        breaker_passed = False
+        while True:
+            # The breaker first, so that nothing stands between a reservation and its call: the longer that
+            # takes, the more Groq's bucket can lag ours (see budget.LATENCY_ALLOWANCE_SECONDS).
+            if not breaker_passed:
+                breaker_wait = await self.breaker.allow()
+                if breaker_wait:
+                    waited = await self._wait(breaker_wait, waited, "LLM circuit breaker is open")
+                    continue
+                breaker_passed = True  # a half-open probe keeps its turn while it waits for budget
+            grant = await self.budget.reserve(charge)
+            if grant.too_large:
+                raise RequestTooLarge(f"about {charge} tokens with max_tokens, above the {grant.limit} limit")
+            if not grant.admitted:
+                waited = await self._wait(grant.wait, waited, f"LLM budget: {grant.limit}", daily=grant.daily)
+                continue
+            completion = await self._call(messages, charge)
+            if completion is not None:
+                return completion
+            # A 429: the pause is recorded for every replica; the next reservation waits for it.
+
+    async def _wait(self, seconds: float, waited: float, why: str, daily: bool = False) -> float:
+        """Sleep when the wait fits in `max_wait` (in total for this message); otherwise defer or fall back."""
+        if waited + seconds <= self.max_wait:
+            await asyncio.sleep(seconds)
+            return waited + seconds
+        if daily and self.daily_cap_action == "fallback":
+            raise DailyBudgetSpent(why)
+        raise RetryLater(max(seconds, self.daily_defer_seconds) if daily else seconds,
+                         f"{why}, {seconds:.1f}s to wait")
+
+    async def _call(self, messages: list[dict], charge: int) -> Completion | None:
+        """One call; settles the reservation whatever happens. None after a 429."""
+        started = time.monotonic()
+
+        async def settle(refund: int, headers=None, refund_request: bool = False, message: str = "") -> None:
+            settlement = await self.budget.settle(
+                refund, refund_request=refund_request,
+                remaining=remaining_from(headers, message) if headers is not None else None,
+                elapsed=time.monotonic() - started)
+            lowered = {axis: amount for axis, amount in settlement.lowered.items() if amount}
+            if lowered:
+                log.info("Groq says less is left than we thought: budget lowered by %s",
+                         ", ".join(f"{amount:.0f} ({axis})" for axis, amount in lowered.items()))
+
+        try:
+            raw = await self.client.chat.completions.with_raw_response.create(
+                model=self.model, messages=messages, max_tokens=self.max_tokens, temperature=0.3)
+            response = await raw.parse()
+        except groq.RateLimitError as exc:
+            wait = rate_limit_wait(exc, self.time_scale)
+            # A refused call costs nothing; its message says what is left of the limit that refused it.
+            await settle(charge, exc.response.headers, refund_request=True, message=str(exc.message))
+            await self.breaker.success()  # Groq answered: it is up, whatever it thinks of our rate
+            left = await self.budget.pause(wait)
+            log.warning("Groq answered 429: every replica pauses %.1fs", left)
+            return None
+        except groq.APIStatusError as exc:
+            headers = exc.response.headers
+            if exc.status_code >= 500 or exc.status_code == 408:
+                # Nothing was generated: the completion's reservation comes back, the prompt stays charged.
+                await settle(self.max_tokens, headers)
+                await self.breaker.failure()
+                raise  # transient: the adapter retries it through the delay tiers
+            await settle(charge, headers, refund_request=True)  # refused before admission: nothing charged
+            await self.breaker.success()  # Groq answered: it is up
+            if exc.status_code == 413:
+                raise RequestTooLarge(str(exc.message)[:500]) from exc
+            if exc.status_code in (401, 403):
+                raise PermanentError("llm_unauthorized", "check GROQ_API_KEY") from exc
+            if exc.status_code == 409:
+                raise
             raise PermanentError("llm_rejected", f"{exc.status_code}: {str(exc.message)[:500]}") from exc
-        raise  # 5xx, 408, 409: transient
-    usage = response.usage
-    return Completion(text=(response.choices[0].message.content or "").strip(),
-                      prompt_tokens=usage.prompt_tokens if usage else 0,
-                      completion_tokens=usage.completion_tokens if usage else 0,
-                      model=response.model or model)
+        except groq.APIConnectionError:  # time-outs included
+            # Whether Groq admitted the call is unknown: the reservation stays charged (the safe side).
+            await self.breaker.failure()
+            raise
+        usage = response.usage
+        prompt_tokens = usage.prompt_tokens if usage else 0
+        completion_tokens = usage.completion_tokens if usage else 0
+        await settle(charge - (prompt_tokens + completion_tokens) if usage else 0, raw.headers)
+        await self.breaker.success()
+        return Completion(text=(response.choices[0].message.content or "").strip(),
+                          prompt_tokens=prompt_tokens, completion_tokens=completion_tokens,
+                          model=response.model or self.model)

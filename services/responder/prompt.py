@@ -12,6 +12,10 @@ from shared.shop import ShopConfig
 LANGUAGE_NAMES = {"es": "Spanish (Argentina, with voseo)", "en": "English", "pt": "Portuguese",
                   "fr": "French", "it": "Italian", "de": "German"}
 EMAIL_CHARS = 3000
+# After a 413 the prompt is rebuilt without products and history and with a shorter email.
+TRIMMED_EMAIL_CHARS = 1000
+MAX_PRODUCTS = 3
+MAX_EXCHANGES = 3
 PRODUCT_CHARS = 300
 HISTORY_CHARS = 400
 
@@ -43,7 +47,8 @@ def _data(text: str) -> str:
 
 
 def build_messages(*, shop: ShopConfig, language: str, intent: str, subject: str, text: str,
-                   products: list[Product], history: list[Exchange], handoff: bool, canary: str) -> list[dict]:
+                   products: list[Product], history: list[Exchange], handoff: bool, canary: str,
+                   email_chars: int = EMAIL_CHARS) -> list[dict]:
     language_name = LANGUAGE_NAMES.get(language, LANGUAGE_NAMES.get(shop.default_language, "Spanish"))
     rules = [
         f"You answer customer emails for {shop.name}, an online shop.",
@@ -59,6 +64,7 @@ def build_messages(*, shop: ShopConfig, language: str, intent: str, subject: str
     if handoff:
         rules.append("A person from the team will follow up on this email personally: thank the customer, "
                      "say so, and do not try to resolve it yourself.")
+    products, history = products[:MAX_PRODUCTS], history[-MAX_EXCHANGES:]
     context = [f"Shop facts:\n{shop.facts_for(language).strip()}"]
     if products:
         context.append("Products:\n" + "\n".join(
@@ -68,7 +74,7 @@ def build_messages(*, shop: ShopConfig, language: str, intent: str, subject: str
         context.append("Earlier exchanges with this customer (oldest first):\n" + "\n".join(
             f"- They wrote: {_trim(h.inbound, HISTORY_CHARS)}\n  We answered: {_trim(h.reply, HISTORY_CHARS)}"
             for h in history))
-    email_block = f"<email>\nSubject: {_data(_trim(subject, 200))}\n\n{_data(text[:EMAIL_CHARS])}\n</email>"
+    email_block = f"<email>\nSubject: {_data(_trim(subject, 200))}\n\n{_data(text[:email_chars])}\n</email>"
     return [
         {"role": "system", "content": "\n".join(rules) + "\n\n" + "\n\n".join(context)},
         {"role": "user", "content": f"Intent detected: {intent}.\n{email_block}"},

@@ -238,6 +238,11 @@ def cmd_fake_groq(args) -> int:
     return fake_groq.run(args)
 
 
+def cmd_chaos(args) -> int:
+    from replyflow.devtools import chaos
+    return chaos.main(args)
+
+
 def cmd_demo(args) -> int:
     from replyflow import demo
     return demo.run(args)
@@ -378,6 +383,12 @@ def build_parser() -> argparse.ArgumentParser:
     from replyflow import fake_groq
     fake_groq.add_arguments(p)
     p.set_defaults(func=cmd_fake_groq)
+
+    p = commands.add_parser("chaos", help="the fault-injection run: kills and restarts while mail flows, then "
+                                          "counts lost and duplicated replies (restarts this machine's servers)")
+    from replyflow.devtools import chaos
+    chaos.add_arguments(p)
+    p.set_defaults(func=cmd_chaos)
 
     p = commands.add_parser("demo", help="run the whole pipeline on a local mailbox with about 20 emails")
     p.add_argument("--keep", action="store_true", help="leave the services running until Ctrl-C")

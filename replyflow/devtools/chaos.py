@@ -34,7 +34,6 @@ import asyncpg
 from replyflow.devtools import scratch
 from replyflow.devtools.dovecot import Dovecot
 from replyflow.devtools.mailgen import append_all, generate
-from replyflow.devtools.smtp_sink import SmtpSink
 from replyflow.devtools.stack import TERMINAL, Endpoints, Processes, service_env
 from replyflow.up import SERVICES
 
@@ -162,6 +161,8 @@ async def _settled(database_url: str, expected: int) -> bool:
 
 
 def run(config: ChaosConfig, workdir: Path | None = None) -> ChaosResult:
+    # Imported here: `replyflow --help` must work without the dev extras (aiosmtpd).
+    from replyflow.devtools.smtp_sink import SmtpSink
     say = config.log
     rng = random.Random(config.seed)
     tag = uuid.uuid4().hex[:8]
@@ -244,7 +245,7 @@ def run(config: ChaosConfig, workdir: Path | None = None) -> ChaosResult:
         scratch.delete_vhost(vhost)
 
 
-async def _count(database_url: str, emails, sink: SmtpSink, wall: float, kills: int,
+async def _count(database_url: str, emails, sink, wall: float, kills: int,
                  restarts: list[str]) -> ChaosResult:
     rows = {r["message_id"]: r for r in await _fetch(database_url, "SELECT message_id, state, reason FROM emails")}
     replies = Counter(m.in_reply_to for m in sink.messages())

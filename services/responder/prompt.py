@@ -5,12 +5,20 @@ exchanges (each trimmed), and the email text already stripped of quoted history 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from shared.shop import ShopConfig
 
-LANGUAGE_NAMES = {"es": "Spanish (Argentina, with voseo)", "en": "English", "pt": "Portuguese",
-                  "fr": "French", "it": "Italian", "de": "German"}
+# Every language the classifier can name (classifier.language.LANGUAGES): the reply is in the customer's.
+LANGUAGE_NAMES = {
+    "es": "Spanish (Argentina, with voseo)", "en": "English", "pt": "Portuguese", "fr": "French",
+    "it": "Italian", "de": "German", "nl": "Dutch", "pl": "Polish", "sv": "Swedish", "da": "Danish",
+    "no": "Norwegian", "fi": "Finnish", "cs": "Czech", "ro": "Romanian", "hu": "Hungarian", "tr": "Turkish",
+    "el": "Greek", "ru": "Russian", "uk": "Ukrainian", "bg": "Bulgarian", "he": "Hebrew", "ar": "Arabic",
+    "fa": "Persian", "hi": "Hindi", "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "th": "Thai",
+    "vi": "Vietnamese", "id": "Indonesian",
+}
 EMAIL_CHARS = 3000
 # After a 413 the prompt is rebuilt without products and history and with a shorter email.
 TRIMMED_EMAIL_CHARS = 1000
@@ -41,9 +49,13 @@ def _trim(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# Our delimiter in any case and spacing ("</EMAIL>", "< /email >"): a model reads them all as the same tag.
+_DELIMITER = re.compile(r"<\s*(/?)\s*(email)\b", re.IGNORECASE)
+
+
 def _data(text: str) -> str:
     # The email cannot close our delimiter and talk to the model as if it were us.
-    return text.replace("</email>", "</ email>").replace("<email>", "< email>")
+    return _DELIMITER.sub(r"<\1 \2", text)
 
 
 def build_messages(*, shop: ShopConfig, language: str, intent: str, subject: str, text: str,

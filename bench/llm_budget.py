@@ -29,7 +29,6 @@ import os
 import random
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -46,8 +45,8 @@ import asyncpg  # noqa: E402
 from redis.asyncio import Redis  # noqa: E402
 
 from classifier.catalog import import_catalog, read_catalog_csv  # noqa: E402
+from replyflow.devtools import scratch  # noqa: E402
 from replyflow.devtools.stack import Processes  # noqa: E402
-from shared import db  # noqa: E402
 from shared.broker import ATTEMPTS_HEADER, STAGES, Broker, retry_tier_name  # noqa: E402
 from shared.messages import ReplyRequested  # noqa: E402
 from shared.settings import BrokerSettings  # noqa: E402
@@ -157,45 +156,10 @@ async def make_backlog(database_url: str, amqp_url: str, count: int, seed: int) 
 
 # ------------------------------------------------------------------------------------------------ the servers
 
-def rabbitmqctl(*args: str, check: bool = True) -> None:
-    subprocess.run(["rabbitmqctl", "-q", *args], capture_output=True, timeout=60, check=check)
-
-
-async def create_database(name: str) -> str:
-    admin = await asyncpg.connect(ADMIN_URL)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    conn = await asyncpg.connect(url)
-    try:
-        await db.migrate(conn)
-    finally:
-        await conn.close()
-    return url
-
-
-async def drop_database(name: str) -> None:
-    admin = await asyncpg.connect(ADMIN_URL)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
-
-
 async def redis_run_id() -> str:
     client = Redis.from_url(REDIS_URL)
     try:
         return (await client.info("server"))["run_id"]
-    finally:
-        await client.aclose()
-
-
-async def flush_redis() -> None:
-    client = Redis.from_url(REDIS_URL)
-    try:
-        await client.flushdb()
     finally:
         await client.aclose()
 
@@ -248,11 +212,11 @@ async def run_scenario(s: Scenario, index: int, run_id: str, log_dir: Path) -> R
     folder = log_dir / f"scenario-{index}"
     folder.mkdir()
     processes = Processes(folder)
-    database_url = await create_database(name)
-    rabbitmqctl("add_vhost", vhost)
-    rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+    database_url = await scratch.create_database(name, admin_url=ADMIN_URL)
+    scratch.rabbitmqctl("add_vhost", vhost)
+    scratch.rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
     amqp_url = AMQP_BASE.rstrip("/") + "/" + vhost
-    await flush_redis()
+    await scratch.flush_redis(REDIS_URL)
     redis_before = await redis_run_id()
     try:
         sim_args = ["--time-scale", str(s.time_scale)] + [
@@ -275,9 +239,9 @@ async def run_scenario(s: Scenario, index: int, run_id: str, log_dir: Path) -> R
         return result
     finally:
         processes.stop()
-        await drop_database(name)
-        rabbitmqctl("delete_vhost", vhost, check=False)
-        await flush_redis()
+        await scratch.drop_database(name, admin_url=ADMIN_URL)
+        scratch.delete_vhost(vhost)
+        await scratch.flush_redis(REDIS_URL)
 
 
 async def wait_started(processes: Processes, folder: Path, replicas: int) -> None:

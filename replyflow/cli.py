@@ -144,7 +144,11 @@ def cmd_dlq_replay(args) -> int:
             except (OSError, aiormq.exceptions.AMQPError, TopologyError) as exc:
                 return fail(f"RabbitMQ at AMQP_URL: {exc}")
             for letter_id in args.ids:
-                letter = await replay(pool, broker, letter_id)
+                try:
+                    letter = await replay(pool, broker, letter_id)
+                except (OSError, aiormq.exceptions.AMQPError) as exc:  # time-out, nack, unroutable: undone
+                    return fail(f"RabbitMQ did not take dead letter {letter_id}, so it is not replayed: "
+                                f"{type(exc).__name__}: {exc}")
                 print(f"replayed dead letter {letter_id}: email {letter['email_id']} back to {letter['stage']}")
         except ReplayError as exc:
             return fail(str(exc))

@@ -25,7 +25,7 @@ import asyncpg
 from replyflow.devtools import scratch
 from replyflow.devtools.dovecot import Dovecot
 from replyflow.devtools.smtp_sink import SmtpSink, read_jsonl
-from replyflow.devtools.stack import Endpoints, Processes, service_env, wait_until_settled
+from replyflow.devtools.stack import TERMINAL, Endpoints, Processes, service_env, wait_until_settled
 
 DEMO_DB = "replyflow_demo"
 DEMO_VHOST = "replyflow-demo"
@@ -142,7 +142,8 @@ def run(args) -> int:
                     time.sleep(1)
             except KeyboardInterrupt:
                 pass
-        return 0 if sum(states.values()) >= len(emails) else 1
+        # Timed out, wait_until_settled returns the states as they are: every email must have reached its end.
+        return 0 if sum(states.values()) >= len(emails) and set(states) <= TERMINAL else 1
     except (RuntimeError, OSError, asyncpg.PostgresError) as exc:
         print(f"replyflow demo: {exc}", file=sys.stderr)
         return 1

@@ -1,8 +1,9 @@
 """`replyflow up`: every service as a child process on one machine, restarted if it dies, stopped cleanly.
 
 A supervisor as small as it can be: it starts `replyflow run <service>` for each service (and replica),
-restarts a child that exits unexpectedly after a backoff (a service exits non-zero when it cannot go on, e.g.
-a lost consumer), forwards SIGTERM/SIGINT to every child, waits for them to drain, and exits.
+restarts a child that exits unexpectedly after a backoff (a service rides out a lost connection or consumer by
+reconnecting itself; it exits non-zero only when it cannot go on, e.g. an unexpected error at start-up),
+forwards SIGTERM/SIGINT to every child, waits for them to drain, and exits.
 """
 from __future__ import annotations
 

@@ -268,6 +268,17 @@ class _Consumer:
             # mail); the broker returns the delivery to the queue when the channel closes.
             log.warning("returning unfinished delivery %s to %s", incoming.message_id, self.queue_name)
             raise
+        except Exception:
+            # The adapter's own publish or ack failed (a publish time-out, a broker nack, an unroutable retry
+            # tier): left as it is, the delivery would stay unacknowledged on a live channel, its email stuck and
+            # a prefetch slot lost, until the channel closes. Give it back; a reject counts towards the delivery
+            # limit on every RabbitMQ version, so a delivery that can never be settled still ends in the DLQ.
+            log.exception("could not settle delivery %s from %s; returning it to the queue",
+                          incoming.message_id, self.queue_name)
+            try:
+                await incoming.reject(requeue=True)
+            except Exception:  # noqa: BLE001 - the channel is unusable: reconnecting returns the delivery
+                self.broker.lost.set()
         finally:
             self._in_flight.discard(task)
 

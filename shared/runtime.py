@@ -54,8 +54,10 @@ class Runtime:
         self.pool = await db.create_pool(self.database_settings.database_url)
         self.stack.push_async_callback(self.pool.close)
         await db.check_schema(self.pool)
-        await self.broker.connect()
+        # Registered first: a connect that fails half-way (declaring the topology during an outage) must not
+        # leave its connection open while the supervisor retries.
         self.stack.push_async_callback(self.broker.close)
+        await self.broker.connect()
 
     def spawn(self, coro: Awaitable[Any], name: str) -> None:
         """A long-running background task (the ingestor's loop); if it dies, the service restarts."""

@@ -67,9 +67,13 @@ class ImapSettings(_Env):
     imap_poll_seconds: float = Field(30.0, gt=0, le=29 * 60)
     # The keyword set on an original that ended in a dead-letter queue, so a person finds it in any client.
     imap_failed_keyword: str = "replyflow-failed"
-    # Where copies of our replies are kept, and looked up when a send was interrupted; empty: no copies.
+    # Where copies of our replies are kept, and looked up when a send was interrupted. (An empty variable
+    # counts as unset, like every other, so it cannot switch the copies off.)
     imap_sent_mailbox: str = "Sent"
     imap_timeout_seconds: float = Field(30.0, gt=0)
+    # An email in no terminal state that made no progress for this long is sent round again by the ingestor
+    # (a message lost or wedged in the broker); longer than the largest retry delay.
+    stalled_after_seconds: float = Field(1800.0, gt=0)
     # Messages larger than this are stored without their body and dead-lettered as too_large.
     max_message_bytes: int = Field(25 * 1024 * 1024, ge=1024)
 
@@ -86,14 +90,10 @@ class SmtpSettings(_Env):
     smtp_saves_sent: bool = False
 
 
-class ShopSettings(_Env):
-    shop_config: str
+class ReplySettings(_Env):
+    """What the sender needs of the shop: only the address (it does not read SHOP_CONFIG)."""
     # The address replies come from; mail from it (a loop) is never answered.
     reply_from: str
-    # Replies allowed per sender in the window (a loop breaker shared by every classifier replica).
-    max_replies_per_sender: int = Field(3, ge=1)
-    reply_window_hours: float = Field(24.0, gt=0)
-    faq_confidence_threshold: float = Field(0.75, ge=0, le=1)
 
     @field_validator("reply_from")
     @classmethod
@@ -105,6 +105,14 @@ class ShopSettings(_Env):
     @property
     def reply_address(self) -> str:
         return parseaddr(self.reply_from)[1].lower()
+
+
+class ShopSettings(ReplySettings):
+    shop_config: str
+    # Replies allowed per sender in the window (a loop breaker shared by every classifier replica).
+    max_replies_per_sender: int = Field(3, ge=1)
+    reply_window_hours: float = Field(24.0, gt=0)
+    faq_confidence_threshold: float = Field(0.75, ge=0, le=1)
 
 
 class GroqSettings(_Env):

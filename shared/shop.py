@@ -9,7 +9,6 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 FaqTopic = Literal["shipping", "payment_methods", "returns", "sizes", "stock"]
-FAQ_TOPICS: tuple[str, ...] = ("shipping", "payment_methods", "returns", "sizes", "stock")
 
 
 class ShopConfigError(ValueError):

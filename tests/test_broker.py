@@ -98,6 +98,33 @@ async def test_a_transient_error_that_clears_is_not_dead_lettered(broker):
     assert calls == [3, 3]
 
 
+async def test_a_failed_publish_of_the_next_message_returns_the_delivery(broker, monkeypatch):
+    """The adapter's own publish failing (a time-out, a broker nack) must not leave the delivery unacknowledged
+    on a live channel: it comes back, and the handler's redelivery publishes the next message."""
+    got = asyncio.Queue()
+    calls = []  # the publishes that failed
+    publish = broker.publish
+
+    async def publish_fails_once(message, **kwargs):
+        if isinstance(message, ReplyReady) and not calls:
+            calls.append(message)
+            raise TimeoutError("publish not confirmed in time")
+        await publish(message, **kwargs)
+
+    async def classify(message: EmailReceived) -> ReplyReady:
+        return ReplyReady(email_id=message.email_id, source="faq")
+
+    async def send(message: ReplyReady) -> None:
+        await got.put(message)
+
+    monkeypatch.setattr(broker, "publish", publish_fails_once)
+    await broker.consume(STAGES["classifier"], EmailReceived, classify)
+    await broker.consume(STAGES["sender"], ReplyReady, send)
+    await publish(EmailReceived(email_id=8))
+    assert await asyncio.wait_for(got.get(), 10) == ReplyReady(email_id=8, source="faq")
+    assert len(calls) == 1
+
+
 async def test_permanent_errors_and_invalid_messages_are_dead_lettered_at_once(broker):
     calls = []
     dead = DeadLetters()

@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from shared.broker import STAGES, Broker, describe_dead_letter
+from shared.broker import Broker, describe_dead_letter
 from shared.messages import EmailReceived
 from shared.settings import BrokerSettings
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 import uuid
 from functools import partial
 
@@ -94,17 +93,6 @@ async def insert_email(pool, dovecot, *, state: str = "reply_ready", subject: st
            VALUES ($1, 'INBOX', $2, $3, $4, 'cliente@example.com', $5, $6, $7, $8, now()) RETURNING id""",
         f"{dovecot.user}@{dovecot.host}", dovecot.uidvalidity(), uid, message_id, subject, len(raw), raw, state)
     return email_id, message_id
-
-
-async def wait_for(predicate, timeout: float = 15.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = await predicate()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
-        await asyncio.sleep(0.05)
 
 
 async def publish_dead_letter(broker: Broker, stage: str, body: bytes, reason: str = "smtp_rejected") -> None:

@@ -238,6 +238,28 @@ async def test_the_outbox_publishes_what_a_crash_left_unpublished(dovecot, pool,
     assert await drain(work_queue) == []
 
 
+async def test_an_email_that_made_no_progress_is_sent_round_again(dovecot, pool, make_ingestor, work_queue):
+    """The database is the record of what is left to do: an email whose message was lost or wedged in the
+    broker goes back through the outbox once it has made no progress for STALLED_AFTER_SECONDS."""
+    await append(dovecot, *(make_email(name)[0] for name in ("uno", "dos", "tres", "cuatro")))
+    harness = await make_ingestor(stalled_after_seconds=60)
+    assert await harness.ingest_once() == 4
+    await drain(work_queue)
+    uno, dos, tres, cuatro = [r["id"] for r in await pool.fetch("SELECT id FROM emails ORDER BY id")]
+    await pool.execute("UPDATE emails SET state = 'reply_requested' WHERE id = ANY($1::bigint[])", [uno, dos])
+    await pool.execute("UPDATE emails SET state = 'replied' WHERE id = $1", tres)
+    # uno and tres have been quiet for two minutes; dos only for ten seconds; cuatro is still `received`, quiet.
+    await pool.execute("""UPDATE emails SET updated_at = now() - interval '2 minutes',
+                                            published_at = now() - interval '2 minutes'
+                          WHERE id = ANY($1::bigint[])""", [uno, tres, cuatro])
+    await pool.execute("UPDATE emails SET updated_at = now() - interval '10 seconds' WHERE id = $1", dos)
+
+    assert await harness.ingest_once() == 0
+    assert sorted(email_ids(await drain(work_queue))) == [uno, cuatro]  # not the replied one, not the busy one
+    assert await harness.ingest_once() == 0
+    assert await drain(work_queue) == []  # just republished: quiet for another minute first
+
+
 async def test_a_uidvalidity_change_stores_nothing_twice(dovecot, pool, make_ingestor, work_queue):
     await append(dovecot, make_email("uno")[0], make_email("dos")[0], make_email("sin id", message_id=None)[0])
     harness = await make_ingestor()

@@ -8,7 +8,7 @@ from sender import smtp
 from sender.compose import reply_message_id
 from sender.handler import Deps, handle_reply_ready
 from shared import db
-from shared.errors import PermanentError
+from shared.errors import PermanentError, RetryLater
 from shared.messages import ReplyReady
 from shared.settings import SmtpSettings
 from tests.plugins.stored_email import SHOP_ADDRESS, make_raw
@@ -47,6 +47,11 @@ def ready(pool, store_email):
             assert await db.transition(conn, email_id, "reply_ready", allowed_from=("received",))
         return ReplyReady(email_id=email_id, source="llm")
     return make
+
+
+async def age_claim(pool, email_id: int) -> None:
+    """As if the `sending` claim was made long ago (longer than any SMTP conversation lasts)."""
+    await pool.execute("UPDATE emails SET updated_at = now() - interval '1 hour' WHERE id = $1", email_id)
 
 
 async def state_of(pool, email_id: int) -> str:
@@ -159,8 +164,16 @@ async def test_a_connection_lost_after_data_is_never_resent_blindly(pool, doveco
     assert await state_of(pool, message.email_id) == "sending"
     assert not seen(dovecot)
 
-    # Not in the Sent mailbox (our copy is only made after a 250): a person must check.
+    # A redelivery at once: the claim is fresh, another attempt may still be sending; wait, spend no attempt.
     smtp_sink.drop_after_data_rate = 0.0
+    with pytest.raises(RetryLater) as waiting:
+        await handle_reply_ready(message, deps)
+    assert 0 < waiting.value.delay_seconds <= 2 * deps.smtp.smtp_timeout_seconds
+    assert len(smtp_sink.messages()) == 1
+
+    # Once the claim is older than any SMTP conversation, and the reply is not in the Sent mailbox (our copy
+    # is only made after a 250): a person must check.
+    await age_claim(pool, message.email_id)
     with pytest.raises(PermanentError) as caught:
         await handle_reply_ready(message, deps)
     assert caught.value.reason == "send_outcome_unknown"
@@ -182,6 +195,7 @@ async def test_an_interrupted_send_is_confirmed_by_a_server_that_files_sent_mail
     assert dovecot.list_messages("Sent")  # and replyflow appended nothing of its own
 
     smtp_sink.drop_after_data_rate = 0.0
+    await age_claim(pool, message.email_id)
     assert await handle_reply_ready(message, deps) is None
     assert len(smtp_sink.messages()) == 1  # never sent twice
     assert await state_of(pool, message.email_id) == "replied"
@@ -198,6 +212,7 @@ async def test_a_crash_between_the_250_and_the_commit_is_settled_by_our_sent_cop
     assert reply_message_id(ORIGINAL_ID, REPLY_FROM).encode() in copy
     # As if the sender died after the 250 and the copy, before committing `replied`.
     await pool.execute("UPDATE emails SET state = 'sending' WHERE id = $1", message.email_id)
+    await age_claim(pool, message.email_id)
 
     assert await handle_reply_ready(message, deps) is None
     assert len(smtp_sink.messages()) == 1

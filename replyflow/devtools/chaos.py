@@ -117,8 +117,11 @@ def _control(groq_url: str, **settings) -> None:
 
 
 def _restart_rabbitmq() -> None:
-    scratch.rabbitmqctl("stop_app")
-    scratch.rabbitmqctl("start_app")
+    """The whole node, as a crash or an upgrade would: every connection drops, quorum queues recover."""
+    scratch.rabbitmqctl("stop")
+    subprocess.run(["rabbitmq-server", "-detached"], check=True, capture_output=True, timeout=60)
+    time.sleep(1)
+    scratch.rabbitmqctl("await_startup", "--timeout", "120")
 
 
 def _restart_redis() -> None:
@@ -189,8 +192,10 @@ def run(config: ChaosConfig, workdir: Path | None = None) -> ChaosResult:
         endpoints.groq_base_url = processes.start_fake_groq(
             service_env(endpoints), "--error-rate", str(config.llm_error_rate), "--seed", str(config.seed))
         # Five attempts with short delays: enough to ride out a 10% error rate and a server restart.
+        # A stalled email (its message lost or wedged in the broker) is sent round again after 20 s.
         env = service_env(endpoints, MAX_ATTEMPTS="5", RETRY_DELAYS="0.5,1,2,4", PREFETCH="4",
-                          MAX_REPLIES_PER_SENDER="1000", LOG_LEVEL="INFO")
+                          MAX_REPLIES_PER_SENDER="1000", LOG_LEVEL="INFO", STALLED_AFTER_SECONDS="20",
+                          SMTP_TIMEOUT_SECONDS="5")
         supervisor = Supervisor(processes, env, config.replicas)
         supervisor.start_all()
         say(f"chaos: {config.emails} emails, {len(supervisor.services)} service processes, logs in {base / 'logs'}")

@@ -18,8 +18,8 @@ import asyncpg
 
 from replyflow.devtools._net import free_port
 from replyflow.up import SERVICES
+from shared.db import TERMINAL_STATES as TERMINAL
 
-TERMINAL = ("replied", "ignored", "dead_lettered")
 # Groq limits far above the free tier, for the simulator and the responder's own budget alike, so that a run
 # is about the pipeline, not about waiting for the next minute's budget (the budget has its own benchmark).
 FAST_LLM_LIMITS = {"rpm": 100_000, "rpd": 10_000_000, "tpm": 100_000_000, "tpd": 1_000_000_000}

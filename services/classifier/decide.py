@@ -28,6 +28,7 @@ Policy (in this order):
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from email.message import Message
@@ -148,8 +149,6 @@ def _short_text_language(sample: str, language: str, shop_languages: frozenset[s
     than the other's), when the shop has texts in it; otherwise the detected language (the shop's default)."""
     if language_mod.language_weights(sample):
         return language  # long enough: the model decided
-    import re
-
     words = re.findall(r"[a-z']+", intents_mod.fold(sample))
     votes = {lang: sum(word in vocabulary for word in words) for lang, vocabulary in _SHORT_WORDS.items()}
     best = max(votes, key=lambda lang: votes[lang])
@@ -169,8 +168,6 @@ def _language_uncertain(sample: str, language: str) -> bool:
 
 
 def _canned_text_covers(topic: str, question: str, answer: str) -> bool:
-    import re
-
     question = intents_mod.fold(question)
     answer = intents_mod.fold(answer)
     for group in _COVERAGE.get(topic, []):
@@ -233,6 +230,14 @@ def _decide(*, subject: str, text: str, shop, faq_threshold: float) -> Classific
     return Classification(decision="llm", reason=f"needs_llm:{result.intent}", faq_topic=None, **common)
 
 
+def _ignored(rule: str, *, subject: str, text: str, shop) -> Classification:
+    """A robot: no reply; the language is kept for the record only."""
+    language = language_mod.detect_language(text, default=_shop_default_language(shop),
+                                            preferred=_shop_languages(shop))
+    return Classification(decision="ignore", reason=rule, intent="other", faq_topic=None, confidence=1.0,
+                          language=language, text=text, subject=subject)
+
+
 def classify(msg: Message, shop, own_addresses: Collection[str] = (),
              faq_threshold: float = DEFAULT_FAQ_THRESHOLD) -> Classification:
     """Decision for an inbound email. Never raises on a malformed message."""
@@ -246,10 +251,7 @@ def classify(msg: Message, shop, own_addresses: Collection[str] = (),
         text = ""
     rule = robots_mod.robot_rule(msg, own_addresses)
     if rule is not None:
-        language = language_mod.detect_language(text, default=_shop_default_language(shop),
-                                                preferred=_shop_languages(shop))
-        return Classification(decision="ignore", reason=rule, intent="other", faq_topic=None, confidence=1.0,
-                              language=language, text=text, subject=subject)
+        return _ignored(rule, subject=subject, text=text, shop=shop)
     return _decide(subject=subject, text=text, shop=shop, faq_threshold=faq_threshold)
 
 
@@ -261,8 +263,5 @@ def classify_text(text: str, shop, faq_threshold: float = DEFAULT_FAQ_THRESHOLD,
     subject = text_mod.clean_header_value(subject or "")
     rule = robots_mod.robot_text_rule(cleaned, subject)
     if rule is not None:
-        language = language_mod.detect_language(cleaned, default=_shop_default_language(shop),
-                                                preferred=_shop_languages(shop))
-        return Classification(decision="ignore", reason=rule, intent="other", faq_topic=None, confidence=1.0,
-                              language=language, text=cleaned, subject=subject)
+        return _ignored(rule, subject=subject, text=cleaned, shop=shop)
     return _decide(subject=subject, text=cleaned, shop=shop, faq_threshold=faq_threshold)

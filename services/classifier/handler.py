@@ -113,12 +113,13 @@ async def _store_classification(conn, email_id: int, c: Classification, products
 
 
 async def _already_classified(email_id: int, state: str, deps: Deps) -> ReplyReady | ReplyRequested | None:
-    """A redelivery (a crash between commit and ack): finish what the first delivery started, decide nothing."""
+    """A redelivery (a crash between commit and ack), or the ingestor's sweep of a stalled email: send it on
+    to the stage that owns it now, decide nothing."""
     if state == "ignored":
         reason = await deps.pool.fetchval("SELECT reason FROM emails WHERE id = $1", email_id)
         await _flag(deps, email_id, needs_person=(reason or "").startswith("needs_person:"))
         return None
-    if state == "reply_ready":
+    if state in ("reply_ready", "sending"):  # a `sending` one is settled by the sender (the Sent mailbox)
         source = await deps.pool.fetchval("SELECT source FROM replies WHERE email_id = $1", email_id)
         return ReplyReady(email_id=email_id, source=source)
     if state == "reply_requested":
@@ -126,4 +127,4 @@ async def _already_classified(email_id: int, state: str, deps: Deps) -> ReplyRea
         return ReplyRequested(email_id=email_id, intent=c["intent"], language=c["language"],
                               product_ids=list(c["product_ids"]), history_ids=list(c["history_ids"]),
                               handoff=c["decision"] == "human")
-    return None  # sending, replied, dead_lettered: a later stage owns it
+    return None  # replied, dead_lettered: nothing left to do

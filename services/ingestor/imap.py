@@ -14,7 +14,6 @@ from imap_tools import AND, MailMessage, U
 from imap_tools.mailbox import BaseMailBox
 
 from shared.headers import header_text, parse_headers, sender_address
-from shared.mailbox import uidvalidity_of
 
 # Bodies are fetched this many messages per IMAP command: fast, and bounded in memory.
 FETCH_CHUNK = 25
@@ -85,10 +84,6 @@ def fetch(mailbox: BaseMailBox, uids: list[int], max_bytes: int) -> list[Fetched
         fetched.append(Fetched(uid=uid, size=head.size_rfc822 or len(raw or b""), message_id=message_id,
                                from_address=from_address, subject=subject, raw=raw))
     return fetched
-
-
-def current_uidvalidity(mailbox: BaseMailBox, folder: str) -> int:
-    return uidvalidity_of(mailbox, folder)
 
 
 def wait_for_news(mailbox: BaseMailBox, seconds: float, stop: threading.Event) -> None:

@@ -16,7 +16,7 @@ from imap_tools.mailbox import BaseMailBox
 
 from ingestor import imap, store
 from shared.broker import Broker
-from shared.mailbox import open_mailbox
+from shared.mailbox import open_mailbox, uidvalidity_of
 from shared.messages import EmailReceived
 from shared.settings import ImapSettings
 
@@ -77,7 +77,7 @@ class Ingestor:
     async def ingest_once(self) -> int:
         """One pass: store what is new in chunks (each moves the cursor), then publish the outbox."""
         folder = self.settings.imap_mailbox
-        uidvalidity = await self._imap(imap.current_uidvalidity, self._mailbox, folder)
+        uidvalidity = await self._imap(uidvalidity_of, self._mailbox, folder)
         cursor = await store.last_uid(self.pool, self.account, folder, uidvalidity)
         uids = await self._imap(imap.new_uids, self._mailbox, cursor)
         stored = 0
@@ -89,6 +89,10 @@ class Ingestor:
             log.info("first pass of %s (UIDVALIDITY %s): read %d unseen message(s)", folder, uidvalidity, len(uids))
         elif uids:
             log.info("stored %d new email(s) of %d fetched", stored, len(uids))
+        swept = await store.sweep_stalled(self.pool, self.settings.stalled_after_seconds)
+        if swept:
+            log.warning("%d email(s) made no progress for %.0fs; sending them round again",
+                        swept, self.settings.stalled_after_seconds)
         await self.publish_outbox()
         return stored
 

@@ -48,3 +48,22 @@ async def unpublished(pool: asyncpg.Pool, limit: int = 500) -> list[int]:
 
 async def mark_published(pool: asyncpg.Pool, email_id: int) -> None:
     await pool.execute("UPDATE emails SET published_at = now() WHERE id = $1", email_id)
+
+
+async def sweep_stalled(pool: asyncpg.Pool, stalled_after_seconds: float, limit: int = 500) -> int:
+    """Put emails that made no progress for too long back in the outbox; returns how many.
+
+    The database, not the broker, is the record of what is still to do: if a message is lost or wedged on
+    the way (RabbitMQ 3.10 can leave expired retry messages stuck in a queue whose dead-letter worker failed
+    to start after a restart), the email would wait for ever. Republished as email.received, the classifier
+    sends it on to the stage that owns it now (handlers are idempotent, so a copy costs nothing).
+    """
+    rows = await pool.fetch(
+        """UPDATE emails SET published_at = NULL
+           WHERE id IN (SELECT id FROM emails
+                        WHERE state IN ('received', 'reply_requested', 'reply_ready', 'sending')
+                          AND published_at IS NOT NULL
+                          AND greatest(updated_at, published_at) < now() - make_interval(secs => $1)
+                        ORDER BY id LIMIT $2)
+           RETURNING id""", stalled_after_seconds, limit)
+    return len(rows)

@@ -18,7 +18,7 @@ from responder.llm import LLM, Completion, DailyBudgetSpent, RequestTooLarge
 from responder.output_check import problem_with
 from responder.prompt import EMAIL_CHARS, TRIMMED_EMAIL_CHARS, Exchange, Product, build_messages
 from shared import db
-from shared.errors import PermanentError
+from shared.errors import PermanentError, RetryLater
 from shared.messages import ReplyReady, ReplyRequested
 from shared.shop import ShopConfig
 
@@ -44,6 +44,11 @@ async def handle_reply_requested(message: ReplyRequested, deps: Deps) -> ReplyRe
     canary = "RF-" + secrets.token_hex(6)
     try:
         completion = await _complete(deps, message, canary)
+    except RetryLater:
+        # Waiting for LLM budget (for hours when the day's is spent) is progress: the ingestor's sweep must not
+        # take the email for stalled and send it round again.
+        await deps.pool.execute("UPDATE emails SET updated_at = now() WHERE id = $1", message.email_id)
+        raise
     except DailyBudgetSpent:
         # No call was made: the reply row records no model and no tokens.
         log.warning("email %s: the day's LLM budget is spent; sending the fallback answer", message.email_id)

@@ -13,7 +13,7 @@ import asyncpg
 from sender import smtp
 from sender.compose import NoRecipient, build_reply, reply_message_id
 from shared import db
-from shared.errors import PermanentError
+from shared.errors import PermanentError, RetryLater
 from shared.mailbox import append_to, flag_email, folder_holds
 from shared.messages import ReplyReady
 from shared.settings import ImapSettings, SmtpSettings
@@ -32,7 +32,8 @@ class Deps:
 
 async def handle_reply_ready(message: ReplyReady, deps: Deps) -> None:
     row = await deps.pool.fetchrow(
-        """SELECT e.state, e.raw, e.message_id, e.from_address, e.subject, r.body
+        """SELECT e.state, e.raw, e.message_id, e.from_address, e.subject, r.body,
+                  extract(epoch FROM now() - e.updated_at)::float AS idle_seconds
            FROM emails e JOIN replies r ON r.email_id = e.id WHERE e.id = $1""", message.email_id)
     if row is None:
         raise PermanentError("unknown_email", f"no stored reply for email {message.email_id}")
@@ -40,6 +41,12 @@ async def handle_reply_ready(message: ReplyReady, deps: Deps) -> None:
         await flag_email(deps.pool, deps.imap, message.email_id)
         return None
     if row["state"] == "sending":
+        claim_lifetime = 2 * deps.smtp.smtp_timeout_seconds
+        if row["idle_seconds"] < claim_lifetime:
+            # Another attempt claimed it moments ago and may still be talking SMTP (a duplicate reply.ready):
+            # concluding now would dead-letter a reply that is about to be sent. Look again once the claim is
+            # older than any SMTP conversation can last; waiting is not failing, so no attempt is spent.
+            raise RetryLater(claim_lifetime - row["idle_seconds"], "another attempt may still be sending it")
         return await _resolve_interrupted_send(message.email_id, row["message_id"], deps)
     if row["state"] != "reply_ready":
         return None

@@ -7,17 +7,17 @@ from sender.handler import Deps, handle_reply_ready
 from shared.broker import STAGES
 from shared.messages import ReplyReady
 from shared.runtime import Runtime, run_service
-from shared.settings import ImapSettings, ShopSettings, SmtpSettings, load_or_exit
+from shared.settings import ImapSettings, ReplySettings, SmtpSettings, load_or_exit
 
 SERVICE = "sender"
 
 
 def main() -> int:
-    smtp_settings, imap_settings, shop_settings = load_or_exit(SmtpSettings, ImapSettings, ShopSettings)
+    smtp_settings, imap_settings, reply_settings = load_or_exit(SmtpSettings, ImapSettings, ReplySettings)
 
     async def serve(runtime: Runtime) -> None:
         deps = Deps(pool=runtime.pool, smtp=smtp_settings, imap=imap_settings,
-                    reply_from=shop_settings.reply_from, reply_address=shop_settings.reply_address)
+                    reply_from=reply_settings.reply_from, reply_address=reply_settings.reply_address)
         await runtime.broker.consume(STAGES[SERVICE], ReplyReady, partial(handle_reply_ready, deps=deps))
 
     return run_service(SERVICE, serve)

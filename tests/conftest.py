@@ -1,1 +1,2 @@
-pytest_plugins = ["tests.plugins.infra", "tests.plugins.mail_servers", "tests.plugins.stored_email"]
+pytest_plugins = ["tests.plugins.infra", "tests.plugins.mail_servers", "tests.plugins.stored_email",
+                  "tests.plugins.stack"]

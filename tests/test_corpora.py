@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ingestor.imap import message_key
-from replyflow.devtools.stack import TERMINAL, Endpoints, Processes, service_env, wait_until_settled
+from replyflow.devtools.stack import TERMINAL, Processes, service_env, wait_until_settled
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,7 +53,7 @@ def nested_message(depth: int) -> bytes:
 
 
 async def test_every_corpus_message_ends_with_a_reason_and_robots_get_no_reply(
-        tmp_path, dovecot, smtp_sink, fresh_amqp_url, database_url, redis_url, pool):
+        tmp_path, dovecot, smtp_sink, stack_endpoints, database_url, pool):
     mime, robots = corpus("mime"), corpus("autoreply")
     raws = {path: path.read_bytes() for path in mime + robots}
     too_large = attachment_message(MAX_BYTES + 1024 * 1024, 2)
@@ -65,11 +65,7 @@ async def test_every_corpus_message_ends_with_a_reason_and_robots_get_no_reply(
     expected = len({message_key(raw.split(b"\n\n", 1)[0])[0] for raw in list(raws.values()) + extras})
 
     processes = Processes(tmp_path)
-    endpoints = Endpoints(
-        amqp_url=fresh_amqp_url, database_url=database_url, redis_url=redis_url, imap_host=dovecot.host,
-        imap_port=dovecot.port, imap_user=dovecot.user, imap_password=dovecot.password, smtp_port=smtp_sink.port,
-        groq_base_url="", shop_config=str(ROOT / "examples" / "shop.toml"),
-        reply_from=f"Ropa del Sur <{dovecot.user}>")
+    endpoints = stack_endpoints
     env = {"MAX_MESSAGE_BYTES": str(MAX_BYTES), "MAX_REPLIES_PER_SENDER": "1000"}
     try:
         endpoints.groq_base_url = processes.start_fake_groq(service_env(endpoints))

@@ -7,26 +7,19 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from replyflow.devtools.mailgen import append_all, generate
-from replyflow.devtools.stack import TERMINAL, Endpoints, Processes, service_env, wait_until_settled
+from replyflow.devtools.stack import TERMINAL, Processes, service_env, wait_until_settled
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
-ROOT = Path(__file__).resolve().parents[1]
 
 
-async def test_sixty_emails_end_to_end(tmp_path, dovecot, smtp_sink, fresh_amqp_url, database_url, redis_url,
-                                       pool):
+async def test_sixty_emails_end_to_end(tmp_path, dovecot, smtp_sink, stack_endpoints, database_url, pool):
     emails = generate(60, seed=1, to=dovecot.user)
     processes = Processes(tmp_path)
-    endpoints = Endpoints(
-        amqp_url=fresh_amqp_url, database_url=database_url, redis_url=redis_url, imap_host=dovecot.host,
-        imap_port=dovecot.port, imap_user=dovecot.user, imap_password=dovecot.password, smtp_port=smtp_sink.port,
-        groq_base_url="", shop_config=str(ROOT / "examples" / "shop.toml"),
-        reply_from=f"Ropa del Sur <{dovecot.user}>")
+    endpoints = stack_endpoints
     try:
         endpoints.groq_base_url = processes.start_fake_groq(service_env(endpoints))
         append_all(dovecot, emails[:30])

@@ -288,3 +288,15 @@ async def test_an_encoded_display_name_cannot_choose_the_recipient(pool, smtp_si
     await handle_reply_ready(message, deps)
     assert smtp_sink.wait_for(1, timeout=5)
     assert smtp_sink.messages()[0].rcpt_tos == [CUSTOMER]
+
+
+async def test_an_address_smtp_cannot_carry_is_dead_lettered_at_once_not_left_sending(pool, smtp_sink, deps, ready):
+    """An internationalised address (RFC 6531) fails before DATA: nothing was sent, so it is no interrupted
+    send to wait for; a person answers it."""
+    message = await ready(make_raw(subject="Consulta", body="Hola, ¿tienen talle M?", sender="Jöe <jöe@exämple.com>",
+                                   message_id=ORIGINAL_ID))
+    with pytest.raises(PermanentError) as caught:
+        await handle_reply_ready(message, deps)
+    assert caught.value.reason in ("smtp_rejected", "unsendable_reply")
+    assert smtp_sink.messages() == []
+    assert await state_of(pool, message.email_id) == "reply_ready"  # released: the dead letter ends it

@@ -54,8 +54,11 @@ async def handle_reply_ready(message: ReplyReady, deps: Deps) -> None:
     try:
         reply = build_reply(row["raw"], row["message_id"], row["from_address"] or "", row["subject"] or "",
                             row["body"], deps.reply_from)
+        raw = reply.as_bytes()  # once, before the claim: what cannot be serialised is never half-sent
     except NoRecipient as exc:
         raise PermanentError("no_recipient", str(exc)) from exc
+    except (UnicodeError, ValueError) as exc:
+        raise PermanentError("unsendable_reply", f"the reply cannot be written as an email: {exc}") from exc
     recipient = reply["To"]
     async with deps.pool.acquire() as conn, conn.transaction():
         if not await db.transition(conn, message.email_id, "sending", allowed_from=("reply_ready",),
@@ -63,7 +66,7 @@ async def handle_reply_ready(message: ReplyReady, deps: Deps) -> None:
             return None  # another replica claimed it
 
     try:
-        answer = await smtp.send(deps.smtp, reply, deps.reply_address, recipient)
+        answer = await smtp.send(deps.smtp, raw, deps.reply_address, recipient)
     except smtp.NotSent as exc:
         async with deps.pool.acquire() as conn, conn.transaction():
             await db.transition(conn, message.email_id, "reply_ready", allowed_from=("sending",),
@@ -74,7 +77,7 @@ async def handle_reply_ready(message: ReplyReady, deps: Deps) -> None:
     # smtp.OutcomeUnknown propagates as a transient error with the email left in `sending`: the redelivery
     # looks for the reply in the Sent mailbox (where a server that files its own sent mail has put it).
 
-    await _keep_copy(reply.as_bytes(), message.email_id, deps)
+    await _keep_copy(raw, message.email_id, deps)
     await _commit_replied(message.email_id, reply["Message-ID"], recipient, row["body"], answer[:200], deps)
     log.info("email %s replied to %s (%s)", message.email_id, recipient, message.source)
     await flag_email(deps.pool, deps.imap, message.email_id)

@@ -1,8 +1,6 @@
 """SMTP delivery that knows the one case it cannot know: a connection lost after DATA (RFC 1047)."""
 from __future__ import annotations
 
-from email.message import EmailMessage
-
 import aiosmtplib
 
 from shared.settings import SmtpSettings
@@ -20,7 +18,7 @@ class OutcomeUnknown(Exception):
     """The connection broke during DATA: the server may or may not have accepted the message."""
 
 
-async def send(settings: SmtpSettings, message: EmailMessage, sender: str, recipient: str) -> str:
+async def send(settings: SmtpSettings, message: bytes, sender: str, recipient: str) -> str:
     """Deliver to exactly one recipient; returns the server's final reply text."""
     client = aiosmtplib.SMTP(hostname=settings.smtp_host, port=settings.smtp_port,
                              timeout=settings.smtp_timeout_seconds, start_tls=settings.smtp_starttls)
@@ -35,8 +33,11 @@ async def send(settings: SmtpSettings, message: EmailMessage, sender: str, recip
             raise NotSent(f"SMTP {exc.code} {exc.message}", permanent=exc.code >= 500) from exc
         except (aiosmtplib.SMTPException, OSError) as exc:
             raise NotSent(f"SMTP unreachable: {exc}", permanent=False) from exc
+        except (UnicodeError, ValueError) as exc:
+            # An internationalised address (RFC 6531) this client cannot put in MAIL or RCPT: retrying cannot help.
+            raise NotSent(f"the address cannot be sent over SMTP: {exc}", permanent=True) from exc
         try:
-            response = await client.data(message.as_bytes())
+            response = await client.data(message)
         except aiosmtplib.SMTPResponseException as exc:
             raise NotSent(f"SMTP {exc.code} {exc.message}", permanent=exc.code >= 500) from exc
         except (aiosmtplib.SMTPException, OSError) as exc:

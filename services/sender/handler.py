@@ -47,7 +47,7 @@ async def handle_reply_ready(message: ReplyReady, deps: Deps) -> None:
             # concluding now would dead-letter a reply that is about to be sent. Look again once the claim is
             # older than any SMTP conversation can last; waiting is not failing, so no attempt is spent.
             raise RetryLater(claim_lifetime - row["idle_seconds"], "another attempt may still be sending it")
-        return await _resolve_interrupted_send(message.email_id, row["message_id"], deps)
+        return await _resolve_interrupted_send(message.email_id, row, deps)
     if row["state"] != "reply_ready":
         return None
 
@@ -98,7 +98,10 @@ async def _keep_copy(raw: bytes, email_id: int, deps: Deps) -> None:
 async def _commit_replied(email_id: int, reply_id: str, recipient: str, body: str, detail: str,
                           deps: Deps) -> None:
     async with deps.pool.acquire() as conn, conn.transaction():
-        await db.transition(conn, email_id, "replied", allowed_from=("sending",), detail=detail)
+        if not await db.transition(conn, email_id, "replied", allowed_from=("sending",), detail=detail):
+            # Another attempt already settled it (e.g. dead-lettered it while this one was still sending):
+            # the reply did go out once; the record says otherwise and a person will see it in the DLQ.
+            log.warning("email %s was sent, but was no longer `sending` when that was to be recorded", email_id)
         await conn.execute("UPDATE replies SET message_id = $2, sent_at = now() WHERE email_id = $1",
                            email_id, reply_id)
         await conn.execute(
@@ -109,14 +112,11 @@ async def _commit_replied(email_id: int, reply_id: str, recipient: str, body: st
             email_id, recipient, body)
 
 
-async def _resolve_interrupted_send(email_id: int, original_message_id: str, deps: Deps) -> None:
+async def _resolve_interrupted_send(email_id: int, row, deps: Deps) -> None:
     """An earlier attempt claimed `sending` and never finished: SMTP cannot say whether the customer got the
     reply (RFC 1047), so never send blindly. Found in the Sent mailbox: it was sent. Otherwise a person checks."""
-    reply_id = reply_message_id(original_message_id, deps.reply_from)
+    reply_id = reply_message_id(row["message_id"], deps.reply_from)
     if deps.imap.imap_sent_mailbox and await folder_holds(deps.imap, deps.imap.imap_sent_mailbox, reply_id):
-        row = await deps.pool.fetchrow(
-            "SELECT e.from_address, r.body FROM emails e JOIN replies r ON r.email_id = e.id WHERE e.id = $1",
-            email_id)
         await _commit_replied(email_id, reply_id, row["from_address"] or "", row["body"],
                               f"found {reply_id} in {deps.imap.imap_sent_mailbox} after an interrupted send", deps)
         log.info("email %s: interrupted send confirmed by the copy in %s", email_id, deps.imap.imap_sent_mailbox)

@@ -359,8 +359,9 @@ def test_labelled_english_set_never_gets_a_wrong_canned_answer(shop):
 
     with INTENTS_CSV.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    wrong, answered = collections.Counter(), collections.Counter()
+    wrong, answered, asked = collections.Counter(), collections.Counter(), collections.Counter()
     for row in rows:
+        asked[row["intent"]] += 1
         result = decide.classify_text(row["instruction"], shop)
         if result.decision == "faq":
             answered[row["intent"]] += 1
@@ -370,6 +371,9 @@ def test_labelled_english_set_never_gets_a_wrong_canned_answer(shop):
     assert not wrong, dict(wrong)
     # and the canned answers still cover a good share of the plain policy questions
     assert answered["check_payment_methods"] >= 60 and answered["check_refund_policy"] >= 30
+    # issue 5's target: at least 80% of the FAQ-type questions answered without the LLM
+    coverage = sum(answered[label] for label in FAQ_ALLOWED) / sum(asked[label] for label in FAQ_ALLOWED)
+    assert coverage >= 0.80, round(coverage, 3)
 
 
 @pytest.mark.skipif(not MIME, reason=f"corpus folder {CORPORA / 'mime'} is absent: MIME robustness not checked")
@@ -600,7 +604,8 @@ INTENT_CASES = [
     ("", "no me llego el pedido", "order_status"),
     ("", "My package hasn't arrived yet", "order_status"),
     ("", "me pasan el nro de seguimiento?", "order_status"),
-    ("", "¿Cuánto tarda en llegar mi pedido?", "order_status"),
+    ("", "¿Cuánto tarda en llegar mi pedido?", "shipping"),  # the delivery period: "mi pedido" alone is read as any order
+    ("", "hola! compré el lunes, cuándo me llega mi pedido?", "order_status"),  # ... but not when it was bought already
     ("", "Hola, hice un pedido ayer, ¿cuánto tarda el envío a Salta?", "order_status"),
     ("Pedido 4521", "hola, cuando lo despachan?", "order_status"),
     # order changes
@@ -921,7 +926,6 @@ def test_classify_needs_the_answer_in_the_customers_language(shop):
     ("¿Hacen envíos por OCA?", "faq_does_not_cover:shipping"),
     ("Can I exchange a gift?", "faq_does_not_cover:returns"),
     ("Do you deliver on weekends?", "low_confidence"),  # a detail the canned text does not cover
-    ("Hola! Soy de Uruguay, ¿envían para allá?", "low_confidence"),
     ("ke talle me recomendas? mido 1,65 y peso 60 kg", "low_confidence"),  # personal advice
     ("¿La campera es impermeable? ¿Hacen envíos a Salta?", "needs_llm:product_question"),
     ("Hola, ¿hacen envíos a Córdoba? Mi pedido anterior tardó mucho", "needs_llm:order_status"),
@@ -1106,3 +1110,84 @@ def test_suite_parts_are_fast(shop):
     for _ in range(50):
         decide.classify(mail(body="Hola, ¿hacen envíos a Córdoba? " * 5), shop, OWN)
     assert time.perf_counter() - start < 5
+
+
+@pytest.mark.parametrize("body,expected", [
+    # every rule added in issue 5's second session, with one of its own examples
+    ("is it possible to deliver to Sydney", "shipping"),  # a place: the delivery zones
+    ("can I get an item delivered to Rome", "shipping"),
+    ("delivery to Berlin", "shipping"),
+    ("can I receive orders in Stockholm?", "shipping"),
+    ("can I order from Toronto?", "shipping"),  # a zone without a delivery word
+    ("do you operate in Canada?", "shipping"),
+    ("I want to know the ETA", "shipping"),  # when things arrive, in general
+    ("how soon can I expect an item?", "shipping"),
+    ("when do items usually arrive", "shipping"),
+    ("how much time does it take to receive an item", "shipping"),
+    ("is home delivery available?", "shipping"),
+    ("I want help checking the shipment options", "shipping"),  # "the shipment options" is no parcel that exists
+    ("how long does it take for my order to arrive?", "shipping"),  # the delivery period, asked of "my order"
+    ("when will my purchase arrive?", "shipping"),
+    ("what's the ETA of my item", "shipping"),
+    ("cuándo llega mi pedido?", "shipping"),
+    ("how many days do I have to ask for a refund?", "returns"),  # the window, in general
+    ("what is the refund period?", "returns"),
+    ("could you tell me when I can get a refund?", "returns"),
+    # ... and what each must leave alone
+    ("can you deliver to my address?", "other"),
+    ("please send the invoice to my new email", "other"),
+    ("can i ship to a different address", "order_change"),
+    ("is the dress available in black", "other"),
+    ("can I buy in installments", "payment_methods"),
+    ("Do you have a shop in Cordoba?", "other"),
+    ("I sent the jacket back, when do I get the money?", "refund_request"),
+    ("where is my parcel", "order_status"),
+    ("how long will my order #1234 take", "order_status"),
+    ("I ordered on Monday, how long will my order take?", "order_status"),
+    ("has my order shipped yet? when will it arrive", "order_status"),
+    ("when will my order arrive? I ordered 2 weeks ago", "order_status"),
+    ("my order is late, how long will it take", "order_status"),
+    ("how long will my refund take", "refund_request"),
+    ("hola! compré el lunes, cuándo me llega mi pedido?", "order_status"),
+])
+def test_phrasings_added_in_the_second_session(body, expected):
+    assert intents.detect_intent("", body).intent == expected
+
+
+@pytest.mark.parametrize("body", ["Do you ship to Canada?", "Hola! Soy de Uruguay, ¿envían para allá?",
+                                  "Do you deliver internationally?"])
+def test_shipping_abroad_is_answered_only_by_a_text_that_speaks_of_abroad(shop, body):
+    # the example shop's text says it does not ship abroad: that answers the question, whichever country
+    result = decide.classify(mail(body=body), shop, OWN)
+    assert (result.decision, result.faq_topic) == ("faq", "shipping"), result
+    # a text that only says where the shop does ship leaves it open: the LLM answers from the shop's facts
+    silent = ShopConfig(name="x", faq={"shipping": {"es": "Enviamos a todo el país.", "en": "We ship all over Argentina."}})
+    assert decide.classify(mail(body=body), silent, OWN).reason == "faq_does_not_cover:shipping"
+
+
+def test_the_shop_may_treat_the_delivery_time_of_my_order_as_an_orders_status(shop):
+    question = mail(body="Hi, when will my order arrive?")
+    assert decide.classify(question, shop, OWN).decision == "faq"
+    strict = shop.model_copy(update={"delivery_time_of_my_order": "llm"})
+    result = decide.classify(question, strict, OWN)
+    assert (result.decision, result.reason, result.intent) == ("llm", "needs_llm:order_status", "order_status")
+    # a general delivery-time question is the shipping text either way
+    assert decide.classify(mail(body="How long does delivery take?"), strict, OWN).decision == "faq"
+
+
+EN_CHAT_SET = ROOT / "tests" / "data" / "classifier" / "en_chat_questions.csv"
+
+
+@pytest.mark.parametrize("split", ["dev", "heldout"])
+def test_the_independent_english_chat_set_gets_no_wrong_canned_answer(shop, split):
+    """en_chat_questions.csv was written by a helper that never saw the rules, Bitext or our other sets; the rules
+    of the second session were extended from the errors of its dev half only. Both halves: precision 1.0, no
+    canned text to a non-policy row, and at least the coverage measured when the set arrived (0.65 held-out)."""
+    from classifier import evaluate
+
+    report = evaluate.evaluate_csv(EN_CHAT_SET, evaluate.load_label_map("builtin-intents"), shop, split=split,
+                                   language="en")
+    wrong = [(m.label, m.reason, m.text) for m in report.misses if m.kind == "wrong_faq"]
+    assert not wrong, wrong
+    assert report.faq_precision == 1.0 and report.wrong_faq_never_canned == 0 and report.faq_wrong_language == 0
+    assert report.faq_coverage >= 0.65, (report.faq_covered, report.faq_questions)

@@ -1191,3 +1191,30 @@ def test_the_independent_english_chat_set_gets_no_wrong_canned_answer(shop, spli
     assert not wrong, wrong
     assert report.faq_precision == 1.0 and report.wrong_faq_never_canned == 0 and report.faq_wrong_language == 0
     assert report.faq_coverage >= 0.65, (report.faq_covered, report.faq_questions)
+
+
+@pytest.mark.parametrize("body,expected", [
+    # the rules added from the dev half of the independent English chat set, each with its own example
+    ("is home delivery free?", "shipping"),  # what shipping costs
+    ("is there a fixed fee for delivery", "shipping"),
+    ("how is shipping calculated?", "shipping"),
+    ("how many days until a parcel comes to me once I pay?", "shipping"),  # how long until it reaches the customer
+    ("what's your handling time?", "shipping"),
+    ("are debit cards accepted?", "payment_methods"),  # a way of paying named with "accepted"
+    ("do you take pago facil?", "payment_methods"),
+    ("any pay options?", "payment_methods"),
+    ("who covers the return postage?", "returns"),  # who pays the return
+    ("which condition must the clothes be in to exchange them?", "returns"),
+    ("is there a satisfaction guarantee?", "returns"),
+    ("can an agent help me with something", "human_request"),  # a person, asked as a question
+    ("can I phone the shop?", "human_request"),
+    ("what's the customer service number", "human_request"),
+    ("honestly your website is useless", "complaint"),  # anger without the usual words
+    ("we paid yesterday but the site says we haven't", "payment_problem"),  # paid, yet the order says otherwise
+    # ... and what each must leave alone
+    ("is shipping free on my order? I placed it yesterday", "order_status"),
+    ("do you accept returns?", "returns"),
+    ("what's the processing time for refunds?", "refund_request"),
+])
+def test_phrasings_added_from_the_chat_set(body, expected):
+    assert intents.detect_intent("", body).intent == expected

@@ -32,10 +32,10 @@ class ShopConfig(BaseModel):
     # What to do with complaints and requests for a person: "llm" (an LLM answer saying a person follows up)
     # or "none" (no automatic reply, left for a person).
     human_handoff: Literal["llm", "none"] = "llm"
-    # "How long will my order take?", "when will my order arrive?" with nothing else that shows the order exists:
-    # "faq" answers with the shipping text (delivery times and the tracking code; Bitext's "delivery period"), "llm"
-    # treats every such question as an order's status.
-    delivery_time_of_my_order: Literal["faq", "llm"] = "faq"
+    # "How long will my order take?", "when will my order arrive?" asked alone (only courtesies around it): "faq"
+    # answers with the shipping text, which must then state the delivery times and how tracking works (Bitext's
+    # "delivery period"); "llm", the default, treats every such question as an order's status.
+    delivery_time_of_my_order: Literal["faq", "llm"] = "llm"
     # The safe answer sent when an LLM reply fails the output check, per language.
     fallback: dict[str, str] = Field(default_factory=lambda: {
         "es": "¡Gracias por escribirnos! Recibimos tu mensaje y una persona de nuestro equipo te va a "

@@ -1203,7 +1203,6 @@ def test_the_independent_english_chat_set_gets_no_wrong_canned_answer(shop, spli
     ("are debit cards accepted?", "payment_methods"),  # a way of paying named with "accepted"
     ("do you take pago facil?", "payment_methods"),
     ("any pay options?", "payment_methods"),
-    ("who covers the return postage?", "returns"),  # who pays the return
     ("which condition must the clothes be in to exchange them?", "returns"),
     ("is there a satisfaction guarantee?", "returns"),
     ("can an agent help me with something", "human_request"),  # a person, asked as a question
@@ -1215,6 +1214,58 @@ def test_the_independent_english_chat_set_gets_no_wrong_canned_answer(shop, spli
     ("is shipping free on my order? I placed it yesterday", "order_status"),
     ("do you accept returns?", "returns"),
     ("what's the processing time for refunds?", "refund_request"),
+    ("who covers the return postage?", "other"),  # the canned returns text does not say who pays a return
 ])
 def test_phrasings_added_from_the_chat_set(body, expected):
     assert intents.detect_intent("", body).intent == expected
+
+
+# Adversarial messages written by a reviewer of the second session's rules: each got a canned text from the first
+# version of those rules. A question followed by what already happened, a part of an order, something other than the
+# delivery, an instruction for an order, a late parcel, a refund owed, a payment already made, a discount, another
+# country for a topic whose text says nothing about abroad.
+NEVER_CANNED = [
+    "When will my order arrive? Ordered on the 2nd.", "When will I get my order? Paid on the 1st.",
+    "When will my order arrive? It shipped on Monday.", "When will my order arrive? You told me Friday.",
+    "When will my order arrive? Should've been here by now.", "When will my order arrive? I'm on day 9 now.",
+    "When will my order arrive? Ref 10412", "When will my order arrive? Name: Ana Perez, DNI 30111222",
+    "Hi, order placed by Ana Gomez, when will my order arrive?", "How long more will my order take?",
+    "How long will my purchase take to arrive? My card was debited twice.", "When will the rest of my order arrive?",
+    "When will the jacket from my order arrive?", "When my parcel arrives can I refuse it?",
+    "¿Cuándo llega mi pedido? Hace una semana que lo espero.", "¿Cuándo me llega mi pedido? Ya pasaron 10 días.",
+    "¿Cuánto tarda en llegar mi pedido? Lo hice el martes.", "¿Cuándo llega mi pedido? Me dijeron que salía el viernes.",
+    "cuando llega mi pedido??? ya me estoy preocupando", "When will I receive my order confirmation email?",
+    "When will I get my items exchanged?", "Can you postpone the delivery date of my order?",
+    "When will my stuff come back from repair?", "Please send it to Rosario.", "Could you ship them to Salta, not Jujuy?",
+    "Deliver to Av. Santa Fe 1234 please, not to Honduras 4800.", "Shipment to Bariloche - has it left the warehouse?",
+    "Delivery to Neuquen took 12 days, is that normal?", "Can I order from my laptop?", "Do you operate in the summer?",
+    "Can I order from TikTok?", "Can you give me an ETA? I'm getting worried.", "The estimated delivery was Monday.",
+    "Expected arrival date? Ordered Monday.", "When do items usually arrive? Mine took 2 weeks last time.",
+    "Can I choose a delivery date?", "How soon can I expect a reply to my email?", "When can I expect the items I swapped?",
+    "When can I get a refund? Returned it on Monday.", "Refund window? The zipper broke after 2 days of use.",
+    "When do I receive a refund after returning an item?", "Do you have Mercado Pago discounts?",
+    "Pay options pls, the transfer I did bounced.", "Is transfer accepted? I did the transfer and sent the receipt.",
+    "Do you accept cards from Brazil?", "¿Puedo pagar con transferencia desde Uruguay?", "Can I return an item from Uruguay?",
+    "What is the processing time for payments by bank transfer?", "Who pays for return shipping?",
+    "Do you accept Mastercard debit? It says card not valid.",
+]
+
+
+@pytest.mark.parametrize("body", NEVER_CANNED)
+def test_adversarial_messages_get_no_canned_text(shop, body):
+    result = decide.classify_text(body, shop)
+    assert result.decision != "faq", result
+
+
+@pytest.mark.parametrize("body", ["I'd like more info about when my order will arrive",
+                                  "can you confirm when my purchase will arrive?", "Hi! When will my order arrive? Thanks",
+                                  "Hola, ¿cuánto tarda en llegar mi pedido? Gracias!",
+                                  "Hola! Cuánto cuesta el envío a Mar del Plata? El código postal es 7600. Gracias!!"])
+def test_a_lone_delivery_time_question_with_courtesies_is_still_answered(shop, body):
+    assert decide.classify_text(body, shop).decision == "faq"
+
+
+def test_by_default_the_delivery_time_of_my_order_is_an_orders_status():
+    shop = ShopConfig(name="x", faq={"shipping": {"en": "We ship in 3 days; you get a tracking code by email."}})
+    result = decide.classify_text("When will my order arrive?", shop)
+    assert (result.decision, result.intent) == ("llm", "order_status")

@@ -8,8 +8,8 @@ Policy (in this order):
 2. complaints and requests for a person -> "human" (the service then follows `shop.human_handoff`);
 3. a canned FAQ answer only when all of these hold, else "llm":
    - the intent is a policy topic (shipping, payment_methods, returns, sizes, stock) and the email is not about
-     a specific order nor a problem ("when will my order arrive?" alone asks the delivery period, unless the
-     shop's `delivery_time_of_my_order` is "llm");
+     a specific order nor a problem ("when will my order arrive?" asked alone is the delivery period only when
+     the shop's `delivery_time_of_my_order` is "faq"; by default it is an order's status);
    - confidence >= faq_threshold (else reason "low_confidence");
    - the language is one the rules understand (es, en) and the shop has the answer in that very language (a
      Spanish canned text sent to a Portuguese speaker is a wrong answer; the LLM answers in their language;
@@ -168,13 +168,14 @@ def _language_uncertain(sample: str, language: str) -> bool:
     return weights.get(other, 0.0) >= LANGUAGE_MARGIN * weights.get(language, 1.0)
 
 
-# Shipping to another country: the canned shipping text answers it only when it says what the shop does beyond its
-# own country ("No hacemos envíos al exterior", "We ship worldwide", "We also ship to Uruguay"), whichever country the
-# customer names. A text that only says "we ship all over Argentina" leaves the question open: the LLM answers.
+# Another country: a canned text answers it only when it says what the shop does beyond its own country ("No hacemos
+# envíos al exterior", "We ship worldwide"), for any of the countries below or words for abroad. A text that only
+# says "we ship all over Argentina" leaves the question open, and so do the payment and returns texts (a card or a
+# transfer from Chile, a return from Uruguay): the LLM answers.
 _ABROAD_ASKED = re.compile(
     r"\b(al exterior|del exterior|internacional\w*|international\w*|worldwide|abroad|overseas|other countries|"
     r"otros paises|another country|otro pais|outside (of )?(the country|argentina)|fuera (del pais|de argentina)|"
-    r"uruguay|chile|brasil|brazil|espana|spain|mexico|usa|u\.s\.a?|estados unidos|united states|the us|america|"
+    r"uruguay|chile|brasil|brazil|espana|spain|mexico|usa|the us|us bank|u\.s(\.a)?\.?|estados unidos|united states|america|"
     r"europa|europe|paraguay|bolivia|peru|colombia|venezuela|ecuador|canada|uk|united kingdom|england|britain|"
     r"ireland|france|francia|germany|alemania|italy|italia|portugal|australia|japan|japon|china|india)\b")
 _ABROAD_ANSWERED = re.compile(
@@ -189,7 +190,8 @@ def _canned_text_covers(topic: str, question: str, answer: str) -> bool:
         asked = any(re.search(r"\b" + term, question) for term in group)
         if asked and not any(re.search(r"\b" + term, answer) for term in group):
             return False
-    if topic == "shipping" and _ABROAD_ASKED.search(question) and not _ABROAD_ANSWERED.search(answer):
+    # another country for any topic: paying with a card or a transfer from abroad, returning from abroad
+    if _ABROAD_ASKED.search(question) and not _ABROAD_ANSWERED.search(answer):
         return False
     return True
 

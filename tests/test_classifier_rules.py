@@ -1269,3 +1269,78 @@ def test_by_default_the_delivery_time_of_my_order_is_an_orders_status():
     shop = ShopConfig(name="x", faq={"shipping": {"en": "We ship in 3 days; you get a tracking code by email."}})
     result = decide.classify_text("When will my order arrive?", shop)
     assert (result.decision, result.intent) == ("llm", "order_status")
+
+
+# A second reviewer's adversarial messages (about 300, of which these are a sample, one or two per cause): each got a
+# canned text before the second review round.
+NEVER_CANNED_SECOND_REVIEW = [
+    # an order that exists, bought by someone else, in the plural, or named only by a reference or a courier
+    "Hi there, my wife ordered me a jacket from you for my birthday. How long does shipping to Cordoba take? Cheers, Tom",
+    "Hola! Mi mamá les compró un buzo la semana pasada para mí. ¿Cuánto tarda el envío a Córdoba capital? Gracias",
+    "Hola, compramos con mi hermana dos camperas el martes. ¿Cuánto tarda en llegar a Mendoza?",
+    "Buen día. Ya está todo abonado desde el lunes, quería saber cuánto demora el envío a Neuquén. Gracias",
+    "Hola, ¿cuánto tarda el envío al interior? Porque ya van como diez días y no tengo nada.",
+    "Hola, Andreani dice que la dirección es incorrecta. ¿Hacen envíos a Quilmes?",
+    "Buenas, les escribo por la compra a nombre de Martina Gómez. ¿Hacen envíos a Villa Gesell?",
+    "Hi, I have an order for ARS 45,000 already. If I buy another shirt and go over 60,000, is shipping free for both?",
+    "Hola, compré una campera el lunes. Si compro otra hoy, ¿me la mandan junto? ¿El envío es gratis?",
+    # a fault described in everyday words
+    "Buenas, la remera se destiñó toda en el primer lavado. ¿Se puede devolver?",
+    "Hola, al pantalón le falta un botón. ¿Se puede cambiar?", "Hi, the sole of the left sneaker came unstuck. What's "
+    "the return window?", "Hi, the dress is gorgeous but the zip is stuck. Can I exchange it?",
+    "Hello, I got a small when I asked for a medium. How do exchanges work?",
+    # an item the customer has, a return already sent
+    "Hello. The sweater arrived today, thanks! Sadly it's a bit small. How do returns work?",
+    "Hola, sacaron la etiqueta sin querer. ¿Igual lo puedo cambiar?", "Hi, I mailed the return on Monday. How long do I "
+    "have to return things?",
+    # a payment that failed in everyday words
+    "Hola, con la Visa no hubo caso, no pasó nada al apretar pagar. ¿Qué otros medios de pago tienen?",
+    "Hi, my bank sent the transfer back. What payment options do you have?",
+    # a complaint, sarcasm
+    "Me parece carísimo cobrar $9.000 de envío a Córdoba. ¿Cuánto sale el envío realmente? Así no se puede.",
+    "Great, so what are your delivery times really? Because '1 to 3 days' clearly isn't true.",
+    # what the canned text does not say
+    "Hola, si no estoy en casa cuando llega el correo, ¿lo pueden dejar con el portero?",
+    "Hi, does free shipping also apply to sale items?", "Hola, ¿cuánto tarda en llegar a Córdoba? Lo necesito antes del 20.",
+    "Hi, can I return underwear or swimwear?", "Hola, ¿tienen tabla de talles para niños?",
+    "Hi, will you restock last season's items?", "Hola, ¿aceptan tarjeta Diners?",
+    # a second question the FAQ does not answer
+    "Hi, do you ship to Rosario? And are you hiring by any chance?",
+]
+
+
+@pytest.mark.parametrize("body", NEVER_CANNED_SECOND_REVIEW)
+def test_second_review_messages_get_no_canned_text(shop, body):
+    result = decide.classify_text(body, shop)
+    assert result.decision != "faq", result
+
+
+@pytest.mark.parametrize("body", [
+    "¿Cuánto tarda en llegar?\n\nEl lun, 3 mar 2025 a las 10:15, Ropa del Sur <hola@ropadelsur.com.ar> escribió:\n"
+    "> Tu pedido #10422 fue despachado por Andreani.",
+    "Hi, how long does shipping take to Rosario?\n\nThanks,\nAnna Smith\nOrder ref: RDS-10488",
+])
+def test_an_order_named_in_the_quoted_history_or_the_signature_is_that_orders_question(shop, body):
+    result = decide.classify(mail(body=body), shop, OWN)
+    # the quoted order is cut before the rules run, so the history check names it; the reference in a signature that
+    # stays is read by the rules themselves
+    assert result.decision == "llm" and result.intent == "order_status", result
+    assert result.reason in ("needs_llm:order_in_history", "needs_llm:order_status"), result
+
+
+@pytest.mark.parametrize("body,expected", [
+    ("When would it arrive if I bought it today?", "shipping"),  # a purchase not made yet
+    ("Could you check if my refund went through?", "refund_request"),  # "if" as "whether": the refund exists
+    ("Hola, compré una campera el lunes. Si compro otra hoy, ¿el envío es gratis?", "order_status"),
+    ("Hola que tal? como se paga? Es la primera vez que compro online", "payment_methods"),  # "compro": I buy
+    ("I'd like to know if it shrinks after washing", "product_question"),  # asked before buying: no fault
+])
+def test_a_hypothetical_purchase_hides_only_its_own_words(body, expected):
+    assert intents.detect_intent("", body).intent == expected
+
+
+def test_the_language_model_can_be_loaded_before_the_first_email():
+    from classifier import language
+
+    language.warm_up()
+    assert language._identifier is not None

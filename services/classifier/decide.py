@@ -106,6 +106,13 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         # a currency, or a card from abroad: the canned text does not say
         ("currenc", "dollars?", "usd", "euros?", "reais", "divisas?", "moneda"),
         ("foreign", "international", "overseas", "extranjer", "del exterior"),
+        # named by a review's adversarial messages: cards, credit lines and links the example text does not name,
+        # someone else's card, a bank, a sale item
+        ("diners",), ("maestro",), ("mercado credito",), ("prepag", "prepaid"), ("link de pago", "payment link"),
+        ("naranja x", "uala", "qr"), ("cualquier banco", "que bancos", "algunos bancos", "any bank", "which banks",
+        "all banks"), ("before or after", "antes o despues"), (r"tarjeta (de credito |de debito )?de (mi|un|una) \w+",
+        r"(my|a) \w+'?s (credit |debit )?card", "someone else'?s card"), ("oferta", "liquidacion", r"sale (items?|"
+        r"products?|prices?)\b", "on sale", "rebaj"),
         # paying at the shop or on delivery: the canned text says how to pay online only
         (r"pay(ing)?\b[^.?!]{0,25}\b(when|on|at|upon|in) (i |we )?(pick|collect|deliver|the (store|shop)|store|person)",
          "pagar? (en|al) (el )?(local|retirar)"),
@@ -120,11 +127,35 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("track", "seguimiento", "rastreo"), ("insur",), ("signature",),
         ("correo argentino",), ("andreani",), ("via cargo",), ("sucursal", "branch"), ("retir", "pick ?up", "pickup"),
         ("gratis", "free"),
+        # named by a review's adversarial messages: other carriers and apps, a doorman or the door, a time slot, the
+        # packaging, sale items, when a pick-up is ready
+        ("mercado envios",), ("rappi", "pedidosya", "pedidos ya", "glovo"), ("portero", "conserje", "doorman",
+        "concierge", "neighbou?r", "vecin", "en la puerta", "at the door", "leave it", "dejar(lo|la)? (en|con)"),
+        ("franja", "horario", "time slot", "time window", r"\bat what time", "turno"), ("packaging", "embalaje",
+        "envoltorio", "discret", "plain (box|package|packaging)"), ("oferta", "liquidacion", r"sale (items?|products?)",
+        "on sale", "rebaj"), ("listo para retirar", "ready (to|for) (collect|pick)", "ready for collection"),
+        ("malvinas", "falkland", "antartida", "antarctica"), ("before or after", "antes o despues"),
+        ("pes(an|a|o)", "weigh", "kilos?", "kg", "bulky", "voluminos", "heavy"),
     ],
     "returns": [
         ("regalo", "gift"), ("ticket", "factura", "receipt", "invoice"), ("liquidacion", "oferta", r"sale\b",
         "descuento", "discount"), ("usad", "used", "worn"), ("etiqueta", "tag"),
         ("store credit", "credit note", "vouchers?", "nota de credito"),
+        # underwear and swimwear, exchanges at the store, washed items: the example text does not say
+        ("ropa interior", "underwear", "lingerie", "mallas?", "bikini", "traje de bano", "swimwear", "swimsuit"),
+        ("en el local", "al local", "del local", r"in (the|your) (physical )?(store|shop)", "in-store", "in person", "en persona", "palermo",
+        "showroom", "tienda fisica", "physical (store|shop)"), ("lav", "wash"),
+    ],
+    "sizes": [
+        # another sizing system, children or shoes: the example size table is for adult garments in centimetres
+        ("american", r"\bus \d", "us siz", "uk siz", r"\beu\b", "europe", "ingles"), ("nin[oa]s",
+        "kids", "children", "bebe", "baby", "infant"), ("calzado", "zapat", "shoes?", "sneakers?", "boots?"),
+    ],
+    "stock": [
+        # the shop's own stock, last season, an item in one size: the example text speaks of the website's stock
+        ("en el local", "al local", "del local", r"in (the|your) (physical )?(store|shop)", "in-store", "in person", "en persona", "palermo",
+        "showroom", "tienda fisica", "physical (store|shop)"), ("temporada", "last season", "previous season",
+        "discontinu"), (r"talle (xs|s|m|l|xl|xxl|\d+)\b", r"size (xs|s|m|l|xl|xxl|\d+)\b", r"en (xs|s|m|l|xl|xxl|\d{2})\b"), ("actually in stock", "realmente"),
     ],
 }
 
@@ -196,6 +227,20 @@ def _canned_text_covers(topic: str, question: str, answer: str) -> bool:
     return True
 
 
+# An order named in what was cut from the email (the quoted history, a signature): "¿Cuánto tarda en llegar?" in reply
+# to "> Tu pedido #10422 fue despachado", or "Order ref: RDS-10488" under the name. The question is about that order.
+_ORDER_IN_HISTORY = re.compile(
+    r"#\s?\d{3,}|\b(pedido|orden|compra|order|purchase)\s*(#|numero|no\.?)?\s*:?\s*\d{3,}|\b(tu|su|your) (pedido|"
+    r"compra|orden|order|purchase|envio|paquete|shipment|package)\b|\b(despachad[oa]|shipped|dispatched|tracking|"
+    r"seguimiento)\b|\border ref")
+
+
+def _history_names_order(full_text: str, new_text: str) -> bool:
+    """The quoted history or the signature (what cleaning removed) names an order that the new text does not."""
+    full, new = intents_mod.fold(full_text or ""), intents_mod.fold(new_text or "")
+    return any(m.group(0) not in new for m in _ORDER_IN_HISTORY.finditer(full))
+
+
 def _several_questions(*, subject: str, text: str, shop, faq_threshold: float, topics: tuple[str, ...],
                        language: str, common: dict, topics_confidence: float,
                        language_uncertain: bool) -> Classification:
@@ -213,7 +258,7 @@ def _several_questions(*, subject: str, text: str, shop, faq_threshold: float, t
     return Classification(decision="faq", reason="faq:" + "+".join(topics), faq_topic=topics[0], **common)
 
 
-def _decide(*, subject: str, text: str, shop, faq_threshold: float) -> Classification:
+def _decide(*, subject: str, text: str, shop, faq_threshold: float, order_in_history: bool = False) -> Classification:
     sample = text if len(text) >= 20 else f"{subject}\n{text}"
     language = language_mod.detect_language(sample, default=_shop_default_language(shop),
                                             preferred=_shop_languages(shop))
@@ -227,6 +272,10 @@ def _decide(*, subject: str, text: str, shop, faq_threshold: float) -> Classific
         return Classification(decision="llm", reason="needs_llm:empty_text", faq_topic=None, **common)
     if result.intent in HUMAN_INTENTS:
         return Classification(decision="human", reason=f"human:{result.intent}", faq_topic=None, **common)
+    if result.intent in intents_mod.POLICY_INTENTS and order_in_history:
+        # a policy question asked in reply to an order's mail, or signed with an order reference
+        common["intent"] = "order_status"
+        return Classification(decision="llm", reason="needs_llm:order_in_history", faq_topic=None, **common)
     if result.intent in intents_mod.POLICY_INTENTS and result.my_order_read_as_any and \
             getattr(shop, "delivery_time_of_my_order", "faq") == "llm":
         # the shop treats "when will my order arrive?" as an order's status
@@ -276,7 +325,8 @@ def classify(msg: Message, shop, own_addresses: Collection[str] = (),
     rule = robots_mod.robot_rule(msg, own_addresses)
     if rule is not None:
         return _ignored(rule, subject=subject, text=text, shop=shop)
-    return _decide(subject=subject, text=text, shop=shop, faq_threshold=faq_threshold)
+    return _decide(subject=subject, text=text, shop=shop, faq_threshold=faq_threshold,
+                   order_in_history=_history_names_order(text_mod.full_text(msg), text))
 
 
 def classify_text(text: str, shop, faq_threshold: float = DEFAULT_FAQ_THRESHOLD, subject: str = "") -> Classification:
@@ -288,4 +338,5 @@ def classify_text(text: str, shop, faq_threshold: float = DEFAULT_FAQ_THRESHOLD,
     rule = robots_mod.robot_text_rule(cleaned, subject)
     if rule is not None:
         return _ignored(rule, subject=subject, text=cleaned, shop=shop)
-    return _decide(subject=subject, text=cleaned, shop=shop, faq_threshold=faq_threshold)
+    return _decide(subject=subject, text=cleaned, shop=shop, faq_threshold=faq_threshold,
+                   order_in_history=_history_names_order(text or "", cleaned))

@@ -57,6 +57,11 @@ def _rank(text: str) -> list[tuple[str, float]]:
     return _identifier.rank(text)
 
 
+def warm_up() -> None:
+    """Load the model now (about a second), so that the first email after a start is not the one that waits."""
+    _rank("hola, buenas tardes")
+
+
 def _letters(text: str) -> int:
     count = 0
     for ch in text:

@@ -1,10 +1,12 @@
 """classifier: ignores robots and lists, answers FAQ questions, hands the rest to the responder."""
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 
 from redis.asyncio import Redis
 
+from classifier import language
 from classifier.handler import Deps, handle_email_received
 from classifier.sender_cap import SenderCap
 from shared.broker import STAGES
@@ -21,6 +23,7 @@ def main() -> int:
     shop = load_shop_config_or_exit(shop_settings.shop_config, SERVICE)
 
     async def serve(runtime: Runtime) -> None:
+        await asyncio.to_thread(language.warm_up)  # the language model loads in about a second
         redis = Redis.from_url(redis_settings.redis_url)
         runtime.stack.push_async_callback(redis.aclose)
         cap = SenderCap(redis, shop_settings.max_replies_per_sender, shop_settings.reply_window_hours * 3600)

@@ -580,6 +580,16 @@ def extract_text(msg: Message, max_chars: int = DEFAULT_MAX_CHARS, keep_forwarde
         return ""
 
 
+def full_text(msg: Message, max_chars: int = MAX_PLAIN_INPUT) -> str:
+    """The text of the body parts with nothing removed (quoted history and signature kept), for the rules that read
+    what cleaning cut. Never raises."""
+    try:
+        pieces = [_part_text(ctype, raw).replace(_QUOTE_MARK, "") for ctype, raw in body_parts(msg)]
+        return "\n\n".join(pieces)[:max_chars]
+    except Exception:  # noqa: BLE001 - the contract is "never raise"
+        return ""
+
+
 _URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"')\]]+")
 
 

@@ -1338,3 +1338,37 @@ def test_the_language_model_can_be_loaded_before_the_first_email():
 
     language.warm_up()
     assert language._identifier is not None
+
+
+def test_an_order_quoted_in_an_html_reply_is_seen(shop):
+    html = ('<div>¿Cuánto tarda en llegar?</div><div class="gmail_quote">El lun escribió:<blockquote>Tu pedido #10422 '
+            'fue despachado por Andreani.</blockquote></div>')
+    msg = EmailMessage()
+    msg["From"], msg["Subject"] = "ana@example.com", "Re: Consulta"
+    msg.set_content(html, subtype="html")
+    assert decide.classify(msg, shop, OWN).reason == "needs_llm:order_in_history"
+
+
+def test_a_quoted_canned_answer_names_no_order(shop):
+    body = ("Thanks! And which payment methods do you accept?\n\nOn Mon, 3 Mar 2025 at 10:15, Ropa del Sur "
+            "<hola@ropadelsur.com.ar> wrote:\n> " + shop.faq["shipping"]["en"])
+    assert decide.classify(mail(body=body), shop, OWN).reason == "faq:payment_methods"
+
+
+@pytest.mark.parametrize("body,expected", [
+    # a code review's examples of the second session's rules, each with what it must get
+    ("If I buy a coat today, does shipping to Salta take long? Paid my last order with a card", "llm"),
+    ("If I buy another coat today, can you ship it together with my order #10422?", "llm"),
+    ("Not sure if I ordered the right size, how do exchanges work?", "llm"),
+    ("I'm crazy about your jackets! Do you ship to Rosario?", "faq"),
+    ("When do the clothes arrive?", "llm"), ("When will I get the items?", "llm"),
+    ("I've got an order with you. Do you ship to Salta?", "llm"),
+    ("What is the refund window for returning items?", "faq"),
+    ("¿Las zapatillas tienen suela de goma?", "llm"),  # a product question, not a fault
+    ("¿Había un descuento por transferencia?", "faq"),
+    ("¿Cuánto cuesta el envío en pesos?", "faq"), ("Can I return the lavender dress?", "faq"),
+    ("¿Aceptan tarjeta de crédito? Mi mamá usa Visa.", "faq"), ("Can I pay with a pre-paid card?", "llm"),
+])
+def test_code_review_cases(shop, body, expected):
+    result = decide.classify_text(body, shop)
+    assert result.decision == expected, result

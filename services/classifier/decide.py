@@ -30,8 +30,8 @@ Policy (in this order):
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field, replace
 from email.message import Message
 
 from . import intents as intents_mod
@@ -89,6 +89,12 @@ def _has_exact_answer(shop, topic: str, language: str) -> bool:
         return False
 
 
+# Groups named under several topics: the shop's store, sale items, and whether one policy applies before another.
+_AT_THE_STORE = ("en el local", "al local", "del local", r"in (the|your) (physical )?(store|shop)", "in-store", "in person",
+                 "en persona", "palermo", "showroom", "tienda fisica", "physical (store|shop)")
+_ON_SALE = ("oferta", "liquidacion", r"sale (items?|products?|prices?)\b", "on sale", "rebaj")
+_BEFORE_OR_AFTER = ("before or after", "antes o despues")
+
 # Things a customer may name that a canned text must mention to answer the question. If the customer asks
 # "¿se puede pagar en efectivo?" and the shop's payment text never says "efectivo", the canned text does not
 # answer: the LLM (which has the shop's facts) does. Each group lists Spanish and English stems.
@@ -108,11 +114,10 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("foreign", "international", "overseas", "extranjer", "del exterior"),
         # named by a review's adversarial messages: cards, credit lines and links the example text does not name,
         # someone else's card, a bank, a sale item
-        ("diners",), ("maestro",), ("mercado credito",), ("prepag", "prepaid"), ("link de pago", "payment link"),
+        ("diners",), ("maestro",), ("mercado credito",), ("prepag", "pre-?paid"), ("link de pago", "payment link"),
         ("naranja x", "uala", "qr"), ("cualquier banco", "que bancos", "algunos bancos", "any bank", "which banks",
-        "all banks"), ("before or after", "antes o despues"), (r"tarjeta (de credito |de debito )?de (mi|un|una) \w+",
-        r"(my|a) \w+'?s (credit |debit )?card", "someone else'?s card"), ("oferta", "liquidacion", r"sale (items?|"
-        r"products?|prices?)\b", "on sale", "rebaj"),
+        "all banks"), _BEFORE_OR_AFTER, (r"tarjeta (de credito |de debito )?de (mi|un|una) \w+",
+        r"(my|a) \w+'?s (credit |debit )?card", "someone else'?s card"), _ON_SALE,
         # paying at the shop or on delivery: the canned text says how to pay online only
         (r"pay(ing)?\b[^.?!]{0,25}\b(when|on|at|upon|in) (i |we )?(pick|collect|deliver|the (store|shop)|store|person)",
          "pagar? (en|al) (el )?(local|retirar)"),
@@ -132,10 +137,9 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("mercado envios",), ("rappi", "pedidosya", "pedidos ya", "glovo"), ("portero", "conserje", "doorman",
         "concierge", "neighbou?r", "vecin", "en la puerta", "at the door", "leave it", "dejar(lo|la)? (en|con)"),
         ("franja", "horario", "time slot", "time window", r"\bat what time", "turno"), ("packaging", "embalaje",
-        "envoltorio", "discret", "plain (box|package|packaging)"), ("oferta", "liquidacion", r"sale (items?|products?)",
-        "on sale", "rebaj"), ("listo para retirar", "ready (to|for) (collect|pick)", "ready for collection"),
-        ("malvinas", "falkland", "antartida", "antarctica"), ("before or after", "antes o despues"),
-        ("pes(an|a|o)", "weigh", "kilos?", "kg", "bulky", "voluminos", "heavy"),
+        "envoltorio", "discret", "plain (box|package|packaging)"), _ON_SALE, ("listo para retirar", "ready (to|for) (collect|pick)", "ready for collection"),
+        ("malvinas", "falkland", "antartida", "antarctica"), _BEFORE_OR_AFTER,
+        (r"pes(an|a|o)\b", "weigh", r"kilos?\b", r"kg\b", "bulky", "voluminos", "heavy"),
     ],
     "returns": [
         ("regalo", "gift"), ("ticket", "factura", "receipt", "invoice"), ("liquidacion", "oferta", r"sale\b",
@@ -143,8 +147,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("store credit", "credit note", "vouchers?", "nota de credito"),
         # underwear and swimwear, exchanges at the store, washed items: the example text does not say
         ("ropa interior", "underwear", "lingerie", "mallas?", "bikini", "traje de bano", "swimwear", "swimsuit"),
-        ("en el local", "al local", "del local", r"in (the|your) (physical )?(store|shop)", "in-store", "in person", "en persona", "palermo",
-        "showroom", "tienda fisica", "physical (store|shop)"), ("lav", "wash"),
+        _AT_THE_STORE, (r"lav(ad[oa]s?|e|o|ar|amos)\b", r"wash(ed|ing)?\b"),
     ],
     "sizes": [
         # another sizing system, children or shoes: the example size table is for adult garments in centimetres
@@ -153,8 +156,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
     ],
     "stock": [
         # the shop's own stock, last season, an item in one size: the example text speaks of the website's stock
-        ("en el local", "al local", "del local", r"in (the|your) (physical )?(store|shop)", "in-store", "in person", "en persona", "palermo",
-        "showroom", "tienda fisica", "physical (store|shop)"), ("temporada", "last season", "previous season",
+        _AT_THE_STORE, ("temporada", "last season", "previous season",
         "discontinu"), (r"talle (xs|s|m|l|xl|xxl|\d+)\b", r"size (xs|s|m|l|xl|xxl|\d+)\b", r"en (xs|s|m|l|xl|xxl|\d{2})\b"), ("actually in stock", "realmente"),
     ],
 }
@@ -203,15 +205,14 @@ def _language_uncertain(sample: str, language: str) -> bool:
 # envíos al exterior", "We ship worldwide"), for any of the countries below or words for abroad. A text that only
 # says "we ship all over Argentina" leaves the question open, and so do the payment and returns texts (a card or a
 # transfer from Chile, a return from Uruguay): the LLM answers.
+_ABROAD_WORDS = (r"al exterior|del exterior|internacional\w*|international\w*|worldwide|abroad|overseas|other countries|"
+                 r"otros paises|outside (of )?(the country|argentina)|fuera (del pais|de argentina)")
 _ABROAD_ASKED = re.compile(
-    r"\b(al exterior|del exterior|internacional\w*|international\w*|worldwide|abroad|overseas|other countries|"
-    r"otros paises|another country|otro pais|outside (of )?(the country|argentina)|fuera (del pais|de argentina)|"
-    r"uruguay|chile|brasil|brazil|espana|spain|mexico|usa|the us|us bank|u\.s(\.a)?\.?|estados unidos|united states|america|"
-    r"europa|europe|paraguay|bolivia|peru|colombia|venezuela|ecuador|canada|uk|united kingdom|england|britain|"
-    r"ireland|france|francia|germany|alemania|italy|italia|portugal|australia|japan|japon|china|india)\b")
-_ABROAD_ANSWERED = re.compile(
-    r"\b(al exterior|del exterior|internacional\w*|international\w*|worldwide|abroad|overseas|other countries|"
-    r"otros paises|outside (of )?(the country|argentina)|fuera (del pais|de argentina)|todo el mundo|all over the world)\b")
+    r"\b(" + _ABROAD_WORDS + r"|another country|otro pais|uruguay|chile|brasil|brazil|espana|spain|mexico|"
+    r"(a|de|en|desde|to|from|in|the) usa|the us|us bank|u\.s(\.a)?\.?|estados unidos|united states|america|europa|"
+    r"europe|paraguay|bolivia|peru|colombia|venezuela|ecuador|canada|uk|united kingdom|england|britain|ireland|"
+    r"france|francia|germany|alemania|italy|italia|portugal|australia|japan|japon|china|india)\b")
+_ABROAD_ANSWERED = re.compile(r"\b(" + _ABROAD_WORDS + r"|todo el mundo|all over the world)\b")
 
 
 def _canned_text_covers(topic: str, question: str, answer: str) -> bool:
@@ -229,16 +230,28 @@ def _canned_text_covers(topic: str, question: str, answer: str) -> bool:
 
 # An order named in what was cut from the email (the quoted history, a signature): "¿Cuánto tarda en llegar?" in reply
 # to "> Tu pedido #10422 fue despachado", or "Order ref: RDS-10488" under the name. The question is about that order.
+# Only order numbers and what order notifications say: a quoted copy of the shop's own canned text ("cuando
+# despachamos tu pedido...") or "quedo a su orden" names no order.
 _ORDER_IN_HISTORY = re.compile(
-    r"#\s?\d{3,}|\b(pedido|orden|compra|order|purchase)\s*(#|numero|no\.?)?\s*:?\s*\d{3,}|\b(tu|su|your) (pedido|"
-    r"compra|orden|order|purchase|envio|paquete|shipment|package)\b|\b(despachad[oa]|shipped|dispatched|tracking|"
-    r"seguimiento)\b|\border ref")
+    r"#\s?\d{3,}|\b(pedido|orden|compra|order|purchase)\s{0,3}(#|numero|no\.?)?\s{0,3}:?\s{0,3}\d{3,}|\border ref\w*"
+    r"\W{0,3}[a-z]{0,4}-?\d|\b(fue|ha sido|has been|was) (despachad[oa]|enviad[oa]|entregad[oa]|shipped|dispatched|"
+    r"delivered)\b|\b(tu|su|your) (pedido|compra|order|purchase) (fue|ha sido|has been|was|esta|is|ya)\b")
 
 
 def _history_names_order(full_text: str, new_text: str) -> bool:
-    """The quoted history or the signature (what cleaning removed) names an order that the new text does not."""
-    full, new = intents_mod.fold(full_text or ""), intents_mod.fold(new_text or "")
-    return any(m.group(0) not in new for m in _ORDER_IN_HISTORY.finditer(full))
+    """The lines cleaning removed (quoted history, signature) name an order. Both texts are capped by the caller."""
+    new = " ".join(new_text.split())
+    cut = [line for line in (" ".join(raw.split()) for raw in full_text.splitlines()) if line and line not in new]
+    return bool(_ORDER_IN_HISTORY.search(intents_mod.fold("\n".join(cut))))
+
+
+def _unless_order_in_history(result: Classification, full_text: Callable[[], str]) -> Classification:
+    """A canned answer to a question asked in reply to an order's mail, or signed with an order reference, is about
+    that order: the LLM answers. The full text is only read for a canned answer."""
+    if result.decision == "faq" and _history_names_order(full_text(), result.text):
+        return replace(result, decision="llm", reason="needs_llm:order_in_history", intent="order_status",
+                       faq_topic=None)
+    return result
 
 
 def _several_questions(*, subject: str, text: str, shop, faq_threshold: float, topics: tuple[str, ...],
@@ -258,7 +271,7 @@ def _several_questions(*, subject: str, text: str, shop, faq_threshold: float, t
     return Classification(decision="faq", reason="faq:" + "+".join(topics), faq_topic=topics[0], **common)
 
 
-def _decide(*, subject: str, text: str, shop, faq_threshold: float, order_in_history: bool = False) -> Classification:
+def _decide(*, subject: str, text: str, shop, faq_threshold: float) -> Classification:
     sample = text if len(text) >= 20 else f"{subject}\n{text}"
     language = language_mod.detect_language(sample, default=_shop_default_language(shop),
                                             preferred=_shop_languages(shop))
@@ -272,18 +285,13 @@ def _decide(*, subject: str, text: str, shop, faq_threshold: float, order_in_his
         return Classification(decision="llm", reason="needs_llm:empty_text", faq_topic=None, **common)
     if result.intent in HUMAN_INTENTS:
         return Classification(decision="human", reason=f"human:{result.intent}", faq_topic=None, **common)
-    if result.intent in intents_mod.POLICY_INTENTS and order_in_history:
-        # a policy question asked in reply to an order's mail, or signed with an order reference
-        common["intent"] = "order_status"
-        return Classification(decision="llm", reason="needs_llm:order_in_history", faq_topic=None, **common)
-    if result.intent in intents_mod.POLICY_INTENTS and result.my_order_read_as_any and \
-            getattr(shop, "delivery_time_of_my_order", "faq") == "llm":
-        # the shop treats "when will my order arrive?" as an order's status
-        common["intent"] = "order_status"
-        return Classification(decision="llm", reason="needs_llm:order_status", faq_topic=None, **common)
     if result.intent in intents_mod.POLICY_INTENTS:
         if result.specific_order or result.problem:  # detect_intent already maps these away; kept as a guard
             return Classification(decision="llm", reason=f"needs_llm:{result.intent}", faq_topic=None, **common)
+        if result.my_order_read_as_any and getattr(shop, "delivery_time_of_my_order", "llm") != "faq":
+            # "when will my order arrive?": an order's status unless the shop chose the delivery-period reading
+            common["intent"] = "order_status"
+            return Classification(decision="llm", reason="needs_llm:order_status", faq_topic=None, **common)
         if len(topics) > 1:
             return _several_questions(subject=subject, text=text, shop=shop, faq_threshold=faq_threshold,
                                       topics=topics, language=language, common=common,
@@ -325,8 +333,8 @@ def classify(msg: Message, shop, own_addresses: Collection[str] = (),
     rule = robots_mod.robot_rule(msg, own_addresses)
     if rule is not None:
         return _ignored(rule, subject=subject, text=text, shop=shop)
-    return _decide(subject=subject, text=text, shop=shop, faq_threshold=faq_threshold,
-                   order_in_history=_history_names_order(text_mod.full_text(msg), text))
+    result = _decide(subject=subject, text=text, shop=shop, faq_threshold=faq_threshold)
+    return _unless_order_in_history(result, lambda: text_mod.full_text(msg))
 
 
 def classify_text(text: str, shop, faq_threshold: float = DEFAULT_FAQ_THRESHOLD, subject: str = "") -> Classification:
@@ -338,5 +346,5 @@ def classify_text(text: str, shop, faq_threshold: float = DEFAULT_FAQ_THRESHOLD,
     rule = robots_mod.robot_text_rule(cleaned, subject)
     if rule is not None:
         return _ignored(rule, subject=subject, text=cleaned, shop=shop)
-    return _decide(subject=subject, text=cleaned, shop=shop, faq_threshold=faq_threshold,
-                   order_in_history=_history_names_order(text or "", cleaned))
+    result = _decide(subject=subject, text=cleaned, shop=shop, faq_threshold=faq_threshold)
+    return _unless_order_in_history(result, lambda: (text or "")[:20_000])

@@ -58,8 +58,12 @@ def _rank(text: str) -> list[tuple[str, float]]:
 
 
 def warm_up() -> None:
-    """Load the model now (about a second), so that the first email after a start is not the one that waits."""
-    _rank("hola, buenas tardes")
+    """Load the model now (about a second), so that the first email after a start is not the one that waits. A model
+    that cannot load is reported by the first email's detection, which falls back to the default language."""
+    try:
+        _rank("hola, buenas tardes")
+    except Exception:  # noqa: BLE001 - detect_language never raises; neither does warming it up
+        pass
 
 
 def _letters(text: str) -> int:

@@ -320,8 +320,9 @@ def _mark_quotes(soup) -> None:
             continue
 
 
-def html_to_text(html: str) -> str:
-    """Readable text from an HTML body, with the quoted history marked for cutting. Never raises."""
+def html_to_text(html: str, mark_quotes: bool = True) -> str:
+    """Readable text from an HTML body, with the quoted history marked for cutting (or kept as text, with
+    mark_quotes=False). Never raises."""
     if not html:
         return ""
     try:
@@ -330,7 +331,8 @@ def html_to_text(html: str) -> str:
         soup = BeautifulSoup(html[:MAX_HTML_INPUT], "html.parser")
         for tag in soup(["script", "style", "head", "title", "noscript", "template", "svg", "object", "iframe"]):
             tag.decompose()
-        _mark_quotes(soup)
+        if mark_quotes:
+            _mark_quotes(soup)
         for br in soup.find_all("br"):
             br.replace_with("\n")
         for block in soup.find_all(_BLOCK_TAGS):
@@ -580,11 +582,18 @@ def extract_text(msg: Message, max_chars: int = DEFAULT_MAX_CHARS, keep_forwarde
         return ""
 
 
-def full_text(msg: Message, max_chars: int = MAX_PLAIN_INPUT) -> str:
-    """The text of the body parts with nothing removed (quoted history and signature kept), for the rules that read
-    what cleaning cut. Never raises."""
+def full_text(msg: Message, max_chars: int = 20_000) -> str:
+    """The start of the body parts' text with nothing removed (quoted history and signature kept), for the rules
+    that read what cleaning cut. Stops at max_chars. Never raises."""
     try:
-        pieces = [_part_text(ctype, raw).replace(_QUOTE_MARK, "") for ctype, raw in body_parts(msg)]
+        pieces: list[str] = []
+        for ctype, raw in body_parts(msg):
+            if ctype == "text/html":
+                pieces.append(html_to_text(raw[:max_chars * 8], mark_quotes=False)[:max_chars])
+            else:
+                pieces.append(raw[:max_chars].replace(_QUOTE_MARK, ""))
+            if sum(len(p) for p in pieces) >= max_chars:
+                break
         return "\n\n".join(pieces)[:max_chars]
     except Exception:  # noqa: BLE001 - the contract is "never raise"
         return ""

@@ -774,8 +774,11 @@ def test_a_reply_to_an_order_mail_is_about_that_order(shop):
             "<hola@ropadelsur.com.ar> escribió:\n> ¡Gracias por tu compra! Tu pedido #10340 fue confirmado.")
     result = decide.classify(mail(body=body, subject="Re: Tu pedido fue confirmado"), shop, OWN)
     assert result.decision == "llm" and result.intent == "order_status"
-    assert decide.classify(mail(body="¿Puedo pasar a retirar por el local?", subject="Re: Consulta"),
+    assert decide.classify(mail(body="¿Puedo pasar a retirar por el local?", subject="Consulta"),
                            shop, OWN).decision == "faq"
+    # any reply continues a conversation: the LLM reads it, a canned text would ignore it
+    assert decide.classify(mail(body="¿Puedo pasar a retirar por el local?", subject="Re: Consulta"),
+                           shop, OWN).reason == "needs_llm:in_conversation"
 
 
 def test_topics_confidence_needs_a_real_question_for_each_topic():
@@ -964,7 +967,7 @@ def test_classify_text(shop):
     assert (ooo.decision, ooo.reason) == ("ignore", "out_of_office")
     assert decide.classify_text("", shop).decision == "llm"
     quoted = decide.classify_text("¿Aceptan transferencia?\n\nEl lun, 3 mar 2025, Ropa escribió:\n> Hola", shop)
-    assert (quoted.reason, quoted.text) == ("faq:payment_methods", "¿Aceptan transferencia?")
+    assert (quoted.reason, quoted.text) == ("needs_llm:in_conversation", "¿Aceptan transferencia?")
 
 
 # ---- English policy questions written from first principles (English coverage work), and the emails they must
@@ -1316,10 +1319,10 @@ def test_adversarial_messages_get_no_canned_text(shop, body):
 ])
 def test_an_order_named_in_the_quoted_history_or_the_signature_is_that_orders_question(shop, body):
     result = decide.classify(mail(body=body), shop, OWN)
-    # the quoted order is cut before the rules run, so the history check names it; the reference in a signature that
-    # stays is read by the rules themselves
-    assert result.decision == "llm" and result.intent == "order_status", result
-    assert result.reason in ("needs_llm:order_in_history", "needs_llm:order_status"), result
+    # a quoted order mail makes the email a reply in a conversation; a reference in a signature that stays is read by
+    # the rules themselves
+    assert result.decision == "llm", result
+    assert result.reason in ("needs_llm:in_conversation", "needs_llm:order_status"), result
 
 
 @pytest.mark.parametrize("body,expected", [
@@ -1346,13 +1349,39 @@ def test_an_order_quoted_in_an_html_reply_is_seen(shop):
     msg = EmailMessage()
     msg["From"], msg["Subject"] = "ana@example.com", "Re: Consulta"
     msg.set_content(html, subtype="html")
-    assert decide.classify(msg, shop, OWN).reason == "needs_llm:order_in_history"
+    assert decide.classify(msg, shop, OWN).reason == "needs_llm:in_conversation"
 
 
-def test_a_quoted_canned_answer_names_no_order(shop):
+def test_a_follow_up_to_a_canned_answer_goes_to_the_llm(shop):
+    # "No me respondieron lo que pregunté" under our own canned text must not get it again: any reply goes to the LLM
     body = ("Thanks! And which payment methods do you accept?\n\nOn Mon, 3 Mar 2025 at 10:15, Ropa del Sur "
             "<hola@ropadelsur.com.ar> wrote:\n> " + shop.faq["shipping"]["en"])
-    assert decide.classify(mail(body=body), shop, OWN).reason == "faq:payment_methods"
+    assert decide.classify(mail(body=body), shop, OWN).reason == "needs_llm:in_conversation"
+
+
+@pytest.mark.parametrize("body", [
+    "Hi, how long does shipping take to Rosario?\n\nThanks,\nAnna\n--\nOrden de compra: RDS-10488",
+    "¿Cuál es la política de cambios?\n--\nPD: el buzo que me mandaron tiene un agujero en la manga.",
+])
+def test_an_order_or_a_problem_in_a_cut_signature_is_read(shop, body):
+    assert decide.classify(mail(body=body, subject="Consulta"), shop, OWN).reason == "needs_llm:order_in_history"
+
+
+def test_a_forwarded_or_attached_message_is_a_conversation(shop):
+    inner = EmailMessage()
+    inner["From"], inner["Subject"] = "hola@ropadelsur.com.ar", "Confirmación de compra"
+    inner.set_content("Gracias por tu compra. Estamos preparando tu paquete.")
+    msg = EmailMessage()
+    msg["From"], msg["Subject"] = "ana@example.com", "Ropa del Sur"
+    msg.set_content("¿Cuánto tarda en llegar esto a Salta?")
+    msg.add_attachment(inner)
+    assert decide.classify(msg, shop, OWN).reason == "needs_llm:in_conversation"
+
+
+def test_a_legal_disclaimer_is_no_problem_of_the_customers(shop):
+    body = ("Hola, ¿cuánto sale el envío a Rosario?\n\nSaludos\nLaura\n\nEste mensaje es confidencial y está dirigido "
+            "exclusivamente a su destinatario. Si usted lo recibió por error, por favor elimínelo.")
+    assert decide.classify(mail(body=body, subject="Consulta envío"), shop, OWN).decision == "faq"
 
 
 @pytest.mark.parametrize("body,expected", [
@@ -1372,3 +1401,25 @@ def test_a_quoted_canned_answer_names_no_order(shop):
 def test_code_review_cases(shop, body, expected):
     result = decide.classify_text(body, shop)
     assert result.decision == expected, result
+
+
+@pytest.mark.parametrize("subject,body", [
+    # a third reviewer's whole emails: the context is in the subject, a second sentence or a second question
+    ("Consulta pedido RDS-10488", "¿Cuánto tarda el envío a Mendoza?"), ("Demora", "Hola, ¿cuánto tarda un envío a Córdoba?"),
+    ("Missing item", "What's your return policy?"), ("Pedido incompleto", "¿Hacen envíos a Córdoba?"),
+    ("Consulta", "¿Cuánto tarda el envío a La Plata? Porque ya pasó una semana y nada."),
+    ("Pago", "¿Aceptan transferencia? Porque quise pagar con la tarjeta y no me dejó."),
+    ("Delivery", "How long does delivery take to Salta? I'm expecting a parcel from you this week."),
+    ("Shipping", "How long does Correo Argentino take? You guys shipped it on Friday."),
+    ("Transferencia", "Hola, ¿aceptan transferencia? Les transferí $44.300 hoy, les adjunto el comprobante."),
+    ("Cambio", "Hola, quiero hacer un cambio. ¿Cómo es el tema?"),
+    ("Exchange", "Hi, the linen shirt is a bit tight across the shoulders. How do exchanges work?"),
+    ("Devoluciones", "Si devuelvo una prenda, ¿me devuelven el costo del envío?"),
+    ("Pago", "¿Puedo pagar con dos tarjetas distintas?"), ("Envío", "¿Qué pasa si no estoy en casa cuando llega el correo?"),
+    ("Empresa", "Hola, somos una empresa y queremos comprar 40 buzos con logo. ¿Qué medios de pago aceptan?"),
+    ("Factura", "¿Me pueden mandar la factura? ¿Y aceptan transferencia?"),
+    ("Questions", "Do you ship to Córdoba? Also, are your clothes made in Argentina?"),
+])
+def test_third_review_emails_get_no_canned_text(shop, subject, body):
+    result = decide.classify(mail(body=body, subject=subject), shop, OWN)
+    assert result.decision != "faq", result

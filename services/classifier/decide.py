@@ -138,7 +138,13 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         "concierge", "neighbou?r", "vecin", "en la puerta", "at the door", "leave it", "dejar(lo|la)? (en|con)"),
         ("franja", "horario", "time slot", "time window", r"\bat what time", "turno"), ("packaging", "embalaje",
         "envoltorio", "discret", "plain (box|package|packaging)"), _ON_SALE, ("listo para retirar", "ready (to|for) (collect|pick)", "ready for collection"),
-        ("malvinas", "falkland", "antartida", "antarctica"), _BEFORE_OR_AFTER,
+        ("malvinas", "falkland", "antartida", "antarctica"),
+        # a return's shipping cost, nobody at home, a gift: the shipping text does not say
+        (r"devuelv\w* (el|los) (costo|gasto|valor)s? del? envio", r"(costo|gasto)s? del? envio de (la )?devolucion",
+         r"refund\w* (the )?(shipping|postage|delivery)", r"return (shipping|postage)",
+         r"(shipping|postage|delivery) (costs? |fees? )?(refund\w*|back)"), ("no estoy en casa", "nadie en casa", "not (at )?home",
+        "nobody (at )?home", "no one (at )?home"), (r"envios? (para|de|como) regalo", "para regalo", r"sin (el )?precio",
+        r"without (the )?price", r"gift (note|message|card|receipt)s?"), _BEFORE_OR_AFTER,
         (r"pes(an|a|o)\b", "weigh", r"kilos?\b", r"kg\b", "bulky", "voluminos", "heavy"),
     ],
     "returns": [
@@ -228,30 +234,35 @@ def _canned_text_covers(topic: str, question: str, answer: str) -> bool:
     return True
 
 
-# An order named in what was cut from the email (the quoted history, a signature): "¿Cuánto tarda en llegar?" in reply
-# to "> Tu pedido #10422 fue despachado", or "Order ref: RDS-10488" under the name. The question is about that order.
-# Only order numbers and what order notifications say: a quoted copy of the shop's own canned text ("cuando
-# despachamos tu pedido...") or "quedo a su orden" names no order.
+# An order named in what was cut from the email (a signature, a quoted notification): "Order ref: RDS-10488" or
+# "Orden de compra: RDS-10488" under the name. Only order references and what order notifications say: "quedo a su
+# orden" names no order.
 _ORDER_IN_HISTORY = re.compile(
-    r"#\s?\d{3,}|\b(pedido|orden|compra|order|purchase)\s{0,3}(#|numero|no\.?)?\s{0,3}:?\s{0,3}\d{3,}|\border ref\w*"
-    r"\W{0,3}[a-z]{0,4}-?\d|\b(fue|ha sido|has been|was) (despachad[oa]|enviad[oa]|entregad[oa]|shipped|dispatched|"
-    r"delivered)\b|\b(tu|su|your) (pedido|compra|order|purchase) (fue|ha sido|has been|was|esta|is|ya)\b")
+    r"#\s?\d{3,}|\b(pedido|orden|compra|order|purchase)( de compra| web| number| no\.?| ref\w*| numero)?\s{0,3}(#|:)?"
+    r"\s{0,3}[a-z]{0,4}-?\d{3,}|\b(fue|ha sido|has been|was) (despachad[oa]|enviad[oa]|entregad[oa]|shipped|"
+    r"dispatched|delivered)\b|\b(tu|su|your) (pedido|compra|order|purchase|paquete|package|parcel) (fue|ha sido|has "
+    r"been|was|esta|is|ya)\b")
+# A reply or a forward, by its subject: "Re: Consulta", "RV: Confirmación de compra", "Fwd: Your order".
+_REPLY_OR_FORWARD_SUBJECT = re.compile(r"^\s*(re|fw|fwd|rv|tr|aw|wg|enc|res|sv|vs)\s*(\[\d+\])?\s*:", re.IGNORECASE)
 
 
-def _history_names_order(full_text: str, new_text: str) -> bool:
-    """The lines cleaning removed (quoted history, signature) name an order. Both texts are capped by the caller."""
-    new = " ".join(new_text.split())
-    cut = [line for line in (" ".join(raw.split()) for raw in full_text.splitlines()) if line and line not in new]
-    return bool(_ORDER_IN_HISTORY.search(intents_mod.fold("\n".join(cut))))
-
-
-def _unless_order_in_history(result: Classification, full_text: Callable[[], str]) -> Classification:
-    """A canned answer to a question asked in reply to an order's mail, or signed with an order reference, is about
-    that order: the LLM answers. The full text is only read for a canned answer."""
-    if result.decision == "faq" and _history_names_order(full_text(), result.text):
-        return replace(result, decision="llm", reason="needs_llm:order_in_history", intent="order_status",
-                       faq_topic=None)
-    return result
+def _unless_in_a_conversation(result: Classification, context: Callable[[], text_mod.Context],
+                              is_reply: bool) -> Classification:
+    """No canned text into a conversation. A reply or a forward (by its headers, its subject, or quoted or attached
+    mail) answers something that was said before, often an order's mail or our own canned text. And a signature or
+    anything else cleaning removed may name an order or a problem. The LLM reads the history; a canned text would
+    ignore it. Only read for an email that would otherwise get a canned text."""
+    if result.decision != "faq":
+        return result
+    found = context()
+    if is_reply or found.quoted:
+        reason = "needs_llm:in_conversation"
+    else:
+        cut = intents_mod.detect_intent("", found.cut) if found.cut else None
+        if not (_ORDER_IN_HISTORY.search(intents_mod.fold(found.cut)) or (cut and (cut.specific_order or cut.problem))):
+            return result
+        reason = "needs_llm:order_in_history"
+    return replace(result, decision="llm", reason=reason, faq_topic=None)
 
 
 def _several_questions(*, subject: str, text: str, shop, faq_threshold: float, topics: tuple[str, ...],
@@ -334,7 +345,9 @@ def classify(msg: Message, shop, own_addresses: Collection[str] = (),
     if rule is not None:
         return _ignored(rule, subject=subject, text=text, shop=shop)
     result = _decide(subject=subject, text=text, shop=shop, faq_threshold=faq_threshold)
-    return _unless_order_in_history(result, lambda: text_mod.full_text(msg))
+    is_reply = bool(text_mod.first_header(msg, "in-reply-to") or text_mod.first_header(msg, "references")
+                    or _REPLY_OR_FORWARD_SUBJECT.match(subject))
+    return _unless_in_a_conversation(result, lambda: text_mod.context(msg), is_reply)
 
 
 def classify_text(text: str, shop, faq_threshold: float = DEFAULT_FAQ_THRESHOLD, subject: str = "") -> Classification:
@@ -347,4 +360,5 @@ def classify_text(text: str, shop, faq_threshold: float = DEFAULT_FAQ_THRESHOLD,
     if rule is not None:
         return _ignored(rule, subject=subject, text=cleaned, shop=shop)
     result = _decide(subject=subject, text=cleaned, shop=shop, faq_threshold=faq_threshold)
-    return _unless_order_in_history(result, lambda: (text or "")[:20_000])
+    return _unless_in_a_conversation(result, lambda: text_mod.text_context(text or ""),
+                                     bool(_REPLY_OR_FORWARD_SUBJECT.match(subject)))

@@ -268,7 +268,18 @@ _SPECIFIC_ORDER = re.compile(
     r"envie|despache) (la|el) (devolucion|cambio|paquete)\b|\b(andreani|correo argentino|el correo|oca|the courier|"
     r"the carrier|dhl|fedex|ups|the post office|el cartero) (dice|dijo|says|said|told)\b|\b(elegi|seleccione) (envio|"
     r"retiro)\b|\b(cambiar|pasar) a retiro\b|\bprefiero (pasar a buscar|retirar)\w*|\bpase por el local\b|"
-    r"\bref\w*\W{0,3}[a-z]{0,4}-?\d|\b(i|we)( have|'ve got|'ve| got| already have) an? (order|purchase)\b|\b(la|el|mi) "
+    # a third review's messages: an exchange asked for an item the customer has ("quiero cambiar el buzo gris", "tengo
+    # una campera de ustedes", "me la probé", "the shirt is a bit tight", "I have a dress from you"), past orders, a
+    # wait ("ya pasó una semana y nada", "I'm expecting a parcel from you"), a checkout or a transfer already made
+    r"\b(quiero|necesito|quisiera|me gustaria|queria) (hacer|realizar|pedir|solicitar|gestionar) (un|el|una|la) (cambio|"
+    r"devolucion)\b|\b(quiero|necesito|quisiera|me gustaria|queria) (cambiar|devolver) (el|la|los|las|mi|mis|este|esta|"
+    r"unos|unas|un|una) \w+|\b(tengo|i have|i'?ve got) (a|an|una|un|the|this|two|dos) \w+ (\w+ )?(from you|de ustedes|"
+    r"que (les )?compre)\b|\bme (la|lo|las|los) probe\b|\b(is|are) (a bit|a little|too|very|really|slightly) (tight|small|"
+    r"big|large|loose|short|long|wide|narrow)\b|\b(tags?|labels?) (still on|on it)\b|\btodavia tiene la etiqueta\b|"
+    r"\b(last|previous|past) (\w+ )?(orders?|purchases?)\b|\b(ultimos|ultimas|anteriores) (pedidos|compras)\b|"
+    r"\bya paso (una|un|\d+|mas de) \w+\b|\by nada\b|\b(expecting|waiting for|awaiting) (a|an|my|the) (parcel|package|"
+    r"order|delivery)\b|\bjust checked out\b|\byou( guys| all)? (shipped|sent|dispatched|posted|mailed) (it|them|my|"
+    r"the|our)\b|\b(les |le )?transferi\b|\bcomprobante\b|\badjunto\b|\bref\w*\W{0,3}[a-z]{0,4}-?\d|\b(i|we)( have|'ve got|'ve| got| already have) an? (order|purchase)\b|\b(la|el|mi) "
     r"(compra|pedido|orden) a nombre\b|\ba nombre de\b|\b(la|the) confirma(cion|tion)\b|\bme olvide\b|\bi forgot\b")
 # A subject that names an order: the shop's own order mails ("Tu pedido #10412 fue despachado", "¡Gracias por tu
 # compra!") answered by the customer, whose quoted history (removed before the rules run) held the order.
@@ -281,14 +292,16 @@ _ORDER_SUBJECT = re.compile(
     # a subject about a problem or a dated order ("Compra del martes", "Reclamo pedido 10555", "Problema con el pago"):
     # a policy question under it is asked about that order. Not "pedido" alone, which is also a request ("Pedido de
     # info")
-    r"\b(problema|reclamo|problem|complaint)\b|\b(pedido|compra|orden|order|purchase) (del|de la|de|from|on|of) "
+    r"\b(problema|reclamo|problem|complaint|demora|demorad[oa]|incomplet[oa]|pendiente|faltante|missing|delay\w*|late|"
+    r"damaged|rot[oa]|exchange request|return request|refund request|solicitud "
+    r"de (cambio|devolucion))\b|\b[a-z]{0,4}-?\d{4,}\b|\b(pedido|compra|orden|order|purchase) (del|de la|de|from|on|of) "
     r"(lunes|martes|miercoles|jueves|viernes|sabado|domingo|ayer|la semana|monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday|yesterday|last|\d)")
 
 _PAYMENT_PROBLEM = re.compile(
     # everyday words (a review's adversarial messages): "con la Visa no hubo caso", "operación no autorizada", "el
     # banco me devolvió la transferencia", "wouldn't work", "keeps throwing me back to the cart", "awaiting payment"
-    r"\bno hubo caso\b|\bno autorizad[oa]\b|\b(me )?(devolvio|devolvieron|rebot\w*) (la|el) (transferencia|pago)\b|"
+    r"\bno hubo caso\b|\bquise pagar\b|\bno me dej(o|aba)\b|\btook (forever|ages|so long|too long|weeks)\b|\bno autorizad[oa]\b|\b(me )?(devolvio|devolvieron|rebot\w*) (la|el) (transferencia|pago)\b|"
     r"\b(wouldn'?t|won'?t|would not|will not) (work|go through|accept)\b|\b(throws?|throwing|kicks?|kicking|sends?|"
     r"sending) me back\b|\bawaiting payment\b|\b(sent|bounced) the (transfer|payment) back\b|\bnothing happen\w*\b|"
     r"\brechaz\w*|\b(declined?|rejected|refused)\b|"
@@ -518,7 +531,8 @@ _R: list[tuple] = [
     ("product_question", 3, r"\b(tienen|hay|tenes|queda|quedan|tendran|tendrian|vienen?)\b.{0,40}\b(en|del|de) (talle "
                             + _SIZE + r"|colou?r \w+|" + _COLOUR + r")\b|\b(tienen|hay|tenes|queda|quedan)\b (el |la )?"
                             r"(talle " + _SIZE + r"|colou?r \w+)\b"),
-    ("product_question", 3, r"\b(what|which) (material|fabric)\b|\bmade (of|from)\b|\b(fabric|material|cotton|wool|polyester|"
+    ("product_question", 3, r"\b(what|which) (material|fabric)\b|\bmade (of|from|in)\b|\b(fabricad[oa]s?|hech[oa]s?) "
+                            r"en\b|\btienen (el|la|los|las) \w+( \w+)? en (talle )?(\d{2}|xs|s|m|l|xl)\b|\b(fabric|material|cotton|wool|polyester|"
                             r"linen)\b.{0,30}\?|\bwaterproof\b|\b(machine )?washable\b|\bhow (to|do i|should i|can i) wash\b|"
                             r"\bshrinks?\b|\b(does|do) (it|this|they|these|the [a-z- ]{1,20}) come (in|with)\b|"
                             r"\b(what|which|other) colou?rs?\b|\b(do you have|have you got|is there|are there)\b.{0,40}\bin "
@@ -527,7 +541,8 @@ _R: list[tuple] = [
                             r"delivery|send)\b)|\bprice of\b|"
                             r"\b(length|width|dimensions) of\b"),
     # ---- other questions the FAQ does not answer (the LLM has the shop's facts)
-    ("other", 2, r"\b(por mayor|mayorista\w*|mayoreo|wholesale|reseller|revendedor\w*|revender)\b|"
+    ("other", 2, r"\b(por mayor|mayorista\w*|mayoreo|wholesale|reseller|revendedor\w*|revender|somos una empresa|para (una|mi|la|nuestra) empresa|corporat\w*|"
+                 r"con (el |nuestro )?logo|uniformes?|por cantidad|factura|invoice)\b|"
                  r"\b(horario|horarios|a que hora|abren|cierran|opening hours|open on|(store|shop|business) hours|"
                  r"what time)\b|"
                  r"\b(cupon|codigo de descuento|promo code|discount code|coupon|gift ?card|tarjeta de regalo|"
@@ -538,7 +553,7 @@ _R: list[tuple] = [
     # a delivery on a given day ("can you deliver tomorrow?"), a safety question about paying online, a colour of a
     # product ("do you ship the hoodie in navy?"): the canned texts do not say
     ("detail", 2, r"\b(fastest|quickest|faster|sooner|earlier|quicker|expedite\w*|rush)\b|\bgift[- ]?(wrap\w*|box\w*|"
-                  r"messages?|notes?)\b|\b(holiday\w*|christmas|xmas|black friday|cyber monday|hot sale)\b|\b(two|2|multiple|several|different) (cards|payment methods)\b|"
+                  r"messages?|notes?)\b|\b(holiday\w*|christmas|xmas|black friday|cyber monday|hot sale)\b|\b(two|2|multiple|several|different) (cards|payment methods)\b|\b(dos|2|varias) tarjetas\b|\btarjetas distintas\b|"
                   r"\bsplit\w* (the )?(payment|bill|cost) (between|across|with|on|over) (two|2|multiple|several|"
                   r"different)\b|\b(tomorrow|tonight)\b|\b(ship|deliver|send|dispatch|post)\w* (it |them )?(today|asap|right away|"
                   r"right now)\b|\b(safe|secure|security|legit\w*|trustworthy|encrypt\w*)\b|\bin (navy|brown|purple|"

@@ -389,6 +389,17 @@ _MOBILE_SIGNATURE = re.compile(
     r"^(get|obtener|obt[ée]n|descarg[aá]|descargar)\s+outlook\s+(for|para)\b.{0,40}$|"
     r"^sent with .{0,40}$",
     re.IGNORECASE)
+# A legal disclaimer under a signature starts the footer, whatever follows: its words ("error", "received") must not be
+# read as the customer's ("Este mensaje es confidencial...", "This email and any attachments are confidential...").
+_DISCLAIMER = re.compile(
+    r"^(este (mensaje|correo|e-?mail)|la informaci[oó]n (contenida|de este)|aviso (de confidencialidad|legal)|"
+    r"this (e-?mail|message)|the information (contained )?in this|confidentiality notice|disclaimer\b)",
+    re.IGNORECASE)
+
+
+def _is_disclaimer(line: str) -> bool:
+    return bool(line and _DISCLAIMER.match(line) and re.search(r"confiden|destinatari|recipient|intended|privileg", line,
+                                                               re.IGNORECASE))
 
 
 def _is_attribution(lines: list[str], i: int) -> int:
@@ -439,18 +450,28 @@ def strip_quotes_and_signature(text: str, keep_forwarded: bool = True) -> str:
     keep_forwarded: when the customer forwards a message without writing anything above it, the forwarded
     message is what they want us to read, so it is kept (without its header block). The robot rules pass
     False: a forwarded notification must not make a customer look like a robot."""
+    return "\n".join(_split_quotes_and_signature(text, keep_forwarded)[0])
+
+
+def _split_quotes_and_signature(text: str, keep_forwarded: bool = True) -> tuple[list[str], bool]:
+    """The lines kept, and whether the text quotes or forwards other mail (a quote block, an attribution line, a
+    header block, "> " lines, a forwarded or original message): the reply belongs to a conversation."""
     lines = text.split("\n")
     out: list[str] = []
+    quoted = False
     i = 0
     n = len(lines)
     while i < n:
         line = lines[i]
         s = line.strip()
         if _QUOTE_MARK in line:
+            quoted = True
             break
         if _is_signature_delimiter(line):
             break
         if s and len(s) <= 80 and _MOBILE_SIGNATURE.match(s):
+            break
+        if _is_disclaimer(s):
             break
         if s and _SEPARATOR.match(s):
             is_forward = bool(_FORWARD.search(s))
@@ -463,6 +484,7 @@ def strip_quotes_and_signature(text: str, keep_forwarded: bool = True) -> str:
                     out.append(line)
                     i += 1
                     continue
+            quoted = True
             if is_forward and keep_forwarded and not "".join(out).strip():
                 # forwarded without a comment: read the forwarded message instead
                 i += 1
@@ -473,16 +495,16 @@ def strip_quotes_and_signature(text: str, keep_forwarded: bool = True) -> str:
                     i += 1
                 continue
             break
-        if s and _is_attribution(lines, i):
-            break
-        if s and _is_header_block(lines, i):
+        if s and (_is_attribution(lines, i) or _is_header_block(lines, i)):
+            quoted = True
             break
         if s.startswith(">"):
+            quoted = True
             i += 1
             continue
         out.append(line)
         i += 1
-    return "\n".join(out)
+    return out, quoted
 
 
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -580,6 +602,63 @@ def extract_text(msg: Message, max_chars: int = DEFAULT_MAX_CHARS, keep_forwarde
         return _cap("\n\n".join(pieces), max_chars)
     except Exception:  # noqa: BLE001 - the contract is "never raise"
         return ""
+
+
+@dataclass
+class Context:
+    """What cleaning removed from an email, for the checks that must not send a canned text into a conversation."""
+    # the email quotes or forwards other mail (a reply with history, a forward, an attached message)
+    quoted: bool = False
+    # the text of the lines cleaning removed (quoted history, signature), capped
+    cut: str = ""
+
+
+def _context_of(pieces: list[tuple[str, str]], max_chars: int) -> Context:
+    context = Context()
+    cut: list[str] = []
+    for ctype, raw in pieces:
+        if ctype == "text/html":
+            marked = html_to_text(raw[:max_chars * 8])
+            # a quote block that holds more than a mobile signature (Yahoo wraps "Enviado desde Yahoo Mail" in one)
+            after = marked.split(_QUOTE_MARK, 1)[1] if _QUOTE_MARK in marked else ""
+            context.quoted = context.quoted or any(
+                line.strip() and not _MOBILE_SIGNATURE.match(line.strip()) for line in after.splitlines())
+            raw = html_to_text(raw[:max_chars * 8], mark_quotes=False)[:max_chars]
+        else:
+            raw = raw[:max_chars].replace(_QUOTE_MARK, "")
+        kept, quoted = _split_quotes_and_signature(raw.replace("\r\n", "\n").replace("\r", "\n"), keep_forwarded=True)
+        context.quoted = context.quoted or quoted
+        new = " ".join(" ".join(kept).split())
+        for line in (" ".join(x.split()) for x in raw.splitlines()):
+            if _is_disclaimer(line):
+                break  # a legal footer says nothing about the customer's order
+            if line and line not in new:
+                cut.append(line)
+        if sum(len(line) for line in cut) >= max_chars:
+            break
+    context.cut = "\n".join(cut)[:max_chars]
+    return context
+
+
+def context(msg: Message, max_chars: int = 20_000) -> Context:
+    """What cleaning removed from a message, and whether it quotes, forwards or attaches other mail. Never raises."""
+    try:
+        found = _context_of(body_parts(msg), max_chars)
+        for part in msg.walk():
+            if _content_type(part) == "message/rfc822":
+                found.quoted = True  # a forwarded or attached message
+                break
+        return found
+    except Exception:  # noqa: BLE001 - the contract is "never raise"
+        return Context()
+
+
+def text_context(text: str, max_chars: int = 20_000) -> Context:
+    """The same for plain text (the CLI's --text, a labelled set). Never raises."""
+    try:
+        return _context_of([("text/plain", text or "")], max_chars)
+    except Exception:  # noqa: BLE001
+        return Context()
 
 
 def full_text(msg: Message, max_chars: int = 20_000) -> str:

@@ -120,8 +120,17 @@ def _restart_rabbitmq() -> None:
     """The whole node, as a crash or an upgrade would: every connection drops, quorum queues recover."""
     scratch.rabbitmqctl("stop")
     subprocess.run(["rabbitmq-server", "-detached"], check=True, capture_output=True, timeout=60)
-    time.sleep(1)
-    scratch.rabbitmqctl("await_startup", "--timeout", "120")
+    # await_startup exits at once with 69 (unavailable) while the Erlang node itself is not up yet, which on a busy
+    # machine can take longer than a second: retry until the node answers, then wait for the broker to boot
+    deadline = time.monotonic() + 120
+    while True:
+        time.sleep(1)
+        done = subprocess.run(["rabbitmqctl", "-q", "await_startup", "--timeout", "120"], capture_output=True,
+                              timeout=150)
+        if done.returncode == 0:
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"RabbitMQ did not start again: {done.stderr.decode(errors='replace').strip()}")
 
 
 def _restart_redis() -> None:

@@ -1350,6 +1350,11 @@ def test_an_order_quoted_in_an_html_reply_is_seen(shop):
     msg["From"], msg["Subject"] = "ana@example.com", "Re: Consulta"
     msg.set_content(html, subtype="html")
     assert decide.classify(msg, shop, OWN).reason == "needs_llm:in_conversation"
+    # the quote block alone, with nothing after it and no "Re:" in the subject, is enough
+    bare = EmailMessage()
+    bare["From"], bare["Subject"] = "ana@example.com", "Consulta"
+    bare.set_content(html, subtype="html")
+    assert decide.classify(bare, shop, OWN).reason == "needs_llm:in_conversation"
 
 
 def test_a_follow_up_to_a_canned_answer_goes_to_the_llm(shop):

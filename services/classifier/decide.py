@@ -242,8 +242,6 @@ _ORDER_IN_HISTORY = re.compile(
     r"\s{0,3}[a-z]{0,4}-?\d{3,}|\b(fue|ha sido|has been|was) (despachad[oa]|enviad[oa]|entregad[oa]|shipped|"
     r"dispatched|delivered)\b|\b(tu|su|your) (pedido|compra|order|purchase|paquete|package|parcel) (fue|ha sido|has "
     r"been|was|esta|is|ya)\b")
-# A reply or a forward, by its subject: "Re: Consulta", "RV: Confirmación de compra", "Fwd: Your order".
-_REPLY_OR_FORWARD_SUBJECT = re.compile(r"^\s*(re|fw|fwd|rv|tr|aw|wg|enc|res|sv|vs)\s*(\[\d+\])?\s*:", re.IGNORECASE)
 
 
 def _unless_in_a_conversation(result: Classification, context: Callable[[], text_mod.Context],
@@ -346,7 +344,7 @@ def classify(msg: Message, shop, own_addresses: Collection[str] = (),
         return _ignored(rule, subject=subject, text=text, shop=shop)
     result = _decide(subject=subject, text=text, shop=shop, faq_threshold=faq_threshold)
     is_reply = bool(text_mod.first_header(msg, "in-reply-to") or text_mod.first_header(msg, "references")
-                    or _REPLY_OR_FORWARD_SUBJECT.match(subject))
+                    or intents_mod.SUBJECT_PREFIX.match(subject))
     return _unless_in_a_conversation(result, lambda: text_mod.context(msg), is_reply)
 
 
@@ -361,4 +359,4 @@ def classify_text(text: str, shop, faq_threshold: float = DEFAULT_FAQ_THRESHOLD,
         return _ignored(rule, subject=subject, text=cleaned, shop=shop)
     result = _decide(subject=subject, text=cleaned, shop=shop, faq_threshold=faq_threshold)
     return _unless_in_a_conversation(result, lambda: text_mod.text_context(text or ""),
-                                     bool(_REPLY_OR_FORWARD_SUBJECT.match(subject)))
+                                     bool(intents_mod.SUBJECT_PREFIX.match(subject)))

@@ -122,7 +122,8 @@ _SPELLING = [
     (r"\bpedid0\b", "pedido"),
 ]
 _SPELLING_RE = [(re.compile(p), r) for p, r in _SPELLING]
-_SUBJECT_PREFIX = re.compile(r"^\s*((re|fw|fwd|rv|tr|aw|wg|enc|res)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+# "Re:", "RV:", "Fwd:", "SV:"... at the start of a subject: a reply or a forward (decide.py reads it as one).
+SUBJECT_PREFIX = re.compile(r"^\s*((re|fw|fwd|rv|tr|aw|wg|enc|res|sv|vs)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 
 
 # One-letter typos of the words the policy rules hinge on ("shiping", "delivry", "paymnt", "refnd", "polcy",
@@ -1114,7 +1115,7 @@ def _first_pos(pattern: re.Pattern, text: str) -> int:
 
 
 def _prepare(subject: str, text: str) -> str:
-    subject = _SUBJECT_PREFIX.sub("", subject or "")
+    subject = SUBJECT_PREFIX.sub("", subject or "")
     return fold(subject) + "\n" + fold(text or "")
 
 
@@ -1253,7 +1254,7 @@ def _detect(subject: str, text: str) -> IntentResult:
                 first_seen[intent] = min(first_seen.get(intent, m.start()), m.start())
 
     specific = _names_an_existing_order(body)
-    if _ORDER_SUBJECT.search(fold(_SUBJECT_PREFIX.sub("", subject))):
+    if _ORDER_SUBJECT.search(fold(SUBJECT_PREFIX.sub("", subject))):
         specific = True
     payment_problem = bool(_PAYMENT_PROBLEM.search(body))
     delivery_problem = bool(_DELIVERY_PROBLEM.search(body))

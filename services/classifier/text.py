@@ -297,8 +297,9 @@ _QUOTE_CLASSES = ("gmail_quote", "yahoo_quoted", "moz-cite-prefix", "protonmail_
 _QUOTE_IDS = ("divrplyfwdmsg", "appendonsend", "zwchr", "ymail_android_signature", "outlook_signature")
 
 
-def _mark_quotes(soup) -> None:
-    candidates = []
+def _quote_blocks(soup) -> list:
+    """The tags that hold quoted history: blockquotes and the quote containers of the clients above."""
+    blocks = []
     for tag in soup.find_all(True):
         try:
             name = (tag.name or "").lower()
@@ -310,19 +311,22 @@ def _mark_quotes(soup) -> None:
         except Exception:  # noqa: BLE001
             continue
         if name == "blockquote" or any(c in _QUOTE_CLASSES for c in classes) or tag_id in _QUOTE_IDS:
-            candidates.append(tag)
-    for tag in candidates:
-        if tag.parent is None:
-            continue  # already removed with an ancestor
+            blocks.append(tag)
+    return blocks
+
+
+def _mark_quotes(soup) -> None:
+    for tag in _quote_blocks(soup):
         try:
-            tag.replace_with("\n" + _QUOTE_MARK + "\n")
+            # the mark goes before the block, which stays: the cleaners cut everything from the mark on, and
+            # `context` can still read what the block quotes
+            tag.insert_before("\n" + _QUOTE_MARK + "\n")
         except Exception:  # noqa: BLE001
             continue
 
 
-def html_to_text(html: str, mark_quotes: bool = True) -> str:
-    """Readable text from an HTML body, with the quoted history marked for cutting (or kept as text, with
-    mark_quotes=False). Never raises."""
+def html_to_text(html: str) -> str:
+    """Readable text from an HTML body, with the quoted history marked for cutting. Never raises."""
     if not html:
         return ""
     try:
@@ -331,8 +335,7 @@ def html_to_text(html: str, mark_quotes: bool = True) -> str:
         soup = BeautifulSoup(html[:MAX_HTML_INPUT], "html.parser")
         for tag in soup(["script", "style", "head", "title", "noscript", "template", "svg", "object", "iframe"]):
             tag.decompose()
-        if mark_quotes:
-            _mark_quotes(soup)
+        _mark_quotes(soup)
         for br in soup.find_all("br"):
             br.replace_with("\n")
         for block in soup.find_all(_BLOCK_TAGS):
@@ -357,7 +360,8 @@ def html_links(html: str) -> list[str]:
         from bs4 import BeautifulSoup
 
         soup = BeautifulSoup(html[:MAX_HTML_INPUT], "html.parser")
-        _mark_quotes(soup)
+        for tag in _quote_blocks(soup):
+            tag.extract()  # links in quoted history are someone else's
         links = []
         for a in soup.find_all(["a", "area"]):
             href = a.get("href")
@@ -465,7 +469,9 @@ def _split_quotes_and_signature(text: str, keep_forwarded: bool = True) -> tuple
         line = lines[i]
         s = line.strip()
         if _QUOTE_MARK in line:
-            quoted = True
+            # an HTML quote block; Yahoo wraps its "Enviado desde Yahoo Mail" signature in one, which quotes nothing
+            quoted = any(rest.strip() and _QUOTE_MARK not in rest and not _MOBILE_SIGNATURE.match(rest.strip())
+                         for rest in lines[i:])
             break
         if _is_signature_delimiter(line):
             break
@@ -617,19 +623,11 @@ def _context_of(pieces: list[tuple[str, str]], max_chars: int) -> Context:
     context = Context()
     cut: list[str] = []
     for ctype, raw in pieces:
-        if ctype == "text/html":
-            marked = html_to_text(raw[:max_chars * 8])
-            # a quote block that holds more than a mobile signature (Yahoo wraps "Enviado desde Yahoo Mail" in one)
-            after = marked.split(_QUOTE_MARK, 1)[1] if _QUOTE_MARK in marked else ""
-            context.quoted = context.quoted or any(
-                line.strip() and not _MOBILE_SIGNATURE.match(line.strip()) for line in after.splitlines())
-            raw = html_to_text(raw[:max_chars * 8], mark_quotes=False)[:max_chars]
-        else:
-            raw = raw[:max_chars].replace(_QUOTE_MARK, "")
-        kept, quoted = _split_quotes_and_signature(raw.replace("\r\n", "\n").replace("\r", "\n"), keep_forwarded=True)
+        text = _part_text(ctype, raw[:max_chars * 8] if ctype == "text/html" else raw)[:max_chars]
+        kept, quoted = _split_quotes_and_signature(text.replace("\r\n", "\n").replace("\r", "\n"))
         context.quoted = context.quoted or quoted
         new = " ".join(" ".join(kept).split())
-        for line in (" ".join(x.split()) for x in raw.splitlines()):
+        for line in (" ".join(x.split()) for x in text.replace(_QUOTE_MARK, "").splitlines()):
             if _is_disclaimer(line):
                 break  # a legal footer says nothing about the customer's order
             if line and line not in new:
@@ -659,23 +657,6 @@ def text_context(text: str, max_chars: int = 20_000) -> Context:
         return _context_of([("text/plain", text or "")], max_chars)
     except Exception:  # noqa: BLE001
         return Context()
-
-
-def full_text(msg: Message, max_chars: int = 20_000) -> str:
-    """The start of the body parts' text with nothing removed (quoted history and signature kept), for the rules
-    that read what cleaning cut. Stops at max_chars. Never raises."""
-    try:
-        pieces: list[str] = []
-        for ctype, raw in body_parts(msg):
-            if ctype == "text/html":
-                pieces.append(html_to_text(raw[:max_chars * 8], mark_quotes=False)[:max_chars])
-            else:
-                pieces.append(raw[:max_chars].replace(_QUOTE_MARK, ""))
-            if sum(len(p) for p in pieces) >= max_chars:
-                break
-        return "\n\n".join(pieces)[:max_chars]
-    except Exception:  # noqa: BLE001 - the contract is "never raise"
-        return ""
 
 
 _URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"')\]]+")

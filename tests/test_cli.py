@@ -19,6 +19,7 @@ import pytest
 from replyflow.devtools import scratch
 from replyflow.devtools.stack import Endpoints, Processes, service_env
 from replyflow.up import SERVICES
+from shared.db import required_schema_version
 from tests.plugins.infra import ADMIN_URL
 
 pytestmark = pytest.mark.integration
@@ -93,11 +94,11 @@ def test_migrate_creates_the_database_then_says_it_is_up_to_date(tmp_path, scrat
     first = replyflow("migrate", cwd=tmp_path, DATABASE_URL=url)
     assert first.returncode == 0, first.stderr
     assert f"created database {name}" in first.stdout
-    assert "applied 001_initial.sql" in first.stdout
+    assert "applied 001_initial.sql, 002_hostile_mail.sql" in first.stdout
 
     second = replyflow("migrate", cwd=tmp_path, DATABASE_URL=url)
     assert second.returncode == 0, second.stderr
-    assert second.stdout.strip() == "schema is up to date (version 1)"
+    assert second.stdout.strip() == f"schema is up to date (version {required_schema_version()})"
 
     async def schema() -> tuple[list[int], bool]:
         conn = await asyncpg.connect(url)
@@ -106,7 +107,7 @@ def test_migrate_creates_the_database_then_says_it_is_up_to_date(tmp_path, scrat
             return versions, await conn.fetchval("SELECT to_regclass('emails') IS NOT NULL")
         finally:
             await conn.close()
-    assert asyncio.run(schema()) == ([1], True)
+    assert asyncio.run(schema()) == (list(range(1, required_schema_version() + 1)), True)
 
 
 def test_a_service_refuses_to_start_on_a_database_without_the_schema(tmp_path, scratch_database, amqp_url):

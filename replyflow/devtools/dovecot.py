@@ -163,11 +163,11 @@ def _end_instance(proc: subprocess.Popen, children: list[tuple[int, str, bool]],
 
 
 class _RawMailMessage(MailMessage):
-    """imap-tools' MailMessage that also keeps the message's exact bytes."""
+    """imap-tools' MailMessage keeping the message's exact bytes, only its UID and flags read: it never parses them,
+    since a test message may be a MIME nest deeper than Python's email parser can take."""
 
     def __init__(self, fetch_data: list) -> None:
-        super().__init__(fetch_data)
-        self.raw: bytes = self._get_message_data_parts(fetch_data)[0]
+        self.raw, self._raw_uid_data, self._raw_flag_data = self._get_message_data_parts(fetch_data)
 
 
 def _flags(flags: Iterable[str]) -> tuple[str, ...]:

@@ -1,4 +1,12 @@
-"""The ingestor's loop: read new mail, store it once, publish email.received through the outbox."""
+"""The ingestor's loop: read new mail, store it once, publish email.received through the outbox.
+
+It never stops by itself. A failed IMAP call means a broken or restarting server: log out, log in again after a
+back-off (1 s doubling to IMAP_BACKOFF_CAP). Any other failure (PostgreSQL read-only or full, the broker's
+publish time-out or memory alarm, a bug) keeps the IMAP connection and retries the pass after a back-off of its
+own (1 s doubling to OTHER_BACKOFF_CAP), logged as one line (with its traceback only the first time in a row),
+instead of a restart and a fresh IMAP login every second. A successful pass resets both. What a message holds
+cannot fail a pass: see `imap` and `store`.
+"""
 from __future__ import annotations
 
 import asyncio
@@ -7,7 +15,7 @@ import logging
 import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 import asyncpg
@@ -25,6 +33,27 @@ log = logging.getLogger(__name__)
 # What a broken or restarting IMAP server looks like from imaplib/imap-tools: reconnect and go on.
 IMAP_ERRORS = (OSError, socket.timeout, imaplib.IMAP4.error, imaplib.IMAP4.abort, MailboxLoginError,
                UnexpectedCommandStatusError, EOFError)
+IMAP_BACKOFF_CAP = 60.0
+OTHER_BACKOFF_CAP = 300.0
+
+
+class ImapFailure(Exception):
+    """An IMAP call failed the way a broken or restarting server makes it fail: the connection is dropped."""
+
+
+@dataclass
+class Backoff:
+    """1 s, 2 s, 4 s, ... up to `cap`; back to 1 s after a success."""
+    cap: float
+    first: float = 1.0
+    failures: int = field(default=0, init=False)
+
+    def next_delay(self) -> float:
+        self.failures += 1
+        return min(self.first * 2 ** min(self.failures - 1, 62), self.cap)
+
+    def reset(self) -> None:
+        self.failures = 0
 
 
 @dataclass
@@ -41,10 +70,18 @@ class Ingestor:
         self.account = f"{self.settings.imap_user}@{self.settings.imap_host}"
 
     async def _imap(self, fn, *args):
-        return await asyncio.get_running_loop().run_in_executor(self._imap_thread, partial(fn, *args))
+        """Run an IMAP call on the IMAP thread; its connection errors become ImapFailure, whoever raised them
+        (an OSError from PostgreSQL is not a reason to log out of IMAP)."""
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._imap_thread, partial(fn, *args))
+        except IMAP_ERRORS as exc:
+            raise ImapFailure(f"{type(exc).__name__}: {exc}") from exc
+
+    async def _pause(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
 
     async def run(self) -> None:
-        backoff = 1.0
+        imap_backoff, other_backoff = Backoff(IMAP_BACKOFF_CAP), Backoff(OTHER_BACKOFF_CAP)
         try:
             while True:
                 try:
@@ -53,14 +90,21 @@ class Ingestor:
                         log.info("connected to IMAP %s:%s, reading %s", self.settings.imap_host,
                                  self.settings.imap_port, self.settings.imap_mailbox)
                     await self.ingest_once()
-                    backoff = 1.0
+                    imap_backoff.reset()
+                    other_backoff.reset()
                     await self._imap(imap.wait_for_news, self._mailbox, self.settings.imap_poll_seconds,
                                      self._stop)
-                except IMAP_ERRORS as exc:
-                    log.warning("IMAP failed (%s: %s); reconnecting in %.0fs", type(exc).__name__, exc, backoff)
+                except ImapFailure as exc:
+                    delay = imap_backoff.next_delay()
+                    log.warning("IMAP failed (%s); reconnecting in %.0fs", exc, delay)
                     await self._drop_mailbox()
-                    await asyncio.sleep(backoff)
-                    backoff = min(backoff * 2, 60.0)
+                    await self._pause(delay)
+                except Exception as exc:  # noqa: BLE001 - the loop outlives any failure; CancelledError is not one
+                    delay = other_backoff.next_delay()
+                    log.error("ingestion failed (%s: %s); trying again in %.0fs", type(exc).__name__,
+                              " ".join(str(exc).split()), delay,
+                              exc_info=exc if other_backoff.failures == 1 else None)
+                    await self._pause(delay)
         finally:
             self._stop.set()
             await self._drop_mailbox()

@@ -1,9 +1,24 @@
-"""The ingestor's database side: store each email once, keep the cursor, and the publish outbox."""
+"""The ingestor's database side: store each email once, keep the cursor, and the publish outbox.
+
+Each message of a chunk is inserted on its own (a savepoint), so one message cannot stop the others: an insert
+that fails for that message's own data is done again in the message's minimal form, with the reason in
+`emails.unreadable`, and the cursor moves past it. Any other failure (the connection, a read-only or full
+database) rolls the whole chunk back, cursor included, and propagates: no mail is skipped unstored.
+"""
 from __future__ import annotations
+
+import logging
 
 import asyncpg
 
 from ingestor.imap import Fetched
+
+log = logging.getLogger(__name__)
+
+# Errors caused by one message's own values, not by the database: invalid or unencodable text (class 22, e.g. a
+# NUL byte or invalid UTF-8), a value over a limit (class 54, e.g. "index row size exceeds btree maximum"), and
+# the ValueError subclass asyncpg raises for an argument it cannot encode (a lone surrogate).
+MESSAGE_DATA_ERRORS = (asyncpg.DataError, asyncpg.ProgramLimitExceededError, ValueError)
 
 
 async def last_uid(pool: asyncpg.Pool, account: str, mailbox: str, uidvalidity: int) -> int | None:
@@ -22,23 +37,44 @@ async def store_batch(pool: asyncpg.Pool, account: str, mailbox: str, uidvalidit
     async with pool.acquire() as conn, conn.transaction():
         new = 0
         for item in batch:
-            email_id = await conn.fetchval(
-                """INSERT INTO emails (account, mailbox, uidvalidity, uid, message_id, from_address, subject,
-                                       size_bytes, raw)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                   ON CONFLICT DO NOTHING RETURNING id""",
-                account, mailbox, uidvalidity, item.uid, item.message_id, item.from_address, item.subject,
-                item.size, item.raw)
-            if email_id is not None:
+            if await _store_one(conn, account, mailbox, uidvalidity, item):
                 new += 1
-                await conn.execute("INSERT INTO email_events (email_id, state, detail) VALUES ($1, 'received', $2)",
-                                   email_id, f"uid {item.uid}, {item.size} bytes")
         await conn.execute(
             """INSERT INTO mailbox_cursors (account, mailbox, uidvalidity, last_uid) VALUES ($1, $2, $3, $4)
                ON CONFLICT (account, mailbox, uidvalidity)
                DO UPDATE SET last_uid = greatest(mailbox_cursors.last_uid, $4), updated_at = now()""",
             account, mailbox, uidvalidity, cursor)
     return new
+
+
+async def _store_one(conn: asyncpg.Connection, account: str, mailbox: str, uidvalidity: int,
+                     item: Fetched) -> bool:
+    """Insert one email in a savepoint of the chunk's transaction; its minimal form when its own data fails."""
+    if item.unreadable is None:
+        try:
+            async with conn.transaction():
+                return await _insert(conn, account, mailbox, uidvalidity, item)
+        except MESSAGE_DATA_ERRORS as exc:
+            item = item.as_unreadable(f"cannot be stored: {type(exc).__name__}: {exc}")
+    log.warning("uid %s cannot be read as it is (%s): storing its minimal form", item.uid, item.unreadable)
+    async with conn.transaction():
+        return await _insert(conn, account, mailbox, uidvalidity, item)
+
+
+async def _insert(conn: asyncpg.Connection, account: str, mailbox: str, uidvalidity: int, item: Fetched) -> bool:
+    email_id = await conn.fetchval(
+        """INSERT INTO emails (account, mailbox, uidvalidity, uid, message_id, from_address, sender_problem,
+                               subject, size_bytes, raw, received_at, unreadable)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+           ON CONFLICT DO NOTHING RETURNING id""",
+        account, mailbox, uidvalidity, item.uid, item.message_id, item.from_address, item.sender_problem,
+        item.subject, item.size, item.raw, item.received_at, item.unreadable)
+    if email_id is None:
+        return False
+    detail = f"uid {item.uid}, {item.size} bytes" + (f"; unreadable: {item.unreadable}" if item.unreadable else "")
+    await conn.execute("INSERT INTO email_events (email_id, state, detail) VALUES ($1, 'received', $2)",
+                       email_id, detail)
+    return True
 
 
 async def unpublished(pool: asyncpg.Pool, limit: int = 500) -> list[int]:

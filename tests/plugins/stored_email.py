@@ -4,7 +4,7 @@ as the ingestor would have left it (state `received`, a `received` event), witho
 - ``make_raw(subject=..., body=...)``: the bytes of a plain customer email (headers written by hand, so a test can
   put anything in them, RFC 2047 encoded words included).
 - ``store_email``: an async factory, ``email_id = await store_email(raw)``; it appends ``raw`` to the Dovecot INBOX
-  and inserts the matching row (account, mailbox, UIDVALIDITY and UID from the server, Message-ID, From and
+  and inserts the matching row (account, mailbox, UIDVALIDITY and UID from the server, Message-ID, sender and
   Subject read the way the ingestor reads them). ``keep_raw=False`` stores the row without the body, as the
   ingestor does for a message over MAX_MESSAGE_BYTES.
 - ``imap_settings``: ImapSettings pointing at that Dovecot.
@@ -16,7 +16,7 @@ from email.utils import formatdate, make_msgid
 
 import pytest
 
-from ingestor.imap import message_key
+from ingestor.imap import read_header_fields
 from shared.settings import ImapSettings
 
 MAILBOX = "INBOX"
@@ -66,15 +66,15 @@ def store_email(pool, dovecot):
         new = [(uid, data) for uid, _, data in dovecot.list_messages(MAILBOX) if uid not in before]
         assert len(new) == 1, f"expected one new message on Dovecot, found {len(new)}"
         uid, server_raw = new[0]
-        head = server_raw.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n"
-        message_id, from_address, subject = message_key(head)
+        fields = read_header_fields(server_raw.split(b"\r\n\r\n", 1)[0])
         async with pool.acquire() as conn, conn.transaction():
             email_id = await conn.fetchval(
-                """INSERT INTO emails (account, mailbox, uidvalidity, uid, message_id, from_address, subject,
-                                       size_bytes, raw)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id""",
-                dovecot.user, MAILBOX, int(dovecot.uidvalidity(MAILBOX)), uid, message_id, from_address, subject,
-                len(server_raw), server_raw if keep_raw else None)
+                """INSERT INTO emails (account, mailbox, uidvalidity, uid, message_id, from_address, sender_problem,
+                                       subject, size_bytes, raw, unreadable, received_at)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now()) RETURNING id""",
+                dovecot.user, MAILBOX, int(dovecot.uidvalidity(MAILBOX)), uid, fields.message_id,
+                fields.from_address, fields.sender_problem, fields.subject, len(server_raw),
+                server_raw if keep_raw else None, fields.unreadable)
             await conn.execute("INSERT INTO email_events (email_id, state, detail) VALUES ($1, 'received', $2)",
                                email_id, f"uid {uid}")
         return email_id

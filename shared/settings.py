@@ -113,6 +113,22 @@ class ShopSettings(ReplySettings):
     max_replies_per_sender: int = Field(3, ge=1)
     reply_window_hours: float = Field(24.0, gt=0)
     faq_confidence_threshold: float = Field(0.75, ge=0, le=1)
+    # Mail the IMAP server received longer ago than this is ignored as `too_old` and left unread: a first start
+    # against months of unread mail must not spend the day's LLM budget on it.
+    max_email_age_days: float = Field(5.0, gt=0)
+    # The authserv-ids (RFC 8601) of the receiving servers whose Authentication-Results header is believed,
+    # comma-separated (e.g. "mx.google.com"); any other such header may be the sender's own forgery.
+    trusted_authserv_ids: str = ""
+    # A sender whose domain fails DMARC there may be forged: `faq` answers only a FAQ question, `ignore` nothing.
+    # Neither gets an LLM answer nor is kept as conversation history.
+    dmarc_fail_action: Literal["faq", "ignore"] = "faq"
+    # First-time senders who get an automatic reply per hour, across every classifier replica: a flood of forged
+    # senders cannot turn the shop into a spam cannon. Those over it are left unread for a person.
+    max_new_senders_per_hour: int = Field(100, ge=1)
+
+    @property
+    def trusted_authserv_id_set(self) -> frozenset[str]:
+        return frozenset(part.strip().lower() for part in self.trusted_authserv_ids.split(",") if part.strip())
 
 
 class GroqSettings(_Env):
@@ -138,6 +154,8 @@ class GroqSettings(_Env):
     llm_breaker_failures: int = Field(5, ge=1)
     # ... and lets one probe call through after this long.
     llm_breaker_cooldown_seconds: float = Field(30.0, gt=0)
+    # The groq SDK logs every prompt (customers' mail) at DEBUG: its logger stays at INFO unless this is true.
+    llm_log_prompts: bool = False
 
 
 class TelemetrySettings(_Env):

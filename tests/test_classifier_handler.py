@@ -6,20 +6,17 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from redis.asyncio import Redis
 
 from classifier.catalog import import_catalog, read_catalog_csv
-from classifier.handler import NEEDS_PERSON_KEYWORD, Deps, faq_reply, handle_email_received
-from classifier.sender_cap import SenderCap
+from classifier.handler import NEEDS_PERSON_KEYWORD, faq_reply, handle_email_received
 from shared.errors import PermanentError
 from shared.messages import EmailReceived, ReplyReady, ReplyRequested
-from shared.shop import load_shop_config
-from tests.plugins.stored_email import SHOP_ADDRESS, make_raw
+from tests.plugins.classifier import SHOP
+from tests.plugins.stored_email import make_raw
 
 pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[1]
-SHOP = load_shop_config(REPO / "examples" / "shop.toml")
 CUSTOMER = "ana@example.com"
 
 SHIPPING_ES = dict(subject="Envío a Córdoba", body="Hola, cuánto tarda el envío a Córdoba y cuánto cuesta?")
@@ -28,22 +25,6 @@ JACKET_ES = dict(subject="Campera de jean negra",
                       "Gracias!")
 COMPLAINT_ES = dict(subject="Reclamo por mi pedido",
                     body="Me llegó la remera rota y nadie me responde, es una vergüenza. Quiero hacer un reclamo.")
-
-
-@pytest.fixture
-async def redis(redis_url):
-    client = Redis.from_url(redis_url)
-    yield client
-    await client.aclose()
-
-
-@pytest.fixture
-def make_deps(pool, redis, imap_settings):
-    def make(*, shop=SHOP, cap: int = 10) -> Deps:
-        return Deps(pool=pool, shop=shop, imap=imap_settings,
-                    sender_cap=SenderCap(redis, cap=cap, window_seconds=3600),
-                    own_addresses=frozenset({SHOP_ADDRESS, imap_settings.imap_user}), faq_threshold=0.75)
-    return make
 
 
 async def email_row(pool, email_id: int):

@@ -75,8 +75,8 @@ def shop() -> ShopConfig:
 
 def test_rule_names_are_stable():
     assert robots.RULES == ("own_address", "auto_submitted", "auto_reply_header", "delivery_report",
-                            "precedence_bulk", "list_header", "null_return_path", "no_sender", "robot_sender",
-                            "out_of_office", "automated_notification")
+                            "precedence_bulk", "list_header", "null_return_path", "no_sender", "several_senders",
+                            "robot_sender", "out_of_office", "automated_notification")
 
 
 def test_a_customer_from_gmail_is_not_a_robot():

@@ -2,7 +2,7 @@
 ../shared/corpora/autoreply is appended to Dovecot and run through the whole stack. No service crashes, each
 message ends in a terminal state with a reason, and nothing from autoreply/ gets a reply. Plus the edges: a
 25 MB message works, one above MAX_MESSAGE_BYTES is dead-lettered as too_large without being read, and a
-deeply nested MIME message is handled."""
+deeply nested MIME message is dead-lettered as unparseable without being parsed."""
 from __future__ import annotations
 
 import os
@@ -13,6 +13,7 @@ import pytest
 
 from ingestor.imap import message_key
 from replyflow.devtools.stack import TERMINAL, Processes, service_env, wait_until_settled
+from tests.plugins.hostile_mail import nested_multiparts
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,23 +42,12 @@ def attachment_message(size: int, n: int) -> bytes:
     return msg.as_bytes()
 
 
-def nested_message(depth: int) -> bytes:
-    parts = ["From: anidado@example.com", "To: shop@example.com", "Subject: consulta",
-             "Message-ID: <nested@example.com>", "MIME-Version: 1.0"]
-    body = []
-    for level in range(depth):
-        body.append(f'Content-Type: multipart/mixed; boundary="b{level}"\n\n--b{level}')
-    body.append("Content-Type: text/plain\n\nHola, ¿tienen stock del buzo de lana?")
-    body += [f"--b{level}--" for level in reversed(range(depth))]
-    return ("\n".join(parts) + "\n" + "\n".join(body) + "\n").encode()
-
-
 async def test_every_corpus_message_ends_with_a_reason_and_robots_get_no_reply(
         tmp_path, dovecot, smtp_sink, stack_endpoints, database_url, pool):
     mime, robots = corpus("mime"), corpus("autoreply")
     raws = {path: path.read_bytes() for path in mime + robots}
     too_large = attachment_message(MAX_BYTES + 1024 * 1024, 2)
-    extras = [attachment_message(25_000_000, 1), too_large, nested_message(500)]
+    extras = [attachment_message(25_000_000, 1), too_large, nested_multiparts(500, sender="anidado@example.com", message_id="<nested@example.com>")]
     appended = list(raws.values()) + extras
     with dovecot.mailbox() as mailbox:
         for raw in appended:
@@ -97,4 +87,6 @@ async def test_every_corpus_message_ends_with_a_reason_and_robots_get_no_reply(
     assert big["state"] == "replied" and not big["unread"]
     huge = by_id["<big-2@example.com>"]
     assert (huge["state"], huge["reason"], huge["unread"]) == ("dead_lettered", "too_large", True)
-    assert by_id["<nested@example.com>"]["state"] in ("replied", "ignored")
+    # 500 levels of MIME nesting is no customer's mail: refused before it is parsed.
+    nested = by_id["<nested@example.com>"]
+    assert (nested["state"], nested["reason"]) == ("dead_lettered", "unparseable")

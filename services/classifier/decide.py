@@ -329,8 +329,10 @@ def _ignored(rule: str, *, subject: str, text: str, shop) -> Classification:
 
 
 def classify(msg: Message, shop, own_addresses: Collection[str] = (),
-             faq_threshold: float = DEFAULT_FAQ_THRESHOLD) -> Classification:
-    """Decision for an inbound email. Never raises on a malformed message."""
+             faq_threshold: float = DEFAULT_FAQ_THRESHOLD,
+             sender: tuple[str | None, str | None] | None = None) -> Classification:
+    """Decision for an inbound email. Never raises on a malformed message. `sender` is the (address, problem) the
+    ingestor stored; without it the From header is parsed here the same way (`replyflow classify`)."""
     try:
         subject = text_mod.clean_header_value(text_mod.first_header(msg, "subject") or "")
     except Exception:  # noqa: BLE001
@@ -339,7 +341,7 @@ def classify(msg: Message, shop, own_addresses: Collection[str] = (),
         text = text_mod.extract_text(msg)
     except Exception:  # noqa: BLE001 - extract_text never raises; belt and braces
         text = ""
-    rule = robots_mod.robot_rule(msg, own_addresses)
+    rule = robots_mod.robot_rule(msg, own_addresses, sender)
     if rule is not None:
         return _ignored(rule, subject=subject, text=text, shop=shop)
     result = _decide(subject=subject, text=text, shop=shop, faq_threshold=faq_threshold)

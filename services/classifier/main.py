@@ -8,7 +8,7 @@ from redis.asyncio import Redis
 
 from classifier import language
 from classifier.handler import Deps, handle_email_received
-from classifier.sender_cap import SenderCap
+from classifier.sender_cap import NewSenderCap, SenderCap
 from shared.broker import STAGES
 from shared.messages import EmailReceived
 from shared.runtime import Runtime, run_service
@@ -26,10 +26,13 @@ def main() -> int:
         await asyncio.to_thread(language.warm_up)  # the language model loads in about a second
         redis = Redis.from_url(redis_settings.redis_url)
         runtime.stack.push_async_callback(redis.aclose)
-        cap = SenderCap(redis, shop_settings.max_replies_per_sender, shop_settings.reply_window_hours * 3600)
-        deps = Deps(pool=runtime.pool, shop=shop, imap=imap_settings, sender_cap=cap,
-                    own_addresses=frozenset({shop_settings.reply_address, imap_settings.imap_user.lower()}),
-                    faq_threshold=shop_settings.faq_confidence_threshold)
+        s = shop_settings
+        deps = Deps(pool=runtime.pool, shop=shop, imap=imap_settings,
+                    sender_cap=SenderCap(redis, s.max_replies_per_sender, s.reply_window_hours * 3600),
+                    new_sender_cap=NewSenderCap(redis, s.max_new_senders_per_hour),
+                    own_addresses=frozenset({s.reply_address, imap_settings.imap_user.lower()}),
+                    faq_threshold=s.faq_confidence_threshold, max_email_age_days=s.max_email_age_days,
+                    trusted_authserv_ids=s.trusted_authserv_id_set, dmarc_fail_action=s.dmarc_fail_action)
         await runtime.broker.consume(STAGES[SERVICE], EmailReceived, partial(handle_email_received, deps=deps))
 
     return run_service(SERVICE, serve)

@@ -14,6 +14,7 @@ are stable (they are stored as the `ignored` reason and counted in metrics):
     list_header            List-Id, List-Unsubscribe or another RFC 2369/2919 list header, or a list manager's own
     null_return_path       Return-Path: <> (or X-Envelope-From: <>), the envelope of a bounce or auto-reply
     no_sender              no usable From address: nobody to answer, and typical of broken robots
+    several_senders        From names more than one mailbox: there is no one person to answer
     robot_sender           the sender's local part says "machine": MAILER-DAEMON, postmaster, noreply, no-reply,
                            do-not-reply, owner-*, *-owner, *-request, bounce(s), notifications, newsletter, ...
                            (also a VERP bounce address in Return-Path: bounce-123@, *-bounces@)
@@ -40,6 +41,8 @@ import unicodedata
 from collections.abc import Collection, Iterable
 from email.message import Message
 
+from shared.headers import parse_sender
+
 from . import text as textmod
 
 RULES: tuple[str, ...] = (
@@ -51,6 +54,7 @@ RULES: tuple[str, ...] = (
     "list_header",
     "null_return_path",
     "no_sender",
+    "several_senders",
     "robot_sender",
     "out_of_office",
     "automated_notification",
@@ -596,7 +600,8 @@ def explain(msg: Message, own_addresses: Collection[str] = ()) -> dict:
     try:
         headers = _headers(msg)
         subject = _subject(headers)
-        from_addrs = [a for v in (v for n, v in headers if n == "from") for a in _addresses(v)]
+        address, _ = parse_sender(msg)
+        from_addrs = [address.lower()] if address else []
         view = textmod.body_view(msg)
         score, signals = _notification_score(headers, from_addrs, subject, view)
         result = {"rule": robot_rule(msg, own_addresses), "notification_score": score,
@@ -606,22 +611,27 @@ def explain(msg: Message, own_addresses: Collection[str] = ()) -> dict:
     return result
 
 
-def robot_rule(msg: Message, own_addresses: Collection[str] = ()) -> str | None:
+def robot_rule(msg: Message, own_addresses: Collection[str] = (),
+               sender: tuple[str | None, str | None] | None = None) -> str | None:
     """Name of the first rule that says "never reply" to this message, or None. Never raises: a message
-    whose headers cannot be read at all is treated as having no sender ("no_sender")."""
+    whose headers cannot be read at all is treated as having no sender ("no_sender").
+
+    `sender` is `(address, problem)` as the ingestor stored it (`shared.headers.parse_sender`); when not given it
+    is parsed here the same way. The rules judge exactly the address a reply would go to."""
     try:
-        return _robot_rule(msg, own_addresses)
+        return _robot_rule(msg, own_addresses, sender if sender is not None else parse_sender(msg))
     except Exception:  # noqa: BLE001 - a rule bug must not turn a robot into a customer
         return "no_sender"
 
 
-def _robot_rule(msg: Message, own_addresses: Collection[str]) -> str | None:
+def _robot_rule(msg: Message, own_addresses: Collection[str], sender: tuple[str | None, str | None]) -> str | None:
     headers = _headers(msg)
     own = _own_set(own_addresses)
     subject = _subject(headers)
-    from_addrs = [a for v in (v for n, v in headers if n == "from") for a in _addresses(v)]
+    address, problem = sender
+    from_addrs = [address.lower()] if address else []
 
-    if _own_address(headers, own):
+    if _own_address(headers, own) or any(_normalise_addr(a) in own for a in from_addrs):
         return "own_address"
     if _auto_submitted(headers):
         return "auto_submitted"
@@ -636,7 +646,7 @@ def _robot_rule(msg: Message, own_addresses: Collection[str]) -> str | None:
     if _null_return_path(headers):
         return "null_return_path"
     if not from_addrs:
-        return "no_sender"
+        return problem or "no_sender"
     if _robot_sender(headers, from_addrs):
         return "robot_sender"
     view = textmod.body_view(msg)

@@ -1,14 +1,19 @@
-"""At most N automatic replies per sender in a sliding window, shared by every classifier replica (Redis).
+"""Caps on automatic replies, shared by every classifier replica (Redis): per sender, and on new senders.
 
-A loop breaker of last resort: if a robot slips past every header and content rule, it still gets only N
-replies. The check is one Lua script, so two replicas cannot both take the last place; the member is the
-email id, so a redelivered email does not count twice.
+- `SenderCap`: at most N replies per sender in a sliding window. A loop breaker of last resort: if a robot slips
+  past every header and content rule, it still gets only N replies. The address counts without its `+tag`, so an
+  autoresponder that rotates `bounce+1@`, `bounce+2@`, ... is still one sender.
+- `NewSenderCap`: at most N first-time senders get a reply per hour, across the whole shop. Anyone can forge any
+  From, so without it a flood of forged senders would make the shop mail thousands of strangers.
+
+Each check is one Lua script, so two replicas cannot both take the last place; a place is taken once per member
+(the email id, or the sender), so a redelivered email does not count twice.
 """
 from __future__ import annotations
 
 from redis.asyncio import Redis
 
-_ALLOW = """
+_TAKE_PLACE = """
 local key, member = KEYS[1], ARGV[1]
 local window, cap = tonumber(ARGV[2]), tonumber(ARGV[3])
 local clock = redis.call('TIME')  -- the server's clock: replicas' clocks may disagree
@@ -22,16 +27,41 @@ return 1
 """
 
 
-class SenderCap:
-    def __init__(self, redis: Redis, cap: int, window_seconds: float, prefix: str = "replyflow:sender-cap:"):
+def mailbox_of(address: str) -> str:
+    """The mailbox an address reaches: lower-cased, without a `+tag` (ana+promo@x and ana@x are one person)."""
+    local, at, domain = address.strip().lower().rpartition("@")
+    if not at:
+        return address.strip().lower()
+    return f"{local.split('+', 1)[0] or local}@{domain}"
+
+
+class _SlidingWindow:
+    def __init__(self, redis: Redis, cap: int, window_seconds: float) -> None:
         self.redis = redis
         self.cap = cap
         self.window_seconds = window_seconds
+        self._script = redis.register_script(_TAKE_PLACE)
+
+    async def _take(self, key: str, member: str) -> bool:
+        return bool(await self._script(keys=[key], args=[member, self.window_seconds, self.cap]))
+
+
+class SenderCap(_SlidingWindow):
+    def __init__(self, redis: Redis, cap: int, window_seconds: float, prefix: str = "replyflow:sender-cap:"):
+        super().__init__(redis, cap, window_seconds)
         self.prefix = prefix
-        self._script = redis.register_script(_ALLOW)
 
     async def allow(self, sender: str, email_id: int) -> bool:
         """Take one of the sender's places for this email; False when the sender is over the cap."""
-        allowed = await self._script(keys=[self.prefix + sender.lower()],
-                                     args=[str(email_id), self.window_seconds, self.cap])
-        return bool(allowed)
+        return await self._take(self.prefix + mailbox_of(sender), str(email_id))
+
+
+class NewSenderCap(_SlidingWindow):
+    def __init__(self, redis: Redis, cap: int, window_seconds: float = 3600.0,
+                 key: str = "replyflow:new-senders"):
+        super().__init__(redis, cap, window_seconds)
+        self.key = key
+
+    async def allow(self, sender: str) -> bool:
+        """Take a place for a sender we never answered; False when this hour's places are taken."""
+        return await self._take(self.key, mailbox_of(sender))

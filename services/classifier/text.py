@@ -5,11 +5,14 @@ What `extract_text` does, in order:
    stack) and picks the body: text/plain preferred, HTML converted to text (BeautifulSoup with the standard
    library's parser) when there is no usable plain part; attachments and attached messages (message/rfc822)
    are not the customer's text and are skipped;
+   from HTML, what a mail client does not show is dropped before anything reads it (see `_visible_text`): a
+   hidden instruction to the model is not the customer's text either;
 2. decodes every charset (declared or not, misdeclared or unknown) with errors replaced;
 3. removes quoted history ("El lun, 3 mar 2025 ... escribió:", "On Mon ... wrote:", "> " lines,
    "-----Original Message-----", Outlook "De: ... Enviado: ..." blocks, HTML blockquotes) and signatures
    ("-- " line, "Enviado desde mi iPhone", "Sent from my iPhone", "Get Outlook for iOS", ...);
-4. normalises whitespace and caps the result.
+4. removes invisible characters (zero-width, directional controls, soft hyphen), normalises whitespace and caps
+   the result.
 
 Why our own quote stripper: the maintained libraries were tried. mail-parser-reply (the multi-language one)
 does not recognise Gmail's Spanish attribution line ("El lun, 3 mar 2025 a las 10:15, X (<x@y>) escribió:":
@@ -48,7 +51,14 @@ _UNKNOWN_CHARSETS = {"", "unknown", "unknown-8bit", "x-unknown", "default", "cha
 
 # --------------------------------------------------------------------------------------------------- headers
 
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Characters a reader does not see but that split, join or reorder what they do see: zero-width spaces and joiners,
+# directional marks, embeddings, overrides and isolates, invisible operators, the byte-order mark, the soft hyphen.
+_INVISIBLE_RE = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def remove_invisible(text: str) -> str:
+    return _INVISIBLE_RE.sub("", text)
 
 
 def decode_header_value(value: object) -> str:
@@ -81,9 +91,9 @@ def decode_header_value(value: object) -> str:
 
 
 def clean_header_value(value: object, max_chars: int = 998) -> str:
-    """Decoded header value with control characters (CR, LF, NUL, bidi overrides) removed: safe to reuse in
-    a reply header (CVE-2024-6923) or to log."""
-    text = decode_header_value(value)
+    """Decoded header value with control characters (CR, LF, NUL) and invisible ones (bidi overrides, zero-width)
+    removed: safe to reuse in a reply header (CVE-2024-6923), to log or to show the model."""
+    text = remove_invisible(decode_header_value(value))
     text = _CONTROL_RE.sub(" ", text)
     text = re.sub(r"\s+", " ", text).strip()
     return text[:max_chars]
@@ -286,9 +296,9 @@ def body_parts(msg: Message) -> list[tuple[str, str]]:
 
 # --------------------------------------------------------------------------------------------------- HTML
 
-_BLOCK_TAGS = ["p", "div", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "pre",
+_BLOCK_TAGS = {"p", "div", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "pre",
                "section", "article", "header", "footer", "address", "dd", "dt", "dl", "hr", "center", "td",
-               "th", "form", "fieldset", "nav", "aside", "main", "figure", "figcaption"]
+               "th", "form", "fieldset", "nav", "aside", "main", "figure", "figcaption"}
 # Where mail clients put the quoted history in HTML replies: Gmail (gmail_quote), Apple Mail and Thunderbird
 # (blockquote type=cite, moz-cite-prefix), Yahoo (yahoo_quoted), Outlook (divRplyFwdMsg, appendonsend),
 # Outlook mobile (ms-outlook-mobile-reference-message), Proton (protonmail_quote), Zimbra (zwchr).
@@ -297,56 +307,399 @@ _QUOTE_CLASSES = ("gmail_quote", "yahoo_quoted", "moz-cite-prefix", "protonmail_
 _QUOTE_IDS = ("divrplyfwdmsg", "appendonsend", "zwchr", "ymail_android_signature", "outlook_signature")
 
 
-def _quote_blocks(soup) -> list:
-    """The tags that hold quoted history: blockquotes and the quote containers of the clients above."""
-    blocks = []
-    for tag in soup.find_all(True):
-        try:
-            name = (tag.name or "").lower()
-            classes = tag.get("class") or []
-            if isinstance(classes, str):
-                classes = classes.split()
-            classes = [c.lower() for c in classes]
-            tag_id = str(tag.get("id") or "").lower()
-        except Exception:  # noqa: BLE001
-            continue
-        if name == "blockquote" or any(c in _QUOTE_CLASSES for c in classes) or tag_id in _QUOTE_IDS:
-            blocks.append(tag)
-    return blocks
+def _is_quote_block(tag) -> bool:
+    """The tag holds quoted history: a blockquote or the quote container of one of the clients above."""
+    try:
+        classes = tag.get("class") or []
+        if isinstance(classes, str):
+            classes = classes.split()
+        return ((tag.name or "").lower() == "blockquote" or any(c.lower() in _QUOTE_CLASSES for c in classes)
+                or str(tag.get("id") or "").lower() in _QUOTE_IDS)
+    except Exception:  # noqa: BLE001
+        return False
 
 
-def _mark_quotes(soup) -> None:
-    for tag in _quote_blocks(soup):
-        try:
-            # the mark goes before the block, which stays: the cleaners cut everything from the mark on, and
-            # `context` can still read what the block quotes
-            tag.insert_before("\n" + _QUOTE_MARK + "\n")
-        except Exception:  # noqa: BLE001
+# --------------------------------------------------------------------------------------------------- hidden HTML
+#
+# Text a mail client does not show must not reach the model: "display:none" or zero-size text is how an email
+# hides instructions from the person who reads it. The rules are conservative (a customer's ordinary HTML keeps all
+# its text): only declarations that certainly hide, read from the inline style, the `hidden` attribute and the
+# simple rules of the message's own <style> sheet (a tag, a class or an id; rules inside @media apply to some
+# screens only and are not read).
+
+_NOT_SHOWN_TAGS = frozenset({"script", "style", "head", "title", "noscript", "template", "svg", "object", "iframe"})
+_STYLE_PROPERTIES = frozenset({
+    "display", "visibility", "opacity", "mso-hide", "font-size", "font", "color", "background", "background-color",
+    "background-image", "overflow", "overflow-x", "overflow-y", "height", "max-height", "width", "max-width",
+    "position", "left", "top", "text-indent"})
+# Opacity below this is not readable.
+_MIN_OPACITY = 0.1
+# Offsets that move a box off any screen (left:-9999px, text-indent:-999em).
+_OFF_SCREEN = -999
+_LENGTH_RE = re.compile(r"^([+-]?(?:\d+\.?\d*|\.\d+))([a-z]*|%)$")
+_FONT_SIZE_IN_SHORTHAND_RE = re.compile(
+    r"(?:^|\s)(0|[+]?(?:\d+\.?\d*|\.\d+)(?:px|pt|pc|em|rem|ex|ch|%|cm|mm|in|vw|vh))(?:/\S*)?(?=\s|$)")
+_SIMPLE_SELECTOR_RE = re.compile(r"^([a-z][a-z0-9-]*)?((?:[.#][\w-]+)*)$", re.IGNORECASE)
+_NAMED_COLORS = {"white": "#ffffff", "black": "#000000", "transparent": "transparent"}
+# Elements a mail client colours on its own (links in blue...), whatever colour their parent has.
+_OWN_COLOR_TAGS = frozenset({"a", "button", "mark", "input", "select", "textarea"})
+# For markup the parser fails on: anything that may hide text.
+_HIDING_HINT = re.compile(r"(?i)<style|<[^>]{0,2000}\b(style|hidden|color|bgcolor)\b")
+
+
+def _declarations(css: str) -> list[tuple[str, str, bool]]:
+    """(property, value, important) of a declaration block, only for the properties that can hide text."""
+    out = []
+    for declaration in css.split(";"):
+        name, colon, value = declaration.partition(":")
+        name = name.strip().lower()
+        if not colon or name not in _STYLE_PROPERTIES:
             continue
+        value = " ".join(value.lower().split())
+        important = bool(re.search(r"!\s*important$", value))
+        if important:
+            value = re.sub(r"\s*!\s*important$", "", value)
+        out.append((name, value, important))
+    return out
+
+
+@dataclass
+class _Rule:
+    specificity: tuple[int, int, int]
+    order: int
+    tag: str | None
+    element_id: str | None
+    classes: frozenset[str]
+    declarations: list[tuple[str, str, bool]]
+
+    def matches(self, tag) -> bool:
+        if self.tag and (tag.name or "").lower() != self.tag:
+            return False
+        if self.element_id and str(tag.get("id") or "") != self.element_id:
+            return False
+        return self.classes <= _classes(tag)
+
+
+def _classes(tag) -> frozenset[str]:
+    value = tag.get("class") or []
+    return frozenset(value.split() if isinstance(value, str) else value)
+
+
+class _StyleSheet:
+    """The simple rules of the message's <style> elements, indexed by what they select."""
+
+    def __init__(self, css: str):
+        css = re.sub(r"(?s)/\*.*?(\*/|$)", " ", css)
+        # a background declared anywhere (even for some screens only) means the page's background is not known
+        self.sets_background = bool(re.search(r"(?i)background|bgcolor", css))
+        self.by_key: dict[str, list[_Rule]] = {}
+        order = 0
+        for selectors, block in _top_level_rules(css):
+            declarations = _declarations(block)
+            if not declarations:
+                continue
+            for selector in selectors.split(","):
+                rule = _simple_rule(selector.strip(), order, declarations)
+                order += 1
+                if rule is not None:
+                    key = ("#" + rule.element_id if rule.element_id else
+                           "." + min(rule.classes) if rule.classes else rule.tag or "")
+                    self.by_key.setdefault(key, []).append(rule)
+
+    def style_of(self, tag) -> dict[str, str]:
+        """The value of each property that can hide text, for one element: the sheet's matching rules by
+        specificity and order, then the inline style, "!important" above both."""
+        rules = []
+        if self.by_key:
+            keys = ["." + c for c in _classes(tag)] + [(tag.name or "").lower()]
+            if tag.get("id"):
+                keys.append("#" + str(tag.get("id")))
+            rules = sorted((rule for key in keys for rule in self.by_key.get(key, ()) if rule.matches(tag)),
+                           key=lambda rule: (rule.specificity, rule.order))
+        inline = tag.get("style")
+        layers = [d for rule in rules for d in rule.declarations]
+        if isinstance(inline, str):
+            layers.extend(_declarations(inline))
+        style: dict[str, str] = {}
+        for important in (False, True):
+            for name, value, is_important in layers:
+                if is_important == important:
+                    style[name] = value
+        return style
+
+
+def _top_level_rules(css: str):
+    """(selectors, declaration block) of every top-level rule. An at-rule (@media, @font-face...) comes out whole,
+    with a selector that is never simple: the rules inside it are not read."""
+    depth = 0
+    start = 0
+    selectors = ""
+    for mark in re.finditer(r"[{};]", css):
+        char = mark.group()
+        if char == "{":
+            if depth == 0:
+                selectors = css[start:mark.start()].strip()
+                start = mark.end()
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+            if depth == 0:
+                yield selectors, css[start:mark.start()]
+                start = mark.end()
+        elif depth == 0:  # the end of a statement at-rule (@import ...;)
+            start = mark.end()
+
+
+def _simple_rule(selector: str, order: int, declarations) -> _Rule | None:
+    match = _SIMPLE_SELECTOR_RE.match(selector)
+    if not match or not selector:
+        return None  # combinators, pseudo-classes, attributes: not read
+    parts = re.findall(r"[.#][\w-]+", match.group(2) or "")
+    ids = [p[1:] for p in parts if p.startswith("#")]
+    classes = frozenset(p[1:] for p in parts if p.startswith("."))
+    if len(ids) > 1:
+        return None
+    tag = (match.group(1) or "").lower() or None
+    return _Rule((len(ids), len(classes), 1 if tag else 0), order, tag, ids[0] if ids else None, classes,
+                 declarations)
+
+
+def _length(value: str | None) -> tuple[float, str] | None:
+    """(number, unit) of a CSS length such as "0", "1px", "-9999px", ".5em", "0%"."""
+    match = _LENGTH_RE.match((value or "").strip())
+    if not match:
+        return None
+    try:
+        return float(match.group(1)), match.group(2)
+    except ValueError:
+        return None
+
+
+def _is_zero_or_tiny(value: str | None) -> bool:
+    """A length of zero in any unit, or of one pixel or less."""
+    length = _length(value)
+    if length is None:
+        return False
+    number, unit = length
+    return number <= 0 or (unit == "px" and number <= 1) or (unit == "pt" and number <= 0.75)
+
+
+def _is_off_screen(value: str | None) -> bool:
+    length = _length(value)
+    return length is not None and length[0] <= _OFF_SCREEN
+
+
+def _font_size_px(value: str, parent: float | None) -> float | None:
+    """The font size in pixels, when it can be known: zero stays zero whatever is relative to it; None for what
+    is not known but is not zero (keywords, calc())."""
+    length = _length(value)
+    if length is None:
+        return parent if value in ("inherit", "unset") else None
+    number, unit = length
+    if number == 0:
+        return 0.0
+    if unit in ("em", "%"):
+        factor = number / 100 if unit == "%" else number
+        return None if parent is None else parent * factor
+    return {"px": number, "pt": number * 4 / 3, "rem": number * 16}.get(unit)
+
+
+def _color(value: str | None) -> str | None:
+    """A colour as "#rrggbb", "transparent" for any fully transparent one, or None when not read."""
+    value = (value or "").strip().lower()
+    if value in _NAMED_COLORS:
+        return _NAMED_COLORS[value]
+    hex_match = re.fullmatch(r"#([0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})", value)
+    if hex_match:
+        digits = hex_match.group(1)
+        if len(digits) <= 4:
+            digits = "".join(c * 2 for c in digits)
+        if len(digits) == 8:
+            if digits[6:] == "00":
+                return "transparent"
+            digits = digits[:6]
+        return "#" + digits
+    rgb = re.fullmatch(r"rgba?\(([^)]*)\)", value)
+    if rgb:
+        channels = [c for c in re.split(r"[\s,/]+", rgb.group(1).strip()) if c]
+        try:
+            numbers = [float(c[:-1]) * 2.55 if c.endswith("%") else float(c) for c in channels[:3]]
+            alpha = channels[3] if len(channels) > 3 else "1"
+            alpha_value = float(alpha[:-1]) / 100 if alpha.endswith("%") else float(alpha)
+        except ValueError:
+            return None
+        if len(numbers) != 3:
+            return None
+        if alpha_value <= 0:
+            return "transparent"
+        return "#" + "".join(f"{max(0, min(255, round(n))):02x}" for n in numbers)
+    return None
+
+
+def _background(value: str | None) -> str | None:
+    """The colour a `background` shorthand paints, or "image" when it paints an image (whose colours are not
+    known)."""
+    if value is None:
+        return None
+    value = str(value).lower()
+    if "url(" in value or "gradient(" in value:
+        return "image"
+    for token in re.findall(r"rgba?\([^)]*\)|#[0-9a-f]+|\b(?:white|black|transparent)\b", value):
+        color = _color(token)
+        if color is not None:
+            return color
+    return None
+
+
+@dataclass(frozen=True)
+class _Inherited:
+    """What an element passes on to its text."""
+    font_px: float | None = None  # None: not known, not zero
+    visibility_hidden: bool = False
+    color: str | None = None
+    background: str | None = None  # None: not known (an image, or a sheet that sets backgrounds)
+    aria_hidden: bool = False
+
+
+def _box_hides(tag, style: dict[str, str]) -> bool:
+    """The element and everything in it are not shown (no descendant can show itself again)."""
+    display = style.get("display")
+    if display == "none" or (tag.has_attr("hidden") and display is None):
+        return True
+    opacity = _length(style.get("opacity"))
+    if opacity is not None and (opacity[0] / 100 if opacity[1] == "%" else opacity[0]) < _MIN_OPACITY:
+        return True
+    if style.get("mso-hide") == "all":
+        return True
+    overflow = style.get("overflow", "")
+    clipped_y = any(v in (overflow + " " + style.get("overflow-y", "")).split() for v in ("hidden", "clip"))
+    clipped_x = any(v in (overflow + " " + style.get("overflow-x", "")).split() for v in ("hidden", "clip"))
+    if clipped_y and (_is_zero_or_tiny(style.get("height")) or _is_zero_or_tiny(style.get("max-height"))):
+        return True
+    if clipped_x and (_is_zero_or_tiny(style.get("width")) or _is_zero_or_tiny(style.get("max-width"))):
+        return True
+    if clipped_x and _is_off_screen(style.get("text-indent")):
+        return True
+    if style.get("position") in ("absolute", "fixed") and (_is_off_screen(style.get("left"))
+                                                           or _is_off_screen(style.get("top"))):
+        return True
+    # aria-hidden alone hides nothing from the eye (icons, decorations): only with a box of no height
+    if str(tag.get("aria-hidden", "")).lower() == "true" and (
+            _is_zero_or_tiny(style.get("height")) or _is_zero_or_tiny(style.get("max-height"))):
+        return True
+    return False
+
+
+def _inherit(parent: _Inherited, tag, style: dict[str, str]) -> _Inherited:
+    font_px = parent.font_px
+    if "font-size" in style:
+        font_px = _font_size_px(style["font-size"], parent.font_px)
+    elif "font" in style:
+        size = _FONT_SIZE_IN_SHORTHAND_RE.search(style["font"])
+        if size:
+            font_px = _font_size_px(size.group(1), parent.font_px)
+    visibility = style.get("visibility")
+    visibility_hidden = parent.visibility_hidden
+    if visibility in ("hidden", "collapse"):
+        visibility_hidden = True
+    elif visibility == "visible":
+        visibility_hidden = False  # visibility, unlike display, can be turned back on inside
+    color = parent.color
+    name = (tag.name or "").lower()
+    if name in _OWN_COLOR_TAGS:
+        color = None  # a link or a button has the client's own colour, not its parent's
+    declared_color = style.get("color") or (tag.get("color") if name == "font" else None)
+    if declared_color and str(declared_color).strip().lower() not in ("inherit", "unset"):
+        color = _color(str(declared_color))
+    background = parent.background
+    if ("background-image" in style and style["background-image"] != "none") or tag.get("background"):
+        background = None
+    painted = _background(style.get("background-color") or style.get("background") or tag.get("bgcolor"))
+    if painted == "image":
+        background = None
+    elif painted is not None and painted != "transparent":
+        background = painted
+    aria_hidden = parent.aria_hidden or str(tag.get("aria-hidden", "")).lower() == "true"
+    return _Inherited(font_px, visibility_hidden, color, background, aria_hidden)
+
+
+def _text_hidden(state: _Inherited) -> bool:
+    if state.font_px == 0 or state.visibility_hidden or state.color == "transparent":
+        return True
+    if state.color is not None and state.color == state.background:
+        return True
+    # aria-hidden alone hides nothing from the eye; with text too small to read it does
+    return state.aria_hidden and state.font_px is not None and state.font_px <= 1
+
+
+def _visible_text(soup) -> str:
+    """The text a mail client shows, in document order, with a line break around every block and the quote mark
+    before every quote block (the block stays: the cleaners cut everything from the mark on, and `context` can
+    still read what it quotes). Left out: the elements that are never shown, comments and CDATA sections, boxes
+    hidden by their style or by the `hidden` attribute, and text of zero size, hidden visibility, or the colour of
+    its background (white when nothing paints one).
+
+    One walk with an explicit stack, and no change to the tree: markup can nest deeper than Python's recursion
+    limit, and bs4's insertions cost time in proportion to the siblings and descendants around them."""
+    from bs4 import NavigableString, Tag
+
+    sheet = _StyleSheet(" ".join(tag.get_text() for tag in soup.find_all("style")))
+    out: list[str] = []
+    # what is still to visit, last first: a string to write, or an element with what it inherits
+    pending: list = [(soup, _Inherited(background=None if sheet.sets_background else "#ffffff"))]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            out.append(item)
+            continue
+        node, inherited = item
+        for child in reversed(node.contents):
+            if isinstance(child, Tag):
+                name = (child.name or "").lower()
+                if name in _NOT_SHOWN_TAGS:
+                    continue
+                style = sheet.style_of(child)
+                if _box_hides(child, style):
+                    continue
+                if name == "br":
+                    pending.append("\n")
+                    continue
+                block = name in _BLOCK_TAGS
+                if block:
+                    pending.append("\n")
+                pending.append((child, _inherit(inherited, child, style)))
+                if block:
+                    pending.append("\n")
+                if _is_quote_block(child):
+                    pending.append("\n" + _QUOTE_MARK + "\n")
+            elif type(child) is NavigableString and not (child.strip() and _text_hidden(inherited)):
+                pending.append(str(child))
+    return "".join(out)
 
 
 def html_to_text(html: str) -> str:
-    """Readable text from an HTML body, with the quoted history marked for cutting. Never raises."""
+    """Readable text from an HTML body, without what a mail client does not show, with the quoted history marked
+    for cutting. Never raises."""
     if not html:
         return ""
     try:
         from bs4 import BeautifulSoup
 
-        soup = BeautifulSoup(html[:MAX_HTML_INPUT], "html.parser")
-        for tag in soup(["script", "style", "head", "title", "noscript", "template", "svg", "object", "iframe"]):
-            tag.decompose()
-        _mark_quotes(soup)
-        for br in soup.find_all("br"):
-            br.replace_with("\n")
-        for block in soup.find_all(_BLOCK_TAGS):
-            block.insert_before("\n")
-            block.insert_after("\n")
-        return soup.get_text()
+        return _visible_text(BeautifulSoup(html[:MAX_HTML_INPUT], "html.parser"))
     except RecursionError:
         pass
     except Exception:  # noqa: BLE001 - bs4 on pathological markup: fall back to stripping tags
         pass
-    text = re.sub(r"(?is)<(script|style|head)\b.*?</\1\s*>", " ", html[:MAX_HTML_INPUT])
+    return _html_to_text_without_parser(html)
+
+
+def _html_to_text_without_parser(html: str) -> str:
+    """Tags stripped by pattern, for markup the parser fails on. Hidden elements cannot be told apart without a
+    parser, so markup that hides anything gives no text at all rather than its hidden text."""
+    html = re.sub(r"(?s)<!--.*?(-->|$)|<!\[CDATA\[.*?(\]\]>|$)", " ", html[:MAX_HTML_INPUT])
+    if _HIDING_HINT.search(html):
+        return ""
+    text = re.sub(r"(?is)<(script|style|head|template)\b.*?</\1\s*>", " ", html)
     text = re.sub(r"(?i)<br\s*/?>|</p\s*>|</div\s*>", "\n", text)
     text = re.sub(r"<[^>]{0,2000}>", " ", text)
     import html as html_lib
@@ -357,16 +710,18 @@ def html_to_text(html: str) -> str:
 def html_links(html: str) -> list[str]:
     """href targets of the non-quoted part of an HTML body (for the robot rules). Never raises."""
     try:
-        from bs4 import BeautifulSoup
+        from bs4 import BeautifulSoup, Tag
 
-        soup = BeautifulSoup(html[:MAX_HTML_INPUT], "html.parser")
-        for tag in _quote_blocks(soup):
-            tag.extract()  # links in quoted history are someone else's
         links = []
-        for a in soup.find_all(["a", "area"]):
-            href = a.get("href")
-            if isinstance(href, str) and href.strip():
-                links.append(href.strip())
+        pending = [BeautifulSoup(html[:MAX_HTML_INPUT], "html.parser")]
+        while pending:  # an explicit stack, in document order: markup can nest deeper than the recursion limit
+            node = pending.pop()
+            if (node.name or "").lower() in ("a", "area"):
+                href = node.get("href")
+                if isinstance(href, str) and href.strip():
+                    links.append(href.strip())
+            # links in quoted history are someone else's
+            pending.extend(c for c in reversed(node.contents) if isinstance(c, Tag) and not _is_quote_block(c))
         return links
     except Exception:  # noqa: BLE001 - includes RecursionError
         return re.findall(r"(?i)href\s*=\s*[\"']?([^\"'\s>]+)", html[:MAX_HTML_INPUT])
@@ -513,13 +868,12 @@ def _split_quotes_and_signature(text: str, keep_forwarded: bool = True) -> tuple
     return out, quoted
 
 
-_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _CTRL_KEEP_NL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def normalise_whitespace(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _ZERO_WIDTH.sub("", text)
+    text = remove_invisible(text)
     text = text.replace(_QUOTE_MARK, "")
     text = _CTRL_KEEP_NL.sub(" ", text)
     text = unicodedata.normalize("NFC", text)
@@ -575,7 +929,8 @@ def _all_text_parts(part: Message, depth: int, budget: _Budget, out: list[Messag
 
 
 def _part_text(ctype: str, text: str) -> str:
-    return html_to_text(text) if ctype == "text/html" else text
+    # invisible characters go before quotes and signatures are looked for, so that they are found as a reader sees them
+    return remove_invisible(html_to_text(text) if ctype == "text/html" else text)
 
 
 def _strip_plain(text: str, keep_forwarded: bool) -> str:
@@ -586,7 +941,7 @@ def _strip_plain(text: str, keep_forwarded: bool) -> str:
 def clean_text(text: str, max_chars: int = DEFAULT_MAX_CHARS, keep_forwarded: bool = True) -> str:
     """The new text of a plain-text body (quotes, signatures removed; whitespace normalised; capped)."""
     try:
-        text = (text or "")[:MAX_PLAIN_INPUT].replace(_QUOTE_MARK, "")
+        text = remove_invisible((text or "")[:MAX_PLAIN_INPUT].replace(_QUOTE_MARK, ""))
         return _cap(normalise_whitespace(_strip_plain(text, keep_forwarded)), max_chars)
     except Exception:  # noqa: BLE001 - never raise on input text
         return _cap(normalise_whitespace(str(text or "")), max_chars)

@@ -33,16 +33,17 @@ def deps(pool, smtp_sink, imap_settings) -> Deps:
 @pytest.fixture
 def ready(pool, store_email):
     """An email with its reply stored: state reply_ready, as the classifier (FAQ) or responder leave it."""
-    async def make(raw: bytes | None = None, body: str = REPLY_BODY) -> ReplyReady:
+    async def make(raw: bytes | None = None, body: str = REPLY_BODY, dmarc: str | None = None) -> ReplyReady:
         raw = raw or make_raw(subject="Campera de jean", body="Hola, ¿la campera es de algodón?",
                               message_id=ORIGINAL_ID,
                               headers=(("In-Reply-To", EARLIER_ID), ("References", EARLIER_ID)))
         email_id = await store_email(raw)
         async with pool.acquire() as conn, conn.transaction():
             await conn.execute(
-                """INSERT INTO classifications (email_id, decision, reason, intent, confidence, language, body_text)
+                """INSERT INTO classifications (email_id, decision, reason, intent, confidence, language, body_text,
+                                                dmarc)
                    VALUES ($1, 'llm', 'needs_llm:product_question', 'product_question', 0.8, 'es',
-                           'Hola, ¿la campera es de algodón?')""", email_id)
+                           'Hola, ¿la campera es de algodón?', $2)""", email_id, dmarc)
             await conn.execute("INSERT INTO replies (email_id, source, body) VALUES ($1, 'llm', $2)", email_id, body)
             assert await db.transition(conn, email_id, "reply_ready", allowed_from=("received",))
         return ReplyReady(email_id=email_id, source="llm")
@@ -90,6 +91,7 @@ async def test_a_reply_goes_once_to_the_sender_with_threading_and_robot_headers(
     assert sent.references == f"{EARLIER_ID} {ORIGINAL_ID}"
     assert sent.auto_submitted == "auto-replied"
     assert mail["X-Auto-Response-Suppress"] == "All"
+    assert mail["Precedence"] == "auto_reply"
     expected_id = reply_message_id(ORIGINAL_ID, REPLY_FROM)
     assert sent.message_id == expected_id
     assert expected_id.endswith("@ropadelsur.com.ar>")
@@ -249,7 +251,7 @@ async def test_an_encoded_crlf_in_the_subject_injects_no_header(pool, smtp_sink,
     assert mail["Bcc"] is None
     head = sent.raw.split(b"\r\n\r\n", 1)[0]
     assert not any(line.lower().startswith(b"bcc") for line in head.splitlines())
-    assert sent.subject == "Re: hi Bcc: x@example.org"
+    assert sent.subject == "Re: hi Bcc: …"  # the address is not echoed either
     assert "\r" not in mail["Subject"] and "\n" not in mail["Subject"]
 
 
@@ -300,3 +302,13 @@ async def test_an_address_smtp_cannot_carry_is_dead_lettered_at_once_not_left_se
     assert caught.value.reason in ("smtp_rejected", "unsendable_reply")
     assert smtp_sink.messages() == []
     assert await state_of(pool, message.email_id) == "reply_ready"  # released: the dead letter ends it
+
+
+async def test_a_reply_to_a_sender_failing_dmarc_never_becomes_history(pool, smtp_sink, deps, ready):
+    # The shop answered a FAQ question of a possibly forged sender: what they wrote must not be the history a real
+    # customer's next email is answered with.
+    message = await ready(dmarc="fail")
+    await handle_reply_ready(message, deps)
+    assert smtp_sink.wait_for(1, timeout=5)
+    assert await state_of(pool, message.email_id) == "replied"
+    assert await pool.fetchval("SELECT count(*) FROM conversations") == 0

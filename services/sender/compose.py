@@ -11,6 +11,12 @@ from email.utils import formatdate, parseaddr
 from shared.headers import clean_header, header_text, parse_headers
 
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+# The original's subject is echoed at most this long: anyone can write to the shop, and a forged sender's subject
+# must not ride on our reply to a stranger as a message of its own.
+SUBJECT_ECHO_CHARS = 60
+# What a mail client would turn into a link or an address in the echoed subject.
+_LINK_OR_ADDRESS = re.compile(
+    r"\S*@\S+|\S*(?:https?|hxxps?|ftp)\S*:\S*|\bwww\.\S+|\S+\.(?:[a-z]{2,24})(?:/\S*)?(?=\s|$)", re.IGNORECASE)
 
 
 class NoRecipient(ValueError):
@@ -18,7 +24,11 @@ class NoRecipient(ValueError):
 
 
 def reply_subject(original_subject: str) -> str:
-    subject = clean_header(original_subject, 250)
+    """"Re: " and a short, cleaned echo of the original's subject: control and bidi characters removed, links
+    and addresses left out, cut at a word boundary."""
+    subject = " ".join(_LINK_OR_ADDRESS.sub("…", clean_header(original_subject, 998)).split())
+    if len(subject) > SUBJECT_ECHO_CHARS:
+        subject = subject[:SUBJECT_ECHO_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:-") + "…"
     return subject if re.match(r"(?i)^(re|rv|aw)\s*:", subject) else f"Re: {subject}".strip()
 
 
@@ -50,6 +60,8 @@ def build_reply(original_raw: bytes, original_message_id: str, recipient: str, s
     # RFC 3834: an automatic reply says so, and asks other robots not to answer it.
     reply["Auto-Submitted"] = "auto-replied"
     reply["X-Auto-Response-Suppress"] = "All"
+    # Older vacation programs look only at Precedence.
+    reply["Precedence"] = "auto_reply"
     reply["X-Replyflow-Reply"] = "1"
     reply.set_content(body)
     return reply

@@ -104,10 +104,13 @@ async def _commit_replied(email_id: int, reply_id: str, recipient: str, body: st
             log.warning("email %s was sent, but was no longer `sending` when that was to be recorded", email_id)
         await conn.execute("UPDATE replies SET message_id = $2, sent_at = now() WHERE email_id = $1",
                            email_id, reply_id)
+        # A sender whose domain failed DMARC may be forged: what they wrote must never become the history a real
+        # customer's next email is answered with.
         await conn.execute(
             """INSERT INTO conversations (email_id, customer, subject, inbound, reply)
                SELECT $1, lower($2), e.subject, coalesce(c.body_text, ''), $3
-               FROM emails e LEFT JOIN classifications c ON c.email_id = e.id WHERE e.id = $1
+               FROM emails e LEFT JOIN classifications c ON c.email_id = e.id
+               WHERE e.id = $1 AND c.dmarc IS DISTINCT FROM 'fail'
                ON CONFLICT (email_id) DO NOTHING""",
             email_id, recipient, body)
 

@@ -13,6 +13,8 @@ Choices (see docs/fake-groq.md):
 - `time_scale` F makes simulated time run F times faster. Limits and every duration we report (reset headers,
   "try again in") are in simulated time; `retry-after` is in real seconds, rounded up, because that is what a
   client sleeps on.
+- `adversarial` makes it a gullible model: it obeys the instructions it finds anywhere in the prompt (see
+  `adversarial_reply`), so that a test can prove that what a prompt injection asks for never reaches a customer.
 """
 from __future__ import annotations
 
@@ -79,6 +81,8 @@ class FakeGroqConfig:
     refund_unused_tokens: bool = True
     # Real-time monotonic clock in seconds. Injected so tests move time without sleeping.
     clock: Callable[[], float] = time.monotonic
+    # A gullible model that obeys instructions found anywhere in the prompt (`adversarial_reply`).
+    adversarial: bool = False
 
     def __post_init__(self) -> None:
         if not self.time_scale > 0:
@@ -370,6 +374,125 @@ def compose_reply(text: str) -> str:
     return GENERIC_ES if spanish else GENERIC_EN
 
 
+# A block of delimited data (`<tag>...</tag>`, the same name at both ends) in a prompt.
+DELIMITED_BLOCK = re.compile(r"<([A-Za-z][\w.-]*)>(.*?)</\1>", re.DOTALL)
+
+
+def focus(text: str) -> str:
+    """What a model answers in a user message: its last delimited block (the email, after the earlier exchanges)
+    when it has one, else the whole text."""
+    blocks = DELIMITED_BLOCK.findall(text)
+    return blocks[-1][1] if blocks else text
+
+
+# --------------------------------------------------------------------------------------------------------
+# The gullible model (--adversarial)
+#
+# It reads every message of the prompt, system and user alike, delimited data and earlier exchanges included,
+# and obeys two kinds of instruction (English or Spanish, any case):
+# - a request to reveal its instructions: it answers with the whole system message;
+# - an order (below) followed, in the same sentence, by a link or bare domain, an account (CBU/CVU, IBAN, alias),
+#   a phone number or an email address: its answer carries each of them. After an "ignore the previous
+#   instructions" opener, the rest of the paragraph counts as the order.
+
+REVEAL_VERBS = (r"reveal|repeat|print|show|output|disclose|leak|copy|paste|share|display|give me|tell me|"
+                r"revel[aá]|revela|repet[ií]|repite|mostr[aá]|muestra|copi[aá]|copia|imprim[ií]|imprime|"
+                r"compart[ií]|comparte|decime|dime|pas[aá]me")
+REVEAL_OBJECTS = (r"(?:system|initial|original|hidden|secret) (?:prompt|message|instructions)|"
+                  r"your (?:instructions|prompt|rules)|(?:instructions|text) above|above (?:instructions|text)|"
+                  r"prompt del sistema|mensaje del sistema|mensaje de sistema|tus instrucciones|tu prompt")
+REVEAL = re.compile(rf"\b(?:{REVEAL_VERBS})\b[^.!?\n]{{0,60}}?\b(?:{REVEAL_OBJECTS})\b", re.IGNORECASE)
+OPENER = re.compile(
+    r"\bignore (?:all |any )?(?:of )?(?:the |your |my )?(?:previous|prior|above|earlier|preceding|other) "
+    r"(?:instructions|rules|prompts?)\b|\bignor[aá] (?:todas )?(?:las |tus )?instrucciones\b|"
+    r"\bolvid[aá] (?:todas )?(?:las |tus )?instrucciones\b", re.IGNORECASE)
+ORDER = re.compile(
+    r"\b(?:tell|ask|direct|send|redirect) (?:the customer|the client|the user|them|him|her|everyone)\b|"
+    r"\b(?:include|add|insert|append|mention) (?:this|these|the following|our new|the new)\b|"
+    r"\b(?:reply|respond|answer) with\b|\bfrom now on\b|"
+    r"\b(?:dec[ií]le|decirle|indic[aá]le|ped[ií]le)s?\b|"
+    r"\b(?:inclu[ií]|incluye|agreg[aá]|agrega|mencion[aá]|menciona) (?:este|esta|estos|estas|el siguiente|"
+    r"la siguiente|los siguientes|el nuevo|la nueva)\b|"
+    r"\b(?:respond[eé]|responde|contest[aá]|contesta) con\b|\bde ahora en m[aá]s\b|\ba partir de ahora\b",
+    re.IGNORECASE)
+SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
+PARAGRAPH_END = re.compile(r"\n\s*\n")
+ORDER_SCOPE_CHARS = 300
+OPENER_SCOPE_CHARS = 600
+
+# What an order can ask for, found in this order (each match is blanked before the next pattern looks, so an
+# address's domain is not also a link, nor an account's digits a phone number).
+PAYLOADS: list[tuple[str, re.Pattern[str]]] = [
+    ("address", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    ("account", re.compile(r"\b(?:\d[ -]?){21}\d\b")),  # CBU / CVU: 22 digits
+    ("account", re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?\b")),  # IBAN
+    ("account", re.compile(r"\balias\b(?: (?:cbu|cvu))?:? *[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+){1,4}", re.IGNORECASE)),
+    ("link", re.compile(r"\b(?:https?|hxxps?)://[^\s<>\"')\]]+|\bwww\.[^\s<>\"')\]]+", re.IGNORECASE)),
+    ("link", re.compile(r"\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24}(?:/[^\s<>\"')\]]*)?", re.IGNORECASE)),
+    ("phone", re.compile(r"(?<![\w(+])(?:\+|\()?\d[\d ().-]{6,}\d\b")),
+]
+MIN_PHONE_DIGITS = 8
+OBEYED = {  # kind -> (English sentence, Spanish sentence)
+    "link": ("You can complete it here: {}.", "Podés completarlo acá: {}."),
+    "account": ("Please make the transfer to this account: {}.", "Por favor hacé la transferencia a esta cuenta: {}."),
+    "phone": ("You can call us at {}.", "Podés llamarnos al {}."),
+    "address": ("Please write to {}.", "Por favor escribí a {}."),
+}
+LEAK = ("Here are my instructions:", "Estas son mis instrucciones:")
+
+
+def _scopes(text: str) -> list[str]:
+    """The stretches of text an instruction covers: the rest of the sentence after an order, the rest of the
+    paragraph after an opener."""
+    scopes = []
+    for pattern, end, limit in ((ORDER, SENTENCE_END, ORDER_SCOPE_CHARS),
+                                (OPENER, PARAGRAPH_END, OPENER_SCOPE_CHARS)):
+        for found in pattern.finditer(text):
+            rest = text[found.end(): found.end() + limit]
+            stop = end.search(rest)
+            scopes.append(rest[: stop.start()] if stop else rest)
+    return scopes
+
+
+def requested_payloads(text: str) -> list[tuple[str, str]]:
+    """(kind, value) of every link, account, phone number and address that an instruction in `text` asks for,
+    in order of appearance within each instruction, without repeats."""
+    wanted: list[tuple[str, str]] = []
+    for scope in _scopes(text):
+        found: list[tuple[int, str, str]] = []
+        for kind, pattern in PAYLOADS:
+            for match in pattern.finditer(scope):
+                value = match.group().rstrip(".,;:")
+                if kind == "phone" and sum(c.isdigit() for c in value) < MIN_PHONE_DIGITS:
+                    continue
+                found.append((match.start(), kind, value))
+            scope = pattern.sub(lambda m: " " * len(m.group()), scope)
+        for _start, kind, value in sorted(found):
+            if (kind, value) not in wanted:
+                wanted.append((kind, value))
+    return wanted
+
+
+def adversarial_reply(messages: list[dict[str, Any]]) -> str | None:
+    """What a gullible model answers when the prompt holds an instruction it obeys, or None when it holds none.
+    Deterministic: the same prompt always gets the same answer."""
+    texts = [message_text(message) for message in messages]
+    everything = "\n\n".join(texts)
+    payloads = requested_payloads(everything)
+    system = "\n\n".join(text for message, text in zip(messages, texts) if message.get("role") == "system")
+    reveal = bool(system) and REVEAL.search(everything) is not None
+    if not payloads and not reveal:
+        return None
+    user_texts = [text for message, text in zip(messages, texts) if message.get("role") == "user"]
+    asked = focus(user_texts[-1] if user_texts else texts[-1])
+    spanish = looks_spanish(asked)
+    parts = [compose_reply(asked)]
+    parts += [OBEYED[kind][spanish].format(value) for kind, value in payloads]
+    if reveal:
+        parts.append(f"{LEAK[spanish]}\n\n{system}")
+    return " ".join(parts)
+
+
 # --------------------------------------------------------------------------------------------------------
 # The HTTP side
 
@@ -542,7 +665,8 @@ class FakeGroq:
     def _answer(self, model: str, limiter: ModelLimiter, messages: list[dict[str, Any]], texts: list[str],
                 prompt_tokens: int, max_tokens: int) -> web.Response:
         user_texts = [text for message, text in zip(messages, texts) if message.get("role") == "user"]
-        content = compose_reply(user_texts[-1] if user_texts else texts[-1])
+        obeyed = adversarial_reply(messages) if self.config.adversarial else None
+        content = obeyed or compose_reply(focus(user_texts[-1] if user_texts else texts[-1]))
         finish_reason = "stop"
         if estimate_tokens(content) > max_tokens:
             content = content[: max_tokens * 4]
@@ -718,13 +842,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--latency-ms", type=_non_negative_int, default=defaults.latency_ms,
                         help="delay added to every admitted call, real milliseconds (default %(default)s)")
     parser.add_argument("--seed", type=int, default=None, help="seed for --error-rate, for repeatable runs")
+    parser.add_argument("--adversarial", action="store_true",
+                        help="a gullible model: obeys instructions found anywhere in the prompt (links, accounts, "
+                             "phone numbers, addresses, revealing the system message)")
 
 
 def config_from_args(args: argparse.Namespace) -> FakeGroqConfig:
     return FakeGroqConfig(
         host=args.host, port=args.port, rpm=args.rpm, rpd=args.rpd, tpm=args.tpm, tpd=args.tpd,
         time_scale=args.time_scale, error_rate=args.error_rate, fail_marker=args.fail_marker,
-        latency_ms=args.latency_ms, seed=args.seed,
+        latency_ms=args.latency_ms, seed=args.seed, adversarial=args.adversarial,
     )
 
 

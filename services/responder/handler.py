@@ -5,6 +5,11 @@ never pays for a second call. The LLM call waits for the shared budget (`respond
 out of here as RetryLater, which spends no attempt. A request too large for Groq (413) is tried once more with
 a trimmed prompt (no products, no history, a shorter email), then dead-lettered. When the day's budget is spent
 and LLM_DAILY_CAP_ACTION is `fallback`, the shop's fallback answer is sent without a call.
+
+Nothing in the reply.requested message is trusted but the email's id: anyone who can publish to the broker could
+forge the rest. Intent, language, the hand-off and the products come from the classifier's stored decision, and
+the history from the stored email's own sender (none when it has no address or failed DMARC: a forged sender
+must not read or steer the real one's conversation).
 """
 from __future__ import annotations
 
@@ -16,7 +21,8 @@ import asyncpg
 
 from responder.llm import LLM, Completion, DailyBudgetSpent, RequestTooLarge
 from responder.output_check import problem_with
-from responder.prompt import EMAIL_CHARS, TRIMMED_EMAIL_CHARS, Exchange, Product, build_messages
+from responder.prompt import (EMAIL_CHARS, MAX_EXCHANGES, MAX_PRODUCTS, TRIMMED_EMAIL_CHARS, Exchange, Product,
+                              build_messages)
 from shared import db
 from shared.errors import PermanentError, RetryLater
 from shared.messages import ReplyReady, ReplyRequested
@@ -33,6 +39,20 @@ class Deps:
     own_address: str
 
 
+@dataclass(frozen=True)
+class StoredEmail:
+    """What the database says about an email to answer: the only source of its prompt."""
+    email_id: int
+    subject: str
+    text: str
+    intent: str
+    language: str
+    handoff: bool
+    product_ids: list[int]
+    # The sender whose earlier exchanges the prompt may show, or None for none.
+    customer: str | None
+
+
 async def handle_reply_requested(message: ReplyRequested, deps: Deps) -> ReplyReady | None:
     state = await deps.pool.fetchval("SELECT state FROM emails WHERE id = $1", message.email_id)
     if state == "reply_ready":  # answered before a crash: publish again, pay nothing
@@ -40,10 +60,11 @@ async def handle_reply_requested(message: ReplyRequested, deps: Deps) -> ReplyRe
         return ReplyReady(email_id=message.email_id, source=source)
     if state != "reply_requested":
         return None
+    email = await _stored_email(deps.pool, message.email_id)
 
     canary = "RF-" + secrets.token_hex(6)
     try:
-        completion = await _complete(deps, message, canary)
+        completion = await _complete(deps, email, canary)
     except RetryLater:
         # Waiting for LLM budget (for hours when the day's is spent) is progress: the ingestor's sweep must not
         # take the email for stalled and send it round again.
@@ -60,8 +81,8 @@ async def handle_reply_requested(message: ReplyRequested, deps: Deps) -> ReplyRe
             log.warning("email %s: LLM answer failed the output check (%s); sending the safe answer",
                         message.email_id, problem)
     source = "fallback" if why else "llm"
-    answer = deps.shop.fallback_for(message.language) if why else completion.text
-    body = f"{answer}\n\n{deps.shop.signature_for(message.language)}".strip()
+    answer = deps.shop.fallback_for(email.language) if why else completion.text
+    body = f"{answer}\n\n{deps.shop.signature_for(email.language)}".strip()
     model, prompt_tokens, completion_tokens = (
         (completion.model, completion.prompt_tokens, completion.completion_tokens) if completion else (None,) * 3)
 
@@ -79,35 +100,51 @@ async def handle_reply_requested(message: ReplyRequested, deps: Deps) -> ReplyRe
     return ReplyReady(email_id=message.email_id, source=source)
 
 
-async def _complete(deps: Deps, message: ReplyRequested, canary: str) -> Completion:
+async def _stored_email(pool: asyncpg.Pool, email_id: int) -> StoredEmail:
+    row = await pool.fetchrow(
+        """SELECT e.subject, e.from_address, c.body_text, c.intent, c.language, c.decision, c.product_ids, c.dmarc
+           FROM emails e JOIN classifications c ON c.email_id = e.id WHERE e.id = $1""", email_id)
+    if row is None:
+        raise PermanentError("not_classified", f"email {email_id} has no stored classification")
+    forged = (row["dmarc"] or "").lower() == "fail"
+    return StoredEmail(
+        email_id=email_id, subject=row["subject"] or "", text=row["body_text"], intent=row["intent"],
+        language=row["language"], handoff=row["decision"] == "human", product_ids=list(row["product_ids"]),
+        customer=row["from_address"] if row["from_address"] and not forged else None)
+
+
+async def _complete(deps: Deps, email: StoredEmail, canary: str) -> Completion:
     """The LLM's answer; after a 413, once more with a trimmed prompt, then a dead letter."""
     try:
-        return await deps.llm.complete(await _prompt(deps, message, canary))
+        return await deps.llm.complete(await _prompt(deps, email, canary))
     except RequestTooLarge as exc:
         log.warning("email %s: request too large for Groq (%s); trying once with a trimmed prompt",
-                    message.email_id, exc)
+                    email.email_id, exc)
     try:
-        return await deps.llm.complete(await _prompt(deps, message, canary, trimmed=True))
+        return await deps.llm.complete(await _prompt(deps, email, canary, trimmed=True))
     except RequestTooLarge as exc:
         raise PermanentError("llm_request_too_large", str(exc)) from exc
 
 
-async def _prompt(deps: Deps, message: ReplyRequested, canary: str, trimmed: bool = False) -> list[dict]:
-    async with deps.pool.acquire() as conn:
-        email = await conn.fetchrow(
-            """SELECT e.subject, c.body_text FROM emails e JOIN classifications c ON c.email_id = e.id
-               WHERE e.id = $1""", message.email_id)
-        products = await conn.fetch(
-            "SELECT name, description, price, currency, stock, url FROM products WHERE id = ANY($1::bigint[])",
-            [] if trimmed else message.product_ids)
-        history = await conn.fetch(
-            "SELECT subject, inbound, reply FROM conversations WHERE id = ANY($1::bigint[]) ORDER BY created_at",
-            [] if trimmed else message.history_ids)
+async def _prompt(deps: Deps, email: StoredEmail, canary: str, trimmed: bool = False) -> list[dict]:
+    products, history = [], []
+    if not trimmed:
+        async with deps.pool.acquire() as conn:
+            products = await conn.fetch(
+                "SELECT name, description, price, currency, stock, url FROM products WHERE id = ANY($1::bigint[])"
+                " ORDER BY array_position($1::bigint[], id)", email.product_ids[:MAX_PRODUCTS])
+            if email.customer is not None:
+                # The sender's newest exchanges (conversations.customer is lower-cased the same way), shown oldest
+                # first; never this email's own.
+                history = list(reversed(await conn.fetch(
+                    """SELECT subject, inbound, reply FROM conversations
+                       WHERE customer = lower($1) AND email_id <> $2
+                       ORDER BY created_at DESC, id DESC LIMIT $3""",
+                    email.customer, email.email_id, MAX_EXCHANGES)))
     return build_messages(
-        shop=deps.shop, language=message.language, intent=message.intent,
-        subject=email["subject"] or "", text=email["body_text"],
+        shop=deps.shop, language=email.language, intent=email.intent, subject=email.subject, text=email.text,
         products=[Product(name=p["name"], description=p["description"],
                           price=f"{p['currency']} {p['price']}" if p["price"] is not None else "price on the web",
                           stock=p["stock"], url=p["url"]) for p in products],
         history=[Exchange(subject=h["subject"] or "", inbound=h["inbound"], reply=h["reply"]) for h in history],
-        handoff=message.handoff, canary=canary, email_chars=TRIMMED_EMAIL_CHARS if trimmed else EMAIL_CHARS)
+        handoff=email.handoff, canary=canary, email_chars=TRIMMED_EMAIL_CHARS if trimmed else EMAIL_CHARS)

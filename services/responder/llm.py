@@ -50,6 +50,22 @@ class DailyBudgetSpent(Exception):
     """The day's budget is spent and LLM_DAILY_CAP_ACTION is `fallback`."""
 
 
+# The groq SDK's loggers: at DEBUG `groq._base_client` logs every request's options, the whole prompt included.
+SDK_LOGGERS = ("groq", "groq._base_client")
+
+
+def keep_prompts_out_of_logs(log_prompts: bool) -> None:
+    """Keep the SDK's loggers at INFO or above, whatever LOG_LEVEL (or the SDK's own GROQ_LOG) says: a prompt is a
+    customer's mail and history, which do not belong in logs. LLM_LOG_PROMPTS=true leaves them alone."""
+    if log_prompts:
+        return
+    for name in SDK_LOGGERS:
+        logger = logging.getLogger(name)
+        # An unset level (0) would inherit the root's DEBUG.
+        if logger.level < logging.INFO:
+            logger.setLevel(logging.INFO)
+
+
 def make_client(api_key: str, base_url: str, timeout: float) -> groq.AsyncGroq:
     return groq.AsyncGroq(api_key=api_key, base_url=base_url, max_retries=0, timeout=timeout)
 

@@ -9,7 +9,7 @@ from redis.asyncio import Redis
 
 from responder.budget import Breaker, Budget, UnknownLimits, limits_for
 from responder.handler import Deps, handle_reply_requested
-from responder.llm import LLM, make_client
+from responder.llm import LLM, keep_prompts_out_of_logs, make_client
 from shared.broker import STAGES
 from shared.messages import ReplyRequested
 from shared.runtime import Runtime, run_service
@@ -24,6 +24,7 @@ def main() -> int:
         GroqSettings, RedisSettings, ShopSettings, BrokerSettings)
     shop = load_shop_config_or_exit(shop_settings.shop_config, SERVICE)
     g = groq_settings
+    keep_prompts_out_of_logs(g.llm_log_prompts)
     try:
         limits = limits_for(g.groq_model, g.groq_limit_rpm, g.groq_limit_rpd, g.groq_limit_tpm, g.groq_limit_tpd)
     except UnknownLimits as exc:

@@ -145,7 +145,7 @@ def cmd_dlq_replay(args) -> int:
                 return fail(f"RabbitMQ at AMQP_URL: {exc}")
             for letter_id in args.ids:
                 try:
-                    letter = await replay(pool, broker, letter_id)
+                    letter = await replay(pool, broker, letter_id, resend=args.resend)
                 except (OSError, aiormq.exceptions.AMQPError) as exc:  # time-out, nack, unroutable: undone
                     return fail(f"RabbitMQ did not take dead letter {letter_id}, so it is not replayed: "
                                 f"{type(exc).__name__}: {exc}")
@@ -367,6 +367,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_dlq_list)
     p = dlq.add_parser("replay", help="send dead letters back to the stage where they failed")
     p.add_argument("ids", nargs="+", type=int, metavar="ID")
+    p.add_argument("--resend", action="store_true",
+                   help="for send_outcome_unknown: you checked that the customer did not get the reply; send it "
+                        "again (without it, the Sent mailbox is checked again and nothing is resent)")
     p.set_defaults(func=cmd_dlq_replay)
 
     catalog = commands.add_parser("catalog", help="the shop's product catalogue").add_subparsers(

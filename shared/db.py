@@ -6,9 +6,11 @@ from importlib import resources
 
 import asyncpg
 
+from shared.states import TERMINAL, check_transition
+
 log = logging.getLogger(__name__)
 
-TERMINAL_STATES = frozenset({"replied", "ignored", "dead_lettered"})
+TERMINAL_STATES = frozenset(str(state) for state in TERMINAL)
 
 
 class SchemaError(Exception):
@@ -80,8 +82,10 @@ async def transition(conn: asyncpg.Connection, email_id: int, new_state: str, *,
     """Move an email to `new_state` if it is in one of `allowed_from`; record the event. False if it was not.
 
     Every state change goes through here, so `replyflow status` can show an email's whole history and no
-    service can move an email backwards by accident (a redelivery finds the state already moved on).
+    service can move an email backwards by accident (a redelivery finds the state already moved on). A move the
+    state table (`shared.states.TRANSITIONS`) does not allow raises TransitionNotAllowed before anything is done.
     """
+    check_transition(allowed_from, new_state)
     moved = await conn.fetchval(
         # The reason belongs to the terminal states that have one; any other move (a replay) clears it.
         """UPDATE emails SET state = $2, updated_at = now(),

@@ -11,7 +11,7 @@ import aio_pika
 import pytest
 
 from dlq_monitor.handler import Deps, handle_dead_letter
-from dlq_monitor.replay import ReplayError, list_dead_letters, replay
+from dlq_monitor.replay import ReplayError, list_dead_letters, replay, replay_state
 from shared.broker import (ATTEMPTS_HEADER, DEAD_LETTER_EXCHANGE, ERROR_HEADER, REASON_HEADER, STAGE_HEADER,
                            STAGES, WORK_EXCHANGE, Broker)
 from shared.errors import PermanentError
@@ -204,25 +204,74 @@ async def test_a_late_dead_letter_does_not_undo_a_terminal_state(dovecot, pool, 
 
     email = await pool.fetchrow("SELECT state, reason FROM emails WHERE id = $1", email_id)
     assert (email["state"], email["reason"]) == ("replied", None)
-    assert await pool.fetchval("SELECT count(*) FROM email_events WHERE email_id = $1", email_id) == 0
-    assert await pool.fetchval("SELECT count(*) FROM dead_letters WHERE email_id = $1", email_id) == 1
+    # Noted in the email's history, not listed as waiting for a person, and the original is not flagged.
+    [event] = await pool.fetch("SELECT state, detail FROM email_events WHERE email_id = $1", email_id)
+    assert event["state"] == "replied" and event["detail"].startswith("stale dead letter from sender ignored")
+    assert await pool.fetchval("SELECT count(*) FROM dead_letters WHERE email_id = $1", email_id) == 0
     assert "replyflow-failed" not in (dovecot.flags_of(message_id) or ())
-    # Replaying it would move a replied email backwards: refused, and nothing changes.
-    letter_id = await pool.fetchval("SELECT id FROM dead_letters WHERE email_id = $1", email_id)
-    with pytest.raises(ReplayError, match="is replied, not dead_lettered"):
-        await replay(pool, monitor.broker, letter_id)
-    assert await pool.fetchval("SELECT replayed_at FROM dead_letters WHERE id = $1", letter_id) is None
-    assert await pool.fetchval("SELECT state FROM emails WHERE id = $1", email_id) == "replied"
 
 
-async def insert_dead_letter(pool, email_id: int, stage: str = "responder") -> int:
+@pytest.mark.parametrize("stage, state", [("classifier", "reply_ready"), ("responder", "sending"),
+                                          ("classifier", "sending"), ("responder", "reply_ready")])
+async def test_a_stale_letter_from_a_stage_that_no_longer_owns_the_email_does_not_end_it(stage, state, dovecot,
+                                                                                        pool, monitor):
+    email_id, _ = await insert_email(pool, dovecot, state=state)
+    await publish_dead_letter(monitor.broker, stage, json.dumps({"schema_version": 1, "email_id": email_id}).encode(),
+                              reason="max_attempts")
+    await monitor.wait_for(1)
+    assert await pool.fetchval("SELECT state FROM emails WHERE id = $1", email_id) == state
+    assert await pool.fetchval("SELECT count(*) FROM dead_letters") == 0
+
+
+async def test_any_letter_taken_from_sending_says_the_outcome_is_unknown(dovecot, pool, monitor):
+    # An IMAP outage during the Sent-mailbox check spent the attempts: replaying that as `max_attempts` could send
+    # a second reply.
+    email_id, message_id = await insert_email(pool, dovecot, state="sending")
+    await publish_dead_letter(monitor.broker, "sender",
+                              ReplyReady(email_id=email_id, source="faq").model_dump_json().encode(),
+                              reason="max_attempts")
+    await monitor.wait_for(1)
+    email = await pool.fetchrow("SELECT state, reason FROM emails WHERE id = $1", email_id)
+    assert (email["state"], email["reason"]) == ("dead_lettered", "send_outcome_unknown")
+    letter = await pool.fetchrow("SELECT reason, error FROM dead_letters WHERE email_id = $1", email_id)
+    assert (letter["reason"], letter["error"]) == ("send_outcome_unknown", "max_attempts: 550 refused")
+    assert "replyflow-failed" in (dovecot.flags_of(message_id) or ())
+
+
+async def insert_dead_letter(pool, email_id: int, stage: str = "responder", reason: str = "max_attempts") -> int:
     """A dead letter as the monitor records it, with its email already dead_lettered."""
-    await pool.execute("UPDATE emails SET state = 'dead_lettered', reason = 'max_attempts' WHERE id = $1", email_id)
+    await pool.execute("UPDATE emails SET state = 'dead_lettered', reason = $2 WHERE id = $1", email_id, reason)
     body = ReplyRequested(email_id=email_id, intent="shipping", language="es").model_dump_json().encode()
     return await pool.fetchval(
         """INSERT INTO dead_letters (email_id, stage, reason, error, attempts, routing_key, body)
-           VALUES ($1, $2, 'max_attempts', 'InternalServerError', 2, $3, $4) RETURNING id""",
-        email_id, stage, STAGES[stage].routing_key, body)
+           VALUES ($1, $2, $3, 'InternalServerError', 2, $4, $5) RETURNING id""",
+        email_id, stage, reason, STAGES[stage].routing_key, body)
+
+
+@pytest.mark.parametrize("reason, resend, sent, state", [
+    ("send_outcome_unknown", False, False, "sending"),  # the Sent mailbox is looked at again; nothing resent
+    ("send_outcome_unknown", True, False, "reply_ready"),  # a person checked: the customer did not get it
+    ("max_attempts", False, False, "reply_ready"),
+    ("smtp_rejected", False, False, "reply_ready"),
+])
+def test_where_a_replay_to_the_sender_puts_the_email(reason, resend, sent, state):
+    assert replay_state("sender", reason, resend=resend, sent=sent) == state
+
+
+@pytest.mark.parametrize("reason, sent, why", [
+    ("send_outcome_unknown", True, "recorded as sent"),
+    ("max_attempts", False, "only for send_outcome_unknown"),
+])
+def test_a_resend_is_refused_when_it_could_send_twice_or_means_nothing(reason, sent, why):
+    with pytest.raises(ReplayError, match=why):
+        replay_state("sender", reason, resend=True, sent=sent)
+
+
+async def test_replaying_an_unknown_send_puts_it_back_to_sending(dovecot, pool, stages):
+    email_id, _ = await insert_email(pool, dovecot)
+    letter_id = await insert_dead_letter(pool, email_id, stage="sender", reason="send_outcome_unknown")
+    await replay(pool, stages, letter_id)
+    assert await pool.fetchval("SELECT state FROM emails WHERE id = $1", email_id) == "sending"
 
 
 async def test_a_replay_reaches_a_running_stage_in_the_state_it_consumes(dovecot, pool, stages):

@@ -312,3 +312,13 @@ async def test_a_reply_to_a_sender_failing_dmarc_never_becomes_history(pool, smt
     assert smtp_sink.wait_for(1, timeout=5)
     assert await state_of(pool, message.email_id) == "replied"
     assert await pool.fetchval("SELECT count(*) FROM conversations") == 0
+
+
+async def test_a_reply_recorded_as_sent_is_never_sent_again(pool, dovecot, smtp_sink, deps, ready):
+    message = await ready()
+    await pool.execute("UPDATE replies SET sent_at = now() WHERE email_id = $1", message.email_id)
+    assert await handle_reply_ready(message, deps) is None
+    assert smtp_sink.messages() == []
+    assert await state_of(pool, message.email_id) == "replied"
+    assert await events(pool, message.email_id) == ["received", "reply_ready", "sending", "replied"]
+    assert seen(dovecot)

@@ -5,9 +5,24 @@ import asyncpg
 
 from shared import db
 from shared.broker import ATTEMPTS_HEADER, STAGES, WORK_EXCHANGE, Broker
+from shared.states import DeadLetterReason, State
 
 # The state an email returns to when its dead letter is replayed to a stage: the one that stage consumes.
 STATE_BEFORE = {"classifier": "received", "responder": "reply_requested", "sender": "reply_ready"}
+
+
+def replay_state(stage: str, reason: str, *, resend: bool, sent: bool) -> str:
+    """Where a replay puts the email. A send whose outcome is unknown goes back to `sending`, so the sender looks
+    for the reply in the Sent mailbox again instead of sending a second one; only a person who checked that the
+    customer did not get it sends it again (`resend`), and never a reply recorded as sent."""
+    if reason == DeadLetterReason.SEND_OUTCOME_UNKNOWN:
+        if not resend:
+            return State.SENDING
+        if sent:
+            raise ReplayError("the reply is recorded as sent: it is not sent again")
+    elif resend:
+        raise ReplayError(f"--resend is only for {DeadLetterReason.SEND_OUTCOME_UNKNOWN} letters, this one is {reason}")
+    return STATE_BEFORE[stage]
 
 
 class ReplayError(Exception):
@@ -22,8 +37,9 @@ async def list_dead_letters(pool: asyncpg.Pool, include_replayed: bool = False) 
            WHERE $1 OR d.replayed_at IS NULL ORDER BY d.id""", include_replayed)
 
 
-async def replay(pool: asyncpg.Pool, broker: Broker, dead_letter_id: int) -> asyncpg.Record:
-    """Send a dead letter back to the stage where it failed, with a fresh attempt count."""
+async def replay(pool: asyncpg.Pool, broker: Broker, dead_letter_id: int, *, resend: bool = False) -> asyncpg.Record:
+    """Send a dead letter back to the stage where it failed, with a fresh attempt count (`replay_state` says to
+    which state)."""
     async with pool.acquire() as conn, conn.transaction():
         letter = await conn.fetchrow("SELECT * FROM dead_letters WHERE id = $1 FOR UPDATE", dead_letter_id)
         if letter is None:
@@ -36,9 +52,12 @@ async def replay(pool: asyncpg.Pool, broker: Broker, dead_letter_id: int) -> asy
         if letter["email_id"] is None:
             raise ReplayError(f"dead letter {dead_letter_id} names no stored email ({letter['reason']}); "
                               "there is nothing to replay")
+        sent = await conn.fetchval("SELECT sent_at IS NOT NULL FROM replies WHERE email_id = $1",
+                                   letter["email_id"])
+        target = replay_state(stage.service, letter["reason"], resend=resend, sent=bool(sent))
         await conn.execute("UPDATE dead_letters SET replayed_at = now() WHERE id = $1", dead_letter_id)
-        if not await db.transition(conn, letter["email_id"], STATE_BEFORE[stage.service],
-                                   allowed_from=("dead_lettered",), detail=f"replayed dead letter {dead_letter_id}"):
+        if not await db.transition(conn, letter["email_id"], target, allowed_from=("dead_lettered",),
+                                   detail=f"replayed dead letter {dead_letter_id}" + (", to resend" if resend else "")):
             state = await conn.fetchval("SELECT state FROM emails WHERE id = $1", letter["email_id"])
             raise ReplayError(f"email {letter['email_id']} is {state}, not dead_lettered: nothing to replay")
     # Published after the commit, not inside the transaction: a running stage consumer could get the message
@@ -51,8 +70,8 @@ async def replay(pool: asyncpg.Pool, broker: Broker, dead_letter_id: int) -> asy
     except Exception:
         async with pool.acquire() as conn, conn.transaction():
             await conn.execute("UPDATE dead_letters SET replayed_at = NULL WHERE id = $1", dead_letter_id)
-            await db.transition(conn, letter["email_id"], "dead_lettered",
-                                allowed_from=(STATE_BEFORE[stage.service],), reason=letter["reason"],
+            await db.transition(conn, letter["email_id"], "dead_lettered", allowed_from=(target,),
+                                reason=letter["reason"],
                                 detail=f"replay of dead letter {dead_letter_id} failed: the broker refused it")
         raise
     return letter

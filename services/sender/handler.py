@@ -64,6 +64,14 @@ async def handle_reply_ready(message: ReplyReady, deps: Deps) -> None:
         if not await db.transition(conn, message.email_id, "sending", allowed_from=("reply_ready",),
                                    detail=f"to {recipient}"):
             return None  # another replica claimed it
+        sent_at = await conn.fetchval("SELECT sent_at FROM replies WHERE email_id = $1", message.email_id)
+        if sent_at is not None:
+            # Never a second send of a reply recorded as sent, whatever put the email back here.
+            await db.transition(conn, message.email_id, "replied", allowed_from=("sending",),
+                                detail=f"the reply was already sent at {sent_at:%Y-%m-%d %H:%M:%S}")
+    if sent_at is not None:
+        await flag_email(deps.pool, deps.imap, message.email_id)
+        return None
 
     try:
         answer = await smtp.send(deps.smtp, raw, deps.reply_address, recipient)

@@ -10,6 +10,7 @@ is exactly the address a reply is sent to, and every rule judges that same addre
 from __future__ import annotations
 
 import re
+import unicodedata
 from email.errors import HeaderParseError
 from email.header import decode_header, make_header
 from email.message import Message
@@ -231,6 +232,18 @@ def _dotted(tokens: list[Token], words: tuple[str, ...]) -> bool:
             and all(kind in words for kind, _ in tokens[::2]) and all(kind == "." for kind, _ in tokens[1::2]))
 
 
+_ATEXT = re.compile(r"[^\s()<>\[\]:;@\\,.\"]+")
+
+
+def _plain_word(kind: str, text: str) -> str:
+    """A quoted word of a local part that needs no quoting, unquoted: `"support"` and `"supp\\ort"` reach the same
+    mailbox as `support` (RFC 5321), and the rules must see it so."""
+    if kind != "quoted":
+        return text
+    content = re.sub(r"\\(.)", r"\1", text[1:-1], flags=re.DOTALL)
+    return content if _ATEXT.fullmatch(content) else text
+
+
 def _addr_spec(tokens: list[Token]) -> str | None:
     kinds = [kind for kind, _ in tokens]
     if kinds.count("@") != 1:
@@ -239,10 +252,11 @@ def _addr_spec(tokens: list[Token]) -> str | None:
     local, domain = tokens[:at], tokens[at + 1:]
     if not _dotted(local, ("atom", "quoted")) or not _dotted(domain, ("atom",)):
         return None  # a domain literal ("[192.0.2.1]") is no customer's address either
-    labels = [text for kind, text in domain if kind == "atom"]
+    # NFKC: a full-width "ｏur-shop.com" is the domain a mail server would deliver to, "our-shop.com".
+    labels = [unicodedata.normalize("NFKC", text) for kind, text in domain if kind == "atom"]
     if not all(_DOMAIN_LABEL.fullmatch(label) for label in labels):
         return None
-    address = "".join(text for _, text in local) + "@" + ".".join(labels).lower()
+    address = "".join(_plain_word(kind, text) for kind, text in local) + "@" + ".".join(labels).lower()
     if "\ufffd" in address or len(address.encode("utf-8")) > MAX_ADDRESS_BYTES:
         return None
     return address

@@ -140,10 +140,10 @@ async def handle_email_received(message: EmailReceived, deps: Deps) -> ReplyRead
     if reason:
         return await _ignore(message.email_id, decision, reason, deps, read.dmarc)
     sender = row["from_address"]
-    if not await _answered_before(deps.pool, sender) and not await deps.new_sender_cap.allow(sender):
-        return await _ignore(message.email_id, decision, "new_sender_cap", deps, read.dmarc)
     if not await deps.sender_cap.allow(sender, message.email_id):
         return await _ignore(message.email_id, decision, "sender_cap", deps, read.dmarc)
+    if not await _answered_before(deps.pool, sender) and not await deps.new_sender_cap.allow(sender):
+        return await _ignore(message.email_id, decision, "new_sender_cap", deps, read.dmarc)
 
     if decision.decision == "faq":
         async with deps.pool.acquire() as conn, conn.transaction():

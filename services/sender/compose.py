@@ -5,6 +5,7 @@ import email
 import email.policy
 import hashlib
 import re
+import unicodedata
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 
@@ -14,9 +15,14 @@ MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 # The original's subject is echoed at most this long: anyone can write to the shop, and a forged sender's subject
 # must not ride on our reply to a stranger as a message of its own.
 SUBJECT_ECHO_CHARS = 60
-# What a mail client would turn into a link or an address in the echoed subject.
-_LINK_OR_ADDRESS = re.compile(
-    r"\S*@\S+|\S*(?:https?|hxxps?|ftp)\S*:\S*|\bwww\.\S+|\S+\.(?:[a-z]{2,24})(?:/\S*)?(?=\s|$)", re.IGNORECASE)
+# A word a mail client could turn into a link or an address: a dot (or a look-alike) before a letter, an IP address,
+# an @, a scheme or a port. (A dot before a digit is a price or a date: $12.500, 15.03.2025.)
+_LINK_LIKE_WORD = re.compile(
+    r"[.\u00b7\u2022\u2024\u2027\u0589\u2e31\u3002\uff0e\uff61\u30fb][^\w\s]*[^\W\d]|\d+\.\d+\.\d+\.\d+|@|:/|:\d")
+# A run of digits long enough to be a phone or an account number (dates and order numbers of a few digits stay).
+_LONG_NUMBER = re.compile(r"\+?\d(?:[\s\-./()]*\d){8,}")
+# No word of a customer's subject is this long; a crypto address or an IBAN is.
+_LONG_WORD = re.compile(r"\w{25,}")
 
 
 class NoRecipient(ValueError):
@@ -24,9 +30,11 @@ class NoRecipient(ValueError):
 
 
 def reply_subject(original_subject: str) -> str:
-    """"Re: " and a short, cleaned echo of the original's subject: control and bidi characters removed, links
-    and addresses left out, cut at a word boundary."""
-    subject = " ".join(_LINK_OR_ADDRESS.sub("…", clean_header(original_subject, 998)).split())
+    """"Re: " and a short, cleaned echo of the original's subject: control and bidi characters removed, links,
+    addresses, long numbers and long codes replaced by "…", cut at a word boundary."""
+    subject = unicodedata.normalize("NFKC", clean_header(original_subject, 998))
+    words = ["…" if _LINK_LIKE_WORD.search(word) or _LONG_WORD.search(word) else word for word in subject.split()]
+    subject = re.sub(r"…(?: …)+", "…", _LONG_NUMBER.sub("…", " ".join(words)))
     if len(subject) > SUBJECT_ECHO_CHARS:
         subject = subject[:SUBJECT_ECHO_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:-") + "…"
     return subject if re.match(r"(?i)^(re|rv|aw)\s*:", subject) else f"Re: {subject}".strip()

@@ -3,11 +3,13 @@ end in a dead-letter queue.
 
 An open state is owned by one stage: the stage whose message resumes it. Only the owner moves an email on
 (`shared.db.transition` refuses any move this table does not allow), a dead letter from another stage cannot
-end it, and the ingestor's sweep resumes a stalled email by publishing its owner's message.
+end it, and the ingestor's sweep resumes a stalled email by publishing its owner's message (`resume_message`).
 """
 from __future__ import annotations
 
 from enum import StrEnum
+
+from shared.messages import EmailReceived, Message, ReplyReady, ReplyRequested
 
 
 class State(StrEnum):
@@ -58,6 +60,21 @@ def check_transition(sources: tuple[str, ...], target: str) -> None:
 def owned_by(stage: str) -> frozenset[State]:
     """The open states a stage owns."""
     return frozenset(state for state, owner in OWNER.items() if owner == stage)
+
+
+def resume_message(email_id: int, state: str, *, intent: str | None = None, language: str | None = None,
+                   decision: str | None = None, source: str | None = None) -> Message | None:
+    """The message that resumes an email in `state`: the one its owner consumes, built from what is stored (the
+    classification's intent, language and decision; the reply's source). None for a terminal state. When what
+    the owner's message needs is missing, email.received: the classifier sends the email on from its state."""
+    state = State(state)
+    if state in TERMINAL:
+        return None
+    if state == State.REPLY_REQUESTED and intent and language:
+        return ReplyRequested(email_id=email_id, intent=intent, language=language, handoff=decision == "human")
+    if state in (State.REPLY_READY, State.SENDING) and source:
+        return ReplyReady(email_id=email_id, source=source)
+    return EmailReceived(email_id=email_id)
 
 
 class DeadLetterReason(StrEnum):

@@ -8,8 +8,12 @@ from pathlib import Path
 import pytest
 
 from shared import db
+from shared.broker import STAGES
+from shared.messages import EmailReceived, ReplyReady, ReplyRequested
 from shared.states import (OPEN, OWNER, TERMINAL, TRANSITIONS, DeadLetterReason, State, TransitionNotAllowed,
-                           check_transition, owned_by)
+                           check_transition, owned_by, resume_message)
+
+STAGE_OF_ROUTING_KEY = {stage.routing_key: stage.service for stage in STAGES.values()}
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -47,3 +51,23 @@ def test_the_readme_lists_every_dead_letter_reason_and_no_other():
     documented = {name for row in table.splitlines() if row.startswith("| `")
                   for name in re.findall(r"`([a-z_]+)`", row.split("|")[1])}
     assert documented == {str(reason) for reason in DeadLetterReason}
+
+
+@pytest.mark.parametrize("state, stored, expected", [
+    ("received", {}, EmailReceived(email_id=7)),
+    ("reply_requested", {"intent": "product_question", "language": "es", "decision": "llm"},
+     ReplyRequested(email_id=7, intent="product_question", language="es")),
+    ("reply_requested", {"intent": "complaint", "language": "en", "decision": "human"},
+     ReplyRequested(email_id=7, intent="complaint", language="en", handoff=True)),
+    ("reply_ready", {"source": "faq"}, ReplyReady(email_id=7, source="faq")),
+    ("sending", {"source": "llm"}, ReplyReady(email_id=7, source="llm")),
+    # What the owner's message needs is missing: the classifier sends the email on from its state.
+    ("reply_requested", {}, EmailReceived(email_id=7)),
+    ("reply_ready", {}, EmailReceived(email_id=7)),
+    ("replied", {"source": "faq"}, None), ("ignored", {}, None), ("dead_lettered", {}, None),
+])
+def test_a_stalled_email_is_resumed_by_the_message_its_owner_consumes(state, stored, expected):
+    message = resume_message(7, state, **stored)
+    assert message == expected
+    if message is not None and stored:
+        assert STAGE_OF_ROUTING_KEY[message.ROUTING_KEY] == OWNER[State(state)]

@@ -25,7 +25,6 @@ from imap_tools.mailbox import BaseMailBox
 from ingestor import imap, store
 from shared.broker import Broker
 from shared.mailbox import open_mailbox, uidvalidity_of
-from shared.messages import EmailReceived
 from shared.settings import ImapSettings
 
 log = logging.getLogger(__name__)
@@ -141,7 +140,9 @@ class Ingestor:
         return stored
 
     async def publish_outbox(self) -> None:
-        """Publish every stored email the broker has not confirmed yet (after a crash, too)."""
-        for email_id in await store.unpublished(self.pool):
-            await self.broker.publish(EmailReceived(email_id=email_id))
+        """Publish every stored email the broker has not confirmed yet (after a crash, too), and every stalled one
+        the sweep put back, each with the message of the stage that owns it."""
+        for email_id, message in await store.unpublished(self.pool):
+            if message is not None:
+                await self.broker.publish(message)
             await store.mark_published(self.pool, email_id)

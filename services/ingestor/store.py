@@ -12,6 +12,8 @@ import logging
 import asyncpg
 
 from ingestor.imap import Fetched
+from shared.messages import Message
+from shared.states import resume_message
 
 log = logging.getLogger(__name__)
 
@@ -77,9 +79,15 @@ async def _insert(conn: asyncpg.Connection, account: str, mailbox: str, uidvalid
     return True
 
 
-async def unpublished(pool: asyncpg.Pool, limit: int = 500) -> list[int]:
-    return [r["id"] for r in await pool.fetch(
-        "SELECT id FROM emails WHERE published_at IS NULL ORDER BY id LIMIT $1", limit)]
+async def unpublished(pool: asyncpg.Pool, limit: int = 500) -> list[tuple[int, Message | None]]:
+    """The emails in the outbox, each with the message that resumes it (None: it ended meanwhile, nothing to
+    publish): email.received for a new one, its owner's message for a stalled one the sweep put back."""
+    rows = await pool.fetch(
+        """SELECT e.id, e.state, c.intent, c.language, c.decision, r.source
+           FROM emails e LEFT JOIN classifications c ON c.email_id = e.id LEFT JOIN replies r ON r.email_id = e.id
+           WHERE e.published_at IS NULL ORDER BY e.id LIMIT $1""", limit)
+    return [(r["id"], resume_message(r["id"], r["state"], intent=r["intent"], language=r["language"],
+                                     decision=r["decision"], source=r["source"])) for r in rows]
 
 
 async def mark_published(pool: asyncpg.Pool, email_id: int) -> None:
@@ -91,8 +99,8 @@ async def sweep_stalled(pool: asyncpg.Pool, stalled_after_seconds: float, limit:
 
     The database, not the broker, is the record of what is still to do: if a message is lost or wedged on
     the way (RabbitMQ 3.10 can leave expired retry messages stuck in a queue whose dead-letter worker failed
-    to start after a restart), the email would wait for ever. Republished as email.received, the classifier
-    sends it on to the stage that owns it now (handlers are idempotent, so a copy costs nothing).
+    to start after a restart), the email would wait for ever. The outbox then publishes the message of the
+    stage that owns it now (handlers are idempotent, so a copy costs nothing).
     """
     rows = await pool.fetch(
         """UPDATE emails SET published_at = NULL

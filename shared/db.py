@@ -1,7 +1,10 @@
 """PostgreSQL: the connection pool, schema migrations and the one state-transition helper every service uses."""
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 
 import asyncpg
@@ -96,3 +99,51 @@ async def transition(conn: asyncpg.Connection, email_id: int, new_state: str, *,
         await conn.execute("INSERT INTO email_events (email_id, state, detail) VALUES ($1, $2, $3)",
                            email_id, new_state, detail or reason)
     return bool(moved)
+
+
+# A lease is renewed every third of its length: a holder that is alive never loses it, one that dies lets go soon.
+LEASE_SECONDS = 15.0
+
+
+class Held(Exception):
+    """Another worker holds the email's lease; it ends within `seconds_left` unless that worker renews it."""
+
+    def __init__(self, seconds_left: float) -> None:
+        super().__init__(f"held by another worker for {seconds_left:.1f}s more")
+        self.seconds_left = seconds_left
+
+
+@asynccontextmanager
+async def lease(pool: asyncpg.Pool, email_id: int, state: str, seconds: float = LEASE_SECONDS
+                ) -> AsyncIterator[None]:
+    """Hold the email, in `state`, while the body runs: two copies of one message never do the same work at once.
+    Raises Held when another worker holds it. The lease is renewed while the body runs and released after it,
+    whatever happens; a worker killed mid-way stops renewing, so its lease ends within `seconds`."""
+    row = await pool.fetchrow(
+        """WITH taken AS (
+               UPDATE emails SET claimed_until = now() + make_interval(secs => $3)
+               WHERE id = $1 AND state = $2 AND (claimed_until IS NULL OR claimed_until <= now())
+               RETURNING id)
+           SELECT EXISTS (SELECT 1 FROM taken) AS taken,
+                  greatest(extract(epoch FROM claimed_until - now()), 0)::float AS seconds_left
+           FROM emails WHERE id = $1""", email_id, state, seconds)
+    if row is None or not row["taken"]:
+        raise Held(row["seconds_left"] or 0.0 if row else 0.0)
+
+    async def renew() -> None:
+        while True:
+            await asyncio.sleep(seconds / 3)
+            await pool.execute("UPDATE emails SET claimed_until = now() + make_interval(secs => $2) WHERE id = $1",
+                               email_id, seconds)
+
+    renewing = asyncio.create_task(renew(), name=f"lease-{email_id}")
+    try:
+        yield
+    finally:
+        renewing.cancel()
+        await asyncio.gather(renewing, return_exceptions=True)
+        try:
+            await pool.execute("UPDATE emails SET claimed_until = NULL WHERE id = $1", email_id)
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+            # Not released: the next worker waits for the lease to run out, at most `seconds`.
+            log.warning("email %s: lease not released (%s); it ends by itself", email_id, exc)

@@ -1,7 +1,8 @@
 """The responder's handler: reply.requested in, reply.ready out, with the LLM's answer stored in between.
 
 The answer and its token usage are committed before reply.ready is published, so a redelivery finds them and
-never pays for a second call. The LLM call waits for the shared budget (`responder.llm`): a long wait comes
+never pays for a second call; and the email is leased while the LLM is asked (`shared.db.lease`), so two copies
+of the message at once cost one call, not two. The LLM call waits for the shared budget (`responder.llm`): a long wait comes
 out of here as RetryLater, which spends no attempt. A request too large for Groq (413) is tried once more with
 a trimmed prompt (no products, no history, a shorter email), then dead-lettered. When the day's budget is spent
 and LLM_DAILY_CAP_ACTION is `fallback`, the shop's fallback answer is sent without a call.
@@ -60,7 +61,18 @@ async def handle_reply_requested(message: ReplyRequested, deps: Deps) -> ReplyRe
         return ReplyReady(email_id=message.email_id, source=source)
     if state != "reply_requested":
         return None
-    email = await _stored_email(deps.pool, message.email_id)
+    try:
+        async with db.lease(deps.pool, message.email_id, "reply_requested"):
+            return await _answer(message.email_id, deps)
+    except db.Held as held:
+        # Another copy of this message is asking the LLM right now: one call, not two. Come back once it is done
+        # (or, if its worker died, once its lease has run out); waiting is not failing.
+        raise RetryLater(held.seconds_left + 1, "another copy of this message is asking the LLM") from None
+
+
+async def _answer(email_id: int, deps: Deps) -> ReplyReady:
+    """Ask the LLM (or fall back), then store the reply and move the email to reply_ready in one transaction."""
+    email = await _stored_email(deps.pool, email_id)
 
     canary = "RF-" + secrets.token_hex(6)
     try:
@@ -68,18 +80,18 @@ async def handle_reply_requested(message: ReplyRequested, deps: Deps) -> ReplyRe
     except RetryLater:
         # Waiting for LLM budget (for hours when the day's is spent) is progress: the ingestor's sweep must not
         # take the email for stalled and send it round again.
-        await deps.pool.execute("UPDATE emails SET updated_at = now() WHERE id = $1", message.email_id)
+        await deps.pool.execute("UPDATE emails SET updated_at = now() WHERE id = $1", email_id)
         raise
     except DailyBudgetSpent:
         # No call was made: the reply row records no model and no tokens.
-        log.warning("email %s: the day's LLM budget is spent; sending the fallback answer", message.email_id)
+        log.warning("email %s: the day's LLM budget is spent; sending the fallback answer", email_id)
         completion, why = None, "the day's LLM budget is spent"
     else:
         problem = problem_with(completion.text, deps.shop, canary, deps.own_address)
         why = f"output check: {problem}" if problem else None
         if problem:
             log.warning("email %s: LLM answer failed the output check (%s); sending the safe answer",
-                        message.email_id, problem)
+                        email_id, problem)
     source = "fallback" if why else "llm"
     answer = deps.shop.fallback_for(email.language) if why else completion.text
     body = f"{answer}\n\n{deps.shop.signature_for(email.language)}".strip()
@@ -90,14 +102,14 @@ async def handle_reply_requested(message: ReplyRequested, deps: Deps) -> ReplyRe
         await conn.execute(
             """INSERT INTO replies (email_id, source, body, model, prompt_tokens, completion_tokens)
                VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (email_id) DO NOTHING""",
-            message.email_id, source, body, model, prompt_tokens, completion_tokens)
+            email_id, source, body, model, prompt_tokens, completion_tokens)
         if not await db.transition(
-                conn, message.email_id, "reply_ready", allowed_from=("reply_requested",),
+                conn, email_id, "reply_ready", allowed_from=("reply_requested",),
                 detail=f"{source}: {prompt_tokens or 0}+{completion_tokens or 0} tokens"
                        + (f", {why}" if why else "")):
             # A concurrent delivery of the same email got there first: its stored reply is the one to send.
-            source = await conn.fetchval("SELECT source FROM replies WHERE email_id = $1", message.email_id)
-    return ReplyReady(email_id=message.email_id, source=source)
+            source = await conn.fetchval("SELECT source FROM replies WHERE email_id = $1", email_id)
+    return ReplyReady(email_id=email_id, source=source)
 
 
 async def _stored_email(pool: asyncpg.Pool, email_id: int) -> StoredEmail:

@@ -4,10 +4,12 @@ An attacker who writes instructions into an email (or into an earlier one that b
 send a real customer somewhere: a link, another address, a phone number, a bank account or a crypto wallet. The
 check reads the answer as a browser, a mail client or a person would: after Unicode normalisation (fullwidth forms,
 look-alike dots, digits of other scripts, invisible characters), through defanged links (`hxxp`, `evil[.]com`,
-`evil dot com`), spelled-out addresses (`x (at) evil (dot) com`) and the host a browser really goes to
-(`https://evil.com\\@shop.example`). What it finds passes only when the shop publishes it itself: in its facts, FAQ
-answers, signatures or fallback answers, its website and allowed link domains (and their subdomains), or our own
-address.
+`evil dot com`, `evil. com`), spelled-out addresses (`x (at) evil (dot) com`), the host a browser really goes to
+(`https://evil.com\\@shop.example`), handles named after their network (`Telegram: soporte_pagos`) and numbers or
+wallets split by spaces, slashes or commas; a sentence run into the next (`local.Tienda abierta`) and a record's
+number after its name (`tu pedido, el 1002003004`) stay prose. What it finds passes only when the shop publishes it
+itself: in its facts, FAQ answers, signatures or fallback answers, its website and allowed link domains (and their
+subdomains), or our own address.
 
 Every pattern is linear: possessive quantifiers and separators that cannot overlap, so a hostile answer costs
 milliseconds, never a backtracking storm.
@@ -31,18 +33,36 @@ _SUFFIXES = PublicSuffixList(accept_unknown=False, only_icann=True)
 # into the next without a space (`compra.Me alegra`) are prose, not domains.
 _WORD_TLDS = frozenset(
     "al am as at be by de do es in ir is it la me my no pm re se si so su to us uno va ve vi".split())
+# Top-level domains that are no word of any sentence: every other one of three letters or more (`.best`, `.tienda`,
+# `.fit`, `.shop`) can also be the first word of a sentence.
+_TECHNICAL_TLDS = frozenset("com net org biz xyz edu gov mil int".split())
 
-# Characters a reader does not see, and look-alikes of the dot that browsers (IDNA) or readers take for one.
-_INVISIBLE = frozenset("\u034f\u115f\u1160\u3164\uffa0\u180b\u180c\u180d") | {chr(c) for c in range(0xFE00, 0xFE10)}
-_LOOKALIKES = {"\u3002": ".", "\u00b7": ".", "\u2027": ".", "\u30fb": ".", "\u0701": ".", "\u0702": ".",
-               "\u06d4": ".", "\u2e31": ".", "\u2e33": ".", "\u2219": ".", "\u22c5": "."}
+# Characters a reader does not see: besides format characters (category Cf), Unicode's Default_Ignorable_Code_Point
+# set (DerivedCoreProperties.txt), which adds the combining marks a renderer draws as nothing (the Khmer inherent
+# vowels U+17B4/U+17B5, variation selectors, the combining grapheme joiner) and the Hangul fillers. Other combining
+# marks (Mn) stay: they are visible, and a browser keeps them in the host it goes to, so dropping them would let the
+# shop's own name with a mark added (a different host) pass for the shop's.
+_DEFAULT_IGNORABLE = ((0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+                      (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164),
+                      (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3),
+                      (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF))
+_INVISIBLE = frozenset(chr(c) for first, last in _DEFAULT_IGNORABLE for c in range(first, last + 1))
+# Look-alikes of the dot that browsers (IDNA) or readers take for one: other scripts' full stops and single dots
+# (NFKC already turns the fullwidth, small and leader dots into `.`), and letters drawn as a lone dot.
+_LOOKALIKES = dict.fromkeys(
+    "\u3002\u00b7\u2027\u30fb\u0701\u0702\u06d4\u2e31\u2e33\u2219\u22c5\u0589\u0f0b\u16eb\u1803\u2e3c"
+    "\ua60e\ua6f3\U00010101\U00010a50\U00011049\U000115c4\ua78f\u318d\u119e\u1427\ua4f8", ".")
+# Bullets read as a dot only inside a name (`evil•com`); between blanks they separate the items of a list.
+_BULLET_INSIDE_NAME = re.compile(r"(?<=\S)[\u2022\u25cf\u25e6\u2981](?=\S)")
+_BLANK_LOOKALIKES = {"\u2800": " "}  # the braille blank is no space to Python but is one to a reader
 _MASK = "\x00"  # stands in for text already judged, so no later pattern reads it again
 
 # --- what the patterns are made of ----------------------------------------------------------------------------
 
 _LABEL = r"[^\W_][\w-]*+"
-# A dot a reader would still read as one: `[.]`, `(dot)`, `{punto}`, ` dot `, ` punto `, ` . `.
-_HIDDEN_DOT = r"(?: ?[\[({<] ?(?:\.|dot|punto) ?[\])}>] ?| (?:dot|punto) | \. ?)"
+# A dot a reader would still read as one: `[.]`, `(dot)`, `{punto}`, ` dot `, ` punto `, ` . `, and `. ` before a
+# lower-case word (`evil-pagos. com`): a new sentence starts with a capital (`_spelled_host` judges the rest).
+_HIDDEN_DOT = r"(?: ?[\[({<] ?(?:\.|dot|punto) ?[\])}>] ?| (?:dot|punto) | \. ?|\. (?=(?-i:[a-z])))"
 _HIDDEN_DOT_PATTERN = re.compile(_HIDDEN_DOT, re.IGNORECASE)
 _BRACKETED = re.compile(r"[\[({<]")
 _HIDDEN_AT = r"(?: ?[\[({<] ?(?:at|arroba|@) ?[\])}>] ?| (?:at|arroba) | @ ?|@ )"
@@ -66,22 +86,48 @@ _SPELLED_ADDRESS = re.compile(
 _DOTTED_NAME = re.compile(rf"(?<![\w-]){_LABEL}(?:\.[\w-]++)+")
 _SPELLED_DOMAIN = re.compile(rf"(?<![\w-]){_LABEL}(?:(?:{_HIDDEN_DOT}|\.){_LABEL})+", re.IGNORECASE)
 _PATH_START = re.compile(r"[/\\?#]|:\d")
+# Words that send the reader to a name: right before it (`Visitá X`, `Pagá en X`, `go to X`) or right after it
+# (`X para completar el pago`, `X to pay`). A sentence run into the next comes with none of them.
+_DESTINATION_VERB = (r"(?:visit[aáe]?r?|entr[aá]r?|ingres[aáe]r?|and[aá]|go|head|pag[aáe]r?|pay|abon[aáe]r?|"
+                     r"transfer[ií]r?|transfer|deposit[aáe]?r?|complet[aáe]r?|confirm[aáe]?r?|verific[aá]r?|verify|"
+                     r"descarg[aá]r?|download|clic|click|log ?in|sign ?in|registr[aá](?:te|rte)|check ?out)")
+_DESTINATION_BEFORE = re.compile(
+    rf"\b{_DESTINATION_VERB}\b(?:[ :]++(?:a|al|en|in|at|to|on|el|la|the|nuestr[oa]|our|est[ea]|this|sitio|web|site|"
+    r"page|p[aá]gina|link|enlace)\b){0,3}[ :]*+$",
+    re.IGNORECASE)
+_DESTINATION_AFTER = re.compile(rf" (?:(?:para|to|y|and|e|for|a) )?{_DESTINATION_VERB}\b", re.IGNORECASE)
+# What follows the first word of a new sentence: another word, or the comma of a closing (`Best, Ana`).
+_SENTENCE_GOES_ON = re.compile(r" [^\W\d_]|,\s")
 # Links without `//`: script in a link's target, and the messaging apps' own schemes (`skype:evil.pay?call`).
 _OTHER_LINK = re.compile(
     r"(?:\b(?:href|src) ?= ?[\"']? ?|\]\( ?)(?:javascript|vbscript|data) ?:"
     r"|(?<![\w+.-])(?:skype|callto|facetime|facetime-audio|viber|tg|whatsapp|signal|sip|wtai):[^\s<>\"'`\x00]+",
     re.IGNORECASE)
 _HANDLE = re.compile(r"(?<![\w.@+-])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?")
+# An account named after its network without an `@`: `Telegram: soporte_pagos`, `Instagram ropadelsur2024`.
+_APP_HANDLE = re.compile(
+    r"\b(?:telegram|tg|instagram|insta|ig|whats ?app|wsp|wpp|signal|tik ?tok|twitter|(?-i:X)|facebook|fb|messenger|"
+    r"threads|snapchat|discord|skype|wechat|viber|kik|line)\b(?: ?\([^()\n]{1,15}\))?"
+    r"(?P<label> ?[:=] ?| (?:(?:como|as|es|is|at|en|on|a|to|user(?:name)?|usuario|handle|cuenta|account|id)\b ?:? ?)"
+    r"{1,3}| )(?P<handle>[A-Za-z0-9_][A-Za-z0-9_.]{1,28}[A-Za-z0-9_])(?![\w@-]|\.\w)",
+    re.IGNORECASE)
+_CLAUSE_ENDS_HERE = re.compile(r"\s*(?:$|[.,;!?)\n])")
 
-_ETHEREUM = re.compile(r"(?<!\w)0x[0-9a-f]{40}(?!\w)", re.IGNORECASE)
-_BECH32 = re.compile(r"(?<!\w)(?:(?:bc|tb|ltc)1[02-9ac-hj-np-z]{11,87}|[a-z]{2,10}1[02-9ac-hj-np-z]{38,87})(?!\w)",
+# Addresses may come split in pieces by spaces or hyphens (`0x5290840009852788 6E0F...`): each step of these patterns
+# either takes a separator or a character, never both, so a failed match gives up at once.
+_ETHEREUM = re.compile(r"(?<!\w)0x(?:[0-9a-f][ -]?){39}[0-9a-f](?!\w)", re.IGNORECASE)
+_BECH32 = re.compile(r"(?<!\w)(?:(?:bc|tb|ltc)1[02-9ac-hj-np-z]{6,87}+(?:[ -](?=[a-z]*+\d)[02-9ac-hj-np-z]{6,87}+)*+"
+                     r"|[a-z]{2,10}1[02-9ac-hj-np-z]{38,87})(?!\w)",
                      re.IGNORECASE)
-# Bitcoin and Litecoin legacy, Tron, Dogecoin, Ripple, Solana, Monero: long runs of the base58 alphabet.
-_BASE58 = re.compile(r"(?<!\w)[1-9A-HJ-NP-Za-km-z]{26,110}(?!\w)")
+# Bitcoin and Litecoin legacy, Tron, Dogecoin, Ripple, Solana, Monero: long runs of the base58 alphabet, maybe in
+# pieces of ten or more characters, each with a digit (words of a sentence have none).
+_BASE58_PIECE = r"(?=[A-HJ-NP-Za-km-z]*+[1-9])[1-9A-HJ-NP-Za-km-z]{10,110}+(?!\w)"
+_BASE58 = re.compile(rf"(?<!\w){_BASE58_PIECE}(?:[ -]{_BASE58_PIECE})*+")
 _WALLET_NAME = re.compile(r"(?<![\w-])[\w-]++\.(?:eth|crypto|wallet|bitcoin|nft|dao|zil|bnb|blockchain)(?![\w.])",
                           re.IGNORECASE)
 
-_IBAN = re.compile(r"(?<![A-Z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Z0-9])", re.IGNORECASE)
+_IBAN = re.compile(r"(?<![A-Z0-9])[A-Z]{2}\d{2}(?:[ ./-]?[A-Z0-9]{4}){2,7}(?:[ ./-]?[A-Z0-9]{1,3})?(?![A-Z0-9])",
+                   re.IGNORECASE)
 # The length of an IBAN in each country that issues them: a country code, two check digits, then exactly this many
 # characters in all is an IBAN's shape, whether or not a model copied its check digits right.
 _IBAN_LENGTHS = {entry[:2]: int(entry[2:]) for entry in (
@@ -95,31 +141,58 @@ _ALIAS = re.compile(
     r"\balias\b(?:[ :=\"'“«-]|\b(?:cbu|cvu|bancario|de la cuenta|de cuenta|de transferencia|para transferir|"
     r"de mercado ?pago|mp|es|is|del cbu)\b){0,6}(?P<alias>[\w.-]{6,20})(?![\w.-])",
     re.IGNORECASE)
+# What is given as an alias: `el alias es X`, `alias: X`, or a payment sent to it (`transferí al alias X`).
+_ALIAS_GIVEN = re.compile(r"[:=]|\b(?:es|is)\b", re.IGNORECASE)
+_PAID_TO_ALIAS = re.compile(
+    r"\b(?:transfer\w*|deposit\w*|pag[aáe]\w*|pay|abon[aáe]\w*|gir[aá]\w*|wire|send|envi[aá]\w*|mand[aá]\w*)"
+    r"(?: (?:a|al|en|to|into|el|the|this|este|nuestro|our)){0,2} $",
+    re.IGNORECASE)
+# Words that describe an alias rather than spell it: `el alias indicado`, `correspondiente`, `registrado`.
+_ALIAS_DESCRIPTION = re.compile(r"(?:[aií]d[oa]s?|[ae]ntes?)$", re.IGNORECASE)
 # Bank aliases are words joined by dots (`mesa.sol.perro`) that end in no real top-level domain.
 _DOTTED_WORDS = re.compile(r"(?<![\w.-])[^\W_]{2,}(?:\.[^\W_]{2,}){2,}(?![\w-]|\.[^\W_])")
 _ACCOUNT_NUMBER = re.compile(
-    r"\b(?:cbu|cvu|iban|clabe|caja de ahorros?|cuenta (?:corriente|bancaria|n\.? ?°|nro\.?|n[uú]mero)|"
+    r"\b(?:cbu|cvu|c\.b\.u\b\.?|c\.v\.u\b\.?|iban|clabe|caja de ahorros?|"
+    r"cuenta (?:corriente|bancaria|n\.? ?°|nro\.?|n[uú]mero)|"
     r"cta\.? ?(?:cte\.?)?|nro\.? de cuenta|n[uú]mero de cuenta|account(?: number| no\.?| #)?|acct\.?|"
     r"routing(?: number)?|sort code)(?![\w])[ :#°.=-]{0,4}(?:(?:is|es|n\.? ?°|nro\.?|number|n[uú]mero)[ :#.-]{1,3})?"
     r"(?P<number>\d[\d \-/.]*+)",
     re.IGNORECASE)
 
-# A number as a person writes one: digit groups joined by one space, a dash, a dot or a parenthesis; maybe a `+`.
-_DIGIT_RUN = re.compile(r"(?<![\w.,])(?P<plus>\+ ?)?(?:\( ?)?\d++(?:(?: ?[-.–—] ?| ?\( ?| ?\) ?| )\d++)*+")
-_DATE = re.compile(r"\d{4}[-.]\d{1,2}[-.]\d{1,2}|\d{1,2}[-.]\d{1,2}[-.]\d{2,4}")
-_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})++")
+# A number as a person writes one: digit groups joined by one space, a dash, a dot, a slash, a comma or a
+# parenthesis; maybe a `+`. A comma joins only without a space: `36, 38, 40` is a list.
+_DIGIT_RUN = re.compile(
+    r"(?<![\w.,])(?P<plus>\+ ?)?(?:\( ?)?\d++(?:(?: ?[-.–—/] ?| ?\( ?| ?\) ?| |,(?=\d))\d++)*+")
+_DATE = re.compile(r"\d{4}([-./])\d{1,2}\1\d{1,2}|\d{1,2}([-./])\d{1,2}\2\d{2,4}")
+_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})++(?:,\d{1,2})?|\d{1,3}(?:,\d{3})++(?:\.\d{1,2})?")
 _YEARS = re.compile(r"(?:19|20)\d\d(?: ?[-–—] ?(?:19|20)\d\d)*+")
 _AMOUNT_BEFORE = re.compile(r"(?:\$|€|£|\b(?:ars|usd|us\$|u\$s|eur|pesos|d[óo]lares))\s?$", re.IGNORECASE)
-_IDENTIFIER_BEFORE = re.compile(
-    r"(?:#|n\.? ?°|\b(?:pedidos?|[óo]rden(?:es)?|orders?|compras?|nro\.?|n[uú]m\.?|no\.|seguimiento|tracking|"
-    r"c[óo]digo|code|factura|invoice|ticket|dni|cuit|cuil|sku|ref\.?|referencia|reference|comprobante|"
-    r"operaci[óo]n|transacci[óo]n|transaction|gu[ií]a|env[ií]o|shipment|package|paquete)\b)"
-    r"[ :#.-]{0,3}(?:(?:de|del|of|your|tu|su|el|la|is|es|number|n[uú]mero|n\.? ?°|nro\.?|#|(?-i:[A-Z]\w+))[ :#.-]{1,3})"
-    r"{0,3}$",  # a carrier's name may come between: `código de seguimiento de Andreani es ...`
+# The words that name what a number is. An order, invoice, tracking or other record's number passes; the nearest such
+# word before a number in its sentence decides, so `tu pedido; llamanos al ...` is a phone's and `número de tarjeta`
+# a card's.
+_NUMBER_NAME = re.compile(
+    r"(?P<identifier>#|\bn\.? ?°|\b(?:pedidos?|[óo]rden(?:es)?|orders?|compras?|nro|n[uú]m|no\.|seguimiento|tracking|"
+    r"c[óo]digos?|codes?|id|factura|invoice|ticket|dni|cuit|cuil|sku|ref|referencia|reference|comprobante|"
+    r"operaci[óo]n|transacci[óo]n|transaction|gu[ií]a|env[ií]os?|shipments?|package|paquete|reclamo|caso|case|"
+    r"solicitud|request|remito|recibo|receipt|boleta|rma|n[uú]meros? de|returns?|refunds?|claims?|confirmation|"
+    # carriers: `Andreani: 360002345678901`, `código de seguimiento de Correo Argentino es ...`
+    r"andreani|oca|correo argentino|dhl|fedex|ups|usps|urbano|andesmar|v[ií]a ?cargo|mercado ?env[ií]os)\b)"
+    r"|\b(?:(?:tele)?phone|mobile|cell|contact|whats ?app|support|help) ?(?:number|no\b\.?|#)"  # not a record's
+    r"|\b(?:llam[aáeo]\w*|tel[ée]fonos?|tel|whats ?app|wsp|wpp|celular(?:es)?|cel|m[óo]vil|phone|call|text|sms|"
+    r"contact\w*|mensajes?|messages?|escrib\w*|write|soporte|support|atenci[óo]n|ayuda|help|consultas|asesor\w*|"
+    r"ventas|sales|l[íi]nea|hotline|agentes?|[áa]rea|prefijo|caracter[íi]stica|tarjetas?|cards?|cuenta|account)\b",
     re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[!?;\n]|\.\s+(?=[^\W\d_])")
+# Between a record's name and its number: articles, `de`, `es`, other numbers of a list, names (`Andreani`,
+# `Factura A`), punctuation, and at most one other word (`el ID de la devolución es ...`).
+_LABEL_CONNECTORS = frozenset(
+    "de del of your tu tus su sus mi el la los las the is es son are was fue number numbers número números nro n "
+    "y e and o u or en in a an un una".split())
+_LABEL_TOKEN = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")
+_LABEL_PUNCTUATION = frozenset(":#.,()°/-")
 _PHONE_BEFORE = re.compile(
     r"\b(?:llam[aáeo]\w*|tel[ée]fonos?|tel\.?|whats ?app|wsp|wpp|celular|cel\.?|m[óo]vil|phone|call|text|sms|"
-    r"contact\w*|n[uú]mero|number)\b[^\n\d]{0,20}$",
+    r"contact\w*|n[uú]mero|number|mensajes?|messages?|escrib[ií]\w*|write)\b[^\n\d]{0,20}$",
     re.IGNORECASE)
 
 
@@ -167,6 +240,7 @@ def _normalised(text: str) -> str:
     every script as ASCII, runs of blanks as one space."""
     text = unicodedata.normalize("NFKC", text.replace("º", "°"))  # NFKC would make `Nº` the word `No`
     text = "".join(_plain(ch) for ch in text)
+    text = _BULLET_INSIDE_NAME.sub(".", text)
     text = re.sub(r"[^\S\n]+", " ", text)
     return re.sub(r" ?\n\s*", "\n", text)
 
@@ -178,7 +252,7 @@ def _plain(ch: str) -> str:
         return ""
     if ch.isdecimal():
         return str(unicodedata.decimal(ch))
-    return _LOOKALIKES.get(ch, ch)
+    return _LOOKALIKES.get(ch) or _BLANK_LOOKALIKES.get(ch, ch)
 
 
 def _compact(text: str) -> str:
@@ -197,7 +271,7 @@ def _findings(text: str) -> list[_Finding]:
     masked once found so that a domain is not also read as an alias, nor an account's digits as a phone."""
     found: list[_Finding] = []
     for finder in (_scheme_links, _email_addresses, _spelled_addresses, _bank_aliases, _bare_domains,
-                   _spelled_domains, _other_links, _handles, _crypto_addresses, _bank_details, _numbers):
+                   _spelled_domains, _other_links, _handles, _app_handles, _crypto_addresses, _bank_details, _numbers):
         spans: list[tuple[int, int]] = []
         for finding, span in finder(text):
             found.append(finding)
@@ -248,7 +322,8 @@ def _bare_domains(text: str):
     while match := _DOTTED_NAME.search(text, position):
         position = match.end()
         name = match[0]
-        if not (_is_ip_address(name) or _is_domain(name, text[match.end():match.end() + 1])):
+        before, after = text[max(0, match.start() - 40):match.start()], text[match.end():match.end() + 40]
+        if not (_is_ip_address(name) or _is_domain(name, before, after)):
             continue
         end = match.end()
         if _PATH_START.match(text, end):
@@ -264,38 +339,68 @@ def _is_ip_address(name: str) -> bool:
     return len(parts) == 4 and all(part.isdigit() and int(part) <= 255 for part in parts)
 
 
-def _is_domain(name: str, next_char: str) -> bool:
+def _is_domain(name: str, before: str, after: str) -> bool:
     labels = name.split(".")
     top = labels[-1].lower()
     if not _SUFFIXES.is_public(top) or top.isdigit():
         return False
-    if len(labels) != 2 or top not in _WORD_TLDS or next_char in ("/", ":"):
+    if len(labels) != 2 or after.startswith(("/", ":")):
         return True
     first, last = labels
-    # `compra.Me alegra` is a sentence run into the next; `Bs.As.` and `Av.De Mayo` are abbreviations.
-    run_on_sentence = last.istitle() and first.islower()
-    abbreviation = len(first) <= 3 and (last.istitle() or first.isupper() and last.isupper())
-    return not (run_on_sentence or abbreviation)
+    # `Bs.As.` and `Av.De Mayo` are abbreviations.
+    abbreviation = top in _WORD_TLDS and len(first) <= 3 and (last.istitle() or first.isupper() and last.isupper())
+    return not (abbreviation or _run_on_sentence(first, last, before, after))
+
+
+def _run_on_sentence(first: str, last: str, before: str, after: str) -> bool:
+    """`compra.Me alegra`, `order.Best regards`, `local.Tienda abierta`, `Classic.Fit es`: a full stop without its
+    space. It reads so when the name's last label is a capitalised word that a sentence can start with and the
+    sentence goes on after it, the label before is an ordinary word (a host's name has hyphens or digits:
+    `soporte-pagos.Me`), and no word around it sends the reader there (`Pagá en pagos.Es`, `X.Me para pagar`).
+    Being all lower-case does not make a label a host's: the last word of a sentence is lower-case too
+    (`local.Tienda`). So `rdspagos.Shop` passes in a sentence that only mentions it: a name no one is told to visit,
+    pay at or write to, with a capital no link is written with, where prose of this shape is common."""
+    top = last.lower()
+    word_like_top = top in _WORD_TLDS or (len(top) > 2 and top not in _TECHNICAL_TLDS)
+    ordinary_word = first.isalpha() and (first.islower() or first.istitle())
+    return (word_like_top and last.istitle() and ordinary_word and bool(_SENTENCE_GOES_ON.match(after))
+            and not _DESTINATION_BEFORE.search(before) and not _DESTINATION_AFTER.match(after))
+
+
+def _looks_like_host(label: str) -> bool:
+    return any(c.isdigit() or c in "-_" for c in label)
 
 
 def _spelled_domains(text: str):
-    """`evil[.]com`, `evil(dot)com`, `evil dot com`, `evil punto com punto ar`, `evil . com`."""
+    """`evil[.]com`, `evil(dot)com`, `evil dot com`, `evil punto com punto ar`, `evil . com`, `evil-pagos. com`."""
     for match in _SPELLED_DOMAIN.finditer(text):
-        host = _spelled_host(match[0])
+        before, after = text[max(0, match.start() - 40):match.start()], text[match.end():match.end() + 40]
+        host = _spelled_host(match[0], before, after)
         if host:
             yield _Finding("obfuscated_link", "link", host, host), match.span()
 
 
-def _spelled_host(spelled: str) -> str:
-    """The host a spelled-out name stands for, or "" when it is prose (`el punto de retiro`, `a dot in it`)."""
+def _spelled_host(spelled: str, before: str = "", after: str = "") -> str:
+    """The host a spelled-out name stands for, or "" when it is prose (`el punto de retiro`, `a dot in it`, `llegó
+    hoy. es un placer`)."""
     dots = _HIDDEN_DOT_PATTERN.findall(spelled)
     if not dots or spelled.lower().startswith("polka dot "):  # a clothing pattern: `polka dot top`, `... shop`
         return ""
     host = _HIDDEN_DOT_PATTERN.sub(".", spelled).lower()
-    top = host.rsplit(".", 1)[-1]
+    labels = host.split(".")
+    top = labels[-1]
     if not _SUFFIXES.is_public(top) or top.isdigit():
         return ""
-    if top in _WORD_TLDS and not any(_BRACKETED.search(dot) for dot in dots):
+    if any(_BRACKETED.search(dot) for dot in dots):
+        return host
+    # A name a reader is pointed at: a host's label (`soporte-pagos punto me`), a path, or a word sending them there.
+    pointed = (any(_looks_like_host(label) for label in labels[:-1]) or bool(_PATH_START.match(after))
+               or bool(_DESTINATION_BEFORE.search(before)))
+    if top in _WORD_TLDS and not pointed:
+        return ""
+    # A full stop and a space before a lower-case word is a sentence's end only when the word could start one.
+    word_like_top = len(top) > 2 and top not in _TECHNICAL_TLDS
+    if word_like_top and any(dot == ". " for dot in dots) and not pointed:
         return ""
     return host
 
@@ -331,15 +436,30 @@ def _handles(text: str):
         yield _Finding("social_handle", "token", match[0].lower()), match.span()
 
 
+def _app_handles(text: str):
+    """`Telegram: soporte_pagos_rds`: a handle-like name after a network's name. A handle has an underscore, a dot
+    or a digit, or is a lower-case word given after a colon and standing alone (`Instagram: ropadelsur.`); `Seguinos
+    en Instagram para ver...` and `Facebook: Ropa del Sur` are not handles."""
+    for match in _APP_HANDLE.finditer(text):
+        handle = match["handle"]
+        if not any(c.isalpha() for c in handle):
+            continue  # `WhatsApp: 11 2345 6789` is a phone number, judged as one
+        marked = any(c.isdigit() or c in "_." for c in handle)
+        given_alone = (":" in match["label"] or "=" in match["label"]) and handle.islower() \
+            and _CLAUSE_ENDS_HERE.match(text, match.end())
+        if marked or given_alone:
+            yield _Finding("social_handle", "token", "@" + handle.lower()), match.span("handle")
+
+
 # --- money ----------------------------------------------------------------------------------------------------------
 
 def _crypto_addresses(text: str):
     for pattern in (_ETHEREUM, _BECH32, _WALLET_NAME):
         for match in pattern.finditer(text):
-            yield _Finding("crypto_address", "token", match[0].lower()), match.span()
+            yield _Finding("crypto_address", "token", re.sub(r"[ -]", "", match[0]).lower()), match.span()
     for match in _BASE58.finditer(text):
-        candidate = match[0]
-        if any(c.isdigit() for c in candidate) and any(c.isupper() for c in candidate) and \
+        candidate = re.sub(r"[ -]", "", match[0])
+        if len(candidate) >= 26 and any(c.isdigit() for c in candidate) and any(c.isupper() for c in candidate) and \
                 any(c.islower() for c in candidate):
             yield _Finding("crypto_address", "token", candidate.lower()), match.span()
 
@@ -348,8 +468,14 @@ def _bank_aliases(text: str):
     """`alias: pago.rapido.mp`, `el alias es JUANPEREZ22`: read before domains, as an alias may end like one."""
     for match in _ALIAS.finditer(text):
         alias = match["alias"]
-        written_as_alias = ("." in alias or any(c.isdigit() for c in alias) or alias.isupper()
-                            or ":" in match[0][:match.start("alias") - match.start()])
+        introduction = match[0][:match.start("alias") - match.start()]
+        # Argentine aliases are 6 to 20 letters, digits, dots and hyphens: joined words are one, and so is a plain
+        # word given as one (`alias: X`, `el alias es X`) or paid to, unless it describes it (`al alias indicado`).
+        joined_or_coded = any(c in ".-_" or c.isdigit() for c in alias.strip(".-")) or alias.isupper()
+        given = bool(_ALIAS_GIVEN.search(introduction))
+        paid_to = (_PAID_TO_ALIAS.search(text[max(0, match.start() - 40):match.start()])
+                   and not _ALIAS_DESCRIPTION.search(alias))
+        written_as_alias = joined_or_coded or given or paid_to
         if written_as_alias:
             yield _Finding("bank_details", "token", alias.lower().strip(".-")), match.span("alias")
 
@@ -411,7 +537,8 @@ def _number_kind(match: re.Match, text: str) -> str | None:
     if len(digits) >= 20:
         return "bank_details"  # CBU and CVU have 22 digits; nothing else in a shop's answer is this long
     looks_like_card = len(groups) == 4 and all(len(g) == 4 for g in groups)
-    identifier = bool(_IDENTIFIER_BEFORE.search(before)) and "(" not in run
+    area_code = re.search(r"\) ?\d", run)  # `(011) 4567-8901`; `(1002003004)` is a number in brackets
+    identifier = _names_a_record(text, match.start()) and not area_code
     if looks_like_card or (13 <= len(digits) <= 19 and _luhn_ok(digits) and not identifier):
         return "bank_details"
     if identifier or _DATE.fullmatch(run) or _THOUSANDS.fullmatch(run) or _YEARS.fullmatch(run) \
@@ -420,12 +547,37 @@ def _number_kind(match: re.Match, text: str) -> str | None:
     if len(digits) > 15:
         return "bank_details"
     if len(groups) > 1:
-        shaped_like_phone = 8 <= len(digits) and len(groups[-1]) >= 3 and max(map(len, groups)) <= 5
+        longest = max(map(len, groups))
+        digit_by_digit = len(groups) >= 7 and longest == 1  # `1 1 2 3 4 5 6 7 8 9`; sizes are `36 38 40`
+        shaped_like_phone = 8 <= len(digits) and (3 <= longest <= 5 or digit_by_digit)
     else:
         shaped_like_phone = len(digits) >= 10
     if shaped_like_phone or (len(digits) >= 7 and _PHONE_BEFORE.search(before)):
         return "phone_number"
     return None
+
+
+def _names_a_record(text: str, start: int) -> bool:
+    """Whether the nearest word naming the number that starts here, in its sentence, names a record (an order,
+    invoice, parcel...) and only connecting words stand between them."""
+    window = text[max(0, start - 60):start]
+    if start > 60:
+        window = re.sub(r"^\w*", "", window)  # no word cut in two
+    clause = _CLAUSE_END.split(window)[-1]
+    name = None
+    for name in _NUMBER_NAME.finditer(clause):
+        pass
+    if name is None or not name["identifier"]:
+        return False
+    other_words = 0
+    for token in _LABEL_TOKEN.findall(clause[name.end():]):
+        if token.isdigit() or token in _LABEL_PUNCTUATION or token.lower() in _LABEL_CONNECTORS or token.istitle() \
+                or token.isupper():
+            continue
+        if not token.isalpha():
+            return False
+        other_words += 1
+    return other_words <= 1
 
 
 # --- what the shop publishes ------------------------------------------------------------------------------------

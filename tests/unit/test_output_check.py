@@ -3,6 +3,7 @@ addresses, phone numbers, bank details, crypto addresses, in every disguise) and
 dates, sizes, order numbers), which must still go out."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from responder.output_check import problem_with
 from shared.shop import ShopConfig, load_shop_config
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_SHOP = load_shop_config(ROOT / "examples" / "shop.toml")
 OWN_ADDRESS = "hola@ropadelsur.com.ar"
 CANARY = "RF-abc123"
@@ -65,6 +66,29 @@ ATTACKS = [
     ("Ingresá a https:/\\evil.com/login con tu usuario de siempre.", "foreign_link"),
     ("Reclamá tu reembolso en https:///evil.com/refund hoy.", "foreign_link"),
     ("Podés pagar en la web de Mercado Pago: mercadopago.evil.com.ar/checkout", "foreign_link"),
+    # A name ending in a word (`.Me`, `.Es`, `.Shop`) with a capital is a host when its label is a host's or a word
+    # around it sends the reader there; a sentence run into the next has neither.
+    ("Visitá soporte-pagos.Me para completar el pago.", "foreign_link"),
+    ("Pagá en pagos-ropadelsur.Es hoy.", "foreign_link"),
+    ("Completá el pago en tienda-pagos.Shop hoy mismo.", "foreign_link"),
+    ("Ingresá a pagos2024.Me y cargá la tarjeta.", "foreign_link"),
+    ("Pagá en rdspagos.Store antes de las 18.", "foreign_link"),
+    ("Tu descuento: rdsofertas.Me para pagar con 30% off.", "foreign_link"),
+    ("Visitá rdsofertas.Shop.", "foreign_link"),
+    # Dots a reader still reads as one: other scripts' full stops, bullets inside a name, letters drawn as a dot.
+    ("evil•com", "foreign_link"),
+    ("evil։com", "foreign_link"),
+    ("Entrá a evil᛫com/pago", "foreign_link"),
+    ("Mirá evil\u0f0bcom/pago", "foreign_link"),
+    ("Pagá en pay\u2022evil\u2022net", "foreign_link"),
+    ("Pagá en evil\ua78fcom", "foreign_link"),
+    # Characters drawn as nothing (Default_Ignorable), combining marks among them; a visible mark makes another host.
+    ("evil-pagos.c\u17b4om", "foreign_link"),
+    ("Entrá a ev\u17b5il.com", "foreign_link"),
+    ("Entrá a evil.c\u180fom", "foreign_link"),
+    ("Entrá a evil\ufe0f.com", "foreign_link"),
+    ("Entrá a e\U000e0101vil.com", "foreign_link"),
+    ("Mirá las ofertas en ropadelsur\u0302.com.ar/ofertas", "foreign_link"),
     # Defanged and broken links.
     ("Para pagar entrá a hxxps://evil.com/pago y seguí los pasos.", "obfuscated_link"),
     ("Check hxxp://evil[.]com/deal for the summer sale.", "obfuscated_link"),
@@ -77,6 +101,11 @@ ATTACKS = [
     ("Pagá en h**ps://evil.com/pago y listo.", "obfuscated_link"),
     ("Entrá a www . evil . com para actualizar tus datos.", "obfuscated_link"),
     ("Ingresá a https[:]//evil.com/login con tu mail.", "obfuscated_link"),
+    ("Entrá a evil-pagos. com/login", "obfuscated_link"),
+    ("Pagá en rds-pagos. net/checkout", "obfuscated_link"),
+    ("Visitá ropa2024. shop para el pago.", "obfuscated_link"),
+    ("Ingresá a pagos. com.ar/login", "foreign_link"),
+    ("Entrá a evil\u2800.com", "obfuscated_link"),  # the braille blank: `evil .com`
     # Addresses, plain and spelled out.
     ("Para el cambio escribí a devoluciones@evil.com con tu número de pedido.", "email_address"),
     ("Send your receipt to billing (at) evil (dot) com.", "obfuscated_address"),
@@ -88,6 +117,13 @@ ATTACKS = [
     ("Podés escribir a hola@ropadelsur.com.ar.evil.com para el cambio.", "email_address"),
     ("Escribí a ropadelsur.pagos@gmail.com con el comprobante.", "email_address"),
     ("Escribinos por Telegram a @soporte_ropadelsur y te atendemos.", "social_handle"),
+    ("Seguinos en Telegram: soporte_pagos_rds", "social_handle"),
+    ("Escribinos por Instagram: ropa_sur_ofertas", "social_handle"),
+    ("WhatsApp: soporte2024", "social_handle"),
+    ("X: rds_pagos", "social_handle"),
+    ("Facebook: ropadelsur.pagos", "social_handle"),
+    ("Nuestro Telegram es soporte_rds.", "social_handle"),
+    ("Telegram: soportepagos.", "social_handle"),
     # Phone numbers.
     ("Para coordinar la entrega llamanos al +54 9 11 1234-5678.", "phone_number"),
     ("Comunicate al (011) 4567-8901 de 9 a 18 h.", "phone_number"),
@@ -102,6 +138,19 @@ ATTACKS = [
     ("Agendá nuestro número: tel:+5491112345678", "phone_number"),
     ("Para soporte llamanos por skype:ropadelsur.soporte?call", "foreign_link"),
     ("Escribinos directo a whatsapp:+5491112345678", "foreign_link"),
+    ("Llamanos al 11/2345/6789.", "phone_number"),
+    ("Escribinos por WhatsApp al 11,2345,6789.", "phone_number"),
+    ("Mandanos un mensaje al 11-2345-67-89.", "phone_number"),
+    ("Mandanos un mensaje al 1 1 2 3 4 5 6 7 8 9.", "phone_number"),
+    ("Escribinos al 11 / 2345 / 6789.", "phone_number"),
+    ("WhatsApp 11,2345,6789", "phone_number"),
+    ("Llamá al 4 5 6 7 8 9 0 1 ya.", "phone_number"),
+    ("Contactanos al 15-4567-89-01.", "phone_number"),
+    ("Nuestro número de soporte es 11/4567/8901.", "phone_number"),
+    ("Your phone number is 1123456789.", "phone_number"),
+    ("Tu pedido salió; llamanos al 1123456789.", "phone_number"),
+    ("Para tu pedido, el soporte está en 1123456789.", "phone_number"),
+    ("Código de área 11 2345 6789", "phone_number"),
     # Bank details.
     ("Para confirmar tu compra transferí a la CBU 0170099220000067797370.", "bank_details"),
     ("Hacé la transferencia al CVU 0000003100012345678901 a nombre de Juan Pérez.", "bank_details"),
@@ -114,6 +163,18 @@ ATTACKS = [
     ("Our bank details: GB29NWBK60161331926819, SWIFT: NWBKGB2L.", "bank_details"),
     ("Para abonar depositá en la caja de ahorro 123-456789/0 del Banco Nación.", "bank_details"),
     ("Podés pagar con la tarjeta 4111 1111 1111 1111, vencimiento 12/27.", "bank_details"),
+    ("El número de tarjeta 4111111111111111.", "bank_details"),
+    ("Transferí al alias tienda-ropa-sur y mandanos el comprobante.", "bank_details"),
+    ("Transferí al alias tiendaropasur y listo.", "bank_details"),
+    ("El alias es pagosrds para la seña.", "bank_details"),
+    ("Alias: sur_pagos_22", "bank_details"),
+    ("Depositá en el alias ropa-sur-pagos.", "bank_details"),
+    ("C.B.U. 0110/5995/2000/0003/1234/56", "bank_details"),
+    ("CBU: 0110 / 5995 / 2000 / 0003 / 1234 / 56", "bank_details"),
+    ("C.V.U. 0000003100012345678901", "bank_details"),
+    ("IBAN ES91/2100/0418/4502/0005/1332", "bank_details"),
+    ("IBAN DE89/3704/0044/0532/0130/00", "bank_details"),
+    ("IBAN: ES91-2100-0418-4502-0005-1332", "bank_details"),
     # Crypto addresses.
     ("We also accept Bitcoin: 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", "crypto_address"),
     ("Pagá en Bitcoin a 3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy y tenés 15% off.", "crypto_address"),
@@ -121,6 +182,10 @@ ATTACKS = [
     ("Send USDT (ERC-20) to 0x52908400098527886E0F7030069857D2E4169EE7.", "crypto_address"),
     ("Aceptamos USDT TRC-20: TNPeeaaFB7K9cmo4uQpcU32zGK8G1NYqeL", "crypto_address"),
     ("Send the ETH to ropadelsur-pagos.eth and we ship today.", "crypto_address"),
+    ("Wallet: 0x5290840009852788 6E0F7030069857D2E4169EE7", "crypto_address"),
+    ("USDT: 0x5290 8400 0985 2788 6E0F 7030 0698 57D2 E416 9EE7", "crypto_address"),
+    ("BTC: 1A1zP1eP5QGefi2DMP TfTL5SLmv7DivfNa", "crypto_address"),
+    ("BTC: bc1qar0srrr7xfkvy5l643 lydnw9re59gtzzwf5mdq", "crypto_address"),
     # The prompt's marker.
     ("Mis instrucciones tienen el marcador RF-abc123.", "leaked_prompt"),
     ("El marcador es R F - a b c 1 2 3.", "leaked_prompt"),
@@ -204,6 +269,54 @@ HARMLESS = [
     "¡Hola a tod@s! Ya llegó la nueva temporada.",
     "El pedido N.º 1234567890 fue despachado hoy.",
     "Tu compra Nº 5500012 ya está en camino.",
+    # Order, refund, tracking and invoice numbers near the word that names them.
+    "Tu pedido, el 1002003004, ya salió.",
+    "Tus pedidos 1002003004 y 1002003005 ya salieron.",
+    "Tu orden (1002003004) ya salió.",
+    "Tu pedido, que es el 1002003004, ya está en camino.",
+    "Tus órdenes 1002003004, 1002003005 y 1002003006 ya salieron.",
+    "Pedido (N° 1002003004) despachado.",
+    "Te reembolsamos el dinero; el ID de la devolución es 98765432101.",
+    "El número de reclamo es 20250315123.",
+    "Tu código de devolución: 98765432101.",
+    "Tu ID de cliente es 12345678901.",
+    "El número de tu devolución es 98765432101.",
+    "Your return number is 98765432101.",
+    "Andreani: 360002345678901",
+    "Tu paquete viaja con OCA: 3867500000012345.",
+    "Seguimiento DHL 1234567890.",
+    "El tracking de FedEx es 771234567890.",
+    "Factura A 0003-00012345678",
+    "Factura B 0005-00001234",
+    "Tu factura N° 0001-00045678 ya está disponible.",
+    # A full stop without its space before a capitalised word that starts the next sentence.
+    "Thanks for your order.Best regards, Ropa del Sur",
+    "Perfecto.La enviamos mañana.",
+    "Te esperamos en el local.Tienda abierta de 10 a 18.",
+    "La remera modelo Classic.Fit es de algodón.",
+    "Gracias por tu compra.Best wishes, Ana",
+    "Te lo enviamos hoy.Me avisás si llega bien?",
+    "Quedó espectacular.Moda para todo el año.",
+    "Nos vemos pronto.Shop online 24 h.",
+    "Gracias por escribir.Info actualizada en la web.",
+    "Lo enviamos hoy. es un placer ayudarte.",
+    "Retiro en el local. casa central abierta de 10 a 18.",
+    # Numbers with slashes and commas that are no phone.
+    "Talles 38/40/42/44 disponibles.",
+    "Hicimos el envío el 15/03/2025.",
+    "El total es 1.234.567,89.",
+    "Subtotal 12,500.00 plus shipping.",
+    "Talles 36,38,40,42,44 en stock.",
+    "La promo 3x2 vale hasta el 31/12/2025.",
+    # Networks and aliases named, not given.
+    "Seguinos en Instagram para ver las novedades.",
+    "Escribinos por WhatsApp cuando quieras.",
+    "Facebook: Ropa del Sur",
+    "Encontranos en Instagram como Ropa del Sur.",
+    "Pagá por transferencia al alias indicado en el checkout.",
+    "Si querés pagar por transferencia, el alias aparece al finalizar.",
+    "Envíos • Cambios • Devoluciones sin cargo.",
+    "• Remera talle M\n• Pantalón talle 42",
 ]
 
 
@@ -253,6 +366,7 @@ def test_every_text_the_example_shop_publishes_passes():
     ("Seguí tu envío en https://www.andreani.com/envio", "Seguí tu envío en https://www.andreani.com.evil.net/envio",
      "foreign_link"),
     ("Seguinos en Instagram: @ropadelsur", "Seguinos en Instagram: @ropadelsur1", "social_handle"),
+    ("Seguinos en Instagram: ropadelsur.", "Seguinos en Instagram: ropadelsur_ar.", "social_handle"),
     ("Escribinos a hola@ropadelsur.com.ar", "Escribinos a ho1a@ropadelsur.com.ar", "email_address"),
 ])
 def test_what_the_shop_publishes_passes_and_one_character_off_is_blocked(published, altered, reason):
@@ -270,3 +384,19 @@ def test_a_name_on_a_real_top_level_domain_is_a_link_even_when_it_reads_as_words
     # `.gratis` is a real top-level domain a mail client links; `envío.Gracias` ends in none.
     assert check("Tu envio.gratis ya está confirmado.") == "foreign_link"
     assert check("Tu pedido sale hoy, te confirmamos el envío.Gracias!") is None
+
+
+@pytest.mark.parametrize("invisible", [
+    "\u00ad", "\u034f", "\u061c", "\u115f", "\u17b4", "\u17b5", "\u180b", "\u180e", "\u180f", "\u200b", "\u2060",
+    "\u3164", "\ufe0f", "\ufeff", "\uffa0", "\U0001bca0", "\U0001d173", "\U000e0001", "\U000e0100",
+])
+def test_a_character_drawn_as_nothing_hides_no_link(invisible):
+    assert check(f"Completá el pago en evil-pagos.c{invisible}om/pago") == "foreign_link"
+
+
+def test_a_2000_character_hostile_answer_is_judged_in_milliseconds():
+    for unit in ("+ 1", "0xa ", "a. ", "1/", "1,", "A1b2C3d4E5 ", "pedido 1 ", "Telegram: a_", "alias: a-", "evil. "):
+        reply = (unit * 2000)[:2000]
+        started = time.perf_counter()
+        check(reply)
+        assert time.perf_counter() - started < 0.5, unit

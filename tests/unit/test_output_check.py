@@ -3,7 +3,6 @@ addresses, phone numbers, bank details, crypto addresses, in every disguise) and
 dates, sizes, order numbers), which must still go out."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -394,9 +393,11 @@ def test_a_character_drawn_as_nothing_hides_no_link(invisible):
     assert check(f"Completá el pago en evil-pagos.c{invisible}om/pago") == "foreign_link"
 
 
-def test_a_2000_character_hostile_answer_is_judged_in_milliseconds():
-    for unit in ("+ 1", "0xa ", "a. ", "1/", "1,", "A1b2C3d4E5 ", "pedido 1 ", "Telegram: a_", "alias: a-", "evil. "):
-        reply = (unit * 2000)[:2000]
-        started = time.perf_counter()
-        check(reply)
-        assert time.perf_counter() - started < 0.5, unit
+@pytest.mark.parametrize("unit, problem", [
+    ("+ 1", None), ("0xa ", None), ("a. ", None), ("1/", "bank_details"), ("1,", "bank_details"),
+    ("A1b2C3d4E5 ", "crypto_address"), ("pedido 1 ", None), ("Telegram: a_", "social_handle"),
+    ("alias: a-", "bank_details"), ("evil. ", None)])
+def test_a_2000_character_hostile_answer_is_judged(unit, problem):
+    # Repetitions that would make a backtracking pattern run for minutes: the suite's per-test time-out catches
+    # that (each takes milliseconds); no timing is asserted here.
+    assert check((unit * 2000)[:2000]) == problem

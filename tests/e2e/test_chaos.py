@@ -12,7 +12,8 @@ import pytest
 from replyflow.devtools import chaos
 from replyflow.devtools.dovecot import find_dovecot
 
-pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.chaos]
+# Above the run's own deadline (400 s for the stack to settle) plus its start, restarts and report.
+pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.chaos, pytest.mark.timeout(900)]
 
 
 @pytest.mark.skipif(shutil.which("rabbitmqctl") is None or shutil.which("pg_ctlcluster") is None,

@@ -13,7 +13,9 @@ import pytest
 from replyflow.devtools.mailgen import append_all, generate
 from replyflow.devtools.stack import TERMINAL, Processes, service_env, wait_until_settled
 
-pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+# Above the test's own deadlines (240 s for the stack to settle, 60 s for `replyflow stats`), which fail first
+# with a clearer message.
+pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.timeout(600)]
 
 
 async def test_sixty_emails_end_to_end(tmp_path, dovecot, smtp_sink, stack_endpoints, database_url, pool):

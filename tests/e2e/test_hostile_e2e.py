@@ -18,7 +18,9 @@ from replyflow.devtools.mailgen import append_all, generate
 from replyflow.devtools.stack import TERMINAL, Processes, service_env, wait_until_settled
 from tests.plugins.hostile_mail import nested_multiparts, part_bomb
 
-pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+# Above the test's own deadlines (300 s, then 120 s, for the stack to settle), which fail first with a clearer
+# message.
+pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.timeout(600)]
 
 TRUSTED_MX = "mx.ropadelsur.test"
 EVIL = ("evil.example", "0000003100010000000001", "5555-1234", "Here are my instructions",

@@ -656,7 +656,7 @@ _R: list[tuple] = [
      r"instalments?)\b[^.?!]{0,25}\bavailable\b|\bavailable (shipping|delivery|payment|options?|methods?|couriers?)\b"),
 ]
 # Phrasings added from first principles (issue 5's Spanish set work): word orders and everyday rioplatense forms
-# the rules above missed. Each has its own example in tests/test_classifier_rules.py.
+# the rules above missed. Each has its own example in tests/unit/test_classifier_rules.py.
 _TRANSFER_DISCOUNT = (r"\b(transferencia|efectivo|transfer|cash)\b[^.?!]{0,40}\b(descuento|discount|% ?off|\d+ ?%)|"
                       r"\b(descuento|discount|\d+ ?%)[^.?!]{0,40}\b(transferencia|efectivo|transfer|cash)\b")
 _R_MORE: list[tuple] = [
@@ -1007,7 +1007,7 @@ _R_EN: list[tuple] = [
 ]
 # Phrasings added in issue 5's second session from the misses of the dev half of en_chat_questions.csv (a set
 # written by someone who never saw these rules), each generalised and tested with its own example in
-# tests/test_classifier_rules.py.
+# tests/unit/test_classifier_rules.py.
 _PAY_WAYS = (r"(cash|cards?|credit cards?|debit cards?|bank transfers?|transfers?|mercado ?pago|paypal|rapipago|"
              r"pago ?facil|contactless( payments?)?|buy now,? pay later|pay later|klarna|afterpay|apple pay|google pay|"
              r"crypto\w*|bitcoin|cheques?|checks|amex|american express|visa|master ?card)")

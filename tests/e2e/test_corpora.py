@@ -15,8 +15,9 @@ from ingestor.imap import message_key
 from replyflow.devtools.stack import TERMINAL, Processes, service_env, wait_until_settled
 from tests.plugins.hostile_mail import nested_multiparts
 
-pytestmark = [pytest.mark.e2e, pytest.mark.integration]
-ROOT = Path(__file__).resolve().parents[1]
+# Above the test's own deadline (300 s for the stack to settle), which fails first with a clearer message.
+pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.timeout(600)]
+ROOT = Path(__file__).resolve().parents[2]
 CORPORA = Path(os.environ.get("REPLYFLOW_CORPORA", ROOT.parent / "shared" / "corpora"))
 NOT_MESSAGES = ("LICENSE", "README", "NOTICE", "MIT-LICENSE", "SOURCE")
 MAX_BYTES = 26 * 1024 * 1024

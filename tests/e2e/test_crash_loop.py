@@ -13,7 +13,8 @@ from shared.broker import Broker, describe_dead_letter
 from shared.messages import EmailReceived
 from shared.settings import BrokerSettings
 
-pytestmark = pytest.mark.integration
+# A few seconds normally; each restarted consumer may take up to 30 s to answer before it counts as dead.
+pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.timeout(300)]
 
 POISON = 666
 # A consumer process wired like a service: the real consume adapter; the poison message kills the process

@@ -16,7 +16,7 @@ from tests.plugins.stored_email import make_raw
 
 pytestmark = pytest.mark.integration
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CUSTOMER = "ana@example.com"
 
 SHIPPING_ES = dict(subject="Envío a Córdoba", body="Hola, cuánto tarda el envío a Córdoba y cuánto cuesta?")

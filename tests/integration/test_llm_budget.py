@@ -9,12 +9,9 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import random
-import subprocess
-import sys
 import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 import groq
 import pytest
@@ -26,12 +23,10 @@ from responder.handler import Deps, handle_reply_requested
 from responder.llm import LLM, estimate_prompt_tokens, parse_go_duration
 from shared.errors import PermanentError, RetryLater
 from shared.messages import ReplyReady
+from tests.plugins.responder import JACKET_EN, JACKET_ES, MODEL, SHOP, SharedRedis, make_llm, simulator
 from tests.plugins.stored_email import SHOP_ADDRESS
-from tests.test_responder import (  # noqa: F401 (fixtures)
-    JACKET_EN, JACKET_ES, MODEL, SHOP, SharedRedis, make_llm, redis, requested, simulator)
 
 pytestmark = pytest.mark.integration
-ROOT = Path(__file__).resolve().parents[1]
 SCALE = 60.0  # one simulated minute per real second
 HAMMER_MODEL = "hammer-model"  # with a key prefix of each test's own (other runs may share the database)
 
@@ -189,17 +184,17 @@ async def test_what_groq_says_is_left_only_ever_lowers_the_budget(redis_url, pre
         assert settled.lowered["tpm"] == 0
 
 
-async def test_a_429_message_recalibrates_the_limit_it_names(pool, requested, redis):
+async def test_a_429_message_recalibrates_the_limit_it_names(pool, requested, shared_redis):
     """Groq's headers never say what is left of the day's tokens; a 429's message does. A Redis that lost our
     state (a restart) believes the day is untouched: one 429 puts it right, and no second one follows."""
     first, second, third = [await requested(**JACKET_ES) for _ in range(3)]
     async with simulator(tpd=800) as sim:
-        llm = make_llm(sim.client, redis, limits=Limits(rpm=30, rpd=1000, tpm=12_000, tpd=800))
+        llm = make_llm(sim.client, shared_redis, limits=Limits(rpm=30, rpd=1000, tpm=12_000, tpd=800))
         await handle_reply_requested(first, deps(pool, llm))
-        await redis.client.delete(llm.budget.key)  # Redis lost our state: the day looks untouched
+        await shared_redis.client.delete(llm.budget.key)  # Redis lost our state: the day looks untouched
         with pytest.raises(RetryLater):  # the simulator refuses (TPD) and says how much was used
             await handle_reply_requested(second, deps(pool, llm))
-        await redis.client.hset(llm.budget.key, "paused_until", 0)  # whatever the pause, ask our budget now
+        await shared_redis.client.hset(llm.budget.key, "paused_until", 0)  # whatever the pause, ask our budget now
         with pytest.raises(RetryLater) as caught:
             await handle_reply_requested(third, deps(pool, llm))
         stats = await sim.stats()
@@ -264,13 +259,13 @@ def deps(pool, llm: LLM) -> Deps:
     return Deps(pool=pool, llm=llm, shop=SHOP, own_address=SHOP_ADDRESS)
 
 
-async def test_concurrent_emails_wait_for_budget_and_get_no_429(pool, requested, redis):
+async def test_concurrent_emails_wait_for_budget_and_get_no_429(pool, requested, shared_redis):
     messages = [await requested(**(JACKET_ES if i % 2 else JACKET_EN)) for i in range(7)]
     async with simulator(rpm=3, time_scale=SCALE) as sim:
         # A long-lived client, as in the service: the first call through a new one is slow, and a second of
         # real time is a simulated minute here (the budget's latency allowance is half a second).
         await sim.client.models.list()
-        llm = make_llm(sim.client, redis, limits=Limits(rpm=3, rpd=1000, tpm=12_000, tpd=100_000),
+        llm = make_llm(sim.client, shared_redis, limits=Limits(rpm=3, rpd=1000, tpm=12_000, tpd=100_000),
                        time_scale=SCALE)
         results = await asyncio.gather(*(handle_reply_requested(m, deps(pool, llm)) for m in messages))
         stats = await sim.stats()
@@ -279,11 +274,11 @@ async def test_concurrent_emails_wait_for_budget_and_get_no_429(pool, requested,
     assert (stats["requests"], stats["ok"], stats["rate_limited_429"]) == (7, 7, 0)
 
 
-async def test_a_spent_budget_means_retry_later_without_a_call(pool, requested, redis):
+async def test_a_spent_budget_means_retry_later_without_a_call(pool, requested, shared_redis):
     answered = await requested(**JACKET_ES)
     waiting = await requested(**JACKET_EN, language="en")
     async with simulator() as sim:
-        llm = make_llm(sim.client, redis, limits=Limits(rpm=30, rpd=1, tpm=12_000, tpd=100_000),
+        llm = make_llm(sim.client, shared_redis, limits=Limits(rpm=30, rpd=1, tpm=12_000, tpd=100_000),
                        daily_defer_seconds=600)
         await handle_reply_requested(answered, deps(pool, llm))
         with pytest.raises(RetryLater) as caught:  # the adapter: back after a delay tier, no attempt spent
@@ -296,10 +291,10 @@ async def test_a_spent_budget_means_retry_later_without_a_call(pool, requested, 
     assert await pool.fetchval("SELECT count(*) FROM replies WHERE email_id = $1", waiting.email_id) == 0
 
 
-async def test_a_per_minute_wait_longer_than_the_handler_holds_is_deferred_by_that_wait(pool, requested, redis):
+async def test_a_per_minute_wait_longer_than_the_handler_holds_is_deferred_by_that_wait(pool, requested, shared_redis):
     message = await requested(**JACKET_ES)
     async with simulator() as sim:
-        llm = make_llm(sim.client, redis, limits=Limits(rpm=1, rpd=1000, tpm=12_000, tpd=100_000), max_wait=1.0)
+        llm = make_llm(sim.client, shared_redis, limits=Limits(rpm=1, rpd=1000, tpm=12_000, tpd=100_000), max_wait=1.0)
         assert (await llm.budget.reserve(1)).admitted  # another replica took this minute's only request
         with pytest.raises(RetryLater) as caught:
             await handle_reply_requested(message, deps(pool, llm))
@@ -307,11 +302,11 @@ async def test_a_per_minute_wait_longer_than_the_handler_holds_is_deferred_by_th
     assert 55 < caught.value.delay_seconds <= 60
 
 
-async def test_a_spent_day_gets_the_fallback_answer_when_configured(pool, requested, redis):
+async def test_a_spent_day_gets_the_fallback_answer_when_configured(pool, requested, shared_redis):
     answered = await requested(**JACKET_ES)
     late = await requested(**JACKET_EN, language="en")
     async with simulator() as sim:
-        llm = make_llm(sim.client, redis, limits=Limits(rpm=30, rpd=1000, tpm=12_000, tpd=800),
+        llm = make_llm(sim.client, shared_redis, limits=Limits(rpm=30, rpd=1000, tpm=12_000, tpd=800),
                        daily_cap_action="fallback")
         await handle_reply_requested(answered, deps(pool, llm))
         result = await handle_reply_requested(late, deps(pool, llm))
@@ -325,12 +320,12 @@ async def test_a_spent_day_gets_the_fallback_answer_when_configured(pool, reques
     assert "the day's LLM budget is spent" in detail
 
 
-async def test_a_429_pauses_every_replica(pool, requested, redis, redis_url):
+async def test_a_429_pauses_every_replica(pool, requested, shared_redis, redis_url):
     first, second, third = [await requested(**JACKET_ES) for _ in range(3)]
     async with simulator(rpm=1) as sim, Redis.from_url(redis_url) as other_connection:
         # Our budget believes the free tier's 30 requests/minute; the server allows 1 (someone else uses the key).
-        replica_a = make_llm(sim.client, redis)
-        replica_b = make_llm(sim.client, SharedRedis(other_connection, redis.prefix))
+        replica_a = make_llm(sim.client, shared_redis)
+        replica_b = make_llm(sim.client, SharedRedis(other_connection, shared_redis.prefix))
         await handle_reply_requested(first, deps(pool, replica_a))
         with pytest.raises(RetryLater):
             await handle_reply_requested(second, deps(pool, replica_a))
@@ -341,11 +336,12 @@ async def test_a_429_pauses_every_replica(pool, requested, redis, redis_url):
     assert (stats["requests"], stats["rate_limited_429"]) == (2, 1)  # B did not ask
 
 
-async def test_the_breaker_stops_every_replica_after_consecutive_server_errors(pool, requested, redis, redis_url):
+async def test_the_breaker_stops_every_replica_after_consecutive_server_errors(pool, requested, shared_redis,
+                                                                              redis_url):
     emails = [await requested(**JACKET_ES) for _ in range(3)]
     async with simulator(error_rate=1.0) as sim, Redis.from_url(redis_url) as other_connection:
         a, b = (make_llm(sim.client, shared, failures=2, max_wait=1)
-                for shared in (redis, SharedRedis(other_connection, redis.prefix)))
+                for shared in (shared_redis, SharedRedis(other_connection, shared_redis.prefix)))
         for email, replica in zip(emails[:2], (a, b)):
             with pytest.raises(groq.InternalServerError):  # transient: an attempt spent, retried by tier
                 await handle_reply_requested(email, deps(pool, replica))
@@ -362,12 +358,12 @@ async def test_the_breaker_stops_every_replica_after_consecutive_server_errors(p
     assert 12_000 - levels["tpm"] == pytest.approx(prompts, abs=100)  # 2 x 200 max_tokens came back
 
 
-async def test_a_413_trims_the_prompt_once(pool, requested, redis):
+async def test_a_413_trims_the_prompt_once(pool, requested, shared_redis):
     long_text = "Hola, les escribo por la campera de jean negra. " + "Les cuento mi situación con detalle. " * 80
     message = await requested(subject="Campera de jean negra", body=long_text)
     full_prompt = None
     async with simulator(tpm=1000) as sim:  # the server's real limit is lower than our budget believes
-        result = await handle_reply_requested(message, deps(pool, make_llm(sim.client, redis)))
+        result = await handle_reply_requested(message, deps(pool, make_llm(sim.client, shared_redis)))
         stats = await sim.stats()
         full_prompt, trimmed_prompt = (r["messages"][1]["content"] for r in sim.requests)
     assert result == ReplyReady(email_id=message.email_id, source="llm")
@@ -376,22 +372,12 @@ async def test_a_413_trims_the_prompt_once(pool, requested, redis):
 
 
 async def test_a_request_our_budget_knows_is_too_large_is_trimmed_then_dead_lettered_without_a_call(
-        pool, requested, redis):
+        pool, requested, shared_redis):
     message = await requested(**JACKET_ES)
     async with simulator() as sim:
-        llm = make_llm(sim.client, redis, limits=Limits(rpm=30, rpd=1000, tpm=250, tpd=100_000))
+        llm = make_llm(sim.client, shared_redis, limits=Limits(rpm=30, rpd=1000, tpm=250, tpd=100_000))
         with pytest.raises(PermanentError) as caught:
             await handle_reply_requested(message, deps(pool, llm))
         assert (await sim.stats())["requests"] == 0
     assert caught.value.reason == "llm_request_too_large"
 
-
-# ------------------------------------------------------------------------------------------------ the benchmark
-
-@pytest.mark.e2e
-def test_the_benchmark_runs(tmp_path):
-    """Only that it runs and prints its table: its numbers are read, not asserted (see docs/benchmarks.md)."""
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "llm_budget.py"), "--quick"],
-                            capture_output=True, text=True, timeout=120, cwd=tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "replicas" in result.stdout and "429s" in result.stdout

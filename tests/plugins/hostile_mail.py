@@ -1,11 +1,15 @@
-"""Hostile messages for tests: MIME structures that break or stall Python's email parser.
+"""Hostile messages for tests: MIME structures that break or stall Python's email parser, and a From that lies.
 
 - ``nested_multiparts(depth)``: `depth` multiparts, each the only part of the one around it (about 1,000 make the
   parser raise RecursionError);
 - ``part_bomb(parts)``: one multipart of `parts` tiny parts (600,000 make a 9 MB message the parser takes over a
   minute and some 300 MB to build).
+- ``ATTACK_QUOTE``: an RFC 2047 display name that decodes to `"ana@gmail.com" <ana@gmail.com>,`, so a From of
+  `ATTACK_QUOTE <support@our-shop.com>` looks like a message from ana@gmail.com once decoded.
 """
 from __future__ import annotations
+
+ATTACK_QUOTE = "=?utf-8?q?=22ana=40gmail=2Ecom=22_=3Cana=40gmail=2Ecom=3E=2C?="
 
 
 def _head(sender: str, message_id: str, subject: str) -> str:

@@ -19,7 +19,7 @@ import pytest
 from classifier import decide, intents, language, robots, text
 from shared.shop import ShopConfig, load_shop_config
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CORPORA = Path(os.environ.get("REPLYFLOW_CORPORA", ROOT.parent / "shared" / "corpora"))
 OWN = ["hola@ropadelsur.com.ar", "soporte@ropadelsur.com.ar"]
 # Licence texts (LICENSE, MIT-LICENSE, Apache NOTICE) and READMEs are not messages.

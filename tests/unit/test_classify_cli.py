@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SHOP = ROOT / "examples" / "shop.toml"
 DEMO = ROOT / "replyflow" / "devtools" / "demo_emails"
 SPANISH_SET = ROOT / "tests" / "data" / "classifier" / "es_shop_emails.csv"

@@ -38,7 +38,7 @@ from replyflow.fake_groq import (
     looks_spanish,
 )
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 MODEL = "llama-3.1-8b-instant"
 RATE_HEADERS = (
     "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests",

@@ -18,7 +18,7 @@ import pytest
 from classifier import mime_guard
 from classifier.mime_guard import MAX_MIME_DEPTH, MAX_MIME_PARTS, Unparseable, parse_message, structure_problem
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CORPORA = Path(os.environ.get("REPLYFLOW_CORPORA", ROOT.parent / "shared" / "corpora"))
 NOT_MESSAGES = ("LICENSE", "README", "NOTICE", "MIT-LICENSE")
 HEAD = b"From: Ana <ana@example.com>\r\nTo: hola@shop.example\r\nSubject: consulta\r\nMessage-ID: <1@example.com>\r\n"

@@ -18,7 +18,7 @@ from shared.messages import EmailReceived, ReplyRequested
 from shared.settings import BrokerSettings, ConfigError, ImapSettings, ShopSettings, load
 from shared.shop import ShopConfigError, load_shop_config
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SHOP = load_shop_config(ROOT / "examples" / "shop.toml")
 
 ORIGINAL = (b"From: Ana Perez <ana@example.com>\r\nTo: shop@example.com\r\n"

@@ -5,7 +5,7 @@ process on 127.0.0.1 and a free high port, with one ``passwd-file`` user, no TLS
 maildir storage under ``workdir``. Each instance has its own ``base_dir`` and ``state_dir`` and logs to
 ``workdir/dovecot.log``, so several instances and the system's own Dovecot never collide.
 
-Facts about Dovecot 2.3.19 that shaped the configuration (see DESIGN.md, "Dovecot as a test IMAP server"):
+Facts about Dovecot 2.3.19 that shaped the configuration:
 
 * The mail user must not be root (login fails with "initialization failed"): we use the ``mail`` system user
   (uid 8 on Debian) and ``first_valid_uid = 1``.

@@ -1,4 +1,6 @@
-"""Never reply to a robot: the rules of DESIGN.md ("Never reply to a robot"), as pure functions.
+"""Never reply to a robot: mail from an autoresponder, a mail server, a mailing list or another company's system
+gets no reply, because answering it starts a loop or writes to nobody. The rules, as pure functions; where they
+run in the decision is in docs/classifier.md ("How one email is decided").
 
 `robot_rule(msg, own_addresses)` returns the name of the first rule that says "never reply", or None. The names
 are stable (they are stored as the `ignored` reason and counted in metrics):

@@ -15,7 +15,7 @@ from shared.states import (OPEN, OWNER, TERMINAL, TRANSITIONS, DeadLetterReason,
 
 STAGE_OF_ROUTING_KEY = {stage.routing_key: stage.service for stage in STAGES.values()}
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def test_every_state_is_open_or_terminal_and_only_open_states_have_an_owner():

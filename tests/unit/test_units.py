@@ -115,7 +115,8 @@ def test_subject_injection_is_neutralised():
     ("Hola\u200b\u2066 ana\u2069", "Re: Hola ana"),
     ("Consulta sobre el pedido #1234 del 15/03/2025 que todavía no llegó a mi casa en Rosario",
      "Re: Consulta sobre el pedido #1234 del 15/03/2025 que todavía…"),
-    ("A" * 300, "Re: " + "A" * 60 + "…"),
+    ("A" * 300, "Re: …"),  # no word of a real subject is that long
+    ("Consulta " * 20, "Re: " + " ".join(["Consulta"] * 6) + "…"),
 ])
 def test_the_reply_echoes_only_a_short_clean_subject(original, echoed):
     assert reply_subject(original) == echoed

@@ -3,7 +3,8 @@
 What `extract_text` does, in order:
 1. walks the MIME tree (bounded in depth and in parts, so deeply nested or looping structures cannot blow the
    stack) and picks the body: text/plain preferred, HTML converted to text (BeautifulSoup with the standard
-   library's parser) when there is no usable plain part; attachments and attached messages (message/rfc822)
+   library's parser) when there is no usable plain part, or when the plain alternative says what the HTML one, the
+   one a mail client shows, does not (`_plain_says_more`); attachments and attached messages (message/rfc822)
    are not the customer's text and are skipped;
    from HTML, what a mail client does not show is dropped before anything reads it (see `_visible_text`): a
    hidden instruction to the model is not the customer's text either;
@@ -11,8 +12,8 @@ What `extract_text` does, in order:
 3. removes quoted history ("El lun, 3 mar 2025 ... escribió:", "On Mon ... wrote:", "> " lines,
    "-----Original Message-----", Outlook "De: ... Enviado: ..." blocks, HTML blockquotes) and signatures
    ("-- " line, "Enviado desde mi iPhone", "Sent from my iPhone", "Get Outlook for iOS", ...);
-4. removes invisible characters (zero-width, directional controls, soft hyphen), normalises whitespace and caps
-   the result.
+4. removes invisible characters (Unicode's default-ignorable ones: zero-width, directional controls, soft hyphen,
+   tag characters...), normalises whitespace and caps the result.
 
 Why our own quote stripper: the maintained libraries were tried. mail-parser-reply (the multi-language one)
 does not recognise Gmail's Spanish attribution line ("El lun, 3 mar 2025 a las 10:15, X (<x@y>) escribió:":
@@ -24,7 +25,10 @@ and biased towards keeping text: a line is only cut at an unambiguous marker.
 from __future__ import annotations
 
 import codecs
+import colorsys
 import email.header
+import functools
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -52,9 +56,17 @@ _UNKNOWN_CHARSETS = {"", "unknown", "unknown-8bit", "x-unknown", "default", "cha
 # --------------------------------------------------------------------------------------------------- headers
 
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-# Characters a reader does not see but that split, join or reorder what they do see: zero-width spaces and joiners,
-# directional marks, embeddings, overrides and isolates, invisible operators, the byte-order mark, the soft hyphen.
-_INVISIBLE_RE = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Characters a reader does not see but that split, join or reorder what they do see, or carry text of their own: the
+# whole Unicode Default_Ignorable_Code_Point set (DerivedCoreProperties.txt) - the soft hyphen, zero-width spaces and
+# joiners, directional marks, embeddings, overrides and isolates, invisible operators, Hangul fillers, variation
+# selectors, the byte-order mark, and the tag characters U+E0000-E007F, which spell out ASCII that no font draws.
+_INVISIBLE_RE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164"
+    "\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
+# Only this much of a header value is decoded: the standard library's RFC 2047 decoder takes time in the square of
+# the number of encoded words (200,000 of them took a minute and a half), and nothing we keep of a header is longer
+# than 998 characters, which 16 KB of encoded words fills even when every character is Q-encoded UTF-8 (9 bytes).
+MAX_HEADER_DECODE = 16_384
 
 
 def remove_invisible(text: str) -> str:
@@ -69,6 +81,12 @@ def decode_header_value(value: object) -> str:
         raw = str(value)
     except Exception:  # noqa: BLE001 - a header object whose str() fails
         return ""
+    if len(raw) > MAX_HEADER_DECODE:
+        raw = raw[:MAX_HEADER_DECODE]
+        # cut between two encoded words rather than inside one, when the value has spaces near its end
+        space = raw.rfind(" ", MAX_HEADER_DECODE - 200)
+        if space > 0:
+            raw = raw[:space]
     if re.search("[\udc80-\udcff]", raw):
         # raw 8-bit bytes in a header (no RFC 2047), kept by the parser as surrogate escapes
         try:
@@ -231,8 +249,9 @@ def _has_text(part: Message) -> bool:
     return bool(payload_text(part).strip())
 
 
-def _select_body_parts(part: Message, depth: int, budget: _Budget) -> list[Message]:
-    """The parts that make up the readable body, in order (bounded recursion)."""
+def _select_body_parts(part: Message, depth: int, budget: _Budget, as_shown: bool = True) -> list[Message]:
+    """The parts that make up the readable body, in order (bounded recursion). `as_shown`: of the alternatives, read
+    the one a mail client shows when the plain one says what it does not show (`_plain_says_more`)."""
     if depth > MAX_DEPTH or budget.parts <= 0:
         return []
     budget.parts -= 1
@@ -245,20 +264,17 @@ def _select_body_parts(part: Message, depth: int, budget: _Budget) -> list[Messa
         children = _subparts(part)
         if ctype == "multipart/alternative":
             # text/plain first (when it really holds text), then HTML, then whatever a nested part offers
-            for child in children:
-                if _content_type(child) == "text/plain" and not _is_attachment(child) and _has_text(child):
-                    return [child]
-            for child in children:
-                if _content_type(child) == "text/html" and not _is_attachment(child):
-                    return [child]
-            for child in children:
-                found = _select_body_parts(child, depth + 1, budget)
-                if found:
-                    return found
-            return []
+            plain = next((child for child in children if _content_type(child) == "text/plain"
+                          and not _is_attachment(child) and _has_text(child)), None)
+            if plain is not None and not as_shown:
+                return [plain]
+            shown = _shown_alternative([child for child in children if child is not plain], depth, budget, as_shown)
+            if plain is not None and (not shown or not _plain_says_more(plain, shown)):
+                return [plain]
+            return shown
         if ctype == "multipart/report":
             # the human-readable explanation only; the machine-readable parts and the returned message are not text
-            return _select_body_parts(children[0], depth + 1, budget) if children else []
+            return _select_body_parts(children[0], depth + 1, budget, as_shown) if children else []
         selected: list[Message] = []
         for child in children:
             if budget.parts <= 0:
@@ -268,7 +284,7 @@ def _select_body_parts(part: Message, depth: int, budget: _Budget) -> list[Messa
                 continue  # an attached or forwarded message is not the customer's own text
             if _is_attachment(child):
                 continue
-            selected.extend(_select_body_parts(child, depth + 1, budget))
+            selected.extend(_select_body_parts(child, depth + 1, budget, as_shown))
         return selected
     if ctype in ("text/plain", "text/html"):
         if depth > 0 and _is_attachment(part):
@@ -279,10 +295,64 @@ def _select_body_parts(part: Message, depth: int, budget: _Budget) -> list[Messa
     return []
 
 
-def body_parts(msg: Message) -> list[tuple[str, str]]:
-    """(content type, decoded text) of the body parts, bounded. Never raises."""
+def _shown_alternative(children: list[Message], depth: int, budget: _Budget, as_shown: bool) -> list[Message]:
+    """The HTML alternative (a text/html part, or a multipart/related around one), or else whatever a nested part
+    offers."""
+    for child in children:
+        if _content_type(child) == "text/html" and not _is_attachment(child):
+            return [child]
+    for child in children:
+        found = _select_body_parts(child, depth + 1, budget, as_shown)
+        if found:
+            return found
+    return []
+
+
+# A plain alternative that holds this many words its HTML alternative does not show says something to the model that
+# the person reading the email (in the HTML) never sees. The plain part a mail program writes is made from its HTML
+# and holds none (tested on every multipart/alternative of the test corpora: customers' mail has none, a few
+# robots' mail and spam several); an injected instruction needs a few.
+_PLAIN_ONLY_WORDS = 4
+# Looking for a word inside the shown text run together costs a scan of it: a bounded number of times.
+_MAX_RUN_TOGETHER_SEARCHES = 1_000
+_WORD_RE = re.compile(r"\w+")
+# What a plain alternative spells out that the HTML one shows as a link or an image: web and mail addresses, cid:
+_LINK_OR_ADDRESS_RE = re.compile(r"(?i)\b(?:https?|ftp|mailto|cid|tel):[^\s<>\"'\]]+|\bwww\.[^\s<>\"'\]]+|"
+                                 r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _plain_says_more(plain: Message, shown: list[Message]) -> bool:
+    """The plain alternative's own text holds `_PLAIN_ONLY_WORDS` words the shown alternative's visible text does
+    not (its quoted history included). Numbers of up to three digits (list numbering, days) and links are left out;
+    a word is also found inside the shown words run together (a line wrapped elsewhere, scripts without spaces)."""
+    plain_text = _strip_plain(remove_invisible(payload_text(plain)[:MAX_PLAIN_INPUT].replace(_QUOTE_MARK, "")), True)
+    pieces = []
+    for part in shown:
+        raw = payload_text(part)
+        pieces.append(html_to_text(raw[:MAX_HTML_INPUT]) if _content_type(part) == "text/html" else raw)
+    shown_text = unicodedata.normalize("NFKC", remove_invisible(" ".join(pieces))).lower()
+    shown_words = set(_WORD_RE.findall(shown_text))
+    shown_run_together = "".join(_WORD_RE.findall(shown_text))
+    missing = searches = 0
+    plain_text = unicodedata.normalize("NFKC", _LINK_OR_ADDRESS_RE.sub(" ", plain_text)).lower()
+    for word in dict.fromkeys(_WORD_RE.findall(plain_text)):
+        if len(word) < 2 or (word.isdigit() and len(word) <= 3) or word in shown_words:
+            continue
+        searches += 1
+        if searches <= _MAX_RUN_TOGETHER_SEARCHES and word in shown_run_together:
+            continue
+        missing += 1
+        if missing >= _PLAIN_ONLY_WORDS:
+            return True
+    return False
+
+
+def body_parts(msg: Message, as_shown: bool = True) -> list[tuple[str, str]]:
+    """(content type, decoded text) of the body parts, bounded. Never raises. `as_shown`: see `_select_body_parts`;
+    the robot rules read the plain alternative whatever the HTML shows (more text can only make a robot out of
+    mail)."""
     try:
-        parts = _select_body_parts(msg, 0, _Budget())
+        parts = _select_body_parts(msg, 0, _Budget(), as_shown)
     except RecursionError:
         parts = []
     out = []
@@ -298,7 +368,7 @@ def body_parts(msg: Message) -> list[tuple[str, str]]:
 
 _BLOCK_TAGS = {"p", "div", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "pre",
                "section", "article", "header", "footer", "address", "dd", "dt", "dl", "hr", "center", "td",
-               "th", "form", "fieldset", "nav", "aside", "main", "figure", "figcaption"}
+               "th", "form", "fieldset", "nav", "aside", "main", "figure", "figcaption", "details", "summary"}
 # Where mail clients put the quoted history in HTML replies: Gmail (gmail_quote), Apple Mail and Thunderbird
 # (blockquote type=cite, moz-cite-prefix), Yahoo (yahoo_quoted), Outlook (divRplyFwdMsg, appendonsend),
 # Outlook mobile (ms-outlook-mobile-reference-message), Proton (protonmail_quote), Zimbra (zwchr).
@@ -321,41 +391,99 @@ def _is_quote_block(tag) -> bool:
 
 # --------------------------------------------------------------------------------------------------- hidden HTML
 #
-# Text a mail client does not show must not reach the model: "display:none" or zero-size text is how an email
-# hides instructions from the person who reads it. The rules are conservative (a customer's ordinary HTML keeps all
-# its text): only declarations that certainly hide, read from the inline style, the `hidden` attribute and the
-# simple rules of the message's own <style> sheet (a tag, a class or an id; rules inside @media apply to some
-# screens only and are not read).
+# Text a mail client does not show must not reach the model: "display:none", text too small or too pale to read, a
+# box squeezed to nothing or moved past the edge of the page is how an email hides instructions from the person who
+# reads it. The rules are conservative (a customer's ordinary HTML keeps all its text): only declarations that
+# certainly hide, read as a browser reads them (comments and escapes included) from the inline style, the `hidden`
+# attribute, a collapsed <details>, and the rules of the message's own <style> sheets that apply on every screen:
+# at the top level or inside @media for all screens, with any selector soupsieve (bs4's own selector engine) can
+# match. Rules for some screens only (@media with a narrow width, a colour scheme, print) are not read.
 
-_NOT_SHOWN_TAGS = frozenset({"script", "style", "head", "title", "noscript", "template", "svg", "object", "iframe"})
+# <head> itself is walked: what it holds besides these is shown (a browser closes an unclosed head at the first text
+# or body element, where Python's parser nests the whole body inside it).
+_NOT_SHOWN_TAGS = frozenset({"script", "style", "title", "noscript", "template", "svg", "object", "iframe", "meta",
+                             "link", "base"})
 _STYLE_PROPERTIES = frozenset({
     "display", "visibility", "opacity", "mso-hide", "font-size", "font", "color", "background", "background-color",
     "background-image", "overflow", "overflow-x", "overflow-y", "height", "max-height", "width", "max-width",
-    "position", "left", "top", "text-indent"})
+    "position", "left", "top", "right", "bottom", "text-indent", "margin", "margin-left", "margin-top", "transform",
+    "scale", "clip", "clip-path"})
 # Opacity below this is not readable.
 _MIN_OPACITY = 0.1
-# Offsets that move a box off any screen (left:-9999px, text-indent:-999em).
-_OFF_SCREEN = -999
+# A box scaled below this is a dot.
+_MIN_SCALE = 0.1
+# Offsets that move a box past the left or top edge of the page, where no scrolling reaches (left:-9999px,
+# text-indent:-999em, margin-top:-5000px, translateX(-9999px)).
+_OFF_SCREEN = 999
+# The size a mail client gives text that no one sized (browsers' 16px; Gmail and Outlook use 13 to 15px).
+_DEFAULT_FONT_PX = 16.0
+# Text this small is not read: 2px, 1.5pt (2px) and 0.15em of the default size (2.4px) are at or below it. The
+# smallest text real mail shows is a footer at 8 to 10px, and templates size spacer cells, which hold nothing but a
+# non-breaking space, at 1 or 2px: the line sits far below anything a person reads.
+_MAX_UNREADABLE_FONT_PX = 2.4
+_FONT_SIZE_KEYWORDS_PX = {"xx-small": 9.0, "x-small": 10.0, "small": 13.0, "medium": 16.0, "large": 18.0,
+                          "x-large": 24.0, "xx-large": 32.0, "xxx-large": 48.0}
+_ABSOLUTE_UNITS_PX = {"px": 1.0, "pt": 4 / 3, "pc": 16.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4,
+                      "q": 96 / 101.6, "rem": _DEFAULT_FONT_PX}
+_RELATIVE_UNITS = {"em": 1.0, "%": 0.01, "ex": 0.5, "ch": 0.5}
+# Text whose contrast with its background is below this ratio (WCAG's measure: 1 is the same colour, 21 black on
+# white) is not seen: #ebebeb on white is 1.19. The pale greys real mail uses for footers and quotes (#999 to #ccc)
+# are 2.8 to 1.6.
+_MIN_CONTRAST = 1.2
 _LENGTH_RE = re.compile(r"^([+-]?(?:\d+\.?\d*|\.\d+))([a-z]*|%)$")
 _FONT_SIZE_IN_SHORTHAND_RE = re.compile(
     r"(?:^|\s)(0|[+]?(?:\d+\.?\d*|\.\d+)(?:px|pt|pc|em|rem|ex|ch|%|cm|mm|in|vw|vh))(?:/\S*)?(?=\s|$)")
+_CSS_COMMENT_RE = re.compile(r"(?s)/\*.*?(?:\*/|$)")
+_CSS_ESCAPE_RE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\r\n\f]?|(.))", re.DOTALL)
 _SIMPLE_SELECTOR_RE = re.compile(r"^([a-z][a-z0-9-]*)?((?:[.#][\w-]+)*)$", re.IGNORECASE)
-_NAMED_COLORS = {"white": "#ffffff", "black": "#000000", "transparent": "transparent"}
+_NAMED_COLORS = {
+    "transparent": "transparent", "black": "#000000", "silver": "#c0c0c0", "gray": "#808080", "grey": "#808080",
+    "white": "#ffffff", "maroon": "#800000", "red": "#ff0000", "purple": "#800080", "fuchsia": "#ff00ff",
+    "magenta": "#ff00ff", "green": "#008000", "lime": "#00ff00", "olive": "#808000", "yellow": "#ffff00",
+    "navy": "#000080", "blue": "#0000ff", "teal": "#008080", "aqua": "#00ffff", "cyan": "#00ffff",
+    # the pale names, which look white on white
+    "snow": "#fffafa", "ghostwhite": "#f8f8ff", "whitesmoke": "#f5f5f5", "floralwhite": "#fffaf0",
+    "ivory": "#fffff0", "azure": "#f0ffff", "aliceblue": "#f0f8ff", "mintcream": "#f5fffa", "honeydew": "#f0fff0",
+    "seashell": "#fff5ee", "lavenderblush": "#fff0f5", "oldlace": "#fdf5e6", "linen": "#faf0e6",
+    "lightyellow": "#ffffe0", "lightcyan": "#e0ffff", "cornsilk": "#fff8dc", "beige": "#f5f5dc",
+    "lemonchiffon": "#fffacd", "lightgoldenrodyellow": "#fafad2", "papayawhip": "#ffefd5", "mistyrose": "#ffe4e1",
+    "antiquewhite": "#faebd7", "blanchedalmond": "#ffebcd", "bisque": "#ffe4c4", "lavender": "#e6e6fa",
+    "gainsboro": "#dcdcdc", "lightgray": "#d3d3d3", "lightgrey": "#d3d3d3"}
 # Elements a mail client colours on its own (links in blue...), whatever colour their parent has.
 _OWN_COLOR_TAGS = frozenset({"a", "button", "mark", "input", "select", "textarea"})
 # For markup the parser fails on: anything that may hide text.
-_HIDING_HINT = re.compile(r"(?i)<style|<[^>]{0,2000}\b(style|hidden|color|bgcolor)\b")
+_HIDING_HINT = re.compile(r"(?i)<style|<details|<[^>]{0,2000}\b(style|hidden|color|bgcolor)\b")
+# Matching a selector that is not simple (a descendant, `*`, an attribute) costs a call per candidate element, and a
+# combinator may climb every ancestor (a few microseconds each). Beyond these bounds (about a second of work; real
+# mail needs a few hundred units, a large shop template tens of thousands) the sheet is not matched and the HTML
+# gives no text (`_html_to_text_without_parser`): a hidden instruction must not come through because its sheet was
+# costly.
+_MAX_COMPLEX_SELECTORS = 1_000
+_MAX_SELECTOR_WORK = 300_000
+_MAX_SELECTOR_DEPTH = 200
+
+
+def _css_unescape(text: str) -> str:
+    r"""CSS escapes read as a browser reads them: `n\6f ne` is "none", `\:` is ":"."""
+    def character(match: re.Match) -> str:
+        if match.group(1) is None:
+            return match.group(2)
+        code = int(match.group(1), 16)
+        return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+
+    return _CSS_ESCAPE_RE.sub(character, text) if "\\" in text else text
 
 
 def _declarations(css: str) -> list[tuple[str, str, bool]]:
     """(property, value, important) of a declaration block, only for the properties that can hide text."""
     out = []
-    for declaration in css.split(";"):
+    # an escaped ";" or ":" does not end a declaration: split first, unescape each part after
+    for declaration in _CSS_COMMENT_RE.sub(" ", css).split(";"):
         name, colon, value = declaration.partition(":")
-        name = name.strip().lower()
+        name = _css_unescape(name).strip().lower()
         if not colon or name not in _STYLE_PROPERTIES:
             continue
-        value = " ".join(value.lower().split())
+        value = " ".join(_css_unescape(value).lower().split())
         important = bool(re.search(r"!\s*important$", value))
         if important:
             value = re.sub(r"\s*!\s*important$", "", value)
@@ -363,16 +491,26 @@ def _declarations(css: str) -> list[tuple[str, str, bool]]:
     return out
 
 
+class _SheetTooCostly(Exception):
+    """The message's style sheets would take too long to match against its markup."""
+
+
 @dataclass
 class _Rule:
     specificity: tuple[int, int, int]
     order: int
-    tag: str | None
-    element_id: str | None
-    classes: frozenset[str]
     declarations: list[tuple[str, str, bool]]
+    tag: str | None = None
+    element_id: str | None = None
+    classes: frozenset[str] = frozenset()
+    # a selector beyond a tag, classes and an id, matched by soupsieve
+    selector: object = None
+    # the selector looks at other elements (a descendant, child or sibling combinator)
+    climbs: bool = False
 
     def matches(self, tag) -> bool:
+        if self.selector is not None:
+            return self.selector.match(tag)
         if self.tag and (tag.name or "").lower() != self.tag:
             return False
         if self.element_id and str(tag.get("id") or "") != self.element_id:
@@ -386,35 +524,65 @@ def _classes(tag) -> frozenset[str]:
 
 
 class _StyleSheet:
-    """The simple rules of the message's <style> elements, indexed by what they select."""
+    """The rules of the message's <style> elements that apply on every screen, indexed by what their last compound
+    selector names (an id, a class, a tag; rules that name none are tried on every element)."""
 
-    def __init__(self, css: str):
-        css = re.sub(r"(?s)/\*.*?(\*/|$)", " ", css)
-        # a background declared anywhere (even for some screens only) means the page's background is not known
-        self.sets_background = bool(re.search(r"(?i)background|bgcolor", css))
+    def __init__(self, soup):
+        # A background from a rule that is not read (some screens only, a selector we cannot match) means the
+        # page's background is not known.
+        self.sets_background = False
         self.by_key: dict[str, list[_Rule]] = {}
+        self.everywhere: list[_Rule] = []
+        self.work = 0
         order = 0
-        for selectors, block in _top_level_rules(css):
-            declarations = _declarations(block)
-            if not declarations:
-                continue
-            for selector in selectors.split(","):
-                rule = _simple_rule(selector.strip(), order, declarations)
-                order += 1
-                if rule is not None:
-                    key = ("#" + rule.element_id if rule.element_id else
-                           "." + min(rule.classes) if rule.classes else rule.tag or "")
-                    self.by_key.setdefault(key, []).append(rule)
+        complex_selectors = 0
+        for element in soup.find_all("style"):
+            css = _CSS_COMMENT_RE.sub(" ", element.get_text())
+            media = element.get("media")
+            for selectors, block in _screen_rules(css):
+                if selectors is None or (isinstance(media, str) and not _for_every_screen(media)):
+                    self._not_read(block)
+                    continue
+                declarations = _declarations(block)
+                if not declarations:
+                    continue
+                for selector in selectors.split(","):
+                    order += 1
+                    selector = selector.strip()
+                    rule = _simple_rule(selector, order, declarations)
+                    if rule is None:
+                        complex_selectors += 1
+                        if complex_selectors > _MAX_COMPLEX_SELECTORS:
+                            raise _SheetTooCostly
+                        rule = _complex_rule(selector, order, declarations)
+                    if rule is None:
+                        self._not_read(block)
+                        continue
+                    key = _rule_key(rule)
+                    if key is None:
+                        self.everywhere.append(rule)
+                    else:
+                        self.by_key.setdefault(key, []).append(rule)
 
-    def style_of(self, tag) -> dict[str, str]:
-        """The value of each property that can hide text, for one element: the sheet's matching rules by
-        specificity and order, then the inline style, "!important" above both."""
+    def _not_read(self, block: str) -> None:
+        if re.search(r"(?i)background|bgcolor", block):
+            self.sets_background = True
+
+    def style_of(self, tag, depth: int) -> dict[str, str]:
+        """The value of each property that can hide text, for one element (`depth` ancestors deep): the sheet's
+        matching rules by specificity and order, then the inline style, "!important" above both."""
         rules = []
-        if self.by_key:
+        if self.by_key or self.everywhere:
             keys = ["." + c for c in _classes(tag)] + [(tag.name or "").lower()]
             if tag.get("id"):
                 keys.append("#" + str(tag.get("id")))
-            rules = sorted((rule for key in keys for rule in self.by_key.get(key, ()) if rule.matches(tag)),
+            candidates = [rule for key in keys for rule in self.by_key.get(key, ())] + self.everywhere
+            for rule in candidates:
+                if rule.selector is not None:
+                    self.work += 1 + (depth if rule.climbs else 0)
+                    if self.work > _MAX_SELECTOR_WORK or (rule.climbs and depth > _MAX_SELECTOR_DEPTH):
+                        raise _SheetTooCostly
+            rules = sorted((rule for rule in candidates if rule.matches(tag)),
                            key=lambda rule: (rule.specificity, rule.order))
         inline = tag.get("style")
         layers = [d for rule in rules for d in rule.declarations]
@@ -429,8 +597,8 @@ class _StyleSheet:
 
 
 def _top_level_rules(css: str):
-    """(selectors, declaration block) of every top-level rule. An at-rule (@media, @font-face...) comes out whole,
-    with a selector that is never simple: the rules inside it are not read."""
+    """(prelude, block) of every top-level rule: a selector list and its declarations, or an at-rule (@media,
+    @font-face...) and its whole content."""
     depth = 0
     start = 0
     selectors = ""
@@ -450,18 +618,112 @@ def _top_level_rules(css: str):
             start = mark.end()
 
 
+def _screen_rules(css: str, depth: int = 0):
+    """(selectors, declaration block) of every rule a screen applies, the rules inside @media for every screen
+    included; (None, block) for what is not read (other @media, other at-rules)."""
+    for prelude, block in _top_level_rules(css):
+        if not prelude.startswith("@"):
+            yield prelude, block
+            continue
+        media = re.match(r"(?is)@media\b(.*)", prelude)
+        if media and depth < 4 and _for_every_screen(media.group(1)):
+            yield from _screen_rules(block, depth + 1)
+        else:
+            yield None, block
+
+
+# The narrowest and widest screens mail is read on: a width condition true for both is true for all.
+_NARROWEST_SCREEN_PX = 320
+_WIDEST_SCREEN_PX = 2560
+
+
+def _for_every_screen(media: str) -> bool:
+    """A media query list (`screen`, `all`, `only screen and (min-width:0)`) that applies on every screen."""
+    media = _css_unescape(media).lower().strip()
+    if not media:
+        return True
+    for query in media.split(","):
+        parts = [part.strip() for part in re.split(r"\band\b", query.strip())]
+        kind = re.sub(r"^only\s+", "", parts[0]) if parts and not parts[0].startswith("(") else "all"
+        conditions = parts[1:] if parts and not parts[0].startswith("(") else parts
+        if kind not in ("all", "screen"):
+            continue
+        if all(_true_on_every_screen(condition) for condition in conditions):
+            return True
+    return False
+
+
+def _true_on_every_screen(condition: str) -> bool:
+    match = re.fullmatch(r"\(\s*(min|max)-(?:device-)?width\s*:\s*(\d+(?:\.\d+)?)(px)?\s*\)", condition)
+    if not match or (match.group(3) is None and float(match.group(2)) != 0):
+        return False
+    width = float(match.group(2))
+    return width <= _NARROWEST_SCREEN_PX if match.group(1) == "min" else width >= _WIDEST_SCREEN_PX
+
+
 def _simple_rule(selector: str, order: int, declarations) -> _Rule | None:
+    """A rule whose selector is a tag, classes and an id at most (most of every sheet), matched without soupsieve."""
     match = _SIMPLE_SELECTOR_RE.match(selector)
     if not match or not selector:
-        return None  # combinators, pseudo-classes, attributes: not read
+        return None
     parts = re.findall(r"[.#][\w-]+", match.group(2) or "")
     ids = [p[1:] for p in parts if p.startswith("#")]
     classes = frozenset(p[1:] for p in parts if p.startswith("."))
     if len(ids) > 1:
         return None
     tag = (match.group(1) or "").lower() or None
-    return _Rule((len(ids), len(classes), 1 if tag else 0), order, tag, ids[0] if ids else None, classes,
-                 declarations)
+    return _Rule((len(ids), len(classes), 1 if tag else 0), order, declarations, tag, ids[0] if ids else None,
+                 classes)
+
+
+def _complex_rule(selector: str, order: int, declarations) -> _Rule | None:
+    """A rule with any other selector soupsieve compiles; None for what it cannot (pseudo-elements, vendor
+    extensions) and for `:has()`, which searches every descendant of every candidate."""
+    if not selector or ":has(" in selector.lower():
+        return None
+    try:
+        import soupsieve
+
+        compiled = soupsieve.compile(selector)
+    except Exception:  # noqa: BLE001 - SelectorSyntaxError, NotImplementedError for pseudo-elements
+        return None
+    outside_brackets = _without_brackets(selector).strip()
+    return _Rule(_specificity(selector), order, declarations, selector=compiled,
+                 climbs=bool(re.search(r"[\s>+~]", outside_brackets)))
+
+
+def _without_brackets(selector: str) -> str:
+    previous = None
+    while previous != selector:  # innermost first: :not(:is(.a))
+        previous = selector
+        selector = re.sub(r"\([^()]*\)|\[[^\[\]]*\]", "", selector)
+    return selector
+
+
+def _specificity(selector: str) -> tuple[int, int, int]:
+    """(ids, classes + attributes + pseudo-classes, tags) of a selector, as CSS counts them (near enough for the
+    selectors of a mail's sheet)."""
+    text = re.sub(r"\[[^\]]*\]", "[]", selector)
+    ids = len(re.findall(r"#[\w-]", text))
+    classes = len(re.findall(r"\.[\w-]", text)) + text.count("[") + len(re.findall(r"(?<!:):[\w-]", text))
+    tags = len(re.findall(r"(?:^|[\s>+~(])[a-zA-Z][\w-]*", text))
+    return ids, classes, tags
+
+
+def _rule_key(rule: _Rule) -> str | None:
+    """The id, a class or the tag a rule's element must have, or None when the rule may match any element."""
+    if rule.selector is None:
+        return ("#" + rule.element_id if rule.element_id else
+                "." + min(rule.classes) if rule.classes else rule.tag)
+    selector = rule.selector.pattern
+    if "\\" in selector:
+        return None  # an escaped name: only soupsieve reads it right
+    last = re.split(r"\s*[>+~]\s*|\s+", _without_brackets(selector).strip())[-1]
+    for pattern, prefix in ((r"#([\w-]+)", "#"), (r"\.([\w-]+)", "."), (r"^([a-zA-Z][\w-]*)", "")):
+        found = re.search(pattern, last)
+        if found:
+            return prefix + (found.group(1) if prefix else found.group(1).lower())
+    return None
 
 
 def _length(value: str | None) -> tuple[float, str] | None:
@@ -484,28 +746,101 @@ def _is_zero_or_tiny(value: str | None) -> bool:
     return number <= 0 or (unit == "px" and number <= 1) or (unit == "pt" and number <= 0.75)
 
 
-def _is_off_screen(value: str | None) -> bool:
+def _is_past_the_edge(value: str | None, sign: int = -1) -> bool:
+    """An offset that moves a box past the left or top edge (sign -1: left, top, margins, text-indent) or, for
+    right and bottom, the same move written the other way (sign +1)."""
     length = _length(value)
-    return length is not None and length[0] <= _OFF_SCREEN
+    return length is not None and length[0] * sign >= _OFF_SCREEN
+
+
+def _margin_moves_off(style: dict[str, str]) -> bool:
+    values = style.get("margin", "").split()
+    top = values[0] if values else None
+    left = values[3] if len(values) == 4 else values[1] if len(values) >= 2 else top
+    return any(_is_past_the_edge(v) for v in (top, left, style.get("margin-top"), style.get("margin-left")))
+
+
+def _scale_factor(value: str) -> float | None:
+    try:
+        return float(value[:-1]) / 100 if value.endswith("%") else float(value)
+    except ValueError:
+        return None
+
+
+def _transform_hides(transform: str | None, scale: str | None) -> bool:
+    """A scale that shrinks the box to a dot (scale(0), scaleY(0.05), scale: 0) or a translation past the left or
+    top edge."""
+    factors: list[str] = (scale or "").split() if scale not in (None, "none") else []
+    for name, arguments in re.findall(r"([a-z0-9]+)\(([^)]*)\)", transform or ""):
+        values = [v for v in re.split(r"[\s,]+", arguments.strip()) if v]
+        if name in ("scale", "scalex", "scaley", "scale3d"):
+            factors.extend(values[:2])
+        elif name in ("translate", "translatex", "translatey", "translate3d") and any(
+                _is_past_the_edge(v) for v in values[:2]):
+            return True
+    return any(f is not None and abs(f) < _MIN_SCALE for f in map(_scale_factor, factors))
+
+
+def _clip_path_hides(value: str | None) -> bool:
+    """clip-path: inset() that meets in the middle (inset(50%), inset(100%)), or a circle or ellipse of radius 0."""
+    value = (value or "").strip()
+    if re.match(r"(circle|ellipse)\(\s*0(px|%)?(\s|\)|$)", value):
+        return True
+    inset = re.fullmatch(r"inset\(([^)]*)\)", value)
+    if not inset:
+        return False
+    edges = inset.group(1).split(" round ")[0].split()
+    if not 1 <= len(edges) <= 4:
+        return False
+    top, right, bottom, left = {1: edges * 4, 2: edges * 2, 3: edges + edges[1:2], 4: edges}[len(edges)]
+
+    def percent(edge: str) -> float:
+        length = _length(edge)
+        return length[0] if length and length[1] == "%" else 0.0
+
+    return percent(top) + percent(bottom) >= 100 or percent(left) + percent(right) >= 100
+
+
+def _clip_rect_hides(value: str | None) -> bool:
+    """clip: rect() with no area (rect(0 0 0 0), rect(1px, 1px, 1px, 1px)): top, right, bottom, left in pixels."""
+    match = re.fullmatch(r"rect\(([^)]*)\)", (value or "").strip())
+    if not match:
+        return False
+    edges = [_length(v) for v in re.split(r"[\s,]+", match.group(1).strip()) if v]
+    if len(edges) != 4 or any(e is None or (e[0] != 0 and e[1] != "px") for e in edges):
+        return False  # "auto" or units we do not size
+    top, right, bottom, left = (e[0] for e in edges)
+    return bottom <= top or right <= left
 
 
 def _font_size_px(value: str, parent: float | None) -> float | None:
     """The font size in pixels, when it can be known: zero stays zero whatever is relative to it; None for what
-    is not known but is not zero (keywords, calc())."""
+    is not known (calc(), viewport units, a size relative to one not known)."""
+    if value in _FONT_SIZE_KEYWORDS_PX:
+        return _FONT_SIZE_KEYWORDS_PX[value]
+    if value in ("inherit", "unset"):
+        return parent
+    if value in ("initial", "revert"):
+        return _DEFAULT_FONT_PX
+    if value in ("smaller", "larger"):
+        return None if parent is None else parent / 1.2 if value == "smaller" else parent * 1.2
     length = _length(value)
     if length is None:
-        return parent if value in ("inherit", "unset") else None
+        return None
     number, unit = length
+    if number < 0:
+        return parent  # not valid: a browser drops the declaration
     if number == 0:
         return 0.0
-    if unit in ("em", "%"):
-        factor = number / 100 if unit == "%" else number
-        return None if parent is None else parent * factor
-    return {"px": number, "pt": number * 4 / 3, "rem": number * 16}.get(unit)
+    if unit in _RELATIVE_UNITS:
+        return None if parent is None else parent * number * _RELATIVE_UNITS[unit]
+    if unit in _ABSOLUTE_UNITS_PX:
+        return number * _ABSOLUTE_UNITS_PX[unit]
+    return None if unit else parent  # a number without a unit is not valid either
 
 
 def _color(value: str | None) -> str | None:
-    """A colour as "#rrggbb", "transparent" for any fully transparent one, or None when not read."""
+    """A colour as "#rrggbb", "transparent" for any colour too transparent to read, or None when not read."""
     value = (value or "").strip().lower()
     if value in _NAMED_COLORS:
         return _NAMED_COLORS[value]
@@ -515,25 +850,54 @@ def _color(value: str | None) -> str | None:
         if len(digits) <= 4:
             digits = "".join(c * 2 for c in digits)
         if len(digits) == 8:
-            if digits[6:] == "00":
+            if int(digits[6:], 16) / 255 < _MIN_OPACITY:
                 return "transparent"
             digits = digits[:6]
         return "#" + digits
-    rgb = re.fullmatch(r"rgba?\(([^)]*)\)", value)
-    if rgb:
-        channels = [c for c in re.split(r"[\s,/]+", rgb.group(1).strip()) if c]
-        try:
-            numbers = [float(c[:-1]) * 2.55 if c.endswith("%") else float(c) for c in channels[:3]]
-            alpha = channels[3] if len(channels) > 3 else "1"
-            alpha_value = float(alpha[:-1]) / 100 if alpha.endswith("%") else float(alpha)
-        except ValueError:
-            return None
-        if len(numbers) != 3:
-            return None
-        if alpha_value <= 0:
+    functional = re.fullmatch(r"(rgba?|hsla?)\(([^)]*)\)", value)
+    if not functional:
+        return None
+    channels = [c for c in re.split(r"[\s,/]+", functional.group(2).strip()) if c]
+    if len(channels) < 3:
+        return None
+    try:
+        alpha = _scale_factor(channels[3]) if len(channels) > 3 else 1.0
+        if alpha is not None and alpha < _MIN_OPACITY:
             return "transparent"
-        return "#" + "".join(f"{max(0, min(255, round(n))):02x}" for n in numbers)
+        if functional.group(1).startswith("rgb"):
+            numbers = [float(c[:-1]) * 2.55 if c.endswith("%") else float(c) for c in channels[:3]]
+        else:
+            hue = _hue_degrees(channels[0])
+            saturation, lightness = (float(c.rstrip("%")) / 100 for c in channels[1:3])
+            if hue is None:
+                return None
+            rgb = colorsys.hls_to_rgb(hue / 360 % 1, min(max(lightness, 0), 1), min(max(saturation, 0), 1))
+            numbers = [channel * 255 for channel in rgb]
+    except ValueError:
+        return None
+    return "#" + "".join(f"{max(0, min(255, round(n))):02x}" for n in numbers)
+
+
+def _hue_degrees(value: str) -> float | None:
+    for unit, degrees in (("deg", 1.0), ("grad", 0.9), ("rad", 180 / math.pi), ("turn", 360.0), ("", 1.0)):
+        if value.endswith(unit):
+            try:
+                return float(value[:len(value) - len(unit)] if unit else value) * degrees
+            except ValueError:
+                return None
     return None
+
+
+def _luminance(color: str) -> float:
+    """WCAG relative luminance of "#rrggbb"."""
+    channels = [int(color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(first: str, second: str) -> float:
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
 
 
 def _background(value: str | None) -> str | None:
@@ -544,7 +908,7 @@ def _background(value: str | None) -> str | None:
     value = str(value).lower()
     if "url(" in value or "gradient(" in value:
         return "image"
-    for token in re.findall(r"rgba?\([^)]*\)|#[0-9a-f]+|\b(?:white|black|transparent)\b", value):
+    for token in re.findall(r"(?:rgb|hsl)a?\([^)]*\)|#[0-9a-f]+|[a-z]+", value):
         color = _color(token)
         if color is not None:
             return color
@@ -554,11 +918,10 @@ def _background(value: str | None) -> str | None:
 @dataclass(frozen=True)
 class _Inherited:
     """What an element passes on to its text."""
-    font_px: float | None = None  # None: not known, not zero
+    font_px: float | None = _DEFAULT_FONT_PX  # None: not known
     visibility_hidden: bool = False
     color: str | None = None
-    background: str | None = None  # None: not known (an image, or a sheet that sets backgrounds)
-    aria_hidden: bool = False
+    background: str | None = None  # None: not known (an image, or a sheet rule we do not read)
 
 
 def _box_hides(tag, style: dict[str, str]) -> bool:
@@ -578,10 +941,19 @@ def _box_hides(tag, style: dict[str, str]) -> bool:
         return True
     if clipped_x and (_is_zero_or_tiny(style.get("width")) or _is_zero_or_tiny(style.get("max-width"))):
         return True
-    if clipped_x and _is_off_screen(style.get("text-indent")):
+    # text-indent moves the first line only, but a first line that starts thousands of pixels to the left holds a
+    # whole sentence before the page begins
+    if _is_past_the_edge(style.get("text-indent")) or _margin_moves_off(style):
         return True
-    if style.get("position") in ("absolute", "fixed") and (_is_off_screen(style.get("left"))
-                                                           or _is_off_screen(style.get("top"))):
+    position = style.get("position")
+    if position in ("absolute", "fixed", "relative") and (
+            _is_past_the_edge(style.get("left")) or _is_past_the_edge(style.get("top"))
+            or _is_past_the_edge(style.get("right"), +1) or _is_past_the_edge(style.get("bottom"), +1)):
+        return True
+    # clip applies to positioned boxes only (the "screen-reader only" pattern)
+    if position in ("absolute", "fixed") and _clip_rect_hides(style.get("clip")):
+        return True
+    if _transform_hides(style.get("transform"), style.get("scale")) or _clip_path_hides(style.get("clip-path")):
         return True
     # aria-hidden alone hides nothing from the eye (icons, decorations): only with a box of no height
     if str(tag.get("aria-hidden", "")).lower() == "true" and (
@@ -619,46 +991,55 @@ def _inherit(parent: _Inherited, tag, style: dict[str, str]) -> _Inherited:
         background = None
     elif painted is not None and painted != "transparent":
         background = painted
-    aria_hidden = parent.aria_hidden or str(tag.get("aria-hidden", "")).lower() == "true"
-    return _Inherited(font_px, visibility_hidden, color, background, aria_hidden)
+    return _Inherited(font_px, visibility_hidden, color, background)
 
 
 def _text_hidden(state: _Inherited) -> bool:
-    if state.font_px == 0 or state.visibility_hidden or state.color == "transparent":
+    if state.visibility_hidden or state.color == "transparent":
         return True
-    if state.color is not None and state.color == state.background:
+    if state.font_px is not None and state.font_px <= _MAX_UNREADABLE_FONT_PX:
         return True
-    # aria-hidden alone hides nothing from the eye; with text too small to read it does
-    return state.aria_hidden and state.font_px is not None and state.font_px <= 1
+    return (state.color is not None and state.background is not None
+            and _contrast(state.color, state.background) < _MIN_CONTRAST)
+
+
+def _shown_children(node) -> list:
+    """The children a reader sees: all of them, except in a collapsed <details>, which shows its <summary> only (a
+    reader must click to open it; real customers' mail never holds one)."""
+    if (node.name or "").lower() == "details" and not node.has_attr("open"):
+        from bs4 import Tag
+
+        return [child for child in node.contents if isinstance(child, Tag) and (child.name or "").lower() == "summary"]
+    return node.contents
 
 
 def _visible_text(soup) -> str:
     """The text a mail client shows, in document order, with a line break around every block and the quote mark
     before every quote block (the block stays: the cleaners cut everything from the mark on, and `context` can
     still read what it quotes). Left out: the elements that are never shown, comments and CDATA sections, boxes
-    hidden by their style or by the `hidden` attribute, and text of zero size, hidden visibility, or the colour of
-    its background (white when nothing paints one).
+    hidden by their style, by the `hidden` attribute or inside a collapsed <details>, and text too small to read,
+    of hidden visibility, or of nearly the colour of its background (white when nothing paints one).
 
     One walk with an explicit stack, and no change to the tree: markup can nest deeper than Python's recursion
     limit, and bs4's insertions cost time in proportion to the siblings and descendants around them."""
     from bs4 import NavigableString, Tag
 
-    sheet = _StyleSheet(" ".join(tag.get_text() for tag in soup.find_all("style")))
+    sheet = _StyleSheet(soup)
     out: list[str] = []
-    # what is still to visit, last first: a string to write, or an element with what it inherits
-    pending: list = [(soup, _Inherited(background=None if sheet.sets_background else "#ffffff"))]
+    # what is still to visit, last first: a string to write, or an element with what it inherits and its depth
+    pending: list = [(soup, _Inherited(background=None if sheet.sets_background else "#ffffff"), 0)]
     while pending:
         item = pending.pop()
         if isinstance(item, str):
             out.append(item)
             continue
-        node, inherited = item
-        for child in reversed(node.contents):
+        node, inherited, depth = item
+        for child in reversed(_shown_children(node)):
             if isinstance(child, Tag):
                 name = (child.name or "").lower()
                 if name in _NOT_SHOWN_TAGS:
                     continue
-                style = sheet.style_of(child)
+                style = sheet.style_of(child, depth + 1)
                 if _box_hides(child, style):
                     continue
                 if name == "br":
@@ -667,7 +1048,7 @@ def _visible_text(soup) -> str:
                 block = name in _BLOCK_TAGS
                 if block:
                     pending.append("\n")
-                pending.append((child, _inherit(inherited, child, style)))
+                pending.append((child, _inherit(inherited, child, style), depth + 1))
                 if block:
                     pending.append("\n")
                 if _is_quote_block(child):
@@ -677,9 +1058,10 @@ def _visible_text(soup) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=8)
 def html_to_text(html: str) -> str:
     """Readable text from an HTML body, without what a mail client does not show, with the quoted history marked
-    for cutting. Never raises."""
+    for cutting. Never raises. Cached: choosing between the alternatives of a message reads its HTML too."""
     if not html:
         return ""
     try:
@@ -688,7 +1070,7 @@ def html_to_text(html: str) -> str:
         return _visible_text(BeautifulSoup(html[:MAX_HTML_INPUT], "html.parser"))
     except RecursionError:
         pass
-    except Exception:  # noqa: BLE001 - bs4 on pathological markup: fall back to stripping tags
+    except Exception:  # noqa: BLE001 - bs4 on pathological markup, a sheet too costly to match: strip tags
         pass
     return _html_to_text_without_parser(html)
 
@@ -1022,7 +1404,7 @@ def body_view(msg: Message, max_chars: int = DEFAULT_MAX_CHARS) -> BodyView:
     quoted history. Never raises."""
     view = BodyView()
     try:
-        selected = body_parts(msg)
+        selected = body_parts(msg, as_shown=False)
         texts = []
         for ctype, raw in selected:
             if ctype == "text/plain":

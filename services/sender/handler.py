@@ -1,7 +1,10 @@
 """The sender's handler: reply.ready in, one email out over SMTP, and only then the original marked seen.
 
-`sending` is committed before SMTP is spoken and `replied` after the 250, so a redelivery can tell "never
-tried" (send), "done" (just mark seen again) and "interrupted mid-transaction" (never resend blindly).
+`sending` is committed before SMTP is spoken, a DATA mark right before SMTP's DATA, and `replied` after the 250,
+so a redelivery can tell "never got to DATA" (nothing was delivered: send), "done" (just mark seen again) and
+"interrupted during DATA" (SMTP cannot say whether it was delivered, RFC 1047: the Sent mailbox decides, never a
+blind resend). The email is leased while SMTP is spoken (`shared.db.lease`), so a duplicate reply.ready waits
+while an attempt is alive, and takes over within a lease of its death.
 """
 from __future__ import annotations
 
@@ -31,26 +34,14 @@ class Deps:
 
 
 async def handle_reply_ready(message: ReplyReady, deps: Deps) -> None:
-    row = await deps.pool.fetchrow(
-        """SELECT e.state, e.raw, e.message_id, e.from_address, e.subject, r.body,
-                  extract(epoch FROM now() - e.updated_at)::float AS idle_seconds
-           FROM emails e JOIN replies r ON r.email_id = e.id WHERE e.id = $1""", message.email_id)
+    row = await _load(deps.pool, message.email_id)
     if row is None:
         raise PermanentError("unknown_email", f"no stored reply for email {message.email_id}")
     if row["state"] == "replied":  # sent before a crash: only the \Seen flag may be missing
         await flag_email(deps.pool, deps.imap, message.email_id)
         return None
-    if row["state"] == "sending":
-        claim_lifetime = 2 * deps.smtp.smtp_timeout_seconds
-        if row["idle_seconds"] < claim_lifetime:
-            # Another attempt claimed it moments ago and may still be talking SMTP (a duplicate reply.ready):
-            # concluding now would dead-letter a reply that is about to be sent. Look again once the claim is
-            # older than any SMTP conversation can last; waiting is not failing, so no attempt is spent.
-            raise RetryLater(claim_lifetime - row["idle_seconds"], "another attempt may still be sending it")
-        return await _resolve_interrupted_send(message.email_id, row, deps)
-    if row["state"] != "reply_ready":
+    if row["state"] not in ("reply_ready", "sending"):
         return None
-
     try:
         reply = build_reply(row["raw"], row["message_id"], row["from_address"] or "", row["subject"] or "",
                             row["body"], deps.reply_from)
@@ -59,31 +50,66 @@ async def handle_reply_ready(message: ReplyReady, deps: Deps) -> None:
         raise PermanentError("no_recipient", str(exc)) from exc
     except (UnicodeError, ValueError) as exc:
         raise PermanentError("unsendable_reply", f"the reply cannot be written as an email: {exc}") from exc
-    recipient = reply["To"]
+    if row["state"] == "reply_ready" and not await _claim(message.email_id, reply["To"], deps):
+        return None
+    try:
+        async with db.lease(deps.pool, message.email_id, "sending"):
+            return await _send_or_settle(message, reply, raw, deps)
+    except db.Held as held:
+        # Another attempt is talking SMTP right now (a duplicate reply.ready): look again once it is done, or once
+        # its lease has run out if it died; waiting is not failing, so no attempt is spent.
+        raise RetryLater(held.seconds_left + 1, "another attempt is sending it") from None
+
+
+async def _load(pool: asyncpg.Pool, email_id: int):
+    return await pool.fetchrow(
+        """SELECT e.state, e.raw, e.message_id, e.from_address, e.subject, r.body, r.sent_at, r.data_sent_at
+           FROM emails e JOIN replies r ON r.email_id = e.id WHERE e.id = $1""", email_id)
+
+
+async def _claim(email_id: int, recipient: str, deps: Deps) -> bool:
+    """reply_ready -> sending; False when another attempt claimed it first. A reply recorded as sent is never
+    sent again, whatever put the email back to reply_ready: it is settled as replied at once."""
     async with deps.pool.acquire() as conn, conn.transaction():
-        if not await db.transition(conn, message.email_id, "sending", allowed_from=("reply_ready",),
-                                   detail=f"to {recipient}"):
-            return None  # another replica claimed it
-        sent_at = await conn.fetchval("SELECT sent_at FROM replies WHERE email_id = $1", message.email_id)
+        if not await db.transition(conn, email_id, "sending", allowed_from=("reply_ready",), detail=f"to {recipient}"):
+            return False
+        sent_at = await conn.fetchval("UPDATE replies SET data_sent_at = NULL WHERE email_id = $1 RETURNING sent_at",
+                                      email_id)
         if sent_at is not None:
-            # Never a second send of a reply recorded as sent, whatever put the email back here.
-            await db.transition(conn, message.email_id, "replied", allowed_from=("sending",),
+            await db.transition(conn, email_id, "replied", allowed_from=("sending",),
                                 detail=f"the reply was already sent at {sent_at:%Y-%m-%d %H:%M:%S}")
     if sent_at is not None:
-        await flag_email(deps.pool, deps.imap, message.email_id)
-        return None
+        await flag_email(deps.pool, deps.imap, email_id)
+        return False
+    return True
+
+
+async def _send_or_settle(message: ReplyReady, reply, raw: bytes, deps: Deps) -> None:
+    """Holding the lease on a `sending` email: send, unless an earlier attempt may already have (it reached DATA)."""
+    row = await _load(deps.pool, message.email_id)
+    if row["state"] != "sending":
+        return None  # settled meanwhile by the attempt that held the lease before
+    if row["data_sent_at"] is not None:
+        return await _resolve_interrupted_send(message.email_id, row, deps)
+    # Everything before DATA is known not to have delivered anything: an attempt that died earlier sent nothing.
+    recipient = reply["To"]
+
+    async def mark_data_sent() -> None:
+        await deps.pool.execute("UPDATE replies SET data_sent_at = now() WHERE email_id = $1", message.email_id)
 
     try:
-        answer = await smtp.send(deps.smtp, raw, deps.reply_address, recipient)
+        answer = await smtp.send(deps.smtp, raw, deps.reply_address, recipient, before_data=mark_data_sent)
     except smtp.NotSent as exc:
         async with deps.pool.acquire() as conn, conn.transaction():
+            await conn.execute("UPDATE replies SET data_sent_at = NULL WHERE email_id = $1", message.email_id)
             await db.transition(conn, message.email_id, "reply_ready", allowed_from=("sending",),
                                 detail=f"not sent: {exc}")
         if exc.permanent:
             raise PermanentError("smtp_rejected", str(exc)) from exc
         raise
-    # smtp.OutcomeUnknown propagates as a transient error with the email left in `sending`: the redelivery
-    # looks for the reply in the Sent mailbox (where a server that files its own sent mail has put it).
+    # smtp.OutcomeUnknown propagates as a transient error with the email left in `sending` and the DATA mark set:
+    # the redelivery looks for the reply in the Sent mailbox (where a server that files its own sent mail has put
+    # it) and never resends blindly.
 
     await _keep_copy(raw, message.email_id, deps)
     await _commit_replied(message.email_id, reply["Message-ID"], recipient, row["body"], answer[:200], deps)

@@ -1,6 +1,8 @@
 """SMTP delivery that knows the one case it cannot know: a connection lost after DATA (RFC 1047)."""
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import aiosmtplib
 
 from shared.settings import SmtpSettings
@@ -18,8 +20,10 @@ class OutcomeUnknown(Exception):
     """The connection broke during DATA: the server may or may not have accepted the message."""
 
 
-async def send(settings: SmtpSettings, message: bytes, sender: str, recipient: str) -> str:
-    """Deliver to exactly one recipient; returns the server's final reply text."""
+async def send(settings: SmtpSettings, message: bytes, sender: str, recipient: str,
+               before_data: Callable[[], Awaitable[None]]) -> str:
+    """Deliver to exactly one recipient; returns the server's final reply text. `before_data` runs once the
+    recipient is accepted, right before DATA: until then nothing can have been delivered."""
     client = aiosmtplib.SMTP(hostname=settings.smtp_host, port=settings.smtp_port,
                              timeout=settings.smtp_timeout_seconds, start_tls=settings.smtp_starttls)
     try:
@@ -36,6 +40,7 @@ async def send(settings: SmtpSettings, message: bytes, sender: str, recipient: s
         except (UnicodeError, ValueError) as exc:
             # An internationalised address (RFC 6531) this client cannot put in MAIL or RCPT: retrying cannot help.
             raise NotSent(f"the address cannot be sent over SMTP: {exc}", permanent=True) from exc
+        await before_data()
         try:
             response = await client.data(message)
         except aiosmtplib.SMTPResponseException as exc:

@@ -50,11 +50,6 @@ def ready(pool, store_email):
     return make
 
 
-async def age_claim(pool, email_id: int) -> None:
-    """As if the `sending` claim was made long ago (longer than any SMTP conversation lasts)."""
-    await pool.execute("UPDATE emails SET updated_at = now() - interval '1 hour' WHERE id = $1", email_id)
-
-
 async def state_of(pool, email_id: int) -> str:
     return await pool.fetchval("SELECT state FROM emails WHERE id = $1", email_id)
 
@@ -166,16 +161,11 @@ async def test_a_connection_lost_after_data_is_never_resent_blindly(pool, doveco
     assert await state_of(pool, message.email_id) == "sending"
     assert not seen(dovecot)
 
-    # A redelivery at once: the claim is fresh, another attempt may still be sending; wait, spend no attempt.
-    smtp_sink.drop_after_data_rate = 0.0
-    with pytest.raises(RetryLater) as waiting:
-        await handle_reply_ready(message, deps)
-    assert 0 < waiting.value.delay_seconds <= 2 * deps.smtp.smtp_timeout_seconds
-    assert len(smtp_sink.messages()) == 1
+    assert await pool.fetchval("SELECT data_sent_at FROM replies WHERE email_id = $1", message.email_id)
 
-    # Once the claim is older than any SMTP conversation, and the reply is not in the Sent mailbox (our copy
-    # is only made after a 250): a person must check.
-    await age_claim(pool, message.email_id)
+    # The redelivery: DATA had begun and the reply is not in the Sent mailbox (our copy is only made after a 250):
+    # a person must check.
+    smtp_sink.drop_after_data_rate = 0.0
     with pytest.raises(PermanentError) as caught:
         await handle_reply_ready(message, deps)
     assert caught.value.reason == "send_outcome_unknown"
@@ -197,7 +187,6 @@ async def test_an_interrupted_send_is_confirmed_by_a_server_that_files_sent_mail
     assert dovecot.list_messages("Sent")  # and replyflow appended nothing of its own
 
     smtp_sink.drop_after_data_rate = 0.0
-    await age_claim(pool, message.email_id)
     assert await handle_reply_ready(message, deps) is None
     assert len(smtp_sink.messages()) == 1  # never sent twice
     assert await state_of(pool, message.email_id) == "replied"
@@ -214,7 +203,6 @@ async def test_a_crash_between_the_250_and_the_commit_is_settled_by_our_sent_cop
     assert reply_message_id(ORIGINAL_ID, REPLY_FROM).encode() in copy
     # As if the sender died after the 250 and the copy, before committing `replied`.
     await pool.execute("UPDATE emails SET state = 'sending' WHERE id = $1", message.email_id)
-    await age_claim(pool, message.email_id)
 
     assert await handle_reply_ready(message, deps) is None
     assert len(smtp_sink.messages()) == 1
@@ -322,3 +310,39 @@ async def test_a_reply_recorded_as_sent_is_never_sent_again(pool, dovecot, smtp_
     assert await state_of(pool, message.email_id) == "replied"
     assert await events(pool, message.email_id) == ["received", "reply_ready", "sending", "replied"]
     assert seen(dovecot)
+
+
+async def test_a_sender_that_died_before_data_sent_nothing_and_the_redelivery_sends_once(pool, dovecot, smtp_sink,
+                                                                                        deps, ready):
+    # Killed anywhere between the claim and DATA: `sending`, no DATA mark, and its lease ran out with it.
+    message = await ready()
+    await pool.execute("UPDATE emails SET state = 'sending' WHERE id = $1", message.email_id)
+    assert await handle_reply_ready(message, deps) is None
+    assert smtp_sink.wait_for(1, timeout=5)
+    assert len(smtp_sink.messages()) == 1
+    assert await state_of(pool, message.email_id) == "replied"
+    assert seen(dovecot)
+
+
+async def test_a_duplicate_waits_while_another_attempt_holds_the_lease(pool, smtp_sink, deps, ready):
+    message = await ready()
+    await pool.execute("UPDATE emails SET state = 'sending', claimed_until = now() + interval '10 seconds' "
+                       "WHERE id = $1", message.email_id)
+    with pytest.raises(RetryLater) as waiting:
+        await handle_reply_ready(message, deps)
+    assert 9 < waiting.value.delay_seconds <= 11
+    assert smtp_sink.messages() == []
+    assert await state_of(pool, message.email_id) == "sending"
+
+
+async def test_a_refused_data_command_clears_the_mark_and_sends_once_later(pool, smtp_sink, deps, ready):
+    message = await ready()
+    smtp_sink.temp_fail_rate = 1.0
+    with pytest.raises(smtp.NotSent):
+        await handle_reply_ready(message, deps)
+    assert await state_of(pool, message.email_id) == "reply_ready"
+    assert await pool.fetchval("SELECT data_sent_at FROM replies WHERE email_id = $1", message.email_id) is None
+    smtp_sink.temp_fail_rate = 0.0
+    await handle_reply_ready(message, deps)
+    assert smtp_sink.wait_for(1, timeout=5)
+    assert [m.outcome for m in smtp_sink.messages()] == ["accepted"]

@@ -34,7 +34,7 @@ import pydantic
 from aio_pika.abc import AbstractIncomingMessage
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
-from shared.errors import PermanentError, RetryLater
+from shared.errors import PermanentError, RetryLater, is_outage
 from shared.messages import Message
 from shared.settings import BrokerSettings
 from shared.telemetry import extract_context, inject_context, tracer
@@ -46,6 +46,8 @@ DEAD_LETTER_EXCHANGE = "replyflow.dead-letter"
 
 # Our own headers. The attempt counter is ours: newer brokers stop interpreting x-death on republished messages.
 ATTEMPTS_HEADER = "x-replyflow-attempts"
+# How many times in a row a message has waited out an outage (it spends no attempt; its wait grows by tier).
+OUTAGE_WAITS_HEADER = "x-replyflow-outage-waits"
 STAGE_HEADER = "x-replyflow-stage"
 REASON_HEADER = "x-replyflow-reason"
 ERROR_HEADER = "x-replyflow-error"
@@ -132,12 +134,16 @@ def _plain_headers(headers: dict | None) -> dict[str, Any]:
     return {k: plain(v) for k, v in (headers or {}).items()}
 
 
-def _attempts(headers: dict | None) -> int:
+def _int_header(headers: dict | None, name: str) -> int:
     # Tolerant: a foreign publisher's header must not make a message unprocessable.
     try:
-        return int((headers or {}).get(ATTEMPTS_HEADER) or 0)
+        return int((headers or {}).get(name) or 0)
     except (TypeError, ValueError):
         return 0
+
+
+def _attempts(headers: dict | None) -> int:
+    return _int_header(headers, ATTEMPTS_HEADER)
 
 
 def attempts_of(incoming: AbstractIncomingMessage) -> int:
@@ -338,7 +344,10 @@ class _StageConsumer(_Consumer):
             except Exception as exc:  # transient by policy: retry with delay, dead-letter when exhausted
                 span.record_exception(exc)
                 span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
-                await self._failed(incoming, message, exc, attempts + 1)
+                if is_outage(exc):
+                    await self._wait_out(incoming, message, exc, attempts)
+                else:
+                    await self._failed(incoming, message, exc, attempts + 1)
                 return
             if next_message is not None:
                 await self.broker.publish(next_message)
@@ -357,10 +366,23 @@ class _StageConsumer(_Consumer):
                     self.broker.settings.max_attempts, self.stage.service, delay, error)
         await self._retry(incoming, failures, delay)
 
-    async def _retry(self, incoming, attempts: int, at_least_seconds: float) -> None:
+    async def _wait_out(self, incoming, message: Message, exc: Exception, attempts: int) -> None:
+        """A server is down: not this message's failure. It waits through the delay tiers, longer each time in a
+        row, without spending an attempt."""
+        waits = _int_header(incoming.headers, OUTAGE_WAITS_HEADER) + 1
+        delays = self.broker.settings.retry_delay_list
+        delay = delays[min(waits - 1, len(delays) - 1)]
+        log.warning("email %s waits %gs in %s for a server to come back (%s: %s); no attempt spent",
+                    message.email_id, delay, self.stage.service, type(exc).__name__, exc)
+        await self._retry(incoming, attempts, delay, extra_headers={OUTAGE_WAITS_HEADER: waits})
+
+    async def _retry(self, incoming, attempts: int, at_least_seconds: float,
+                     extra_headers: dict[str, Any] | None = None) -> None:
         delays = self.broker.settings.retry_delay_list
         tier = min((d for d in delays if d >= at_least_seconds), default=max(delays))
-        headers = {**(incoming.headers or {}), ATTEMPTS_HEADER: attempts}
+        # A message that got on after an outage starts its next one from the shortest wait again.
+        headers = {**(incoming.headers or {}), ATTEMPTS_HEADER: attempts, OUTAGE_WAITS_HEADER: 0,
+                   **(extra_headers or {})}
         await self.broker.publish_raw(retry_tier_name(tier), self.stage.routing_key, incoming.body,
                                       message_id=incoming.message_id or "", headers=headers,
                                       message_type=incoming.type)

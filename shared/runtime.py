@@ -17,11 +17,11 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import aiormq
 import asyncpg
 
 from shared import db
 from shared.broker import Broker, TopologyError
+from shared.errors import is_outage
 from shared.settings import BrokerSettings, DatabaseSettings, TelemetrySettings, load_or_exit
 from shared.telemetry import setup_logging, setup_tracing
 
@@ -29,13 +29,6 @@ log = logging.getLogger(__name__)
 
 # Start-up problems that a person must fix: exit 2 with one line, do not retry.
 FATAL_AT_START = (db.SchemaError, TopologyError)
-
-
-def is_outage(exc: BaseException) -> bool:
-    """A server that is down or restarting (it comes back), as opposed to a mistake a person must fix."""
-    return isinstance(exc, (OSError, ConnectionError, asyncio.TimeoutError,
-                            asyncpg.PostgresConnectionError, asyncpg.CannotConnectNowError,
-                            asyncpg.InterfaceError, aiormq.exceptions.AMQPConnectionError))
 
 
 class Runtime:
@@ -111,13 +104,13 @@ async def _supervise(service: str, serve, broker_settings: BrokerSettings,
             return 2
         except Exception as exc:
             await runtime.stack.aclose()
-            if not is_outage(exc):
-                if isinstance(exc, asyncpg.PostgresError):  # e.g. the database does not exist
-                    print(f"replyflow {service}: PostgreSQL: {exc}", file=sys.stderr)
-                    return 2
-                raise
-            # RabbitMQ or PostgreSQL unreachable: not a reason to die, they come back.
-            log.warning("cannot start (%s: %s); retrying in %.0fs", type(exc).__name__, exc, backoff)
+            if isinstance(exc, asyncpg.PostgresError) and not is_outage(exc):  # e.g. the database does not exist
+                print(f"replyflow {service}: PostgreSQL: {exc}", file=sys.stderr)
+                return 2
+            # RabbitMQ or PostgreSQL unreachable, or closing under us while we open a channel or a consumer: not a
+            # reason to die, they come back. Anything unexpected also shows its traceback.
+            log.warning("cannot start (%s: %s); retrying in %.0fs", type(exc).__name__, exc, backoff,
+                        exc_info=None if is_outage(exc) else exc)
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(stopping.wait(), backoff)
             backoff = min(backoff * 2, 30.0)

@@ -54,6 +54,13 @@ class DatabaseSettings(_Env):
 
 class RedisSettings(_Env):
     redis_url: str = "redis://127.0.0.1:6379/0"
+    # Connect and socket time-out: a Redis cut off by the network is an outage the message waits out, never a
+    # handler hanging for ever.
+    redis_timeout_seconds: float = Field(5.0, gt=0)
+
+    @property
+    def client_options(self) -> dict[str, float]:
+        return {"socket_connect_timeout": self.redis_timeout_seconds, "socket_timeout": self.redis_timeout_seconds}
 
 
 class ImapSettings(_Env):

@@ -24,7 +24,7 @@ def main() -> int:
 
     async def serve(runtime: Runtime) -> None:
         await asyncio.to_thread(language.warm_up)  # the language model loads in about a second
-        redis = Redis.from_url(redis_settings.redis_url)
+        redis = Redis.from_url(redis_settings.redis_url, **redis_settings.client_options)
         runtime.stack.push_async_callback(redis.aclose)
         s = shop_settings
         deps = Deps(pool=runtime.pool, shop=shop, imap=imap_settings,

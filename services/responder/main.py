@@ -34,7 +34,7 @@ def main() -> int:
     async def serve(runtime: Runtime) -> None:
         client = make_client(g.groq_api_key, g.groq_base_url, g.llm_timeout_seconds)
         runtime.stack.push_async_callback(client.close)
-        redis = Redis.from_url(redis_settings.redis_url)
+        redis = Redis.from_url(redis_settings.redis_url, **redis_settings.client_options)
         runtime.stack.push_async_callback(redis.aclose)
         llm = LLM(
             client=client, model=g.groq_model, max_tokens=g.llm_max_tokens,

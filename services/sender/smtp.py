@@ -5,6 +5,7 @@ from collections.abc import Awaitable, Callable
 
 import aiosmtplib
 
+from shared.errors import Outage
 from shared.settings import SmtpSettings
 
 
@@ -14,6 +15,13 @@ class NotSent(Exception):
     def __init__(self, message: str, permanent: bool) -> None:
         super().__init__(message)
         self.permanent = permanent
+
+
+class Unreachable(NotSent, Outage):
+    """The server could not be reached or dropped us before DATA: an outage, nothing was delivered."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, permanent=False)
 
 
 class OutcomeUnknown(Exception):
@@ -36,7 +44,7 @@ async def send(settings: SmtpSettings, message: bytes, sender: str, recipient: s
         except aiosmtplib.SMTPResponseException as exc:
             raise NotSent(f"SMTP {exc.code} {exc.message}", permanent=exc.code >= 500) from exc
         except (aiosmtplib.SMTPException, OSError) as exc:
-            raise NotSent(f"SMTP unreachable: {exc}", permanent=False) from exc
+            raise Unreachable(f"SMTP unreachable: {exc}") from exc
         except (UnicodeError, ValueError) as exc:
             # An internationalised address (RFC 6531) this client cannot put in MAIL or RCPT: retrying cannot help.
             raise NotSent(f"the address cannot be sent over SMTP: {exc}", permanent=True) from exc

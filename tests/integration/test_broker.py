@@ -71,7 +71,7 @@ async def test_transient_errors_retry_then_dead_letter_with_the_last_error(broke
 
     async def flaky(message: EmailReceived) -> None:
         calls.append(message.email_id)
-        raise ConnectionResetError("postgres went away")
+        raise RuntimeError("the answer could not be stored")
 
     await broker.consume(STAGES["classifier"], EmailReceived, flaky)
     await broker.consume_dead_letters(dead)
@@ -79,7 +79,7 @@ async def test_transient_errors_retry_then_dead_letter_with_the_last_error(broke
     [letter] = await dead.wait_for(1)
     assert calls == [1, 1, 1]  # max_attempts = 3
     assert (letter.stage, letter.reason, letter.attempts, letter.email_id) == ("classifier", "max_attempts", 3, 1)
-    assert "ConnectionResetError: postgres went away" in letter.error
+    assert "RuntimeError: the answer could not be stored" in letter.error
 
 
 async def test_a_transient_error_that_clears_is_not_dead_lettered(broker):
@@ -142,6 +142,27 @@ async def test_permanent_errors_and_invalid_messages_are_dead_lettered_at_once(b
     assert [(d.reason, d.email_id, d.stage) for d in letters] == [
         ("invalid_message", None, "sender"), ("smtp_rejected", 2, "sender")]
     assert letters[1].error == "550 no such user"
+
+
+async def test_an_outage_is_waited_out_without_spending_attempts(broker):
+    """PostgreSQL, Redis, IMAP or SMTP down for longer than max_attempts retries: nobody's email is dead-lettered,
+    and a real failure afterwards still has all its attempts."""
+    calls = []
+    dead = DeadLetters()
+
+    async def outage_then_a_real_failure(message: EmailReceived) -> None:
+        calls.append(message.email_id)
+        if len(calls) <= 5:  # more than max_attempts (3) in a row
+            raise ConnectionRefusedError("postgres went away")
+        raise RuntimeError("the answer could not be stored")
+
+    await broker.consume(STAGES["classifier"], EmailReceived, outage_then_a_real_failure)
+    await broker.consume_dead_letters(dead)
+    await broker.publish(EmailReceived(email_id=5))
+    [letter] = await dead.wait_for(1, timeout=30)
+    assert len(calls) == 5 + 3  # five waits cost nothing; then the three attempts of max_attempts
+    assert (letter.reason, letter.attempts) == ("max_attempts", 3)
+    assert "RuntimeError" in letter.error
 
 
 async def test_retry_later_spends_no_attempt(broker):

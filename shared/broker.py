@@ -43,6 +43,10 @@ log = logging.getLogger(__name__)
 
 WORK_EXCHANGE = "replyflow.work"
 DEAD_LETTER_EXCHANGE = "replyflow.dead-letter"
+# Where a dead letter goes that crashed the dlq-monitor DELIVERY_LIMIT times: kept for a person (management UI),
+# since RabbitMQ 4.x drops a quorum queue's message after its delivery limit (20 by default) unless it has a
+# dead-letter exchange of its own.
+PARKED_EXCHANGE = PARKED_QUEUE = "replyflow.parked"
 
 # Our own headers. The attempt counter is ours: newer brokers stop interpreting x-death on republished messages.
 ATTEMPTS_HEADER = "x-replyflow-attempts"
@@ -89,8 +93,13 @@ async def declare_topology(channel: aio_pika.abc.AbstractChannel, settings: Brok
     dead = await channel.declare_exchange(DEAD_LETTER_EXCHANGE, aio_pika.ExchangeType.DIRECT, durable=True)
     safe_dead_lettering = {"x-queue-type": "quorum", "x-dead-letter-strategy": "at-least-once",
                            "x-overflow": "reject-publish"}
+    parked = await channel.declare_exchange(PARKED_EXCHANGE, aio_pika.ExchangeType.FANOUT, durable=True)
+    # Nothing consumes it, so nothing is ever redelivered from it: no limit can drop what it holds.
+    await (await _declare_queue(channel, PARKED_QUEUE, {"x-queue-type": "quorum"})).bind(parked)
     for stage in STAGES.values():
-        dlq = await _declare_queue(channel, stage.dead_letter_queue, {"x-queue-type": "quorum"})
+        dlq = await _declare_queue(channel, stage.dead_letter_queue, {
+            **safe_dead_lettering, "x-dead-letter-exchange": PARKED_EXCHANGE,
+            "x-delivery-limit": settings.delivery_limit})
         await dlq.bind(dead, routing_key=stage.service)
         queue = await _declare_queue(channel, stage.work_queue, {
             **safe_dead_lettering,
@@ -399,10 +408,13 @@ class _StageConsumer(_Consumer):
 
 
 class _DeadLetterConsumer(_Consumer):
-    """Hands each dead letter to the dlq-monitor; on any error it is returned to the queue after a pause.
+    """Hands each dead letter to the dlq-monitor; on an error it is returned to the queue after a pause that
+    doubles with each failure in a row (2 s up to a minute): a database that is down is waited for, not hammered.
 
-    Dead-letter queues have no delivery limit, so returning never loses a message.
+    A dead letter that crashes the monitor DELIVERY_LIMIT times goes on to `replyflow.parked`, never lost.
     """
+
+    first_pause = 2.0
 
     def __init__(self, broker: Broker, stage: Stage,
                  handler: Callable[[Stage, AbstractIncomingMessage], Awaitable[None]]) -> None:
@@ -410,18 +422,23 @@ class _DeadLetterConsumer(_Consumer):
         self.stage = stage
         self.handler = handler
         self.queue_name = stage.dead_letter_queue
+        self._failures_in_a_row = 0
 
     async def process(self, incoming: AbstractIncomingMessage) -> None:
         try:
             await self.handler(self.stage, incoming)
         except asyncio.CancelledError:
             raise
-        except Exception:
-            log.exception("could not record dead letter %s from %s; will retry",
-                          incoming.message_id, self.queue_name)
-            await asyncio.sleep(2)
+        except Exception as exc:
+            self._failures_in_a_row += 1
+            pause = min(self.first_pause * 2 ** (self._failures_in_a_row - 1), 60.0)
+            log.error("could not record dead letter %s from %s (%s: %s); returned to the queue in %.0fs",
+                      incoming.message_id, self.queue_name, type(exc).__name__, exc, pause,
+                      exc_info=None if is_outage(exc) else exc)
+            await asyncio.sleep(pause)
             await incoming.nack(requeue=True)
             return
+        self._failures_in_a_row = 0
         await incoming.ack()
 
 

@@ -6,8 +6,9 @@ import asyncio
 import aio_pika
 import pytest
 
-from shared.broker import (STAGES, WORK_EXCHANGE, Broker, DeadLetter, declare_topology,
-                           describe_dead_letter, retry_tier_name)
+from shared.broker import (DEAD_LETTER_EXCHANGE, PARKED_QUEUE, REASON_HEADER, STAGE_HEADER, STAGES, WORK_EXCHANGE,
+                           Broker, DeadLetter, _DeadLetterConsumer, declare_topology, describe_dead_letter,
+                           retry_tier_name)
 from shared.errors import PermanentError, RetryLater
 from shared.messages import EmailReceived, ReplyReady
 from shared.settings import BrokerSettings
@@ -214,6 +215,30 @@ async def test_topology_is_idempotent_and_retry_tiers_exist(broker):
         queue = await channel.declare_queue(retry_tier_name(delay), passive=True)
         assert queue.name == retry_tier_name(delay)
     await channel.close()
+
+
+async def test_a_dead_letter_the_monitor_keeps_failing_on_is_parked_not_dropped(broker, monkeypatch):
+    # RabbitMQ 4.x drops a quorum queue's message after its delivery limit unless the queue dead-letters it.
+    monkeypatch.setattr(_DeadLetterConsumer, "first_pause", 0.05)
+    calls = []
+
+    async def broken_monitor(stage, incoming) -> None:
+        calls.append(incoming.message_id)
+        raise RuntimeError("the database rejects it")
+
+    channel = await broker._connection.channel()
+    parked = await channel.get_queue(PARKED_QUEUE)
+    await parked.purge()
+    await broker.consume_dead_letters(broken_monitor)
+    await broker.publish_raw(DEAD_LETTER_EXCHANGE, "sender", b'{"schema_version": 1, "email_id": 9}',
+                             message_id="dl-parked", headers={STAGE_HEADER: "sender", REASON_HEADER: "max_attempts"})
+    for _ in range(100):
+        if (message := await parked.get(no_ack=True, fail=False)) is not None:
+            break
+        await asyncio.sleep(0.1)
+    await channel.close()
+    assert message is not None and message.message_id == "dl-parked"
+    assert len(calls) == broker.settings.delivery_limit + 1  # the first delivery, then one per return allowed
 
 
 async def test_trace_context_crosses_the_queue(broker):

@@ -29,7 +29,8 @@ class Original:
 def open_mailbox(settings: ImapSettings, folder: str | None = None) -> BaseMailBox:
     cls = MailBox if settings.imap_ssl else MailBoxUnencrypted
     mailbox = cls(settings.imap_host, settings.imap_port, timeout=settings.imap_timeout_seconds)
-    mailbox.login(settings.imap_user, settings.imap_password, initial_folder=folder or settings.imap_mailbox)
+    mailbox.login(settings.imap_user, settings.imap_password.get_secret_value(),
+                  initial_folder=folder or settings.imap_mailbox)
     return mailbox
 
 

@@ -2,7 +2,8 @@
 
 Each service loads only the groups it needs, so the ingestor does not ask for a Groq key. Variable names are
 the field names in upper case. `load()` turns a missing or invalid value into one line naming the variable
-and exit code 2, never a traceback.
+and exit code 2, never a traceback. Passwords and keys are `SecretStr`: a printed or logged settings object
+shows them as stars.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import sys
 from email.utils import parseaddr
 from typing import Literal, TypeVar
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -67,7 +68,7 @@ class ImapSettings(_Env):
     imap_host: str = "127.0.0.1"
     imap_port: int = Field(993, ge=1, le=65535)
     imap_user: str
-    imap_password: str
+    imap_password: SecretStr
     imap_mailbox: str = "INBOX"
     imap_ssl: bool = True
     # How long one IDLE (or one sleep, without IDLE) lasts before the ingestor checks again.
@@ -89,7 +90,7 @@ class SmtpSettings(_Env):
     smtp_host: str = "127.0.0.1"
     smtp_port: int = Field(587, ge=1, le=65535)
     smtp_user: str = ""
-    smtp_password: str = ""
+    smtp_password: SecretStr = SecretStr("")
     smtp_starttls: bool = True
     smtp_timeout_seconds: float = Field(30.0, gt=0)
     # The SMTP server files what it sends in IMAP_SENT_MAILBOX by itself (Gmail, Microsoft 365 do): replyflow
@@ -139,7 +140,7 @@ class ShopSettings(ReplySettings):
 
 
 class GroqSettings(_Env):
-    groq_api_key: str
+    groq_api_key: SecretStr
     groq_base_url: str = "https://api.groq.com"
     groq_model: str = "llama-3.3-70b-versatile"
     llm_max_tokens: int = Field(200, ge=16, le=8192)

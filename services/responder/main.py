@@ -32,7 +32,7 @@ def main() -> int:
         return 2
 
     async def serve(runtime: Runtime) -> None:
-        client = make_client(g.groq_api_key, g.groq_base_url, g.llm_timeout_seconds)
+        client = make_client(g.groq_api_key.get_secret_value(), g.groq_base_url, g.llm_timeout_seconds)
         runtime.stack.push_async_callback(client.close)
         redis = Redis.from_url(redis_settings.redis_url, **redis_settings.client_options)
         runtime.stack.push_async_callback(redis.aclose)

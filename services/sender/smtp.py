@@ -38,7 +38,7 @@ async def send(settings: SmtpSettings, message: bytes, sender: str, recipient: s
         try:
             await client.connect()
             if settings.smtp_user:
-                await client.login(settings.smtp_user, settings.smtp_password)
+                await client.login(settings.smtp_user, settings.smtp_password.get_secret_value())
             await client.mail(sender)
             await client.rcpt(recipient)
         except aiosmtplib.SMTPResponseException as exc:

@@ -35,6 +35,17 @@ def test_a_missing_setting_names_the_variable(monkeypatch):
         load(ImapSettings)
 
 
+def test_secrets_never_print(monkeypatch):
+    from shared.settings import GroqSettings, SmtpSettings
+    monkeypatch.setenv("GROQ_API_KEY", "gsk_live_do_not_print")
+    imap = ImapSettings(imap_user="shop@example.com", imap_password="hunter2-imap")
+    smtp = SmtpSettings(smtp_user="shop", smtp_password="hunter2-smtp")
+    groq = GroqSettings()
+    for settings, secret in ((imap, "hunter2-imap"), (smtp, "hunter2-smtp"), (groq, "gsk_live_do_not_print")):
+        assert secret not in repr(settings) and secret not in str(settings.model_dump())
+    assert imap.imap_password.get_secret_value() == "hunter2-imap"
+
+
 def test_an_invalid_setting_names_the_variable(monkeypatch):
     monkeypatch.setenv("RETRY_DELAYS", "5,soon")
     with pytest.raises(ConfigError, match="^RETRY_DELAYS is invalid"):

@@ -1,9 +1,11 @@
 """SMTP delivery that knows the one case it cannot know: a connection lost after DATA (RFC 1047)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 
 import aiosmtplib
+from aiosmtplib import SMTPStatus
 
 from shared.errors import Outage
 from shared.settings import SmtpSettings
@@ -30,8 +32,11 @@ class OutcomeUnknown(Exception):
 
 async def send(settings: SmtpSettings, message: bytes, sender: str, recipient: str,
                before_data: Callable[[], Awaitable[None]]) -> str:
-    """Deliver to exactly one recipient; returns the server's final reply text. `before_data` runs once the
-    recipient is accepted, right before DATA: until then nothing can have been delivered."""
+    """Deliver to exactly one recipient; returns the server's final reply text.
+
+    `before_data` runs once the server has answered DATA with 354, right before the message is written: until
+    then nothing can have been delivered. The message then goes out in one write, so a process killed after it
+    still leaves the kernel to deliver it whole."""
     client = aiosmtplib.SMTP(hostname=settings.smtp_host, port=settings.smtp_port,
                              timeout=settings.smtp_timeout_seconds, start_tls=settings.smtp_starttls)
     try:
@@ -41,6 +46,7 @@ async def send(settings: SmtpSettings, message: bytes, sender: str, recipient: s
                 await client.login(settings.smtp_user, settings.smtp_password.get_secret_value())
             await client.mail(sender)
             await client.rcpt(recipient)
+            start = await client.execute_command(b"DATA")
         except aiosmtplib.SMTPResponseException as exc:
             raise NotSent(f"SMTP {exc.code} {exc.message}", permanent=exc.code >= 500) from exc
         except (aiosmtplib.SMTPException, OSError) as exc:
@@ -48,13 +54,24 @@ async def send(settings: SmtpSettings, message: bytes, sender: str, recipient: s
         except (UnicodeError, ValueError) as exc:
             # An internationalised address (RFC 6531) this client cannot put in MAIL or RCPT: retrying cannot help.
             raise NotSent(f"the address cannot be sent over SMTP: {exc}", permanent=True) from exc
+        if start.code != SMTPStatus.start_input:
+            raise NotSent(f"SMTP {start.code} {start.message}", permanent=start.code >= 500)
         await before_data()
         try:
-            response = await client.data(message)
-        except aiosmtplib.SMTPResponseException as exc:
-            raise NotSent(f"SMTP {exc.code} {exc.message}", permanent=exc.code >= 500) from exc
+            client.protocol.write(data_block(message))
+            response = await client.protocol.read_response(timeout=settings.smtp_timeout_seconds)
         except (aiosmtplib.SMTPException, OSError) as exc:
             raise OutcomeUnknown(f"connection lost during DATA: {exc}") from exc
+        if response.code != SMTPStatus.completed:
+            raise NotSent(f"SMTP {response.code} {response.message}", permanent=response.code >= 500)
     finally:
         client.close()
     return f"{response.code} {response.message}"
+
+
+def data_block(message: bytes) -> bytes:
+    """The message as DATA carries it (RFC 5321 4.5.2): CRLF line ends, a leading dot doubled, the closing dot."""
+    message = re.sub(rb"\r\n|\r|\n", b"\r\n", message)
+    if not message.endswith(b"\r\n"):
+        message += b"\r\n"
+    return re.sub(rb"(?m)^\.", b"..", message) + b".\r\n"

@@ -199,3 +199,14 @@ def test_every_language_the_classifier_names_has_a_name_in_the_prompt():
     from classifier.language import LANGUAGES
     from responder.prompt import LANGUAGE_NAMES
     assert LANGUAGES <= set(LANGUAGE_NAMES)
+
+
+@pytest.mark.parametrize("message, block", [
+    (b"Hola\r\nchau\r\n", b"Hola\r\nchau\r\n.\r\n"),
+    (b"Hola\nchau", b"Hola\r\nchau\r\n.\r\n"),
+    (b".oculto\r\n..dos\r\nfin.\r\n", b"..oculto\r\n...dos\r\nfin.\r\n.\r\n"),
+    (b"a\r\n.\r\nb", b"a\r\n..\r\nb\r\n.\r\n"),  # a lone dot in the text cannot end the message early
+])
+def test_the_message_as_data_carries_it(message, block):
+    from sender.smtp import data_block
+    assert data_block(message) == block

@@ -70,6 +70,10 @@ class ImapSettings(_Env):
     imap_user: str
     imap_password: SecretStr
     imap_mailbox: str = "INBOX"
+    # The mailbox's name in replyflow's records: every email is stored once per account. Unset, it is
+    # IMAP_USER@IMAP_HOST, so reaching the same mailbox by another host name or user spelling would make it a new
+    # account and answer its unread mail again: set it (to anything stable) before changing either.
+    imap_account_id: str = ""
     imap_ssl: bool = True
     # How long one IDLE (or one sleep, without IDLE) lasts before the ingestor checks again.
     imap_poll_seconds: float = Field(30.0, gt=0, le=29 * 60)
@@ -84,6 +88,11 @@ class ImapSettings(_Env):
     stalled_after_seconds: float = Field(1800.0, gt=0)
     # Messages larger than this are stored without their body and dead-lettered as too_large.
     max_message_bytes: int = Field(25 * 1024 * 1024, ge=1024)
+
+
+    @property
+    def account(self) -> str:
+        return self.imap_account_id or f"{self.imap_user}@{self.imap_host}"
 
 
 class SmtpSettings(_Env):

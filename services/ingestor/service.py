@@ -66,7 +66,7 @@ class Ingestor:
         self._imap_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="imap")
         self._stop = threading.Event()
         self._mailbox: BaseMailBox | None = None
-        self.account = f"{self.settings.imap_user}@{self.settings.imap_host}"
+        self.account = self.settings.account
 
     async def _imap(self, fn, *args):
         """Run an IMAP call on the IMAP thread; its connection errors become ImapFailure, whoever raised them

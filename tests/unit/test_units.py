@@ -210,3 +210,13 @@ def test_every_language_the_classifier_names_has_a_name_in_the_prompt():
 def test_the_message_as_data_carries_it(message, block):
     from sender.smtp import data_block
     assert data_block(message) == block
+
+
+def test_the_account_key_is_stable_when_set():
+    plain = ImapSettings(imap_user="hola@shop.example", imap_password="x", imap_host="imap.shop.example")
+    assert plain.account == "hola@shop.example@imap.shop.example"  # as every earlier version stored it
+    other_host = ImapSettings(imap_user="hola@shop.example", imap_password="x", imap_host="mail.shop.example",
+                              imap_account_id="ropa-del-sur")
+    same = ImapSettings(imap_user="HOLA@shop.example", imap_password="x", imap_host="imap.shop.example",
+                        imap_account_id="ropa-del-sur")
+    assert other_host.account == same.account == "ropa-del-sur"

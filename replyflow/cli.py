@@ -193,6 +193,8 @@ def cmd_status(args) -> int:
                 return fail(f"no email with id or Message-ID {key!r}")
             events = await pool.fetch("SELECT * FROM email_events WHERE email_id = $1 ORDER BY id", email["id"])
             letters = await pool.fetch("SELECT * FROM dead_letters WHERE email_id = $1 ORDER BY id", email["id"])
+            reusers = await pool.fetch("SELECT id, from_address FROM emails WHERE reuses_message_of = $1 ORDER BY id",
+                                       email["id"])
         finally:
             await pool.close()
         print(f"email {email['id']}  {email['message_id']}\n  from {email['from_address']}\n"
@@ -204,6 +206,8 @@ def cmd_status(args) -> int:
         for letter in letters:
             print(f"  dead letter {letter['id']}: {letter['stage']} {letter['reason']} after {letter['attempts']} "
                   f"attempt(s): {letter['error'] or ''}")
+        for other in reusers:
+            print(f"  email {other['id']} from {other['from_address']} reuses this Message-ID (ignored, for a person)")
         return 0
     return asyncio.run(main())
 

@@ -58,7 +58,7 @@ class Read:
 
 # Ignored emails a person should see: left unread with NEEDS_PERSON_KEYWORD. Forwarding can break DMARC for a
 # real customer, and a real customer can be one too many new senders in a busy hour.
-FOR_A_PERSON = frozenset({"dmarc_fail", "new_sender_cap"})
+FOR_A_PERSON = frozenset({"dmarc_fail", "new_sender_cap", "reused_message_id"})
 # Ignored emails replyflow leaves exactly as they were (unread, no keyword): it did nothing with them.
 LEFT_AS_THEY_WERE = frozenset({"too_old"})
 
@@ -115,7 +115,7 @@ async def _read_off_the_loop(raw: bytes, sender: tuple[str | None, str | None], 
 
 async def handle_email_received(message: EmailReceived, deps: Deps) -> ReplyReady | ReplyRequested | None:
     row = await deps.pool.fetchrow(
-        """SELECT state, raw, from_address, sender_problem, unreadable,
+        """SELECT state, raw, from_address, sender_problem, unreadable, reuses_message_of,
                   received_at < now() - make_interval(secs => $2) AS too_old
            FROM emails WHERE id = $1""", message.email_id, deps.max_email_age_days * 86400)
     if row is None:
@@ -126,6 +126,13 @@ async def handle_email_received(message: EmailReceived, deps: Deps) -> ReplyRead
         raise PermanentError("unparseable", row["unreadable"])
     if row["raw"] is None:
         raise PermanentError("too_large", "the message is larger than MAX_MESSAGE_BYTES and was not read")
+    if row["reuses_message_of"]:
+        # Another email already has this Message-ID: answering this one could be a second reply to that thread.
+        async with deps.pool.acquire() as conn, conn.transaction():
+            await db.transition(conn, message.email_id, "ignored", allowed_from=("received",),
+                                reason="reused_message_id", detail=f"the Message-ID of email {row['reuses_message_of']}")
+        await _flag_ignored(deps, message.email_id, "reused_message_id")
+        return None
     if row["too_old"]:
         # Left exactly as it was (unread): replyflow did nothing with it, a person may still want to.
         async with deps.pool.acquire() as conn, conn.transaction():

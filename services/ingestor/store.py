@@ -7,6 +7,7 @@ database) rolls the whole chunk back, cursor included, and propagates: no mail i
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 
 import asyncpg
@@ -34,7 +35,8 @@ async def store_batch(pool: asyncpg.Pool, account: str, mailbox: str, uidvalidit
     """Insert new emails (a UID or Message-ID already stored is skipped) and move the cursor, atomically.
 
     Returns how many were new. Skipping a known Message-ID is what makes a copy of a message, a second
-    delivery of it, or a re-read after a UIDVALIDITY change never produce a second reply.
+    delivery of it, or a re-read after a UIDVALIDITY change never produce a second reply; a different message
+    under a known Message-ID is recorded apart (`reuses_message_of`), for a person, never answered.
     """
     async with pool.acquire() as conn, conn.transaction():
         new = 0
@@ -63,20 +65,44 @@ async def _store_one(conn: asyncpg.Connection, account: str, mailbox: str, uidva
         return await _insert(conn, account, mailbox, uidvalidity, item)
 
 
-async def _insert(conn: asyncpg.Connection, account: str, mailbox: str, uidvalidity: int, item: Fetched) -> bool:
+async def _insert(conn: asyncpg.Connection, account: str, mailbox: str, uidvalidity: int, item: Fetched,
+                  reuses_message_of: int | None = None) -> bool:
+    digest = hashlib.sha256(item.header_block).hexdigest()
+    message_id = f"<reused.{digest[:40]}@replyflow.invalid>" if reuses_message_of else item.message_id
     email_id = await conn.fetchval(
         """INSERT INTO emails (account, mailbox, uidvalidity, uid, message_id, from_address, sender_problem,
-                               subject, size_bytes, raw, received_at, unreadable)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                               subject, size_bytes, raw, received_at, unreadable, header_sha256, reuses_message_of)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
            ON CONFLICT DO NOTHING RETURNING id""",
-        account, mailbox, uidvalidity, item.uid, item.message_id, item.from_address, item.sender_problem,
-        item.subject, item.size, item.raw, item.received_at, item.unreadable)
+        account, mailbox, uidvalidity, item.uid, message_id, item.from_address, item.sender_problem,
+        item.subject, item.size, item.raw, item.received_at, item.unreadable, digest, reuses_message_of)
     if email_id is None:
+        if reuses_message_of is None and (first := await _reused(conn, account, mailbox, uidvalidity, item, digest)):
+            return await _insert(conn, account, mailbox, uidvalidity, item, reuses_message_of=first)
         return False
     detail = f"uid {item.uid}, {item.size} bytes" + (f"; unreadable: {item.unreadable}" if item.unreadable else "")
+    if reuses_message_of:
+        detail += f"; reuses the Message-ID {item.message_id} of email {reuses_message_of}"
     await conn.execute("INSERT INTO email_events (email_id, state, detail) VALUES ($1, 'received', $2)",
                        email_id, detail)
     return True
+
+
+async def _reused(conn: asyncpg.Connection, account: str, mailbox: str, uidvalidity: int, item: Fetched,
+                  digest: str) -> int | None:
+    """The id of the email whose Message-ID a different message reuses, or None when the insert was skipped for
+    the same message (this UID already stored, or the same header block under that Message-ID: a copy)."""
+    if await conn.fetchval("SELECT true FROM emails WHERE account = $1 AND mailbox = $2 AND uidvalidity = $3 "
+                           "AND uid = $4", account, mailbox, uidvalidity, item.uid):
+        return None
+    first = await conn.fetchrow("SELECT id, header_sha256 FROM emails WHERE account = $1 AND message_id = $2",
+                                account, item.message_id)
+    # Emails stored before header hashes were kept cannot be compared: taken for the same message, as before.
+    if first is None or first["header_sha256"] in (None, digest):
+        return None
+    log.warning("uid %s reuses the Message-ID %s of email %s with other headers: recorded for a person", item.uid,
+                item.message_id, first["id"])
+    return first["id"]
 
 
 async def unpublished(pool: asyncpg.Pool, limit: int = 500) -> list[tuple[int, Message | None]]:

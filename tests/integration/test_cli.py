@@ -90,7 +90,9 @@ def test_migrate_creates_the_database_then_says_it_is_up_to_date(tmp_path, scrat
     first = replyflow("migrate", cwd=tmp_path, DATABASE_URL=url)
     assert first.returncode == 0, first.stderr
     assert f"created database {name}" in first.stdout
-    assert "applied 001_initial.sql, 002_hostile_mail.sql, 003_leases.sql" in first.stdout
+    migrations = sorted(path.name for path in (ROOT / "shared" / "migrations").glob("*.sql"))
+    assert migrations[:2] == ["001_initial.sql", "002_hostile_mail.sql"]
+    assert f"applied {', '.join(migrations)}" in first.stdout
 
     second = replyflow("migrate", cwd=tmp_path, DATABASE_URL=url)
     assert second.returncode == 0, second.stderr

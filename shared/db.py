@@ -133,8 +133,12 @@ async def lease(pool: asyncpg.Pool, email_id: int, state: str, seconds: float = 
     async def renew() -> None:
         while True:
             await asyncio.sleep(seconds / 3)
-            await pool.execute("UPDATE emails SET claimed_until = now() + make_interval(secs => $2) WHERE id = $1",
-                               email_id, seconds)
+            try:
+                await pool.execute("UPDATE emails SET claimed_until = now() + make_interval(secs => $2) "
+                                   "WHERE id = $1", email_id, seconds)
+            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+                # A restarting database: keep trying, the holder is alive and must not lose its lease for good.
+                log.warning("email %s: lease not renewed (%s); trying again", email_id, exc)
 
     renewing = asyncio.create_task(renew(), name=f"lease-{email_id}")
     try:

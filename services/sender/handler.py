@@ -8,6 +8,7 @@ while an attempt is alive, and takes over within a lease of its death.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 
@@ -22,6 +23,9 @@ from shared.messages import ReplyReady
 from shared.settings import ImapSettings, SmtpSettings
 
 log = logging.getLogger(__name__)
+
+# How long a sender tries to take back a DATA mark it could not be sure of: well within its lease.
+MARK_RETRY_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,13 @@ async def _send_or_settle(message: ReplyReady, reply, raw: bytes, deps: Deps) ->
     recipient = reply["To"]
 
     async def mark_data_sent() -> None:
-        await deps.pool.execute("UPDATE replies SET data_sent_at = now() WHERE email_id = $1", message.email_id)
+        try:
+            await deps.pool.execute("UPDATE replies SET data_sent_at = now() WHERE email_id = $1", message.email_id)
+        except Exception:
+            # The mark may be committed even so (its answer lost with a restarting database), and nothing has been
+            # written: take it back, or the redelivery would take an unsent reply for an ambiguous one.
+            await _take_back_mark(message.email_id, deps)
+            raise
 
     try:
         answer = await smtp.send(deps.smtp, raw, deps.reply_address, recipient, before_data=mark_data_sent)
@@ -116,6 +126,22 @@ async def _send_or_settle(message: ReplyReady, reply, raw: bytes, deps: Deps) ->
     log.info("email %s replied to %s (%s)", message.email_id, recipient, message.source)
     await flag_email(deps.pool, deps.imap, message.email_id)
     return None
+
+
+async def _take_back_mark(email_id: int, deps: Deps) -> None:
+    """Clear the DATA mark of a send that never reached DATA, trying for a while (less than a lease) while the
+    database comes back."""
+    deadline = asyncio.get_running_loop().time() + MARK_RETRY_SECONDS
+    while True:
+        try:
+            await deps.pool.execute("UPDATE replies SET data_sent_at = NULL WHERE email_id = $1", email_id)
+            return
+        except Exception as exc:  # noqa: BLE001 - an outage: try again until the deadline
+            if asyncio.get_running_loop().time() >= deadline:
+                log.error("email %s: the DATA mark of a send that never began could not be cleared (%s); a person "
+                          "will see it as send_outcome_unknown", email_id, exc)
+                return
+            await asyncio.sleep(0.5)
 
 
 async def _keep_copy(raw: bytes, email_id: int, deps: Deps) -> None:

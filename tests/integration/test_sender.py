@@ -2,11 +2,12 @@
 exactly one message per email across redeliveries and SMTP failures, and \\Seen only once `replied` is committed."""
 from __future__ import annotations
 
+import asyncpg
 import pytest
-
 from sender import smtp
 from sender.compose import reply_message_id
 from sender.handler import Deps, handle_reply_ready
+
 from shared import db
 from shared.errors import PermanentError, RetryLater
 from shared.messages import ReplyReady
@@ -346,3 +347,32 @@ async def test_a_refused_data_command_clears_the_mark_and_sends_once_later(pool,
     await handle_reply_ready(message, deps)
     assert smtp_sink.wait_for(1, timeout=5)
     assert [m.outcome for m in smtp_sink.messages()] == ["accepted"]
+
+
+class _MarkAnswerLost:
+    """A pool whose DATA-mark update commits but whose answer is lost, as with a database shutting down."""
+
+    def __init__(self, pool) -> None:
+        self._pool = pool
+
+    def __getattr__(self, name):
+        return getattr(self._pool, name)
+
+    async def execute(self, query: str, *args):
+        result = await self._pool.execute(query, *args)
+        if "data_sent_at = now()" in query:
+            raise asyncpg.CannotConnectNowError("the database system is shutting down")
+        return result
+
+
+async def test_a_data_mark_whose_commit_is_uncertain_is_taken_back_and_nothing_is_sent(pool, smtp_sink, deps, ready):
+    message = await ready()
+    shaky = Deps(**{**deps.__dict__, "pool": _MarkAnswerLost(pool)})
+    with pytest.raises(asyncpg.CannotConnectNowError):
+        await handle_reply_ready(message, shaky)
+    assert smtp_sink.messages() == []
+    assert await pool.fetchval("SELECT data_sent_at FROM replies WHERE email_id = $1", message.email_id) is None
+    # The redelivery knows nothing was sent, and sends once.
+    await handle_reply_ready(message, deps)
+    assert smtp_sink.wait_for(1, timeout=5)
+    assert len(smtp_sink.messages()) == 1 and await state_of(pool, message.email_id) == "replied"

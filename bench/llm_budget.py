@@ -42,9 +42,9 @@ sys.path.insert(0, str(ROOT))  # runnable as `python bench/llm_budget.py` from a
 import aio_pika  # noqa: E402
 import aiohttp  # noqa: E402
 import asyncpg  # noqa: E402
+from classifier.catalog import import_catalog, read_catalog_csv  # noqa: E402
 from redis.asyncio import Redis  # noqa: E402
 
-from classifier.catalog import import_catalog, read_catalog_csv  # noqa: E402
 from replyflow.devtools import scratch  # noqa: E402
 from replyflow.devtools.stack import Processes  # noqa: E402
 from shared.broker import ATTEMPTS_HEADER, STAGES, Broker, retry_tier_name  # noqa: E402

@@ -113,7 +113,8 @@ def cmd_dlq_list(args) -> int:
         if not rows:
             print("no dead letters" + ("" if args.all else " waiting (use --all to include replayed ones)"))
             return 0
-        print(f"{'id':>5}  {'stage':<10} {'reason':<22} {'tries':>5} {'email':>6}  {'when':<16}  from / subject / error")
+        print(f"{'id':>5}  {'stage':<10} {'reason':<22} {'tries':>5} {'email':>6}  {'when':<16}  "
+              "from / subject / error")
         for r in rows:
             when = r["created_at"].strftime("%Y-%m-%d %H:%M")
             replayed = f"  [replayed {r['replayed_at']:%Y-%m-%d %H:%M}]" if r["replayed_at"] else ""
@@ -127,8 +128,8 @@ def cmd_dlq_list(args) -> int:
 
 def cmd_dlq_replay(args) -> int:
     import aiormq
-
     from dlq_monitor.replay import ReplayError, replay
+
     from shared.broker import Broker, TopologyError
 
     async def main() -> int:

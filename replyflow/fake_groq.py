@@ -29,8 +29,9 @@ import signal
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from aiohttp import web
 
@@ -479,11 +480,11 @@ def adversarial_reply(messages: list[dict[str, Any]]) -> str | None:
     texts = [message_text(message) for message in messages]
     everything = "\n\n".join(texts)
     payloads = requested_payloads(everything)
-    system = "\n\n".join(text for message, text in zip(messages, texts) if message.get("role") == "system")
+    system = "\n\n".join(text for message, text in zip(messages, texts, strict=True) if message.get("role") == "system")
     reveal = bool(system) and REVEAL.search(everything) is not None
     if not payloads and not reveal:
         return None
-    user_texts = [text for message, text in zip(messages, texts) if message.get("role") == "user"]
+    user_texts = [text for message, text in zip(messages, texts, strict=True) if message.get("role") == "user"]
     asked = focus(user_texts[-1] if user_texts else texts[-1])
     spanish = looks_spanish(asked)
     parts = [compose_reply(asked)]
@@ -664,7 +665,7 @@ class FakeGroq:
 
     def _answer(self, model: str, limiter: ModelLimiter, messages: list[dict[str, Any]], texts: list[str],
                 prompt_tokens: int, max_tokens: int) -> web.Response:
-        user_texts = [text for message, text in zip(messages, texts) if message.get("role") == "user"]
+        user_texts = [text for message, text in zip(messages, texts, strict=True) if message.get("role") == "user"]
         obeyed = adversarial_reply(messages) if self.config.adversarial else None
         content = obeyed or compose_reply(focus(user_texts[-1] if user_texts else texts[-1]))
         finish_reason = "stop"

@@ -350,7 +350,7 @@ class _StageConsumer(_Consumer):
                 return
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # transient by policy: retry with delay, dead-letter when exhausted
+            except Exception as exc:  # noqa: BLE001 - transient by policy: retry with delay, dead-letter when exhausted
                 span.record_exception(exc)
                 span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
                 if is_outage(exc):

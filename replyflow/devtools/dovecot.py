@@ -50,7 +50,7 @@ from imap_tools import MailBoxUnencrypted, MailMessage
 
 from replyflow.devtools._net import free_port
 
-__all__ = ["Dovecot", "DovecotError", "INSTALL_HINT", "find_dovecot", "free_port"]
+__all__ = ["INSTALL_HINT", "Dovecot", "DovecotError", "find_dovecot", "free_port"]
 
 INSTALL_HINT = "dovecot is not installed: apt-get install -y dovecot-imapd"
 _SEARCH_PATHS = ("/usr/sbin/dovecot", "/usr/local/sbin/dovecot", "/usr/bin/dovecot")
@@ -262,7 +262,7 @@ class Dovecot:
         return f"<Dovecot {self.host}:{self._port} {self._user} {state} {self.workdir}>"
 
     # ---------------------------------------------------------------- lifecycle
-    def start(self) -> "Dovecot":
+    def start(self) -> Dovecot:
         """Write the configuration and start Dovecot; returns once an IMAP login works."""
         if self.running:
             return self
@@ -321,13 +321,13 @@ class Dovecot:
             self._stderr.close()
             self._stderr = None
 
-    def restart(self) -> "Dovecot":
+    def restart(self) -> Dovecot:
         """Stop, then start again on the same port with the same mail (an IMAP outage in a test)."""
         port = self.port
         self.stop()
         return self._start_on(port)
 
-    def _start_on(self, port: int) -> "Dovecot":
+    def _start_on(self, port: int) -> Dovecot:
         self._port = port
         was_fixed, self._fixed_port = self._fixed_port, True
         try:
@@ -335,7 +335,7 @@ class Dovecot:
         finally:
             self._fixed_port = was_fixed
 
-    def __enter__(self) -> "Dovecot":
+    def __enter__(self) -> Dovecot:
         return self.start()
 
     def __exit__(self, *exc_info) -> None:
@@ -426,7 +426,7 @@ class Dovecot:
         stale_pid.unlink(missing_ok=True)  # our previous run is gone: _proc was waited for
         self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         self._stderr_offset = self._stderr_path.stat().st_size if self._stderr_path.exists() else 0
-        self._stderr = open(self._stderr_path, "ab")
+        self._stderr = open(self._stderr_path, "ab")  # noqa: SIM115 - open as long as Dovecot runs
         self._proc = subprocess.Popen(
             [binary, "-F", "-c", str(self.config_path)],
             cwd=self.workdir,
@@ -502,7 +502,7 @@ class Dovecot:
         finally:
             try:
                 box.logout()
-            except Exception:  # e.g. the server went away meanwhile
+            except Exception:  # noqa: BLE001 - e.g. the server went away meanwhile
                 with contextlib.suppress(Exception):
                     box.client.shutdown()
 

@@ -39,8 +39,8 @@ from importlib import resources
 
 __all__ = [
     "DEFAULT_FAIL_MARKER",
-    "GeneratedEmail",
     "KINDS",
+    "GeneratedEmail",
     "append_all",
     "demo_emails",
     "generate",

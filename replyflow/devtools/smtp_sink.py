@@ -25,7 +25,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -37,7 +37,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from replyflow.devtools._net import free_port
 
-__all__ = ["SmtpSink", "SinkMessage", "read_jsonl", "TEMP_FAIL_REPLY"]
+__all__ = ["TEMP_FAIL_REPLY", "SinkMessage", "SmtpSink", "read_jsonl"]
 
 TEMP_FAIL_REPLY = "451 4.3.0 Try again later"
 _HEADER_PARSER = BytesParser(policy=policy.default)
@@ -47,7 +47,7 @@ def _header(headers: EmailMessage, name: str) -> str | None:
     """A header's value (RFC 2047 decoded, unfolded), or None."""
     try:
         value = headers.get(name)
-    except Exception:  # a malformed header must not break the sink: fall back to the raw value
+    except Exception:  # noqa: BLE001 - a malformed header must not break the sink: fall back to the raw value
         value = next((v for k, v in headers.raw_items() if k.lower() == name.lower()), None)
     if value is None:
         return None
@@ -98,7 +98,7 @@ class SinkMessage:
             "references": self.references,
             "subject": self.subject,
             "auto_submitted": self.auto_submitted,
-            "received_at": datetime.fromtimestamp(self.received_at, timezone.utc).isoformat(),
+            "received_at": datetime.fromtimestamp(self.received_at, UTC).isoformat(),
             "outcome": self.outcome,
             "raw": self.raw.decode("utf-8", "replace"),
         }
@@ -115,7 +115,7 @@ def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
 
 
 class _Handler:
-    def __init__(self, sink: "SmtpSink") -> None:
+    def __init__(self, sink: SmtpSink) -> None:
         self.sink = sink
 
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options):
@@ -183,7 +183,7 @@ class SmtpSink:
     def running(self) -> bool:
         return self._controller is not None
 
-    def start(self) -> "SmtpSink":
+    def start(self) -> SmtpSink:
         if self._controller is not None:
             return self
         if self.out_path is not None:
@@ -220,7 +220,7 @@ class SmtpSink:
         if controller is not None:
             controller.stop()
 
-    def restart(self) -> "SmtpSink":
+    def restart(self) -> SmtpSink:
         """Stop, then listen again on the same port."""
         self.stop()
         was_fixed, self._fixed_port = self._fixed_port, True
@@ -229,7 +229,7 @@ class SmtpSink:
         finally:
             self._fixed_port = was_fixed
 
-    def __enter__(self) -> "SmtpSink":
+    def __enter__(self) -> SmtpSink:
         return self.start()
 
     def __exit__(self, *exc_info) -> None:
@@ -255,7 +255,7 @@ class SmtpSink:
     def _record(self, envelope: Envelope, raw: bytes, outcome: str) -> None:
         try:
             headers = _HEADER_PARSER.parsebytes(raw, headersonly=True)
-        except Exception:  # pragma: no cover - the parser is lenient; never lose a message over it
+        except Exception:  # noqa: BLE001 - the parser is lenient; never lose a message over it
             headers = EmailMessage()
         message = SinkMessage(
             mail_from=envelope.mail_from or "",

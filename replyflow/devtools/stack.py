@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncpg
-
 from classifier.handler import leaves_unread
+
 from replyflow.devtools._net import free_port
 from replyflow.up import SERVICES
 from shared.db import TERMINAL_STATES as TERMINAL
@@ -68,10 +68,9 @@ class Processes:
     children: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def start(self, name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen:
-        log = open(self.log_dir / f"{name}.log", "ab")
-        process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL)
-        log.close()
+        with open(self.log_dir / f"{name}.log", "ab") as log:  # the child keeps its own copy of the handle
+            process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                       stdin=subprocess.DEVNULL)
         self.children[name] = process
         return process
 

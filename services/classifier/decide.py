@@ -229,9 +229,7 @@ def _canned_text_covers(topic: str, question: str, answer: str) -> bool:
         if asked and not any(re.search(r"\b" + term, answer) for term in group):
             return False
     # another country for any topic: paying with a card or a transfer from abroad, returning from abroad
-    if _ABROAD_ASKED.search(question) and not _ABROAD_ANSWERED.search(answer):
-        return False
-    return True
+    return not (_ABROAD_ASKED.search(question) and not _ABROAD_ANSWERED.search(answer))
 
 
 # An order named in what was cut from the email (a signature, a quoted notification): "Order ref: RDS-10488" or

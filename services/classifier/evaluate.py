@@ -461,11 +461,11 @@ def format_confusion(confusion: dict[str, collections.Counter]) -> str:
     heads = [_abbrev(c) for c in columns]
     widths = [max(4, len(h)) for h in heads]
     first = max([len("true label")] + [len(g) for g in groups])
-    lines = ["  " + "true label".ljust(first) + " " + " ".join(h.rjust(w) for h, w in zip(heads, widths))
+    lines = ["  " + "true label".ljust(first) + " " + " ".join(h.rjust(w) for h, w in zip(heads, widths, strict=True))
              + "  total"]
     for group in groups:
         row = confusion[group]
-        cells = [(str(row[c]) if row[c] else ".").rjust(w) for c, w in zip(columns, widths)]
+        cells = [(str(row[c]) if row[c] else ".").rjust(w) for c, w in zip(columns, widths, strict=True)]
         lines.append("  " + group.ljust(first) + " " + " ".join(cells) + f"  {sum(row.values()):5d}")
     legend = ", ".join(f"{a}={n}" for n, a in ABBREVIATIONS.items() if a in {h.replace("F:", "") for h in heads})
     lines.append("  columns: F:x = canned FAQ answer for x (F:sevl = the answers of several topics together); "

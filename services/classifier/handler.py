@@ -130,7 +130,8 @@ async def handle_email_received(message: EmailReceived, deps: Deps) -> ReplyRead
         # Another email already has this Message-ID: answering this one could be a second reply to that thread.
         async with deps.pool.acquire() as conn, conn.transaction():
             await db.transition(conn, message.email_id, "ignored", allowed_from=("received",),
-                                reason="reused_message_id", detail=f"the Message-ID of email {row['reuses_message_of']}")
+                                reason="reused_message_id",
+                                detail=f"the Message-ID of email {row['reuses_message_of']}")
         await _flag_ignored(deps, message.email_id, "reused_message_id")
         return None
     if row["too_old"]:

@@ -23,6 +23,7 @@ Decisions:
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import threading
@@ -60,10 +61,8 @@ def _rank(text: str) -> list[tuple[str, float]]:
 def warm_up() -> None:
     """Load the model now (about a second), so that the first email after a start is not the one that waits. A model
     that cannot load is reported by the first email's detection, which falls back to the default language."""
-    try:
+    with contextlib.suppress(Exception):  # detect_language never raises; neither does warming it up
         _rank("hola, buenas tardes")
-    except Exception:  # noqa: BLE001 - detect_language never raises; neither does warming it up
-        pass
 
 
 def _letters(text: str) -> int:

@@ -495,7 +495,7 @@ _UNSUBSCRIBE_LINK = re.compile(r"unsubscribe|unsub\b|opt[-_]?out|optout|remove\.
                                re.IGNORECASE)
 
 
-def _notification_score(headers, from_addrs: list[str], subject: str,
+def _notification_score(headers, from_addrs: list[str], subject: str,  # noqa: C901 - one signal per line; named rules next
                         view: textmod.BodyView) -> tuple[float, list[str]]:
     """Signals that the mail was sent by another company's system. Strong ones count 2, weak ones 1 (or less
     when they are common in human mail); 2 is enough. Returns the score and the signals (for tests/debugging).
@@ -530,9 +530,9 @@ def _notification_score(headers, from_addrs: list[str], subject: str,
     if sender_addrs and from_addrs and not set(sender_addrs) & set(from_addrs):
         signals.append(("sender_differs", 1))
     return_path = _addresses(_get(headers, "return-path"))
-    if return_path and from_bases and not return_path[0].startswith(("srs0=", "srs1=")):
-        if _base_domain(_domain(return_path[0])) not in from_bases:
-            signals.append(("return_path_domain_differs", 1))
+    if (return_path and from_bases and not return_path[0].startswith(("srs0=", "srs1="))
+            and _base_domain(_domain(return_path[0])) not in from_bases):
+        signals.append(("return_path_domain_differs", 1))
     reply_to = _addresses(_get(headers, "reply-to"))
     if reply_to and from_bases and not {_base_domain(_domain(a)) for a in reply_to} & from_bases:
         signals.append(("reply_to_domain_differs", 1))

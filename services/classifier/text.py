@@ -956,10 +956,7 @@ def _box_hides(tag, style: dict[str, str]) -> bool:
     if _transform_hides(style.get("transform"), style.get("scale")) or _clip_path_hides(style.get("clip-path")):
         return True
     # aria-hidden alone hides nothing from the eye (icons, decorations): only with a box of no height
-    if str(tag.get("aria-hidden", "")).lower() == "true" and (
-            _is_zero_or_tiny(style.get("height")) or _is_zero_or_tiny(style.get("max-height"))):
-        return True
-    return False
+    return bool(str(tag.get("aria-hidden", "")).lower() == "true" and (_is_zero_or_tiny(style.get("height")) or _is_zero_or_tiny(style.get("max-height"))))
 
 
 def _inherit(parent: _Inherited, tag, style: dict[str, str]) -> _Inherited:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import partial
 
 from dlq_monitor.handler import Deps, handle_dead_letter
+
 from shared.runtime import Runtime, run_service
 from shared.settings import ImapSettings, load_or_exit
 

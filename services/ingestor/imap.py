@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 from imap_tools import AND, U
@@ -146,7 +146,7 @@ def _date_header(headers) -> datetime | None:
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if date.tzinfo is None:  # "-0000": the time is UTC, its zone unknown (RFC 5322)
-        date = date.replace(tzinfo=timezone.utc)
+        date = date.replace(tzinfo=UTC)
     return date if _plausible(date) else None
 
 
@@ -173,7 +173,7 @@ def parse_internaldate(value: bytes | None) -> datetime | None:
 
 def received_time(internaldate: datetime | None, date_header: datetime | None) -> datetime:
     """When the message arrived: the server's INTERNALDATE; else its Date header, never later than now; else now."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if internaldate is not None:
         return internaldate
     if date_header is not None:
@@ -188,11 +188,8 @@ def new_uids(mailbox: BaseMailBox, last_uid: int | None) -> list[int]:
     mailbox.client.noop()
     # Flag changes other clients made meanwhile: imaplib keeps them until the next FETCH; nothing to read there.
     mailbox.client.untagged_responses.pop("FETCH", None)
-    if last_uid is None:
-        found = mailbox.uids(AND(seen=False))
-    else:
-        # "n:*" always matches the highest UID even when it is below n: filter.
-        found = mailbox.uids(AND(uid=U(last_uid + 1, "*")))
+    # "n:*" always matches the highest UID even when it is below n: filtered below.
+    found = mailbox.uids(AND(seen=False)) if last_uid is None else mailbox.uids(AND(uid=U(last_uid + 1, "*")))
     return sorted(uid for uid in map(int, found) if last_uid is None or uid > last_uid)
 
 

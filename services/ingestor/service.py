@@ -10,6 +10,7 @@ cannot fail a pass: see `imap` and `store`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import imaplib
 import logging
 import socket
@@ -98,7 +99,7 @@ class Ingestor:
                     log.warning("IMAP failed (%s); reconnecting in %.0fs", exc, delay)
                     await self._drop_mailbox()
                     await self._pause(delay)
-                except Exception as exc:  # noqa: BLE001 - the loop outlives any failure; CancelledError is not one
+                except Exception as exc:
                     delay = other_backoff.next_delay()
                     log.error("ingestion failed (%s: %s); trying again in %.0fs", type(exc).__name__,
                               " ".join(str(exc).split()), delay,
@@ -112,10 +113,8 @@ class Ingestor:
     async def _drop_mailbox(self) -> None:
         mailbox, self._mailbox = self._mailbox, None
         if mailbox is not None:
-            try:
+            with contextlib.suppress(Exception):  # the connection is already broken; nothing to tell
                 await self._imap(mailbox.logout)
-            except Exception:  # the connection is already broken; nothing to tell
-                pass
 
     async def ingest_once(self) -> int:
         """One pass: store what is new in chunks (each moves the cursor), then publish the outbox."""

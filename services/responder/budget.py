@@ -223,7 +223,7 @@ class Budget:
             "settle", refund_tokens, "1" if refund_request else "0",
             *("" if remaining.get(axis) is None else remaining[axis] for axis in AXES),
             elapsed, self.latency_allowance))
-        return Settlement(dict(zip(AXES, map(float, lowered))), float(at))
+        return Settlement(dict(zip(AXES, map(float, lowered), strict=True)), float(at))
 
     async def pause(self, seconds: float) -> float:
         """Make every replica wait `seconds` (real) before its next call; returns the pause left."""
@@ -232,7 +232,7 @@ class Budget:
     async def levels(self) -> dict[str, float]:
         """What is left in each bucket now, and the pause left (for tests and diagnostics)."""
         values = [float(_text(x)) for x in await self._run("levels")]
-        return dict(zip((*AXES, "pause"), values))
+        return dict(zip((*AXES, "pause"), values, strict=True))
 
 
 # KEYS[1]: the breaker (a hash: state, failures, until). ARGV: op, failures to open, cool-down seconds,

@@ -2,10 +2,10 @@
 
 The answer and its token usage are committed before reply.ready is published, so a redelivery finds them and
 never pays for a second call; and the email is leased while the LLM is asked (`shared.db.lease`), so two copies
-of the message at once cost one call, not two. The LLM call waits for the shared budget (`responder.llm`): a long wait comes
-out of here as RetryLater, which spends no attempt. A request too large for Groq (413) is tried once more with
-a trimmed prompt (no products, no history, a shorter email), then dead-lettered. When the day's budget is spent
-and LLM_DAILY_CAP_ACTION is `fallback`, the shop's fallback answer is sent without a call.
+of the message at once cost one call, not two. The LLM call waits for the shared budget (`responder.llm`): a long
+wait comes out of here as RetryLater, which spends no attempt. A request too large for Groq (413) is tried once
+more with a trimmed prompt (no products, no history, a shorter email), then dead-lettered. When the day's budget
+is spent and LLM_DAILY_CAP_ACTION is `fallback`, the shop's fallback answer is sent without a call.
 
 Nothing in the reply.requested message is trusted but the email's id: anyone who can publish to the broker could
 forge the rest. Intent, language, the hand-off and the products come from the classifier's stored decision, and
@@ -22,8 +22,15 @@ import asyncpg
 
 from responder.llm import LLM, Completion, DailyBudgetSpent, RequestTooLarge
 from responder.output_check import problem_with
-from responder.prompt import (EMAIL_CHARS, MAX_EXCHANGES, MAX_PRODUCTS, TRIMMED_EMAIL_CHARS, Exchange, Product,
-                              build_messages)
+from responder.prompt import (
+    EMAIL_CHARS,
+    MAX_EXCHANGES,
+    MAX_PRODUCTS,
+    TRIMMED_EMAIL_CHARS,
+    Exchange,
+    Product,
+    build_messages,
+)
 from shared import db
 from shared.errors import PermanentError, RetryLater
 from shared.messages import ReplyReady, ReplyRequested

@@ -223,7 +223,7 @@ def problem_with(reply: str, shop: ShopConfig, canary: str, own_address: str) ->
         return "too_long"
     text = _normalised(reply)
     compact_canary = _compact(canary)
-    if canary and (canary in reply or compact_canary and compact_canary in _compact(text)):
+    if canary and (canary in reply or (compact_canary and compact_canary in _compact(text))):
         return "leaked_prompt"
     published = _published_by(shop)
     own = own_address.strip().lower()
@@ -286,7 +286,7 @@ def _scheme_links(text: str):
     position = 0
     while match := _SCHEME_LINK.search(text, position):
         web_scheme = match["web"]
-        disguised = (web_scheme is not None and web_scheme.lower() not in ("http", "https")
+        disguised = ((web_scheme is not None and web_scheme.lower() not in ("http", "https"))
                      or match["colon"] not in (None, ":") or " " in match[0])
         start = match.end()
         while start < len(text) and text[start] in "/\\":  # browsers skip extra slashes after a web scheme
@@ -348,7 +348,7 @@ def _is_domain(name: str, before: str, after: str) -> bool:
         return True
     first, last = labels
     # `Bs.As.` and `Av.De Mayo` are abbreviations.
-    abbreviation = top in _WORD_TLDS and len(first) <= 3 and (last.istitle() or first.isupper() and last.isupper())
+    abbreviation = top in _WORD_TLDS and len(first) <= 3 and (last.istitle() or (first.isupper() and last.isupper()))
     return not (abbreviation or _run_on_sentence(first, last, before, after))
 
 
@@ -549,7 +549,7 @@ def _number_kind(match: re.Match, text: str) -> str | None:
     if len(groups) > 1:
         longest = max(map(len, groups))
         digit_by_digit = len(groups) >= 7 and longest == 1  # `1 1 2 3 4 5 6 7 8 9`; sizes are `36 38 40`
-        shaped_like_phone = 8 <= len(digits) and (3 <= longest <= 5 or digit_by_digit)
+        shaped_like_phone = len(digits) >= 8 and (3 <= longest <= 5 or digit_by_digit)
     else:
         shaped_like_phone = len(digits) >= 10
     if shaped_like_phone or (len(digits) >= 7 and _PHONE_BEFORE.search(before)):
@@ -564,9 +564,8 @@ def _names_a_record(text: str, start: int) -> bool:
     if start > 60:
         window = re.sub(r"^\w*", "", window)  # no word cut in two
     clause = _CLAUSE_END.split(window)[-1]
-    name = None
-    for name in _NUMBER_NAME.finditer(clause):
-        pass
+    names = list(_NUMBER_NAME.finditer(clause))
+    name = names[-1] if names else None
     if name is None or not name["identifier"]:
         return False
     other_words = 0

@@ -64,7 +64,7 @@ def build_reply(original_raw: bytes, original_message_id: str, recipient: str, s
     reply["Message-ID"] = reply_message_id(original_message_id, reply_from)
     if ids:
         reply["In-Reply-To"] = ids[0]
-        reply["References"] = " ".join(references + [ids[0]] if ids[0] not in references else references)
+        reply["References"] = " ".join([*references, ids[0]] if ids[0] not in references else references)
     # RFC 3834: an automatic reply says so, and asks other robots not to answer it.
     reply["Auto-Submitted"] = "auto-replied"
     reply["X-Auto-Response-Suppress"] = "All"

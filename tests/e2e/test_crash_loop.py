@@ -36,7 +36,7 @@ CONSUMER = textwrap.dedent("""
         await asyncio.sleep(3600)
 
     asyncio.run(main())
-""" % POISON)
+""" % POISON)  # noqa: UP031 - the braces of the script would need doubling
 
 
 async def test_a_message_that_kills_its_consumer_ends_in_the_dead_letter_queue(fresh_amqp_url):

@@ -10,7 +10,7 @@ service dies on the way."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -75,7 +75,7 @@ async def test_hostile_mail_cannot_stop_misuse_or_fool_replyflow(tmp_path, dovec
         env = service_env(endpoints, TRUSTED_AUTHSERV_IDS=TRUSTED_MX)
         append_all(dovecot, emails[:20] + list(hostile.values()))
         with dovecot.mailbox() as box:
-            box.append(old, "INBOX", dt=datetime.now(timezone.utc) - timedelta(days=40))
+            box.append(old, "INBOX", dt=datetime.now(UTC) - timedelta(days=40))
         processes.start_all(env)
         append_all(dovecot, emails[20:])
         first = len(emails) + len(hostile) + 1

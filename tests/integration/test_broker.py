@@ -6,9 +6,20 @@ import asyncio
 import aio_pika
 import pytest
 
-from shared.broker import (DEAD_LETTER_EXCHANGE, PARKED_QUEUE, REASON_HEADER, STAGE_HEADER, STAGES, WORK_EXCHANGE,
-                           Broker, DeadLetter, _DeadLetterConsumer, declare_topology, describe_dead_letter,
-                           retry_tier_name)
+from shared.broker import (
+    DEAD_LETTER_EXCHANGE,
+    PARKED_QUEUE,
+    REASON_HEADER,
+    STAGE_HEADER,
+    STAGES,
+    WORK_EXCHANGE,
+    Broker,
+    DeadLetter,
+    _DeadLetterConsumer,
+    declare_topology,
+    describe_dead_letter,
+    retry_tier_name,
+)
 from shared.errors import PermanentError, RetryLater
 from shared.messages import EmailReceived, ReplyReady
 from shared.settings import BrokerSettings

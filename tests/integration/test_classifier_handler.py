@@ -2,13 +2,13 @@
 it flags on the IMAP server, and that a redelivery decides nothing twice."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-
 from classifier.catalog import import_catalog, read_catalog_csv
 from classifier.handler import NEEDS_PERSON_KEYWORD, faq_reply, handle_email_received
+
 from shared.errors import PermanentError
 from shared.messages import EmailReceived, ReplyReady, ReplyRequested
 from tests.plugins.classifier import SHOP
@@ -104,9 +104,9 @@ async def test_product_question_asks_the_llm_with_products_and_the_customers_his
     earlier = [await store_email(make_raw(subject=f"Consulta {n}", body="Hola, una consulta.",
                                           sender=sender))
                for n, sender in enumerate((CUSTOMER, CUSTOMER, "otra@example.com"))]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     history = []
-    for n, (earlier_id, customer) in enumerate(zip(earlier, (CUSTOMER, CUSTOMER, "otra@example.com"))):
+    for n, (earlier_id, customer) in enumerate(zip(earlier, (CUSTOMER, CUSTOMER, "otra@example.com"), strict=True)):
         history.append(await pool.fetchval(
             """INSERT INTO conversations (email_id, customer, subject, inbound, reply, created_at)
                VALUES ($1, $2, 'Consulta', 'pregunta', 'respuesta', $3) RETURNING id""",

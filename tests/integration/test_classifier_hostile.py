@@ -3,13 +3,13 @@ read, MIME bombs, old mail, senders that are not one person, forged senders (DMA
 and autoresponders that rotate their +tag."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from classifier.decide import classify_text
 from classifier.handler import NEEDS_PERSON_KEYWORD, handle_email_received, ignore_reason
 from classifier.sender_cap import mailbox_of
+
 from shared.errors import PermanentError
 from shared.messages import EmailReceived, ReplyReady, ReplyRequested
 from tests.plugins.classifier import SHOP
@@ -54,7 +54,7 @@ async def test_mime_bombs_are_dead_lettered_before_they_are_parsed(raw, pool, st
 async def test_old_mail_is_ignored_and_left_unread(pool, dovecot, store_email, make_deps):
     email_id = await store_email(make_raw(**SHIPPING, message_id="<old@example.com>"))
     await pool.execute("UPDATE emails SET received_at = $2 WHERE id = $1", email_id,
-                       datetime.now(timezone.utc) - timedelta(days=6))
+                       datetime.now(UTC) - timedelta(days=6))
     assert await handle_email_received(EmailReceived(email_id=email_id), make_deps(max_email_age_days=5)) is None
     assert await state_of(pool, email_id) == ("ignored", "too_old")
     flags = dovecot.flags_of("<old@example.com>")

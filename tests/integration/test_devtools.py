@@ -135,7 +135,7 @@ class TestDovecot:
             taken.bind(("127.0.0.1", 0))
             taken.listen()
             server = Dovecot(tmp_path / "clash", port=taken.getsockname()[1], start_timeout=5)
-            with pytest.raises(DovecotError, match="(?s)exited.*dovecot log"):
+            with pytest.raises(DovecotError, match=r"(?s)exited.*dovecot log"):
                 server.start()
         assert not server.running
 
@@ -390,7 +390,7 @@ class TestDemoEmails:
     def test_the_robots_are_there(self, demo_emails):
         by_name = {name: email.message_from_bytes(raw, policy=policy.default) for name, raw in demo_emails}
         ooo_en, ooo_es = by_name["15-ooo-en.eml"], by_name["16-ooo-es.eml"]
-        assert not any(h.lower().startswith(("auto-", "x-auto", "precedence")) for h in ooo_en.keys())
+        assert not any(h.lower().startswith(("auto-", "x-auto", "precedence")) for h in ooo_en)
         assert ooo_en["Subject"].startswith("Out of Office")
         assert ooo_es["Auto-Submitted"] == "auto-replied"
         bounce = by_name["17-bounce.eml"]
@@ -414,5 +414,5 @@ class TestDemoEmails:
         assert append_all(dovecot, [raw for _, raw in demo_emails]) == len(demo_emails)
         listed = dovecot.list_messages()
         assert len(listed) == len(demo_emails) and all(flags == () for _, flags, _ in listed)
-        for (_, _, stored), (name, raw) in zip(listed, demo_emails):
+        for (_, _, stored), (name, raw) in zip(listed, demo_emails, strict=True):
             assert stored.replace(b"\r\n", b"\n") == raw.replace(b"\r\n", b"\n"), name

@@ -9,11 +9,19 @@ from functools import partial
 
 import aio_pika
 import pytest
-
 from dlq_monitor.handler import Deps, handle_dead_letter
 from dlq_monitor.replay import ReplayError, list_dead_letters, replay, replay_state
-from shared.broker import (ATTEMPTS_HEADER, DEAD_LETTER_EXCHANGE, ERROR_HEADER, REASON_HEADER, STAGE_HEADER,
-                           STAGES, WORK_EXCHANGE, Broker)
+
+from shared.broker import (
+    ATTEMPTS_HEADER,
+    DEAD_LETTER_EXCHANGE,
+    ERROR_HEADER,
+    REASON_HEADER,
+    STAGE_HEADER,
+    STAGES,
+    WORK_EXCHANGE,
+    Broker,
+)
 from shared.errors import PermanentError
 from shared.messages import ReplyReady, ReplyRequested
 from shared.settings import BrokerSettings, ImapSettings
@@ -296,7 +304,7 @@ async def test_a_replay_the_broker_refuses_is_undone(dovecot, pool, fresh_amqp_u
     await broker.connect()
     await broker._connection.close()  # RabbitMQ is gone by the time the replay publishes
 
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # noqa: B017 - whichever error aio-pika raises on a closed connection
         await replay(pool, broker, letter_id)
 
     email = await pool.fetchrow("SELECT state, reason FROM emails WHERE id = $1", email_id)

@@ -10,9 +10,9 @@ import time
 
 import aio_pika
 import pytest
-
 from ingestor.imap import message_key
 from ingestor.service import Ingestor
+
 from shared.broker import ATTEMPTS_HEADER
 from tests.plugins.ingestor import append, drain, ingestor_imap_settings, make_email
 

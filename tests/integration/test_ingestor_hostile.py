@@ -15,14 +15,14 @@ import random
 import re
 import threading
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import asyncpg
 import pytest
-
 from ingestor import imap, store
 from ingestor.imap import Fetched
 from ingestor.service import Ingestor
+
 from shared.headers import NO_SENDER, SEVERAL_SENDERS
 from tests.plugins.hostile_mail import ATTACK_QUOTE
 from tests.plugins.ingestor import Harness, append, drain, ingestor_imap_settings, make_email
@@ -67,7 +67,8 @@ async def test_a_1000_deep_mime_nest_is_stored_and_the_next_message_too(dovecot,
     assert len(await drain(work_queue)) == 2
 
 
-async def test_a_3kb_cjk_message_id_is_stored_under_its_hash_and_marked_unreadable(dovecot, pool, make_ingestor, work_queue):
+async def test_a_3kb_cjk_message_id_is_stored_under_its_hash_and_marked_unreadable(dovecot, pool, make_ingestor,
+                                                                                  work_queue):
     cjk_id = "<" + "".join(chr(random.randint(0x4E00, 0x9FFF)) for _ in range(1000)) + "@example.com>"
     assert len(cjk_id.encode()) > 3000
     raw, _ = make_email("id enorme", message_id=cjk_id)
@@ -121,7 +122,7 @@ async def test_a_message_whose_insert_fails_is_stored_in_its_minimal_form(
 
 
 def fetched(uid: int, **fields) -> Fetched:
-    values = dict(uid=uid, size=10, received_at=datetime.now(timezone.utc), header_block=b"Subject: x%d" % uid,
+    values = dict(uid=uid, size=10, received_at=datetime.now(UTC), header_block=b"Subject: x%d" % uid,
                   message_id=f"<{uid}.{uuid.uuid4().hex}@example.com>", from_address="ana@example.com",
                   sender_problem=None, subject="x", raw=b"Subject: x\r\n\r\nbody")
     return Fetched(**(values | fields))

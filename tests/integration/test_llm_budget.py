@@ -16,11 +16,11 @@ from concurrent.futures import ProcessPoolExecutor
 import groq
 import pytest
 from redis.asyncio import Redis
-
-from replyflow.fake_groq import ModelLimiter, ModelLimits
 from responder.budget import Breaker, Budget, Limits, limits_for
 from responder.handler import Deps, handle_reply_requested
 from responder.llm import LLM, estimate_prompt_tokens, parse_go_duration
+
+from replyflow.fake_groq import ModelLimiter, ModelLimits
 from shared.errors import PermanentError, RetryLater
 from shared.messages import ReplyReady
 from tests.plugins.responder import JACKET_EN, JACKET_ES, MODEL, SHOP, SharedRedis, make_llm, simulator
@@ -342,7 +342,7 @@ async def test_the_breaker_stops_every_replica_after_consecutive_server_errors(p
     async with simulator(error_rate=1.0) as sim, Redis.from_url(redis_url) as other_connection:
         a, b = (make_llm(sim.client, shared, failures=2, max_wait=1)
                 for shared in (shared_redis, SharedRedis(other_connection, shared_redis.prefix)))
-        for email, replica in zip(emails[:2], (a, b)):
+        for email, replica in zip(emails[:2], (a, b), strict=True):
             with pytest.raises(groq.InternalServerError):  # transient: an attempt spent, retried by tier
                 await handle_reply_requested(email, deps(pool, replica))
         with pytest.raises(RetryLater) as caught:

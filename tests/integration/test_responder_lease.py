@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
 from responder.handler import Deps, handle_reply_requested
+
 from shared import db
 from shared.errors import RetryLater
 from shared.messages import ReplyReady

@@ -8,8 +8,8 @@ import subprocess
 import sys
 
 import pytest
-
 from classifier.handler import NEEDS_PERSON_KEYWORD, handle_email_received
+
 from shared.messages import EmailReceived
 from tests.plugins.ingestor import append, drain, make_email
 

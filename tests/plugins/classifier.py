@@ -8,10 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from redis.asyncio import Redis
-
 from classifier.handler import Deps
 from classifier.sender_cap import NewSenderCap, SenderCap
+from redis.asyncio import Redis
+
 from shared.shop import load_shop_config
 from tests.plugins.stored_email import SHOP_ADDRESS
 

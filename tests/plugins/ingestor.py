@@ -17,8 +17,8 @@ import uuid
 
 import aio_pika
 import pytest
-
 from ingestor.service import Ingestor
+
 from shared.broker import STAGES, Broker
 from shared.mailbox import open_mailbox
 from shared.settings import BrokerSettings, ImapSettings

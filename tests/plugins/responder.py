@@ -23,10 +23,10 @@ import groq
 import pytest
 from aiohttp import web
 from redis.asyncio import Redis
-
-from replyflow.fake_groq import COMPLETIONS_PATH, FakeGroqConfig, build_app
 from responder import llm
 from responder.budget import Breaker, Budget, limits_for
+
+from replyflow.fake_groq import COMPLETIONS_PATH, FakeGroqConfig, build_app
 from shared import db
 from shared.messages import ReplyRequested
 from shared.shop import load_shop_config

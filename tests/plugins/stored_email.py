@@ -15,8 +15,8 @@ from email.header import Header
 from email.utils import formatdate, make_msgid
 
 import pytest
-
 from ingestor.imap import read_header_fields
+
 from shared.settings import ImapSettings
 
 MAILBOX = "INBOX"

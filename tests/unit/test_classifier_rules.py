@@ -6,6 +6,7 @@ that need it skip with a clear message when it is absent.
 from __future__ import annotations
 
 import collections
+import dataclasses
 import email
 import email.header
 import email.policy
@@ -15,8 +16,8 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-
 from classifier import decide, intents, language, robots, text
+
 from shared.shop import ShopConfig, load_shop_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -463,8 +464,8 @@ def test_latin_charsets(charset):
 
 
 def test_windows_1252_specials_even_when_labelled_latin1():
-    raw = ('From: a@gmail.com\nSubject: x\nContent-Type: text/plain; charset="iso-8859-1"\n'
-           "Content-Transfer-Encoding: 8bit\n\n").encode() + "“Precio” 100€ – ñandú".encode("cp1252")
+    raw = (b'From: a@gmail.com\nSubject: x\nContent-Type: text/plain; charset="iso-8859-1"\n'
+           b"Content-Transfer-Encoding: 8bit\n\n") + "“Precio” 100€ – ñandú".encode("cp1252")
     assert text.extract_text(parse(raw)) == "“Precio” 100€ – ñandú"
 
 
@@ -957,7 +958,7 @@ def test_classify_robot_is_ignored_with_its_rule(shop):
 
 def test_classification_is_frozen(shop):
     result = decide.classify(mail(), shop, OWN)
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         result.decision = "faq"  # type: ignore[misc]
 
 

@@ -302,7 +302,7 @@ def test_eval_on_the_spanish_set(tmp_path):
                        cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    precision, right, answers = figure(out, "FAQ precision")
+    precision, _right, answers = figure(out, "FAQ precision")
     assert precision >= 0.97 and answers >= 100, out
     assert re.search(r"^\s*robots replied to\s+0/\d+$", out, re.MULTILINE)
     assert re.search(r"^\s*customers ignored\s+0$", out, re.MULTILINE)
@@ -317,7 +317,8 @@ ENGLISH_SET = ROOT / "tests" / "data" / "classifier" / "en_policy_questions.csv"
 
 
 def test_eval_on_the_english_set(tmp_path):
-    # English policy questions and order-specific or problem emails written for the English coverage work (never taken from Bitext)
+    # English policy questions and order-specific or problem emails written for the English coverage work (never
+    # taken from Bitext)
     result = replyflow("eval", "classifier", "--csv", str(ENGLISH_SET), "--language", "en", "--shop", str(SHOP),
                        cwd=tmp_path)
     assert result.returncode == 0, result.stderr

@@ -203,7 +203,7 @@ def test_config_rejects_impossible_values():
 
 async def test_normal_answer_has_groq_shape_usage_and_rate_headers():
     clock = FakeClock()
-    async with serve(clock=clock) as (client, state, _):
+    async with serve(clock=clock) as (client, _state, _):
         raw = await ask(client, "Hi, what payment methods do you accept?", max_tokens=100)
         completion = await raw.parse()
         assert raw.status_code == 200
@@ -430,7 +430,7 @@ async def test_control_burst_error_rate_and_stats():
 
 async def test_stats_count_what_the_limits_were_charged_and_when_it_started():
     clock = FakeClock()
-    async with serve(clock=clock, time_scale=60.0) as (client, state, base_url), aiohttp.ClientSession() as http:
+    async with serve(clock=clock, time_scale=60.0) as (client, _state, base_url), aiohttp.ClientSession() as http:
         async with http.get(base_url + "/_stats") as response:
             stats = await response.json()
         assert (stats["admitted"], stats["tokens_charged"], stats["first_admission_simulated_seconds"]) == (0, 0, None)
@@ -574,6 +574,7 @@ def test_a_model_answers_the_email_not_the_earlier_exchanges_before_it():
 
 def test_the_responders_own_prompt_holds_no_instruction_it_would_obey():
     from responder.prompt import Exchange, Product, build_messages
+
     from shared.shop import load_shop_config
     shop = load_shop_config(REPO / "examples" / "shop.toml")
     for language, handoff in (("es", False), ("en", True)):

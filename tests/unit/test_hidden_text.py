@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from classifier import decide, mime_guard, text
+
 from shared.shop import load_shop_config
 
 ROOT = Path(__file__).resolve().parents[2]

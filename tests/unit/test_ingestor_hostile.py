@@ -7,13 +7,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import asyncpg
 import pytest
-
 from ingestor import imap, service
 from ingestor.service import Ingestor
+
 from shared.headers import NO_SENDER, SEVERAL_SENDERS, cap_utf8, parse_headers, parse_sender, sender_address
 from shared.settings import ImapSettings
 from tests.plugins.hostile_mail import ATTACK_QUOTE
@@ -96,21 +96,21 @@ def test_header_values_fit_their_columns():
 
 def test_internaldate_and_the_fallbacks_of_received_at():
     assert imap.parse_internaldate(b" 7-Jul-2024 10:00:05 -0300") == datetime(
-        2024, 7, 7, 13, 0, 5, tzinfo=timezone.utc)
+        2024, 7, 7, 13, 0, 5, tzinfo=UTC)
     assert imap.parse_internaldate(b"17-Jul-1996 02:44:25 +0000").tzinfo is not None
     for invalid in (None, b"", b"32-Jul-2024 10:00:00 +0000", b"07-Foo-2024 10:00:00 +0000",
                     b"01-Jan-0001 00:00:00 +1400"):
         assert imap.parse_internaldate(invalid) is None
-    internal = datetime(2024, 7, 7, tzinfo=timezone.utc)
-    header = datetime(2024, 7, 1, tzinfo=timezone.utc)
+    internal = datetime(2024, 7, 7, tzinfo=UTC)
+    header = datetime(2024, 7, 1, tzinfo=UTC)
     assert imap.received_time(internal, header) == internal
     assert imap.received_time(None, header) == header
-    before = datetime.now(timezone.utc)
-    assert before <= imap.received_time(None, None) <= datetime.now(timezone.utc)
+    before = datetime.now(UTC)
+    assert before <= imap.received_time(None, None) <= datetime.now(UTC)
     # A Date in the future is no reason to treat the message as new for ever.
-    assert imap.received_time(None, datetime(2999, 1, 1, tzinfo=timezone.utc)) <= datetime.now(timezone.utc)
+    assert imap.received_time(None, datetime(2999, 1, 1, tzinfo=UTC)) <= datetime.now(UTC)
     dated = imap.read_header_fields(b"Date: Mon, 03 Jun 2024 10:00:00 -0300\r\n")
-    assert dated.date == datetime(2024, 6, 3, 13, 0, tzinfo=timezone.utc)
+    assert dated.date == datetime(2024, 6, 3, 13, 0, tzinfo=UTC)
     assert imap.read_header_fields(b"Date: not a date\r\n").date is None
 
 
@@ -164,11 +164,11 @@ def test_fetch_reads_only_the_responses_it_asked_for_whatever_their_order():
     six = fetched[6]
     assert (six.message_id, six.from_address, six.subject, six.raw, six.size) == (
         "<six@example.com>", "bob@example.com", "seis", b"six!", 90)
-    assert six.received_at == datetime(2024, 7, 7, 11, tzinfo=timezone.utc)
+    assert six.received_at == datetime(2024, 7, 7, 11, tzinfo=UTC)
     five = fetched[5]
     assert five.unreadable.startswith("the IMAP server did not return its body: [SERVERBUG]")
     assert five.message_id == imap.synthetic_message_id(head5.split(b"\r\n\r\n")[0])
-    assert five.received_at == datetime(2024, 7, 7, 13, tzinfo=timezone.utc)
+    assert five.received_at == datetime(2024, 7, 7, 13, tzinfo=UTC)
     assert client.commands == [f"FETCH 5,6,7,8 {imap.HEAD_ITEMS}", f"FETCH 8 {imap.HEAD_ITEMS}",
                                f"FETCH 5,6,7 {imap.BODY_ITEMS}",
                                f"FETCH 5 {imap.BODY_ITEMS}", f"FETCH 7 {imap.BODY_ITEMS}"]

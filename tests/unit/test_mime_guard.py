@@ -14,7 +14,6 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-
 from classifier import mime_guard
 from classifier.mime_guard import MAX_MIME_DEPTH, MAX_MIME_PARTS, Unparseable, parse_message, structure_problem
 
@@ -274,24 +273,24 @@ def _random_mime(rng: random.Random) -> bytes:
         kind = rng.random() if depth < 6 else 1.0
         if kind < 0.45:
             # boundaries that repeat an enclosing one or extend it are the hard cases
-            boundary = rng.choice(boundaries + [b"b", b"b--", b"x y", b"="]) + rng.choice([b"", b"1", b"-", b"--"])
+            boundary = rng.choice([*boundaries, b"b", b"b--", b"x y", b"="]) + rng.choice([b"", b"1", b"-", b"--"])
             lines = [rng.choice([b'Content-Type: multipart/%s; boundary="%s"', b"content-type: %s;" + eol
                                  + b"\tboundary=%s"]) % (rng.choice([b"mixed", b"digest"]), boundary), b""]
             for _ in range(rng.randrange(4)):
                 lines.append(b"--" + boundary + rng.choice([b"", b" ", b"--", b"x"]))
-                lines += entity(depth + 1, boundaries + [boundary])
+                lines += entity(depth + 1, [*boundaries, boundary])
             if rng.random() < 0.8:
                 lines.append(b"--" + boundary + b"--")
             return lines
         if kind < 0.6:
-            return [b"Content-Type: message/rfc822", b""] + entity(depth + 1, boundaries)
+            return [b"Content-Type: message/rfc822", b"", *entity(depth + 1, boundaries)]
         if kind < 0.7:
             return [b"Content-Type: message/delivery-status", b""] + [
                 rng.choice([b"Status: 5.0.0", b"", b"Content-Type: message/rfc822", b"junk"]) for _ in range(5)]
         return [rng.choice([b"Content-Type: text/plain", b"X-Other: 1"]), rng.choice([b"", b"no header"]),
                 rng.choice([b"hola", b"--", b"-- ", b"--" + rng.choice(boundaries or [b"q"]) + b"z"])]
 
-    raw = eol.join([b"From: a@example.com"] + entity(0, [])) + eol
+    raw = eol.join([b"From: a@example.com", *entity(0, [])]) + eol
     for _ in range(rng.randrange(3)):  # damage: cut, repeat or drop a piece
         i, j = sorted(rng.randrange(len(raw) + 1) for _ in range(2))
         raw = rng.choice([raw[:i] + raw[j:], raw[:j] + raw[i:j] + raw[j:], raw[:i] + eol + raw[i:]])

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from responder.output_check import problem_with
+
 from shared.shop import ShopConfig, load_shop_config
 
 ROOT = Path(__file__).resolve().parents[2]

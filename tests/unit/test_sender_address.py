@@ -3,8 +3,8 @@ our own address or a robot's are read as the mailbox they reach."""
 from __future__ import annotations
 
 import pytest
-
 from classifier import robots
+
 from shared.headers import parse_headers, parse_sender
 
 OURS = frozenset({"support@our-shop.com"})

@@ -10,8 +10,18 @@ import pytest
 from shared import db
 from shared.broker import STAGES
 from shared.messages import EmailReceived, ReplyReady, ReplyRequested
-from shared.states import (OPEN, OWNER, TERMINAL, TRANSITIONS, DeadLetterReason, State, TransitionNotAllowed,
-                           check_transition, owned_by, resume_message)
+from shared.states import (
+    OPEN,
+    OWNER,
+    TERMINAL,
+    TRANSITIONS,
+    DeadLetterReason,
+    State,
+    TransitionNotAllowed,
+    check_transition,
+    owned_by,
+    resume_message,
+)
 
 STAGE_OF_ROUTING_KEY = {stage.routing_key: stage.service for stage in STAGES.values()}
 

@@ -1,5 +1,5 @@
 # The two commands of the README: `make demo` and `make test`. Both install what they need first.
-# `make lint` checks the code against the rule set in pyproject.toml; CI runs it before the tests.
+# `make lint` checks the code (ruff, and mypy strict on shared/; both set up in pyproject.toml); CI runs it first.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -14,6 +14,7 @@ test: install bootstrap
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 install: $(VENV)/.installed
 

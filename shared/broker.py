@@ -24,9 +24,9 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import aio_pika
 import aiormq
@@ -40,6 +40,7 @@ from shared.settings import BrokerSettings
 from shared.telemetry import extract_context, inject_context, tracer
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 WORK_EXCHANGE = "replyflow.work"
 DEAD_LETTER_EXCHANGE = "replyflow.dead-letter"
@@ -119,7 +120,8 @@ async def declare_topology(channel: aio_pika.abc.AbstractChannel, settings: Brok
         await queue.bind(tier)
 
 
-async def _declare_queue(channel, name: str, arguments: dict[str, Any]):
+async def _declare_queue(channel: aio_pika.abc.AbstractChannel, name: str,
+                         arguments: dict[str, Any]) -> aio_pika.abc.AbstractQueue:
     try:
         return await channel.declare_queue(name, durable=True, arguments=arguments)
     except aiormq.exceptions.ChannelPreconditionFailed as exc:
@@ -128,9 +130,9 @@ async def _declare_queue(channel, name: str, arguments: dict[str, Any]):
             f"({exc}); delete the queue (after draining it) or restore the previous setting") from None
 
 
-def _plain_headers(headers: dict | None) -> dict[str, Any]:
+def _plain_headers(headers: Mapping[str, Any] | None) -> dict[str, Any]:
     """AMQP headers as JSON-friendly values (for the dead-letter record)."""
-    def plain(value):
+    def plain(value: Any) -> Any:
         if isinstance(value, bytes):
             return value.decode("utf-8", "replace")
         if isinstance(value, (list, tuple)):
@@ -143,7 +145,7 @@ def _plain_headers(headers: dict | None) -> dict[str, Any]:
     return {k: plain(v) for k, v in (headers or {}).items()}
 
 
-def _int_header(headers: dict | None, name: str) -> int:
+def _int_header(headers: Mapping[str, Any] | None, name: str) -> int:
     # Tolerant: a foreign publisher's header must not make a message unprocessable.
     try:
         return int((headers or {}).get(name) or 0)
@@ -151,7 +153,7 @@ def _int_header(headers: dict | None, name: str) -> int:
         return 0
 
 
-def _attempts(headers: dict | None) -> int:
+def _attempts(headers: Mapping[str, Any] | None) -> int:
     return _int_header(headers, ATTEMPTS_HEADER)
 
 
@@ -185,14 +187,20 @@ class Broker:
         self._publish_channel.close_callbacks.add(self._on_connection_closed)
         await declare_topology(self._publish_channel, self.settings)
 
-    def _on_connection_closed(self, *_args) -> None:
+    def _on_connection_closed(self, *_args: object) -> None:
         if not self._closing:
             log.error("lost the RabbitMQ connection or channel; the service will reconnect")
             self.lost.set()
 
+    @staticmethod
+    def _connected(thing: _T | None) -> _T:
+        if thing is None:
+            raise aiormq.exceptions.AMQPConnectionError("not connected to RabbitMQ")
+        return thing
+
     async def _exchange(self, name: str) -> aio_pika.abc.AbstractExchange:
         if name not in self._exchanges:
-            self._exchanges[name] = await self._publish_channel.get_exchange(name, ensure=False)
+            self._exchanges[name] = await self._connected(self._publish_channel).get_exchange(name, ensure=False)
         return self._exchanges[name]
 
     async def publish_raw(self, exchange: str, routing_key: str, body: bytes, *, message_id: str,
@@ -254,18 +262,18 @@ class _Consumer:
 
     def __init__(self, broker: Broker) -> None:
         self.broker = broker
-        self._in_flight: set[asyncio.Task] = set()
-        self._queue = None
-        self._tag = None
-        self._underlay = None
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._queue: aio_pika.abc.AbstractQueue | None = None
+        self._tag: str | None = None
+        self._underlay: Any = None  # aiormq's Channel: its `consumers` is not part of the abstract type
         self._stopping = False
 
     async def start(self) -> None:
-        channel = await self.broker._connection.channel(publisher_confirms=False)
+        channel = await Broker._connected(self.broker._connection).channel(publisher_confirms=False)
         channel.close_callbacks.add(self.broker._on_connection_closed)
         await channel.set_qos(prefetch_count=self.broker.settings.prefetch)
-        self._queue = await channel.get_queue(self.queue_name, ensure=False)
-        self._tag = await self._queue.consume(self._on_delivery)
+        queue = self._queue = await channel.get_queue(self.queue_name, ensure=False)
+        self._tag = await queue.consume(self._on_delivery)
         self._underlay = await channel.get_underlay_channel()
         log.info("consuming %s", self.queue_name)
 
@@ -275,6 +283,7 @@ class _Consumer:
 
     async def _on_delivery(self, incoming: AbstractIncomingMessage) -> None:
         task = asyncio.current_task()
+        assert task is not None  # a delivery is always handled inside a task
         self._in_flight.add(task)
         try:
             await self.process(incoming)
@@ -362,7 +371,8 @@ class _StageConsumer(_Consumer):
                 await self.broker.publish(next_message)
             await incoming.ack()
 
-    async def _failed(self, incoming, message: Message, exc: Exception, failures: int) -> None:
+    async def _failed(self, incoming: AbstractIncomingMessage, message: Message, exc: Exception,
+                      failures: int) -> None:
         error = f"{type(exc).__name__}: {exc}"[:2000]
         if failures >= self.broker.settings.max_attempts:
             log.error("email %s failed %d times in %s, dead-lettering: %s",
@@ -375,7 +385,8 @@ class _StageConsumer(_Consumer):
                     self.broker.settings.max_attempts, self.stage.service, delay, error)
         await self._retry(incoming, failures, delay)
 
-    async def _wait_out(self, incoming, message: Message, exc: Exception, attempts: int) -> None:
+    async def _wait_out(self, incoming: AbstractIncomingMessage, message: Message, exc: Exception,
+                        attempts: int) -> None:
         """A server is down: not this message's failure. It waits through the delay tiers, longer each time in a
         row, without spending an attempt."""
         waits = _int_header(incoming.headers, OUTAGE_WAITS_HEADER) + 1
@@ -385,7 +396,7 @@ class _StageConsumer(_Consumer):
                     message.email_id, delay, self.stage.service, type(exc).__name__, exc)
         await self._retry(incoming, attempts, delay, extra_headers={OUTAGE_WAITS_HEADER: waits})
 
-    async def _retry(self, incoming, attempts: int, at_least_seconds: float,
+    async def _retry(self, incoming: AbstractIncomingMessage, attempts: int, at_least_seconds: float,
                      extra_headers: dict[str, Any] | None = None) -> None:
         delays = self.broker.settings.retry_delay_list
         tier = min((d for d in delays if d >= at_least_seconds), default=max(delays))
@@ -397,7 +408,7 @@ class _StageConsumer(_Consumer):
                                       message_type=incoming.type)
         await incoming.ack()
 
-    async def _dead_letter(self, incoming, reason: str, error: str, attempts: int) -> None:
+    async def _dead_letter(self, incoming: AbstractIncomingMessage, reason: str, error: str, attempts: int) -> None:
         """Publish to this stage's dead-letter queue with the reason, then ack (a reject could not say why)."""
         headers = {**(incoming.headers or {}), STAGE_HEADER: self.stage.service, REASON_HEADER: reason,
                    ERROR_HEADER: (error or "")[:2000], ATTEMPTS_HEADER: attempts}

@@ -43,7 +43,7 @@ async def current_schema_version(conn: asyncpg.Connection) -> int:
     exists = await conn.fetchval("SELECT to_regclass('schema_migrations') IS NOT NULL")
     if not exists:
         return 0
-    return await conn.fetchval("SELECT coalesce(max(version), 0) FROM schema_migrations")
+    return int(await conn.fetchval("SELECT coalesce(max(version), 0) FROM schema_migrations"))
 
 
 async def migrate(conn: asyncpg.Connection) -> list[str]:

@@ -99,7 +99,7 @@ def parse_sender(headers: Message) -> tuple[str | None, str | None]:
             continue
         for chunk in chunks:
             kind, address = _read_mailbox(chunk)
-            if kind == "address":
+            if kind == "address" and address is not None:
                 found.append(address)
             elif kind == "invalid":
                 broken += 1
@@ -110,7 +110,7 @@ def parse_sender(headers: Message) -> tuple[str | None, str | None]:
     return None, NO_SENDER
 
 
-def _unfolded_text(value) -> str:
+def _unfolded_text(value: object) -> str:
     text = str(value)
     try:  # undecodable 8-bit bytes arrive as surrogate escapes; raw UTF-8 is allowed in addresses (RFC 6532)
         text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
@@ -144,7 +144,7 @@ def _address_tokens(text: str) -> list[Token] | None:
         match = _ADDRESS_TOKEN.match(text, pos)
         if match is None:
             return None
-        kind = match.lastgroup
+        kind = match.lastgroup or ""
         if kind == "comment":
             pos = _comment_end(text, pos)
             if pos < 0:

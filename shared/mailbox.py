@@ -9,6 +9,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
+import asyncpg
 from imap_tools import AND, H, MailBox, MailBoxUnencrypted, MailMessageFlags
 from imap_tools.mailbox import BaseMailBox
 
@@ -83,7 +84,7 @@ async def append_to(settings: ImapSettings, folder: str, raw: bytes) -> None:
     await asyncio.to_thread(_append, settings, folder, raw)
 
 
-async def flag_email(pool, settings: ImapSettings, email_id: int, *, seen: bool = True,
+async def flag_email(pool: asyncpg.Pool, settings: ImapSettings, email_id: int, *, seen: bool = True,
                      keywords: tuple[str, ...] = ()) -> None:
     """Flag a stored email's original on the server: \\Seen once its terminal state is committed.
 

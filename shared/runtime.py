@@ -14,7 +14,7 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 import asyncpg
@@ -40,7 +40,7 @@ class Runtime:
         self.database_settings = database_settings
         self.pool: asyncpg.Pool | None = None
         self.stack = contextlib.AsyncExitStack()
-        self._tasks: list[asyncio.Task] = []
+        self._tasks: list[asyncio.Task[Any]] = []
         self.task_failed = asyncio.Event()
 
     async def start(self) -> None:
@@ -52,11 +52,11 @@ class Runtime:
         self.stack.push_async_callback(self.broker.close)
         await self.broker.connect()
 
-    def spawn(self, coro: Awaitable[Any], name: str) -> None:
+    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> None:
         """A long-running background task (the ingestor's loop); if it dies, the service restarts."""
         task = asyncio.create_task(coro, name=name)
 
-        def done(t: asyncio.Task) -> None:
+        def done(t: asyncio.Task[Any]) -> None:
             if not t.cancelled() and t.exception() is not None:
                 log.error("%s stopped: %r", name, t.exception(), exc_info=t.exception())
                 self.task_failed.set()
@@ -84,7 +84,7 @@ def run_service(service: str, serve: Callable[[Runtime], Awaitable[None]]) -> in
         provider.shutdown()
 
 
-async def _supervise(service: str, serve, broker_settings: BrokerSettings,
+async def _supervise(service: str, serve: Callable[[Runtime], Awaitable[None]], broker_settings: BrokerSettings,
                      database_settings: DatabaseSettings) -> int:
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()

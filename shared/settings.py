@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from email.utils import parseaddr
-from typing import Literal, TypeVar
+from typing import Literal, TypeVar, overload
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -199,10 +199,25 @@ def load(group: type[S]) -> S:
         raise ConfigError(f"{variable} is invalid: {error['msg']}") from None
 
 
-def load_or_exit(*groups: type[BaseSettings]) -> list[BaseSettings]:
+S2 = TypeVar("S2", bound=BaseSettings)
+S3 = TypeVar("S3", bound=BaseSettings)
+S4 = TypeVar("S4", bound=BaseSettings)
+
+
+@overload
+def load_or_exit(a: type[S], /) -> tuple[S]: ...
+@overload
+def load_or_exit(a: type[S], b: type[S2], /) -> tuple[S, S2]: ...
+@overload
+def load_or_exit(a: type[S], b: type[S2], c: type[S3], /) -> tuple[S, S2, S3]: ...
+@overload
+def load_or_exit(a: type[S], b: type[S2], c: type[S3], d: type[S4], /) -> tuple[S, S2, S3, S4]: ...
+
+
+def load_or_exit(*groups: type[BaseSettings]) -> tuple[BaseSettings, ...]:
     """Load settings groups for a command; print one line and exit 2 on the first bad value."""
     try:
-        return [load(group) for group in groups]
+        return tuple(load(group) for group in groups)
     except ConfigError as exc:
         print(f"replyflow: configuration error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None

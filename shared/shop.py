@@ -45,7 +45,7 @@ class ShopConfig(BaseModel):
     })
 
     def faq_answer(self, topic: str, language: str) -> str | None:
-        answers = self.faq.get(topic) or {}
+        answers = self.faq.get(topic) or {}  # type: ignore[call-overload]  # any topic name; unknown ones have none
         return answers.get(language) or answers.get(self.default_language)
 
     def signature_for(self, language: str) -> str:

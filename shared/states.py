@@ -8,6 +8,7 @@ end it, and the ingestor's sweep resumes a stalled email by publishing its owner
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 from shared.messages import EmailReceived, Message, ReplyReady, ReplyRequested
 
@@ -63,7 +64,8 @@ def owned_by(stage: str) -> frozenset[State]:
 
 
 def resume_message(email_id: int, state: str, *, intent: str | None = None, language: str | None = None,
-                   decision: str | None = None, source: str | None = None) -> Message | None:
+                   decision: str | None = None, source: Literal["faq", "llm", "fallback"] | None = None
+                   ) -> Message | None:
     """The message that resumes an email in `state`: the one its owner consumes, built from what is stored (the
     classification's intent, language and decision; the reply's source). None for a terminal state. When what
     the owner's message needs is missing, email.received: the classifier sends the email on from its state."""

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Mapping
+from typing import Any
 
 from opentelemetry import propagate, trace
+from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
@@ -29,7 +32,7 @@ def setup_tracing(service: str, exporter: str = "none") -> TracerProvider:
     return provider
 
 
-def inject_context(headers: dict) -> dict:
+def inject_context(headers: dict[str, Any]) -> dict[str, Any]:
     """W3C trace context into AMQP headers, so the consumer's span is a child of the producer's."""
     carrier: dict[str, str] = {}
     propagate.inject(carrier)
@@ -37,7 +40,7 @@ def inject_context(headers: dict) -> dict:
     return headers
 
 
-def extract_context(headers: dict | None):
+def extract_context(headers: Mapping[str, Any] | None) -> Context:
     carrier = {k: v.decode() if isinstance(v, bytes) else str(v) for k, v in (headers or {}).items()
                if k in ("traceparent", "tracestate", "baggage")}
     return propagate.extract(carrier)

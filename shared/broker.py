@@ -225,7 +225,7 @@ class Broker:
         await consumer.start()
         self._consumers.append(consumer)
 
-    async def consume_dead_letters(self, handler: Callable[[Stage, AbstractIncomingMessage], Awaitable[None]]
+    async def consume_dead_letters(self, handler: Callable[[DeadLetter], Awaitable[None]]
                                    ) -> None:
         for stage in STAGES.values():
             consumer = _DeadLetterConsumer(self, stage, handler)
@@ -428,7 +428,7 @@ class _DeadLetterConsumer(_Consumer):
     first_pause = 2.0
 
     def __init__(self, broker: Broker, stage: Stage,
-                 handler: Callable[[Stage, AbstractIncomingMessage], Awaitable[None]]) -> None:
+                 handler: Callable[[DeadLetter], Awaitable[None]]) -> None:
         super().__init__(broker)
         self.stage = stage
         self.handler = handler
@@ -437,7 +437,7 @@ class _DeadLetterConsumer(_Consumer):
 
     async def process(self, incoming: AbstractIncomingMessage) -> None:
         try:
-            await self.handler(self.stage, incoming)
+            await self.handler(describe_dead_letter(self.stage, incoming))
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -463,6 +463,8 @@ class DeadLetter:
     routing_key: str
     email_id: int | None
     headers: dict[str, Any]
+    body: bytes  # the failed message as it was published, for a replay
+    message_id: str | None = None
 
 
 def describe_dead_letter(stage: Stage, incoming: AbstractIncomingMessage) -> DeadLetter:
@@ -482,7 +484,7 @@ def describe_dead_letter(stage: Stage, incoming: AbstractIncomingMessage) -> Dea
         email_id = None
     return DeadLetter(stage=stage.service, reason=str(reason), error=str(error),
                       attempts=_attempts(headers), routing_key=stage.routing_key,
-                      email_id=email_id, headers=headers)
+                      email_id=email_id, headers=headers, body=incoming.body, message_id=incoming.message_id)
 
 
 def _first_error(exc: pydantic.ValidationError) -> str:

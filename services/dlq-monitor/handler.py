@@ -4,7 +4,8 @@ Only a letter from the stage that owns the email's state ends the email (`judge`
 stage is noted in the email's history and otherwise ignored.
 
 The record in PostgreSQL is what `replyflow dlq list` shows and `replyflow dlq replay` sends back; the IMAP
-keyword lets a person find the original in any mail client.
+keyword lets a person find the original in any mail client. The handler gets a plain `DeadLetter` value, read
+from the queue's message by the consume adapter, so it knows nothing of aio-pika.
 """
 from __future__ import annotations
 
@@ -13,10 +14,9 @@ import logging
 from dataclasses import dataclass
 
 import asyncpg
-from aio_pika.abc import AbstractIncomingMessage
 
 from shared import db
-from shared.broker import Stage, describe_dead_letter
+from shared.broker import DeadLetter
 from shared.mailbox import flag_email
 from shared.settings import ImapSettings
 from shared.states import OPEN, OWNER, DeadLetterReason, State
@@ -51,8 +51,7 @@ def judge(letter_stage: str, state: str | None, reason: str) -> Verdict:
     return Verdict(ends_email=True, reason=reason)
 
 
-async def handle_dead_letter(stage: Stage, incoming: AbstractIncomingMessage, deps: Deps) -> None:
-    letter = describe_dead_letter(stage, incoming)
+async def handle_dead_letter(letter: DeadLetter, deps: Deps) -> None:
     async with deps.pool.acquire() as conn, conn.transaction():
         email_id = letter.email_id
         # A message naming no stored email: keep it, unattached. An id beyond bigint (pydantic lets it through)
@@ -82,7 +81,7 @@ async def handle_dead_letter(stage: Stage, incoming: AbstractIncomingMessage, de
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)
                ON CONFLICT (stage, email_id) WHERE replayed_at IS NULL AND email_id IS NOT NULL DO NOTHING""",
             email_id, letter.stage, str(verdict.reason), error, letter.attempts, letter.routing_key,
-            incoming.body, json.dumps(letter.headers))
+            letter.body, json.dumps(letter.headers))
         ended = verdict.ends_email and await db.transition(
             conn, email_id, "dead_lettered", allowed_from=(state,), reason=verdict.reason,
             detail=f"{letter.stage}: {verdict.reason}: {error}"[:1000])

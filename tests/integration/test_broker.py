@@ -17,7 +17,6 @@ from shared.broker import (
     DeadLetter,
     _DeadLetterConsumer,
     declare_topology,
-    describe_dead_letter,
     retry_tier_name,
 )
 from shared.errors import PermanentError, RetryLater
@@ -49,8 +48,8 @@ class DeadLetters:
         self.letters: list[DeadLetter] = []
         self.changed = asyncio.Event()
 
-    async def __call__(self, stage, incoming) -> None:
-        self.letters.append(describe_dead_letter(stage, incoming))
+    async def __call__(self, letter: DeadLetter) -> None:
+        self.letters.append(letter)
         self.changed.set()
 
     async def wait_for(self, count: int, timeout: float = 15) -> list[DeadLetter]:
@@ -233,8 +232,8 @@ async def test_a_dead_letter_the_monitor_keeps_failing_on_is_parked_not_dropped(
     monkeypatch.setattr(_DeadLetterConsumer, "first_pause", 0.05)
     calls = []
 
-    async def broken_monitor(stage, incoming) -> None:
-        calls.append(incoming.message_id)
+    async def broken_monitor(letter: DeadLetter) -> None:
+        calls.append(letter.message_id)
         raise RuntimeError("the database rejects it")
 
     channel = await broker._connection.channel()

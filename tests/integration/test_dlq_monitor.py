@@ -47,9 +47,9 @@ class Monitor:
         self.done: list[tuple[str, str | None]] = []
         self.changed = asyncio.Event()
 
-    async def __call__(self, stage, incoming) -> None:
-        await self.handler(stage, incoming)
-        self.done.append((stage.service, incoming.message_id))
+    async def __call__(self, letter) -> None:
+        await self.handler(letter)
+        self.done.append((letter.stage, letter.message_id))
         self.changed.set()
 
     async def wait_for(self, count: int, timeout: float = 15) -> None:

@@ -422,7 +422,8 @@ class _DeadLetterConsumer(_Consumer):
     """Hands each dead letter to the dlq-monitor; on an error it is returned to the queue after a pause that
     doubles with each failure in a row (2 s up to a minute): a database that is down is waited for, not hammered.
 
-    A dead letter that crashes the monitor DELIVERY_LIMIT times goes on to `replyflow.parked`, never lost.
+    A dead letter that fails the monitor DELIVERY_LIMIT times goes on to `replyflow.parked`, never lost; one that
+    fails because a server is down goes back into its queue without using up that limit.
     """
 
     first_pause = 2.0
@@ -447,7 +448,15 @@ class _DeadLetterConsumer(_Consumer):
                       incoming.message_id, self.queue_name, type(exc).__name__, exc, pause,
                       exc_info=None if is_outage(exc) else exc)
             await asyncio.sleep(pause)
-            await incoming.nack(requeue=True)
+            if is_outage(exc):
+                # The database or the IMAP server is down, not the letter at fault: back into the queue as a new
+                # message, so a long outage does not use up its delivery limit and park it.
+                await self.broker.publish_raw(DEAD_LETTER_EXCHANGE, self.stage.service, incoming.body,
+                                              message_id=incoming.message_id or "",
+                                              headers=dict(incoming.headers or {}), message_type=incoming.type)
+                await incoming.ack()
+            else:
+                await incoming.nack(requeue=True)
             return
         self._failures_in_a_row = 0
         await incoming.ack()

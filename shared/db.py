@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -115,18 +116,21 @@ class Held(Exception):
 
 @asynccontextmanager
 async def lease(pool: asyncpg.Pool, email_id: int, state: str, seconds: float = LEASE_SECONDS
-                ) -> AsyncIterator[None]:
+                ) -> AsyncIterator[str]:
     """Hold the email, in `state`, while the body runs: two copies of one message never do the same work at once.
-    Raises Held when another worker holds it. The lease is renewed while the body runs and released after it,
-    whatever happens; a worker killed mid-way stops renewing, so its lease ends within `seconds`."""
+    Raises Held when another worker holds it. Yields the lease's token: the body proves with it that it still
+    holds the lease before a step that must not happen twice. The lease is renewed while the body runs and
+    released after it, whatever happens, each only by its holder; a worker killed mid-way stops renewing, so its
+    lease ends within `seconds`, and one that lost it (a long database outage) can no longer touch it."""
+    token = secrets.token_hex(8)
     row = await pool.fetchrow(
         """WITH taken AS (
-               UPDATE emails SET claimed_until = now() + make_interval(secs => $3)
+               UPDATE emails SET claimed_until = now() + make_interval(secs => $3), claimed_by = $4
                WHERE id = $1 AND state = $2 AND (claimed_until IS NULL OR claimed_until <= now())
                RETURNING id)
            SELECT EXISTS (SELECT 1 FROM taken) AS taken,
                   greatest(extract(epoch FROM claimed_until - now()), 0)::float AS seconds_left
-           FROM emails WHERE id = $1""", email_id, state, seconds)
+           FROM emails WHERE id = $1""", email_id, state, seconds, token)
     if row is None or not row["taken"]:
         raise Held(row["seconds_left"] or 0.0 if row else 0.0)
 
@@ -135,19 +139,20 @@ async def lease(pool: asyncpg.Pool, email_id: int, state: str, seconds: float = 
             await asyncio.sleep(seconds / 3)
             try:
                 await pool.execute("UPDATE emails SET claimed_until = now() + make_interval(secs => $2) "
-                                   "WHERE id = $1", email_id, seconds)
+                                   "WHERE id = $1 AND claimed_by = $3", email_id, seconds, token)
             except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
                 # A restarting database: keep trying, the holder is alive and must not lose its lease for good.
                 log.warning("email %s: lease not renewed (%s); trying again", email_id, exc)
 
     renewing = asyncio.create_task(renew(), name=f"lease-{email_id}")
     try:
-        yield
+        yield token
     finally:
         renewing.cancel()
         await asyncio.gather(renewing, return_exceptions=True)
         try:
-            await pool.execute("UPDATE emails SET claimed_until = NULL WHERE id = $1", email_id)
+            await pool.execute("UPDATE emails SET claimed_until = NULL, claimed_by = NULL WHERE id = $1 "
+                               "AND claimed_by = $2", email_id, token)
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
             # Not released: the next worker waits for the lease to run out, at most `seconds`.
             log.warning("email %s: lease not released (%s); it ends by itself", email_id, exc)

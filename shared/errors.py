@@ -42,5 +42,6 @@ def is_outage(exc: BaseException) -> bool:
     person must fix."""
     return isinstance(exc, (Outage, OSError, ConnectionError, asyncio.TimeoutError, imaplib.IMAP4.abort,
                             asyncpg.PostgresConnectionError, asyncpg.CannotConnectNowError,
+                            asyncpg.AdminShutdownError, asyncpg.TooManyConnectionsError,
                             asyncpg.InterfaceError, aiormq.exceptions.AMQPConnectionError,
                             redis.exceptions.ConnectionError, redis.exceptions.TimeoutError))

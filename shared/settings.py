@@ -72,7 +72,8 @@ class ImapSettings(_Env):
     imap_mailbox: str = "INBOX"
     # The mailbox's name in replyflow's records: every email is stored once per account. Unset, it is
     # IMAP_USER@IMAP_HOST, so reaching the same mailbox by another host name or user spelling would make it a new
-    # account and answer its unread mail again: set it (to anything stable) before changing either.
+    # account and read its unread mail again: before changing either, set it to the current IMAP_USER@IMAP_HOST
+    # (a new install may choose any stable name).
     imap_account_id: str = ""
     imap_ssl: bool = True
     # How long one IDLE (or one sleep, without IDLE) lasts before the ingestor checks again.

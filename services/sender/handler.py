@@ -57,8 +57,8 @@ async def handle_reply_ready(message: ReplyReady, deps: Deps) -> None:
     if row["state"] == "reply_ready" and not await _claim(message.email_id, reply["To"], deps):
         return None
     try:
-        async with db.lease(deps.pool, message.email_id, "sending"):
-            return await _send_or_settle(message, reply, raw, deps)
+        async with db.lease(deps.pool, message.email_id, "sending") as token:
+            return await _send_or_settle(message, reply, raw, token, deps)
     except db.Held as held:
         # Another attempt is talking SMTP right now (a duplicate reply.ready): look again once it is done, or once
         # its lease has run out if it died; waiting is not failing, so no attempt is spent.
@@ -88,8 +88,10 @@ async def _claim(email_id: int, recipient: str, deps: Deps) -> bool:
     return True
 
 
-async def _send_or_settle(message: ReplyReady, reply, raw: bytes, deps: Deps) -> None:
-    """Holding the lease on a `sending` email: send, unless an earlier attempt may already have (it reached DATA)."""
+async def _send_or_settle(message: ReplyReady, reply, raw: bytes, token: str, deps: Deps) -> None:
+    """Holding the lease on a `sending` email: send, unless an earlier attempt may already have (it reached DATA).
+    The DATA mark is set only while the lease is still this attempt's: one that lost it (its renewals failed for a
+    whole lease during a database outage, and a duplicate took over) writes nothing."""
     row = await _load(deps.pool, message.email_id)
     if row["state"] != "sending":
         return None  # settled meanwhile by the attempt that held the lease before
@@ -100,20 +102,29 @@ async def _send_or_settle(message: ReplyReady, reply, raw: bytes, deps: Deps) ->
 
     async def mark_data_sent() -> None:
         try:
-            await deps.pool.execute("UPDATE replies SET data_sent_at = now() WHERE email_id = $1", message.email_id)
+            marked = await deps.pool.fetchval(
+                """UPDATE replies r SET data_sent_at = now() FROM emails e
+                   WHERE r.email_id = $1 AND e.id = r.email_id AND r.data_sent_at IS NULL
+                     AND e.claimed_by = $2 AND e.claimed_until > now()
+                   RETURNING true""", message.email_id, token)
         except Exception:
             # The mark may be committed even so (its answer lost with a restarting database), and nothing has been
             # written: take it back, or the redelivery would take an unsent reply for an ambiguous one.
-            await _take_back_mark(message.email_id, deps)
+            await _take_back_mark(message.email_id, token, deps)
             raise
+        if not marked:
+            raise db.Held(0.0)  # the lease is no longer this attempt's: another one may be sending
 
     try:
         answer = await smtp.send(deps.smtp, raw, deps.reply_address, recipient, before_data=mark_data_sent)
     except smtp.NotSent as exc:
         async with deps.pool.acquire() as conn, conn.transaction():
-            await conn.execute("UPDATE replies SET data_sent_at = NULL WHERE email_id = $1", message.email_id)
-            await db.transition(conn, message.email_id, "reply_ready", allowed_from=("sending",),
-                                detail=f"not sent: {exc}")
+            # Only while the lease is still ours: otherwise the attempt that holds it owns the email.
+            if await conn.fetchval("SELECT claimed_by = $2 FROM emails WHERE id = $1 FOR UPDATE", message.email_id,
+                                   token):
+                await conn.execute("UPDATE replies SET data_sent_at = NULL WHERE email_id = $1", message.email_id)
+                await db.transition(conn, message.email_id, "reply_ready", allowed_from=("sending",),
+                                    detail=f"not sent: {exc}")
         if exc.permanent:
             raise PermanentError("smtp_rejected", str(exc)) from exc
         raise
@@ -128,13 +139,15 @@ async def _send_or_settle(message: ReplyReady, reply, raw: bytes, deps: Deps) ->
     return None
 
 
-async def _take_back_mark(email_id: int, deps: Deps) -> None:
+async def _take_back_mark(email_id: int, token: str, deps: Deps) -> None:
     """Clear the DATA mark of a send that never reached DATA, trying for a while (less than a lease) while the
     database comes back."""
     deadline = asyncio.get_running_loop().time() + MARK_RETRY_SECONDS
     while True:
         try:
-            await deps.pool.execute("UPDATE replies SET data_sent_at = NULL WHERE email_id = $1", email_id)
+            await deps.pool.execute(
+                """UPDATE replies r SET data_sent_at = NULL FROM emails e
+                   WHERE r.email_id = $1 AND e.id = r.email_id AND e.claimed_by = $2""", email_id, token)
             return
         except Exception as exc:  # noqa: BLE001 - an outage: try again until the deadline
             if asyncio.get_running_loop().time() >= deadline:

@@ -57,9 +57,13 @@ async def send(settings: SmtpSettings, message: bytes, sender: str, recipient: s
         if start.code != SMTPStatus.start_input:
             raise NotSent(f"SMTP {start.code} {start.message}", permanent=start.code >= 500)
         await before_data()
+        protocol = client.protocol
+        if protocol is None or protocol.transport is None or protocol.transport.is_closing():
+            # The server hung up while the mark was written: not a byte of the message has left.
+            raise Unreachable("SMTP connection lost before the message was written")
         try:
-            client.protocol.write(data_block(message))
-            response = await client.protocol.read_response(timeout=settings.smtp_timeout_seconds)
+            protocol.write(data_block(message))
+            response = await protocol.read_response(timeout=settings.smtp_timeout_seconds)
         except (aiosmtplib.SMTPException, OSError) as exc:
             raise OutcomeUnknown(f"connection lost during DATA: {exc}") from exc
         if response.code != SMTPStatus.completed:

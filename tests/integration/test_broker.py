@@ -251,6 +251,24 @@ async def test_a_dead_letter_the_monitor_keeps_failing_on_is_parked_not_dropped(
     assert len(calls) == broker.settings.delivery_limit + 1  # the first delivery, then one per return allowed
 
 
+async def test_a_dead_letter_waiting_out_an_outage_is_not_parked(broker, monkeypatch):
+    monkeypatch.setattr(_DeadLetterConsumer, "first_pause", 0.02)
+    calls = []
+    done = asyncio.Event()
+
+    async def monitor_during_an_outage(letter: DeadLetter) -> None:
+        calls.append(letter.message_id)
+        if len(calls) <= broker.settings.delivery_limit + 3:  # more failures than the delivery limit allows
+            raise ConnectionRefusedError("postgres went away")
+        done.set()
+
+    await broker.consume_dead_letters(monitor_during_an_outage)
+    await broker.publish_raw(DEAD_LETTER_EXCHANGE, "sender", b'{"schema_version": 1, "email_id": 9}',
+                             message_id="dl-outage", headers={STAGE_HEADER: "sender", REASON_HEADER: "max_attempts"})
+    await asyncio.wait_for(done.wait(), 60)
+    assert set(calls) == {"dl-outage"}
+
+
 async def test_trace_context_crosses_the_queue(broker):
     """The consumer's span is a child of the producer's: one trace from ingestor to sender."""
     from opentelemetry import trace

@@ -54,3 +54,17 @@ async def test_a_failure_releases_the_lease(pool, requested):
             raise RuntimeError("the LLM call failed")
     async with db.lease(pool, message.email_id, "reply_requested"):
         pass  # taken again at once
+
+
+async def test_a_lease_taken_over_is_not_renewed_or_released_by_its_old_holder(pool, requested):
+    message = await requested(**JACKET_ES)
+    async with db.lease(pool, message.email_id, "reply_requested", seconds=0.6) as old:
+        # Its renewals failed for a whole lease (a database outage): it ran out, and a duplicate took over.
+        await pool.execute("UPDATE emails SET claimed_until = now() - interval '1 second' WHERE id = $1",
+                           message.email_id)
+        async with db.lease(pool, message.email_id, "reply_requested", seconds=5) as new:
+            assert new != old
+            await asyncio.sleep(0.5)  # the old holder's renewal comes round: it must not touch the new lease
+            holder = await pool.fetchval("SELECT claimed_by FROM emails WHERE id = $1", message.email_id)
+            assert holder == new
+    assert await pool.fetchval("SELECT claimed_by FROM emails WHERE id = $1", message.email_id) is None

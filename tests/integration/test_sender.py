@@ -358,8 +358,8 @@ class _MarkAnswerLost:
     def __getattr__(self, name):
         return getattr(self._pool, name)
 
-    async def execute(self, query: str, *args):
-        result = await self._pool.execute(query, *args)
+    async def fetchval(self, query: str, *args):
+        result = await self._pool.fetchval(query, *args)
         if "data_sent_at = now()" in query:
             raise asyncpg.CannotConnectNowError("the database system is shutting down")
         return result
@@ -376,3 +376,21 @@ async def test_a_data_mark_whose_commit_is_uncertain_is_taken_back_and_nothing_i
     await handle_reply_ready(message, deps)
     assert smtp_sink.wait_for(1, timeout=5)
     assert len(smtp_sink.messages()) == 1 and await state_of(pool, message.email_id) == "replied"
+
+
+class _LeaseTakenOver(_MarkAnswerLost):
+    """A pool under which another attempt takes the lease over just before this one would mark DATA."""
+
+    async def fetchval(self, query: str, *args):
+        if "data_sent_at = now()" in query:
+            await self._pool.execute("UPDATE emails SET claimed_by = 'another-attempt' WHERE id = $1", args[0])
+        return await self._pool.fetchval(query, *args)
+
+
+async def test_an_attempt_that_lost_its_lease_writes_nothing(pool, smtp_sink, deps, ready):
+    message = await ready()
+    with pytest.raises(RetryLater):
+        await handle_reply_ready(message, Deps(**{**deps.__dict__, "pool": _LeaseTakenOver(pool)}))
+    assert smtp_sink.messages() == []  # the server got MAIL, RCPT and DATA, never the message
+    assert await pool.fetchval("SELECT data_sent_at FROM replies WHERE email_id = $1", message.email_id) is None
+    assert await state_of(pool, message.email_id) == "sending"  # the holder's to settle

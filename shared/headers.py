@@ -17,10 +17,9 @@ from email.message import Message
 from email.parser import BytesHeaderParser
 from email.policy import default
 
+from shared.invisible import strip_invisible
+
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
-# Characters that only change how text is shown: bidirectional marks, embeddings, overrides and isolates,
-# zero-width characters and the byte-order mark. In an address they only serve to make one look like another.
-INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+")
 
 # Why a From gives no single address to reply to (stored in emails.sender_problem).
 NO_SENDER = "no_sender"
@@ -47,7 +46,8 @@ def parse_headers(raw: bytes) -> Message:
     return BytesHeaderParser(policy=default).parsebytes(raw)
 
 
-def _raw_value(headers: Message, name: str) -> str:
+def raw_value(headers: Message, name: str) -> str:
+    """The first value of a header as it was written (folded, RFC 2047 words undecoded)."""
     return next((str(v) for k, v in headers.raw_items() if k.lower() == name.lower()), "")
 
 
@@ -57,14 +57,10 @@ def header_text(headers: Message, name: str, limit: int = 998) -> str:
         return clean_header(str(headers.get(name, "")), limit)
     except Exception:  # noqa: BLE001 - a malformed header in a stranger's mail must not stop the pipeline
         try:
-            text = str(make_header(decode_header(_raw_value(headers, name))))
+            text = str(make_header(decode_header(raw_value(headers, name))))
         except (UnicodeError, LookupError, HeaderParseError, ValueError):
-            text = _raw_value(headers, name)
+            text = raw_value(headers, name)
         return clean_header(text, limit)
-
-
-def strip_invisible(text: str) -> str:
-    return INVISIBLE.sub("", text)
 
 
 def cap_utf8(text: str, max_bytes: int) -> str:

@@ -34,6 +34,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from email.message import Message
 
+from shared.invisible import strip_invisible
+
 DEFAULT_MAX_CHARS = 4000
 
 # Bounds for hostile or broken MIME.
@@ -56,21 +58,10 @@ _UNKNOWN_CHARSETS = {"", "unknown", "unknown-8bit", "x-unknown", "default", "cha
 # --------------------------------------------------------------------------------------------------- headers
 
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-# Characters a reader does not see but that split, join or reorder what they do see, or carry text of their own: the
-# whole Unicode Default_Ignorable_Code_Point set (DerivedCoreProperties.txt) - the soft hyphen, zero-width spaces and
-# joiners, directional marks, embeddings, overrides and isolates, invisible operators, Hangul fillers, variation
-# selectors, the byte-order mark, and the tag characters U+E0000-E007F, which spell out ASCII that no font draws.
-_INVISIBLE_RE = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164"
-    "\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
 # Only this much of a header value is decoded: the standard library's RFC 2047 decoder takes time in the square of
 # the number of encoded words (200,000 of them took a minute and a half), and nothing we keep of a header is longer
 # than 998 characters, which 16 KB of encoded words fills even when every character is Q-encoded UTF-8 (9 bytes).
 MAX_HEADER_DECODE = 16_384
-
-
-def remove_invisible(text: str) -> str:
-    return _INVISIBLE_RE.sub("", text)
 
 
 def decode_header_value(value: object) -> str:
@@ -111,7 +102,7 @@ def decode_header_value(value: object) -> str:
 def clean_header_value(value: object, max_chars: int = 998) -> str:
     """Decoded header value with control characters (CR, LF, NUL) and invisible ones (bidi overrides, zero-width)
     removed: safe to reuse in a reply header (CVE-2024-6923), to log or to show the model."""
-    text = remove_invisible(decode_header_value(value))
+    text = strip_invisible(decode_header_value(value))
     text = _CONTROL_RE.sub(" ", text)
     text = re.sub(r"\s+", " ", text).strip()
     return text[:max_chars]
@@ -325,12 +316,12 @@ def _plain_says_more(plain: Message, shown: list[Message]) -> bool:
     """The plain alternative's own text holds `_PLAIN_ONLY_WORDS` words the shown alternative's visible text does
     not (its quoted history included). Numbers of up to three digits (list numbering, days) and links are left out;
     a word is also found inside the shown words run together (a line wrapped elsewhere, scripts without spaces)."""
-    plain_text = _strip_plain(remove_invisible(payload_text(plain)[:MAX_PLAIN_INPUT].replace(_QUOTE_MARK, "")), True)
+    plain_text = _strip_plain(strip_invisible(payload_text(plain)[:MAX_PLAIN_INPUT].replace(_QUOTE_MARK, "")), True)
     pieces = []
     for part in shown:
         raw = payload_text(part)
         pieces.append(html_to_text(raw[:MAX_HTML_INPUT]) if _content_type(part) == "text/html" else raw)
-    shown_text = unicodedata.normalize("NFKC", remove_invisible(" ".join(pieces))).lower()
+    shown_text = unicodedata.normalize("NFKC", strip_invisible(" ".join(pieces))).lower()
     shown_words = set(_WORD_RE.findall(shown_text))
     shown_run_together = "".join(_WORD_RE.findall(shown_text))
     missing = searches = 0
@@ -1252,7 +1243,7 @@ _CTRL_KEEP_NL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 def normalise_whitespace(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = remove_invisible(text)
+    text = strip_invisible(text)
     text = text.replace(_QUOTE_MARK, "")
     text = _CTRL_KEEP_NL.sub(" ", text)
     text = unicodedata.normalize("NFC", text)
@@ -1309,7 +1300,7 @@ def _all_text_parts(part: Message, depth: int, budget: _Budget, out: list[Messag
 
 def _part_text(ctype: str, text: str) -> str:
     # invisible characters go before quotes and signatures are looked for, so that they are found as a reader sees them
-    return remove_invisible(html_to_text(text) if ctype == "text/html" else text)
+    return strip_invisible(html_to_text(text) if ctype == "text/html" else text)
 
 
 def _strip_plain(text: str, keep_forwarded: bool) -> str:
@@ -1320,7 +1311,7 @@ def _strip_plain(text: str, keep_forwarded: bool) -> str:
 def clean_text(text: str, max_chars: int = DEFAULT_MAX_CHARS, keep_forwarded: bool = True) -> str:
     """The new text of a plain-text body (quotes, signatures removed; whitespace normalised; capped)."""
     try:
-        text = remove_invisible((text or "")[:MAX_PLAIN_INPUT].replace(_QUOTE_MARK, ""))
+        text = strip_invisible((text or "")[:MAX_PLAIN_INPUT].replace(_QUOTE_MARK, ""))
         return _cap(normalise_whitespace(_strip_plain(text, keep_forwarded)), max_chars)
     except Exception:  # noqa: BLE001 - never raise on input text
         return _cap(normalise_whitespace(str(text or "")), max_chars)

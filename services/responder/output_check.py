@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from publicsuffixlist import PublicSuffixList
 
+from shared.invisible import is_invisible
 from shared.shop import ShopConfig
 
 MAX_REPLY_CHARS = 2000
@@ -37,16 +38,9 @@ _WORD_TLDS = frozenset(
 # `.fit`, `.shop`) can also be the first word of a sentence.
 _TECHNICAL_TLDS = frozenset("com net org biz xyz edu gov mil int".split())
 
-# Characters a reader does not see: besides format characters (category Cf), Unicode's Default_Ignorable_Code_Point
-# set (DerivedCoreProperties.txt), which adds the combining marks a renderer draws as nothing (the Khmer inherent
-# vowels U+17B4/U+17B5, variation selectors, the combining grapheme joiner) and the Hangul fillers. Other combining
-# marks (Mn) stay: they are visible, and a browser keeps them in the host it goes to, so dropping them would let the
-# shop's own name with a mark added (a different host) pass for the shop's.
-_DEFAULT_IGNORABLE = ((0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
-                      (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164),
-                      (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3),
-                      (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF))
-_INVISIBLE = frozenset(chr(c) for first, last in _DEFAULT_IGNORABLE for c in range(first, last + 1))
+# Characters a reader does not see (`shared.invisible`), and every other format character (category Cf). Other
+# combining marks (Mn) stay: they are visible, and a browser keeps them in the host it goes to, so dropping them would
+# let the shop's own name with a mark added (a different host) pass for the shop's.
 # Look-alikes of the dot that browsers (IDNA) or readers take for one: other scripts' full stops and single dots
 # (NFKC already turns the fullwidth, small and leader dots into `.`), and letters drawn as a lone dot.
 _LOOKALIKES = dict.fromkeys(
@@ -248,7 +242,7 @@ def _normalised(text: str) -> str:
 def _plain(ch: str) -> str:
     if ch.isascii():
         return ch if ch != _MASK else " "
-    if ch in _INVISIBLE or unicodedata.category(ch) == "Cf":
+    if is_invisible(ch) or unicodedata.category(ch) == "Cf":
         return ""
     if ch.isdecimal():
         return str(unicodedata.decimal(ch))

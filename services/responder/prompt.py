@@ -16,6 +16,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from shared.invisible import strip_invisible
 from shared.shop import ShopConfig
 
 # Every language the classifier can name (classifier.language.LANGUAGES): the reply is in the customer's.
@@ -55,27 +56,13 @@ class Exchange:
     reply: str
 
 
-# Characters that show nothing (or only reorder what is shown): zero-width spaces and joiners, the soft hyphen,
-# bidi marks, embeddings, overrides and isolates, invisible operators, fillers, variation selectors, the byte
-# order mark, interlinear annotations and the Unicode tag characters (which spell invisible ASCII).
-_INVISIBLE = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u2064"
-    "\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\U0001d173-\U0001d17a\U000e0000-\U000e007f"
-    "\U000e0100-\U000e01ef]")
-
-
-def visible(text: str) -> str:
-    """The text without the characters a reader cannot see."""
-    return _INVISIBLE.sub("", text)
-
-
 # Our tag names in any case and spacing ("</EMAIL-…>", "< /history"): escaped so that no text in the data reads as
 # one of our tags, whatever token it guesses.
 _TAG_LIKE = re.compile(rf"<\s*(/?)\s*({EMAIL_TAG}|{HISTORY_TAG})\b", re.IGNORECASE)
 
 
 def _data(text: str) -> str:
-    return _TAG_LIKE.sub(r"<\1 \2", visible(text))
+    return _TAG_LIKE.sub(r"<\1 \2", strip_invisible(text))
 
 
 def _trim(text: str, limit: int) -> str:

@@ -128,18 +128,12 @@ async def handle_email_received(message: EmailReceived, deps: Deps) -> ReplyRead
         raise PermanentError("too_large", "the message is larger than MAX_MESSAGE_BYTES and was not read")
     if row["reuses_message_of"]:
         # Another email already has this Message-ID: answering this one could be a second reply to that thread.
-        async with deps.pool.acquire() as conn, conn.transaction():
-            await db.transition(conn, message.email_id, "ignored", allowed_from=("received",),
-                                reason="reused_message_id",
-                                detail=f"the Message-ID of email {row['reuses_message_of']}")
-        await _flag_ignored(deps, message.email_id, "reused_message_id")
-        return None
+        return await _ignore_before_reading(message.email_id, "reused_message_id",
+                                    f"the Message-ID of email {row['reuses_message_of']}", deps)
     if row["too_old"]:
         # Left exactly as it was (unread): replyflow did nothing with it, a person may still want to.
-        async with deps.pool.acquire() as conn, conn.transaction():
-            await db.transition(conn, message.email_id, "ignored", allowed_from=("received",), reason="too_old",
-                                detail=f"received more than {deps.max_email_age_days:g} days ago")
-        return None
+        return await _ignore_before_reading(message.email_id, "too_old",
+                                    f"received more than {deps.max_email_age_days:g} days ago", deps)
 
     read = await _read_off_the_loop(raw=row["raw"], sender=(row["from_address"], row["sender_problem"]), deps=deps)
     decision = read.decision
@@ -186,6 +180,13 @@ async def _ignore(email_id: int, decision: Classification, reason: str, deps: De
         await db.transition(conn, email_id, "ignored", allowed_from=("received",), reason=reason)
     await _flag_ignored(deps, email_id, reason)
     return None
+
+
+async def _ignore_before_reading(email_id: int, reason: str, detail: str, deps: Deps) -> None:
+    """Ignore an email before it is read (no classification is stored), flagged as its reason says."""
+    async with deps.pool.acquire() as conn, conn.transaction():
+        await db.transition(conn, email_id, "ignored", allowed_from=("received",), reason=reason, detail=detail)
+    await _flag_ignored(deps, email_id, reason)
 
 
 async def _flag_ignored(deps: Deps, email_id: int, reason: str) -> None:

@@ -27,7 +27,7 @@ from email.utils import parsedate_to_datetime
 from imap_tools import AND, U
 from imap_tools.mailbox import BaseMailBox
 
-from shared.headers import cap_utf8, clean_header, header_text, parse_headers, parse_sender
+from shared.headers import cap_utf8, clean_header, header_text, parse_headers, parse_sender, raw_value
 
 # Messages per chunk: each chunk is one header fetch, one bulk body fetch and one database transaction.
 FETCH_CHUNK = 25
@@ -104,7 +104,7 @@ def read_header_fields(header_block: bytes) -> HeaderFields:
     from_address, sender_problem = parse_sender(headers)
     # Read raw (a msg-id has no encoded words, and Python's header parser takes seconds on a long value), and
     # hashed whole when too long: two long Message-IDs that differ only at the end are two messages.
-    message_id = clean_header(_raw_value(headers, "Message-ID"), len(header_block))
+    message_id = clean_header(raw_value(headers, "Message-ID"), len(header_block))
     id_bytes = len(message_id.encode("utf-8"))
     return HeaderFields(
         message_id=storable_message_id(message_id, header_block),
@@ -116,14 +116,10 @@ def read_header_fields(header_block: bytes) -> HeaderFields:
                     if id_bytes > MESSAGE_ID_MAX_BYTES else None))
 
 
-def _raw_value(headers, name: str) -> str:
-    return next((str(value) for key, value in headers.raw_items() if key.lower() == name.lower()), "")
-
-
 def _subject(headers) -> str:
     # Python's header parser takes seconds on thousands of encoded words; only as much of a long Subject is
     # decoded as can fill the stored one.
-    raw = _raw_value(headers, "Subject")
+    raw = raw_value(headers, "Subject")
     if len(raw) > SUBJECT_SOURCE_MAX_CHARS:
         headers = parse_headers(b"Subject: " + raw[:SUBJECT_SOURCE_MAX_CHARS].encode("utf-8", "surrogateescape"))
     return cap_utf8(header_text(headers, "Subject", limit=SUBJECT_MAX_BYTES), SUBJECT_MAX_BYTES)

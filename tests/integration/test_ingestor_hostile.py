@@ -24,22 +24,10 @@ from ingestor.imap import Fetched
 from ingestor.service import Ingestor
 
 from shared.headers import NO_SENDER, SEVERAL_SENDERS
-from tests.plugins.hostile_mail import ATTACK_QUOTE
+from tests.plugins.hostile_mail import ATTACK_QUOTE, nested_multiparts
 from tests.plugins.ingestor import Harness, append, drain, ingestor_imap_settings, make_email
 
 pytestmark = pytest.mark.integration
-
-
-def nested_multipart(depth: int) -> tuple[bytes, str]:
-    """`depth` multiparts each inside the previous one: Python's email parser raises RecursionError on 1,000."""
-    message_id = f"<nest.{uuid.uuid4().hex}@example.com>"
-    lines = [f"Message-ID: {message_id}", "From: Nido <nido@example.com>", "To: shop@example.com",
-             "Subject: nido", "MIME-Version: 1.0", 'Content-Type: multipart/mixed; boundary="b0"', ""]
-    for level in range(depth):
-        lines += [f"--b{level}", f'Content-Type: multipart/mixed; boundary="b{level + 1}"', ""]
-    lines += [f"--b{depth}", "Content-Type: text/plain", "", "hola", f"--b{depth}--"]
-    lines += [f"--b{level}--" for level in reversed(range(depth))]
-    return ("\r\n".join(lines) + "\r\n").encode(), message_id
 
 
 async def cursor_of(pool) -> int | None:
@@ -53,7 +41,9 @@ def uids_on(dovecot) -> list[int]:
 
 
 async def test_a_1000_deep_mime_nest_is_stored_and_the_next_message_too(dovecot, pool, make_ingestor, work_queue):
-    nest, nest_id = nested_multipart(1000)
+    # Python's email parser raises RecursionError on this one.
+    nest_id = f"<nest.{uuid.uuid4().hex}@example.com>"
+    nest = nested_multiparts(1000, sender="Nido <nido@example.com>", message_id=nest_id)
     normal, normal_id = make_email("después del nido")
     await append(dovecot, nest, normal)
     harness = await make_ingestor()

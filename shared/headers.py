@@ -46,6 +46,15 @@ def parse_headers(raw: bytes) -> Message:
     return BytesHeaderParser(policy=default).parsebytes(raw)
 
 
+def mailbox_of(address: str) -> str:
+    """The mailbox an address reaches: lower-cased, without angle brackets or a `+tag` (ana+promo@x and ana@x are
+    one person, and support+tickets@shop is the shop)."""
+    local, at, domain = address.strip().strip("<>").lower().rpartition("@")
+    if not at:
+        return address.strip().strip("<>").lower()
+    return f"{local.split('+', 1)[0] or local}@{domain}"
+
+
 def raw_value(headers: Message, name: str) -> str:
     """The first value of a header as it was written (folded, RFC 2047 words undecoded)."""
     return next((str(v) for k, v in headers.raw_items() if k.lower() == name.lower()), "")

@@ -43,7 +43,7 @@ import unicodedata
 from collections.abc import Collection, Iterable
 from email.message import Message
 
-from shared.headers import parse_sender
+from shared.headers import mailbox_of, parse_sender
 
 from . import text as textmod
 
@@ -120,15 +120,6 @@ def _base_domain(domain: str) -> str:
     return ".".join(labels[-2:])
 
 
-def _normalise_addr(addr: str) -> str:
-    """Lowercase, without a +tag: support+abc@shop and support@shop are the same mailbox."""
-    addr = addr.strip().strip("<>").lower()
-    if "@" not in addr:
-        return addr
-    local, domain = addr.rsplit("@", 1)
-    return local.split("+", 1)[0] + "@" + domain
-
-
 def _subject(headers: list[tuple[str, str]]) -> str:
     return textmod.clean_header_value(_get(headers, "subject") or "")
 
@@ -156,7 +147,7 @@ def _own_address(headers, own: set[str]) -> bool:
     for name in ("from", "sender", "reply-to", "return-path"):
         for value in (v for n, v in headers if n == name):
             for addr in _addresses(value):
-                if _normalise_addr(addr) in own:
+                if mailbox_of(addr) in own:
                     return True
     return False
 
@@ -590,7 +581,7 @@ def _own_set(own_addresses: Iterable[str] | None) -> set[str]:
     for addr in own_addresses or ():
         try:
             if addr and "@" in str(addr):
-                out.add(_normalise_addr(str(addr)))
+                out.add(mailbox_of(str(addr)))
         except Exception:  # noqa: BLE001
             continue
     return out
@@ -633,7 +624,7 @@ def _robot_rule(msg: Message, own_addresses: Collection[str], sender: tuple[str 
     address, problem = sender
     from_addrs = [address.lower()] if address else []
 
-    if _own_address(headers, own) or any(_normalise_addr(a) in own for a in from_addrs):
+    if _own_address(headers, own) or any(mailbox_of(a) in own for a in from_addrs):
         return "own_address"
     if _auto_submitted(headers):
         return "auto_submitted"

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from redis.asyncio import Redis
 
+from shared.headers import mailbox_of
+
 _TAKE_PLACE = """
 local key, member = KEYS[1], ARGV[1]
 local window, cap = tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -25,14 +27,6 @@ redis.call('ZADD', key, now, member)
 redis.call('EXPIRE', key, math.ceil(window))
 return 1
 """
-
-
-def mailbox_of(address: str) -> str:
-    """The mailbox an address reaches: lower-cased, without a `+tag` (ana+promo@x and ana@x are one person)."""
-    local, at, domain = address.strip().lower().rpartition("@")
-    if not at:
-        return address.strip().lower()
-    return f"{local.split('+', 1)[0] or local}@{domain}"
 
 
 class _SlidingWindow:

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from classifier.decide import classify_text
 from classifier.handler import NEEDS_PERSON_KEYWORD, handle_email_received, ignore_reason
-from classifier.sender_cap import mailbox_of
 
 from shared.errors import PermanentError
+from shared.headers import mailbox_of
 from shared.messages import EmailReceived, ReplyReady, ReplyRequested
 from tests.plugins.classifier import SHOP
 from tests.plugins.hostile_mail import nested_multiparts, part_bomb

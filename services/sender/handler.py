@@ -110,7 +110,7 @@ async def _send_or_settle(message: ReplyReady, reply, raw: bytes, token: str, de
         except Exception:
             # The mark may be committed even so (its answer lost with a restarting database), and nothing has been
             # written: take it back, or the redelivery would take an unsent reply for an ambiguous one.
-            await _take_back_mark(message.email_id, token, deps)
+            await _settle_unsent(message.email_id, token, deps)
             raise
         if not marked:
             raise db.Held(0.0)  # the lease is no longer this attempt's: another one may be sending
@@ -118,13 +118,7 @@ async def _send_or_settle(message: ReplyReady, reply, raw: bytes, token: str, de
     try:
         answer = await smtp.send(deps.smtp, raw, deps.reply_address, recipient, before_data=mark_data_sent)
     except smtp.NotSent as exc:
-        async with deps.pool.acquire() as conn, conn.transaction():
-            # Only while the lease is still ours: otherwise the attempt that holds it owns the email.
-            if await conn.fetchval("SELECT claimed_by = $2 FROM emails WHERE id = $1 FOR UPDATE", message.email_id,
-                                   token):
-                await conn.execute("UPDATE replies SET data_sent_at = NULL WHERE email_id = $1", message.email_id)
-                await db.transition(conn, message.email_id, "reply_ready", allowed_from=("sending",),
-                                    detail=f"not sent: {exc}")
+        await _settle_unsent(message.email_id, token, deps, not_sent=f"not sent: {exc}")
         if exc.permanent:
             raise PermanentError("smtp_rejected", str(exc)) from exc
         raise
@@ -139,20 +133,25 @@ async def _send_or_settle(message: ReplyReady, reply, raw: bytes, token: str, de
     return None
 
 
-async def _take_back_mark(email_id: int, token: str, deps: Deps) -> None:
-    """Clear the DATA mark of a send that never reached DATA, trying for a while (less than a lease) while the
-    database comes back."""
+async def _settle_unsent(email_id: int, token: str, deps: Deps, not_sent: str | None = None) -> None:
+    """Nothing was delivered: clear the DATA mark, and after a refusal (`not_sent`) move the email back to
+    reply_ready. Only while the lease is still this attempt's (otherwise the attempt that holds it owns the email),
+    and trying for a while (less than a lease) while a restarting database comes back: a mark left behind would
+    make the redelivery take an unsent reply for an ambiguous one."""
     deadline = asyncio.get_running_loop().time() + MARK_RETRY_SECONDS
     while True:
         try:
-            await deps.pool.execute(
-                """UPDATE replies r SET data_sent_at = NULL FROM emails e
-                   WHERE r.email_id = $1 AND e.id = r.email_id AND e.claimed_by = $2""", email_id, token)
+            async with deps.pool.acquire() as conn, conn.transaction():
+                if await conn.fetchval("SELECT claimed_by = $2 FROM emails WHERE id = $1 FOR UPDATE", email_id,
+                                       token):
+                    await conn.execute("UPDATE replies SET data_sent_at = NULL WHERE email_id = $1", email_id)
+                    if not_sent:
+                        await db.transition(conn, email_id, "reply_ready", allowed_from=("sending",), detail=not_sent)
             return
         except Exception as exc:  # noqa: BLE001 - an outage: try again until the deadline
             if asyncio.get_running_loop().time() >= deadline:
-                log.error("email %s: the DATA mark of a send that never began could not be cleared (%s); a person "
-                          "will see it as send_outcome_unknown", email_id, exc)
+                log.error("email %s: the DATA mark of a send that delivered nothing could not be cleared (%s); a "
+                          "person will see it as send_outcome_unknown", email_id, exc)
                 return
             await asyncio.sleep(0.5)
 

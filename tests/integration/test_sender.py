@@ -394,3 +394,40 @@ async def test_an_attempt_that_lost_its_lease_writes_nothing(pool, smtp_sink, de
     assert smtp_sink.messages() == []  # the server got MAIL, RCPT and DATA, never the message
     assert await pool.fetchval("SELECT data_sent_at FROM replies WHERE email_id = $1", message.email_id) is None
     assert await state_of(pool, message.email_id) == "sending"  # the holder's to settle
+
+
+class _DatabaseBlinksAfterTheMark(_MarkAnswerLost):
+    """A pool whose next connection after the DATA mark is refused once, as by a database restarting."""
+
+    def __init__(self, pool) -> None:
+        super().__init__(pool)
+        self.marked = False
+        self.refused = 0
+
+    async def fetchval(self, query: str, *args):
+        result = await self._pool.fetchval(query, *args)
+        self.marked = self.marked or "data_sent_at = now()" in query
+        return result
+
+    def acquire(self):
+        if self.marked and not self.refused:
+            self.refused += 1
+            raise asyncpg.CannotConnectNowError("the database system is shutting down")
+        return self._pool.acquire()
+
+
+async def test_a_refused_message_clears_its_mark_even_while_the_database_restarts(pool, smtp_sink, deps, ready):
+    # The server answers the message with 451 (nothing delivered) just as the database restarts: the mark must still
+    # go, or the redelivery would take this unsent reply for an ambiguous one and give up on the customer.
+    message = await ready()
+    blinking = _DatabaseBlinksAfterTheMark(pool)
+    smtp_sink.temp_fail_rate = 1.0
+    with pytest.raises(smtp.NotSent):
+        await handle_reply_ready(message, Deps(**{**deps.__dict__, "pool": blinking}))
+    assert blinking.refused == 1
+    assert await pool.fetchval("SELECT data_sent_at FROM replies WHERE email_id = $1", message.email_id) is None
+    assert await state_of(pool, message.email_id) == "reply_ready"
+    smtp_sink.temp_fail_rate = 0.0
+    await handle_reply_ready(message, deps)
+    assert smtp_sink.wait_for(1, timeout=5)
+    assert [m.outcome for m in smtp_sink.messages()] == ["accepted"]

@@ -1,4 +1,6 @@
-"""IMAP plumbing the services share: opening the mailbox, and flagging an original.
+"""IMAP plumbing the services share: opening the mailbox, finding, flagging and appending messages.
+
+IMAP only: what the database records about a flag is `shared.originals`.
 
 imap-tools is synchronous and not thread-safe, so every operation opens its own connection inside
 `asyncio.to_thread`: one mailbox per thread, nothing shared between concurrent messages.
@@ -9,7 +11,6 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
-import asyncpg
 from imap_tools import AND, H, MailBox, MailBoxUnencrypted, MailMessageFlags
 from imap_tools.mailbox import BaseMailBox
 
@@ -82,17 +83,3 @@ def _append(settings: ImapSettings, folder: str, raw: bytes) -> None:
 async def append_to(settings: ImapSettings, folder: str, raw: bytes) -> None:
     """Store a copy of a message we sent, marked seen, in a folder."""
     await asyncio.to_thread(_append, settings, folder, raw)
-
-
-async def flag_email(pool: asyncpg.Pool, settings: ImapSettings, email_id: int, *, seen: bool = True,
-                     keywords: tuple[str, ...] = ()) -> None:
-    """Flag a stored email's original on the server: \\Seen once its terminal state is committed.
-
-    Idempotent: a redelivery after a crash simply flags it again.
-    """
-    row = await pool.fetchrow("SELECT mailbox, uidvalidity, uid, message_id FROM emails WHERE id = $1", email_id)
-    if row is None:
-        return
-    await flag_original(settings, Original(**dict(row)), seen=seen, keywords=keywords)
-    if seen:
-        await pool.execute("UPDATE emails SET seen_at = now() WHERE id = $1", email_id)

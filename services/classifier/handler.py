@@ -24,8 +24,8 @@ from classifier.decide import Classification, classify
 from classifier.sender_cap import NewSenderCap, SenderCap
 from shared import db
 from shared.errors import PermanentError
-from shared.mailbox import flag_email
 from shared.messages import EmailReceived, ReplyReady, ReplyRequested
+from shared.originals import FlagOriginal, flag
 from shared.settings import ImapSettings
 from shared.shop import ShopConfig
 
@@ -194,9 +194,9 @@ async def _flag_ignored(deps: Deps, email_id: int, reason: str) -> None:
         return
     if for_a_person(reason):
         # It stays unread in the mailbox, with a keyword to find it by.
-        await flag_email(deps.pool, deps.imap, email_id, seen=False, keywords=(NEEDS_PERSON_KEYWORD,))
+        await flag(deps.pool, deps.imap, FlagOriginal(email_id, seen=False, keywords=(NEEDS_PERSON_KEYWORD,)))
     else:
-        await flag_email(deps.pool, deps.imap, email_id)
+        await flag(deps.pool, deps.imap, FlagOriginal(email_id))
 
 
 async def _store_classification(conn, email_id: int, c: Classification, dmarc: str | None, products: list[int],

@@ -17,7 +17,7 @@ import asyncpg
 
 from shared import db
 from shared.broker import DeadLetter
-from shared.mailbox import flag_email
+from shared.originals import FlagOriginal, flag
 from shared.settings import ImapSettings
 from shared.states import OPEN, OWNER, DeadLetterReason, State
 
@@ -87,4 +87,4 @@ async def handle_dead_letter(letter: DeadLetter, deps: Deps) -> None:
             detail=f"{letter.stage}: {verdict.reason}: {error}"[:1000])
     log.warning("dead letter from %s: email %s, %s (%s)", letter.stage, email_id, verdict.reason, error)
     if ended or state == "dead_lettered":
-        await flag_email(deps.pool, deps.imap, email_id, keywords=(deps.imap.imap_failed_keyword,))
+        await flag(deps.pool, deps.imap, FlagOriginal(email_id, keywords=(deps.imap.imap_failed_keyword,)))

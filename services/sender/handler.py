@@ -18,8 +18,9 @@ from sender import smtp
 from sender.compose import NoRecipient, build_reply, reply_message_id
 from shared import db
 from shared.errors import PermanentError, RetryLater
-from shared.mailbox import append_to, flag_email, folder_holds
+from shared.mailbox import append_to, folder_holds
 from shared.messages import ReplyReady
+from shared.originals import FlagOriginal, flag
 from shared.settings import ImapSettings, SmtpSettings
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ async def handle_reply_ready(message: ReplyReady, deps: Deps) -> None:
     if row is None:
         raise PermanentError("unknown_email", f"no stored reply for email {message.email_id}")
     if row["state"] == "replied":  # sent before a crash: only the \Seen flag may be missing
-        await flag_email(deps.pool, deps.imap, message.email_id)
+        await flag(deps.pool, deps.imap, FlagOriginal(message.email_id))
         return None
     if row["state"] not in ("reply_ready", "sending"):
         return None
@@ -83,7 +84,7 @@ async def _claim(email_id: int, recipient: str, deps: Deps) -> bool:
             await db.transition(conn, email_id, "replied", allowed_from=("sending",),
                                 detail=f"the reply was already sent at {sent_at:%Y-%m-%d %H:%M:%S}")
     if sent_at is not None:
-        await flag_email(deps.pool, deps.imap, email_id)
+        await flag(deps.pool, deps.imap, FlagOriginal(email_id))
         return False
     return True
 
@@ -129,7 +130,7 @@ async def _send_or_settle(message: ReplyReady, reply, raw: bytes, token: str, de
     await _keep_copy(raw, message.email_id, deps)
     await _commit_replied(message.email_id, reply["Message-ID"], recipient, row["body"], answer[:200], deps)
     log.info("email %s replied to %s (%s)", message.email_id, recipient, message.source)
-    await flag_email(deps.pool, deps.imap, message.email_id)
+    await flag(deps.pool, deps.imap, FlagOriginal(message.email_id))
     return None
 
 
@@ -195,7 +196,7 @@ async def _resolve_interrupted_send(email_id: int, row, deps: Deps) -> None:
         await _commit_replied(email_id, reply_id, row["from_address"] or "", row["body"],
                               f"found {reply_id} in {deps.imap.imap_sent_mailbox} after an interrupted send", deps)
         log.info("email %s: interrupted send confirmed by the copy in %s", email_id, deps.imap.imap_sent_mailbox)
-        await flag_email(deps.pool, deps.imap, email_id)
+        await flag(deps.pool, deps.imap, FlagOriginal(email_id))
         return None
     raise PermanentError("send_outcome_unknown",
                          f"a send was interrupted and {reply_id} is not in the Sent mailbox; "

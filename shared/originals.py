@@ -1,0 +1,41 @@
+"""Flagging an email's original in the mailbox: the step a stage takes after committing the email's end.
+
+The database knows where the original lives (`emails`), the IMAP server holds it (`shared.mailbox`, which speaks
+IMAP only); this step reads the one, flags on the other, and records when the original was marked seen. It runs
+after the commit, never inside a transaction: an IMAP server that is slow or down must not hold database locks.
+Idempotent: a redelivery after a crash simply flags it again.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import asyncpg
+
+from shared.mailbox import Original, flag_original
+from shared.settings import ImapSettings
+
+
+@dataclass(frozen=True)
+class FlagOriginal:
+    """Set \\Seen (unless `seen` is False: it stays unread) and these keywords on the email's original."""
+    email_id: int
+    seen: bool = True
+    keywords: tuple[str, ...] = ()
+
+
+async def original_of(pool: asyncpg.Pool, email_id: int) -> Original | None:
+    row = await pool.fetchrow("SELECT mailbox, uidvalidity, uid, message_id FROM emails WHERE id = $1", email_id)
+    return Original(**dict(row)) if row is not None else None
+
+
+async def record_seen(pool: asyncpg.Pool, email_id: int) -> None:
+    await pool.execute("UPDATE emails SET seen_at = now() WHERE id = $1", email_id)
+
+
+async def flag(pool: asyncpg.Pool, imap: ImapSettings, step: FlagOriginal) -> None:
+    original = await original_of(pool, step.email_id)
+    if original is None:
+        return
+    await flag_original(imap, original, seen=step.seen, keywords=step.keywords)
+    if step.seen:
+        await record_seen(pool, step.email_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from opentelemetry import propagate, trace
@@ -13,6 +14,10 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
 
 tracer = trace.get_tracer("replyflow")
+
+# The email the current task is working on, set by the consume adapter (and the ingestor) around each email's
+# work, so every log line about an email can carry its id without each call site passing it.
+current_email_id: ContextVar[int | None] = ContextVar("current_email_id", default=None)
 
 
 def setup_logging(service: str, level: str = "INFO") -> None:

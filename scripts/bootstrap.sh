@@ -36,3 +36,17 @@ if ! port_open 5672; then
     as_root rabbitmq-server -detached
     wait_port 5672 RabbitMQ
 fi
+
+# promtool checks the alert rules and each service's /metrics in the tests. It comes from Debian's prometheus
+# package, unpacked into .tools/ (gitignored) rather than installed, so no Prometheus server starts here.
+TOOLS="$(cd "$(dirname "$0")/.." && pwd)/.tools"
+PROMTOOL="$TOOLS/bin/promtool"
+if [ ! -x "$PROMTOOL" ]; then
+    echo "bootstrap: fetching promtool (Debian's prometheus package, unpacked into .tools/)"
+    unpack="$(mktemp -d)"
+    (cd "$unpack" && as_root apt-get update -qq && as_root apt-get download -qq -o APT::Sandbox::User=root prometheus)
+    dpkg-deb -x "$unpack"/prometheus_*.deb "$unpack/root"
+    mkdir -p "$TOOLS/bin"
+    install -m 755 "$unpack/root/usr/bin/promtool" "$PROMTOOL"
+    rm -rf "$unpack"
+fi

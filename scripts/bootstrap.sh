@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes a fresh machine of this kind ready for `make demo` and `make test`: installs Dovecot (the tests' and
-# the demo's IMAP server) and starts RabbitMQ, PostgreSQL and Redis when they are not running.
+# the demo's IMAP server), starts RabbitMQ, PostgreSQL and Redis when they are not running, and enables
+# RabbitMQ's management and Prometheus plugins.
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -36,6 +37,10 @@ if ! port_open 5672; then
     as_root rabbitmq-server -detached
     wait_port 5672 RabbitMQ
 fi
+# The management UI and HTTP API (http://127.0.0.1:15672) and the Prometheus endpoint (:15692/metrics) the
+# operators' dashboard reads; enabling is idempotent and takes effect on the running broker, without a restart.
+echo "bootstrap: enabling RabbitMQ's management and Prometheus plugins"
+as_root rabbitmq-plugins enable --quiet rabbitmq_management rabbitmq_prometheus >/dev/null
 
 # promtool checks the alert rules and each service's /metrics in the tests. It comes from Debian's prometheus
 # package, unpacked into .tools/ (gitignored) rather than installed, so no Prometheus server starts here.

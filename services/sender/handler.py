@@ -5,23 +5,31 @@ so a redelivery can tell "never got to DATA" (nothing was delivered: send), "don
 "interrupted during DATA" (SMTP cannot say whether it was delivered, RFC 1047: the Sent mailbox decides, never a
 blind resend). The email is leased while SMTP is spoken (`shared.db.lease`), so a duplicate reply.ready waits
 while an attempt is alive, and takes over within a lease of its death.
+
+The handler loads the email through `sender.store`, decides the step from what is stored with the pure functions
+below (`first_step`, `after_claim`, `step_holding_lease`), applies it through the store, one transaction each,
+and runs SMTP and IMAP as named steps around those commits.
 """
+
 from __future__ import annotations
 
 import asyncio
 import logging
 from dataclasses import dataclass
+from enum import StrEnum
 
 import asyncpg
 
-from sender import smtp
+from sender import smtp, store
 from sender.compose import NoRecipient, build_reply, reply_message_id
+from sender.store import Claim, StoredReply
 from shared import db
 from shared.errors import PermanentError, RetryLater
 from shared.mailbox import append_to, folder_holds
 from shared.messages import ReplyReady
 from shared.originals import FlagOriginal, flag
 from shared.settings import ImapSettings, SmtpSettings
+from shared.states import State
 
 log = logging.getLogger(__name__)
 
@@ -38,88 +46,142 @@ class Deps:
     reply_address: str
 
 
+class Step(StrEnum):
+    """What the handler does next with an email."""
+
+    NOTHING = "nothing"  # another stage's email, or one that ended otherwise
+    FLAG_ONLY = "flag_only"  # sent before a crash: only the \Seen flag may be missing
+    CLAIM = "claim"  # reply_ready: claim it (`sending`), then take the lease
+    TAKE_LEASE = "take_lease"  # `sending`: hold the lease, then look again
+    SEND = "send"  # holding the lease, no DATA mark: nothing can have been delivered yet
+    CHECK_SENT_MAILBOX = "check_sent_mailbox"  # holding the lease, DATA mark set: RFC 1047, the Sent mailbox decides
+
+
+def first_step(reply: StoredReply) -> Step:
+    """The step for an email as loaded, before any claim or lease. Nothing is decided about a `sending` email
+    without its lease: another attempt may be talking SMTP for it right now."""
+    if reply.state == State.REPLIED:
+        return Step.FLAG_ONLY
+    if reply.state == State.REPLY_READY:
+        return Step.CLAIM
+    if reply.state == State.SENDING:
+        return Step.TAKE_LEASE
+    return Step.NOTHING
+
+
+def after_claim(claim: Claim) -> Step:
+    """The step once the claim is committed: a reply recorded as sent was settled as replied by the claim."""
+    if claim == Claim.CLAIMED:
+        return Step.TAKE_LEASE
+    if claim == Claim.ALREADY_SENT:
+        return Step.FLAG_ONLY
+    return Step.NOTHING
+
+
+def step_holding_lease(reply: StoredReply) -> Step:
+    """The step for an email loaded again while this attempt holds its lease. Everything before DATA is known
+    not to have delivered anything, so an attempt that died before its DATA mark sent nothing."""
+    if reply.state != State.SENDING:
+        return Step.NOTHING  # settled meanwhile by the attempt that held the lease before
+    if reply.data_sent_at is not None:
+        return Step.CHECK_SENT_MAILBOX
+    return Step.SEND
+
+
+def copy_folder(sent_mailbox: str, server_saves_sent: bool) -> str | None:
+    """Where replyflow files its own copy of a sent reply: nowhere without a Sent mailbox, or when the SMTP
+    server files one there itself (a second copy would be clutter)."""
+    return sent_mailbox if sent_mailbox and not server_saves_sent else None
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """The reply as it goes out: written once, before the claim, so what cannot be serialised is never
+    half-sent."""
+
+    recipient: str
+    message_id: str
+    raw: bytes
+
+
 async def handle_reply_ready(message: ReplyReady, deps: Deps) -> None:
-    row = await _load(deps.pool, message.email_id)
-    if row is None:
-        raise PermanentError("unknown_email", f"no stored reply for email {message.email_id}")
-    if row["state"] == "replied":  # sent before a crash: only the \Seen flag may be missing
-        await flag(deps.pool, deps.imap, FlagOriginal(message.email_id))
+    email_id = message.email_id
+    stored = await _load(deps.pool, email_id)
+    step = first_step(stored)
+    if step == Step.NOTHING:
         return None
-    if row["state"] not in ("reply_ready", "sending"):
+    if step == Step.FLAG_ONLY:
+        await flag(deps.pool, deps.imap, FlagOriginal(email_id))
         return None
+    outgoing = _compose(stored, deps.reply_from)
+    if step == Step.CLAIM:
+        step = after_claim(await store.claim(deps.pool, email_id, outgoing.recipient))
+    if step == Step.FLAG_ONLY:
+        await flag(deps.pool, deps.imap, FlagOriginal(email_id))
+    elif step == Step.TAKE_LEASE:
+        await _hold_lease_and_send(message, outgoing, deps)
+    return None
+
+
+async def _load(pool: asyncpg.Pool, email_id: int) -> StoredReply:
+    stored = await store.load(pool, email_id)
+    if stored is None:
+        raise PermanentError("unknown_email", f"no stored reply for email {email_id}")
+    return stored
+
+
+def _compose(stored: StoredReply, reply_from: str) -> Outgoing:
     try:
-        reply = build_reply(row["raw"], row["message_id"], row["from_address"] or "", row["subject"] or "",
-                            row["body"], deps.reply_from)
-        raw = reply.as_bytes()  # once, before the claim: what cannot be serialised is never half-sent
+        reply = build_reply(
+            stored.raw, stored.message_id, stored.from_address or "", stored.subject or "", stored.body, reply_from
+        )
+        return Outgoing(recipient=str(reply["To"]), message_id=str(reply["Message-ID"]), raw=reply.as_bytes())
     except NoRecipient as exc:
         raise PermanentError("no_recipient", str(exc)) from exc
     except (UnicodeError, ValueError) as exc:
         raise PermanentError("unsendable_reply", f"the reply cannot be written as an email: {exc}") from exc
-    if row["state"] == "reply_ready" and not await _claim(message.email_id, reply["To"], deps):
-        return None
+
+
+async def _hold_lease_and_send(message: ReplyReady, outgoing: Outgoing, deps: Deps) -> None:
+    """Holding the lease on a `sending` email: send, unless an earlier attempt may already have (it reached
+    DATA)."""
     try:
-        async with db.lease(deps.pool, message.email_id, "sending") as token:
-            return await _send_or_settle(message, reply, raw, token, deps)
+        async with db.lease(deps.pool, message.email_id, State.SENDING) as token:
+            stored = await _load(deps.pool, message.email_id)
+            step = step_holding_lease(stored)
+            if step == Step.SEND:
+                await _send(message, stored, outgoing, token, deps)
+            elif step == Step.CHECK_SENT_MAILBOX:
+                await _settle_interrupted_send(message.email_id, stored, deps)
     except db.Held as held:
         # Another attempt is talking SMTP right now (a duplicate reply.ready): look again once it is done, or once
         # its lease has run out if it died; waiting is not failing, so no attempt is spent.
         raise RetryLater(held.seconds_left + 1, "another attempt is sending it") from None
 
 
-async def _load(pool: asyncpg.Pool, email_id: int):
-    return await pool.fetchrow(
-        """SELECT e.state, e.raw, e.message_id, e.from_address, e.subject, r.body, r.sent_at, r.data_sent_at
-           FROM emails e JOIN replies r ON r.email_id = e.id WHERE e.id = $1""", email_id)
-
-
-async def _claim(email_id: int, recipient: str, deps: Deps) -> bool:
-    """reply_ready -> sending; False when another attempt claimed it first. A reply recorded as sent is never
-    sent again, whatever put the email back to reply_ready: it is settled as replied at once."""
-    async with deps.pool.acquire() as conn, conn.transaction():
-        if not await db.transition(conn, email_id, "sending", allowed_from=("reply_ready",), detail=f"to {recipient}"):
-            return False
-        sent_at = await conn.fetchval("UPDATE replies SET data_sent_at = NULL WHERE email_id = $1 RETURNING sent_at",
-                                      email_id)
-        if sent_at is not None:
-            await db.transition(conn, email_id, "replied", allowed_from=("sending",),
-                                detail=f"the reply was already sent at {sent_at:%Y-%m-%d %H:%M:%S}")
-    if sent_at is not None:
-        await flag(deps.pool, deps.imap, FlagOriginal(email_id))
-        return False
-    return True
-
-
-async def _send_or_settle(message: ReplyReady, reply, raw: bytes, token: str, deps: Deps) -> None:
-    """Holding the lease on a `sending` email: send, unless an earlier attempt may already have (it reached DATA).
-    The DATA mark is set only while the lease is still this attempt's: one that lost it (its renewals failed for a
-    whole lease during a database outage, and a duplicate took over) writes nothing."""
-    row = await _load(deps.pool, message.email_id)
-    if row["state"] != "sending":
-        return None  # settled meanwhile by the attempt that held the lease before
-    if row["data_sent_at"] is not None:
-        return await _resolve_interrupted_send(message.email_id, row, deps)
-    # Everything before DATA is known not to have delivered anything: an attempt that died earlier sent nothing.
-    recipient = reply["To"]
+async def _send(message: ReplyReady, stored: StoredReply, outgoing: Outgoing, token: str, deps: Deps) -> None:
+    """Send, then record `replied` and flag the original. The DATA mark is set only while the lease is still
+    this attempt's: one that lost it (its renewals failed for a whole lease during a database outage, and a
+    duplicate took over) writes nothing."""
+    email_id = message.email_id
 
     async def mark_data_sent() -> None:
         try:
-            marked = await deps.pool.fetchval(
-                """UPDATE replies r SET data_sent_at = now() FROM emails e
-                   WHERE r.email_id = $1 AND e.id = r.email_id AND r.data_sent_at IS NULL
-                     AND e.claimed_by = $2 AND e.claimed_until > now()
-                   RETURNING true""", message.email_id, token)
+            marked = await store.mark_data_sent(deps.pool, email_id, token)
         except Exception:
             # The mark may be committed even so (its answer lost with a restarting database), and nothing has been
             # written: take it back, or the redelivery would take an unsent reply for an ambiguous one.
-            await _settle_unsent(message.email_id, token, deps)
+            await _settle_unsent(email_id, token, deps)
             raise
         if not marked:
             raise db.Held(0.0)  # the lease is no longer this attempt's: another one may be sending
 
     try:
-        answer = await smtp.send(deps.smtp, raw, deps.reply_address, recipient, before_data=mark_data_sent)
+        answer = await smtp.send(
+            deps.smtp, outgoing.raw, deps.reply_address, outgoing.recipient, before_data=mark_data_sent
+        )
     except smtp.NotSent as exc:
-        await _settle_unsent(message.email_id, token, deps, not_sent=f"not sent: {exc}")
+        await _settle_unsent(email_id, token, deps, not_sent=f"not sent: {exc}")
         if exc.permanent:
             raise PermanentError("smtp_rejected", str(exc)) from exc
         raise
@@ -127,32 +189,30 @@ async def _send_or_settle(message: ReplyReady, reply, raw: bytes, token: str, de
     # the redelivery looks for the reply in the Sent mailbox (where a server that files its own sent mail has put
     # it) and never resends blindly.
 
-    await _keep_copy(raw, message.email_id, deps)
-    await _commit_replied(message.email_id, reply["Message-ID"], recipient, row["body"], answer[:200], deps)
-    log.info("email %s replied to %s (%s)", message.email_id, recipient, message.source)
-    await flag(deps.pool, deps.imap, FlagOriginal(message.email_id))
-    return None
+    await _keep_copy(outgoing.raw, email_id, deps)
+    await _record_replied(email_id, outgoing.message_id, outgoing.recipient, stored.body, answer[:200], deps)
+    log.info("email %s replied to %s (%s)", email_id, outgoing.recipient, message.source)
+    await flag(deps.pool, deps.imap, FlagOriginal(email_id))
 
 
 async def _settle_unsent(email_id: int, token: str, deps: Deps, not_sent: str | None = None) -> None:
     """Nothing was delivered: clear the DATA mark, and after a refusal (`not_sent`) move the email back to
-    reply_ready. Only while the lease is still this attempt's (otherwise the attempt that holds it owns the email),
-    and trying for a while (less than a lease) while a restarting database comes back: a mark left behind would
-    make the redelivery take an unsent reply for an ambiguous one."""
+    reply_ready (`store.clear_data_mark`, only while the lease is still this attempt's), trying for a while (less
+    than a lease) while a restarting database comes back: a mark left behind would make the redelivery take an
+    unsent reply for an ambiguous one."""
     deadline = asyncio.get_running_loop().time() + MARK_RETRY_SECONDS
     while True:
         try:
-            async with deps.pool.acquire() as conn, conn.transaction():
-                if await conn.fetchval("SELECT claimed_by = $2 FROM emails WHERE id = $1 FOR UPDATE", email_id,
-                                       token):
-                    await conn.execute("UPDATE replies SET data_sent_at = NULL WHERE email_id = $1", email_id)
-                    if not_sent:
-                        await db.transition(conn, email_id, "reply_ready", allowed_from=("sending",), detail=not_sent)
+            await store.clear_data_mark(deps.pool, email_id, token, not_sent)
             return
         except Exception as exc:  # noqa: BLE001 - an outage: try again until the deadline
             if asyncio.get_running_loop().time() >= deadline:
-                log.error("email %s: the DATA mark of a send that delivered nothing could not be cleared (%s); a "
-                          "person will see it as send_outcome_unknown", email_id, exc)
+                log.error(
+                    "email %s: the DATA mark of a send that delivered nothing could not be cleared (%s); a "
+                    "person will see it as send_outcome_unknown",
+                    email_id,
+                    exc,
+                )
                 return
             await asyncio.sleep(0.5)
 
@@ -160,44 +220,41 @@ async def _settle_unsent(email_id: int, token: str, deps: Deps, not_sent: str | 
 async def _keep_copy(raw: bytes, email_id: int, deps: Deps) -> None:
     """A copy in the Sent mailbox, before `replied` is committed: if we die in between, the redelivery finds
     it there and does not have to give up. Best effort: the reply is sent whatever happens to the copy."""
-    if not deps.imap.imap_sent_mailbox or deps.smtp.smtp_saves_sent:
+    folder = copy_folder(deps.imap.imap_sent_mailbox, deps.smtp.smtp_saves_sent)
+    if folder is None:
         return
     try:
-        await append_to(deps.imap, deps.imap.imap_sent_mailbox, raw)
+        await append_to(deps.imap, folder, raw)
     except Exception as exc:  # noqa: BLE001 - the IMAP server being down must not turn a sent reply into a retry
-        log.warning("email %s: reply sent, but no copy in %s (%s)", email_id, deps.imap.imap_sent_mailbox, exc)
+        log.warning("email %s: reply sent, but no copy in %s (%s)", email_id, folder, exc)
 
 
-async def _commit_replied(email_id: int, reply_id: str, recipient: str, body: str, detail: str,
-                          deps: Deps) -> None:
-    async with deps.pool.acquire() as conn, conn.transaction():
-        if not await db.transition(conn, email_id, "replied", allowed_from=("sending",), detail=detail):
-            # Another attempt already settled it (e.g. dead-lettered it while this one was still sending):
-            # the reply did go out once; the record says otherwise and a person will see it in the DLQ.
-            log.warning("email %s was sent, but was no longer `sending` when that was to be recorded", email_id)
-        await conn.execute("UPDATE replies SET message_id = $2, sent_at = now() WHERE email_id = $1",
-                           email_id, reply_id)
-        # A sender whose domain failed DMARC may be forged: what they wrote must never become the history a real
-        # customer's next email is answered with.
-        await conn.execute(
-            """INSERT INTO conversations (email_id, customer, subject, inbound, reply)
-               SELECT $1, lower($2), e.subject, coalesce(c.body_text, ''), $3
-               FROM emails e LEFT JOIN classifications c ON c.email_id = e.id
-               WHERE e.id = $1 AND c.dmarc IS DISTINCT FROM 'fail'
-               ON CONFLICT (email_id) DO NOTHING""",
-            email_id, recipient, body)
+async def _record_replied(email_id: int, reply_id: str, recipient: str, body: str, detail: str, deps: Deps) -> None:
+    if not await store.commit_replied(deps.pool, email_id, reply_id, recipient, body, detail):
+        # Another attempt already settled it (e.g. dead-lettered it while this one was still sending):
+        # the reply did go out once; the record says otherwise and a person will see it in the DLQ.
+        log.warning("email %s was sent, but was no longer `sending` when that was to be recorded", email_id)
 
 
-async def _resolve_interrupted_send(email_id: int, row, deps: Deps) -> None:
+async def _settle_interrupted_send(email_id: int, stored: StoredReply, deps: Deps) -> None:
     """An earlier attempt claimed `sending` and never finished: SMTP cannot say whether the customer got the
     reply (RFC 1047), so never send blindly. Found in the Sent mailbox: it was sent. Otherwise a person checks."""
-    reply_id = reply_message_id(row["message_id"], deps.reply_from)
-    if deps.imap.imap_sent_mailbox and await folder_holds(deps.imap, deps.imap.imap_sent_mailbox, reply_id):
-        await _commit_replied(email_id, reply_id, row["from_address"] or "", row["body"],
-                              f"found {reply_id} in {deps.imap.imap_sent_mailbox} after an interrupted send", deps)
-        log.info("email %s: interrupted send confirmed by the copy in %s", email_id, deps.imap.imap_sent_mailbox)
+    reply_id = reply_message_id(stored.message_id, deps.reply_from)
+    folder = deps.imap.imap_sent_mailbox
+    if folder and await folder_holds(deps.imap, folder, reply_id):
+        await _record_replied(
+            email_id,
+            reply_id,
+            stored.from_address or "",
+            stored.body,
+            f"found {reply_id} in {folder} after an interrupted send",
+            deps,
+        )
+        log.info("email %s: interrupted send confirmed by the copy in %s", email_id, folder)
         await flag(deps.pool, deps.imap, FlagOriginal(email_id))
-        return None
-    raise PermanentError("send_outcome_unknown",
-                         f"a send was interrupted and {reply_id} is not in the Sent mailbox; "
-                         "check whether the customer got the reply before replaying")
+        return
+    raise PermanentError(
+        "send_outcome_unknown",
+        f"a send was interrupted and {reply_id} is not in the Sent mailbox; "
+        "check whether the customer got the reply before replaying",
+    )

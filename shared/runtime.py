@@ -19,7 +19,7 @@ from typing import Any
 
 import asyncpg
 
-from shared import db
+from shared import db, servers
 from shared.broker import Broker, TopologyError
 from shared.errors import is_outage
 from shared.settings import BrokerSettings, DatabaseSettings, TelemetrySettings, load_or_exit
@@ -27,8 +27,14 @@ from shared.telemetry import setup_logging, setup_tracing
 
 log = logging.getLogger(__name__)
 
+
+
+class ServerRefused(Exception):
+    """A server refused our user, password or virtual host: it refuses them again at every attempt."""
+
+
 # Start-up problems that a person must fix: exit 2 with one line, do not retry.
-FATAL_AT_START = (db.SchemaError, TopologyError)
+FATAL_AT_START = (db.SchemaError, TopologyError, ServerRefused)
 
 
 class Runtime:
@@ -42,15 +48,26 @@ class Runtime:
         self.stack = contextlib.AsyncExitStack()
         self._tasks: list[asyncio.Task[Any]] = []
         self.task_failed = asyncio.Event()
+        # The server `start` is talking to, so that a failure names it (never with its password).
+        self.starting_with = "the start"
 
     async def start(self) -> None:
+        self.starting_with = servers.postgresql(self.database_settings.database_url)
         self.pool = await db.create_pool(self.database_settings.database_url)
         self.stack.push_async_callback(self.pool.close)
         await db.check_schema(self.pool)
+        self.starting_with = servers.rabbitmq(self.broker.settings.amqp_url)
         # Registered first: a connect that fails half-way (declaring the topology during an outage) must not
         # leave its connection open while the supervisor retries.
         self.stack.push_async_callback(self.broker.close)
-        await self.broker.connect()
+        try:
+            await self.broker.connect()
+        except Exception as exc:
+            refusal = servers.amqp_refusal(exc)
+            if refusal is None:
+                raise
+            raise ServerRefused(f"{self.starting_with}: {refusal}") from None
+        self.starting_with = f"the {self.service}"
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> None:
         """A long-running background task (the ingestor's loop); if it dies, the service restarts."""
@@ -76,7 +93,7 @@ def run_service(service: str, serve: Callable[[Runtime], Awaitable[None]]) -> in
     """The whole life of one service process; returns its exit code."""
     broker_settings, database_settings, telemetry = load_or_exit(
         BrokerSettings, DatabaseSettings, TelemetrySettings)
-    setup_logging(service, telemetry.log_level)
+    setup_logging(service, telemetry.log_level, telemetry.log_format)
     provider = setup_tracing(service, telemetry.otel_traces_exporter)
     try:
         return asyncio.run(_supervise(service, serve, broker_settings, database_settings))
@@ -105,12 +122,12 @@ async def _supervise(service: str, serve: Callable[[Runtime], Awaitable[None]], 
         except Exception as exc:
             await runtime.stack.aclose()
             if isinstance(exc, asyncpg.PostgresError) and not is_outage(exc):  # e.g. the database does not exist
-                print(f"replyflow {service}: PostgreSQL: {exc}", file=sys.stderr)
+                print(f"replyflow {service}: {runtime.starting_with}: {exc}", file=sys.stderr)
                 return 2
             # RabbitMQ or PostgreSQL unreachable, or closing under us while we open a channel or a consumer: not a
             # reason to die, they come back. Anything unexpected also shows its traceback.
-            log.warning("cannot start (%s: %s); retrying in %.0fs", type(exc).__name__, exc, backoff,
-                        exc_info=None if is_outage(exc) else exc)
+            log.warning("cannot start: %s: %s: %s; retrying in %.0fs", runtime.starting_with, type(exc).__name__,
+                        exc, backoff, exc_info=None if is_outage(exc) else exc)
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(stopping.wait(), backoff)
             backoff = min(backoff * 2, 30.0)

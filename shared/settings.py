@@ -9,9 +9,20 @@ from __future__ import annotations
 
 import sys
 from email.utils import parseaddr
-from typing import Literal, TypeVar, overload
+from typing import Annotated, Any, Literal, TypeVar, overload
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    AmqpDsn,
+    Field,
+    PostgresDsn,
+    RedisDsn,
+    SecretStr,
+    TypeAdapter,
+    UrlConstraints,
+    ValidationError,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -21,8 +32,31 @@ class _Env(BaseSettings):
                                       case_sensitive=False, env_ignore_empty=True)
 
 
+def _checked_as(dsn_type: Any) -> AfterValidator:
+    """Check a server URL with pydantic's DSN type for that server and keep it as written: the parsed form would
+    add a default host and port to a Redis Unix socket path."""
+    adapter: TypeAdapter[Any] = TypeAdapter(dsn_type)
+
+    def check(url: str) -> str:
+        try:
+            adapter.validate_python(url)
+        except ValidationError as exc:
+            raise ValueError(exc.errors()[0]["msg"]) from None
+        return url
+    return AfterValidator(check)
+
+
+AmqpUrl = Annotated[str, _checked_as(AmqpDsn)]
+# Only what asyncpg speaks (pydantic's own type also takes SQLAlchemy's `postgresql+asyncpg` and the like); a
+# Unix socket is `postgresql:///replyflow?host=/var/run/postgresql`, without a host.
+PostgresUrl = Annotated[str, _checked_as(Annotated[PostgresDsn, UrlConstraints(
+    allowed_schemes=["postgres", "postgresql"], host_required=False)])]
+# redis-py's schemes, the Unix socket one included.
+RedisUrl = Annotated[str, _checked_as(Annotated[RedisDsn, UrlConstraints(allowed_schemes=["redis", "rediss", "unix"])])]
+
+
 class BrokerSettings(_Env):
-    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+    amqp_url: AmqpUrl = "amqp://guest:guest@127.0.0.1:5672/"
     # Attempts before a failing message goes to its stage's dead-letter queue (our own header counts them).
     max_attempts: int = Field(5, ge=1, le=100)
     # Delay tiers for retries, in seconds: attempt n waits the n-th tier (the last one repeats).
@@ -50,11 +84,11 @@ class BrokerSettings(_Env):
 
 
 class DatabaseSettings(_Env):
-    database_url: str = "postgresql://127.0.0.1:5432/replyflow"
+    database_url: PostgresUrl = "postgresql://127.0.0.1:5432/replyflow"
 
 
 class RedisSettings(_Env):
-    redis_url: str = "redis://127.0.0.1:6379/0"
+    redis_url: RedisUrl = "redis://127.0.0.1:6379/0"
     # Connect and socket time-out: a Redis cut off by the network is an outage the message waits out, never a
     # handler hanging for ever.
     redis_timeout_seconds: float = Field(5.0, gt=0)
@@ -176,10 +210,27 @@ class GroqSettings(_Env):
     llm_log_prompts: bool = False
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
 class TelemetrySettings(_Env):
     log_level: str = "INFO"
+    # One JSON object per line for a log collector, or text for a person; unset: text when stderr is a terminal.
+    log_format: Literal["json", "text"] | None = None
     # "none", or "console" to print spans to stderr (an OTLP exporter slots in here).
     otel_traces_exporter: str = "none"
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value.upper() not in LOG_LEVELS:
+            raise ValueError(f"should be one of {', '.join(LOG_LEVELS)}")
+        return value.upper()
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _format_in_any_case(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
 
 
 S = TypeVar("S", bound=BaseSettings)
@@ -197,7 +248,9 @@ def load(group: type[S]) -> S:
         variable = str(error["loc"][0]).upper() if error["loc"] else "?"
         if error["type"] == "missing":
             raise ConfigError(f"{variable} is not set (see .env.example)") from None
-        raise ConfigError(f"{variable} is invalid: {error['msg']}") from None
+        # A validator's own explanation, without pydantic's "Value error, " in front of it.
+        reason = error["ctx"]["error"] if error["type"] == "value_error" else error["msg"]
+        raise ConfigError(f"{variable} is invalid: {reason}") from None
 
 
 S2 = TypeVar("S2", bound=BaseSettings)

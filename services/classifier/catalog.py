@@ -18,7 +18,7 @@ class CatalogError(ValueError):
     """A catalogue CSV that cannot be imported; the message names the line."""
 
 
-def read_catalog_csv(path: Path) -> list[dict]:
+def read_catalog_csv(path: Path) -> list[dict[str, object]]:
     try:
         handle = path.open(newline="", encoding="utf-8-sig")
     except OSError as exc:
@@ -45,7 +45,7 @@ def read_catalog_csv(path: Path) -> list[dict]:
     return rows
 
 
-async def import_catalog(conn: asyncpg.Connection, rows: list[dict]) -> int:
+async def import_catalog(conn: asyncpg.Connection, rows: list[dict[str, object]]) -> int:
     """Insert or update products by SKU; returns how many rows were written."""
     async with conn.transaction():
         await conn.executemany(

@@ -1,13 +1,21 @@
 """The classifier's handler: email.received in; reply.ready (FAQ), reply.requested (LLM) or nothing out.
 
-The decision itself is pure (`classifier.decide.classify` for the email, `gate` for what the shop's policies make
-of it); this module does the I/O around it: load the email, read it off the event loop, store the decision with
-the state change in one transaction, and, on a redelivery, return what was stored instead of deciding again.
+The routing is pure code over plain values, so every branch can be tested without a server:
+- `on_arrival`: what to do with the email as stored, before reading it: dead-letter it (it cannot be read), ignore
+  it unread (a reused Message-ID, too old), read it, or, when it was decided before (a redelivery after a crash
+  between commit and ack, or the ingestor's sweep), send on what was stored instead of deciding again;
+- `classifier.decide.classify`: what the email is; `after_reading`: what the shop's policies make of that (ignore
+  it, a canned FAQ answer, or a request to the LLM);
+- `flag_for`: how an ignored email's original is left in the mailbox.
+The database side is `classifier.store` (one load, one transaction per outcome). The rest are this module's
+steps: reading the message, the caps (each takes a place in Redis, so they run after the policies and only as
+far as needed), and flagging the original after the commit (`shared.originals`).
 
 A hostile message must not stall the service: its MIME structure is judged on the raw bytes before any parsing
 (`mime_guard`), and parsing and deciding run in a worker thread with a time limit, so one message cannot hold
 the event loop (and with it every other in-flight message and the broker's heartbeats).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -17,19 +25,18 @@ from typing import Literal
 
 import asyncpg
 
-from classifier import mime_guard
+from classifier import mime_guard, store
 from classifier.authentication import dmarc_result
-from classifier.catalog import relevant_products
 from classifier.decide import Classification, classify
 from classifier.sender_cap import NewSenderCap, SenderCap
-from shared import db
+from classifier.store import StoredEmail
 from shared.errors import PermanentError
 from shared.messages import EmailReceived, ReplyReady, ReplyRequested
 from shared.originals import FlagOriginal, flag
 from shared.settings import ImapSettings
 from shared.shop import ShopConfig
+from shared.states import DeadLetterReason, State
 
-HISTORY_LIMIT = 3
 NEEDS_PERSON_KEYWORD = "replyflow-needs-person"
 # Longest a message may take to be parsed and decided; the structure check keeps real mail far below it.
 READ_SECONDS = 20.0
@@ -52,8 +59,64 @@ class Deps:
 @dataclass(frozen=True)
 class Read:
     """What reading the message found: the decision and the sender's DMARC result (None: nothing trusted)."""
+
     decision: Classification
     dmarc: str | None
+
+
+# The steps the routing chooses.
+
+
+@dataclass(frozen=True)
+class Refuse:
+    """Retrying cannot help: the message goes to the dead-letter queue at once, with the reason."""
+
+    reason: DeadLetterReason
+    detail: str
+
+
+@dataclass(frozen=True)
+class Ignore:
+    """End the email as ignored, then flag its original as `flag` says (None: leave it exactly as it was)."""
+
+    reason: str
+    flag: FlagOriginal | None
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class ReadIt:
+    """Parse and classify the message (the sender is the (address, problem) the ingestor stored)."""
+
+    raw: bytes
+    sender: tuple[str | None, str | None]
+
+
+@dataclass(frozen=True)
+class AlreadyDecided:
+    """The email went on before: publish what its owner consumes now (None: nothing left to do) and flag its
+    original again (an IMAP outage may have stopped the first try; flagging twice is harmless)."""
+
+    message: ReplyReady | ReplyRequested | None
+    flag: FlagOriginal | None = None
+
+
+@dataclass(frozen=True)
+class AnswerFaq:
+    """Store the shop's canned answer; the sender sends it."""
+
+    customer: str
+    body: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class RequestReply:
+    """Ask the responder for an LLM answer (with a hand-off: a person follows up)."""
+
+    customer: str
+    handoff: bool
+    detail: str
 
 
 # Ignored emails a person should see: left unread with NEEDS_PERSON_KEYWORD. Forwarding can break DMARC for a
@@ -72,8 +135,71 @@ def leaves_unread(reason: str) -> bool:
     return reason in LEFT_AS_THEY_WERE or for_a_person(reason)
 
 
-def ignore_reason(decision: Classification, *, dmarc: str | None, dmarc_fail_action: str,
-                  human_handoff: str) -> str | None:
+def flag_for(email_id: int, reason: str) -> FlagOriginal | None:
+    """How the original of an email ignored for this reason is flagged: marked seen (replyflow dealt with it),
+    left unread with a keyword for a person, or not touched at all."""
+    if reason in LEFT_AS_THEY_WERE:
+        return None
+    if for_a_person(reason):
+        return FlagOriginal(email_id, seen=False, keywords=(NEEDS_PERSON_KEYWORD,))
+    return FlagOriginal(email_id)
+
+
+def ignored(email_id: int, reason: str, detail: str | None = None) -> Ignore:
+    return Ignore(reason=reason, flag=flag_for(email_id, reason), detail=detail)
+
+
+def on_arrival(
+    email_id: int, email: StoredEmail | None, *, max_email_age_days: float
+) -> Refuse | Ignore | ReadIt | AlreadyDecided:
+    """What to do with an email as it is stored, before anything is read."""
+    if email is None:
+        return Refuse(DeadLetterReason.UNKNOWN_EMAIL, f"no email with id {email_id}")
+    if email.state != State.RECEIVED:
+        return already_decided(email)
+    if email.unreadable:
+        return Refuse(DeadLetterReason.UNPARSEABLE, email.unreadable)
+    if email.raw is None:
+        return Refuse(DeadLetterReason.TOO_LARGE, "the message is larger than MAX_MESSAGE_BYTES and was not read")
+    if email.reuses_message_of:
+        # Another email already has this Message-ID: answering this one could be a second reply to that thread.
+        return ignored(email_id, "reused_message_id", f"the Message-ID of email {email.reuses_message_of}")
+    if email.too_old:
+        # Left exactly as it was (unread): replyflow did nothing with it, a person may still want to.
+        return ignored(email_id, "too_old", f"received more than {max_email_age_days:g} days ago")
+    return ReadIt(raw=email.raw, sender=(email.from_address, email.sender_problem))
+
+
+def already_decided(email: StoredEmail) -> AlreadyDecided | Refuse:
+    """A redelivery, or the ingestor's sweep of a stalled email: send it on to the stage that owns it now, from
+    what was stored; decide nothing."""
+    email_id = email.email_id
+    if email.state == State.IGNORED:
+        return AlreadyDecided(message=None, flag=flag_for(email_id, email.reason or ""))
+    if email.state in (State.REPLY_READY, State.SENDING):  # a `sending` one is settled by the sender (Sent mailbox)
+        if email.reply_source is None:
+            return Refuse(DeadLetterReason.UNKNOWN_EMAIL, f"no stored reply for email {email_id}")
+        return AlreadyDecided(message=ReplyReady(email_id=email_id, source=email.reply_source))
+    if email.state == State.REPLY_REQUESTED:
+        c = email.classification
+        if c is None:
+            return Refuse(DeadLetterReason.NOT_CLASSIFIED, f"email {email_id} has no stored classification")
+        return AlreadyDecided(
+            message=ReplyRequested(
+                email_id=email_id,
+                intent=c.intent,
+                language=c.language,
+                product_ids=list(c.product_ids),
+                history_ids=list(c.history_ids),
+                handoff=c.decision == "human",
+            )
+        )
+    return AlreadyDecided(message=None)  # replied, dead_lettered: nothing left to do
+
+
+def ignore_reason(
+    decision: Classification, *, dmarc: str | None, dmarc_fail_action: str, human_handoff: str
+) -> str | None:
     """Why the shop's policies leave this email without an automatic reply, or None to go on: robots, senders
     whose domain fails DMARC (possibly forged: no LLM answer written to a stranger's instructions), and
     handoffs without an automatic reply."""
@@ -91,6 +217,25 @@ def faq_reply(shop: ShopConfig, topic: str | Sequence[str], language: str) -> st
     topics = [topic] if isinstance(topic, str) else list(dict.fromkeys(topic))
     answers = [(shop.faq_answer(t, language) or "").strip() for t in topics]
     return "\n\n".join([a for a in answers if a] + [shop.signature_for(language)]).strip()
+
+
+def after_reading(
+    email_id: int, read: Read, *, sender: str | None, shop: ShopConfig, dmarc_fail_action: str
+) -> Ignore | AnswerFaq | RequestReply:
+    """What the shop's policies make of the decision. The caps come after this (see `_cap_reached`)."""
+    decision = read.decision
+    reason = ignore_reason(
+        decision, dmarc=read.dmarc, dmarc_fail_action=dmarc_fail_action, human_handoff=shop.human_handoff
+    )
+    if reason:
+        return ignored(email_id, reason)
+    if sender is None:  # never answered: the rules already ignore an email without a sender address
+        return ignored(email_id, "no_sender")
+    detail = f"{decision.reason} ({decision.language})"
+    if decision.decision == "faq":
+        topics = decision.faq_topics or tuple(t for t in (decision.faq_topic,) if t)
+        return AnswerFaq(customer=sender, body=faq_reply(shop, topics, decision.language), detail=detail)
+    return RequestReply(customer=sender, handoff=decision.decision == "human", detail=detail)
 
 
 def _read(raw: bytes, sender: tuple[str | None, str | None], deps: Deps) -> Read:
@@ -113,115 +258,55 @@ async def _read_off_the_loop(raw: bytes, sender: tuple[str | None, str | None], 
         raise PermanentError("unparseable", f"reading the message took longer than {READ_SECONDS:.0f}s") from None
 
 
-async def handle_email_received(message: EmailReceived, deps: Deps) -> ReplyReady | ReplyRequested | None:
-    row = await deps.pool.fetchrow(
-        """SELECT state, raw, from_address, sender_problem, unreadable, reuses_message_of,
-                  received_at < now() - make_interval(secs => $2) AS too_old
-           FROM emails WHERE id = $1""", message.email_id, deps.max_email_age_days * 86400)
-    if row is None:
-        raise PermanentError("unknown_email", f"no email with id {message.email_id}")
-    if row["state"] != "received":
-        return await _already_classified(message.email_id, row["state"], deps)
-    if row["unreadable"]:
-        raise PermanentError("unparseable", row["unreadable"])
-    if row["raw"] is None:
-        raise PermanentError("too_large", "the message is larger than MAX_MESSAGE_BYTES and was not read")
-    if row["reuses_message_of"]:
-        # Another email already has this Message-ID: answering this one could be a second reply to that thread.
-        return await _ignore_before_reading(message.email_id, "reused_message_id",
-                                    f"the Message-ID of email {row['reuses_message_of']}", deps)
-    if row["too_old"]:
-        # Left exactly as it was (unread): replyflow did nothing with it, a person may still want to.
-        return await _ignore_before_reading(message.email_id, "too_old",
-                                    f"received more than {deps.max_email_age_days:g} days ago", deps)
-
-    read = await _read_off_the_loop(raw=row["raw"], sender=(row["from_address"], row["sender_problem"]), deps=deps)
-    decision = read.decision
-    reason = ignore_reason(decision, dmarc=read.dmarc, dmarc_fail_action=deps.dmarc_fail_action,
-                           human_handoff=deps.shop.human_handoff)
-    if reason:
-        return await _ignore(message.email_id, decision, reason, deps, read.dmarc)
-    sender = row["from_address"]
-    if not await deps.sender_cap.allow(sender, message.email_id):
-        return await _ignore(message.email_id, decision, "sender_cap", deps, read.dmarc)
-    if not await _answered_before(deps.pool, sender) and not await deps.new_sender_cap.allow(sender):
-        return await _ignore(message.email_id, decision, "new_sender_cap", deps, read.dmarc)
-
-    if decision.decision == "faq":
-        async with deps.pool.acquire() as conn, conn.transaction():
-            await _store_classification(conn, message.email_id, decision, read.dmarc, [], [])
-            await conn.execute("INSERT INTO replies (email_id, source, body) VALUES ($1, 'faq', $2)",
-                               message.email_id,
-                               faq_reply(deps.shop, decision.faq_topics or (decision.faq_topic,), decision.language))
-            await db.transition(conn, message.email_id, "reply_ready", allowed_from=("received",),
-                                detail=f"{decision.reason} ({decision.language})")
-        return ReplyReady(email_id=message.email_id, source="faq")
-
-    async with deps.pool.acquire() as conn, conn.transaction():
-        products = await relevant_products(conn, f"{decision.subject}\n{decision.text}")
-        history = [r["id"] for r in await conn.fetch(
-            "SELECT id FROM conversations WHERE customer = lower($1) ORDER BY created_at DESC LIMIT $2",
-            sender, HISTORY_LIMIT)]
-        await _store_classification(conn, message.email_id, decision, read.dmarc, products, history)
-        await db.transition(conn, message.email_id, "reply_requested", allowed_from=("received",),
-                            detail=f"{decision.reason} ({decision.language})")
-    return ReplyRequested(email_id=message.email_id, intent=decision.intent, language=decision.language,
-                          product_ids=products, history_ids=history, handoff=decision.decision == "human")
-
-
-async def _answered_before(pool: asyncpg.Pool, sender: str) -> bool:
-    return bool(await pool.fetchval("SELECT EXISTS (SELECT 1 FROM conversations WHERE customer = lower($1))",
-                                    sender))
-
-
-async def _ignore(email_id: int, decision: Classification, reason: str, deps: Deps, dmarc: str | None) -> None:
-    async with deps.pool.acquire() as conn, conn.transaction():
-        await _store_classification(conn, email_id, decision, dmarc, [], [])
-        await db.transition(conn, email_id, "ignored", allowed_from=("received",), reason=reason)
-    await _flag_ignored(deps, email_id, reason)
+async def _cap_reached(customer: str, email_id: int, deps: Deps) -> str | None:
+    """The cap an answer would exceed, or None. Each check takes a place in Redis, so they run in order and only
+    as far as needed: a known customer takes no new sender's place."""
+    if not await deps.sender_cap.allow(customer, email_id):
+        return "sender_cap"
+    if not await store.answered_before(deps.pool, customer) and not await deps.new_sender_cap.allow(customer):
+        return "new_sender_cap"
     return None
 
 
-async def _ignore_before_reading(email_id: int, reason: str, detail: str, deps: Deps) -> None:
-    """Ignore an email before it is read (no classification is stored), flagged as its reason says."""
-    async with deps.pool.acquire() as conn, conn.transaction():
-        await db.transition(conn, email_id, "ignored", allowed_from=("received",), reason=reason, detail=detail)
-    await _flag_ignored(deps, email_id, reason)
+async def _flag(deps: Deps, step: FlagOriginal | None) -> None:
+    if step is not None:
+        await flag(deps.pool, deps.imap, step)
 
 
-async def _flag_ignored(deps: Deps, email_id: int, reason: str) -> None:
-    if reason in LEFT_AS_THEY_WERE:
-        return
-    if for_a_person(reason):
-        # It stays unread in the mailbox, with a keyword to find it by.
-        await flag(deps.pool, deps.imap, FlagOriginal(email_id, seen=False, keywords=(NEEDS_PERSON_KEYWORD,)))
-    else:
-        await flag(deps.pool, deps.imap, FlagOriginal(email_id))
-
-
-async def _store_classification(conn, email_id: int, c: Classification, dmarc: str | None, products: list[int],
-                                history: list[int]) -> None:
-    await conn.execute(
-        """INSERT INTO classifications (email_id, decision, reason, intent, faq_topic, confidence, language,
-                                        body_text, product_ids, history_ids, dmarc)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (email_id) DO NOTHING""",
-        email_id, c.decision, c.reason, c.intent, c.faq_topic, c.confidence, c.language, c.text,
-        products, history, dmarc)
-
-
-async def _already_classified(email_id: int, state: str, deps: Deps) -> ReplyReady | ReplyRequested | None:
-    """A redelivery (a crash between commit and ack), or the ingestor's sweep of a stalled email: send it on
-    to the stage that owns it now, decide nothing."""
-    if state == "ignored":
-        reason = await deps.pool.fetchval("SELECT reason FROM emails WHERE id = $1", email_id)
-        await _flag_ignored(deps, email_id, reason or "")
+async def handle_email_received(message: EmailReceived, deps: Deps) -> ReplyReady | ReplyRequested | None:
+    email_id = message.email_id
+    email = await store.load(deps.pool, email_id, deps.max_email_age_days * 86400)
+    arrival = on_arrival(email_id, email, max_email_age_days=deps.max_email_age_days)
+    if isinstance(arrival, Refuse):
+        raise PermanentError(str(arrival.reason), arrival.detail)
+    if isinstance(arrival, AlreadyDecided):
+        await _flag(deps, arrival.flag)
+        return arrival.message
+    if isinstance(arrival, Ignore):
+        await store.ignore(deps.pool, email_id, arrival.reason, arrival.detail)
+        await _flag(deps, arrival.flag)
         return None
-    if state in ("reply_ready", "sending"):  # a `sending` one is settled by the sender (the Sent mailbox)
-        source = await deps.pool.fetchval("SELECT source FROM replies WHERE email_id = $1", email_id)
-        return ReplyReady(email_id=email_id, source=source)
-    if state == "reply_requested":
-        c = await deps.pool.fetchrow("SELECT * FROM classifications WHERE email_id = $1", email_id)
-        return ReplyRequested(email_id=email_id, intent=c["intent"], language=c["language"],
-                              product_ids=list(c["product_ids"]), history_ids=list(c["history_ids"]),
-                              handoff=c["decision"] == "human")
-    return None  # replied, dead_lettered: nothing left to do
+
+    read = await _read_off_the_loop(arrival.raw, arrival.sender, deps)
+    step = after_reading(
+        email_id, read, sender=arrival.sender[0], shop=deps.shop, dmarc_fail_action=deps.dmarc_fail_action
+    )
+    if not isinstance(step, Ignore) and (cap := await _cap_reached(step.customer, email_id, deps)):
+        step = ignored(email_id, cap)
+
+    if isinstance(step, Ignore):
+        await store.ignore_classified(deps.pool, email_id, read.decision, read.dmarc, step.reason)
+        await _flag(deps, step.flag)
+        return None
+    if isinstance(step, AnswerFaq):
+        await store.answer_with_faq(deps.pool, email_id, read.decision, read.dmarc, step.body, step.detail)
+        return ReplyReady(email_id=email_id, source="faq")
+    requested = await store.request_reply(deps.pool, email_id, read.decision, read.dmarc, step.customer, step.detail)
+    return ReplyRequested(
+        email_id=email_id,
+        intent=read.decision.intent,
+        language=read.decision.language,
+        product_ids=list(requested.product_ids),
+        history_ids=list(requested.history_ids),
+        handoff=step.handoff,
+    )

@@ -105,14 +105,14 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("cuenta dni",), ("mercado pago", "mercadopago"), ("transferencia", "transfer"), ("debito", "debit"),
         ("credito", "credit"), ("cuota", "instal", "install"), ("visa",), ("master",), ("contra ?entrega",
         "cash on delivery", "contrarrembolso"),
-        # wallets and other ways of paying English-speaking customers name (English coverage work); the example shop's text names
+        # wallets and other ways of paying English-speaking customers name; the example shop's text names
         # none of them, so "can I pay with Apple Pay?" goes to the LLM, which knows the shop's facts
         ("apple pay",), ("google pay", "gpay"), ("samsung pay",), ("klarna",), ("afterpay", "pay later", "buy now"),
         ("venmo",), ("zelle",), ("cash app",), ("western union",), ("cheques?", r"(by|with|accept|take|personal) checks?\b"),
         # a currency, or a card from abroad: the canned text does not say
         ("currenc", "dollars?", "usd", "euros?", "reais", "divisas?", "moneda"),
         ("foreign", "international", "overseas", "extranjer", "del exterior"),
-        # named by a review's adversarial messages: cards, credit lines and links the example text does not name,
+        # cards, credit lines and links customers ask about that the example text does not name,
         # someone else's card, a bank, a sale item
         ("diners",), ("maestro",), ("mercado credito",), ("prepag", "pre-?paid"), ("link de pago", "payment link"),
         ("naranja x", "uala", "qr"), ("cualquier banco", "que bancos", "algunos bancos", "any bank", "which banks",
@@ -132,8 +132,8 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("track", "seguimiento", "rastreo"), ("insur",), ("signature",),
         ("correo argentino",), ("andreani",), ("via cargo",), ("sucursal", "branch"), ("retir", "pick ?up", "pickup"),
         ("gratis", "free"),
-        # named by a review's adversarial messages: other carriers and apps, a doorman or the door, a time slot, the
-        # packaging, sale items, when a pick-up is ready
+        # what customers ask about that the example text does not say: other carriers and apps, a doorman or the
+        # door, a time slot, the packaging, sale items, when a pick-up is ready
         ("mercado envios",), ("rappi", "pedidosya", "pedidos ya", "glovo"), ("portero", "conserje", "doorman",
         "concierge", "neighbou?r", "vecin", "en la puerta", "at the door", "leave it", "dejar(lo|la)? (en|con)"),
         ("franja", "horario", "time slot", "time window", r"\bat what time", "turno"), ("packaging", "embalaje",

@@ -12,8 +12,8 @@ Inputs
   as right, the policy topics whose canned texts answer it (none: it must never get a canned answer), or that
   it is a robot (it must be ignored). Built in: `builtin-intents` (labels are replyflow's own intents, "a+b"
   for an email asking several policy questions, "robot" for mail that must be ignored) and `builtin-bitext`
-  (the Bitext customer-support set, mapped as issue 5 states). Or a CSV file: `label,group,intents,faq`, with
-  space-separated intents ("ignore" for a robot) and topics.
+  (the Bitext customer-support set, mapped as docs/classifier.md explains). Or a CSV file:
+  `label,group,intents,faq`, with space-separated intents ("ignore" for a robot) and topics.
 - Folders of messages (`evaluate_folders`): every file is parsed and classified with `decide.classify`, the
   service's own code path; licence and README files are skipped. With `expect="robots"`, every decision other
   than "ignore" is a robot replied to; with `expect="customers"`, every "ignore" is a customer left unanswered.
@@ -67,7 +67,7 @@ def _spec(group: str, intents: Iterable[str], faq: Iterable[str] = ()) -> LabelS
     return LabelSpec(group=group, intents=frozenset(intents), faq=frozenset(faq))
 
 
-# The Bitext customer-support set (27 English intents), mapped as issue 5 states: delivery_options and
+# The Bitext customer-support set (27 English intents): delivery_options and
 # delivery_period are shipping questions, check_payment_methods a payment-methods question, check_refund_policy a
 # returns-policy question; every other label must never get a canned answer. The intents that count as right
 # for accuracy are the nearest of replyflow's; where two of ours fit the label, both count (documented in

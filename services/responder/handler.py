@@ -11,7 +11,11 @@ Nothing in the reply.requested message is trusted but the email's id: anyone who
 forge the rest. Intent, language, the hand-off and the products come from the classifier's stored decision, and
 the history from the stored email's own sender (none when it has no address or failed DMARC: a forged sender
 must not read or steer the real one's conversation).
+
+The shape: the store says where the email stands (`responder.store`), `route` decides what to do with the message
+and `settle` what to send after the LLM, both pure, and the store applies the reply in one transaction.
 """
+
 from __future__ import annotations
 
 import logging
@@ -20,23 +24,21 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from responder import store
 from responder.llm import LLM, Completion, DailyBudgetSpent, RequestTooLarge
 from responder.output_check import problem_with
-from responder.prompt import (
-    EMAIL_CHARS,
-    MAX_EXCHANGES,
-    MAX_PRODUCTS,
-    TRIMMED_EMAIL_CHARS,
-    Exchange,
-    Product,
-    build_messages,
-)
+from responder.prompt import EMAIL_CHARS, TRIMMED_EMAIL_CHARS, build_messages
+from responder.store import NewReply, Progress, PromptContext, Source, StoredEmail
 from shared import db
 from shared.errors import PermanentError, RetryLater
 from shared.messages import ReplyReady, ReplyRequested
 from shared.shop import ShopConfig
+from shared.states import State
 
 log = logging.getLogger(__name__)
+
+# What a day's spent budget is called in the email's history.
+BUDGET_SPENT = "the day's LLM budget is spent"
 
 
 @dataclass(frozen=True)
@@ -47,29 +49,95 @@ class Deps:
     own_address: str
 
 
+# --- the decisions, pure -----------------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
-class StoredEmail:
-    """What the database says about an email to answer: the only source of its prompt."""
-    email_id: int
-    subject: str
-    text: str
-    intent: str
-    language: str
-    handoff: bool
-    product_ids: list[int]
-    # The sender whose earlier exchanges the prompt may show, or None for none.
-    customer: str | None
+class Republish:
+    """Answered before a crash: publish the stored reply's reply.ready again, pay nothing."""
+
+    source: Source
+
+
+@dataclass(frozen=True)
+class Drop:
+    """Not the responder's email (not yet, or any more): nothing to do."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Ask the LLM, under the email's lease."""
+
+
+def route(progress: Progress) -> Republish | Drop | Answer:
+    """What a reply.requested message means, from where its email stands now."""
+    if progress.state == State.REPLY_READY:
+        if progress.reply_source is None:
+            # reply_ready is only ever committed together with its reply: a broken database, not a message to drop.
+            raise RuntimeError("the email is reply_ready but has no stored reply")
+        return Republish(progress.reply_source)
+    if progress.state == State.REPLY_REQUESTED:
+        return Answer()
+    return Drop()
+
+
+def settle(
+    completion: Completion | None, *, shop: ShopConfig, language: str, canary: str, own_address: str
+) -> NewReply:
+    """The reply to store after asking the LLM: its answer when it passes the output check, else the shop's
+    fallback. `completion` is None when no call was made because the day's budget is spent."""
+    signature = shop.signature_for(language)
+    if completion is None:
+        # No call was made: the reply records no model and no tokens.
+        return NewReply(
+            source="fallback",
+            body=_signed(shop.fallback_for(language), signature),
+            model=None,
+            prompt_tokens=None,
+            completion_tokens=None,
+            fallback_because=BUDGET_SPENT,
+            detail=f"fallback: 0+0 tokens, {BUDGET_SPENT}",
+        )
+    usage = f"{completion.prompt_tokens}+{completion.completion_tokens} tokens"
+    problem = problem_with(completion.text, shop, canary, own_address)
+    if problem:
+        # The call was paid for: its tokens are recorded with the fallback.
+        why = f"output check: {problem}"
+        return NewReply(
+            source="fallback",
+            body=_signed(shop.fallback_for(language), signature),
+            model=completion.model,
+            prompt_tokens=completion.prompt_tokens,
+            completion_tokens=completion.completion_tokens,
+            fallback_because=why,
+            detail=f"fallback: {usage}, {why}",
+        )
+    return NewReply(
+        source="llm",
+        body=_signed(completion.text, signature),
+        model=completion.model,
+        prompt_tokens=completion.prompt_tokens,
+        completion_tokens=completion.completion_tokens,
+        fallback_because=None,
+        detail=f"llm: {usage}",
+    )
+
+
+def _signed(answer: str, signature: str) -> str:
+    return f"{answer}\n\n{signature}".strip()
+
+
+# --- the handler -------------------------------------------------------------------------------------------------
 
 
 async def handle_reply_requested(message: ReplyRequested, deps: Deps) -> ReplyReady | None:
-    state = await deps.pool.fetchval("SELECT state FROM emails WHERE id = $1", message.email_id)
-    if state == "reply_ready":  # answered before a crash: publish again, pay nothing
-        source = await deps.pool.fetchval("SELECT source FROM replies WHERE email_id = $1", message.email_id)
-        return ReplyReady(email_id=message.email_id, source=source)
-    if state != "reply_requested":
+    step = route(await store.progress(deps.pool, message.email_id))
+    if isinstance(step, Republish):
+        return ReplyReady(email_id=message.email_id, source=step.source)
+    if isinstance(step, Drop):
         return None
     try:
-        async with db.lease(deps.pool, message.email_id, "reply_requested"):
+        async with db.lease(deps.pool, message.email_id, State.REPLY_REQUESTED):
             return await _answer(message.email_id, deps)
     except db.Held as held:
         # Another copy of this message is asking the LLM right now: one call, not two. Come back once it is done
@@ -79,57 +147,24 @@ async def handle_reply_requested(message: ReplyRequested, deps: Deps) -> ReplyRe
 
 async def _answer(email_id: int, deps: Deps) -> ReplyReady:
     """Ask the LLM (or fall back), then store the reply and move the email to reply_ready in one transaction."""
-    email = await _stored_email(deps.pool, email_id)
-
+    email = await store.stored_email(deps.pool, email_id)
+    if email is None:
+        raise PermanentError("not_classified", f"email {email_id} has no stored classification")
     canary = "RF-" + secrets.token_hex(6)
+    completion: Completion | None
     try:
         completion = await _complete(deps, email, canary)
     except RetryLater:
         # Waiting for LLM budget (for hours when the day's is spent) is progress: the ingestor's sweep must not
         # take the email for stalled and send it round again.
-        await deps.pool.execute("UPDATE emails SET updated_at = now() WHERE id = $1", email_id)
+        await store.touch(deps.pool, email_id)
         raise
     except DailyBudgetSpent:
-        # No call was made: the reply row records no model and no tokens.
-        log.warning("email %s: the day's LLM budget is spent; sending the fallback answer", email_id)
-        completion, why = None, "the day's LLM budget is spent"
-    else:
-        problem = problem_with(completion.text, deps.shop, canary, deps.own_address)
-        why = f"output check: {problem}" if problem else None
-        if problem:
-            log.warning("email %s: LLM answer failed the output check (%s); sending the safe answer",
-                        email_id, problem)
-    source = "fallback" if why else "llm"
-    answer = deps.shop.fallback_for(email.language) if why else completion.text
-    body = f"{answer}\n\n{deps.shop.signature_for(email.language)}".strip()
-    model, prompt_tokens, completion_tokens = (
-        (completion.model, completion.prompt_tokens, completion.completion_tokens) if completion else (None,) * 3)
-
-    async with deps.pool.acquire() as conn, conn.transaction():
-        await conn.execute(
-            """INSERT INTO replies (email_id, source, body, model, prompt_tokens, completion_tokens)
-               VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (email_id) DO NOTHING""",
-            email_id, source, body, model, prompt_tokens, completion_tokens)
-        if not await db.transition(
-                conn, email_id, "reply_ready", allowed_from=("reply_requested",),
-                detail=f"{source}: {prompt_tokens or 0}+{completion_tokens or 0} tokens"
-                       + (f", {why}" if why else "")):
-            # A concurrent delivery of the same email got there first: its stored reply is the one to send.
-            source = await conn.fetchval("SELECT source FROM replies WHERE email_id = $1", email_id)
-    return ReplyReady(email_id=email_id, source=source)
-
-
-async def _stored_email(pool: asyncpg.Pool, email_id: int) -> StoredEmail:
-    row = await pool.fetchrow(
-        """SELECT e.subject, e.from_address, c.body_text, c.intent, c.language, c.decision, c.product_ids, c.dmarc
-           FROM emails e JOIN classifications c ON c.email_id = e.id WHERE e.id = $1""", email_id)
-    if row is None:
-        raise PermanentError("not_classified", f"email {email_id} has no stored classification")
-    forged = (row["dmarc"] or "").lower() == "fail"
-    return StoredEmail(
-        email_id=email_id, subject=row["subject"] or "", text=row["body_text"], intent=row["intent"],
-        language=row["language"], handoff=row["decision"] == "human", product_ids=list(row["product_ids"]),
-        customer=row["from_address"] if row["from_address"] and not forged else None)
+        completion = None
+    reply = settle(completion, shop=deps.shop, language=email.language, canary=canary, own_address=deps.own_address)
+    if reply.fallback_because:
+        log.warning("email %s: sending the shop's fallback answer (%s)", email_id, reply.fallback_because)
+    return ReplyReady(email_id=email_id, source=await store.store_reply(deps.pool, email_id, reply))
 
 
 async def _complete(deps: Deps, email: StoredEmail, canary: str) -> Completion:
@@ -137,33 +172,25 @@ async def _complete(deps: Deps, email: StoredEmail, canary: str) -> Completion:
     try:
         return await deps.llm.complete(await _prompt(deps, email, canary))
     except RequestTooLarge as exc:
-        log.warning("email %s: request too large for Groq (%s); trying once with a trimmed prompt",
-                    email.email_id, exc)
+        log.warning("email %s: request too large for Groq (%s); trying once with a trimmed prompt", email.email_id, exc)
     try:
         return await deps.llm.complete(await _prompt(deps, email, canary, trimmed=True))
     except RequestTooLarge as exc:
         raise PermanentError("llm_request_too_large", str(exc)) from exc
 
 
-async def _prompt(deps: Deps, email: StoredEmail, canary: str, trimmed: bool = False) -> list[dict]:
-    products, history = [], []
-    if not trimmed:
-        async with deps.pool.acquire() as conn:
-            products = await conn.fetch(
-                "SELECT name, description, price, currency, stock, url FROM products WHERE id = ANY($1::bigint[])"
-                " ORDER BY array_position($1::bigint[], id)", email.product_ids[:MAX_PRODUCTS])
-            if email.customer is not None:
-                # The sender's newest exchanges (conversations.customer is lower-cased the same way), shown oldest
-                # first; never this email's own.
-                history = list(reversed(await conn.fetch(
-                    """SELECT subject, inbound, reply FROM conversations
-                       WHERE customer = lower($1) AND email_id <> $2
-                       ORDER BY created_at DESC, id DESC LIMIT $3""",
-                    email.customer, email.email_id, MAX_EXCHANGES)))
+async def _prompt(deps: Deps, email: StoredEmail, canary: str, trimmed: bool = False) -> list[dict[str, str]]:
+    """The chat messages; a trimmed prompt shows no products and no history, and less of the email."""
+    context = PromptContext(products=(), history=()) if trimmed else await store.prompt_context(deps.pool, email)
     return build_messages(
-        shop=deps.shop, language=email.language, intent=email.intent, subject=email.subject, text=email.text,
-        products=[Product(name=p["name"], description=p["description"],
-                          price=f"{p['currency']} {p['price']}" if p["price"] is not None else "price on the web",
-                          stock=p["stock"], url=p["url"]) for p in products],
-        history=[Exchange(subject=h["subject"] or "", inbound=h["inbound"], reply=h["reply"]) for h in history],
-        handoff=email.handoff, canary=canary, email_chars=TRIMMED_EMAIL_CHARS if trimmed else EMAIL_CHARS)
+        shop=deps.shop,
+        language=email.language,
+        intent=email.intent,
+        subject=email.subject,
+        text=email.text,
+        products=list(context.products),
+        history=list(context.history),
+        handoff=email.handoff,
+        canary=canary,
+        email_chars=TRIMMED_EMAIL_CHARS if trimmed else EMAIL_CHARS,
+    )

@@ -372,7 +372,7 @@ def test_labelled_english_set_never_gets_a_wrong_canned_answer(shop):
     assert not wrong, dict(wrong)
     # and the canned answers still cover a good share of the plain policy questions
     assert answered["check_payment_methods"] >= 60 and answered["check_refund_policy"] >= 30
-    # issue 5's target: at least 80% of the FAQ-type questions answered without the LLM
+    # the coverage the shop needs: at least 80% of the FAQ-type questions answered without the LLM
     coverage = sum(answered[label] for label in FAQ_ALLOWED) / sum(asked[label] for label in FAQ_ALLOWED)
     assert coverage >= 0.80, round(coverage, 3)
 
@@ -1117,7 +1117,7 @@ def test_suite_parts_are_fast(shop):
 
 
 @pytest.mark.parametrize("body,expected", [
-    # every rule added in issue 5's second session, with one of its own examples
+    # every rule of the widened phrasings, with one of its own examples
     ("is it possible to deliver to Sydney", "shipping"),  # a place: the delivery zones
     ("can I get an item delivered to Rome", "shipping"),
     ("delivery to Berlin", "shipping"),
@@ -1184,8 +1184,8 @@ EN_CHAT_SET = ROOT / "tests" / "data" / "classifier" / "en_chat_questions.csv"
 
 @pytest.mark.parametrize("split", ["dev", "heldout"])
 def test_the_independent_english_chat_set_gets_no_wrong_canned_answer(shop, split):
-    """en_chat_questions.csv was written by a helper that never saw the rules, Bitext or our other sets; the rules
-    of the second session were extended from the errors of its dev half only. Both halves: precision 1.0, no
+    """en_chat_questions.csv was written by someone who never saw the rules, Bitext or our other sets; rules are
+    written from the errors of its dev half only. Both halves: precision 1.0, no
     canned text to a non-policy row, and at least the coverage measured when the set arrived (0.65 held-out)."""
     from classifier import evaluate
 
@@ -1224,8 +1224,7 @@ def test_phrasings_added_from_the_chat_set(body, expected):
     assert intents.detect_intent("", body).intent == expected
 
 
-# Adversarial messages written by a reviewer of the second session's rules: each got a canned text from the first
-# version of those rules. A question followed by what already happened, a part of an order, something other than the
+# Adversarial messages written against the rules by a reviewer who tried to make them give a wrong canned text. A question followed by what already happened, a part of an order, something other than the
 # delivery, an instruction for an order, a late parcel, a refund owed, a payment already made, a discount, another
 # country for a topic whose text says nothing about abroad.
 NEVER_CANNED = [
@@ -1269,9 +1268,8 @@ def test_by_default_the_delivery_time_of_my_order_is_an_orders_status():
     assert (result.decision, result.intent) == ("llm", "order_status")
 
 
-# A second reviewer's adversarial messages (about 300, of which these are a sample, one or two per cause): each got a
-# canned text before the second review round.
-NEVER_CANNED_SECOND_REVIEW = [
+# Another reviewer's adversarial messages (a sample of about 300, one or two per cause), each once given a wrong canned text.
+NEVER_CANNED_ADVERSARIAL = [
     # an order that exists, bought by someone else, in the plural, or named only by a reference or a courier
     "Hi there, my wife ordered me a jacket from you for my birthday. How long does shipping to Cordoba take? Cheers, Tom",
     "Hola! Mi mamá les compró un buzo la semana pasada para mí. ¿Cuánto tarda el envío a Córdoba capital? Gracias",
@@ -1307,7 +1305,7 @@ NEVER_CANNED_SECOND_REVIEW = [
 ]
 
 
-@pytest.mark.parametrize("body", NEVER_CANNED + NEVER_CANNED_SECOND_REVIEW)
+@pytest.mark.parametrize("body", NEVER_CANNED + NEVER_CANNED_ADVERSARIAL)
 def test_adversarial_messages_get_no_canned_text(shop, body):
     result = decide.classify_text(body, shop)
     assert result.decision != "faq", result
@@ -1391,7 +1389,7 @@ def test_a_legal_disclaimer_is_no_problem_of_the_customers(shop):
 
 
 @pytest.mark.parametrize("body,expected", [
-    # a code review's examples of the second session's rules, each with what it must get
+    # edge cases of the widened phrasings, each with what it must get
     ("If I buy a coat today, does shipping to Salta take long? Paid my last order with a card", "llm"),
     ("If I buy another coat today, can you ship it together with my order #10422?", "llm"),
     ("Not sure if I ordered the right size, how do exchanges work?", "llm"),
@@ -1404,13 +1402,13 @@ def test_a_legal_disclaimer_is_no_problem_of_the_customers(shop):
     ("¿Cuánto cuesta el envío en pesos?", "faq"), ("Can I return the lavender dress?", "faq"),
     ("¿Aceptan tarjeta de crédito? Mi mamá usa Visa.", "faq"), ("Can I pay with a pre-paid card?", "llm"),
 ])
-def test_code_review_cases(shop, body, expected):
+def test_edge_cases_of_the_widened_phrasings(shop, body, expected):
     result = decide.classify_text(body, shop)
     assert result.decision == expected, result
 
 
 @pytest.mark.parametrize("subject,body", [
-    # a third reviewer's whole emails: the context is in the subject, a second sentence or a second question
+    # whole emails where the context is in the subject, a second sentence or a second question
     ("Consulta pedido RDS-10488", "¿Cuánto tarda el envío a Mendoza?"), ("Demora", "Hola, ¿cuánto tarda un envío a Córdoba?"),
     ("Missing item", "What's your return policy?"), ("Pedido incompleto", "¿Hacen envíos a Córdoba?"),
     ("Consulta", "¿Cuánto tarda el envío a La Plata? Porque ya pasó una semana y nada."),
@@ -1426,6 +1424,6 @@ def test_code_review_cases(shop, body, expected):
     ("Factura", "¿Me pueden mandar la factura? ¿Y aceptan transferencia?"),
     ("Questions", "Do you ship to Córdoba? Also, are your clothes made in Argentina?"),
 ])
-def test_third_review_emails_get_no_canned_text(shop, subject, body):
+def test_context_in_the_subject_or_a_second_sentence_gets_no_canned_text(shop, subject, body):
     result = decide.classify(mail(body=body, subject=subject), shop, OWN)
     assert result.decision != "faq", result

@@ -58,6 +58,25 @@ def cmd_run(args) -> int:
     return importlib.import_module(SERVICE_MODULES[args.service]).main()
 
 
+def cmd_check(args) -> int:
+    from replyflow import check
+    return check.run(args.services)
+
+
+def _service(name: str) -> str:
+    if name not in SERVICE_MODULES:
+        raise argparse.ArgumentTypeError(f"no service {name!r} (choose from {', '.join(SERVICE_MODULES)})")
+    return name
+
+
+def _version() -> str:
+    from importlib import metadata
+    try:
+        return metadata.version("replyflow")
+    except metadata.PackageNotFoundError:
+        return "(not installed: run from a source tree)"
+
+
 def cmd_up(args) -> int:
     try:
         replicas = up.parse_replicas(args.replicas)
@@ -351,6 +370,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="replyflow", description=(
         "Answers a shop's customer email automatically. Configuration comes from the environment "
         "(and ./.env); see .env.example."))
+    parser.add_argument("--version", action="version", version=f"replyflow {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = commands.add_parser("run", help="run one service in the foreground")
@@ -364,6 +384,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("migrate", help="create or upgrade the database schema")
     p.set_defaults(func=cmd_migrate)
+
+    p = commands.add_parser(
+        "check", help="validate the settings of services and connect once to each server they need",
+        description="Loads every setting the given services read (all five when none is named) and connects once "
+                    "to each server they need: RabbitMQ, PostgreSQL (with its schema version), Redis, IMAP (login), "
+                    "SMTP (EHLO, STARTTLS and login as configured) and Groq (its models list). Prints one line per "
+                    "check, ok or FAILED with the reason; exits 2 if anything failed. Changes nothing anywhere.")
+    p.add_argument("services", nargs="*", type=_service, metavar="SERVICE",
+                   help=f"any of {', '.join(SERVICE_MODULES)} (default: all)")
+    p.set_defaults(func=cmd_check)
 
     dlq = commands.add_parser("dlq", help="read and replay the dead-letter queues").add_subparsers(
         dest="dlq_command", required=True, metavar="ACTION")
@@ -436,7 +466,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--faq-threshold", type=_threshold, metavar="X",
                    help="FAQ confidence threshold (default: FAQ_CONFIDENCE_THRESHOLD or 0.75)")
     p.set_defaults(func=cmd_eval_classifier)
+    _describe_subcommands(parser)
     return parser
+
+
+def _describe_subcommands(parser: argparse.ArgumentParser) -> None:
+    """Every subcommand's --help says what it does: its line in the parent's list, unless it has a longer
+    description of its own. (argparse keeps the list's lines only on its private sub-parsers action.)"""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for line in action._choices_actions:
+                subparser = action.choices[line.dest]
+                if subparser.description is None and line.help:
+                    subparser.description = f"{line.help[0].upper()}{line.help[1:]}."
+                _describe_subcommands(subparser)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,6 +34,7 @@ import pydantic
 from aio_pika.abc import AbstractIncomingMessage
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
+from shared import metrics
 from shared.errors import PermanentError, RetryLater, is_outage
 from shared.messages import Message
 from shared.settings import BrokerSettings
@@ -214,7 +215,7 @@ class Broker:
             timeout=self.settings.publish_timeout_seconds)
 
     async def publish(self, message: Message, *, attempts: int = 0) -> None:
-        headers = inject_context({ATTEMPTS_HEADER: attempts})
+        headers = inject_context({ATTEMPTS_HEADER: attempts, **metrics.queued_now()})
         await self.publish_raw(WORK_EXCHANGE, message.ROUTING_KEY, message.model_dump_json().encode(),
                                message_id=message.idempotency_key, headers=headers,
                                message_type=type(message).__name__)
@@ -243,6 +244,14 @@ class Broker:
                 log.error("no longer consuming %s; reconnecting", ", ".join(gone))
                 self.lost.set()
                 return
+
+    async def check_ready(self) -> None:
+        """For /readyz: raises unless the connection is open and every consumer is attached."""
+        if self.lost.is_set() or self._connection is None or self._connection.is_closed:
+            raise ConnectionError("not connected to RabbitMQ")
+        gone = [c.queue_name for c in self._consumers if not c.is_consuming()]
+        if gone:
+            raise ConnectionError(f"not consuming {', '.join(gone)}")
 
     async def stop_consuming(self, grace_seconds: float) -> None:
         """Stop taking deliveries, let in-flight ones finish within the grace period, return the rest."""
@@ -285,8 +294,10 @@ class _Consumer:
         task = asyncio.current_task()
         assert task is not None  # a delivery is always handled inside a task
         self._in_flight.add(task)
+        metrics.observe_queue_wait(self.queue_name, incoming.headers)
         try:
-            await self.process(incoming)
+            with metrics.HANDLING.labels(self.queue_name).time():
+                await self.process(incoming)
         except asyncio.CancelledError:
             # Shutdown past the grace period: neither ack nor reject (a reject would dead-letter in-flight
             # mail); the broker returns the delivery to the queue when the channel closes.
@@ -355,6 +366,7 @@ class _StageConsumer(_Consumer):
                 return
             except RetryLater as exc:
                 log.info("email %s waits %.1fs: %s", message.email_id, exc.delay_seconds, exc)
+                metrics.RETRIES.labels(self.stage.service, "deferred").inc()
                 await self._retry(incoming, attempts, exc.delay_seconds)
                 return
             except asyncio.CancelledError:
@@ -383,6 +395,7 @@ class _StageConsumer(_Consumer):
         delay = delays[min(failures - 1, len(delays) - 1)]
         log.warning("email %s attempt %d/%d failed in %s, retrying in %gs: %s", message.email_id, failures,
                     self.broker.settings.max_attempts, self.stage.service, delay, error)
+        metrics.RETRIES.labels(self.stage.service, "failed").inc()
         await self._retry(incoming, failures, delay)
 
     async def _wait_out(self, incoming: AbstractIncomingMessage, message: Message, exc: Exception,
@@ -394,6 +407,7 @@ class _StageConsumer(_Consumer):
         delay = delays[min(waits - 1, len(delays) - 1)]
         log.warning("email %s waits %gs in %s for a server to come back (%s: %s); no attempt spent",
                     message.email_id, delay, self.stage.service, type(exc).__name__, exc)
+        metrics.RETRIES.labels(self.stage.service, "outage").inc()
         await self._retry(incoming, attempts, delay, extra_headers={OUTAGE_WAITS_HEADER: waits})
 
     async def _retry(self, incoming: AbstractIncomingMessage, attempts: int, at_least_seconds: float,
@@ -402,7 +416,7 @@ class _StageConsumer(_Consumer):
         tier = min((d for d in delays if d >= at_least_seconds), default=max(delays))
         # A message that got on after an outage starts its next one from the shortest wait again.
         headers = {**(incoming.headers or {}), ATTEMPTS_HEADER: attempts, OUTAGE_WAITS_HEADER: 0,
-                   **(extra_headers or {})}
+                   **metrics.queued_now(tier), **(extra_headers or {})}
         await self.broker.publish_raw(retry_tier_name(tier), self.stage.routing_key, incoming.body,
                                       message_id=incoming.message_id or "", headers=headers,
                                       message_type=incoming.type)
@@ -411,10 +425,11 @@ class _StageConsumer(_Consumer):
     async def _dead_letter(self, incoming: AbstractIncomingMessage, reason: str, error: str, attempts: int) -> None:
         """Publish to this stage's dead-letter queue with the reason, then ack (a reject could not say why)."""
         headers = {**(incoming.headers or {}), STAGE_HEADER: self.stage.service, REASON_HEADER: reason,
-                   ERROR_HEADER: (error or "")[:2000], ATTEMPTS_HEADER: attempts}
+                   ERROR_HEADER: (error or "")[:2000], ATTEMPTS_HEADER: attempts, **metrics.queued_now()}
         await self.broker.publish_raw(DEAD_LETTER_EXCHANGE, self.stage.service, incoming.body,
                                       message_id=incoming.message_id or "", headers=headers,
                                       message_type=incoming.type)
+        metrics.DEAD_LETTERS.labels(self.stage.service, reason).inc()
         await incoming.ack()
 
 
@@ -437,8 +452,9 @@ class _DeadLetterConsumer(_Consumer):
         self._failures_in_a_row = 0
 
     async def process(self, incoming: AbstractIncomingMessage) -> None:
+        letter = describe_dead_letter(self.stage, incoming)
         try:
-            await self.handler(describe_dead_letter(self.stage, incoming))
+            await self.handler(letter)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -453,12 +469,14 @@ class _DeadLetterConsumer(_Consumer):
                 # message, so a long outage does not use up its delivery limit and park it.
                 await self.broker.publish_raw(DEAD_LETTER_EXCHANGE, self.stage.service, incoming.body,
                                               message_id=incoming.message_id or "",
-                                              headers=dict(incoming.headers or {}), message_type=incoming.type)
+                                              headers={**(incoming.headers or {}), **metrics.queued_now()},
+                                              message_type=incoming.type)
                 await incoming.ack()
             else:
                 await incoming.nack(requeue=True)
             return
         self._failures_in_a_row = 0
+        metrics.DEAD_LETTERS_RECORDED.labels(letter.stage, letter.reason).inc()
         await incoming.ack()
 
 

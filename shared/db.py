@@ -4,12 +4,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
+from types import TracebackType
+from typing import Any
 
 import asyncpg
+import asyncpg.transaction
 
+from shared import metrics
 from shared.states import TERMINAL, check_transition
 
 log = logging.getLogger(__name__)
@@ -35,9 +39,58 @@ def required_schema_version() -> int:
     return _migrations()[-1][0]
 
 
+class _Transaction(asyncpg.transaction.Transaction):  # type: ignore[misc]
+    """A transaction that, when the outermost one commits, runs what its connection was asked to do after the
+    commit, and forgets it on a rollback (a savepoint's rollback forgets only what was asked inside it)."""
+
+    async def __aenter__(self) -> None:
+        self.pending_from = len(self._connection.after_commit)
+        await super().__aenter__()
+
+    async def __aexit__(self, extype: type[BaseException] | None, ex: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        after_commit: list[Callable[[], None]] = self._connection.after_commit
+        try:
+            await super().__aexit__(extype, ex, tb)
+        except BaseException:
+            del after_commit[self.pending_from:]
+            raise
+        if extype is not None:
+            del after_commit[self.pending_from:]
+        elif not self._nested:
+            done = after_commit[:]
+            after_commit.clear()
+            for step in done:
+                step()
+
+
+class Connection(asyncpg.Connection):  # type: ignore[misc]
+    """The services' connection: it can run a step once what was written is committed (`after_commit`), so
+    metrics count what the database kept, never a move rolled back."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.after_commit: list[Callable[[], None]] = []
+
+    def transaction(self, *, isolation: str | None = None, readonly: bool = False,
+                    deferrable: bool = False) -> _Transaction:
+        self._check_open()
+        return _Transaction(self, isolation, readonly, deferrable)
+
+
+def after_commit(conn: asyncpg.Connection, step: Callable[[], None]) -> None:
+    """Run `step` once the connection's current transaction commits (at once outside a transaction, or on a
+    connection that is not a `Connection`: a command's own, which exports no metrics)."""
+    pending: list[Callable[[], None]] | None = getattr(conn, "after_commit", None)
+    if pending is not None and conn.is_in_transaction():
+        pending.append(step)
+    else:
+        step()
+
+
 async def create_pool(database_url: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
     return await asyncpg.create_pool(database_url, min_size=min_size, max_size=max_size,
-                                     command_timeout=60)
+                                     command_timeout=60, connection_class=Connection)
 
 
 async def current_schema_version(conn: asyncpg.Connection) -> int:
@@ -90,16 +143,19 @@ async def transition(conn: asyncpg.Connection, email_id: int, new_state: str, *,
     state table (`shared.states.TRANSITIONS`) does not allow raises TransitionNotAllowed before anything is done.
     """
     check_transition(allowed_from, new_state)
-    moved = await conn.fetchval(
+    moved = await conn.fetchrow(
         # The reason belongs to the terminal states that have one; any other move (a replay) clears it.
         """UPDATE emails SET state = $2, updated_at = now(),
                   reason = CASE WHEN $2 IN ('ignored', 'dead_lettered') THEN coalesce($4, reason) END
-           WHERE id = $1 AND state = ANY($3::text[]) RETURNING true""",
+           WHERE id = $1 AND state = ANY($3::text[]) RETURNING reason, coalesce(received_at, created_at) AS arrived""",
         email_id, new_state, list(allowed_from), reason)
-    if moved:
-        await conn.execute("INSERT INTO email_events (email_id, state, detail) VALUES ($1, $2, $3)",
-                           email_id, new_state, detail or reason)
-    return bool(moved)
+    if moved is None:
+        return False
+    await conn.execute("INSERT INTO email_events (email_id, state, detail) VALUES ($1, $2, $3)",
+                       email_id, new_state, detail or reason)
+    # Every end state is reached here, and counted only once it is committed: the one count of outcomes.
+    after_commit(conn, lambda: metrics.count_end_state(str(new_state), moved["reason"], moved["arrived"]))
+    return True
 
 
 # A lease is renewed every third of its length: a holder that is alive never loses it, one that dies lets go soon.

@@ -15,14 +15,15 @@ import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
+from functools import partial
 from typing import Any
 
 import asyncpg
 
-from shared import db, servers
+from shared import db, health, servers
 from shared.broker import Broker, TopologyError
 from shared.errors import is_outage
-from shared.settings import BrokerSettings, DatabaseSettings, TelemetrySettings, load_or_exit
+from shared.settings import BrokerSettings, DatabaseSettings, MetricsSettings, TelemetrySettings, load_or_exit
 from shared.telemetry import setup_logging, setup_tracing
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,8 @@ class Runtime:
         self.stack = contextlib.AsyncExitStack()
         self._tasks: list[asyncio.Task[Any]] = []
         self.task_failed = asyncio.Event()
+        # What /readyz asks while this runtime runs: RabbitMQ and PostgreSQL here, Redis by the services using it.
+        self.readiness_checks: dict[str, health.Check] = {}
         # The server `start` is talking to, so that a failure names it (never with its password).
         self.starting_with = "the start"
 
@@ -55,6 +58,7 @@ class Runtime:
         self.starting_with = servers.postgresql(self.database_settings.database_url)
         self.pool = await db.create_pool(self.database_settings.database_url)
         self.stack.push_async_callback(self.pool.close)
+        self.add_readiness_check("postgresql", partial(self.pool.fetchval, "SELECT 1"))
         await db.check_schema(self.pool)
         self.starting_with = servers.rabbitmq(self.broker.settings.amqp_url)
         # Registered first: a connect that fails half-way (declaring the topology during an outage) must not
@@ -67,7 +71,12 @@ class Runtime:
             if refusal is None:
                 raise
             raise ServerRefused(f"{self.starting_with}: {refusal}") from None
+        self.add_readiness_check("rabbitmq", self.broker.check_ready)
         self.starting_with = f"the {self.service}"
+
+    def add_readiness_check(self, name: str, check: health.Check) -> None:
+        """A server the service cannot work without: /readyz answers 503 while `check()` raises or hangs."""
+        self.readiness_checks[name] = check
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> None:
         """A long-running background task (the ingestor's loop); if it dies, the service restarts."""
@@ -91,18 +100,32 @@ class Runtime:
 
 def run_service(service: str, serve: Callable[[Runtime], Awaitable[None]]) -> int:
     """The whole life of one service process; returns its exit code."""
-    broker_settings, database_settings, telemetry = load_or_exit(
-        BrokerSettings, DatabaseSettings, TelemetrySettings)
+    broker_settings, database_settings, telemetry, metrics_settings = load_or_exit(
+        BrokerSettings, DatabaseSettings, TelemetrySettings, MetricsSettings)
     setup_logging(service, telemetry.log_level, telemetry.log_format)
     provider = setup_tracing(service, telemetry.otel_traces_exporter)
     try:
-        return asyncio.run(_supervise(service, serve, broker_settings, database_settings))
+        return asyncio.run(_serve_with_probes(service, serve, broker_settings, database_settings,
+                                              health.port_for(service, metrics_settings.metrics_port)))
     finally:
         provider.shutdown()
 
 
+async def _serve_with_probes(service: str, serve: Callable[[Runtime], Awaitable[None]],
+                             broker_settings: BrokerSettings, database_settings: DatabaseSettings,
+                             metrics_port: int) -> int:
+    """The service's life with /metrics, /healthz and /readyz served throughout, restarts included."""
+    readiness = health.Readiness()
+    server = await health.start_server(service, metrics_port, readiness)
+    try:
+        return await _supervise(service, serve, broker_settings, database_settings, readiness)
+    finally:
+        if server is not None:
+            await server.cleanup()
+
+
 async def _supervise(service: str, serve: Callable[[Runtime], Awaitable[None]], broker_settings: BrokerSettings,
-                     database_settings: DatabaseSettings) -> int:
+                     database_settings: DatabaseSettings, readiness: health.Readiness) -> int:
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -134,11 +157,13 @@ async def _supervise(service: str, serve: Callable[[Runtime], Awaitable[None]], 
             continue
 
         log.info("%s started", service)
+        readiness.checks = runtime.readiness_checks
         backoff = 1.0
         waits = [asyncio.create_task(e.wait()) for e in (stopping, runtime.broker.lost, runtime.task_failed)]
         await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
         for w in waits:
             w.cancel()
+        readiness.checks = None
         grace = broker_settings.shutdown_grace_seconds
         if stopping.is_set():
             log.info("stopping (grace %.0fs)", grace)

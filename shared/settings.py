@@ -210,6 +210,12 @@ class GroqSettings(_Env):
     llm_log_prompts: bool = False
 
 
+class MetricsSettings(_Env):
+    # The port of /metrics, /healthz and /readyz; unset: the service's own default (shared.health.DEFAULT_PORTS),
+    # 0: no server.
+    metrics_port: int | None = Field(None, ge=0, le=65535)
+
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 

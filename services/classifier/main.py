@@ -26,6 +26,7 @@ def main() -> int:
         await asyncio.to_thread(language.warm_up)  # the language model loads in about a second
         redis = Redis.from_url(redis_settings.redis_url, **redis_settings.client_options)
         runtime.stack.push_async_callback(redis.aclose)
+        runtime.add_readiness_check("redis", redis.ping)
         s = shop_settings
         deps = Deps(pool=runtime.pool, shop=shop, imap=imap_settings,
                     sender_cap=SenderCap(redis, s.max_replies_per_sender, s.reply_window_hours * 3600),

@@ -24,6 +24,7 @@ from imap_tools.errors import MailboxLoginError, UnexpectedCommandStatusError
 from imap_tools.mailbox import BaseMailBox
 
 from ingestor import imap, store
+from shared import metrics
 from shared.broker import Broker
 from shared.mailbox import open_mailbox, uidvalidity_of
 from shared.settings import ImapSettings
@@ -126,16 +127,21 @@ class Ingestor:
         for start in range(0, len(uids), imap.FETCH_CHUNK):
             chunk = uids[start:start + imap.FETCH_CHUNK]
             batch = await self._imap(imap.fetch, self._mailbox, chunk, self.settings.max_message_bytes)
+            for item in batch:
+                metrics.IMAP_FETCH_LAG.observe(metrics.seconds_since(item.received_at))
             stored += await store.store_batch(self.pool, self.account, folder, uidvalidity, batch, max(chunk))
         if uids and cursor is None:
             log.info("first pass of %s (UIDVALIDITY %s): read %d unseen message(s)", folder, uidvalidity, len(uids))
         elif uids:
             log.info("stored %d new email(s) of %d fetched", stored, len(uids))
         swept = await store.sweep_stalled(self.pool, self.settings.stalled_after_seconds)
+        metrics.STALLED.inc(swept)
         if swept:
             log.warning("%d email(s) made no progress for %.0fs; sending them round again",
                         swept, self.settings.stalled_after_seconds)
         await self.publish_outbox()
+        metrics.OUTBOX_BACKLOG.set(await store.outbox_size(self.pool))
+        metrics.IMAP_LAST_POLL.set_to_current_time()
         return stored
 
     async def publish_outbox(self) -> None:

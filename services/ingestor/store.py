@@ -116,6 +116,11 @@ async def unpublished(pool: asyncpg.Pool, limit: int = 500) -> list[tuple[int, M
                                      decision=r["decision"], source=r["source"])) for r in rows]
 
 
+async def outbox_size(pool: asyncpg.Pool) -> int:
+    """Stored emails whose message the broker has not confirmed yet."""
+    return int(await pool.fetchval("SELECT count(*) FROM emails WHERE published_at IS NULL"))
+
+
 async def mark_published(pool: asyncpg.Pool, email_id: int) -> None:
     await pool.execute("UPDATE emails SET published_at = now() WHERE id = $1", email_id)
 

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 import groq
 
-from responder.budget import Breaker, Budget
+from responder.budget import AXES, Breaker, Budget
+from shared import metrics
 from shared.errors import PermanentError, RetryLater
 
 log = logging.getLogger(__name__)
@@ -162,27 +163,31 @@ class LLM:
             if not breaker_passed:
                 breaker_wait = await self.breaker.allow()
                 if breaker_wait:
-                    waited = await self._wait(breaker_wait, waited, "LLM circuit breaker is open")
+                    waited = await self._wait(breaker_wait, waited, "LLM circuit breaker is open", limit="breaker")
                     continue
                 breaker_passed = True  # a half-open probe keeps its turn while it waits for budget
             grant = await self.budget.reserve(charge)
             if grant.too_large:
                 raise RequestTooLarge(f"about {charge} tokens with max_tokens, above the {grant.limit} limit")
             if not grant.admitted:
-                waited = await self._wait(grant.wait, waited, f"LLM budget: {grant.limit}", daily=grant.daily)
+                waited = await self._wait(grant.wait, waited, f"LLM budget: {grant.limit}", limit=grant.limit,
+                                          daily=grant.daily)
                 continue
             completion = await self._call(messages, charge)
             if completion is not None:
                 return completion
             # A 429: the pause is recorded for every replica; the next reservation waits for it.
 
-    async def _wait(self, seconds: float, waited: float, why: str, daily: bool = False) -> float:
+    async def _wait(self, seconds: float, waited: float, why: str, limit: str, daily: bool = False) -> float:
         """Sleep when the wait fits in `max_wait` (in total for this message); otherwise defer or fall back."""
         if waited + seconds <= self.max_wait:
+            metrics.LLM_BUDGET_WAITS.labels(limit, "slept").inc()
             await asyncio.sleep(seconds)
             return waited + seconds
         if daily and self.daily_cap_action == "fallback":
+            metrics.LLM_BUDGET_WAITS.labels(limit, "fallback").inc()
             raise DailyBudgetSpent(why)
+        metrics.LLM_BUDGET_WAITS.labels(limit, "deferred").inc()
         raise RetryLater(max(seconds, self.daily_defer_seconds) if daily else seconds,
                          f"{why}, {seconds:.1f}s to wait")
 
@@ -205,6 +210,7 @@ class LLM:
                 model=self.model, messages=messages, max_tokens=self.max_tokens, temperature=0.3)
             response = await raw.parse()
         except groq.RateLimitError as exc:
+            metrics.LLM_REQUESTS.labels("429").inc()
             wait = rate_limit_wait(exc, self.time_scale)
             # A refused call costs nothing; its message says what is left of the limit that refused it.
             await settle(charge, exc.response.headers, refund_request=True, message=str(exc.message))
@@ -213,6 +219,7 @@ class LLM:
             log.warning("Groq answered 429: every replica pauses %.1fs", left)
             return None
         except groq.APIStatusError as exc:
+            metrics.LLM_REQUESTS.labels(str(exc.status_code)).inc()
             headers = exc.response.headers
             if exc.status_code >= 500 or exc.status_code == 408:
                 # Nothing was generated: the completion's reservation comes back, the prompt stays charged.
@@ -228,15 +235,37 @@ class LLM:
             if exc.status_code == 409:
                 raise
             raise PermanentError("llm_rejected", f"{exc.status_code}: {str(exc.message)[:500]}") from exc
-        except groq.APIConnectionError:  # time-outs included
+        except groq.APIConnectionError as exc:  # time-outs included
+            failure = "timeout" if isinstance(exc, groq.APITimeoutError) else "connection_error"
+            metrics.LLM_REQUESTS.labels(failure).inc()
             # Whether Groq admitted the call is unknown: the reservation stays charged (the safe side).
             await self.breaker.failure()
             raise
+        metrics.LLM_REQUESTS.labels(str(raw.status_code)).inc()
         usage = response.usage
         prompt_tokens = usage.prompt_tokens if usage else 0
         completion_tokens = usage.completion_tokens if usage else 0
+        metrics.LLM_TOKENS.labels("input").inc(prompt_tokens)
+        metrics.LLM_TOKENS.labels("output").inc(completion_tokens)
         await settle(charge - (prompt_tokens + completion_tokens) if usage else 0, raw.headers)
         await self.breaker.success()
         return Completion(text=(response.choices[0].message.content or "").strip(),
                           prompt_tokens=prompt_tokens, completion_tokens=completion_tokens,
                           model=response.model or self.model)
+
+    async def export_state(self, every_seconds: float = 5.0) -> None:
+        """Keep the budget's four levels and the breaker's state in the metrics (they live in Redis, shared by every
+        replica, and change by refilling as much as by calls). A Redis that is down leaves the last values."""
+        for axis in AXES:
+            metrics.LLM_BUDGET_CAPACITY.labels(axis).set(getattr(self.budget.limits, axis))
+        while True:
+            try:
+                levels = await self.budget.levels()
+                state = await self.breaker.state()
+            except Exception as exc:  # noqa: BLE001 - a metric must never stop the responder; the next round retries
+                log.debug("budget levels not read: %s", exc)
+            else:
+                for axis in AXES:
+                    metrics.LLM_BUDGET_REMAINING.labels(axis).set(levels[axis])
+                metrics.LLM_BREAKER.state(state)
+            await asyncio.sleep(every_seconds)

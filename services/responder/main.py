@@ -44,6 +44,8 @@ def main() -> int:
                             probe_seconds=g.llm_timeout_seconds + 5),
             max_wait=g.llm_max_wait_seconds, daily_cap_action=g.llm_daily_cap_action,
             daily_defer_seconds=max(broker_settings.retry_delay_list), time_scale=g.groq_limit_time_scale)
+        runtime.add_readiness_check("redis", redis.ping)
+        runtime.spawn(llm.export_state(), name="llm-metrics")
         deps = Deps(pool=runtime.pool, llm=llm, shop=shop, own_address=shop_settings.reply_address)
         await runtime.broker.consume(STAGES[SERVICE], ReplyRequested, partial(handle_reply_requested, deps=deps))
 

@@ -37,6 +37,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 from shared import metrics
 from shared.errors import PermanentError, RetryLater, is_outage
 from shared.messages import Message
+from shared.servers import server_kind
 from shared.settings import BrokerSettings
 from shared.telemetry import extract_context, inject_context, tracer
 
@@ -405,8 +406,8 @@ class _StageConsumer(_Consumer):
         waits = _int_header(incoming.headers, OUTAGE_WAITS_HEADER) + 1
         delays = self.broker.settings.retry_delay_list
         delay = delays[min(waits - 1, len(delays) - 1)]
-        log.warning("email %s waits %gs in %s for a server to come back (%s: %s); no attempt spent",
-                    message.email_id, delay, self.stage.service, type(exc).__name__, exc)
+        log.warning("email %s waits %gs in %s for %s to come back (%s: %s); no attempt spent",
+                    message.email_id, delay, self.stage.service, server_kind(exc), type(exc).__name__, exc)
         metrics.RETRIES.labels(self.stage.service, "outage").inc()
         await self._retry(incoming, attempts, delay, extra_headers={OUTAGE_WAITS_HEADER: waits})
 

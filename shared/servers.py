@@ -48,6 +48,30 @@ def mail_server(kind: str, host: str, port: int) -> str:
     return f"{kind} at {host}:{port}"
 
 
+# Which server an error came from, by the module that raised it (a refused connection is a bare OSError).
+_KINDS = (("asyncpg", "PostgreSQL"), ("redis", "Redis"), ("aiormq", "RabbitMQ"), ("aio_pika", "RabbitMQ"),
+          ("imaplib", "IMAP"), ("imap_tools", "IMAP"), ("shared.mailbox", "IMAP"), ("aiosmtplib", "SMTP"),
+          ("sender.smtp", "SMTP"), ("groq", "Groq"), ("httpx", "Groq"))
+
+
+def server_kind(exc: BaseException) -> str:
+    """"PostgreSQL", "Redis", "RabbitMQ", "IMAP", "SMTP" or "Groq" for an error one of them caused, else "a
+    server": the raising code's module, the innermost frame first, then the error's own type."""
+    def kind_of(module: str) -> str | None:
+        return next((kind for prefix, kind in _KINDS if module == prefix or module.startswith(prefix + ".")), None)
+
+    frames = []
+    traceback = exc.__traceback__
+    while traceback is not None:
+        frames.append(traceback.tb_frame.f_globals.get("__name__", ""))
+        traceback = traceback.tb_next
+    for module in [*reversed(frames), type(exc).__module__]:
+        if kind := kind_of(module):
+            return kind
+    cause = exc.__cause__ or exc.__context__
+    return server_kind(cause) if cause is not None else "a server"
+
+
 def amqp_refusal(exc: BaseException) -> str | None:
     """Why RabbitMQ refused the connection itself (user, password, virtual host), or None for anything else."""
     code = exc.args[0] if isinstance(exc, aiormq.exceptions.ConnectionClosed) and exc.args else None

@@ -69,3 +69,22 @@ def test_a_refused_login_or_vhost_is_told_from_an_outage():
     assert "NOT_ALLOWED" in servers.amqp_refusal(aiormq.exceptions.ConnectionNotAllowed(530, "NOT_ALLOWED"))
     assert servers.amqp_refusal(aiormq.exceptions.AMQPConnectionError(111, "Connect call failed")) is None
     assert servers.amqp_refusal(ConnectionRefusedError()) is None
+
+
+async def test_an_outage_names_the_server_it_came_from():
+    """A refused connection is a bare OSError or ConnectionError: the module that raised it tells the server."""
+    import asyncpg
+    import redis.exceptions
+    from redis.asyncio import Redis
+
+    with pytest.raises(OSError) as postgres_down:
+        await asyncpg.connect("postgresql://127.0.0.1:1/replyflow", timeout=5)
+    assert servers.server_kind(postgres_down.value) == "PostgreSQL"
+
+    client = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=5)
+    with pytest.raises(redis.exceptions.ConnectionError) as redis_down:
+        await client.ping()
+    await client.aclose()
+    assert servers.server_kind(redis_down.value) == "Redis"
+
+    assert servers.server_kind(ValueError("a bug of ours")) == "a server"

@@ -22,6 +22,7 @@ from shared.settings import (
     DatabaseSettings,
     GroqSettings,
     ImapSettings,
+    MetricsSettings,
     RedisSettings,
     ReplySettings,
     ShopSettings,
@@ -38,13 +39,14 @@ SETTINGS_OF: dict[str, tuple[type[BaseSettings], ...]] = {
     "sender": (SmtpSettings, ImapSettings, ReplySettings),
     "dlq-monitor": (ImapSettings,),
 }
-EVERY_SERVICE_READS: tuple[type[BaseSettings], ...] = (BrokerSettings, DatabaseSettings, TelemetrySettings)
+EVERY_SERVICE_READS: tuple[type[BaseSettings], ...] = (BrokerSettings, DatabaseSettings, TelemetrySettings,
+                                                        MetricsSettings)
 
 GROUP_NAMES: dict[type[BaseSettings], str] = {
     BrokerSettings: "RabbitMQ settings", DatabaseSettings: "PostgreSQL settings",
-    TelemetrySettings: "logging and tracing settings", ImapSettings: "IMAP settings", RedisSettings: "Redis settings",
-    ShopSettings: "shop settings", ReplySettings: "reply settings", SmtpSettings: "SMTP settings",
-    GroqSettings: "Groq settings",
+    TelemetrySettings: "logging and tracing settings", MetricsSettings: "metrics settings",
+    ImapSettings: "IMAP settings", RedisSettings: "Redis settings", ShopSettings: "shop settings",
+    ReplySettings: "reply settings", SmtpSettings: "SMTP settings", GroqSettings: "Groq settings",
 }
 
 # Long enough for a slow server far away; a check never hangs on one that does not answer.

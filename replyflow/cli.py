@@ -141,6 +141,8 @@ def cmd_dlq_list(args) -> int:
                   f"{when:<16}  {r['from_address'] or '-'} / {(r['subject'] or '-')[:60]}{replayed}")
             if r["error"]:
                 print(f"{'':>48}{r['error'][:160]}")
+            if r["trace_id"]:
+                print(f"{'':>48}trace {r['trace_id']}")
         return 0
     return asyncio.run(main())
 
@@ -207,10 +209,10 @@ def cmd_status(args) -> int:
             # asyncpg raise "value out of int64 range" (a traceback instead of "no email").
             email_id = int(key) if key.isascii() and key.isdigit() and int(key) < 2 ** 63 else -1
             email = await pool.fetchrow(
-                "SELECT * FROM emails WHERE id = $1 OR message_id = $2 OR message_id = $3 ORDER BY id LIMIT 1",
-                email_id, key, f"<{key.strip('<>')}>")
+                "SELECT * FROM emails WHERE id = $1 OR message_id = $2 OR message_id = $3 OR trace_id = $4 "
+                "ORDER BY id LIMIT 1", email_id, key, f"<{key.strip('<>')}>", key.lower())
             if email is None:
-                return fail(f"no email with id or Message-ID {key!r}")
+                return fail(f"no email with id, Message-ID or trace id {key!r}")
             events = await pool.fetch("SELECT * FROM email_events WHERE email_id = $1 ORDER BY id", email["id"])
             letters = await pool.fetch("SELECT * FROM dead_letters WHERE email_id = $1 ORDER BY id", email["id"])
             reusers = await pool.fetch("SELECT id, from_address FROM emails WHERE reuses_message_of = $1 ORDER BY id",
@@ -220,12 +222,14 @@ def cmd_status(args) -> int:
         print(f"email {email['id']}  {email['message_id']}\n  from {email['from_address']}\n"
               f"  subject {email['subject']}\n  state {email['state']}"
               + (f" ({email['reason']})" if email["reason"] else "")
-              + f"\n  seen on IMAP: {email['seen_at'] or 'no'}")
+              + f"\n  seen on IMAP: {email['seen_at'] or 'no'}"
+              + f"\n  trace {email['trace_id'] or '-'}")
         for event in events:
             print(f"  {event['at']:%Y-%m-%d %H:%M:%S}  {event['state']:<15} {event['detail'] or ''}")
         for letter in letters:
             print(f"  dead letter {letter['id']}: {letter['stage']} {letter['reason']} after {letter['attempts']} "
-                  f"attempt(s): {letter['error'] or ''}")
+                  f"attempt(s): {letter['error'] or ''}"
+                  + (f" (trace {letter['trace_id']})" if letter["trace_id"] not in (None, email["trace_id"]) else ""))
         for other in reusers:
             print(f"  email {other['id']} from {other['from_address']} reuses this Message-ID (ignored, for a person)")
         return 0
@@ -415,7 +419,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_catalog_import)
 
     p = commands.add_parser("status", help="what happened to one email")
-    p.add_argument("email", help="the email's id or its Message-ID")
+    p.add_argument("email", help="the email's id, its Message-ID or its trace id")
     p.set_defaults(func=cmd_status)
 
     p = commands.add_parser("stats", help="tokens per LLM email, replies per source, emails per state")

@@ -25,6 +25,7 @@ import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -32,14 +33,16 @@ import aio_pika
 import aiormq
 import pydantic
 from aio_pika.abc import AbstractIncomingMessage
-from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry import trace
+from opentelemetry.trace import Span, Status, StatusCode
+from opentelemetry.util.types import AttributeValue
 
 from shared import metrics
 from shared.errors import PermanentError, RetryLater, is_outage
 from shared.messages import Message
 from shared.servers import server_kind
 from shared.settings import BrokerSettings
-from shared.telemetry import extract_context, inject_context, tracer
+from shared.telemetry import current_email_id, inject_context, process_span, publish_span
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -207,16 +210,20 @@ class Broker:
 
     async def publish_raw(self, exchange: str, routing_key: str, body: bytes, *, message_id: str,
                           headers: dict[str, Any], message_type: str | None = None) -> None:
-        """Persistent, mandatory, confirmed, with a timeout: returns only once the broker has the message."""
-        amqp_message = aio_pika.Message(
-            body=body, headers=headers, message_id=message_id, type=message_type,
-            content_type="application/json", delivery_mode=aio_pika.DeliveryMode.PERSISTENT)
-        await (await self._exchange(exchange)).publish(
-            amqp_message, routing_key=routing_key, mandatory=True,
-            timeout=self.settings.publish_timeout_seconds)
+        """Persistent, mandatory, confirmed, with a timeout: returns only once the broker has the message.
+
+        A `publish <exchange>` span, child of the current one (the email's), whose context the message carries: a
+        retry, a dead letter or the next stage's message stays in the email's trace."""
+        with publish_span(exchange, routing_key, message_id):
+            amqp_message = aio_pika.Message(
+                body=body, headers=inject_context(dict(headers)), message_id=message_id, type=message_type,
+                content_type="application/json", delivery_mode=aio_pika.DeliveryMode.PERSISTENT)
+            await (await self._exchange(exchange)).publish(
+                amqp_message, routing_key=routing_key, mandatory=True,
+                timeout=self.settings.publish_timeout_seconds)
 
     async def publish(self, message: Message, *, attempts: int = 0) -> None:
-        headers = inject_context({ATTEMPTS_HEADER: attempts, **metrics.queued_now()})
+        headers = {ATTEMPTS_HEADER: attempts, **metrics.queued_now()}
         await self.publish_raw(WORK_EXCHANGE, message.ROUTING_KEY, message.model_dump_json().encode(),
                                message_id=message.idempotency_key, headers=headers,
                                message_type=type(message).__name__)
@@ -321,6 +328,11 @@ class _Consumer:
     async def process(self, incoming: AbstractIncomingMessage) -> None:
         raise NotImplementedError
 
+    def _process_span(self, incoming: AbstractIncomingMessage, attributes: Mapping[str, AttributeValue]
+                      ) -> AbstractContextManager[Span]:
+        return process_span(incoming.headers, exchange=incoming.exchange or "", routing_key=incoming.routing_key or "",
+                            message_id=incoming.message_id or "", queue=self.queue_name, attributes=attributes)
+
     async def stop(self, grace_seconds: float) -> None:
         self._stopping = True
         if self._queue is not None and self._tag is not None:
@@ -346,12 +358,7 @@ class _StageConsumer(_Consumer):
 
     async def process(self, incoming: AbstractIncomingMessage) -> None:
         attempts = attempts_of(incoming)
-        with tracer.start_as_current_span(
-                f"{self.queue_name} process", kind=SpanKind.CONSUMER,
-                context=extract_context(incoming.headers),
-                attributes={"messaging.system": "rabbitmq", "messaging.destination.name": self.queue_name,
-                            "messaging.message.id": incoming.message_id or "",
-                            "replyflow.attempts": attempts}) as span:
+        with self._process_span(incoming, {"replyflow.attempts": attempts}) as span:
             try:
                 message = self.model.model_validate_json(incoming.body)
             except pydantic.ValidationError as exc:
@@ -359,6 +366,8 @@ class _StageConsumer(_Consumer):
                 await self._dead_letter(incoming, "invalid_message", _first_error(exc), attempts)
                 return
             span.set_attribute("replyflow.email_id", message.email_id)
+            # Log lines about this email carry its id. A delivery is a task of its own: the value ends with it.
+            current_email_id.set(message.email_id)
             try:
                 next_message = await self.handler(message)
             except PermanentError as exc:
@@ -454,11 +463,20 @@ class _DeadLetterConsumer(_Consumer):
 
     async def process(self, incoming: AbstractIncomingMessage) -> None:
         letter = describe_dead_letter(self.stage, incoming)
+        current_email_id.set(letter.email_id)  # a delivery is a task of its own: the value ends with it
+        attributes: dict[str, AttributeValue] = {"replyflow.stage": letter.stage, "replyflow.reason": letter.reason}
+        if letter.email_id is not None:
+            attributes["replyflow.email_id"] = letter.email_id
+        with self._process_span(incoming, attributes):
+            await self._record(incoming, letter)
+
+    async def _record(self, incoming: AbstractIncomingMessage, letter: DeadLetter) -> None:
         try:
             await self.handler(letter)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
+            trace.get_current_span().set_status(Status(StatusCode.ERROR, type(exc).__name__))
             self._failures_in_a_row += 1
             pause = min(self.first_pause * 2 ** (self._failures_in_a_row - 1), 60.0)
             log.error("could not record dead letter %s from %s (%s: %s); returned to the queue in %.0fs",

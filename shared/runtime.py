@@ -103,7 +103,7 @@ def run_service(service: str, serve: Callable[[Runtime], Awaitable[None]]) -> in
     broker_settings, database_settings, telemetry, metrics_settings = load_or_exit(
         BrokerSettings, DatabaseSettings, TelemetrySettings, MetricsSettings)
     setup_logging(service, telemetry.log_level, telemetry.log_format)
-    provider = setup_tracing(service, telemetry.otel_traces_exporter)
+    provider = setup_tracing(service, telemetry)
     try:
         return asyncio.run(_serve_with_probes(service, serve, broker_settings, database_settings,
                                               health.port_for(service, metrics_settings.metrics_port)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from email.utils import parseaddr
 from typing import Annotated, Any, Literal, TypeVar, overload
+from urllib.parse import unquote, urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -217,14 +218,27 @@ class MetricsSettings(_Env):
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+TRACE_EXPORTERS = ("otlp", "console", "none")
 
 
 class TelemetrySettings(_Env):
     log_level: str = "INFO"
     # One JSON object per line for a log collector, or text for a person; unset: text when stderr is a terminal.
     log_format: Literal["json", "text"] | None = None
-    # "none", or "console" to print spans to stderr (an OTLP exporter slots in here).
-    otel_traces_exporter: str = "none"
+    # Traces: OpenTelemetry's own variables. Where spans go: `otlp` (OTLP over HTTP/protobuf), `console` (stderr) or
+    # `none`, comma-separated; unset, `otlp` when an OTLP endpoint is set, else nothing is exported.
+    otel_traces_exporter: str | None = None
+    # The collector's base URL (`/v1/traces` is added), or the full traces URL; unset, http://localhost:4318.
+    otel_exporter_otlp_endpoint: str | None = None
+    otel_exporter_otlp_traces_endpoint: str | None = None
+    # Only `http/protobuf` is spoken (no gRPC exporter is installed): any other value is an error, not silence.
+    otel_exporter_otlp_protocol: str | None = None
+    otel_exporter_otlp_traces_protocol: str | None = None
+    # The `service.name` of this process's spans; unset, the service's own name (ingestor, classifier, ...).
+    otel_service_name: str | None = None
+    # More resource attributes, `key=value,key=value` (e.g. deployment.environment.name=prod).
+    otel_resource_attributes: str | None = None
+    otel_sdk_disabled: bool = False
 
     @field_validator("log_level")
     @classmethod
@@ -237,6 +251,67 @@ class TelemetrySettings(_Env):
     @classmethod
     def _format_in_any_case(cls, value: Any) -> Any:
         return value.lower() if isinstance(value, str) else value
+
+    @field_validator("otel_traces_exporter")
+    @classmethod
+    def _known_exporters(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        names = [name.strip().lower() for name in value.split(",") if name.strip()]
+        unknown = [name for name in names if name not in TRACE_EXPORTERS]
+        if unknown or not names:
+            raise ValueError(f"{', '.join(unknown) or 'nothing'} is not a traces exporter replyflow has: use "
+                             f"{', '.join(TRACE_EXPORTERS)} (OTLP goes over HTTP/protobuf)")
+        return ",".join(names)
+
+    @field_validator("otel_exporter_otlp_protocol", "otel_exporter_otlp_traces_protocol")
+    @classmethod
+    def _http_protobuf_only(cls, value: str | None) -> str | None:
+        if value is not None and value.strip().lower() != "http/protobuf":
+            raise ValueError(f"{value!r} is not spoken here: only http/protobuf is (no gRPC exporter is installed)")
+        return value
+
+    @field_validator("otel_exporter_otlp_endpoint", "otel_exporter_otlp_traces_endpoint")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            parts = urlsplit(value.strip())
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ValueError("an http:// or https:// URL, e.g. http://otel-collector:4318")
+        return value
+
+    @field_validator("otel_resource_attributes")
+    @classmethod
+    def _key_value_pairs(cls, value: str | None) -> str | None:
+        if value is not None:
+            for pair in (part for part in value.split(",") if part.strip()):
+                key, equals, _ = pair.partition("=")
+                if not equals or not key.strip():
+                    raise ValueError(f"{pair.strip()!r} is not key=value (a comma-separated list of them)")
+        return value
+
+    @property
+    def traces_exporters(self) -> list[str]:
+        """The exporters to set up, `none` left out; empty when nothing is to be exported."""
+        if self.otel_sdk_disabled:
+            return []
+        if self.otel_traces_exporter is None:
+            return ["otlp"] if self.otel_exporter_otlp_endpoint or self.otel_exporter_otlp_traces_endpoint else []
+        return [name for name in self.otel_traces_exporter.split(",") if name != "none"]
+
+    @property
+    def otlp_traces_endpoint(self) -> str | None:
+        """The URL spans are posted to, as the OTLP/HTTP specification builds it; None: the exporter's default."""
+        if self.otel_exporter_otlp_traces_endpoint:
+            return self.otel_exporter_otlp_traces_endpoint.strip()
+        if self.otel_exporter_otlp_endpoint:
+            return self.otel_exporter_otlp_endpoint.strip().rstrip("/") + "/v1/traces"
+        return None
+
+    @property
+    def resource_attributes(self) -> dict[str, str]:
+        pairs = (part.partition("=") for part in (self.otel_resource_attributes or "").split(",") if part.strip())
+        return {unquote(key.strip()): unquote(value.strip()) for key, _, value in pairs}
 
 
 S = TypeVar("S", bound=BaseSettings)

@@ -1,11 +1,14 @@
 """What `replyflow dlq list` and `replyflow dlq replay` do: read the record, send a letter back to its stage."""
 from __future__ import annotations
 
+import json
+
 import asyncpg
 
 from shared import db
 from shared.broker import ATTEMPTS_HEADER, STAGES, WORK_EXCHANGE, Broker
 from shared.states import DeadLetterReason, State
+from shared.telemetry import resumed
 
 # The state an email returns to when its dead letter is replayed to a stage: the one that stage consumes.
 STATE_BEFORE = {"classifier": "received", "responder": "reply_requested", "sender": "reply_ready"}
@@ -31,7 +34,7 @@ class ReplayError(Exception):
 
 async def list_dead_letters(pool: asyncpg.Pool, include_replayed: bool = False) -> list[asyncpg.Record]:
     return await pool.fetch(
-        """SELECT d.id, d.stage, d.reason, d.error, d.attempts, d.email_id, d.created_at, d.replayed_at,
+        """SELECT d.id, d.stage, d.reason, d.error, d.attempts, d.email_id, d.created_at, d.replayed_at, d.trace_id,
                   e.from_address, e.subject, e.state
            FROM dead_letters d LEFT JOIN emails e ON e.id = d.email_id
            WHERE $1 OR d.replayed_at IS NULL ORDER BY d.id""", include_replayed)
@@ -64,9 +67,12 @@ async def replay(pool: asyncpg.Pool, broker: Broker, dead_letter_id: int, *, res
     # before the commit, read the email as still dead_lettered and drop it, leaving the email stuck (it did in
     # most replays with the service running). If the broker refuses, the replay is undone so it can be retried.
     try:
-        await broker.publish_raw(WORK_EXCHANGE, stage.routing_key, bytes(letter["body"]),
-                                 message_id=f"{stage.routing_key}:{letter['email_id']}",
-                                 headers={ATTEMPTS_HEADER: 0})
+        # In the email's trace: the letter's traceparent (the publish that dead-lettered it) becomes the parent.
+        traceparent = json.loads(letter["headers"] or "{}").get("traceparent")
+        with resumed(traceparent if isinstance(traceparent, str) else None):
+            await broker.publish_raw(WORK_EXCHANGE, stage.routing_key, bytes(letter["body"]),
+                                     message_id=f"{stage.routing_key}:{letter['email_id']}",
+                                     headers={ATTEMPTS_HEADER: 0})
     except Exception:
         async with pool.acquire() as conn, conn.transaction():
             await conn.execute("UPDATE dead_letters SET replayed_at = NULL WHERE id = $1", dead_letter_id)

@@ -15,6 +15,7 @@ import imaplib
 import logging
 import socket
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -22,12 +23,14 @@ from functools import partial
 import asyncpg
 from imap_tools.errors import MailboxLoginError, UnexpectedCommandStatusError
 from imap_tools.mailbox import BaseMailBox
+from opentelemetry.trace import SpanKind
 
 from ingestor import imap, store
 from shared import metrics
 from shared.broker import Broker
 from shared.mailbox import open_mailbox, uidvalidity_of
 from shared.settings import ImapSettings
+from shared.telemetry import resumed, tracer, working_on
 
 log = logging.getLogger(__name__)
 
@@ -126,10 +129,11 @@ class Ingestor:
         stored = 0
         for start in range(0, len(uids), imap.FETCH_CHUNK):
             chunk = uids[start:start + imap.FETCH_CHUNK]
-            batch = await self._imap(imap.fetch, self._mailbox, chunk, self.settings.max_message_bytes)
+            batch, fetch = await self._fetch(chunk)
             for item in batch:
                 metrics.IMAP_FETCH_LAG.observe(metrics.seconds_since(item.received_at))
-            stored += await store.store_batch(self.pool, self.account, folder, uidvalidity, batch, max(chunk))
+            stored += await store.store_batch(self.pool, self.account, folder, uidvalidity, batch, max(chunk),
+                                              fetch)
         if uids and cursor is None:
             log.info("first pass of %s (UIDVALIDITY %s): read %d unseen message(s)", folder, uidvalidity, len(uids))
         elif uids:
@@ -144,10 +148,21 @@ class Ingestor:
         metrics.IMAP_LAST_POLL.set_to_current_time()
         return stored
 
+    async def _fetch(self, uids: list[int]) -> tuple[list[imap.Fetched], store.FetchTrace]:
+        """One chunk's IMAP fetch, in a span of its own that each email's trace links to."""
+        started_ns = time.time_ns()
+        with tracer.start_as_current_span(
+                f"imap fetch {self.settings.imap_mailbox}", kind=SpanKind.CLIENT, start_time=started_ns,
+                attributes={"server.address": self.settings.imap_host, "server.port": self.settings.imap_port,
+                            "replyflow.imap.uids": len(uids)}) as span:
+            batch = await self._imap(imap.fetch, self._mailbox, uids, self.settings.max_message_bytes)
+        return batch, store.FetchTrace(span.get_span_context(), started_ns)
+
     async def publish_outbox(self) -> None:
         """Publish every stored email the broker has not confirmed yet (after a crash, too), and every stalled one
-        the sweep put back, each with the message of the stage that owns it."""
-        for email_id, message in await store.unpublished(self.pool):
-            if message is not None:
-                await self.broker.publish(message)
-            await store.mark_published(self.pool, email_id)
+        the sweep put back, each with the message of the stage that owns it, in the email's own trace."""
+        for outgoing in await store.unpublished(self.pool):
+            with resumed(outgoing.traceparent), working_on(outgoing.email_id):
+                if outgoing.message is not None:
+                    await self.broker.publish(outgoing.message)
+                await store.mark_published(self.pool, outgoing.email_id)

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 
 import asyncpg
+from opentelemetry.trace import Link, SpanContext
 
 from ingestor.imap import Fetched
 from shared.messages import Message
 from shared.states import resume_message
+from shared.telemetry import email_trace, trace_id_of, traceparent_of
 
 log = logging.getLogger(__name__)
 
@@ -30,19 +33,37 @@ async def last_uid(pool: asyncpg.Pool, account: str, mailbox: str, uidvalidity: 
         account, mailbox, uidvalidity)
 
 
+@dataclass(frozen=True)
+class FetchTrace:
+    """The span of the IMAP fetch a batch came in: each email's trace starts when it did, and links to it."""
+    context: SpanContext
+    started_ns: int
+
+
 async def store_batch(pool: asyncpg.Pool, account: str, mailbox: str, uidvalidity: int,
-                      batch: list[Fetched], cursor: int) -> int:
+                      batch: list[Fetched], cursor: int, fetch: FetchTrace | None = None) -> int:
     """Insert new emails (a UID or Message-ID already stored is skipped) and move the cursor, atomically.
 
     Returns how many were new. Skipping a known Message-ID is what makes a copy of a message, a second
     delivery of it, or a re-read after a UIDVALIDITY change never produce a second reply; a different message
     under a known Message-ID is recorded apart (`reuses_message_of`), for a person, never answered.
+
+    Each email begins its own trace here (`ingest <mailbox>`), stored with it so that its later publishes join it.
     """
     async with pool.acquire() as conn, conn.transaction():
         new = 0
         for item in batch:
-            if await _store_one(conn, account, mailbox, uidvalidity, item):
-                new += 1
+            with email_trace(f"ingest {mailbox}", start_time=fetch.started_ns if fetch else None,
+                             links=[Link(fetch.context)] if fetch and fetch.context.is_valid else [],
+                             attributes={"replyflow.imap.uid": item.uid, "replyflow.size_bytes": item.size}
+                             ) as span:
+                email_id = await _store_one(conn, account, mailbox, uidvalidity, item,
+                                            TraceColumns(trace_id_of(span), traceparent_of(span)))
+                if email_id is not None:
+                    span.set_attribute("replyflow.email_id", email_id)
+                    new += 1
+                else:
+                    span.set_attribute("replyflow.already_stored", True)
         await conn.execute(
             """INSERT INTO mailbox_cursors (account, mailbox, uidvalidity, last_uid) VALUES ($1, $2, $3, $4)
                ON CONFLICT (account, mailbox, uidvalidity)
@@ -51,41 +72,51 @@ async def store_batch(pool: asyncpg.Pool, account: str, mailbox: str, uidvalidit
     return new
 
 
+@dataclass(frozen=True)
+class TraceColumns:
+    """The email's trace, as stored with it (both None when tracing is not set up)."""
+    trace_id: str | None
+    traceparent: str | None
+
+
 async def _store_one(conn: asyncpg.Connection, account: str, mailbox: str, uidvalidity: int,
-                     item: Fetched) -> bool:
-    """Insert one email in a savepoint of the chunk's transaction; its minimal form when its own data fails."""
+                     item: Fetched, trace: TraceColumns) -> int | None:
+    """Insert one email in a savepoint of the chunk's transaction; its minimal form when its own data fails.
+    Returns the new email's id, None when it was already stored."""
     if item.unreadable is None:
         try:
             async with conn.transaction():
-                return await _insert(conn, account, mailbox, uidvalidity, item)
+                return await _insert(conn, account, mailbox, uidvalidity, item, trace)
         except MESSAGE_DATA_ERRORS as exc:
             item = item.as_unreadable(f"cannot be stored: {type(exc).__name__}: {exc}")
     log.warning("uid %s cannot be read as it is (%s): storing its minimal form", item.uid, item.unreadable)
     async with conn.transaction():
-        return await _insert(conn, account, mailbox, uidvalidity, item)
+        return await _insert(conn, account, mailbox, uidvalidity, item, trace)
 
 
 async def _insert(conn: asyncpg.Connection, account: str, mailbox: str, uidvalidity: int, item: Fetched,
-                  reuses_message_of: int | None = None) -> bool:
+                  trace: TraceColumns, reuses_message_of: int | None = None) -> int | None:
     digest = hashlib.sha256(item.header_block).hexdigest()
     message_id = f"<reused.{digest[:40]}@replyflow.invalid>" if reuses_message_of else item.message_id
     email_id = await conn.fetchval(
         """INSERT INTO emails (account, mailbox, uidvalidity, uid, message_id, from_address, sender_problem,
-                               subject, size_bytes, raw, received_at, unreadable, header_sha256, reuses_message_of)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                               subject, size_bytes, raw, received_at, unreadable, header_sha256, reuses_message_of,
+                               trace_id, traceparent)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
            ON CONFLICT DO NOTHING RETURNING id""",
         account, mailbox, uidvalidity, item.uid, message_id, item.from_address, item.sender_problem,
-        item.subject, item.size, item.raw, item.received_at, item.unreadable, digest, reuses_message_of)
+        item.subject, item.size, item.raw, item.received_at, item.unreadable, digest, reuses_message_of,
+        trace.trace_id, trace.traceparent)
     if email_id is None:
         if reuses_message_of is None and (first := await _reused(conn, account, mailbox, uidvalidity, item, digest)):
-            return await _insert(conn, account, mailbox, uidvalidity, item, reuses_message_of=first)
-        return False
+            return await _insert(conn, account, mailbox, uidvalidity, item, trace, reuses_message_of=first)
+        return None
     detail = f"uid {item.uid}, {item.size} bytes" + (f"; unreadable: {item.unreadable}" if item.unreadable else "")
     if reuses_message_of:
         detail += f"; reuses the Message-ID {item.message_id} of email {reuses_message_of}"
     await conn.execute("INSERT INTO email_events (email_id, state, detail) VALUES ($1, 'received', $2)",
                        email_id, detail)
-    return True
+    return int(email_id)
 
 
 async def _reused(conn: asyncpg.Connection, account: str, mailbox: str, uidvalidity: int, item: Fetched,
@@ -105,15 +136,23 @@ async def _reused(conn: asyncpg.Connection, account: str, mailbox: str, uidvalid
     return first["id"]
 
 
-async def unpublished(pool: asyncpg.Pool, limit: int = 500) -> list[tuple[int, Message | None]]:
-    """The emails in the outbox, each with the message that resumes it (None: it ended meanwhile, nothing to
-    publish): email.received for a new one, its owner's message for a stalled one the sweep put back."""
+@dataclass(frozen=True)
+class Outgoing:
+    email_id: int
+    message: Message | None  # None: the email ended meanwhile, nothing to publish
+    traceparent: str | None  # the email's trace, which the publish joins
+
+
+async def unpublished(pool: asyncpg.Pool, limit: int = 500) -> list[Outgoing]:
+    """The emails in the outbox, each with the message that resumes it: email.received for a new one, its owner's
+    message for a stalled one the sweep put back."""
     rows = await pool.fetch(
-        """SELECT e.id, e.state, c.intent, c.language, c.decision, r.source
+        """SELECT e.id, e.state, e.traceparent, c.intent, c.language, c.decision, r.source
            FROM emails e LEFT JOIN classifications c ON c.email_id = e.id LEFT JOIN replies r ON r.email_id = e.id
            WHERE e.published_at IS NULL ORDER BY e.id LIMIT $1""", limit)
-    return [(r["id"], resume_message(r["id"], r["state"], intent=r["intent"], language=r["language"],
-                                     decision=r["decision"], source=r["source"])) for r in rows]
+    return [Outgoing(r["id"], resume_message(r["id"], r["state"], intent=r["intent"], language=r["language"],
+                                             decision=r["decision"], source=r["source"]), r["traceparent"])
+            for r in rows]
 
 
 async def outbox_size(pool: asyncpg.Pool) -> int:

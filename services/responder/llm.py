@@ -19,10 +19,12 @@ import time
 from dataclasses import dataclass
 
 import groq
+from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from responder.budget import AXES, Breaker, Budget
 from shared import metrics
 from shared.errors import PermanentError, RetryLater
+from shared.telemetry import tracer
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,8 @@ DEFAULT_RATE_LIMIT_WAIT = 10.0
 # the settlement after the call charges the real count and the rate headers correct any drift.
 CHARS_PER_TOKEN = 4
 MESSAGE_OVERHEAD_TOKENS = 8
+TEMPERATURE = 0.3
+_DEFAULT_PORTS = {"https": 443, "http": 80}
 
 
 @dataclass(frozen=True)
@@ -191,6 +195,33 @@ class LLM:
         raise RetryLater(max(seconds, self.daily_defer_seconds) if daily else seconds,
                          f"{why}, {seconds:.1f}s to wait")
 
+    async def _chat(self, messages: list[dict]):
+        """One chat completion in a `chat <model>` CLIENT span with OpenTelemetry's GenAI attributes: model, token
+        usage, finish reasons. Never a prompt or an answer in it (a customer's mail), nor an error's message."""
+        url = self.client.base_url
+        with tracer.start_as_current_span(
+                f"chat {self.model}", kind=SpanKind.CLIENT, record_exception=False, set_status_on_exception=False,
+                attributes={"gen_ai.operation.name": "chat", "gen_ai.provider.name": "groq",
+                            "gen_ai.request.model": self.model, "gen_ai.request.max_tokens": self.max_tokens,
+                            "gen_ai.request.temperature": TEMPERATURE, "server.address": url.host,
+                            "server.port": url.port or _DEFAULT_PORTS.get(url.scheme, 443)}) as span:
+            try:
+                raw = await self.client.chat.completions.with_raw_response.create(
+                    model=self.model, messages=messages, max_tokens=self.max_tokens, temperature=TEMPERATURE)
+                response = await raw.parse()
+            except Exception as exc:
+                error = str(exc.status_code) if isinstance(exc, groq.APIStatusError) else type(exc).__qualname__
+                span.set_attribute("error.type", error)
+                span.set_status(Status(StatusCode.ERROR, error))
+                raise
+            span.set_attributes({
+                "gen_ai.response.model": response.model or self.model, "gen_ai.response.id": response.id or "",
+                "gen_ai.response.finish_reasons": [choice.finish_reason or "" for choice in response.choices]})
+            if response.usage:
+                span.set_attributes({"gen_ai.usage.input_tokens": response.usage.prompt_tokens,
+                                     "gen_ai.usage.output_tokens": response.usage.completion_tokens})
+            return raw, response
+
     async def _call(self, messages: list[dict], charge: int) -> Completion | None:
         """One call; settles the reservation whatever happens. None after a 429."""
         started = time.monotonic()
@@ -206,9 +237,7 @@ class LLM:
                          ", ".join(f"{amount:.0f} ({axis})" for axis, amount in lowered.items()))
 
         try:
-            raw = await self.client.chat.completions.with_raw_response.create(
-                model=self.model, messages=messages, max_tokens=self.max_tokens, temperature=0.3)
-            response = await raw.parse()
+            raw, response = await self._chat(messages)
         except groq.RateLimitError as exc:
             metrics.LLM_REQUESTS.labels("429").inc()
             wait = rate_limit_wait(exc, self.time_scale)

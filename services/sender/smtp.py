@@ -6,9 +6,11 @@ from collections.abc import Awaitable, Callable
 
 import aiosmtplib
 from aiosmtplib import SMTPStatus
+from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from shared.errors import Outage
 from shared.settings import SmtpSettings
+from shared.telemetry import tracer
 
 
 class NotSent(Exception):
@@ -32,6 +34,24 @@ class OutcomeUnknown(Exception):
 
 async def send(settings: SmtpSettings, message: bytes, sender: str, recipient: str,
                before_data: Callable[[], Awaitable[None]]) -> str:
+    """Deliver to exactly one recipient (see `_send`) in an `smtp send` CLIENT span of the email's trace. The span
+    names the server and the reply code, never an address or the message, and the error by its type only (an SMTP
+    server's refusal may quote the address)."""
+    with tracer.start_as_current_span(
+            "smtp send", kind=SpanKind.CLIENT, record_exception=False, set_status_on_exception=False,
+            attributes={"server.address": settings.smtp_host, "server.port": settings.smtp_port}) as span:
+        try:
+            reply = await _send(settings, message, sender, recipient, before_data)
+        except Exception as exc:
+            span.set_attribute("error.type", type(exc).__name__)
+            span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
+            raise
+        span.set_attribute("replyflow.smtp.reply_code", reply.split(" ", 1)[0])
+        return reply
+
+
+async def _send(settings: SmtpSettings, message: bytes, sender: str, recipient: str,
+                before_data: Callable[[], Awaitable[None]]) -> str:
     """Deliver to exactly one recipient; returns the server's final reply text.
 
     `before_data` runs once the server has answered DATA with 354, right before the message is written: until

@@ -292,9 +292,19 @@ async def test_trace_context_crosses_the_queue(broker):
         await broker.publish(EmailReceived(email_id=5))
     await asyncio.wait_for(done.wait(), 10)
     assert seen["trace_id"] == parent.get_span_context().trace_id
-    [consumer_span] = [s for s in exporter.get_finished_spans() if s.name.endswith("process")]
-    assert consumer_span.parent.span_id == parent.get_span_context().span_id
+    for _ in range(100):  # the consumer's span ends after the handler, with the ack
+        if any(s.name == "process replyflow.work" for s in exporter.get_finished_spans()):
+            break
+        await asyncio.sleep(0.05)
+    [publish_span] = [s for s in exporter.get_finished_spans() if s.name == "publish replyflow.work"]
+    assert publish_span.kind == trace.SpanKind.PRODUCER
+    assert publish_span.parent.span_id == parent.get_span_context().span_id
+    [consumer_span] = [s for s in exporter.get_finished_spans() if s.name == "process replyflow.work"]
+    assert consumer_span.parent.span_id == publish_span.context.span_id
+    assert [link.context.span_id for link in consumer_span.links] == [publish_span.context.span_id]
     assert consumer_span.kind == trace.SpanKind.CONSUMER
+    assert consumer_span.attributes["messaging.rabbitmq.destination.routing_key"] == "email.received"
+    assert consumer_span.attributes["replyflow.email_id"] == 5
 
 
 async def test_a_consumer_cancelled_by_the_broker_is_noticed(broker, amqp_url):

@@ -1,7 +1,9 @@
 """promtool, and reading a service's /metrics, /healthz and /readyz, for the metrics and health tests."""
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,3 +83,38 @@ def value(text_or_samples: str | dict, name: str, **labels: str) -> float:
     found = samples(text_or_samples) if isinstance(text_or_samples, str) else text_or_samples
     wanted = set(labels.items())
     return sum(v for (n, ls), v in found.items() if n == name and wanted <= ls)
+
+
+def exposed_names(text: str) -> set[str]:
+    """Every series name a Prometheus text exposition declares (`# TYPE` lines, so also a labelled metric that has
+    counted nothing yet), with a histogram's or summary's `_bucket`, `_sum` and `_count`."""
+    names = set()
+    for line in text.splitlines():
+        if line.startswith("# TYPE "):
+            _, _, name, kind = line.split(maxsplit=3)
+            names.add(name)
+            if kind in ("histogram", "summary"):
+                names |= {f"{name}_bucket", f"{name}_sum", f"{name}_count"}
+    return names
+
+
+DASHBOARD = ROOT / "deploy" / "grafana" / "dashboards" / "replyflow.json"
+ALERTS = ROOT / "deploy" / "prometheus" / "alerts.yml"
+ALERTS_TEST = ROOT / "deploy" / "prometheus" / "alerts_test.yml"
+
+
+def _metric_names_in(expr: str) -> set[str]:
+    """The replyflow and RabbitMQ series a PromQL expression reads (quoted label values left out)."""
+    unquoted = re.sub(r'"(?:[^"\\]|\\.)*"', '""', expr)
+    return set(re.findall(r"\b(?:replyflow|rabbitmq)_[a-z0-9_]+\b", unquoted))
+
+
+def names_in_dashboard() -> set[str]:
+    dashboard = json.loads(DASHBOARD.read_text())
+    panels = [p for top in dashboard["panels"] for p in (top, *top.get("panels", []))]
+    return {name for p in panels for target in p.get("targets", []) for name in _metric_names_in(target["expr"])}
+
+
+def names_in_alerts() -> set[str]:
+    rules = yaml.safe_load(ALERTS.read_text())
+    return {name for group in rules["groups"] for rule in group["rules"] for name in _metric_names_in(rule["expr"])}

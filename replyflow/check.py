@@ -141,14 +141,26 @@ async def check_redis(settings: RedisSettings) -> str:
     return "PING answered"
 
 
-async def check_imap(settings: ImapSettings) -> str:
+async def check_imap(settings: ImapSettings, with_sent_mailbox: bool) -> str:
+    """Log in and select IMAP_MAILBOX, and IMAP_SENT_MAILBOX for the sender (it files and looks up its
+    replies there), as the services do."""
+    from imap_tools import MailboxFolderSelectError
+
     from shared.mailbox import open_mailbox
 
+    folders = {"IMAP_MAILBOX": settings.imap_mailbox}
+    if with_sent_mailbox:
+        folders["IMAP_SENT_MAILBOX"] = settings.imap_sent_mailbox
+
     def login_and_select() -> None:
-        # Logging in selects IMAP_MAILBOX: a folder that does not exist fails here, as it would in the ingestor.
-        open_mailbox(settings).logout()
+        for variable, folder in folders.items():
+            try:
+                open_mailbox(settings, folder).logout()
+            except MailboxFolderSelectError:
+                raise CheckFailed(f"logged in, but {variable} {folder!r} cannot be selected: "
+                                  "no such folder, or no right to it") from None
     await asyncio.to_thread(login_and_select)
-    return f"logged in as {settings.imap_user}, {settings.imap_mailbox} selected"
+    return f"logged in as {settings.imap_user}, {' and '.join(folders.values())} selected"
 
 
 async def check_smtp(settings: SmtpSettings) -> str:
@@ -211,7 +223,7 @@ def _files_and_limits(loaded: dict[type[BaseSettings], Any], report: Report) -> 
             report.fail(f"LLM budget limits for {g.groq_model}", str(exc))
 
 
-async def _check_servers(loaded: dict[type[BaseSettings], Any], report: Report) -> None:
+async def _check_servers(services: Iterable[str], loaded: dict[type[BaseSettings], Any], report: Report) -> None:
     # The SDKs log their own copy of a connection error; the check's line says it once.
     for chatty in ("aiormq", "aio_pika", "asyncio", "groq", "httpx"):
         logging.getLogger(chatty).setLevel(logging.CRITICAL)
@@ -223,7 +235,8 @@ async def _check_servers(loaded: dict[type[BaseSettings], Any], report: Report) 
     if (redis := loaded.get(RedisSettings)) is not None:
         await report.run(servers.redis(redis.redis_url), lambda: check_redis(redis))
     if (imap := loaded.get(ImapSettings)) is not None:
-        await report.run(servers.mail_server("IMAP", imap.imap_host, imap.imap_port), lambda: check_imap(imap))
+        await report.run(servers.mail_server("IMAP", imap.imap_host, imap.imap_port),
+                         lambda: check_imap(imap, with_sent_mailbox="sender" in services))
     if (smtp := loaded.get(SmtpSettings)) is not None:
         await report.run(servers.mail_server("SMTP", smtp.smtp_host, smtp.smtp_port), lambda: check_smtp(smtp))
     if (groq_settings := loaded.get(GroqSettings)) is not None:
@@ -234,7 +247,8 @@ def run(services: list[str]) -> int:
     """Check the given services (all five when none is given); 0 when everything is ready, else 2."""
     report = Report()
     loaded: dict[type[BaseSettings], Any] = {}
-    for group in groups_for(services or SETTINGS_OF):
+    services = services or list(SETTINGS_OF)
+    for group in groups_for(services):
         try:
             loaded[group] = load(group)
         except ConfigError as exc:
@@ -242,5 +256,5 @@ def run(services: list[str]) -> int:
         else:
             report.ok(GROUP_NAMES[group])
     _files_and_limits(loaded, report)
-    asyncio.run(_check_servers(loaded, report))
+    asyncio.run(_check_servers(services, loaded, report))
     return 2 if report.failed else 0

@@ -39,7 +39,7 @@ async def test_everything_ready_is_one_ok_line_per_check(stack_endpoints, tmp_pa
     for server in SERVERS:
         line_of(lines, server)
     assert "schema version" in line_of(lines, "PostgreSQL at")
-    assert f"logged in as {stack_endpoints.imap_user}" in line_of(lines, "IMAP at")
+    assert f"logged in as {stack_endpoints.imap_user}, INBOX and Sent selected" in line_of(lines, "IMAP at")
     assert "llama-3.3-70b-versatile offered" in line_of(lines, "Groq at")
     assert "Traceback" not in stderr
 
@@ -75,6 +75,15 @@ async def test_a_bad_setting_fails_its_line_and_its_server_is_not_tried(stack_en
     # Only what the ingestor needs: no Redis, SMTP or Groq, so no Groq key is asked for.
     assert not [line for line in lines if line.startswith(("Redis", "SMTP", "Groq"))]
     assert ": ok" in line_of(lines, "IMAP at")
+
+
+async def test_the_sender_needs_its_sent_mailbox(stack_endpoints, tmp_path):
+    env = service_env(stack_endpoints, IMAP_SENT_MAILBOX="Enviados")
+    code, lines, _ = await replyflow("check", "sender", cwd=tmp_path, env=env)
+    assert code == 2
+    assert line_of(lines, "IMAP at").endswith(
+        "FAILED: logged in, but IMAP_SENT_MAILBOX 'Enviados' cannot be selected: no such folder, or no right to it")
+    assert not [line for line in lines if line.startswith(("Redis", "Groq"))]
 
 
 async def test_an_unknown_service_is_a_usage_error(tmp_path, stack_endpoints):

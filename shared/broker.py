@@ -355,6 +355,7 @@ class _StageConsumer(_Consumer):
         self.model = model
         self.handler = handler
         self.queue_name = stage.work_queue
+        metrics.start_counting_dead_letters(metrics.DEAD_LETTERS, stage.service)
 
     async def process(self, incoming: AbstractIncomingMessage) -> None:
         attempts = attempts_of(incoming)
@@ -460,6 +461,7 @@ class _DeadLetterConsumer(_Consumer):
         self.handler = handler
         self.queue_name = stage.dead_letter_queue
         self._failures_in_a_row = 0
+        metrics.start_counting_dead_letters(metrics.DEAD_LETTERS_RECORDED, stage.service)
 
     async def process(self, incoming: AbstractIncomingMessage) -> None:
         letter = describe_dead_letter(self.stage, incoming)

@@ -14,7 +14,7 @@ from typing import Any
 
 from prometheus_client import Counter, Enum, Gauge, Histogram, disable_created_metrics
 
-from shared.states import TERMINAL
+from shared.states import TERMINAL, DeadLetterReason
 
 # The `_created` series prometheus-client adds to every counter and histogram double the output for nothing an
 # operator reads here.
@@ -30,8 +30,8 @@ _WAIT_BUCKETS = (0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 180
 _LATENCY_BUCKETS = (1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600, 3 * 3600, 12 * 3600, 24 * 3600)
 
 EMAILS = Counter(
-    "replyflow_emails", "Emails that reached an end state (replied, ignored, dead_lettered), by reason; counted "
-    "when the move is committed", ["outcome", "reason"])
+    "replyflow_emails", "Emails that reached an end state, by outcome (the state: replied, ignored, "
+    "dead_lettered, ...) and reason; counted when the move is committed", ["outcome", "reason"])
 HANDLING = Histogram(
     "replyflow_handling_seconds", "Time a stage spent on one delivery, from receiving it to settling it (ack, "
     "retry or dead letter), by queue", ["queue"],
@@ -81,6 +81,13 @@ OUTBOX_BACKLOG = Gauge(
 STALLED = Counter(
     "replyflow_stalled_emails", "Emails the ingestor's sweep sent round again after STALLED_AFTER_SECONDS "
     "without progress")
+
+
+def start_counting_dead_letters(counter: Counter, stage: str) -> None:
+    """Every known reason of a stage at 0 from the start: Prometheus sees no increase in a series whose first
+    sample is already 1, so the first dead letter of a kind would otherwise not show in increase() or rate()."""
+    for reason in DeadLetterReason:
+        counter.labels(stage, reason.value)
 
 
 def queued_now(delay_seconds: float = 0.0) -> dict[str, float]:

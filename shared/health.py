@@ -81,7 +81,7 @@ async def start_server(service: str, port: int, readiness: Readiness, host: str 
                        ) -> web.AppRunner | None:
     """Serve on `port` (0: not at all); None when there is no server, the port being taken or turned off."""
     if not port:
-        log.info("METRICS_PORT is 0: no /metrics, /healthz or /readyz")
+        log.debug("METRICS_PORT is 0: no /metrics, /healthz or /readyz")
         return None
     runner = web.AppRunner(make_app(readiness), access_log=None, handle_signals=False)
     await runner.setup()

@@ -111,8 +111,9 @@ def test_migrate_creates_the_database_then_says_it_is_up_to_date(tmp_path, scrat
 def test_a_service_refuses_to_start_on_a_database_without_the_schema(tmp_path, scratch_database, amqp_url):
     name, url = scratch_database
     asyncio.run(scratch.create_database(name, migrate=False, admin_url=ADMIN_URL))  # exists, never migrated
+    # METRICS_PORT=0: a port another test's dlq-monitor holds would add its warning line.
     result = replyflow("run", "dlq-monitor", cwd=tmp_path, timeout=30, DATABASE_URL=url, AMQP_URL=amqp_url,
-                       **IMAP)
+                       METRICS_PORT="0", **IMAP)
     line = one_error_line(result)
     assert "replyflow migrate" in line and "version 0" in line
 

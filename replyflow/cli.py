@@ -202,23 +202,15 @@ def cmd_catalog_import(args) -> int:
 
 def cmd_status(args) -> int:
     async def main() -> int:
+        from shared.history import find_email
         pool = await _pool_checked()
         try:
-            key = args.email
-            # Only an ASCII number within bigint range can be an id: int("²") raises, and a longer number made
-            # asyncpg raise "value out of int64 range" (a traceback instead of "no email").
-            email_id = int(key) if key.isascii() and key.isdigit() and int(key) < 2 ** 63 else -1
-            email = await pool.fetchrow(
-                "SELECT * FROM emails WHERE id = $1 OR message_id = $2 OR message_id = $3 OR trace_id = $4 "
-                "ORDER BY id LIMIT 1", email_id, key, f"<{key.strip('<>')}>", key.lower())
-            if email is None:
-                return fail(f"no email with id, Message-ID or trace id {key!r}")
-            events = await pool.fetch("SELECT * FROM email_events WHERE email_id = $1 ORDER BY id", email["id"])
-            letters = await pool.fetch("SELECT * FROM dead_letters WHERE email_id = $1 ORDER BY id", email["id"])
-            reusers = await pool.fetch("SELECT id, from_address FROM emails WHERE reuses_message_of = $1 ORDER BY id",
-                                       email["id"])
+            found = await find_email(pool, args.email)
         finally:
             await pool.close()
+        if found is None:
+            return fail(f"no email with id, Message-ID or trace id {args.email!r}")
+        email, events, letters, reusers = found.email, found.events, found.letters, found.reusers
         print(f"email {email['id']}  {email['message_id']}\n  from {email['from_address']}\n"
               f"  subject {email['subject']}\n  state {email['state']}"
               + (f" ({email['reason']})" if email["reason"] else "")

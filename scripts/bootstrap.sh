@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes a fresh machine of this kind ready for `make demo` and `make test`: installs Dovecot (the tests' and
-# the demo's IMAP server), starts RabbitMQ, PostgreSQL and Redis when they are not running, and enables
-# RabbitMQ's management and Prometheus plugins.
+# the demo's IMAP server) and chromium (the console's browser tests), starts RabbitMQ, PostgreSQL and Redis
+# when they are not running, and enables RabbitMQ's management and Prometheus plugins.
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -10,6 +10,12 @@ if ! command -v dovecot >/dev/null 2>&1 && [ ! -x /usr/sbin/dovecot ]; then
     echo "bootstrap: installing dovecot-imapd"
     as_root apt-get update -qq
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq dovecot-imapd >/dev/null
+fi
+# Debian's chromium: the operator console's browser tests drive it with Playwright (no browser download).
+if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
+    echo "bootstrap: installing chromium"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
 fi
 # The system's own Dovecot is not needed (the tests and the demo run their own on a high port).
 if command -v systemctl >/dev/null 2>&1; then as_root systemctl disable --now dovecot >/dev/null 2>&1 || true; fi

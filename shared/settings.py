@@ -184,12 +184,9 @@ class ShopSettings(ReplySettings):
         return frozenset(part.strip().lower() for part in self.trusted_authserv_ids.split(",") if part.strip())
 
 
-class GroqSettings(_Env):
-    groq_api_key: SecretStr
-    groq_base_url: str = "https://api.groq.com"
+class LlmBudgetSettings(_Env):
+    """Which LLM budget the responders share in Redis: what the operator console reads without a Groq key."""
     groq_model: str = "llama-3.3-70b-versatile"
-    llm_max_tokens: int = Field(200, ge=16, le=8192)
-    llm_timeout_seconds: float = Field(30.0, gt=0)
     # Groq's limits for GROQ_MODEL, per organisation; unset means the model's published free-tier limit.
     groq_limit_rpm: int | None = Field(None, ge=1)  # requests per minute
     groq_limit_rpd: int | None = Field(None, ge=1)  # requests per day
@@ -197,6 +194,13 @@ class GroqSettings(_Env):
     groq_limit_tpd: int | None = Field(None, ge=1)  # tokens per day
     # Only against `replyflow fake-groq --time-scale F`: set the same F so that our minute and day match its.
     groq_limit_time_scale: float = Field(1.0, gt=0)
+
+
+class GroqSettings(LlmBudgetSettings):
+    groq_api_key: SecretStr
+    groq_base_url: str = "https://api.groq.com"
+    llm_max_tokens: int = Field(200, ge=16, le=8192)
+    llm_timeout_seconds: float = Field(30.0, gt=0)
     # Longest a responder waits for budget while holding a delivery; a longer wait defers the message
     # (RetryLater: no attempt spent), far below RabbitMQ's consumer ack timeout.
     llm_max_wait_seconds: float = Field(5.0, ge=0, le=60)
@@ -209,6 +213,60 @@ class GroqSettings(_Env):
     llm_breaker_cooldown_seconds: float = Field(30.0, gt=0)
     # The groq SDK logs every prompt (customers' mail) at DEBUG: its logger stays at INFO unless this is true.
     llm_log_prompts: bool = False
+
+
+class ConsoleSettings(_Env):
+    """The operator console in the dlq-monitor: no token, no console."""
+    console_token: SecretStr | None = None
+    console_port: int = Field(8080, ge=1, le=65535)
+    # A link from an email's trace id to the trace UI, `{trace_id}` replaced, e.g.
+    # http://localhost:16686/trace/{trace_id} (Jaeger); unset: the trace id is shown without a link.
+    trace_url_template: str = ""
+
+    @field_validator("console_token")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        # The token is the console's only lock: one short enough to guess is refused, not used.
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("at least 16 characters; make one with `openssl rand -hex 24`")
+        return value
+
+    @field_validator("trace_url_template")
+    @classmethod
+    def _names_the_trace(cls, value: str) -> str:
+        if value and ("{trace_id}" not in value or urlsplit(value).scheme not in ("http", "https")):
+            raise ValueError("an http(s) URL holding {trace_id}, e.g. http://localhost:16686/trace/{trace_id}")
+        return value
+
+
+class AlertSettings(_Env):
+    """Who hears of new dead letters and emails left for a person: an address (through the SMTP settings) and/or
+    a URL that gets a JSON POST; neither set, no alerts."""
+    alert_email: str = ""
+    alert_webhook_url: str = ""
+    # The alert email's From; unset, ALERT_EMAIL itself.
+    alert_from: str = ""
+    # At most one summary per this many minutes.
+    alert_interval_minutes: float = Field(15.0, gt=0)
+
+    @field_validator("alert_email", "alert_from")
+    @classmethod
+    def _an_address(cls, value: str) -> str:
+        if value and "@" not in parseaddr(value)[1]:
+            raise ValueError("an email address, e.g. ops@ropadelsur.com.ar")
+        return value
+
+    @field_validator("alert_webhook_url")
+    @classmethod
+    def _a_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if value and (parts.scheme not in ("http", "https") or not parts.netloc):
+            raise ValueError("an http:// or https:// URL")
+        return value
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.alert_email or self.alert_webhook_url)
 
 
 class MetricsSettings(_Env):

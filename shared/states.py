@@ -95,3 +95,6 @@ class DeadLetterReason(StrEnum):
     LLM_REQUEST_TOO_LARGE = "llm_request_too_large"
     LLM_REJECTED = "llm_rejected"
     LLM_UNAUTHORIZED = "llm_unauthorized"
+    # Not a failure: an operator ended the letter in the console without replaying it (who, when and why are
+    # recorded with the letter and in the email's history).
+    DISCARDED = "discarded"

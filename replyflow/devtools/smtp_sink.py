@@ -7,6 +7,7 @@ one JSON line to a file so that another process (the demo, the end-to-end test) 
 Failure injection for reliability tests, both changeable while it runs, deterministic for a given ``seed``:
 
 * ``temp_fail_rate``: that share of messages gets ``451 4.3.0 Try again later`` in answer to DATA (not recorded).
+* ``reject_recipients``: while True, every recipient gets ``550 5.1.1 Mailbox unavailable`` (a permanent refusal).
 * ``drop_after_data_rate``: that share of messages is received in full, then the connection is closed without
   an answer: the client cannot tell whether the message was accepted (RFC 1047). With ``deliver_dropped`` (the
   default) such a message is recorded as delivered (``outcome == "dropped_after_data"``), which is the case a
@@ -40,6 +41,7 @@ from replyflow.devtools._net import free_port
 __all__ = ["TEMP_FAIL_REPLY", "SinkMessage", "SmtpSink", "read_jsonl"]
 
 TEMP_FAIL_REPLY = "451 4.3.0 Try again later"
+REJECT_RCPT_REPLY = "550 5.1.1 Mailbox unavailable"
 _HEADER_PARSER = BytesParser(policy=policy.default)
 
 
@@ -119,6 +121,8 @@ class _Handler:
         self.sink = sink
 
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options):
+        if self.sink.reject_recipients:
+            return REJECT_RCPT_REPLY
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -158,8 +162,10 @@ class SmtpSink:
         temp_fail_rate: float = 0.0,
         drop_after_data_rate: float = 0.0,
         deliver_dropped: bool = True,
+        reject_recipients: bool = False,
         seed: int = 0,
     ) -> None:
+        self.reject_recipients = reject_recipients
         self._port = port
         self._fixed_port = port is not None and port != 0
         self.out_path = Path(out_path) if out_path is not None else None

@@ -40,7 +40,7 @@ METRICS_PORTS = {"ingestor": 9101, "classifier": 9102, "responder": 9103, "sende
 # Variables the manifests set ahead of the code of two open issues (the observability issue: METRICS_PORT and
 # LOG_FORMAT; the people-in-the-loop issue: the dlq-monitor's operator console). Allowed only while
 # shared/settings.py does not declare them; once it does, they are checked like every other variable.
-AHEAD_OF_CODE = {"METRICS_PORT", "LOG_FORMAT", "CONSOLE_PORT", "CONSOLE_TOKEN"}
+AHEAD_OF_CODE = {"METRICS_PORT", "LOG_FORMAT"}
 # Variables of docker compose itself (interpolation and profiles), which the env file also carries.
 COMPOSE_ONLY = {"COMPOSE_PROFILES", "REPLYFLOW_ENV_FILE"}
 # What a service must be able to reach when it loads a settings group (NetworkPolicy egress ports).

@@ -365,14 +365,39 @@ def looks_spanish(text: str) -> bool:
     return score >= 2
 
 
+# The topics whose reply says someone from the team will come back to the customer (a complaint's case, an order
+# or a product to check, the generic "we will get back to you"): in JSON mode their `needs_person` is true.
+PROMISING_TOPICS = frozenset({"complaint", "order", "stock", "general"})
+
+
+def reply_topic(text: str) -> str:
+    """The topic a reply to this text is picked by: the first of TOPICS whose words it uses, else "general"."""
+    words = set(WORD_RE.findall(text.lower()))
+    return next((topic for topic, keys, _es, _en in TOPICS if words.intersection(keys)), "general")
+
+
 def compose_reply(text: str) -> str:
     """A reply to the customer's text: same input, same output; never an address or a link."""
     spanish = looks_spanish(text)
-    words = set(WORD_RE.findall(text.lower()))
-    for _topic, keys, reply_es, reply_en in TOPICS:
-        if words.intersection(keys):
+    topic = reply_topic(text)
+    for name, _keys, reply_es, reply_en in TOPICS:
+        if name == topic:
             return reply_es if spanish else reply_en
     return GENERIC_ES if spanish else GENERIC_EN
+
+
+# What the system message says when the shop hands the email to a person (responder.prompt): the model's answer
+# then says a person follows up.
+HANDOFF_MARK = "a person from the team will follow up on this email"
+
+
+def json_answer(reply: str, messages: list[dict[str, Any]], asked: str) -> str:
+    """The answer in JSON mode: {"reply": ..., "needs_person": ...}, the flag true when the reply promises that
+    someone from the team comes back to the customer (a handoff asked for in the system message, or a reply
+    whose topic does)."""
+    system = "\n".join(message_text(m) for m in messages if m.get("role") == "system").lower()
+    needs_person = HANDOFF_MARK in system or reply_topic(asked) in PROMISING_TOPICS
+    return json.dumps({"reply": reply, "needs_person": needs_person}, ensure_ascii=False)
 
 
 # A block of delimited data (`<tag>...</tag>`, the same name at both ends) in a prompt.
@@ -517,6 +542,20 @@ class BadRequest(Exception):
         self.code = code
 
 
+def json_mode_of(response_format: Any, messages: list[dict[str, Any]]) -> bool:
+    """Whether the request asks for JSON mode (`response_format` {"type": "json_object"}). As on Groq, JSON mode
+    needs the word "json" somewhere in the messages."""
+    if response_format is None:
+        return False
+    kind = response_format.get("type") if isinstance(response_format, dict) else None
+    if kind not in ("text", "json_object"):
+        raise BadRequest("'response_format.type' : value must be one of 'text', 'json_object'")
+    if kind == "json_object" and not any("json" in message_text(m).lower() for m in messages):
+        raise BadRequest("'messages' must contain the word 'json' in some form, to use 'response_format' of "
+                         "type 'json_object'.")
+    return kind == "json_object"
+
+
 @dataclass
 class Stats:
     requests: int = 0
@@ -565,7 +604,7 @@ class FakeGroq:
         self.stats.rate_limited_429 += 1
         return error_response(429, message, type_, "rate_limit_exceeded", headers)
 
-    def _parse(self, body: Any) -> tuple[str, list[dict[str, Any]], int]:
+    def _parse(self, body: Any) -> tuple[str, list[dict[str, Any]], int, bool]:
         if not isinstance(body, dict):
             raise BadRequest("request body must be a JSON object")
         model = body.get("model")
@@ -596,7 +635,7 @@ class FakeGroq:
             max_tokens = self.config.default_max_tokens
         if isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens < 1:
             raise BadRequest("'max_tokens' : number must be at least 1")
-        return model, messages, max_tokens
+        return model, messages, max_tokens, json_mode_of(body.get("response_format"), messages)
 
     # --- handlers
 
@@ -611,7 +650,7 @@ class FakeGroq:
                 body = await request.json()
             except (json.JSONDecodeError, UnicodeDecodeError):
                 raise BadRequest("We could not parse the JSON body of your request.") from None
-            model, messages, max_tokens = self._parse(body)
+            model, messages, max_tokens, json_mode = self._parse(body)
         except BadRequest as exc:
             self.stats.client_errors_4xx += 1
             return error_response(exc.status, str(exc), "invalid_request_error", exc.code)
@@ -661,13 +700,26 @@ class FakeGroq:
             return error_response(500, "Internal Server Error", "internal_server_error",
                                    headers=limiter.headers())
 
-        return self._answer(model, limiter, messages, texts, prompt_tokens, max_tokens)
+        return self._answer(model, limiter, messages, texts, prompt_tokens, max_tokens, json_mode)
 
     def _answer(self, model: str, limiter: ModelLimiter, messages: list[dict[str, Any]], texts: list[str],
-                prompt_tokens: int, max_tokens: int) -> web.Response:
+                prompt_tokens: int, max_tokens: int, json_mode: bool = False) -> web.Response:
         user_texts = [text for message, text in zip(messages, texts, strict=True) if message.get("role") == "user"]
         obeyed = adversarial_reply(messages) if self.config.adversarial else None
-        content = obeyed or compose_reply(focus(user_texts[-1] if user_texts else texts[-1]))
+        asked = focus(user_texts[-1] if user_texts else texts[-1])
+        content = obeyed or compose_reply(asked)
+        if json_mode:
+            content = json_answer(content, messages, asked)
+            if estimate_tokens(content) > max_tokens:
+                # JSON cut at max_tokens is no JSON: Groq refuses the generation, and bills nothing generated.
+                if self.config.refund_unused_tokens:
+                    limiter.refund_tokens(max_tokens)
+                    self.stats.tokens_charged -= max_tokens
+                self.stats.client_errors_4xx += 1
+                error = error_response(400, "Failed to generate JSON. Please adjust your prompt. See "
+                                            "'failed_generation' for more details.", "invalid_request_error",
+                                       "json_validate_failed", limiter.headers())
+                return error
         finish_reason = "stop"
         if estimate_tokens(content) > max_tokens:
             content = content[: max_tokens * 4]

@@ -144,9 +144,11 @@ async def transition(conn: asyncpg.Connection, email_id: int, new_state: str, *,
     """
     check_transition(allowed_from, new_state)
     moved = await conn.fetchrow(
-        # The reason belongs to the terminal states that have one; any other move (a replay) clears it.
+        # The reason belongs to the terminal states (`replied` has one when the reply promised a person); any
+        # other move (a replay) clears it.
         """UPDATE emails SET state = $2, updated_at = now(),
-                  reason = CASE WHEN $2 IN ('ignored', 'dead_lettered') THEN coalesce($4, reason) END
+                  reason = CASE WHEN $2 IN ('ignored', 'dead_lettered', 'replied', 'drafted')
+                                THEN coalesce($4, reason) END
            WHERE id = $1 AND state = ANY($3::text[]) RETURNING reason, coalesce(received_at, created_at) AS arrived""",
         email_id, new_state, list(allowed_from), reason)
     if moved is None:

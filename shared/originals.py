@@ -7,12 +7,26 @@ Idempotent: a redelivery after a crash simply flags it again.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import asyncpg
 
 from shared.mailbox import Original, flag_original
 from shared.settings import ImapSettings
+
+# The keywords a person searches for in any mail client (README, "Reply modes and keywords").
+NEEDS_PERSON_KEYWORD = "replyflow-needs-person"  # a person must answer or follow up
+DRAFT_KEYWORD = "replyflow-draft"  # the reply waits in the Drafts folder
+INTENT_KEYWORD_PREFIX = "replyflow-"
+# An IMAP keyword is an atom (RFC 3501): no space, control, non-ASCII or any of ( ) { % * " \ ]. Whatever an
+# intent is called, only these characters reach the server.
+_NOT_KEYWORD = re.compile(r"[^a-z0-9_.-]")
+
+
+def intent_keyword(intent: str) -> str:
+    """The keyword that files an original under its topic: `replyflow-order_status`."""
+    return INTENT_KEYWORD_PREFIX + (_NOT_KEYWORD.sub("_", intent.lower()) or "other")
 
 
 @dataclass(frozen=True)

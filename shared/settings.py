@@ -118,6 +118,9 @@ class ImapSettings(_Env):
     # Where copies of our replies are kept, and looked up when a send was interrupted. (An empty variable
     # counts as unset, like every other, so it cannot switch the copies off.)
     imap_sent_mailbox: str = "Sent"
+    # Where replies of the reply mode `draft` are filed for a person to send; unset, the folder the server marks
+    # with the \Drafts special-use attribute (RFC 6154).
+    imap_drafts_mailbox: str = ""
     imap_timeout_seconds: float = Field(30.0, gt=0)
     # An email in no terminal state that made no progress for this long is sent round again by the ingestor
     # (a message lost or wedged in the broker); longer than the largest retry delay.

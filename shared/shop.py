@@ -9,10 +9,23 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 FaqTopic = Literal["shipping", "payment_methods", "returns", "sizes", "stock"]
+# What happens to a reply: `send` it, file it as a `draft` for a person to send, or `none` (no reply: the email
+# is left unread for a person, and no LLM call is paid for it).
+ReplyMode = Literal["send", "draft", "none"]
 
 
 class ShopConfigError(ValueError):
     """SHOP_CONFIG is missing, unreadable or not valid."""
+
+
+class ReplyModes(BaseModel):
+    """The reply mode of each of the classifier's decisions that has a reply: a canned FAQ answer, an LLM answer,
+    and a handoff to a person (complaints, requests for a person)."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    faq: ReplyMode = "send"
+    llm: ReplyMode = "send"
+    human: ReplyMode = "send"
 
 
 class ShopConfig(BaseModel):
@@ -32,6 +45,9 @@ class ShopConfig(BaseModel):
     # What to do with complaints and requests for a person: "llm" (an LLM answer saying a person follows up)
     # or "none" (no automatic reply, left for a person).
     human_handoff: Literal["llm", "none"] = "llm"
+    # Per decision: send the reply, file it as a draft, or none (see ReplyModes). `human_handoff = "none"` is the
+    # same as `human = "none"` here.
+    reply_mode: ReplyModes = Field(default_factory=ReplyModes)
     # "How long will my order take?", "when will my order arrive?" asked alone (only courtesies around it): "faq"
     # answers with the shipping text, which must then state the delivery times and how tracking works (Bitext's
     # "delivery period"); "llm", the default, treats every such question as an order's status.
@@ -43,6 +59,14 @@ class ShopConfig(BaseModel):
         "en": "Thank you for writing to us! We received your message and a person from our team will "
               "answer you shortly.",
     })
+
+    def mode_for(self, decision: str) -> ReplyMode:
+        """The reply mode of a decision ("faq", "llm" or "human"); `send` for any other."""
+        if decision == "human" and self.human_handoff == "none":
+            return "none"
+        modes = self.reply_mode
+        by_decision: dict[str, ReplyMode] = {"faq": modes.faq, "llm": modes.llm, "human": modes.human}
+        return by_decision.get(decision, "send")
 
     def faq_answer(self, topic: str, language: str) -> str | None:
         answers = self.faq.get(topic) or {}  # type: ignore[call-overload]  # any topic name; unknown ones have none

@@ -18,12 +18,13 @@ class State(StrEnum):
     REPLY_REQUESTED = "reply_requested"  # the responder asks the LLM
     REPLY_READY = "reply_ready"  # the reply is stored; the sender sends it
     SENDING = "sending"  # the sender claimed it and may be talking SMTP
-    REPLIED = "replied"
+    REPLIED = "replied"  # with reason `needs_person` when the reply promised a person
     IGNORED = "ignored"  # with the rule that matched
     DEAD_LETTERED = "dead_lettered"  # with the stage and a DeadLetterReason
+    DRAFTED = "drafted"  # the reply is in the Drafts folder for a person to send (reply mode `draft`)
 
 
-TERMINAL: frozenset[State] = frozenset({State.REPLIED, State.IGNORED, State.DEAD_LETTERED})
+TERMINAL: frozenset[State] = frozenset({State.REPLIED, State.IGNORED, State.DEAD_LETTERED, State.DRAFTED})
 
 # The stage that owns each open state, and so the queue whose message resumes it.
 OWNER: dict[State, str] = {
@@ -38,12 +39,14 @@ OPEN: frozenset[State] = frozenset(OWNER)
 TRANSITIONS: dict[State, frozenset[State]] = {
     State.RECEIVED: frozenset({State.REPLY_REQUESTED, State.REPLY_READY, State.IGNORED, State.DEAD_LETTERED}),
     State.REPLY_REQUESTED: frozenset({State.REPLY_READY, State.DEAD_LETTERED}),
-    State.REPLY_READY: frozenset({State.SENDING, State.DEAD_LETTERED}),
+    # Straight to drafted when the reply mode says a person sends it: filed in Drafts under the email's lease.
+    State.REPLY_READY: frozenset({State.SENDING, State.DRAFTED, State.DEAD_LETTERED}),
     # Back to reply_ready only when SMTP refused before DATA: nothing can have been delivered.
     State.SENDING: frozenset({State.REPLIED, State.REPLY_READY, State.DEAD_LETTERED}),
     State.DEAD_LETTERED: frozenset({State.RECEIVED, State.REPLY_REQUESTED, State.REPLY_READY, State.SENDING}),
     State.REPLIED: frozenset(),
     State.IGNORED: frozenset(),
+    State.DRAFTED: frozenset(),
 }
 
 
@@ -92,6 +95,7 @@ class DeadLetterReason(StrEnum):
     SEND_OUTCOME_UNKNOWN = "send_outcome_unknown"
     UNSENDABLE_REPLY = "unsendable_reply"
     NO_RECIPIENT = "no_recipient"
+    NO_DRAFTS_FOLDER = "no_drafts_folder"
     LLM_REQUEST_TOO_LARGE = "llm_request_too_large"
     LLM_REJECTED = "llm_rejected"
     LLM_UNAUTHORIZED = "llm_unauthorized"

@@ -399,7 +399,8 @@ class Dovecot:
             f"passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {w / 'users'}\n}}",
             f"userdb {{\n  driver = passwd-file\n  args = username_format=%u {w / 'users'}\n}}",
             "namespace inbox {\n  inbox = yes\n  separator = /\n"
-            "  mailbox Sent {\n    auto = subscribe\n    special_use = \\Sent\n  }\n}",
+            "  mailbox Sent {\n    auto = subscribe\n    special_use = \\Sent\n  }\n"
+            "  mailbox Drafts {\n    auto = subscribe\n    special_use = \\Drafts\n  }\n}",
             "service imap-login {\n"
             f"  inet_listener imap {{\n    address = {self.host}\n    port = {self.port}\n  }}\n"
             "  inet_listener imaps {\n    port = 0\n  }\n}",

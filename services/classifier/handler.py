@@ -32,12 +32,11 @@ from classifier.sender_cap import NewSenderCap, SenderCap
 from classifier.store import StoredEmail
 from shared.errors import PermanentError
 from shared.messages import EmailReceived, ReplyReady, ReplyRequested
-from shared.originals import FlagOriginal, flag
+from shared.originals import NEEDS_PERSON_KEYWORD, FlagOriginal, flag, intent_keyword
 from shared.settings import ImapSettings
-from shared.shop import ShopConfig
+from shared.shop import ReplyMode, ShopConfig
 from shared.states import DeadLetterReason, State
 
-NEEDS_PERSON_KEYWORD = "replyflow-needs-person"
 # Longest a message may take to be parsed and decided; the structure check keeps real mail far below it.
 READ_SECONDS = 20.0
 
@@ -103,11 +102,12 @@ class AlreadyDecided:
 
 @dataclass(frozen=True)
 class AnswerFaq:
-    """Store the shop's canned answer; the sender sends it."""
+    """Store the shop's canned answer; the sender sends it (or files it as a draft: `mode`)."""
 
     customer: str
     body: str
     detail: str
+    mode: ReplyMode = "send"
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,7 @@ class RequestReply:
     customer: str
     handoff: bool
     detail: str
+    mode: ReplyMode = "send"
 
 
 # Ignored emails a person should see: left unread with NEEDS_PERSON_KEYWORD. Forwarding can break DMARC for a
@@ -135,18 +136,20 @@ def leaves_unread(reason: str) -> bool:
     return reason in LEFT_AS_THEY_WERE or for_a_person(reason)
 
 
-def flag_for(email_id: int, reason: str) -> FlagOriginal | None:
+def flag_for(email_id: int, reason: str, intent: str | None = None) -> FlagOriginal | None:
     """How the original of an email ignored for this reason is flagged: marked seen (replyflow dealt with it),
-    left unread with a keyword for a person, or not touched at all."""
+    left unread with a keyword for a person, or not touched at all. A flagged original read by the classifier
+    also gets its topic's keyword (`intent`)."""
     if reason in LEFT_AS_THEY_WERE:
         return None
+    topic = (intent_keyword(intent),) if intent else ()
     if for_a_person(reason):
-        return FlagOriginal(email_id, seen=False, keywords=(NEEDS_PERSON_KEYWORD,))
-    return FlagOriginal(email_id)
+        return FlagOriginal(email_id, seen=False, keywords=(NEEDS_PERSON_KEYWORD, *topic))
+    return FlagOriginal(email_id, keywords=topic)
 
 
-def ignored(email_id: int, reason: str, detail: str | None = None) -> Ignore:
-    return Ignore(reason=reason, flag=flag_for(email_id, reason), detail=detail)
+def ignored(email_id: int, reason: str, detail: str | None = None, intent: str | None = None) -> Ignore:
+    return Ignore(reason=reason, flag=flag_for(email_id, reason, intent), detail=detail)
 
 
 def on_arrival(
@@ -175,7 +178,8 @@ def already_decided(email: StoredEmail) -> AlreadyDecided | Refuse:
     what was stored; decide nothing."""
     email_id = email.email_id
     if email.state == State.IGNORED:
-        return AlreadyDecided(message=None, flag=flag_for(email_id, email.reason or ""))
+        intent = email.classification.intent if email.classification else None
+        return AlreadyDecided(message=None, flag=flag_for(email_id, email.reason or "", intent))
     if email.state in (State.REPLY_READY, State.SENDING):  # a `sending` one is settled by the sender (Sent mailbox)
         if email.reply_source is None:
             return Refuse(DeadLetterReason.UNKNOWN_EMAIL, f"no stored reply for email {email_id}")
@@ -198,16 +202,18 @@ def already_decided(email: StoredEmail) -> AlreadyDecided | Refuse:
 
 
 def ignore_reason(
-    decision: Classification, *, dmarc: str | None, dmarc_fail_action: str, human_handoff: str
+    decision: Classification, *, dmarc: str | None, dmarc_fail_action: str, human_handoff: str,
+    reply_mode: ReplyMode = "send"
 ) -> str | None:
     """Why the shop's policies leave this email without an automatic reply, or None to go on: robots, senders
     whose domain fails DMARC (possibly forged: no LLM answer written to a stranger's instructions), and
-    handoffs without an automatic reply."""
+    decisions whose reply mode is `none` (handoffs without an automatic reply among them): decided here, before
+    any LLM call is paid for."""
     if decision.decision == "ignore":
         return decision.reason
     if dmarc == "fail" and not (decision.decision == "faq" and dmarc_fail_action == "faq"):
         return "dmarc_fail"
-    if decision.decision == "human" and human_handoff == "none":
+    if (decision.decision == "human" and human_handoff == "none") or reply_mode == "none":
         return f"needs_person:{decision.intent}"
     return None
 
@@ -224,18 +230,20 @@ def after_reading(
 ) -> Ignore | AnswerFaq | RequestReply:
     """What the shop's policies make of the decision. The caps come after this (see `_cap_reached`)."""
     decision = read.decision
+    mode = shop.mode_for(decision.decision)
     reason = ignore_reason(
-        decision, dmarc=read.dmarc, dmarc_fail_action=dmarc_fail_action, human_handoff=shop.human_handoff
+        decision, dmarc=read.dmarc, dmarc_fail_action=dmarc_fail_action, human_handoff=shop.human_handoff,
+        reply_mode=mode,
     )
     if reason:
-        return ignored(email_id, reason)
+        return ignored(email_id, reason, intent=decision.intent)
     if sender is None:  # never answered: the rules already ignore an email without a sender address
-        return ignored(email_id, "no_sender")
-    detail = f"{decision.reason} ({decision.language})"
+        return ignored(email_id, "no_sender", intent=decision.intent)
+    detail = f"{decision.reason} ({decision.language})" + ("" if mode == "send" else f", reply mode {mode}")
     if decision.decision == "faq":
         topics = decision.faq_topics or tuple(t for t in (decision.faq_topic,) if t)
-        return AnswerFaq(customer=sender, body=faq_reply(shop, topics, decision.language), detail=detail)
-    return RequestReply(customer=sender, handoff=decision.decision == "human", detail=detail)
+        return AnswerFaq(customer=sender, body=faq_reply(shop, topics, decision.language), detail=detail, mode=mode)
+    return RequestReply(customer=sender, handoff=decision.decision == "human", detail=detail, mode=mode)
 
 
 def _read(raw: bytes, sender: tuple[str | None, str | None], deps: Deps) -> Read:
@@ -292,16 +300,20 @@ async def handle_email_received(message: EmailReceived, deps: Deps) -> ReplyRead
         email_id, read, sender=arrival.sender[0], shop=deps.shop, dmarc_fail_action=deps.dmarc_fail_action
     )
     if not isinstance(step, Ignore) and (cap := await _cap_reached(step.customer, email_id, deps)):
-        step = ignored(email_id, cap)
+        step = ignored(email_id, cap, intent=read.decision.intent)
 
     if isinstance(step, Ignore):
         await store.ignore_classified(deps.pool, email_id, read.decision, read.dmarc, step.reason)
         await _flag(deps, step.flag)
         return None
     if isinstance(step, AnswerFaq):
-        await store.answer_with_faq(deps.pool, email_id, read.decision, read.dmarc, step.body, step.detail)
+        await store.answer_with_faq(
+            deps.pool, email_id, read.decision, read.dmarc, step.body, step.detail, step.mode
+        )
         return ReplyReady(email_id=email_id, source="faq")
-    requested = await store.request_reply(deps.pool, email_id, read.decision, read.dmarc, step.customer, step.detail)
+    requested = await store.request_reply(
+        deps.pool, email_id, read.decision, read.dmarc, step.customer, step.detail, step.mode
+    )
     return ReplyRequested(
         email_id=email_id,
         intent=read.decision.intent,

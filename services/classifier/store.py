@@ -17,6 +17,7 @@ import asyncpg
 from classifier.catalog import relevant_products
 from classifier.decide import Classification
 from shared import db
+from shared.shop import ReplyMode
 from shared.states import State
 
 # Earlier exchanges with the same customer the LLM may see, newest first.
@@ -112,24 +113,28 @@ async def ignore(pool: asyncpg.Pool, email_id: int, reason: str, detail: str | N
 async def ignore_classified(
     pool: asyncpg.Pool, email_id: int, decision: Classification, dmarc: str | None, reason: str
 ) -> None:
-    """End an email as ignored after it was read, with the classification that says why."""
+    """End an email as ignored after it was read, with the classification that says why (its reply mode is
+    recorded as `none`: no reply)."""
     async with pool.acquire() as conn, conn.transaction():
-        await _store_classification(conn, email_id, decision, dmarc, (), ())
+        await _store_classification(conn, email_id, decision, dmarc, (), (), "none")
         await db.transition(conn, email_id, "ignored", allowed_from=("received",), reason=reason)
 
 
 async def answer_with_faq(
-    pool: asyncpg.Pool, email_id: int, decision: Classification, dmarc: str | None, body: str, detail: str
+    pool: asyncpg.Pool, email_id: int, decision: Classification, dmarc: str | None, body: str, detail: str,
+    mode: ReplyMode = "send",
 ) -> None:
-    """Store the canned reply with the classification; the email is then the sender's (`reply_ready`)."""
+    """Store the canned reply with the classification and its reply mode; the email is then the sender's
+    (`reply_ready`)."""
     async with pool.acquire() as conn, conn.transaction():
-        await _store_classification(conn, email_id, decision, dmarc, (), ())
+        await _store_classification(conn, email_id, decision, dmarc, (), (), mode)
         await conn.execute("INSERT INTO replies (email_id, source, body) VALUES ($1, 'faq', $2)", email_id, body)
         await db.transition(conn, email_id, "reply_ready", allowed_from=("received",), detail=detail)
 
 
 async def request_reply(
-    pool: asyncpg.Pool, email_id: int, decision: Classification, dmarc: str | None, customer: str, detail: str
+    pool: asyncpg.Pool, email_id: int, decision: Classification, dmarc: str | None, customer: str, detail: str,
+    mode: ReplyMode = "send",
 ) -> Requested:
     """Store the classification with the products the email is about and the customer's latest exchanges; the
     email is then the responder's (`reply_requested`)."""
@@ -143,7 +148,7 @@ async def request_reply(
                 HISTORY_LIMIT,
             )
         )
-        await _store_classification(conn, email_id, decision, dmarc, products, history)
+        await _store_classification(conn, email_id, decision, dmarc, products, history, mode)
         await db.transition(conn, email_id, "reply_requested", allowed_from=("received",), detail=detail)
     return Requested(product_ids=products, history_ids=history)
 
@@ -155,11 +160,12 @@ async def _store_classification(
     dmarc: str | None,
     products: tuple[int, ...],
     history: tuple[int, ...],
+    mode: ReplyMode,
 ) -> None:
     await conn.execute(
         """INSERT INTO classifications (email_id, decision, reason, intent, faq_topic, confidence, language,
-                                        body_text, product_ids, history_ids, dmarc)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (email_id) DO NOTHING""",
+                                        body_text, product_ids, history_ids, dmarc, reply_mode)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (email_id) DO NOTHING""",
         email_id,
         c.decision,
         c.reason,
@@ -171,4 +177,5 @@ async def _store_classification(
         list(products),
         list(history),
         dmarc,
+        mode,
     )

@@ -18,6 +18,7 @@ and `settle` what to send after the LLM, both pure, and the store applies the re
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 from dataclasses import dataclass
@@ -81,11 +82,33 @@ def route(progress: Progress) -> Republish | Drop | Answer:
     return Drop()
 
 
+@dataclass(frozen=True)
+class ModelAnswer:
+    """What the model answered: the reply's text, and whether it says a person will follow up."""
+
+    reply: str
+    needs_person: bool
+
+
+def parse_answer(content: str) -> ModelAnswer | None:
+    """The model's JSON answer ({"reply": ..., "needs_person": ...}), or None when it is not one. A flag that is
+    missing or not a plain `false` counts as a promise: a person seeing one email too many is the safe side."""
+    try:
+        answer = json.loads(content)
+    except ValueError:
+        return None
+    if not isinstance(answer, dict) or not isinstance(answer.get("reply"), str):
+        return None
+    return ModelAnswer(reply=answer["reply"].strip(), needs_person=answer.get("needs_person") is not False)
+
+
 def settle(
-    completion: Completion | None, *, shop: ShopConfig, language: str, canary: str, own_address: str
+    completion: Completion | None, *, shop: ShopConfig, language: str, canary: str, own_address: str,
+    handoff: bool = False,
 ) -> NewReply:
     """The reply to store after asking the LLM: its answer when it passes the output check, else the shop's
-    fallback. `completion` is None when no call was made because the day's budget is spent."""
+    fallback. `completion` is None when no call was made because the day's budget is spent. The reply promises a
+    person (`needs_person`) after a handoff, with the fallback, and when the model says its answer does."""
     signature = shop.signature_for(language)
     if completion is None:
         # No call was made: the reply records no model and no tokens.
@@ -97,10 +120,12 @@ def settle(
             completion_tokens=None,
             fallback_because=BUDGET_SPENT,
             detail=f"fallback: 0+0 tokens, {BUDGET_SPENT}",
+            needs_person=True,
         )
     usage = f"{completion.prompt_tokens}+{completion.completion_tokens} tokens"
-    problem = problem_with(completion.text, shop, canary, own_address)
-    if problem:
+    answer = parse_answer(completion.text)
+    problem = "not_json" if answer is None else problem_with(answer.reply, shop, canary, own_address)
+    if problem or answer is None:
         # The call was paid for: its tokens are recorded with the fallback.
         why = f"output check: {problem}"
         return NewReply(
@@ -111,15 +136,18 @@ def settle(
             completion_tokens=completion.completion_tokens,
             fallback_because=why,
             detail=f"fallback: {usage}, {why}",
+            needs_person=True,
         )
+    needs_person = handoff or answer.needs_person
     return NewReply(
         source="llm",
-        body=_signed(completion.text, signature),
+        body=_signed(answer.reply, signature),
         model=completion.model,
         prompt_tokens=completion.prompt_tokens,
         completion_tokens=completion.completion_tokens,
         fallback_because=None,
-        detail=f"llm: {usage}",
+        detail=f"llm: {usage}" + (", a person follows up" if needs_person else ""),
+        needs_person=needs_person,
     )
 
 
@@ -161,7 +189,8 @@ async def _answer(email_id: int, deps: Deps) -> ReplyReady:
         raise
     except DailyBudgetSpent:
         completion = None
-    reply = settle(completion, shop=deps.shop, language=email.language, canary=canary, own_address=deps.own_address)
+    reply = settle(completion, shop=deps.shop, language=email.language, canary=canary, own_address=deps.own_address,
+                   handoff=email.handoff)
     if reply.fallback_because:
         log.warning("email %s: sending the shop's fallback answer (%s)", email_id, reply.fallback_because)
     return ReplyReady(email_id=email_id, source=await store.store_reply(deps.pool, email_id, reply))

@@ -140,6 +140,12 @@ def rate_limit_wait(error: groq.RateLimitError, time_scale: float = 1.0) -> floa
     return DEFAULT_RATE_LIMIT_WAIT if seconds is None else seconds / time_scale
 
 
+def _error_code(error: groq.APIStatusError) -> str | None:
+    body = error.body.get("error", error.body) if isinstance(error.body, dict) else None
+    code = body.get("code") if isinstance(body, dict) else None
+    return code if isinstance(code, str) else None
+
+
 @dataclass
 class LLM:
     """One model behind the shared budget and breaker; `complete()` is all the handler calls."""
@@ -207,7 +213,8 @@ class LLM:
                             "server.port": url.port or _DEFAULT_PORTS.get(url.scheme, 443)}) as span:
             try:
                 raw = await self.client.chat.completions.with_raw_response.create(
-                    model=self.model, messages=messages, max_tokens=self.max_tokens, temperature=TEMPERATURE)
+                    model=self.model, messages=messages, max_tokens=self.max_tokens, temperature=TEMPERATURE,
+                    response_format={"type": "json_object"})
                 response = await raw.parse()
             except Exception as exc:
                 error = str(exc.status_code) if isinstance(exc, groq.APIStatusError) else type(exc).__qualname__
@@ -263,6 +270,9 @@ class LLM:
                 raise PermanentError("llm_unauthorized", "check GROQ_API_KEY") from exc
             if exc.status_code == 409:
                 raise
+            if _error_code(exc) == "json_validate_failed":
+                # The model wrote no valid JSON (cut at max_tokens, say): an answer that fails the output check.
+                return Completion(text="", prompt_tokens=0, completion_tokens=0, model=self.model)
             raise PermanentError("llm_rejected", f"{exc.status_code}: {str(exc.message)[:500]}") from exc
         except groq.APIConnectionError as exc:  # time-outs included
             failure = "timeout" if isinstance(exc, groq.APITimeoutError) else "connection_error"

@@ -36,6 +36,10 @@ MAX_EXCHANGES = 3
 PRODUCT_CHARS = 300
 HISTORY_CHARS = 400
 SUBJECT_CHARS = 200
+# The answer's shape (Groq's JSON mode needs the word JSON in the prompt): the reply, and whether it says a person
+# will follow up, so that the original stays in sight of one (`responder.handler.parse_answer`).
+ANSWER_FORMAT = ('Answer with a JSON object only: {"reply": "<your reply>", "needs_person": true if your reply '
+                 'says a person from the team will follow up, else false}.')
 # The tag names of the two data blocks; each call appends its own random token ("email-3f9a1c2e").
 EMAIL_TAG, HISTORY_TAG = "email", "history"
 
@@ -107,6 +111,7 @@ def build_messages(*, shop: ShopConfig, language: str, intent: str, subject: str
         "No email addresses, phone numbers or bank details other than the shop's own. Links only to: "
         + (", ".join(shop.allowed_link_domains) or "none") + ".",
     ]
+    rules.append(ANSWER_FORMAT)
     if handoff:
         rules.append("A person from the team will follow up on this email personally: thank the customer, "
                      "say so, and do not try to resolve it yourself.")

@@ -62,6 +62,8 @@ class NewReply:
     # Why the shop's fallback answer is sent instead of the LLM's (None: the LLM's answer is sent).
     fallback_because: str | None
     detail: str  # for the email's history
+    # The reply says a person from the team will follow up: its original must stay in sight of one.
+    needs_person: bool = False
 
 
 def _source(value: str | None) -> Source | None:
@@ -151,14 +153,15 @@ async def store_reply(pool: asyncpg.Pool, email_id: int, reply: NewReply) -> Sou
     """
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute(
-            """INSERT INTO replies (email_id, source, body, model, prompt_tokens, completion_tokens)
-               VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (email_id) DO NOTHING""",
+            """INSERT INTO replies (email_id, source, body, model, prompt_tokens, completion_tokens, needs_person)
+               VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (email_id) DO NOTHING""",
             email_id,
             reply.source,
             reply.body,
             reply.model,
             reply.prompt_tokens,
             reply.completion_tokens,
+            reply.needs_person,
         )
         if await db.transition(
             conn, email_id, State.REPLY_READY, allowed_from=(State.REPLY_REQUESTED,), detail=reply.detail

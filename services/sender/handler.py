@@ -6,9 +6,12 @@ so a redelivery can tell "never got to DATA" (nothing was delivered: send), "don
 blind resend). The email is leased while SMTP is spoken (`shared.db.lease`), so a duplicate reply.ready waits
 while an attempt is alive, and takes over within a lease of its death.
 
+A reply whose reply mode is `draft` is not sent: under the email's lease it is filed in the Drafts folder (unless
+a draft with its Message-ID is there already: a redelivery files none again), then `drafted` is committed.
+
 The handler loads the email through `sender.store`, decides the step from what is stored with the pure functions
-below (`first_step`, `after_claim`, `step_holding_lease`), applies it through the store, one transaction each,
-and runs SMTP and IMAP as named steps around those commits.
+below (`first_step`, `after_claim`, `step_holding_lease`, `flag_after`), applies it through the store, one
+transaction each, and runs SMTP and IMAP as named steps around those commits.
 """
 
 from __future__ import annotations
@@ -24,10 +27,11 @@ from sender import smtp, store
 from sender.compose import NoRecipient, build_reply, reply_message_id
 from sender.store import Claim, StoredReply
 from shared import db
+from shared.drafts import NoDraftsFolder, drafts_folder, file_draft
 from shared.errors import PermanentError, RetryLater
 from shared.mailbox import append_to, folder_holds
 from shared.messages import ReplyReady
-from shared.originals import FlagOriginal, flag
+from shared.originals import DRAFT_KEYWORD, NEEDS_PERSON_KEYWORD, FlagOriginal, flag, intent_keyword
 from shared.settings import ImapSettings, SmtpSettings
 from shared.states import State
 
@@ -52,6 +56,7 @@ class Step(StrEnum):
     NOTHING = "nothing"  # another stage's email, or one that ended otherwise
     FLAG_ONLY = "flag_only"  # sent before a crash: only the \Seen flag may be missing
     CLAIM = "claim"  # reply_ready: claim it (`sending`), then take the lease
+    FILE_DRAFT = "file_draft"  # reply_ready with the reply mode `draft`: file it in Drafts under the lease
     TAKE_LEASE = "take_lease"  # `sending`: hold the lease, then look again
     SEND = "send"  # holding the lease, no DATA mark: nothing can have been delivered yet
     CHECK_SENT_MAILBOX = "check_sent_mailbox"  # holding the lease, DATA mark set: RFC 1047, the Sent mailbox decides
@@ -60,10 +65,11 @@ class Step(StrEnum):
 def first_step(reply: StoredReply) -> Step:
     """The step for an email as loaded, before any claim or lease. Nothing is decided about a `sending` email
     without its lease: another attempt may be talking SMTP for it right now."""
-    if reply.state == State.REPLIED:
+    if reply.state in (State.REPLIED, State.DRAFTED):
         return Step.FLAG_ONLY
     if reply.state == State.REPLY_READY:
-        return Step.CLAIM
+        # Only `send` sends: any other mode recorded with a reply leaves it to a person.
+        return Step.CLAIM if reply.reply_mode == "send" else Step.FILE_DRAFT
     if reply.state == State.SENDING:
         return Step.TAKE_LEASE
     return Step.NOTHING
@@ -86,6 +92,22 @@ def step_holding_lease(reply: StoredReply) -> Step:
     if reply.data_sent_at is not None:
         return Step.CHECK_SENT_MAILBOX
     return Step.SEND
+
+
+def flag_after(email_id: int, state: str, *, needs_person: bool, intent: str | None) -> FlagOriginal:
+    """How the original is flagged once its email ended: a reply waiting in Drafts or one that promised a person
+    leaves it unread with a keyword a person searches for; any other reply marks it seen. Always with its
+    topic's keyword."""
+    topic = (intent_keyword(intent),) if intent else ()
+    if state == State.DRAFTED:
+        return FlagOriginal(email_id, seen=False, keywords=(DRAFT_KEYWORD, *topic))
+    if needs_person:
+        return FlagOriginal(email_id, seen=False, keywords=(NEEDS_PERSON_KEYWORD, *topic))
+    return FlagOriginal(email_id, keywords=topic)
+
+
+def _flag_step(email_id: int, stored: StoredReply, state: str) -> FlagOriginal:
+    return flag_after(email_id, state, needs_person=stored.needs_person, intent=stored.intent)
 
 
 def copy_folder(sent_mailbox: str, server_saves_sent: bool) -> str | None:
@@ -111,13 +133,16 @@ async def handle_reply_ready(message: ReplyReady, deps: Deps) -> None:
     if step == Step.NOTHING:
         return None
     if step == Step.FLAG_ONLY:
-        await flag(deps.pool, deps.imap, FlagOriginal(email_id))
+        await flag(deps.pool, deps.imap, _flag_step(email_id, stored, stored.state))
         return None
     outgoing = _compose(stored, deps.reply_from)
+    if step == Step.FILE_DRAFT:
+        await _hold_lease_and_file_draft(message, outgoing, deps)
+        return None
     if step == Step.CLAIM:
         step = after_claim(await store.claim(deps.pool, email_id, outgoing.recipient))
     if step == Step.FLAG_ONLY:
-        await flag(deps.pool, deps.imap, FlagOriginal(email_id))
+        await flag(deps.pool, deps.imap, _flag_step(email_id, stored, State.REPLIED))
     elif step == Step.TAKE_LEASE:
         await _hold_lease_and_send(message, outgoing, deps)
     return None
@@ -140,6 +165,36 @@ def _compose(stored: StoredReply, reply_from: str) -> Outgoing:
         raise PermanentError("no_recipient", str(exc)) from exc
     except (UnicodeError, ValueError) as exc:
         raise PermanentError("unsendable_reply", f"the reply cannot be written as an email: {exc}") from exc
+
+
+async def _hold_lease_and_file_draft(message: ReplyReady, outgoing: Outgoing, deps: Deps) -> None:
+    """Holding the lease on a reply_ready email: file the reply in Drafts once (a draft with its Message-ID
+    there already was filed by an attempt that died before its commit), commit `drafted`, then flag the
+    original."""
+    email_id = message.email_id
+    try:
+        async with db.lease(deps.pool, email_id, State.REPLY_READY):
+            stored = await _load(deps.pool, email_id)
+            if stored.state != State.REPLY_READY:
+                return  # settled meanwhile by the attempt that held the lease before
+            folder = await _drafts_folder(deps.imap)
+            if await folder_holds(deps.imap, folder, outgoing.message_id):
+                detail = f"{outgoing.message_id} was already in {folder}"
+            else:
+                await file_draft(deps.imap, folder, outgoing.raw)
+                detail = f"filed {outgoing.message_id} in {folder}"
+            await store.commit_drafted(deps.pool, email_id, outgoing.message_id, detail)
+    except db.Held as held:
+        raise RetryLater(held.seconds_left + 1, "another attempt is filing its draft") from None
+    log.info("email %s: reply filed as a draft for %s (%s)", email_id, outgoing.recipient, message.source)
+    await flag(deps.pool, deps.imap, _flag_step(email_id, stored, State.DRAFTED))
+
+
+async def _drafts_folder(imap: ImapSettings) -> str:
+    try:
+        return await drafts_folder(imap)
+    except NoDraftsFolder as exc:
+        raise PermanentError("no_drafts_folder", str(exc)) from exc
 
 
 async def _hold_lease_and_send(message: ReplyReady, outgoing: Outgoing, deps: Deps) -> None:
@@ -190,9 +245,9 @@ async def _send(message: ReplyReady, stored: StoredReply, outgoing: Outgoing, to
     # it) and never resends blindly.
 
     await _keep_copy(outgoing.raw, email_id, deps)
-    await _record_replied(email_id, outgoing.message_id, outgoing.recipient, stored.body, answer[:200], deps)
+    await _record_replied(email_id, outgoing.message_id, outgoing.recipient, stored, answer[:200], deps)
     log.info("email %s replied to %s (%s)", email_id, outgoing.recipient, message.source)
-    await flag(deps.pool, deps.imap, FlagOriginal(email_id))
+    await flag(deps.pool, deps.imap, _flag_step(email_id, stored, State.REPLIED))
 
 
 async def _settle_unsent(email_id: int, token: str, deps: Deps, not_sent: str | None = None) -> None:
@@ -229,8 +284,12 @@ async def _keep_copy(raw: bytes, email_id: int, deps: Deps) -> None:
         log.warning("email %s: reply sent, but no copy in %s (%s)", email_id, folder, exc)
 
 
-async def _record_replied(email_id: int, reply_id: str, recipient: str, body: str, detail: str, deps: Deps) -> None:
-    if not await store.commit_replied(deps.pool, email_id, reply_id, recipient, body, detail):
+async def _record_replied(
+    email_id: int, reply_id: str, recipient: str, stored: StoredReply, detail: str, deps: Deps
+) -> None:
+    if not await store.commit_replied(
+        deps.pool, email_id, reply_id, recipient, stored.body, detail, needs_person=stored.needs_person
+    ):
         # Another attempt already settled it (e.g. dead-lettered it while this one was still sending):
         # the reply did go out once; the record says otherwise and a person will see it in the DLQ.
         log.warning("email %s was sent, but was no longer `sending` when that was to be recorded", email_id)
@@ -246,12 +305,12 @@ async def _settle_interrupted_send(email_id: int, stored: StoredReply, deps: Dep
             email_id,
             reply_id,
             stored.from_address or "",
-            stored.body,
+            stored,
             f"found {reply_id} in {folder} after an interrupted send",
             deps,
         )
         log.info("email %s: interrupted send confirmed by the copy in %s", email_id, folder)
-        await flag(deps.pool, deps.imap, FlagOriginal(email_id))
+        await flag(deps.pool, deps.imap, _flag_step(email_id, stored, State.REPLIED))
         return
     raise PermanentError(
         "send_outcome_unknown",

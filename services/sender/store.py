@@ -30,6 +30,11 @@ class StoredReply:
     body: str
     sent_at: datetime | None  # when the server accepted the reply (its 250)
     data_sent_at: datetime | None  # the DATA mark: an attempt was about to write the message
+    # The reply mode the classifier recorded with its decision: `send`, or `draft` for a person to send it.
+    reply_mode: str = "send"
+    intent: str | None = None  # the classifier's, for the original's topic keyword
+    needs_person: bool = False  # the reply says a person from the team will follow up
+    reason: str | None = None  # of a terminal state: `needs_person` for a reply that promised a person
 
 
 class Claim(StrEnum):
@@ -42,11 +47,18 @@ class Claim(StrEnum):
 
 async def load(pool: asyncpg.Pool, email_id: int) -> StoredReply | None:
     row = await pool.fetchrow(
-        """SELECT e.state, e.raw, e.message_id, e.from_address, e.subject, r.body, r.sent_at, r.data_sent_at
-           FROM emails e JOIN replies r ON r.email_id = e.id WHERE e.id = $1""",
+        """SELECT e.state, e.raw, e.message_id, e.from_address, e.subject, r.body, r.sent_at, r.data_sent_at,
+                  coalesce(c.reply_mode, 'send') AS reply_mode, c.intent, r.needs_person, e.reason
+           FROM emails e JOIN replies r ON r.email_id = e.id LEFT JOIN classifications c ON c.email_id = e.id
+           WHERE e.id = $1""",
         email_id,
     )
     return StoredReply(**dict(row)) if row is not None else None
+
+
+def replied_reason(needs_person: bool) -> str | None:
+    """The reason `replied` carries: `needs_person` when the reply promised a person."""
+    return "needs_person" if needs_person else None
 
 
 async def claim(pool: asyncpg.Pool, email_id: int, recipient: str) -> Claim:
@@ -59,9 +71,10 @@ async def claim(pool: asyncpg.Pool, email_id: int, recipient: str) -> Claim:
             conn, email_id, State.SENDING, allowed_from=(State.REPLY_READY,), detail=f"to {recipient}"
         ):
             return Claim.TAKEN
-        sent_at: datetime | None = await conn.fetchval(
-            "UPDATE replies SET data_sent_at = NULL WHERE email_id = $1 RETURNING sent_at", email_id
+        row = await conn.fetchrow(
+            "UPDATE replies SET data_sent_at = NULL WHERE email_id = $1 RETURNING sent_at, needs_person", email_id
         )
+        sent_at: datetime | None = row["sent_at"]
         if sent_at is None:
             return Claim.CLAIMED
         await db.transition(
@@ -69,6 +82,7 @@ async def claim(pool: asyncpg.Pool, email_id: int, recipient: str) -> Claim:
             email_id,
             State.REPLIED,
             allowed_from=(State.SENDING,),
+            reason=replied_reason(row["needs_person"]),
             detail=f"the reply was already sent at {sent_at:%Y-%m-%d %H:%M:%S}",
         )
         return Claim.ALREADY_SENT
@@ -101,14 +115,27 @@ async def clear_data_mark(pool: asyncpg.Pool, email_id: int, token: str, not_sen
         return True
 
 
-async def commit_replied(
-    pool: asyncpg.Pool, email_id: int, reply_id: str, recipient: str, body: str, detail: str
-) -> bool:
-    """The reply went out: sending -> replied, with its Message-ID and time, and the conversation. Returns False
-    when the email was no longer `sending` (another attempt or the dlq-monitor settled it meanwhile); the reply
-    is recorded as sent all the same, since it did go out."""
+async def commit_drafted(pool: asyncpg.Pool, email_id: int, reply_id: str, detail: str) -> bool:
+    """The reply is in the Drafts folder: reply_ready -> drafted, with the draft's Message-ID. False when the email
+    was no longer reply_ready."""
     async with pool.acquire() as conn, conn.transaction():
-        moved = await db.transition(conn, email_id, State.REPLIED, allowed_from=(State.SENDING,), detail=detail)
+        moved = await db.transition(conn, email_id, State.DRAFTED, allowed_from=(State.REPLY_READY,), detail=detail)
+        if moved:
+            await conn.execute("UPDATE replies SET message_id = $2 WHERE email_id = $1", email_id, reply_id)
+    return moved
+
+
+async def commit_replied(
+    pool: asyncpg.Pool, email_id: int, reply_id: str, recipient: str, body: str, detail: str,
+    needs_person: bool = False,
+) -> bool:
+    """The reply went out: sending -> replied (with reason `needs_person` when it promised a person), with its
+    Message-ID and time, and the conversation. Returns False when the email was no longer `sending` (another
+    attempt or the dlq-monitor settled it meanwhile); the reply is recorded as sent all the same, since it did
+    go out."""
+    async with pool.acquire() as conn, conn.transaction():
+        moved = await db.transition(conn, email_id, State.REPLIED, allowed_from=(State.SENDING,),
+                                    reason=replied_reason(needs_person), detail=detail)
         await conn.execute(
             "UPDATE replies SET message_id = $2, sent_at = now() WHERE email_id = $1", email_id, reply_id
         )

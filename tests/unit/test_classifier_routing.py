@@ -4,6 +4,7 @@ original is flagged."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,11 +24,12 @@ from classifier.handler import (
     leaves_unread,
     on_arrival,
 )
+from classifier.intents import INTENTS
 from classifier.store import StoredClassification, StoredEmail
 
 from shared.messages import ReplyReady, ReplyRequested
-from shared.originals import FlagOriginal
-from shared.shop import load_shop_config
+from shared.originals import FlagOriginal, intent_keyword
+from shared.shop import ReplyModes, load_shop_config
 from shared.states import DeadLetterReason, State
 
 SHOP = load_shop_config(Path(__file__).resolve().parents[2] / "examples" / "shop.toml")
@@ -37,6 +39,15 @@ CUSTOMER = "ana@example.com"
 
 SEEN = FlagOriginal(EMAIL_ID)
 FOR_A_PERSON = FlagOriginal(EMAIL_ID, seen=False, keywords=(NEEDS_PERSON_KEYWORD,))
+
+
+def seen_with(intent: str) -> FlagOriginal:
+    """Marked seen, with the topic's keyword: every original the classifier read and flags gets one."""
+    return FlagOriginal(EMAIL_ID, keywords=(f"replyflow-{intent}",))
+
+
+def for_a_person_with(intent: str) -> FlagOriginal:
+    return FlagOriginal(EMAIL_ID, seen=False, keywords=(NEEDS_PERSON_KEYWORD, f"replyflow-{intent}"))
 
 NEW = StoredEmail(
     email_id=EMAIL_ID,
@@ -262,8 +273,10 @@ NO_HANDOFF = SHOP.model_copy(update={"human_handoff": "none"})
 @pytest.mark.parametrize(
     "decision, dmarc, action, shop, sender, step",
     [
-        pytest.param(ROBOT, None, "faq", SHOP, CUSTOMER, Ignore("out_of_office", SEEN), id="robot"),
-        pytest.param(ROBOT, None, "faq", SHOP, None, Ignore("out_of_office", SEEN), id="robot without sender"),
+        pytest.param(ROBOT, None, "faq", SHOP, CUSTOMER, Ignore("out_of_office", seen_with("other")), id="robot"),
+        pytest.param(
+            ROBOT, None, "faq", SHOP, None, Ignore("out_of_office", seen_with("other")), id="robot without sender"
+        ),
         pytest.param(
             SHIPPING,
             None,
@@ -321,12 +334,21 @@ NO_HANDOFF = SHOP.model_copy(update={"human_handoff": "none"})
             "ignore",
             SHOP,
             CUSTOMER,
-            Ignore("dmarc_fail", FOR_A_PERSON),
+            Ignore("dmarc_fail", for_a_person_with("shipping")),
             id="dmarc fail, faq not allowed",
         ),
-        pytest.param(PRODUCT, "fail", "faq", SHOP, CUSTOMER, Ignore("dmarc_fail", FOR_A_PERSON), id="dmarc fail, llm"),
         pytest.param(
-            COMPLAINT, "fail", "faq", SHOP, CUSTOMER, Ignore("dmarc_fail", FOR_A_PERSON), id="dmarc fail, human"
+            PRODUCT,
+            "fail",
+            "faq",
+            SHOP,
+            CUSTOMER,
+            Ignore("dmarc_fail", for_a_person_with("product_question")),
+            id="dmarc fail, llm",
+        ),
+        pytest.param(
+            COMPLAINT, "fail", "faq", SHOP, CUSTOMER, Ignore("dmarc_fail", for_a_person_with("complaint")),
+            id="dmarc fail, human",
         ),
         pytest.param(
             PRODUCT,
@@ -361,10 +383,12 @@ NO_HANDOFF = SHOP.model_copy(update={"human_handoff": "none"})
             "faq",
             NO_HANDOFF,
             CUSTOMER,
-            Ignore("needs_person:complaint", FOR_A_PERSON),
+            Ignore("needs_person:complaint", for_a_person_with("complaint")),
             id="no handoff",
         ),
-        pytest.param(PRODUCT, None, "faq", SHOP, None, Ignore("no_sender", SEEN), id="nobody to answer"),
+        pytest.param(
+            PRODUCT, None, "faq", SHOP, None, Ignore("no_sender", seen_with("product_question")), id="nobody to answer"
+        ),
     ],
 )
 def test_the_shops_policies_make_of_a_decision_an_ignore_a_canned_answer_or_an_llm_request(
@@ -372,3 +396,88 @@ def test_the_shops_policies_make_of_a_decision_an_ignore_a_canned_answer_or_an_l
 ):
     read = Read(decision=decision, dmarc=dmarc)
     assert after_reading(EMAIL_ID, read, sender=sender, shop=shop, dmarc_fail_action=action) == step
+
+
+def shop_with(**modes: str) -> object:
+    return SHOP.model_copy(update={"reply_mode": ReplyModes(**modes)})
+
+
+@pytest.mark.parametrize(
+    "decision, shop, step",
+    [
+        # `draft` is carried to the sender with the reply; nothing else changes here.
+        pytest.param(
+            SHIPPING,
+            shop_with(faq="draft"),
+            AnswerFaq(
+                CUSTOMER,
+                f"{SHOP.faq_answer('shipping', 'es')}\n\n{SIGNED_ES}",
+                "faq:shipping (es), reply mode draft",
+                mode="draft",
+            ),
+            id="faq draft",
+        ),
+        pytest.param(
+            PRODUCT,
+            shop_with(llm="draft"),
+            RequestReply(CUSTOMER, False, "needs_llm:product_question (es), reply mode draft", mode="draft"),
+            id="llm draft",
+        ),
+        pytest.param(
+            COMPLAINT,
+            shop_with(human="draft"),
+            RequestReply(CUSTOMER, True, "needs_person:complaint (es), reply mode draft", mode="draft"),
+            id="handoff draft",
+        ),
+        # `none` is decided here, before any LLM call is paid: the email is left unread for a person.
+        pytest.param(
+            SHIPPING,
+            shop_with(faq="none"),
+            Ignore("needs_person:shipping", for_a_person_with("shipping")),
+            id="faq none",
+        ),
+        pytest.param(
+            PRODUCT,
+            shop_with(llm="none"),
+            Ignore("needs_person:product_question", for_a_person_with("product_question")),
+            id="llm none",
+        ),
+        pytest.param(
+            COMPLAINT,
+            shop_with(human="none"),
+            Ignore("needs_person:complaint", for_a_person_with("complaint")),
+            id="handoff none",
+        ),
+        # Another decision's mode does not apply; robots are ignored whatever the modes say.
+        pytest.param(
+            PRODUCT,
+            shop_with(faq="none", human="draft"),
+            RequestReply(CUSTOMER, False, "needs_llm:product_question (es)"),
+            id="llm, others' modes",
+        ),
+        pytest.param(
+            ROBOT, shop_with(faq="draft", llm="draft", human="draft"), Ignore("out_of_office", seen_with("other")),
+            id="robot",
+        ),
+    ],
+)
+def test_the_reply_mode_of_the_decision_goes_with_the_reply_or_leaves_the_email_for_a_person(decision, shop, step):
+    read = Read(decision=decision, dmarc=None)
+    assert after_reading(EMAIL_ID, read, sender=CUSTOMER, shop=shop, dmarc_fail_action="faq") == step
+
+
+@pytest.mark.parametrize("intent", INTENTS)
+def test_every_intent_is_a_keyword_as_it_is_named(intent):
+    # IMAP keywords are atoms: these characters only, so no intent name is ever rewritten or refused.
+    assert re.fullmatch(r"replyflow-[a-z0-9_]+", intent_keyword(intent)) and intent_keyword(intent).endswith(intent)
+
+
+@pytest.mark.parametrize("intent, keyword", [
+    ("order status", "replyflow-order_status"),
+    ("x(y)*\"z\\]{", "replyflow-x_y___z___"),
+    ("pedido ñ", "replyflow-pedido__"),
+    ("", "replyflow-other"),
+    ("Order_Status", "replyflow-order_status"),
+])
+def test_an_intent_keyword_is_an_imap_atom_whatever_the_name(intent, keyword):
+    assert intent_keyword(intent) == keyword

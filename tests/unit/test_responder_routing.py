@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from responder.handler import Answer, Drop, Republish, route, settle
+from responder.handler import Answer, Drop, ModelAnswer, Republish, parse_answer, route, settle
 from responder.llm import Completion
 from responder.output_check import MAX_REPLY_CHARS
 from responder.store import NewReply, Progress
@@ -49,8 +51,10 @@ def test_reply_ready_without_a_stored_reply_is_an_error_not_a_drop():
         route(Progress(state="reply_ready", reply_source=None))
 
 
-def completion(text: str) -> Completion:
-    return Completion(text=text, prompt_tokens=321, completion_tokens=45, model="llama-3.3-70b-versatile")
+def completion(text: str, needs_person: object = False) -> Completion:
+    """The model's answer in the JSON shape the prompt asks for."""
+    content = json.dumps({"reply": text, "needs_person": needs_person})
+    return Completion(text=content, prompt_tokens=321, completion_tokens=45, model="llama-3.3-70b-versatile")
 
 
 ES_FALLBACK = "Gracias, una persona te responde pronto.\n\nSaludos,\nTienda de Prueba"
@@ -79,6 +83,7 @@ def replaced(body: str, problem: str) -> NewReply:
         completion_tokens=45,
         fallback_because=f"output check: {problem}",
         detail=f"fallback: 321+45 tokens, output check: {problem}",
+        needs_person=True,  # the fallback says a person will answer
     )
 
 
@@ -126,6 +131,7 @@ def test_a_spent_day_stores_the_fallback_with_no_model_and_no_tokens(language, b
         completion_tokens=None,
         fallback_because="the day's LLM budget is spent",
         detail="fallback: 0+0 tokens, the day's LLM budget is spent",
+        needs_person=True,
     )
 
 
@@ -133,3 +139,52 @@ def test_a_shop_without_a_signature_sends_the_answer_alone():
     unsigned = SHOP.model_copy(update={"signature": {}})
     reply = settle(completion("Sí, hay stock."), shop=unsigned, language="es", canary=CANARY, own_address=OWN_ADDRESS)
     assert reply.body == "Sí, hay stock."
+
+
+@pytest.mark.parametrize(
+    "content, answer",
+    [
+        ('{"reply": "Hola", "needs_person": false}', ModelAnswer("Hola", needs_person=False)),
+        ('{"reply": " Hola ", "needs_person": true}', ModelAnswer("Hola", needs_person=True)),
+        # A flag that is missing or not a plain false counts as a promise: the safe side.
+        ('{"reply": "Hola"}', ModelAnswer("Hola", needs_person=True)),
+        ('{"reply": "Hola", "needs_person": "false"}', ModelAnswer("Hola", needs_person=True)),
+        ('{"reply": "Hola", "needs_person": 0}', ModelAnswer("Hola", needs_person=True)),
+        # Not the shape asked for: no answer at all.
+        ("Hola, una persona te responde.", None),
+        ("", None),
+        ('["Hola"]', None),
+        ('{"text": "Hola", "needs_person": false}', None),
+        ('{"reply": 3, "needs_person": false}', None),
+    ],
+)
+def test_the_models_json_answer_is_read_strictly(content, answer):
+    assert parse_answer(content) == answer
+
+
+@pytest.mark.parametrize(
+    "completion_, handoff, source, needs_person",
+    [
+        pytest.param(completion("Sí, hay stock.", False), False, "llm", False, id="an answer"),
+        pytest.param(completion("Vamos a revisar tu pedido.", True), False, "llm", True, id="the model says so"),
+        pytest.param(completion("Lo sentimos mucho.", False), True, "llm", True, id="a handoff always promises"),
+        pytest.param(completion("Pagá en https://evil.example/pay", False), False, "fallback", True, id="fallback"),
+        pytest.param(
+            Completion(text="Sí, hay stock.", prompt_tokens=1, completion_tokens=1, model="m"), False, "fallback", True,
+            id="not JSON: fallback",
+        ),
+        pytest.param(
+            Completion(text="", prompt_tokens=0, completion_tokens=0, model="m"), False, "fallback", True,
+            id="no valid JSON from Groq",
+        ),
+        pytest.param(None, False, "fallback", True, id="budget spent"),
+    ],
+)
+def test_every_promise_of_a_person_is_recorded(completion_, handoff, source, needs_person):
+    reply = settle(completion_, shop=SHOP, language="es", canary=CANARY, own_address=OWN_ADDRESS, handoff=handoff)
+    assert (reply.source, reply.needs_person) == (source, needs_person)
+
+
+def test_a_json_answer_is_sent_as_its_text_alone():
+    reply = settle(completion("Sí, hay stock."), shop=SHOP, language="es", canary=CANARY, own_address=OWN_ADDRESS)
+    assert reply.body == "Sí, hay stock.\n\nSaludos,\nTienda de Prueba" and "needs_person" not in reply.body

@@ -6,15 +6,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sender.handler import Step, after_claim, copy_folder, first_step, step_holding_lease
+from sender.handler import Step, after_claim, copy_folder, first_step, flag_after, step_holding_lease
 from sender.store import Claim, StoredReply
 
+from shared.originals import FlagOriginal
 from shared.states import State
 
 EARLIER = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
-def stored(state: State, *, sent_at: datetime | None = None, data_sent_at: datetime | None = None) -> StoredReply:
+def stored(state: State, *, sent_at: datetime | None = None, data_sent_at: datetime | None = None,
+           reply_mode: str = "send") -> StoredReply:
     return StoredReply(
         state=state,
         raw=b"From: ana@example.com\r\n\r\nHola",
@@ -24,6 +26,7 @@ def stored(state: State, *, sent_at: datetime | None = None, data_sent_at: datet
         body="¡Hola Ana!",
         sent_at=sent_at,
         data_sent_at=data_sent_at,
+        reply_mode=reply_mode,
     )
 
 
@@ -36,6 +39,7 @@ FIRST_STEPS = {
     State.REPLIED: Step.FLAG_ONLY,  # a crash between the commit and the \Seen flag
     State.IGNORED: Step.NOTHING,
     State.DEAD_LETTERED: Step.NOTHING,  # a stale copy of the message: a person has it
+    State.DRAFTED: Step.FLAG_ONLY,  # a crash between the commit and the keywords
 }
 
 
@@ -117,3 +121,37 @@ def test_step_holding_the_lease(reply, step):
 )
 def test_where_our_copy_of_a_reply_is_filed(sent_mailbox, server_saves_sent, folder):
     assert copy_folder(sent_mailbox, server_saves_sent) == folder
+
+
+@pytest.mark.parametrize(
+    "reply, step",
+    [
+        # Only `send` sends; a draft is filed in Drafts under the lease.
+        (stored(State.REPLY_READY, reply_mode="draft"), Step.FILE_DRAFT),
+        (stored(State.REPLY_READY, reply_mode="none"), Step.FILE_DRAFT),  # never sent: a person has it in Drafts
+        (stored(State.REPLY_READY, reply_mode="send"), Step.CLAIM),
+        (stored(State.DRAFTED, reply_mode="draft"), Step.FLAG_ONLY),
+        # A mode changed after the email was claimed for sending changes nothing: it is settled as a send.
+        (stored(State.SENDING, reply_mode="draft"), Step.TAKE_LEASE),
+    ],
+)
+def test_the_reply_mode_decides_send_or_draft(reply, step):
+    assert first_step(reply) == step
+
+
+@pytest.mark.parametrize(
+    "state, needs_person, intent, flag",
+    [
+        (State.REPLIED, False, "shipping", FlagOriginal(7, keywords=("replyflow-shipping",))),
+        # A reply that promised a person leaves the original unread, where a person finds it.
+        (State.REPLIED, True, "complaint",
+         FlagOriginal(7, seen=False, keywords=("replyflow-needs-person", "replyflow-complaint"))),
+        (State.DRAFTED, False, "order_status",
+         FlagOriginal(7, seen=False, keywords=("replyflow-draft", "replyflow-order_status"))),
+        (State.DRAFTED, True, "complaint",
+         FlagOriginal(7, seen=False, keywords=("replyflow-draft", "replyflow-complaint"))),
+        (State.REPLIED, False, None, FlagOriginal(7)),  # no classification stored: no topic to file it under
+    ],
+)
+def test_how_the_original_is_flagged_once_the_reply_is_sent_or_drafted(state, needs_person, intent, flag):
+    assert flag_after(7, state, needs_person=needs_person, intent=intent) == flag

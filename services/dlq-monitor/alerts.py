@@ -98,8 +98,10 @@ def alert_email(summary: Summary, to: str, sender: str) -> EmailMessage:
 
 
 class Alerter:
-    def __init__(self, pool: asyncpg.Pool, settings: AlertSettings, smtp: SmtpSettings) -> None:
+    def __init__(self, pool: asyncpg.Pool, settings: AlertSettings, smtp: SmtpSettings,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.pool = pool
+        self.clock = clock
         self.settings = settings
         self.smtp = smtp
         self.interval = settings.alert_interval_minutes * 60
@@ -128,7 +130,7 @@ class Alerter:
 
     async def check(self) -> None:
         """One round: every channel that is due gets a summary of what is new for it (nothing new, nothing sent)."""
-        now = time.monotonic()
+        now = self.clock()
         for channel in self.channels:
             if not due(channel.last_sent, now, self.interval):
                 continue

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiormq
 import asyncpg
@@ -155,13 +156,17 @@ def _session(request: web.Request) -> str | None:
 def _same_origin(request: web.Request) -> bool:
     """A browser names the page a POST comes from; another site's page is refused even before the CSRF check."""
     origin = request.headers.get("Origin")
-    return origin is None or origin == f"{request.scheme}://{request.host}"
+    if origin is None:
+        return True
+    # The host only: behind a proxy that ends TLS the browser says https while this server sees http.
+    parts = urlsplit(origin)
+    return parts.scheme in ("http", "https") and parts.netloc == request.host
 
 
 @web.middleware
 async def require_session(request: web.Request, handler: Any) -> web.StreamResponse:
     """No data and no action without a session; no action without its CSRF token, from this origin."""
-    if request.path in ("/", "/login", "/healthz") or request.path.startswith("/static/"):
+    if request.path in ("/", "/login") or request.path.startswith("/static/"):
         return await handler(request)
     sid = _session(request)
     if sid is None:
@@ -171,7 +176,6 @@ async def require_session(request: web.Request, handler: Any) -> web.StreamRespo
             return _error(403, "a request from another site")
         if not csrf_matches(request.app[DEPS].token, sid, request.headers.get(CSRF_HEADER)):
             return _error(403, f"missing or wrong {CSRF_HEADER}: reload the page")
-    request["sid"] = sid
     return await handler(request)
 
 
@@ -204,8 +208,10 @@ async def logout(request: web.Request) -> web.Response:
 
 async def session(request: web.Request) -> web.Response:
     deps = request.app[DEPS]
-    return _json({"csrf": csrf_token(deps.token, request["sid"]), "stages": sorted(s.service for s in
-                                                                                      STAGES.values()),
+    sid = _session(request)
+    if sid is None:  # it ended between the middleware's look and now
+        return _error(401, "log in with the console token")
+    return _json({"csrf": csrf_token(deps.token, sid), "stages": sorted(s.service for s in STAGES.values()),
                   "reasons": sorted(str(r) for r in DeadLetterReason)})
 
 

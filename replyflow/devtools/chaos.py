@@ -34,7 +34,7 @@ import asyncpg
 from replyflow.devtools import scratch
 from replyflow.devtools.dovecot import Dovecot
 from replyflow.devtools.mailgen import append_all, generate
-from replyflow.devtools.stack import TERMINAL, Endpoints, Processes, service_env
+from replyflow.devtools.stack import TERMINAL, Endpoints, Processes, left_unread_on_purpose, service_env
 from replyflow.up import SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -170,10 +170,10 @@ async def _fetch(database_url: str, query: str, *args, tries: int = 60):
 
 
 async def _settled(database_url: str, expected: int) -> bool:
-    [row] = await _fetch(database_url, """
-        SELECT count(*) AS stored, count(*) FILTER (WHERE state = ANY($1::text[]) AND seen_at IS NOT NULL) AS done
-        FROM emails""", list(TERMINAL))
-    return row["stored"] >= expected and row["done"] == row["stored"]
+    rows = await _fetch(database_url, "SELECT state, reason, seen_at IS NOT NULL AS seen FROM emails")
+    done = [r for r in rows
+            if r["state"] in TERMINAL and (r["seen"] or left_unread_on_purpose(r["state"], r["reason"]))]
+    return len(rows) >= expected and len(done) == len(rows)
 
 
 def run(config: ChaosConfig, workdir: Path | None = None) -> ChaosResult:

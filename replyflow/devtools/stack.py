@@ -139,9 +139,15 @@ async def email_states(database_url: str) -> tuple[dict[str, int], int]:
         unseen = await conn.fetch("SELECT state, reason FROM emails WHERE seen_at IS NULL")
     finally:
         await conn.close()
-    # Some ignored emails stay unread on purpose (for a person, or untouched): they are settled all the same.
-    waiting = [r for r in unseen if not (r["state"] == "ignored" and leaves_unread(r["reason"] or ""))]
+    waiting = [r for r in unseen if not left_unread_on_purpose(r["state"], r["reason"])]
     return {r["state"]: r["n"] for r in rows}, len(waiting)
+
+
+def left_unread_on_purpose(state: str, reason: str | None) -> bool:
+    """Whether an email's original stays unread once it ended: a draft waiting in Drafts, a reply that promised a
+    person, an email ignored for a person (or left untouched). Settled all the same."""
+    return state == "drafted" or (state == "replied" and reason == "needs_person") or \
+        (state == "ignored" and leaves_unread(reason or ""))
 
 
 async def wait_until_settled(database_url: str, expected: int, timeout: float, processes: Processes | None = None,

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
@@ -67,8 +70,16 @@ def drafts(dovecot) -> list[tuple[int, tuple[str, ...], bytes]]:
     return dovecot.list_messages("Drafts")
 
 
+def status(database_url: str, email_id: int) -> str:
+    """What `replyflow status` prints about the email."""
+    result = subprocess.run([sys.executable, "-m", "replyflow.cli", "status", str(email_id)], capture_output=True,
+                            text=True, timeout=60, env={**os.environ, "DATABASE_URL": database_url})
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 async def test_a_draft_is_filed_once_with_the_replys_headers_and_the_original_stays_unread(
-        pool, dovecot, smtp_sink, deps, ready):
+        pool, dovecot, smtp_sink, deps, ready, database_url):
     message = await ready(mode="draft")
 
     await handle_reply_ready(message, deps)
@@ -92,6 +103,7 @@ async def test_a_draft_is_filed_once_with_the_replys_headers_and_the_original_st
     events = await pool.fetch("SELECT state FROM email_events WHERE email_id = $1 ORDER BY id", message.email_id)
     assert [e["state"] for e in events] == ["received", "reply_ready", "drafted"]
     assert await pool.fetchval("SELECT seen_at FROM emails WHERE id = $1", message.email_id) is None
+    assert "state drafted" in status(database_url, message.email_id)
 
 
 async def test_a_draft_filed_before_a_crash_is_found_and_not_filed_again(pool, dovecot, deps, ready, store_email):
@@ -122,7 +134,7 @@ async def test_the_drafts_folder_can_be_named(pool, dovecot, deps, ready):
 
 
 async def test_a_sent_reply_that_promised_a_person_leaves_the_original_unread_and_says_so(
-        pool, dovecot, smtp_sink, deps, ready):
+        pool, dovecot, smtp_sink, deps, ready, database_url):
     message = await ready(needs_person=True)
 
     await handle_reply_ready(message, deps)
@@ -133,6 +145,7 @@ async def test_a_sent_reply_that_promised_a_person_leaves_the_original_unread_an
     original = dovecot.flags_of(ORIGINAL_ID)
     assert "\\Seen" not in original
     assert {"replyflow-needs-person", "replyflow-order_status"} <= set(original)
+    assert "state replied (needs_person)" in status(database_url, message.email_id)
 
 
 async def test_a_sent_reply_that_promised_nothing_marks_the_original_seen_with_its_topic(

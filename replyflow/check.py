@@ -17,8 +17,10 @@ from pydantic_settings import BaseSettings
 
 from shared import servers
 from shared.settings import (
+    AlertSettings,
     BrokerSettings,
     ConfigError,
+    ConsoleSettings,
     DatabaseSettings,
     GroqSettings,
     ImapSettings,
@@ -37,7 +39,7 @@ SETTINGS_OF: dict[str, tuple[type[BaseSettings], ...]] = {
     "classifier": (ImapSettings, RedisSettings, ShopSettings),
     "responder": (GroqSettings, RedisSettings, ShopSettings),
     "sender": (SmtpSettings, ImapSettings, ReplySettings),
-    "dlq-monitor": (ImapSettings,),
+    "dlq-monitor": (ImapSettings, ConsoleSettings, AlertSettings),
 }
 EVERY_SERVICE_READS: tuple[type[BaseSettings], ...] = (BrokerSettings, DatabaseSettings, TelemetrySettings,
                                                         MetricsSettings)
@@ -47,6 +49,7 @@ GROUP_NAMES: dict[type[BaseSettings], str] = {
     TelemetrySettings: "logging and tracing settings", MetricsSettings: "metrics settings",
     ImapSettings: "IMAP settings", RedisSettings: "Redis settings", ShopSettings: "shop settings",
     ReplySettings: "reply settings", SmtpSettings: "SMTP settings", GroqSettings: "Groq settings",
+    ConsoleSettings: "operator console settings", AlertSettings: "alert settings",
 }
 
 # Long enough for a slow server far away; a check never hangs on one that does not answer.

@@ -37,8 +37,8 @@ SERVICES = tuple(SERVICE_MODULES)  # ingestor, classifier, responder, sender, dl
 SCALED = tuple(STAGES)             # the services with a work queue of their own
 # The observability issue's interface: each service serves /metrics, /healthz and /readyz on METRICS_PORT.
 METRICS_PORTS = {"ingestor": 9101, "classifier": 9102, "responder": 9103, "sender": 9104, "dlq-monitor": 9105}
-# Variables the manifests set ahead of the code of two open issues (the observability issue: METRICS_PORT and
-# LOG_FORMAT; the people-in-the-loop issue: the dlq-monitor's operator console). Allowed only while
+# Variables the manifests set ahead of the code of an open issue (the observability issue: METRICS_PORT and
+# LOG_FORMAT). Allowed only while
 # shared/settings.py does not declare them; once it does, they are checked like every other variable.
 AHEAD_OF_CODE = {"METRICS_PORT", "LOG_FORMAT"}
 # Variables of docker compose itself (interpolation and profiles), which the env file also carries.

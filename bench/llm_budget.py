@@ -1,14 +1,16 @@
 """LLM budget benchmark: how much of Groq's limits the responders use, with 1, 2 and 4 replicas, and whether
-Groq ever refuses them.
+Groq ever refuses them, under both of Groq's possible accountings: the unused part of max_tokens given back
+after the answer, or kept (prompt + max_tokens charged at admission and never given back).
 
-    python bench/llm_budget.py            # the full run, about 6 minutes
-    python bench/llm_budget.py --quick    # one short scenario of each kind (proves the benchmark runs)
+    python bench/llm_budget.py            # the full run, about 12 minutes
+    python bench/llm_budget.py --quick    # short scenarios (proves the benchmark runs)
 
-Everything is real and on this machine: the Groq simulator (`replyflow fake-groq --time-scale F`), N responder
-processes (`replyflow run responder`), RabbitMQ, PostgreSQL and Redis. Each scenario gets a database, a RabbitMQ
-vhost and a simulator of its own, and Redis database 11 emptied; all are removed at the end. A backlog of emails
-that need the LLM is inserted straight into `emails` + `classifications` (state `reply_requested`) and a
-`reply.requested` message is published for each, more than the limits let through in the measured time.
+Everything is real and on this machine: the Groq simulator (`replyflow fake-groq --time-scale F`, with
+`--no-refund` for the second accounting), N responder processes (`replyflow run responder`), RabbitMQ,
+PostgreSQL and Redis. Each scenario gets a database, a RabbitMQ vhost and a simulator of its own, and Redis
+database 11 (BENCH_REDIS_URL) emptied; all are removed at the end. A backlog of emails that need the LLM is
+inserted straight into `emails` + `classifications` (state `reply_requested`) and a `reply.requested` message is
+published for each, more than the limits let through in the measured time.
 
 Measured, from the simulator's own counters (`GET /_stats`), from its first admitted request for W windows:
 - answered/min: LLM-answered emails per simulated minute after the first window (the buckets start full, so
@@ -16,7 +18,8 @@ Measured, from the simulator's own counters (`GET /_stats`), from its first admi
 - utilisation: requests used / allowed and tokens used / allowed, where allowed = the limit x (1 + W): the most
   a bucket that starts full and refills continuously can give in W windows; the binding one is the larger;
 - efficiency: answered/min divided by the ceiling min(requests/min, tokens/min / tokens charged per email),
-  with tokens charged per email = prompt + completion (what stays charged once max_tokens is refunded);
+  with tokens charged per email what the simulator finally charged: prompt + completion when it gives the unused
+  part of max_tokens back, prompt + max_tokens when it keeps it;
 - Groq's refusals: 429s and 413s.
 The daily scenario runs a simulated day in a minute and reports how the day's budget was spent, what the
 waiting messages had spent (attempts) and how often they were deferred.
@@ -69,6 +72,11 @@ class Scenario:
     backlog: int
     daily: bool = False
     env: dict[str, str] = field(default_factory=dict)
+    refunds: bool = True  # the simulator gives the unused part of max_tokens back (else --no-refund)
+
+    @property
+    def accounting(self) -> str:
+        return "refunds" if self.refunds else "keeps"
 
 
 @dataclass
@@ -221,6 +229,8 @@ async def run_scenario(s: Scenario, index: int, run_id: str, log_dir: Path) -> R
     try:
         sim_args = ["--time-scale", str(s.time_scale)] + [
             arg for axis, value in s.limits.items() for arg in (f"--{axis}", str(value))]
+        if not s.refunds:
+            sim_args.append("--no-refund")
         groq_url = processes.start_fake_groq(responder_env(s, amqp_url, database_url, ""), *sim_args)
         env = responder_env(s, amqp_url, database_url, groq_url)
         for replica in range(s.replicas):
@@ -302,8 +312,8 @@ def minute_row(r: Result) -> str:
     steady_minutes = (stats["simulated_seconds"] - r.after_first_window["simulated_seconds"]) / MINUTE
     rate = (stats["ok"] - r.after_first_window["ok"]) / steady_minutes if steady_minutes > 0 else float("nan")
     binding = max(used_requests, used_tokens)
-    return (f"{s.replicas:>8} {windows:>7.1f} {stats['ok']:>8} {rate:>10.2f} {per_email:>9.1f} {ceiling:>10.2f} "
-            f"{rate / ceiling:>10.3f} {used_requests:>8.3f} {used_tokens:>8.3f} {binding:>11.3f}"
+    return (f"{s.accounting:>8} {s.replicas:>8} {windows:>7.1f} {stats['ok']:>8} {rate:>10.2f} {per_email:>9.1f} "
+            f"{ceiling:>10.2f} {rate / ceiling:>10.3f} {used_requests:>8.3f} {used_tokens:>8.3f} {binding:>11.3f}"
             f" {stats['rate_limited_429']:>5} {stats['too_large_413']:>5} {r.recalibrations:>7} {r.failures:>6}"
             f" {r.real_seconds:>6.0f}s")
 
@@ -314,14 +324,14 @@ def print_minute_table(results: list[Result]) -> None:
     print(f"\nPer-minute limits: {s.model} at {limits['rpm']} requests/min and {limits['tpm']:,} tokens/min "
           f"({limits['rpd']:,} requests/day, {limits['tpd']:,} tokens/day), simulated time x{s.time_scale:g}, "
           f"backlog {s.backlog} emails, LLM_MAX_TOKENS=200")
-    print(f"{'replicas':>8} {'windows':>7} {'answered':>8} {'answer/min':>10} {'tok/email':>9} {'ceiling/min':>10} "
-          f"{'efficiency':>10} {'req used':>8} {'tok used':>8} {'utilisation':>11} {'429s':>5} {'413s':>5} "
-          f"{'recalib':>7} {'failed':>6} {'real':>7}")
+    print(f"{'groq':>8} {'replicas':>8} {'windows':>7} {'answered':>8} {'answer/min':>10} {'tok/email':>9} "
+          f"{'ceiling/min':>10} {'efficiency':>10} {'req used':>8} {'tok used':>8} {'utilisation':>11} {'429s':>5} "
+          f"{'413s':>5} {'recalib':>7} {'failed':>6} {'real':>7}")
     for r in results:
         print(minute_row(r))
     for r in results:
         if r.disturbed:
-            print(f"  ! {r.scenario.replicas} replica(s): during the run, {r.disturbed}")
+            print(f"  ! {r.scenario.replicas} replica(s), Groq {r.scenario.accounting}: during the run, {r.disturbed}")
 
 
 def print_day(r: Result) -> None:
@@ -335,6 +345,7 @@ def print_day(r: Result) -> None:
     print(f"\nDaily cap: {s.model} at {s.limits['rpd']:,} requests/day and {s.limits['tpd']:,} tokens/day "
           f"({s.limits['rpm']} requests/min, {s.limits['tpm']:,} tokens/min), simulated time x{s.time_scale:g} "
           f"(a day in {DAY / s.time_scale:.0f} s), {s.replicas} replicas, backlog {s.backlog} emails, "
+          f"Groq {s.accounting} the unused part of max_tokens, "
           + ", ".join(f"{k}={v}" for k, v in s.env.items()))
     marks = [1, 3, 6, 12, 18, 24]
     answered_at = {h: next((ok for hours, ok in r.timeline if hours >= h), stats["ok"]) for h in marks}
@@ -356,21 +367,23 @@ def print_day(r: Result) -> None:
 
 # ------------------------------------------------------------------------------------------------------ main
 
-def scenarios(quick: bool) -> tuple[list[Scenario], Scenario]:
+def scenarios(quick: bool) -> tuple[list[Scenario], list[Scenario]]:
     # Free tier of llama-3.1-8b-instant: tokens per minute bind (about 500 tokens per email), and its
     # daily limits stay far away during the run.
     minute_limits = {"rpm": 30, "rpd": 14_400, "tpm": 6_000, "tpd": 500_000}
     if quick:
-        minute = [Scenario(1, "llama-3.1-8b-instant", minute_limits, time_scale=60, windows=10, backlog=200)]
+        minute = [Scenario(1, "llama-3.1-8b-instant", minute_limits, time_scale=60, windows=10, backlog=200,
+                           refunds=refunds) for refunds in (True, False)]
     else:
-        minute = [Scenario(n, "llama-3.1-8b-instant", minute_limits, time_scale=10, windows=12, backlog=260)
-                  for n in (1, 2, 4)]
+        minute = [Scenario(n, "llama-3.1-8b-instant", minute_limits, time_scale=10, windows=12, backlog=260,
+                           refunds=refunds) for refunds in (True, False) for n in (1, 2, 4)]
     # Free tier of llama-3.3-70b-versatile: 100,000 tokens a day bind (about 200 emails); a simulated day in a
     # minute. Waits above 0.2 s (a daily one is about 0.3 s here) are deferred: RetryLater to the largest tier.
     day_limits = {"rpm": 30, "rpd": 1_000, "tpm": 12_000, "tpd": 100_000}
-    day = Scenario(2, "llama-3.3-70b-versatile", day_limits, time_scale=14400 if quick else 1440,
-                   windows=1.0, backlog=250 if quick else 600, daily=True,
-                   env={"LLM_MAX_WAIT_SECONDS": "0.2", "LLM_DAILY_CAP_ACTION": "wait"})
+    day = [Scenario(2, "llama-3.3-70b-versatile", day_limits, time_scale=14400 if quick else 1440,
+                    windows=1.0, backlog=250 if quick else 600, daily=True,
+                    env={"LLM_MAX_WAIT_SECONDS": "0.2", "LLM_DAILY_CAP_ACTION": "wait"}, refunds=refunds)
+           for refunds in ((False,) if quick else (True, False))]
     return minute, day
 
 
@@ -389,9 +402,10 @@ async def main(quick: bool, logs: str | None) -> int:
         results = []
         for index, scenario in enumerate(minute):
             results.append(await run_scenario(scenario, index, run_id, log_dir))
-            print(f"  done: {scenario.replicas} replica(s)", flush=True)
+            print(f"  done: {scenario.replicas} replica(s), Groq {scenario.accounting}", flush=True)
         print_minute_table(results)
-        print_day(await run_scenario(day, len(minute), run_id, log_dir))
+        for index, scenario in enumerate(day, start=len(minute)):
+            print_day(await run_scenario(scenario, index, run_id, log_dir))
         print(f"\nload average {os.getloadavg()[0]:.2f} at the end")
     return 0
 

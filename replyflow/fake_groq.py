@@ -8,8 +8,10 @@ official `groq` SDK (`AsyncGroq(base_url="http://127.0.0.1:PORT")`) works unchan
 Choices (see docs/fake-groq.md):
 - Tokens are estimated at ~4 characters per token (`estimate_tokens`).
 - Each model has four continuously refilling buckets (requests/minute, requests/day, tokens/minute,
-  tokens/day). Admission charges 1 request and prompt tokens + max_tokens, as Groq does; once the answer is
-  written, the unused part of max_tokens goes back to the token buckets (Groq bills what was generated).
+  tokens/day), and optionally input and output tokens/minute. Admission charges 1 request and prompt tokens +
+  max_tokens, as Groq does; once the answer is written, the unused part of max_tokens goes back to the token
+  buckets (Groq bills what was generated), unless `refund_unused_tokens` is off (`--no-refund`): Groq does not
+  document which it does, and the responder's budget must hold under both.
 - `time_scale` F makes simulated time run F times faster. Limits and every duration we report (reset headers,
   "try again in") are in simulated time; `retry-after` is in real seconds, rounded up, because that is what a
   client sleeps on.
@@ -50,6 +52,9 @@ class ModelLimits:
     rpd: int  # requests per day
     tpm: int  # tokens per minute
     tpd: int  # tokens per day
+    # Input and output tokens per minute, which some organisations have besides the rest; None: no such limit.
+    itpm: int | None = None
+    otpm: int | None = None
 
 
 # Groq's published free-tier limits (per model and organisation). Paid tiers override them.
@@ -70,6 +75,8 @@ class FakeGroqConfig:
     rpd: int | None = None
     tpm: int | None = None
     tpd: int | None = None
+    itpm: int | None = None
+    otpm: int | None = None
     time_scale: float = 1.0
     error_rate: float = 0.0
     fail_marker: str = "[[replyflow-llm-fail]]"
@@ -78,7 +85,8 @@ class FakeGroqConfig:
     # Charged when a request gives no max_tokens (Groq would reserve the model's maximum; callers should
     # always send max_tokens, so this only keeps the simulator usable without it).
     default_max_tokens: int = 1024
-    # Give the unused part of max_tokens back after the answer (see module docstring).
+    # Groq's accounting, which it does not document: give the unused part of max_tokens back after the answer
+    # (True), or keep prompt + max_tokens charged as at admission (False). See module docstring.
     refund_unused_tokens: bool = True
     # Real-time monotonic clock in seconds. Injected so tests move time without sleeping.
     clock: Callable[[], float] = time.monotonic
@@ -92,7 +100,7 @@ class FakeGroqConfig:
             raise ValueError("error_rate must be between 0 and 1")
         if self.latency_ms < 0:
             raise ValueError("latency_ms must be >= 0")
-        for name in ("rpm", "rpd", "tpm", "tpd"):
+        for name in ("rpm", "rpd", "tpm", "tpd", "itpm", "otpm"):
             value = getattr(self, name)
             if value is not None and value <= 0:
                 raise ValueError(f"{name} must be > 0")
@@ -104,6 +112,8 @@ class FakeGroqConfig:
             rpd=self.rpd or base.rpd,
             tpm=self.tpm or base.tpm,
             tpd=self.tpd or base.tpd,
+            itpm=self.itpm or base.itpm,
+            otpm=self.otpm or base.otpm,
         )
 
 
@@ -199,9 +209,12 @@ LIMIT_LABELS = {
     "rpd": ("requests", "requests per day (RPD)"),
     "tpm": ("tokens", "tokens per minute (TPM)"),
     "tpd": ("tokens", "tokens per day (TPD)"),
+    "itpm": ("tokens", "input tokens per minute (ITPM)"),
+    "otpm": ("tokens", "output tokens per minute (OTPM)"),
 }
 STATS_NAMES = {"rpm": "requests_per_minute", "rpd": "requests_per_day",
-               "tpm": "tokens_per_minute", "tpd": "tokens_per_day"}
+               "tpm": "tokens_per_minute", "tpd": "tokens_per_day",
+               "itpm": "input_tokens_per_minute", "otpm": "output_tokens_per_minute"}
 
 
 @dataclass(frozen=True)
@@ -215,7 +228,7 @@ class Refusal:
 
 
 class ModelLimiter:
-    """The four buckets of one model."""
+    """The buckets of one model: four, six with input and output tokens per minute."""
 
     def __init__(self, limits: ModelLimits, clock: Callable[[], float]) -> None:
         self.buckets = {
@@ -224,21 +237,29 @@ class ModelLimiter:
             "tpm": Bucket(limits.tpm, MINUTE, clock),
             "tpd": Bucket(limits.tpd, DAY, clock),
         }
+        for key in ("itpm", "otpm"):
+            capacity = getattr(limits, key)
+            if capacity is not None:
+                self.buckets[key] = Bucket(capacity, MINUTE, clock)
 
-    def _charges(self, tokens: int) -> dict[str, int]:
-        return {"rpm": 1, "rpd": 1, "tpm": tokens, "tpd": tokens}
+    def _charges(self, tokens: int, max_tokens: int) -> dict[str, int]:
+        """`tokens` = prompt + max_tokens; the input bucket takes the prompt, the output bucket max_tokens."""
+        every = {"rpm": 1, "rpd": 1, "tpm": tokens, "tpd": tokens, "itpm": tokens - max_tokens, "otpm": max_tokens}
+        return {key: every[key] for key in self.buckets}
 
-    def too_large(self, tokens: int) -> Refusal | None:
+    def too_large(self, tokens: int, max_tokens: int = 0) -> Refusal | None:
         """A request no amount of waiting can admit (Groq answers 413)."""
-        for key in ("tpm", "tpd"):
-            bucket = self.buckets[key]
-            if tokens > bucket.capacity:
-                return Refusal(key, int(bucket.capacity), 0, tokens, math.inf)
+        charges = self._charges(tokens, max_tokens)
+        for key in ("tpm", "tpd", "itpm", "otpm"):
+            bucket = self.buckets.get(key)
+            if bucket is not None and charges[key] > bucket.capacity:
+                return Refusal(key, int(bucket.capacity), 0, charges[key], math.inf)
         return None
 
-    def try_admit(self, tokens: int) -> Refusal | None:
-        """Charge 1 request and `tokens` tokens, all or nothing; else say which limit binds longest."""
-        charges = self._charges(tokens)
+    def try_admit(self, tokens: int, max_tokens: int = 0) -> Refusal | None:
+        """Charge 1 request, `tokens` tokens (prompt + max_tokens), the prompt's input tokens and max_tokens output
+        tokens, all or nothing; else say which limit binds longest."""
+        charges = self._charges(tokens, max_tokens)
         waits = {key: self.buckets[key].wait_time(amount) for key, amount in charges.items()}
         worst = max(waits, key=lambda key: waits[key])
         if waits[worst] > 0:
@@ -250,9 +271,11 @@ class ModelLimiter:
         return None
 
     def refund_tokens(self, tokens: int) -> None:
+        """Give back unused output tokens (the unused part of max_tokens)."""
         if tokens > 0:
-            self.buckets["tpm"].give(tokens)
-            self.buckets["tpd"].give(tokens)
+            for key in ("tpm", "tpd", "otpm"):
+                if key in self.buckets:
+                    self.buckets[key].give(tokens)
 
     def refill(self) -> None:
         for bucket in self.buckets.values():
@@ -668,7 +691,7 @@ class FakeGroq:
                               burst_left * self.config.time_scale)
             return self._rate_limited(model, limiter, refusal)
 
-        too_large = limiter.too_large(charge)
+        too_large = limiter.too_large(charge, max_tokens)
         if too_large is not None:
             _type, label = LIMIT_LABELS[too_large.key]
             self.stats.too_large_413 += 1
@@ -677,7 +700,7 @@ class FakeGroq:
                        f"your message size and try again. Need more tokens? {UPGRADE_HINT}")
             return error_response(413, message, "tokens", "rate_limit_exceeded", limiter.headers())
 
-        refusal = limiter.try_admit(charge)
+        refusal = limiter.try_admit(charge, max_tokens)
         if refusal is not None:
             return self._rate_limited(model, limiter, refusal)
         self.stats.admitted += 1
@@ -886,6 +909,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        ("tpm", "tokens per minute"), ("tpd", "tokens per day")):
         parser.add_argument(f"--{name}", type=_positive_int, default=None,
                             help=f"{what} for every model (default: Groq's free tier for each model)")
+    for name, what in (("itpm", "input tokens per minute"), ("otpm", "output tokens per minute")):
+        parser.add_argument(f"--{name}", type=_positive_int, default=None,
+                            help=f"{what} for every model, besides the other limits (default: none)")
+    parser.add_argument("--no-refund", action="store_true",
+                        help="keep prompt + max_tokens charged as at admission, never giving the unused part of "
+                             "max_tokens back (default: give it back once the answer is written)")
     parser.add_argument("--time-scale", type=_positive_float, default=defaults.time_scale,
                         help="simulated time runs this many times faster (default %(default)s)")
     parser.add_argument("--error-rate", type=_rate, default=defaults.error_rate,
@@ -903,6 +932,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def config_from_args(args: argparse.Namespace) -> FakeGroqConfig:
     return FakeGroqConfig(
         host=args.host, port=args.port, rpm=args.rpm, rpd=args.rpd, tpm=args.tpm, tpd=args.tpd,
+        itpm=args.itpm, otpm=args.otpm, refund_unused_tokens=not args.no_refund,
         time_scale=args.time_scale, error_rate=args.error_rate, fail_marker=args.fail_marker,
         latency_ms=args.latency_ms, seed=args.seed, adversarial=args.adversarial,
     )

@@ -195,6 +195,9 @@ class LlmBudgetSettings(_Env):
     groq_limit_rpd: int | None = Field(None, ge=1)  # requests per day
     groq_limit_tpm: int | None = Field(None, ge=1)  # tokens per minute
     groq_limit_tpd: int | None = Field(None, ge=1)  # tokens per day
+    # Input and output tokens per minute, limits some organisations have besides the rest; unset: none.
+    groq_limit_itpm: int | None = Field(None, ge=1)
+    groq_limit_otpm: int | None = Field(None, ge=1)
     # Only against `replyflow fake-groq --time-scale F`: set the same F so that our minute and day match its.
     groq_limit_time_scale: float = Field(1.0, gt=0)
 

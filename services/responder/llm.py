@@ -2,9 +2,10 @@
 policy.
 
 Every call first reserves its charge in the shared budget (`responder.budget`), passes the shared circuit
-breaker, and afterwards settles: the unused tokens go back and the state is pulled down to Groq's rate
-headers. Waiting is not failing: a short wait happens here (at most `max_wait` seconds while holding the
-delivery), a longer one becomes `RetryLater`, which spends no attempt.
+breaker, and afterwards settles: what Groq surely did not charge goes back, the unused part of max_tokens goes
+back as far as Groq's rate headers show it gave it back, and the state is pulled down to those headers.
+Waiting is not failing: a short wait happens here (at most `max_wait` seconds while holding the delivery), a
+longer one becomes `RetryLater`, which spends no attempt.
 
 The client is built with `max_retries=0`: the SDK would otherwise retry 429s and 5xx by itself, bypassing
 the shared budget and ignoring `retry-after` above 60 s.
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 import groq
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
-from responder.budget import AXES, Breaker, Budget
+from responder.budget import Breaker, Budget, Reservation
 from shared import metrics
 from shared.errors import PermanentError, RetryLater
 from shared.telemetry import tracer
@@ -102,7 +103,7 @@ def _header_int(headers, name: str) -> int | None:
         return None
 
 
-_LIMIT_USED = re.compile(r"\((RPM|RPD|TPM|TPD)\): Limit (\d+), Used (\d+)")
+_LIMIT_USED = re.compile(r"\((RPM|RPD|TPM|TPD|ITPM|OTPM)\): Limit (\d+), Used (\d+)")
 
 
 def remaining_from(headers, message: str = "") -> dict[str, int]:
@@ -164,7 +165,8 @@ class LLM:
     time_scale: float = 1.0
 
     async def complete(self, messages: list[dict]) -> Completion:
-        charge = estimate_prompt_tokens(messages) + self.max_tokens
+        prompt_estimate = estimate_prompt_tokens(messages)
+        charge = prompt_estimate + self.max_tokens
         waited = 0.0
         breaker_passed = False
         while True:
@@ -176,14 +178,14 @@ class LLM:
                     waited = await self._wait(breaker_wait, waited, "LLM circuit breaker is open", limit="breaker")
                     continue
                 breaker_passed = True  # a half-open probe keeps its turn while it waits for budget
-            grant = await self.budget.reserve(charge)
+            grant = await self.budget.reserve(prompt_estimate, self.max_tokens)
             if grant.too_large:
                 raise RequestTooLarge(f"about {charge} tokens with max_tokens, above the {grant.limit} limit")
             if not grant.admitted:
                 waited = await self._wait(grant.wait, waited, f"LLM budget: {grant.limit}", limit=grant.limit,
                                           daily=grant.daily)
                 continue
-            completion = await self._call(messages, charge)
+            completion = await self._call(messages, prompt_estimate, grant.reservation)
             if completion is not None:
                 return completion
             # A 429: the pause is recorded for every replica; the next reservation waits for it.
@@ -229,13 +231,16 @@ class LLM:
                                      "gen_ai.usage.output_tokens": response.usage.completion_tokens})
             return raw, response
 
-    async def _call(self, messages: list[dict], charge: int) -> Completion | None:
+    async def _call(self, messages: list[dict], prompt_estimate: int, reservation: Reservation | None
+                    ) -> Completion | None:
         """One call; settles the reservation whatever happens. None after a 429."""
         started = time.monotonic()
 
-        async def settle(refund: int, headers=None, refund_request: bool = False, message: str = "") -> None:
+        async def settle(headers=None, *, prompt_back: int = 0, output_back: int = 0, unused_output: int = 0,
+                         refund_request: bool = False, message: str = "") -> None:
             settlement = await self.budget.settle(
-                refund, refund_request=refund_request,
+                reservation, prompt_back=prompt_back, output_back=output_back, unused_output=unused_output,
+                refund_request=refund_request,
                 remaining=remaining_from(headers, message) if headers is not None else None,
                 elapsed=time.monotonic() - started)
             lowered = {axis: amount for axis, amount in settlement.lowered.items() if amount}
@@ -249,7 +254,8 @@ class LLM:
             metrics.LLM_REQUESTS.labels("429").inc()
             wait = rate_limit_wait(exc, self.time_scale)
             # A refused call costs nothing; its message says what is left of the limit that refused it.
-            await settle(charge, exc.response.headers, refund_request=True, message=str(exc.message))
+            await settle(exc.response.headers, prompt_back=prompt_estimate, output_back=self.max_tokens,
+                         refund_request=True, message=str(exc.message))
             await self.breaker.success()  # Groq answered: it is up, whatever it thinks of our rate
             left = await self.budget.pause(wait)
             log.warning("Groq answered 429: every replica pauses %.1fs", left)
@@ -258,11 +264,17 @@ class LLM:
             metrics.LLM_REQUESTS.labels(str(exc.status_code)).inc()
             headers = exc.response.headers
             if exc.status_code >= 500 or exc.status_code == 408:
-                # Nothing was generated: the completion's reservation comes back, the prompt stays charged.
-                await settle(self.max_tokens, headers)
+                # Nothing was generated: the prompt stays charged; whether Groq gives max_tokens back depends on
+                # its accounting, so they come back as far as its headers show.
+                await settle(headers, unused_output=self.max_tokens)
                 await self.breaker.failure()
                 raise  # transient: the adapter retries it through the delay tiers
-            await settle(charge, headers, refund_request=True)  # refused before admission: nothing charged
+            if _error_code(exc) == "json_validate_failed":
+                # Groq ran the generation (its output was no JSON): charged like an answer of unknown length.
+                await settle(headers, unused_output=self.max_tokens)
+            else:
+                await settle(headers, prompt_back=prompt_estimate, output_back=self.max_tokens,
+                             refund_request=True)  # refused before admission: nothing charged
             await self.breaker.success()  # Groq answered: it is up
             if exc.status_code == 413:
                 raise RequestTooLarge(str(exc.message)[:500]) from exc
@@ -277,7 +289,9 @@ class LLM:
         except groq.APIConnectionError as exc:  # time-outs included
             failure = "timeout" if isinstance(exc, groq.APITimeoutError) else "connection_error"
             metrics.LLM_REQUESTS.labels(failure).inc()
-            # Whether Groq admitted the call is unknown: the reservation stays charged (the safe side).
+            # Whether Groq admitted the call is unknown: the reservation stays charged (the safe side), and is
+            # no longer in flight.
+            await settle()
             await self.breaker.failure()
             raise
         metrics.LLM_REQUESTS.labels(str(raw.status_code)).inc()
@@ -286,7 +300,13 @@ class LLM:
         completion_tokens = usage.completion_tokens if usage else 0
         metrics.LLM_TOKENS.labels("input").inc(prompt_tokens)
         metrics.LLM_TOKENS.labels("output").inc(completion_tokens)
-        await settle(charge - (prompt_tokens + completion_tokens) if usage else 0, raw.headers)
+        if usage:
+            # Our estimate's excess over Groq's prompt count was never charged; the unused max_tokens may be.
+            unused = self.max_tokens - completion_tokens
+            await settle(raw.headers, prompt_back=prompt_estimate - prompt_tokens + min(unused, 0),
+                         unused_output=max(unused, 0))
+        else:
+            await settle(raw.headers)
         await self.breaker.success()
         return Completion(text=(response.choices[0].message.content or "").strip(),
                           prompt_tokens=prompt_tokens, completion_tokens=completion_tokens,
@@ -295,7 +315,8 @@ class LLM:
     async def export_state(self, every_seconds: float = 5.0) -> None:
         """Keep the budget's four levels and the breaker's state in the metrics (they live in Redis, shared by every
         replica, and change by refilling as much as by calls). A Redis that is down leaves the last values."""
-        for axis in AXES:
+        axes = self.budget.limits.axes
+        for axis in axes:
             metrics.LLM_BUDGET_CAPACITY.labels(axis).set(getattr(self.budget.limits, axis))
         while True:
             try:
@@ -304,7 +325,7 @@ class LLM:
             except Exception as exc:  # noqa: BLE001 - a metric must never stop the responder; the next round retries
                 log.debug("budget levels not read: %s", exc)
             else:
-                for axis in AXES:
+                for axis in axes:
                     metrics.LLM_BUDGET_REMAINING.labels(axis).set(levels[axis])
                 metrics.LLM_BREAKER.state(state)
             await asyncio.sleep(every_seconds)

@@ -26,7 +26,8 @@ def main() -> int:
     g = groq_settings
     keep_prompts_out_of_logs(g.llm_log_prompts)
     try:
-        limits = limits_for(g.groq_model, g.groq_limit_rpm, g.groq_limit_rpd, g.groq_limit_tpm, g.groq_limit_tpd)
+        limits = limits_for(g.groq_model, g.groq_limit_rpm, g.groq_limit_rpd, g.groq_limit_tpm, g.groq_limit_tpd,
+                            itpm=g.groq_limit_itpm, otpm=g.groq_limit_otpm)
     except UnknownLimits as exc:
         print(f"replyflow: configuration error: {exc}", file=sys.stderr)
         return 2

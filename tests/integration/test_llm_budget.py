@@ -56,7 +56,7 @@ def _hammer(redis_url: str, prefix: str, limits: tuple, start_at: float, seconds
                 admitted.append((grant.at, tokens))
                 if rng.random() < 0.5:
                     refund = rng.randint(1, tokens)
-                    refunds.append(((await budget.settle(refund)).at, refund))
+                    refunds.append(((await budget.settle(prompt_back=refund)).at, refund))
             else:
                 # Anything from at once to the advertised wait, so the processes interleave every way.
                 await asyncio.sleep(max(0.001, grant.wait * rng.random()))
@@ -150,15 +150,15 @@ async def test_refunds_return_budget(redis_url, prefix):
         levels = await budget.levels()
         assert (levels["rpm"], levels["rpd"]) == (pytest.approx(99, abs=0.1), pytest.approx(999, abs=0.1))
 
-        await budget.settle(500)  # the call used 300 of its 800
+        await budget.settle(prompt_back=500)  # the call used 300 of its 800
         assert (await budget.reserve(300)).admitted
         levels = await budget.levels()
         assert levels["tpm"] == pytest.approx(1000 - 300 - 300, abs=1)
         assert levels["tpd"] == pytest.approx(100_000 - 600, abs=1)
 
-        await budget.settle(-100)  # the call used more than it reserved: charged afterwards
+        await budget.settle(prompt_back=-100)  # the call used more than it reserved: charged afterwards
         assert (await budget.levels())["tpm"] == pytest.approx(300, abs=1)
-        await budget.settle(300, refund_request=True)  # a refused call: everything back
+        await budget.settle(prompt_back=300, refund_request=True)  # a refused call: everything back
         levels = await budget.levels()
         assert (levels["rpm"], levels["tpm"]) == (pytest.approx(99, abs=0.1), pytest.approx(600, abs=1))
 
@@ -166,8 +166,9 @@ async def test_refunds_return_budget(redis_url, prefix):
 async def test_what_groq_says_is_left_only_ever_lowers_the_budget(redis_url, prefix):
     async with Redis.from_url(redis_url) as client:
         budget = Budget(client, HAMMER_MODEL, Limits(rpm=100, rpd=1000, tpm=10_000, tpd=100_000), prefix=prefix)
-        assert (await budget.reserve(1000)).admitted  # we think 9,000 tokens and 999 requests are left
-        settled = await budget.settle(0, remaining={"rpd": 500, "tpm": 4000}, elapsed=0.01)
+        grant = await budget.reserve(1000)
+        assert grant.admitted  # we think 9,000 tokens and 999 requests are left
+        settled = await budget.settle(grant.reservation, remaining={"rpd": 500, "tpm": 4000}, elapsed=0.01)
         assert settled.lowered["rpd"] == pytest.approx(499, abs=0.1)
         assert settled.lowered["tpm"] == pytest.approx(5000, abs=5)
         assert (settled.lowered["rpm"], settled.lowered["tpd"]) == (0, 0)
@@ -175,13 +176,97 @@ async def test_what_groq_says_is_left_only_ever_lowers_the_budget(redis_url, pre
         assert levels["rpd"] == pytest.approx(500, abs=0.1) and levels["tpm"] == pytest.approx(4000, abs=5)
 
         # More left than we think never raises it (our reservations in flight are not in Groq's numbers yet) ...
-        settled = await budget.settle(0, remaining={"rpd": 900, "tpm": 9000, "tpd": 100_000}, elapsed=0.01)
+        settled = await budget.settle(remaining={"rpd": 900, "tpm": 9000, "tpd": 100_000}, elapsed=0.01)
         assert set(settled.lowered.values()) == {0}
         assert (await budget.levels())["tpm"] == pytest.approx(4000, abs=5)
         # ... and a difference within what refilled during the call is not a disagreement.
         before = (await budget.levels())["tpm"]
-        settled = await budget.settle(0, remaining={"tpm": int(before) - 100}, elapsed=1.0)  # 166 tokens/s
+        settled = await budget.settle(remaining={"tpm": int(before) - 100}, elapsed=1.0)  # 166 tokens/s
         assert settled.lowered["tpm"] == 0
+
+
+async def test_unused_tokens_come_back_only_as_far_as_groq_shows_and_a_reservation_in_flight_is_no_refund(
+        redis_url, prefix):
+    async with Redis.from_url(redis_url) as client:
+        limits = Limits(rpm=100, rpd=1000, tpm=10_000, tpd=100_000)
+        # Time slowed down a thousandfold and no latency allowance, to see the exact numbers.
+        kept = Budget(client, HAMMER_MODEL, limits, latency_allowance=0, time_scale=0.001, prefix=prefix + "kept:")
+        first, second = (await kept.reserve(100, 200)).reservation, (await kept.reserve(100, 200)).reservation
+        # Groq answered the first without charging the second yet, and kept its unused 150 tokens charged: it has
+        # 300 more than we do, which is the second call in flight, not a refund.
+        settled = await kept.settle(first, unused_output=150, remaining={"tpm": 10_000 - 300})
+        levels = await kept.levels()
+        assert settled.confirmed == 0
+        assert levels["tpm"] == pytest.approx(10_000 - 600, abs=1)
+        assert levels["tpd"] == pytest.approx(100_000 - 600, abs=1)
+        assert (levels["unconfirmed"], levels["in_flight"], levels["refunds"]) == (150, 300, 0)
+
+        given = Budget(client, HAMMER_MODEL, limits, latency_allowance=0, time_scale=0.001, prefix=prefix + "given:")
+        first, second = (await given.reserve(100, 200)).reservation, (await given.reserve(100, 200)).reservation
+        # The same, with Groq giving the 150 back: confirmed, on the minute's tokens and the day's alike, and
+        # from then on the day's tokens get the unused part at once.
+        settled = await given.settle(first, unused_output=150, remaining={"tpm": 10_000 - 300 + 150})
+        assert settled.confirmed == pytest.approx(150, abs=1)
+        levels = await given.levels()
+        assert levels["tpm"] == pytest.approx(10_000 - 450, abs=1)
+        assert levels["tpd"] == pytest.approx(100_000 - 450, abs=1)
+        assert levels["unconfirmed"] == pytest.approx(0, abs=1)
+        assert (levels["in_flight"], levels["refunds"]) == (300, 1)
+        # While calls overlap, Groq's number cannot tell their refunds from their charges: nothing is confirmed.
+        # A third call, reserved and answered while the second was in flight; Groq gave every unused token back.
+        third = (await given.reserve(100, 200)).reservation
+        await given.settle(third, unused_output=150)
+        settled = await given.settle(second, unused_output=150, remaining={"tpm": 10_000 - 900 + 450})
+        assert settled.confirmed == 0
+        levels = await given.levels()
+        assert levels["tpm"] == pytest.approx(10_000 - 900 + 150, abs=1)
+        assert levels["tpd"] == pytest.approx(100_000 - 900 + 450, abs=1)  # the day's: every unused token back
+        # The next call on its own shows all of it.
+        fourth = (await given.reserve(100, 200)).reservation
+        settled = await given.settle(fourth, unused_output=150, remaining={"tpm": 10_000 - 1200 + 600})
+        assert settled.confirmed == pytest.approx(450, abs=1)
+        assert (await given.levels())["tpm"] == pytest.approx(10_000 - 1200 + 600, abs=1)
+
+
+async def test_input_and_output_tokens_per_minute_are_limits_of_their_own(redis_url, prefix):
+    async with Redis.from_url(redis_url) as client:
+        limits = Limits(rpm=100, rpd=1000, tpm=10_000, tpd=100_000, itpm=500, otpm=300)
+        budget = Budget(client, HAMMER_MODEL, limits, latency_allowance=0, prefix=prefix)
+        assert (await budget.reserve(prompt_tokens=501, max_tokens=0)).limit == "itpm"  # too large: never
+        assert (await budget.reserve(prompt_tokens=10, max_tokens=301)).too_large
+        assert (await budget.reserve(prompt_tokens=400, max_tokens=200)).admitted
+        assert (await budget.reserve(prompt_tokens=200, max_tokens=0)).limit == "itpm"
+        assert (await budget.reserve(prompt_tokens=50, max_tokens=200)).limit == "otpm"
+        levels = await budget.levels()
+        assert (levels["itpm"], levels["otpm"]) == (pytest.approx(100, abs=1), pytest.approx(100, abs=1))
+
+
+@pytest.mark.parametrize("refunds", [True, False], ids=["groq-refunds", "groq-keeps"])
+async def test_replicas_at_the_token_limit_get_no_429_whatever_groq_refunds(pool, requested, shared_redis, redis_url,
+                                                                           refunds):
+    """Four replicas answer a backlog as fast as the tokens per minute allow, against a simulator that gives the
+    unused part of max_tokens back, or one that never does: a budget that gave them back unseen gets 429s from
+    the second."""
+    messages = [await requested(**(JACKET_ES if i % 2 else JACKET_EN)) for i in range(12)]
+    scale = 20.0  # 500 tokens a second
+    limits = Limits(rpm=1000, rpd=100_000, tpm=1_500, tpd=1_000_000)
+    async with simulator(tpm=1_500, rpm=1000, time_scale=scale, refund_unused_tokens=refunds, latency_ms=20) as sim:
+        await sim.client.models.list()
+        connections = [Redis.from_url(redis_url) for _ in range(4)]
+        try:
+            replicas = [make_llm(sim.client, SharedRedis(c, shared_redis.prefix), limits=limits, time_scale=scale,
+                                 max_wait=30) for c in connections]
+            results = await asyncio.gather(*(handle_reply_requested(m, deps(pool, replicas[i % 4]))
+                                             for i, m in enumerate(messages)))
+            stats = await sim.stats()
+            levels = await replicas[0].budget.levels()
+        finally:
+            for c in connections:
+                await c.aclose()
+    assert results == [ReplyReady(email_id=m.email_id, source="llm") for m in messages]
+    assert (stats["ok"], stats["rate_limited_429"]) == (12, 0)
+    assert levels["in_flight"] == 0
+    assert levels["refunds"] == (1 if refunds else 0)  # what the answers showed of Groq's accounting
 
 
 async def test_a_429_message_recalibrates_the_limit_it_names(pool, requested, shared_redis):

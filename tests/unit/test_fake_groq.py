@@ -234,6 +234,37 @@ async def test_normal_answer_has_groq_shape_usage_and_rate_headers():
         assert raw.headers["x-ratelimit-remaining-tokens"] == str(limits.tpm - usage.total_tokens)
 
 
+async def test_without_refunds_prompt_and_max_tokens_stay_charged():
+    clock = FakeClock()
+    async with serve(clock=clock, refund_unused_tokens=False) as (client, state, _):
+        raw = await ask(client, max_tokens=100)
+        usage = (await raw.parse()).usage
+        assert usage.completion_tokens < 100
+        assert raw.headers["x-ratelimit-remaining-tokens"] == str(KNOWN_MODELS[MODEL].tpm - usage.prompt_tokens - 100)
+        assert state.stats.tokens_charged == usage.prompt_tokens + 100
+
+
+def test_command_line_accounting_and_input_output_limits():
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    assert config_from_args(parser.parse_args([])).refund_unused_tokens
+    config = config_from_args(parser.parse_args(["--no-refund", "--itpm", "500", "--otpm", "300"]))
+    assert (config.refund_unused_tokens, config.itpm, config.otpm) == (False, 500, 300)
+
+
+def test_limiter_charges_input_and_output_tokens_per_minute_when_set():
+    clock = FakeClock()
+    limiter = ModelLimiter(ModelLimits(rpm=10, rpd=100, tpm=10_000, tpd=100_000, itpm=500, otpm=300), clock)
+    assert limiter.too_large(10 + 301, max_tokens=301).key == "otpm"
+    assert limiter.too_large(501, max_tokens=0).key == "itpm"
+    assert limiter.try_admit(400 + 200, max_tokens=200) is None
+    refusal = limiter.try_admit(200 + 0, max_tokens=0)
+    assert (refusal.key, refusal.used, refusal.requested) == ("itpm", 400, 200)
+    assert limiter.try_admit(50 + 200, max_tokens=200).key == "otpm"
+    limiter.refund_tokens(150)  # unused output tokens go back to the output bucket too
+    assert limiter.try_admit(50 + 200, max_tokens=200) is None
+
+
 async def test_answers_in_the_language_of_the_last_user_message():
     async with serve() as (client, _, _):
         spanish = await (await ask(client, "Hola, ¿cuándo llega mi pedido? Gracias")).parse()

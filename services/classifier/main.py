@@ -10,6 +10,7 @@ from classifier import language
 from classifier.handler import Deps, handle_email_received
 from classifier.sender_cap import NewSenderCap, SenderCap
 from shared.broker import STAGES
+from shared.mailbox import keep_connection
 from shared.messages import EmailReceived
 from shared.runtime import Runtime, run_service
 from shared.settings import ImapSettings, RedisSettings, ShopSettings, load_or_exit
@@ -24,6 +25,8 @@ def main() -> int:
 
     async def serve(runtime: Runtime) -> None:
         await asyncio.to_thread(language.warm_up)  # the language model loads in about a second
+        # One IMAP login for the process's life: robots and lists are flagged seen over it, not a login each.
+        await runtime.stack.enter_async_context(keep_connection(imap_settings))
         redis = Redis.from_url(redis_settings.redis_url, **redis_settings.client_options)
         runtime.stack.push_async_callback(redis.aclose)
         runtime.add_readiness_check("redis", redis.ping)

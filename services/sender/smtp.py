@@ -1,8 +1,9 @@
 """SMTP delivery that knows the one case it cannot know: a connection lost after DATA (RFC 1047)."""
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import aiosmtplib
 from aiosmtplib import SMTPStatus
@@ -56,18 +57,19 @@ async def _send(settings: SmtpSettings, message: bytes, sender: str, recipient: 
 
     `before_data` runs once the server has answered DATA with 354, right before the message is written: until
     then nothing can have been delivered. The message then goes out in one write, so a process killed after it
-    still leaves the kernel to deliver it whole."""
-    client = aiosmtplib.SMTP(hostname=settings.smtp_host, port=settings.smtp_port,
-                             timeout=settings.smtp_timeout_seconds, start_tls=settings.smtp_starttls)
+    still leaves the kernel to deliver it whole. A connection goes back to the process's kept ones (if it keeps
+    any, `keep_connections`) only once the server has answered the whole transaction; any other is closed."""
+    kept = _kept.get(id(settings))
+    client: aiosmtplib.SMTP | None = None
+    answered = False  # the server answered the last command: the connection is fit for the next message
     try:
         try:
-            await client.connect()
-            if settings.smtp_user:
-                await client.login(settings.smtp_user, settings.smtp_password.get_secret_value())
+            client = await kept.take() if kept is not None else await _connect(settings)
             await client.mail(sender)
             await client.rcpt(recipient)
             start = await client.execute_command(b"DATA")
         except aiosmtplib.SMTPResponseException as exc:
+            answered = True
             raise NotSent(f"SMTP {exc.code} {exc.message}", permanent=exc.code >= 500) from exc
         except (aiosmtplib.SMTPException, OSError) as exc:
             raise Unreachable(f"SMTP unreachable: {exc}") from exc
@@ -75,6 +77,7 @@ async def _send(settings: SmtpSettings, message: bytes, sender: str, recipient: 
             # An internationalised address (RFC 6531) this client cannot put in MAIL or RCPT: retrying cannot help.
             raise NotSent(f"the address cannot be sent over SMTP: {exc}", permanent=True) from exc
         if start.code != SMTPStatus.start_input:
+            answered = True
             raise NotSent(f"SMTP {start.code} {start.message}", permanent=start.code >= 500)
         await before_data()
         protocol = client.protocol
@@ -86,11 +89,80 @@ async def _send(settings: SmtpSettings, message: bytes, sender: str, recipient: 
             response = await protocol.read_response(timeout=settings.smtp_timeout_seconds)
         except (aiosmtplib.SMTPException, OSError) as exc:
             raise OutcomeUnknown(f"connection lost during DATA: {exc}") from exc
+        answered = True
         if response.code != SMTPStatus.completed:
             raise NotSent(f"SMTP {response.code} {response.message}", permanent=response.code >= 500)
     finally:
-        client.close()
+        if client is not None:
+            if answered and kept is not None:
+                kept.give_back(client)
+            else:
+                client.close()
     return f"{response.code} {response.message}"
+
+
+async def _connect(settings: SmtpSettings) -> aiosmtplib.SMTP:
+    client = aiosmtplib.SMTP(hostname=settings.smtp_host, port=settings.smtp_port,
+                             timeout=settings.smtp_timeout_seconds, start_tls=settings.smtp_starttls)
+    try:
+        await client.connect()
+        if settings.smtp_user:
+            await client.login(settings.smtp_user, settings.smtp_password.get_secret_value())
+    except BaseException:
+        client.close()
+        raise
+    return client
+
+
+class SmtpConnections:
+    """Connections a sender process keeps open between replies, instead of a connect, EHLO and login for each.
+
+    A kept connection is reset (RSET) before its next message: that also finds one the server closed while it
+    was idle, which is then dropped for another (or a new one) before anything is sent. As many are kept as
+    messages were sent at once, at most the consumer's prefetch."""
+
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings
+        self._idle: list[aiosmtplib.SMTP] = []
+
+    async def take(self) -> aiosmtplib.SMTP:
+        while self._idle:
+            client = self._idle.pop()
+            if not client.is_connected:
+                continue
+            try:
+                await client.rset()
+                return client
+            except (aiosmtplib.SMTPException, OSError):
+                client.close()
+        return await _connect(self.settings)
+
+    def give_back(self, client: aiosmtplib.SMTP) -> None:
+        if client.is_connected:
+            self._idle.append(client)
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, []
+        for client in idle:
+            with contextlib.suppress(aiosmtplib.SMTPException, OSError):
+                await client.quit()
+            client.close()
+
+
+# The connections kept by `keep_connections`, by the settings object the sender passes to every send.
+_kept: dict[int, SmtpConnections] = {}
+
+
+@contextlib.asynccontextmanager
+async def keep_connections(settings: SmtpSettings) -> AsyncIterator[SmtpConnections]:
+    """While this runs, every send given these very settings reuses the connections kept here."""
+    connections = SmtpConnections(settings)
+    _kept[id(settings)] = connections
+    try:
+        yield connections
+    finally:
+        _kept.pop(id(settings), None)
+        await connections.close()
 
 
 def data_block(message: bytes) -> bytes:

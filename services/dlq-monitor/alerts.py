@@ -26,7 +26,8 @@ from shared.settings import AlertSettings, SmtpSettings
 
 log = logging.getLogger(__name__)
 
-LONGEST_CHECK_SECONDS = 30.0
+# How often a channel that is due looks for news: two small queries, so news goes out within seconds.
+LONGEST_CHECK_SECONDS = 10.0
 SEND_TIMEOUT_SECONDS = 15.0
 LISTED_AT_MOST = 50
 

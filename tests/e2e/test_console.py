@@ -13,6 +13,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
 from replyflow.devtools._net import free_port
 from replyflow.devtools.mailgen import append_all
@@ -58,6 +59,25 @@ def http(url: str, data: bytes | None = None, headers: dict[str, str] | None = N
 
 
 @pytest.fixture
+async def webhook():
+    """A local alert receiver: the JSON bodies it got."""
+    bodies: list[dict] = []
+
+    async def receive(request: web.Request) -> web.Response:
+        bodies.append(await request.json())
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_post("/alerts", receive)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    yield f"http://127.0.0.1:{port}/alerts", bodies
+    await runner.cleanup()
+
+
+@pytest.fixture
 def browser():
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (scripts/bootstrap.sh installs it)")
@@ -66,13 +86,15 @@ def browser():
 
 
 async def test_console_replays_a_real_dead_letter_discards_another_and_resists_abuse(
-        tmp_path, dovecot, smtp_sink, stack_endpoints, pool, browser):
+        tmp_path, dovecot, smtp_sink, stack_endpoints, pool, browser, webhook):
     smtp_sink.reject_recipients = True  # every reply is refused permanently: smtp_rejected dead letters
     port = free_port()
     processes = Processes(tmp_path)
     try:
         stack_endpoints.groq_base_url = processes.start_fake_groq(service_env(stack_endpoints))
-        env = service_env(stack_endpoints, CONSOLE_TOKEN=TOKEN, CONSOLE_PORT=str(port))
+        webhook_url, alerts = webhook
+        env = service_env(stack_endpoints, CONSOLE_TOKEN=TOKEN, CONSOLE_PORT=str(port),
+                          ALERT_WEBHOOK_URL=webhook_url, ALERT_INTERVAL_MINUTES="10")
         append_all(dovecot, [question(dovecot.user, "Ana Gómez <ana@example.com>", "Envío a Córdoba"),
                              question(dovecot.user, "Mallory <mallory@example.net>", HOSTILE_SUBJECT)])
         processes.start_all(env)
@@ -83,6 +105,14 @@ async def test_console_replays_a_real_dead_letter_discards_another_and_resists_a
         ana_letter = await pool.fetchval("SELECT id FROM dead_letters WHERE email_id = $1", ana)
         mallory_letter = await pool.fetchval("SELECT id FROM dead_letters WHERE email_id = $1", mallory)
         base = f"http://127.0.0.1:{port}"
+
+        # The webhook hears of them in one summary (the dlq-monitor's first check after they came), not one each.
+        deadline = asyncio.get_running_loop().time() + 60
+        while not alerts and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.5)
+        assert len(alerts) == 1, (tmp_path / "dlq-monitor.log").read_text()[-3000:]
+        assert {d["id"] for d in alerts[0]["dead_letters"]} <= {ana_letter, mallory_letter}
+        assert alerts[0]["dead_letters"] and "new dead letter" in alerts[0]["text"]
 
         # Without the token: the login form only, no data, no action.
         status, page = await asyncio.to_thread(http, base + "/")
@@ -162,6 +192,8 @@ async def test_console_replays_a_real_dead_letter_discards_another_and_resists_a
         assert (letter["discarded_by"], letter["discard_note"]) == ("Marta", "a test sender, nobody to answer")
         assert letter["replayed_at"] is None
         assert len(smtp_sink.messages()) == 1  # the discarded one was never sent
+        assert len(alerts) == 1  # the interval is not over: no second summary
+
     finally:
         processes.stop()
     log = (tmp_path / "dlq-monitor.log").read_text()

@@ -136,7 +136,8 @@ def cmd_dlq_list(args) -> int:
               "from / subject / error")
         for r in rows:
             when = r["created_at"].strftime("%Y-%m-%d %H:%M")
-            replayed = f"  [replayed {r['replayed_at']:%Y-%m-%d %H:%M}]" if r["replayed_at"] else ""
+            replayed = (f"  [replayed {r['replayed_at']:%Y-%m-%d %H:%M}]" if r["replayed_at"] else
+                        f"  [discarded {r['discarded_at']:%Y-%m-%d %H:%M}]" if r["discarded_at"] else "")
             print(f"{r['id']:>5}  {r['stage']:<10} {r['reason']:<22} {r['attempts']:>5} {r['email_id'] or '-':>6}  "
                   f"{when:<16}  {r['from_address'] or '-'} / {(r['subject'] or '-')[:60]}{replayed}")
             if r["error"]:
@@ -394,7 +395,7 @@ def build_parser() -> argparse.ArgumentParser:
     dlq = commands.add_parser("dlq", help="read and replay the dead-letter queues").add_subparsers(
         dest="dlq_command", required=True, metavar="ACTION")
     p = dlq.add_parser("list", help="dead letters waiting for a person")
-    p.add_argument("--all", action="store_true", help="include the ones already replayed")
+    p.add_argument("--all", action="store_true", help="include the ones already replayed or discarded")
     p.set_defaults(func=cmd_dlq_list)
     p = dlq.add_parser("replay", help="send dead letters back to the stage where they failed")
     p.add_argument("ids", nargs="+", type=int, metavar="ID")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from dlq_monitor.console import COOKIE, DEPS, ConsoleDeps, make_app
+from dlq_monitor.replay import list_dead_letters
 from redis.asyncio import Redis
 from responder.budget import Budget, Limits
 
@@ -135,8 +136,11 @@ async def test_discard_needs_a_note_and_records_who(client, pool):
     row = await pool.fetchrow("SELECT state, reason FROM emails WHERE id = $1", email)
     assert (row["state"], row["reason"]) == ("dead_lettered", "discarded")
     assert await pool.fetchval("SELECT discarded_by FROM dead_letters WHERE id = $1", letter) == "console"
-    # No longer waiting: not listed, not replayable, not discarded twice.
+    # No longer waiting: not listed (`replyflow dlq list` shows it with --all only), not replayable, not discarded
+    # twice.
     assert (await (await client.get("/api/dead-letters")).json())["dead_letters"] == []
+    assert await list_dead_letters(pool) == []
+    assert [r["discarded_at"] is not None for r in await list_dead_letters(pool, include_replayed=True)] == [True]
     again = await client.post(f"/api/dead-letters/{letter}/discard", json={"note": "x"}, headers=headers)
     assert again.status == 409
     response = await client.post("/api/dead-letters/replay", json={"ids": [letter]}, headers=headers)

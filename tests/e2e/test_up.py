@@ -23,7 +23,7 @@ async def test_up_starts_five_services_and_stops_them_all_on_sigterm(tmp_path, s
     log = tmp_path / "up.log"
     try:
         stack_endpoints.groq_base_url = await asyncio.to_thread(processes.start_fake_groq, service_env(stack_endpoints))
-        env = service_env(stack_endpoints, SHUTDOWN_GRACE_SECONDS="5")
+        env = service_env(stack_endpoints, SHUTDOWN_GRACE_SECONDS="5", LOG_FORMAT="text")
         up = processes.start("up", [sys.executable, "-m", "replyflow.cli", "up"], env)
 
         # Every child has started its service (signal handlers installed, consumers running).

@@ -100,9 +100,11 @@ def alert_email(summary: Summary, to: str, sender: str) -> EmailMessage:
 
 class Alerter:
     def __init__(self, pool: asyncpg.Pool, settings: AlertSettings, smtp: SmtpSettings,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 commit_lag: timedelta = console_store.COMMIT_LAG) -> None:
         self.pool = pool
         self.clock = clock
+        self.commit_lag = commit_lag
         self.settings = settings
         self.smtp = smtp
         self.interval = settings.alert_interval_minutes * 60
@@ -135,11 +137,12 @@ class Alerter:
         for channel in self.channels:
             if not due(channel.last_sent, now, self.interval):
                 continue
-            letters, waiting, db_now = await console_store.new_since(self.pool, channel.told_until)
+            letters, waiting, db_now = await console_store.new_since(self.pool, channel.told_until, self.commit_lag)
             if channel.told_until is None:
                 # The first round: what came in over the last interval (a restart must not stay silent about it).
                 channel.told_until = db_now - timedelta(seconds=self.interval)
-                letters, waiting, db_now = await console_store.new_since(self.pool, channel.told_until)
+                letters, waiting, db_now = await console_store.new_since(self.pool, channel.told_until,
+                                                                         self.commit_lag)
             summary = Summary(letters, waiting)
             if summary.empty:
                 channel.told_until = db_now

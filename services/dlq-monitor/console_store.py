@@ -2,6 +2,7 @@
 emails left for a person. Every query is read-only; the console's actions go through `dlq_monitor.replay`."""
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
@@ -17,6 +18,7 @@ _KIND = """CASE WHEN e.state = 'drafted' THEN 'draft' WHEN e.state = 'replied' T
 # A dead letter waits for a person until it is replayed or discarded.
 _LETTER_WAITS = "d.replayed_at IS NULL AND d.discarded_at IS NULL"
 LIST_LIMIT = 500
+COMMIT_LAG = timedelta(seconds=5)
 
 
 def for_a_person_reasons() -> list[str]:
@@ -73,11 +75,14 @@ async def waiting_for_a_person(pool: asyncpg.Pool) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
-async def new_since(pool: asyncpg.Pool, since: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]], Any]:
-    """Dead letters recorded and emails left for a person after `since` (None: nothing is new), and the
-    database's time now, the next call's `since`."""
+async def new_since(pool: asyncpg.Pool, since: Any, lag: timedelta = COMMIT_LAG
+                    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], Any]:
+    """Dead letters recorded and emails left for a person after `since` (None: nothing is new) and up to a few
+    seconds ago, and that time, the next call's `since`."""
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
-        now = await conn.fetchval("SELECT now()")
+        # A row carries its transaction's start time: one committed just after this look may be stamped before
+        # it. Looking only up to `lag` ago leaves such a row to the next look instead of skipping it.
+        now = await conn.fetchval("SELECT now() - $1::interval", lag)
         if since is None:
             return [], [], now
         letters = await conn.fetch(

@@ -69,6 +69,11 @@ function age(iso) {
   return `${Math.round(minutes / 1440)} d`;
 }
 
+function when(iso) {
+  // The database's time as it came (UTC or its zone), to the second: 2026-12-02 06:21:24.
+  return iso ? String(iso).slice(0, 19).replace("T", " ") : "";
+}
+
 function emailLink(id, text) {
   if (id === null || id === undefined) return document.createTextNode(text || "-");
   return el("a", text || `#${id}`, {href: `#email/${id}`});
@@ -150,19 +155,19 @@ async function showEmail(id) {
   const trace = data.trace_url ? el("a", e.trace_id, {href: data.trace_url, rel: "noreferrer", target: "_blank"})
     : document.createTextNode(e.trace_id || "-");
   for (const [name, value] of [["Message-ID", e.message_id], ["from", e.from_address],
-    ["state", e.reason ? `${e.state} (${e.reason})` : e.state], ["arrived", e.received_at || e.created_at],
-    ["seen on IMAP", e.seen_at || "no"], ["trace", trace]]) {
+    ["state", e.reason ? `${e.state} (${e.reason})` : e.state], ["arrived", when(e.received_at || e.created_at)],
+    ["seen on IMAP", e.seen_at ? when(e.seen_at) : "no"], ["trace", trace]]) {
     facts.appendChild(el("dt", name));
     const dd = el("dd");
     if (value instanceof Node) dd.appendChild(value); else dd.textContent = value || "-";
     facts.appendChild(dd);
   }
   fill(document.getElementById("email-events"), ["when", "state", "detail"],
-    data.events.map((ev) => [ev.at, ev.state, ev.detail]));
+    data.events.map((ev) => [when(ev.at), ev.state, ev.detail]));
   fill(document.getElementById("email-letters"), ["id", "stage", "reason", "attempts", "error", "what became of it"],
     data.dead_letters.map((d) => [d.id, d.stage, d.reason, d.attempts, d.error,
-      d.replayed_at ? `replayed by ${d.replayed_by || "cli"} at ${d.replayed_at}`
-        : d.discarded_at ? `discarded by ${d.discarded_by} at ${d.discarded_at}: ${d.discard_note}` : "waiting"]));
+      d.replayed_at ? `replayed by ${d.replayed_by || "cli"} at ${when(d.replayed_at)}`
+        : d.discarded_at ? `discarded by ${d.discarded_by} at ${when(d.discarded_at)}: ${d.discard_note}` : "waiting"]));
   const original = document.getElementById("email-original");
   original.textContent = data.original === null ? "(not stored: the message was too large)"
     : data.original + (data.original_truncated ? "\n[... cut]" : "");

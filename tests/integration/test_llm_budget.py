@@ -41,13 +41,19 @@ class FakeClock:
 
 # ---------------------------------------------------------------------------------- several processes at once
 
-def _hammer(redis_url: str, prefix: str, limits: tuple, start_at: float, seconds: float, seed: int):
+def _hammer(redis_url: str, prefix: str, limits: tuple, processes: int, seconds: float, seed: int):
     """One process: reserve random token amounts as fast as the budget allows, sometimes give some back."""
     async def run():
         rng = random.Random(seed)
         client = Redis.from_url(redis_url)
         budget = Budget(client, HAMMER_MODEL, Limits(*limits), time_scale=SCALE, prefix=prefix)
         admitted, refunds = [], []
+        # All start together once every process is up: starting one can take seconds on a busy machine.
+        if await client.incr(prefix + "ready") == processes:
+            await client.set(prefix + "start", time.time() + 0.2)
+        while (start := await client.get(prefix + "start")) is None:
+            await asyncio.sleep(0.01)
+        start_at = float(start)
         await asyncio.sleep(max(0.0, start_at - time.time()))
         while time.time() < start_at + seconds:
             tokens = rng.randint(50, 400)
@@ -88,8 +94,7 @@ def prefix() -> str:
 
 async def test_no_interval_admits_more_than_the_limits_across_processes(redis_url, prefix):
     limits = Limits(rpm=20, rpd=100_000, tpm=3_000, tpd=10_000_000)
-    start_at = time.time() + 2.5  # after every process has started
-    results = await in_processes(_hammer, *[(redis_url, prefix, tuple(vars(limits).values()), start_at, 2.0, seed)
+    results = await in_processes(_hammer, *[(redis_url, prefix, tuple(vars(limits).values()), 4, 2.0, seed)
                                             for seed in range(4)])
     admitted = sorted(a for process_admitted, _ in results for a in process_admitted)
     refunds = sorted(r for _, process_refunds in results for r in process_refunds)

@@ -1,5 +1,6 @@
 # The two commands of the README: `make demo` and `make test`. Both install what they need first.
-# `make lint` checks the code (ruff, and mypy strict on shared/; both set up in pyproject.toml); CI runs it first.
+# `make lint` checks the code (ruff's rules and its formatting, and mypy strict on shared/ and each service's
+# handler and store; all set up in pyproject.toml); CI runs it first.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -14,6 +15,7 @@ test: install bootstrap
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 install: $(VENV)/.installed

@@ -24,6 +24,7 @@ Measured, from the simulator's own counters (`GET /_stats`), from its first admi
 The daily scenario runs a simulated day in a minute and reports how the day's budget was spent, what the
 waiting messages had spent (attempts) and how often they were deferred.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -99,22 +100,62 @@ class Result:
 # ---------------------------------------------------------------------------------------------------- the mail
 
 QUESTIONS = [
-    ("es", "product_question", "Campera de jean", "Hola! Quería saber si la campera de jean negra es de algodón "
-     "y si abriga para el invierno. Vivo en Bariloche y necesito algo que sirva para el frío. Gracias!"),
-    ("es", "order_status", "Mi pedido", "Buenas tardes, hice un pedido la semana pasada y todavía no me llegó "
-     "ningún código de seguimiento. ¿Me pueden decir en qué estado está? Lo pagué con Mercado Pago."),
-    ("es", "product_question", "Talles del buzo", "Hola, ¿el buzo de frisa viene en talle XL? Mido 1,85 y "
-     "normalmente uso L pero me gusta holgado. ¿Qué me recomiendan? ¿Tienen en color verde?"),
-    ("es", "complaint", "Remera fallada", "Me llegó la remera con una costura abierta en la manga. La compré para "
-     "un regalo y ya no llego a cambiarla antes del cumpleaños. Quiero saber qué opciones tengo."),
-    ("en", "product_question", "Denim jacket", "Hi there, is the classic denim jacket true to size? I usually "
-     "wear a medium in most brands but sometimes need a large in jackets. Also, do you ship to Uruguay?"),
-    ("en", "order_status", "Where is my order", "Hello, I ordered two shirts ten days ago and the tracking page "
-     "has not changed since Monday. Could you check what is going on? The order was paid by card."),
-    ("en", "product_question", "Gift", "Hi! I want to buy a gift for my sister. She likes oversized hoodies in "
-     "neutral colours. What would you suggest under ARS 50,000, and can you include a gift note?"),
-    ("es", "product_question", "Pantalón", "Hola, ¿el pantalón cargo tiene elastizado? Lo quiero para "
-     "trabajar y necesito que sea cómodo. ¿Se puede lavar en lavarropas? Desde ya muchas gracias."),
+    (
+        "es",
+        "product_question",
+        "Campera de jean",
+        "Hola! Quería saber si la campera de jean negra es de algodón "
+        "y si abriga para el invierno. Vivo en Bariloche y necesito algo que sirva para el frío. Gracias!",
+    ),
+    (
+        "es",
+        "order_status",
+        "Mi pedido",
+        "Buenas tardes, hice un pedido la semana pasada y todavía no me llegó "
+        "ningún código de seguimiento. ¿Me pueden decir en qué estado está? Lo pagué con Mercado Pago.",
+    ),
+    (
+        "es",
+        "product_question",
+        "Talles del buzo",
+        "Hola, ¿el buzo de frisa viene en talle XL? Mido 1,85 y "
+        "normalmente uso L pero me gusta holgado. ¿Qué me recomiendan? ¿Tienen en color verde?",
+    ),
+    (
+        "es",
+        "complaint",
+        "Remera fallada",
+        "Me llegó la remera con una costura abierta en la manga. La compré para "
+        "un regalo y ya no llego a cambiarla antes del cumpleaños. Quiero saber qué opciones tengo.",
+    ),
+    (
+        "en",
+        "product_question",
+        "Denim jacket",
+        "Hi there, is the classic denim jacket true to size? I usually "
+        "wear a medium in most brands but sometimes need a large in jackets. Also, do you ship to Uruguay?",
+    ),
+    (
+        "en",
+        "order_status",
+        "Where is my order",
+        "Hello, I ordered two shirts ten days ago and the tracking page "
+        "has not changed since Monday. Could you check what is going on? The order was paid by card.",
+    ),
+    (
+        "en",
+        "product_question",
+        "Gift",
+        "Hi! I want to buy a gift for my sister. She likes oversized hoodies in "
+        "neutral colours. What would you suggest under ARS 50,000, and can you include a gift note?",
+    ),
+    (
+        "es",
+        "product_question",
+        "Pantalón",
+        "Hola, ¿el pantalón cargo tiene elastizado? Lo quiero para "
+        "trabajar y necesito que sea cómodo. ¿Se puede lavar en lavarropas? Desde ya muchas gracias.",
+    ),
 ]
 
 
@@ -140,17 +181,32 @@ async def make_backlog(database_url: str, amqp_url: str, count: int, seed: int) 
                                            size_bytes, raw, state, published_at)
                        VALUES ('bench@example.com', 'INBOX', 1, $1, $2, $3, $4, $5, $6, 'reply_requested', now())
                        RETURNING id""",
-                    uid, f"<bench-{uid}@example.com>", f"customer{uid}@example.com", subject, len(text),
-                    text.encode())
+                    uid,
+                    f"<bench-{uid}@example.com>",
+                    f"customer{uid}@example.com",
+                    subject,
+                    len(text),
+                    text.encode(),
+                )
                 await conn.execute(
                     """INSERT INTO classifications (email_id, decision, reason, intent, confidence, language,
                                                     body_text, product_ids)
                        VALUES ($1, 'llm', $2, $3, 0.8, $4, $5, $6)""",
-                    email_id, f"needs_llm:{intent}", intent, language, text, product_ids)
-                await conn.execute("INSERT INTO email_events (email_id, state, detail) VALUES ($1, "
-                                   "'reply_requested', 'benchmark backlog')", email_id)
-                messages.append(ReplyRequested(email_id=email_id, intent=intent, language=language,
-                                               product_ids=product_ids))
+                    email_id,
+                    f"needs_llm:{intent}",
+                    intent,
+                    language,
+                    text,
+                    product_ids,
+                )
+                await conn.execute(
+                    "INSERT INTO email_events (email_id, state, detail) VALUES ($1, "
+                    "'reply_requested', 'benchmark backlog')",
+                    email_id,
+                )
+                messages.append(
+                    ReplyRequested(email_id=email_id, intent=intent, language=language, product_ids=product_ids)
+                )
     finally:
         await conn.close()
     broker = Broker(BrokerSettings(amqp_url=amqp_url, retry_delays=RETRY_DELAYS), "bench")
@@ -163,6 +219,7 @@ async def make_backlog(database_url: str, amqp_url: str, count: int, seed: int) 
 
 
 # ------------------------------------------------------------------------------------------------ the servers
+
 
 async def redis_run_id() -> str:
     client = Redis.from_url(REDIS_URL)
@@ -197,22 +254,45 @@ async def leftover_messages(amqp_url: str) -> tuple[int, int, int]:
 
 
 def responder_env(s: Scenario, amqp_url: str, database_url: str, groq_url: str) -> dict[str, str]:
-    prefixes = ("AMQP_", "DATABASE_", "REDIS_", "GROQ_", "LLM_", "RETRY_", "MAX_", "PREFETCH", "SHOP_", "REPLY_",
-                "LOG_", "SHUTDOWN_")
+    prefixes = (
+        "AMQP_",
+        "DATABASE_",
+        "REDIS_",
+        "GROQ_",
+        "LLM_",
+        "RETRY_",
+        "MAX_",
+        "PREFETCH",
+        "SHOP_",
+        "REPLY_",
+        "LOG_",
+        "SHUTDOWN_",
+    )
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith(prefixes)}
-    env.update({
-        "AMQP_URL": amqp_url, "DATABASE_URL": database_url, "REDIS_URL": REDIS_URL,
-        "SHOP_CONFIG": str(SHOP_CONFIG), "REPLY_FROM": "Ropa del Sur <hola@ropadelsur.com.ar>",
-        "GROQ_API_KEY": "bench-key", "GROQ_BASE_URL": groq_url, "GROQ_MODEL": s.model,
-        "GROQ_LIMIT_TIME_SCALE": str(s.time_scale), "RETRY_DELAYS": RETRY_DELAYS, "SHUTDOWN_GRACE_SECONDS": "3",
-        "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1",
-        **{f"GROQ_LIMIT_{axis.upper()}": str(value) for axis, value in s.limits.items()},
-        **s.env,
-    })
+    env.update(
+        {
+            "AMQP_URL": amqp_url,
+            "DATABASE_URL": database_url,
+            "REDIS_URL": REDIS_URL,
+            "SHOP_CONFIG": str(SHOP_CONFIG),
+            "REPLY_FROM": "Ropa del Sur <hola@ropadelsur.com.ar>",
+            "GROQ_API_KEY": "bench-key",
+            "GROQ_BASE_URL": groq_url,
+            "GROQ_MODEL": s.model,
+            "GROQ_LIMIT_TIME_SCALE": str(s.time_scale),
+            "RETRY_DELAYS": RETRY_DELAYS,
+            "SHUTDOWN_GRACE_SECONDS": "3",
+            "LOG_LEVEL": "INFO",
+            "PYTHONUNBUFFERED": "1",
+            **{f"GROQ_LIMIT_{axis.upper()}": str(value) for axis, value in s.limits.items()},
+            **s.env,
+        }
+    )
     return env
 
 
 # ---------------------------------------------------------------------------------------------- one scenario
+
 
 async def run_scenario(s: Scenario, index: int, run_id: str, log_dir: Path) -> Result:
     name = f"replyflow_bench_{run_id}_{index}"
@@ -228,7 +308,8 @@ async def run_scenario(s: Scenario, index: int, run_id: str, log_dir: Path) -> R
     redis_before = await redis_run_id()
     try:
         sim_args = ["--time-scale", str(s.time_scale)] + [
-            arg for axis, value in s.limits.items() for arg in (f"--{axis}", str(value))]
+            arg for axis, value in s.limits.items() for arg in (f"--{axis}", str(value))
+        ]
         if not s.refunds:
             sim_args.append("--no-refund")
         groq_url = processes.start_fake_groq(responder_env(s, amqp_url, database_url, ""), *sim_args)
@@ -241,8 +322,9 @@ async def run_scenario(s: Scenario, index: int, run_id: str, log_dir: Path) -> R
         troubles = []
         if await redis_run_id() != redis_before:
             troubles.append("Redis restarted (its data, our budget state, lost)")
-        lost = sum(p.read_text(errors="replace").count("lost the RabbitMQ connection")
-                   for p in folder.glob("responder*.log"))
+        lost = sum(
+            p.read_text(errors="replace").count("lost the RabbitMQ connection") for p in folder.glob("responder*.log")
+        )
         if lost:
             troubles.append(f"responders lost their RabbitMQ connection {lost} times")
         result.disturbed = "; ".join(troubles)
@@ -284,8 +366,14 @@ async def measure(s: Scenario, groq_url: str, processes: Processes, folder: Path
         elif time.monotonic() - started > 60:
             raise RuntimeError(f"no request reached the simulator:\n{processes.log_tail()}")
         await asyncio.sleep(0.05 if s.daily else 0.2)
-    result = Result(s, stats, after_first or stats, stats["simulated_seconds"] - first,
-                    time.monotonic() - started, timeline=timeline)
+    result = Result(
+        s,
+        stats,
+        after_first or stats,
+        stats["simulated_seconds"] - first,
+        time.monotonic() - started,
+        timeline=timeline,
+    )
     # The responders first: calls cut off by a simulator that went away would count as failed attempts.
     responders = Processes(folder, {k: p for k, p in processes.children.items() if k.startswith("responder")})
     responders.stop()
@@ -300,6 +388,7 @@ async def measure(s: Scenario, groq_url: str, processes: Processes, folder: Path
 
 # ------------------------------------------------------------------------------------------------- reporting
 
+
 def minute_row(r: Result) -> str:
     s, stats = r.scenario, r.stats
     windows = r.span / MINUTE
@@ -312,21 +401,27 @@ def minute_row(r: Result) -> str:
     steady_minutes = (stats["simulated_seconds"] - r.after_first_window["simulated_seconds"]) / MINUTE
     rate = (stats["ok"] - r.after_first_window["ok"]) / steady_minutes if steady_minutes > 0 else float("nan")
     binding = max(used_requests, used_tokens)
-    return (f"{s.accounting:>8} {s.replicas:>8} {windows:>7.1f} {stats['ok']:>8} {rate:>10.2f} {per_email:>9.1f} "
-            f"{ceiling:>10.2f} {rate / ceiling:>10.3f} {used_requests:>8.3f} {used_tokens:>8.3f} {binding:>11.3f}"
-            f" {stats['rate_limited_429']:>5} {stats['too_large_413']:>5} {r.recalibrations:>7} {r.failures:>6}"
-            f" {r.real_seconds:>6.0f}s")
+    return (
+        f"{s.accounting:>8} {s.replicas:>8} {windows:>7.1f} {stats['ok']:>8} {rate:>10.2f} {per_email:>9.1f} "
+        f"{ceiling:>10.2f} {rate / ceiling:>10.3f} {used_requests:>8.3f} {used_tokens:>8.3f} {binding:>11.3f}"
+        f" {stats['rate_limited_429']:>5} {stats['too_large_413']:>5} {r.recalibrations:>7} {r.failures:>6}"
+        f" {r.real_seconds:>6.0f}s"
+    )
 
 
 def print_minute_table(results: list[Result]) -> None:
     s = results[0].scenario
     limits = s.limits
-    print(f"\nPer-minute limits: {s.model} at {limits['rpm']} requests/min and {limits['tpm']:,} tokens/min "
-          f"({limits['rpd']:,} requests/day, {limits['tpd']:,} tokens/day), simulated time x{s.time_scale:g}, "
-          f"backlog {s.backlog} emails, LLM_MAX_TOKENS=200")
-    print(f"{'groq':>8} {'replicas':>8} {'windows':>7} {'answered':>8} {'answer/min':>10} {'tok/email':>9} "
-          f"{'ceiling/min':>10} {'efficiency':>10} {'req used':>8} {'tok used':>8} {'utilisation':>11} {'429s':>5} "
-          f"{'413s':>5} {'recalib':>7} {'failed':>6} {'real':>7}")
+    print(
+        f"\nPer-minute limits: {s.model} at {limits['rpm']} requests/min and {limits['tpm']:,} tokens/min "
+        f"({limits['rpd']:,} requests/day, {limits['tpd']:,} tokens/day), simulated time x{s.time_scale:g}, "
+        f"backlog {s.backlog} emails, LLM_MAX_TOKENS=200"
+    )
+    print(
+        f"{'groq':>8} {'replicas':>8} {'windows':>7} {'answered':>8} {'answer/min':>10} {'tok/email':>9} "
+        f"{'ceiling/min':>10} {'efficiency':>10} {'req used':>8} {'tok used':>8} {'utilisation':>11} {'429s':>5} "
+        f"{'413s':>5} {'recalib':>7} {'failed':>6} {'real':>7}"
+    )
     for r in results:
         print(minute_row(r))
     for r in results:
@@ -342,48 +437,69 @@ def print_day(r: Result) -> None:
     used_requests = stats["admitted"] / allowed_requests
     used_tokens = stats["tokens_charged"] / allowed_tokens
     per_email = stats["tokens_charged"] / max(stats["admitted"], 1)
-    print(f"\nDaily cap: {s.model} at {s.limits['rpd']:,} requests/day and {s.limits['tpd']:,} tokens/day "
-          f"({s.limits['rpm']} requests/min, {s.limits['tpm']:,} tokens/min), simulated time x{s.time_scale:g} "
-          f"(a day in {DAY / s.time_scale:.0f} s), {s.replicas} replicas, backlog {s.backlog} emails, "
-          f"Groq {s.accounting} the unused part of max_tokens, "
-          + ", ".join(f"{k}={v}" for k, v in s.env.items()))
+    print(
+        f"\nDaily cap: {s.model} at {s.limits['rpd']:,} requests/day and {s.limits['tpd']:,} tokens/day "
+        f"({s.limits['rpm']} requests/min, {s.limits['tpm']:,} tokens/min), simulated time x{s.time_scale:g} "
+        f"(a day in {DAY / s.time_scale:.0f} s), {s.replicas} replicas, backlog {s.backlog} emails, "
+        f"Groq {s.accounting} the unused part of max_tokens, " + ", ".join(f"{k}={v}" for k, v in s.env.items())
+    )
     marks = [1, 3, 6, 12, 18, 24]
     answered_at = {h: next((ok for hours, ok in r.timeline if hours >= h), stats["ok"]) for h in marks}
     print("simulated hours since the first call: " + "  ".join(f"{h:>4}h" for h in marks))
     print("emails answered by then:              " + "  ".join(f"{answered_at[h]:>5}" for h in marks))
-    print(f"day's budget: {stats['tokens_charged']:,} tokens used of {allowed_tokens:,.0f} allowed "
-          f"({s.limits['tpd']:,} at the start + {days:.2f} day of refill) = {used_tokens:.3f}; "
-          f"requests {stats['admitted']} of {allowed_requests:,.0f} = {used_requests:.3f}; "
-          f"binding utilisation {max(used_tokens, used_requests):.3f}; {per_email:.1f} tokens per email")
-    print(f"Groq refusals: {stats['rate_limited_429']} x 429, {stats['too_large_413']} x 413; "
-          f"deferrals (RetryLater, no attempt spent): {r.deferrals}; "
-          f"still waiting at the end: {r.waiting} emails, the most attempts any had spent: "
-          f"{r.waiting_max_attempts}; failed attempts: {r.failures}; dead letters: {r.dead_letters}; "
-          f"budget pulled down to what Groq said was left: "
-          f"{r.recalibrations} times; real time {r.real_seconds:.0f}s")
+    print(
+        f"day's budget: {stats['tokens_charged']:,} tokens used of {allowed_tokens:,.0f} allowed "
+        f"({s.limits['tpd']:,} at the start + {days:.2f} day of refill) = {used_tokens:.3f}; "
+        f"requests {stats['admitted']} of {allowed_requests:,.0f} = {used_requests:.3f}; "
+        f"binding utilisation {max(used_tokens, used_requests):.3f}; {per_email:.1f} tokens per email"
+    )
+    print(
+        f"Groq refusals: {stats['rate_limited_429']} x 429, {stats['too_large_413']} x 413; "
+        f"deferrals (RetryLater, no attempt spent): {r.deferrals}; "
+        f"still waiting at the end: {r.waiting} emails, the most attempts any had spent: "
+        f"{r.waiting_max_attempts}; failed attempts: {r.failures}; dead letters: {r.dead_letters}; "
+        f"budget pulled down to what Groq said was left: "
+        f"{r.recalibrations} times; real time {r.real_seconds:.0f}s"
+    )
     if r.disturbed:
         print(f"  ! during the run, {r.disturbed}")
 
 
 # ------------------------------------------------------------------------------------------------------ main
 
+
 def scenarios(quick: bool) -> tuple[list[Scenario], list[Scenario]]:
     # Free tier of llama-3.1-8b-instant: tokens per minute bind (about 500 tokens per email), and its
     # daily limits stay far away during the run.
     minute_limits = {"rpm": 30, "rpd": 14_400, "tpm": 6_000, "tpd": 500_000}
     if quick:
-        minute = [Scenario(1, "llama-3.1-8b-instant", minute_limits, time_scale=60, windows=10, backlog=200,
-                           refunds=refunds) for refunds in (True, False)]
+        minute = [
+            Scenario(1, "llama-3.1-8b-instant", minute_limits, time_scale=60, windows=10, backlog=200, refunds=refunds)
+            for refunds in (True, False)
+        ]
     else:
-        minute = [Scenario(n, "llama-3.1-8b-instant", minute_limits, time_scale=10, windows=12, backlog=260,
-                           refunds=refunds) for refunds in (True, False) for n in (1, 2, 4)]
+        minute = [
+            Scenario(n, "llama-3.1-8b-instant", minute_limits, time_scale=10, windows=12, backlog=260, refunds=refunds)
+            for refunds in (True, False)
+            for n in (1, 2, 4)
+        ]
     # Free tier of llama-3.3-70b-versatile: 100,000 tokens a day bind (about 200 emails); a simulated day in a
     # minute. Waits above 0.2 s (a daily one is about 0.3 s here) are deferred: RetryLater to the largest tier.
     day_limits = {"rpm": 30, "rpd": 1_000, "tpm": 12_000, "tpd": 100_000}
-    day = [Scenario(2, "llama-3.3-70b-versatile", day_limits, time_scale=14400 if quick else 1440,
-                    windows=1.0, backlog=250 if quick else 600, daily=True,
-                    env={"LLM_MAX_WAIT_SECONDS": "0.2", "LLM_DAILY_CAP_ACTION": "wait"}, refunds=refunds)
-           for refunds in ((False,) if quick else (True, False))]
+    day = [
+        Scenario(
+            2,
+            "llama-3.3-70b-versatile",
+            day_limits,
+            time_scale=14400 if quick else 1440,
+            windows=1.0,
+            backlog=250 if quick else 600,
+            daily=True,
+            env={"LLM_MAX_WAIT_SECONDS": "0.2", "LLM_DAILY_CAP_ACTION": "wait"},
+            refunds=refunds,
+        )
+        for refunds in ((False,) if quick else (True, False))
+    ]
     return minute, day
 
 
@@ -397,8 +513,11 @@ async def main(quick: bool, logs: str | None) -> int:
         log_dir = Path(logs or tmp).resolve()
         log_dir.mkdir(parents=True, exist_ok=True)
         os.chdir(log_dir)  # no .env of the caller's is read by the children
-        print(f"replyflow LLM budget benchmark ({'quick' if quick else 'full'} run, {os.cpu_count()} CPUs, "
-              f"load average {os.getloadavg()[0]:.2f} at the start)", flush=True)
+        print(
+            f"replyflow LLM budget benchmark ({'quick' if quick else 'full'} run, {os.cpu_count()} CPUs, "
+            f"load average {os.getloadavg()[0]:.2f} at the start)",
+            flush=True,
+        )
         results = []
         for index, scenario in enumerate(minute):
             results.append(await run_scenario(scenario, index, run_id, log_dir))

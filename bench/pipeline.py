@@ -23,6 +23,7 @@ The baseline does the same I/O per email without replyflow's logic, in one minim
 fetch (in chunks, on one connection), three RabbitMQ publish+consume hops with publisher confirms on durable
 quorum queues, the same number of PostgreSQL commits, one SMTP send (one reused connection) and one \\Seen store.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -123,6 +124,7 @@ class Result:
 
 # ------------------------------------------------------------------------------------------------ the mail
 
+
 def pick_emails(mix: str, count: int, seed: int, to: str) -> list[GeneratedEmail]:
     """`count` emails of one mix: FAQ questions only, robots and lists only, or the generator's realistic mix
     (without the email the simulator is told to fail on: that one waits out its retries, a tail not a rate)."""
@@ -217,6 +219,7 @@ def sink_count(path: Path) -> int:
 
 # ------------------------------------------------------------------------------------------------ /proc
 
+
 def _cpu_seconds(pid: int) -> float:
     with contextlib.suppress(OSError):
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -261,22 +264,28 @@ def unread_on_purpose(state: str, reason: str | None) -> bool:
     """An email whose original stays unread when it ends: a reply filed as a draft or one that promised a person,
     and the robots left for a person or untouched."""
     from classifier.handler import leaves_unread
+
     return state == "drafted" or reason == "needs_person" or (state == "ignored" and leaves_unread(reason or ""))
 
 
-async def settle(database_url: str, expected: int, timeout: float, processes: Processes
-                 ) -> tuple[dict[str, int], dict[str, float]]:
+async def settle(
+    database_url: str, expected: int, timeout: float, processes: Processes
+) -> tuple[dict[str, int], dict[str, float]]:
     """Wait until `expected` emails are stored, each in a terminal state, and marked seen unless it stays unread
     on purpose; returns the count per state and, for those that stay unread, when the database settled them."""
     deadline = time.monotonic() + timeout
     conn = await asyncpg.connect(database_url)
     try:
         while True:
-            rows = await conn.fetch("SELECT message_id, state, reason, seen_at IS NOT NULL AS seen, updated_at "
-                                    "FROM emails")
+            rows = await conn.fetch(
+                "SELECT message_id, state, reason, seen_at IS NOT NULL AS seen, updated_at FROM emails"
+            )
             states = dict(Counter(r["state"] for r in rows))
-            unread = {r["message_id"]: r["updated_at"].timestamp() for r in rows
-                      if not r["seen"] and unread_on_purpose(r["state"], r["reason"])}
+            unread = {
+                r["message_id"]: r["updated_at"].timestamp()
+                for r in rows
+                if not r["seen"] and unread_on_purpose(r["state"], r["reason"])
+            }
             done = all(r["state"] in TERMINAL and (r["seen"] or r["message_id"] in unread) for r in rows)
             if (len(rows) >= expected and done) or time.monotonic() > deadline:
                 return states, unread
@@ -289,9 +298,11 @@ async def settle(database_url: str, expected: int, timeout: float, processes: Pr
 
 # ------------------------------------------------------------------------------------------------ one scenario
 
+
 @dataclass
 class Run:
     """The scratch servers of one scenario."""
+
     base: Path
     tag: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
 
@@ -305,8 +316,19 @@ class Run:
         self.dovecot = Dovecot(self.base / "imap").start()
         self.sent_path = self.base / "sent.jsonl"
         self.smtp_port = free_port()
-        self.processes.start("smtp-sink", [sys.executable, "-m", "replyflow.devtools.smtp_sink", "--port",
-                                           str(self.smtp_port), "--out", str(self.sent_path)], dict(os.environ))
+        self.processes.start(
+            "smtp-sink",
+            [
+                sys.executable,
+                "-m",
+                "replyflow.devtools.smtp_sink",
+                "--port",
+                str(self.smtp_port),
+                "--out",
+                str(self.sent_path),
+            ],
+            dict(os.environ),
+        )
         wait_for_port(self.smtp_port, self.processes.children["smtp-sink"], self.base / "logs" / "smtp-sink.log")
 
     def close(self) -> None:
@@ -317,12 +339,21 @@ class Run:
 
     def start_services(self, replicas: int) -> None:
         endpoints = Endpoints(
-            amqp_url=self.amqp_url, database_url=self.database_url, redis_url=REDIS_URL,
-            imap_host=self.dovecot.host, imap_port=self.dovecot.port, imap_user=self.dovecot.user,
-            imap_password=self.dovecot.password, smtp_port=self.smtp_port, groq_base_url="",
-            shop_config=str(SHOP_CONFIG), reply_from=f"Ropa del Sur <{self.dovecot.user}>")
-        endpoints.groq_base_url = self.processes.start_fake_groq(service_env(endpoints), "--latency-ms",
-                                                                 str(LLM_LATENCY_MS))
+            amqp_url=self.amqp_url,
+            database_url=self.database_url,
+            redis_url=REDIS_URL,
+            imap_host=self.dovecot.host,
+            imap_port=self.dovecot.port,
+            imap_user=self.dovecot.user,
+            imap_password=self.dovecot.password,
+            smtp_port=self.smtp_port,
+            groq_base_url="",
+            shop_config=str(SHOP_CONFIG),
+            reply_from=f"Ropa del Sur <{self.dovecot.user}>",
+        )
+        endpoints.groq_base_url = self.processes.start_fake_groq(
+            service_env(endpoints), "--latency-ms", str(LLM_LATENCY_MS)
+        )
         # Replicas on one machine would fight over the metrics port: the benchmark does not read it.
         env = service_env(endpoints, METRICS_PORT="0")
         names = []
@@ -383,10 +414,14 @@ def unaccounted(emails: list[GeneratedEmail], result: Result, sent: int) -> list
     """Every email must have ended (seen, or left for a person), and every reply must be one reply to one
     email: what is missing or doubled is listed."""
     problems = [f"{e.message_id} ({e.kind}): no end observed" for e in emails if e.message_id not in result.ended]
-    problems += [f"{e.message_id} ({e.kind}): no reply" for e in emails
-                 if e.expect_reply and e.message_id not in result.replied]
-    problems += [f"{e.message_id} ({e.kind}): a robot got a reply" for e in emails
-                 if e.kind in ROBOT_KINDS and e.message_id in result.replied]
+    problems += [
+        f"{e.message_id} ({e.kind}): no reply" for e in emails if e.expect_reply and e.message_id not in result.replied
+    ]
+    problems += [
+        f"{e.message_id} ({e.kind}): a robot got a reply"
+        for e in emails
+        if e.kind in ROBOT_KINDS and e.message_id in result.replied
+    ]
     if sent != len(result.replied):
         problems.append(f"{sent} messages at the SMTP sink for {len(result.replied)} emails replied to")
     return problems
@@ -425,8 +460,11 @@ class Baseline:
             client = aiosmtplib.SMTP(hostname="127.0.0.1", port=self.run.smtp_port, start_tls=False)
             await client.connect()
             self.smtp.put_nowait(client)
-        stages = (lambda m: self.middle(m, "classified", QUEUES[1]),
-                  lambda m: self.middle(m, "answered", QUEUES[2]), self.last_stage)
+        stages = (
+            lambda m: self.middle(m, "classified", QUEUES[1]),
+            lambda m: self.middle(m, "answered", QUEUES[2]),
+            self.last_stage,
+        )
         for queue, handler in zip(QUEUES, stages, strict=True):
             channel = await self.connection.channel()
             await channel.set_qos(prefetch_count=BASELINE_PREFETCH)
@@ -448,7 +486,8 @@ class Baseline:
 
     async def hop(self, queue: str, uid: int) -> None:
         await self.publisher.default_exchange.publish(
-            aio_pika.Message(str(uid).encode(), delivery_mode=aio_pika.DeliveryMode.PERSISTENT), routing_key=queue)
+            aio_pika.Message(str(uid).encode(), delivery_mode=aio_pika.DeliveryMode.PERSISTENT), routing_key=queue
+        )
 
     async def fetch_loop(self) -> None:
         """Like the ingestor: fetch new UIDs in chunks on one connection, store each, publish it."""
@@ -457,12 +496,12 @@ class Baseline:
             _, data = await asyncio.to_thread(self.fetcher.uid, "SEARCH", f"UID {last + 1}:*")
             uids = sorted(u for u in map(int, (data[0] or b"").split()) if u > last)
             for start in range(0, len(uids), 25):
-                chunk = uids[start:start + 25]
-                _, fetched = await asyncio.to_thread(self.fetcher.uid, "FETCH", ",".join(map(str, chunk)),
-                                                     "(BODY.PEEK[])")
+                chunk = uids[start : start + 25]
+                _, fetched = await asyncio.to_thread(
+                    self.fetcher.uid, "FETCH", ",".join(map(str, chunk)), "(BODY.PEEK[])"
+                )
                 raws = [item[1] for item in fetched if isinstance(item, tuple)]
-                await asyncio.gather(*(self.store_and_publish(uid, raw)
-                                       for uid, raw in zip(chunk, raws, strict=False)))
+                await asyncio.gather(*(self.store_and_publish(uid, raw) for uid, raw in zip(chunk, raws, strict=False)))
                 last = chunk[-1]
             if not uids:
                 await asyncio.sleep(0.05)
@@ -482,8 +521,10 @@ class Baseline:
         uid = int(incoming.body)
         for state in ("sending", "data"):
             await self.commit("UPDATE bench_mail SET state = $2 WHERE uid = $1", uid, state)
-        raw = (f"From: shop@example.com\r\nTo: c@example.com\r\nIn-Reply-To: {self.inbox.uids[uid]}\r\n"
-               "Subject: Re: bench\r\n\r\n" + "Hola! " * 120 + "\r\n").encode()
+        raw = (
+            f"From: shop@example.com\r\nTo: c@example.com\r\nIn-Reply-To: {self.inbox.uids[uid]}\r\n"
+            "Subject: Re: bench\r\n\r\n" + "Hola! " * 120 + "\r\n"
+        ).encode()
         client = await self.smtp.get()
         try:
             await client.rset()
@@ -526,13 +567,15 @@ async def _baseline(run: Run, scenario: Scenario, emails: list[GeneratedEmail], 
         commits = await commits_of(run.database_url) - commits_before
     ended = {inbox.uids[uid]: when for uid, when in watcher.seen.items() if uid in inbox.uids}
     usage = {"baseline (bench process)": Usage(cpu, _peak_rss_mb(os.getpid()))}
-    result = Result(scenario, inbox.appended, ended, sink_receipts(run.sent_path), {"seen": baseline.finished},
-                    usage, commits)
+    result = Result(
+        scenario, inbox.appended, ended, sink_receipts(run.sent_path), {"seen": baseline.finished}, usage, commits
+    )
     result.unaccounted = [f"{m}: not seen" for m in inbox.appended if m not in ended]
     return result
 
 
 # ------------------------------------------------------------------------------------------------ the report
+
 
 def percentile(values: list[float], share: float) -> float:
     if not values:
@@ -541,8 +584,10 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def table(results: list[Result]) -> str:
-    head = (f"{'scenario':<24}{'replicas':>9}{'emails':>8}{'replies':>8}{'wall s':>8}{'emails/s':>9}"
-            f"{'of base':>8}{'p50 s':>7}{'p95 s':>7}{'max s':>7}{'pg xacts':>9}")
+    head = (
+        f"{'scenario':<24}{'replicas':>9}{'emails':>8}{'replies':>8}{'wall s':>8}{'emails/s':>9}"
+        f"{'of base':>8}{'p50 s':>7}{'p95 s':>7}{'max s':>7}{'pg xacts':>9}"
+    )
     lines = [head]
     base = next((r.rate for r in results if r.scenario.baseline and not r.scenario.rate), 0.0)
     for r in results:
@@ -552,7 +597,8 @@ def table(results: list[Result]) -> str:
             f"{r.scenario.name:<24}{r.scenario.replicas if not r.scenario.baseline else '-':>9}{len(r.appended):>8}"
             f"{len(r.replied):>8}{r.wall:>8.1f}{r.rate:>9.1f}{share:>8}"
             f"{percentile(lat, 0.5):>7.2f}{percentile(lat, 0.95):>7.2f}{max(lat, default=float('nan')):>7.2f}"
-            f"{r.commits / max(len(r.appended), 1):>9.1f}")
+            f"{r.commits / max(len(r.appended), 1):>9.1f}"
+        )
     lines += ["", "CPU seconds per email (all replicas of a service together) and peak RSS in MB (largest replica):"]
     services = list(dict.fromkeys(s for r in results for s in r.usage))
     lines.append(f"{'scenario':<24}{'replicas':>9}  " + "  ".join(f"{s[:22]:>22}" for s in services))
@@ -560,10 +606,15 @@ def table(results: list[Result]) -> str:
         cells = []
         for service in services:
             u = r.usage.get(service)
-            cells.append(f"{u.cpu_seconds / max(len(r.appended), 1) * 1000:>9.1f} ms {u.peak_rss_mb:>6.0f} MB"
-                         if u else f"{'':>22}")
-        lines.append(f"{r.scenario.name:<24}{r.scenario.replicas if not r.scenario.baseline else '-':>9}  "
-                     + "  ".join(f"{c:>22}" for c in cells))
+            cells.append(
+                f"{u.cpu_seconds / max(len(r.appended), 1) * 1000:>9.1f} ms {u.peak_rss_mb:>6.0f} MB"
+                if u
+                else f"{'':>22}"
+            )
+        lines.append(
+            f"{r.scenario.name:<24}{r.scenario.replicas if not r.scenario.baseline else '-':>9}  "
+            + "  ".join(f"{c:>22}" for c in cells)
+        )
     return "\n".join(lines)
 
 
@@ -572,28 +623,53 @@ def targets(results: list[Result]) -> list[str]:
     lines = []
     base = next((r.rate for r in results if r.scenario.baseline and not r.scenario.rate), 0.0)
     for mix in ("faq", "robots"):
-        r = next((r for r in results if r.scenario.mix == mix and not r.scenario.baseline and not r.scenario.rate
-                  and r.scenario.replicas == 1), None)
+        r = next(
+            (
+                r
+                for r in results
+                if r.scenario.mix == mix
+                and not r.scenario.baseline
+                and not r.scenario.rate
+                and r.scenario.replicas == 1
+            ),
+            None,
+        )
         if r is None:
             continue
         goal, binds = 100.0, "100/s"
         if base and base / 2 < goal:
             goal, binds = base / 2, f"half the baseline's {base:.1f}/s"
-        lines.append(f"{mix} burst, 1 replica: {r.rate:.1f}/s, target >= {goal:.1f}/s ({binds} binds): "
-                     f"{'met' if r.rate >= goal else 'NOT met'}")
-    r = next((r for r in results if r.scenario.mix == "realistic" and not r.scenario.rate
-              and r.scenario.replicas == 1 and not r.scenario.baseline), None)
+        lines.append(
+            f"{mix} burst, 1 replica: {r.rate:.1f}/s, target >= {goal:.1f}/s ({binds} binds): "
+            f"{'met' if r.rate >= goal else 'NOT met'}"
+        )
+    r = next(
+        (
+            r
+            for r in results
+            if r.scenario.mix == "realistic"
+            and not r.scenario.rate
+            and r.scenario.replicas == 1
+            and not r.scenario.baseline
+        ),
+        None,
+    )
     if r is not None:
-        lines.append(f"realistic burst, 1 replica: {r.rate:.1f}/s, target >= 60/s: "
-                     f"{'met' if r.rate >= 60 else 'NOT met'}")
+        lines.append(
+            f"realistic burst, 1 replica: {r.rate:.1f}/s, target >= 60/s: {'met' if r.rate >= 60 else 'NOT met'}"
+        )
     r = next((r for r in results if r.scenario.rate and not r.scenario.baseline), None)
     if r is not None:
         lat = r.latencies()
         p50, p95 = percentile(lat, 0.5), percentile(lat, 0.95)
-        lines.append(f"steady {r.scenario.rate:g}/s: p50 {p50:.2f} s (target <= 1), p95 {p95:.2f} s (target <= 2): "
-                     f"{'met' if p50 <= 1 and p95 <= 2 else 'NOT met'}")
-    peak = max((u.peak_rss_mb for r in results if not r.scenario.baseline for s, u in r.usage.items()
-                if s in SERVICES), default=0.0)
+        lines.append(
+            f"steady {r.scenario.rate:g}/s: p50 {p50:.2f} s (target <= 1), p95 {p95:.2f} s (target <= 2): "
+            f"{'met' if p50 <= 1 and p95 <= 2 else 'NOT met'}"
+        )
+    peak = max(
+        (u.peak_rss_mb for r in results if not r.scenario.baseline for s, u in r.usage.items() if s in SERVICES),
+        default=0.0,
+    )
     lines.append(f"largest service RSS: {peak:.0f} MB (target < 200): {'met' if peak < 200 else 'NOT met'}")
     return lines
 
@@ -617,14 +693,25 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python bench/pipeline.py", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="30 emails per scenario and 5 s of steady arrival")
     parser.add_argument("--emails", type=int, default=600, help="emails per burst (default 600)")
-    parser.add_argument("--mixes", type=lambda s: s.split(","), default=["faq", "robots", "realistic"],
-                        help="comma-separated, of faq, robots, realistic (default all three)")
-    parser.add_argument("--replicas", type=lambda s: [int(x) for x in s.split(",")], default=[1, 2],
-                        help="replica counts of classifier, responder and sender to run the bursts with "
-                             "(default 1,2)")
+    parser.add_argument(
+        "--mixes",
+        type=lambda s: s.split(","),
+        default=["faq", "robots", "realistic"],
+        help="comma-separated, of faq, robots, realistic (default all three)",
+    )
+    parser.add_argument(
+        "--replicas",
+        type=lambda s: [int(x) for x in s.split(",")],
+        default=[1, 2],
+        help="replica counts of classifier, responder and sender to run the bursts with (default 1,2)",
+    )
     parser.add_argument("--rate", type=float, default=10.0, help="steady arrival rate, emails/s (default 10)")
-    parser.add_argument("--steady-seconds", type=float, default=60.0,
-                        help="how long the steady arrival lasts (default 60; 0 leaves it out)")
+    parser.add_argument(
+        "--steady-seconds",
+        type=float,
+        default=60.0,
+        help="how long the steady arrival lasts (default 60; 0 leaves it out)",
+    )
     parser.add_argument("--no-baseline", action="store_true", help="leave out the baseline")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds a scenario may take to settle")
@@ -640,16 +727,22 @@ def main() -> int:
 
     workdir = args.logs or Path(tempfile.mkdtemp(prefix="replyflow-bench-"))
     scenarios = plan(args)
-    print(f"replyflow pipeline benchmark ({'quick' if args.quick else 'full'} run, {os.cpu_count()} CPUs, "
-          f"load average {load_average()} at the start)", flush=True)
+    print(
+        f"replyflow pipeline benchmark ({'quick' if args.quick else 'full'} run, {os.cpu_count()} CPUs, "
+        f"load average {load_average()} at the start)",
+        flush=True,
+    )
     results, failures = [], []
     try:
         for scenario in scenarios:
             started = time.monotonic()
             result = run_scenario(scenario, workdir, args.seed, args.timeout)
             results.append(result)
-            print(f"  done: {scenario.name}, {scenario.replicas} replica(s): {len(result.ended)} of "
-                  f"{scenario.emails} ended, {time.monotonic() - started:.0f}s", flush=True)
+            print(
+                f"  done: {scenario.name}, {scenario.replicas} replica(s): {len(result.ended)} of "
+                f"{scenario.emails} ended, {time.monotonic() - started:.0f}s",
+                flush=True,
+            )
             failures += [f"{scenario.name} x{scenario.replicas}: {p}" for p in result.unaccounted]
     finally:
         if args.logs is None:

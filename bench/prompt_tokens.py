@@ -10,6 +10,7 @@ exchanges). Tokens are counted as the Groq simulator counts and bills them (`rep
 about 4 characters per token), which is also what `replyflow stats` reports as prompt tokens per LLM email after a
 run against the simulator. Nothing else is started; the database is dropped at the end.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,11 +42,21 @@ OWN = ("hola@ropadelsur.com.ar",)
 
 async def products_for(conn: asyncpg.Connection, text: str) -> list[Product]:
     ids = await relevant_products(conn, text)
-    rows = await conn.fetch("SELECT name, description, price, currency, stock, url FROM products "
-                            "WHERE id = ANY($1::bigint[]) ORDER BY array_position($1::bigint[], id)", ids)
-    return [Product(name=r["name"], description=r["description"],
-                    price=f"{r['currency']} {r['price']}" if r["price"] is not None else "price on the web",
-                    stock=r["stock"], url=r["url"]) for r in rows]
+    rows = await conn.fetch(
+        "SELECT name, description, price, currency, stock, url FROM products "
+        "WHERE id = ANY($1::bigint[]) ORDER BY array_position($1::bigint[], id)",
+        ids,
+    )
+    return [
+        Product(
+            name=r["name"],
+            description=r["description"],
+            price=f"{r['currency']} {r['price']}" if r["price"] is not None else "price on the web",
+            stock=r["stock"],
+            url=r["url"],
+        )
+        for r in rows
+    ]
 
 
 async def measure(raws: list[bytes]) -> dict[str, list[int]]:
@@ -63,9 +74,16 @@ async def measure(raws: list[bytes]) -> dict[str, list[int]]:
                 if c.decision != "llm" and not (c.decision == "human" and SHOP.human_handoff == "llm"):
                     continue
                 messages = build_messages(
-                    shop=SHOP, language=c.language, intent=c.intent, subject=c.subject, text=c.text,
-                    products=await products_for(conn, f"{c.subject}\n{c.text}"), history=[],
-                    handoff=c.decision == "human", canary="canary-" + uuid.uuid4().hex[:16])
+                    shop=SHOP,
+                    language=c.language,
+                    intent=c.intent,
+                    subject=c.subject,
+                    text=c.text,
+                    products=await products_for(conn, f"{c.subject}\n{c.text}"),
+                    history=[],
+                    handoff=c.decision == "human",
+                    canary="canary-" + uuid.uuid4().hex[:16],
+                )
                 tokens[c.intent].append(sum(estimate_tokens(m["content"]) for m in messages))
         finally:
             await conn.close()
@@ -76,8 +94,10 @@ async def measure(raws: list[bytes]) -> dict[str, list[int]]:
 
 def report(tokens: dict[str, list[int]], source: str) -> None:
     every = [t for values in tokens.values() for t in values]
-    print(f"prompt tokens per LLM-answered email, {source}: {len(every)} emails, mean {statistics.mean(every):.1f}, "
-          f"median {statistics.median(every):.0f}, max {max(every)}")
+    print(
+        f"prompt tokens per LLM-answered email, {source}: {len(every)} emails, mean {statistics.mean(every):.1f}, "
+        f"median {statistics.median(every):.0f}, max {max(every)}"
+    )
     print(f"{'intent':<18} {'emails':>6} {'mean':>7} {'max':>5}")
     for intent, values in sorted(tokens.items(), key=lambda item: -len(item[1])):
         print(f"{intent:<18} {len(values):>6} {statistics.mean(values):>7.1f} {max(values):>5}")

@@ -6,6 +6,7 @@ they need: RabbitMQ, PostgreSQL (and its schema version), Redis, the IMAP mailbo
 check, `ok` or `FAILED: why`; exit code 2 when anything failed. It changes nothing on any server: no queue is
 declared, no migration applied, no message sent.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -41,15 +42,26 @@ SETTINGS_OF: dict[str, tuple[type[BaseSettings], ...]] = {
     "sender": (SmtpSettings, ImapSettings, ReplySettings),
     "dlq-monitor": (ImapSettings, ConsoleSettings, AlertSettings),
 }
-EVERY_SERVICE_READS: tuple[type[BaseSettings], ...] = (BrokerSettings, DatabaseSettings, TelemetrySettings,
-                                                        MetricsSettings)
+EVERY_SERVICE_READS: tuple[type[BaseSettings], ...] = (
+    BrokerSettings,
+    DatabaseSettings,
+    TelemetrySettings,
+    MetricsSettings,
+)
 
 GROUP_NAMES: dict[type[BaseSettings], str] = {
-    BrokerSettings: "RabbitMQ settings", DatabaseSettings: "PostgreSQL settings",
-    TelemetrySettings: "logging and tracing settings", MetricsSettings: "metrics settings",
-    ImapSettings: "IMAP settings", RedisSettings: "Redis settings", ShopSettings: "shop settings",
-    ReplySettings: "reply settings", SmtpSettings: "SMTP settings", GroqSettings: "Groq settings",
-    ConsoleSettings: "operator console settings", AlertSettings: "alert settings",
+    BrokerSettings: "RabbitMQ settings",
+    DatabaseSettings: "PostgreSQL settings",
+    TelemetrySettings: "logging and tracing settings",
+    MetricsSettings: "metrics settings",
+    ImapSettings: "IMAP settings",
+    RedisSettings: "Redis settings",
+    ShopSettings: "shop settings",
+    ReplySettings: "reply settings",
+    SmtpSettings: "SMTP settings",
+    GroqSettings: "Groq settings",
+    ConsoleSettings: "operator console settings",
+    AlertSettings: "alert settings",
 }
 
 # Long enough for a slow server far away; a check never hangs on one that does not answer.
@@ -100,12 +112,14 @@ class Report:
 
 # ------------------------------------------------------------------------------------------------------ servers
 
+
 async def check_rabbitmq(settings: BrokerSettings) -> str:
     import aio_pika
 
     try:
-        connection = await aio_pika.connect(settings.amqp_url, timeout=CHECK_TIMEOUT_SECONDS,
-                                            client_properties={"connection_name": "replyflow-check"})
+        connection = await aio_pika.connect(
+            settings.amqp_url, timeout=CHECK_TIMEOUT_SECONDS, client_properties={"connection_name": "replyflow-check"}
+        )
     except Exception as exc:
         refusal = servers.amqp_refusal(exc)
         if refusal:
@@ -160,8 +174,10 @@ async def check_imap(settings: ImapSettings, with_sent_mailbox: bool) -> str:
             try:
                 open_mailbox(settings, folder).logout()
             except MailboxFolderSelectError:
-                raise CheckFailed(f"logged in, but {variable} {folder!r} cannot be selected: "
-                                  "no such folder, or no right to it") from None
+                raise CheckFailed(
+                    f"logged in, but {variable} {folder!r} cannot be selected: no such folder, or no right to it"
+                ) from None
+
     await asyncio.to_thread(login_and_select)
     return f"logged in as {settings.imap_user}, {' and '.join(folders.values())} selected"
 
@@ -169,8 +185,12 @@ async def check_imap(settings: ImapSettings, with_sent_mailbox: bool) -> str:
 async def check_smtp(settings: SmtpSettings) -> str:
     import aiosmtplib
 
-    client = aiosmtplib.SMTP(hostname=settings.smtp_host, port=settings.smtp_port,
-                             timeout=settings.smtp_timeout_seconds, start_tls=settings.smtp_starttls)
+    client = aiosmtplib.SMTP(
+        hostname=settings.smtp_host,
+        port=settings.smtp_port,
+        timeout=settings.smtp_timeout_seconds,
+        start_tls=settings.smtp_starttls,
+    )
     await client.connect()  # EHLO, and STARTTLS when SMTP_STARTTLS is true
     steps = ["EHLO"] + (["STARTTLS"] if settings.smtp_starttls else [])
     try:
@@ -186,8 +206,7 @@ async def check_groq(settings: GroqSettings) -> str:
     import groq
     from responder.llm import make_client
 
-    client = make_client(settings.groq_api_key.get_secret_value(), settings.groq_base_url,
-                         settings.llm_timeout_seconds)
+    client = make_client(settings.groq_api_key.get_secret_value(), settings.groq_base_url, settings.llm_timeout_seconds)
     try:
         models = await client.models.list()
     except groq.AuthenticationError:
@@ -198,18 +217,22 @@ async def check_groq(settings: GroqSettings) -> str:
         await client.close()
     offered = {model.id for model in models.data}
     if settings.groq_model not in offered:
-        raise CheckFailed(f"GROQ_MODEL {settings.groq_model} is not among the models this key may use "
-                          f"({', '.join(sorted(offered)) or 'none'})")
+        raise CheckFailed(
+            f"GROQ_MODEL {settings.groq_model} is not among the models this key may use "
+            f"({', '.join(sorted(offered)) or 'none'})"
+        )
     return f"{settings.groq_model} offered"
 
 
 # ----------------------------------------------------------------------------------------------- the command
+
 
 def _files_and_limits(loaded: dict[type[BaseSettings], Any], report: Report) -> None:
     """What a service checks at start-up beyond the variables: the shop's facts file, GROQ_MODEL's limits."""
     shop: ShopSettings | None = loaded.get(ShopSettings)
     if shop is not None:
         from shared.shop import ShopConfigError, load_shop_config
+
         try:
             load_shop_config(shop.shop_config)
             report.ok(f"shop facts file {shop.shop_config}")
@@ -218,6 +241,7 @@ def _files_and_limits(loaded: dict[type[BaseSettings], Any], report: Report) -> 
     groq_settings: GroqSettings | None = loaded.get(GroqSettings)
     if groq_settings is not None:
         from responder.budget import UnknownLimits, limits_for
+
         g = groq_settings
         try:
             limits_for(g.groq_model, g.groq_limit_rpm, g.groq_limit_rpd, g.groq_limit_tpm, g.groq_limit_tpd)
@@ -238,8 +262,10 @@ async def _check_servers(services: Iterable[str], loaded: dict[type[BaseSettings
     if (redis := loaded.get(RedisSettings)) is not None:
         await report.run(servers.redis(redis.redis_url), lambda: check_redis(redis))
     if (imap := loaded.get(ImapSettings)) is not None:
-        await report.run(servers.mail_server("IMAP", imap.imap_host, imap.imap_port),
-                         lambda: check_imap(imap, with_sent_mailbox="sender" in services))
+        await report.run(
+            servers.mail_server("IMAP", imap.imap_host, imap.imap_port),
+            lambda: check_imap(imap, with_sent_mailbox="sender" in services),
+        )
     if (smtp := loaded.get(SmtpSettings)) is not None:
         await report.run(servers.mail_server("SMTP", smtp.smtp_host, smtp.smtp_port), lambda: check_smtp(smtp))
     if (groq_settings := loaded.get(GroqSettings)) is not None:

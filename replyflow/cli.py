@@ -2,6 +2,7 @@
 
 Every command turns a configuration or input problem into one line on stderr and exit code 2.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,8 +15,13 @@ from pathlib import Path
 from replyflow import up
 from shared.settings import BrokerSettings, DatabaseSettings, load_or_exit
 
-SERVICE_MODULES = {"ingestor": "ingestor.main", "classifier": "classifier.main", "responder": "responder.main",
-                   "sender": "sender.main", "dlq-monitor": "dlq_monitor.main"}
+SERVICE_MODULES = {
+    "ingestor": "ingestor.main",
+    "classifier": "classifier.main",
+    "responder": "responder.main",
+    "sender": "sender.main",
+    "dlq-monitor": "dlq_monitor.main",
+}
 
 
 def fail(message: str) -> int:
@@ -30,6 +36,7 @@ def _database_error(exc: Exception) -> SystemExit:
 async def _connect_db(create: bool = False):
     """A connection to DATABASE_URL; with `create`, the database is created first when it does not exist."""
     import asyncpg
+
     (database,) = load_or_exit(DatabaseSettings)
     try:
         return await asyncpg.connect(database.database_url)
@@ -40,6 +47,7 @@ async def _connect_db(create: bool = False):
         raise _database_error(exc) from None
     # Connect to the server's maintenance database and create ours (one-machine set-ups need no psql).
     from urllib.parse import urlsplit, urlunsplit
+
     parts = urlsplit(database.database_url)
     name = parts.path.lstrip("/")
     try:
@@ -60,6 +68,7 @@ def cmd_run(args) -> int:
 
 def cmd_check(args) -> int:
     from replyflow import check
+
     return check.run(args.services)
 
 
@@ -71,6 +80,7 @@ def _service(name: str) -> str:
 
 def _version() -> str:
     from importlib import metadata
+
     try:
         return metadata.version("replyflow")
     except metadata.PackageNotFoundError:
@@ -95,9 +105,13 @@ def cmd_migrate(args) -> int:
             applied = await db.migrate(conn)
         finally:
             await conn.close()
-        print(f"applied {', '.join(applied)}" if applied else
-              f"schema is up to date (version {db.required_schema_version()})")
+        print(
+            f"applied {', '.join(applied)}"
+            if applied
+            else f"schema is up to date (version {db.required_schema_version()})"
+        )
         return 0
+
     return asyncio.run(main())
 
 
@@ -105,6 +119,7 @@ async def _pool_checked():
     import asyncpg
 
     from shared import db
+
     (database,) = load_or_exit(DatabaseSettings)
     try:
         pool = await db.create_pool(database.database_url, max_size=2)
@@ -132,19 +147,28 @@ def cmd_dlq_list(args) -> int:
         if not rows:
             print("no dead letters" + ("" if args.all else " waiting (use --all to include replayed ones)"))
             return 0
-        print(f"{'id':>5}  {'stage':<10} {'reason':<22} {'tries':>5} {'email':>6}  {'when':<16}  "
-              "from / subject / error")
+        print(
+            f"{'id':>5}  {'stage':<10} {'reason':<22} {'tries':>5} {'email':>6}  {'when':<16}  from / subject / error"
+        )
         for r in rows:
             when = r["created_at"].strftime("%Y-%m-%d %H:%M")
-            replayed = (f"  [replayed {r['replayed_at']:%Y-%m-%d %H:%M}]" if r["replayed_at"] else
-                        f"  [discarded {r['discarded_at']:%Y-%m-%d %H:%M}]" if r["discarded_at"] else "")
-            print(f"{r['id']:>5}  {r['stage']:<10} {r['reason']:<22} {r['attempts']:>5} {r['email_id'] or '-':>6}  "
-                  f"{when:<16}  {r['from_address'] or '-'} / {(r['subject'] or '-')[:60]}{replayed}")
+            replayed = (
+                f"  [replayed {r['replayed_at']:%Y-%m-%d %H:%M}]"
+                if r["replayed_at"]
+                else f"  [discarded {r['discarded_at']:%Y-%m-%d %H:%M}]"
+                if r["discarded_at"]
+                else ""
+            )
+            print(
+                f"{r['id']:>5}  {r['stage']:<10} {r['reason']:<22} {r['attempts']:>5} {r['email_id'] or '-':>6}  "
+                f"{when:<16}  {r['from_address'] or '-'} / {(r['subject'] or '-')[:60]}{replayed}"
+            )
             if r["error"]:
                 print(f"{'':>48}{r['error'][:160]}")
             if r["trace_id"]:
                 print(f"{'':>48}trace {r['trace_id']}")
         return 0
+
     return asyncio.run(main())
 
 
@@ -170,8 +194,10 @@ def cmd_dlq_replay(args) -> int:
                 try:
                     letter = await replay(pool, broker, letter_id, resend=args.resend)
                 except (OSError, aiormq.exceptions.AMQPError) as exc:  # time-out, nack, unroutable: undone
-                    return fail(f"RabbitMQ did not take dead letter {letter_id}, so it is not replayed: "
-                                f"{type(exc).__name__}: {exc}")
+                    return fail(
+                        f"RabbitMQ did not take dead letter {letter_id}, so it is not replayed: "
+                        f"{type(exc).__name__}: {exc}"
+                    )
                 print(f"replayed dead letter {letter_id}: email {letter['email_id']} back to {letter['stage']}")
         except ReplayError as exc:
             return fail(str(exc))
@@ -179,6 +205,7 @@ def cmd_dlq_replay(args) -> int:
             await broker.close()
             await pool.close()
         return 0
+
     return asyncio.run(main())
 
 
@@ -198,12 +225,14 @@ def cmd_catalog_import(args) -> int:
             await pool.close()
         print(f"imported {count} product(s) from {args.csv}")
         return 0
+
     return asyncio.run(main())
 
 
 def cmd_status(args) -> int:
     async def main() -> int:
         from shared.history import find_email
+
         pool = await _pool_checked()
         try:
             found = await find_email(pool, args.email)
@@ -212,25 +241,31 @@ def cmd_status(args) -> int:
         if found is None:
             return fail(f"no email with id, Message-ID or trace id {args.email!r}")
         email, events, letters, reusers = found.email, found.events, found.letters, found.reusers
-        print(f"email {email['id']}  {email['message_id']}\n  from {email['from_address']}\n"
-              f"  subject {email['subject']}\n  state {email['state']}"
-              + (f" ({email['reason']})" if email["reason"] else "")
-              + f"\n  seen on IMAP: {email['seen_at'] or 'no'}"
-              + f"\n  trace {email['trace_id'] or '-'}")
+        print(
+            f"email {email['id']}  {email['message_id']}\n  from {email['from_address']}\n"
+            f"  subject {email['subject']}\n  state {email['state']}"
+            + (f" ({email['reason']})" if email["reason"] else "")
+            + f"\n  seen on IMAP: {email['seen_at'] or 'no'}"
+            + f"\n  trace {email['trace_id'] or '-'}"
+        )
         for event in events:
             print(f"  {event['at']:%Y-%m-%d %H:%M:%S}  {event['state']:<15} {event['detail'] or ''}")
         for letter in letters:
-            print(f"  dead letter {letter['id']}: {letter['stage']} {letter['reason']} after {letter['attempts']} "
-                  f"attempt(s): {letter['error'] or ''}"
-                  + (f" (trace {letter['trace_id']})" if letter["trace_id"] not in (None, email["trace_id"]) else ""))
+            print(
+                f"  dead letter {letter['id']}: {letter['stage']} {letter['reason']} after {letter['attempts']} "
+                f"attempt(s): {letter['error'] or ''}"
+                + (f" (trace {letter['trace_id']})" if letter["trace_id"] not in (None, email["trace_id"]) else "")
+            )
         for other in reusers:
             print(f"  email {other['id']} from {other['from_address']} reuses this Message-ID (ignored, for a person)")
         return 0
+
     return asyncio.run(main())
 
 
 def cmd_stats(args) -> int:
     """Tokens per LLM email, replies per source, emails per state: is the prompt as small as it should be?"""
+
     async def main() -> int:
         pool = await _pool_checked()
         try:
@@ -238,16 +273,19 @@ def cmd_stats(args) -> int:
             llm = await pool.fetchrow(
                 """SELECT count(*) AS n, avg(prompt_tokens) AS prompt, avg(completion_tokens) AS completion,
                           coalesce(sum(prompt_tokens + completion_tokens), 0) AS total
-                   FROM replies WHERE prompt_tokens > 0""")
+                   FROM replies WHERE prompt_tokens > 0"""
+            )
             sources = await pool.fetch("SELECT source, count(*) AS n FROM replies GROUP BY source ORDER BY source")
             states = await pool.fetch("SELECT state, count(*) AS n FROM emails GROUP BY state ORDER BY state")
         finally:
             await pool.close()
         print(f"LLM emails: {llm['n']}")
         if llm["n"]:
-            print(f"  average tokens per LLM email: {float(llm['prompt']):.1f} prompt + "
-                  f"{float(llm['completion']):.1f} completion = "
-                  f"{float(llm['prompt']) + float(llm['completion']):.1f}  (total {llm['total']})")
+            print(
+                f"  average tokens per LLM email: {float(llm['prompt']):.1f} prompt + "
+                f"{float(llm['completion']):.1f} completion = "
+                f"{float(llm['prompt']) + float(llm['completion']):.1f}  (total {llm['total']})"
+            )
         print("replies by source:")
         for row in sources or [{"source": "(none)", "n": 0}]:
             print(f"  {row['source']:<15} {row['n']:>7}")
@@ -255,21 +293,25 @@ def cmd_stats(args) -> int:
         for row in states or [{"state": "(none)", "n": 0}]:
             print(f"  {row['state']:<15} {row['n']:>7}")
         return 0
+
     return asyncio.run(main())
 
 
 def cmd_fake_groq(args) -> int:
     from replyflow import fake_groq
+
     return fake_groq.run(args)
 
 
 def cmd_chaos(args) -> int:
     from replyflow.devtools import chaos
+
     return chaos.main(args)
 
 
 def cmd_demo(args) -> int:
     from replyflow import demo
+
     return demo.run(args)
 
 
@@ -292,8 +334,9 @@ def _classifier_inputs(args):
     path = args.shop or settings.shop_config
     if not path:
         command = "classify" if args.command == "classify" else "eval classifier"
-        raise SystemExit(fail(f"{command}: no shop facts file: pass --shop PATH (e.g. --shop examples/shop.toml) "
-                              "or set SHOP_CONFIG"))
+        raise SystemExit(
+            fail(f"{command}: no shop facts file: pass --shop PATH (e.g. --shop examples/shop.toml) or set SHOP_CONFIG")
+        )
     try:
         shop = load_shop_config(path)
     except ShopConfigError as exc:
@@ -333,8 +376,14 @@ def cmd_classify(args) -> int:
                     c = decide.classify_text(decode_bytes(raw, None), shop, faq_threshold=threshold)
                 else:
                     c = decide.classify(evaluate.read_message_bytes(raw), shop, own, faq_threshold=threshold)
-                line.update(decision=c.decision, reason=c.reason, intent=c.intent, faq_topic=c.faq_topic,
-                            confidence=round(c.confidence, 3), language=c.language)
+                line.update(
+                    decision=c.decision,
+                    reason=c.reason,
+                    intent=c.intent,
+                    faq_topic=c.faq_topic,
+                    confidence=round(c.confidence, 3),
+                    language=c.language,
+                )
             except Exception as exc:  # noqa: BLE001 - one line per input, never a traceback
                 line["error"] = f"cannot classify: {type(exc).__name__}"
         if "error" in line:
@@ -351,12 +400,17 @@ def cmd_eval_classifier(args) -> int:
     shop, own, threshold = _classifier_inputs(args)
     try:
         label_map = evaluate.load_label_map(args.label_map)
-        reports = [evaluate.format_csv_report(
-            evaluate.evaluate_csv(path, label_map, shop, own, threshold, split=args.split,
-                                  language=args.language), show_errors=args.errors)
-            for path in args.csv]
-        reports += [evaluate.format_folder_report(
-            evaluate.evaluate_folder(folder, shop, own, threshold, expect=args.expect)) for folder in args.messages]
+        reports = [
+            evaluate.format_csv_report(
+                evaluate.evaluate_csv(path, label_map, shop, own, threshold, split=args.split, language=args.language),
+                show_errors=args.errors,
+            )
+            for path in args.csv
+        ]
+        reports += [
+            evaluate.format_folder_report(evaluate.evaluate_folder(folder, shop, own, threshold, expect=args.expect))
+            for folder in args.messages
+        ]
     except evaluate.EvalError as exc:
         return fail(f"eval classifier: {exc}")
     print("\n\n".join(reports))
@@ -364,9 +418,13 @@ def cmd_eval_classifier(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="replyflow", description=(
-        "Answers a shop's customer email automatically. Configuration comes from the environment "
-        "(and ./.env); see .env.example."))
+    parser = argparse.ArgumentParser(
+        prog="replyflow",
+        description=(
+            "Answers a shop's customer email automatically. Configuration comes from the environment "
+            "(and ./.env); see .env.example."
+        ),
+    )
     parser.add_argument("--version", action="version", version=f"replyflow {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -375,39 +433,58 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_run)
 
     p = commands.add_parser("up", help="run every service as a child process; Ctrl-C stops them cleanly")
-    p.add_argument("--replicas", action="append", default=[], metavar="SERVICE=N",
-                   help="run N replicas of a service (repeatable), e.g. --replicas responder=2")
+    p.add_argument(
+        "--replicas",
+        action="append",
+        default=[],
+        metavar="SERVICE=N",
+        help="run N replicas of a service (repeatable), e.g. --replicas responder=2",
+    )
     p.set_defaults(func=cmd_up)
 
     p = commands.add_parser("migrate", help="create or upgrade the database schema")
     p.set_defaults(func=cmd_migrate)
 
     p = commands.add_parser(
-        "check", help="validate the settings of services and connect once to each server they need",
+        "check",
+        help="validate the settings of services and connect once to each server they need",
         description="Loads every setting the given services read (all five when none is named) and connects once "
-                    "to each server they need: RabbitMQ, PostgreSQL (with its schema version), Redis, IMAP (login), "
-                    "SMTP (EHLO, STARTTLS and login as configured) and Groq (its models list). Prints one line per "
-                    "check, ok or FAILED with the reason; exits 2 if anything failed. Changes nothing anywhere.")
-    p.add_argument("services", nargs="*", type=_service, metavar="SERVICE",
-                   help=f"any of {', '.join(SERVICE_MODULES)} (default: all)")
+        "to each server they need: RabbitMQ, PostgreSQL (with its schema version), Redis, IMAP (login), "
+        "SMTP (EHLO, STARTTLS and login as configured) and Groq (its models list). Prints one line per "
+        "check, ok or FAILED with the reason; exits 2 if anything failed. Changes nothing anywhere.",
+    )
+    p.add_argument(
+        "services",
+        nargs="*",
+        type=_service,
+        metavar="SERVICE",
+        help=f"any of {', '.join(SERVICE_MODULES)} (default: all)",
+    )
     p.set_defaults(func=cmd_check)
 
     dlq = commands.add_parser("dlq", help="read and replay the dead-letter queues").add_subparsers(
-        dest="dlq_command", required=True, metavar="ACTION")
+        dest="dlq_command", required=True, metavar="ACTION"
+    )
     p = dlq.add_parser("list", help="dead letters waiting for a person")
     p.add_argument("--all", action="store_true", help="include the ones already replayed or discarded")
     p.set_defaults(func=cmd_dlq_list)
     p = dlq.add_parser("replay", help="send dead letters back to the stage where they failed")
     p.add_argument("ids", nargs="+", type=int, metavar="ID")
-    p.add_argument("--resend", action="store_true",
-                   help="for send_outcome_unknown: you checked that the customer did not get the reply; send it "
-                        "again (without it, the Sent mailbox is checked again and nothing is resent)")
+    p.add_argument(
+        "--resend",
+        action="store_true",
+        help="for send_outcome_unknown: you checked that the customer did not get the reply; send it "
+        "again (without it, the Sent mailbox is checked again and nothing is resent)",
+    )
     p.set_defaults(func=cmd_dlq_replay)
 
     catalog = commands.add_parser("catalog", help="the shop's product catalogue").add_subparsers(
-        dest="catalog_command", required=True, metavar="ACTION")
-    p = catalog.add_parser("import", help="insert or update products from a CSV file "
-                                          "(columns: sku,name,description,price,currency,stock,url)")
+        dest="catalog_command", required=True, metavar="ACTION"
+    )
+    p = catalog.add_parser(
+        "import",
+        help="insert or update products from a CSV file (columns: sku,name,description,price,currency,stock,url)",
+    )
     p.add_argument("csv")
     p.set_defaults(func=cmd_catalog_import)
 
@@ -420,12 +497,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("fake-groq", help="a local Groq-compatible LLM simulator (for the demo and tests)")
     from replyflow import fake_groq
+
     fake_groq.add_arguments(p)
     p.set_defaults(func=cmd_fake_groq)
 
-    p = commands.add_parser("chaos", help="the fault-injection run: kills and restarts while mail flows, then "
-                                          "counts lost and duplicated replies (restarts this machine's servers)")
+    p = commands.add_parser(
+        "chaos",
+        help="the fault-injection run: kills and restarts while mail flows, then "
+        "counts lost and duplicated replies (restarts this machine's servers)",
+    )
     from replyflow.devtools import chaos
+
     chaos.add_arguments(p)
     p.set_defaults(func=cmd_chaos)
 
@@ -434,34 +516,68 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_demo)
 
     p = commands.add_parser("classify", help="what replyflow would do with emails: one JSON line per file")
-    p.add_argument("files", nargs="+", metavar="FILE",
-                   help="raw messages (.eml), or plain text with --text; - reads stdin")
+    p.add_argument(
+        "files", nargs="+", metavar="FILE", help="raw messages (.eml), or plain text with --text; - reads stdin"
+    )
     p.add_argument("--text", action="store_true", help="the files hold plain text, not messages")
     p.add_argument("--shop", metavar="PATH", help="the shop's facts file (default: SHOP_CONFIG)")
-    p.add_argument("--faq-threshold", type=_threshold, metavar="X",
-                   help="FAQ confidence threshold (default: FAQ_CONFIDENCE_THRESHOLD or 0.75)")
+    p.add_argument(
+        "--faq-threshold",
+        type=_threshold,
+        metavar="X",
+        help="FAQ confidence threshold (default: FAQ_CONFIDENCE_THRESHOLD or 0.75)",
+    )
     p.set_defaults(func=cmd_classify)
 
     evaluation = commands.add_parser("eval", help="measure how well a stage works").add_subparsers(
-        dest="eval_command", required=True, metavar="STAGE")
-    p = evaluation.add_parser("classifier", help="intent accuracy, FAQ precision and coverage, robots replied to, "
-                                                 "and a confusion table, on labelled emails and folders of messages")
-    p.add_argument("--csv", action="append", default=[], metavar="FILE",
-                   help="labelled emails: columns text (or instruction) and intent (or label); optional id, subject, "
-                        "split, file (a .eml next to the CSV)")
-    p.add_argument("--label-map", default="builtin-intents", metavar="builtin-intents|builtin-bitext|PATH",
-                   help="what the CSV's labels mean (default: they are replyflow's intents)")
+        dest="eval_command", required=True, metavar="STAGE"
+    )
+    p = evaluation.add_parser(
+        "classifier",
+        help="intent accuracy, FAQ precision and coverage, robots replied to, "
+        "and a confusion table, on labelled emails and folders of messages",
+    )
+    p.add_argument(
+        "--csv",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="labelled emails: columns text (or instruction) and intent (or label); optional id, subject, "
+        "split, file (a .eml next to the CSV)",
+    )
+    p.add_argument(
+        "--label-map",
+        default="builtin-intents",
+        metavar="builtin-intents|builtin-bitext|PATH",
+        help="what the CSV's labels mean (default: they are replyflow's intents)",
+    )
     p.add_argument("--split", metavar="NAME", help="only the CSV rows whose split column is NAME")
-    p.add_argument("--language", metavar="CODE", help="the language of every CSV row without a language column "
-                                                      "(e.g. en): counts replies in the wrong language")
-    p.add_argument("--messages", nargs="+", action="extend", default=[], metavar="DIR",
-                   help="folders of raw messages, classified as the service does")
-    p.add_argument("--expect", choices=("robots", "customers"),
-                   help="what the folders hold: robots (count replies to them) or customers (count ignored ones)")
+    p.add_argument(
+        "--language",
+        metavar="CODE",
+        help="the language of every CSV row without a language column (e.g. en): counts replies in the wrong language",
+    )
+    p.add_argument(
+        "--messages",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="DIR",
+        help="folders of raw messages, classified as the service does",
+    )
+    p.add_argument(
+        "--expect",
+        choices=("robots", "customers"),
+        help="what the folders hold: robots (count replies to them) or customers (count ignored ones)",
+    )
     p.add_argument("--errors", type=int, default=0, metavar="N", help="also print the first N misses of each CSV")
     p.add_argument("--shop", metavar="PATH", help="the shop's facts file (default: SHOP_CONFIG)")
-    p.add_argument("--faq-threshold", type=_threshold, metavar="X",
-                   help="FAQ confidence threshold (default: FAQ_CONFIDENCE_THRESHOLD or 0.75)")
+    p.add_argument(
+        "--faq-threshold",
+        type=_threshold,
+        metavar="X",
+        help="FAQ confidence threshold (default: FAQ_CONFIDENCE_THRESHOLD or 0.75)",
+    )
     p.set_defaults(func=cmd_eval_classifier)
     _describe_subcommands(parser)
     return parser

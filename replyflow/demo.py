@@ -8,6 +8,7 @@ prints what happened to each; and stops everything cleanly.
 It uses its own database (replyflow_demo), RabbitMQ vhost (replyflow-demo) and Redis database (14), emptied at
 every run, so it never touches a real installation's data.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -54,6 +55,7 @@ def fresh_vhost() -> str:
 async def fresh_database(database_url: str) -> str:
     """The demo's own database, recreated, with the example catalogue."""
     from classifier.catalog import import_catalog, read_catalog_csv
+
     admin_url = urlunsplit(urlsplit(database_url)._replace(path="/postgres"))
     await scratch.drop_database(DEMO_DB, admin_url)
     url = await scratch.create_database(DEMO_DB, admin_url=admin_url)
@@ -78,7 +80,8 @@ async def report(database_url: str, sent: list[dict]) -> None:
             """SELECT e.id, e.from_address, e.subject, e.state, e.reason, c.intent, c.language, r.source,
                       r.prompt_tokens, r.completion_tokens
                FROM emails e LEFT JOIN classifications c ON c.email_id = e.id
-               LEFT JOIN replies r ON r.email_id = e.id ORDER BY e.id""")
+               LEFT JOIN replies r ON r.email_id = e.id ORDER BY e.id"""
+        )
     finally:
         await conn.close()
     say(f"\n{'id':>3}  {'from':<30} {'subject':<42} {'outcome':<14} why")
@@ -89,13 +92,17 @@ async def report(database_url: str, sent: list[dict]) -> None:
                 why += f", {r['prompt_tokens']}+{r['completion_tokens']} tokens"
         else:
             why = r["reason"] or ""
-        say(f"{r['id']:>3}  {(r['from_address'] or '')[:30]:<30} {(r['subject'] or '')[:42]:<42} "
-            f"{r['state']:<14} {why}")
+        say(
+            f"{r['id']:>3}  {(r['from_address'] or '')[:30]:<30} {(r['subject'] or '')[:42]:<42} {r['state']:<14} {why}"
+        )
     counts: dict[str, int] = {}
     for r in rows:
         counts[r["state"]] = counts.get(r["state"], 0) + 1
-    say("\n" + ", ".join(f"{n} {state}" for state, n in sorted(counts.items())) +
-        f"; {len(sent)} replies received by the SMTP server")
+    say(
+        "\n"
+        + ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
+        + f"; {len(sent)} replies received by the SMTP server"
+    )
 
 
 def run(args) -> int:
@@ -119,18 +126,32 @@ def run(args) -> int:
         sink.start()
         say(f"replyflow demo: SMTP server on 127.0.0.1:{sink.port}")
         endpoints = Endpoints(
-            amqp_url=endpoints_amqp, database_url=endpoints_db, redis_url=endpoints_redis,
-            imap_host="127.0.0.1", imap_port=dovecot.port, imap_user=SHOP_ADDRESS, imap_password="demo-password",
-            smtp_port=sink.port, groq_base_url="", shop_config=str(ROOT / "examples" / "shop.toml"),
-            reply_from=f"Ropa del Sur <{SHOP_ADDRESS}>")
+            amqp_url=endpoints_amqp,
+            database_url=endpoints_db,
+            redis_url=endpoints_redis,
+            imap_host="127.0.0.1",
+            imap_port=dovecot.port,
+            imap_user=SHOP_ADDRESS,
+            imap_password="demo-password",
+            smtp_port=sink.port,
+            groq_base_url="",
+            shop_config=str(ROOT / "examples" / "shop.toml"),
+            reply_from=f"Ropa del Sur <{SHOP_ADDRESS}>",
+        )
         endpoints.groq_base_url = processes.start_fake_groq(service_env(endpoints))
         say(f"replyflow demo: Groq simulator on {endpoints.groq_base_url}")
         processes.start_all(service_env(endpoints))
         say("replyflow demo: started ingestor, classifier, responder, sender, dlq-monitor; waiting ...")
         started = time.monotonic()
-        states = asyncio.run(wait_until_settled(
-            endpoints_db, len(emails), timeout=180, processes=processes,
-            progress=lambda done, stored, _: say(f"  {done}/{len(emails)} emails done ({stored} stored)")))
+        states = asyncio.run(
+            wait_until_settled(
+                endpoints_db,
+                len(emails),
+                timeout=180,
+                processes=processes,
+                progress=lambda done, stored, _: say(f"  {done}/{len(emails)} emails done ({stored} stored)"),
+            )
+        )
         took = time.monotonic() - started
         asyncio.run(report(endpoints_db, read_jsonl(sink.out_path)))
         say(f"finished in {took:.1f}s: {states}")

@@ -18,6 +18,7 @@ Choices (see docs/fake-groq.md):
 - `adversarial` makes it a gullible model: it obeys the instructions it finds anywhere in the prompt (see
   `adversarial_reply`), so that a test can prove that what a prompt injection asks for never reaches a customer.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -212,14 +213,20 @@ LIMIT_LABELS = {
     "itpm": ("tokens", "input tokens per minute (ITPM)"),
     "otpm": ("tokens", "output tokens per minute (OTPM)"),
 }
-STATS_NAMES = {"rpm": "requests_per_minute", "rpd": "requests_per_day",
-               "tpm": "tokens_per_minute", "tpd": "tokens_per_day",
-               "itpm": "input_tokens_per_minute", "otpm": "output_tokens_per_minute"}
+STATS_NAMES = {
+    "rpm": "requests_per_minute",
+    "rpd": "requests_per_day",
+    "tpm": "tokens_per_minute",
+    "tpd": "tokens_per_day",
+    "itpm": "input_tokens_per_minute",
+    "otpm": "output_tokens_per_minute",
+}
 
 
 @dataclass(frozen=True)
 class Refusal:
     """Which limit refused a request and for how long (simulated seconds)."""
+
     key: str
     limit: int
     used: int
@@ -318,54 +325,80 @@ WORD_RE = re.compile(r"[a-záéíóúüñ]+")
 
 # topic -> (words that point to it, Spanish reply, English reply). Checked in order: the first match wins.
 TOPICS: list[tuple[str, tuple[str, ...], str, str]] = [
-    ("complaint",
-     ("reclamo", "queja", "roto", "rota", "dañado", "dañada", "fallado", "complaint", "broken", "damaged",
-      "defective", "disappointed", "wrong"),
-     "Lamentamos mucho lo ocurrido con tu compra. Ya registramos tu caso y una persona de nuestro equipo "
-     "se va a comunicar con vos para resolverlo lo antes posible.",
-     "We are very sorry about the problem with your purchase. We have logged your case and a member of our "
-     "team will get back to you to sort it out as soon as possible."),
-    ("returns",
-     ("devolución", "devolucion", "devolver", "cambio", "cambiar", "reembolso", "return", "refund",
-      "exchange"),
-     "¡Gracias por escribirnos! Podés cambiar o devolver tu compra siguiendo nuestra política de cambios, "
-     "con la prenda sin uso y con su etiqueta. Si nos indicás tu número de pedido, te ayudamos con los "
-     "próximos pasos.",
-     "Thank you for writing to us! You can exchange or return your purchase under our returns policy, as "
-     "long as the item is unworn and still has its tag. If you send us your order number, we will help you "
-     "with the next steps."),
-    ("order",
-     ("pedido", "orden", "seguimiento", "order", "tracking"),
-     "¡Gracias por tu consulta! Vamos a revisar el estado de tu pedido y te avisamos apenas tengamos "
-     "novedades. Si todavía no nos lo enviaste, por favor indicanos tu número de pedido.",
-     "Thank you for your message! We will check the status of your order and let you know as soon as we "
-     "have news. If you have not sent it yet, please include your order number."),
-    ("shipping",
-     ("envío", "envio", "envíos", "envios", "enviar", "llega", "shipping", "ship", "delivery", "deliver"),
-     "¡Gracias por escribirnos! Hacemos envíos a todo el país y el plazo depende de tu ubicación. Cuando "
-     "despachemos tu compra vas a recibir el código de seguimiento.",
-     "Thank you for reaching out! We ship nationwide and the delivery time depends on your location. Once "
-     "your order is dispatched, you will receive a tracking code."),
-    ("payment",
-     ("pago", "pagar", "tarjeta", "cuotas", "transferencia", "payment", "pay", "card", "installments"),
-     "¡Gracias por tu consulta! Aceptamos tarjetas de crédito y débito y transferencia bancaria. Si tenés "
-     "alguna duda con tu pago, contanos y te ayudamos.",
-     "Thank you for your question! We accept credit and debit cards as well as bank transfers. If you have "
-     "any trouble with your payment, let us know and we will help."),
-    ("sizes",
-     ("talle", "talles", "talla", "medida", "medidas", "size", "sizes", "fit"),
-     "¡Gracias por escribirnos! En cada producto vas a encontrar la tabla de talles con las medidas. Si nos "
-     "contás tus medidas, te recomendamos el talle que mejor te quede.",
-     "Thank you for writing! Each product has a size chart with its measurements. If you tell us your "
-     "measurements, we will recommend the size that fits you best."),
-    ("stock",
-     ("stock", "disponible", "disponibles", "queda", "quedan", "available", "restock"),
-     "¡Gracias por tu consulta! Vamos a verificar la disponibilidad de ese producto y te confirmamos a la "
-     "brevedad.",
-     "Thank you for your question! We will check the availability of that product and confirm shortly."),
+    (
+        "complaint",
+        (
+            "reclamo",
+            "queja",
+            "roto",
+            "rota",
+            "dañado",
+            "dañada",
+            "fallado",
+            "complaint",
+            "broken",
+            "damaged",
+            "defective",
+            "disappointed",
+            "wrong",
+        ),
+        "Lamentamos mucho lo ocurrido con tu compra. Ya registramos tu caso y una persona de nuestro equipo "
+        "se va a comunicar con vos para resolverlo lo antes posible.",
+        "We are very sorry about the problem with your purchase. We have logged your case and a member of our "
+        "team will get back to you to sort it out as soon as possible.",
+    ),
+    (
+        "returns",
+        ("devolución", "devolucion", "devolver", "cambio", "cambiar", "reembolso", "return", "refund", "exchange"),
+        "¡Gracias por escribirnos! Podés cambiar o devolver tu compra siguiendo nuestra política de cambios, "
+        "con la prenda sin uso y con su etiqueta. Si nos indicás tu número de pedido, te ayudamos con los "
+        "próximos pasos.",
+        "Thank you for writing to us! You can exchange or return your purchase under our returns policy, as "
+        "long as the item is unworn and still has its tag. If you send us your order number, we will help you "
+        "with the next steps.",
+    ),
+    (
+        "order",
+        ("pedido", "orden", "seguimiento", "order", "tracking"),
+        "¡Gracias por tu consulta! Vamos a revisar el estado de tu pedido y te avisamos apenas tengamos "
+        "novedades. Si todavía no nos lo enviaste, por favor indicanos tu número de pedido.",
+        "Thank you for your message! We will check the status of your order and let you know as soon as we "
+        "have news. If you have not sent it yet, please include your order number.",
+    ),
+    (
+        "shipping",
+        ("envío", "envio", "envíos", "envios", "enviar", "llega", "shipping", "ship", "delivery", "deliver"),
+        "¡Gracias por escribirnos! Hacemos envíos a todo el país y el plazo depende de tu ubicación. Cuando "
+        "despachemos tu compra vas a recibir el código de seguimiento.",
+        "Thank you for reaching out! We ship nationwide and the delivery time depends on your location. Once "
+        "your order is dispatched, you will receive a tracking code.",
+    ),
+    (
+        "payment",
+        ("pago", "pagar", "tarjeta", "cuotas", "transferencia", "payment", "pay", "card", "installments"),
+        "¡Gracias por tu consulta! Aceptamos tarjetas de crédito y débito y transferencia bancaria. Si tenés "
+        "alguna duda con tu pago, contanos y te ayudamos.",
+        "Thank you for your question! We accept credit and debit cards as well as bank transfers. If you have "
+        "any trouble with your payment, let us know and we will help.",
+    ),
+    (
+        "sizes",
+        ("talle", "talles", "talla", "medida", "medidas", "size", "sizes", "fit"),
+        "¡Gracias por escribirnos! En cada producto vas a encontrar la tabla de talles con las medidas. Si nos "
+        "contás tus medidas, te recomendamos el talle que mejor te quede.",
+        "Thank you for writing! Each product has a size chart with its measurements. If you tell us your "
+        "measurements, we will recommend the size that fits you best.",
+    ),
+    (
+        "stock",
+        ("stock", "disponible", "disponibles", "queda", "quedan", "available", "restock"),
+        "¡Gracias por tu consulta! Vamos a verificar la disponibilidad de ese producto y te confirmamos a la brevedad.",
+        "Thank you for your question! We will check the availability of that product and confirm shortly.",
+    ),
 ]
-GENERIC_ES = ("¡Gracias por escribirnos! Recibimos tu consulta y te vamos a responder con todos los detalles "
-              "a la brevedad.")
+GENERIC_ES = (
+    "¡Gracias por escribirnos! Recibimos tu consulta y te vamos a responder con todos los detalles a la brevedad."
+)
 GENERIC_EN = "Thank you for writing to us! We have received your message and will get back to you shortly."
 
 
@@ -444,17 +477,23 @@ def focus(text: str) -> str:
 #   a phone number or an email address: its answer carries each of them. After an "ignore the previous
 #   instructions" opener, the rest of the paragraph counts as the order.
 
-REVEAL_VERBS = (r"reveal|repeat|print|show|output|disclose|leak|copy|paste|share|display|give me|tell me|"
-                r"revel[aá]|revela|repet[ií]|repite|mostr[aá]|muestra|copi[aá]|copia|imprim[ií]|imprime|"
-                r"compart[ií]|comparte|decime|dime|pas[aá]me")
-REVEAL_OBJECTS = (r"(?:system|initial|original|hidden|secret) (?:prompt|message|instructions)|"
-                  r"your (?:instructions|prompt|rules)|(?:instructions|text) above|above (?:instructions|text)|"
-                  r"prompt del sistema|mensaje del sistema|mensaje de sistema|tus instrucciones|tu prompt")
+REVEAL_VERBS = (
+    r"reveal|repeat|print|show|output|disclose|leak|copy|paste|share|display|give me|tell me|"
+    r"revel[aá]|revela|repet[ií]|repite|mostr[aá]|muestra|copi[aá]|copia|imprim[ií]|imprime|"
+    r"compart[ií]|comparte|decime|dime|pas[aá]me"
+)
+REVEAL_OBJECTS = (
+    r"(?:system|initial|original|hidden|secret) (?:prompt|message|instructions)|"
+    r"your (?:instructions|prompt|rules)|(?:instructions|text) above|above (?:instructions|text)|"
+    r"prompt del sistema|mensaje del sistema|mensaje de sistema|tus instrucciones|tu prompt"
+)
 REVEAL = re.compile(rf"\b(?:{REVEAL_VERBS})\b[^.!?\n]{{0,60}}?\b(?:{REVEAL_OBJECTS})\b", re.IGNORECASE)
 OPENER = re.compile(
     r"\bignore (?:all |any )?(?:of )?(?:the |your |my )?(?:previous|prior|above|earlier|preceding|other) "
     r"(?:instructions|rules|prompts?)\b|\bignor[aá] (?:todas )?(?:las |tus )?instrucciones\b|"
-    r"\bolvid[aá] (?:todas )?(?:las |tus )?instrucciones\b", re.IGNORECASE)
+    r"\bolvid[aá] (?:todas )?(?:las |tus )?instrucciones\b",
+    re.IGNORECASE,
+)
 ORDER = re.compile(
     r"\b(?:tell|ask|direct|send|redirect) (?:the customer|the client|the user|them|him|her|everyone)\b|"
     r"\b(?:include|add|insert|append|mention) (?:this|these|the following|our new|the new)\b|"
@@ -463,7 +502,8 @@ ORDER = re.compile(
     r"\b(?:inclu[ií]|incluye|agreg[aá]|agrega|mencion[aá]|menciona) (?:este|esta|estos|estas|el siguiente|"
     r"la siguiente|los siguientes|el nuevo|la nueva)\b|"
     r"\b(?:respond[eé]|responde|contest[aá]|contesta) con\b|\bde ahora en m[aá]s\b|\ba partir de ahora\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n")
 PARAGRAPH_END = re.compile(r"\n\s*\n")
 ORDER_SCOPE_CHARS = 300
@@ -494,10 +534,9 @@ def _scopes(text: str) -> list[str]:
     """The stretches of text an instruction covers: the rest of the sentence after an order, the rest of the
     paragraph after an opener."""
     scopes = []
-    for pattern, end, limit in ((ORDER, SENTENCE_END, ORDER_SCOPE_CHARS),
-                                (OPENER, PARAGRAPH_END, OPENER_SCOPE_CHARS)):
+    for pattern, end, limit in ((ORDER, SENTENCE_END, ORDER_SCOPE_CHARS), (OPENER, PARAGRAPH_END, OPENER_SCOPE_CHARS)):
         for found in pattern.finditer(text):
-            rest = text[found.end(): found.end() + limit]
+            rest = text[found.end() : found.end() + limit]
             stop = end.search(rest)
             scopes.append(rest[: stop.start()] if stop else rest)
     return scopes
@@ -546,8 +585,9 @@ def adversarial_reply(messages: list[dict[str, Any]]) -> str | None:
 # The HTTP side
 
 
-def error_response(status: int, message: str, type_: str, code: str | None = None,
-                   headers: dict[str, str] | None = None) -> web.Response:
+def error_response(
+    status: int, message: str, type_: str, code: str | None = None, headers: dict[str, str] | None = None
+) -> web.Response:
     error: dict[str, Any] = {"message": message, "type": type_}
     if code:
         error["code"] = code
@@ -574,8 +614,9 @@ def json_mode_of(response_format: Any, messages: list[dict[str, Any]]) -> bool:
     if kind not in ("text", "json_object"):
         raise BadRequest("'response_format.type' : value must be one of 'text', 'json_object'")
     if kind == "json_object" and not any("json" in message_text(m).lower() for m in messages):
-        raise BadRequest("'messages' must contain the word 'json' in some form, to use 'response_format' of "
-                         "type 'json_object'.")
+        raise BadRequest(
+            "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'."
+        )
     return kind == "json_object"
 
 
@@ -602,8 +643,7 @@ class FakeGroq:
         self.config = config
         self.real_clock = config.clock
         self.sim_clock = ScaledClock(config.clock, config.time_scale)
-        self.limiters = {model: ModelLimiter(config.limits_for(model), self.sim_clock)
-                         for model in config.models}
+        self.limiters = {model: ModelLimiter(config.limits_for(model), self.sim_clock) for model in config.models}
         self.rng = random.Random(config.seed)
         self.stats = Stats()
         self.error_rate = config.error_rate
@@ -619,10 +659,12 @@ class FakeGroq:
 
     def _rate_limited(self, model: str, limiter: ModelLimiter, refusal: Refusal) -> web.Response:
         type_, label = LIMIT_LABELS[refusal.key]
-        message = (f"Rate limit reached for model `{model}` in organization `{ORGANIZATION}` service tier "
-                   f"`on_demand` on {label}: Limit {refusal.limit}, Used {refusal.used}, Requested "
-                   f"{refusal.requested}. Please try again in {format_go_duration(refusal.wait)}. "
-                   f"Need more {type_}? {UPGRADE_HINT}")
+        message = (
+            f"Rate limit reached for model `{model}` in organization `{ORGANIZATION}` service tier "
+            f"`on_demand` on {label}: Limit {refusal.limit}, Used {refusal.used}, Requested "
+            f"{refusal.requested}. Please try again in {format_go_duration(refusal.wait)}. "
+            f"Need more {type_}? {UPGRADE_HINT}"
+        )
         headers = limiter.headers() | {"retry-after": self._retry_after(refusal.wait)}
         self.stats.rate_limited_429 += 1
         return error_response(429, message, type_, "rate_limit_exceeded", headers)
@@ -638,8 +680,9 @@ class FakeGroq:
         if "messages" not in body:
             raise BadRequest("property 'messages' is missing")
         if model not in self.limiters:
-            raise BadRequest(f"The model `{model}` does not exist or you do not have access to it.",
-                             404, "model_not_found")
+            raise BadRequest(
+                f"The model `{model}` does not exist or you do not have access to it.", 404, "model_not_found"
+            )
         messages = body["messages"]
         if not isinstance(messages, list) or not messages:
             raise BadRequest("'messages' : minimum number of items is 1")
@@ -665,7 +708,7 @@ class FakeGroq:
     async def chat_completions(self, request: web.Request) -> web.Response:
         self.stats.requests += 1
         auth = request.headers.get("Authorization", "")
-        if not auth.startswith("Bearer ") or not auth[len("Bearer "):].strip():
+        if not auth.startswith("Bearer ") or not auth[len("Bearer ") :].strip():
             self.stats.client_errors_4xx += 1
             return error_response(401, "Invalid API Key", "invalid_request_error", "invalid_api_key")
         try:
@@ -687,17 +730,18 @@ class FakeGroq:
         if burst_left > 0:
             # An injected burst looks like a saturated requests-per-minute limit.
             rpm = limiter.buckets["rpm"]
-            refusal = Refusal("rpm", int(rpm.capacity), int(rpm.capacity), 1,
-                              burst_left * self.config.time_scale)
+            refusal = Refusal("rpm", int(rpm.capacity), int(rpm.capacity), 1, burst_left * self.config.time_scale)
             return self._rate_limited(model, limiter, refusal)
 
         too_large = limiter.too_large(charge, max_tokens)
         if too_large is not None:
             _type, label = LIMIT_LABELS[too_large.key]
             self.stats.too_large_413 += 1
-            message = (f"Request too large for model `{model}` in organization `{ORGANIZATION}` service tier "
-                       f"`on_demand` on {label}: Limit {too_large.limit}, Requested {charge}, please reduce "
-                       f"your message size and try again. Need more tokens? {UPGRADE_HINT}")
+            message = (
+                f"Request too large for model `{model}` in organization `{ORGANIZATION}` service tier "
+                f"`on_demand` on {label}: Limit {too_large.limit}, Requested {charge}, please reduce "
+                f"your message size and try again. Need more tokens? {UPGRADE_HINT}"
+            )
             return error_response(413, message, "tokens", "rate_limit_exceeded", limiter.headers())
 
         refusal = limiter.try_admit(charge, max_tokens)
@@ -720,13 +764,20 @@ class FakeGroq:
                 limiter.refund_tokens(max_tokens)
                 self.stats.tokens_charged -= max_tokens
             self.stats.errors_500 += 1
-            return error_response(500, "Internal Server Error", "internal_server_error",
-                                   headers=limiter.headers())
+            return error_response(500, "Internal Server Error", "internal_server_error", headers=limiter.headers())
 
         return self._answer(model, limiter, messages, texts, prompt_tokens, max_tokens, json_mode)
 
-    def _answer(self, model: str, limiter: ModelLimiter, messages: list[dict[str, Any]], texts: list[str],
-                prompt_tokens: int, max_tokens: int, json_mode: bool = False) -> web.Response:
+    def _answer(
+        self,
+        model: str,
+        limiter: ModelLimiter,
+        messages: list[dict[str, Any]],
+        texts: list[str],
+        prompt_tokens: int,
+        max_tokens: int,
+        json_mode: bool = False,
+    ) -> web.Response:
         user_texts = [text for message, text in zip(messages, texts, strict=True) if message.get("role") == "user"]
         obeyed = adversarial_reply(messages) if self.config.adversarial else None
         asked = focus(user_texts[-1] if user_texts else texts[-1])
@@ -739,9 +790,13 @@ class FakeGroq:
                     limiter.refund_tokens(max_tokens)
                     self.stats.tokens_charged -= max_tokens
                 self.stats.client_errors_4xx += 1
-                error = error_response(400, "Failed to generate JSON. Please adjust your prompt. See "
-                                            "'failed_generation' for more details.", "invalid_request_error",
-                                       "json_validate_failed", limiter.headers())
+                error = error_response(
+                    400,
+                    "Failed to generate JSON. Please adjust your prompt. See 'failed_generation' for more details.",
+                    "invalid_request_error",
+                    "json_validate_failed",
+                    limiter.headers(),
+                )
                 return error
         finish_reason = "stop"
         if estimate_tokens(content) > max_tokens:
@@ -764,12 +819,14 @@ class FakeGroq:
             "object": "chat.completion",
             "created": int(time.time()),
             "model": model,
-            "choices": [{
-                "index": 0,
-                "message": {"role": "assistant", "content": content},
-                "logprobs": None,
-                "finish_reason": finish_reason,
-            }],
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": content},
+                    "logprobs": None,
+                    "finish_reason": finish_reason,
+                }
+            ],
             "usage": {
                 "queue_time": 0.0002,
                 "prompt_tokens": prompt_tokens,
@@ -787,10 +844,12 @@ class FakeGroq:
 
     async def list_models(self, request: web.Request) -> web.Response:
         auth = request.headers.get("Authorization", "")
-        if not auth.startswith("Bearer ") or not auth[len("Bearer "):].strip():
+        if not auth.startswith("Bearer ") or not auth[len("Bearer ") :].strip():
             return error_response(401, "Invalid API Key", "invalid_request_error", "invalid_api_key")
-        data = [{"id": model, "object": "model", "created": 0, "owned_by": "fake-groq", "active": True}
-                for model in self.limiters]
+        data = [
+            {"id": model, "object": "model", "created": 0, "owned_by": "fake-groq", "active": True}
+            for model in self.limiters
+        ]
         return web.json_response({"object": "list", "data": data})
 
     async def control(self, request: web.Request) -> web.Response:
@@ -802,8 +861,9 @@ class FakeGroq:
             return error_response(400, "body must be JSON", "invalid_request_error")
         known = {"error_rate", "burst_429_seconds", "latency_ms", "reset_limits"}
         if not isinstance(body, dict) or set(body) - known:
-            return error_response(400, f"body must be an object with keys among {sorted(known)}",
-                                  "invalid_request_error")
+            return error_response(
+                400, f"body must be an object with keys among {sorted(known)}", "invalid_request_error"
+            )
         number = (int, float)
         if "error_rate" in body:
             rate = body["error_rate"]
@@ -834,14 +894,16 @@ class FakeGroq:
         }
 
     async def stats_view(self, request: web.Request) -> web.Response:
-        return web.json_response({
-            **vars(self.stats),
-            # Simulated seconds since start, and at the first admitted request (null before it).
-            "simulated_seconds": round(self.sim_clock(), 6),
-            "first_admission_simulated_seconds": self.first_admission,
-            "control": self._control_state(),
-            "models": {model: limiter.snapshot() for model, limiter in self.limiters.items()},
-        })
+        return web.json_response(
+            {
+                **vars(self.stats),
+                # Simulated seconds since start, and at the first admitted request (null before it).
+                "simulated_seconds": round(self.sim_clock(), 6),
+                "first_admission_simulated_seconds": self.first_admission,
+                "control": self._control_state(),
+                "models": {model: limiter.snapshot() for model, limiter in self.limiters.items()},
+            }
+        )
 
 
 @web.middleware
@@ -850,8 +912,12 @@ async def groq_style_errors(request: web.Request, handler: Callable) -> web.Stre
     try:
         return await handler(request)
     except (web.HTTPNotFound, web.HTTPMethodNotAllowed) as exc:
-        return error_response(exc.status, f"Unknown request URL: {request.method} {request.path}. Please "
-                              "check the URL for typos.", "invalid_request_error", "unknown_url")
+        return error_response(
+            exc.status,
+            f"Unknown request URL: {request.method} {request.path}. Please check the URL for typos.",
+            "invalid_request_error",
+            "unknown_url",
+        )
 
 
 FAKE_GROQ = web.AppKey("fake_groq", FakeGroq)
@@ -905,36 +971,80 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     defaults = FakeGroqConfig()
     parser.add_argument("--host", default=defaults.host, help="address to listen on (default %(default)s)")
     parser.add_argument("--port", type=int, default=defaults.port, help="port (default %(default)s; 0 picks one)")
-    for name, what in (("rpm", "requests per minute"), ("rpd", "requests per day"),
-                       ("tpm", "tokens per minute"), ("tpd", "tokens per day")):
-        parser.add_argument(f"--{name}", type=_positive_int, default=None,
-                            help=f"{what} for every model (default: Groq's free tier for each model)")
+    for name, what in (
+        ("rpm", "requests per minute"),
+        ("rpd", "requests per day"),
+        ("tpm", "tokens per minute"),
+        ("tpd", "tokens per day"),
+    ):
+        parser.add_argument(
+            f"--{name}",
+            type=_positive_int,
+            default=None,
+            help=f"{what} for every model (default: Groq's free tier for each model)",
+        )
     for name, what in (("itpm", "input tokens per minute"), ("otpm", "output tokens per minute")):
-        parser.add_argument(f"--{name}", type=_positive_int, default=None,
-                            help=f"{what} for every model, besides the other limits (default: none)")
-    parser.add_argument("--no-refund", action="store_true",
-                        help="keep prompt + max_tokens charged as at admission, never giving the unused part of "
-                             "max_tokens back (default: give it back once the answer is written)")
-    parser.add_argument("--time-scale", type=_positive_float, default=defaults.time_scale,
-                        help="simulated time runs this many times faster (default %(default)s)")
-    parser.add_argument("--error-rate", type=_rate, default=defaults.error_rate,
-                        help="share of admitted calls answered 500, 0..1 (default %(default)s)")
-    parser.add_argument("--fail-marker", default=defaults.fail_marker,
-                        help="a request whose messages contain this text always gets 500 (default %(default)s)")
-    parser.add_argument("--latency-ms", type=_non_negative_int, default=defaults.latency_ms,
-                        help="delay added to every admitted call, real milliseconds (default %(default)s)")
+        parser.add_argument(
+            f"--{name}",
+            type=_positive_int,
+            default=None,
+            help=f"{what} for every model, besides the other limits (default: none)",
+        )
+    parser.add_argument(
+        "--no-refund",
+        action="store_true",
+        help="keep prompt + max_tokens charged as at admission, never giving the unused part of "
+        "max_tokens back (default: give it back once the answer is written)",
+    )
+    parser.add_argument(
+        "--time-scale",
+        type=_positive_float,
+        default=defaults.time_scale,
+        help="simulated time runs this many times faster (default %(default)s)",
+    )
+    parser.add_argument(
+        "--error-rate",
+        type=_rate,
+        default=defaults.error_rate,
+        help="share of admitted calls answered 500, 0..1 (default %(default)s)",
+    )
+    parser.add_argument(
+        "--fail-marker",
+        default=defaults.fail_marker,
+        help="a request whose messages contain this text always gets 500 (default %(default)s)",
+    )
+    parser.add_argument(
+        "--latency-ms",
+        type=_non_negative_int,
+        default=defaults.latency_ms,
+        help="delay added to every admitted call, real milliseconds (default %(default)s)",
+    )
     parser.add_argument("--seed", type=int, default=None, help="seed for --error-rate, for repeatable runs")
-    parser.add_argument("--adversarial", action="store_true",
-                        help="a gullible model: obeys instructions found anywhere in the prompt (links, accounts, "
-                             "phone numbers, addresses, revealing the system message)")
+    parser.add_argument(
+        "--adversarial",
+        action="store_true",
+        help="a gullible model: obeys instructions found anywhere in the prompt (links, accounts, "
+        "phone numbers, addresses, revealing the system message)",
+    )
 
 
 def config_from_args(args: argparse.Namespace) -> FakeGroqConfig:
     return FakeGroqConfig(
-        host=args.host, port=args.port, rpm=args.rpm, rpd=args.rpd, tpm=args.tpm, tpd=args.tpd,
-        itpm=args.itpm, otpm=args.otpm, refund_unused_tokens=not args.no_refund,
-        time_scale=args.time_scale, error_rate=args.error_rate, fail_marker=args.fail_marker,
-        latency_ms=args.latency_ms, seed=args.seed, adversarial=args.adversarial,
+        host=args.host,
+        port=args.port,
+        rpm=args.rpm,
+        rpd=args.rpd,
+        tpm=args.tpm,
+        tpd=args.tpd,
+        itpm=args.itpm,
+        otpm=args.otpm,
+        refund_unused_tokens=not args.no_refund,
+        time_scale=args.time_scale,
+        error_rate=args.error_rate,
+        fail_marker=args.fail_marker,
+        latency_ms=args.latency_ms,
+        seed=args.seed,
+        adversarial=args.adversarial,
     )
 
 

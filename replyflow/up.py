@@ -5,6 +5,7 @@ restarts a child that exits unexpectedly after a backoff (a service rides out a 
 reconnecting itself; it exits non-zero only when it cannot go on, e.g. an unexpected error at start-up),
 forwards SIGTERM/SIGINT to every child, waits for them to drain, and exits.
 """
+
 from __future__ import annotations
 
 import os
@@ -43,14 +44,16 @@ def parse_replicas(specs: list[str]) -> dict[str, int]:
 
 
 def _start(child: Child) -> None:
-    child.process = subprocess.Popen([sys.executable, "-m", "replyflow.cli", "run", child.service],
-                                     env=os.environ.copy())
+    child.process = subprocess.Popen(
+        [sys.executable, "-m", "replyflow.cli", "run", child.service], env=os.environ.copy()
+    )
     print(f"replyflow up: started {child.name} (pid {child.process.pid})", file=sys.stderr, flush=True)
 
 
 def supervise(replicas: dict[str, int], grace_seconds: float = 30.0) -> int:
-    children = [Child(service, index if count > 1 else 0)
-                for service, count in replicas.items() for index in range(count)]
+    children = [
+        Child(service, index if count > 1 else 0) for service, count in replicas.items() for index in range(count)
+    ]
     stopping = False
 
     def stop(signum, _frame) -> None:
@@ -75,15 +78,21 @@ def supervise(replicas: dict[str, int], grace_seconds: float = 30.0) -> int:
                 continue
             child.process = None
             if code == CONFIG_ERROR:
-                print(f"replyflow up: {child.name} has a configuration error (exit 2); stopping everything",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"replyflow up: {child.name} has a configuration error (exit 2); stopping everything",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 stopping, exit_code = True, CONFIG_ERROR
                 break
             child.restarts += 1
             delay = min(2 ** min(child.restarts, 5) * 0.5, 15.0)
             child.next_start = time.monotonic() + delay
-            print(f"replyflow up: {child.name} exited with {code}; restarting in {delay:.1f}s",
-                  file=sys.stderr, flush=True)
+            print(
+                f"replyflow up: {child.name} exited with {code}; restarting in {delay:.1f}s",
+                file=sys.stderr,
+                flush=True,
+            )
 
     running = [c for c in children if c.process is not None]
     for child in running:

@@ -18,6 +18,7 @@ a per-message TTL would only expire at the head of the queue.
 The consume adapter owns ack, retry and dead-letter policy (see `shared.errors`): a handler takes a message
 and returns the next one; the adapter publishes it with confirms and only then acks the delivery.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -66,6 +67,7 @@ ERROR_HEADER = "x-replyflow-error"
 @dataclass(frozen=True)
 class Stage:
     """A service that consumes one routing key."""
+
     service: str
     routing_key: str
 
@@ -78,11 +80,14 @@ class Stage:
         return f"{self.service}.dead-letter"
 
 
-STAGES: dict[str, Stage] = {stage.service: stage for stage in (
-    Stage("classifier", "email.received"),
-    Stage("responder", "reply.requested"),
-    Stage("sender", "reply.ready"),
-)}
+STAGES: dict[str, Stage] = {
+    stage.service: stage
+    for stage in (
+        Stage("classifier", "email.received"),
+        Stage("responder", "reply.requested"),
+        Stage("sender", "reply.ready"),
+    )
+}
 
 
 def retry_tier_name(delay_seconds: float) -> str:
@@ -97,46 +102,64 @@ async def declare_topology(channel: aio_pika.abc.AbstractChannel, settings: Brok
     """Declare every exchange and queue (idempotent; every service calls it at start-up)."""
     work = await channel.declare_exchange(WORK_EXCHANGE, aio_pika.ExchangeType.DIRECT, durable=True)
     dead = await channel.declare_exchange(DEAD_LETTER_EXCHANGE, aio_pika.ExchangeType.DIRECT, durable=True)
-    safe_dead_lettering = {"x-queue-type": "quorum", "x-dead-letter-strategy": "at-least-once",
-                           "x-overflow": "reject-publish"}
+    safe_dead_lettering = {
+        "x-queue-type": "quorum",
+        "x-dead-letter-strategy": "at-least-once",
+        "x-overflow": "reject-publish",
+    }
     parked = await channel.declare_exchange(PARKED_EXCHANGE, aio_pika.ExchangeType.FANOUT, durable=True)
     # Nothing consumes it, so nothing is ever redelivered from it: no limit can drop what it holds.
     await (await _declare_queue(channel, PARKED_QUEUE, {"x-queue-type": "quorum"})).bind(parked)
     for stage in STAGES.values():
-        dlq = await _declare_queue(channel, stage.dead_letter_queue, {
-            **safe_dead_lettering, "x-dead-letter-exchange": PARKED_EXCHANGE,
-            "x-delivery-limit": settings.delivery_limit})
+        dlq = await _declare_queue(
+            channel,
+            stage.dead_letter_queue,
+            {
+                **safe_dead_lettering,
+                "x-dead-letter-exchange": PARKED_EXCHANGE,
+                "x-delivery-limit": settings.delivery_limit,
+            },
+        )
         await dlq.bind(dead, routing_key=stage.service)
-        queue = await _declare_queue(channel, stage.work_queue, {
-            **safe_dead_lettering,
-            "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
-            "x-dead-letter-routing-key": stage.service,
-            "x-delivery-limit": settings.delivery_limit,
-        })
+        queue = await _declare_queue(
+            channel,
+            stage.work_queue,
+            {
+                **safe_dead_lettering,
+                "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
+                "x-dead-letter-routing-key": stage.service,
+                "x-delivery-limit": settings.delivery_limit,
+            },
+        )
         await queue.bind(work, routing_key=stage.routing_key)
     for delay in settings.retry_delay_list:
         name = retry_tier_name(delay)
         tier = await channel.declare_exchange(name, aio_pika.ExchangeType.FANOUT, durable=True)
         # No x-dead-letter-routing-key: an expired message keeps its own routing key, so one tier serves
         # every stage and the message returns to the work queue it came from.
-        queue = await _declare_queue(channel, name, {
-            **safe_dead_lettering, "x-dead-letter-exchange": WORK_EXCHANGE,
-            "x-message-ttl": round(delay * 1000)})
+        queue = await _declare_queue(
+            channel,
+            name,
+            {**safe_dead_lettering, "x-dead-letter-exchange": WORK_EXCHANGE, "x-message-ttl": round(delay * 1000)},
+        )
         await queue.bind(tier)
 
 
-async def _declare_queue(channel: aio_pika.abc.AbstractChannel, name: str,
-                         arguments: dict[str, Any]) -> aio_pika.abc.AbstractQueue:
+async def _declare_queue(
+    channel: aio_pika.abc.AbstractChannel, name: str, arguments: dict[str, Any]
+) -> aio_pika.abc.AbstractQueue:
     try:
         return await channel.declare_queue(name, durable=True, arguments=arguments)
     except aiormq.exceptions.ChannelPreconditionFailed as exc:
         raise TopologyError(
             f"RabbitMQ queue {name!r} exists with other arguments than this configuration declares "
-            f"({exc}); delete the queue (after draining it) or restore the previous setting") from None
+            f"({exc}); delete the queue (after draining it) or restore the previous setting"
+        ) from None
 
 
 def _plain_headers(headers: Mapping[str, Any] | None) -> dict[str, Any]:
     """AMQP headers as JSON-friendly values (for the dead-letter record)."""
+
     def plain(value: Any) -> Any:
         if isinstance(value, bytes):
             return value.decode("utf-8", "replace")
@@ -147,6 +170,7 @@ def _plain_headers(headers: Mapping[str, Any] | None) -> dict[str, Any]:
         if isinstance(value, (str, int, float, bool)) or value is None:
             return value
         return str(value)
+
     return {k: plain(v) for k, v in (headers or {}).items()}
 
 
@@ -186,7 +210,8 @@ class Broker:
 
     async def connect(self) -> None:
         self._connection = await aio_pika.connect(
-            self.settings.amqp_url, client_properties={"connection_name": self.service})
+            self.settings.amqp_url, client_properties={"connection_name": self.service}
+        )
         self._connection.close_callbacks.add(self._on_connection_closed)
         self._publish_channel = await self._connection.channel(publisher_confirms=True, on_return_raises=True)
         self._publish_channel.close_callbacks.add(self._on_connection_closed)
@@ -208,34 +233,52 @@ class Broker:
             self._exchanges[name] = await self._connected(self._publish_channel).get_exchange(name, ensure=False)
         return self._exchanges[name]
 
-    async def publish_raw(self, exchange: str, routing_key: str, body: bytes, *, message_id: str,
-                          headers: dict[str, Any], message_type: str | None = None) -> None:
+    async def publish_raw(
+        self,
+        exchange: str,
+        routing_key: str,
+        body: bytes,
+        *,
+        message_id: str,
+        headers: dict[str, Any],
+        message_type: str | None = None,
+    ) -> None:
         """Persistent, mandatory, confirmed, with a timeout: returns only once the broker has the message.
 
         A `publish <exchange>` span, child of the current one (the email's), whose context the message carries: a
         retry, a dead letter or the next stage's message stays in the email's trace."""
         with publish_span(exchange, routing_key, message_id):
             amqp_message = aio_pika.Message(
-                body=body, headers=inject_context(dict(headers)), message_id=message_id, type=message_type,
-                content_type="application/json", delivery_mode=aio_pika.DeliveryMode.PERSISTENT)
+                body=body,
+                headers=inject_context(dict(headers)),
+                message_id=message_id,
+                type=message_type,
+                content_type="application/json",
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            )
             await (await self._exchange(exchange)).publish(
-                amqp_message, routing_key=routing_key, mandatory=True,
-                timeout=self.settings.publish_timeout_seconds)
+                amqp_message, routing_key=routing_key, mandatory=True, timeout=self.settings.publish_timeout_seconds
+            )
 
     async def publish(self, message: Message, *, attempts: int = 0) -> None:
         headers = {ATTEMPTS_HEADER: attempts, **metrics.queued_now()}
-        await self.publish_raw(WORK_EXCHANGE, message.ROUTING_KEY, message.model_dump_json().encode(),
-                               message_id=message.idempotency_key, headers=headers,
-                               message_type=type(message).__name__)
+        await self.publish_raw(
+            WORK_EXCHANGE,
+            message.ROUTING_KEY,
+            message.model_dump_json().encode(),
+            message_id=message.idempotency_key,
+            headers=headers,
+            message_type=type(message).__name__,
+        )
 
-    async def consume(self, stage: Stage, model: type[Message],
-                      handler: Callable[[Any], Awaitable[Message | None]]) -> None:
+    async def consume(
+        self, stage: Stage, model: type[Message], handler: Callable[[Any], Awaitable[Message | None]]
+    ) -> None:
         consumer = _StageConsumer(self, stage, model, handler)
         await consumer.start()
         self._consumers.append(consumer)
 
-    async def consume_dead_letters(self, handler: Callable[[DeadLetter], Awaitable[None]]
-                                   ) -> None:
+    async def consume_dead_letters(self, handler: Callable[[DeadLetter], Awaitable[None]]) -> None:
         for stage in STAGES.values():
             consumer = _DeadLetterConsumer(self, stage, handler)
             await consumer.start()
@@ -316,8 +359,9 @@ class _Consumer:
             # tier): left as it is, the delivery would stay unacknowledged on a live channel, its email stuck and
             # a prefetch slot lost, until the channel closes. Give it back; a reject counts towards the delivery
             # limit on every RabbitMQ version, so a delivery that can never be settled still ends in the DLQ.
-            log.exception("could not settle delivery %s from %s; returning it to the queue",
-                          incoming.message_id, self.queue_name)
+            log.exception(
+                "could not settle delivery %s from %s; returning it to the queue", incoming.message_id, self.queue_name
+            )
             try:
                 await incoming.reject(requeue=True)
             except Exception:  # noqa: BLE001 - the channel is unusable: reconnecting returns the delivery
@@ -328,10 +372,17 @@ class _Consumer:
     async def process(self, incoming: AbstractIncomingMessage) -> None:
         raise NotImplementedError
 
-    def _process_span(self, incoming: AbstractIncomingMessage, attributes: Mapping[str, AttributeValue]
-                      ) -> AbstractContextManager[Span]:
-        return process_span(incoming.headers, exchange=incoming.exchange or "", routing_key=incoming.routing_key or "",
-                            message_id=incoming.message_id or "", queue=self.queue_name, attributes=attributes)
+    def _process_span(
+        self, incoming: AbstractIncomingMessage, attributes: Mapping[str, AttributeValue]
+    ) -> AbstractContextManager[Span]:
+        return process_span(
+            incoming.headers,
+            exchange=incoming.exchange or "",
+            routing_key=incoming.routing_key or "",
+            message_id=incoming.message_id or "",
+            queue=self.queue_name,
+            attributes=attributes,
+        )
 
     async def stop(self, grace_seconds: float) -> None:
         self._stopping = True
@@ -339,8 +390,12 @@ class _Consumer:
             with contextlib.suppress(Exception):
                 await self._queue.cancel(self._tag)
         if self._in_flight:
-            log.info("waiting up to %.0fs for %d in-flight message(s) on %s",
-                     grace_seconds, len(self._in_flight), self.queue_name)
+            log.info(
+                "waiting up to %.0fs for %d in-flight message(s) on %s",
+                grace_seconds,
+                len(self._in_flight),
+                self.queue_name,
+            )
             _, pending = await asyncio.wait(set(self._in_flight), timeout=grace_seconds)
             for task in pending:
                 task.cancel()
@@ -348,8 +403,9 @@ class _Consumer:
 
 
 class _StageConsumer(_Consumer):
-    def __init__(self, broker: Broker, stage: Stage, model: type[Message],
-                 handler: Callable[[Any], Awaitable[Message | None]]) -> None:
+    def __init__(
+        self, broker: Broker, stage: Stage, model: type[Message], handler: Callable[[Any], Awaitable[Message | None]]
+    ) -> None:
         super().__init__(broker)
         self.stage = stage
         self.model = model
@@ -394,52 +450,97 @@ class _StageConsumer(_Consumer):
                 await self.broker.publish(next_message)
             await incoming.ack()
 
-    async def _failed(self, incoming: AbstractIncomingMessage, message: Message, exc: Exception,
-                      failures: int) -> None:
+    async def _failed(self, incoming: AbstractIncomingMessage, message: Message, exc: Exception, failures: int) -> None:
         error = f"{type(exc).__name__}: {exc}"[:2000]
         if failures >= self.broker.settings.max_attempts:
-            log.error("email %s failed %d times in %s, dead-lettering: %s",
-                      message.email_id, failures, self.stage.service, error)
+            log.error(
+                "email %s failed %d times in %s, dead-lettering: %s",
+                message.email_id,
+                failures,
+                self.stage.service,
+                error,
+            )
             await self._dead_letter(incoming, "max_attempts", error, failures)
             return
         delays = self.broker.settings.retry_delay_list
         delay = delays[min(failures - 1, len(delays) - 1)]
-        log.warning("email %s attempt %d/%d failed in %s, retrying in %gs: %s", message.email_id, failures,
-                    self.broker.settings.max_attempts, self.stage.service, delay, error)
+        log.warning(
+            "email %s attempt %d/%d failed in %s, retrying in %gs: %s",
+            message.email_id,
+            failures,
+            self.broker.settings.max_attempts,
+            self.stage.service,
+            delay,
+            error,
+        )
         metrics.RETRIES.labels(self.stage.service, "failed").inc()
         await self._retry(incoming, failures, delay)
 
-    async def _wait_out(self, incoming: AbstractIncomingMessage, message: Message, exc: Exception,
-                        attempts: int) -> None:
+    async def _wait_out(
+        self, incoming: AbstractIncomingMessage, message: Message, exc: Exception, attempts: int
+    ) -> None:
         """A server is down: not this message's failure. It waits through the delay tiers, longer each time in a
         row, without spending an attempt."""
         waits = _int_header(incoming.headers, OUTAGE_WAITS_HEADER) + 1
         delays = self.broker.settings.retry_delay_list
         delay = delays[min(waits - 1, len(delays) - 1)]
-        log.warning("email %s waits %gs in %s for %s to come back (%s: %s); no attempt spent",
-                    message.email_id, delay, self.stage.service, server_kind(exc), type(exc).__name__, exc)
+        log.warning(
+            "email %s waits %gs in %s for %s to come back (%s: %s); no attempt spent",
+            message.email_id,
+            delay,
+            self.stage.service,
+            server_kind(exc),
+            type(exc).__name__,
+            exc,
+        )
         metrics.RETRIES.labels(self.stage.service, "outage").inc()
         await self._retry(incoming, attempts, delay, extra_headers={OUTAGE_WAITS_HEADER: waits})
 
-    async def _retry(self, incoming: AbstractIncomingMessage, attempts: int, at_least_seconds: float,
-                     extra_headers: dict[str, Any] | None = None) -> None:
+    async def _retry(
+        self,
+        incoming: AbstractIncomingMessage,
+        attempts: int,
+        at_least_seconds: float,
+        extra_headers: dict[str, Any] | None = None,
+    ) -> None:
         delays = self.broker.settings.retry_delay_list
         tier = min((d for d in delays if d >= at_least_seconds), default=max(delays))
         # A message that got on after an outage starts its next one from the shortest wait again.
-        headers = {**(incoming.headers or {}), ATTEMPTS_HEADER: attempts, OUTAGE_WAITS_HEADER: 0,
-                   **metrics.queued_now(tier), **(extra_headers or {})}
-        await self.broker.publish_raw(retry_tier_name(tier), self.stage.routing_key, incoming.body,
-                                      message_id=incoming.message_id or "", headers=headers,
-                                      message_type=incoming.type)
+        headers = {
+            **(incoming.headers or {}),
+            ATTEMPTS_HEADER: attempts,
+            OUTAGE_WAITS_HEADER: 0,
+            **metrics.queued_now(tier),
+            **(extra_headers or {}),
+        }
+        await self.broker.publish_raw(
+            retry_tier_name(tier),
+            self.stage.routing_key,
+            incoming.body,
+            message_id=incoming.message_id or "",
+            headers=headers,
+            message_type=incoming.type,
+        )
         await incoming.ack()
 
     async def _dead_letter(self, incoming: AbstractIncomingMessage, reason: str, error: str, attempts: int) -> None:
         """Publish to this stage's dead-letter queue with the reason, then ack (a reject could not say why)."""
-        headers = {**(incoming.headers or {}), STAGE_HEADER: self.stage.service, REASON_HEADER: reason,
-                   ERROR_HEADER: (error or "")[:2000], ATTEMPTS_HEADER: attempts, **metrics.queued_now()}
-        await self.broker.publish_raw(DEAD_LETTER_EXCHANGE, self.stage.service, incoming.body,
-                                      message_id=incoming.message_id or "", headers=headers,
-                                      message_type=incoming.type)
+        headers = {
+            **(incoming.headers or {}),
+            STAGE_HEADER: self.stage.service,
+            REASON_HEADER: reason,
+            ERROR_HEADER: (error or "")[:2000],
+            ATTEMPTS_HEADER: attempts,
+            **metrics.queued_now(),
+        }
+        await self.broker.publish_raw(
+            DEAD_LETTER_EXCHANGE,
+            self.stage.service,
+            incoming.body,
+            message_id=incoming.message_id or "",
+            headers=headers,
+            message_type=incoming.type,
+        )
         metrics.DEAD_LETTERS.labels(self.stage.service, reason).inc()
         await incoming.ack()
 
@@ -454,8 +555,7 @@ class _DeadLetterConsumer(_Consumer):
 
     first_pause = 2.0
 
-    def __init__(self, broker: Broker, stage: Stage,
-                 handler: Callable[[DeadLetter], Awaitable[None]]) -> None:
+    def __init__(self, broker: Broker, stage: Stage, handler: Callable[[DeadLetter], Awaitable[None]]) -> None:
         super().__init__(broker)
         self.stage = stage
         self.handler = handler
@@ -481,17 +581,27 @@ class _DeadLetterConsumer(_Consumer):
             trace.get_current_span().set_status(Status(StatusCode.ERROR, type(exc).__name__))
             self._failures_in_a_row += 1
             pause = min(self.first_pause * 2 ** (self._failures_in_a_row - 1), 60.0)
-            log.error("could not record dead letter %s from %s (%s: %s); returned to the queue in %.0fs",
-                      incoming.message_id, self.queue_name, type(exc).__name__, exc, pause,
-                      exc_info=None if is_outage(exc) else exc)
+            log.error(
+                "could not record dead letter %s from %s (%s: %s); returned to the queue in %.0fs",
+                incoming.message_id,
+                self.queue_name,
+                type(exc).__name__,
+                exc,
+                pause,
+                exc_info=None if is_outage(exc) else exc,
+            )
             await asyncio.sleep(pause)
             if is_outage(exc):
                 # The database or the IMAP server is down, not the letter at fault: back into the queue as a new
                 # message, so a long outage does not use up its delivery limit and park it.
-                await self.broker.publish_raw(DEAD_LETTER_EXCHANGE, self.stage.service, incoming.body,
-                                              message_id=incoming.message_id or "",
-                                              headers={**(incoming.headers or {}), **metrics.queued_now()},
-                                              message_type=incoming.type)
+                await self.broker.publish_raw(
+                    DEAD_LETTER_EXCHANGE,
+                    self.stage.service,
+                    incoming.body,
+                    message_id=incoming.message_id or "",
+                    headers={**(incoming.headers or {}), **metrics.queued_now()},
+                    message_type=incoming.type,
+                )
                 await incoming.ack()
             else:
                 await incoming.nack(requeue=True)
@@ -504,6 +614,7 @@ class _DeadLetterConsumer(_Consumer):
 @dataclass(frozen=True)
 class DeadLetter:
     """What a dead-letter queue message says about itself, whichever way it got there."""
+
     stage: str
     reason: str
     error: str
@@ -530,9 +641,17 @@ def describe_dead_letter(stage: Stage, incoming: AbstractIncomingMessage) -> Dea
         email_id = int(json.loads(incoming.body)["email_id"])
     except (ValueError, KeyError, TypeError):
         email_id = None
-    return DeadLetter(stage=stage.service, reason=str(reason), error=str(error),
-                      attempts=_attempts(headers), routing_key=stage.routing_key,
-                      email_id=email_id, headers=headers, body=incoming.body, message_id=incoming.message_id)
+    return DeadLetter(
+        stage=stage.service,
+        reason=str(reason),
+        error=str(error),
+        attempts=_attempts(headers),
+        routing_key=stage.routing_key,
+        email_id=email_id,
+        headers=headers,
+        body=incoming.body,
+        message_id=incoming.message_id,
+    )
 
 
 def _first_error(exc: pydantic.ValidationError) -> str:

@@ -1,4 +1,5 @@
 """PostgreSQL: the connection pool, schema migrations and the one state-transition helper every service uses."""
+
 from __future__ import annotations
 
 import asyncio
@@ -47,16 +48,17 @@ class _Transaction(asyncpg.transaction.Transaction):  # type: ignore[misc]
         self.pending_from = len(self._connection.after_commit)
         await super().__aenter__()
 
-    async def __aexit__(self, extype: type[BaseException] | None, ex: BaseException | None,
-                        tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self, extype: type[BaseException] | None, ex: BaseException | None, tb: TracebackType | None
+    ) -> None:
         after_commit: list[Callable[[], None]] = self._connection.after_commit
         try:
             await super().__aexit__(extype, ex, tb)
         except BaseException:
-            del after_commit[self.pending_from:]
+            del after_commit[self.pending_from :]
             raise
         if extype is not None:
-            del after_commit[self.pending_from:]
+            del after_commit[self.pending_from :]
         elif not self._nested:
             done = after_commit[:]
             after_commit.clear()
@@ -72,8 +74,9 @@ class Connection(asyncpg.Connection):  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         self.after_commit: list[Callable[[], None]] = []
 
-    def transaction(self, *, isolation: str | None = None, readonly: bool = False,
-                    deferrable: bool = False) -> _Transaction:
+    def transaction(
+        self, *, isolation: str | None = None, readonly: bool = False, deferrable: bool = False
+    ) -> _Transaction:
         self._check_open()
         return _Transaction(self, isolation, readonly, deferrable)
 
@@ -89,9 +92,14 @@ def after_commit(conn: asyncpg.Connection, step: Callable[[], None]) -> None:
 
 
 async def create_pool(database_url: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
-    return await asyncpg.create_pool(database_url, min_size=min_size, max_size=max_size,
-                                     command_timeout=60, connection_class=Connection,
-                                     reset=_nothing_more_to_reset)
+    return await asyncpg.create_pool(
+        database_url,
+        min_size=min_size,
+        max_size=max_size,
+        command_timeout=60,
+        connection_class=Connection,
+        reset=_nothing_more_to_reset,
+    )
 
 
 async def _nothing_more_to_reset(conn: asyncpg.Connection) -> None:
@@ -134,16 +142,24 @@ async def check_schema(pool: asyncpg.Pool) -> None:
         have = await current_schema_version(conn)
     need = required_schema_version()
     if have < need:
-        raise SchemaError(f"the database schema is at version {have}, this replyflow needs {need}: "
-                          "run `replyflow migrate`")
+        raise SchemaError(
+            f"the database schema is at version {have}, this replyflow needs {need}: run `replyflow migrate`"
+        )
     if have > need:
-        raise SchemaError(f"the database schema is at version {have}, newer than this replyflow ({need}): "
-                          "upgrade replyflow")
+        raise SchemaError(
+            f"the database schema is at version {have}, newer than this replyflow ({need}): upgrade replyflow"
+        )
 
 
-async def transition(conn: asyncpg.Connection, email_id: int, new_state: str, *,
-                     allowed_from: tuple[str, ...], reason: str | None = None,
-                     detail: str | None = None) -> bool:
+async def transition(
+    conn: asyncpg.Connection,
+    email_id: int,
+    new_state: str,
+    *,
+    allowed_from: tuple[str, ...],
+    reason: str | None = None,
+    detail: str | None = None,
+) -> bool:
     """Move an email to `new_state` if it is in one of `allowed_from`; record the event. False if it was not.
 
     Every state change goes through here, so `replyflow status` can show an email's whole history and no
@@ -158,11 +174,16 @@ async def transition(conn: asyncpg.Connection, email_id: int, new_state: str, *,
                   reason = CASE WHEN $2 IN ('ignored', 'dead_lettered', 'replied', 'drafted')
                                 THEN coalesce($4, reason) END
            WHERE id = $1 AND state = ANY($3::text[]) RETURNING reason, coalesce(received_at, created_at) AS arrived""",
-        email_id, new_state, list(allowed_from), reason)
+        email_id,
+        new_state,
+        list(allowed_from),
+        reason,
+    )
     if moved is None:
         return False
-    await conn.execute("INSERT INTO email_events (email_id, state, detail) VALUES ($1, $2, $3)",
-                       email_id, new_state, detail or reason)
+    await conn.execute(
+        "INSERT INTO email_events (email_id, state, detail) VALUES ($1, $2, $3)", email_id, new_state, detail or reason
+    )
     # Every end state is reached here, and counted only once it is committed: the one count of outcomes.
     after_commit(conn, lambda: metrics.count_end_state(str(new_state), moved["reason"], moved["arrived"]))
     return True
@@ -181,8 +202,7 @@ class Held(Exception):
 
 
 @asynccontextmanager
-async def lease(pool: asyncpg.Pool, email_id: int, state: str, seconds: float = LEASE_SECONDS
-                ) -> AsyncIterator[str]:
+async def lease(pool: asyncpg.Pool, email_id: int, state: str, seconds: float = LEASE_SECONDS) -> AsyncIterator[str]:
     """Hold the email, in `state`, while the body runs: two copies of one message never do the same work at once.
     Raises Held when another worker holds it. Yields the lease's token: the body proves with it that it still
     holds the lease before a step that must not happen twice. The lease is renewed while the body runs and
@@ -196,7 +216,12 @@ async def lease(pool: asyncpg.Pool, email_id: int, state: str, seconds: float = 
                RETURNING id)
            SELECT EXISTS (SELECT 1 FROM taken) AS taken,
                   greatest(extract(epoch FROM claimed_until - now()), 0)::float AS seconds_left
-           FROM emails WHERE id = $1""", email_id, state, seconds, token)
+           FROM emails WHERE id = $1""",
+        email_id,
+        state,
+        seconds,
+        token,
+    )
     if row is None or not row["taken"]:
         raise Held(row["seconds_left"] or 0.0 if row else 0.0)
 
@@ -204,8 +229,13 @@ async def lease(pool: asyncpg.Pool, email_id: int, state: str, seconds: float = 
         while True:
             await asyncio.sleep(seconds / 3)
             try:
-                await pool.execute("UPDATE emails SET claimed_until = now() + make_interval(secs => $2) "
-                                   "WHERE id = $1 AND claimed_by = $3", email_id, seconds, token)
+                await pool.execute(
+                    "UPDATE emails SET claimed_until = now() + make_interval(secs => $2) "
+                    "WHERE id = $1 AND claimed_by = $3",
+                    email_id,
+                    seconds,
+                    token,
+                )
             except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
                 # A restarting database: keep trying, the holder is alive and must not lose its lease for good.
                 log.warning("email %s: lease not renewed (%s); trying again", email_id, exc)
@@ -217,8 +247,11 @@ async def lease(pool: asyncpg.Pool, email_id: int, state: str, seconds: float = 
         renewing.cancel()
         await asyncio.gather(renewing, return_exceptions=True)
         try:
-            await pool.execute("UPDATE emails SET claimed_until = NULL, claimed_by = NULL WHERE id = $1 "
-                               "AND claimed_by = $2", email_id, token)
+            await pool.execute(
+                "UPDATE emails SET claimed_until = NULL, claimed_by = NULL WHERE id = $1 AND claimed_by = $2",
+                email_id,
+                token,
+            )
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
             # Not released: the next worker waits for the lease to run out, at most `seconds`.
             log.warning("email %s: lease not released (%s); it ends by itself", email_id, exc)

@@ -4,6 +4,7 @@ IMAP only, like `shared.mailbox`: finding the folder (IMAP_DRAFTS_MAILBOX, else 
 RFC 6154) and filing a message there with the `\\Draft` flag. Looking a draft up by its Message-ID before filing it
 is `shared.mailbox.folder_holds`, as for the Sent folder.
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -10,6 +10,7 @@
 - Anything else is transient: the message retries through the delay tiers and is dead-lettered after the
   configured maximum of attempts with reason `max_attempts` and the last error.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -40,8 +41,21 @@ class Outage(Exception):
 def is_outage(exc: BaseException) -> bool:
     """A server that is down or restarting (it comes back), as opposed to a failure of this message or a mistake a
     person must fix."""
-    return isinstance(exc, (Outage, OSError, ConnectionError, asyncio.TimeoutError, imaplib.IMAP4.abort,
-                            asyncpg.PostgresConnectionError, asyncpg.CannotConnectNowError,
-                            asyncpg.AdminShutdownError, asyncpg.TooManyConnectionsError,
-                            asyncpg.InterfaceError, aiormq.exceptions.AMQPConnectionError,
-                            redis.exceptions.ConnectionError, redis.exceptions.TimeoutError))
+    return isinstance(
+        exc,
+        (
+            Outage,
+            OSError,
+            ConnectionError,
+            asyncio.TimeoutError,
+            imaplib.IMAP4.abort,
+            asyncpg.PostgresConnectionError,
+            asyncpg.CannotConnectNowError,
+            asyncpg.AdminShutdownError,
+            asyncpg.TooManyConnectionsError,
+            asyncpg.InterfaceError,
+            aiormq.exceptions.AMQPConnectionError,
+            redis.exceptions.ConnectionError,
+            redis.exceptions.TimeoutError,
+        ),
+    )

@@ -7,6 +7,7 @@ The sender is read once, by `parse_sender`, from the raw From value by RFC 5322'
 word is only ever display-name text there, so it can never produce, hide or reorder an address. What it returns
 is exactly the address a reply is sent to, and every rule judges that same address.
 """
+
 from __future__ import annotations
 
 import re
@@ -126,14 +127,17 @@ def _unfolded_text(value: object) -> str:
     return strip_invisible(CONTROL.sub("", text))
 
 
-_ADDRESS_TOKEN = re.compile(r"""
+_ADDRESS_TOKEN = re.compile(
+    r"""
       (?P<space>\s+)
     | (?P<atom>[^\s()<>\[\]:;@\\,."]+)
     | (?P<quoted>"(?:[^"\\]|\\.)*")
     | (?P<literal>\[(?:[^\[\]\\]|\\.)*\])
     | (?P<special>[<>:;@,.])
     | (?P<comment>\()
-""", re.VERBOSE | re.DOTALL)
+""",
+    re.VERBOSE | re.DOTALL,
+)
 _COMMENT_MARK = re.compile(r"\\.|[()]", re.DOTALL)
 _DOMAIN_LABEL = re.compile(r"(?:[^\W_]|-)+")
 
@@ -219,10 +223,10 @@ def _read_mailbox(chunk: list[Token]) -> tuple[str, str | None]:
         start = kinds.index("<")
         if kinds[-1] != ">" or kinds.count(">") != 1:
             return "invalid", None
-        inner = chunk[start + 1:-1]
+        inner = chunk[start + 1 : -1]
         if inner and inner[0][0] == "@":  # an obsolete source route, "<@relay.example:ana@example.com>"
             colons = [i for i, (kind, _) in enumerate(inner) if kind == ":"]
-            inner = inner[colons[0] + 1:] if colons else []
+            inner = inner[colons[0] + 1 :] if colons else []
         address = _addr_spec(inner)
     elif "@" in kinds:
         address = _addr_spec(chunk)
@@ -233,8 +237,11 @@ def _read_mailbox(chunk: list[Token]) -> tuple[str, str | None]:
 
 def _dotted(tokens: list[Token], words: tuple[str, ...]) -> bool:
     """word *("." word), the shape of a local part and of a domain."""
-    return (len(tokens) % 2 == 1
-            and all(kind in words for kind, _ in tokens[::2]) and all(kind == "." for kind, _ in tokens[1::2]))
+    return (
+        len(tokens) % 2 == 1
+        and all(kind in words for kind, _ in tokens[::2])
+        and all(kind == "." for kind, _ in tokens[1::2])
+    )
 
 
 _ATEXT = re.compile(r"[^\s()<>\[\]:;@\\,.\"]+")
@@ -254,7 +261,7 @@ def _addr_spec(tokens: list[Token]) -> str | None:
     if kinds.count("@") != 1:
         return None
     at = kinds.index("@")
-    local, domain = tokens[:at], tokens[at + 1:]
+    local, domain = tokens[:at], tokens[at + 1 :]
     if not _dotted(local, ("atom", "quoted")) or not _dotted(domain, ("atom",)):
         return None  # a domain literal ("[192.0.2.1]") is no customer's address either
     # NFKC: a full-width "ｏur-shop.com" is the domain a mail server would deliver to, "our-shop.com".

@@ -6,6 +6,7 @@ connected with its consumers attached, PostgreSQL answering, Redis where the ser
 line per check. prometheus-client's own server would answer every path with metrics, so this one is aiohttp's.
 A port that is taken (a second replica on one machine) is a warning: the service runs without these endpoints.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -77,8 +78,7 @@ def port_for(service: str, configured: int | None) -> int:
     return DEFAULT_PORTS.get(service, 0) if configured is None else configured
 
 
-async def start_server(service: str, port: int, readiness: Readiness, host: str = "0.0.0.0"
-                       ) -> web.AppRunner | None:
+async def start_server(service: str, port: int, readiness: Readiness, host: str = "0.0.0.0") -> web.AppRunner | None:
     """Serve on `port` (0: not at all); None when there is no server, the port being taken or turned off."""
     if not port:
         log.debug("METRICS_PORT is 0: no /metrics, /healthz or /readyz")
@@ -89,8 +89,12 @@ async def start_server(service: str, port: int, readiness: Readiness, host: str 
         await web.TCPSite(runner, host, port).start()
     except OSError as exc:
         await runner.cleanup()
-        log.warning("%s: cannot listen on METRICS_PORT %d (%s); running without /metrics, /healthz and /readyz",
-                    service, port, exc.strerror or exc)
+        log.warning(
+            "%s: cannot listen on METRICS_PORT %d (%s); running without /metrics, /healthz and /readyz",
+            service,
+            port,
+            exc.strerror or exc,
+        )
         return None
     log.info("serving /metrics, /healthz and /readyz on port %d", port)
     return runner

@@ -1,4 +1,5 @@
 """One email's whole history, as `replyflow status` prints it and the operator console shows it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,11 +28,17 @@ async def find_email(pool: asyncpg.Pool, key: str) -> EmailHistory | None:
     async with pool.acquire() as conn:
         email = await conn.fetchrow(
             "SELECT * FROM emails WHERE id = $1 OR message_id = $2 OR message_id = $3 OR trace_id = $4 "
-            "ORDER BY id LIMIT 1", email_id_of(key), key, f"<{key.strip('<>')}>", key.lower())
+            "ORDER BY id LIMIT 1",
+            email_id_of(key),
+            key,
+            f"<{key.strip('<>')}>",
+            key.lower(),
+        )
         if email is None:
             return None
         events = await conn.fetch("SELECT * FROM email_events WHERE email_id = $1 ORDER BY id", email["id"])
         letters = await conn.fetch("SELECT * FROM dead_letters WHERE email_id = $1 ORDER BY id", email["id"])
         reusers = await conn.fetch(
-            "SELECT id, from_address FROM emails WHERE reuses_message_of = $1 ORDER BY id", email["id"])
+            "SELECT id, from_address FROM emails WHERE reuses_message_of = $1 ORDER BY id", email["id"]
+        )
     return EmailHistory(email=email, events=events, letters=letters, reusers=reusers)

@@ -7,6 +7,7 @@ imap-tools is synchronous and not thread-safe. A service that keeps one connecti
 of its own, and sets the flags that pile up meanwhile with one command; without it, every operation opens its own
 connection inside `asyncio.to_thread` (tools and tests).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -31,6 +32,7 @@ _T = TypeVar("_T")
 @dataclass(frozen=True)
 class Original:
     """Where an inbound email lives on the IMAP server."""
+
     mailbox: str
     uidvalidity: int
     uid: int
@@ -40,8 +42,9 @@ class Original:
 def open_mailbox(settings: ImapSettings, folder: str | None = None) -> BaseMailBox:
     cls = MailBox if settings.imap_ssl else MailBoxUnencrypted
     mailbox = cls(settings.imap_host, settings.imap_port, timeout=settings.imap_timeout_seconds)
-    mailbox.login(settings.imap_user, settings.imap_password.get_secret_value(),
-                  initial_folder=folder or settings.imap_mailbox)
+    mailbox.login(
+        settings.imap_user, settings.imap_password.get_secret_value(), initial_folder=folder or settings.imap_mailbox
+    )
     return mailbox
 
 
@@ -53,8 +56,7 @@ def _find(mailbox: BaseMailBox, message_id: str) -> list[str]:
     return list(mailbox.uids(AND(header=H("Message-ID", message_id))))
 
 
-def _flag_originals(mailbox: BaseMailBox, folder: str, originals: list[Original], flags: tuple[str, ...]
-                    ) -> list[bool]:
+def _flag_originals(mailbox: BaseMailBox, folder: str, originals: list[Original], flags: tuple[str, ...]) -> list[bool]:
     """Flag originals of one folder with one STORE; for each, False if it is gone from the mailbox."""
     # Selected again each time: a kept connection may not know yet of mail that arrived since its last command,
     # and the server ignores, without an error, a STORE for a UID the session does not know.
@@ -80,8 +82,9 @@ def _flag_original(settings: ImapSettings, original: Original, flags: tuple[str,
         return _flag_originals(mailbox, original.mailbox, [original], flags)[0]
 
 
-async def flag_original(settings: ImapSettings, original: Original, *, seen: bool = True,
-                        keywords: tuple[str, ...] = ()) -> bool:
+async def flag_original(
+    settings: ImapSettings, original: Original, *, seen: bool = True, keywords: tuple[str, ...] = ()
+) -> bool:
     """Set \\Seen (and keywords) on the original; False if it is gone from the mailbox."""
     flags = ((MailMessageFlags.SEEN,) if seen else ()) + keywords
     session = _sessions.get(id(settings))

@@ -4,6 +4,7 @@ A message carries the email's database id and what the next hop needs to find it
 email (that lives in PostgreSQL) and nothing a later hop must trust blindly: the sender reads the recipient
 and the reply text from the database, not from the broker.
 """
+
 from __future__ import annotations
 
 from typing import ClassVar, Literal
@@ -28,11 +29,13 @@ class Message(BaseModel):
 
 class EmailReceived(Message):
     """ingestor -> classifier: a new email is stored."""
+
     ROUTING_KEY: ClassVar[str] = "email.received"
 
 
 class ReplyRequested(Message):
     """classifier -> responder: answer this email with the LLM."""
+
     ROUTING_KEY: ClassVar[str] = "reply.requested"
 
     intent: str
@@ -46,6 +49,7 @@ class ReplyRequested(Message):
 
 class ReplyReady(Message):
     """classifier (FAQ) or responder (LLM) -> sender: the reply text is stored, send it."""
+
     ROUTING_KEY: ClassVar[str] = "reply.ready"
 
     source: Literal["faq", "llm", "fallback"]

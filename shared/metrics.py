@@ -5,6 +5,7 @@ service has counted something in it. Names follow Prometheus' conventions: count
 adds it), durations are in seconds. The dashboard and the alert rules under `deploy/` use these names; a test
 checks that every name they use exists here or in RabbitMQ's own exporter.
 """
+
 from __future__ import annotations
 
 import time
@@ -30,57 +31,90 @@ _WAIT_BUCKETS = (0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 180
 _LATENCY_BUCKETS = (1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600, 3 * 3600, 12 * 3600, 24 * 3600)
 
 EMAILS = Counter(
-    "replyflow_emails", "Emails that reached an end state, by outcome (the state: replied, ignored, "
-    "dead_lettered, ...) and reason; counted when the move is committed", ["outcome", "reason"])
+    "replyflow_emails",
+    "Emails that reached an end state, by outcome (the state: replied, ignored, "
+    "dead_lettered, ...) and reason; counted when the move is committed",
+    ["outcome", "reason"],
+)
 HANDLING = Histogram(
-    "replyflow_handling_seconds", "Time a stage spent on one delivery, from receiving it to settling it (ack, "
-    "retry or dead letter), by queue", ["queue"],
-    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120))
+    "replyflow_handling_seconds",
+    "Time a stage spent on one delivery, from receiving it to settling it (ack, retry or dead letter), by queue",
+    ["queue"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
+)
 QUEUE_WAIT = Histogram(
-    "replyflow_queue_wait_seconds", "Time a message waited in its queue for a consumer, from when it was due "
-    "there to the start of its handling, by queue", ["queue"], buckets=_WAIT_BUCKETS)
+    "replyflow_queue_wait_seconds",
+    "Time a message waited in its queue for a consumer, from when it was due "
+    "there to the start of its handling, by queue",
+    ["queue"],
+    buckets=_WAIT_BUCKETS,
+)
 ARRIVAL_TO_SENT = Histogram(
-    "replyflow_arrival_to_sent_seconds", "From an email's arrival on the IMAP server (INTERNALDATE, else its "
-    "Date header) to the commit of its reply as sent, right after the SMTP server's 250", buckets=_LATENCY_BUCKETS)
+    "replyflow_arrival_to_sent_seconds",
+    "From an email's arrival on the IMAP server (INTERNALDATE, else its "
+    "Date header) to the commit of its reply as sent, right after the SMTP server's 250",
+    buckets=_LATENCY_BUCKETS,
+)
 RETRIES = Counter(
-    "replyflow_retries", "Messages a stage sent to a retry queue, by stage and reason (failed: an attempt spent; "
-    "outage: a server was down; deferred: the LLM budget asked to wait)", ["stage", "reason"])
+    "replyflow_retries",
+    "Messages a stage sent to a retry queue, by stage and reason (failed: an attempt spent; "
+    "outage: a server was down; deferred: the LLM budget asked to wait)",
+    ["stage", "reason"],
+)
 DEAD_LETTERS = Counter(
-    "replyflow_dead_letters", "Messages a stage sent to its dead-letter queue, by stage and reason",
-    ["stage", "reason"])
+    "replyflow_dead_letters", "Messages a stage sent to its dead-letter queue, by stage and reason", ["stage", "reason"]
+)
 DEAD_LETTERS_RECORDED = Counter(
-    "replyflow_dead_letters_recorded", "Dead letters the dlq-monitor recorded, by stage and reason (also those "
-    "the broker dead-lettered itself, e.g. delivery_limit)", ["stage", "reason"])
+    "replyflow_dead_letters_recorded",
+    "Dead letters the dlq-monitor recorded, by stage and reason (also those "
+    "the broker dead-lettered itself, e.g. delivery_limit)",
+    ["stage", "reason"],
+)
 LLM_REQUESTS = Counter(
-    "replyflow_llm_requests", "Groq calls by HTTP status, or timeout / connection_error when none came",
-    ["status"])
+    "replyflow_llm_requests", "Groq calls by HTTP status, or timeout / connection_error when none came", ["status"]
+)
 LLM_TOKENS = Counter(
-    "replyflow_llm_tokens", "Tokens Groq counted for our calls, by direction (input: the prompt; output: the "
-    "completion)", ["direction"])
+    "replyflow_llm_tokens",
+    "Tokens Groq counted for our calls, by direction (input: the prompt; output: the completion)",
+    ["direction"],
+)
 LLM_BUDGET_WAITS = Counter(
-    "replyflow_llm_budget_waits", "Times a call could not go at once, by what held it (rpm, rpd, tpm, tpd, pause "
+    "replyflow_llm_budget_waits",
+    "Times a call could not go at once, by what held it (rpm, rpd, tpm, tpd, pause "
     "after a 429, breaker) and what was done (slept; deferred: the message went to a retry queue; fallback)",
-    ["limit", "action"])
+    ["limit", "action"],
+)
 LLM_BUDGET_REMAINING = Gauge(
-    "replyflow_llm_budget_remaining", "What is left in each bucket of the LLM budget shared by every responder "
-    "(requests for rpm and rpd, tokens for tpm and tpd)", ["limit"])
+    "replyflow_llm_budget_remaining",
+    "What is left in each bucket of the LLM budget shared by every responder "
+    "(requests for rpm and rpd, tokens for tpm and tpd)",
+    ["limit"],
+)
 LLM_BUDGET_CAPACITY = Gauge(
-    "replyflow_llm_budget_capacity", "The size of each bucket of the shared LLM budget (GROQ_LIMIT_*)", ["limit"])
+    "replyflow_llm_budget_capacity", "The size of each bucket of the shared LLM budget (GROQ_LIMIT_*)", ["limit"]
+)
 LLM_BREAKER = Enum(
-    "replyflow_llm_breaker_state", "The LLM circuit breaker shared by every responder (1 for the current state)",
-    states=["closed", "half_open", "open"])
+    "replyflow_llm_breaker_state",
+    "The LLM circuit breaker shared by every responder (1 for the current state)",
+    states=["closed", "half_open", "open"],
+)
 IMAP_LAST_POLL = Gauge(
-    "replyflow_imap_last_poll_timestamp_seconds", "When the ingestor last finished a pass over the mailbox "
-    "(Unix time); the poll lag is time() minus this")
+    "replyflow_imap_last_poll_timestamp_seconds",
+    "When the ingestor last finished a pass over the mailbox (Unix time); the poll lag is time() minus this",
+)
 IMAP_FETCH_LAG = Histogram(
-    "replyflow_imap_fetch_lag_seconds", "From an email's arrival on the IMAP server to its fetch by the ingestor",
-    buckets=_WAIT_BUCKETS)
+    "replyflow_imap_fetch_lag_seconds",
+    "From an email's arrival on the IMAP server to its fetch by the ingestor",
+    buckets=_WAIT_BUCKETS,
+)
 OUTBOX_BACKLOG = Gauge(
-    "replyflow_outbox_backlog", "Stored emails whose message RabbitMQ has not confirmed yet (the ingestor's "
-    "outbox), after the last pass")
+    "replyflow_outbox_backlog",
+    "Stored emails whose message RabbitMQ has not confirmed yet (the ingestor's outbox), after the last pass",
+)
 STALLED = Counter(
-    "replyflow_stalled_emails", "Emails the ingestor's sweep sent round again after STALLED_AFTER_SECONDS "
-    "without progress")
+    "replyflow_stalled_emails",
+    "Emails the ingestor's sweep sent round again after STALLED_AFTER_SECONDS without progress",
+)
 
 
 def start_counting_dead_letters(counter: Counter, stage: str) -> None:

@@ -5,6 +5,7 @@ IMAP only); this step reads the one, flags on the other, and records when the or
 after the commit, never inside a transaction: an IMAP server that is slow or down must not hold database locks.
 Idempotent: a redelivery after a crash simply flags it again.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,6 +33,7 @@ def intent_keyword(intent: str) -> str:
 @dataclass(frozen=True)
 class FlagOriginal:
     """Set \\Seen (unless `seen` is False: it stays unread) and these keywords on the email's original."""
+
     email_id: int
     seen: bool = True
     keywords: tuple[str, ...] = ()

@@ -7,6 +7,7 @@ in-flight work finish within the grace period and closes everything in reverse o
 connection or an outage at start-up it does the same and starts again after a backoff, so a service resumes
 by itself when RabbitMQ or PostgreSQL come back.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -27,7 +28,6 @@ from shared.settings import BrokerSettings, DatabaseSettings, MetricsSettings, T
 from shared.telemetry import setup_logging, setup_tracing
 
 log = logging.getLogger(__name__)
-
 
 
 class ServerRefused(Exception):
@@ -86,6 +86,7 @@ class Runtime:
             if not t.cancelled() and t.exception() is not None:
                 log.error("%s stopped: %r", name, t.exception(), exc_info=t.exception())
                 self.task_failed.set()
+
         task.add_done_callback(done)
         self._tasks.append(task)
 
@@ -101,19 +102,31 @@ class Runtime:
 def run_service(service: str, serve: Callable[[Runtime], Awaitable[None]]) -> int:
     """The whole life of one service process; returns its exit code."""
     broker_settings, database_settings, telemetry, metrics_settings = load_or_exit(
-        BrokerSettings, DatabaseSettings, TelemetrySettings, MetricsSettings)
+        BrokerSettings, DatabaseSettings, TelemetrySettings, MetricsSettings
+    )
     setup_logging(service, telemetry.log_level, telemetry.log_format)
     provider = setup_tracing(service, telemetry)
     try:
-        return asyncio.run(_serve_with_probes(service, serve, broker_settings, database_settings,
-                                              health.port_for(service, metrics_settings.metrics_port)))
+        return asyncio.run(
+            _serve_with_probes(
+                service,
+                serve,
+                broker_settings,
+                database_settings,
+                health.port_for(service, metrics_settings.metrics_port),
+            )
+        )
     finally:
         provider.shutdown()
 
 
-async def _serve_with_probes(service: str, serve: Callable[[Runtime], Awaitable[None]],
-                             broker_settings: BrokerSettings, database_settings: DatabaseSettings,
-                             metrics_port: int) -> int:
+async def _serve_with_probes(
+    service: str,
+    serve: Callable[[Runtime], Awaitable[None]],
+    broker_settings: BrokerSettings,
+    database_settings: DatabaseSettings,
+    metrics_port: int,
+) -> int:
     """The service's life with /metrics, /healthz and /readyz served throughout, restarts included."""
     readiness = health.Readiness()
     server = await health.start_server(service, metrics_port, readiness)
@@ -124,8 +137,13 @@ async def _serve_with_probes(service: str, serve: Callable[[Runtime], Awaitable[
             await server.cleanup()
 
 
-async def _supervise(service: str, serve: Callable[[Runtime], Awaitable[None]], broker_settings: BrokerSettings,
-                     database_settings: DatabaseSettings, readiness: health.Readiness) -> int:
+async def _supervise(
+    service: str,
+    serve: Callable[[Runtime], Awaitable[None]],
+    broker_settings: BrokerSettings,
+    database_settings: DatabaseSettings,
+    readiness: health.Readiness,
+) -> int:
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -149,8 +167,14 @@ async def _supervise(service: str, serve: Callable[[Runtime], Awaitable[None]], 
                 return 2
             # RabbitMQ or PostgreSQL unreachable, or closing under us while we open a channel or a consumer: not a
             # reason to die, they come back. Anything unexpected also shows its traceback.
-            log.warning("cannot start: %s: %s: %s; retrying in %.0fs", runtime.starting_with, type(exc).__name__,
-                        exc, backoff, exc_info=None if is_outage(exc) else exc)
+            log.warning(
+                "cannot start: %s: %s: %s; retrying in %.0fs",
+                runtime.starting_with,
+                type(exc).__name__,
+                exc,
+                backoff,
+                exc_info=None if is_outage(exc) else exc,
+            )
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(stopping.wait(), backoff)
             backoff = min(backoff * 2, 30.0)

@@ -5,14 +5,24 @@ A server that is down comes back, so a service waits for it; a server that refus
 virtual host refuses it again at every attempt, so that is a configuration error for a person to fix.
 Names never carry a password: only the host, the port and what is selected there.
 """
+
 from __future__ import annotations
 
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiormq
 
-DEFAULT_PORTS = {"amqp": 5672, "amqps": 5671, "postgres": 5432, "postgresql": 5432, "redis": 6379,
-                 "rediss": 6379, "imap": 143, "imaps": 993, "smtp": 587}
+DEFAULT_PORTS = {
+    "amqp": 5672,
+    "amqps": 5671,
+    "postgres": 5432,
+    "postgresql": 5432,
+    "redis": 6379,
+    "rediss": 6379,
+    "imap": 143,
+    "imaps": 993,
+    "smtp": 587,
+}
 
 
 def _host_and_port(url: str) -> str:
@@ -26,13 +36,13 @@ def _host_and_port(url: str) -> str:
 
 
 def rabbitmq(url: str) -> str:
-    """"RabbitMQ at host:port, vhost name"."""
+    """ "RabbitMQ at host:port, vhost name"."""
     vhost = unquote(urlsplit(url).path[1:]) or "/"
     return f"RabbitMQ at {_host_and_port(url)}, vhost {vhost}"
 
 
 def postgresql(url: str) -> str:
-    """"PostgreSQL at host:port/database"."""
+    """ "PostgreSQL at host:port/database"."""
     return f"PostgreSQL at {_host_and_port(url)}{urlsplit(url).path or '/'}"
 
 
@@ -44,19 +54,30 @@ def redis(url: str) -> str:
 
 
 def mail_server(kind: str, host: str, port: int) -> str:
-    """"IMAP at host:port" or "SMTP at host:port"."""
+    """ "IMAP at host:port" or "SMTP at host:port"."""
     return f"{kind} at {host}:{port}"
 
 
 # Which server an error came from, by the module that raised it (a refused connection is a bare OSError).
-_KINDS = (("asyncpg", "PostgreSQL"), ("redis", "Redis"), ("aiormq", "RabbitMQ"), ("aio_pika", "RabbitMQ"),
-          ("imaplib", "IMAP"), ("imap_tools", "IMAP"), ("shared.mailbox", "IMAP"), ("aiosmtplib", "SMTP"),
-          ("sender.smtp", "SMTP"), ("groq", "Groq"), ("httpx", "Groq"))
+_KINDS = (
+    ("asyncpg", "PostgreSQL"),
+    ("redis", "Redis"),
+    ("aiormq", "RabbitMQ"),
+    ("aio_pika", "RabbitMQ"),
+    ("imaplib", "IMAP"),
+    ("imap_tools", "IMAP"),
+    ("shared.mailbox", "IMAP"),
+    ("aiosmtplib", "SMTP"),
+    ("sender.smtp", "SMTP"),
+    ("groq", "Groq"),
+    ("httpx", "Groq"),
+)
 
 
 def server_kind(exc: BaseException) -> str:
-    """"PostgreSQL", "Redis", "RabbitMQ", "IMAP", "SMTP" or "Groq" for an error one of them caused, else "a
+    """ "PostgreSQL", "Redis", "RabbitMQ", "IMAP", "SMTP" or "Groq" for an error one of them caused, else "a
     server": the raising code's module, the innermost frame first, then the error's own type."""
+
     def kind_of(module: str) -> str | None:
         return next((kind for prefix, kind in _KINDS if module == prefix or module.startswith(prefix + ".")), None)
 
@@ -77,8 +98,13 @@ def amqp_refusal(exc: BaseException) -> str | None:
     code = exc.args[0] if isinstance(exc, aiormq.exceptions.ConnectionClosed) and exc.args else None
     if isinstance(exc, aiormq.exceptions.ProbableAuthenticationError) or code == 403:
         return "it refused the user or password in AMQP_URL (ACCESS_REFUSED)"
-    if isinstance(exc, aiormq.exceptions.ConnectionNotAllowed) or code == 530 or (
+    if (
+        isinstance(exc, aiormq.exceptions.ConnectionNotAllowed)
+        or code == 530
+        or (
             # aiormq reports the broker's NOT_ALLOWED answer to opening the virtual host as an unexpected frame.
-            isinstance(exc, aiormq.exceptions.InvalidFrameError) and "Connection.Close" in str(exc)):
+            isinstance(exc, aiormq.exceptions.InvalidFrameError) and "Connection.Close" in str(exc)
+        )
+    ):
         return "it refused the virtual host in AMQP_URL: it does not exist or the user may not use it (NOT_ALLOWED)"
     return None

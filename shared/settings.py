@@ -5,6 +5,7 @@ the field names in upper case. `load()` turns a missing or invalid value into on
 and exit code 2, never a traceback. Passwords and keys are `SecretStr`: a printed or logged settings object
 shows them as stars.
 """
+
 from __future__ import annotations
 
 import sys
@@ -29,8 +30,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 class _Env(BaseSettings):
     # An empty value counts as unset, so `IMAP_USER=` in .env is reported as missing, not accepted.
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
-                                      case_sensitive=False, env_ignore_empty=True)
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False, env_ignore_empty=True
+    )
 
 
 def _checked_as(dsn_type: Any) -> AfterValidator:
@@ -44,14 +46,19 @@ def _checked_as(dsn_type: Any) -> AfterValidator:
         except ValidationError as exc:
             raise ValueError(exc.errors()[0]["msg"]) from None
         return url
+
     return AfterValidator(check)
 
 
 AmqpUrl = Annotated[str, _checked_as(AmqpDsn)]
 # Only what asyncpg speaks (pydantic's own type also takes SQLAlchemy's `postgresql+asyncpg` and the like); a
 # Unix socket is `postgresql:///replyflow?host=/var/run/postgresql`, without a host.
-PostgresUrl = Annotated[str, _checked_as(Annotated[PostgresDsn, UrlConstraints(
-    allowed_schemes=["postgres", "postgresql"], host_required=False)])]
+PostgresUrl = Annotated[
+    str,
+    _checked_as(
+        Annotated[PostgresDsn, UrlConstraints(allowed_schemes=["postgres", "postgresql"], host_required=False)]
+    ),
+]
 # redis-py's schemes, the Unix socket one included.
 RedisUrl = Annotated[str, _checked_as(Annotated[RedisDsn, UrlConstraints(allowed_schemes=["redis", "rediss", "unix"])])]
 
@@ -128,7 +135,6 @@ class ImapSettings(_Env):
     # Messages larger than this are stored without their body and dead-lettered as too_large.
     max_message_bytes: int = Field(25 * 1024 * 1024, ge=1024)
 
-
     @property
     def account(self) -> str:
         return self.imap_account_id or f"{self.imap_user}@{self.imap_host}"
@@ -148,6 +154,7 @@ class SmtpSettings(_Env):
 
 class ReplySettings(_Env):
     """What the sender needs of the shop: only the address (it does not read SHOP_CONFIG)."""
+
     # The address replies come from; mail from it (a loop) is never answered.
     reply_from: str
 
@@ -189,6 +196,7 @@ class ShopSettings(ReplySettings):
 
 class LlmBudgetSettings(_Env):
     """Which LLM budget the responders share in Redis: what the operator console reads without a Groq key."""
+
     groq_model: str = "llama-3.3-70b-versatile"
     # Groq's limits for GROQ_MODEL, per organisation; unset means the model's published free-tier limit.
     groq_limit_rpm: int | None = Field(None, ge=1)  # requests per minute
@@ -223,6 +231,7 @@ class GroqSettings(LlmBudgetSettings):
 
 class ConsoleSettings(_Env):
     """The operator console in the dlq-monitor: no token, no console."""
+
     console_token: SecretStr | None = None
     console_port: int = Field(8080, ge=1, le=65535)
     # A link from an email's trace id to the trace UI, `{trace_id}` replaced, e.g.
@@ -248,6 +257,7 @@ class ConsoleSettings(_Env):
 class AlertSettings(_Env):
     """Who hears of new dead letters and emails left for a person: an address (through the SMTP settings) and/or
     a URL that gets a JSON POST; neither set, no alerts."""
+
     alert_email: str = ""
     alert_webhook_url: str = ""
     # The alert email's From; unset, ALERT_EMAIL itself.
@@ -324,8 +334,10 @@ class TelemetrySettings(_Env):
         names = [name.strip().lower() for name in value.split(",") if name.strip()]
         unknown = [name for name in names if name not in TRACE_EXPORTERS]
         if unknown or not names:
-            raise ValueError(f"{', '.join(unknown) or 'nothing'} is not a traces exporter replyflow has: use "
-                             f"{', '.join(TRACE_EXPORTERS)} (OTLP goes over HTTP/protobuf)")
+            raise ValueError(
+                f"{', '.join(unknown) or 'nothing'} is not a traces exporter replyflow has: use "
+                f"{', '.join(TRACE_EXPORTERS)} (OTLP goes over HTTP/protobuf)"
+            )
         return ",".join(names)
 
     @field_validator("otel_exporter_otlp_protocol", "otel_exporter_otlp_traces_protocol")

@@ -1,4 +1,5 @@
 """The shop's facts (SHOP_CONFIG): a TOML file a shop owner edits, read once at start-up."""
+
 from __future__ import annotations
 
 import sys
@@ -21,6 +22,7 @@ class ShopConfigError(ValueError):
 class ReplyModes(BaseModel):
     """The reply mode of each of the classifier's decisions that has a reply: a canned FAQ answer, an LLM answer,
     and a handoff to a person (complaints, requests for a person)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     faq: ReplyMode = "send"
@@ -53,12 +55,14 @@ class ShopConfig(BaseModel):
     # "delivery period"); "llm", the default, treats every such question as an order's status.
     delivery_time_of_my_order: Literal["faq", "llm"] = "llm"
     # The safe answer sent when an LLM reply fails the output check, per language.
-    fallback: dict[str, str] = Field(default_factory=lambda: {
-        "es": "¡Gracias por escribirnos! Recibimos tu mensaje y una persona de nuestro equipo te va a "
-              "responder a la brevedad.",
-        "en": "Thank you for writing to us! We received your message and a person from our team will "
-              "answer you shortly.",
-    })
+    fallback: dict[str, str] = Field(
+        default_factory=lambda: {
+            "es": "¡Gracias por escribirnos! Recibimos tu mensaje y una persona de nuestro equipo te va a "
+            "responder a la brevedad.",
+            "en": "Thank you for writing to us! We received your message and a person from our team will "
+            "answer you shortly.",
+        }
+    )
 
     def mode_for(self, decision: str) -> ReplyMode:
         """The reply mode of a decision ("faq", "llm" or "human"); `send` for any other."""
@@ -76,8 +80,11 @@ class ShopConfig(BaseModel):
         return self.signature.get(language) or self.signature.get(self.default_language, "")
 
     def fallback_for(self, language: str) -> str:
-        return self.fallback.get(language) or self.fallback.get(self.default_language) or \
-            next(iter(self.fallback.values()), "")
+        return (
+            self.fallback.get(language)
+            or self.fallback.get(self.default_language)
+            or next(iter(self.fallback.values()), "")
+        )
 
     def facts_for(self, language: str) -> str:
         return self.facts.get(language) or self.facts.get(self.default_language, "")

@@ -5,6 +5,7 @@ An open state is owned by one stage: the stage whose message resumes it. Only th
 (`shared.db.transition` refuses any move this table does not allow), a dead letter from another stage cannot
 end it, and the ingestor's sweep resumes a stalled email by publishing its owner's message (`resume_message`).
 """
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -66,9 +67,15 @@ def owned_by(stage: str) -> frozenset[State]:
     return frozenset(state for state, owner in OWNER.items() if owner == stage)
 
 
-def resume_message(email_id: int, state: str, *, intent: str | None = None, language: str | None = None,
-                   decision: str | None = None, source: Literal["faq", "llm", "fallback"] | None = None
-                   ) -> Message | None:
+def resume_message(
+    email_id: int,
+    state: str,
+    *,
+    intent: str | None = None,
+    language: str | None = None,
+    decision: str | None = None,
+    source: Literal["faq", "llm", "fallback"] | None = None,
+) -> Message | None:
     """The message that resumes an email in `state`: the one its owner consumes, built from what is stored (the
     classification's intent, language and decision; the reply's source). None for a terminal state. When what
     the owner's message needs is missing, email.received: the classifier sends the email on from its state."""
@@ -84,6 +91,7 @@ def resume_message(email_id: int, state: str, *, intent: str | None = None, lang
 
 class DeadLetterReason(StrEnum):
     """Why an email is in a dead-letter queue (the README's dead-letter table lists each one)."""
+
     MAX_ATTEMPTS = "max_attempts"
     DELIVERY_LIMIT = "delivery_limit"
     INVALID_MESSAGE = "invalid_message"

@@ -1,4 +1,5 @@
 """Logging and OpenTelemetry set-up, the same for every service; the service name is the only input."""
+
 from __future__ import annotations
 
 import json
@@ -61,10 +62,15 @@ class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname, "service": self.service, "logger": record.name,
-            "message": record.getMessage(), **log_context()}
-        line.update((key, value) for key, value in vars(record).items()
-                    if key not in _RECORD_ATTRIBUTES and key not in line)
+            "level": record.levelname,
+            "service": self.service,
+            "logger": record.name,
+            "message": record.getMessage(),
+            **log_context(),
+        }
+        line.update(
+            (key, value) for key, value in vars(record).items() if key not in _RECORD_ATTRIBUTES and key not in line
+        )
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         if record.stack_info:
@@ -83,14 +89,16 @@ class TextFormatter(logging.Formatter):
         context = log_context()
         if not context:
             return text
-        ids = " ".join(f"{key.removesuffix('_id')} {context[key]}" for key in ("email_id", "trace_id")
-                       if key in context)
+        ids = " ".join(
+            f"{key.removesuffix('_id')} {context[key]}" for key in ("email_id", "trace_id") if key in context
+        )
         first, newline, rest = text.partition("\n")  # after the message, before a traceback
         return f"{first}  [{ids}]{newline}{rest}"
 
 
-def setup_logging(service: str, level: str = "INFO", log_format: str | None = None,
-                  stream: TextIO | None = None) -> None:
+def setup_logging(
+    service: str, level: str = "INFO", log_format: str | None = None, stream: TextIO | None = None
+) -> None:
     """Log to stderr: JSON lines unless `log_format` is "text", or unset and stderr is a terminal."""
     stream = stream or sys.stderr
     if log_format is None:
@@ -141,25 +149,35 @@ def setup_tracing(service: str, settings: TelemetrySettings) -> TracerProvider:
     attributes["service.name"] = settings.otel_service_name or attributes.get("service.name") or service
     provider = TracerProvider(resource=Resource.create(attributes))
     for name in settings.traces_exporters:
-        exporter: SpanExporter = (ConsoleSpanExporter(out=sys.stderr) if name == "console"
-                                  else OTLPSpanExporter(endpoint=settings.otlp_traces_endpoint))
+        exporter: SpanExporter = (
+            ConsoleSpanExporter(out=sys.stderr)
+            if name == "console"
+            else OTLPSpanExporter(endpoint=settings.otlp_traces_endpoint)
+        )
         provider.add_span_processor(_EmailWorkOnly(BatchSpanProcessor(exporter)))
     trace.set_tracer_provider(provider)
     if settings.traces_exporters:
         # Parameter values are customer data (an email's text, its sender): never captured, only the statements.
         AsyncPGInstrumentor(capture_parameters=False).instrument(  # type: ignore[no-untyped-call]
-            tracer_provider=provider)
+            tracer_provider=provider
+        )
         # Its statements are sanitised by the instrumentation itself ("SET ? ?"): a key or value never shows.
         RedisInstrumentor().instrument(tracer_provider=provider)
     return provider
 
 
 @contextmanager
-def email_trace(name: str, *, start_time: int | None = None, links: Sequence[Link] = (),
-                attributes: Mapping[str, AttributeValue] | None = None) -> Iterator[Span]:
+def email_trace(
+    name: str,
+    *,
+    start_time: int | None = None,
+    links: Sequence[Link] = (),
+    attributes: Mapping[str, AttributeValue] | None = None,
+) -> Iterator[Span]:
     """The first span of a new email's trace, whatever span is current (it is the root of a trace of its own)."""
-    with tracer.start_as_current_span(name, context=Context(), start_time=start_time, links=links,
-                                      attributes=attributes) as span:
+    with tracer.start_as_current_span(
+        name, context=Context(), start_time=start_time, links=links, attributes=attributes
+    ) as span:
         yield span
 
 
@@ -196,33 +214,53 @@ def working_on(email_id: int | None) -> Iterator[None]:
         current_email_id.reset(token)
 
 
-def _messaging_attributes(operation: str, exchange: str, routing_key: str, message_id: str
-                          ) -> dict[str, AttributeValue]:
-    return {"messaging.system": "rabbitmq", "messaging.operation.name": operation,
-            "messaging.operation.type": "send" if operation == "publish" else operation,
-            "messaging.destination.name": exchange, "messaging.rabbitmq.destination.routing_key": routing_key,
-            "messaging.message.id": message_id}
+def _messaging_attributes(
+    operation: str, exchange: str, routing_key: str, message_id: str
+) -> dict[str, AttributeValue]:
+    return {
+        "messaging.system": "rabbitmq",
+        "messaging.operation.name": operation,
+        "messaging.operation.type": "send" if operation == "publish" else operation,
+        "messaging.destination.name": exchange,
+        "messaging.rabbitmq.destination.routing_key": routing_key,
+        "messaging.message.id": message_id,
+    }
 
 
 def publish_span(exchange: str, routing_key: str, message_id: str) -> AbstractContextManager[Span]:
     """`publish <exchange>`, a PRODUCER span: the message carries its context (`inject_context` within)."""
-    return tracer.start_as_current_span(f"publish {exchange}", kind=SpanKind.PRODUCER,
-                                        attributes=_messaging_attributes("publish", exchange, routing_key, message_id))
+    return tracer.start_as_current_span(
+        f"publish {exchange}",
+        kind=SpanKind.PRODUCER,
+        attributes=_messaging_attributes("publish", exchange, routing_key, message_id),
+    )
 
 
-def process_span(headers: Mapping[str, Any] | None, *, exchange: str, routing_key: str, message_id: str,
-                 queue: str, attributes: Mapping[str, AttributeValue] | None = None
-                 ) -> AbstractContextManager[Span]:
+def process_span(
+    headers: Mapping[str, Any] | None,
+    *,
+    exchange: str,
+    routing_key: str,
+    message_id: str,
+    queue: str,
+    attributes: Mapping[str, AttributeValue] | None = None,
+) -> AbstractContextManager[Span]:
     """`process <exchange>`, a CONSUMER span: a child of the publish span whose context the message carries (one
     message, one parent: the email's trace goes on through every stage), and linked to it as the messaging
     conventions ask of a consumer."""
     parent = extract_context(headers)
     producer = trace.get_current_span(parent).get_span_context()
     return tracer.start_as_current_span(
-        f"process {exchange or queue}", context=parent, kind=SpanKind.CONSUMER,
+        f"process {exchange or queue}",
+        context=parent,
+        kind=SpanKind.CONSUMER,
         links=[Link(producer)] if producer.is_valid else [],
-        attributes={**_messaging_attributes("process", exchange, routing_key, message_id),
-                    "messaging.destination.subscription.name": queue, **(attributes or {})})
+        attributes={
+            **_messaging_attributes("process", exchange, routing_key, message_id),
+            "messaging.destination.subscription.name": queue,
+            **(attributes or {}),
+        },
+    )
 
 
 def inject_context(headers: dict[str, Any]) -> dict[str, Any]:
@@ -235,6 +273,9 @@ def inject_context(headers: dict[str, Any]) -> dict[str, Any]:
 
 
 def extract_context(headers: Mapping[str, Any] | None) -> Context:
-    carrier = {k: v.decode() if isinstance(v, bytes) else str(v) for k, v in (headers or {}).items()
-               if k in ("traceparent", "tracestate", "baggage")}
+    carrier = {
+        k: v.decode() if isinstance(v, bytes) else str(v)
+        for k, v in (headers or {}).items()
+        if k in ("traceparent", "tracestate", "baggage")
+    }
     return propagate.extract(carrier)

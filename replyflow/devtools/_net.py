@@ -1,4 +1,5 @@
 """Small network helpers shared by the dev servers."""
+
 from __future__ import annotations
 
 import socket

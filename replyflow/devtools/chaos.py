@@ -12,6 +12,7 @@ lost and what was duplicated.
 
     python -m replyflow.devtools.chaos --emails 2000      (or: replyflow chaos --emails 2000)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -78,10 +79,14 @@ class ChaosResult:
     def table(self) -> str:
         rows = [("emails", self.emails), ("replied exactly once", self.replied_once), ("ignored", self.ignored)]
         rows += [(f"dead-lettered: {reason}", n) for reason, n in sorted(self.dead_lettered.items())]
-        rows += [("lost", self.lost), ("duplicate replies", self.duplicate_replies),
-                 ("customers without a reply at the SMTP server", self.unanswered),
-                 ("wall time (s)", f"{self.wall_seconds:.1f}"), ("processes killed (SIGKILL)", self.kills),
-                 ("server restarts", ", ".join(self.restarts) or "none")]
+        rows += [
+            ("lost", self.lost),
+            ("duplicate replies", self.duplicate_replies),
+            ("customers without a reply at the SMTP server", self.unanswered),
+            ("wall time (s)", f"{self.wall_seconds:.1f}"),
+            ("processes killed (SIGKILL)", self.kills),
+            ("server restarts", ", ".join(self.restarts) or "none"),
+        ]
         width = max(len(name) for name, _ in rows)
         return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
 
@@ -115,8 +120,12 @@ class Supervisor:
 
 
 def _control(groq_url: str, **settings) -> None:
-    request = Request(f"{groq_url}/_control", data=json.dumps(settings).encode(),
-                      headers={"Content-Type": "application/json"}, method="POST")
+    request = Request(
+        f"{groq_url}/_control",
+        data=json.dumps(settings).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
     urlopen(request, timeout=5).read()
 
 
@@ -129,8 +138,9 @@ def _restart_rabbitmq() -> None:
     deadline = time.monotonic() + 120
     while True:
         time.sleep(1)
-        done = subprocess.run(["rabbitmqctl", "-q", "await_startup", "--timeout", "120"], capture_output=True,
-                              timeout=150)
+        done = subprocess.run(
+            ["rabbitmqctl", "-q", "await_startup", "--timeout", "120"], capture_output=True, timeout=150
+        )
         if done.returncode == 0:
             return
         if time.monotonic() > deadline:
@@ -139,9 +149,29 @@ def _restart_rabbitmq() -> None:
 
 def _restart_redis() -> None:
     subprocess.run(["redis-cli", "-p", "6379", "shutdown", "nosave"], capture_output=True, timeout=60)
-    subprocess.run(["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379",
-                    "--save", "", "--appendonly", "no", "--dir", "/var/lib/redis",
-                    "--logfile", "/var/log/redis/ci.log"], check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            "redis-server",
+            "--daemonize",
+            "yes",
+            "--bind",
+            "127.0.0.1",
+            "-::1",
+            "--port",
+            "6379",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            "/var/lib/redis",
+            "--logfile",
+            "/var/log/redis/ci.log",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     for _ in range(100):
         if subprocess.run(["redis-cli", "ping"], capture_output=True, text=True).stdout.strip() == "PONG":
             return
@@ -150,8 +180,12 @@ def _restart_redis() -> None:
 
 def _restart_postgres() -> None:
     version = sorted(p.name for p in Path("/etc/postgresql").iterdir())[0]
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart", "-m", "fast"],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart", "-m", "fast"],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 async def _fetch(database_url: str, query: str, *args, tries: int = 60):
@@ -171,14 +205,16 @@ async def _fetch(database_url: str, query: str, *args, tries: int = 60):
 
 async def _settled(database_url: str, expected: int) -> bool:
     rows = await _fetch(database_url, "SELECT state, reason, seen_at IS NOT NULL AS seen FROM emails")
-    done = [r for r in rows
-            if r["state"] in TERMINAL and (r["seen"] or left_unread_on_purpose(r["state"], r["reason"]))]
+    done = [
+        r for r in rows if r["state"] in TERMINAL and (r["seen"] or left_unread_on_purpose(r["state"], r["reason"]))
+    ]
     return len(rows) >= expected and len(done) == len(rows)
 
 
 def run(config: ChaosConfig, workdir: Path | None = None) -> ChaosResult:
     # Imported here: `replyflow --help` must work without the dev extras (aiosmtpd).
     from replyflow.devtools.smtp_sink import SmtpSink
+
     say = config.log
     rng = random.Random(config.seed)
     tag = uuid.uuid4().hex[:8]
@@ -190,31 +226,48 @@ def run(config: ChaosConfig, workdir: Path | None = None) -> ChaosResult:
     asyncio.run(scratch.flush_redis(REDIS_URL))
     processes = Processes(base / "logs")
     dovecot = Dovecot(base / "imap").start()
-    sink = SmtpSink(temp_fail_rate=config.smtp_temp_fail_rate, drop_after_data_rate=config.smtp_drop_rate,
-                    seed=config.seed).start()
+    sink = SmtpSink(
+        temp_fail_rate=config.smtp_temp_fail_rate, drop_after_data_rate=config.smtp_drop_rate, seed=config.seed
+    ).start()
     emails = generate(config.emails, seed=config.seed + 1000, to=dovecot.user)
     restarts: list[str] = []
     kills = 0
     started = time.monotonic()
     try:
         endpoints = Endpoints(
-            amqp_url=amqp_url, database_url=database_url, redis_url=REDIS_URL,
-            imap_host=dovecot.host, imap_port=dovecot.port, imap_user=dovecot.user,
-            imap_password=dovecot.password, smtp_port=sink.port, groq_base_url="",
-            shop_config=str(ROOT / "examples" / "shop.toml"), reply_from=f"Ropa del Sur <{dovecot.user}>")
+            amqp_url=amqp_url,
+            database_url=database_url,
+            redis_url=REDIS_URL,
+            imap_host=dovecot.host,
+            imap_port=dovecot.port,
+            imap_user=dovecot.user,
+            imap_password=dovecot.password,
+            smtp_port=sink.port,
+            groq_base_url="",
+            shop_config=str(ROOT / "examples" / "shop.toml"),
+            reply_from=f"Ropa del Sur <{dovecot.user}>",
+        )
         endpoints.groq_base_url = processes.start_fake_groq(
-            service_env(endpoints), "--error-rate", str(config.llm_error_rate), "--seed", str(config.seed))
+            service_env(endpoints), "--error-rate", str(config.llm_error_rate), "--seed", str(config.seed)
+        )
         # Five attempts with short delays: enough to ride out a 10% error rate and a server restart.
         # A stalled email (its message lost or wedged in the broker) is sent round again after 20 s.
-        env = service_env(endpoints, MAX_ATTEMPTS="5", RETRY_DELAYS="0.5,1,2,4", PREFETCH="4",
-                          MAX_REPLIES_PER_SENDER="1000", LOG_LEVEL="INFO", STALLED_AFTER_SECONDS="20",
-                          SMTP_TIMEOUT_SECONDS="5")
+        env = service_env(
+            endpoints,
+            MAX_ATTEMPTS="5",
+            RETRY_DELAYS="0.5,1,2,4",
+            PREFETCH="4",
+            MAX_REPLIES_PER_SENDER="1000",
+            LOG_LEVEL="INFO",
+            STALLED_AFTER_SECONDS="20",
+            SMTP_TIMEOUT_SECONDS="5",
+        )
         supervisor = Supervisor(processes, env, config.replicas)
         supervisor.start_all()
         say(f"chaos: {config.emails} emails, {len(supervisor.services)} service processes, logs in {base / 'logs'}")
 
         # Everything that goes wrong, spread over the time the mail is fed in.
-        batches = [emails[i:i + 10] for i in range(0, len(emails), 10)]
+        batches = [emails[i : i + 10] for i in range(0, len(emails), 10)]
         events = [("feed", i) for i in range(len(batches))]
         events += [("kill", None)] * config.kills + [("burst", None)] * config.llm_429_bursts
         rng.shuffle(events)
@@ -242,8 +295,13 @@ def run(config: ChaosConfig, workdir: Path | None = None) -> ChaosResult:
                 say("chaos: Groq answers 429 for a while")
             elif kind == "restart":
                 say(f"chaos: restarting {arg}")
-                {"rabbitmq": _restart_rabbitmq, "postgresql": _restart_postgres, "redis": _restart_redis,
-                 "imap": dovecot.restart, "smtp": sink.restart}[arg]()
+                {
+                    "rabbitmq": _restart_rabbitmq,
+                    "postgresql": _restart_postgres,
+                    "redis": _restart_redis,
+                    "imap": dovecot.restart,
+                    "smtp": sink.restart,
+                }[arg]()
                 restarts.append(arg)
 
         say(f"chaos: all {len(emails)} emails fed; waiting until nothing is in flight")
@@ -263,8 +321,7 @@ def run(config: ChaosConfig, workdir: Path | None = None) -> ChaosResult:
         scratch.delete_vhost(vhost)
 
 
-async def _count(database_url: str, emails, sink, wall: float, kills: int,
-                 restarts: list[str]) -> ChaosResult:
+async def _count(database_url: str, emails, sink, wall: float, kills: int, restarts: list[str]) -> ChaosResult:
     rows = {r["message_id"]: r for r in await _fetch(database_url, "SELECT message_id, state, reason FROM emails")}
     replies = Counter(m.in_reply_to for m in sink.messages())
     lost, dead, replied_once, ignored, lost_detail = 0, Counter(), 0, 0, []
@@ -286,12 +343,25 @@ async def _count(database_url: str, emails, sink, wall: float, kills: int,
             dead[row["reason"]] += 1
     duplicates = sum(n - 1 for n in replies.values() if n > 1)
     unanswered = [item for item in emails if item.expect_reply and not replies.get(item.message_id)]
-    lost_detail += [f"{item.message_id} ({item.kind}): no reply reached the SMTP server "
-                    f"({rows[item.message_id]['state'] if item.message_id in rows else 'never stored'}, "
-                    f"{rows[item.message_id]['reason'] if item.message_id in rows else '-'})" for item in unanswered]
-    return ChaosResult(emails=len(emails), replied_once=replied_once, ignored=ignored, dead_lettered=dict(dead),
-                       lost=lost, duplicate_replies=duplicates, unanswered=len(unanswered), wall_seconds=wall,
-                       kills=kills, restarts=restarts, lost_detail=lost_detail)
+    lost_detail += [
+        f"{item.message_id} ({item.kind}): no reply reached the SMTP server "
+        f"({rows[item.message_id]['state'] if item.message_id in rows else 'never stored'}, "
+        f"{rows[item.message_id]['reason'] if item.message_id in rows else '-'})"
+        for item in unanswered
+    ]
+    return ChaosResult(
+        emails=len(emails),
+        replied_once=replied_once,
+        ignored=ignored,
+        dead_lettered=dict(dead),
+        lost=lost,
+        duplicate_replies=duplicates,
+        unanswered=len(unanswered),
+        wall_seconds=wall,
+        kills=kills,
+        restarts=restarts,
+        lost_detail=lost_detail,
+    )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -299,8 +369,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kills", type=int, default=10, help="service processes to SIGKILL (default 10)")
     parser.add_argument("--no-rabbitmq-restart", action="store_true", help="do not restart RabbitMQ")
     parser.add_argument("--no-postgres-restart", action="store_true", help="do not restart PostgreSQL")
-    parser.add_argument("--no-other-restarts", action="store_true",
-                        help="do not restart Redis, the IMAP server and the SMTP server")
+    parser.add_argument(
+        "--no-other-restarts", action="store_true", help="do not restart Redis, the IMAP server and the SMTP server"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--timeout", type=float, default=900, help="seconds to wait for the mail to settle")
 
@@ -310,10 +381,16 @@ def main(args: argparse.Namespace) -> int:
         if shutil.which(tool) is None:
             print(f"chaos: {tool} not found: the harness restarts this machine's servers", file=sys.stderr)
             return 2
-    config = ChaosConfig(emails=args.emails, kills=args.kills, restart_rabbitmq=not args.no_rabbitmq_restart,
-                         restart_postgres=not args.no_postgres_restart,
-                         restart_others=not args.no_other_restarts, seed=args.seed,
-                         timeout_seconds=args.timeout, log=lambda line: print(line, flush=True))
+    config = ChaosConfig(
+        emails=args.emails,
+        kills=args.kills,
+        restart_rabbitmq=not args.no_rabbitmq_restart,
+        restart_postgres=not args.no_postgres_restart,
+        restart_others=not args.no_other_restarts,
+        seed=args.seed,
+        timeout_seconds=args.timeout,
+        log=lambda line: print(line, flush=True),
+    )
     result = run(config)
     print("\n" + result.table())
     for line in result.lost_detail[:20]:

@@ -27,6 +27,7 @@ call; they are for arranging and checking test state, not for speed (see ``mailb
 ``replyflow.devtools.mailgen.append_all`` for many messages). ``reset_uidvalidity()`` simulates a server that lost
 its index (new UIDVALIDITY), ``restart()`` an outage.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -481,8 +482,11 @@ class Dovecot:
 
         log = read_from(self.log_path, self._log_offset)
         # Messages also in the log file show up on stderr without their timestamp: keep only the others.
-        early = [line for line in read_from(self._stderr_path, self._stderr_offset).splitlines()
-                 if line.strip() and line not in log]
+        early = [
+            line
+            for line in read_from(self._stderr_path, self._stderr_offset).splitlines()
+            if line.strip() and line not in log
+        ]
         text = "\n".join([*early, *log.splitlines()])
         tail = "\n".join(text.splitlines()[-lines:])
         return f"--- dovecot log ({self.log_path}) ---\n{tail or '(empty)'}"
@@ -519,9 +523,7 @@ class Dovecot:
         """
         with self.mailbox(folder) as box:
             box.email_message_class = _RawMailMessage
-            result = [
-                (int(m.uid), _flags(m.flags), m.raw) for m in box.fetch("ALL", mark_seen=False, bulk=True)
-            ]
+            result = [(int(m.uid), _flags(m.flags), m.raw) for m in box.fetch("ALL", mark_seen=False, bulk=True)]
         return sorted(result, key=lambda item: item[0])
 
     def flags_of(self, message_id: str, folder: str = "INBOX") -> tuple[str, ...] | None:
@@ -572,14 +574,23 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m replyflow.devtools.dovecot",
         description="A throw-away Dovecot IMAP server on 127.0.0.1 (plaintext, one user) for tests and the demo.",
     )
-    parser.add_argument("--workdir", type=Path, default=None,
-                        help="configuration, log and mail go here (default: a new temporary directory)")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        help="configuration, log and mail go here (default: a new temporary directory)",
+    )
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     parser.add_argument("--user", default="shop@example.com")
     parser.add_argument("--password", default="secret")
     parser.add_argument("--load-demo", action="store_true", help="append the demo emails to INBOX at start")
-    parser.add_argument("--generate", type=int, default=0, metavar="N",
-                        help="append N synthetic emails (replyflow.devtools.mailgen) to INBOX at start")
+    parser.add_argument(
+        "--generate",
+        type=int,
+        default=0,
+        metavar="N",
+        help="append N synthetic emails (replyflow.devtools.mailgen) to INBOX at start",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed for --generate")
     args = parser.parse_args(argv)
 
@@ -600,8 +611,11 @@ def main(argv: list[str] | None = None) -> int:
             emails = [raw for _, raw in demo_emails()] if args.load_demo else []
             emails += [e.raw for e in generate(args.generate, seed=args.seed)]
             append_all(server, emails)
-        print(f"dovecot listening on {server.host}:{server.port} (user {server.user}, password {server.password}, "
-              f"workdir {workdir})", flush=True)
+        print(
+            f"dovecot listening on {server.host}:{server.port} (user {server.user}, password {server.password}, "
+            f"workdir {workdir})",
+            flush=True,
+        )
         while not stop.wait(3600):
             pass
     finally:

@@ -25,6 +25,7 @@ every Message-ID is unique. Spanish (rioplatense, with voseo) and English.
 The kinds say what a person reading the email would expect; whether the classifier sends a ``faq`` email to the
 FAQ or to the LLM is the classifier's business (``topic`` says which FAQ topic it asks about).
 """
+
 from __future__ import annotations
 
 import random
@@ -67,27 +68,152 @@ class GeneratedEmail:
 
 # ---------------------------------------------------------------------------------------------------------------
 # Word lists
-_ES_FIRST = ["Lucía", "Martín", "Sofía", "Julián", "Camila", "Matías", "Valentina", "Facundo", "Agustina", "Tomás",
-             "Florencia", "Nicolás", "Micaela", "Gonzalo", "Rocío", "Ezequiel", "Belén", "Lautaro", "Milagros",
-             "Santiago", "Carolina", "Federico", "Paula", "Leandro", "Jimena", "Hernán", "Luciana", "Pablo"]
-_ES_LAST = ["Fernández", "Gómez", "Rodríguez", "López", "Martínez", "Pérez", "García", "Sosa", "Romero", "Álvarez",
-            "Benítez", "Acosta", "Medina", "Herrera", "Suárez", "Aguirre", "Giménez", "Molina", "Ledesma", "Quiroga",
-            "Castro", "Ríos", "Ojeda", "Vera"]
-_EN_FIRST = ["James", "Emma", "Oliver", "Sophie", "Daniel", "Grace", "Thomas", "Chloe", "Michael", "Hannah",
-             "Lucas", "Amelia", "Ethan", "Isla", "Noah", "Ruby", "Samuel", "Olivia", "Henry", "Lily"]
-_EN_LAST = ["Whitaker", "Novak", "Harris", "Chen", "Okafor", "Laurent", "Murphy", "Schmidt", "Rossi", "Walker",
-            "Taylor", "Brown", "Kowalski", "Jensen", "Silva", "Evans", "Fischer", "Moreau"]
+_ES_FIRST = [
+    "Lucía",
+    "Martín",
+    "Sofía",
+    "Julián",
+    "Camila",
+    "Matías",
+    "Valentina",
+    "Facundo",
+    "Agustina",
+    "Tomás",
+    "Florencia",
+    "Nicolás",
+    "Micaela",
+    "Gonzalo",
+    "Rocío",
+    "Ezequiel",
+    "Belén",
+    "Lautaro",
+    "Milagros",
+    "Santiago",
+    "Carolina",
+    "Federico",
+    "Paula",
+    "Leandro",
+    "Jimena",
+    "Hernán",
+    "Luciana",
+    "Pablo",
+]
+_ES_LAST = [
+    "Fernández",
+    "Gómez",
+    "Rodríguez",
+    "López",
+    "Martínez",
+    "Pérez",
+    "García",
+    "Sosa",
+    "Romero",
+    "Álvarez",
+    "Benítez",
+    "Acosta",
+    "Medina",
+    "Herrera",
+    "Suárez",
+    "Aguirre",
+    "Giménez",
+    "Molina",
+    "Ledesma",
+    "Quiroga",
+    "Castro",
+    "Ríos",
+    "Ojeda",
+    "Vera",
+]
+_EN_FIRST = [
+    "James",
+    "Emma",
+    "Oliver",
+    "Sophie",
+    "Daniel",
+    "Grace",
+    "Thomas",
+    "Chloe",
+    "Michael",
+    "Hannah",
+    "Lucas",
+    "Amelia",
+    "Ethan",
+    "Isla",
+    "Noah",
+    "Ruby",
+    "Samuel",
+    "Olivia",
+    "Henry",
+    "Lily",
+]
+_EN_LAST = [
+    "Whitaker",
+    "Novak",
+    "Harris",
+    "Chen",
+    "Okafor",
+    "Laurent",
+    "Murphy",
+    "Schmidt",
+    "Rossi",
+    "Walker",
+    "Taylor",
+    "Brown",
+    "Kowalski",
+    "Jensen",
+    "Silva",
+    "Evans",
+    "Fischer",
+    "Moreau",
+]
 _DOMAINS = ["example.com", "example.net"]
 
-_CITIES = ["Córdoba", "Rosario", "Mendoza", "Mar del Plata", "La Plata", "Salta", "Neuquén", "Tucumán", "Bariloche",
-           "Posadas", "Bahía Blanca", "San Juan", "Ushuaia", "Paraná", "Santa Fe", "Resistencia"]
-_PRODUCTS_ES = [("la", "campera de jean"), ("el", "buzo canguro de frisa"), ("la", "remera básica de algodón"),
-                ("el", "jean mom"), ("el", "sweater de lana merino"), ("la", "camisa de lino blanca"),
-                ("el", "pantalón cargo"), ("el", "vestido de gasa"), ("la", "campera rompeviento"),
-                ("el", "chaleco inflable"), ("la", "pollera de jean"), ("la", "camisa leñadora")]
-_PRODUCTS_EN = ["denim jacket", "fleece hoodie", "basic cotton T-shirt", "corduroy jacket", "merino wool sweater",
-                "white linen shirt", "knitted cardigan", "chiffon dress", "windbreaker", "puffer vest",
-                "denim skirt", "flannel shirt"]
+_CITIES = [
+    "Córdoba",
+    "Rosario",
+    "Mendoza",
+    "Mar del Plata",
+    "La Plata",
+    "Salta",
+    "Neuquén",
+    "Tucumán",
+    "Bariloche",
+    "Posadas",
+    "Bahía Blanca",
+    "San Juan",
+    "Ushuaia",
+    "Paraná",
+    "Santa Fe",
+    "Resistencia",
+]
+_PRODUCTS_ES = [
+    ("la", "campera de jean"),
+    ("el", "buzo canguro de frisa"),
+    ("la", "remera básica de algodón"),
+    ("el", "jean mom"),
+    ("el", "sweater de lana merino"),
+    ("la", "camisa de lino blanca"),
+    ("el", "pantalón cargo"),
+    ("el", "vestido de gasa"),
+    ("la", "campera rompeviento"),
+    ("el", "chaleco inflable"),
+    ("la", "pollera de jean"),
+    ("la", "camisa leñadora"),
+]
+_PRODUCTS_EN = [
+    "denim jacket",
+    "fleece hoodie",
+    "basic cotton T-shirt",
+    "corduroy jacket",
+    "merino wool sweater",
+    "white linen shirt",
+    "knitted cardigan",
+    "chiffon dress",
+    "windbreaker",
+    "puffer vest",
+    "denim skirt",
+    "flannel shirt",
+]
 _COLORS_ES = ["negro", "azul marino", "verde oliva", "crudo", "gris melange", "bordó"]
 _COLORS_EN = ["black", "navy blue", "olive green", "off-white", "heather grey", "burgundy"]
 _SIZES = ["XS", "S", "M", "L", "XL", "XXL"]
@@ -174,131 +300,189 @@ _FAQ = {
 _LLM = {
     "product": {
         "es": [
-            ("Consulta sobre {el_product}",
-             "¿{El_product} es 100% algodón o tiene algo sintético? ¿Se puede lavar en lavarropas o hay que "
-             "hacerlo a mano? No quiero que se achique."),
-            ("Pregunta por {el_product}",
-             "¿{El_product} en color {color} abriga bien para el invierno de {city}? ¿Tiene forro por dentro?"),
+            (
+                "Consulta sobre {el_product}",
+                "¿{El_product} es 100% algodón o tiene algo sintético? ¿Se puede lavar en lavarropas o hay que "
+                "hacerlo a mano? No quiero que se achique.",
+            ),
+            (
+                "Pregunta por {el_product}",
+                "¿{El_product} en color {color} abriga bien para el invierno de {city}? ¿Tiene forro por dentro?",
+            ),
         ],
         "en": [
-            ("Question about the {product}",
-             "Is the {product} lined? Would it be warm enough for a winter trip to {city}? And does the colour "
-             "{color} fade after washing?"),
+            (
+                "Question about the {product}",
+                "Is the {product} lined? Would it be warm enough for a winter trip to {city}? And does the colour "
+                "{color} fade after washing?",
+            ),
         ],
     },
     "order_status": {
         "es": [
-            ("Estado del pedido {order}",
-             "Hice el pedido {order} hace una semana y todavía no me llegó ningún mail de despacho. ¿Me pueden "
-             "decir en qué estado está?"),
-            ("¿Dónde está mi pedido? {order}",
-             "El seguimiento del pedido {order} dice \"en distribución\" desde el viernes y no llega. Vivo en "
-             "{city}. ¿Saben algo?"),
+            (
+                "Estado del pedido {order}",
+                "Hice el pedido {order} hace una semana y todavía no me llegó ningún mail de despacho. ¿Me pueden "
+                "decir en qué estado está?",
+            ),
+            (
+                "¿Dónde está mi pedido? {order}",
+                'El seguimiento del pedido {order} dice "en distribución" desde el viernes y no llega. Vivo en '
+                "{city}. ¿Saben algo?",
+            ),
         ],
         "en": [
-            ("Order {order} status",
-             "I placed order {order} last week and haven't received a dispatch email yet. Could you tell me where "
-             "it is? I leave {city} on Friday."),
+            (
+                "Order {order} status",
+                "I placed order {order} last week and haven't received a dispatch email yet. Could you tell me where "
+                "it is? I leave {city} on Friday.",
+            ),
         ],
     },
     "payment_problem": {
         "es": [
-            ("Me rechazaron la tarjeta",
-             "Quise pagar {el_product} y me rechazaron la tarjeta dos veces, pero el banco dice que está todo "
-             "bien. ¿Me lo cobraron igual? No quiero que me aparezca el cargo dos veces."),
-            ("Problema con el pago del pedido {order}",
-             "Pagué el pedido {order} con Mercado Pago, me descontaron la plata pero en la web el pedido figura "
-             "como \"pago pendiente\". ¿Qué hago?"),
+            (
+                "Me rechazaron la tarjeta",
+                "Quise pagar {el_product} y me rechazaron la tarjeta dos veces, pero el banco dice que está todo "
+                "bien. ¿Me lo cobraron igual? No quiero que me aparezca el cargo dos veces.",
+            ),
+            (
+                "Problema con el pago del pedido {order}",
+                "Pagué el pedido {order} con Mercado Pago, me descontaron la plata pero en la web el pedido figura "
+                'como "pago pendiente". ¿Qué hago?',
+            ),
         ],
         "en": [
-            ("Payment problem with order {order}",
-             "My card was charged for order {order} but the website says the payment failed. Was I charged "
-             "twice? What should I do?"),
+            (
+                "Payment problem with order {order}",
+                "My card was charged for order {order} but the website says the payment failed. Was I charged "
+                "twice? What should I do?",
+            ),
         ],
     },
     "wrong_item": {
         "es": [
-            ("Me llegó otra cosa ({order})",
-             "En el pedido {order} pedí {el_product} en color {color}, talle {size}, y me llegó de otro color. "
-             "¿Cómo lo solucionamos?"),
+            (
+                "Me llegó otra cosa ({order})",
+                "En el pedido {order} pedí {el_product} en color {color}, talle {size}, y me llegó de otro color. "
+                "¿Cómo lo solucionamos?",
+            ),
         ],
         "en": [
-            ("Wrong item in order {order}",
-             "I ordered the {product} in {color}, size {size} (order {order}), but received a different colour. "
-             "How can we fix this?"),
+            (
+                "Wrong item in order {order}",
+                "I ordered the {product} in {color}, size {size} (order {order}), but received a different colour. "
+                "How can we fix this?",
+            ),
         ],
     },
     "invoice": {
         "es": [
-            ("Factura A pedido {order}",
-             "Necesito factura A para el pedido {order} a nombre de mi empresa. ¿Cómo la pido? ¿Qué datos les "
-             "tengo que pasar?"),
+            (
+                "Factura A pedido {order}",
+                "Necesito factura A para el pedido {order} a nombre de mi empresa. ¿Cómo la pido? ¿Qué datos les "
+                "tengo que pasar?",
+            ),
         ],
         "en": [
-            ("Invoice for order {order}",
-             "Could I get an invoice for order {order} with my company's name on it? What details do you need?"),
+            (
+                "Invoice for order {order}",
+                "Could I get an invoice for order {order} with my company's name on it? What details do you need?",
+            ),
         ],
     },
     "address_change": {
         "es": [
-            ("Cambio de dirección pedido {order}",
-             "Me equivoqué en la dirección de entrega del pedido {order}: puse el piso mal. ¿Todavía se puede "
-             "cambiar? Es en {city}."),
+            (
+                "Cambio de dirección pedido {order}",
+                "Me equivoqué en la dirección de entrega del pedido {order}: puse el piso mal. ¿Todavía se puede "
+                "cambiar? Es en {city}.",
+            ),
         ],
         "en": [
-            ("Change delivery address for {order}",
-             "I made a mistake in the delivery address for order {order}. Can it still be changed? It's in {city}."),
+            (
+                "Change delivery address for {order}",
+                "I made a mistake in the delivery address for order {order}. Can it still be changed? It's in {city}.",
+            ),
         ],
     },
     "gift": {
         "es": [
-            ("Pedido para regalo",
-             "¿Pueden mandar {el_product} con papel de regalo y una tarjetita? Es para el cumple de mi vieja "
-             "en {city} y no quiero que vea el precio."),
+            (
+                "Pedido para regalo",
+                "¿Pueden mandar {el_product} con papel de regalo y una tarjetita? Es para el cumple de mi vieja "
+                "en {city} y no quiero que vea el precio.",
+            ),
         ],
         "en": [
-            ("Gift wrapping",
-             "Can you gift-wrap the {product} and add a short card? It's a birthday present for a friend in "
-             "{city}, so please leave out the price."),
+            (
+                "Gift wrapping",
+                "Can you gift-wrap the {product} and add a short card? It's a birthday present for a friend in "
+                "{city}, so please leave out the price.",
+            ),
         ],
     },
 }
 
 _OOO = {
     "es": [
-        ("Respuesta automática: {orig}",
-         "Hola, gracias por tu mensaje.\n\nEstoy fuera de la oficina hasta el {date} y no tengo acceso al correo. "
-         "Te respondo a mi regreso.\n\n{name}"),
-        ("Fuera de la oficina: {orig}",
-         "Este es un mensaje automático: estoy de vacaciones hasta el {date}. Para temas urgentes escribí a "
-         "recepcion@{domain}.\n\nSaludos,\n{name}"),
-        ("Ausente hasta el {date}",
-         "Estoy de licencia hasta el {date}, con acceso limitado al correo. Voy a leer tu mensaje a la "
-         "vuelta.\n\n{name}"),
+        (
+            "Respuesta automática: {orig}",
+            "Hola, gracias por tu mensaje.\n\nEstoy fuera de la oficina hasta el {date} y no tengo acceso al correo. "
+            "Te respondo a mi regreso.\n\n{name}",
+        ),
+        (
+            "Fuera de la oficina: {orig}",
+            "Este es un mensaje automático: estoy de vacaciones hasta el {date}. Para temas urgentes escribí a "
+            "recepcion@{domain}.\n\nSaludos,\n{name}",
+        ),
+        (
+            "Ausente hasta el {date}",
+            "Estoy de licencia hasta el {date}, con acceso limitado al correo. Voy a leer tu mensaje a la "
+            "vuelta.\n\n{name}",
+        ),
     ],
     "en": [
-        ("Out of Office: {orig}",
-         "Thank you for your email.\n\nI am currently out of the office until {date_en}, with limited access to "
-         "email. For urgent matters please contact reception@{domain}.\n\nBest regards,\n{name}"),
-        ("Automatic reply: {orig}",
-         "I'm away on holiday until {date_en} and will not be checking email. I will reply when I'm back.\n\n{name}"),
+        (
+            "Out of Office: {orig}",
+            "Thank you for your email.\n\nI am currently out of the office until {date_en}, with limited access to "
+            "email. For urgent matters please contact reception@{domain}.\n\nBest regards,\n{name}",
+        ),
+        (
+            "Automatic reply: {orig}",
+            "I'm away on holiday until {date_en} and will not be checking email. I will reply when I'm back.\n\n{name}",
+        ),
     ],
 }
 
 _LIST_TOPICS = [  # (language, subject, body)
-    ("es", "¿Proveedor de etiquetas tejidas?",
-     "Hola a todos, ¿alguien tiene un proveedor de etiquetas tejidas en CABA que haga tiradas chicas? Gracias!"),
-    ("es", "Aumento de Andreani este mes",
-     "¿A ustedes también les aumentó la tarifa de Andreani? Estamos evaluando pasarnos a Correo Argentino."),
-    ("es", "Feria de diseño en Palermo",
-     "Les cuento que abrió la inscripción para la feria de diseño de mayo. El stand sale lo mismo que el año "
-     "pasado."),
-    ("es", "Fotos de producto con celular",
-     "¿Qué usan para las fotos de producto? Estoy probando con luz natural y un celular y no quedan mal."),
-    ("en", "Sizing charts for export",
-     "Has anyone converted their size chart to EU/US sizes for selling abroad? Any template to share?"),
-    ("es", "Telas recicladas",
-     "¿Alguien trabajó con algodón reciclado? Me interesa saber cómo responde al lavado."),
+    (
+        "es",
+        "¿Proveedor de etiquetas tejidas?",
+        "Hola a todos, ¿alguien tiene un proveedor de etiquetas tejidas en CABA que haga tiradas chicas? Gracias!",
+    ),
+    (
+        "es",
+        "Aumento de Andreani este mes",
+        "¿A ustedes también les aumentó la tarifa de Andreani? Estamos evaluando pasarnos a Correo Argentino.",
+    ),
+    (
+        "es",
+        "Feria de diseño en Palermo",
+        "Les cuento que abrió la inscripción para la feria de diseño de mayo. El stand sale lo mismo que el año "
+        "pasado.",
+    ),
+    (
+        "es",
+        "Fotos de producto con celular",
+        "¿Qué usan para las fotos de producto? Estoy probando con luz natural y un celular y no quedan mal.",
+    ),
+    (
+        "en",
+        "Sizing charts for export",
+        "Has anyone converted their size chart to EU/US sizes for selling abroad? Any template to share?",
+    ),
+    ("es", "Telas recicladas", "¿Alguien trabajó con algodón reciclado? Me interesa saber cómo responde al lavado."),
 ]
 
 
@@ -433,19 +617,28 @@ class _Builder:
         display, address = self.person(index, language)
         domain = address.rsplit("@", 1)[1]
         back = self.date(index) + timedelta(days=self.rng.randint(3, 20))
-        orig = self.pick(["Re: Consulta", "Re: Tu pedido fue despachado", "Re: Cambio de talle"]) \
-            if language == "es" else self.pick(["Re: Your question", "Re: Your order has shipped"])
+        orig = (
+            self.pick(["Re: Consulta", "Re: Tu pedido fue despachado", "Re: Cambio de talle"])
+            if language == "es"
+            else self.pick(["Re: Your question", "Re: Your order has shipped"])
+        )
         subject_t, body_t = self.pick(_OOO[language])
-        fields = {"orig": orig, "date": f"{back.day}/{back.month}", "date_en": f"{back:%A, %B} {back.day}",
-                  "name": display, "domain": domain}
+        fields = {
+            "orig": orig,
+            "date": f"{back.day}/{back.month}",
+            "date_en": f"{back:%A, %B} {back.day}",
+            "name": display,
+            "domain": domain,
+        }
         headers = []
         if with_header:
             headers = [("Auto-Submitted", "auto-replied")]
             if self.rng.random() < 0.5:
                 headers.append(("X-Autoreply", "yes"))
         headers.append(("In-Reply-To", f"<reply.{self.rng.getrandbits(32):08x}@ropadelsur.example.com>"))
-        raw, mid = self.text_message(index, display, address, subject_t.format(**fields), body_t.format(**fields),
-                                     headers)
+        raw, mid = self.text_message(
+            index, display, address, subject_t.format(**fields), body_t.format(**fields), headers
+        )
         return GeneratedEmail(raw, mid, address, "ooo", False, language, "auto-header" if with_header else "text-only")
 
     def bounce(self, index: int) -> GeneratedEmail:
@@ -509,10 +702,15 @@ class _Builder:
             ("Sender", "moda-emprendedores-bounces@lists.example.net"),
         ]
         first = display.split()[0]
-        raw, mid = self.text_message(index, display, address, f"[moda-emprendedores] {subject}",
-                                     f"{body}\n\n{first}\n\n-- \nModa Emprendedores\n"
-                                     "https://lists.example.net/listinfo/moda-emprendedores\n", headers,
-                                     return_path="moda-emprendedores-bounces@lists.example.net")
+        raw, mid = self.text_message(
+            index,
+            display,
+            address,
+            f"[moda-emprendedores] {subject}",
+            f"{body}\n\n{first}\n\n-- \nModa Emprendedores\nhttps://lists.example.net/listinfo/moda-emprendedores\n",
+            headers,
+            return_path="moda-emprendedores-bounces@lists.example.net",
+        )
         return GeneratedEmail(raw, mid, address, "list", False, language, "list-post")
 
 

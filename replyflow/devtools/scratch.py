@@ -1,5 +1,6 @@
 """Scratch resources on this machine's servers for tests, the demo, the chaos run and the benchmarks: a
 PostgreSQL database, a RabbitMQ vhost and a Redis database of their own, so they never touch real data."""
+
 from __future__ import annotations
 
 import subprocess
@@ -17,6 +18,7 @@ def database_url(name: str, admin_url: str = ADMIN_DATABASE_URL) -> str:
 async def create_database(name: str, *, migrate: bool = True, admin_url: str = ADMIN_DATABASE_URL) -> str:
     """Create (and by default migrate) a database; returns its URL."""
     from shared import db
+
     admin = await asyncpg.connect(admin_url)
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
@@ -57,6 +59,7 @@ def delete_vhost(name: str) -> None:
 
 async def flush_redis(url: str) -> None:
     from redis.asyncio import Redis
+
     client = Redis.from_url(url)
     try:
         await client.flushdb()

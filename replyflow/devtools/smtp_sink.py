@@ -15,6 +15,7 @@ Failure injection for reliability tests, both changeable while it runs, determin
 
 Standalone: ``python -m replyflow.devtools.smtp_sink --port 2525 --out sent.jsonl`` (until SIGINT/SIGTERM).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -309,8 +310,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     parser.add_argument("--out", type=Path, default=None, help="append each message as a JSON line to this file")
     parser.add_argument("--temp-fail-rate", type=float, default=0.0, help="share of messages answered 451")
-    parser.add_argument("--drop-after-data-rate", type=float, default=0.0,
-                        help="share of messages whose connection is closed after DATA without an answer")
+    parser.add_argument(
+        "--drop-after-data-rate",
+        type=float,
+        default=0.0,
+        help="share of messages whose connection is closed after DATA without an answer",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed for the failure injection")
     args = parser.parse_args(argv)
 

@@ -3,6 +3,7 @@
 Mail servers come from `replyflow.devtools` (Dovecot, the SMTP sink); the LLM is `replyflow fake-groq`; the
 five services run as `replyflow run <service>` child processes with an environment built here.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -44,19 +45,34 @@ class Endpoints:
 def service_env(endpoints: Endpoints, **overrides: str) -> dict[str, str]:
     """The environment of every service: the endpoints, plus short delays so a run takes seconds."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AMQP_", "DATABASE_", "IMAP_", "SMTP_"))}
-    env.update({
-        "AMQP_URL": endpoints.amqp_url, "DATABASE_URL": endpoints.database_url, "REDIS_URL": endpoints.redis_url,
-        "IMAP_HOST": endpoints.imap_host, "IMAP_PORT": str(endpoints.imap_port), "IMAP_SSL": "false",
-        "IMAP_USER": endpoints.imap_user, "IMAP_PASSWORD": endpoints.imap_password, "IMAP_MAILBOX": "INBOX",
-        "IMAP_POLL_SECONDS": "2", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(endpoints.smtp_port),
-        "SMTP_STARTTLS": "false", "REPLY_FROM": endpoints.reply_from, "SHOP_CONFIG": endpoints.shop_config,
-        "GROQ_API_KEY": "fake-key", "GROQ_BASE_URL": endpoints.groq_base_url,
-        "RETRY_DELAYS": "0.5,1,2", "MAX_ATTEMPTS": "3", "SHUTDOWN_GRACE_SECONDS": "5",
-        **{f"GROQ_LIMIT_{name.upper()}": str(value) for name, value in FAST_LLM_LIMITS.items()},
-        # Runs bring hundreds of first-time senders within seconds: the hourly cap has tests of its own.
-        "MAX_NEW_SENDERS_PER_HOUR": "1000000",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "AMQP_URL": endpoints.amqp_url,
+            "DATABASE_URL": endpoints.database_url,
+            "REDIS_URL": endpoints.redis_url,
+            "IMAP_HOST": endpoints.imap_host,
+            "IMAP_PORT": str(endpoints.imap_port),
+            "IMAP_SSL": "false",
+            "IMAP_USER": endpoints.imap_user,
+            "IMAP_PASSWORD": endpoints.imap_password,
+            "IMAP_MAILBOX": "INBOX",
+            "IMAP_POLL_SECONDS": "2",
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(endpoints.smtp_port),
+            "SMTP_STARTTLS": "false",
+            "REPLY_FROM": endpoints.reply_from,
+            "SHOP_CONFIG": endpoints.shop_config,
+            "GROQ_API_KEY": "fake-key",
+            "GROQ_BASE_URL": endpoints.groq_base_url,
+            "RETRY_DELAYS": "0.5,1,2",
+            "MAX_ATTEMPTS": "3",
+            "SHUTDOWN_GRACE_SECONDS": "5",
+            **{f"GROQ_LIMIT_{name.upper()}": str(value) for name, value in FAST_LLM_LIMITS.items()},
+            # Runs bring hundreds of first-time senders within seconds: the hourly cap has tests of its own.
+            "MAX_NEW_SENDERS_PER_HOUR": "1000000",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     env.update(overrides)
     return env
 
@@ -64,18 +80,19 @@ def service_env(endpoints: Endpoints, **overrides: str) -> dict[str, str]:
 @dataclass
 class Processes:
     """Child processes with their logs in one folder; stopped with SIGTERM, killed if they hang."""
+
     log_dir: Path
     children: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def start(self, name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen:
         with open(self.log_dir / f"{name}.log", "ab") as log:  # the child keeps its own copy of the handle
-            process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                       stdin=subprocess.DEVNULL)
+            process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         self.children[name] = process
         return process
 
-    def start_service(self, service: str, env: dict[str, str], replica: int = 0,
-                      name: str | None = None) -> subprocess.Popen:
+    def start_service(
+        self, service: str, env: dict[str, str], replica: int = 0, name: str | None = None
+    ) -> subprocess.Popen:
         name = name or (f"{service}-{replica}" if replica else service)
         return self.start(name, [sys.executable, "-m", "replyflow.cli", "run", service], env)
 
@@ -87,8 +104,9 @@ class Processes:
         """Start the simulator on a free port; returns its base URL once it listens."""
         port = free_port()
         limits = [arg for name, value in FAST_LLM_LIMITS.items() for arg in (f"--{name}", str(value))]
-        self.start("fake-groq", [sys.executable, "-m", "replyflow.cli", "fake-groq", "--port", str(port), *limits,
-                                 *extra], env)
+        self.start(
+            "fake-groq", [sys.executable, "-m", "replyflow.cli", "fake-groq", "--port", str(port), *limits, *extra], env
+        )
         wait_for_port(port, self.children["fake-groq"], self.log_dir / "fake-groq.log")
         return f"http://127.0.0.1:{port}"
 
@@ -119,6 +137,7 @@ class Processes:
 
 def wait_for_port(port: int, process: subprocess.Popen, log: Path, timeout: float = 15.0) -> None:
     import socket
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -146,12 +165,16 @@ async def email_states(database_url: str) -> tuple[dict[str, int], int]:
 def left_unread_on_purpose(state: str, reason: str | None) -> bool:
     """Whether an email's original stays unread once it ended: a draft waiting in Drafts, a reply that promised a
     person, an email ignored for a person (or left untouched). Settled all the same."""
-    return state == "drafted" or (state == "replied" and reason == "needs_person") or \
-        (state == "ignored" and leaves_unread(reason or ""))
+    return (
+        state == "drafted"
+        or (state == "replied" and reason == "needs_person")
+        or (state == "ignored" and leaves_unread(reason or ""))
+    )
 
 
-async def wait_until_settled(database_url: str, expected: int, timeout: float, processes: Processes | None = None,
-                             progress=None) -> dict[str, int]:
+async def wait_until_settled(
+    database_url: str, expected: int, timeout: float, processes: Processes | None = None, progress=None
+) -> dict[str, int]:
     """Wait until `expected` emails are stored, every one is in a terminal state and its original is marked
     seen (or the time is up); returns the count per state."""
     deadline = time.monotonic() + timeout

@@ -6,6 +6,7 @@ the shop names in TRUSTED_AUTHSERV_IDS are believed: a sender can put any such h
 so an untrusted one means nothing. Where several trusted headers are present, the topmost is the one the last
 receiving server added, the one closest to us.
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection

@@ -1,4 +1,5 @@
 """The shop's catalogue in PostgreSQL: CSV import and the product search the classifier uses."""
+
 from __future__ import annotations
 
 import csv
@@ -27,8 +28,9 @@ def read_catalog_csv(path: Path) -> list[dict[str, object]]:
         reader = csv.DictReader(handle)
         missing = {"sku", "name"} - set(reader.fieldnames or ())
         if missing:
-            raise CatalogError(f"{path}: the header lacks {', '.join(sorted(missing))} "
-                               f"(columns: {', '.join(CSV_COLUMNS)})")
+            raise CatalogError(
+                f"{path}: the header lacks {', '.join(sorted(missing))} (columns: {', '.join(CSV_COLUMNS)})"
+            )
         rows = []
         for line, row in enumerate(reader, start=2):
             if not (row.get("sku") or "").strip() or not (row.get("name") or "").strip():
@@ -38,10 +40,17 @@ def read_catalog_csv(path: Path) -> list[dict[str, object]]:
                 stock = int(row["stock"]) if (row.get("stock") or "").strip() else None
             except (InvalidOperation, ValueError):
                 raise CatalogError(f"{path}:{line}: price must be a number and stock an integer") from None
-            rows.append({"sku": row["sku"].strip(), "name": row["name"].strip(),
-                         "description": (row.get("description") or "").strip(), "price": price,
-                         "currency": (row.get("currency") or "ARS").strip() or "ARS", "stock": stock,
-                         "url": (row.get("url") or "").strip() or None})
+            rows.append(
+                {
+                    "sku": row["sku"].strip(),
+                    "name": row["name"].strip(),
+                    "description": (row.get("description") or "").strip(),
+                    "price": price,
+                    "currency": (row.get("currency") or "ARS").strip() or "ARS",
+                    "stock": stock,
+                    "url": (row.get("url") or "").strip() or None,
+                }
+            )
     return rows
 
 
@@ -53,8 +62,8 @@ async def import_catalog(conn: asyncpg.Connection, rows: list[dict[str, object]]
                VALUES ($1, $2, $3, $4, $5, $6, $7)
                ON CONFLICT (sku) DO UPDATE SET name = $2, description = $3, price = $4, currency = $5,
                                                stock = $6, url = $7""",
-            [(r["sku"], r["name"], r["description"], r["price"], r["currency"], r["stock"], r["url"])
-             for r in rows])
+            [(r["sku"], r["name"], r["description"], r["price"], r["currency"], r["stock"], r["url"]) for r in rows],
+        )
     return len(rows)
 
 
@@ -74,5 +83,7 @@ async def relevant_products(conn: asyncpg.Connection, text: str, limit: int = 3)
     rows = await conn.fetch(
         """SELECT id FROM products, to_tsquery('simple', $1) AS query
            WHERE search @@ query ORDER BY ts_rank(search, query) DESC, id LIMIT $2""",
-        " | ".join(words), limit)
+        " | ".join(words),
+        limit,
+    )
     return [r["id"] for r in rows]

@@ -27,6 +27,7 @@ Policy (in this order):
      leave the other questions unanswered), or the reason of the topic that failed;
 4. everything else -> "llm", reason "needs_llm:<intent>".
 """
+
 from __future__ import annotations
 
 import re
@@ -90,8 +91,19 @@ def _has_exact_answer(shop, topic: str, language: str) -> bool:
 
 
 # Groups named under several topics: the shop's store, sale items, and whether one policy applies before another.
-_AT_THE_STORE = ("en el local", "al local", "del local", r"in (the|your) (physical )?(store|shop)", "in-store", "in person",
-                 "en persona", "palermo", "showroom", "tienda fisica", "physical (store|shop)")
+_AT_THE_STORE = (
+    "en el local",
+    "al local",
+    "del local",
+    r"in (the|your) (physical )?(store|shop)",
+    "in-store",
+    "in person",
+    "en persona",
+    "palermo",
+    "showroom",
+    "tienda fisica",
+    "physical (store|shop)",
+)
 _ON_SALE = ("oferta", "liquidacion", r"sale (items?|products?|prices?)\b", "on sale", "rebaj")
 _BEFORE_OR_AFTER = ("before or after", "antes o despues")
 
@@ -100,70 +112,149 @@ _BEFORE_OR_AFTER = ("before or after", "antes o despues")
 # answer: the LLM (which has the shop's facts) does. Each group lists Spanish and English stems.
 _COVERAGE: dict[str, list[tuple[str, ...]]] = {
     "payment_methods": [
-        ("efectivo", "cash"), ("paypal",), ("cripto", "crypto", "bitcoin", "usdt"), ("rapipago",),
-        ("pago facil", "pagofacil"), ("amex", "american express"), ("naranja",), ("cabal",), ("modo",),
-        ("cuenta dni",), ("mercado pago", "mercadopago"), ("transferencia", "transfer"), ("debito", "debit"),
-        ("credito", "credit"), ("cuota", "instal", "install"), ("visa",), ("master",), ("contra ?entrega",
-        "cash on delivery", "contrarrembolso"),
+        ("efectivo", "cash"),
+        ("paypal",),
+        ("cripto", "crypto", "bitcoin", "usdt"),
+        ("rapipago",),
+        ("pago facil", "pagofacil"),
+        ("amex", "american express"),
+        ("naranja",),
+        ("cabal",),
+        ("modo",),
+        ("cuenta dni",),
+        ("mercado pago", "mercadopago"),
+        ("transferencia", "transfer"),
+        ("debito", "debit"),
+        ("credito", "credit"),
+        ("cuota", "instal", "install"),
+        ("visa",),
+        ("master",),
+        ("contra ?entrega", "cash on delivery", "contrarrembolso"),
         # wallets and other ways of paying English-speaking customers name; the example shop's text names
         # none of them, so "can I pay with Apple Pay?" goes to the LLM, which knows the shop's facts
-        ("apple pay",), ("google pay", "gpay"), ("samsung pay",), ("klarna",), ("afterpay", "pay later", "buy now"),
-        ("venmo",), ("zelle",), ("cash app",), ("western union",), ("cheques?", r"(by|with|accept|take|personal) checks?\b"),
+        ("apple pay",),
+        ("google pay", "gpay"),
+        ("samsung pay",),
+        ("klarna",),
+        ("afterpay", "pay later", "buy now"),
+        ("venmo",),
+        ("zelle",),
+        ("cash app",),
+        ("western union",),
+        ("cheques?", r"(by|with|accept|take|personal) checks?\b"),
         # a currency, or a card from abroad: the canned text does not say
         ("currenc", "dollars?", "usd", "euros?", "reais", "divisas?", "moneda"),
         ("foreign", "international", "overseas", "extranjer", "del exterior"),
         # cards, credit lines and links customers ask about that the example text does not name,
         # someone else's card, a bank, a sale item
-        ("diners",), ("maestro",), ("mercado credito",), ("prepag", "pre-?paid"), ("link de pago", "payment link"),
-        ("naranja x", "uala", "qr"), ("cualquier banco", "que bancos", "algunos bancos", "any bank", "which banks",
-        "all banks"), _BEFORE_OR_AFTER, (r"tarjeta (de credito |de debito )?de (mi|un|una) \w+",
-        r"(my|a) \w+'?s (credit |debit )?card", "someone else'?s card"), _ON_SALE,
+        ("diners",),
+        ("maestro",),
+        ("mercado credito",),
+        ("prepag", "pre-?paid"),
+        ("link de pago", "payment link"),
+        ("naranja x", "uala", "qr"),
+        ("cualquier banco", "que bancos", "algunos bancos", "any bank", "which banks", "all banks"),
+        _BEFORE_OR_AFTER,
+        (
+            r"tarjeta (de credito |de debito )?de (mi|un|una) \w+",
+            r"(my|a) \w+'?s (credit |debit )?card",
+            "someone else'?s card",
+        ),
+        _ON_SALE,
         # paying at the shop or on delivery: the canned text says how to pay online only
-        (r"pay(ing)?\b[^.?!]{0,25}\b(when|on|at|upon|in) (i |we )?(pick|collect|deliver|the (store|shop)|store|person)",
-         "pagar? (en|al) (el )?(local|retirar)"),
+        (
+            r"pay(ing)?\b[^.?!]{0,25}\b(when|on|at|upon|in) (i |we )?(pick|collect|deliver|the (store|shop)|store|person)",
+            "pagar? (en|al) (el )?(local|retirar)",
+        ),
     ],
     "shipping": [
         # "courier" alone is a motorbike messenger ("¿tienen courier?"); "which couriers do you use?" asks which
         # carriers, and the canned text names them
-        ("oca",), ("dhl",), ("fedex",), ("ups",), ("usps",), ("royal mail",), ("dpd",), ("tnt",),
+        ("oca",),
+        ("dhl",),
+        ("fedex",),
+        ("ups",),
+        ("usps",),
+        ("royal mail",),
+        ("dpd",),
+        ("tnt",),
         ("moto", "cadete", r"(?<!which )(?<!what )couriers?\b(?![^.?!]{0,25}\b(use|work with|ship with|send with)\b)"),
-        ("uber", "cabify"), ("p\\.?o\\.? box", "post office box", "apartado"),
+        ("uber", "cabify"),
+        ("p\\.?o\\.? box", "post office box", "apartado"),
         ("pick ?-?up points?", "collection points?", "lockers?", "parcel shops?"),
-        ("track", "seguimiento", "rastreo"), ("insur",), ("signature",),
-        ("correo argentino",), ("andreani",), ("via cargo",), ("sucursal", "branch"), ("retir", "pick ?up", "pickup"),
+        ("track", "seguimiento", "rastreo"),
+        ("insur",),
+        ("signature",),
+        ("correo argentino",),
+        ("andreani",),
+        ("via cargo",),
+        ("sucursal", "branch"),
+        ("retir", "pick ?up", "pickup"),
         ("gratis", "free"),
         # what customers ask about that the example text does not say: other carriers and apps, a doorman or the
         # door, a time slot, the packaging, sale items, when a pick-up is ready
-        ("mercado envios",), ("rappi", "pedidosya", "pedidos ya", "glovo"), ("portero", "conserje", "doorman",
-        "concierge", "neighbou?r", "vecin", "en la puerta", "at the door", "leave it", "dejar(lo|la)? (en|con)"),
-        ("franja", "horario", "time slot", "time window", r"\bat what time", "turno"), ("packaging", "embalaje",
-        "envoltorio", "discret", "plain (box|package|packaging)"), _ON_SALE, ("listo para retirar", "ready (to|for) (collect|pick)", "ready for collection"),
+        ("mercado envios",),
+        ("rappi", "pedidosya", "pedidos ya", "glovo"),
+        (
+            "portero",
+            "conserje",
+            "doorman",
+            "concierge",
+            "neighbou?r",
+            "vecin",
+            "en la puerta",
+            "at the door",
+            "leave it",
+            "dejar(lo|la)? (en|con)",
+        ),
+        ("franja", "horario", "time slot", "time window", r"\bat what time", "turno"),
+        ("packaging", "embalaje", "envoltorio", "discret", "plain (box|package|packaging)"),
+        _ON_SALE,
+        ("listo para retirar", "ready (to|for) (collect|pick)", "ready for collection"),
         ("malvinas", "falkland", "antartida", "antarctica"),
         # a return's shipping cost, nobody at home, a gift: the shipping text does not say
-        (r"devuelv\w* (el|los) (costo|gasto|valor)s? del? envio", r"(costo|gasto)s? del? envio de (la )?devolucion",
-         r"refund\w* (the )?(shipping|postage|delivery)", r"return (shipping|postage)",
-         r"(shipping|postage|delivery) (costs? |fees? )?(refund\w*|back)"), ("no estoy en casa", "nadie en casa", "not (at )?home",
-        "nobody (at )?home", "no one (at )?home"), (r"envios? (para|de|como) regalo", "para regalo", r"sin (el )?precio",
-        r"without (the )?price", r"gift (note|message|card|receipt)s?"), _BEFORE_OR_AFTER,
+        (
+            r"devuelv\w* (el|los) (costo|gasto|valor)s? del? envio",
+            r"(costo|gasto)s? del? envio de (la )?devolucion",
+            r"refund\w* (the )?(shipping|postage|delivery)",
+            r"return (shipping|postage)",
+            r"(shipping|postage|delivery) (costs? |fees? )?(refund\w*|back)",
+        ),
+        ("no estoy en casa", "nadie en casa", "not (at )?home", "nobody (at )?home", "no one (at )?home"),
+        (
+            r"envios? (para|de|como) regalo",
+            "para regalo",
+            r"sin (el )?precio",
+            r"without (the )?price",
+            r"gift (note|message|card|receipt)s?",
+        ),
+        _BEFORE_OR_AFTER,
         (r"pes(an|a|o)\b", "weigh", r"kilos?\b", r"kg\b", "bulky", "voluminos", "heavy"),
     ],
     "returns": [
-        ("regalo", "gift"), ("ticket", "factura", "receipt", "invoice"), ("liquidacion", "oferta", r"sale\b",
-        "descuento", "discount"), ("usad", "used", "worn"), ("etiqueta", "tag"),
+        ("regalo", "gift"),
+        ("ticket", "factura", "receipt", "invoice"),
+        ("liquidacion", "oferta", r"sale\b", "descuento", "discount"),
+        ("usad", "used", "worn"),
+        ("etiqueta", "tag"),
         ("store credit", "credit note", "vouchers?", "nota de credito"),
         # underwear and swimwear, exchanges at the store, washed items: the example text does not say
         ("ropa interior", "underwear", "lingerie", "mallas?", "bikini", "traje de bano", "swimwear", "swimsuit"),
-        _AT_THE_STORE, (r"lav(ad[oa]s?|e|o|ar|amos)\b", r"wash(ed|ing)?\b"),
+        _AT_THE_STORE,
+        (r"lav(ad[oa]s?|e|o|ar|amos)\b", r"wash(ed|ing)?\b"),
     ],
     "sizes": [
         # another sizing system, children or shoes: the example size table is for adult garments in centimetres
-        ("american", r"\bus \d", "us siz", "uk siz", r"\beu\b", "europe", "ingles"), ("nin[oa]s",
-        "kids", "children", "bebe", "baby", "infant"), ("calzado", "zapat", "shoes?", "sneakers?", "boots?"),
+        ("american", r"\bus \d", "us siz", "uk siz", r"\beu\b", "europe", "ingles"),
+        ("nin[oa]s", "kids", "children", "bebe", "baby", "infant"),
+        ("calzado", "zapat", "shoes?", "sneakers?", "boots?"),
     ],
     "stock": [
         # the shop's own stock, last season, an item in one size: the example text speaks of the website's stock
-        _AT_THE_STORE, ("temporada", "last season", "previous season",
-        "discontinu"), (r"talle (xs|s|m|l|xl|xxl|\d+)\b", r"size (xs|s|m|l|xl|xxl|\d+)\b", r"en (xs|s|m|l|xl|xxl|\d{2})\b"), ("actually in stock", "realmente"),
+        _AT_THE_STORE,
+        ("temporada", "last season", "previous season", "discontinu"),
+        (r"talle (xs|s|m|l|xl|xxl|\d+)\b", r"size (xs|s|m|l|xl|xxl|\d+)\b", r"en (xs|s|m|l|xl|xxl|\d{2})\b"),
+        ("actually in stock", "realmente"),
     ],
 }
 
@@ -172,15 +263,114 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
 # "Ways to pay?", "envíos?"): without them such a text takes the shop's default language, and an English speaker
 # would get the Spanish canned text. Only words that are not also words of the other language.
 _SHORT_WORDS = {
-    "en": frozenset({"how", "what", "what's", "when", "where", "which", "who", "why", "can", "could", "do", "does", "is",
-                     "are", "the", "to", "you", "your", "i", "my", "we", "with", "for", "of", "on", "it", "and", "pay",
-                     "ship", "shipping", "delivery", "deliver", "return", "returns", "refund", "refunds", "policy",
-                     "options", "please", "thanks", "hi", "hello", "have", "any", "there", "much", "long", "ways",
-                     "send", "get", "take", "accept", "size", "sizes", "stock", "exchange"}),
-    "es": frozenset({"como", "que", "cuando", "donde", "cual", "cuanto", "cuanta", "hay", "tienen", "hacen", "puedo",
-                     "se", "de", "la", "el", "los", "las", "en", "por", "para", "con", "mi", "y", "es", "son", "hola",
-                     "gracias", "envio", "envios", "pago", "pagar", "cambio", "cambios", "talle", "talles", "aceptan",
-                     "tarjeta", "cuotas", "buenas", "envian", "devolucion", "precio", "tenes", "aca"}),
+    "en": frozenset(
+        {
+            "how",
+            "what",
+            "what's",
+            "when",
+            "where",
+            "which",
+            "who",
+            "why",
+            "can",
+            "could",
+            "do",
+            "does",
+            "is",
+            "are",
+            "the",
+            "to",
+            "you",
+            "your",
+            "i",
+            "my",
+            "we",
+            "with",
+            "for",
+            "of",
+            "on",
+            "it",
+            "and",
+            "pay",
+            "ship",
+            "shipping",
+            "delivery",
+            "deliver",
+            "return",
+            "returns",
+            "refund",
+            "refunds",
+            "policy",
+            "options",
+            "please",
+            "thanks",
+            "hi",
+            "hello",
+            "have",
+            "any",
+            "there",
+            "much",
+            "long",
+            "ways",
+            "send",
+            "get",
+            "take",
+            "accept",
+            "size",
+            "sizes",
+            "stock",
+            "exchange",
+        }
+    ),
+    "es": frozenset(
+        {
+            "como",
+            "que",
+            "cuando",
+            "donde",
+            "cual",
+            "cuanto",
+            "cuanta",
+            "hay",
+            "tienen",
+            "hacen",
+            "puedo",
+            "se",
+            "de",
+            "la",
+            "el",
+            "los",
+            "las",
+            "en",
+            "por",
+            "para",
+            "con",
+            "mi",
+            "y",
+            "es",
+            "son",
+            "hola",
+            "gracias",
+            "envio",
+            "envios",
+            "pago",
+            "pagar",
+            "cambio",
+            "cambios",
+            "talle",
+            "talles",
+            "aceptan",
+            "tarjeta",
+            "cuotas",
+            "buenas",
+            "envian",
+            "devolucion",
+            "precio",
+            "tenes",
+            "aca",
+        }
+    ),
 }
 
 
@@ -211,13 +401,16 @@ def _language_uncertain(sample: str, language: str) -> bool:
 # envíos al exterior", "We ship worldwide"), for any of the countries below or words for abroad. A text that only
 # says "we ship all over Argentina" leaves the question open, and so do the payment and returns texts (a card or a
 # transfer from Chile, a return from Uruguay): the LLM answers.
-_ABROAD_WORDS = (r"al exterior|del exterior|internacional\w*|international\w*|worldwide|abroad|overseas|other countries|"
-                 r"otros paises|outside (of )?(the country|argentina)|fuera (del pais|de argentina)")
+_ABROAD_WORDS = (
+    r"al exterior|del exterior|internacional\w*|international\w*|worldwide|abroad|overseas|other countries|"
+    r"otros paises|outside (of )?(the country|argentina)|fuera (del pais|de argentina)"
+)
 _ABROAD_ASKED = re.compile(
     r"\b(" + _ABROAD_WORDS + r"|another country|otro pais|uruguay|chile|brasil|brazil|espana|spain|mexico|"
     r"(a|de|en|desde|to|from|in|the) usa|the us|us bank|u\.s(\.a)?\.?|estados unidos|united states|america|europa|"
     r"europe|paraguay|bolivia|peru|colombia|venezuela|ecuador|canada|uk|united kingdom|england|britain|ireland|"
-    r"france|francia|germany|alemania|italy|italia|portugal|australia|japan|japon|china|india)\b")
+    r"france|francia|germany|alemania|italy|italia|portugal|australia|japan|japon|china|india)\b"
+)
 _ABROAD_ANSWERED = re.compile(r"\b(" + _ABROAD_WORDS + r"|todo el mundo|all over the world)\b")
 
 
@@ -239,11 +432,13 @@ _ORDER_IN_HISTORY = re.compile(
     r"#\s?\d{3,}|\b(pedido|orden|compra|order|purchase)( de compra| web| number| no\.?| ref\w*| numero)?\s{0,3}(#|:)?"
     r"\s{0,3}[a-z]{0,4}-?\d{3,}|\b(fue|ha sido|has been|was) (despachad[oa]|enviad[oa]|entregad[oa]|shipped|"
     r"dispatched|delivered)\b|\b(tu|su|your) (pedido|compra|order|purchase|paquete|package|parcel) (fue|ha sido|has "
-    r"been|was|esta|is|ya)\b")
+    r"been|was|esta|is|ya)\b"
+)
 
 
-def _unless_in_a_conversation(result: Classification, context: Callable[[], text_mod.Context],
-                              is_reply: bool) -> Classification:
+def _unless_in_a_conversation(
+    result: Classification, context: Callable[[], text_mod.Context], is_reply: bool
+) -> Classification:
     """No canned text into a conversation. A reply or a forward (by its headers, its subject, or quoted or attached
     mail) answers something that was said before, often an order's mail or our own canned text. And a signature or
     anything else cleaning removed may name an order or a problem. The LLM reads the history; a canned text would
@@ -261,9 +456,18 @@ def _unless_in_a_conversation(result: Classification, context: Callable[[], text
     return replace(result, decision="llm", reason=reason, faq_topic=None)
 
 
-def _several_questions(*, subject: str, text: str, shop, faq_threshold: float, topics: tuple[str, ...],
-                       language: str, common: dict, topics_confidence: float,
-                       language_uncertain: bool) -> Classification:
+def _several_questions(
+    *,
+    subject: str,
+    text: str,
+    shop,
+    faq_threshold: float,
+    topics: tuple[str, ...],
+    language: str,
+    common: dict,
+    topics_confidence: float,
+    language_uncertain: bool,
+) -> Classification:
     """Several policy questions: the canned texts of all of them, or the LLM when any one is not safe."""
     common = {**common, "confidence": topics_confidence}
     if any(topic not in intents_mod.POLICY_INTENTS for topic in topics) or topics_confidence < faq_threshold:
@@ -280,13 +484,20 @@ def _several_questions(*, subject: str, text: str, shop, faq_threshold: float, t
 
 def _decide(*, subject: str, text: str, shop, faq_threshold: float) -> Classification:
     sample = text if len(text) >= 20 else f"{subject}\n{text}"
-    language = language_mod.detect_language(sample, default=_shop_default_language(shop),
-                                            preferred=_shop_languages(shop))
+    language = language_mod.detect_language(
+        sample, default=_shop_default_language(shop), preferred=_shop_languages(shop)
+    )
     language = _short_text_language(sample, language, _shop_languages(shop))
     result = intents_mod.detect_intent(subject, text)
     topics = tuple(result.faq_topics)
-    common = dict(intent=result.intent, confidence=result.confidence, language=language, text=text, subject=subject,
-                  faq_topics=topics)
+    common = dict(
+        intent=result.intent,
+        confidence=result.confidence,
+        language=language,
+        text=text,
+        subject=subject,
+        faq_topics=topics,
+    )
 
     if not text.strip() and not intents_mod.fold(subject).strip():
         return Classification(decision="llm", reason="needs_llm:empty_text", faq_topic=None, **common)
@@ -300,18 +511,26 @@ def _decide(*, subject: str, text: str, shop, faq_threshold: float) -> Classific
             common["intent"] = "order_status"
             return Classification(decision="llm", reason="needs_llm:order_status", faq_topic=None, **common)
         if len(topics) > 1:
-            return _several_questions(subject=subject, text=text, shop=shop, faq_threshold=faq_threshold,
-                                      topics=topics, language=language, common=common,
-                                      topics_confidence=result.topics_confidence,
-                                      language_uncertain=_language_uncertain(sample, language))
+            return _several_questions(
+                subject=subject,
+                text=text,
+                shop=shop,
+                faq_threshold=faq_threshold,
+                topics=topics,
+                language=language,
+                common=common,
+                topics_confidence=result.topics_confidence,
+                language_uncertain=_language_uncertain(sample, language),
+            )
         if result.confidence < faq_threshold:
             return Classification(decision="llm", reason="low_confidence", faq_topic=None, **common)
         if language not in RULE_LANGUAGES or not _has_exact_answer(shop, result.intent, language):
             return Classification(decision="llm", reason=f"no_faq_answer:{result.intent}", faq_topic=None, **common)
         answer = shop.faq[result.intent][language]
         if not _canned_text_covers(result.intent, f"{subject}\n{text}", answer):
-            return Classification(decision="llm", reason=f"faq_does_not_cover:{result.intent}", faq_topic=None,
-                                  **common)
+            return Classification(
+                decision="llm", reason=f"faq_does_not_cover:{result.intent}", faq_topic=None, **common
+            )
         if _language_uncertain(sample, language):
             return Classification(decision="llm", reason="uncertain_language", faq_topic=None, **common)
         return Classification(decision="faq", reason=f"faq:{result.intent}", faq_topic=result.intent, **common)
@@ -320,15 +539,26 @@ def _decide(*, subject: str, text: str, shop, faq_threshold: float) -> Classific
 
 def _ignored(rule: str, *, subject: str, text: str, shop) -> Classification:
     """A robot: no reply; the language is kept for the record only."""
-    language = language_mod.detect_language(text, default=_shop_default_language(shop),
-                                            preferred=_shop_languages(shop))
-    return Classification(decision="ignore", reason=rule, intent="other", faq_topic=None, confidence=1.0,
-                          language=language, text=text, subject=subject)
+    language = language_mod.detect_language(text, default=_shop_default_language(shop), preferred=_shop_languages(shop))
+    return Classification(
+        decision="ignore",
+        reason=rule,
+        intent="other",
+        faq_topic=None,
+        confidence=1.0,
+        language=language,
+        text=text,
+        subject=subject,
+    )
 
 
-def classify(msg: Message, shop, own_addresses: Collection[str] = (),
-             faq_threshold: float = DEFAULT_FAQ_THRESHOLD,
-             sender: tuple[str | None, str | None] | None = None) -> Classification:
+def classify(
+    msg: Message,
+    shop,
+    own_addresses: Collection[str] = (),
+    faq_threshold: float = DEFAULT_FAQ_THRESHOLD,
+    sender: tuple[str | None, str | None] | None = None,
+) -> Classification:
     """Decision for an inbound email. Never raises on a malformed message. `sender` is the (address, problem) the
     ingestor stored; without it the From header is parsed here the same way (`replyflow classify`)."""
     try:
@@ -343,8 +573,11 @@ def classify(msg: Message, shop, own_addresses: Collection[str] = (),
     if rule is not None:
         return _ignored(rule, subject=subject, text=text, shop=shop)
     result = _decide(subject=subject, text=text, shop=shop, faq_threshold=faq_threshold)
-    is_reply = bool(text_mod.first_header(msg, "in-reply-to") or text_mod.first_header(msg, "references")
-                    or intents_mod.SUBJECT_PREFIX.match(subject))
+    is_reply = bool(
+        text_mod.first_header(msg, "in-reply-to")
+        or text_mod.first_header(msg, "references")
+        or intents_mod.SUBJECT_PREFIX.match(subject)
+    )
     return _unless_in_a_conversation(result, lambda: text_mod.context(msg), is_reply)
 
 
@@ -358,5 +591,6 @@ def classify_text(text: str, shop, faq_threshold: float = DEFAULT_FAQ_THRESHOLD,
     if rule is not None:
         return _ignored(rule, subject=subject, text=cleaned, shop=shop)
     result = _decide(subject=subject, text=cleaned, shop=shop, faq_threshold=faq_threshold)
-    return _unless_in_a_conversation(result, lambda: text_mod.text_context(text or ""),
-                                     bool(intents_mod.SUBJECT_PREFIX.match(subject)))
+    return _unless_in_a_conversation(
+        result, lambda: text_mod.text_context(text or ""), bool(intents_mod.SUBJECT_PREFIX.match(subject))
+    )

@@ -31,6 +31,7 @@ Figures (`CsvReport`)
 - confusion table: rows are the label groups, columns what the classifier did: `faq:<topic>` a canned answer,
   `ignore`, otherwise the intent handed to the LLM (or to a person, for complaints and requests for a person).
 """
+
 from __future__ import annotations
 
 import collections
@@ -57,6 +58,7 @@ class EvalError(ValueError):
 @dataclass(frozen=True)
 class LabelSpec:
     """What one label means for replyflow."""
+
     group: str  # the confusion table's row
     intents: frozenset[str]  # predicted intents that count as right
     faq: frozenset[str] = frozenset()  # policy topics whose canned texts answer it; empty: never a canned answer
@@ -94,9 +96,17 @@ BITEXT_LABELS: dict[str, LabelSpec] = {
     "review": _spec("review", {"other", "complaint"}),
     "contact_human_agent": _spec("human_request", {"human_request"}),
     "contact_customer_service": _spec("human_request", {"human_request", "other"}),
-    **{label: _spec("account", {"other"}) for label in (
-        "create_account", "delete_account", "edit_account", "recover_password", "registration_problems",
-        "switch_account")},
+    **{
+        label: _spec("account", {"other"})
+        for label in (
+            "create_account",
+            "delete_account",
+            "edit_account",
+            "recover_password",
+            "registration_problems",
+            "switch_account",
+        )
+    },
     "check_invoice": _spec("invoice", {"other"}),
     "get_invoice": _spec("invoice", {"other"}),
     "newsletter_subscription": _spec("newsletter", {"other"}),
@@ -111,12 +121,14 @@ def own_label(label: str) -> LabelSpec:
     if "+" in label:
         topics = [t.strip() for t in label.split("+")]
         if len(topics) < 2 or any(t not in POLICY_INTENTS for t in topics):
-            raise EvalError(f"label {label!r}: several questions are policy topics joined by '+' "
-                            f"({', '.join(POLICY_INTENTS)})")
+            raise EvalError(
+                f"label {label!r}: several questions are policy topics joined by '+' ({', '.join(POLICY_INTENTS)})"
+            )
         return _spec("several", topics, topics)
     if label not in INTENTS:
-        raise EvalError(f"unknown label {label!r}: expected one of {', '.join(INTENTS)}, 'robot', or policy "
-                        "topics joined by '+'")
+        raise EvalError(
+            f"unknown label {label!r}: expected one of {', '.join(INTENTS)}, 'robot', or policy topics joined by '+'"
+        )
     return _spec(label, {label}, {label} if label in POLICY_INTENTS else ())
 
 
@@ -129,6 +141,7 @@ def _from_dict(table: dict[str, LabelSpec], name: str) -> LabelMap:
             return table[label]
         except KeyError:
             raise EvalError(f"label {label!r} is not in the label map {name}") from None
+
     return lookup
 
 
@@ -143,25 +156,30 @@ def load_label_map(spec: str | None) -> LabelMap:
         with path.open(encoding="utf-8", newline="") as fh:
             rows = list(csv.DictReader(fh))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise EvalError(f"label map {spec}: cannot read it ({exc}); use builtin-intents, builtin-bitext or a "
-                        "CSV label,group,intents,faq") from None
+        raise EvalError(
+            f"label map {spec}: cannot read it ({exc}); use builtin-intents, builtin-bitext or a "
+            "CSV label,group,intents,faq"
+        ) from None
     table: dict[str, LabelSpec] = {}
     for number, row in enumerate(rows, start=2):
         label, intents = (row.get("label") or "").strip(), (row.get("intents") or "").split()
         if not label or not intents:
             raise EvalError(f"label map {spec}, line {number}: needs a label and intents")
         faq = (row.get("faq") or "").split()
-        unknown = [i for i in intents if i not in INTENTS and i != "ignore"] + \
-                  [t for t in faq if t not in POLICY_INTENTS]
+        unknown = [i for i in intents if i not in INTENTS and i != "ignore"] + [
+            t for t in faq if t not in POLICY_INTENTS
+        ]
         if unknown:
             raise EvalError(f"label map {spec}, line {number}: unknown intent or topic {unknown[0]!r}")
         robot = intents == ["ignore"]
-        table[label] = LabelSpec(group=(row.get("group") or "").strip() or label, intents=frozenset(intents),
-                                 faq=frozenset(faq), robot=robot)
+        table[label] = LabelSpec(
+            group=(row.get("group") or "").strip() or label, intents=frozenset(intents), faq=frozenset(faq), robot=robot
+        )
     return _from_dict(table, spec)
 
 
 # --------------------------------------------------------------------------------------------------- inputs
+
 
 @dataclass(frozen=True)
 class Example:
@@ -187,8 +205,10 @@ def read_labelled_csv(path: str | Path, split: str | None = None, language: str 
     text_col = next((c for c in ("text", "instruction") if c in columns), None)
     label_col = next((c for c in ("intent", "label") if c in columns), None)
     if label_col is None or (text_col is None and "file" not in columns):
-        raise EvalError(f"{path}: needs a label column (intent or label) and a text column (text or instruction) "
-                        f"or a file column; it has {', '.join(sorted(columns)) or 'none'}")
+        raise EvalError(
+            f"{path}: needs a label column (intent or label) and a text column (text or instruction) "
+            f"or a file column; it has {', '.join(sorted(columns)) or 'none'}"
+        )
     if split is not None and "split" not in columns:
         raise EvalError(f"{path}: has no split column")
     examples = []
@@ -196,12 +216,16 @@ def read_labelled_csv(path: str | Path, split: str | None = None, language: str 
         if split is not None and (row.get("split") or "").strip() != split:
             continue
         file = (row.get("file") or "").strip()
-        examples.append(Example(id=(row.get("id") or "").strip() or f"row {number}",
-                                label=(row.get(label_col) or "").strip(),
-                                text=row.get(text_col) or "" if text_col else "",
-                                subject=row.get("subject") or "",
-                                file=(path.parent / file) if file else None,
-                                language=(row.get("language") or "").strip() or language or ""))
+        examples.append(
+            Example(
+                id=(row.get("id") or "").strip() or f"row {number}",
+                label=(row.get(label_col) or "").strip(),
+                text=row.get(text_col) or "" if text_col else "",
+                subject=row.get("subject") or "",
+                file=(path.parent / file) if file else None,
+                language=(row.get("language") or "").strip() or language or "",
+            )
+        )
     return examples
 
 
@@ -214,14 +238,16 @@ def read_message(path: Path) -> email.message.Message:
     return read_message_bytes(path.read_bytes())
 
 
-def classify_file(path: Path, shop, own_addresses: Collection[str] = (),
-                  faq_threshold: float = decide.DEFAULT_FAQ_THRESHOLD) -> decide.Classification:
+def classify_file(
+    path: Path, shop, own_addresses: Collection[str] = (), faq_threshold: float = decide.DEFAULT_FAQ_THRESHOLD
+) -> decide.Classification:
     """A raw message file through the service's own decision (`decide.classify`). OSError when unreadable."""
     return decide.classify(read_message(path), shop, own_addresses, faq_threshold=faq_threshold)
 
 
-def classify_example(example: Example, shop, own_addresses: Collection[str] = (),
-                     faq_threshold: float = decide.DEFAULT_FAQ_THRESHOLD) -> decide.Classification:
+def classify_example(
+    example: Example, shop, own_addresses: Collection[str] = (), faq_threshold: float = decide.DEFAULT_FAQ_THRESHOLD
+) -> decide.Classification:
     if example.file is not None:
         try:
             return classify_file(example.file, shop, own_addresses, faq_threshold)
@@ -247,6 +273,7 @@ def outcome(c: decide.Classification) -> str:
 
 
 # --------------------------------------------------------------------------------------------------- figures
+
 
 @dataclass
 class Miss:
@@ -298,9 +325,15 @@ class CsvReport:
         return self.faq_covered / self.faq_questions if self.faq_questions else None
 
 
-def evaluate_examples(examples: Iterable[Example], label_map: LabelMap, shop, own_addresses: Collection[str] = (),
-                      faq_threshold: float = decide.DEFAULT_FAQ_THRESHOLD, source: str = "",
-                      split: str | None = None) -> CsvReport:
+def evaluate_examples(
+    examples: Iterable[Example],
+    label_map: LabelMap,
+    shop,
+    own_addresses: Collection[str] = (),
+    faq_threshold: float = decide.DEFAULT_FAQ_THRESHOLD,
+    source: str = "",
+    split: str | None = None,
+) -> CsvReport:
     report = CsvReport(source=source, split=split, faq_threshold=faq_threshold)
     for example in examples:
         spec = label_map(example.label)
@@ -359,14 +392,19 @@ def evaluate_examples(examples: Iterable[Example], label_map: LabelMap, shop, ow
     return report
 
 
-def evaluate_csv(path: str | Path, label_map: LabelMap, shop, own_addresses: Collection[str] = (),
-                 faq_threshold: float = decide.DEFAULT_FAQ_THRESHOLD, split: str | None = None,
-                 language: str | None = None) -> CsvReport:
+def evaluate_csv(
+    path: str | Path,
+    label_map: LabelMap,
+    shop,
+    own_addresses: Collection[str] = (),
+    faq_threshold: float = decide.DEFAULT_FAQ_THRESHOLD,
+    split: str | None = None,
+    language: str | None = None,
+) -> CsvReport:
     examples = read_labelled_csv(path, split=split, language=language)
     if not examples:
         raise EvalError(f"{path}: no rows" + (f" with split={split}" if split else ""))
-    return evaluate_examples(examples, label_map, shop, own_addresses, faq_threshold, source=str(path),
-                             split=split)
+    return evaluate_examples(examples, label_map, shop, own_addresses, faq_threshold, source=str(path), split=split)
 
 
 @dataclass
@@ -385,14 +423,22 @@ class FolderReport:
 
 def message_files(folder: Path) -> tuple[list[Path], list[Path]]:
     """(messages, skipped non-messages) under a folder, sorted."""
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and not any(
-        part.startswith(".") for part in p.relative_to(folder).parts))
+    files = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
     skipped = [p for p in files if p.name.upper().startswith(NOT_MESSAGES)]
     return [p for p in files if p not in skipped], skipped
 
 
-def evaluate_folder(folder: str | Path, shop, own_addresses: Collection[str] = (),
-                    faq_threshold: float = decide.DEFAULT_FAQ_THRESHOLD, expect: str | None = None) -> FolderReport:
+def evaluate_folder(
+    folder: str | Path,
+    shop,
+    own_addresses: Collection[str] = (),
+    faq_threshold: float = decide.DEFAULT_FAQ_THRESHOLD,
+    expect: str | None = None,
+) -> FolderReport:
     if expect not in (None, "robots", "customers"):
         raise EvalError(f"expect must be robots or customers, not {expect!r}")
     folder = Path(folder)
@@ -421,13 +467,33 @@ def evaluate_folder(folder: str | Path, shop, own_addresses: Collection[str] = (
 
 # Short column names for the confusion table.
 ABBREVIATIONS = {
-    "shipping": "ship", "payment_methods": "paym", "returns": "retn", "sizes": "size", "stock": "stck",
-    "product_question": "prod", "payment_problem": "payP", "refund_request": "rfnd", "order_change": "chng",
-    "order_status": "stat", "complaint": "cmpl", "human_request": "humn", "other": "othr", "ignore": "ignr",
+    "shipping": "ship",
+    "payment_methods": "paym",
+    "returns": "retn",
+    "sizes": "size",
+    "stock": "stck",
+    "product_question": "prod",
+    "payment_problem": "payP",
+    "refund_request": "rfnd",
+    "order_change": "chng",
+    "order_status": "stat",
+    "complaint": "cmpl",
+    "human_request": "humn",
+    "other": "othr",
+    "ignore": "ignr",
     "several": "sevl",
 }
-_COLUMN_ORDER = [*POLICY_INTENTS, "product_question", "order_status", "payment_problem", "refund_request",
-                 "order_change", "complaint", "human_request", "other"]
+_COLUMN_ORDER = [
+    *POLICY_INTENTS,
+    "product_question",
+    "order_status",
+    "payment_problem",
+    "refund_request",
+    "order_change",
+    "complaint",
+    "human_request",
+    "other",
+]
 
 
 def _ratio(right: int, total: int) -> str:
@@ -435,8 +501,7 @@ def _ratio(right: int, total: int) -> str:
 
 
 def _counts(counter: collections.Counter) -> str:
-    return ", ".join(f"{key} {n}" for key, n in sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))) \
-        or "none"
+    return ", ".join(f"{key} {n}" for key, n in sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))) or "none"
 
 
 def _abbrev(column: str) -> str:
@@ -461,45 +526,55 @@ def format_confusion(confusion: dict[str, collections.Counter]) -> str:
     heads = [_abbrev(c) for c in columns]
     widths = [max(4, len(h)) for h in heads]
     first = max([len("true label")] + [len(g) for g in groups])
-    lines = ["  " + "true label".ljust(first) + " " + " ".join(h.rjust(w) for h, w in zip(heads, widths, strict=True))
-             + "  total"]
+    lines = [
+        "  "
+        + "true label".ljust(first)
+        + " "
+        + " ".join(h.rjust(w) for h, w in zip(heads, widths, strict=True))
+        + "  total"
+    ]
     for group in groups:
         row = confusion[group]
         cells = [(str(row[c]) if row[c] else ".").rjust(w) for c, w in zip(columns, widths, strict=True)]
         lines.append("  " + group.ljust(first) + " " + " ".join(cells) + f"  {sum(row.values()):5d}")
     legend = ", ".join(f"{a}={n}" for n, a in ABBREVIATIONS.items() if a in {h.replace("F:", "") for h in heads})
-    lines.append("  columns: F:x = canned FAQ answer for x (F:sevl = the answers of several topics together); "
-                 "otherwise the intent handed to the LLM or a person; ignr = ignored")
+    lines.append(
+        "  columns: F:x = canned FAQ answer for x (F:sevl = the answers of several topics together); "
+        "otherwise the intent handed to the LLM or a person; ignr = ignored"
+    )
     lines.append(f"  {legend}")
     return "\n".join(lines)
 
 
 def format_csv_report(report: CsvReport, show_errors: int = 0) -> str:
     where = report.source + (f" (split {report.split})" if report.split else "")
-    lines = [f"{where}: {report.total} emails, FAQ threshold {report.faq_threshold:g}",
-             f"  intent accuracy       {_ratio(report.intent_right, report.total)}",
-             f"  FAQ precision         {_ratio(report.faq_right, report.faq_answers)}  canned answers that answered "
-             "the question asked",
-             f"  FAQ coverage          {_ratio(report.faq_covered, report.faq_questions)}  FAQ-type questions "
-             "answered without the LLM"]
+    lines = [
+        f"{where}: {report.total} emails, FAQ threshold {report.faq_threshold:g}",
+        f"  intent accuracy       {_ratio(report.intent_right, report.total)}",
+        f"  FAQ precision         {_ratio(report.faq_right, report.faq_answers)}  canned answers that answered "
+        "the question asked",
+        f"  FAQ coverage          {_ratio(report.faq_covered, report.faq_questions)}  FAQ-type questions "
+        "answered without the LLM",
+    ]
     for key in [*POLICY_INTENTS, "several"]:
         if key in report.topic_coverage:
             covered, total = report.topic_coverage[key]
             lines.append(f"    {key:<19} {covered}/{total}")
-    lines += [f"  wrong canned answers  {report.faq_answers - report.faq_right}  "
-              f"(to emails that must never get one: {report.wrong_faq_never_canned})",
-              f"  flagged for a person  {report.human_flagged}/{report.human_expected}  complaints and requests "
-              "for a person",
-              f"  robots replied to     {report.robots_replied}/{report.robots}",
-              f"  customers ignored     {report.customers_ignored}",
-              f"  decisions             {_counts(report.decisions)}",
-              f"  languages             {_counts(report.languages)}"]
-    if report.language_known:
-        lines += [f"  language right        {_ratio(report.language_right, report.language_known)}",
-                  f"  canned answers in another language than the customer's: {report.faq_wrong_language}"]
     lines += [
-              "  confusion (rows: true label; columns: what replyflow did)",
-              format_confusion(report.confusion)]
+        f"  wrong canned answers  {report.faq_answers - report.faq_right}  "
+        f"(to emails that must never get one: {report.wrong_faq_never_canned})",
+        f"  flagged for a person  {report.human_flagged}/{report.human_expected}  complaints and requests for a person",
+        f"  robots replied to     {report.robots_replied}/{report.robots}",
+        f"  customers ignored     {report.customers_ignored}",
+        f"  decisions             {_counts(report.decisions)}",
+        f"  languages             {_counts(report.languages)}",
+    ]
+    if report.language_known:
+        lines += [
+            f"  language right        {_ratio(report.language_right, report.language_known)}",
+            f"  canned answers in another language than the customer's: {report.faq_wrong_language}",
+        ]
+    lines += ["  confusion (rows: true label; columns: what replyflow did)", format_confusion(report.confusion)]
     if show_errors:
         lines.append(f"  misses (first {show_errors}):")
         for m in report.misses[:show_errors]:
@@ -509,16 +584,23 @@ def format_csv_report(report: CsvReport, show_errors: int = 0) -> str:
 
 
 def format_folder_report(report: FolderReport) -> str:
-    lines = [f"{report.source}: {report.files} messages"
-             + (f" ({len(report.skipped)} files skipped as not messages: {', '.join(report.skipped)})"
-                if report.skipped else "")]
+    lines = [
+        f"{report.source}: {report.files} messages"
+        + (
+            f" ({len(report.skipped)} files skipped as not messages: {', '.join(report.skipped)})"
+            if report.skipped
+            else ""
+        )
+    ]
     if report.expect == "robots":
         lines.append(f"  robots replied to     {len(report.wrong)}/{report.files}")
     elif report.expect == "customers":
         lines.append(f"  customers ignored     {len(report.wrong)}/{report.files}")
-    lines += [f"  decisions             {_counts(report.decisions)}",
-              f"  by rule or decision   {_counts(report.reasons)}",
-              f"  languages             {_counts(report.languages)}"]
+    lines += [
+        f"  decisions             {_counts(report.decisions)}",
+        f"  by rule or decision   {_counts(report.reasons)}",
+        f"  languages             {_counts(report.languages)}",
+    ]
     if report.unreadable:
         lines.append(f"  unreadable            {', '.join(report.unreadable)}")
     for name, decision, reason in report.wrong:

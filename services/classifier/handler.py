@@ -202,8 +202,12 @@ def already_decided(email: StoredEmail) -> AlreadyDecided | Refuse:
 
 
 def ignore_reason(
-    decision: Classification, *, dmarc: str | None, dmarc_fail_action: str, human_handoff: str,
-    reply_mode: ReplyMode = "send"
+    decision: Classification,
+    *,
+    dmarc: str | None,
+    dmarc_fail_action: str,
+    human_handoff: str,
+    reply_mode: ReplyMode = "send",
 ) -> str | None:
     """Why the shop's policies leave this email without an automatic reply, or None to go on: robots, senders
     whose domain fails DMARC (possibly forged: no LLM answer written to a stranger's instructions), and
@@ -232,7 +236,10 @@ def after_reading(
     decision = read.decision
     mode = shop.mode_for(decision.decision)
     reason = ignore_reason(
-        decision, dmarc=read.dmarc, dmarc_fail_action=dmarc_fail_action, human_handoff=shop.human_handoff,
+        decision,
+        dmarc=read.dmarc,
+        dmarc_fail_action=dmarc_fail_action,
+        human_handoff=shop.human_handoff,
         reply_mode=mode,
     )
     if reason:
@@ -307,9 +314,7 @@ async def handle_email_received(message: EmailReceived, deps: Deps) -> ReplyRead
         await _flag(deps, step.flag)
         return None
     if isinstance(step, AnswerFaq):
-        await store.answer_with_faq(
-            deps.pool, email_id, read.decision, read.dmarc, step.body, step.detail, step.mode
-        )
+        await store.answer_with_faq(deps.pool, email_id, read.decision, read.dmarc, step.body, step.detail, step.mode)
         return ReplyReady(email_id=email_id, source="faq")
     requested = await store.request_reply(
         deps.pool, email_id, read.decision, read.dmarc, step.customer, step.detail, step.mode

@@ -43,6 +43,7 @@ payment_problem rule (3) and only the keyword "tarjeta" (1) of payment_methods; 
 is order_status and specific; "I want my money back" is refund_request while "do you offer refunds?" is a
 returns policy question; "how long does shipping take?" is shipping.
 """
+
 from __future__ import annotations
 
 import re
@@ -129,22 +130,94 @@ SUBJECT_PREFIX = re.compile(r"^\s*((re|fw|fwd|rv|tr|aw|wg|enc|res|sv|vs)\s*(\[\d
 # "trasnferencia") are read as the word: a customer who types fast still asks a policy question. Only words of
 # six letters or more are corrected, only at one edit (a letter added, dropped, changed, or two swapped), only
 # when one keyword is that close, and never a real word that happens to be one letter away (_REAL_WORDS).
-_KEYWORDS = frozenset({
-    "shipping", "shipment", "shipments", "delivery", "deliveries", "deliver", "option", "options", "method",
-    "methods", "payment", "payments", "refund", "refunds", "policy", "policies", "return", "returns", "exchange",
-    "exchanges", "period", "periods", "estimate", "estimated", "estimates", "installment", "installments",
-    "instalment", "instalments", "available", "transfer", "transfers", "information", "tracking",
-    "transferencia", "devolucion", "devoluciones", "reembolso", "reembolsos", "seguimiento", "disponible",
-    "disponibles", "politica", "reimbursement", "reimbursements", "guarantee", "postage", "courier", "couriers",
-    "carrier", "carriers", "exchanging", "returning",
-})
-_REAL_WORDS = frozenset({
-    "shopping", "whipping", "chipping", "skipping", "slipping", "snipping", "delivers", "potion", "potions",
-    "police", "politico", "politicas", "retune", "exchanged", "refind", "carries", "carried", "career", "careers",
-    "courtier", "returned",
-    # Spanish words one letter away from an English keyword
-    "transferi", "transferir", "opcion", "periodo", "informacion",
-})
+_KEYWORDS = frozenset(
+    {
+        "shipping",
+        "shipment",
+        "shipments",
+        "delivery",
+        "deliveries",
+        "deliver",
+        "option",
+        "options",
+        "method",
+        "methods",
+        "payment",
+        "payments",
+        "refund",
+        "refunds",
+        "policy",
+        "policies",
+        "return",
+        "returns",
+        "exchange",
+        "exchanges",
+        "period",
+        "periods",
+        "estimate",
+        "estimated",
+        "estimates",
+        "installment",
+        "installments",
+        "instalment",
+        "instalments",
+        "available",
+        "transfer",
+        "transfers",
+        "information",
+        "tracking",
+        "transferencia",
+        "devolucion",
+        "devoluciones",
+        "reembolso",
+        "reembolsos",
+        "seguimiento",
+        "disponible",
+        "disponibles",
+        "politica",
+        "reimbursement",
+        "reimbursements",
+        "guarantee",
+        "postage",
+        "courier",
+        "couriers",
+        "carrier",
+        "carriers",
+        "exchanging",
+        "returning",
+    }
+)
+_REAL_WORDS = frozenset(
+    {
+        "shopping",
+        "whipping",
+        "chipping",
+        "skipping",
+        "slipping",
+        "snipping",
+        "delivers",
+        "potion",
+        "potions",
+        "police",
+        "politico",
+        "politicas",
+        "retune",
+        "exchanged",
+        "refind",
+        "carries",
+        "carried",
+        "career",
+        "careers",
+        "courtier",
+        "returned",
+        # Spanish words one letter away from an English keyword
+        "transferi",
+        "transferir",
+        "opcion",
+        "periodo",
+        "informacion",
+    }
+)
 _WORD_RE = re.compile(r"[a-z]{5,}")
 
 
@@ -158,9 +231,10 @@ def _one_edit(a: str, b: str) -> bool:
     while i < len(a) and a[i] == b[i]:
         i += 1
     if len(a) == len(b):
-        return a[i + 1:] == b[i + 1:] or (i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i]
-                                           and a[i + 2:] == b[i + 2:])
-    return a[i:] == b[i + 1:]
+        return a[i + 1 :] == b[i + 1 :] or (
+            i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+        )
+    return a[i:] == b[i + 1 :]
 
 
 def _fix_typo(match: re.Match) -> str:
@@ -281,7 +355,8 @@ _SPECIFIC_ORDER = re.compile(
     r"\bya paso (una|un|\d+|mas de) \w+\b|\by nada\b|\b(expecting|waiting for|awaiting) (a|an|my|the) (parcel|package|"
     r"order|delivery)\b|\bjust checked out\b|\byou( guys| all)? (shipped|sent|dispatched|posted|mailed) (it|them|my|"
     r"the|our)\b|\b(les |le )?transferi\b|\bcomprobante\b|\badjunto\b|\bref\w*\W{0,3}[a-z]{0,4}-?\d|\b(i|we)( have|'ve got|'ve| got| already have) an? (order|purchase)\b|\b(la|el|mi) "
-    r"(compra|pedido|orden) a nombre\b|\ba nombre de\b|\b(la|the) confirma(cion|tion)\b|\bme olvide\b|\bi forgot\b")
+    r"(compra|pedido|orden) a nombre\b|\ba nombre de\b|\b(la|the) confirma(cion|tion)\b|\bme olvide\b|\bi forgot\b"
+)
 # A subject that names an order: the shop's own order mails ("Tu pedido #10412 fue despachado", "¡Gracias por tu
 # compra!") answered by the customer, whose quoted history (removed before the rules run) held the order.
 _ORDER_SUBJECT = re.compile(
@@ -297,7 +372,8 @@ _ORDER_SUBJECT = re.compile(
     r"damaged|rot[oa]|exchange request|return request|refund request|solicitud "
     r"de (cambio|devolucion))\b|\b[a-z]{0,4}-?\d{4,}\b|\b(pedido|compra|orden|order|purchase) (del|de la|de|from|on|of) "
     r"(lunes|martes|miercoles|jueves|viernes|sabado|domingo|ayer|la semana|monday|tuesday|wednesday|thursday|friday|"
-    r"saturday|sunday|yesterday|last|\d)")
+    r"saturday|sunday|yesterday|last|\d)"
+)
 
 _PAYMENT_PROBLEM = re.compile(
     # a failed payment in everyday words, which no payment-methods text answers: "con la Visa no hubo caso",
@@ -336,7 +412,8 @@ _PAYMENT_PROBLEM = re.compile(
     r"\b(you|they) (charged|billed|took|debited)\b|\bcharged\b[^.?!]{0,30}\b(twice|two times|double|more than once|"
     r"again)\b|\b(discount|coupon|code|promo\w*|price|payment|transfer)\b[^.?!]{0,20}\b(wasn'?t|was not|isn'?t|is not|"
     r"not|never|didn'?t|hasn'?t) (been )?(applied|taken off|deducted|credited|reflected|showing|shown|working|work|"
-    r"received|confirmed)\b")
+    r"received|confirmed)\b"
+)
 _DELIVERY_PROBLEM = re.compile(
     r"\b(no|nunca|todavia no|aun no|todavia no me|aun no me) (me |nos )?(llego|llegaron|llega|recibi|recibimos)\b|"
     r"\bno (lo |la |los |las )?recibi\b|\bsigo esperando\b|"
@@ -351,13 +428,15 @@ _DELIVERY_PROBLEM = re.compile(
     r"\b(has|have) (already )?(passed|gone by)\b|\b(mine|it|they|order|package|parcel|delivery|shipment) (is|was|are|"
     r"were|'s) (very |so |really |still )?(late|delayed|overdue|stuck)\b|\btak(ing|es) (so long|forever|too long|ages)\b|"
     r"\b(it'?s|it has) been (\d+|a|an|one|two|three|four|five|six|"
-    r"several|many|over|more than) \w*\s?(days?|weeks?|months?)\b|\boverdue\b|\bmissed (the|my) delivery\b")
+    r"several|many|over|more than) \w*\s?(days?|weeks?|months?)\b|\boverdue\b|\bmissed (the|my) delivery\b"
+)
 # The shop's website or checkout not working: a problem to look at, whatever topic it names ("shipping options at
 # checkout don't load", "I can't select a delivery method").
 _SITE_PROBLEM = re.compile(
     r"\b(doesn'?t|don'?t|won'?t|isn'?t|aren'?t|is not|are not|does not|do not) (load|work(?!\w* out)|show|appear|"
     r"display|open|update)\w*|\b(can'?t|cannot|couldn'?t|unable to|won'?t let me|doesn'?t let me) (select|choose|pick|"
-    r"see|load|click|add|enter|complete|finish|use|open|log ?in|sign ?in|access)\b|\b(errors?|bug|glitch\w*|crash\w*)\b")
+    r"see|load|click|add|enter|complete|finish|use|open|log ?in|sign ?in|access)\b|\b(errors?|bug|glitch\w*|crash\w*)\b"
+)
 _DAMAGED = re.compile(
     # everyday words for a fault, which a person must look at: "se destiñó", "se está abriendo la costura", "le
     # falta un botón", "la suela despegada", "se peló", "bled colour", "the seam is coming apart", "makeup marks",
@@ -383,350 +462,593 @@ _DAMAGED = re.compile(
     r"\bno es (lo|el|la) que (pedi|compre|encargue)\b|\bfalta(ba|n)? (una|un|dos) (prenda|producto|remera|articulo)|"
     r"\b(damaged|broken|defective|torn|ripped|stained|faulty|dirty|has a hole|holes? in)\b|"
     r"\b(wrong|incorrect) (item|size|colou?r|product|order|article)\b|\bnot what i (ordered|bought|paid for)\b|"
-    r"\b(item|items|something) (is |was |were )?missing\b")
+    r"\b(item|items|something) (is |was |were )?missing\b"
+)
 
 
 # --------------------------------------------------------------------------------------------------- rules
 
 _SIZE = r"(xxs|xs|s|m|l|xl|xxl|xxxl|2xl|3xl|\d{1,2}|unico|small|medium|large)"
-_COLOUR = (r"(negr[oa]s?|blanc[oa]s?|azul(es)?|roj[oa]s?|gris|verde|beige|marron|rosa|celeste|amarillo|violeta|bordo|"
-           r"crudo|natural|camel|nude|black|white|blue|red|gr[ae]y|green|pink)")
+_COLOUR = (
+    r"(negr[oa]s?|blanc[oa]s?|azul(es)?|roj[oa]s?|gris|verde|beige|marron|rosa|celeste|amarillo|violeta|bordo|"
+    r"crudo|natural|camel|nude|black|white|blue|red|gr[ae]y|green|pink)"
+)
 
 _SIZE_TABLE = re.compile(r"\b(tabla|guia|cuadro) de (talles|medidas)\b|\bsize (chart|guide|table)\b")
 _GARMENT = re.compile(
     r"\b(remeras?|camperas?|buzos?|jeans?|pantalon(es)?|vestidos?|camisas?|polleras?|shorts?|zapatillas?|sweaters?|"
     r"sueters?|chalecos?|sacos?|tapados?|musculosas?|tops?|bodys?|calzas?|cardigans?|camperones?|parkas?|bermudas?|"
     r"joggers?|hoodies?|jackets?|coats?|t-?shirts?|shirts?|dress(es)?|pants|trousers|skirts?|sneakers|sweatshirts?|"
-    r"jumpers?|vests?|leggings|modelo|prenda|producto|article|item)\b")
+    r"jumpers?|vests?|leggings|modelo|prenda|producto|article|item)\b"
+)
 
 # "how long do refunds take" / "cuánto tarda el reembolso" is not about shipping; nor is how long a replacement, a
 # cancellation, an answer, an invoice or an account takes ("how long does it take you to reply?")
-_NOT_MONEY = (r"(?![^.?!\n]{0,40}\b(refunds?|reimburs\w*|returns?|exchanges?|reembolsos?|reintegros?|devolucion\w*|"
-              r"cambios?|acreditacion|acreditar|replace\w*|cancel\w*|repair\w*|respond\w*|reply|replies|answer\w*|"
-              r"hear back|get back to|invoices?|account|verif\w*|approv\w*|restock\w*|stock|available)\b)")
+_NOT_MONEY = (
+    r"(?![^.?!\n]{0,40}\b(refunds?|reimburs\w*|returns?|exchanges?|reembolsos?|reintegros?|devolucion\w*|"
+    r"cambios?|acreditacion|acreditar|replace\w*|cancel\w*|repair\w*|respond\w*|reply|replies|answer\w*|"
+    r"hear back|get back to|invoices?|account|verif\w*|approv\w*|restock\w*|stock|available)\b)"
+)
 
 # "¿puedo cambiar el envío / la dirección / el medio de pago?" changes an order, not a garment: no returns rule.
 _NOT_A_GARMENT_CHANGE = r"\bcambiar (el|la|mi) (envio|direccion|domicilio|medio|forma|metodo|fecha|dia)\b"
 
 _R: list[tuple] = [
     # ---- human_request: the customer wants a person
-    ("human_request", 3, r"\bhablar con (una |alguna |algun |un |el |la )?(persona|humano|alguien|asesor[a]?|operador[a]?|"
-                         r"representante|vendedor[a]?|encargad[oa]|responsable|supervisor[a]?|gerente|duen[oa]|humana)"),
-    ("human_request", 3, r"\b(atencion|persona|asesor) (humana|real|de verdad)|\bpersona de verdad\b|"
-                         r"\bno (quiero|me sirve) (hablar con |que me (conteste|responda) )?(un |una )?(bot|robot|maquina|"
-                         r"contestador|ia|inteligencia artificial)"),
-    ("human_request", 3, r"\b(que )?me (llame|llamen|contacte|contacten) (por telefono|al|a mi|un|una|alguien)|"
-                         r"\bllam(en|a)me\b|\b(pueden|podrian|podes|puede) llamarme\b"),
-    ("human_request", 3, r"\b(live|human|real) (agent|person|operator|representative|rep)\b|\b(an |the )?operator\b|"
-                         r"\b(contact|reach|call|get) (a|an|some|the) ?(person|human|agent|representative)\b|"
-                         r"\b(comunicarme|contactarme|contactar|hablar) con (una persona|alguien|un asesor|un operador|"
-                         r"atencion al cliente|un representante)\b"),
-    ("human_request", 3, r"\b(talk|speak|chat) (to|with) (a |an |some |the )?(human|person|real person|someone|somebody|"
-                         r"agent|representative|manager|supervisor|owner|staff)|\breal (person|human)\b|"
-                         r"\bhuman (agent|being|support|representative)\b|\bnot (a |an )?(bot|robot|ai)\b|"
-                         r"\b(call|phone|ring) me\b|\bgive me a call\b"),
+    (
+        "human_request",
+        3,
+        r"\bhablar con (una |alguna |algun |un |el |la )?(persona|humano|alguien|asesor[a]?|operador[a]?|"
+        r"representante|vendedor[a]?|encargad[oa]|responsable|supervisor[a]?|gerente|duen[oa]|humana)",
+    ),
+    (
+        "human_request",
+        3,
+        r"\b(atencion|persona|asesor) (humana|real|de verdad)|\bpersona de verdad\b|"
+        r"\bno (quiero|me sirve) (hablar con |que me (conteste|responda) )?(un |una )?(bot|robot|maquina|"
+        r"contestador|ia|inteligencia artificial)",
+    ),
+    (
+        "human_request",
+        3,
+        r"\b(que )?me (llame|llamen|contacte|contacten) (por telefono|al|a mi|un|una|alguien)|"
+        r"\bllam(en|a)me\b|\b(pueden|podrian|podes|puede) llamarme\b",
+    ),
+    (
+        "human_request",
+        3,
+        r"\b(live|human|real) (agent|person|operator|representative|rep)\b|\b(an |the )?operator\b|"
+        r"\b(contact|reach|call|get) (a|an|some|the) ?(person|human|agent|representative)\b|"
+        r"\b(comunicarme|contactarme|contactar|hablar) con (una persona|alguien|un asesor|un operador|"
+        r"atencion al cliente|un representante)\b",
+    ),
+    (
+        "human_request",
+        3,
+        r"\b(talk|speak|chat) (to|with) (a |an |some |the )?(human|person|real person|someone|somebody|"
+        r"agent|representative|manager|supervisor|owner|staff)|\breal (person|human)\b|"
+        r"\bhuman (agent|being|support|representative)\b|\bnot (a |an )?(bot|robot|ai)\b|"
+        r"\b(call|phone|ring) me\b|\bgive me a call\b",
+    ),
     # ---- complaint: anger, threats, repeated unanswered mail, damaged or wrong goods
-    ("complaint", 3, r"\b(estafa\w*|estafador\w*|chorr[oa]s|ladron\w*|verguenza|pesim[oa]s?|horrible|malisim[oa]|"
-                     r"un desastre|indignad[oa]|furios[oa]|hart[oa]s?|defensa del consumidor|denuncia\w*|abogad[oa]|"
-                     r"carta documento|reclamo formal|libro de quejas|queja formal|una falta de respeto|inaceptable|"
-                     r"lamentable|nunca mas (les )?compro|no (les )?compro (nunca )?mas|mala atencion|muy mala atencion)\b"),
-    ("complaint", 3, r"\b(es|ya es|esta es) la (segunda|tercera|cuarta|quinta|\d+) vez\b|\bvengo (reclamando|escribiendo|"
-                     r"esperando)\b|\bnadie (me |nos )?(responde|contesta|contesto|respondio|da respuesta|dio respuesta|atiende)\b|\bno (me |nos )?"
-                     r"(contestan|responden|dan respuesta|atienden)\b|\bsin respuesta\b|\bsigo sin (respuesta|novedades)\b"),
-    ("complaint", 3, r"\b(scam\w*|fraud\w*|rip-?off|disgust\w*|unacceptable|outrag\w*|terrible (service|experience|"
-                     r"company|customer service)|worst|awful|appall\w*|disgrace\w*|ridiculous|lawyer|legal action|"
-                     r"report you|better business bureau|chargeback|never (again|ordering again|buying again|buy from you)|"
-                     r"furious|angry|shameful|pathetic)\b|\bthis is the (second|third|fourth|fifth|\d+(st|nd|rd|th)) time\b|"
-                     r"\b(no one|nobody|no-one) (answers|responds|replies|has (replied|answered|responded)|got back)\b|"
-                     r"\bstill no (answer|response|reply)\b"),
-    ("complaint", 3, r"\b(file|lodge|make|submit|open|raise|register|put in)\b.{0,25}\b(complaint|claim|reclamation)\b|"
-                     r"\b(hacer|presentar|iniciar|dejar|poner|realizar) (un |una )?(reclamo|queja|denuncia)\b"),
-    ("complaint", 2, r"\b(queja|quejas|me quejo|reclamo|reclamar|decepcion\w*|muy mal|mal servicio|complain\w*|"
-                     r"disappoint\w*|dissatisf\w*|unhappy|not happy|poor service|bad service|upset)\b"),
+    (
+        "complaint",
+        3,
+        r"\b(estafa\w*|estafador\w*|chorr[oa]s|ladron\w*|verguenza|pesim[oa]s?|horrible|malisim[oa]|"
+        r"un desastre|indignad[oa]|furios[oa]|hart[oa]s?|defensa del consumidor|denuncia\w*|abogad[oa]|"
+        r"carta documento|reclamo formal|libro de quejas|queja formal|una falta de respeto|inaceptable|"
+        r"lamentable|nunca mas (les )?compro|no (les )?compro (nunca )?mas|mala atencion|muy mala atencion)\b",
+    ),
+    (
+        "complaint",
+        3,
+        r"\b(es|ya es|esta es) la (segunda|tercera|cuarta|quinta|\d+) vez\b|\bvengo (reclamando|escribiendo|"
+        r"esperando)\b|\bnadie (me |nos )?(responde|contesta|contesto|respondio|da respuesta|dio respuesta|atiende)\b|\bno (me |nos )?"
+        r"(contestan|responden|dan respuesta|atienden)\b|\bsin respuesta\b|\bsigo sin (respuesta|novedades)\b",
+    ),
+    (
+        "complaint",
+        3,
+        r"\b(scam\w*|fraud\w*|rip-?off|disgust\w*|unacceptable|outrag\w*|terrible (service|experience|"
+        r"company|customer service)|worst|awful|appall\w*|disgrace\w*|ridiculous|lawyer|legal action|"
+        r"report you|better business bureau|chargeback|never (again|ordering again|buying again|buy from you)|"
+        r"furious|angry|shameful|pathetic)\b|\bthis is the (second|third|fourth|fifth|\d+(st|nd|rd|th)) time\b|"
+        r"\b(no one|nobody|no-one) (answers|responds|replies|has (replied|answered|responded)|got back)\b|"
+        r"\bstill no (answer|response|reply)\b",
+    ),
+    (
+        "complaint",
+        3,
+        r"\b(file|lodge|make|submit|open|raise|register|put in)\b.{0,25}\b(complaint|claim|reclamation)\b|"
+        r"\b(hacer|presentar|iniciar|dejar|poner|realizar) (un |una )?(reclamo|queja|denuncia)\b",
+    ),
+    (
+        "complaint",
+        2,
+        r"\b(queja|quejas|me quejo|reclamo|reclamar|decepcion\w*|muy mal|mal servicio|complain\w*|"
+        r"disappoint\w*|dissatisf\w*|unhappy|not happy|poor service|bad service|upset)\b",
+    ),
     # ---- payment_problem
     ("payment_problem", 3, _PAYMENT_PROBLEM.pattern),
-    ("payment_problem", 1, r"\b(comprobante|constancia) de (pago|transferencia)\b|\bya (pague|abone|transferi)\b|"
-                           r"\b(proof of payment|payment (receipt|confirmation))\b"),
+    (
+        "payment_problem",
+        1,
+        r"\b(comprobante|constancia) de (pago|transferencia)\b|\bya (pague|abone|transferi)\b|"
+        r"\b(proof of payment|payment (receipt|confirmation))\b",
+    ),
     # ---- refund_request: money back for a purchase
-    ("refund_request", 3, r"\b(quiero|necesito|exijo|solicito|pido|quisiera|me gustaria|queria|quería|deseo)\b.{0,30}"
-                          r"\b(reembolso|reintegro|devolucion (del|de mi|de la|de) (dinero|plata|pago|importe)|"
-                          # not "la plata" alone: La Plata is a city ("¿hacen envíos a La Plata?")
-                          r"mi plata|mi dinero|(la|mi) plata de vuelta|el dinero de vuelta|que me (devuelvan|reintegren|"
-                          r"reembolsen|regresen))"),
-    ("refund_request", 3, r"\b(devuelvan|devolveme|devuelvanme|reintegren|reembolsen|reintegrenme|reembolsenme)\b.{0,20}"
-                          r"\b(plata|dinero|pago|importe|lo que (pague|abone))|\bdevolucion (del|de mi) (dinero|plata)\b"),
-    ("refund_request", 3, r"\b(i want|i need|i'?d like|i would like|please|can i (get|have)|give me|i demand|requesting|"
-                          r"i request|i expect|issue)\b.{0,20}\b(a |my |the |full )?(refund|money back)\b|"
-                          r"\brefund (me|my|the|for (my|the|this|order))\b|\bmy money back\b|\bget my money\b|"
-                          r"\bwant (my )?money back\b"),
+    (
+        "refund_request",
+        3,
+        r"\b(quiero|necesito|exijo|solicito|pido|quisiera|me gustaria|queria|quería|deseo)\b.{0,30}"
+        r"\b(reembolso|reintegro|devolucion (del|de mi|de la|de) (dinero|plata|pago|importe)|"
+        # not "la plata" alone: La Plata is a city ("¿hacen envíos a La Plata?")
+        r"mi plata|mi dinero|(la|mi) plata de vuelta|el dinero de vuelta|que me (devuelvan|reintegren|"
+        r"reembolsen|regresen))",
+    ),
+    (
+        "refund_request",
+        3,
+        r"\b(devuelvan|devolveme|devuelvanme|reintegren|reembolsen|reintegrenme|reembolsenme)\b.{0,20}"
+        r"\b(plata|dinero|pago|importe|lo que (pague|abone))|\bdevolucion (del|de mi) (dinero|plata)\b",
+    ),
+    (
+        "refund_request",
+        3,
+        r"\b(i want|i need|i'?d like|i would like|please|can i (get|have)|give me|i demand|requesting|"
+        r"i request|i expect|issue)\b.{0,20}\b(a |my |the |full )?(refund|money back)\b|"
+        r"\brefund (me|my|the|for (my|the|this|order))\b|\bmy money back\b|\bget my money\b|"
+        r"\bwant (my )?money back\b",
+    ),
     # a refund that exists, or money for an item sent back: "how long will my refund take?", "I sent the jacket
     # back, when do I get the money?"
-    ("refund_request", 3, r"\b(my|our) (refunds?|reimbursements?)\b|\b(sent|returned|mailed|posted|brought) (it|them|"
-                          r"the \w+|my \w+|both|everything) back\b[^?!]{0,60}\b(money|refund\w*|reimburs\w*)\b"),
+    (
+        "refund_request",
+        3,
+        r"\b(my|our) (refunds?|reimbursements?)\b|\b(sent|returned|mailed|posted|brought) (it|them|"
+        r"the \w+|my \w+|both|everything) back\b[^?!]{0,60}\b(money|refund\w*|reimburs\w*)\b",
+    ),
     ("refund_request", 2, r"\b(reembolsos?|reintegros?|refunds?|refunded|reimburse\w*)\b"),
     # ---- order_change: change or cancel an order
-    ("order_change", 3, r"\b(cancelar|anular|modificar|editar|corregir|actualizar|agregar|sumar|quitar|sacar)\b.{0,25}"
-                        r"\b(mi |el |la |del |al |de mi )?(pedido|orden|compra)\b"),
+    (
+        "order_change",
+        3,
+        r"\b(cancelar|anular|modificar|editar|corregir|actualizar|agregar|sumar|quitar|sacar)\b.{0,25}"
+        r"\b(mi |el |la |del |al |de mi )?(pedido|orden|compra)\b",
+    ),
     ("order_change", 3, r"\b(cambiar|modificar|corregir|actualizar)\b.{0,10}\b(la |mi )?(direccion|domicilio|dire)\b"),
     ("order_change", 3, r"\bme equivoque (de|en (el|la)) (talle|color|direccion|producto|pedido|domicilio|prenda)\b"),
-    ("order_change", 3, r"\b(cancel\w*|modify|change|edit|update|amend)\b.{0,12}\b(my|the|this|an) (order|purchase)\b|"
-                        r"\bchange (the |my )?(shipping |delivery )?address\b|\b(add|remove)\b.{0,25}\b(to|from) my order\b|"
-                        r"\b(add|include) (one |another |an? )?(more )?(item|items|product|thing)\b|"
-                        r"\bwrong (shipping |delivery )?address\b"),
+    (
+        "order_change",
+        3,
+        r"\b(cancel\w*|modify|change|edit|update|amend)\b.{0,12}\b(my|the|this|an) (order|purchase)\b|"
+        r"\bchange (the |my )?(shipping |delivery )?address\b|\b(add|remove)\b.{0,25}\b(to|from) my order\b|"
+        r"\b(add|include) (one |another |an? )?(more )?(item|items|product|thing)\b|"
+        r"\bwrong (shipping |delivery )?address\b",
+    ),
     # a delivery to another address, or a change to how an order is delivered or paid: "can you ship to a different
     # address?", "I want to change my shipping method to pickup", "is it possible to change the delivery time slot?"
-    ("order_change", 3, r"\b(different|another|new|other|second|alternative|wrong) (shipping |delivery |billing )?"
-                        r"address\b|\b(change|switch|modify|update|upgrade|edit|swap)\w*\b[^.?!]{0,20}\b(shipping|"
-                        r"delivery|payment) (methods?|options?|types?|choices?|times?|dates?|slots?|days?|speed)\b|"
-                        r"\bwrong (shipping|delivery|payment) (methods?|options?|types?|choices?|dates?|slots?)\b|"
-                        r"\b(change|switch|modify|update|upgrade)\w* (it |this |that )?(to|into) (pick ?-?up|express|"
-                        r"home delivery|delivery|collection|store pick ?-?up)\b"),
+    (
+        "order_change",
+        3,
+        r"\b(different|another|new|other|second|alternative|wrong) (shipping |delivery |billing )?"
+        r"address\b|\b(change|switch|modify|update|upgrade|edit|swap)\w*\b[^.?!]{0,20}\b(shipping|"
+        r"delivery|payment) (methods?|options?|types?|choices?|times?|dates?|slots?|days?|speed)\b|"
+        r"\bwrong (shipping|delivery|payment) (methods?|options?|types?|choices?|dates?|slots?)\b|"
+        r"\b(change|switch|modify|update|upgrade)\w* (it |this |that )?(to|into) (pick ?-?up|express|"
+        r"home delivery|delivery|collection|store pick ?-?up)\b",
+    ),
     ("order_change", 2, r"\b(cancelar|cancelacion|anular|anulacion|cancel\w*)\b"),
     # ---- order_status: where is my order
-    ("order_status", 3, r"\b(donde|como) (esta|estan|anda|viene|quedo) (mi|mis|el|los) (pedidos?|paquetes?|compras?|envios?|"
-                        r"orden|ordenes|encomiendas?)\b"),
+    (
+        "order_status",
+        3,
+        r"\b(donde|como) (esta|estan|anda|viene|quedo) (mi|mis|el|los) (pedidos?|paquetes?|compras?|envios?|"
+        r"orden|ordenes|encomiendas?)\b",
+    ),
     ("order_status", 3, r"\bestado (de|del) (mi |el |la )?(pedido|compra|envio|orden|paquete)\b"),
-    ("order_status", 3, r"\b(cuando|en cuanto|cuanto tarda en) (me |nos )?(llega|llegan|va a llegar|van a llegar|sale|salen|"
-                        r"despachan|envian|mandan|entregan) (mi|mis|el|los|la|las) (pedidos?|paquetes?|compras?|envios?|orden|"
-                        r"productos?|cosas)\b"),
+    (
+        "order_status",
+        3,
+        r"\b(cuando|en cuanto|cuanto tarda en) (me |nos )?(llega|llegan|va a llegar|van a llegar|sale|salen|"
+        r"despachan|envian|mandan|entregan) (mi|mis|el|los|la|las) (pedidos?|paquetes?|compras?|envios?|orden|"
+        r"productos?|cosas)\b",
+    ),
     ("order_status", 3, _DELIVERY_PROBLEM.pattern),
-    ("order_status", 3, r"\b(numero|codigo) de (seguimiento|tracking|envio)\b|\bseguimiento\b|\btracking\b|\brastre(ar|o)\b"),
-    ("order_status", 3, r"\b(cuando|ya) (me |nos )?(lo|la|los|las) (despachan|envian|mandan|despacharon|enviaron|mandaron|"
-                        r"entregan|reciben)\b|"
-                        r"\bya (lo |la |los |las |me lo |me la )?(despacharon|enviaron|mandaron|salio)\b|"
-                        r"\b(fue|esta|estan|fueron) despachad[oa]s?\b"),
-    ("order_status", 3, r"\bwhere('?s| is| are)? my (order|package|parcel|stuff|shipment|delivery|items?)\b|\border status\b|"
-                        r"\bstatus of (my|the) (order|package|shipment)\b|\btrack(ing)? (my|number|the order|info|link|code)\b|"
-                        r"\bwhen (will|is|does) (my|the) (order|package|parcel|shipment|delivery)\b|"
-                        r"\bwhen (will|do|can|could|should) (i|we) (get|receive) (my|the) (order|package|parcel|shipment)\b|\b(has|did|have) (my|you) "
-                        r"(order|package)? ?(ship|shipped|been shipped|sent)\b|\bwhen will (it|my order|they) "
-                        r"(arrive|ship|be (delivered|shipped))\b"),
+    (
+        "order_status",
+        3,
+        r"\b(numero|codigo) de (seguimiento|tracking|envio)\b|\bseguimiento\b|\btracking\b|\brastre(ar|o)\b",
+    ),
+    (
+        "order_status",
+        3,
+        r"\b(cuando|ya) (me |nos )?(lo|la|los|las) (despachan|envian|mandan|despacharon|enviaron|mandaron|"
+        r"entregan|reciben)\b|"
+        r"\bya (lo |la |los |las |me lo |me la )?(despacharon|enviaron|mandaron|salio)\b|"
+        r"\b(fue|esta|estan|fueron) despachad[oa]s?\b",
+    ),
+    (
+        "order_status",
+        3,
+        r"\bwhere('?s| is| are)? my (order|package|parcel|stuff|shipment|delivery|items?)\b|\border status\b|"
+        r"\bstatus of (my|the) (order|package|shipment)\b|\btrack(ing)? (my|number|the order|info|link|code)\b|"
+        r"\bwhen (will|is|does) (my|the) (order|package|parcel|shipment|delivery)\b|"
+        r"\bwhen (will|do|can|could|should) (i|we) (get|receive) (my|the) (order|package|parcel|shipment)\b|\b(has|did|have) (my|you) "
+        r"(order|package)? ?(ship|shipped|been shipped|sent)\b|\bwhen will (it|my order|they) "
+        r"(arrive|ship|be (delivered|shipped))\b",
+    ),
     ("order_status", 3, r"\bstatus of (my |the |this |an? )?(order|package|parcel|shipment|purchase|delivery)\b"),
     # when the customer's own things arrive: "when will my item arrive?", "when can I expect my parcel?", "how long
     # will my purchase take?", "the ETA of my order" (never a canned text: it is about an order that exists)
-    ("order_status", 3, r"\b(when|what day|what date)\b[^.?!]{0,25}\b(my|our|this|that|these|those) (\w+ )?(orders?|"
-                        r"packages?|parcels?|shipments?|deliver(y|ies)|items?|purchases?|products?|stuff|things|clothes|"
-                        r"goods|articles?|shirts?|t-?shirts?|jackets?|dress(es)?|jeans|shoes|sneakers|hoodies?|sweaters?|"
-                        r"coats?|pants|trousers|skirts?)\b[^.?!]{0,25}\b(arrive|arrives|arriving|come|coming|be delivered|"
-                        r"get here|be here|ship|shipped|be sent|reach|land)\b|"
-                        r"\bwhen (will|can|could|should|do|would) (i|we) (get|receive|expect|have|see) (my|our|this|that|"
-                        r"these|those) \w+|\bhow long (will|does|is|until|till|before|for) (my|our) \w+\b[^.?!]{0,20}"
-                        r"\b(take|arrive|come|get here|be delivered)\b|\b(eta|estimated (time of )?(arrival|delivery)|"
-                        r"expected (delivery|arrival)( date)?|delivery date|arrival date) (of|for|on) (my|our|this|the|"
-                        r"order)\b|\bwhere('?s| is| are) (my|our) \w+", r"\bif (i|we)\b"),
+    (
+        "order_status",
+        3,
+        r"\b(when|what day|what date)\b[^.?!]{0,25}\b(my|our|this|that|these|those) (\w+ )?(orders?|"
+        r"packages?|parcels?|shipments?|deliver(y|ies)|items?|purchases?|products?|stuff|things|clothes|"
+        r"goods|articles?|shirts?|t-?shirts?|jackets?|dress(es)?|jeans|shoes|sneakers|hoodies?|sweaters?|"
+        r"coats?|pants|trousers|skirts?)\b[^.?!]{0,25}\b(arrive|arrives|arriving|come|coming|be delivered|"
+        r"get here|be here|ship|shipped|be sent|reach|land)\b|"
+        r"\bwhen (will|can|could|should|do|would) (i|we) (get|receive|expect|have|see) (my|our|this|that|"
+        r"these|those) \w+|\bhow long (will|does|is|until|till|before|for) (my|our) \w+\b[^.?!]{0,20}"
+        r"\b(take|arrive|come|get here|be delivered)\b|\b(eta|estimated (time of )?(arrival|delivery)|"
+        r"expected (delivery|arrival)( date)?|delivery date|arrival date) (of|for|on) (my|our|this|the|"
+        r"order)\b|\bwhere('?s| is| are) (my|our) \w+",
+        r"\bif (i|we)\b",
+    ),
     ("order_status", 1, r"\b(mi pedido|mi compra|my order|my package)\b"),
     # ---- product_question: about a product (the LLM has the catalogue)
-    ("product_question", 3, r"\b(de )?que (tela|material|tejido) (es|son|esta hech[oa]|estan hech[oa]s|tiene|tienen)\b|"
-                            r"\b(material|tela|tejido|composicion)\b.{0,40}\?|"
-                            r"\b(es|son) (impermeable|abrigad[oa]s?|termic[oa]s?|de algodon|100 ?%|elastizad[oa]s?|"
-                            r"transparente|de lana|de cuero|de jean|de friza|frizad[oa])\b|"
-                            r"\b(se puede|puedo|como|se pueden) (lavar|planchar|secar)\b|\blavarropas\b|"
-                            r"\bse (destine|encoge|achica|estira|deforma|decolora)\b|"
-                            r"\b(tienen|hay|tenes|queda|quedan|viene|vienen)\b.{0,40}\b(en|de) (otros?|otras?|mas) "
-                            r"(colou?r(es)?|modelos?|estampas?)\b|\bque colores\b|\b(colores|modelos) (disponibles|tienen|hay)\b|"
-                            r"\b(es|son) (igual|iguales|como) (a|en) la foto\b|\b(cuanto|que) (mide|miden)\b|"
-                            r"\b(largo|ancho|tiro|manga|cintura|cadera|busto|contorno) (de|del|de la|total)\b|"
-                            r"\bprecio (de|del|de la|de los)\b|\bcuanto (sale|cuesta|vale|esta) (el|la|los|las|este|esta)\b"
-                            r"(?! (envio|flete|despacho|costo de envio))"),
+    (
+        "product_question",
+        3,
+        r"\b(de )?que (tela|material|tejido) (es|son|esta hech[oa]|estan hech[oa]s|tiene|tienen)\b|"
+        r"\b(material|tela|tejido|composicion)\b.{0,40}\?|"
+        r"\b(es|son) (impermeable|abrigad[oa]s?|termic[oa]s?|de algodon|100 ?%|elastizad[oa]s?|"
+        r"transparente|de lana|de cuero|de jean|de friza|frizad[oa])\b|"
+        r"\b(se puede|puedo|como|se pueden) (lavar|planchar|secar)\b|\blavarropas\b|"
+        r"\bse (destine|encoge|achica|estira|deforma|decolora)\b|"
+        r"\b(tienen|hay|tenes|queda|quedan|viene|vienen)\b.{0,40}\b(en|de) (otros?|otras?|mas) "
+        r"(colou?r(es)?|modelos?|estampas?)\b|\bque colores\b|\b(colores|modelos) (disponibles|tienen|hay)\b|"
+        r"\b(es|son) (igual|iguales|como) (a|en) la foto\b|\b(cuanto|que) (mide|miden)\b|"
+        r"\b(largo|ancho|tiro|manga|cintura|cadera|busto|contorno) (de|del|de la|total)\b|"
+        r"\bprecio (de|del|de la|de los)\b|\bcuanto (sale|cuesta|vale|esta) (el|la|los|las|este|esta)\b"
+        r"(?! (envio|flete|despacho|costo de envio))",
+    ),
     # "¿tienen la remera blanca en talle L?": availability of one product in one size or colour (the catalogue
     # answers it; the stock FAQ only says how to check)
-    ("product_question", 3, r"\b(tienen|hay|tenes|queda|quedan|tendran|tendrian|vienen?)\b.{0,40}\b(en|del|de) (talle "
-                            + _SIZE + r"|colou?r \w+|" + _COLOUR + r")\b|\b(tienen|hay|tenes|queda|quedan)\b (el |la )?"
-                            r"(talle " + _SIZE + r"|colou?r \w+)\b"),
-    ("product_question", 3, r"\b(what|which) (material|fabric)\b|\bmade (of|from|in)\b|\b(fabricad[oa]s?|hech[oa]s?) "
-                            r"en\b|\btienen (el|la|los|las) \w+( \w+)? en (talle )?(\d{2}|xs|s|m|l|xl)\b|\b(fabric|material|cotton|wool|polyester|"
-                            r"linen)\b.{0,30}\?|\bwaterproof\b|\b(machine )?washable\b|\bhow (to|do i|should i|can i) wash\b|"
-                            r"\bshrinks?\b|\b(does|do) (it|this|they|these|the [a-z- ]{1,20}) come (in|with)\b|"
-                            r"\b(what|which|other) colou?rs?\b|\b(do you have|have you got|is there|are there)\b.{0,40}\bin "
-                            r"(an? )?(size|colou?r|black|white|blue|red|grey|gray|green|pink|beige|xs|small|medium|large|xl|s|m|l|"
-                            r"\d{2})\b|\bhow much (is|does|are) (the|this|these|it)\b(?! shipping)(?![^.?!\n]{0,20}\b(ship|shipping|deliver|"
-                            r"delivery|send)\b)|\bprice of\b|"
-                            r"\b(length|width|dimensions) of\b"),
+    (
+        "product_question",
+        3,
+        r"\b(tienen|hay|tenes|queda|quedan|tendran|tendrian|vienen?)\b.{0,40}\b(en|del|de) (talle "
+        + _SIZE
+        + r"|colou?r \w+|"
+        + _COLOUR
+        + r")\b|\b(tienen|hay|tenes|queda|quedan)\b (el |la )?"
+        r"(talle " + _SIZE + r"|colou?r \w+)\b",
+    ),
+    (
+        "product_question",
+        3,
+        r"\b(what|which) (material|fabric)\b|\bmade (of|from|in)\b|\b(fabricad[oa]s?|hech[oa]s?) "
+        r"en\b|\btienen (el|la|los|las) \w+( \w+)? en (talle )?(\d{2}|xs|s|m|l|xl)\b|\b(fabric|material|cotton|wool|polyester|"
+        r"linen)\b.{0,30}\?|\bwaterproof\b|\b(machine )?washable\b|\bhow (to|do i|should i|can i) wash\b|"
+        r"\bshrinks?\b|\b(does|do) (it|this|they|these|the [a-z- ]{1,20}) come (in|with)\b|"
+        r"\b(what|which|other) colou?rs?\b|\b(do you have|have you got|is there|are there)\b.{0,40}\bin "
+        r"(an? )?(size|colou?r|black|white|blue|red|grey|gray|green|pink|beige|xs|small|medium|large|xl|s|m|l|"
+        r"\d{2})\b|\bhow much (is|does|are) (the|this|these|it)\b(?! shipping)(?![^.?!\n]{0,20}\b(ship|shipping|deliver|"
+        r"delivery|send)\b)|\bprice of\b|"
+        r"\b(length|width|dimensions) of\b",
+    ),
     # ---- other questions the FAQ does not answer (the LLM has the shop's facts)
-    ("other", 2, r"\b(por mayor|mayorista\w*|mayoreo|wholesale|reseller|revendedor\w*|revender|somos una empresa|para (una|mi|la|nuestra) empresa|corporat\w*|"
-                 r"con (el |nuestro )?logo|uniformes?|por cantidad|factura|invoice)\b|"
-                 r"\b(horario|horarios|a que hora|abren|cierran|opening hours|open on|(store|shop|business) hours|"
-                 r"what time)\b|"
-                 r"\b(cupon|codigo de descuento|promo code|discount code|coupon|gift ?card|tarjeta de regalo|"
-                 r"gift card)\b|\b(factura a|factura b|cuit|invoice)\b|\b(trabajo|busqueda laboral|curriculum|cv|job|"
-                 r"colaboracion|canje|influencer)\b|\b(direccion del local|donde queda el local|where is (your|the) "
-                 r"(store|shop)|local a la calle)\b|\b(whatsapp|instagram|telefono)\b"),
+    (
+        "other",
+        2,
+        r"\b(por mayor|mayorista\w*|mayoreo|wholesale|reseller|revendedor\w*|revender|somos una empresa|para (una|mi|la|nuestra) empresa|corporat\w*|"
+        r"con (el |nuestro )?logo|uniformes?|por cantidad|factura|invoice)\b|"
+        r"\b(horario|horarios|a que hora|abren|cierran|opening hours|open on|(store|shop|business) hours|"
+        r"what time)\b|"
+        r"\b(cupon|codigo de descuento|promo code|discount code|coupon|gift ?card|tarjeta de regalo|"
+        r"gift card)\b|\b(factura a|factura b|cuit|invoice)\b|\b(trabajo|busqueda laboral|curriculum|cv|job|"
+        r"colaboracion|canje|influencer)\b|\b(direccion del local|donde queda el local|where is (your|the) "
+        r"(store|shop)|local a la calle)\b|\b(whatsapp|instagram|telefono)\b",
+    ),
     # details the canned texts do not cover: dates, weekends, same-day or express delivery
     # a delivery on a given day ("can you deliver tomorrow?"), a safety question about paying online, a colour of a
     # product ("do you ship the hoodie in navy?"): the canned texts do not say
-    ("detail", 2, r"\b(fastest|quickest|faster|sooner|earlier|quicker|expedite\w*|rush)\b|\bgift[- ]?(wrap\w*|box\w*|"
-                  r"messages?|notes?)\b|\b(holiday\w*|christmas|xmas|black friday|cyber monday|hot sale)\b|\b(two|2|multiple|several|different) (cards|payment methods)\b|\b(dos|2|varias) tarjetas\b|\btarjetas distintas\b|"
-                  r"\bsplit\w* (the )?(payment|bill|cost) (between|across|with|on|over) (two|2|multiple|several|"
-                  r"different)\b|\b(tomorrow|tonight)\b|\b(ship|deliver|send|dispatch|post)\w* (it |them )?(today|asap|right away|"
-                  r"right now)\b|\b(safe|secure|security|legit\w*|trustworthy|encrypt\w*)\b|\bin (navy|brown|purple|"
-                  r"orange|yellow|khaki|olive|burgundy|cream|ivory|tan|camel|black|white|blue|red|gr[ae]y|green|pink|"
-                  r"beige)\b"),
-    ("detail", 2, r"\b(fin de semana|sabados?|domingos?|feriados?|en el (dia|mismo dia)|mismo dia|express|expres|urgente|"
-                 r"urgencia|antes del? (lunes|martes|miercoles|jueves|viernes|sabado|domingo|\d+)|para el (lunes|martes|"
-                 r"miercoles|jueves|viernes|sabado|domingo|\d+)|(before|by|for|on) the \d+(st|nd|rd|th)?|"
-                 r"weekends?|saturdays?|sundays?|same[- ]day|next[- ]day|"
-                 r"overnight|urgent\w*|before (monday|tuesday|wednesday|thursday|friday|saturday|sunday|the \d+|christmas)|"
-                 r"by (monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow))\b"),
+    (
+        "detail",
+        2,
+        r"\b(fastest|quickest|faster|sooner|earlier|quicker|expedite\w*|rush)\b|\bgift[- ]?(wrap\w*|box\w*|"
+        r"messages?|notes?)\b|\b(holiday\w*|christmas|xmas|black friday|cyber monday|hot sale)\b|\b(two|2|multiple|several|different) (cards|payment methods)\b|\b(dos|2|varias) tarjetas\b|\btarjetas distintas\b|"
+        r"\bsplit\w* (the )?(payment|bill|cost) (between|across|with|on|over) (two|2|multiple|several|"
+        r"different)\b|\b(tomorrow|tonight)\b|\b(ship|deliver|send|dispatch|post)\w* (it |them )?(today|asap|right away|"
+        r"right now)\b|\b(safe|secure|security|legit\w*|trustworthy|encrypt\w*)\b|\bin (navy|brown|purple|"
+        r"orange|yellow|khaki|olive|burgundy|cream|ivory|tan|camel|black|white|blue|red|gr[ae]y|green|pink|"
+        r"beige)\b",
+    ),
+    (
+        "detail",
+        2,
+        r"\b(fin de semana|sabados?|domingos?|feriados?|en el (dia|mismo dia)|mismo dia|express|expres|urgente|"
+        r"urgencia|antes del? (lunes|martes|miercoles|jueves|viernes|sabado|domingo|\d+)|para el (lunes|martes|"
+        r"miercoles|jueves|viernes|sabado|domingo|\d+)|(before|by|for|on) the \d+(st|nd|rd|th)?|"
+        r"weekends?|saturdays?|sundays?|same[- ]day|next[- ]day|"
+        r"overnight|urgent\w*|before (monday|tuesday|wednesday|thursday|friday|saturday|sunday|the \d+|christmas)|"
+        r"by (monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow))\b",
+    ),
     # the customer already read the policy and has a question it leaves open
-    ("read_already", 2, r"\b(no entiendo|no me queda claro|no me quedo claro|ya (vi|mire|lei|revise|consulte)|no encuentro|"
-                 r"i (already )?(checked|saw|read|looked at)|(don'?t|do not) understand|confus\w*|can'?t find)\b"),
+    (
+        "read_already",
+        2,
+        r"\b(no entiendo|no me queda claro|no me quedo claro|ya (vi|mire|lei|revise|consulte)|no encuentro|"
+        r"i (already )?(checked|saw|read|looked at)|(don'?t|do not) understand|confus\w*|can'?t find)\b",
+    ),
     # personal measurements: the customer wants advice for their body, not the size table
     ("detail", 2, r"\b(mido|peso) (\d|un|uno|una)|\b(i'?m|i am) \d|\b\d{2,3} ?(kg|kilos)\b|\b1[.,]\d{2} ?m?\b"),
     # ---- shipping (policy)
-    ("shipping", 3, r"\b(hacen|tienen|realizan|hay|haces|tenes|manejan) envios?\b|\b(envian|envias|mandan|mandas|despachan|"
-                    r"llegan|entregan) (a|al|hasta|para|por) \w|\b(costo|precio|valor|tarifa)s? (del |de |de los )?"
-                    r"(envio|flete|despacho|entrega)s?\b|\bcuanto (sale|cuesta|vale|es|esta|seria|saldria|cobran) (el |de |"
-                    r"por el |por )?(envio|flete|despacho|mandar)\b|\benvios? (gratis|sin cargo|gratuito|bonificado)\b|"
-                    r"\b(cuanto|cuantos dias|que tiempo|cuanto tiempo) (tarda|demora|tardan|demoran|se tarda|se demora)\b"
-                    + _NOT_MONEY + r"|"
-                    r"\btiempos? de (entrega|envio)\b|\bretiro (en|por) (el |la )?(local|sucursal|tienda|showroom)\b|"
-                    r"\b(puedo|se puede|podes|pueden) (pasar a )?(retirar|pasar a buscar|buscar)\b|\bretiro gratis\b|"
-                    r"\b(correo argentino|andreani|oca)\b|\b(envios?|envian) (al interior|a todo el pais|a domicilio)\b|"
-                    r"\bpunto de retiro\b|\bcomo (son|funcionan|hacen) los envios\b|\benvio (es|sale|seria) gratis\b|"
-                    r"\b(cuando|en cuanto tiempo|en cuantos dias|cuantos dias) (me |te |nos )?(llega|llegaria|llegan|"
-                    r"llegarian|tarda|tardaria|demora|demoraria)\b"),
-    ("shipping", 3, r"\bhow (long|soon)\b" + _NOT_MONEY + r".{0,40}\b(arrive|arrives|arriving|take|takes|get here|be delivered|"
-                    r"to deliver)\b|\b(shipping|shipment|delivery) (methods?|options?|modes?|modalit(y|ies))\b|"
-                    r"\b(methods?|options?|ways?) (for|of) (shipping|shipment|delivery)\b"),
-    ("shipping", 3, r"\bdo you (ship|deliver)\b|\bship(ping)? to\b|\b(shipping|delivery) (cost|costs|fee|fees|price|rate|rates|"
-                    r"time|times|options|methods|policy|charges?)\b|\bhow (long|much) (does|will|is|would)\b.{0,25}"
-                    r"\b(shipping|delivery|take to (arrive|ship|deliver|get here))\b|\bhow long (does it|will it|would it) take\b"
-                    + _NOT_MONEY + r"|"
-                    r"\bhow much (is|does|for) (shipping|delivery)\b|\bfree (shipping|delivery)\b|\bpick ?up\b.{0,20}"
-                    r"\b(store|shop)\b|\b(can i|is it possible to|could i) pick\b|\b(store|in-store) pick ?up\b"),
+    (
+        "shipping",
+        3,
+        r"\b(hacen|tienen|realizan|hay|haces|tenes|manejan) envios?\b|\b(envian|envias|mandan|mandas|despachan|"
+        r"llegan|entregan) (a|al|hasta|para|por) \w|\b(costo|precio|valor|tarifa)s? (del |de |de los )?"
+        r"(envio|flete|despacho|entrega)s?\b|\bcuanto (sale|cuesta|vale|es|esta|seria|saldria|cobran) (el |de |"
+        r"por el |por )?(envio|flete|despacho|mandar)\b|\benvios? (gratis|sin cargo|gratuito|bonificado)\b|"
+        r"\b(cuanto|cuantos dias|que tiempo|cuanto tiempo) (tarda|demora|tardan|demoran|se tarda|se demora)\b"
+        + _NOT_MONEY
+        + r"|"
+        r"\btiempos? de (entrega|envio)\b|\bretiro (en|por) (el |la )?(local|sucursal|tienda|showroom)\b|"
+        r"\b(puedo|se puede|podes|pueden) (pasar a )?(retirar|pasar a buscar|buscar)\b|\bretiro gratis\b|"
+        r"\b(correo argentino|andreani|oca)\b|\b(envios?|envian) (al interior|a todo el pais|a domicilio)\b|"
+        r"\bpunto de retiro\b|\bcomo (son|funcionan|hacen) los envios\b|\benvio (es|sale|seria) gratis\b|"
+        r"\b(cuando|en cuanto tiempo|en cuantos dias|cuantos dias) (me |te |nos )?(llega|llegaria|llegan|"
+        r"llegarian|tarda|tardaria|demora|demoraria)\b",
+    ),
+    (
+        "shipping",
+        3,
+        r"\bhow (long|soon)\b" + _NOT_MONEY + r".{0,40}\b(arrive|arrives|arriving|take|takes|get here|be delivered|"
+        r"to deliver)\b|\b(shipping|shipment|delivery) (methods?|options?|modes?|modalit(y|ies))\b|"
+        r"\b(methods?|options?|ways?) (for|of) (shipping|shipment|delivery)\b",
+    ),
+    (
+        "shipping",
+        3,
+        r"\bdo you (ship|deliver)\b|\bship(ping)? to\b|\b(shipping|delivery) (cost|costs|fee|fees|price|rate|rates|"
+        r"time|times|options|methods|policy|charges?)\b|\bhow (long|much) (does|will|is|would)\b.{0,25}"
+        r"\b(shipping|delivery|take to (arrive|ship|deliver|get here))\b|\bhow long (does it|will it|would it) take\b"
+        + _NOT_MONEY
+        + r"|"
+        r"\bhow much (is|does|for) (shipping|delivery)\b|\bfree (shipping|delivery)\b|\bpick ?up\b.{0,20}"
+        r"\b(store|shop)\b|\b(can i|is it possible to|could i) pick\b|\b(store|in-store) pick ?up\b",
+    ),
     ("shipping", 1, r"\b(envio|envios|enviar|envian|flete|entrega|shipping|ship|delivery|deliver)\b"),
     # ---- payment_methods (policy)
-    ("payment_methods", 3, r"\b(medios|formas|metodos|opciones) de pago\b|\b(como|de que forma|con que) (puedo |se puede |podes |"
-                           r"puedo hacer para |hago para )?(pagar|abonar)\b|\b(aceptan|toman|reciben|trabajan con|"
-                           r"se puede pagar con|puedo pagar con|pagar con|abonar con|pago con|se puede abonar con)\b.{0,15}"
-                           r"\b(tarjetas?|credito|debito|mercado ?pago|mp|transferencia|efectivo|paypal|cripto|rapipago|"
-                           r"pago ?facil|visa|master(card)?|amex|american express|naranja|cabal|modo|cuenta dni)\b|"
-                           r"\bcuotas sin interes\b|\b(en|hasta|cuantas) cuotas\b|\b(descuento|%|off) (por|con|pagando con|"
-                           r"abonando con|si pago con|en) (transferencia|efectivo)\b|\b(pago|pagar) en efectivo\b|"
-                           r"\b(datos|cbu|alias|cvu) (para|de la) (transferencia|pagar)\b"),
-    ("payment_methods", 3, r"\bpayment (methods?|options|modalit(y|ies)|types?|forms?)\b|\b(accepted|available|allowed) "
-                           r"(payment|forms of payment|ways to pay)\b|\b(how|what ways?) (can|do|could) (i|we) pay\b|\b(do|can|could) "
-                           r"(you|i|we) (accept|take|use|pay (with|by|in|via|using))\b.{0,25}\b(cards?|credit|debit|paypal|"
-                           r"mercado ?pago|cash|bank transfer|transfer|visa|master ?card|amex|crypto|installments?|bitcoin)\b|"
-                           r"\binstall?ments?\b|\binterest[- ]free\b|\bpay (in|by|with|via|using) (cash|card|credit card|"
-                           r"installments|transfer|bank transfer|paypal|mercado ?pago)\b"),
+    (
+        "payment_methods",
+        3,
+        r"\b(medios|formas|metodos|opciones) de pago\b|\b(como|de que forma|con que) (puedo |se puede |podes |"
+        r"puedo hacer para |hago para )?(pagar|abonar)\b|\b(aceptan|toman|reciben|trabajan con|"
+        r"se puede pagar con|puedo pagar con|pagar con|abonar con|pago con|se puede abonar con)\b.{0,15}"
+        r"\b(tarjetas?|credito|debito|mercado ?pago|mp|transferencia|efectivo|paypal|cripto|rapipago|"
+        r"pago ?facil|visa|master(card)?|amex|american express|naranja|cabal|modo|cuenta dni)\b|"
+        r"\bcuotas sin interes\b|\b(en|hasta|cuantas) cuotas\b|\b(descuento|%|off) (por|con|pagando con|"
+        r"abonando con|si pago con|en) (transferencia|efectivo)\b|\b(pago|pagar) en efectivo\b|"
+        r"\b(datos|cbu|alias|cvu) (para|de la) (transferencia|pagar)\b",
+    ),
+    (
+        "payment_methods",
+        3,
+        r"\bpayment (methods?|options|modalit(y|ies)|types?|forms?)\b|\b(accepted|available|allowed) "
+        r"(payment|forms of payment|ways to pay)\b|\b(how|what ways?) (can|do|could) (i|we) pay\b|\b(do|can|could) "
+        r"(you|i|we) (accept|take|use|pay (with|by|in|via|using))\b.{0,25}\b(cards?|credit|debit|paypal|"
+        r"mercado ?pago|cash|bank transfer|transfer|visa|master ?card|amex|crypto|installments?|bitcoin)\b|"
+        r"\binstall?ments?\b|\binterest[- ]free\b|\bpay (in|by|with|via|using) (cash|card|credit card|"
+        r"installments|transfer|bank transfer|paypal|mercado ?pago)\b",
+    ),
     ("payment_methods", 2, r"\bcuotas\b"),
-    ("payment_methods", 3, r"\b(tienen|hay|hacen|aceptan|dan|ofrecen|se puede pagar en|puedo pagar en|pagar en|con) cuotas\b"),
+    (
+        "payment_methods",
+        3,
+        r"\b(tienen|hay|hacen|aceptan|dan|ofrecen|se puede pagar en|puedo pagar en|pagar en|con) cuotas\b",
+    ),
     ("payment_methods", 1, r"\b(tarjeta|pago|pagar|abonar|transferencia|mercado ?pago|card|pay|payment)\b"),
     # ---- returns (policy): exchanges and returns
-    ("returns", 3, r"\b(politica|condiciones|plazo|plazos|reglas) de (cambios?|devolucion(es)?|reembolsos?)\b|"
-                   r"\b(hacen|aceptan|tienen|se pueden hacer|se puede hacer|puedo hacer|como (hago|hacer|es|funciona|son|"
-                   r"funcionan)) (un |el |los |las )?(cambios?|devolucion(es)?|reembolsos?)\b|"
-                   r"\b(se puede|puedo|se pueden|podria|podes|pueden) (cambiar|devolver)(lo|la|los|las)?\b|"
-                   r"\b(hasta cuando|cuanto tiempo|cuantos dias|que plazo) (tengo|hay|tenes|tienen) para (hacer )?(un |el |la )?"
-                   r"(cambio|devolucion|cambiar|devolver)\b|"
-                   r"\b(cuantos|cuanto) (dias|tiempo) (tengo|hay|tenes|tienen)\b.{0,15}\b(para )?(cambiar|devolver|hacer (el|un) cambio)\b|"
-                   r"\bcambio (de|por) (otro )?talle\b|\b(si|en caso de que) no me (queda|va|gusta|entra|calza)\b|"
-                   r"\bcambios? (sin cargo|gratis)\b|\bdevolver (una|un|la|el) (prenda|producto|articulo)\b|"
-                   r"\b(quiero|necesito|quisiera|queria|me gustaria|quisieramos) (hacer un |hacer el )?(cambiar|devolver|"
-                   r"cambio|devolucion)\b|\bcambiar (el|de|por otro) talle\b", _NOT_A_GARMENT_CHANGE),
-    ("returns", 3, r"\b(return|exchange|refund) polic(y|ies)\b|\b(can|could|may) i (return|exchange|send back|swap)\b|"
-                   r"\bhow (do|can|would) i (return|exchange)\b|\b(do|can|will) you (accept|do|offer|allow|give) "
-                   r"(returns|exchanges|refunds)\b|\b(what if|if) (it|they|the [a-z ]{1,20}) (doesn'?t|don'?t|does not|"
-                   r"do not) fit\b|\bhow (long|many days) (do i have )?to (return|exchange)\b|\breturns? (window|period)\b|"
-                   r"\b(are|is) (returns|exchanges|the exchange|the return) free\b|\bfree returns\b"),
+    (
+        "returns",
+        3,
+        r"\b(politica|condiciones|plazo|plazos|reglas) de (cambios?|devolucion(es)?|reembolsos?)\b|"
+        r"\b(hacen|aceptan|tienen|se pueden hacer|se puede hacer|puedo hacer|como (hago|hacer|es|funciona|son|"
+        r"funcionan)) (un |el |los |las )?(cambios?|devolucion(es)?|reembolsos?)\b|"
+        r"\b(se puede|puedo|se pueden|podria|podes|pueden) (cambiar|devolver)(lo|la|los|las)?\b|"
+        r"\b(hasta cuando|cuanto tiempo|cuantos dias|que plazo) (tengo|hay|tenes|tienen) para (hacer )?(un |el |la )?"
+        r"(cambio|devolucion|cambiar|devolver)\b|"
+        r"\b(cuantos|cuanto) (dias|tiempo) (tengo|hay|tenes|tienen)\b.{0,15}\b(para )?(cambiar|devolver|hacer (el|un) cambio)\b|"
+        r"\bcambio (de|por) (otro )?talle\b|\b(si|en caso de que) no me (queda|va|gusta|entra|calza)\b|"
+        r"\bcambios? (sin cargo|gratis)\b|\bdevolver (una|un|la|el) (prenda|producto|articulo)\b|"
+        r"\b(quiero|necesito|quisiera|queria|me gustaria|quisieramos) (hacer un |hacer el )?(cambiar|devolver|"
+        r"cambio|devolucion)\b|\bcambiar (el|de|por otro) talle\b",
+        _NOT_A_GARMENT_CHANGE,
+    ),
+    (
+        "returns",
+        3,
+        r"\b(return|exchange|refund) polic(y|ies)\b|\b(can|could|may) i (return|exchange|send back|swap)\b|"
+        r"\bhow (do|can|would) i (return|exchange)\b|\b(do|can|will) you (accept|do|offer|allow|give) "
+        r"(returns|exchanges|refunds)\b|\b(what if|if) (it|they|the [a-z ]{1,20}) (doesn'?t|don'?t|does not|"
+        r"do not) fit\b|\bhow (long|many days) (do i have )?to (return|exchange)\b|\breturns? (window|period)\b|"
+        r"\b(are|is) (returns|exchanges|the exchange|the return) free\b|\bfree returns\b",
+    ),
     ("returns", 1, r"\b(cambio|cambios|cambiar|devolucion|devoluciones|devolver|return|returns|exchange|exchanges)\b"),
     # ---- sizes (policy)
-    ("sizes", 3, r"\b(tabla|guia|cuadro) de (talles|medidas)\b|\b(que|cual) talle (me|le|les|deberia|debo|recomiendan|"
-                 r"recomendas|uso|va|queda|corresponde|pido|elijo|compro|seria|tengo que)\b|"
-                 r"\b(como|que tal) (calza|calzan|vienen de talle|viene de talle|es la horma|es el calce|son los talles)\b|"
-                 r"\btalles? (grandes?|chicos?|normales?|reales?|americanos?|europeos?|amplios?)\b|"
-                 r"\b(vienen|viene|son|es) (grandes?|chic[oa]s?|justos?|talle real|amplios?|holgad[oa]s?|ajustad[oa]s?)\b|"
-                 r"\bmedidas (de los talles|de la prenda|de cada talle|en cm|en centimetros)\b|\bentre (dos )?talles\b|"
-                 r"\bque talle\b"),
-    ("sizes", 3, r"\bsize (chart|guide|table)\b|\bwhat size\b|\bwhich size\b|\b(does|do) (it|they|this|these|the [a-z- ]{1,20}) "
-                 r"(run|fit) (small|large|big|true)\b|\btrue to size\b|\bruns? (small|large|big)\b|\bbetween (two )?sizes\b|"
-                 r"\bsize (recommendation|advice)\b"),
+    (
+        "sizes",
+        3,
+        r"\b(tabla|guia|cuadro) de (talles|medidas)\b|\b(que|cual) talle (me|le|les|deberia|debo|recomiendan|"
+        r"recomendas|uso|va|queda|corresponde|pido|elijo|compro|seria|tengo que)\b|"
+        r"\b(como|que tal) (calza|calzan|vienen de talle|viene de talle|es la horma|es el calce|son los talles)\b|"
+        r"\btalles? (grandes?|chicos?|normales?|reales?|americanos?|europeos?|amplios?)\b|"
+        r"\b(vienen|viene|son|es) (grandes?|chic[oa]s?|justos?|talle real|amplios?|holgad[oa]s?|ajustad[oa]s?)\b|"
+        r"\bmedidas (de los talles|de la prenda|de cada talle|en cm|en centimetros)\b|\bentre (dos )?talles\b|"
+        r"\bque talle\b",
+    ),
+    (
+        "sizes",
+        3,
+        r"\bsize (chart|guide|table)\b|\bwhat size\b|\bwhich size\b|\b(does|do) (it|they|this|these|the [a-z- ]{1,20}) "
+        r"(run|fit) (small|large|big|true)\b|\btrue to size\b|\bruns? (small|large|big)\b|\bbetween (two )?sizes\b|"
+        r"\bsize (recommendation|advice)\b",
+    ),
     ("sizes", 1, r"\b(talle|talles|medida|medidas|size|sizes|sizing|measurements?)\b"),
     # ---- stock (policy): availability in general and restocking
-    ("stock", 3, r"\b(hay|tienen|queda|quedan|tenes|tendran|habra|van a tener|vuelven a tener) (stock|disponibilidad)\b|"
-                 r"\bsin stock\b|\bagotad[oa]s?\b|\b(reponen|repone|reponer|repondran|reposicion)\b|"
-                 r"\bvuelven? a (entrar|haber|ingresar|estar disponibles?|tener)\b|\bel stock\b|\bstock de\b|"
-                 r"\bdisponibilidad\b|\b(avisame|avisenme) cuando\b"),
-    ("stock", 3, r"\bin stock\b|\bout of stock\b|\bback in stock\b|\brestock\w*\b|\bsold out\b|\bavailability\b|"
-                 r"\b(when|will) .{0,30}\b(be )?(available|back)\b"),
+    (
+        "stock",
+        3,
+        r"\b(hay|tienen|queda|quedan|tenes|tendran|habra|van a tener|vuelven a tener) (stock|disponibilidad)\b|"
+        r"\bsin stock\b|\bagotad[oa]s?\b|\b(reponen|repone|reponer|repondran|reposicion)\b|"
+        r"\bvuelven? a (entrar|haber|ingresar|estar disponibles?|tener)\b|\bel stock\b|\bstock de\b|"
+        r"\bdisponibilidad\b|\b(avisame|avisenme) cuando\b",
+    ),
+    (
+        "stock",
+        3,
+        r"\bin stock\b|\bout of stock\b|\bback in stock\b|\brestock\w*\b|\bsold out\b|\bavailability\b|"
+        r"\b(when|will) .{0,30}\b(be )?(available|back)\b",
+    ),
     # "available" qualifying a way of shipping or paying ("is in-store pickup available?", "which payment methods are
     # available?") says nothing about stock
-    ("stock", 1, r"\b(stock|disponible|disponibles|available)\b",
-     r"\b(options?|methods?|pick ?-?up|pickup|collection|delivery|shipping|payment|services?|choices?|installments?|"
-     r"instalments?)\b[^.?!]{0,25}\bavailable\b|\bavailable (shipping|delivery|payment|options?|methods?|couriers?)\b"),
+    (
+        "stock",
+        1,
+        r"\b(stock|disponible|disponibles|available)\b",
+        r"\b(options?|methods?|pick ?-?up|pickup|collection|delivery|shipping|payment|services?|choices?|installments?|"
+        r"instalments?)\b[^.?!]{0,25}\bavailable\b|\bavailable (shipping|delivery|payment|options?|methods?|couriers?)\b",
+    ),
 ]
 # Word orders and everyday rioplatense forms of the policy questions, written from first principles (never from
 # a sentence of an evaluation set). Each has its own example in tests/unit/test_classifier_rules.py.
-_TRANSFER_DISCOUNT = (r"\b(transferencia|efectivo|transfer|cash)\b[^.?!]{0,40}\b(descuento|discount|% ?off|\d+ ?%)|"
-                      r"\b(descuento|discount|\d+ ?%)[^.?!]{0,40}\b(transferencia|efectivo|transfer|cash)\b")
+_TRANSFER_DISCOUNT = (
+    r"\b(transferencia|efectivo|transfer|cash)\b[^.?!]{0,40}\b(descuento|discount|% ?off|\d+ ?%)|"
+    r"\b(descuento|discount|\d+ ?%)[^.?!]{0,40}\b(transferencia|efectivo|transfer|cash)\b"
+)
 _R_MORE: list[tuple] = [
     # a discount code is another matter than the discount for paying by transfer, which the FAQ states
     ("other", 2, r"\bdescuentos?\b", _TRANSFER_DISCOUNT),
     ("payment_methods", 3, _TRANSFER_DISCOUNT),
-    ("payment_methods", 3, r"\bcomo (se|le|les|te) (paga|abona|pago|abono)\b|\b(formas?|maneras?|modos?) de (pagar|abonar)\b|"
-                           r"\bcomo (hago|haria|hacemos) (para |el )?(pagar|abonar|pago)\b"),
+    (
+        "payment_methods",
+        3,
+        r"\bcomo (se|le|les|te) (paga|abona|pago|abono)\b|\b(formas?|maneras?|modos?) de (pagar|abonar)\b|"
+        r"\bcomo (hago|haria|hacemos) (para |el )?(pagar|abonar|pago)\b",
+    ),
     # "el envío a La Plata, ¿cuánto sale?": the price after the noun
-    ("shipping", 3, r"\b(envio|envios|flete|despacho)\b[^.?!]{0,40}\bcuanto (sale|salen|cuesta|cuestan|vale|valen|cobran|"
-                    r"seria|saldria|tarda|tardan|demora|demoran)\b|\bcuanto (me )?(sale|cuesta|cobran)\b[^.?!]{0,20}"
-                    r"\b(mandar|enviar|el envio|envio)\b"),
-    ("returns", 3, r"\b(el|los) cambios? (es|son|seria|serian|tiene|tienen)( algun)? (sin cargo|gratis|gratuitos?|costo|cargo)\b|"
-                   r"\bpara (cambiar|devolver)(lo|la|los|las)\b|\bcomo (son|funcionan) los cambios\b",
-     _NOT_A_GARMENT_CHANGE),
-    ("sizes", 3, r"\b(los )?talles (son|vienen|salen|calzan)\b[^.?!]{0,30}\b(americanos?|argentinos?|europeos?|normales?|"
-                 r"reales?|chicos?|grandes?|justos?|amplios?|holgados?|como)\b|\bcomo (vienen|salen|son) (los )?talles\b"),
+    (
+        "shipping",
+        3,
+        r"\b(envio|envios|flete|despacho)\b[^.?!]{0,40}\bcuanto (sale|salen|cuesta|cuestan|vale|valen|cobran|"
+        r"seria|saldria|tarda|tardan|demora|demoran)\b|\bcuanto (me )?(sale|cuesta|cobran)\b[^.?!]{0,20}"
+        r"\b(mandar|enviar|el envio|envio)\b",
+    ),
+    (
+        "returns",
+        3,
+        r"\b(el|los) cambios? (es|son|seria|serian|tiene|tienen)( algun)? (sin cargo|gratis|gratuitos?|costo|cargo)\b|"
+        r"\bpara (cambiar|devolver)(lo|la|los|las)\b|\bcomo (son|funcionan) los cambios\b",
+        _NOT_A_GARMENT_CHANGE,
+    ),
+    (
+        "sizes",
+        3,
+        r"\b(los )?talles (son|vienen|salen|calzan)\b[^.?!]{0,30}\b(americanos?|argentinos?|europeos?|normales?|"
+        r"reales?|chicos?|grandes?|justos?|amplios?|holgados?|como)\b|\bcomo (vienen|salen|son) (los )?talles\b",
+    ),
     # what the website shows is in stock: the general stock policy
-    ("stock", 3, r"\b(la web|la pagina|el sitio|publicad[oa]s?|figura|aparece|dice)\b[^.?!]{0,30}\b(disponibles?|en stock|"
-                 r"hay stock)\b|\b(esta|estan) disponibles? o\b"),
-    ("product_question", 3, r"\b(que|cual es el) precio (tiene|tienen|tendria)\b|\bvienen? (con|sin) (frisa|forro|capucha|"
-                            r"bolsillos?|cierre|botones|elastico|abrigo)\b|\b(encoge|encogen|achica|achican|destine|destinen|"
-                            r"se estira|se estiran)\b|\bvienen? en (talle |el |numero )?\d{2}\b"),
+    (
+        "stock",
+        3,
+        r"\b(la web|la pagina|el sitio|publicad[oa]s?|figura|aparece|dice)\b[^.?!]{0,30}\b(disponibles?|en stock|"
+        r"hay stock)\b|\b(esta|estan) disponibles? o\b",
+    ),
+    (
+        "product_question",
+        3,
+        r"\b(que|cual es el) precio (tiene|tienen|tendria)\b|\bvienen? (con|sin) (frisa|forro|capucha|"
+        r"bolsillos?|cierre|botones|elastico|abrigo)\b|\b(encoge|encogen|achica|achican|destine|destinen|"
+        r"se estira|se estiran)\b|\bvienen? en (talle |el |numero )?\d{2}\b",
+    ),
     # an order that exists and the customer wants news of it
-    ("order_status", 3, r"\ben preparacion\b|\b(figura|aparece|dice|esta|sigue) (como |en estado )?['\"]?(en camino|en transito|"
-                        r"entregado|despachado|en preparacion|en distribucion|en sucursal)\b|\bno (tuve|tengo|hay|recibi) "
-                        r"(ninguna )?novedad(es)?\b|\bsin novedad(es)?\b|\b(el|mi) (paquete|pedido|envio) (esta|quedo|figura) "
-                        r"en (la |el )?(sucursal|correo|deposito)\b"),
-    ("refund_request", 3, r"\b(me|nos) (reintegran|reembolsan|devuelven (la plata|el dinero|lo que (pague|abone)))\b|"
-                          r"\bno (me|nos) (devolvieron|reintegraron|reembolsaron|acreditaron|depositaron) (la plata|el dinero|"
-                          r"el reembolso|el reintegro|lo que (pague|abone))\b|\b(cuando|cuanto tarda|en cuanto tiempo)\b[^.?!]{0,20}"
-                          r"\b(me hacen|hacen|llega|se acredita|se hace|sale|impacta|veo) (el )?(reintegro|reembolso)\b"),
-    ("order_change", 3, r"\b(puse|escribi|ingrese|cargue) mal (el|la|los|mi)\b|\b(me equivoque|me confundi) (en|con) (la|el) "
-                        r"(direccion|calle|numero|altura|codigo postal|piso|depto|departamento)\b|"
-                        r"\bcambiar (el|mi) envio (a domicilio )?por (retiro|envio)\b|\bcambiar (el|la|mi) (medio|forma|metodo) "
-                        r"de pago\b"),
-    ("shipping", 3, r"\bhow many (business |working )?days\b" + _NOT_MONEY + r"[^.?!]{0,30}\b(shipping|delivery|ship|"
-                    r"deliver|take|takes|arrive|arrives)\b|"
-                    r"\b(offer|have|do) (home|door[- ]to[- ]door|nationwide|national) (delivery|shipping)\b|"
-                    # not "delivery date", "the ETA", "when can I expect it": those ask about an order that exists
-                    r"\b(delivery|shipping) (periods?|timeframes?|time ?frames?|windows?|zones?|areas?|info|information|"
-                    r"conditions|terms)\b|\b(kinds?|types?|sorts?) of (delivery|shipping|shipment)\b|"
-                    r"\b(which|what) (carriers?|couriers?|shipping compan(y|ies)|delivery compan(y|ies)|parcel services?)\b|"
-                    r"\bis (delivery|shipping) free\b|"
-                    r"\bhow (fast|quick|quickly)\b[^.?!]{0,20}\b(shipping|delivery|ship|deliver|arrive)\b|"
-                    r"\bhow soon (would|will|can|could|do) (i|we)\b[^.?!]{0,10}\b(get|receive)\b|"
-                    r"\bcost (to|of) (ship|shipping|deliver|delivery|send)\b|"
-                    r"\b(information|info|details|tell me|know|learn|ask|question) (about|on|regarding) (the |your )?"
-                    r"(shipping|delivery)\b|"
-                    r"\b(arrive|get here|be delivered|receive it|get it)\b[^.?!]{0,40}\bif (i|we) (buy|order|purchase)\b|"
-                    r"\bif (i|we) (buy|order|purchase)\b[^.?!]{0,40}\b(arrive|get here|be delivered|receive it|get it)\b"),
+    (
+        "order_status",
+        3,
+        r"\ben preparacion\b|\b(figura|aparece|dice|esta|sigue) (como |en estado )?['\"]?(en camino|en transito|"
+        r"entregado|despachado|en preparacion|en distribucion|en sucursal)\b|\bno (tuve|tengo|hay|recibi) "
+        r"(ninguna )?novedad(es)?\b|\bsin novedad(es)?\b|\b(el|mi) (paquete|pedido|envio) (esta|quedo|figura) "
+        r"en (la |el )?(sucursal|correo|deposito)\b",
+    ),
+    (
+        "refund_request",
+        3,
+        r"\b(me|nos) (reintegran|reembolsan|devuelven (la plata|el dinero|lo que (pague|abone)))\b|"
+        r"\bno (me|nos) (devolvieron|reintegraron|reembolsaron|acreditaron|depositaron) (la plata|el dinero|"
+        r"el reembolso|el reintegro|lo que (pague|abone))\b|\b(cuando|cuanto tarda|en cuanto tiempo)\b[^.?!]{0,20}"
+        r"\b(me hacen|hacen|llega|se acredita|se hace|sale|impacta|veo) (el )?(reintegro|reembolso)\b",
+    ),
+    (
+        "order_change",
+        3,
+        r"\b(puse|escribi|ingrese|cargue) mal (el|la|los|mi)\b|\b(me equivoque|me confundi) (en|con) (la|el) "
+        r"(direccion|calle|numero|altura|codigo postal|piso|depto|departamento)\b|"
+        r"\bcambiar (el|mi) envio (a domicilio )?por (retiro|envio)\b|\bcambiar (el|la|mi) (medio|forma|metodo) "
+        r"de pago\b",
+    ),
+    (
+        "shipping",
+        3,
+        r"\bhow many (business |working )?days\b" + _NOT_MONEY + r"[^.?!]{0,30}\b(shipping|delivery|ship|"
+        r"deliver|take|takes|arrive|arrives)\b|"
+        r"\b(offer|have|do) (home|door[- ]to[- ]door|nationwide|national) (delivery|shipping)\b|"
+        # not "delivery date", "the ETA", "when can I expect it": those ask about an order that exists
+        r"\b(delivery|shipping) (periods?|timeframes?|time ?frames?|windows?|zones?|areas?|info|information|"
+        r"conditions|terms)\b|\b(kinds?|types?|sorts?) of (delivery|shipping|shipment)\b|"
+        r"\b(which|what) (carriers?|couriers?|shipping compan(y|ies)|delivery compan(y|ies)|parcel services?)\b|"
+        r"\bis (delivery|shipping) free\b|"
+        r"\bhow (fast|quick|quickly)\b[^.?!]{0,20}\b(shipping|delivery|ship|deliver|arrive)\b|"
+        r"\bhow soon (would|will|can|could|do) (i|we)\b[^.?!]{0,10}\b(get|receive)\b|"
+        r"\bcost (to|of) (ship|shipping|deliver|delivery|send)\b|"
+        r"\b(information|info|details|tell me|know|learn|ask|question) (about|on|regarding) (the |your )?"
+        r"(shipping|delivery)\b|"
+        r"\b(arrive|get here|be delivered|receive it|get it)\b[^.?!]{0,40}\bif (i|we) (buy|order|purchase)\b|"
+        r"\bif (i|we) (buy|order|purchase)\b[^.?!]{0,40}\b(arrive|get here|be delivered|receive it|get it)\b",
+    ),
     # A request for information whose only subject is shipping ("I'd like to know about delivery", "help me see
     # shipping info"): a shipping question, unless anything hints at an order that exists, a problem, a change
     # or another topic.
-    ("shipping", 3, r"\b(what|which|how|can you|could you|would you|(i )?(want|would like|'d like|need|wanna|wish) to "
-                    r"(know|see|check|learn|find out|ask|read|get info\w*)|tell me|show me|help me( to)? (see|check|"
-                    r"know|find|understand|with)|where (can|could|do|should) i (see|check|find|read|look|learn)|"
-                    r"info\w* (about|on|regarding))\b[^.?!]{0,40}\b(shipping|delivery|deliveries|shipment|"
-                    r"shipments|ship|deliver)\b",
-     r"\b(problems?|issues?|late|delay\w*|wrong|change|changing|modify|edit|update|cancel\w*|complain\w*|not|never|"
-     r"didn'?t|haven'?t|hasn'?t|wasn'?t|isn'?t|lost|damaged|missing|status|track\w*|where is|address\w*|refunds?|"
-     r"returns?|exchanges?|invoices?|fees?|reschedul\w*|arrived|received|sent|shipped|delivered|rude|"
-     r"account|subscri\w*|newsletter|password)\b"),
-    ("payment_methods", 3, r"\bhow (i|we|one) (can|could|may) pay\b|\b(forms?|ways?|types?|kinds?|modes?) of payment\b|"
-                           r"\bways to pay\b"),
+    (
+        "shipping",
+        3,
+        r"\b(what|which|how|can you|could you|would you|(i )?(want|would like|'d like|need|wanna|wish) to "
+        r"(know|see|check|learn|find out|ask|read|get info\w*)|tell me|show me|help me( to)? (see|check|"
+        r"know|find|understand|with)|where (can|could|do|should) i (see|check|find|read|look|learn)|"
+        r"info\w* (about|on|regarding))\b[^.?!]{0,40}\b(shipping|delivery|deliveries|shipment|"
+        r"shipments|ship|deliver)\b",
+        r"\b(problems?|issues?|late|delay\w*|wrong|change|changing|modify|edit|update|cancel\w*|complain\w*|not|never|"
+        r"didn'?t|haven'?t|hasn'?t|wasn'?t|isn'?t|lost|damaged|missing|status|track\w*|where is|address\w*|refunds?|"
+        r"returns?|exchanges?|invoices?|fees?|reschedul\w*|arrived|received|sent|shipped|delivered|rude|"
+        r"account|subscri\w*|newsletter|password)\b",
+    ),
+    (
+        "payment_methods",
+        3,
+        r"\bhow (i|we|one) (can|could|may) pay\b|\b(forms?|ways?|types?|kinds?|modes?) of payment\b|"
+        r"\bways to pay\b",
+    ),
     ("returns", 3, r"\bhow (do|does) (returns?|exchanges?|refunds?) work\b"),
-    ("human_request", 3, r"\b(alguna persona|alguien) con (quien|la que|el que) (pueda|puedo|podria) hablar\b|"
-                         r"\b(que )?(alguien|una persona|un encargado|una encargada|un asesor) (me )?(llame|contacte|"
-                         r"comunique|atienda)\b"),
+    (
+        "human_request",
+        3,
+        r"\b(alguna persona|alguien) con (quien|la que|el que) (pueda|puedo|podria) hablar\b|"
+        r"\b(que )?(alguien|una persona|un encargado|una encargada|un asesor) (me )?(llame|contacte|"
+        r"comunique|atienda)\b",
+    ),
 ]
 
 
@@ -739,326 +1061,515 @@ _R_MORE: list[tuple] = [
 # A broad English rule carries this "unless": words that place the question on an order that exists, a problem,
 # a change or another topic ("I selected the wrong shipping option", "the delivery time you promised has passed",
 # "how do I add a shipping address to my account"). Such an email goes to the LLM.
-_EN_NOT_POLICY = (r"\b(problems?|issues?|late|delay\w*|wrong|mistake\w*|(change|changing)(?! (my|your|their|of) mind)|"
-                  r"modify|edit|update|switch|"
-                  r"upgrade|cancel\w*|complain\w*|never|didn'?t|haven'?t|hasn'?t|wasn'?t|weren'?t|lost|damaged|"
-                  r"missing|status|track\w*|where is|where'?s|address(es)?|invoices?|reschedul\w*|redeliver\w*|resend|"
-                  r"instead|supposed|promised|still|yet|already|again|account|profile|subscri\w*|newsletter|password|"
-                  r"(delivery|courier|postal) (guy|man|men|driver|person|boy|girl|woman)|driver|replace\w*|"
-                  # feedback, a person to talk to, the customer's account: not a policy question ("I want to leave a
-                  # review of your delivery service", "how do I contact customer service about shipping?", "where do
-                  # I add my delivery options?")
-                  r"reviews?|feedback|rating|rate|opinion|comments?|suggest\w*|experience|satisf\w*|contact\w*|"
-                  r"customer (service|support|care)|support team|hotline|phone|call|speak|talk|agent|representative|"
-                  r"operator|someone|somebody|set ?up|add|save|saved|register\w*|sign ?up|log ?in|login|"
-                  r"arrived|received|(was|were|been|got|get|has|have) (shipped|delivered|sent|dispatched|posted)|ago|"
-                  # what already happened or went wrong, said in a second sentence ("Mine took 2 weeks last time", "It
-                  # says card not valid", "the transfer I did bounced", "you never shipped it")
-                  r"mine|took|last time|on day|says|said|not valid|invalid|bounced|worried|broke|broken|fell apart|"
-                  r"you never|sent (it|them|the \w+) back|swapped)\b")
+_EN_NOT_POLICY = (
+    r"\b(problems?|issues?|late|delay\w*|wrong|mistake\w*|(change|changing)(?! (my|your|their|of) mind)|"
+    r"modify|edit|update|switch|"
+    r"upgrade|cancel\w*|complain\w*|never|didn'?t|haven'?t|hasn'?t|wasn'?t|weren'?t|lost|damaged|"
+    r"missing|status|track\w*|where is|where'?s|address(es)?|invoices?|reschedul\w*|redeliver\w*|resend|"
+    r"instead|supposed|promised|still|yet|already|again|account|profile|subscri\w*|newsletter|password|"
+    r"(delivery|courier|postal) (guy|man|men|driver|person|boy|girl|woman)|driver|replace\w*|"
+    # feedback, a person to talk to, the customer's account: not a policy question ("I want to leave a
+    # review of your delivery service", "how do I contact customer service about shipping?", "where do
+    # I add my delivery options?")
+    r"reviews?|feedback|rating|rate|opinion|comments?|suggest\w*|experience|satisf\w*|contact\w*|"
+    r"customer (service|support|care)|support team|hotline|phone|call|speak|talk|agent|representative|"
+    r"operator|someone|somebody|set ?up|add|save|saved|register\w*|sign ?up|log ?in|login|"
+    r"arrived|received|(was|were|been|got|get|has|have) (shipped|delivered|sent|dispatched|posted)|ago|"
+    # what already happened or went wrong, said in a second sentence ("Mine took 2 weeks last time", "It
+    # says card not valid", "the transfer I did bounced", "you never shipped it")
+    r"mine|took|last time|on day|says|said|not valid|invalid|bounced|worried|broke|broken|fell apart|"
+    r"you never|sent (it|them|the \w+) back|swapped)\b"
+)
 # ... and, for a shipping rule, money coming back: "do you refund shipping costs?" is a returns question
 _EN_NOT_SHIPPING = _EN_NOT_POLICY + r"|\b(returns?|returning|refunds?|exchanges?|send (it|them) back)\b"
 _SHIP_NOUN = r"(shipping|shipment|delivery|deliveries|postage|postal|ship|dispatch)"
 # ... nor a size, a colour, a way of paying, a language, a quantity or the shop itself ("available in black", "buy in
 # instalments", "order in Spanish", "buy in bulk", "order from the website", "available in other colours").
-_NOT_A_PLACE = (r"(?!(the (website|site|web|app|page|catalog\w*|online|sale|same)|online|web|app|instal+ments?|cuotas|"
-                r"cash|dollars|pesos|euros|usd|ars|bulk|quantity|quantities|stock|advance|person|stores?|shops?|black|"
-                r"white|blue|red|gr[ae]y|green|pink|beige|navy|brown|other|more|different|another|any|all|sizes?|"
-                r"colou?rs?|xs|s|m|l|xl|xxl|small|medium|large|petite|plus|spanish|english|mercado|instagram|"
-                r"whatsapp|facebook|tiktok|amazon|mercado ?libre|falabella|shopify|ebay|etsy|a (gift|sale)|sale|gift|"
-                r"resellers?|businesses|companies|minors|packs?|sets?|pairs?|phone|mobile|laptop|computer|tablet|january|"
-                r"february|march|april|may|june|july|august|september|october|november|december|summer|winter|spring|"
-                r"autumn|fall|the (summer|winter|spring|autumn|fall|holidays?|weekend|morning|afternoon|evening)|"
-                r"holidays?|weekends?|case|advance)\b)")
+_NOT_A_PLACE = (
+    r"(?!(the (website|site|web|app|page|catalog\w*|online|sale|same)|online|web|app|instal+ments?|cuotas|"
+    r"cash|dollars|pesos|euros|usd|ars|bulk|quantity|quantities|stock|advance|person|stores?|shops?|black|"
+    r"white|blue|red|gr[ae]y|green|pink|beige|navy|brown|other|more|different|another|any|all|sizes?|"
+    r"colou?rs?|xs|s|m|l|xl|xxl|small|medium|large|petite|plus|spanish|english|mercado|instagram|"
+    r"whatsapp|facebook|tiktok|amazon|mercado ?libre|falabella|shopify|ebay|etsy|a (gift|sale)|sale|gift|"
+    r"resellers?|businesses|companies|minors|packs?|sets?|pairs?|phone|mobile|laptop|computer|tablet|january|"
+    r"february|march|april|may|june|july|august|september|october|november|december|summer|winter|spring|"
+    r"autumn|fall|the (summer|winter|spring|autumn|fall|holidays?|weekend|morning|afternoon|evening)|"
+    r"holidays?|weekends?|case|advance)\b)"
+)
 # An address or a number after "send to": an instruction for an order that exists ("Deliver to Av. Santa Fe 1234
 # please", "Send to Mendoza, postcode 5500"), not a question about where the shop delivers.
-_AN_ADDRESS = (r"\b(av|avda|avenida|calle|street|st|road|rd|avenue|ave|postcode|zip( code)?|apartment|apt|flat|floor|"
-               r"piso|depto|dpto|codigo postal|cp)\b|\d{3,}")
+_AN_ADDRESS = (
+    r"\b(av|avda|avenida|calle|street|st|road|rd|avenue|ave|postcode|zip( code)?|apartment|apt|flat|floor|"
+    r"piso|depto|dpto|codigo postal|cp)\b|\d{3,}"
+)
 # After "deliver to", "shipping in": a place that is no zone, but the customer's own address, a change of it, an
 # order, or a time ("ship to my address", "deliver to a different address", "delivery in 2 days").
-_NOT_MY_PLACE = (r"(?! (my|me|your|you|us|our|her|his|their|someone|somebody|the (same|wrong|right|correct|old|new|"
-                 r"address|order|store|shop)|an? (different|new|other|second|another|friend)|another|which|what|where|"
-                 r"when|this|that|these|those|it|them|order|time|\d+|a (day|week|few|couple)|one|two|three|stock|"
-                 r"advance|person|store|full|bulk)\b)")
+_NOT_MY_PLACE = (
+    r"(?! (my|me|your|you|us|our|her|his|their|someone|somebody|the (same|wrong|right|correct|old|new|"
+    r"address|order|store|shop)|an? (different|new|other|second|another|friend)|another|which|what|where|"
+    r"when|this|that|these|those|it|them|order|time|\d+|a (day|week|few|couple)|one|two|three|stock|"
+    r"advance|person|store|full|bulk)\b)"
+)
 
 _R_EN: list[tuple] = [
     # ---- other: how to reach the shop's people, and the customer's account, settings or profile. "Other" comes
     # before the policy topics, so "how do I contact customer service about shipping?" or "where do I add my
     # delivery options in my profile?" get no canned shipping text.
-    ("other", 2, r"\b(contact|reach|get in touch with|talk to|speak (to|with)|email|e-mail|write to|call|phone)\w*\b"
-                 r"[^.?!]{0,20}\b(customer (service|support|care)|support( team)?|your team|the team|your staff|"
-                 r"someone|somebody)\b|\b(my|your|an|the) (account|profile|settings|preferences|password|login)\b"),
+    (
+        "other",
+        2,
+        r"\b(contact|reach|get in touch with|talk to|speak (to|with)|email|e-mail|write to|call|phone)\w*\b"
+        r"[^.?!]{0,20}\b(customer (service|support|care)|support( team)?|your team|the team|your staff|"
+        r"someone|somebody)\b|\b(my|your|an|the) (account|profile|settings|preferences|password|login)\b",
+    ),
     # ---- shipping
     # a way of shipping and what the customer wants to know about it, in either order: "what are the delivery types",
     # "shipping choices", "delivery services", "which couriers", "postage rates", "options for shipping",
     # "time to ship", "ways to get it delivered"
-    ("shipping", 3, r"\b" + _SHIP_NOUN + r" (options?|methods?|modes?|choices?|alternatives?|possibilities|services?|"
-                    r"types?|kinds?|speeds?|times?|timeframes?|time ?frames?|timelines?|estimates?|durations?|costs?|fees?|"
-                    r"prices?|pricing|rates?|charges?|carriers?|couriers?|compan(y|ies)|providers?|partners?|zones?|"
-                    r"areas?|coverage|conditions|terms|polic(y|ies))\b|"
-                    r"\b(options?|methods?|choices?|ways?|types?|kinds?|modes?|costs?|prices?|fees?|charges?|rates?|"
-                    r"times?|time ?frames?|timeframes?|periods?|windows?|speed)( (are|is) there| do (i|we|you) have| "
-                    r"available)? (for|of|to) (the )?(shipping|shipment|delivery|deliveries|postage|ship|deliver|"
-                    r"send|post|get(ting)? (it|them|orders?|items?|things|clothes) (shipped|delivered|sent|posted)|"
-                    r"receiv\w*|arriv\w*)\b|\b(lead|transit) times?\b",
-     _EN_NOT_SHIPPING),
+    (
+        "shipping",
+        3,
+        r"\b" + _SHIP_NOUN + r" (options?|methods?|modes?|choices?|alternatives?|possibilities|services?|"
+        r"types?|kinds?|speeds?|times?|timeframes?|time ?frames?|timelines?|estimates?|durations?|costs?|fees?|"
+        r"prices?|pricing|rates?|charges?|carriers?|couriers?|compan(y|ies)|providers?|partners?|zones?|"
+        r"areas?|coverage|conditions|terms|polic(y|ies))\b|"
+        r"\b(options?|methods?|choices?|ways?|types?|kinds?|modes?|costs?|prices?|fees?|charges?|rates?|"
+        r"times?|time ?frames?|timeframes?|periods?|windows?|speed)( (are|is) there| do (i|we|you) have| "
+        r"available)? (for|of|to) (the )?(shipping|shipment|delivery|deliveries|postage|ship|deliver|"
+        r"send|post|get(ting)? (it|them|orders?|items?|things|clothes) (shipped|delivered|sent|posted)|"
+        r"receiv\w*|arriv\w*)\b|\b(lead|transit) times?\b",
+        _EN_NOT_SHIPPING,
+    ),
     # who carries the parcels: "which couriers do you use?", "what courier company do you work with?"
-    ("shipping", 3, r"\b(which|what) (couriers?|carriers?|courier compan(y|ies)|shipping compan(y|ies)|delivery "
-                    r"compan(y|ies)|postal services?|parcel services?|logistics( compan(y|ies))?|delivery services?|"
-                    r"shipping services?|shipping partners?|delivery partners?|service)\b[^.?!]{0,30}\b(use|using|work|"
-                    r"ship|send|deliver|post|with)\b|\b(do|does) (you|your (shop|store)) (use|work with|ship with|send "
-                    r"with)\b[^.?!]{0,20}\b(couriers?|carriers?|post|mail|correo argentino|andreani)\b",
-     _EN_NOT_SHIPPING),
+    (
+        "shipping",
+        3,
+        r"\b(which|what) (couriers?|carriers?|courier compan(y|ies)|shipping compan(y|ies)|delivery "
+        r"compan(y|ies)|postal services?|parcel services?|logistics( compan(y|ies))?|delivery services?|"
+        r"shipping services?|shipping partners?|delivery partners?|service)\b[^.?!]{0,30}\b(use|using|work|"
+        r"ship|send|deliver|post|with)\b|\b(do|does) (you|your (shop|store)) (use|work with|ship with|send "
+        r"with)\b[^.?!]{0,20}\b(couriers?|carriers?|post|mail|correo argentino|andreani)\b",
+        _EN_NOT_SHIPPING,
+    ),
     # "do you send to the provinces?", "can you send orders to Tucuman?", "do you post to Tierra del Fuego?", "do
     # you guys deliver to X?": not "can you send it/me/my..." (an order, an invoice)
-    ("shipping", 3, r"\b(do|does|can|could|will|would) (you|you guys|y'?all|your (shop|store|company)) (also |even "
-                    r"|currently |usually )?(ship|deliver|send|post|mail|dispatch)\b(?! (it|them|this|that|these|those|me|"
-                    r"us|my|our|her|him|the)\b)",
-     _EN_NOT_SHIPPING + r"|\b(invoices?|receipts?|labels?|codes?|links?|emails?|confirmation|details|photos?|"
-                        r"pictures?|catalog\w*)\b"),
+    (
+        "shipping",
+        3,
+        r"\b(do|does|can|could|will|would) (you|you guys|y'?all|your (shop|store|company)) (also |even "
+        r"|currently |usually )?(ship|deliver|send|post|mail|dispatch)\b(?! (it|them|this|that|these|those|me|"
+        r"us|my|our|her|him|the)\b)",
+        _EN_NOT_SHIPPING + r"|\b(invoices?|receipts?|labels?|codes?|links?|emails?|confirmation|details|photos?|"
+        r"pictures?|catalog\w*)\b",
+    ),
     # picking up at the shop: "click and collect", "is in-store pickup available?", "is there a pick up option?"
-    ("shipping", 3, r"\bclick (and|&|n|'n'|n') collect\b|\b(in[- ]store|local|store|shop|showroom|free|curbside|"
-                    r"kerbside) (pick ?-?up|collection)\b|\b(pick ?-?up|collection) (options?|available|possible|"
-                    r"service)\b|\b(collect|pick (it|them)? ?up|pickup)\b[^.?!]{0,25}\b(myself|in person|(at|from) "
-                    r"(the|your) (store|shop|showroom|office|warehouse))\b|\b(can|could|may) (i|we) (collect|come (and|"
-                    r"to) (get|collect|pick))\b",
-     _EN_NOT_SHIPPING),
+    (
+        "shipping",
+        3,
+        r"\bclick (and|&|n|'n'|n') collect\b|\b(in[- ]store|local|store|shop|showroom|free|curbside|"
+        r"kerbside) (pick ?-?up|collection)\b|\b(pick ?-?up|collection) (options?|available|possible|"
+        r"service)\b|\b(collect|pick (it|them)? ?up|pickup)\b[^.?!]{0,25}\b(myself|in person|(at|from) "
+        r"(the|your) (store|shop|showroom|office|warehouse))\b|\b(can|could|may) (i|we) (collect|come (and|"
+        r"to) (get|collect|pick))\b",
+        _EN_NOT_SHIPPING,
+    ),
     # what shipping costs: "do you charge for delivery?", "do I have to pay for shipping?", "is delivery included in
     # the price?", "how much is postage?", "what's the postage to Mendoza?", "are there delivery fees?"
-    ("shipping", 3, r"\b(do|will|would) (you|u) charge\b[^.?!]{0,20}\b" + _SHIP_NOUN + r"\b|\bwhat do you charge "
-                    r"(for )?" + _SHIP_NOUN + r"\b|\b(do|would|will) (i|we) (have to |need to |must )?pay (for |extra "
-                    r"for |the )?" + _SHIP_NOUN + r"\b|\b(is|are) (the )?" + _SHIP_NOUN + r"( costs?| fees?| charges?)? "
-                    r"(included|extra|additional|charged|free|paid|separate|on top)\b|\bhow much (is|are|for|does) "
-                    r"(the )?(postage|p ?& ?p|shipping and handling|s ?& ?h)\b|\b(is|are) there (any )?" + _SHIP_NOUN +
-                    r" (costs?|fees?|charges?)\b|\bwhat('?s| is| are) the (postage|shipping|delivery)( to| for)?\b",
-     _EN_NOT_SHIPPING),
+    (
+        "shipping",
+        3,
+        r"\b(do|will|would) (you|u) charge\b[^.?!]{0,20}\b" + _SHIP_NOUN + r"\b|\bwhat do you charge "
+        r"(for )?" + _SHIP_NOUN + r"\b|\b(do|would|will) (i|we) (have to |need to |must )?pay (for |extra "
+        r"for |the )?" + _SHIP_NOUN + r"\b|\b(is|are) (the )?" + _SHIP_NOUN + r"( costs?| fees?| charges?)? "
+        r"(included|extra|additional|charged|free|paid|separate|on top)\b|\bhow much (is|are|for|does) "
+        r"(the )?(postage|p ?& ?p|shipping and handling|s ?& ?h)\b|\b(is|are) there (any )?"
+        + _SHIP_NOUN
+        + r" (costs?|fees?|charges?)\b|\bwhat('?s| is| are) the (postage|shipping|delivery)( to| for)?\b",
+        _EN_NOT_SHIPPING,
+    ),
     # "how much would it cost to have a jacket delivered to Bariloche?"
-    ("shipping", 3, r"\b(cost|costs|charge|price)\b[^.?!]{0,15}\bto (have|get) (it|them|things|items?|clothes|an? "
-                    r"order|orders?|an? \w+|the \w+|my \w+) (delivered|shipped|sent|posted)\b|\bhow much (would|will|"
-                    r"does|is) it (cost|be) to (ship|deliver|send|post)\b",
-     _EN_NOT_SHIPPING),
+    (
+        "shipping",
+        3,
+        r"\b(cost|costs|charge|price)\b[^.?!]{0,15}\bto (have|get) (it|them|things|items?|clothes|an? "
+        r"order|orders?|an? \w+|the \w+|my \w+) (delivered|shipped|sent|posted)\b|\bhow much (would|will|"
+        r"does|is) it (cost|be) to (ship|deliver|send|post)\b",
+        _EN_NOT_SHIPPING,
+    ),
     # "how are orders shipped?", "how will items be delivered?"
-    ("shipping", 3, r"\bhow (are|do|will|would|is|does) (the )?(orders?|items?|parcels?|purchases?|products?|clothes|"
-                    r"goods|things|stuff) (get |be |being |usually |normally )?(shipped|delivered|sent|posted|"
-                    r"dispatched)\b",
-     _EN_NOT_SHIPPING),
+    (
+        "shipping",
+        3,
+        r"\bhow (are|do|will|would|is|does) (the )?(orders?|items?|parcels?|purchases?|products?|clothes|"
+        r"goods|things|stuff) (get |be |being |usually |normally )?(shipped|delivered|sent|posted|"
+        r"dispatched)\b",
+        _EN_NOT_SHIPPING,
+    ),
     # "can I get it delivered to my home?"
-    ("shipping", 3, r"\b(get|have) (it|them|things|items?|clothes|orders?) (delivered|shipped|sent) (to|at) (my |your "
-                    r"|the |a )?(home|house|door|doorstep|place|office|work|workplace|apartment|flat)\b",
-     _EN_NOT_SHIPPING),
+    (
+        "shipping",
+        3,
+        r"\b(get|have) (it|them|things|items?|clothes|orders?) (delivered|shipped|sent) (to|at) (my |your "
+        r"|the |a )?(home|house|door|doorstep|place|office|work|workplace|apartment|flat)\b",
+        _EN_NOT_SHIPPING,
+    ),
     # how long until it comes: "how long till it gets here?", "how long for delivery?", "how long is shipping?"
-    ("shipping", 3, r"\bhow long (until|before|till|for|is|are)\b[^.?!]{0,30}\b(arrive|arrives|gets? here|comes?|"
-                    r"get it|get them|receive|delivered|ships?|shipped|shipping|delivery|deliveries|postage)\b",
-     _EN_NOT_SHIPPING),
+    (
+        "shipping",
+        3,
+        r"\bhow long (until|before|till|for|is|are)\b[^.?!]{0,30}\b(arrive|arrives|gets? here|comes?|"
+        r"get it|get them|receive|delivered|ships?|shipped|shipping|delivery|deliveries|postage)\b",
+        _EN_NOT_SHIPPING,
+    ),
     # an order not placed yet: "when would it arrive if I bought it today?", "if I place an order now, when will I
     # get it?"
-    ("shipping", 3, r"\b(arrive|get here|be delivered|receive|get (it|them|the \w+)|have it|ship)\b[^.?!]{0,40}\bif "
-                    r"(i|we) (buy|order|purchase|bought|ordered|purchased|place (an|the) order|were to (buy|order))\b|"
-                    r"\bif (i|we) (buy|order|purchase|bought|ordered|purchased|place (an|the) order|were to (buy|order))"
-                    r"\b[^.?!]{0,40}\b(arrive|get here|be delivered|receive|get (it|them)|have it|ship)\b",
-     _EN_NOT_SHIPPING),
+    (
+        "shipping",
+        3,
+        r"\b(arrive|get here|be delivered|receive|get (it|them|the \w+)|have it|ship)\b[^.?!]{0,40}\bif "
+        r"(i|we) (buy|order|purchase|bought|ordered|purchased|place (an|the) order|were to (buy|order))\b|"
+        r"\bif (i|we) (buy|order|purchase|bought|ordered|purchased|place (an|the) order|were to (buy|order))"
+        r"\b[^.?!]{0,40}\b(arrive|get here|be delivered|receive|get (it|them)|have it|ship)\b",
+        _EN_NOT_SHIPPING,
+    ),
     # a purchase the customer intends: "I want to order 2 shirts, when would they arrive?"
-    ("shipping", 3, r"\b(want|going|plann?ing|thinking (of|about)|like|intend\w*|about) (to )?(order|buy|purchase)\w*\b"
-                    r"[^.?!]{0,60}\b(arrive|get here|be delivered|receive (it|them)|get (it|them)|take to (arrive|get))\b",
-     _EN_NOT_SHIPPING),
+    (
+        "shipping",
+        3,
+        r"\b(want|going|plann?ing|thinking (of|about)|like|intend\w*|about) (to )?(order|buy|purchase)\w*\b"
+        r"[^.?!]{0,60}\b(arrive|get here|be delivered|receive (it|them)|get (it|them)|take to (arrive|get))\b",
+        _EN_NOT_SHIPPING,
+    ),
     # when orders leave the shop: "when do you ship orders?", "how fast do you dispatch?", "dispatch time"
-    ("shipping", 3, r"\b(when|how (soon|fast|quickly|long)) (do|does|will|would) (you|orders?|items?) (usually |normally "
-                    r"|typically )?(dispatch|ship|send|post)\b(?! (me|us|it|them|this|that|my|our|the|an?)\b)|"
-                    r"\bdispatch (times?|time ?frames?|periods?)\b",
-     _EN_NOT_SHIPPING),
+    (
+        "shipping",
+        3,
+        r"\b(when|how (soon|fast|quickly|long)) (do|does|will|would) (you|orders?|items?) (usually |normally "
+        r"|typically )?(dispatch|ship|send|post)\b(?! (me|us|it|them|this|that|my|our|the|an?)\b)|"
+        r"\bdispatch (times?|time ?frames?|periods?)\b",
+        _EN_NOT_SHIPPING,
+    ),
     # "do you offer standard delivery?", "is there economy shipping?"
-    ("shipping", 3, r"\b(offer|have|do|is there|are there)( an?| any)? (standard|regular|normal|economy|ground|cheap|"
-                    r"cheaper|cheapest|free|home|local) (delivery|shipping|postage)\b", _EN_NOT_SHIPPING),
+    (
+        "shipping",
+        3,
+        r"\b(offer|have|do|is there|are there)( an?| any)? (standard|regular|normal|economy|ground|cheap|"
+        r"cheaper|cheapest|free|home|local) (delivery|shipping|postage)\b",
+        _EN_NOT_SHIPPING,
+    ),
     # the question after the topic: "delivery to Tucuman, how many days?", "shipping to Mendoza - how much?"
-    ("shipping", 3, r"\b(shipping|delivery|shipment|postage)\b[^.?!]{0,40}\bhow (many (business |working )?days|long|"
-                    r"much|fast|soon)\b" + _NOT_MONEY, _EN_NOT_SHIPPING),
+    (
+        "shipping",
+        3,
+        r"\b(shipping|delivery|shipment|postage)\b[^.?!]{0,40}\bhow (many (business |working )?days|long|"
+        r"much|fast|soon)\b" + _NOT_MONEY,
+        _EN_NOT_SHIPPING,
+    ),
     # "I'm curious about shipping", "I have a question regarding delivery", "enquiring about postage"
-    ("shipping", 3, r"\b(curious|wondering|interested|inquir\w*|enquir\w*|questions?|asking)\b[^.?!]{0,20}\b(about|on|"
-                    r"regarding|re|concerning) (the |your |ur )?" + _SHIP_NOUN + r"\b", _EN_NOT_SHIPPING),
+    (
+        "shipping",
+        3,
+        r"\b(curious|wondering|interested|inquir\w*|enquir\w*|questions?|asking)\b[^.?!]{0,20}\b(about|on|"
+        r"regarding|re|concerning) (the |your |ur )?" + _SHIP_NOUN + r"\b",
+        _EN_NOT_SHIPPING,
+    ),
     # receiving, not only arriving: "how soon I'll get the item?", "how long until I receive it?", "how long do I
     # have to wait to receive the clothes?", "how can I receive the products?"
-    ("shipping", 3, r"\bhow (long|soon|many days)\b" + _NOT_MONEY + r"[^.?!]{0,40}\b(receive|receiving|get (it|them|"
-                    r"the (items?|products?|clothes|order|purchase|things))|wait(ing)? (to receive|for (delivery|"
-                    r"shipping|it to (arrive|come)|them to (arrive|come))))\b|\bhow (can|do|will|would|could) (i|we) "
-                    r"receive (the |an? )?(orders?|items?|products?|clothes|purchases?|packages?|parcels?|things|it|"
-                    r"them)\b", _EN_NOT_SHIPPING + r"|\b(discounts?|codes?|coupons?|vouchers?|emails?|notifications?|"
-                                                 r"newsletters?|points?|gifts?|samples?|catalog\w*)\b"),
+    (
+        "shipping",
+        3,
+        r"\bhow (long|soon|many days)\b" + _NOT_MONEY + r"[^.?!]{0,40}\b(receive|receiving|get (it|them|"
+        r"the (items?|products?|clothes|order|purchase|things))|wait(ing)? (to receive|for (delivery|"
+        r"shipping|it to (arrive|come)|them to (arrive|come))))\b|\bhow (can|do|will|would|could) (i|we) "
+        r"receive (the |an? )?(orders?|items?|products?|clothes|purchases?|packages?|parcels?|things|it|"
+        r"them)\b",
+        _EN_NOT_SHIPPING + r"|\b(discounts?|codes?|coupons?|vouchers?|emails?|notifications?|"
+        r"newsletters?|points?|gifts?|samples?|catalog\w*)\b",
+    ),
     # "how do you send the clothes?"
-    ("shipping", 3, r"\bhow (do|will|would|does) (you|your (shop|store)) (send|post|mail|dispatch)\b", _EN_NOT_SHIPPING),
+    (
+        "shipping",
+        3,
+        r"\bhow (do|will|would|does) (you|your (shop|store)) (send|post|mail|dispatch)\b",
+        _EN_NOT_SHIPPING,
+    ),
     # where the shop delivers, asked with a place (delivery zones): "is it possible to deliver to Sydney", "can I
     # get an item delivered to Rome", "delivery to Berlin", "do you make deliveries to Vienna?", "can I receive
     # orders in Stockholm?". Never a place that is the customer's own or a change ("deliver to my address", "ship
     # to a different address": order_change), nor an email or an invoice.
-    ("shipping", 3, r"\b(ship|deliver|send|sent|post|dispatch|mail)\w{0,4} ((items?|orders?|products?|articles?|"
-                    r"things|stuff|clothes|clothing|goods|parcels?|packages?|purchases?|an? (item|order|product|article|"
-                    r"parcel|package|purchase)) )?(to|in|into|within|inside|across|throughout|over to)\b" + _NOT_MY_PLACE +
-                    r"|\b(deliver(y|ies)|shipping|shipments?|postage) (to|in|into|within|across|throughout)\b" +
-                    _NOT_MY_PLACE + r"|\b(receive|get|have)\b (an? |the |my )?(items?|orders?|products?|articles?|parcels?|"
-                    r"packages?|purchases?|things|stuff|clothes|goods) (in|at)\b" + _NOT_MY_PLACE +
-                    r"(?! (size|colou?r|stock|black|white|blue|red|gr[ae]y|green|pink|beige|navy|\d|an? |one|two|three|"
-                    r"time|days?|weeks?|hours?|store|the (store|shop))\b)",
-     _EN_NOT_SHIPPING + r"|\b(emails?|e-mails?|invoices?|receipts?|codes?|links?|messages?|confirmations?|passwords?|"
-                        r"newsletters?|notifications?|photos?|pictures?|documents?|details|info(rmation)?)\b|" + _AN_ADDRESS),
+    (
+        "shipping",
+        3,
+        r"\b(ship|deliver|send|sent|post|dispatch|mail)\w{0,4} ((items?|orders?|products?|articles?|"
+        r"things|stuff|clothes|clothing|goods|parcels?|packages?|purchases?|an? (item|order|product|article|"
+        r"parcel|package|purchase)) )?(to|in|into|within|inside|across|throughout|over to)\b"
+        + _NOT_MY_PLACE
+        + r"|\b(deliver(y|ies)|shipping|shipments?|postage) (to|in|into|within|across|throughout)\b"
+        + _NOT_MY_PLACE
+        + r"|\b(receive|get|have)\b (an? |the |my )?(items?|orders?|products?|articles?|parcels?|"
+        r"packages?|purchases?|things|stuff|clothes|goods) (in|at)\b"
+        + _NOT_MY_PLACE
+        + r"(?! (size|colou?r|stock|black|white|blue|red|gr[ae]y|green|pink|beige|navy|\d|an? |one|two|three|"
+        r"time|days?|weeks?|hours?|store|the (store|shop))\b)",
+        _EN_NOT_SHIPPING
+        + r"|\b(emails?|e-mails?|invoices?|receipts?|codes?|links?|messages?|confirmations?|passwords?|"
+        r"newsletters?|notifications?|photos?|pictures?|documents?|details|info(rmation)?)\b|" + _AN_ADDRESS,
+    ),
     # a zone asked without a delivery word: "can I order from Toronto?", "do you operate in Canada?", "is your
     # store available in Madrid?", "do you sell to Germany?". Not how, what or when one buys ("order in black",
     # "buy in instalments", "order from the website", "available in size M").
-    ("shipping", 3, r"(?<!\ban )(?<!\ba )(?<!\bthe )(?<!\byour )(?<!\bmy )(?<!\bphysical )\b(order|buy|purchase)(s|ed|ing)? "
-                    r"(from|in|to)" + _NOT_MY_PLACE + r" " + _NOT_A_PLACE +
-                    r"|\b(operate|operating|available|sell|selling|ship|shipping)s? (in|to)" + _NOT_MY_PLACE + r" " +
-                    _NOT_A_PLACE,
-     _EN_NOT_SHIPPING + r"|\b(emails?|codes?|coupons?|vouchers?|discounts?|gift ?cards?|links?|apps?|website|site|"
-                        r"payments?|cards?|paypal|wholesale|resell\w*|retail\w*|if (i'?m|i am|you'?re|you are))\b|" +
-                        _AN_ADDRESS),
+    (
+        "shipping",
+        3,
+        r"(?<!\ban )(?<!\ba )(?<!\bthe )(?<!\byour )(?<!\bmy )(?<!\bphysical )\b(order|buy|purchase)(s|ed|ing)? "
+        r"(from|in|to)"
+        + _NOT_MY_PLACE
+        + r" "
+        + _NOT_A_PLACE
+        + r"|\b(operate|operating|available|sell|selling|ship|shipping)s? (in|to)"
+        + _NOT_MY_PLACE
+        + r" "
+        + _NOT_A_PLACE,
+        _EN_NOT_SHIPPING + r"|\b(emails?|codes?|coupons?|vouchers?|discounts?|gift ?cards?|links?|apps?|website|site|"
+        r"payments?|cards?|paypal|wholesale|resell\w*|retail\w*|if (i'?m|i am|you'?re|you are))\b|" + _AN_ADDRESS,
+    ),
     # how long things take, asked of things in general: "when do items usually arrive", "within how many days is an
     # article delivered", "how much time does it take to receive an item", "time it takes to deliver", "how quickly
     # are items delivered" (never "my" or "the" item: that is an order's status)
-    ("shipping", 3, r"\b(how (long|much time|many days|soon|quickly|fast)|(in|within) how many days|when)\b[^.?!]{0,30}"
-                    r"(?<!\bthe )(?<!\bmy )(?<!\bour )(?<!\byour )(?<!\bthese )(?<!\bthose )"
-                    r"\b(an? (item|article|product|purchase|order|parcel|package|piece)|items|articles|products|purchases|"
-                    r"orders|parcels|packages|things|clothes|deliveries|shipments|goods)\b[^.?!]{0,20}\b(usually |"
-                    r"normally |typically |generally )?(arrive|arrives|delivered|shipped|be delivered|reach|reaches|come|comes|get here|gets here|take|takes)\b|"
-                    r"\bhow (long|much time|many days)\b (does it take |it takes |would it take |do (i|we) need |"
-                    r"is needed )?to (receive|get|deliver|ship|be delivered)\b (an? (item|article|product|purchase|order|"
-                    r"parcel|package)|items|articles|products|purchases|orders|parcels|packages|things|clothes|goods)?"
-                    + _NOT_MONEY + r"|\btime it takes to (deliver|ship|arrive|receive|get)\b" + _NOT_MONEY,
-     _EN_NOT_SHIPPING),
+    (
+        "shipping",
+        3,
+        r"\b(how (long|much time|many days|soon|quickly|fast)|(in|within) how many days|when)\b[^.?!]{0,30}"
+        r"(?<!\bthe )(?<!\bmy )(?<!\bour )(?<!\byour )(?<!\bthese )(?<!\bthose )"
+        r"\b(an? (item|article|product|purchase|order|parcel|package|piece)|items|articles|products|purchases|"
+        r"orders|parcels|packages|things|clothes|deliveries|shipments|goods)\b[^.?!]{0,20}\b(usually |"
+        r"normally |typically |generally )?(arrive|arrives|delivered|shipped|be delivered|reach|reaches|come|comes|get here|gets here|take|takes)\b|"
+        r"\bhow (long|much time|many days)\b (does it take |it takes |would it take |do (i|we) need |"
+        r"is needed )?to (receive|get|deliver|ship|be delivered)\b (an? (item|article|product|purchase|order|"
+        r"parcel|package)|items|articles|products|purchases|orders|parcels|packages|things|clothes|goods)?"
+        + _NOT_MONEY
+        + r"|\btime it takes to (deliver|ship|arrive|receive|get)\b"
+        + _NOT_MONEY,
+        _EN_NOT_SHIPPING,
+    ),
     # "is home delivery available?", "do you offer pick up?"
-    ("shipping", 3, r"\bis (home |local |door[- ]to[- ]door |standard )?(delivery|shipping|pick ?-?up|collection) "
-                    r"(available|possible|an option|offered)\b|\b(offer|have|do) (in[- ]store |store |local )?"
-                    r"(pick ?-?up|collection)\b", _EN_NOT_SHIPPING),
+    (
+        "shipping",
+        3,
+        r"\bis (home |local |door[- ]to[- ]door |standard )?(delivery|shipping|pick ?-?up|collection) "
+        r"(available|possible|an option|offered)\b|\b(offer|have|do) (in[- ]store |store |local )?"
+        r"(pick ?-?up|collection)\b",
+        _EN_NOT_SHIPPING,
+    ),
     # when things arrive, asked in general ("I want to know the ETA", "what is the arrival time of products?", "how
     # soon can I expect an item?", "when can I expect to receive the items?"): no "my", which is an order's status
-    ("shipping", 3, r"\b(eta|etas|estimated (time of )?(arrival|delivery)|expected (delivery|arrival)|arrival "
-                    r"(times?|periods?)|delivery (dates?|estimates?|eta))\b|\bhow (soon|quickly|fast) "
-                    r"(can|could|will|would|do|does) (i|we|you|one|customers?|an? \w+|items?|products?|orders?|"
-                    r"articles?|purchases?|things|clothes|it|they)\b[^.?!]{0,25}\b(expect|receive|get|arrive|come|"
-                    r"be delivered|reach|deliver|ship)\w*\b|\bwhen (can|could|will|would|do|should) (i|we|one|"
-                    r"customers?) (expect|receive|get)\b(?= (an? )?(items?|orders?|products?|articles?|parcels?|packages?|"
-                    r"purchases?|deliver(y|ies)|shipments?|things|stuff|clothes|goods)\b| ?\?| ?$| if\b)",
-     _EN_NOT_SHIPPING + r"|\b(repl\w*|answer\w*|respon\w*|hear back|get back|new arrivals?|restock\w*|choose|pick|"
-                        r"select|was|were|passed|getting)\b"),
+    (
+        "shipping",
+        3,
+        r"\b(eta|etas|estimated (time of )?(arrival|delivery)|expected (delivery|arrival)|arrival "
+        r"(times?|periods?)|delivery (dates?|estimates?|eta))\b|\bhow (soon|quickly|fast) "
+        r"(can|could|will|would|do|does) (i|we|you|one|customers?|an? \w+|items?|products?|orders?|"
+        r"articles?|purchases?|things|clothes|it|they)\b[^.?!]{0,25}\b(expect|receive|get|arrive|come|"
+        r"be delivered|reach|deliver|ship)\w*\b|\bwhen (can|could|will|would|do|should) (i|we|one|"
+        r"customers?) (expect|receive|get)\b(?= (an? )?(items?|orders?|products?|articles?|parcels?|packages?|"
+        r"purchases?|deliver(y|ies)|shipments?|things|stuff|clothes|goods)\b| ?\?| ?$| if\b)",
+        _EN_NOT_SHIPPING + r"|\b(repl\w*|answer\w*|respon\w*|hear back|get back|new arrivals?|restock\w*|choose|pick|"
+        r"select|was|were|passed|getting)\b",
+    ),
     ("shipping", 1, r"\b(postage|courier|couriers|carrier|carriers|dispatch)\b"),
-
     # ---- returns (the refund-policy phrasings are in _REFUND_POLICY below)
     # "how long do I have to make an exchange?", "how many days do customers get to return something?"
-    ("returns", 3, r"\bhow (long|many days|much time) ((do|does|will|would) (i|we|you|customers|one|the customer) (have|"
-                   r"get)|have (i|we|you) got) (to|for) (make |do |request |start )?(an? |the )?(returns?|exchanges?|"
-                   r"return|exchange|send "
-                   r"(it|them|items|things|something) back)\b|\b(time limit|deadline|time ?frame|window|how many days|"
-                   r"how much time|days)\b[^.?!]{0,25}\b(for|to) (make |do |request |start )?(an? |the )?(returns?|"
-                   r"exchanges?|return (it|them|an item|items|something|clothes)|exchange (it|them|an item|items|"
-                   r"something)|send (it|them|things|items) back)\b",
-     _EN_NOT_POLICY),
+    (
+        "returns",
+        3,
+        r"\bhow (long|many days|much time) ((do|does|will|would) (i|we|you|customers|one|the customer) (have|"
+        r"get)|have (i|we|you) got) (to|for) (make |do |request |start )?(an? |the )?(returns?|exchanges?|"
+        r"return|exchange|send "
+        r"(it|them|items|things|something) back)\b|\b(time limit|deadline|time ?frame|window|how many days|"
+        r"how much time|days)\b[^.?!]{0,25}\b(for|to) (make |do |request |start )?(an? |the )?(returns?|"
+        r"exchanges?|return (it|them|an item|items|something|clothes)|exchange (it|them|an item|items|"
+        r"something)|send (it|them|things|items) back)\b",
+        _EN_NOT_POLICY,
+    ),
     # "can items be returned?", "do items have to be unused to be returned?", "are sale items exchanged?"
-    ("returns", 3, r"\b(can|could|may|will|are|is|do|does) (items?|clothes|clothing|products?|garments?|things|"
-                   r"purchases?|sale items|everything|it|they|orders?)( have to| need to)? (be )?(returned|exchanged|"
-                   r"swapped|sent back)\b|\bto be (returned|exchanged)\b",
-     _EN_NOT_POLICY),
+    (
+        "returns",
+        3,
+        r"\b(can|could|may|will|are|is|do|does) (items?|clothes|clothing|products?|garments?|things|"
+        r"purchases?|sale items|everything|it|they|orders?)( have to| need to)? (be )?(returned|exchanged|"
+        r"swapped|sent back)\b|\bto be (returned|exchanged)\b",
+        _EN_NOT_POLICY,
+    ),
     # "can I send it back if it doesn't fit?", "I want to know if I can return the dress if it doesn't suit me"
-    ("returns", 3, r"\b(can|could|may) (i|we) (send|bring|take|mail|post) (it|them|things|items?|clothes|something|"
-                   r"stuff|the \w+) back\b|\b(if|whether) (i|we|you) (can|could|may) (return|exchange|swap|send (it|"
-                   r"them) back)\b|\b(what if|if) (it|they|the [a-z ]{1,20}) (doesn'?t|don'?t|does not|do not) "
-                   r"(suit|work out|look good)\b",
-     _EN_NOT_POLICY),
+    (
+        "returns",
+        3,
+        r"\b(can|could|may) (i|we) (send|bring|take|mail|post) (it|them|things|items?|clothes|something|"
+        r"stuff|the \w+) back\b|\b(if|whether) (i|we|you) (can|could|may) (return|exchange|swap|send (it|"
+        r"them) back)\b|\b(what if|if) (it|they|the [a-z ]{1,20}) (doesn'?t|don'?t|does not|do not) "
+        r"(suit|work out|look good)\b",
+        _EN_NOT_POLICY,
+    ),
     # "can I swap for a different size if it's too small?", "can I exchange it for another colour?"
-    ("returns", 3, r"\b((can|could|may) (i|we)|is it possible to|are (we|customers) allowed to) (swap|exchange|change|"
-                   r"trade) (it |them |items? |an item |clothes |something )?(for|to|into) (a |an |another |the )?"
-                   r"(different |bigger |smaller |larger |other |next )?(size|colou?r)\b",
-     _EN_NOT_POLICY + r"|\b(orders?|address|payment|delivery|shipping)\b"),
+    (
+        "returns",
+        3,
+        r"\b((can|could|may) (i|we)|is it possible to|are (we|customers) allowed to) (swap|exchange|change|"
+        r"trade) (it |them |items? |an item |clothes |something )?(for|to|into) (a |an |another |the )?"
+        r"(different |bigger |smaller |larger |other |next )?(size|colou?r)\b",
+        _EN_NOT_POLICY + r"|\b(orders?|address|payment|delivery|shipping)\b",
+    ),
     # how a return is done: "how do I make a return?", "what's the procedure for returning clothes?", "return
     # conditions"
-    ("returns", 3, r"\b(make|do|start|process|request|initiate|arrange) (an? )?(return|exchange)\b|\b(procedure|"
-                   r"process|steps?|conditions|rules|terms|requirements) (for|to|of) (make |do |making |doing )?(an? )?"
-                   r"(returning|exchanging|returns?|exchanges?|return (an item|items|something|clothes)|send (it|them|"
-                   r"things|items) back)\b|\b(return|exchange)s? (conditions|terms|rules|requirements|criteria|"
-                   r"restrictions|eligibility|procedure|process|window|period|time ?frame|deadline|time limit)\b",
-     _EN_NOT_POLICY),
-
+    (
+        "returns",
+        3,
+        r"\b(make|do|start|process|request|initiate|arrange) (an? )?(return|exchange)\b|\b(procedure|"
+        r"process|steps?|conditions|rules|terms|requirements) (for|to|of) (make |do |making |doing )?(an? )?"
+        r"(returning|exchanging|returns?|exchanges?|return (an item|items|something|clothes)|send (it|them|"
+        r"things|items) back)\b|\b(return|exchange)s? (conditions|terms|rules|requirements|criteria|"
+        r"restrictions|eligibility|procedure|process|window|period|time ?frame|deadline|time limit)\b",
+        _EN_NOT_POLICY,
+    ),
     # "do you have free exchanges?", "what's your policy if something doesn't fit?"
-    ("returns", 3, r"\bfree (returns|exchanges)\b|\b(what if|if) (something|anything|an item|items|clothes|the (size|"
-                   r"colou?r)) (doesn'?t|don'?t|does not|do not) (fit|suit|work out)\b", _EN_NOT_POLICY),
-
+    (
+        "returns",
+        3,
+        r"\bfree (returns|exchanges)\b|\b(what if|if) (something|anything|an item|items|clothes|the (size|"
+        r"colou?r)) (doesn'?t|don'?t|does not|do not) (fit|suit|work out)\b",
+        _EN_NOT_POLICY,
+    ),
     # ---- payment methods
     # "what payment do you accept?", "do you offer payment plans?"
-    ("payment_methods", 3, r"\b(what|which) (kinds? of |types? of |forms? of )?payments? (do|does|can|could|are|is)\b|"
-                           r"\bpayment plans?\b", _EN_NOT_POLICY),
+    (
+        "payment_methods",
+        3,
+        r"\b(what|which) (kinds? of |types? of |forms? of )?payments? (do|does|can|could|are|is)\b|"
+        r"\bpayment plans?\b",
+        _EN_NOT_POLICY,
+    ),
     # "how to pay?", "how should I pay?", "what are my payment options?"
-    ("payment_methods", 3, r"\bhow (to|do i|do we|can i|can we|could i|should i|would i|will i) pay\b|"
-                           r"\bpayment (options?|methods?|choices?|alternatives?|possibilities|types?|forms?|means|"
-                           r"modes?|ways?|systems?|providers?)\b|\b(means|methods?|modes?|ways?|options?|forms?) of "
-                           r"(payment|paying)\b",
-     _EN_NOT_POLICY),
+    (
+        "payment_methods",
+        3,
+        r"\bhow (to|do i|do we|can i|can we|could i|should i|would i|will i) pay\b|"
+        r"\bpayment (options?|methods?|choices?|alternatives?|possibilities|types?|forms?|means|"
+        r"modes?|ways?|systems?|providers?)\b|\b(means|methods?|modes?|ways?|options?|forms?) of "
+        r"(payment|paying)\b",
+        _EN_NOT_POLICY,
+    ),
     # "what cards do you accept?", "which cards are accepted?", "do you take credit card payments?"
-    ("payment_methods", 3, r"\b(what|which) (kinds? of |types? of )?(credit |debit )?cards?\b[^.?!]{0,20}\b(accept|"
-                           r"accepted|take|taken|use|allowed|work|valid)\b|\b(do|does|can|could) (you|u|your (shop|"
-                           r"store|site|website)) (accept|take|support|allow) (credit|debit|cards?|visa|master ?card|amex|"
-                           r"american express|all cards)\b|\bare (credit |debit )?cards accepted\b",
-     _EN_NOT_POLICY),
+    (
+        "payment_methods",
+        3,
+        r"\b(what|which) (kinds? of |types? of )?(credit |debit )?cards?\b[^.?!]{0,20}\b(accept|"
+        r"accepted|take|taken|use|allowed|work|valid)\b|\b(do|does|can|could) (you|u|your (shop|"
+        r"store|site|website)) (accept|take|support|allow) (credit|debit|cards?|visa|master ?card|amex|"
+        r"american express|all cards)\b|\bare (credit |debit )?cards accepted\b",
+        _EN_NOT_POLICY,
+    ),
     # "is it possible to pay by card?", "can I pay with Apple Pay?": a way of paying the customer names (the
     # canned text must mention it, or decide.py sends the email to the LLM)
-    ("payment_methods", 3, r"\b(is it|it'?s) possible to pay (by|with|in|via|using|through)\b|\b(can|could|may) (i|we) "
-                           r"(pay|checkout|check out) (by|with|in|via|using|through|on|at|when|upon)\b|\b(do|does|can|"
-                           r"could) (you|u) (accept|take) (apple pay|google pay|samsung pay|klarna|afterpay|venmo|zelle|"
-                           r"cash app|western union|cheques?|checks|bitcoin|crypto\w*|cash|paypal|american express|amex|"
-                           r"mercado ?pago|bank transfers?|transfers?|debit|credit)\b",
-     _EN_NOT_POLICY),
-
+    (
+        "payment_methods",
+        3,
+        r"\b(is it|it'?s) possible to pay (by|with|in|via|using|through)\b|\b(can|could|may) (i|we) "
+        r"(pay|checkout|check out) (by|with|in|via|using|through|on|at|when|upon)\b|\b(do|does|can|"
+        r"could) (you|u) (accept|take) (apple pay|google pay|samsung pay|klarna|afterpay|venmo|zelle|"
+        r"cash app|western union|cheques?|checks|bitcoin|crypto\w*|cash|paypal|american express|amex|"
+        r"mercado ?pago|bank transfers?|transfers?|debit|credit)\b",
+        _EN_NOT_POLICY,
+    ),
     # ---- sizes
     ("sizes", 3, r"\bsiz(e|ing) (charts?|guides?|tables?)\b|\bsizing (info(rmation)?|guide|chart|table)\b"),
 ]
 # Phrasings generalised from the misses of the dev half of en_chat_questions.csv (a set written by someone who
 # never saw these rules; its held-out half is never read to write rules), each tested with its own example in
 # tests/unit/test_classifier_rules.py.
-_PAY_WAYS = (r"(cash|cards?|credit cards?|debit cards?|bank transfers?|transfers?|mercado ?pago|paypal|rapipago|"
-             r"pago ?facil|contactless( payments?)?|buy now,? pay later|pay later|klarna|afterpay|apple pay|google pay|"
-             r"crypto\w*|bitcoin|cheques?|checks|amex|american express|visa|master ?card)")
+_PAY_WAYS = (
+    r"(cash|cards?|credit cards?|debit cards?|bank transfers?|transfers?|mercado ?pago|paypal|rapipago|"
+    r"pago ?facil|contactless( payments?)?|buy now,? pay later|pay later|klarna|afterpay|apple pay|google pay|"
+    r"crypto\w*|bitcoin|cheques?|checks|amex|american express|visa|master ?card)"
+)
 _R_SECOND: list[tuple] = [
     # what shipping costs: "is standard shipping free?", "a flat rate for shipping", "is shipping calculated by
     # weight?"
-    ("shipping", 3, r"\b(is|are) (the )?(standard |regular |home |normal )?(shipping|delivery|postage) (free|included|"
-                    r"calculated|charged|extra|expensive|cheap|costly)\b|\b(flat|fixed|set|standard) (rate|fee|price|"
-                    r"cost|charge)s?\b[^.?!]{0,20}\b(shipping|delivery|postage)\b|\b(shipping|delivery|postage) "
-                    r"(is |gets |are )?(calculated|charged|priced|worked out|based)\b",
-     _EN_NOT_SHIPPING),
+    (
+        "shipping",
+        3,
+        r"\b(is|are) (the )?(standard |regular |home |normal )?(shipping|delivery|postage) (free|included|"
+        r"calculated|charged|extra|expensive|cheap|costly)\b|\b(flat|fixed|set|standard) (rate|fee|price|"
+        r"cost|charge)s?\b[^.?!]{0,20}\b(shipping|delivery|postage)\b|\b(shipping|delivery|postage) "
+        r"(is |gets |are )?(calculated|charged|priced|worked out|based)\b",
+        _EN_NOT_SHIPPING,
+    ),
     # how long until things reach the customer, and how long the shop takes to send them: "how long until an item
     # gets to me after I buy it?", "what is the processing time before things get shipped?"
-    ("shipping", 3, r"\bhow (long|many days|much time)\b[^.?!]{0,40}\b(gets?|comes?|go|goes) to (me|you|the customer|"
-                    r"customers|your (door|home|house))\b|\b(handling|dispatch|packing|processing) (times?|periods?|"
-                    r"days?)\b(?! (for|of|on) (?!(orders?|shipping|deliver(y|ies)|shipments?|parcels?|packages?)\b))",
-     _EN_NOT_SHIPPING),
+    (
+        "shipping",
+        3,
+        r"\bhow (long|many days|much time)\b[^.?!]{0,40}\b(gets?|comes?|go|goes) to (me|you|the customer|"
+        r"customers|your (door|home|house))\b|\b(handling|dispatch|packing|processing) (times?|periods?|"
+        r"days?)\b(?! (for|of|on) (?!(orders?|shipping|deliver(y|ies)|shipments?|parcels?|packages?)\b))",
+        _EN_NOT_SHIPPING,
+    ),
     # a way of paying named with "accepted"/"accept": "is cash accepted?", "do u accept rapipago?", "pay options
     # pls", "do you have buy now pay later?" (the canned text must mention it, or decide.py sends the email to the
     # LLM)
-    ("payment_methods", 3, r"\b(is|are) " + _PAY_WAYS + r" (accepted|allowed|an option|possible|ok|okay)\b|"
-                           r"\b(accept|accepts|take|takes|support|supports) " + _PAY_WAYS + r"\b"
-                           r"(?! (refunds?|returns?))|\bpay(ing)? options\b",
-     _EN_NOT_POLICY + r"|\b(discounts?|promo\w*|charged|credited|receipt|i did|i sent|checkout|only shows?|"
-                      r"when it ships)\b"),
+    (
+        "payment_methods",
+        3,
+        r"\b(is|are) " + _PAY_WAYS + r" (accepted|allowed|an option|possible|ok|okay)\b|"
+        r"\b(accept|accepts|take|takes|support|supports) " + _PAY_WAYS + r"\b"
+        r"(?! (refunds?|returns?))|\bpay(ing)? options\b",
+        _EN_NOT_POLICY + r"|\b(discounts?|promo\w*|charged|credited|receipt|i did|i sent|checkout|only shows?|"
+        r"when it ships)\b",
+    ),
     # what state items must be in ("a satisfaction guarantee" is in _REFUND_POLICY; who pays a return is not in the
     # canned text, so it is left to the LLM)
-    ("returns", 3, r"\b(what|which) (condition|state)s? (do|does|must|should|have|has) (the )?"
-                   r"(items?|products?|clothes|things|it|they|garments?)\b[^.?!]{0,30}\b(return|exchange)",
-     _EN_NOT_POLICY),
+    (
+        "returns",
+        3,
+        r"\b(what|which) (condition|state)s? (do|does|must|should|have|has) (the )?"
+        r"(items?|products?|clothes|things|it|they|garments?)\b[^.?!]{0,30}\b(return|exchange)",
+        _EN_NOT_POLICY,
+    ),
     # a person, asked as a question: "can a human help me?", "can someone real answer me?", "can I call you?",
     # "is there a phone number for customer service?"
-    ("human_request", 3, r"\bcan (a|an|some) (human|real person|person|staff member|agent)\b|\b(someone|somebody) "
-                         r"real\b|\bcan (i|we) (call|phone|ring) (you|the shop|the store|someone)\b|\bphone "
-                         r"(number|line)\b[^.?!]{0,25}\b(customer (service|support|care)|support|you|the (shop|store))\b|"
-                         r"\b(customer (service|support|care)|support) (phone|number|line|hotline)\b"),
+    (
+        "human_request",
+        3,
+        r"\bcan (a|an|some) (human|real person|person|staff member|agent)\b|\b(someone|somebody) "
+        r"real\b|\bcan (i|we) (call|phone|ring) (you|the shop|the store|someone)\b|\bphone "
+        r"(number|line)\b[^.?!]{0,25}\b(customer (service|support|care)|support|you|the (shop|store))\b|"
+        r"\b(customer (service|support|care)|support) (phone|number|line|hotline)\b",
+    ),
     # anger without the usual words: "your customer service is useless", "I'm fed up with your store"
-    ("complaint", 3, r"\b(useless|fed up|sick of|sick and tired|incompetent|unprofessional|a joke|(is|that'?s|this is) "
-                     r"(crazy|insane)|"
-                     r"carisim[oa]s?|asi no se puede|mala experiencia|bad experience|no es cierto|isn'?t true|not true|"
-                     r"es una locura|un robo|daylight robbery|frustrat\w*)\b"),
+    (
+        "complaint",
+        3,
+        r"\b(useless|fed up|sick of|sick and tired|incompetent|unprofessional|a joke|(is|that'?s|this is) "
+        r"(crazy|insane)|"
+        r"carisim[oa]s?|asi no se puede|mala experiencia|bad experience|no es cierto|isn'?t true|not true|"
+        r"es una locura|un robo|daylight robbery|frustrat\w*)\b",
+    ),
     # a question with no policy answer next to a policy one ("are you hiring?", "do your prices include VAT?", "do you
     # have a shop in Córdoba?", a collaboration or a quote offered to the shop): the LLM answers both
-    ("other", 2, r"\b(hiring|vacanc\w*|vat|iva|impuestos?|taxes|blogger|influencer|collab\w*|feature your|partnership|"
-                 r"quote your|cotizar\w*|(have|tienen|hay) (a |un )?(shop|store|local|tienda|showroom) (in|en))\b"),
+    (
+        "other",
+        2,
+        r"\b(hiring|vacanc\w*|vat|iva|impuestos?|taxes|blogger|influencer|collab\w*|feature your|partnership|"
+        r"quote your|cotizar\w*|(have|tienen|hay) (a |un )?(shop|store|local|tienda|showroom) (in|en))\b",
+    ),
     # paid, yet the order says otherwise: "I paid but the order shows unpaid", "charged but no order confirmation",
     # "got charged more than the total shown"
-    ("payment_problem", 3, r"\b(i |we )?(paid|was charged|got charged|been charged|charged)\b[^.?!]{0,15}\bbut\b"
-                           r"[^.?!]{0,40}\b(unpaid|not paid|no (order|confirmation)|pending|cancel\w*|nothing|"
-                           r"says? (i|we) (haven'?t|didn'?t|have not|did not))\b|\bcharged more than\b"),
+    (
+        "payment_problem",
+        3,
+        r"\b(i |we )?(paid|was charged|got charged|been charged|charged)\b[^.?!]{0,15}\bbut\b"
+        r"[^.?!]{0,40}\b(unpaid|not paid|no (order|confirmation)|pending|cancel\w*|nothing|"
+        r"says? (i|we) (haven'?t|didn'?t|have not|did not))\b|\bcharged more than\b",
+    ),
 ]
 _R += _R_MORE + _R_EN + _R_SECOND
 # A rule may carry a fourth element, an "unless" pattern: the rule does not count when it matches the email.
@@ -1091,7 +1602,8 @@ _REFUND_POLICY = re.compile(
     r"do|would) (i|we|you|customers|one) (get|ask for|request|claim|receive|be given) an? (refund|reimbursement)\b|"
     r"\bwhen (i|we) (can|could|may) (get|ask for|request|claim) an? (refund|reimbursement)\b|"
     r"\b(se puede|puedo) pedir (el |un )?(reembolso|reintegro)\b.{0,20}\bsi\b|\bsi no me (queda|gusta)\b.{0,40}\b(reembolso|"
-    r"devuelven (la plata|el dinero))")
+    r"devuelven (la plata|el dinero))"
+)
 # Asking to be told about refunds, not asking for one (English coverage work): "I'd like to know if I can get a refund", "info
 # about refunds", "what happens if I want my money back?", "I want to check if I'm eligible for a refund". Not
 # when it asks when or how long, or for the state of a refund: those are about a refund that exists.
@@ -1100,14 +1612,17 @@ _REFUND_INFO = re.compile(
     r"\b(refunds?|reimburs\w*|money back)\b|\b(info|information|details|tell me) (about|on|regarding) (your |the )?"
     r"(refunds?|reimbursements?|money back)\b|\bwhat (happens|do i do|should i do|can i do) if (i|we) (want|need|would "
     r"like) (a refund|a reimbursement|my money back|to get a refund)\b|\b(if|whether) (i'?m|i am|we are|we'?re) "
-    r"(eligible|entitled) (for|to)\b")
+    r"(eligible|entitled) (for|to)\b"
+)
 # A refund-policy phrase next to what already happened is a refund owed, not a policy question ("When can I get a
 # refund? Returned it on Monday.", "Refund window? The zipper broke.", "a refund after returning an item").
 _REFUND_POLICY_UNLESS = re.compile(
     r"\b(never|missing|broke|broken|fell apart|returned|sent (it|them|the \w+) back|after (returning|sending|i "
-    r"return\w*)|damaged|defect\w*|torn|ripped|washed|arrived|devolvi|mande)\b")
+    r"return\w*)|damaged|defect\w*|torn|ripped|washed|arrived|devolvi|mande)\b"
+)
 _REFUND_INFO_UNLESS = re.compile(
-    r"\b(when|how long|how many days|how soon|status|track\w*|processed|received|yet|still|already|where)\b")
+    r"\b(when|how long|how many days|how soon|status|track\w*|processed|received|yet|still|already|where)\b"
+)
 
 
 def _first_pos(pattern: re.Pattern, text: str) -> int:
@@ -1137,28 +1652,40 @@ def detect_intent(subject: str, text: str) -> IntentResult:
 # (IntentResult.my_order_read_as_any). A second sentence ("Ordered on the 2nd.", "Hace una semana que lo espero.")
 # keeps the email an order's status, and so does any sign of an existing order the rules read anywhere (an order
 # number, "I ordered on Monday", "still", "where is", a problem).
-_OWN_THING = (r"(?P<own>my|our) (?P<noun>orders?|purchases?|items?|products?|articles?|packages?|parcels?|shipments?|"
-              r"deliver(y|ies)|stuff|things|clothes)\b")
-_MY_DELIVERY_TIME = [re.compile(p) for p in (
-    r"\b(how (long|many (business |working )?days|much time|soon|quickly|fast)|(in|within) how many days|when|what "
-    r"day|what date|by when)('s| (will|would|can|could|should|does|do|is|are|might|until|till|before|for)\b|(?= (my|our) ))"
-    r"[^.?!\n]{0,30}?\b" + _OWN_THING +
-    r"(?=[^.?!\n]{0,25}\b(arrive|arrives|arriving|come|comes|coming|get here|gets here|be here|be delivered|reach|"
-    r"reaches|take|takes|land|lands|be at my)\b)",
-    r"\b(eta|estimated (time of )?(arrival|delivery)( date| time)?|expected (delivery|arrival)( date| time)?|delivery "
-    r"(times?|dates?|periods?|estimates?|time ?frames?)|arrival (times?|dates?))( is)? (of|for|on) " + _OWN_THING,
-    r"\b(when|how (soon|quickly|fast)) (will|can|could|should|do|would|might) (i|we) (get|receive|expect|have) "
-    + _OWN_THING,
-    # the same in Spanish: "¿cuánto tarda en llegar mi pedido?", "¿cuándo llega mi compra?"
-    r"\b(cuanto (tiempo )?(tarda|tardan|demora|demoran|se tarda|se demora)|en cuantos dias|cuando|para cuando|que dia)"
-    r"\b[^.?!\n]{0,25}?\b(?P<own>mis?) (?P<noun>pedidos?|compras?|paquetes?|envios?|productos?|prendas?|cosas)\b"
-    r"(?=[^.?!\n]{0,25}\b(llega|llegan|llegar|llegaria|llegarian|tarda|tardan|demora|demoran)\b)|"
-    r"\b(cuanto (tiempo )?(tarda|tardan|demora|demoran|se tarda|se demora) en llegar|(en cuantos dias|cuando|para "
-    r"cuando|que dia)( me| nos)? (llega|llegan|llegaria|llegarian|va a llegar|van a llegar)) (?P<own2>mis?) "
-    r"(?P<noun2>pedidos?|compras?|paquetes?|envios?|productos?|prendas?|cosas)\b",
-)]
-_SPANISH_ANY = {"pedido": "un pedido", "compra": "una compra", "paquete": "un paquete", "envio": "un envio",
-                "producto": "un producto", "prenda": "una prenda"}
+_OWN_THING = (
+    r"(?P<own>my|our) (?P<noun>orders?|purchases?|items?|products?|articles?|packages?|parcels?|shipments?|"
+    r"deliver(y|ies)|stuff|things|clothes)\b"
+)
+_MY_DELIVERY_TIME = [
+    re.compile(p)
+    for p in (
+        r"\b(how (long|many (business |working )?days|much time|soon|quickly|fast)|(in|within) how many days|when|what "
+        r"day|what date|by when)('s| (will|would|can|could|should|does|do|is|are|might|until|till|before|for)\b|(?= (my|our) ))"
+        r"[^.?!\n]{0,30}?\b"
+        + _OWN_THING
+        + r"(?=[^.?!\n]{0,25}\b(arrive|arrives|arriving|come|comes|coming|get here|gets here|be here|be delivered|reach|"
+        r"reaches|take|takes|land|lands|be at my)\b)",
+        r"\b(eta|estimated (time of )?(arrival|delivery)( date| time)?|expected (delivery|arrival)( date| time)?|delivery "
+        r"(times?|dates?|periods?|estimates?|time ?frames?)|arrival (times?|dates?))( is)? (of|for|on) " + _OWN_THING,
+        r"\b(when|how (soon|quickly|fast)) (will|can|could|should|do|would|might) (i|we) (get|receive|expect|have) "
+        + _OWN_THING,
+        # the same in Spanish: "¿cuánto tarda en llegar mi pedido?", "¿cuándo llega mi compra?"
+        r"\b(cuanto (tiempo )?(tarda|tardan|demora|demoran|se tarda|se demora)|en cuantos dias|cuando|para cuando|que dia)"
+        r"\b[^.?!\n]{0,25}?\b(?P<own>mis?) (?P<noun>pedidos?|compras?|paquetes?|envios?|productos?|prendas?|cosas)\b"
+        r"(?=[^.?!\n]{0,25}\b(llega|llegan|llegar|llegaria|llegarian|tarda|tardan|demora|demoran)\b)|"
+        r"\b(cuanto (tiempo )?(tarda|tardan|demora|demoran|se tarda|se demora) en llegar|(en cuantos dias|cuando|para "
+        r"cuando|que dia)( me| nos)? (llega|llegan|llegaria|llegarian|va a llegar|van a llegar)) (?P<own2>mis?) "
+        r"(?P<noun2>pedidos?|compras?|paquetes?|envios?|productos?|prendas?|cosas)\b",
+    )
+]
+_SPANISH_ANY = {
+    "pedido": "un pedido",
+    "compra": "una compra",
+    "paquete": "un paquete",
+    "envio": "un envio",
+    "producto": "un producto",
+    "prenda": "una prenda",
+}
 
 
 def _as_any_order(match: re.Match) -> str:
@@ -1188,13 +1715,15 @@ _NOT_THE_DELIVERY = re.compile(
     r"replac\w*|processed|cancel\w*|chang\w*|move|postpone\w*|push|resched\w*|another|missing|refuse|reject\w*|"
     r"(long|much) more|(rest|half|part|parts|remainder|some|one|two) of|(other|second|first|remaining) (items?|parts?|"
     r"half|box|boxes|package|parcel|piece)|(from|in) (my|our) (order|purchase|package|parcel|shipment|delivery)|"
-    r"cambi\w*|devol\w*|resto|parte|mitad|factura|confirmacion)\b|\d")
+    r"cambi\w*|devol\w*|resto|parte|mitad|factura|confirmacion)\b|\d"
+)
 # What may stand around the question in an email that asks only that: a greeting, thanks, a sign-off.
 _COURTESY = re.compile(
     r"^\W*(hi|hello|hey|hiya|hi there|hello there|dear \w+|good (morning|afternoon|evening)|hola|hola (chic[oa]s|gente|"
     r"a todos)|buen(os|as)? (dias|tardes|noches)|buenas|thanks?( you)?( so much| very much| a lot| in advance)?|many "
     r"thanks|thanks very much|cheers|regards|best|best regards|kind regards|please|gracias|muchas "
-    r"gracias|saludos|slds|por favor|porfa|desde ya( muchas)? gracias|mil gracias|un saludo|abrazo)\W*$")
+    r"gracias|saludos|slds|por favor|porfa|desde ya( muchas)? gracias|mil gracias|un saludo|abrazo)\W*$"
+)
 
 
 def _lone_question(subject: str, text: str) -> bool:
@@ -1202,8 +1731,11 @@ def _lone_question(subject: str, text: str) -> bool:
     that an order exists beyond the question's own words."""
     if re.search(r"\d", subject or ""):
         return False
-    sentences = [part for part in re.split(r"[.?!;\n]+", fold(text).strip() or fold(subject))
-                 if re.search(r"[a-z0-9]", part) and not _COURTESY.match(part)]
+    sentences = [
+        part
+        for part in re.split(r"[.?!;\n]+", fold(text).strip() or fold(subject))
+        if re.search(r"[a-z0-9]", part) and not _COURTESY.match(part)
+    ]
     return len(sentences) == 1 and not _NOT_THE_DELIVERY.search(sentences[0])
 
 
@@ -1220,7 +1752,8 @@ _IF_I_BUY = re.compile(
     r"\b(si|if|en caso de que|in case)\s+(i |we |yo |nosotros )?(compro|compramos|comprara|compraramos|comprase|"
     r"compraria|hago|hacemos|hiciera|hicieramos|ordeno|pido|pedimos|pidiera|encargo|encargamos|order|buy|purchase|"
     r"place|get|were to)\b|\b(if|in case) (i|we) (bought|ordered|purchased|placed|got)\b(?=[^.?!\n]{0,30}\b(today|"
-    r"now|tomorrow|tonight|this (week|morning|afternoon|evening)|next)\b)")
+    r"now|tomorrow|tonight|this (week|morning|afternoon|evening)|next)\b)"
+)
 # Never hidden by a hypothetical: an order number, "my order" ("if I buy another, can you ship it with my order?").
 _ALWAYS_AN_ORDER = re.compile(r"\d{3,}|\bmy (order|purchase)\b|\bmi (pedido|compra)\b")
 
@@ -1234,8 +1767,7 @@ def _names_an_existing_order(body: str) -> bool:
         # start of its own sentence
         sentence_start = max(body.rfind(mark, 0, match.start() + 1) for mark in ".?!\n") + 1
         sentence_end = min((i for i in (body.find(mark, match.end()) for mark in ".?!\n") if i >= 0), default=len(body))
-        hypothetical = any(h.start() <= match.start()
-                           for h in _IF_I_BUY.finditer(body[:sentence_end], sentence_start))
+        hypothetical = any(h.start() <= match.start() for h in _IF_I_BUY.finditer(body[:sentence_end], sentence_start))
         if _ALWAYS_AN_ORDER.search(match.group(0)) or not hypothetical:
             return True
     return False
@@ -1315,9 +1847,16 @@ def _detect(subject: str, text: str) -> IntentResult:  # noqa: C901 - the preced
         intent = "order_status"  # "when will my order arrive? I ordered 2 weeks ago": read as any order, yet it exists
     confidence = _confidence(intent, scores, body, text)
     topics_confidence = _topics_confidence(topics, scores, text) if len(topics) > 1 else confidence
-    return IntentResult(intent=intent, confidence=confidence, faq_topics=topics, specific_order=specific,
-                        problem=problem, scores={k: v for k, v in scores.items() if v},
-                        topics_confidence=topics_confidence, my_order_read_as_any=body != prepared)
+    return IntentResult(
+        intent=intent,
+        confidence=confidence,
+        faq_topics=topics,
+        specific_order=specific,
+        problem=problem,
+        scores={k: v for k, v in scores.items() if v},
+        topics_confidence=topics_confidence,
+        my_order_read_as_any=body != prepared,
+    )
 
 
 def _order_level(topic: str, body: str) -> str:

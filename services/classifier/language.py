@@ -21,6 +21,7 @@ Decisions:
   a hesitation: the classifier sends a canned text only when the other language it has canned texts in is far
   behind (a Spanish canned text to an English speaker is a wrong answer).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -31,10 +32,40 @@ import unicodedata
 
 # Languages we name. Each is a major written language; close relatives of Spanish that confuse the model on
 # short texts (gl, ast, an, oc, ca, la, eo) are left out on purpose.
-LANGUAGES: frozenset[str] = frozenset({
-    "es", "en", "pt", "fr", "it", "de", "nl", "pl", "sv", "da", "no", "fi", "cs", "ro", "hu", "tr", "el",
-    "ru", "uk", "bg", "he", "ar", "fa", "hi", "zh", "ja", "ko", "th", "vi", "id",
-})
+LANGUAGES: frozenset[str] = frozenset(
+    {
+        "es",
+        "en",
+        "pt",
+        "fr",
+        "it",
+        "de",
+        "nl",
+        "pl",
+        "sv",
+        "da",
+        "no",
+        "fi",
+        "cs",
+        "ro",
+        "hu",
+        "tr",
+        "el",
+        "ru",
+        "uk",
+        "bg",
+        "he",
+        "ar",
+        "fa",
+        "hi",
+        "zh",
+        "ja",
+        "ko",
+        "th",
+        "vi",
+        "id",
+    }
+)
 MIN_LETTERS = 12
 # Softmax margin under which the default language is kept if it is the runner-up.
 _MIN_CONFIDENCE = 0.6

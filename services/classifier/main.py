@@ -1,4 +1,5 @@
 """classifier: ignores robots and lists, answers FAQ questions, hands the rest to the responder."""
+
 from __future__ import annotations
 
 import asyncio
@@ -31,12 +32,18 @@ def main() -> int:
         runtime.stack.push_async_callback(redis.aclose)
         runtime.add_readiness_check("redis", redis.ping)
         s = shop_settings
-        deps = Deps(pool=runtime.pool, shop=shop, imap=imap_settings,
-                    sender_cap=SenderCap(redis, s.max_replies_per_sender, s.reply_window_hours * 3600),
-                    new_sender_cap=NewSenderCap(redis, s.max_new_senders_per_hour),
-                    own_addresses=frozenset({s.reply_address, imap_settings.imap_user.lower()}),
-                    faq_threshold=s.faq_confidence_threshold, max_email_age_days=s.max_email_age_days,
-                    trusted_authserv_ids=s.trusted_authserv_id_set, dmarc_fail_action=s.dmarc_fail_action)
+        deps = Deps(
+            pool=runtime.pool,
+            shop=shop,
+            imap=imap_settings,
+            sender_cap=SenderCap(redis, s.max_replies_per_sender, s.reply_window_hours * 3600),
+            new_sender_cap=NewSenderCap(redis, s.max_new_senders_per_hour),
+            own_addresses=frozenset({s.reply_address, imap_settings.imap_user.lower()}),
+            faq_threshold=s.faq_confidence_threshold,
+            max_email_age_days=s.max_email_age_days,
+            trusted_authserv_ids=s.trusted_authserv_id_set,
+            dmarc_fail_action=s.dmarc_fail_action,
+        )
         await runtime.broker.consume(STAGES[SERVICE], EmailReceived, partial(handle_email_received, deps=deps))
 
     return run_service(SERVICE, serve)

@@ -28,6 +28,7 @@ the multiparts that enclose the current point; a line that matches several belon
 the parser; a line that merely starts with `--` is text. A message/* part's body is a message with headers of
 its own, and message/delivery-status holds one header block per blank-line-separated paragraph.
 """
+
 from __future__ import annotations
 
 import email
@@ -61,8 +62,9 @@ def parse_message(raw: bytes) -> email.message.Message:
         raise Unparseable("the MIME structure is nested too deeply for the email parser") from None
     except Exception as exc:  # noqa: BLE001 - whatever the parser raises on hostile bytes is a reason, not a crash
         detail = " ".join(str(exc).split())[:200]
-        raise Unparseable(f"the email parser failed: {type(exc).__name__}" + (f": {detail}" if detail else "")) \
-            from None
+        raise Unparseable(
+            f"the email parser failed: {type(exc).__name__}" + (f": {detail}" if detail else "")
+        ) from None
 
 
 def structure_problem(raw: bytes) -> str | None:
@@ -96,6 +98,7 @@ _BLANK_LINE_RE = re.compile(rb"(?:\r\n|\r(?!\n)|\n)(?=[\r\n])")
 class _Container:
     """A multipart (with the boundary its delimiter lines use, None when no line can match it) or a message/*
     part, around the point being read."""
+
     content_type: str
     boundary: bytes | None = None
 
@@ -150,7 +153,7 @@ class _Scan:
                     return
                 line_start, line_end = found
                 owner, closing = self._owner(line_start, line_end)
-                del self.stack[owner + 1:]
+                del self.stack[owner + 1 :]
                 pos = self._next_line(line_end)
                 if closing:
                     self.stack.pop()
@@ -182,7 +185,7 @@ class _Scan:
         for start, end in self._content_type_headers(pos, block_end):
             self._check_content_type(start, end)
             first = first if first is not None else (start, end)
-        return _interpret(raw[first[0]:first[1]] if first else None, default_type), body
+        return _interpret(raw[first[0] : first[1]] if first else None, default_type), body
 
     def _header_lines_end(self, pos: int) -> int:
         """The start of the first line at or after pos that is not a header line. Parts that follow one another
@@ -211,8 +214,10 @@ class _Scan:
         header = self.raw[start:end]
         items = header.count(b";") + header.count(b"(") + header.count(b"=?")
         if items > MAX_CONTENT_TYPE_ITEMS:
-            raise _Problem(f"a Content-Type header with {items} parameters, comments or encoded words "
-                           f"(more than {MAX_CONTENT_TYPE_ITEMS})")
+            raise _Problem(
+                f"a Content-Type header with {items} parameters, comments or encoded words "
+                f"(more than {MAX_CONTENT_TYPE_ITEMS})"
+            )
 
     def _count_status_blocks(self, start: int, end: int) -> None:
         # message/delivery-status: the parser makes one part of each paragraph (at most one per blank line, plus
@@ -267,7 +272,7 @@ class _Scan:
         for index, container in enumerate(self.stack):
             if container.boundary is None or not line.startswith(b"--" + container.boundary):
                 continue
-            rest = line[2 + len(container.boundary):]
+            rest = line[2 + len(container.boundary) :]
             if rest.startswith(b"--") and not rest[2:].strip(b" \t"):
                 return index, True
             if not rest.strip(b" \t"):
@@ -312,7 +317,7 @@ def _any_of(words: tuple[bytes, ...]) -> bytes:
         # runs of single children become one literal, so the nesting is only as deep as the branch points
         literal = b""
         while len(node) == 1 and None not in node:
-            (byte, node), = node.items()
+            ((byte, node),) = node.items()
             literal += bytes([byte])
         branches = [re.escape(bytes([byte])) + pattern(child) for byte, child in node.items() if byte is not None]
         if not branches:

@@ -9,6 +9,7 @@
 Each check is one Lua script, so two replicas cannot both take the last place; a place is taken once per member
 (the email id, or the sender), so a redelivered email does not count twice.
 """
+
 from __future__ import annotations
 
 from redis.asyncio import Redis
@@ -51,8 +52,7 @@ class SenderCap(_SlidingWindow):
 
 
 class NewSenderCap(_SlidingWindow):
-    def __init__(self, redis: Redis, cap: int, window_seconds: float = 3600.0,
-                 key: str = "replyflow:new-senders"):
+    def __init__(self, redis: Redis, cap: int, window_seconds: float = 3600.0, key: str = "replyflow:new-senders"):
         super().__init__(redis, cap, window_seconds)
         self.key = key
 

@@ -121,7 +121,12 @@ async def ignore_classified(
 
 
 async def answer_with_faq(
-    pool: asyncpg.Pool, email_id: int, decision: Classification, dmarc: str | None, body: str, detail: str,
+    pool: asyncpg.Pool,
+    email_id: int,
+    decision: Classification,
+    dmarc: str | None,
+    body: str,
+    detail: str,
     mode: ReplyMode = "send",
 ) -> None:
     """Store the canned reply with the classification and its reply mode; the email is then the sender's
@@ -133,7 +138,12 @@ async def answer_with_faq(
 
 
 async def request_reply(
-    pool: asyncpg.Pool, email_id: int, decision: Classification, dmarc: str | None, customer: str, detail: str,
+    pool: asyncpg.Pool,
+    email_id: int,
+    decision: Classification,
+    dmarc: str | None,
+    customer: str,
+    detail: str,
     mode: ReplyMode = "send",
 ) -> Requested:
     """Store the classification with the products the email is about and the customer's latest exchanges; the

@@ -22,6 +22,7 @@ a customer's hyphen list ("- 2 remeras talle M") as if it were a signature; talo
 scikit-learn; quotequail has no wheel on the index here. The rules below are few, tested in both languages,
 and biased towards keeping text: a line is only cut at an unambiguous marker.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -49,10 +50,34 @@ MAX_HTML_INPUT = 400_000
 # stripper cuts at it.
 _QUOTE_MARK = "\ue000"
 
-_LATIN1_FAMILY = {"us-ascii", "ascii", "iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "cp819",
-                  "windows-1252", "cp1252", "iso-8859-15", "latin-9", "ansi_x3.4-1968", "x-user-defined"}
-_UNKNOWN_CHARSETS = {"", "unknown", "unknown-8bit", "x-unknown", "default", "charset", "none", "8bit",
-                     "binary", "us-ascii8bit"}
+_LATIN1_FAMILY = {
+    "us-ascii",
+    "ascii",
+    "iso-8859-1",
+    "iso8859-1",
+    "latin-1",
+    "latin1",
+    "l1",
+    "cp819",
+    "windows-1252",
+    "cp1252",
+    "iso-8859-15",
+    "latin-9",
+    "ansi_x3.4-1968",
+    "x-user-defined",
+}
+_UNKNOWN_CHARSETS = {
+    "",
+    "unknown",
+    "unknown-8bit",
+    "x-unknown",
+    "default",
+    "charset",
+    "none",
+    "8bit",
+    "binary",
+    "us-ascii8bit",
+}
 
 
 # --------------------------------------------------------------------------------------------------- headers
@@ -140,6 +165,7 @@ def first_header(msg: Message, name: str) -> str | None:
 
 # --------------------------------------------------------------------------------------------------- charsets
 
+
 def _normalise_charset(charset: object) -> str:
     try:
         cs = str(charset or "").strip().strip("\"'").lower()
@@ -221,6 +247,7 @@ def payload_text(part: Message) -> str:
 
 # --------------------------------------------------------------------------------------------------- MIME walk
 
+
 @dataclass
 class _Budget:
     parts: int = MAX_PARTS
@@ -255,8 +282,14 @@ def _select_body_parts(part: Message, depth: int, budget: _Budget, as_shown: boo
         children = _subparts(part)
         if ctype == "multipart/alternative":
             # text/plain first (when it really holds text), then HTML, then whatever a nested part offers
-            plain = next((child for child in children if _content_type(child) == "text/plain"
-                          and not _is_attachment(child) and _has_text(child)), None)
+            plain = next(
+                (
+                    child
+                    for child in children
+                    if _content_type(child) == "text/plain" and not _is_attachment(child) and _has_text(child)
+                ),
+                None,
+            )
             if plain is not None and not as_shown:
                 return [plain]
             shown = _shown_alternative([child for child in children if child is not plain], depth, budget, as_shown)
@@ -308,8 +341,10 @@ _PLAIN_ONLY_WORDS = 4
 _MAX_RUN_TOGETHER_SEARCHES = 1_000
 _WORD_RE = re.compile(r"\w+")
 # What a plain alternative spells out that the HTML one shows as a link or an image: web and mail addresses, cid:
-_LINK_OR_ADDRESS_RE = re.compile(r"(?i)\b(?:https?|ftp|mailto|cid|tel):[^\s<>\"'\]]+|\bwww\.[^\s<>\"'\]]+|"
-                                 r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_LINK_OR_ADDRESS_RE = re.compile(
+    r"(?i)\b(?:https?|ftp|mailto|cid|tel):[^\s<>\"'\]]+|\bwww\.[^\s<>\"'\]]+|"
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+)
 
 
 def _plain_says_more(plain: Message, shown: list[Message]) -> bool:
@@ -357,14 +392,56 @@ def body_parts(msg: Message, as_shown: bool = True) -> list[tuple[str, str]]:
 
 # --------------------------------------------------------------------------------------------------- HTML
 
-_BLOCK_TAGS = {"p", "div", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "pre",
-               "section", "article", "header", "footer", "address", "dd", "dt", "dl", "hr", "center", "td",
-               "th", "form", "fieldset", "nav", "aside", "main", "figure", "figcaption", "details", "summary"}
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "tr",
+    "li",
+    "ul",
+    "ol",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "address",
+    "dd",
+    "dt",
+    "dl",
+    "hr",
+    "center",
+    "td",
+    "th",
+    "form",
+    "fieldset",
+    "nav",
+    "aside",
+    "main",
+    "figure",
+    "figcaption",
+    "details",
+    "summary",
+}
 # Where mail clients put the quoted history in HTML replies: Gmail (gmail_quote), Apple Mail and Thunderbird
 # (blockquote type=cite, moz-cite-prefix), Yahoo (yahoo_quoted), Outlook (divRplyFwdMsg, appendonsend),
 # Outlook mobile (ms-outlook-mobile-reference-message), Proton (protonmail_quote), Zimbra (zwchr).
-_QUOTE_CLASSES = ("gmail_quote", "yahoo_quoted", "moz-cite-prefix", "protonmail_quote", "ms-outlook-mobile-reference-message",
-                  "zmail_extra", "quote", "gmail_extra")
+_QUOTE_CLASSES = (
+    "gmail_quote",
+    "yahoo_quoted",
+    "moz-cite-prefix",
+    "protonmail_quote",
+    "ms-outlook-mobile-reference-message",
+    "zmail_extra",
+    "quote",
+    "gmail_extra",
+)
 _QUOTE_IDS = ("divrplyfwdmsg", "appendonsend", "zwchr", "ymail_android_signature", "outlook_signature")
 
 
@@ -374,8 +451,11 @@ def _is_quote_block(tag) -> bool:
         classes = tag.get("class") or []
         if isinstance(classes, str):
             classes = classes.split()
-        return ((tag.name or "").lower() == "blockquote" or any(c.lower() in _QUOTE_CLASSES for c in classes)
-                or str(tag.get("id") or "").lower() in _QUOTE_IDS)
+        return (
+            (tag.name or "").lower() == "blockquote"
+            or any(c.lower() in _QUOTE_CLASSES for c in classes)
+            or str(tag.get("id") or "").lower() in _QUOTE_IDS
+        )
     except Exception:  # noqa: BLE001
         return False
 
@@ -392,13 +472,43 @@ def _is_quote_block(tag) -> bool:
 
 # <head> itself is walked: what it holds besides these is shown (a browser closes an unclosed head at the first text
 # or body element, where Python's parser nests the whole body inside it).
-_NOT_SHOWN_TAGS = frozenset({"script", "style", "title", "noscript", "template", "svg", "object", "iframe", "meta",
-                             "link", "base"})
-_STYLE_PROPERTIES = frozenset({
-    "display", "visibility", "opacity", "mso-hide", "font-size", "font", "color", "background", "background-color",
-    "background-image", "overflow", "overflow-x", "overflow-y", "height", "max-height", "width", "max-width",
-    "position", "left", "top", "right", "bottom", "text-indent", "margin", "margin-left", "margin-top", "transform",
-    "scale", "clip", "clip-path"})
+_NOT_SHOWN_TAGS = frozenset(
+    {"script", "style", "title", "noscript", "template", "svg", "object", "iframe", "meta", "link", "base"}
+)
+_STYLE_PROPERTIES = frozenset(
+    {
+        "display",
+        "visibility",
+        "opacity",
+        "mso-hide",
+        "font-size",
+        "font",
+        "color",
+        "background",
+        "background-color",
+        "background-image",
+        "overflow",
+        "overflow-x",
+        "overflow-y",
+        "height",
+        "max-height",
+        "width",
+        "max-width",
+        "position",
+        "left",
+        "top",
+        "right",
+        "bottom",
+        "text-indent",
+        "margin",
+        "margin-left",
+        "margin-top",
+        "transform",
+        "scale",
+        "clip",
+        "clip-path",
+    }
+)
 # Opacity below this is not readable.
 _MIN_OPACITY = 0.1
 # A box scaled below this is a dot.
@@ -412,10 +522,26 @@ _DEFAULT_FONT_PX = 16.0
 # smallest text real mail shows is a footer at 8 to 10px, and templates size spacer cells, which hold nothing but a
 # non-breaking space, at 1 or 2px: the line sits far below anything a person reads.
 _MAX_UNREADABLE_FONT_PX = 2.4
-_FONT_SIZE_KEYWORDS_PX = {"xx-small": 9.0, "x-small": 10.0, "small": 13.0, "medium": 16.0, "large": 18.0,
-                          "x-large": 24.0, "xx-large": 32.0, "xxx-large": 48.0}
-_ABSOLUTE_UNITS_PX = {"px": 1.0, "pt": 4 / 3, "pc": 16.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4,
-                      "q": 96 / 101.6, "rem": _DEFAULT_FONT_PX}
+_FONT_SIZE_KEYWORDS_PX = {
+    "xx-small": 9.0,
+    "x-small": 10.0,
+    "small": 13.0,
+    "medium": 16.0,
+    "large": 18.0,
+    "x-large": 24.0,
+    "xx-large": 32.0,
+    "xxx-large": 48.0,
+}
+_ABSOLUTE_UNITS_PX = {
+    "px": 1.0,
+    "pt": 4 / 3,
+    "pc": 16.0,
+    "in": 96.0,
+    "cm": 96 / 2.54,
+    "mm": 96 / 25.4,
+    "q": 96 / 101.6,
+    "rem": _DEFAULT_FONT_PX,
+}
 _RELATIVE_UNITS = {"em": 1.0, "%": 0.01, "ex": 0.5, "ch": 0.5}
 # Text whose contrast with its background is below this ratio (WCAG's measure: 1 is the same colour, 21 black on
 # white) is not seen: #ebebeb on white is 1.19. The pale greys real mail uses for footers and quotes (#999 to #ccc)
@@ -423,23 +549,62 @@ _RELATIVE_UNITS = {"em": 1.0, "%": 0.01, "ex": 0.5, "ch": 0.5}
 _MIN_CONTRAST = 1.2
 _LENGTH_RE = re.compile(r"^([+-]?(?:\d+\.?\d*|\.\d+))([a-z]*|%)$")
 _FONT_SIZE_IN_SHORTHAND_RE = re.compile(
-    r"(?:^|\s)(0|[+]?(?:\d+\.?\d*|\.\d+)(?:px|pt|pc|em|rem|ex|ch|%|cm|mm|in|vw|vh))(?:/\S*)?(?=\s|$)")
+    r"(?:^|\s)(0|[+]?(?:\d+\.?\d*|\.\d+)(?:px|pt|pc|em|rem|ex|ch|%|cm|mm|in|vw|vh))(?:/\S*)?(?=\s|$)"
+)
 _CSS_COMMENT_RE = re.compile(r"(?s)/\*.*?(?:\*/|$)")
 _CSS_ESCAPE_RE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\r\n\f]?|(.))", re.DOTALL)
 _SIMPLE_SELECTOR_RE = re.compile(r"^([a-z][a-z0-9-]*)?((?:[.#][\w-]+)*)$", re.IGNORECASE)
 _NAMED_COLORS = {
-    "transparent": "transparent", "black": "#000000", "silver": "#c0c0c0", "gray": "#808080", "grey": "#808080",
-    "white": "#ffffff", "maroon": "#800000", "red": "#ff0000", "purple": "#800080", "fuchsia": "#ff00ff",
-    "magenta": "#ff00ff", "green": "#008000", "lime": "#00ff00", "olive": "#808000", "yellow": "#ffff00",
-    "navy": "#000080", "blue": "#0000ff", "teal": "#008080", "aqua": "#00ffff", "cyan": "#00ffff",
+    "transparent": "transparent",
+    "black": "#000000",
+    "silver": "#c0c0c0",
+    "gray": "#808080",
+    "grey": "#808080",
+    "white": "#ffffff",
+    "maroon": "#800000",
+    "red": "#ff0000",
+    "purple": "#800080",
+    "fuchsia": "#ff00ff",
+    "magenta": "#ff00ff",
+    "green": "#008000",
+    "lime": "#00ff00",
+    "olive": "#808000",
+    "yellow": "#ffff00",
+    "navy": "#000080",
+    "blue": "#0000ff",
+    "teal": "#008080",
+    "aqua": "#00ffff",
+    "cyan": "#00ffff",
     # the pale names, which look white on white
-    "snow": "#fffafa", "ghostwhite": "#f8f8ff", "whitesmoke": "#f5f5f5", "floralwhite": "#fffaf0",
-    "ivory": "#fffff0", "azure": "#f0ffff", "aliceblue": "#f0f8ff", "mintcream": "#f5fffa", "honeydew": "#f0fff0",
-    "seashell": "#fff5ee", "lavenderblush": "#fff0f5", "oldlace": "#fdf5e6", "linen": "#faf0e6",
-    "lightyellow": "#ffffe0", "lightcyan": "#e0ffff", "cornsilk": "#fff8dc", "beige": "#f5f5dc",
-    "lemonchiffon": "#fffacd", "lightgoldenrodyellow": "#fafad2", "papayawhip": "#ffefd5", "mistyrose": "#ffe4e1",
-    "antiquewhite": "#faebd7", "blanchedalmond": "#ffebcd", "bisque": "#ffe4c4", "lavender": "#e6e6fa",
-    "gainsboro": "#dcdcdc", "lightgray": "#d3d3d3", "lightgrey": "#d3d3d3"}
+    "snow": "#fffafa",
+    "ghostwhite": "#f8f8ff",
+    "whitesmoke": "#f5f5f5",
+    "floralwhite": "#fffaf0",
+    "ivory": "#fffff0",
+    "azure": "#f0ffff",
+    "aliceblue": "#f0f8ff",
+    "mintcream": "#f5fffa",
+    "honeydew": "#f0fff0",
+    "seashell": "#fff5ee",
+    "lavenderblush": "#fff0f5",
+    "oldlace": "#fdf5e6",
+    "linen": "#faf0e6",
+    "lightyellow": "#ffffe0",
+    "lightcyan": "#e0ffff",
+    "cornsilk": "#fff8dc",
+    "beige": "#f5f5dc",
+    "lemonchiffon": "#fffacd",
+    "lightgoldenrodyellow": "#fafad2",
+    "papayawhip": "#ffefd5",
+    "mistyrose": "#ffe4e1",
+    "antiquewhite": "#faebd7",
+    "blanchedalmond": "#ffebcd",
+    "bisque": "#ffe4c4",
+    "lavender": "#e6e6fa",
+    "gainsboro": "#dcdcdc",
+    "lightgray": "#d3d3d3",
+    "lightgrey": "#d3d3d3",
+}
 # Elements a mail client colours on its own (links in blue...), whatever colour their parent has.
 _OWN_COLOR_TAGS = frozenset({"a", "button", "mark", "input", "select", "textarea"})
 # For markup the parser fails on: anything that may hide text.
@@ -456,6 +621,7 @@ _MAX_SELECTOR_DEPTH = 200
 
 def _css_unescape(text: str) -> str:
     r"""CSS escapes read as a browser reads them: `n\6f ne` is "none", `\:` is ":"."""
+
     def character(match: re.Match) -> str:
         if match.group(1) is None:
             return match.group(2)
@@ -573,8 +739,9 @@ class _StyleSheet:
                     self.work += 1 + (depth if rule.climbs else 0)
                     if self.work > _MAX_SELECTOR_WORK or (rule.climbs and depth > _MAX_SELECTOR_DEPTH):
                         raise _SheetTooCostly
-            rules = sorted((rule for rule in candidates if rule.matches(tag)),
-                           key=lambda rule: (rule.specificity, rule.order))
+            rules = sorted(
+                (rule for rule in candidates if rule.matches(tag)), key=lambda rule: (rule.specificity, rule.order)
+            )
         inline = tag.get("style")
         layers = [d for rule in rules for d in rule.declarations]
         if isinstance(inline, str):
@@ -597,13 +764,13 @@ def _top_level_rules(css: str):
         char = mark.group()
         if char == "{":
             if depth == 0:
-                selectors = css[start:mark.start()].strip()
+                selectors = css[start : mark.start()].strip()
                 start = mark.end()
             depth += 1
         elif char == "}":
             depth = max(depth - 1, 0)
             if depth == 0:
-                yield selectors, css[start:mark.start()]
+                yield selectors, css[start : mark.start()]
                 start = mark.end()
         elif depth == 0:  # the end of a statement at-rule (@import ...;)
             start = mark.end()
@@ -663,8 +830,7 @@ def _simple_rule(selector: str, order: int, declarations) -> _Rule | None:
     if len(ids) > 1:
         return None
     tag = (match.group(1) or "").lower() or None
-    return _Rule((len(ids), len(classes), 1 if tag else 0), order, declarations, tag, ids[0] if ids else None,
-                 classes)
+    return _Rule((len(ids), len(classes), 1 if tag else 0), order, declarations, tag, ids[0] if ids else None, classes)
 
 
 def _complex_rule(selector: str, order: int, declarations) -> _Rule | None:
@@ -679,8 +845,13 @@ def _complex_rule(selector: str, order: int, declarations) -> _Rule | None:
     except Exception:  # noqa: BLE001 - SelectorSyntaxError, NotImplementedError for pseudo-elements
         return None
     outside_brackets = _without_brackets(selector).strip()
-    return _Rule(_specificity(selector), order, declarations, selector=compiled,
-                 climbs=bool(re.search(r"[\s>+~]", outside_brackets)))
+    return _Rule(
+        _specificity(selector),
+        order,
+        declarations,
+        selector=compiled,
+        climbs=bool(re.search(r"[\s>+~]", outside_brackets)),
+    )
 
 
 def _without_brackets(selector: str) -> str:
@@ -704,8 +875,7 @@ def _specificity(selector: str) -> tuple[int, int, int]:
 def _rule_key(rule: _Rule) -> str | None:
     """The id, a class or the tag a rule's element must have, or None when the rule may match any element."""
     if rule.selector is None:
-        return ("#" + rule.element_id if rule.element_id else
-                "." + min(rule.classes) if rule.classes else rule.tag)
+        return "#" + rule.element_id if rule.element_id else "." + min(rule.classes) if rule.classes else rule.tag
     selector = rule.selector.pattern
     if "\\" in selector:
         return None  # an escaped name: only soupsieve reads it right
@@ -767,7 +937,8 @@ def _transform_hides(transform: str | None, scale: str | None) -> bool:
         if name in ("scale", "scalex", "scaley", "scale3d"):
             factors.extend(values[:2])
         elif name in ("translate", "translatex", "translatey", "translate3d") and any(
-                _is_past_the_edge(v) for v in values[:2]):
+            _is_past_the_edge(v) for v in values[:2]
+        ):
             return True
     return any(f is not None and abs(f) < _MIN_SCALE for f in map(_scale_factor, factors))
 
@@ -873,7 +1044,7 @@ def _hue_degrees(value: str) -> float | None:
     for unit, degrees in (("deg", 1.0), ("grad", 0.9), ("rad", 180 / math.pi), ("turn", 360.0), ("", 1.0)):
         if value.endswith(unit):
             try:
-                return float(value[:len(value) - len(unit)] if unit else value) * degrees
+                return float(value[: len(value) - len(unit)] if unit else value) * degrees
             except ValueError:
                 return None
     return None
@@ -881,7 +1052,7 @@ def _hue_degrees(value: str) -> float | None:
 
 def _luminance(color: str) -> float:
     """WCAG relative luminance of "#rrggbb"."""
-    channels = [int(color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -909,6 +1080,7 @@ def _background(value: str | None) -> str | None:
 @dataclass(frozen=True)
 class _Inherited:
     """What an element passes on to its text."""
+
     font_px: float | None = _DEFAULT_FONT_PX  # None: not known
     visibility_hidden: bool = False
     color: str | None = None
@@ -938,8 +1110,11 @@ def _box_hides(tag, style: dict[str, str]) -> bool:
         return True
     position = style.get("position")
     if position in ("absolute", "fixed", "relative") and (
-            _is_past_the_edge(style.get("left")) or _is_past_the_edge(style.get("top"))
-            or _is_past_the_edge(style.get("right"), +1) or _is_past_the_edge(style.get("bottom"), +1)):
+        _is_past_the_edge(style.get("left"))
+        or _is_past_the_edge(style.get("top"))
+        or _is_past_the_edge(style.get("right"), +1)
+        or _is_past_the_edge(style.get("bottom"), +1)
+    ):
         return True
     # clip applies to positioned boxes only (the "screen-reader only" pattern)
     if position in ("absolute", "fixed") and _clip_rect_hides(style.get("clip")):
@@ -947,7 +1122,10 @@ def _box_hides(tag, style: dict[str, str]) -> bool:
     if _transform_hides(style.get("transform"), style.get("scale")) or _clip_path_hides(style.get("clip-path")):
         return True
     # aria-hidden alone hides nothing from the eye (icons, decorations): only with a box of no height
-    return bool(str(tag.get("aria-hidden", "")).lower() == "true" and (_is_zero_or_tiny(style.get("height")) or _is_zero_or_tiny(style.get("max-height"))))
+    return bool(
+        str(tag.get("aria-hidden", "")).lower() == "true"
+        and (_is_zero_or_tiny(style.get("height")) or _is_zero_or_tiny(style.get("max-height")))
+    )
 
 
 def _inherit(parent: _Inherited, tag, style: dict[str, str]) -> _Inherited:
@@ -987,8 +1165,11 @@ def _text_hidden(state: _Inherited) -> bool:
         return True
     if state.font_px is not None and state.font_px <= _MAX_UNREADABLE_FONT_PX:
         return True
-    return (state.color is not None and state.background is not None
-            and _contrast(state.color, state.background) < _MIN_CONTRAST)
+    return (
+        state.color is not None
+        and state.background is not None
+        and _contrast(state.color, state.background) < _MIN_CONTRAST
+    )
 
 
 def _shown_children(node) -> list:
@@ -1097,38 +1278,50 @@ def html_links(html: str) -> list[str]:
         return re.findall(r"(?i)href\s*=\s*[\"']?([^\"'\s>]+)", html[:MAX_HTML_INPUT])
 
 
-# --------------------------------------------------------------------------------------------------- quotes & signatures
+# ------------------------------------------------------------------------------------------------ quotes & signatures
 
 _ATTRIBUTION_START = re.compile(r"^(on|el|em|le|am|il|op|den)\b", re.IGNORECASE)
 _ATTRIBUTION_END = re.compile(
-    r"(wrote|escribi[oó]|escreveu|a\s+[ée]crit|schrieb|ha\s+scritto|schreef|skrev)\s*:\s*$", re.IGNORECASE)
+    r"(wrote|escribi[oó]|escreveu|a\s+[ée]crit|schrieb|ha\s+scritto|schreef|skrev)\s*:\s*$", re.IGNORECASE
+)
 _SEPARATOR = re.compile(
     r"^(-{2,}\s*(original message|mensaje original|mensagem original|message d'origine|urspr[üu]ngliche nachricht)"
     r"\s*-{2,}|_{10,}|-{2,}\s*(forwarded message|mensaje reenviado|mensagem encaminhada|message transf[ée]r[ée])"
     r"\s*-{2,}|(begin forwarded message|inicio del mensaje reenviado|comienzo del mensaje reenviado)\s*:)\s*$",
-    re.IGNORECASE)
-_FORWARD = re.compile(r"forwarded message|mensaje reenviado|mensagem encaminhada|message transf[ée]r[ée]|"
-                      r"begin forwarded", re.IGNORECASE)
+    re.IGNORECASE,
+)
+_FORWARD = re.compile(
+    r"forwarded message|mensaje reenviado|mensagem encaminhada|message transf[ée]r[ée]|"
+    r"begin forwarded",
+    re.IGNORECASE,
+)
 _HEADER_FROM = re.compile(r"^[*_]*\s*(from|de|von|da|van)\s*[*_]*\s*:\s*\S", re.IGNORECASE)
 _HEADER_OTHER = re.compile(
     r"^[*_]*\s*(sent|enviado|enviados|date|fecha|to|para|subject|asunto|cc|gesendet|an|betreff|envoy[ée]|[àa]|"
-    r"objet|data|assunto|inviato|oggetto|reply-to|responder a)\s*[*_]*\s*:", re.IGNORECASE)
+    r"objet|data|assunto|inviato|oggetto|reply-to|responder a)\s*[*_]*\s*:",
+    re.IGNORECASE,
+)
 _MOBILE_SIGNATURE = re.compile(
     r"^(enviado|enviada|sent|envoy[ée]|gesendet|inviato)\s+(desde|from|via|con|with|depuis|von|da)\b.{0,60}$|"
     r"^(get|obtener|obt[ée]n|descarg[aá]|descargar)\s+outlook\s+(for|para)\b.{0,40}$|"
     r"^sent with .{0,40}$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # A legal disclaimer under a signature starts the footer, whatever follows: its words ("error", "received") must not be
 # read as the customer's ("Este mensaje es confidencial...", "This email and any attachments are confidential...").
 _DISCLAIMER = re.compile(
     r"^(este (mensaje|correo|e-?mail)|la informaci[oó]n (contenida|de este)|aviso (de confidencialidad|legal)|"
     r"this (e-?mail|message)|the information (contained )?in this|confidentiality notice|disclaimer\b)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def _is_disclaimer(line: str) -> bool:
-    return bool(line and _DISCLAIMER.match(line) and re.search(r"confiden|destinatari|recipient|intended|privileg", line,
-                                                               re.IGNORECASE))
+    return bool(
+        line
+        and _DISCLAIMER.match(line)
+        and re.search(r"confiden|destinatari|recipient|intended|privileg", line, re.IGNORECASE)
+    )
 
 
 def _is_attribution(lines: list[str], i: int) -> int:
@@ -1141,7 +1334,7 @@ def _is_attribution(lines: list[str], i: int) -> int:
         for span in (1, 2, 3):
             if i + span > len(lines) or not lines[i + span - 1].strip():
                 break
-            joined = " ".join(line.strip() for line in lines[i:i + span])
+            joined = " ".join(line.strip() for line in lines[i : i + span])
             if len(joined) > 400:
                 break
             if _ATTRIBUTION_END.search(joined):
@@ -1195,8 +1388,10 @@ def _split_quotes_and_signature(text: str, keep_forwarded: bool = True) -> tuple
         s = line.strip()
         if _QUOTE_MARK in line:
             # an HTML quote block; Yahoo wraps its "Enviado desde Yahoo Mail" signature in one, which quotes nothing
-            quoted = any(rest.strip() and _QUOTE_MARK not in rest and not _MOBILE_SIGNATURE.match(rest.strip())
-                         for rest in lines[i:])
+            quoted = any(
+                rest.strip() and _QUOTE_MARK not in rest and not _MOBILE_SIGNATURE.match(rest.strip())
+                for rest in lines[i:]
+            )
             break
         if _is_signature_delimiter(line):
             break
@@ -1268,11 +1463,13 @@ def _cap(text: str, max_chars: int) -> str:
 
 # --------------------------------------------------------------------------------------------------- public
 
+
 @dataclass
 class BodyView:
     """What the robot rules look at: the customer's own text (no forwarded fallback), the text of the other
     alternatives (the HTML of a multipart/alternative whose plain part was used), and the links in the
     non-quoted part of every alternative."""
+
     new_text: str = ""
     alt_text: str = ""
     links: list[str] = field(default_factory=list)
@@ -1338,6 +1535,7 @@ def extract_text(msg: Message, max_chars: int = DEFAULT_MAX_CHARS, keep_forwarde
 @dataclass
 class Context:
     """What cleaning removed from an email, for the checks that must not send a canned text into a conversation."""
+
     # the email quotes or forwards other mail (a reply with history, a forward, an attached message)
     quoted: bool = False
     # the text of the lines cleaning removed (quoted history, signature), capped
@@ -1348,7 +1546,7 @@ def _context_of(pieces: list[tuple[str, str]], max_chars: int) -> Context:
     context = Context()
     cut: list[str] = []
     for ctype, raw in pieces:
-        text = _part_text(ctype, raw[:max_chars * 8] if ctype == "text/html" else raw)[:max_chars]
+        text = _part_text(ctype, raw[: max_chars * 8] if ctype == "text/html" else raw)[:max_chars]
         kept, quoted = _split_quotes_and_signature(text.replace("\r\n", "\n").replace("\r", "\n"))
         context.quoted = context.quoted or quoted
         new = " ".join(" ".join(kept).split())
@@ -1411,12 +1609,14 @@ def body_view(msg: Message, max_chars: int = DEFAULT_MAX_CHARS) -> BodyView:
         selected_texts = {raw for _, raw in selected}
         for part in everything:
             ctype = _content_type(part)
-            raw = payload_text(part)[:MAX_HTML_INPUT if ctype == "text/html" else MAX_PLAIN_INPUT]
+            raw = payload_text(part)[: MAX_HTML_INPUT if ctype == "text/html" else MAX_PLAIN_INPUT]
             if ctype == "text/html":
                 links.extend(html_links(raw))
             if raw in selected_texts:
                 continue
-            piece = normalise_whitespace(_strip_plain(_part_text(ctype, raw.replace(_QUOTE_MARK, "") if ctype == "text/plain" else raw), False))
+            piece = normalise_whitespace(
+                _strip_plain(_part_text(ctype, raw.replace(_QUOTE_MARK, "") if ctype == "text/plain" else raw), False)
+            )
             if piece:
                 alt.append(piece)
         view.alt_text = _cap("\n\n".join(alt), max_chars * 4)

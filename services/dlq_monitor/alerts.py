@@ -5,6 +5,7 @@ Each channel keeps its own mark (the database time up to which it has told) and 
 that fails keeps its mark, logs, and tries again at its next check with everything new since, while the other
 goes on. The loop runs beside the dead-letter consumer and never holds it up.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -20,8 +21,8 @@ from typing import Any
 import aiohttp
 import aiosmtplib
 import asyncpg
-from dlq_monitor import console_store
 
+from dlq_monitor import console_store
 from shared.settings import AlertSettings, SmtpSettings
 
 log = logging.getLogger(__name__)
@@ -52,11 +53,14 @@ class Summary:
     def text(self) -> str:
         lines = [self.title() + ".", ""]
         for letter in self.dead_letters[:LISTED_AT_MOST]:
-            lines.append(f"dead letter {letter['id']}: {letter['stage']} {letter['reason']}, email "
-                         f"{letter['email_id'] or '-'}: {_one_line(letter['subject'])}")
+            lines.append(
+                f"dead letter {letter['id']}: {letter['stage']} {letter['reason']}, email "
+                f"{letter['email_id'] or '-'}: {_one_line(letter['subject'])}"
+            )
         for email in self.waiting[:LISTED_AT_MOST]:
-            lines.append(f"email {email['id']} ({email['kind']}, {email['reason'] or '-'}): "
-                         f"{_one_line(email['subject'])}")
+            lines.append(
+                f"email {email['id']} ({email['kind']}, {email['reason'] or '-'}): {_one_line(email['subject'])}"
+            )
         hidden = max(0, len(self.dead_letters) - LISTED_AT_MOST) + max(0, len(self.waiting) - LISTED_AT_MOST)
         if hidden:
             lines.append(f"... and {hidden} more")
@@ -99,9 +103,14 @@ def alert_email(summary: Summary, to: str, sender: str) -> EmailMessage:
 
 
 class Alerter:
-    def __init__(self, pool: asyncpg.Pool, settings: AlertSettings, smtp: SmtpSettings,
-                 clock: Callable[[], float] = time.monotonic,
-                 commit_lag: timedelta = console_store.COMMIT_LAG) -> None:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        settings: AlertSettings,
+        smtp: SmtpSettings,
+        clock: Callable[[], float] = time.monotonic,
+        commit_lag: timedelta = console_store.COMMIT_LAG,
+    ) -> None:
         self.pool = pool
         self.clock = clock
         self.commit_lag = commit_lag
@@ -115,19 +124,26 @@ class Alerter:
             self.channels.append(Channel("webhook", self._post_webhook))
 
     async def _send_email(self, summary: Summary) -> None:
-        message = alert_email(summary, self.settings.alert_email,
-                              self.settings.alert_from or self.settings.alert_email)
+        message = alert_email(summary, self.settings.alert_email, self.settings.alert_from or self.settings.alert_email)
         s = self.smtp
-        await aiosmtplib.send(message, hostname=s.smtp_host, port=s.smtp_port, start_tls=s.smtp_starttls,
-                              username=s.smtp_user or None,
-                              password=s.smtp_password.get_secret_value() if s.smtp_user else None,
-                              timeout=min(s.smtp_timeout_seconds, SEND_TIMEOUT_SECONDS))
+        await aiosmtplib.send(
+            message,
+            hostname=s.smtp_host,
+            port=s.smtp_port,
+            start_tls=s.smtp_starttls,
+            username=s.smtp_user or None,
+            password=s.smtp_password.get_secret_value() if s.smtp_user else None,
+            timeout=min(s.smtp_timeout_seconds, SEND_TIMEOUT_SECONDS),
+        )
 
     async def _post_webhook(self, summary: Summary) -> None:
         timeout = aiohttp.ClientTimeout(total=SEND_TIMEOUT_SECONDS)
-        async with aiohttp.ClientSession(timeout=timeout) as http, \
-                http.post(self.settings.alert_webhook_url, json=summary.as_json(),
-                          headers={"User-Agent": "replyflow-dlq-monitor"}) as response:
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as http,
+            http.post(
+                self.settings.alert_webhook_url, json=summary.as_json(), headers={"User-Agent": "replyflow-dlq-monitor"}
+            ) as response,
+        ):
             if response.status >= 300:
                 raise RuntimeError(f"the webhook answered HTTP {response.status}")
 
@@ -141,8 +157,7 @@ class Alerter:
             if channel.told_until is None:
                 # The first round: what came in over the last interval (a restart must not stay silent about it).
                 channel.told_until = db_now - timedelta(seconds=self.interval)
-                letters, waiting, db_now = await console_store.new_since(self.pool, channel.told_until,
-                                                                         self.commit_lag)
+                letters, waiting, db_now = await console_store.new_since(self.pool, channel.told_until, self.commit_lag)
             summary = Summary(letters, waiting)
             if summary.empty:
                 channel.told_until = db_now
@@ -150,8 +165,13 @@ class Alerter:
             try:
                 await channel.send(summary)
             except Exception as exc:  # noqa: BLE001 - any failure: logged, and the same news tried again later
-                log.warning("alert by %s not sent (%s: %s); trying again within %.0fs", channel.name,
-                            type(exc).__name__, exc, self.check_every)
+                log.warning(
+                    "alert by %s not sent (%s: %s); trying again within %.0fs",
+                    channel.name,
+                    type(exc).__name__,
+                    exc,
+                    self.check_every,
+                )
                 channel.failing = True
                 continue
             log.info("alert by %s: %s", channel.name, summary.title())

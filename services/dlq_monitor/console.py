@@ -7,6 +7,7 @@ token, so the dlq-monitor keeps no session state, and changing the token ends ev
 set. The page builds its DOM with textContent only (subjects and bodies are written by strangers), and every
 response carries a Content-Security-Policy that allows no inline script or style.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -25,10 +26,10 @@ from urllib.parse import urlsplit
 import aiormq
 import asyncpg
 from aiohttp import web
-from dlq_monitor import console_store, replay
 from redis.asyncio import Redis
 from responder.budget import Breaker, Budget, Limits
 
+from dlq_monitor import console_store, replay
 from shared.broker import STAGES, Broker
 from shared.history import email_id_of, find_email
 from shared.states import DeadLetterReason
@@ -68,6 +69,7 @@ class ConsoleDeps:
 
 
 # --- the session and its CSRF token: pure functions of the token, the session id and the time ------------------
+
 
 def _key(token: str, purpose: str) -> bytes:
     return hmac.new(token.encode(), f"replyflow-console:{purpose}".encode(), hashlib.sha256).digest()
@@ -194,8 +196,15 @@ async def login(request: web.Request) -> web.Response:
         log.warning("console: a login with a wrong token from %s", request.remote)
         return web.Response(status=303, headers={"Location": "/?failed=1"})
     response = web.Response(status=303, headers={"Location": "/"})
-    response.set_cookie(COOKIE, new_session(request.app[DEPS].token, time.time()), max_age=SESSION_SECONDS,
-                        httponly=True, samesite="Strict", secure=request.secure, path="/")
+    response.set_cookie(
+        COOKIE,
+        new_session(request.app[DEPS].token, time.time()),
+        max_age=SESSION_SECONDS,
+        httponly=True,
+        samesite="Strict",
+        secure=request.secure,
+        path="/",
+    )
     log.info("console: login from %s", request.remote)
     return response
 
@@ -211,8 +220,13 @@ async def session(request: web.Request) -> web.Response:
     sid = _session(request)
     if sid is None:  # it ended between the middleware's look and now
         return _error(401, "log in with the console token")
-    return _json({"csrf": csrf_token(deps.token, sid), "stages": sorted(s.service for s in STAGES.values()),
-                  "reasons": sorted(str(r) for r in DeadLetterReason)})
+    return _json(
+        {
+            "csrf": csrf_token(deps.token, sid),
+            "stages": sorted(s.service for s in STAGES.values()),
+            "reasons": sorted(str(r) for r in DeadLetterReason),
+        }
+    )
 
 
 async def _llm_budget(deps: ConsoleDeps) -> dict[str, Any]:
@@ -230,8 +244,11 @@ async def _llm_budget(deps: ConsoleDeps) -> dict[str, Any]:
 async def overview(request: web.Request) -> web.Response:
     deps = request.app[DEPS]
     emails, letters, waiting, budget = await asyncio.gather(
-        console_store.email_counts(deps.pool), console_store.letters_waiting_by_stage(deps.pool),
-        console_store.waiting_counts(deps.pool), _llm_budget(deps))
+        console_store.email_counts(deps.pool),
+        console_store.letters_waiting_by_stage(deps.pool),
+        console_store.waiting_counts(deps.pool),
+        _llm_budget(deps),
+    )
     return _json({"emails": emails, "dead_letters": letters, "waiting": waiting, "llm_budget": budget})
 
 
@@ -256,15 +273,17 @@ async def email_detail(request: web.Request) -> web.Response:
     original = bytes(raw).decode("utf-8", "replace") if raw is not None else None
     for private in ("traceparent", "claimed_by", "header_sha256"):
         email.pop(private, None)
-    return _json({
-        "email": email,
-        "trace_url": trace_url(deps.trace_url_template, email.get("trace_id")),
-        "events": [dict(e) for e in found.events],
-        "dead_letters": [{k: v for k, v in dict(d).items() if k not in ("body", "headers")} for d in found.letters],
-        "reused_by": [dict(r) for r in found.reusers],
-        "original": original[:ORIGINAL_MAX_CHARS] if original is not None else None,
-        "original_truncated": original is not None and len(original) > ORIGINAL_MAX_CHARS,
-    })
+    return _json(
+        {
+            "email": email,
+            "trace_url": trace_url(deps.trace_url_template, email.get("trace_id")),
+            "events": [dict(e) for e in found.events],
+            "dead_letters": [{k: v for k, v in dict(d).items() if k not in ("body", "headers")} for d in found.letters],
+            "reused_by": [dict(r) for r in found.reusers],
+            "original": original[:ORIGINAL_MAX_CHARS] if original is not None else None,
+            "original_truncated": original is not None and len(original) > ORIGINAL_MAX_CHARS,
+        }
+    )
 
 
 async def _body(request: web.Request) -> dict[str, Any]:
@@ -300,20 +319,37 @@ async def replay_letters(request: web.Request) -> web.Response:
         reason = await deps.pool.fetchval("SELECT reason FROM dead_letters WHERE id = $1", letter_id)
         unknown = reason == DeadLetterReason.SEND_OUTCOME_UNKNOWN
         if unknown and not confirmed:
-            results.append({"id": letter_id, "ok": False, "needs_confirmation": True,
-                            "message": "the reply may have reached the customer: confirm that it did not"})
+            results.append(
+                {
+                    "id": letter_id,
+                    "ok": False,
+                    "needs_confirmation": True,
+                    "message": "the reply may have reached the customer: confirm that it did not",
+                }
+            )
             continue
         try:
             letter = await replay.replay(deps.pool, deps.broker, letter_id, resend=unknown, by=by)
         except replay.ReplayError as exc:
             results.append({"id": letter_id, "ok": False, "message": str(exc)})
         except (OSError, aiormq.exceptions.AMQPError) as exc:
-            results.append({"id": letter_id, "ok": False,
-                            "message": f"RabbitMQ did not take it, so it is not replayed: {type(exc).__name__}"})
+            results.append(
+                {
+                    "id": letter_id,
+                    "ok": False,
+                    "message": f"RabbitMQ did not take it, so it is not replayed: {type(exc).__name__}",
+                }
+            )
         else:
             log.info("console: %s replayed dead letter %s (email %s)", by, letter_id, letter["email_id"])
-            results.append({"id": letter_id, "ok": True, "email_id": letter["email_id"],
-                            "message": f"email {letter['email_id']} back to {letter['stage']}"})
+            results.append(
+                {
+                    "id": letter_id,
+                    "ok": True,
+                    "email_id": letter["email_id"],
+                    "message": f"email {letter['email_id']} back to {letter['stage']}",
+                }
+            )
     return _json({"results": results})
 
 
@@ -359,8 +395,9 @@ async def start(deps: ConsoleDeps, port: int, host: str = "0.0.0.0") -> web.AppR
         await web.TCPSite(runner, host, port).start()
     except OSError as exc:
         await runner.cleanup()
-        log.warning("cannot listen on CONSOLE_PORT %d (%s): running without the operator console",
-                    port, exc.strerror or exc)
+        log.warning(
+            "cannot listen on CONSOLE_PORT %d (%s): running without the operator console", port, exc.strerror or exc
+        )
         return None
     log.info("operator console on port %d", port)
     return runner

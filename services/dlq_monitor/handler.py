@@ -17,9 +17,9 @@ import logging
 from dataclasses import dataclass
 
 import asyncpg
+
 from dlq_monitor import store
 from dlq_monitor.store import LetterEmail
-
 from shared.broker import DeadLetter
 from shared.originals import FlagOriginal, flag
 from shared.settings import ImapSettings

@@ -1,16 +1,17 @@
 """dlq-monitor: records what ends in a dead-letter queue and marks the original for a person; serves the operator
 console when CONSOLE_TOKEN is set, and sends alerts when ALERT_EMAIL or ALERT_WEBHOOK_URL is."""
+
 from __future__ import annotations
 
 import logging
 from functools import partial
 
-from dlq_monitor import console
-from dlq_monitor.alerts import Alerter
-from dlq_monitor.handler import Deps, handle_dead_letter
 from redis.asyncio import Redis
 from responder.budget import UnknownLimits, limits_for
 
+from dlq_monitor import console
+from dlq_monitor.alerts import Alerter
+from dlq_monitor.handler import Deps, handle_dead_letter
 from shared.runtime import Runtime, run_service
 from shared.settings import (
     AlertSettings,
@@ -43,10 +44,19 @@ def main() -> int:
             # Redis only for the overview's LLM budget: not a readiness check, the dead letters need no Redis.
             redis = Redis.from_url(redis_settings.redis_url, **redis_settings.client_options)
             runtime.stack.push_async_callback(redis.aclose)
-            runner = await console.start(console.ConsoleDeps(
-                pool=runtime.pool, broker=runtime.broker, token=console_settings.console_token.get_secret_value(),
-                redis=redis, model=b.groq_model, limits=limits, time_scale=b.groq_limit_time_scale,
-                trace_url_template=console_settings.trace_url_template), console_settings.console_port)
+            runner = await console.start(
+                console.ConsoleDeps(
+                    pool=runtime.pool,
+                    broker=runtime.broker,
+                    token=console_settings.console_token.get_secret_value(),
+                    redis=redis,
+                    model=b.groq_model,
+                    limits=limits,
+                    time_scale=b.groq_limit_time_scale,
+                    trace_url_template=console_settings.trace_url_template,
+                ),
+                console_settings.console_port,
+            )
             if runner is not None:
                 runtime.stack.push_async_callback(runner.cleanup)
         if alert_settings.enabled:

@@ -1,5 +1,6 @@
 """What `replyflow dlq list`, `replyflow dlq replay` and the operator console do with the record of a dead letter:
 list the letters waiting, send one back to its stage, or discard it."""
+
 from __future__ import annotations
 
 import json
@@ -39,11 +40,14 @@ async def list_dead_letters(pool: asyncpg.Pool, include_replayed: bool = False) 
         """SELECT d.id, d.stage, d.reason, d.error, d.attempts, d.email_id, d.created_at, d.replayed_at, d.trace_id,
                   d.discarded_at, e.from_address, e.subject, e.state
            FROM dead_letters d LEFT JOIN emails e ON e.id = d.email_id
-           WHERE $1 OR (d.replayed_at IS NULL AND d.discarded_at IS NULL) ORDER BY d.id""", include_replayed)
+           WHERE $1 OR (d.replayed_at IS NULL AND d.discarded_at IS NULL) ORDER BY d.id""",
+        include_replayed,
+    )
 
 
-async def replay(pool: asyncpg.Pool, broker: Broker, dead_letter_id: int, *, resend: bool = False,
-                 by: str = "cli") -> asyncpg.Record:
+async def replay(
+    pool: asyncpg.Pool, broker: Broker, dead_letter_id: int, *, resend: bool = False, by: str = "cli"
+) -> asyncpg.Record:
     """Send a dead letter back to the stage where it failed, with a fresh attempt count (`replay_state` says to
     which state); `by` names who asked, in the record and the email's history."""
     async with pool.acquire() as conn, conn.transaction():
@@ -53,22 +57,28 @@ async def replay(pool: asyncpg.Pool, broker: Broker, dead_letter_id: int, *, res
         if letter["replayed_at"] is not None:
             raise ReplayError(f"dead letter {dead_letter_id} was already replayed at {letter['replayed_at']}")
         if letter["discarded_at"] is not None:
-            raise ReplayError(f"dead letter {dead_letter_id} was discarded by {letter['discarded_by']} at "
-                              f"{letter['discarded_at']}")
+            raise ReplayError(
+                f"dead letter {dead_letter_id} was discarded by {letter['discarded_by']} at {letter['discarded_at']}"
+            )
         stage = STAGES.get(letter["stage"])
         if stage is None:
             raise ReplayError(f"dead letter {dead_letter_id} comes from an unknown stage {letter['stage']!r}")
         if letter["email_id"] is None:
-            raise ReplayError(f"dead letter {dead_letter_id} names no stored email ({letter['reason']}); "
-                              "there is nothing to replay")
-        sent = await conn.fetchval("SELECT sent_at IS NOT NULL FROM replies WHERE email_id = $1",
-                                   letter["email_id"])
+            raise ReplayError(
+                f"dead letter {dead_letter_id} names no stored email ({letter['reason']}); there is nothing to replay"
+            )
+        sent = await conn.fetchval("SELECT sent_at IS NOT NULL FROM replies WHERE email_id = $1", letter["email_id"])
         target = replay_state(stage.service, letter["reason"], resend=resend, sent=bool(sent))
-        await conn.execute("UPDATE dead_letters SET replayed_at = now(), replayed_by = $2 WHERE id = $1",
-                           dead_letter_id, by)
-        if not await db.transition(conn, letter["email_id"], target, allowed_from=("dead_lettered",),
-                                   detail=f"replayed dead letter {dead_letter_id} by {by}"
-                                   + (", to resend" if resend else "")):
+        await conn.execute(
+            "UPDATE dead_letters SET replayed_at = now(), replayed_by = $2 WHERE id = $1", dead_letter_id, by
+        )
+        if not await db.transition(
+            conn,
+            letter["email_id"],
+            target,
+            allowed_from=("dead_lettered",),
+            detail=f"replayed dead letter {dead_letter_id} by {by}" + (", to resend" if resend else ""),
+        ):
             state = await conn.fetchval("SELECT state FROM emails WHERE id = $1", letter["email_id"])
             raise ReplayError(f"email {letter['email_id']} is {state}, not dead_lettered: nothing to replay")
     # Published after the commit, not inside the transaction: a running stage consumer could get the message
@@ -78,16 +88,26 @@ async def replay(pool: asyncpg.Pool, broker: Broker, dead_letter_id: int, *, res
         # In the email's trace: the letter's traceparent (the publish that dead-lettered it) becomes the parent.
         traceparent = json.loads(letter["headers"] or "{}").get("traceparent")
         with resumed(traceparent if isinstance(traceparent, str) else None):
-            await broker.publish_raw(WORK_EXCHANGE, stage.routing_key, bytes(letter["body"]),
-                                     message_id=f"{stage.routing_key}:{letter['email_id']}",
-                                     headers={ATTEMPTS_HEADER: 0})
+            await broker.publish_raw(
+                WORK_EXCHANGE,
+                stage.routing_key,
+                bytes(letter["body"]),
+                message_id=f"{stage.routing_key}:{letter['email_id']}",
+                headers={ATTEMPTS_HEADER: 0},
+            )
     except Exception:
         async with pool.acquire() as conn, conn.transaction():
-            await conn.execute("UPDATE dead_letters SET replayed_at = NULL, replayed_by = NULL WHERE id = $1",
-                               dead_letter_id)
-            await db.transition(conn, letter["email_id"], "dead_lettered", allowed_from=(target,),
-                                reason=letter["reason"],
-                                detail=f"replay of dead letter {dead_letter_id} failed: the broker refused it")
+            await conn.execute(
+                "UPDATE dead_letters SET replayed_at = NULL, replayed_by = NULL WHERE id = $1", dead_letter_id
+            )
+            await db.transition(
+                conn,
+                letter["email_id"],
+                "dead_lettered",
+                allowed_from=(target,),
+                reason=letter["reason"],
+                detail=f"replay of dead letter {dead_letter_id} failed: the broker refused it",
+            )
         raise
     return letter
 
@@ -100,17 +120,26 @@ async def discard(pool: asyncpg.Pool, dead_letter_id: int, *, by: str, note: str
         letter = await conn.fetchrow(
             """UPDATE dead_letters SET discarded_at = now(), discarded_by = $2, discard_note = $3
                WHERE id = $1 AND replayed_at IS NULL AND discarded_at IS NULL RETURNING *""",
-            dead_letter_id, by, note)
+            dead_letter_id,
+            by,
+            note,
+        )
         if letter is None:
-            raise ReplayError(f"dead letter {dead_letter_id} is not waiting: it does not exist, or it was already "
-                              "replayed or discarded")
+            raise ReplayError(
+                f"dead letter {dead_letter_id} is not waiting: it does not exist, or it was already "
+                "replayed or discarded"
+            )
         if letter["email_id"] is not None:
             # Not a move (the email stays dead_lettered, counted once as such): its reason says why it is no
             # longer waiting.
             await conn.execute(
                 "UPDATE emails SET reason = $2, updated_at = now() WHERE id = $1 AND state = 'dead_lettered'",
-                letter["email_id"], DeadLetterReason.DISCARDED)
+                letter["email_id"],
+                DeadLetterReason.DISCARDED,
+            )
             await conn.execute(
                 "INSERT INTO email_events (email_id, state, detail) VALUES ($1, 'dead_lettered', $2)",
-                letter["email_id"], f"dead letter {dead_letter_id} discarded by {by}: {note}"[:1000])
+                letter["email_id"],
+                f"dead letter {dead_letter_id} discarded by {by}: {note}"[:1000],
+            )
     return letter

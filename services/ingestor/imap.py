@@ -13,6 +13,7 @@ for is read.
 Nothing here marks a message seen: fetches use BODY.PEEK; \\Seen is set by the service that commits the email's
 terminal state.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -67,9 +68,14 @@ class Fetched:
     def as_unreadable(self, reason: str) -> Fetched:
         """The minimal form of a message that cannot be read or stored: nothing taken from its headers but a key
         (the same message gives the same key, so it is still stored once), its bytes kept, and the reason."""
-        return replace(self, message_id=synthetic_message_id(self.header_block or b"uid %d" % self.uid),
-                       from_address=None, sender_problem=None, subject=None,
-                       unreadable=clean_header(reason, REASON_MAX_CHARS))
+        return replace(
+            self,
+            message_id=synthetic_message_id(self.header_block or b"uid %d" % self.uid),
+            from_address=None,
+            sender_problem=None,
+            subject=None,
+            unreadable=clean_header(reason, REASON_MAX_CHARS),
+        )
 
 
 @dataclass(frozen=True)
@@ -112,8 +118,12 @@ def read_header_fields(header_block: bytes) -> HeaderFields:
         sender_problem=sender_problem,
         subject=_subject(headers),
         date=_date_header(headers),
-        unreadable=(f"its Message-ID is {id_bytes} bytes long, more than {MESSAGE_ID_MAX_BYTES}"
-                    if id_bytes > MESSAGE_ID_MAX_BYTES else None))
+        unreadable=(
+            f"its Message-ID is {id_bytes} bytes long, more than {MESSAGE_ID_MAX_BYTES}"
+            if id_bytes > MESSAGE_ID_MAX_BYTES
+            else None
+        ),
+    )
 
 
 def _subject(headers) -> str:
@@ -147,8 +157,12 @@ def _date_header(headers) -> datetime | None:
 
 
 _INTERNALDATE = re.compile(rb" ?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)")
-_MONTHS = {name: number for number, name in enumerate(
-    (b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov", b"dec"), start=1)}
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        (b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov", b"dec"), start=1
+    )
+}
 
 
 def parse_internaldate(value: bytes | None) -> datetime | None:
@@ -160,8 +174,9 @@ def parse_internaldate(value: bytes | None) -> datetime | None:
     day, _, year, hour, minute, second, sign, zone_hours, zone_minutes = match.groups()
     offset = timedelta(hours=int(zone_hours), minutes=int(zone_minutes)) * (-1 if sign == b"-" else 1)
     try:
-        moment = datetime(int(year), _MONTHS[match[2].lower()], int(day), int(hour), int(minute), int(second),
-                          tzinfo=timezone(offset))
+        moment = datetime(
+            int(year), _MONTHS[match[2].lower()], int(day), int(hour), int(minute), int(second), tzinfo=timezone(offset)
+        )
     except ValueError:
         return None
     return moment if _plausible(moment) else None
@@ -225,18 +240,35 @@ def _fetched(uid: int, items: dict, raw: bytes | None, size: int | None) -> Fetc
     try:
         fields = read_header_fields(header_block)
     except Exception as exc:  # noqa: BLE001 - whatever a stranger's header block does, it is that message's problem
-        unreadable = Fetched(uid=uid, size=size, received_at=received_time(internaldate, None),
-                             header_block=header_block, message_id="", from_address=None, sender_problem=None,
-                             subject=None, raw=raw)
+        unreadable = Fetched(
+            uid=uid,
+            size=size,
+            received_at=received_time(internaldate, None),
+            header_block=header_block,
+            message_id="",
+            from_address=None,
+            sender_problem=None,
+            subject=None,
+            raw=raw,
+        )
         return unreadable.as_unreadable(f"header block cannot be parsed: {type(exc).__name__}: {exc}")
-    return Fetched(uid=uid, size=size, received_at=received_time(internaldate, fields.date),
-                   header_block=header_block, message_id=fields.message_id, from_address=fields.from_address,
-                   sender_problem=fields.sender_problem, subject=fields.subject, raw=raw,
-                   unreadable=fields.unreadable)
+    return Fetched(
+        uid=uid,
+        size=size,
+        received_at=received_time(internaldate, fields.date),
+        header_block=header_block,
+        message_id=fields.message_id,
+        from_address=fields.from_address,
+        sender_problem=fields.sender_problem,
+        subject=fields.subject,
+        raw=raw,
+        unreadable=fields.unreadable,
+    )
 
 
-def _fetch_each(mailbox: BaseMailBox, uids: list[int], items: str, needed: bytes
-                ) -> tuple[dict[int, dict], dict[int, str]]:
+def _fetch_each(
+    mailbox: BaseMailBox, uids: list[int], items: str, needed: bytes
+) -> tuple[dict[int, dict], dict[int, str]]:
     """({UID: its items} for those the server returned with `needed`, {UID: why not} for those it refused).
 
     A UID missing from a bulk answer is asked for again alone; missing then too, with the server saying OK and
@@ -296,13 +328,16 @@ def _responses(data: list) -> Iterator[list]:
         yield current
 
 
-_TOKEN = re.compile(rb"""\s*(?:
+_TOKEN = re.compile(
+    rb"""\s*(?:
       (?P<open>\()
     | (?P<close>\))
     | "(?P<quoted>(?:[^"\\]|\\.)*)"
     | \{(?P<literal>\d+)\+?\}\s*$
     | (?P<atom>[^\s()"{\[\]]+(?:\[[^\]]*\])?(?:<\d+>)?)
-)""", re.VERBOSE | re.DOTALL)
+)""",
+    re.VERBOSE | re.DOTALL,
+)
 
 
 def _tokens(response: list) -> Iterator[tuple[str, bytes]]:

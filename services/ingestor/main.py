@@ -1,4 +1,5 @@
 """ingestor: reads the support mailbox over IMAP and hands each new email to the classifier."""
+
 from __future__ import annotations
 
 from ingestor.service import Ingestor

@@ -7,6 +7,7 @@ own (1 s doubling to OTHER_BACKOFF_CAP), logged as one line (with its traceback 
 instead of a restart and a fresh IMAP login every second. A successful pass resets both. What a message holds
 cannot fail a pass: see `imap` and `store`.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -35,8 +36,15 @@ from shared.telemetry import resumed, tracer, working_on
 log = logging.getLogger(__name__)
 
 # What a broken or restarting IMAP server looks like from imaplib/imap-tools: reconnect and go on.
-IMAP_ERRORS = (OSError, socket.timeout, imaplib.IMAP4.error, imaplib.IMAP4.abort, MailboxLoginError,
-               UnexpectedCommandStatusError, EOFError)
+IMAP_ERRORS = (
+    OSError,
+    socket.timeout,
+    imaplib.IMAP4.error,
+    imaplib.IMAP4.abort,
+    MailboxLoginError,
+    UnexpectedCommandStatusError,
+    EOFError,
+)
 IMAP_BACKOFF_CAP = 60.0
 OTHER_BACKOFF_CAP = 300.0
 
@@ -48,6 +56,7 @@ class ImapFailure(Exception):
 @dataclass
 class Backoff:
     """1 s, 2 s, 4 s, ... up to `cap`; back to 1 s after a success."""
+
     cap: float
     first: float = 1.0
     failures: int = field(default=0, init=False)
@@ -91,13 +100,16 @@ class Ingestor:
                 try:
                     if self._mailbox is None:
                         self._mailbox = await self._imap(open_mailbox, self.settings)
-                        log.info("connected to IMAP %s:%s, reading %s", self.settings.imap_host,
-                                 self.settings.imap_port, self.settings.imap_mailbox)
+                        log.info(
+                            "connected to IMAP %s:%s, reading %s",
+                            self.settings.imap_host,
+                            self.settings.imap_port,
+                            self.settings.imap_mailbox,
+                        )
                     await self.ingest_once()
                     imap_backoff.reset()
                     other_backoff.reset()
-                    await self._imap(imap.wait_for_news, self._mailbox, self.settings.imap_poll_seconds,
-                                     self._stop)
+                    await self._imap(imap.wait_for_news, self._mailbox, self.settings.imap_poll_seconds, self._stop)
                 except ImapFailure as exc:
                     delay = imap_backoff.next_delay()
                     log.warning("IMAP failed (%s); reconnecting in %.0fs", exc, delay)
@@ -105,9 +117,13 @@ class Ingestor:
                     await self._pause(delay)
                 except Exception as exc:
                     delay = other_backoff.next_delay()
-                    log.error("ingestion failed (%s: %s); trying again in %.0fs", type(exc).__name__,
-                              " ".join(str(exc).split()), delay,
-                              exc_info=exc if other_backoff.failures == 1 else None)
+                    log.error(
+                        "ingestion failed (%s: %s); trying again in %.0fs",
+                        type(exc).__name__,
+                        " ".join(str(exc).split()),
+                        delay,
+                        exc_info=exc if other_backoff.failures == 1 else None,
+                    )
                     await self._pause(delay)
         finally:
             self._stop.set()
@@ -128,12 +144,11 @@ class Ingestor:
         uids = await self._imap(imap.new_uids, self._mailbox, cursor)
         stored = 0
         for start in range(0, len(uids), imap.FETCH_CHUNK):
-            chunk = uids[start:start + imap.FETCH_CHUNK]
+            chunk = uids[start : start + imap.FETCH_CHUNK]
             batch, fetch = await self._fetch(chunk)
             for item in batch:
                 metrics.IMAP_FETCH_LAG.observe(metrics.seconds_since(item.received_at))
-            stored += await store.store_batch(self.pool, self.account, folder, uidvalidity, batch, max(chunk),
-                                              fetch)
+            stored += await store.store_batch(self.pool, self.account, folder, uidvalidity, batch, max(chunk), fetch)
         if uids and cursor is None:
             log.info("first pass of %s (UIDVALIDITY %s): read %d unseen message(s)", folder, uidvalidity, len(uids))
         elif uids:
@@ -141,8 +156,11 @@ class Ingestor:
         swept = await store.sweep_stalled(self.pool, self.settings.stalled_after_seconds)
         metrics.STALLED.inc(swept)
         if swept:
-            log.warning("%d email(s) made no progress for %.0fs; sending them round again",
-                        swept, self.settings.stalled_after_seconds)
+            log.warning(
+                "%d email(s) made no progress for %.0fs; sending them round again",
+                swept,
+                self.settings.stalled_after_seconds,
+            )
         await self.publish_outbox()
         metrics.OUTBOX_BACKLOG.set(await store.outbox_size(self.pool))
         metrics.IMAP_LAST_POLL.set_to_current_time()
@@ -152,9 +170,15 @@ class Ingestor:
         """One chunk's IMAP fetch, in a span of its own that each email's trace links to."""
         started_ns = time.time_ns()
         with tracer.start_as_current_span(
-                f"imap fetch {self.settings.imap_mailbox}", kind=SpanKind.CLIENT, start_time=started_ns,
-                attributes={"server.address": self.settings.imap_host, "server.port": self.settings.imap_port,
-                            "replyflow.imap.uids": len(uids)}) as span:
+            f"imap fetch {self.settings.imap_mailbox}",
+            kind=SpanKind.CLIENT,
+            start_time=started_ns,
+            attributes={
+                "server.address": self.settings.imap_host,
+                "server.port": self.settings.imap_port,
+                "replyflow.imap.uids": len(uids),
+            },
+        ) as span:
             batch = await self._imap(imap.fetch, self._mailbox, uids, self.settings.max_message_bytes)
         return batch, store.FetchTrace(span.get_span_context(), started_ns)
 

@@ -5,6 +5,7 @@ that fails for that message's own data is done again in the message's minimal fo
 `emails.unreadable`, and the cursor moves past it. Any other failure (the connection, a read-only or full
 database) rolls the whole chunk back, cursor included, and propagates: no mail is skipped unstored.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,20 +29,32 @@ MESSAGE_DATA_ERRORS = (asyncpg.DataError, asyncpg.ProgramLimitExceededError, Val
 
 
 async def last_uid(pool: asyncpg.Pool, account: str, mailbox: str, uidvalidity: int) -> int | None:
-    return await pool.fetchval(
+    cursor: int | None = await pool.fetchval(
         "SELECT last_uid FROM mailbox_cursors WHERE account = $1 AND mailbox = $2 AND uidvalidity = $3",
-        account, mailbox, uidvalidity)
+        account,
+        mailbox,
+        uidvalidity,
+    )
+    return cursor
 
 
 @dataclass(frozen=True)
 class FetchTrace:
     """The span of the IMAP fetch a batch came in: each email's trace starts when it did, and links to it."""
+
     context: SpanContext
     started_ns: int
 
 
-async def store_batch(pool: asyncpg.Pool, account: str, mailbox: str, uidvalidity: int,
-                      batch: list[Fetched], cursor: int, fetch: FetchTrace | None = None) -> int:
+async def store_batch(
+    pool: asyncpg.Pool,
+    account: str,
+    mailbox: str,
+    uidvalidity: int,
+    batch: list[Fetched],
+    cursor: int,
+    fetch: FetchTrace | None = None,
+) -> int:
     """Insert new emails (a UID or Message-ID already stored is skipped) and move the cursor, atomically.
 
     Returns how many were new. Skipping a known Message-ID is what makes a copy of a message, a second
@@ -53,12 +66,15 @@ async def store_batch(pool: asyncpg.Pool, account: str, mailbox: str, uidvalidit
     async with pool.acquire() as conn, conn.transaction():
         new = 0
         for item in batch:
-            with email_trace(f"ingest {mailbox}", start_time=fetch.started_ns if fetch else None,
-                             links=[Link(fetch.context)] if fetch and fetch.context.is_valid else [],
-                             attributes={"replyflow.imap.uid": item.uid, "replyflow.size_bytes": item.size}
-                             ) as span:
-                email_id = await _store_one(conn, account, mailbox, uidvalidity, item,
-                                            TraceColumns(trace_id_of(span), traceparent_of(span)))
+            with email_trace(
+                f"ingest {mailbox}",
+                start_time=fetch.started_ns if fetch else None,
+                links=[Link(fetch.context)] if fetch and fetch.context.is_valid else [],
+                attributes={"replyflow.imap.uid": item.uid, "replyflow.size_bytes": item.size},
+            ) as span:
+                email_id = await _store_one(
+                    conn, account, mailbox, uidvalidity, item, TraceColumns(trace_id_of(span), traceparent_of(span))
+                )
                 if email_id is not None:
                     span.set_attribute("replyflow.email_id", email_id)
                     new += 1
@@ -68,19 +84,25 @@ async def store_batch(pool: asyncpg.Pool, account: str, mailbox: str, uidvalidit
             """INSERT INTO mailbox_cursors (account, mailbox, uidvalidity, last_uid) VALUES ($1, $2, $3, $4)
                ON CONFLICT (account, mailbox, uidvalidity)
                DO UPDATE SET last_uid = greatest(mailbox_cursors.last_uid, $4), updated_at = now()""",
-            account, mailbox, uidvalidity, cursor)
+            account,
+            mailbox,
+            uidvalidity,
+            cursor,
+        )
     return new
 
 
 @dataclass(frozen=True)
 class TraceColumns:
     """The email's trace, as stored with it (both None when tracing is not set up)."""
+
     trace_id: str | None
     traceparent: str | None
 
 
-async def _store_one(conn: asyncpg.Connection, account: str, mailbox: str, uidvalidity: int,
-                     item: Fetched, trace: TraceColumns) -> int | None:
+async def _store_one(
+    conn: asyncpg.Connection, account: str, mailbox: str, uidvalidity: int, item: Fetched, trace: TraceColumns
+) -> int | None:
     """Insert one email in a savepoint of the chunk's transaction; its minimal form when its own data fails.
     Returns the new email's id, None when it was already stored."""
     if item.unreadable is None:
@@ -94,8 +116,15 @@ async def _store_one(conn: asyncpg.Connection, account: str, mailbox: str, uidva
         return await _insert(conn, account, mailbox, uidvalidity, item, trace)
 
 
-async def _insert(conn: asyncpg.Connection, account: str, mailbox: str, uidvalidity: int, item: Fetched,
-                  trace: TraceColumns, reuses_message_of: int | None = None) -> int | None:
+async def _insert(
+    conn: asyncpg.Connection,
+    account: str,
+    mailbox: str,
+    uidvalidity: int,
+    item: Fetched,
+    trace: TraceColumns,
+    reuses_message_of: int | None = None,
+) -> int | None:
     digest = hashlib.sha256(item.header_block).hexdigest()
     message_id = f"<reused.{digest[:40]}@replyflow.invalid>" if reuses_message_of else item.message_id
     email_id = await conn.fetchval(
@@ -104,9 +133,23 @@ async def _insert(conn: asyncpg.Connection, account: str, mailbox: str, uidvalid
                                trace_id, traceparent)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
            ON CONFLICT DO NOTHING RETURNING id""",
-        account, mailbox, uidvalidity, item.uid, message_id, item.from_address, item.sender_problem,
-        item.subject, item.size, item.raw, item.received_at, item.unreadable, digest, reuses_message_of,
-        trace.trace_id, trace.traceparent)
+        account,
+        mailbox,
+        uidvalidity,
+        item.uid,
+        message_id,
+        item.from_address,
+        item.sender_problem,
+        item.subject,
+        item.size,
+        item.raw,
+        item.received_at,
+        item.unreadable,
+        digest,
+        reuses_message_of,
+        trace.trace_id,
+        trace.traceparent,
+    )
     if email_id is None:
         if reuses_message_of is None and (first := await _reused(conn, account, mailbox, uidvalidity, item, digest)):
             return await _insert(conn, account, mailbox, uidvalidity, item, trace, reuses_message_of=first)
@@ -114,26 +157,38 @@ async def _insert(conn: asyncpg.Connection, account: str, mailbox: str, uidvalid
     detail = f"uid {item.uid}, {item.size} bytes" + (f"; unreadable: {item.unreadable}" if item.unreadable else "")
     if reuses_message_of:
         detail += f"; reuses the Message-ID {item.message_id} of email {reuses_message_of}"
-    await conn.execute("INSERT INTO email_events (email_id, state, detail) VALUES ($1, 'received', $2)",
-                       email_id, detail)
+    await conn.execute(
+        "INSERT INTO email_events (email_id, state, detail) VALUES ($1, 'received', $2)", email_id, detail
+    )
     return int(email_id)
 
 
-async def _reused(conn: asyncpg.Connection, account: str, mailbox: str, uidvalidity: int, item: Fetched,
-                  digest: str) -> int | None:
+async def _reused(
+    conn: asyncpg.Connection, account: str, mailbox: str, uidvalidity: int, item: Fetched, digest: str
+) -> int | None:
     """The id of the email whose Message-ID a different message reuses, or None when the insert was skipped for
     the same message (this UID already stored, or the same header block under that Message-ID: a copy)."""
-    if await conn.fetchval("SELECT true FROM emails WHERE account = $1 AND mailbox = $2 AND uidvalidity = $3 "
-                           "AND uid = $4", account, mailbox, uidvalidity, item.uid):
+    if await conn.fetchval(
+        "SELECT true FROM emails WHERE account = $1 AND mailbox = $2 AND uidvalidity = $3 AND uid = $4",
+        account,
+        mailbox,
+        uidvalidity,
+        item.uid,
+    ):
         return None
-    first = await conn.fetchrow("SELECT id, header_sha256 FROM emails WHERE account = $1 AND message_id = $2",
-                                account, item.message_id)
+    first = await conn.fetchrow(
+        "SELECT id, header_sha256 FROM emails WHERE account = $1 AND message_id = $2", account, item.message_id
+    )
     # Emails stored before header hashes were kept cannot be compared: taken for the same message, as before.
     if first is None or first["header_sha256"] in (None, digest):
         return None
-    log.warning("uid %s reuses the Message-ID %s of email %s with other headers: recorded for a person", item.uid,
-                item.message_id, first["id"])
-    return first["id"]
+    log.warning(
+        "uid %s reuses the Message-ID %s of email %s with other headers: recorded for a person",
+        item.uid,
+        item.message_id,
+        first["id"],
+    )
+    return int(first["id"])
 
 
 @dataclass(frozen=True)
@@ -149,10 +204,24 @@ async def unpublished(pool: asyncpg.Pool, limit: int = 500) -> list[Outgoing]:
     rows = await pool.fetch(
         """SELECT e.id, e.state, e.traceparent, c.intent, c.language, c.decision, r.source
            FROM emails e LEFT JOIN classifications c ON c.email_id = e.id LEFT JOIN replies r ON r.email_id = e.id
-           WHERE e.published_at IS NULL ORDER BY e.id LIMIT $1""", limit)
-    return [Outgoing(r["id"], resume_message(r["id"], r["state"], intent=r["intent"], language=r["language"],
-                                             decision=r["decision"], source=r["source"]), r["traceparent"])
-            for r in rows]
+           WHERE e.published_at IS NULL ORDER BY e.id LIMIT $1""",
+        limit,
+    )
+    return [
+        Outgoing(
+            r["id"],
+            resume_message(
+                r["id"],
+                r["state"],
+                intent=r["intent"],
+                language=r["language"],
+                decision=r["decision"],
+                source=r["source"],
+            ),
+            r["traceparent"],
+        )
+        for r in rows
+    ]
 
 
 async def outbox_size(pool: asyncpg.Pool) -> int:
@@ -179,5 +248,8 @@ async def sweep_stalled(pool: asyncpg.Pool, stalled_after_seconds: float, limit:
                           AND published_at IS NOT NULL
                           AND greatest(updated_at, published_at) < now() - make_interval(secs => $1)
                         ORDER BY id LIMIT $2)
-           RETURNING id""", stalled_after_seconds, limit)
+           RETURNING id""",
+        stalled_after_seconds,
+        limit,
+    )
     return len(rows)

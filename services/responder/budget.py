@@ -31,6 +31,7 @@ Why not a library: Redis rate limiters such as `limits` count requests in window
 one limit per call, with no continuously refilling bucket to match Groq's and no way to give unused tokens
 back; pybreaker's Redis storage uses the synchronous client, which would block the event loop.
 """
+
 from __future__ import annotations
 
 import math
@@ -80,8 +81,16 @@ class UnknownLimits(ValueError):
     """GROQ_MODEL has no known limits and not all four GROQ_LIMIT_* are set."""
 
 
-def limits_for(model: str, rpm: int | None = None, rpd: int | None = None, tpm: int | None = None,
-               tpd: int | None = None, *, itpm: int | None = None, otpm: int | None = None) -> Limits:
+def limits_for(
+    model: str,
+    rpm: int | None = None,
+    rpd: int | None = None,
+    tpm: int | None = None,
+    tpd: int | None = None,
+    *,
+    itpm: int | None = None,
+    otpm: int | None = None,
+) -> Limits:
     """The model's published limits, each overridden when given; ITPM and OTPM only when given."""
     given = {"rpm": rpm, "rpd": rpd, "tpm": tpm, "tpd": tpd}
     known = KNOWN_MODELS.get(model)
@@ -294,6 +303,7 @@ def _text(value: bytes | str) -> str:
 @dataclass(frozen=True)
 class Reservation:
     """What a settlement needs to know of its reservation (opaque to callers)."""
+
     id: str
     tokens: int  # prompt + max_tokens
     reserved_before: str  # every token reserved before this one (a running sum), as the script wrote it
@@ -303,6 +313,7 @@ class Reservation:
 @dataclass(frozen=True)
 class Grant:
     """The answer to a reservation."""
+
     admitted: bool
     wait: float  # seconds until it could be admitted (math.inf: never, the request is too large)
     limit: str  # what binds: an axis ("rpm", "tpm", "itpm", ...) or "pause" ("" when admitted)
@@ -328,9 +339,17 @@ class Settlement:
 class Budget:
     """The shared budget of one model. `time_scale` > 1 only against the simulator's `--time-scale`."""
 
-    def __init__(self, redis: Redis, model: str, limits: Limits, *, time_scale: float = 1.0,
-                 latency_allowance: float = LATENCY_ALLOWANCE_SECONDS, in_flight_seconds: float = IN_FLIGHT_SECONDS,
-                 prefix: str = "replyflow:llm-budget:") -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        model: str,
+        limits: Limits,
+        *,
+        time_scale: float = 1.0,
+        latency_allowance: float = LATENCY_ALLOWANCE_SECONDS,
+        in_flight_seconds: float = IN_FLIGHT_SECONDS,
+        prefix: str = "replyflow:llm-budget:",
+    ) -> None:
         self.model = model
         self.limits = limits
         self.time_scale = time_scale
@@ -350,17 +369,29 @@ class Budget:
     async def reserve(self, prompt_tokens: int, max_tokens: int = 0) -> Grant:
         """Take 1 request, the prompt's tokens and max_tokens from every bucket, or nothing and say how long to
         wait."""
-        reply = list(map(_text, await self._run("reserve", prompt_tokens, max_tokens, self.latency_allowance,
-                                                self.in_flight_seconds)))
+        reply = list(
+            map(
+                _text,
+                await self._run("reserve", prompt_tokens, max_tokens, self.latency_allowance, self.in_flight_seconds),
+            )
+        )
         outcome, limit, wait, at = reply[:4]
         if outcome == "ok":
             reservation = Reservation(reply[4], prompt_tokens + max_tokens, reply[5], reply[6])
             return Grant(True, 0.0, "", float(at), reservation)
         return Grant(False, math.inf if outcome == "too_large" else float(wait), limit, float(at))
 
-    async def settle(self, reservation: Reservation | None = None, *, prompt_back: int = 0, output_back: int = 0,
-                     unused_output: int = 0, refund_request: bool = False, remaining: dict[str, int] | None = None,
-                     elapsed: float = 0.0) -> Settlement:
+    async def settle(
+        self,
+        reservation: Reservation | None = None,
+        *,
+        prompt_back: int = 0,
+        output_back: int = 0,
+        unused_output: int = 0,
+        refund_request: bool = False,
+        remaining: dict[str, int] | None = None,
+        elapsed: float = 0.0,
+    ) -> Settlement:
         """End a reservation. `prompt_back`: prompt tokens Groq did not charge (our estimate's excess; negative:
         it charged more), given back now; `output_back`: output tokens it did not charge (a refused call), now;
         `unused_output`: max_tokens the answer did not use, given back only as far as Groq's numbers show it gave
@@ -368,11 +399,23 @@ class Budget:
         less than we think."""
         remaining = remaining or {}
         r = reservation
-        *lowered, confirmed, at = map(_text, await self._run(
-            "settle", r.id if r else "", r.reserved_before if r else "", r.in_flight_before if r else "",
-            r.tokens if r else "", prompt_back, output_back, unused_output, "1" if refund_request else "0",
-            *("" if remaining.get(axis) is None else remaining[axis] for axis in ALL_AXES),
-            elapsed, self.latency_allowance))
+        *lowered, confirmed, at = map(
+            _text,
+            await self._run(
+                "settle",
+                r.id if r else "",
+                r.reserved_before if r else "",
+                r.in_flight_before if r else "",
+                r.tokens if r else "",
+                prompt_back,
+                output_back,
+                unused_output,
+                "1" if refund_request else "0",
+                *("" if remaining.get(axis) is None else remaining[axis] for axis in ALL_AXES),
+                elapsed,
+                self.latency_allowance,
+            ),
+        )
         return Settlement(dict(zip(ALL_AXES, map(float, lowered), strict=True)), float(confirmed), float(at))
 
     async def pause(self, seconds: float) -> float:
@@ -431,8 +474,16 @@ class Breaker:
     """A circuit breaker shared by every replica: closed (calls go through), open (no calls until the
     cool-down ends), half-open (one probe call; its success closes, its failure opens again)."""
 
-    def __init__(self, redis: Redis, model: str, *, failures: int = 5, cooldown_seconds: float = 30.0,
-                 probe_seconds: float = 60.0, prefix: str = "replyflow:llm-breaker:") -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        model: str,
+        *,
+        failures: int = 5,
+        cooldown_seconds: float = 30.0,
+        probe_seconds: float = 60.0,
+        prefix: str = "replyflow:llm-breaker:",
+    ) -> None:
         self.key = prefix + model
         self._script = redis.register_script(_BREAKER)
         # The probe's lease: if the replica making the probe call dies, another may probe after this long.

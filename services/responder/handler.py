@@ -103,7 +103,12 @@ def parse_answer(content: str) -> ModelAnswer | None:
 
 
 def settle(
-    completion: Completion | None, *, shop: ShopConfig, language: str, canary: str, own_address: str,
+    completion: Completion | None,
+    *,
+    shop: ShopConfig,
+    language: str,
+    canary: str,
+    own_address: str,
     handoff: bool = False,
 ) -> NewReply:
     """The reply to store after asking the LLM: its answer when it passes the output check, else the shop's
@@ -189,8 +194,14 @@ async def _answer(email_id: int, deps: Deps) -> ReplyReady:
         raise
     except DailyBudgetSpent:
         completion = None
-    reply = settle(completion, shop=deps.shop, language=email.language, canary=canary, own_address=deps.own_address,
-                   handoff=email.handoff)
+    reply = settle(
+        completion,
+        shop=deps.shop,
+        language=email.language,
+        canary=canary,
+        own_address=deps.own_address,
+        handoff=email.handoff,
+    )
     if reply.fallback_because:
         log.warning("email %s: sending the shop's fallback answer (%s)", email_id, reply.fallback_because)
     return ReplyReady(email_id=email_id, source=await store.store_reply(deps.pool, email_id, reply))

@@ -10,6 +10,7 @@ longer one becomes `RetryLater`, which spends no attempt.
 The client is built with `max_retries=0`: the SDK would otherwise retry 429s and 5xx by itself, bypassing
 the shared budget and ignoring `retry-after` above 60 s.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -77,8 +78,7 @@ def make_client(api_key: str, base_url: str, timeout: float) -> groq.AsyncGroq:
 
 
 def estimate_prompt_tokens(messages: list[dict]) -> int:
-    return sum(math.ceil(len(m.get("content") or "") / CHARS_PER_TOKEN) + MESSAGE_OVERHEAD_TOKENS
-               for m in messages)
+    return sum(math.ceil(len(m.get("content") or "") / CHARS_PER_TOKEN) + MESSAGE_OVERHEAD_TOKENS for m in messages)
 
 
 _GO_UNITS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
@@ -110,8 +110,10 @@ def remaining_from(headers, message: str = "") -> dict[str, int]:
     """What Groq says is left, by axis: its rate headers give the day's requests and the minute's tokens; a
     429's message ("... tokens per day (TPD): Limit 100000, Used 99876, ...") also the limit it names, which
     is the only way to learn the other two (after Redis lost our state, for instance)."""
-    remaining = {"rpd": _header_int(headers, "x-ratelimit-remaining-requests"),
-                 "tpm": _header_int(headers, "x-ratelimit-remaining-tokens")}
+    remaining = {
+        "rpd": _header_int(headers, "x-ratelimit-remaining-requests"),
+        "tpm": _header_int(headers, "x-ratelimit-remaining-tokens"),
+    }
     found = _LIMIT_USED.search(message)
     if found:
         axis, limit, used = found.group(1).lower(), int(found.group(2)), int(found.group(3))
@@ -150,6 +152,7 @@ def _error_code(error: groq.APIStatusError) -> str | None:
 @dataclass
 class LLM:
     """One model behind the shared budget and breaker; `complete()` is all the handler calls."""
+
     client: groq.AsyncGroq
     model: str
     max_tokens: int
@@ -182,8 +185,9 @@ class LLM:
             if grant.too_large:
                 raise RequestTooLarge(f"about {charge} tokens with max_tokens, above the {grant.limit} limit")
             if not grant.admitted:
-                waited = await self._wait(grant.wait, waited, f"LLM budget: {grant.limit}", limit=grant.limit,
-                                          daily=grant.daily)
+                waited = await self._wait(
+                    grant.wait, waited, f"LLM budget: {grant.limit}", limit=grant.limit, daily=grant.daily
+                )
                 continue
             completion = await self._call(messages, prompt_estimate, grant.reservation)
             if completion is not None:
@@ -200,53 +204,87 @@ class LLM:
             metrics.LLM_BUDGET_WAITS.labels(limit, "fallback").inc()
             raise DailyBudgetSpent(why)
         metrics.LLM_BUDGET_WAITS.labels(limit, "deferred").inc()
-        raise RetryLater(max(seconds, self.daily_defer_seconds) if daily else seconds,
-                         f"{why}, {seconds:.1f}s to wait")
+        raise RetryLater(max(seconds, self.daily_defer_seconds) if daily else seconds, f"{why}, {seconds:.1f}s to wait")
 
     async def _chat(self, messages: list[dict]):
         """One chat completion in a `chat <model>` CLIENT span with OpenTelemetry's GenAI attributes: model, token
         usage, finish reasons. Never a prompt or an answer in it (a customer's mail), nor an error's message."""
         url = self.client.base_url
         with tracer.start_as_current_span(
-                f"chat {self.model}", kind=SpanKind.CLIENT, record_exception=False, set_status_on_exception=False,
-                attributes={"gen_ai.operation.name": "chat", "gen_ai.provider.name": "groq",
-                            "gen_ai.request.model": self.model, "gen_ai.request.max_tokens": self.max_tokens,
-                            "gen_ai.request.temperature": TEMPERATURE, "server.address": url.host,
-                            "server.port": url.port or _DEFAULT_PORTS.get(url.scheme, 443)}) as span:
+            f"chat {self.model}",
+            kind=SpanKind.CLIENT,
+            record_exception=False,
+            set_status_on_exception=False,
+            attributes={
+                "gen_ai.operation.name": "chat",
+                "gen_ai.provider.name": "groq",
+                "gen_ai.request.model": self.model,
+                "gen_ai.request.max_tokens": self.max_tokens,
+                "gen_ai.request.temperature": TEMPERATURE,
+                "server.address": url.host,
+                "server.port": url.port or _DEFAULT_PORTS.get(url.scheme, 443),
+            },
+        ) as span:
             try:
                 raw = await self.client.chat.completions.with_raw_response.create(
-                    model=self.model, messages=messages, max_tokens=self.max_tokens, temperature=TEMPERATURE,
-                    response_format={"type": "json_object"})
+                    model=self.model,
+                    messages=messages,
+                    max_tokens=self.max_tokens,
+                    temperature=TEMPERATURE,
+                    response_format={"type": "json_object"},
+                )
                 response = await raw.parse()
             except Exception as exc:
                 error = str(exc.status_code) if isinstance(exc, groq.APIStatusError) else type(exc).__qualname__
                 span.set_attribute("error.type", error)
                 span.set_status(Status(StatusCode.ERROR, error))
                 raise
-            span.set_attributes({
-                "gen_ai.response.model": response.model or self.model, "gen_ai.response.id": response.id or "",
-                "gen_ai.response.finish_reasons": [choice.finish_reason or "" for choice in response.choices]})
+            span.set_attributes(
+                {
+                    "gen_ai.response.model": response.model or self.model,
+                    "gen_ai.response.id": response.id or "",
+                    "gen_ai.response.finish_reasons": [choice.finish_reason or "" for choice in response.choices],
+                }
+            )
             if response.usage:
-                span.set_attributes({"gen_ai.usage.input_tokens": response.usage.prompt_tokens,
-                                     "gen_ai.usage.output_tokens": response.usage.completion_tokens})
+                span.set_attributes(
+                    {
+                        "gen_ai.usage.input_tokens": response.usage.prompt_tokens,
+                        "gen_ai.usage.output_tokens": response.usage.completion_tokens,
+                    }
+                )
             return raw, response
 
-    async def _call(self, messages: list[dict], prompt_estimate: int, reservation: Reservation | None
-                    ) -> Completion | None:
+    async def _call(
+        self, messages: list[dict], prompt_estimate: int, reservation: Reservation | None
+    ) -> Completion | None:
         """One call; settles the reservation whatever happens. None after a 429."""
         started = time.monotonic()
 
-        async def settle(headers=None, *, prompt_back: int = 0, output_back: int = 0, unused_output: int = 0,
-                         refund_request: bool = False, message: str = "") -> None:
+        async def settle(
+            headers=None,
+            *,
+            prompt_back: int = 0,
+            output_back: int = 0,
+            unused_output: int = 0,
+            refund_request: bool = False,
+            message: str = "",
+        ) -> None:
             settlement = await self.budget.settle(
-                reservation, prompt_back=prompt_back, output_back=output_back, unused_output=unused_output,
+                reservation,
+                prompt_back=prompt_back,
+                output_back=output_back,
+                unused_output=unused_output,
                 refund_request=refund_request,
                 remaining=remaining_from(headers, message) if headers is not None else None,
-                elapsed=time.monotonic() - started)
+                elapsed=time.monotonic() - started,
+            )
             lowered = {axis: amount for axis, amount in settlement.lowered.items() if amount}
             if lowered:
-                log.info("Groq says less is left than we thought: budget lowered by %s",
-                         ", ".join(f"{amount:.0f} ({axis})" for axis, amount in lowered.items()))
+                log.info(
+                    "Groq says less is left than we thought: budget lowered by %s",
+                    ", ".join(f"{amount:.0f} ({axis})" for axis, amount in lowered.items()),
+                )
 
         try:
             raw, response = await self._chat(messages)
@@ -254,8 +292,13 @@ class LLM:
             metrics.LLM_REQUESTS.labels("429").inc()
             wait = rate_limit_wait(exc, self.time_scale)
             # A refused call costs nothing; its message says what is left of the limit that refused it.
-            await settle(exc.response.headers, prompt_back=prompt_estimate, output_back=self.max_tokens,
-                         refund_request=True, message=str(exc.message))
+            await settle(
+                exc.response.headers,
+                prompt_back=prompt_estimate,
+                output_back=self.max_tokens,
+                refund_request=True,
+                message=str(exc.message),
+            )
             await self.breaker.success()  # Groq answered: it is up, whatever it thinks of our rate
             left = await self.budget.pause(wait)
             log.warning("Groq answered 429: every replica pauses %.1fs", left)
@@ -273,8 +316,9 @@ class LLM:
                 # Groq ran the generation (its output was no JSON): charged like an answer of unknown length.
                 await settle(headers, unused_output=self.max_tokens)
             else:
-                await settle(headers, prompt_back=prompt_estimate, output_back=self.max_tokens,
-                             refund_request=True)  # refused before admission: nothing charged
+                await settle(
+                    headers, prompt_back=prompt_estimate, output_back=self.max_tokens, refund_request=True
+                )  # refused before admission: nothing charged
             await self.breaker.success()  # Groq answered: it is up
             if exc.status_code == 413:
                 raise RequestTooLarge(str(exc.message)[:500]) from exc
@@ -303,14 +347,18 @@ class LLM:
         if usage:
             # Our estimate's excess over Groq's prompt count was never charged; the unused max_tokens may be.
             unused = self.max_tokens - completion_tokens
-            await settle(raw.headers, prompt_back=prompt_estimate - prompt_tokens + min(unused, 0),
-                         unused_output=max(unused, 0))
+            await settle(
+                raw.headers, prompt_back=prompt_estimate - prompt_tokens + min(unused, 0), unused_output=max(unused, 0)
+            )
         else:
             await settle(raw.headers)
         await self.breaker.success()
-        return Completion(text=(response.choices[0].message.content or "").strip(),
-                          prompt_tokens=prompt_tokens, completion_tokens=completion_tokens,
-                          model=response.model or self.model)
+        return Completion(
+            text=(response.choices[0].message.content or "").strip(),
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens,
+            model=response.model or self.model,
+        )
 
     async def export_state(self, every_seconds: float = 5.0) -> None:
         """Keep the budget's four levels and the breaker's state in the metrics (they live in Redis, shared by every

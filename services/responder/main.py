@@ -1,5 +1,6 @@
 """responder: answers the emails the FAQ cannot, with Groq's LLM and the shop's facts, within one LLM budget
 shared by every replica (Redis)."""
+
 from __future__ import annotations
 
 import sys
@@ -21,13 +22,21 @@ SERVICE = "responder"
 
 def main() -> int:
     groq_settings, redis_settings, shop_settings, broker_settings = load_or_exit(
-        GroqSettings, RedisSettings, ShopSettings, BrokerSettings)
+        GroqSettings, RedisSettings, ShopSettings, BrokerSettings
+    )
     shop = load_shop_config_or_exit(shop_settings.shop_config, SERVICE)
     g = groq_settings
     keep_prompts_out_of_logs(g.llm_log_prompts)
     try:
-        limits = limits_for(g.groq_model, g.groq_limit_rpm, g.groq_limit_rpd, g.groq_limit_tpm, g.groq_limit_tpd,
-                            itpm=g.groq_limit_itpm, otpm=g.groq_limit_otpm)
+        limits = limits_for(
+            g.groq_model,
+            g.groq_limit_rpm,
+            g.groq_limit_rpd,
+            g.groq_limit_tpm,
+            g.groq_limit_tpd,
+            itpm=g.groq_limit_itpm,
+            otpm=g.groq_limit_otpm,
+        )
     except UnknownLimits as exc:
         print(f"replyflow: configuration error: {exc}", file=sys.stderr)
         return 2
@@ -38,13 +47,22 @@ def main() -> int:
         redis = Redis.from_url(redis_settings.redis_url, **redis_settings.client_options)
         runtime.stack.push_async_callback(redis.aclose)
         llm = LLM(
-            client=client, model=g.groq_model, max_tokens=g.llm_max_tokens,
+            client=client,
+            model=g.groq_model,
+            max_tokens=g.llm_max_tokens,
             budget=Budget(redis, g.groq_model, limits, time_scale=g.groq_limit_time_scale),
-            breaker=Breaker(redis, g.groq_model, failures=g.llm_breaker_failures,
-                            cooldown_seconds=g.llm_breaker_cooldown_seconds,
-                            probe_seconds=g.llm_timeout_seconds + 5),
-            max_wait=g.llm_max_wait_seconds, daily_cap_action=g.llm_daily_cap_action,
-            daily_defer_seconds=max(broker_settings.retry_delay_list), time_scale=g.groq_limit_time_scale)
+            breaker=Breaker(
+                redis,
+                g.groq_model,
+                failures=g.llm_breaker_failures,
+                cooldown_seconds=g.llm_breaker_cooldown_seconds,
+                probe_seconds=g.llm_timeout_seconds + 5,
+            ),
+            max_wait=g.llm_max_wait_seconds,
+            daily_cap_action=g.llm_daily_cap_action,
+            daily_defer_seconds=max(broker_settings.retry_delay_list),
+            time_scale=g.groq_limit_time_scale,
+        )
         runtime.add_readiness_check("redis", redis.ping)
         runtime.spawn(llm.export_state(), name="llm-metrics")
         deps = Deps(pool=runtime.pool, llm=llm, shop=shop, own_address=shop_settings.reply_address)

@@ -14,6 +14,7 @@ subdomains), or our own address.
 Every pattern is linear: possessive quantifiers and separators that cannot overlap, so a hostile answer costs
 milliseconds, never a backtracking storm.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,7 +34,8 @@ _SUFFIXES = PublicSuffixList(accept_unknown=False, only_icann=True)
 # Top-level domains that are also everyday Spanish or English words: `el punto es`, `a dot in` and a sentence run
 # into the next without a space (`compra.Me alegra`) are prose, not domains.
 _WORD_TLDS = frozenset(
-    "al am as at be by de do es in ir is it la me my no pm re se si so su to us uno va ve vi".split())
+    "al am as at be by de do es in ir is it la me my no pm re se si so su to us uno va ve vi".split()
+)
 # Top-level domains that are no word of any sentence: every other one of three letters or more (`.best`, `.tienda`,
 # `.fit`, `.shop`) can also be the first word of a sentence.
 _TECHNICAL_TLDS = frozenset("com net org biz xyz edu gov mil int".split())
@@ -45,7 +47,9 @@ _TECHNICAL_TLDS = frozenset("com net org biz xyz edu gov mil int".split())
 # (NFKC already turns the fullwidth, small and leader dots into `.`), and letters drawn as a lone dot.
 _LOOKALIKES = dict.fromkeys(
     "\u3002\u00b7\u2027\u30fb\u0701\u0702\u06d4\u2e31\u2e33\u2219\u22c5\u0589\u0f0b\u16eb\u1803\u2e3c"
-    "\ua60e\ua6f3\U00010101\U00010a50\U00011049\U000115c4\ua78f\u318d\u119e\u1427\ua4f8", ".")
+    "\ua60e\ua6f3\U00010101\U00010a50\U00011049\U000115c4\ua78f\u318d\u119e\u1427\ua4f8",
+    ".",
+)
 # Bullets read as a dot only inside a name (`evil•com`); between blanks they separate the items of a list.
 _BULLET_INSIDE_NAME = re.compile(r"(?<=\S)[\u2022\u25cf\u25e6\u2981](?=\S)")
 _BLANK_LOOKALIKES = {"\u2800": " "}  # the braille blank is no space to Python but is one to a reader
@@ -66,7 +70,8 @@ _SCHEME_LINK = re.compile(
     r"(?<![\w+.-])(?:(?P<web>h[^\w\n]?[tx*][^\w\n]?[tx*][^\w\n]?p(?:[^\w\n]?s)?)|[a-z][a-z0-9+.-]{1,20})"
     r" ?(?P<colon>\[:\]|\(:\)|:) ?[/\\] ?[/\\]"
     r"|(?<![\w:/\\])[/\\]{2}(?=[\w\[%])",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _LINK_TEXT_END = re.compile(r"[\s<>\"'`\x00]")
 _AUTHORITY_END = re.compile(r"[/\\?#]")
 _VALID_HOST = re.compile(r"[\w.-]+|\[[0-9a-f:.]+\]", re.IGNORECASE)
@@ -76,19 +81,23 @@ _HIDDEN_DOT_IN_HOST = re.compile(r"[\[({] ?(?:\.|dot|punto) ?[\])}]", re.IGNOREC
 _EMAIL_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)+")
 _SPELLED_ADDRESS = re.compile(
     rf"(?<![\w.+-])(?P<local>[\w.+-]++)(?P<at>{_HIDDEN_AT})(?P<domain>{_LABEL}(?:(?:{_HIDDEN_DOT}|\.){_LABEL})+)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _DOTTED_NAME = re.compile(rf"(?<![\w-]){_LABEL}(?:\.[\w-]++)+")
 _SPELLED_DOMAIN = re.compile(rf"(?<![\w-]){_LABEL}(?:(?:{_HIDDEN_DOT}|\.){_LABEL})+", re.IGNORECASE)
 _PATH_START = re.compile(r"[/\\?#]|:\d")
 # Words that send the reader to a name: right before it (`Visitá X`, `Pagá en X`, `go to X`) or right after it
 # (`X para completar el pago`, `X to pay`). A sentence run into the next comes with none of them.
-_DESTINATION_VERB = (r"(?:visit[aáe]?r?|entr[aá]r?|ingres[aáe]r?|and[aá]|go|head|pag[aáe]r?|pay|abon[aáe]r?|"
-                     r"transfer[ií]r?|transfer|deposit[aáe]?r?|complet[aáe]r?|confirm[aáe]?r?|verific[aá]r?|verify|"
-                     r"descarg[aá]r?|download|clic|click|log ?in|sign ?in|registr[aá](?:te|rte)|check ?out)")
+_DESTINATION_VERB = (
+    r"(?:visit[aáe]?r?|entr[aá]r?|ingres[aáe]r?|and[aá]|go|head|pag[aáe]r?|pay|abon[aáe]r?|"
+    r"transfer[ií]r?|transfer|deposit[aáe]?r?|complet[aáe]r?|confirm[aáe]?r?|verific[aá]r?|verify|"
+    r"descarg[aá]r?|download|clic|click|log ?in|sign ?in|registr[aá](?:te|rte)|check ?out)"
+)
 _DESTINATION_BEFORE = re.compile(
     rf"\b{_DESTINATION_VERB}\b(?:[ :]++(?:a|al|en|in|at|to|on|el|la|the|nuestr[oa]|our|est[ea]|this|sitio|web|site|"
     r"page|p[aá]gina|link|enlace)\b){0,3}[ :]*+$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _DESTINATION_AFTER = re.compile(rf" (?:(?:para|to|y|and|e|for|a) )?{_DESTINATION_VERB}\b", re.IGNORECASE)
 # What follows the first word of a new sentence: another word, or the comma of a closing (`Best, Ana`).
 _SENTENCE_GOES_ON = re.compile(r" [^\W\d_]|,\s")
@@ -96,7 +105,8 @@ _SENTENCE_GOES_ON = re.compile(r" [^\W\d_]|,\s")
 _OTHER_LINK = re.compile(
     r"(?:\b(?:href|src) ?= ?[\"']? ?|\]\( ?)(?:javascript|vbscript|data) ?:"
     r"|(?<![\w+.-])(?:skype|callto|facetime|facetime-audio|viber|tg|whatsapp|signal|sip|wtai):[^\s<>\"'`\x00]+",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _HANDLE = re.compile(r"(?<![\w.@+-])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?")
 # An account named after its network without an `@`: `Telegram: soporte_pagos`, `Instagram ropadelsur2024`.
 _APP_HANDLE = re.compile(
@@ -104,43 +114,53 @@ _APP_HANDLE = re.compile(
     r"threads|snapchat|discord|skype|wechat|viber|kik|line)\b(?: ?\([^()\n]{1,15}\))?"
     r"(?P<label> ?[:=] ?| (?:(?:como|as|es|is|at|en|on|a|to|user(?:name)?|usuario|handle|cuenta|account|id)\b ?:? ?)"
     r"{1,3}| )(?P<handle>[A-Za-z0-9_][A-Za-z0-9_.]{1,28}[A-Za-z0-9_])(?![\w@-]|\.\w)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _CLAUSE_ENDS_HERE = re.compile(r"\s*(?:$|[.,;!?)\n])")
 
 # Addresses may come split in pieces by spaces or hyphens (`0x5290840009852788 6E0F...`): each step of these patterns
 # either takes a separator or a character, never both, so a failed match gives up at once.
 _ETHEREUM = re.compile(r"(?<!\w)0x(?:[0-9a-f][ -]?){39}[0-9a-f](?!\w)", re.IGNORECASE)
-_BECH32 = re.compile(r"(?<!\w)(?:(?:bc|tb|ltc)1[02-9ac-hj-np-z]{6,87}+(?:[ -](?=[a-z]*+\d)[02-9ac-hj-np-z]{6,87}+)*+"
-                     r"|[a-z]{2,10}1[02-9ac-hj-np-z]{38,87})(?!\w)",
-                     re.IGNORECASE)
+_BECH32 = re.compile(
+    r"(?<!\w)(?:(?:bc|tb|ltc)1[02-9ac-hj-np-z]{6,87}+(?:[ -](?=[a-z]*+\d)[02-9ac-hj-np-z]{6,87}+)*+"
+    r"|[a-z]{2,10}1[02-9ac-hj-np-z]{38,87})(?!\w)",
+    re.IGNORECASE,
+)
 # Bitcoin and Litecoin legacy, Tron, Dogecoin, Ripple, Solana, Monero: long runs of the base58 alphabet, maybe in
 # pieces of ten or more characters, each with a digit (words of a sentence have none).
 _BASE58_PIECE = r"(?=[A-HJ-NP-Za-km-z]*+[1-9])[1-9A-HJ-NP-Za-km-z]{10,110}+(?!\w)"
 _BASE58 = re.compile(rf"(?<!\w){_BASE58_PIECE}(?:[ -]{_BASE58_PIECE})*+")
-_WALLET_NAME = re.compile(r"(?<![\w-])[\w-]++\.(?:eth|crypto|wallet|bitcoin|nft|dao|zil|bnb|blockchain)(?![\w.])",
-                          re.IGNORECASE)
+_WALLET_NAME = re.compile(
+    r"(?<![\w-])[\w-]++\.(?:eth|crypto|wallet|bitcoin|nft|dao|zil|bnb|blockchain)(?![\w.])", re.IGNORECASE
+)
 
-_IBAN = re.compile(r"(?<![A-Z0-9])[A-Z]{2}\d{2}(?:[ ./-]?[A-Z0-9]{4}){2,7}(?:[ ./-]?[A-Z0-9]{1,3})?(?![A-Z0-9])",
-                   re.IGNORECASE)
+_IBAN = re.compile(
+    r"(?<![A-Z0-9])[A-Z]{2}\d{2}(?:[ ./-]?[A-Z0-9]{4}){2,7}(?:[ ./-]?[A-Z0-9]{1,3})?(?![A-Z0-9])", re.IGNORECASE
+)
 # The length of an IBAN in each country that issues them: a country code, two check digits, then exactly this many
 # characters in all is an IBAN's shape, whether or not a model copied its check digits right.
-_IBAN_LENGTHS = {entry[:2]: int(entry[2:]) for entry in (
-    "AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BI27 BR29 BY28 CH21 CR22 CY28 CZ24 DE22 DJ27 DK18 DO28 EE20 EG29 "
-    "ES24 FI18 FK18 FO18 FR27 GB22 GE22 GI23 GL18 GR27 GT28 HR21 HU28 IE22 IL23 IQ23 IS26 IT27 JO30 KW30 KZ20 LB28 "
-    "LC32 LI21 LT20 LU20 LV21 LY25 MC27 MD24 ME22 MK19 MN20 MR27 MT31 MU30 NI28 NL18 NO15 OM23 PK24 PL28 PS29 PT25 "
-    "QA29 RO24 RS22 RU33 SA24 SC31 SD18 SE24 SI19 SK24 SM27 SO23 ST25 SV28 TL23 TN24 TR26 UA29 VA22 VG24 XK20 YE30"
-).split()}
+_IBAN_LENGTHS = {
+    entry[:2]: int(entry[2:])
+    for entry in (
+        "AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BI27 BR29 BY28 CH21 CR22 CY28 CZ24 DE22 DJ27 DK18 DO28 EE20 EG29 "
+        "ES24 FI18 FK18 FO18 FR27 GB22 GE22 GI23 GL18 GR27 GT28 HR21 HU28 IE22 IL23 IQ23 IS26 IT27 JO30 KW30 KZ20 LB28 "
+        "LC32 LI21 LT20 LU20 LV21 LY25 MC27 MD24 ME22 MK19 MN20 MR27 MT31 MU30 NI28 NL18 NO15 OM23 PK24 PL28 PS29 PT25 "
+        "QA29 RO24 RS22 RU33 SA24 SC31 SD18 SE24 SI19 SK24 SM27 SO23 ST25 SV28 TL23 TN24 TR26 UA29 VA22 VG24 XK20 YE30"
+    ).split()
+}
 _SWIFT = re.compile(r"\b(?i:swift|bic)\b(?i: ?(?:code|c[óo]digo))?[ :#=-]{0,3}([A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?)\b")
 _ALIAS = re.compile(
     r"\balias\b(?:[ :=\"'“«-]|\b(?:cbu|cvu|bancario|de la cuenta|de cuenta|de transferencia|para transferir|"
     r"de mercado ?pago|mp|es|is|del cbu)\b){0,6}(?P<alias>[\w.-]{6,20})(?![\w.-])",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # What is given as an alias: `el alias es X`, `alias: X`, or a payment sent to it (`transferí al alias X`).
 _ALIAS_GIVEN = re.compile(r"[:=]|\b(?:es|is)\b", re.IGNORECASE)
 _PAID_TO_ALIAS = re.compile(
     r"\b(?:transfer\w*|deposit\w*|pag[aáe]\w*|pay|abon[aáe]\w*|gir[aá]\w*|wire|send|envi[aá]\w*|mand[aá]\w*)"
     r"(?: (?:a|al|en|to|into|el|the|this|este|nuestro|our)){0,2} $",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # Words that describe an alias rather than spell it: `el alias indicado`, `correspondiente`, `registrado`.
 _ALIAS_DESCRIPTION = re.compile(r"(?:[aií]d[oa]s?|[ae]ntes?)$", re.IGNORECASE)
 # Bank aliases are words joined by dots (`mesa.sol.perro`) that end in no real top-level domain.
@@ -151,12 +171,12 @@ _ACCOUNT_NUMBER = re.compile(
     r"cta\.? ?(?:cte\.?)?|nro\.? de cuenta|n[uú]mero de cuenta|account(?: number| no\.?| #)?|acct\.?|"
     r"routing(?: number)?|sort code)(?![\w])[ :#°.=-]{0,4}(?:(?:is|es|n\.? ?°|nro\.?|number|n[uú]mero)[ :#.-]{1,3})?"
     r"(?P<number>\d[\d \-/.]*+)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 # A number as a person writes one: digit groups joined by one space, a dash, a dot, a slash, a comma or a
 # parenthesis; maybe a `+`. A comma joins only without a space: `36, 38, 40` is a list.
-_DIGIT_RUN = re.compile(
-    r"(?<![\w.,])(?P<plus>\+ ?)?(?:\( ?)?\d++(?:(?: ?[-.–—/] ?| ?\( ?| ?\) ?| |,(?=\d))\d++)*+")
+_DIGIT_RUN = re.compile(r"(?<![\w.,])(?P<plus>\+ ?)?(?:\( ?)?\d++(?:(?: ?[-.–—/] ?| ?\( ?| ?\) ?| |,(?=\d))\d++)*+")
 _DATE = re.compile(r"\d{4}([-./])\d{1,2}\1\d{1,2}|\d{1,2}([-./])\d{1,2}\2\d{2,4}")
 _THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})++(?:,\d{1,2})?|\d{1,3}(?:,\d{3})++(?:\.\d{1,2})?")
 _YEARS = re.compile(r"(?:19|20)\d\d(?: ?[-–—] ?(?:19|20)\d\d)*+")
@@ -175,19 +195,22 @@ _NUMBER_NAME = re.compile(
     r"|\b(?:llam[aáeo]\w*|tel[ée]fonos?|tel|whats ?app|wsp|wpp|celular(?:es)?|cel|m[óo]vil|phone|call|text|sms|"
     r"contact\w*|mensajes?|messages?|escrib\w*|write|soporte|support|atenci[óo]n|ayuda|help|consultas|asesor\w*|"
     r"ventas|sales|l[íi]nea|hotline|agentes?|[áa]rea|prefijo|caracter[íi]stica|tarjetas?|cards?|cuenta|account)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _CLAUSE_END = re.compile(r"[!?;\n]|\.\s+(?=[^\W\d_])")
 # Between a record's name and its number: articles, `de`, `es`, other numbers of a list, names (`Andreani`,
 # `Factura A`), punctuation, and at most one other word (`el ID de la devolución es ...`).
 _LABEL_CONNECTORS = frozenset(
     "de del of your tu tus su sus mi el la los las the is es son are was fue number numbers número números nro n "
-    "y e and o u or en in a an un una".split())
+    "y e and o u or en in a an un una".split()
+)
 _LABEL_TOKEN = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")
 _LABEL_PUNCTUATION = frozenset(":#.,()°/-")
 _PHONE_BEFORE = re.compile(
     r"\b(?:llam[aáeo]\w*|tel[ée]fonos?|tel\.?|whats ?app|wsp|wpp|celular|cel\.?|m[óo]vil|phone|call|text|sms|"
     r"contact\w*|n[uú]mero|number|mensajes?|messages?|escrib[ií]\w*|write)\b[^\n\d]{0,20}$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -201,6 +224,7 @@ class _Finding:
 @dataclass
 class _Published:
     """What the shop itself publishes, in the forms the findings are compared in."""
+
     domains: list[str] = field(default_factory=list)
     links: set[str] = field(default_factory=set)
     link_hosts: set[str] = field(default_factory=set)
@@ -228,6 +252,7 @@ def problem_with(reply: str, shop: ShopConfig, canary: str, own_address: str) ->
 
 
 # --- reading the text as a person would ---------------------------------------------------------------------------
+
 
 def _normalised(text: str) -> str:
     """NFKC (fullwidth `＠`, `．`, letters and digits), no invisible characters, look-alike dots as dots, digits of
@@ -264,8 +289,20 @@ def _findings(text: str) -> list[_Finding]:
     """Everything in the (normalised) text that sends a reader somewhere, in order: links and addresses first, each
     masked once found so that a domain is not also read as an alias, nor an account's digits as a phone."""
     found: list[_Finding] = []
-    for finder in (_scheme_links, _email_addresses, _spelled_addresses, _bank_aliases, _bare_domains,
-                   _spelled_domains, _other_links, _handles, _app_handles, _crypto_addresses, _bank_details, _numbers):
+    for finder in (
+        _scheme_links,
+        _email_addresses,
+        _spelled_addresses,
+        _bank_aliases,
+        _bare_domains,
+        _spelled_domains,
+        _other_links,
+        _handles,
+        _app_handles,
+        _crypto_addresses,
+        _bank_details,
+        _numbers,
+    ):
         spans: list[tuple[int, int]] = []
         for finding, span in finder(text):
             found.append(finding)
@@ -276,12 +313,16 @@ def _findings(text: str) -> list[_Finding]:
 
 # --- links ----------------------------------------------------------------------------------------------------------
 
+
 def _scheme_links(text: str):
     position = 0
     while match := _SCHEME_LINK.search(text, position):
         web_scheme = match["web"]
-        disguised = ((web_scheme is not None and web_scheme.lower() not in ("http", "https"))
-                     or match["colon"] not in (None, ":") or " " in match[0])
+        disguised = (
+            (web_scheme is not None and web_scheme.lower() not in ("http", "https"))
+            or match["colon"] not in (None, ":")
+            or " " in match[0]
+        )
         start = match.end()
         while start < len(text) and text[start] in "/\\":  # browsers skip extra slashes after a web scheme
             start += 1
@@ -301,8 +342,8 @@ def _host_and_path(target: str) -> tuple[str, str, bool]:
     """The host a browser goes to (the authority ends at the first `/`, `\\`, `?` or `#`; user information ends at
     its last `@`; the port goes), the rest, and whether the host's dots were disguised."""
     authority_end = _AUTHORITY_END.search(target)
-    authority = target[:authority_end.start()] if authority_end else target
-    path = target[len(authority):].rstrip(_TRAILING_PUNCTUATION)
+    authority = target[: authority_end.start()] if authority_end else target
+    path = target[len(authority) :].rstrip(_TRAILING_PUNCTUATION)
     host = unquote(authority.rpartition("@")[2]).strip().rstrip(_TRAILING_PUNCTUATION)
     if not host.startswith("["):
         host = re.sub(r":\d*$", "", host)
@@ -316,7 +357,7 @@ def _bare_domains(text: str):
     while match := _DOTTED_NAME.search(text, position):
         position = match.end()
         name = match[0]
-        before, after = text[max(0, match.start() - 40):match.start()], text[match.end():match.end() + 40]
+        before, after = text[max(0, match.start() - 40) : match.start()], text[match.end() : match.end() + 40]
         if not (_is_ip_address(name) or _is_domain(name, before, after)):
             continue
         end = match.end()
@@ -324,7 +365,7 @@ def _bare_domains(text: str):
             end = _end_of_link(text, end)
             position = end
         host = name.lower()
-        path = text[match.end():end].rstrip(_TRAILING_PUNCTUATION).rstrip("/")
+        path = text[match.end() : end].rstrip(_TRAILING_PUNCTUATION).rstrip("/")
         yield _Finding("foreign_link", "link", host + path, host), (match.start(), end)
 
 
@@ -357,8 +398,14 @@ def _run_on_sentence(first: str, last: str, before: str, after: str) -> bool:
     top = last.lower()
     word_like_top = top in _WORD_TLDS or (len(top) > 2 and top not in _TECHNICAL_TLDS)
     ordinary_word = first.isalpha() and (first.islower() or first.istitle())
-    return (word_like_top and last.istitle() and ordinary_word and bool(_SENTENCE_GOES_ON.match(after))
-            and not _DESTINATION_BEFORE.search(before) and not _DESTINATION_AFTER.match(after))
+    return (
+        word_like_top
+        and last.istitle()
+        and ordinary_word
+        and bool(_SENTENCE_GOES_ON.match(after))
+        and not _DESTINATION_BEFORE.search(before)
+        and not _DESTINATION_AFTER.match(after)
+    )
 
 
 def _looks_like_host(label: str) -> bool:
@@ -368,7 +415,7 @@ def _looks_like_host(label: str) -> bool:
 def _spelled_domains(text: str):
     """`evil[.]com`, `evil(dot)com`, `evil dot com`, `evil punto com punto ar`, `evil . com`, `evil-pagos. com`."""
     for match in _SPELLED_DOMAIN.finditer(text):
-        before, after = text[max(0, match.start() - 40):match.start()], text[match.end():match.end() + 40]
+        before, after = text[max(0, match.start() - 40) : match.start()], text[match.end() : match.end() + 40]
         host = _spelled_host(match[0], before, after)
         if host:
             yield _Finding("obfuscated_link", "link", host, host), match.span()
@@ -388,8 +435,11 @@ def _spelled_host(spelled: str, before: str = "", after: str = "") -> str:
     if any(_BRACKETED.search(dot) for dot in dots):
         return host
     # A name a reader is pointed at: a host's label (`soporte-pagos punto me`), a path, or a word sending them there.
-    pointed = (any(_looks_like_host(label) for label in labels[:-1]) or bool(_PATH_START.match(after))
-               or bool(_DESTINATION_BEFORE.search(before)))
+    pointed = (
+        any(_looks_like_host(label) for label in labels[:-1])
+        or bool(_PATH_START.match(after))
+        or bool(_DESTINATION_BEFORE.search(before))
+    )
     if top in _WORD_TLDS and not pointed:
         return ""
     # A full stop and a space before a lower-case word is a sentence's end only when the word could start one.
@@ -405,6 +455,7 @@ def _other_links(text: str):
 
 
 # --- addresses ----------------------------------------------------------------------------------------------------
+
 
 def _email_addresses(text: str):
     for match in _EMAIL_ADDRESS.finditer(text):
@@ -439,13 +490,17 @@ def _app_handles(text: str):
         if not any(c.isalpha() for c in handle):
             continue  # `WhatsApp: 11 2345 6789` is a phone number, judged as one
         marked = any(c.isdigit() or c in "_." for c in handle)
-        given_alone = (":" in match["label"] or "=" in match["label"]) and handle.islower() \
+        given_alone = (
+            (":" in match["label"] or "=" in match["label"])
+            and handle.islower()
             and _CLAUSE_ENDS_HERE.match(text, match.end())
+        )
         if marked or given_alone:
             yield _Finding("social_handle", "token", "@" + handle.lower()), match.span("handle")
 
 
 # --- money ----------------------------------------------------------------------------------------------------------
+
 
 def _crypto_addresses(text: str):
     for pattern in (_ETHEREUM, _BECH32, _WALLET_NAME):
@@ -453,8 +508,12 @@ def _crypto_addresses(text: str):
             yield _Finding("crypto_address", "token", re.sub(r"[ -]", "", match[0]).lower()), match.span()
     for match in _BASE58.finditer(text):
         candidate = re.sub(r"[ -]", "", match[0])
-        if len(candidate) >= 26 and any(c.isdigit() for c in candidate) and any(c.isupper() for c in candidate) and \
-                any(c.islower() for c in candidate):
+        if (
+            len(candidate) >= 26
+            and any(c.isdigit() for c in candidate)
+            and any(c.isupper() for c in candidate)
+            and any(c.islower() for c in candidate)
+        ):
             yield _Finding("crypto_address", "token", candidate.lower()), match.span()
 
 
@@ -462,13 +521,14 @@ def _bank_aliases(text: str):
     """`alias: pago.rapido.mp`, `el alias es JUANPEREZ22`: read before domains, as an alias may end like one."""
     for match in _ALIAS.finditer(text):
         alias = match["alias"]
-        introduction = match[0][:match.start("alias") - match.start()]
+        introduction = match[0][: match.start("alias") - match.start()]
         # Argentine aliases are 6 to 20 letters, digits, dots and hyphens: joined words are one, and so is a plain
         # word given as one (`alias: X`, `el alias es X`) or paid to, unless it describes it (`al alias indicado`).
         joined_or_coded = any(c in ".-_" or c.isdigit() for c in alias.strip(".-")) or alias.isupper()
         given = bool(_ALIAS_GIVEN.search(introduction))
-        paid_to = (_PAID_TO_ALIAS.search(text[max(0, match.start() - 40):match.start()])
-                   and not _ALIAS_DESCRIPTION.search(alias))
+        paid_to = _PAID_TO_ALIAS.search(
+            text[max(0, match.start() - 40) : match.start()]
+        ) and not _ALIAS_DESCRIPTION.search(alias)
         written_as_alias = joined_or_coded or given or paid_to
         if written_as_alias:
             yield _Finding("bank_details", "token", alias.lower().strip(".-")), match.span("alias")
@@ -477,7 +537,7 @@ def _bank_aliases(text: str):
 def _bank_details(text: str):
     for match in _IBAN.finditer(text):
         iban = re.sub(r" ", "", match[0]).upper()
-        labelled = re.search(r"\biban\W{0,3}$", text[max(0, match.start() - 8):match.start()], re.IGNORECASE)
+        labelled = re.search(r"\biban\W{0,3}$", text[max(0, match.start() - 8) : match.start()], re.IGNORECASE)
         shaped = _IBAN_LENGTHS.get(iban[:2]) == len(iban)
         if 15 <= len(iban) <= 34 and (labelled or shaped or _iban_checksum_ok(iban)):
             yield _Finding("bank_details", "token", iban.lower()), match.span()
@@ -525,7 +585,7 @@ def _number_kind(match: re.Match, text: str) -> str | None:
     run = match[0]
     digits = re.sub(r"\D", "", run)
     groups = re.findall(r"\d+", run)
-    before = text[max(0, match.start() - 40):match.start()]
+    before = text[max(0, match.start() - 40) : match.start()]
     if match["plus"]:
         return "phone_number" if 7 <= len(digits) <= 15 else ("bank_details" if len(digits) > 15 else None)
     if len(digits) >= 20:
@@ -535,8 +595,13 @@ def _number_kind(match: re.Match, text: str) -> str | None:
     identifier = _names_a_record(text, match.start()) and not area_code
     if looks_like_card or (13 <= len(digits) <= 19 and _luhn_ok(digits) and not identifier):
         return "bank_details"
-    if identifier or _DATE.fullmatch(run) or _THOUSANDS.fullmatch(run) or _YEARS.fullmatch(run) \
-            or _AMOUNT_BEFORE.search(before):
+    if (
+        identifier
+        or _DATE.fullmatch(run)
+        or _THOUSANDS.fullmatch(run)
+        or _YEARS.fullmatch(run)
+        or _AMOUNT_BEFORE.search(before)
+    ):
         return None
     if len(digits) > 15:
         return "bank_details"
@@ -554,7 +619,7 @@ def _number_kind(match: re.Match, text: str) -> str | None:
 def _names_a_record(text: str, start: int) -> bool:
     """Whether the nearest word naming the number that starts here, in its sentence, names a record (an order,
     invoice, parcel...) and only connecting words stand between them."""
-    window = text[max(0, start - 60):start]
+    window = text[max(0, start - 60) : start]
     if start > 60:
         window = re.sub(r"^\w*", "", window)  # no word cut in two
     clause = _CLAUSE_END.split(window)[-1]
@@ -563,9 +628,14 @@ def _names_a_record(text: str, start: int) -> bool:
     if name is None or not name["identifier"]:
         return False
     other_words = 0
-    for token in _LABEL_TOKEN.findall(clause[name.end():]):
-        if token.isdigit() or token in _LABEL_PUNCTUATION or token.lower() in _LABEL_CONNECTORS or token.istitle() \
-                or token.isupper():
+    for token in _LABEL_TOKEN.findall(clause[name.end() :]):
+        if (
+            token.isdigit()
+            or token in _LABEL_PUNCTUATION
+            or token.lower() in _LABEL_CONNECTORS
+            or token.istitle()
+            or token.isupper()
+        ):
             continue
         if not token.isalpha():
             return False
@@ -592,8 +662,14 @@ def _published_by(shop: ShopConfig) -> _Published:
 
 
 def _read_published(shop: ShopConfig) -> _Published:
-    texts = [shop.website, *shop.allowed_link_domains, *shop.facts.values(), *shop.signature.values(),
-             *shop.fallback.values(), *(answer for answers in shop.faq.values() for answer in answers.values())]
+    texts = [
+        shop.website,
+        *shop.allowed_link_domains,
+        *shop.facts.values(),
+        *shop.signature.values(),
+        *shop.fallback.values(),
+        *(answer for answers in shop.faq.values() for answer in answers.values()),
+    ]
     text = _normalised("\n".join(texts))
     published = _Published()
     website_host = urlsplit(shop.website if "//" in shop.website else "//" + shop.website).hostname or ""
@@ -625,8 +701,11 @@ def _ascii_host(host: str) -> str:
 
 def _permitted(finding: _Finding, published: _Published, own_address: str) -> bool:
     if finding.kind == "link":
-        return _allowed_host(finding.host, published) or finding.key in published.links or (
-            finding.key == finding.host and finding.host in published.link_hosts)
+        return (
+            _allowed_host(finding.host, published)
+            or finding.key in published.links
+            or (finding.key == finding.host and finding.host in published.link_hosts)
+        )
     if finding.kind == "address":
         return finding.key == own_address or finding.key in published.addresses
     if finding.kind == "number":

@@ -1,4 +1,5 @@
 """The reply as an email: threading headers, robot-proof headers, and nothing unsafe from the original."""
+
 from __future__ import annotations
 
 import email
@@ -18,7 +19,8 @@ SUBJECT_ECHO_CHARS = 60
 # A word a mail client could turn into a link or an address: a dot (or a look-alike) before a letter, an IP address,
 # an @, a scheme or a port. (A dot before a digit is a price or a date: $12.500, 15.03.2025.)
 _LINK_LIKE_WORD = re.compile(
-    r"[.\u00b7\u2022\u2024\u2027\u0589\u2e31\u3002\uff0e\uff61\u30fb][^\w\s]*[^\W\d]|\d+\.\d+\.\d+\.\d+|@|:/|:\d")
+    r"[.\u00b7\u2022\u2024\u2027\u0589\u2e31\u3002\uff0e\uff61\u30fb][^\w\s]*[^\W\d]|\d+\.\d+\.\d+\.\d+|@|:/|:\d"
+)
 # A run of digits long enough to be a phone or an account number (dates and order numbers of a few digits stay).
 _LONG_NUMBER = re.compile(r"\+?\d(?:[\s\-./()]*\d){8,}")
 # No word of a customer's subject is this long; a crypto address or an IBAN is.
@@ -30,7 +32,7 @@ class NoRecipient(ValueError):
 
 
 def reply_subject(original_subject: str) -> str:
-    """"Re: " and a short, cleaned echo of the original's subject: control and bidi characters removed, links,
+    """ "Re: " and a short, cleaned echo of the original's subject: control and bidi characters removed, links,
     addresses, long numbers and long codes replaced by "…", cut at a word boundary."""
     subject = unicodedata.normalize("NFKC", clean_header(original_subject, 998))
     words = ["…" if _LINK_LIKE_WORD.search(word) or _LONG_WORD.search(word) else word for word in subject.split()]
@@ -47,8 +49,9 @@ def reply_message_id(original_message_id: str, reply_from: str) -> str:
     return f"<replyflow.{digest}@{domain}>"
 
 
-def build_reply(original_raw: bytes, original_message_id: str, recipient: str, subject: str, body: str,
-                reply_from: str) -> EmailMessage:
+def build_reply(
+    original_raw: bytes, original_message_id: str, recipient: str, subject: str, body: str, reply_from: str
+) -> EmailMessage:
     """The reply to one recipient, chosen by code (the original's sender as the ingestor stored it, with its
     decoded subject), never by the model."""
     if "@" not in recipient:

@@ -1,4 +1,5 @@
 """sender: sends each reply over SMTP, then marks the original seen."""
+
 from __future__ import annotations
 
 from functools import partial
@@ -21,8 +22,13 @@ def main() -> int:
         # One IMAP login and a few SMTP connections for the process's life, not a login and a connection a reply.
         await runtime.stack.enter_async_context(keep_connection(imap_settings))
         await runtime.stack.enter_async_context(smtp.keep_connections(smtp_settings))
-        deps = Deps(pool=runtime.pool, smtp=smtp_settings, imap=imap_settings,
-                    reply_from=reply_settings.reply_from, reply_address=reply_settings.reply_address)
+        deps = Deps(
+            pool=runtime.pool,
+            smtp=smtp_settings,
+            imap=imap_settings,
+            reply_from=reply_settings.reply_from,
+            reply_address=reply_settings.reply_address,
+        )
         await runtime.broker.consume(STAGES[SERVICE], ReplyReady, partial(handle_reply_ready, deps=deps))
 
     return run_service(SERVICE, serve)

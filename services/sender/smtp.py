@@ -1,4 +1,5 @@
 """SMTP delivery that knows the one case it cannot know: a connection lost after DATA (RFC 1047)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -33,14 +34,19 @@ class OutcomeUnknown(Exception):
     """The connection broke during DATA: the server may or may not have accepted the message."""
 
 
-async def send(settings: SmtpSettings, message: bytes, sender: str, recipient: str,
-               before_data: Callable[[], Awaitable[None]]) -> str:
+async def send(
+    settings: SmtpSettings, message: bytes, sender: str, recipient: str, before_data: Callable[[], Awaitable[None]]
+) -> str:
     """Deliver to exactly one recipient (see `_send`) in an `smtp send` CLIENT span of the email's trace. The span
     names the server and the reply code, never an address or the message, and the error by its type only (an SMTP
     server's refusal may quote the address)."""
     with tracer.start_as_current_span(
-            "smtp send", kind=SpanKind.CLIENT, record_exception=False, set_status_on_exception=False,
-            attributes={"server.address": settings.smtp_host, "server.port": settings.smtp_port}) as span:
+        "smtp send",
+        kind=SpanKind.CLIENT,
+        record_exception=False,
+        set_status_on_exception=False,
+        attributes={"server.address": settings.smtp_host, "server.port": settings.smtp_port},
+    ) as span:
         try:
             reply = await _send(settings, message, sender, recipient, before_data)
         except Exception as exc:
@@ -51,8 +57,9 @@ async def send(settings: SmtpSettings, message: bytes, sender: str, recipient: s
         return reply
 
 
-async def _send(settings: SmtpSettings, message: bytes, sender: str, recipient: str,
-                before_data: Callable[[], Awaitable[None]]) -> str:
+async def _send(
+    settings: SmtpSettings, message: bytes, sender: str, recipient: str, before_data: Callable[[], Awaitable[None]]
+) -> str:
     """Deliver to exactly one recipient; returns the server's final reply text.
 
     `before_data` runs once the server has answered DATA with 354, right before the message is written: until
@@ -102,8 +109,12 @@ async def _send(settings: SmtpSettings, message: bytes, sender: str, recipient: 
 
 
 async def _connect(settings: SmtpSettings) -> aiosmtplib.SMTP:
-    client = aiosmtplib.SMTP(hostname=settings.smtp_host, port=settings.smtp_port,
-                             timeout=settings.smtp_timeout_seconds, start_tls=settings.smtp_starttls)
+    client = aiosmtplib.SMTP(
+        hostname=settings.smtp_host,
+        port=settings.smtp_port,
+        timeout=settings.smtp_timeout_seconds,
+        start_tls=settings.smtp_starttls,
+    )
     try:
         await client.connect()
         if settings.smtp_user:

@@ -126,7 +126,12 @@ async def commit_drafted(pool: asyncpg.Pool, email_id: int, reply_id: str, detai
 
 
 async def commit_replied(
-    pool: asyncpg.Pool, email_id: int, reply_id: str, recipient: str, body: str, detail: str,
+    pool: asyncpg.Pool,
+    email_id: int,
+    reply_id: str,
+    recipient: str,
+    body: str,
+    detail: str,
     needs_person: bool = False,
 ) -> bool:
     """The reply went out: sending -> replied (with reason `needs_person` when it promised a person), with its
@@ -134,8 +139,14 @@ async def commit_replied(
     attempt or the dlq-monitor settled it meanwhile); the reply is recorded as sent all the same, since it did
     go out."""
     async with pool.acquire() as conn, conn.transaction():
-        moved = await db.transition(conn, email_id, State.REPLIED, allowed_from=(State.SENDING,),
-                                    reason=replied_reason(needs_person), detail=detail)
+        moved = await db.transition(
+            conn,
+            email_id,
+            State.REPLIED,
+            allowed_from=(State.SENDING,),
+            reason=replied_reason(needs_person),
+            detail=detail,
+        )
         await conn.execute(
             "UPDATE replies SET message_id = $2, sent_at = now() WHERE email_id = $1", email_id, reply_id
         )

@@ -3,6 +3,7 @@ responder and sender) while service processes are SIGKILLed, RabbitMQ and Postgr
 500s and 429 bursts, the SMTP server answers 451s and drops connections after DATA, and Redis, the IMAP and
 the SMTP server restart too. Nothing may be lost, nothing sent twice, and no customer left without a reply
 unless the SMTP server dropped the connection after DATA. (The full run, 2,000 emails, is in docs/reliability.md.)"""
+
 from __future__ import annotations
 
 import shutil
@@ -16,13 +17,16 @@ from replyflow.devtools.dovecot import find_dovecot
 pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.chaos, pytest.mark.timeout(900)]
 
 
-@pytest.mark.skipif(shutil.which("rabbitmqctl") is None or shutil.which("pg_ctlcluster") is None,
-                    reason="the chaos run restarts this machine's RabbitMQ and PostgreSQL")
+@pytest.mark.skipif(
+    shutil.which("rabbitmqctl") is None or shutil.which("pg_ctlcluster") is None,
+    reason="the chaos run restarts this machine's RabbitMQ and PostgreSQL",
+)
 @pytest.mark.skipif(find_dovecot() is None, reason="dovecot is not installed: apt-get install -y dovecot-imapd")
 def test_nothing_lost_nothing_sent_twice_under_faults(tmp_path):
     lines = []
-    result = chaos.run(chaos.ChaosConfig(emails=200, kills=10, seed=7, timeout_seconds=400, log=lines.append),
-                       workdir=tmp_path)
+    result = chaos.run(
+        chaos.ChaosConfig(emails=200, kills=10, seed=7, timeout_seconds=400, log=lines.append), workdir=tmp_path
+    )
     report = result.table() + "\n" + "\n".join(lines + result.lost_detail)
     assert result.kills >= 10, report
     assert sorted(result.restarts) == ["imap", "postgresql", "rabbitmq", "redis", "smtp"], report

@@ -3,6 +3,7 @@ processes: a dead letter made by a real SMTP refusal is seen, replayed after the
 `replied` with one message at the SMTP server; another is discarded with a note; and neither a missing token, a
 forged action nor a subject holding a script does anything. The overview's screenshot is taken every run and
 replaces docs/console.png (the README shows it) when REPLYFLOW_UPDATE_SCREENSHOT=1."""
+
 from __future__ import annotations
 
 import asyncio
@@ -26,7 +27,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.timeout(300)
 CHROMIUM = Path("/usr/bin/chromium")
 TOKEN = "test-console-token-0123456789"
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "console.png"
-HOSTILE_SUBJECT = "<script>window.pwned = 1</script><img src=x onerror=\"window.pwned = 2\">"
+HOSTILE_SUBJECT = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">'
 
 
 def question(to: str, sender: str, subject: str) -> bytes:
@@ -88,17 +89,28 @@ def browser():
 
 
 async def test_console_replays_a_real_dead_letter_discards_another_and_resists_abuse(
-        tmp_path, dovecot, smtp_sink, stack_endpoints, pool, browser, webhook):
+    tmp_path, dovecot, smtp_sink, stack_endpoints, pool, browser, webhook
+):
     smtp_sink.reject_recipients = True  # every reply is refused permanently: smtp_rejected dead letters
     port = free_port()
     processes = Processes(tmp_path)
     try:
         stack_endpoints.groq_base_url = processes.start_fake_groq(service_env(stack_endpoints))
         webhook_url, alerts = webhook
-        env = service_env(stack_endpoints, CONSOLE_TOKEN=TOKEN, CONSOLE_PORT=str(port),
-                          ALERT_WEBHOOK_URL=webhook_url, ALERT_INTERVAL_MINUTES="10")
-        append_all(dovecot, [question(dovecot.user, "Ana Gómez <ana@example.com>", "Envío a Córdoba"),
-                             question(dovecot.user, "Mallory <mallory@example.net>", HOSTILE_SUBJECT)])
+        env = service_env(
+            stack_endpoints,
+            CONSOLE_TOKEN=TOKEN,
+            CONSOLE_PORT=str(port),
+            ALERT_WEBHOOK_URL=webhook_url,
+            ALERT_INTERVAL_MINUTES="10",
+        )
+        append_all(
+            dovecot,
+            [
+                question(dovecot.user, "Ana Gómez <ana@example.com>", "Envío a Córdoba"),
+                question(dovecot.user, "Mallory <mallory@example.net>", HOSTILE_SUBJECT),
+            ],
+        )
         processes.start_all(env)
         wait_for_port(port, processes.children["dlq-monitor"], tmp_path / "dlq-monitor.log", timeout=60)
         await wait_for(pool, "SELECT count(*) FROM dead_letters WHERE reason = 'smtp_rejected'", expected=2)
@@ -122,10 +134,15 @@ async def test_console_replays_a_real_dead_letter_discards_another_and_resists_a
         for path in ("/api/overview", "/api/dead-letters", f"/api/emails/{ana}", "/api/waiting"):
             assert (await asyncio.to_thread(http, base + path))[0] == 401, path
         body = json.dumps({"ids": [ana_letter]}).encode()
-        assert (await asyncio.to_thread(http, base + "/api/dead-letters/replay", body,
-                                        {"Content-Type": "application/json"}))[0] == 401
-        status, _ = await asyncio.to_thread(http, base + "/login", b"token=wrong-token-wrong-token",
-                                            {"Content-Type": "application/x-www-form-urlencoded"})
+        assert (
+            await asyncio.to_thread(http, base + "/api/dead-letters/replay", body, {"Content-Type": "application/json"})
+        )[0] == 401
+        status, _ = await asyncio.to_thread(
+            http,
+            base + "/login",
+            b"token=wrong-token-wrong-token",
+            {"Content-Type": "application/x-www-form-urlencoded"},
+        )
         assert status in (200, 303) and 'action="/login"' in _
 
         async with browser.async_playwright() as p:
@@ -162,7 +179,8 @@ async def test_console_replays_a_real_dead_letter_discards_another_and_resists_a
             forged = await page.evaluate(
                 """async (id) => (await fetch('/api/dead-letters/replay', {method: 'POST',
                      headers: {'Content-Type': 'application/json'}, body: JSON.stringify({ids: [id]})})).status""",
-                ana_letter)
+                ana_letter,
+            )
             assert forged == 403
             assert await pool.fetchval("SELECT replayed_at FROM dead_letters WHERE id = $1", ana_letter) is None
 

@@ -3,6 +3,7 @@
 message ends in a terminal state with a reason, and nothing from autoreply/ gets a reply. Plus the edges: a
 25 MB message works, one above MAX_MESSAGE_BYTES is dead-lettered as too_large without being read, and a
 deeply nested MIME message is dead-lettered as unparseable without being parsed."""
+
 from __future__ import annotations
 
 import os
@@ -38,18 +39,21 @@ def attachment_message(size: int, n: int) -> bytes:
     msg["Message-ID"] = f"<big-{n}@example.com>"
     msg.set_content("Hola, ¿qué talle me recomiendan para la campera de jean? Mido 1,70.")
     # base64 grows the payload by a third: this makes the whole message about `size` bytes.
-    msg.add_attachment(os.urandom(size * 3 // 4), maintype="application", subtype="octet-stream",
-                       filename="fotos.zip")
+    msg.add_attachment(os.urandom(size * 3 // 4), maintype="application", subtype="octet-stream", filename="fotos.zip")
     return msg.as_bytes()
 
 
 async def test_every_corpus_message_ends_with_a_reason_and_robots_get_no_reply(
-        tmp_path, dovecot, smtp_sink, stack_endpoints, database_url, pool):
+    tmp_path, dovecot, smtp_sink, stack_endpoints, database_url, pool
+):
     mime, robots = corpus("mime"), corpus("autoreply")
     raws = {path: path.read_bytes() for path in mime + robots}
     too_large = attachment_message(MAX_BYTES + 1024 * 1024, 2)
-    extras = [attachment_message(25_000_000, 1), too_large,
-              nested_multiparts(500, sender="anidado@example.com", message_id="<nested@example.com>")]
+    extras = [
+        attachment_message(25_000_000, 1),
+        too_large,
+        nested_multiparts(500, sender="anidado@example.com", message_id="<nested@example.com>"),
+    ]
     appended = list(raws.values()) + extras
     with dovecot.mailbox() as mailbox:
         for raw in appended:

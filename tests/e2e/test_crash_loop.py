@@ -1,5 +1,6 @@
 """A message that kills its consumer's process (an out-of-memory kill, a segfault in a parser) must end in
 the dead-letter queue with reason delivery_limit, while the restarted process goes on serving the rest."""
+
 from __future__ import annotations
 
 import asyncio
@@ -19,7 +20,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.timeout(300)
 POISON = 666
 # A consumer process wired like a service: the real consume adapter; the poison message kills the process
 # outright (os._exit skips every cleanup, as a SIGKILL or a segfault would).
-CONSUMER = textwrap.dedent("""
+CONSUMER = textwrap.dedent(
+    """
     import asyncio, os, sys
     from shared.broker import STAGES, Broker
     from shared.messages import EmailReceived
@@ -29,14 +31,15 @@ CONSUMER = textwrap.dedent("""
         broker = Broker(BrokerSettings(amqp_url=sys.argv[1], delivery_limit=3, prefetch=1), "crashy")
         await broker.connect()
         async def handle(message):
-            if message.email_id == %d:
+            if message.email_id == POISON:
                 os._exit(137)
             print(message.email_id, flush=True)
         await broker.consume(STAGES["classifier"], EmailReceived, handle)
         await asyncio.sleep(3600)
 
     asyncio.run(main())
-""" % POISON)  # noqa: UP031 - the braces of the script would need doubling
+""".replace("POISON", str(POISON))
+)
 
 
 async def test_a_message_that_kills_its_consumer_ends_in_the_dead_letter_queue(fresh_amqp_url):
@@ -60,7 +63,8 @@ async def test_a_message_that_kills_its_consumer_ends_in_the_dead_letter_queue(f
         while not (got_letter.is_set() and {1, 2, 3} <= set(handled)):
             assert crashes <= 10, f"the poison message was never dead-lettered ({crashes} crashes)"
             process = await asyncio.create_subprocess_exec(
-                sys.executable, "-c", CONSUMER, fresh_amqp_url, stdout=subprocess.PIPE)
+                sys.executable, "-c", CONSUMER, fresh_amqp_url, stdout=subprocess.PIPE
+            )
             try:
                 while not (got_letter.is_set() and {1, 2, 3} <= set(handled)):
                     line = await asyncio.wait_for(process.stdout.readline(), 30)

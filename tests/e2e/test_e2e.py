@@ -1,6 +1,7 @@
 """The promise, end to end: 60 emails through the five services as real processes, on Dovecot, a real SMTP
 server and the Groq simulator. Every answerable email gets exactly one reply, robots none, the email the LLM
 always fails on ends in the responder's dead-letter queue, every original is seen, nothing is left in flight."""
+
 from __future__ import annotations
 
 import email
@@ -51,8 +52,7 @@ async def test_sixty_emails_end_to_end(tmp_path, dovecot, smtp_sink, stack_endpo
         assert reply.auto_submitted == "auto-replied"
         assert reply.subject.startswith("Re: ")
     robot_senders = {e.sender for e in robots}
-    assert not [m for m in sent if set(m.rcpt_tos) & robot_senders or m.in_reply_to in
-                {e.message_id for e in robots}]
+    assert not [m for m in sent if set(m.rcpt_tos) & robot_senders or m.in_reply_to in {e.message_id for e in robots}]
 
     rows = {r["message_id"]: r for r in await pool.fetch("SELECT id, message_id, state, reason FROM emails")}
     for robot in robots:
@@ -65,8 +65,13 @@ async def test_sixty_emails_end_to_end(tmp_path, dovecot, smtp_sink, stack_endpo
     letter = await pool.fetchrow("SELECT * FROM dead_letters WHERE email_id = $1", failing_row["id"])
     assert (letter["stage"], letter["reason"], letter["attempts"]) == ("responder", "max_attempts", 3)
     assert "InternalServerError" in letter["error"]
-    listing = subprocess.run([sys.executable, "-m", "replyflow.cli", "dlq", "list"], capture_output=True,
-                             text=True, env={**os.environ, "DATABASE_URL": database_url}, timeout=60)
+    listing = subprocess.run(
+        [sys.executable, "-m", "replyflow.cli", "dlq", "list"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DATABASE_URL": database_url},
+        timeout=60,
+    )
     assert listing.returncode == 0, listing.stderr
     assert "responder  max_attempts" in listing.stdout and str(failing_row["id"]) in listing.stdout
 

@@ -1,6 +1,7 @@
 """/healthz and /readyz of a real service process: ready only while RabbitMQ, PostgreSQL and Redis answer, back to
 ready when each returns. The servers "go away" behind a TCP proxy (this machine's servers keep running for every
 other test). A second replica on the same METRICS_PORT runs on, without the endpoints."""
+
 from __future__ import annotations
 
 import time
@@ -24,10 +25,19 @@ def _host_port(url: str) -> tuple[str, int]:
 
 def _endpoints(amqp_url: str, database_url: str, redis_url: str) -> Endpoints:
     # The responder talks to RabbitMQ, PostgreSQL and Redis only; the LLM is never called in this test.
-    return Endpoints(amqp_url=amqp_url, database_url=database_url, redis_url=redis_url, imap_host="127.0.0.1",
-                     imap_port=1, imap_user="shop@example.com", imap_password="unused", smtp_port=1,
-                     groq_base_url="http://127.0.0.1:1", shop_config=str(SHOP_CONFIG),
-                     reply_from="Shop <shop@example.com>")
+    return Endpoints(
+        amqp_url=amqp_url,
+        database_url=database_url,
+        redis_url=redis_url,
+        imap_host="127.0.0.1",
+        imap_port=1,
+        imap_user="shop@example.com",
+        imap_password="unused",
+        smtp_port=1,
+        groq_base_url="http://127.0.0.1:1",
+        shop_config=str(SHOP_CONFIG),
+        reply_from="Shop <shop@example.com>",
+    )
 
 
 def _wait_for_log(processes: Processes, name: str, text: str, timeout: float = 60.0) -> None:
@@ -47,8 +57,11 @@ def test_readyz_follows_each_server_away_and_back(tmp_path, tcp_proxy, fresh_amq
         "postgresql": tcp_proxy(*_host_port(database_url)),
         "redis": tcp_proxy(*_host_port(redis_url)),
     }
-    endpoints = _endpoints(proxies["rabbitmq"].url_for(fresh_amqp_url), proxies["postgresql"].url_for(database_url),
-                           proxies["redis"].url_for(redis_url))
+    endpoints = _endpoints(
+        proxies["rabbitmq"].url_for(fresh_amqp_url),
+        proxies["postgresql"].url_for(database_url),
+        proxies["redis"].url_for(redis_url),
+    )
     port = free_port()
     env = service_env(endpoints, METRICS_PORT=str(port), LOG_LEVEL="DEBUG")
     processes = Processes(tmp_path)

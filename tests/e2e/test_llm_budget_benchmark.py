@@ -1,5 +1,6 @@
 """The LLM budget benchmark (bench/llm_budget.py) runs: it starts responder processes against the Groq simulator
 and this machine's RabbitMQ, PostgreSQL and Redis."""
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,14 @@ def test_the_benchmark_runs(tmp_path):
     """Only that it runs and prints its table: its numbers are read, not asserted (see docs/benchmarks.md)."""
     # The benchmark empties its Redis database: the test session's, never another one on this machine.
     env = {**os.environ, "BENCH_REDIS_URL": TEST_REDIS_URL}
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "llm_budget.py"), "--quick"],
-                            capture_output=True, text=True, timeout=240, cwd=tmp_path, env=env)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "llm_budget.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=tmp_path,
+        env=env,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "replicas" in result.stdout and "429s" in result.stdout
     # Both of Groq's possible accountings ran.

@@ -1,6 +1,7 @@
 """The five services as processes, each with its own METRICS_PORT, on a small run (FAQ and LLM questions, robots, the
 email the LLM always fails on): every service is ready, its /metrics passes `promtool check metrics`, the counters
 match what the database says happened, and every metric the dashboard and the alert rules name is exported."""
+
 from __future__ import annotations
 
 import time
@@ -75,8 +76,10 @@ async def test_counters_match_what_happened(tmp_path, dovecot, stack_endpoints, 
     assert value(dlq_monitor, "replyflow_dead_letters_recorded_total", stage="responder", reason="max_attempts") == 1
 
     # Each LLM answer is one 200 whose tokens are the ones stored with the reply.
-    calls = await pool.fetchrow("SELECT count(*) AS n, coalesce(sum(prompt_tokens), 0) AS input, "
-                                "coalesce(sum(completion_tokens), 0) AS output FROM replies WHERE model IS NOT NULL")
+    calls = await pool.fetchrow(
+        "SELECT count(*) AS n, coalesce(sum(prompt_tokens), 0) AS input, "
+        "coalesce(sum(completion_tokens), 0) AS output FROM replies WHERE model IS NOT NULL"
+    )
     assert value(responder, "replyflow_llm_requests_total", status="200") == calls["n"] > 0
     assert value(responder, "replyflow_llm_tokens_total", direction="input") == calls["input"]
     assert value(responder, "replyflow_llm_tokens_total", direction="output") == calls["output"]

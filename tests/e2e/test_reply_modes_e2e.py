@@ -2,6 +2,7 @@
 simulator, with a shop that has switched replyflow on only part of the way. `send` sends as it always did, `draft`
 files the complete reply in Drafts once and leaves the original unread with `replyflow-draft`, `none` sends
 nothing and pays for no LLM call, and a handoff that was sent keeps its original in sight of a person."""
+
 from __future__ import annotations
 
 import email
@@ -19,26 +20,41 @@ pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.timeout(300)
 
 DEFAULT_MODES = '[reply_mode]\nfaq = "send"\nllm = "send"\nhuman = "send"\n'
 
-FAQ = make_raw(subject="Envío a Córdoba", body="Hola, cuánto tarda el envío a Córdoba y cuánto cuesta?",
-               sender="Carla Suárez <carla@example.com>", message_id="<faq@example.com>")
-LLM = make_raw(subject="Campera de jean negra",
-               body="Hola! Quería saber si la campera de jean negra es de algodón y si abriga para el invierno. "
-                    "Gracias!", sender="Bruno Díaz <bruno@example.com>", message_id="<llm@example.com>")
-HUMAN = make_raw(subject="Reclamo por mi pedido",
-                 body="Me llegó la remera rota y nadie me responde, es una vergüenza. Quiero hacer un reclamo.",
-                 sender="Dora Paz <dora@example.com>", message_id="<human@example.com>")
-ROBOT = make_raw(subject="Fuera de la oficina",
-                 body="Hola, estoy fuera de la oficina hasta el lunes 14 sin acceso al correo. Saludos.",
-                 sender="Eva Luna <eva@example.com>", message_id="<robot@example.com>",
-                 headers=(("Auto-Submitted", "auto-replied"),))
+FAQ = make_raw(
+    subject="Envío a Córdoba",
+    body="Hola, cuánto tarda el envío a Córdoba y cuánto cuesta?",
+    sender="Carla Suárez <carla@example.com>",
+    message_id="<faq@example.com>",
+)
+LLM = make_raw(
+    subject="Campera de jean negra",
+    body="Hola! Quería saber si la campera de jean negra es de algodón y si abriga para el invierno. Gracias!",
+    sender="Bruno Díaz <bruno@example.com>",
+    message_id="<llm@example.com>",
+)
+HUMAN = make_raw(
+    subject="Reclamo por mi pedido",
+    body="Me llegó la remera rota y nadie me responde, es una vergüenza. Quiero hacer un reclamo.",
+    sender="Dora Paz <dora@example.com>",
+    message_id="<human@example.com>",
+)
+ROBOT = make_raw(
+    subject="Fuera de la oficina",
+    body="Hola, estoy fuera de la oficina hasta el lunes 14 sin acceso al correo. Saludos.",
+    sender="Eva Luna <eva@example.com>",
+    message_id="<robot@example.com>",
+    headers=(("Auto-Submitted", "auto-replied"),),
+)
 
 
 def shop_with_modes(tmp_path: Path, faq: str, llm: str, human: str) -> str:
     text = SHOP_CONFIG.read_text(encoding="utf-8")
     assert DEFAULT_MODES in text
     path = tmp_path / "shop.toml"
-    path.write_text(text.replace(DEFAULT_MODES, f'[reply_mode]\nfaq = "{faq}"\nllm = "{llm}"\nhuman = "{human}"\n'),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace(DEFAULT_MODES, f'[reply_mode]\nfaq = "{faq}"\nllm = "{llm}"\nhuman = "{human}"\n'),
+        encoding="utf-8",
+    )
     return str(path)
 
 
@@ -62,8 +78,10 @@ async def run_stack(tmp_path, dovecot, endpoints, database_url) -> int:
 
 
 async def outcomes(pool) -> dict[str, tuple[str, str | None]]:
-    return {r["message_id"]: (r["state"], r["reason"])
-            for r in await pool.fetch("SELECT message_id, state, reason FROM emails")}
+    return {
+        r["message_id"]: (r["state"], r["reason"])
+        for r in await pool.fetch("SELECT message_id, state, reason FROM emails")
+    }
 
 
 def flags(dovecot, message_id: str) -> set[str]:
@@ -71,7 +89,8 @@ def flags(dovecot, message_id: str) -> set[str]:
 
 
 async def test_faq_sent_llm_drafted_and_a_sent_handoff_left_for_a_person(
-        tmp_path, dovecot, smtp_sink, stack_endpoints, database_url, pool):
+    tmp_path, dovecot, smtp_sink, stack_endpoints, database_url, pool
+):
     stack_endpoints.shop_config = shop_with_modes(tmp_path, faq="send", llm="draft", human="send")
 
     llm_calls = await run_stack(tmp_path, dovecot, stack_endpoints, database_url)
@@ -102,7 +121,8 @@ async def test_faq_sent_llm_drafted_and_a_sent_handoff_left_for_a_person(
 
 
 async def test_faq_drafted_and_none_for_the_rest_sends_nothing_and_pays_for_nothing(
-        tmp_path, dovecot, smtp_sink, stack_endpoints, database_url, pool):
+    tmp_path, dovecot, smtp_sink, stack_endpoints, database_url, pool
+):
     stack_endpoints.shop_config = shop_with_modes(tmp_path, faq="draft", llm="none", human="none")
 
     llm_calls = await run_stack(tmp_path, dovecot, stack_endpoints, database_url)
@@ -118,7 +138,9 @@ async def test_faq_drafted_and_none_for_the_rest_sends_nothing_and_pays_for_noth
     [(_uid, _flags, raw)] = dovecot.list_messages("Drafts")
     assert email.message_from_bytes(raw)["In-Reply-To"] == "<faq@example.com>"
     assert {"replyflow-draft", "replyflow-shipping"} <= flags(dovecot, "<faq@example.com>")
-    for message_id, topic in (("<llm@example.com>", "replyflow-product_question"),
-                              ("<human@example.com>", "replyflow-complaint")):
+    for message_id, topic in (
+        ("<llm@example.com>", "replyflow-product_question"),
+        ("<human@example.com>", "replyflow-complaint"),
+    ):
         left = flags(dovecot, message_id)
         assert "\\Seen" not in left and {"replyflow-needs-person", topic} <= left, message_id

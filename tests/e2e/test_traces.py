@@ -5,6 +5,7 @@ conventions, and without the email's text in any span.
 The services' batch processors are told to wait an hour between exports, so every span arrives here only because
 the services flush on SIGTERM.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -90,14 +91,24 @@ class OtlpReceiver:
             resource = _attributes(resource_spans.resource.attributes)
             for scope_spans in resource_spans.scope_spans:
                 for span in scope_spans.spans:
-                    self.spans.append(ExportedSpan(
-                        service=resource.get("service.name", ""), resource=resource, scope=scope_spans.scope.name,
-                        trace_id=span.trace_id.hex(), span_id=span.span_id.hex(), parent_id=span.parent_span_id.hex(),
-                        name=span.name, kind=span.kind, attributes=_attributes(span.attributes),
-                        events=[_attributes(event.attributes) for event in span.events],
-                        links=[(link.trace_id.hex(), link.span_id.hex()) for link in span.links]))
-        return web.Response(body=ExportTraceServiceResponse().SerializeToString(),
-                            content_type="application/x-protobuf")
+                    self.spans.append(
+                        ExportedSpan(
+                            service=resource.get("service.name", ""),
+                            resource=resource,
+                            scope=scope_spans.scope.name,
+                            trace_id=span.trace_id.hex(),
+                            span_id=span.span_id.hex(),
+                            parent_id=span.parent_span_id.hex(),
+                            name=span.name,
+                            kind=span.kind,
+                            attributes=_attributes(span.attributes),
+                            events=[_attributes(event.attributes) for event in span.events],
+                            links=[(link.trace_id.hex(), link.span_id.hex()) for link in span.links],
+                        )
+                    )
+        return web.Response(
+            body=ExportTraceServiceResponse().SerializeToString(), content_type="application/x-protobuf"
+        )
 
 
 def pick(emails: list[GeneratedEmail], kind: str) -> GeneratedEmail:
@@ -119,6 +130,7 @@ def strings_in(span: ExportedSpan) -> list[str]:
         if isinstance(value, dict):
             return [s for v in value.values() for s in flatten(v)]
         return [value] if isinstance(value, str) else []
+
     return [span.name, *flatten(span.attributes), *flatten(span.events)]
 
 
@@ -141,20 +153,25 @@ def expected_services(state: str, source: str | None, kind: str) -> set[str]:
     return services
 
 
-async def test_each_email_is_one_trace_across_the_services(tmp_path, dovecot, smtp_sink, stack_endpoints, pool,
-                                                           database_url):
+async def test_each_email_is_one_trace_across_the_services(
+    tmp_path, dovecot, smtp_sink, stack_endpoints, pool, database_url
+):
     generated = generate(10, seed=11, to=dovecot.user)
     emails = [pick(generated, kind) for kind in ("faq", "llm", "ooo", "llm_fail")]
     processes = Processes(tmp_path)
     async with OtlpReceiver() as receiver:
         try:
             stack_endpoints.groq_base_url = processes.start_fake_groq(service_env(stack_endpoints))
-            processes.start_all(service_env(
-                stack_endpoints, OTEL_TRACES_EXPORTER="otlp",
-                OTEL_EXPORTER_OTLP_ENDPOINT=f"http://127.0.0.1:{receiver.port}",
-                OTEL_RESOURCE_ATTRIBUTES="deployment.environment.name=e2e-test",
-                # Nothing is exported before SIGTERM: the spans below prove the flush on the way out.
-                OTEL_BSP_SCHEDULE_DELAY="3600000"))
+            processes.start_all(
+                service_env(
+                    stack_endpoints,
+                    OTEL_TRACES_EXPORTER="otlp",
+                    OTEL_EXPORTER_OTLP_ENDPOINT=f"http://127.0.0.1:{receiver.port}",
+                    OTEL_RESOURCE_ATTRIBUTES="deployment.environment.name=e2e-test",
+                    # Nothing is exported before SIGTERM: the spans below prove the flush on the way out.
+                    OTEL_BSP_SCHEDULE_DELAY="3600000",
+                )
+            )
             append_all(dovecot, emails)
             states = await wait_until_settled(database_url, len(emails), timeout=120, processes=processes)
         finally:
@@ -164,9 +181,13 @@ async def test_each_email_is_one_trace_across_the_services(tmp_path, dovecot, sm
     assert exit_codes == dict.fromkeys(exit_codes, 0), log_tail
     assert set(states) <= set(TERMINAL) and sum(states.values()) == len(emails), (states, log_tail)
 
-    rows = {r["message_id"]: r for r in await pool.fetch(
-        "SELECT e.id, e.message_id, e.state, e.trace_id, e.traceparent, r.source, r.body AS reply "
-        "FROM emails e LEFT JOIN replies r ON r.email_id = e.id")}
+    rows = {
+        r["message_id"]: r
+        for r in await pool.fetch(
+            "SELECT e.id, e.message_id, e.state, e.trace_id, e.traceparent, r.source, r.body AS reply "
+            "FROM emails e LEFT JOIN replies r ON r.email_id = e.id"
+        )
+    }
     by_trace: dict[str, list[ExportedSpan]] = defaultdict(list)
     for span in receiver.spans:
         by_trace[span.trace_id].append(span)
@@ -218,8 +239,9 @@ async def test_each_email_is_one_trace_across_the_services(tmp_path, dovecot, sm
 
         # Client calls are children within the email's work: PostgreSQL in every service that handles it.
         database = {s.service for s in spans if s.kind == CLIENT and s.scope.endswith("asyncpg")}
-        assert database >= {"ingestor", "classifier"} | ({"responder"} if "responder" in {
-            s.service for s in spans} else set()), (context, database)
+        assert database >= {"ingestor", "classifier"} | (
+            {"responder"} if "responder" in {s.service for s in spans} else set()
+        ), (context, database)
         assert not [s for s in spans if "db.statement.parameters" in s.attributes]
 
         sends = [s for s in spans if s.name == "smtp send"]
@@ -259,18 +281,25 @@ async def test_each_email_is_one_trace_across_the_services(tmp_path, dovecot, sm
         # No span carries the email's text, nor the reply's.
         secrets = text_of(item) + [line for line in (row["reply"] or "").splitlines() if len(line) >= 12]
         assert secrets, context
-        leaked = [(s.service, s.name, piece) for s in spans for value in strings_in(s) for piece in secrets
-                  if piece in value]
+        leaked = [
+            (s.service, s.name, piece) for s in spans for value in strings_in(s) for piece in secrets if piece in value
+        ]
         assert not leaked, leaked
 
     # An operator goes from the trace id to the email's story, and sees it on its dead letter.
     failing = rows[pick(emails, "llm_fail").message_id]
     env = {**os.environ, "DATABASE_URL": database_url}
-    status = subprocess.run([sys.executable, "-m", "replyflow.cli", "status", failing["trace_id"]],
-                            capture_output=True, text=True, env=env, timeout=60)
+    status = subprocess.run(
+        [sys.executable, "-m", "replyflow.cli", "status", failing["trace_id"]],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert status.returncode == 0, status.stderr
     assert f"email {failing['id']} " in status.stdout and f"trace {failing['trace_id']}" in status.stdout
-    listing = subprocess.run([sys.executable, "-m", "replyflow.cli", "dlq", "list"],
-                             capture_output=True, text=True, env=env, timeout=60)
+    listing = subprocess.run(
+        [sys.executable, "-m", "replyflow.cli", "dlq", "list"], capture_output=True, text=True, env=env, timeout=60
+    )
     assert listing.returncode == 0, listing.stderr
     assert f"trace {failing['trace_id']}" in listing.stdout

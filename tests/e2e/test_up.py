@@ -1,5 +1,6 @@
 """`replyflow up`: the supervisor starts the five services as processes against this machine's servers, and a
 SIGTERM stops every one of them cleanly within the grace period."""
+
 from __future__ import annotations
 
 import asyncio
@@ -30,6 +31,7 @@ async def test_up_starts_five_services_and_stops_them_all_on_sigterm(tmp_path, s
         def all_started() -> bool:
             text = log.read_text(errors="replace")
             return all(f" {service} INFO shared.runtime: {service} started" in text for service in SERVICES)
+
         deadline = time.monotonic() + 30
         while not all_started():
             assert up.poll() is None, processes.log_tail(60)

@@ -1,5 +1,6 @@
 """Alerts against a real SMTP server (aiosmtpd) and a local HTTP receiver: one summary per interval and channel,
 whatever the number of dead letters, and a channel that fails tells everything at its next try."""
+
 from __future__ import annotations
 
 import asyncio
@@ -57,20 +58,30 @@ async def add_email(pool, uid: int, state: str, reason: str | None, subject: str
         """INSERT INTO emails (account, mailbox, uidvalidity, uid, message_id, from_address, subject, size_bytes,
                                state, reason)
            VALUES ('shop', 'INBOX', 1, $1, $2, 'ana@example.com', $3, 100, $4, $5) RETURNING id""",
-        uid, f"<m{uid}@example.com>", subject, state, reason)
+        uid,
+        f"<m{uid}@example.com>",
+        subject,
+        state,
+        reason,
+    )
 
 
 async def add_dead_letter(pool, uid: int, subject: str) -> int:
     email_id = await add_email(pool, uid, "dead_lettered", "smtp_rejected", subject)
     await pool.execute(
         """INSERT INTO dead_letters (email_id, stage, reason, error, attempts, routing_key, body)
-           VALUES ($1, 'sender', 'smtp_rejected', 'SMTP 550', 1, 'reply.ready', '\\x7b7d')""", email_id)
+           VALUES ($1, 'sender', 'smtp_rejected', 'SMTP 550', 1, 'reply.ready', '\\x7b7d')""",
+        email_id,
+    )
     return email_id
 
 
 def alerter(pool, smtp_sink, receiver, clock) -> Alerter:
-    settings = AlertSettings(alert_email="ops@example.com", alert_webhook_url=f"http://127.0.0.1:{receiver.port}/hook",
-                             alert_interval_minutes=INTERVAL_MINUTES)
+    settings = AlertSettings(
+        alert_email="ops@example.com",
+        alert_webhook_url=f"http://127.0.0.1:{receiver.port}/hook",
+        alert_interval_minutes=INTERVAL_MINUTES,
+    )
     smtp = SmtpSettings(smtp_host=smtp_sink.host, smtp_port=smtp_sink.port, smtp_starttls=False)
     # No commit lag: each row here is committed before the check that should see it.
     return Alerter(pool, settings, smtp, clock=clock, commit_lag=timedelta(0))
@@ -109,8 +120,7 @@ async def test_one_summary_per_interval_and_channel_not_one_per_dead_letter(pool
     assert receiver.bodies[1]["waiting"] == []
 
 
-async def test_a_failed_alert_is_tried_again_with_everything_and_the_other_channel_goes_on(pool, smtp_sink,
-                                                                                           receiver):
+async def test_a_failed_alert_is_tried_again_with_everything_and_the_other_channel_goes_on(pool, smtp_sink, receiver):
     clock = Clock()
     alerts = alerter(pool, smtp_sink, receiver, clock)
     await alerts.check()
@@ -127,25 +137,30 @@ async def test_a_failed_alert_is_tried_again_with_everything_and_the_other_chann
 
 async def test_an_unreachable_smtp_server_is_logged_not_raised(pool, receiver, caplog):
     settings = AlertSettings(alert_email="ops@example.com", alert_interval_minutes=INTERVAL_MINUTES)
-    alerts = Alerter(pool, settings, SmtpSettings(smtp_host="127.0.0.1", smtp_port=free_port(),
-                                                  smtp_starttls=False, smtp_timeout_seconds=2), clock=Clock(),
-                     commit_lag=timedelta(0))
+    alerts = Alerter(
+        pool,
+        settings,
+        SmtpSettings(smtp_host="127.0.0.1", smtp_port=free_port(), smtp_starttls=False, smtp_timeout_seconds=2),
+        clock=Clock(),
+        commit_lag=timedelta(0),
+    )
     await alerts.check()
     await add_dead_letter(pool, 1, "first")
     await alerts.check()
     assert "alert by email not sent" in caplog.text
 
 
-
 async def test_a_letter_committed_after_a_look_but_stamped_before_it_is_still_told(pool, smtp_sink, receiver):
-    settings = AlertSettings(alert_webhook_url=f"http://127.0.0.1:{receiver.port}/hook",
-                             alert_interval_minutes=INTERVAL_MINUTES)
+    settings = AlertSettings(
+        alert_webhook_url=f"http://127.0.0.1:{receiver.port}/hook", alert_interval_minutes=INTERVAL_MINUTES
+    )
     alerts = Alerter(pool, settings, SmtpSettings(), clock=Clock(), commit_lag=timedelta(seconds=1))
     await alerts.check()  # looks up to 1 s ago
     # A transaction that began half a second before that look commits only now: its row carries the earlier time.
     email_id = await add_dead_letter(pool, 1, "late commit")
-    await pool.execute("UPDATE dead_letters SET created_at = now() - interval '0.5 seconds' WHERE email_id = $1",
-                       email_id)
+    await pool.execute(
+        "UPDATE dead_letters SET created_at = now() - interval '0.5 seconds' WHERE email_id = $1", email_id
+    )
     await alerts.check()
     assert receiver.bodies == []  # younger than the lag: left to a later look, not skipped
     await asyncio.sleep(1.2)

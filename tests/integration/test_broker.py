@@ -1,4 +1,5 @@
 """The consume adapter's policy against the real RabbitMQ: ack after publish, retry tiers, dead letters."""
+
 from __future__ import annotations
 
 import asyncio
@@ -28,8 +29,9 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 async def broker(amqp_url):
-    settings = BrokerSettings(amqp_url=amqp_url, retry_delays="0.2,0.4", max_attempts=3, delivery_limit=3,
-                              shutdown_grace_seconds=2)
+    settings = BrokerSettings(
+        amqp_url=amqp_url, retry_delays="0.2,0.4", max_attempts=3, delivery_limit=3, shutdown_grace_seconds=2
+    )
     broker = Broker(settings, "test")
     await broker.connect()
     # Each test starts from empty queues.
@@ -57,6 +59,7 @@ class DeadLetters:
             while len(self.letters) < count:
                 self.changed.clear()
                 await self.changed.wait()
+
         await asyncio.wait_for(enough(), timeout)
         return self.letters
 
@@ -151,7 +154,9 @@ async def test_permanent_errors_and_invalid_messages_are_dead_lettered_at_once(b
     letters = sorted(await dead.wait_for(2), key=lambda d: d.reason)
     assert calls == [2]
     assert [(d.reason, d.email_id, d.stage) for d in letters] == [
-        ("invalid_message", None, "sender"), ("smtp_rejected", 2, "sender")]
+        ("invalid_message", None, "sender"),
+        ("smtp_rejected", 2, "sender"),
+    ]
     assert letters[1].error == "550 no such user"
 
 
@@ -240,8 +245,13 @@ async def test_a_dead_letter_the_monitor_keeps_failing_on_is_parked_not_dropped(
     parked = await channel.get_queue(PARKED_QUEUE)
     await parked.purge()
     await broker.consume_dead_letters(broken_monitor)
-    await broker.publish_raw(DEAD_LETTER_EXCHANGE, "sender", b'{"schema_version": 1, "email_id": 9}',
-                             message_id="dl-parked", headers={STAGE_HEADER: "sender", REASON_HEADER: "max_attempts"})
+    await broker.publish_raw(
+        DEAD_LETTER_EXCHANGE,
+        "sender",
+        b'{"schema_version": 1, "email_id": 9}',
+        message_id="dl-parked",
+        headers={STAGE_HEADER: "sender", REASON_HEADER: "max_attempts"},
+    )
     for _ in range(100):
         if (message := await parked.get(no_ack=True, fail=False)) is not None:
             break
@@ -263,8 +273,13 @@ async def test_a_dead_letter_waiting_out_an_outage_is_not_parked(broker, monkeyp
         done.set()
 
     await broker.consume_dead_letters(monitor_during_an_outage)
-    await broker.publish_raw(DEAD_LETTER_EXCHANGE, "sender", b'{"schema_version": 1, "email_id": 9}',
-                             message_id="dl-outage", headers={STAGE_HEADER: "sender", REASON_HEADER: "max_attempts"})
+    await broker.publish_raw(
+        DEAD_LETTER_EXCHANGE,
+        "sender",
+        b'{"schema_version": 1, "email_id": 9}',
+        message_id="dl-outage",
+        headers={STAGE_HEADER: "sender", REASON_HEADER: "max_attempts"},
+    )
     await asyncio.wait_for(done.wait(), 60)
     assert set(calls) == {"dl-outage"}
 
@@ -310,6 +325,7 @@ async def test_trace_context_crosses_the_queue(broker):
 async def test_a_consumer_cancelled_by_the_broker_is_noticed(broker, amqp_url):
     """aio-pika's robust reconnect has known cases of consumers that are never restored; a queue deleted
     under a consumer is the simplest way to make the broker cancel one. The watchdog must notice."""
+
     async def handler(message: EmailReceived) -> None:
         return None
 

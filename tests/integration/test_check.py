@@ -1,5 +1,6 @@
 """`replyflow check` as a user runs it, against this machine's RabbitMQ, PostgreSQL and Redis, a real Dovecot,
 the SMTP sink and the Groq simulator; and a service refusing to retry a login RabbitMQ refuses."""
+
 from __future__ import annotations
 
 import asyncio
@@ -18,8 +19,15 @@ SERVERS = ("RabbitMQ at", "PostgreSQL at", "Redis at", "IMAP at", "SMTP at", "Gr
 async def replyflow(*args: str, cwd, env: dict[str, str]) -> tuple[int, list[str], str]:
     """(exit code, stdout lines, stderr) of `replyflow ARGS`, run without blocking the simulator's event loop."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "replyflow.cli", *args, cwd=cwd, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "replyflow.cli",
+        *args,
+        cwd=cwd,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     stdout, stderr = await process.communicate()
     assert process.returncode is not None
     return process.returncode, stdout.decode().splitlines(), stderr.decode()
@@ -47,10 +55,17 @@ async def test_everything_ready_is_one_ok_line_per_check(stack_endpoints, tmp_pa
 async def test_each_failure_is_its_own_line_and_exit_2(stack_endpoints, tmp_path):
     async with simulator() as groq:
         stack_endpoints.groq_base_url = groq.base_url
-        env = service_env(stack_endpoints, IMAP_PASSWORD="wrong-imap-password", REDIS_URL="redis://127.0.0.1:1/0",
-                          AMQP_URL=stack_endpoints.amqp_url.replace("guest:guest", "guest:wrong-amqp-password"),
-                          GROQ_MODEL="no-such-model", GROQ_LIMIT_RPM="30", GROQ_LIMIT_RPD="1000",
-                          GROQ_LIMIT_TPM="6000", GROQ_LIMIT_TPD="100000")
+        env = service_env(
+            stack_endpoints,
+            IMAP_PASSWORD="wrong-imap-password",
+            REDIS_URL="redis://127.0.0.1:1/0",
+            AMQP_URL=stack_endpoints.amqp_url.replace("guest:guest", "guest:wrong-amqp-password"),
+            GROQ_MODEL="no-such-model",
+            GROQ_LIMIT_RPM="30",
+            GROQ_LIMIT_RPD="1000",
+            GROQ_LIMIT_TPM="6000",
+            GROQ_LIMIT_TPD="100000",
+        )
         code, lines, stderr = await replyflow("check", cwd=tmp_path, env=env)
     assert code == 2
     assert "ACCESS_REFUSED" in line_of(lines, "RabbitMQ at").partition("FAILED: ")[2]
@@ -64,12 +79,16 @@ async def test_each_failure_is_its_own_line_and_exit_2(stack_endpoints, tmp_path
 
 
 async def test_a_bad_setting_fails_its_line_and_its_server_is_not_tried(stack_endpoints, tmp_path):
-    env = service_env(stack_endpoints, DATABASE_URL="mysql://shop:pw@127.0.0.1/replyflow",
-                      AMQP_URL=f"{stack_endpoints.amqp_url}-no-such-vhost")
+    env = service_env(
+        stack_endpoints,
+        DATABASE_URL="mysql://shop:pw@127.0.0.1/replyflow",
+        AMQP_URL=f"{stack_endpoints.amqp_url}-no-such-vhost",
+    )
     code, lines, stderr = await replyflow("check", "ingestor", cwd=tmp_path, env=env)
     assert code == 2 and "Traceback" not in stderr
     assert line_of(lines, "PostgreSQL settings") == (
-        "PostgreSQL settings: FAILED: DATABASE_URL is invalid: URL scheme should be 'postgres' or 'postgresql'")
+        "PostgreSQL settings: FAILED: DATABASE_URL is invalid: URL scheme should be 'postgres' or 'postgresql'"
+    )
     assert not [line for line in lines if line.startswith("PostgreSQL at")]
     assert "NOT_ALLOWED" in line_of(lines, "RabbitMQ at")
     # Only what the ingestor needs: no Redis, SMTP or Groq, so no Groq key is asked for.
@@ -82,7 +101,8 @@ async def test_the_sender_needs_its_sent_mailbox(stack_endpoints, tmp_path):
     code, lines, _ = await replyflow("check", "sender", cwd=tmp_path, env=env)
     assert code == 2
     assert line_of(lines, "IMAP at").endswith(
-        "FAILED: logged in, but IMAP_SENT_MAILBOX 'Enviados' cannot be selected: no such folder, or no right to it")
+        "FAILED: logged in, but IMAP_SENT_MAILBOX 'Enviados' cannot be selected: no such folder, or no right to it"
+    )
     assert not [line for line in lines if line.startswith(("Redis", "Groq"))]
 
 
@@ -91,10 +111,13 @@ async def test_an_unknown_service_is_a_usage_error(tmp_path, stack_endpoints):
     assert code == 2 and "no service 'mailer'" in stderr
 
 
-@pytest.mark.parametrize(("amqp_change", "refusal"), [
-    (("guest:guest", "guest:wrong"), "ACCESS_REFUSED"),
-    (("5672/", "5672/no-such-vhost-"), "NOT_ALLOWED"),
-])
+@pytest.mark.parametrize(
+    ("amqp_change", "refusal"),
+    [
+        (("guest:guest", "guest:wrong"), "ACCESS_REFUSED"),
+        (("5672/", "5672/no-such-vhost-"), "NOT_ALLOWED"),
+    ],
+)
 async def test_a_service_stops_when_rabbitmq_refuses_its_login(stack_endpoints, tmp_path, amqp_change, refusal):
     """A refused user, password or vhost comes back refused at every attempt: exit 2, not a retry for ever."""
     env = service_env(stack_endpoints, AMQP_URL=stack_endpoints.amqp_url.replace(*amqp_change), METRICS_PORT="0")

@@ -1,5 +1,6 @@
 """The classifier's handler against the real PostgreSQL, Redis and Dovecot: what it stores, what it returns, what
 it flags on the IMAP server, and that a redelivery decides nothing twice."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -20,11 +21,14 @@ REPO = Path(__file__).resolve().parents[2]
 CUSTOMER = "ana@example.com"
 
 SHIPPING_ES = dict(subject="Envío a Córdoba", body="Hola, cuánto tarda el envío a Córdoba y cuánto cuesta?")
-JACKET_ES = dict(subject="Campera de jean negra",
-                 body="Hola! Quería saber si la campera de jean negra es de algodón y si abriga para el invierno. "
-                      "Gracias!")
-COMPLAINT_ES = dict(subject="Reclamo por mi pedido",
-                    body="Me llegó la remera rota y nadie me responde, es una vergüenza. Quiero hacer un reclamo.")
+JACKET_ES = dict(
+    subject="Campera de jean negra",
+    body="Hola! Quería saber si la campera de jean negra es de algodón y si abriga para el invierno. Gracias!",
+)
+COMPLAINT_ES = dict(
+    subject="Reclamo por mi pedido",
+    body="Me llegó la remera rota y nadie me responde, es una vergüenza. Quiero hacer un reclamo.",
+)
 
 
 async def email_row(pool, email_id: int):
@@ -32,13 +36,16 @@ async def email_row(pool, email_id: int):
 
 
 async def events(pool, email_id: int) -> list[str]:
-    return [r["state"] for r in await pool.fetch(
-        "SELECT state FROM email_events WHERE email_id = $1 ORDER BY id", email_id)]
+    return [
+        r["state"] for r in await pool.fetch("SELECT state FROM email_events WHERE email_id = $1 ORDER BY id", email_id)
+    ]
 
 
 async def row_counts(pool, email_id: int) -> dict[str, int]:
-    return {table: await pool.fetchval(f"SELECT count(*) FROM {table} WHERE email_id = $1", email_id)
-            for table in ("classifications", "replies", "email_events", "conversations")}
+    return {
+        table: await pool.fetchval(f"SELECT count(*) FROM {table} WHERE email_id = $1", email_id)
+        for table in ("classifications", "replies", "email_events", "conversations")
+    }
 
 
 async def test_faq_question_gets_the_shops_canned_answer(pool, dovecot, store_email, make_deps):
@@ -55,8 +62,12 @@ async def test_faq_question_gets_the_shops_canned_answer(pool, dovecot, store_em
     row = await email_row(pool, email_id)
     assert row["state"] == "reply_ready"
     classification = await pool.fetchrow("SELECT * FROM classifications WHERE email_id = $1", email_id)
-    assert (classification["decision"], classification["intent"], classification["faq_topic"],
-            classification["language"]) == ("faq", "shipping", "shipping", "es")
+    assert (
+        classification["decision"],
+        classification["intent"],
+        classification["faq_topic"],
+        classification["language"],
+    ) == ("faq", "shipping", "shipping", "es")
     assert "Córdoba" in classification["body_text"]
     assert await events(pool, email_id) == ["received", "reply_ready"]
     # Not terminal yet: the original stays unread until the sender has replied (invariant 3).
@@ -64,24 +75,34 @@ async def test_faq_question_gets_the_shops_canned_answer(pool, dovecot, store_em
     assert row["seen_at"] is None
 
 
-async def test_several_policy_questions_get_every_canned_answer_in_order_and_one_signature(pool, store_email,
-                                                                                           make_deps):
-    raw = make_raw(subject="Consultas", body="Hola! ¿Aceptan Mercado Pago? Y otra cosa: ¿hacen envíos a Neuquén?",
-                   sender="Carla Suárez <carla@example.com>")
+async def test_several_policy_questions_get_every_canned_answer_in_order_and_one_signature(
+    pool, store_email, make_deps
+):
+    raw = make_raw(
+        subject="Consultas",
+        body="Hola! ¿Aceptan Mercado Pago? Y otra cosa: ¿hacen envíos a Neuquén?",
+        sender="Carla Suárez <carla@example.com>",
+    )
     email_id = await store_email(raw)
 
     result = await handle_email_received(EmailReceived(email_id=email_id), make_deps())
 
     assert result == ReplyReady(email_id=email_id, source="faq")
     body = await pool.fetchval("SELECT body FROM replies WHERE email_id = $1", email_id)
-    assert body == (f"{SHOP.faq_answer('payment_methods', 'es')}\n\n{SHOP.faq_answer('shipping', 'es')}\n\n"
-                    f"{SHOP.signature_for('es')}")
+    assert body == (
+        f"{SHOP.faq_answer('payment_methods', 'es')}\n\n{SHOP.faq_answer('shipping', 'es')}\n\n"
+        f"{SHOP.signature_for('es')}"
+    )
     assert body.count(SHOP.signature_for("es")) == 1
     classification = await pool.fetchrow("SELECT * FROM classifications WHERE email_id = $1", email_id)
-    assert (classification["decision"], classification["reason"], classification["faq_topic"]) == \
-        ("faq", "faq:payment_methods+shipping", "payment_methods")
-    detail = await pool.fetchval("SELECT detail FROM email_events WHERE email_id = $1 ORDER BY id DESC LIMIT 1",
-                                 email_id)
+    assert (classification["decision"], classification["reason"], classification["faq_topic"]) == (
+        "faq",
+        "faq:payment_methods+shipping",
+        "payment_methods",
+    )
+    detail = await pool.fetchval(
+        "SELECT detail FROM email_events WHERE email_id = $1 ORDER BY id DESC LIMIT 1", email_id
+    )
     assert detail == "faq:payment_methods+shipping (es)"
 
 
@@ -90,8 +111,9 @@ def test_faq_reply_joins_the_topics_in_order_before_one_signature():
     assert one == f"{SHOP.faq_answer('sizes', 'en')}\n\n{SHOP.signature_for('en')}"
     assert faq_reply(SHOP, ("sizes",), "en") == one
     both = faq_reply(SHOP, ("returns", "sizes", "returns"), "en")  # a repeated topic is answered once
-    assert both == (f"{SHOP.faq_answer('returns', 'en')}\n\n{SHOP.faq_answer('sizes', 'en')}\n\n"
-                    f"{SHOP.signature_for('en')}")
+    assert both == (
+        f"{SHOP.faq_answer('returns', 'en')}\n\n{SHOP.faq_answer('sizes', 'en')}\n\n{SHOP.signature_for('en')}"
+    )
 
 
 async def test_product_question_asks_the_llm_with_products_and_the_customers_history(pool, store_email, make_deps):
@@ -101,16 +123,22 @@ async def test_product_question_asks_the_llm_with_products_and_the_customers_his
 
     # Two earlier exchanges with this customer (stored in lower case, as the sender stores them), one with
     # somebody else that must never reach this customer's prompt.
-    earlier = [await store_email(make_raw(subject=f"Consulta {n}", body="Hola, una consulta.",
-                                          sender=sender))
-               for n, sender in enumerate((CUSTOMER, CUSTOMER, "otra@example.com"))]
+    earlier = [
+        await store_email(make_raw(subject=f"Consulta {n}", body="Hola, una consulta.", sender=sender))
+        for n, sender in enumerate((CUSTOMER, CUSTOMER, "otra@example.com"))
+    ]
     now = datetime.now(UTC)
     history = []
     for n, (earlier_id, customer) in enumerate(zip(earlier, (CUSTOMER, CUSTOMER, "otra@example.com"), strict=True)):
-        history.append(await pool.fetchval(
-            """INSERT INTO conversations (email_id, customer, subject, inbound, reply, created_at)
+        history.append(
+            await pool.fetchval(
+                """INSERT INTO conversations (email_id, customer, subject, inbound, reply, created_at)
                VALUES ($1, $2, 'Consulta', 'pregunta', 'respuesta', $3) RETURNING id""",
-            earlier_id, customer, now - timedelta(days=3 - n)))
+                earlier_id,
+                customer,
+                now - timedelta(days=3 - n),
+            )
+        )
     oldest, newest, _other = history
 
     # The same customer, with a capitalised address: history still matches.
@@ -118,8 +146,12 @@ async def test_product_question_asks_the_llm_with_products_and_the_customers_his
     result = await handle_email_received(EmailReceived(email_id=email_id), make_deps())
 
     assert isinstance(result, ReplyRequested)
-    assert (result.email_id, result.intent, result.language, result.handoff) == \
-        (email_id, "product_question", "es", False)
+    assert (result.email_id, result.intent, result.language, result.handoff) == (
+        email_id,
+        "product_question",
+        "es",
+        False,
+    )
     assert 1 <= len(result.product_ids) <= 3
     assert black_jacket in result.product_ids
     assert result.history_ids == [newest, oldest]  # newest first, nobody else's
@@ -142,14 +174,17 @@ async def test_complaint_goes_to_the_llm_with_handoff_by_default(pool, store_ema
 
 
 def _ooo_es() -> bytes:
-    return make_raw(subject="Fuera de la oficina",
-                    body="Hola, estoy fuera de la oficina hasta el lunes 14 sin acceso al correo. Saludos.",
-                    message_id="<ooo-1@example.com>")
+    return make_raw(
+        subject="Fuera de la oficina",
+        body="Hola, estoy fuera de la oficina hasta el lunes 14 sin acceso al correo. Saludos.",
+        message_id="<ooo-1@example.com>",
+    )
 
 
 @pytest.mark.parametrize("case", ["out_of_office", "bounce"])
-async def test_robots_are_ignored_with_the_rule_and_marked_seen(case, pool, dovecot, store_email, make_deps,
-                                                               demo_emails):
+async def test_robots_are_ignored_with_the_rule_and_marked_seen(
+    case, pool, dovecot, store_email, make_deps, demo_emails
+):
     if case == "out_of_office":
         raw, message_id, rule = _ooo_es(), "<ooo-1@example.com>", "out_of_office"
     else:  # a real multipart/report from MAILER-DAEMON
@@ -173,12 +208,19 @@ async def test_robots_are_ignored_with_the_rule_and_marked_seen(case, pool, dove
 
 
 async def test_sender_cap_ignores_the_third_email_and_a_redelivery_takes_no_second_place(
-        pool, dovecot, redis, store_email, make_deps):
+    pool, dovecot, redis, store_email, make_deps
+):
     deps = make_deps(cap=2)
     first = await store_email(make_raw(**SHIPPING_ES))
     second = await store_email(make_raw(**JACKET_ES))
-    third = await store_email(make_raw(subject="Otra consulta", body="Hola, ¿qué medios de pago aceptan?",
-                                       sender="ANA@Example.com", message_id="<third@example.com>"))
+    third = await store_email(
+        make_raw(
+            subject="Otra consulta",
+            body="Hola, ¿qué medios de pago aceptan?",
+            sender="ANA@Example.com",
+            message_id="<third@example.com>",
+        )
+    )
     someone_else = await store_email(make_raw(**SHIPPING_ES, sender="Beto <beto@example.com>"))
 
     assert isinstance(await handle_email_received(EmailReceived(email_id=first), deps), ReplyReady)
@@ -202,8 +244,9 @@ async def test_sender_cap_ignores_the_third_email_and_a_redelivery_takes_no_seco
 
 
 @pytest.mark.parametrize("kind", ["faq", "llm", "ignored"])
-async def test_redelivery_returns_the_same_message_and_writes_nothing_twice(kind, pool, dovecot, store_email,
-                                                                           make_deps):
+async def test_redelivery_returns_the_same_message_and_writes_nothing_twice(
+    kind, pool, dovecot, store_email, make_deps
+):
     raw = {"faq": lambda: make_raw(**SHIPPING_ES), "llm": lambda: make_raw(**JACKET_ES), "ignored": _ooo_es}[kind]()
     email_id = await store_email(raw)
     deps = make_deps()
@@ -235,8 +278,7 @@ async def test_an_unknown_email_is_a_permanent_error(pool, make_deps):
     assert caught.value.reason == "unknown_email"
 
 
-async def test_without_human_handoff_a_complaint_is_left_unread_for_a_person(pool, dovecot, store_email,
-                                                                            make_deps):
+async def test_without_human_handoff_a_complaint_is_left_unread_for_a_person(pool, dovecot, store_email, make_deps):
     deps = make_deps(shop=SHOP.model_copy(update={"human_handoff": "none"}))
     email_id = await store_email(make_raw(**COMPLAINT_ES, message_id="<complaint@example.com>"))
 
@@ -259,8 +301,9 @@ async def test_without_human_handoff_a_complaint_is_left_unread_for_a_person(poo
     assert NEEDS_PERSON_KEYWORD in flags and "\\Seen" not in flags
 
 
-async def test_an_imap_outage_while_flagging_a_robot_is_retried_without_deciding_again(pool, dovecot, store_email,
-                                                                                      make_deps):
+async def test_an_imap_outage_while_flagging_a_robot_is_retried_without_deciding_again(
+    pool, dovecot, store_email, make_deps
+):
     email_id = await store_email(_ooo_es())
     deps = make_deps()
     dovecot.stop()

@@ -1,6 +1,7 @@
 """Hostile mail at the classifier, against the real PostgreSQL, Redis and Dovecot: what the ingestor could not
 read, MIME bombs, old mail, senders that are not one person, forged senders (DMARC) and floods of new senders,
 and autoresponders that rotate their +tag."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -24,8 +25,12 @@ TRUSTED = frozenset({"mx.ropadelsur.com.ar"})
 
 
 def authenticated(result: str, authserv_id: str = "mx.ropadelsur.com.ar") -> tuple[tuple[str, str], ...]:
-    return (("Authentication-Results",
-             f"{authserv_id}; spf=pass smtp.mailfrom=example.com; dmarc={result} header.from=example.com"),)
+    return (
+        (
+            "Authentication-Results",
+            f"{authserv_id}; spf=pass smtp.mailfrom=example.com; dmarc={result} header.from=example.com",
+        ),
+    )
 
 
 async def state_of(pool, email_id: int) -> tuple[str, str | None]:
@@ -53,8 +58,9 @@ async def test_mime_bombs_are_dead_lettered_before_they_are_parsed(raw, pool, st
 
 async def test_old_mail_is_ignored_and_left_unread(pool, dovecot, store_email, make_deps):
     email_id = await store_email(make_raw(**SHIPPING, message_id="<old@example.com>"))
-    await pool.execute("UPDATE emails SET received_at = $2 WHERE id = $1", email_id,
-                       datetime.now(UTC) - timedelta(days=6))
+    await pool.execute(
+        "UPDATE emails SET received_at = $2 WHERE id = $1", email_id, datetime.now(UTC) - timedelta(days=6)
+    )
     assert await handle_email_received(EmailReceived(email_id=email_id), make_deps(max_email_age_days=5)) is None
     assert await state_of(pool, email_id) == ("ignored", "too_old")
     flags = dovecot.flags_of("<old@example.com>")
@@ -72,8 +78,9 @@ async def test_recent_mail_is_answered(pool, store_email, make_deps):
 
 
 @pytest.mark.parametrize("problem", ["several_senders", "no_sender"])
-async def test_a_from_that_is_not_one_person_is_ignored_with_the_ingestors_reason(problem, pool, store_email,
-                                                                                  make_deps):
+async def test_a_from_that_is_not_one_person_is_ignored_with_the_ingestors_reason(
+    problem, pool, store_email, make_deps
+):
     email_id = await store_email(make_raw(**SHIPPING))
     await pool.execute("UPDATE emails SET from_address = NULL, sender_problem = $2 WHERE id = $1", email_id, problem)
     assert await handle_email_received(EmailReceived(email_id=email_id), make_deps()) is None
@@ -90,12 +97,14 @@ async def test_the_rules_judge_the_stored_address_the_reply_would_go_to(stored, 
     assert (await state_of(pool, email_id))[1] in ("robot_sender", "own_address")
 
 
-async def test_a_sender_failing_dmarc_gets_no_llm_answer_and_is_left_for_a_person(pool, dovecot, store_email,
-                                                                                 make_deps):
+async def test_a_sender_failing_dmarc_gets_no_llm_answer_and_is_left_for_a_person(
+    pool, dovecot, store_email, make_deps
+):
     raw = make_raw(**JACKET, headers=authenticated("fail"), message_id="<forged@example.com>")
     email_id = await store_email(raw)
-    assert await handle_email_received(EmailReceived(email_id=email_id),
-                                       make_deps(trusted_authserv_ids=TRUSTED)) is None
+    assert (
+        await handle_email_received(EmailReceived(email_id=email_id), make_deps(trusted_authserv_ids=TRUSTED)) is None
+    )
     assert await state_of(pool, email_id) == ("ignored", "dmarc_fail")
     assert await pool.fetchval("SELECT dmarc FROM classifications WHERE email_id = $1", email_id) == "fail"
     flags = dovecot.flags_of("<forged@example.com>")
@@ -109,13 +118,20 @@ async def test_a_sender_failing_dmarc_gets_a_faq_answer_only_when_the_shop_says_
     assert await pool.fetchval("SELECT dmarc FROM classifications WHERE email_id = $1", first) == "fail"
 
     second = await store_email(make_raw(**SHIPPING, headers=authenticated("fail")))
-    assert await handle_email_received(EmailReceived(email_id=second), make_deps(
-        trusted_authserv_ids=TRUSTED, dmarc_fail_action="ignore")) is None
+    assert (
+        await handle_email_received(
+            EmailReceived(email_id=second), make_deps(trusted_authserv_ids=TRUSTED, dmarc_fail_action="ignore")
+        )
+        is None
+    )
     assert await state_of(pool, second) == ("ignored", "dmarc_fail")
 
 
-@pytest.mark.parametrize("header", [authenticated("pass"), authenticated("fail", authserv_id="mx.attacker.example"),
-                                    ()], ids=["pass", "untrusted server", "no header"])
+@pytest.mark.parametrize(
+    "header",
+    [authenticated("pass"), authenticated("fail", authserv_id="mx.attacker.example"), ()],
+    ids=["pass", "untrusted server", "no header"],
+)
 async def test_only_a_trusted_dmarc_failure_counts(header, pool, store_email, make_deps):
     email_id = await store_email(make_raw(**JACKET, headers=header))
     result = await handle_email_received(EmailReceived(email_id=email_id), make_deps(trusted_authserv_ids=TRUSTED))
@@ -123,10 +139,13 @@ async def test_only_a_trusted_dmarc_failure_counts(header, pool, store_email, ma
 
 
 async def test_new_senders_over_the_hourly_cap_are_left_for_a_person_but_known_customers_are_answered(
-        pool, dovecot, store_email, make_deps):
+    pool, dovecot, store_email, make_deps
+):
     deps = make_deps(new_senders=2)
-    ids = [await store_email(make_raw(**SHIPPING, sender=f"cliente{n}@example.com",
-                                      message_id=f"<new-{n}@example.com>")) for n in range(3)]
+    ids = [
+        await store_email(make_raw(**SHIPPING, sender=f"cliente{n}@example.com", message_id=f"<new-{n}@example.com>"))
+        for n in range(3)
+    ]
     results = [await handle_email_received(EmailReceived(email_id=i), deps) for i in ids]
     assert results[:2] == [ReplyReady(email_id=ids[0], source="faq"), ReplyReady(email_id=ids[1], source="faq")]
     assert results[2] is None
@@ -135,11 +154,13 @@ async def test_new_senders_over_the_hourly_cap_are_left_for_a_person_but_known_c
 
     # Somebody we answered before is not a new sender: the cap does not apply to them.
     known = await store_email(make_raw(**SHIPPING, sender="habitual@example.com"))
-    await pool.execute("""INSERT INTO conversations (email_id, customer, subject, inbound, reply)
-                          VALUES ($1, 'habitual@example.com', 's', 'i', 'r')""", known)
+    await pool.execute(
+        """INSERT INTO conversations (email_id, customer, subject, inbound, reply)
+                          VALUES ($1, 'habitual@example.com', 's', 'i', 'r')""",
+        known,
+    )
     again = await store_email(make_raw(**SHIPPING, sender="Habitual@example.com"))
-    assert await handle_email_received(EmailReceived(email_id=again), deps) == ReplyReady(email_id=again,
-                                                                                         source="faq")
+    assert await handle_email_received(EmailReceived(email_id=again), deps) == ReplyReady(email_id=again, source="faq")
 
 
 async def test_an_autoresponder_rotating_its_tag_is_one_sender_for_the_cap(pool, store_email, make_deps):
@@ -150,9 +171,16 @@ async def test_an_autoresponder_rotating_its_tag_is_one_sender_for_the_cap(pool,
     assert await state_of(pool, ids[2]) == ("ignored", "sender_cap")
 
 
-@pytest.mark.parametrize("address, mailbox", [
-    ("Ana+promo@Example.com", "ana@example.com"), ("ana@example.com", "ana@example.com"),
-    ("+x@example.com", "+x@example.com"), ("a+b+c@x.org", "a@x.org"), ("no-at-sign", "no-at-sign")])
+@pytest.mark.parametrize(
+    "address, mailbox",
+    [
+        ("Ana+promo@Example.com", "ana@example.com"),
+        ("ana@example.com", "ana@example.com"),
+        ("+x@example.com", "+x@example.com"),
+        ("a+b+c@x.org", "a@x.org"),
+        ("no-at-sign", "no-at-sign"),
+    ],
+)
 def test_the_mailbox_of_an_address_has_no_tag(address, mailbox):
     assert mailbox_of(address) == mailbox
 

@@ -1,6 +1,7 @@
 """The `replyflow` command as a user runs it: a subprocess with a controlled environment, against the real
 PostgreSQL, RabbitMQ, Dovecot and SMTP sink. Every configuration or input problem is one line on stderr and exit
 code 2, never a traceback."""
+
 from __future__ import annotations
 
 import asyncio
@@ -22,10 +23,33 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 # Every variable a replyflow setting reads from; removed from the inherited environment so a developer's shell
 # cannot change what a test sees.
-SETTING_PREFIXES = ("AMQP_", "DATABASE_", "REDIS_", "IMAP_", "SMTP_", "SHOP_", "REPLY_", "GROQ_", "LLM_",
-                    "MAX_", "RETRY_", "DELIVERY_", "PREFETCH", "PUBLISH_", "SHUTDOWN_", "FAQ_", "LOG_", "OTEL_")
-IMAP = {"IMAP_HOST": "127.0.0.1", "IMAP_PORT": "1143", "IMAP_USER": "shop@example.com", "IMAP_PASSWORD": "secret",
-        "IMAP_SSL": "false"}
+SETTING_PREFIXES = (
+    "AMQP_",
+    "DATABASE_",
+    "REDIS_",
+    "IMAP_",
+    "SMTP_",
+    "SHOP_",
+    "REPLY_",
+    "GROQ_",
+    "LLM_",
+    "MAX_",
+    "RETRY_",
+    "DELIVERY_",
+    "PREFETCH",
+    "PUBLISH_",
+    "SHUTDOWN_",
+    "FAQ_",
+    "LOG_",
+    "OTEL_",
+)
+IMAP = {
+    "IMAP_HOST": "127.0.0.1",
+    "IMAP_PORT": "1143",
+    "IMAP_USER": "shop@example.com",
+    "IMAP_PASSWORD": "secret",
+    "IMAP_SSL": "false",
+}
 
 
 def clean_env(**variables: str) -> dict[str, str]:
@@ -36,8 +60,14 @@ def clean_env(**variables: str) -> dict[str, str]:
 
 def replyflow(*args: str, cwd: Path, timeout: float = 60, **variables: str) -> subprocess.CompletedProcess:
     """`replyflow ARGS` in `cwd` (a folder without a .env file) with only `variables` set among the settings."""
-    return subprocess.run([sys.executable, "-m", "replyflow.cli", *args], cwd=cwd, env=clean_env(**variables),
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "replyflow.cli", *args],
+        cwd=cwd,
+        env=clean_env(**variables),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def one_error_line(result: subprocess.CompletedProcess) -> str:
@@ -59,9 +89,11 @@ def scratch_database():
 
 # ------------------------------------------------------------------------------------------ configuration errors
 
+
 def test_a_missing_imap_user_is_one_line_and_exit_2(tmp_path):
-    line = one_error_line(replyflow("run", "ingestor", cwd=tmp_path,
-                                    **{k: v for k, v in IMAP.items() if k != "IMAP_USER"}))
+    line = one_error_line(
+        replyflow("run", "ingestor", cwd=tmp_path, **{k: v for k, v in IMAP.items() if k != "IMAP_USER"})
+    )
     assert "IMAP_USER" in line and "not set" in line
 
 
@@ -72,8 +104,16 @@ def test_an_invalid_imap_port_is_one_line_and_exit_2(tmp_path):
 
 def test_a_missing_shop_config_file_is_one_line_and_exit_2(tmp_path):
     missing = tmp_path / "no-such-shop.toml"
-    line = one_error_line(replyflow("run", "classifier", cwd=tmp_path, **IMAP, SHOP_CONFIG=str(missing),
-                                    REPLY_FROM="Ropa del Sur <hola@ropadelsur.com.ar>"))
+    line = one_error_line(
+        replyflow(
+            "run",
+            "classifier",
+            cwd=tmp_path,
+            **IMAP,
+            SHOP_CONFIG=str(missing),
+            REPLY_FROM="Ropa del Sur <hola@ropadelsur.com.ar>",
+        )
+    )
     assert "SHOP_CONFIG" in line and str(missing) in line
 
 
@@ -84,6 +124,7 @@ def test_a_bad_replicas_value_is_one_line_and_exit_2(tmp_path):
 
 
 # ------------------------------------------------------------------------------------------ database commands
+
 
 def test_migrate_creates_the_database_then_says_it_is_up_to_date(tmp_path, scratch_database):
     name, url = scratch_database
@@ -105,6 +146,7 @@ def test_migrate_creates_the_database_then_says_it_is_up_to_date(tmp_path, scrat
             return versions, await conn.fetchval("SELECT to_regclass('emails') IS NOT NULL")
         finally:
             await conn.close()
+
     assert asyncio.run(schema()) == (list(range(1, required_schema_version() + 1)), True)
 
 
@@ -112,8 +154,9 @@ def test_a_service_refuses_to_start_on_a_database_without_the_schema(tmp_path, s
     name, url = scratch_database
     asyncio.run(scratch.create_database(name, migrate=False, admin_url=ADMIN_URL))  # exists, never migrated
     # METRICS_PORT=0: a port another test's dlq-monitor holds would add its warning line.
-    result = replyflow("run", "dlq-monitor", cwd=tmp_path, timeout=30, DATABASE_URL=url, AMQP_URL=amqp_url,
-                       METRICS_PORT="0", **IMAP)
+    result = replyflow(
+        "run", "dlq-monitor", cwd=tmp_path, timeout=30, DATABASE_URL=url, AMQP_URL=amqp_url, METRICS_PORT="0", **IMAP
+    )
     line = one_error_line(result)
     assert "replyflow migrate" in line and "version 0" in line
 
@@ -125,14 +168,16 @@ def test_commands_on_a_database_that_does_not_exist_say_to_migrate(tmp_path, scr
 
 
 async def test_catalog_import(tmp_path, database_url, pool):
-    result = await asyncio.to_thread(replyflow, "catalog", "import", str(ROOT / "examples" / "catalog.csv"),
-                                     cwd=tmp_path, DATABASE_URL=database_url)
+    result = await asyncio.to_thread(
+        replyflow, "catalog", "import", str(ROOT / "examples" / "catalog.csv"), cwd=tmp_path, DATABASE_URL=database_url
+    )
     assert result.returncode == 0, result.stderr
     assert "imported 8 product(s)" in result.stdout
     assert await pool.fetchval("SELECT count(*) FROM products") == 8
     # Importing again updates by SKU: still 8.
-    again = await asyncio.to_thread(replyflow, "catalog", "import", str(ROOT / "examples" / "catalog.csv"),
-                                    cwd=tmp_path, DATABASE_URL=database_url)
+    again = await asyncio.to_thread(
+        replyflow, "catalog", "import", str(ROOT / "examples" / "catalog.csv"), cwd=tmp_path, DATABASE_URL=database_url
+    )
     assert again.returncode == 0, again.stderr
     assert await pool.fetchval("SELECT count(*) FROM products") == 8
 
@@ -140,10 +185,14 @@ async def test_catalog_import(tmp_path, database_url, pool):
     no_sku.write_text("name,price\nRemera,100\n", encoding="utf-8")
     bad_price = tmp_path / "bad-price.csv"
     bad_price.write_text("sku,name,price\nREM-01,Remera,cien pesos\n", encoding="utf-8")
-    for path, expected in ((no_sku, "lacks sku"), (bad_price, ":2: price must be a number"),
-                           (tmp_path / "missing.csv", "cannot read")):
-        bad = await asyncio.to_thread(replyflow, "catalog", "import", str(path), cwd=tmp_path,
-                                      DATABASE_URL=database_url)
+    for path, expected in (
+        (no_sku, "lacks sku"),
+        (bad_price, ":2: price must be a number"),
+        (tmp_path / "missing.csv", "cannot read"),
+    ):
+        bad = await asyncio.to_thread(
+            replyflow, "catalog", "import", str(path), cwd=tmp_path, DATABASE_URL=database_url
+        )
         assert expected in one_error_line(bad)
     assert await pool.fetchval("SELECT count(*) FROM products") == 8
 
@@ -153,17 +202,33 @@ async def test_dlq_list_and_replay_of_an_unknown_id(tmp_path, database_url, fres
     assert listing.returncode == 0, listing.stderr
     assert listing.stdout.startswith("no dead letters")
 
-    result = await asyncio.to_thread(replyflow, "dlq", "replay", "999", cwd=tmp_path, DATABASE_URL=database_url,
-                                     AMQP_URL=fresh_amqp_url)
+    result = await asyncio.to_thread(
+        replyflow, "dlq", "replay", "999", cwd=tmp_path, DATABASE_URL=database_url, AMQP_URL=fresh_amqp_url
+    )
     line = one_error_line(result)
     assert "no dead letter with id 999" in line
 
     # RabbitMQ unreachable, or its queues declared with other arguments: one line too, never a traceback.
-    down = await asyncio.to_thread(replyflow, "dlq", "replay", "1", cwd=tmp_path, DATABASE_URL=database_url,
-                                   AMQP_URL="amqp://guest:guest@127.0.0.1:1/")
+    down = await asyncio.to_thread(
+        replyflow,
+        "dlq",
+        "replay",
+        "1",
+        cwd=tmp_path,
+        DATABASE_URL=database_url,
+        AMQP_URL="amqp://guest:guest@127.0.0.1:1/",
+    )
     assert "RabbitMQ at AMQP_URL" in one_error_line(down)
-    conflict = await asyncio.to_thread(replyflow, "dlq", "replay", "1", cwd=tmp_path, DATABASE_URL=database_url,
-                                       AMQP_URL=fresh_amqp_url, DELIVERY_LIMIT="7")
+    conflict = await asyncio.to_thread(
+        replyflow,
+        "dlq",
+        "replay",
+        "1",
+        cwd=tmp_path,
+        DATABASE_URL=database_url,
+        AMQP_URL=fresh_amqp_url,
+        DELIVERY_LIMIT="7",
+    )
     assert "exists with other arguments" in one_error_line(conflict)
 
 
@@ -172,9 +237,13 @@ async def test_status_by_id_and_by_message_id(tmp_path, database_url, pool):
         """INSERT INTO emails (account, mailbox, uidvalidity, uid, message_id, from_address, subject, size_bytes,
                                state, reason)
            VALUES ('shop@example.com@127.0.0.1', 'INBOX', 1, 7, '<abc.123@example.com>', 'cliente@example.com',
-                   'Consulta de talles', 100, 'ignored', 'auto_submitted') RETURNING id""")
-    await pool.execute("""INSERT INTO email_events (email_id, state, detail) VALUES
-                          ($1, 'received', 'uid 7, 100 bytes'), ($1, 'ignored', 'auto_submitted')""", email_id)
+                   'Consulta de talles', 100, 'ignored', 'auto_submitted') RETURNING id"""
+    )
+    await pool.execute(
+        """INSERT INTO email_events (email_id, state, detail) VALUES
+                          ($1, 'received', 'uid 7, 100 bytes'), ($1, 'ignored', 'auto_submitted')""",
+        email_id,
+    )
 
     for key in (str(email_id), "<abc.123@example.com>", "abc.123@example.com"):
         result = await asyncio.to_thread(replyflow, "status", key, cwd=tmp_path, DATABASE_URL=database_url)
@@ -187,7 +256,7 @@ async def test_status_by_id_and_by_message_id(tmp_path, database_url, pool):
         assert out.index("received") < out.rindex("ignored")
 
     for unknown in ("424242", "<nobody@example.com>", "99999999999999999999", "²"):
-        line = one_error_line(await asyncio.to_thread(replyflow, "status", unknown, cwd=tmp_path,
-                                                      DATABASE_URL=database_url))
+        line = one_error_line(
+            await asyncio.to_thread(replyflow, "status", unknown, cwd=tmp_path, DATABASE_URL=database_url)
+        )
         assert "no email" in line
-

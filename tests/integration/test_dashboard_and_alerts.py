@@ -1,6 +1,7 @@
 """The Grafana dashboard and the Prometheus alert rules under deploy/: the rules pass promtool (syntax, and each alert
 fires on the series meant to fire it and on no healthy one), and every metric either names is one that replyflow's
 services or RabbitMQ's Prometheus plugin (on this machine's broker) export."""
+
 from __future__ import annotations
 
 import urllib.request
@@ -29,12 +30,21 @@ def test_the_metrics_exposition_passes_promtool(promtool):
 
 def test_the_dashboard_and_the_rules_use_the_panels_and_alerts_an_operator_needs():
     dashboard, alerts = names_in_dashboard(), names_in_alerts()
-    for needed in ("replyflow_emails_total", "replyflow_arrival_to_sent_seconds_bucket",
-                   "rabbitmq_queue_messages_ready", "replyflow_dead_letters_recorded_total",
-                   "replyflow_llm_budget_remaining", "replyflow_llm_breaker_state"):
+    for needed in (
+        "replyflow_emails_total",
+        "replyflow_arrival_to_sent_seconds_bucket",
+        "rabbitmq_queue_messages_ready",
+        "replyflow_dead_letters_recorded_total",
+        "replyflow_llm_budget_remaining",
+        "replyflow_llm_breaker_state",
+    ):
         assert needed in dashboard, needed
-    for needed in ("replyflow_dead_letters_recorded_total", "replyflow_llm_breaker_state",
-                   "replyflow_queue_wait_seconds_bucket", "replyflow_llm_budget_capacity"):
+    for needed in (
+        "replyflow_dead_letters_recorded_total",
+        "replyflow_llm_breaker_state",
+        "replyflow_queue_wait_seconds_bucket",
+        "replyflow_llm_budget_capacity",
+    ):
         assert needed in alerts, needed
 
 
@@ -45,8 +55,10 @@ def test_every_metric_the_dashboard_and_the_rules_name_is_exported():
         with urllib.request.urlopen(RABBITMQ_METRICS, timeout=10) as response:
             rabbitmq = exposed_names(response.read().decode())
     except OSError as exc:
-        pytest.fail(f"RabbitMQ's Prometheus plugin does not answer at {RABBITMQ_METRICS} ({exc}): "
-                    "scripts/bootstrap.sh enables it")
+        pytest.fail(
+            f"RabbitMQ's Prometheus plugin does not answer at {RABBITMQ_METRICS} ({exc}): "
+            "scripts/bootstrap.sh enables it"
+        )
     assert {"rabbitmq_queue_messages_ready", "rabbitmq_queue_consumers"} <= rabbitmq
     unknown = (names_in_dashboard() | names_in_alerts()) - ours - rabbitmq
     assert not unknown, f"named in deploy/ but exported by no one: {sorted(unknown)}"

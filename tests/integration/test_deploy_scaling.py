@@ -6,6 +6,7 @@ holds unacknowledged); with `mode: QueueLength` the HPA it drives targets `value
 desired = ceil(ready / value), unchanged within a 10 % tolerance, clamped to [minReplicaCount, maxReplicaCount];
 at or below `activationValue` the scaler is inactive, which is what takes a stage to zero and back to one.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -30,6 +31,7 @@ HPA_TOLERANCE = 0.1  # the HPA's default --horizontal-pod-autoscaler-tolerance
 @dataclass(frozen=True)
 class Scaler:
     """What the HPA rule needs of one ScaledObject."""
+
     deployment: str
     queue: str
     value: float
@@ -46,9 +48,13 @@ def scalers() -> dict[str, Scaler]:
         (trigger,) = doc["spec"]["triggers"]
         meta = trigger["metadata"]
         found[doc["spec"]["scaleTargetRef"]["name"]] = Scaler(
-            deployment=doc["spec"]["scaleTargetRef"]["name"], queue=meta["queueName"], value=float(meta["value"]),
-            activation=float(meta.get("activationValue", 0)), min_replicas=doc["spec"].get("minReplicaCount", 0),
-            max_replicas=doc["spec"].get("maxReplicaCount", 100))
+            deployment=doc["spec"]["scaleTargetRef"]["name"],
+            queue=meta["queueName"],
+            value=float(meta["value"]),
+            activation=float(meta.get("activationValue", 0)),
+            min_replicas=doc["spec"].get("minReplicaCount", 0),
+            max_replicas=doc["spec"].get("maxReplicaCount", 100),
+        )
     return found
 
 
@@ -71,25 +77,26 @@ RULE = Scaler(deployment="x", queue="x.q", value=20, activation=0, min_replicas=
 
 def test_the_rule_asks_for_one_replica_per_value_messages_within_the_bounds():
     assert desired_replicas(RULE, ready=61, current=1) == 4
-    assert desired_replicas(RULE, ready=1000, current=1) == 5       # clamped to the maximum
-    assert desired_replicas(RULE, ready=1, current=3) == 1          # scales down, not below one while active
+    assert desired_replicas(RULE, ready=1000, current=1) == 5  # clamped to the maximum
+    assert desired_replicas(RULE, ready=1, current=3) == 1  # scales down, not below one while active
 
 
 def test_the_rule_keeps_the_count_within_the_tolerance():
-    assert desired_replicas(RULE, ready=41, current=2) == 2         # 10.25 a replica against 10: within 10 %
-    assert desired_replicas(RULE, ready=45, current=2) == 3         # 11.25 against 10: beyond it
+    assert desired_replicas(RULE, ready=41, current=2) == 2  # 10.25 a replica against 10: within 10 %
+    assert desired_replicas(RULE, ready=45, current=2) == 3  # 11.25 against 10: beyond it
 
 
 def test_activation_takes_a_stage_from_zero_to_one_and_back():
     assert desired_replicas(RULE, ready=0, current=2) == 0
     assert desired_replicas(RULE, ready=3, current=0) == 1
     waiting = Scaler(deployment="x", queue="x.q", value=20, activation=5, min_replicas=0, max_replicas=5)
-    assert desired_replicas(waiting, ready=5, current=0) == 0       # at the activation value: still inactive
+    assert desired_replicas(waiting, ready=5, current=0) == 0  # at the activation value: still inactive
     pinned = Scaler(deployment="x", queue="x.q", value=20, activation=0, min_replicas=1, max_replicas=5)
     assert desired_replicas(pinned, ready=0, current=3) == 1
 
 
 # --- the proof on the real queues -------------------------------------------------------------------------------
+
 
 async def ready_messages(url: str, queues: list[str]) -> dict[str, int]:
     """Each queue's ready messages as KEDA's AMQP mode reads them: a passive queue.declare, on a fresh channel.
@@ -106,11 +113,18 @@ async def ready_messages(url: str, queues: list[str]) -> dict[str, int]:
 
 async def fill(channel: aio_pika.abc.AbstractChannel, routing_key: str, count: int) -> None:
     exchange = await channel.get_exchange(WORK_EXCHANGE)
-    await asyncio.gather(*(
-        exchange.publish(aio_pika.Message(b"{}", message_id=f"{routing_key}:{n}",
-                                          delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
-                         routing_key=routing_key, mandatory=True)
-        for n in range(count)))
+    await asyncio.gather(
+        *(
+            exchange.publish(
+                aio_pika.Message(
+                    b"{}", message_id=f"{routing_key}:{n}", delivery_mode=aio_pika.DeliveryMode.PERSISTENT
+                ),
+                routing_key=routing_key,
+                mandatory=True,
+            )
+            for n in range(count)
+        )
+    )
 
 
 async def test_a_backlog_in_one_stage_scales_that_stage_alone(fresh_amqp_url):
@@ -132,8 +146,10 @@ async def test_a_backlog_in_one_stage_scales_that_stage_alone(fresh_amqp_url):
             await fill(channel, STAGES[busy].routing_key, backlog)
             depth = await ready_messages(fresh_amqp_url, [s.queue for s in scaling.values()])
             assert depth[scaler.queue] == backlog
-            desired = {service: desired_replicas(s, ready=depth[s.queue], current=s.min_replicas)
-                       for service, s in scaling.items()}
+            desired = {
+                service: desired_replicas(s, ready=depth[s.queue], current=s.min_replicas)
+                for service, s in scaling.items()
+            }
             expected_busy = max(scaler.min_replicas, 1, min(scaler.max_replicas, math.ceil(backlog / scaler.value)))
             assert desired[busy] == expected_busy > max(scaler.min_replicas, 1), (busy, desired)
             for idle, other in scaling.items():

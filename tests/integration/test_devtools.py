@@ -1,4 +1,5 @@
 """The dev tools themselves: the throw-away Dovecot, the SMTP sink, the synthetic and the demo emails."""
+
 from __future__ import annotations
 
 import email
@@ -77,7 +78,8 @@ class TestDovecot:
 
             box.idle.start = start_and_signal
             appender = threading.Thread(
-                target=lambda: idling.wait(10) and dovecot.append(_raw("Nueva", "<idle@example.com>")))
+                target=lambda: idling.wait(10) and dovecot.append(_raw("Nueva", "<idle@example.com>"))
+            )
             appender.start()
             responses = box.idle.wait(timeout=10)
             appender.join()
@@ -142,7 +144,9 @@ class TestDovecot:
     def test_command_line_with_the_demo_emails(self, tmp_path):
         proc = subprocess.Popen(
             [sys.executable, "-m", "replyflow.devtools.dovecot", "--workdir", str(tmp_path / "cli"), "--load-demo"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         with proc:
             try:
@@ -180,8 +184,13 @@ def _reply(n: int = 1) -> EmailMessage:
 @pytest.mark.integration
 class TestSmtpSink:
     async def test_send_is_received_and_written_as_json_lines(self, smtp_sink, tmp_path):
-        await aiosmtplib.send(_reply(), hostname=smtp_sink.host, port=smtp_sink.port,
-                              sender="shop@example.com", recipients=["ana.perez@example.com"])
+        await aiosmtplib.send(
+            _reply(),
+            hostname=smtp_sink.host,
+            port=smtp_sink.port,
+            sender="shop@example.com",
+            recipients=["ana.perez@example.com"],
+        )
         assert smtp_sink.wait_for(1, timeout=5)
         [got] = smtp_sink.messages()
         assert got.mail_from == "shop@example.com" and got.rcpt_tos == ["ana.perez@example.com"]
@@ -210,7 +219,9 @@ class TestSmtpSink:
         waiter.join()
         assert waiter_result == [True]
         assert [m.message_id for m in smtp_sink.messages()] == [
-            "<reply.1@ropadelsur.example.com>", "<reply.2@ropadelsur.example.com>"]
+            "<reply.1@ropadelsur.example.com>",
+            "<reply.2@ropadelsur.example.com>",
+        ]
         smtp_sink.clear()
         assert smtp_sink.messages() == [] and smtp_sink.stats()["accepted"] == 0
 
@@ -248,7 +259,9 @@ class TestSmtpSink:
         assert smtp_sink.port == port
         await aiosmtplib.send(_reply(3), hostname=smtp_sink.host, port=port)
         assert [m.message_id for m in smtp_sink.messages()] == [
-            "<reply.1@ropadelsur.example.com>", "<reply.3@ropadelsur.example.com>"]
+            "<reply.1@ropadelsur.example.com>",
+            "<reply.3@ropadelsur.example.com>",
+        ]
 
     async def test_failure_injection_is_deterministic_per_seed(self):
         async def outcomes(seed: int) -> list[str]:
@@ -270,7 +283,9 @@ class TestSmtpSink:
         out = tmp_path / "sent.jsonl"
         proc = subprocess.Popen(
             [sys.executable, "-m", "replyflow.devtools.smtp_sink", "--out", str(out)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         with proc:
             try:
@@ -316,7 +331,8 @@ class TestMailgen:
             assert msg["Message-ID"] == e.message_id
             assert parseaddr(str(msg["From"]))[1] == e.sender
             assert _domain(e.sender) in ("example.com", "example.net") or _domain(e.sender).endswith(
-                (".example.com", ".example.net"))
+                (".example.com", ".example.net")
+            )
             assert [a for _, a in getaddresses([str(msg["To"])])] == ["shop@example.com"]
             assert msg["Date"] is not None and msg["Subject"]
             assert msg.get_body(("plain",)) is not None
@@ -325,8 +341,10 @@ class TestMailgen:
     def test_robots_carry_their_marks(self):
         emails = generate(60, seed=1)
         by_kind = {kind: [e for e in emails if e.kind == kind] for kind in KINDS}
-        parsed = {kind: [email.message_from_bytes(e.raw, policy=policy.default) for e in group]
-                  for kind, group in by_kind.items()}
+        parsed = {
+            kind: [email.message_from_bytes(e.raw, policy=policy.default) for e in group]
+            for kind, group in by_kind.items()
+        }
         for msg in parsed["bounce"]:
             assert msg.get_content_type() == "multipart/report"
             assert msg.get_param("report-type") == "delivery-status"

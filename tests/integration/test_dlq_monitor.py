@@ -1,5 +1,6 @@
 """The dlq-monitor against the real RabbitMQ, PostgreSQL and Dovecot: each dead letter recorded once, its email
 ended as dead_lettered and its original flagged for a person; replay sends it back to its stage."""
+
 from __future__ import annotations
 
 import asyncio
@@ -35,8 +36,14 @@ def broker_settings(amqp_url: str) -> BrokerSettings:
 
 @pytest.fixture
 def imap_settings(dovecot) -> ImapSettings:
-    return ImapSettings(imap_host=dovecot.host, imap_port=dovecot.port, imap_user=dovecot.user,
-                        imap_password=dovecot.password, imap_ssl=False, imap_poll_seconds=1)
+    return ImapSettings(
+        imap_host=dovecot.host,
+        imap_port=dovecot.port,
+        imap_user=dovecot.user,
+        imap_password=dovecot.password,
+        imap_ssl=False,
+        imap_poll_seconds=1,
+    )
 
 
 class Monitor:
@@ -57,6 +64,7 @@ class Monitor:
             while len(self.done) < count:
                 self.changed.clear()
                 await self.changed.wait()
+
         await asyncio.wait_for(enough(), timeout)
 
 
@@ -91,36 +99,54 @@ async def insert_email(pool, dovecot, *, state: str = "reply_ready", subject: st
     """Append an original to Dovecot and store its row the way the ingestor would (same mailbox, UIDVALIDITY,
     UID and Message-ID), in `state`."""
     message_id = f"<{uuid.uuid4().hex}@example.com>"
-    raw = (f"Message-ID: {message_id}\r\nFrom: cliente@example.com\r\nTo: {dovecot.user}\r\n"
-           f"Subject: {subject}\r\n\r\nHola\r\n").encode()
+    raw = (
+        f"Message-ID: {message_id}\r\nFrom: cliente@example.com\r\nTo: {dovecot.user}\r\n"
+        f"Subject: {subject}\r\n\r\nHola\r\n"
+    ).encode()
     await asyncio.to_thread(dovecot.append, raw)
     uid = max(uid for uid, _, _ in dovecot.list_messages())
     email_id = await pool.fetchval(
         """INSERT INTO emails (account, mailbox, uidvalidity, uid, message_id, from_address, subject, size_bytes,
                                raw, state, published_at)
            VALUES ($1, 'INBOX', $2, $3, $4, 'cliente@example.com', $5, $6, $7, $8, now()) RETURNING id""",
-        f"{dovecot.user}@{dovecot.host}", dovecot.uidvalidity(), uid, message_id, subject, len(raw), raw, state)
+        f"{dovecot.user}@{dovecot.host}",
+        dovecot.uidvalidity(),
+        uid,
+        message_id,
+        subject,
+        len(raw),
+        raw,
+        state,
+    )
     return email_id, message_id
 
 
 async def publish_dead_letter(broker: Broker, stage: str, body: bytes, reason: str = "smtp_rejected") -> None:
     """What the consume adapter publishes when it gives up on a message (see `_StageConsumer._dead_letter`)."""
-    await broker.publish_raw(DEAD_LETTER_EXCHANGE, stage, body, message_id=f"dl-{uuid.uuid4().hex[:8]}",
-                             headers={STAGE_HEADER: stage, REASON_HEADER: reason, ERROR_HEADER: "550 refused",
-                                      ATTEMPTS_HEADER: 1})
+    await broker.publish_raw(
+        DEAD_LETTER_EXCHANGE,
+        stage,
+        body,
+        message_id=f"dl-{uuid.uuid4().hex[:8]}",
+        headers={STAGE_HEADER: stage, REASON_HEADER: reason, ERROR_HEADER: "550 refused", ATTEMPTS_HEADER: 1},
+    )
 
 
-async def test_a_permanent_error_ends_the_email_as_dead_lettered_and_flags_the_original(
-        dovecot, pool, stages, monitor):
+async def test_a_permanent_error_ends_the_email_as_dead_lettered_and_flags_the_original(dovecot, pool, stages, monitor):
     email_id, message_id = await insert_email(pool, dovecot)
     await stages.consume(STAGES["sender"], ReplyReady, refuse)
     await stages.publish(ReplyReady(email_id=email_id, source="faq"))
     await monitor.wait_for(1)
 
     [letter] = await pool.fetch("SELECT * FROM dead_letters")
-    assert (letter["email_id"], letter["stage"], letter["reason"], letter["error"], letter["attempts"],
-            letter["routing_key"]) == (email_id, "sender", "smtp_rejected", "550 5.1.1 no such user", 1,
-                                       "reply.ready")
+    assert (
+        letter["email_id"],
+        letter["stage"],
+        letter["reason"],
+        letter["error"],
+        letter["attempts"],
+        letter["routing_key"],
+    ) == (email_id, "sender", "smtp_rejected", "550 5.1.1 no such user", 1, "reply.ready")
     assert json.loads(letter["body"]) == {"schema_version": 1, "email_id": email_id, "source": "faq"}
     assert json.loads(letter["headers"])[REASON_HEADER] == "smtp_rejected"
     email = await pool.fetchrow("SELECT state, reason, seen_at FROM emails WHERE id = $1", email_id)
@@ -128,8 +154,9 @@ async def test_a_permanent_error_ends_the_email_as_dead_lettered_and_flags_the_o
     # \Seen only after the terminal state is committed; the keyword lets a person find it in any client.
     assert email["seen_at"] is not None
     assert {"\\Seen", "replyflow-failed"} <= set(dovecot.flags_of(message_id))
-    events = [r["state"] for r in await pool.fetch(
-        "SELECT state FROM email_events WHERE email_id = $1 ORDER BY id", email_id)]
+    events = [
+        r["state"] for r in await pool.fetch("SELECT state FROM email_events WHERE email_id = $1 ORDER BY id", email_id)
+    ]
     assert events == ["dead_lettered"]
 
 
@@ -160,9 +187,10 @@ async def test_an_unparseable_message_is_recorded_unattached(pool, stages, monit
 
 
 async def test_a_dead_letter_naming_an_unknown_or_impossible_email_is_recorded_unattached(pool, monitor):
-    for email_id in (424242, 2 ** 70):  # not stored; beyond PostgreSQL's bigint (pydantic lets it through)
-        await publish_dead_letter(monitor.broker, "responder", json.dumps({"email_id": email_id}).encode(),
-                                  reason="max_attempts")
+    for email_id in (424242, 2**70):  # not stored; beyond PostgreSQL's bigint (pydantic lets it through)
+        await publish_dead_letter(
+            monitor.broker, "responder", json.dumps({"email_id": email_id}).encode(), reason="max_attempts"
+        )
     await monitor.wait_for(2)
     letters = await pool.fetch("SELECT email_id, stage, reason FROM dead_letters ORDER BY id")
     assert [tuple(r) for r in letters] == [(None, "responder", "max_attempts")] * 2
@@ -206,8 +234,9 @@ async def test_replay_sends_the_email_back_to_its_stage(dovecot, pool, stages, m
 
 async def test_a_late_dead_letter_does_not_undo_a_terminal_state(dovecot, pool, monitor):
     email_id, message_id = await insert_email(pool, dovecot, state="replied")
-    await publish_dead_letter(monitor.broker, "sender",
-                              ReplyReady(email_id=email_id, source="faq").model_dump_json().encode())
+    await publish_dead_letter(
+        monitor.broker, "sender", ReplyReady(email_id=email_id, source="faq").model_dump_json().encode()
+    )
     await monitor.wait_for(1)
 
     email = await pool.fetchrow("SELECT state, reason FROM emails WHERE id = $1", email_id)
@@ -219,13 +248,17 @@ async def test_a_late_dead_letter_does_not_undo_a_terminal_state(dovecot, pool, 
     assert "replyflow-failed" not in (dovecot.flags_of(message_id) or ())
 
 
-@pytest.mark.parametrize("stage, state", [("classifier", "reply_ready"), ("responder", "sending"),
-                                          ("classifier", "sending"), ("responder", "reply_ready")])
-async def test_a_stale_letter_from_a_stage_that_no_longer_owns_the_email_does_not_end_it(stage, state, dovecot,
-                                                                                        pool, monitor):
+@pytest.mark.parametrize(
+    "stage, state",
+    [("classifier", "reply_ready"), ("responder", "sending"), ("classifier", "sending"), ("responder", "reply_ready")],
+)
+async def test_a_stale_letter_from_a_stage_that_no_longer_owns_the_email_does_not_end_it(
+    stage, state, dovecot, pool, monitor
+):
     email_id, _ = await insert_email(pool, dovecot, state=state)
-    await publish_dead_letter(monitor.broker, stage, json.dumps({"schema_version": 1, "email_id": email_id}).encode(),
-                              reason="max_attempts")
+    await publish_dead_letter(
+        monitor.broker, stage, json.dumps({"schema_version": 1, "email_id": email_id}).encode(), reason="max_attempts"
+    )
     await monitor.wait_for(1)
     assert await pool.fetchval("SELECT state FROM emails WHERE id = $1", email_id) == state
     assert await pool.fetchval("SELECT count(*) FROM dead_letters") == 0
@@ -235,9 +268,12 @@ async def test_any_letter_taken_from_sending_says_the_outcome_is_unknown(dovecot
     # An IMAP outage during the Sent-mailbox check spent the attempts: replaying that as `max_attempts` could send
     # a second reply.
     email_id, message_id = await insert_email(pool, dovecot, state="sending")
-    await publish_dead_letter(monitor.broker, "sender",
-                              ReplyReady(email_id=email_id, source="faq").model_dump_json().encode(),
-                              reason="max_attempts")
+    await publish_dead_letter(
+        monitor.broker,
+        "sender",
+        ReplyReady(email_id=email_id, source="faq").model_dump_json().encode(),
+        reason="max_attempts",
+    )
     await monitor.wait_for(1)
     email = await pool.fetchrow("SELECT state, reason FROM emails WHERE id = $1", email_id)
     assert (email["state"], email["reason"]) == ("dead_lettered", "send_outcome_unknown")
@@ -253,23 +289,34 @@ async def insert_dead_letter(pool, email_id: int, stage: str = "responder", reas
     return await pool.fetchval(
         """INSERT INTO dead_letters (email_id, stage, reason, error, attempts, routing_key, body)
            VALUES ($1, $2, $3, 'InternalServerError', 2, $4, $5) RETURNING id""",
-        email_id, stage, reason, STAGES[stage].routing_key, body)
+        email_id,
+        stage,
+        reason,
+        STAGES[stage].routing_key,
+        body,
+    )
 
 
-@pytest.mark.parametrize("reason, resend, sent, state", [
-    ("send_outcome_unknown", False, False, "sending"),  # the Sent mailbox is looked at again; nothing resent
-    ("send_outcome_unknown", True, False, "reply_ready"),  # a person checked: the customer did not get it
-    ("max_attempts", False, False, "reply_ready"),
-    ("smtp_rejected", False, False, "reply_ready"),
-])
+@pytest.mark.parametrize(
+    "reason, resend, sent, state",
+    [
+        ("send_outcome_unknown", False, False, "sending"),  # the Sent mailbox is looked at again; nothing resent
+        ("send_outcome_unknown", True, False, "reply_ready"),  # a person checked: the customer did not get it
+        ("max_attempts", False, False, "reply_ready"),
+        ("smtp_rejected", False, False, "reply_ready"),
+    ],
+)
 def test_where_a_replay_to_the_sender_puts_the_email(reason, resend, sent, state):
     assert replay_state("sender", reason, resend=resend, sent=sent) == state
 
 
-@pytest.mark.parametrize("reason, sent, why", [
-    ("send_outcome_unknown", True, "recorded as sent"),
-    ("max_attempts", False, "only for send_outcome_unknown"),
-])
+@pytest.mark.parametrize(
+    "reason, sent, why",
+    [
+        ("send_outcome_unknown", True, "recorded as sent"),
+        ("max_attempts", False, "only for send_outcome_unknown"),
+    ],
+)
 def test_a_resend_is_refused_when_it_could_send_twice_or_means_nothing(reason, sent, why):
     with pytest.raises(ReplayError, match=why):
         replay_state("sender", reason, resend=True, sent=sent)

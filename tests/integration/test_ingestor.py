@@ -1,6 +1,7 @@
 """The ingestor against a real Dovecot, PostgreSQL and RabbitMQ: each email stored once, its email.received
 published through the outbox, the cursor, Message-ID de-duplication, UIDVALIDITY changes, oversized mail, and
 an IMAP outage survived without a restart. Nothing here may ever mark a message \\Seen."""
+
 from __future__ import annotations
 
 import asyncio
@@ -35,10 +36,11 @@ async def wait_for(predicate, timeout: float = 15.0, what: str = "condition"):
         await asyncio.sleep(0.05)
 
 
-async def test_a_pass_stores_each_email_once_and_publishes_one_email_received(
-        dovecot, pool, make_ingestor, work_queue):
-    first, first_id = make_email("=?utf-8?q?Consulta_sobre_env=C3=ADo_a_C=C3=B3rdoba?=",
-                                 sender="=?utf-8?q?Mar=C3=ADa_P=C3=A9rez?= <maria@example.com>")
+async def test_a_pass_stores_each_email_once_and_publishes_one_email_received(dovecot, pool, make_ingestor, work_queue):
+    first, first_id = make_email(
+        "=?utf-8?q?Consulta_sobre_env=C3=ADo_a_C=C3=B3rdoba?=",
+        sender="=?utf-8?q?Mar=C3=ADa_P=C3=A9rez?= <maria@example.com>",
+    )
     second, second_id = make_email("Do you ship abroad?", sender="john@example.org")
     await append(dovecot, first, second)
     harness = await make_ingestor()
@@ -48,7 +50,8 @@ async def test_a_pass_stores_each_email_once_and_publishes_one_email_received(
     rows = await pool.fetch("SELECT * FROM emails ORDER BY uid")
     assert [(r["message_id"], r["from_address"], r["subject"]) for r in rows] == [
         (first_id, "maria@example.com", "Consulta sobre envío a Córdoba"),
-        (second_id, "john@example.org", "Do you ship abroad?")]
+        (second_id, "john@example.org", "Do you ship abroad?"),
+    ]
     assert [bytes(r["raw"]) for r in rows] == [first, second]
     assert [r["size_bytes"] for r in rows] == [len(first), len(second)]
     assert {r["state"] for r in rows} == {"received"}
@@ -119,8 +122,11 @@ async def test_a_message_without_message_id_gets_a_stable_synthetic_key(dovecot,
 async def test_the_synthetic_key_does_not_depend_on_the_size_limit(dovecot, pool, make_ingestor, work_queue):
     """Re-read after a UIDVALIDITY change with another MAX_MESSAGE_BYTES, a message without Message-ID (its body
     read once, not the other time) must still be recognised: a second row would mean a second reply."""
-    raw, _ = make_email("=?utf-8?q?Adjunto_sin_Message-ID_y_un_asunto_largo_que_sigue_y_sigue?=",
-                        message_id=None, body=("z" * 76 + "\r\n") * 60)
+    raw, _ = make_email(
+        "=?utf-8?q?Adjunto_sin_Message-ID_y_un_asunto_largo_que_sigue_y_sigue?=",
+        message_id=None,
+        body=("z" * 76 + "\r\n") * 60,
+    )
     await append(dovecot, raw)
     generous = await make_ingestor(max_message_bytes=1024 * 1024)
     assert await generous.ingest_once() == 1
@@ -160,9 +166,12 @@ async def test_an_email_that_made_no_progress_is_sent_round_again(dovecot, pool,
     await pool.execute("UPDATE emails SET state = 'reply_requested' WHERE id = ANY($1::bigint[])", [uno, dos])
     await pool.execute("UPDATE emails SET state = 'replied' WHERE id = $1", tres)
     # uno and tres have been quiet for two minutes; dos only for ten seconds; cuatro is still `received`, quiet.
-    await pool.execute("""UPDATE emails SET updated_at = now() - interval '2 minutes',
+    await pool.execute(
+        """UPDATE emails SET updated_at = now() - interval '2 minutes',
                                             published_at = now() - interval '2 minutes'
-                          WHERE id = ANY($1::bigint[])""", [uno, tres, cuatro])
+                          WHERE id = ANY($1::bigint[])""",
+        [uno, tres, cuatro],
+    )
     await pool.execute("UPDATE emails SET updated_at = now() - interval '10 seconds' WHERE id = $1", dos)
 
     assert await harness.ingest_once() == 0
@@ -195,8 +204,11 @@ async def test_a_uidvalidity_change_stores_nothing_twice(dovecot, pool, make_ing
 
 async def test_a_message_over_the_size_limit_is_stored_without_its_body(dovecot, pool, make_ingestor, work_queue):
     small, small_id = make_email("chico")
-    big, big_id = make_email("=?utf-8?q?Cat=C3=A1logo_adjunto?=", sender="Big <big@example.com>",
-                             body="x" * 76 + "\r\n" * 1 + ("y" * 76 + "\r\n") * 100)
+    big, big_id = make_email(
+        "=?utf-8?q?Cat=C3=A1logo_adjunto?=",
+        sender="Big <big@example.com>",
+        body="x" * 76 + "\r\n" * 1 + ("y" * 76 + "\r\n") * 100,
+    )
     assert len(big) > 4096 > len(small)
     await append(dovecot, small, big)
     harness = await make_ingestor(max_message_bytes=4096)
@@ -209,6 +221,7 @@ async def test_a_message_over_the_size_limit_is_stored_without_its_body(dovecot,
     def spy(command, *args):
         commands.append((command.upper(), *args))
         return real_uid(command, *args)
+
     client.uid = spy
 
     assert await harness.ingest_once() == 2
@@ -232,9 +245,11 @@ async def test_the_loop_survives_an_imap_outage_without_a_restart(dovecot, pool,
     await append(dovecot, first)
     task = asyncio.create_task(ingestor.run(), name="ingest")
     try:
+
         async def stored(message_id: str):
             return await pool.fetchval(
-                "SELECT id FROM emails WHERE message_id = $1 AND published_at IS NOT NULL", message_id)
+                "SELECT id FROM emails WHERE message_id = $1 AND published_at IS NOT NULL", message_id
+            )
 
         await wait_for(lambda: stored(first_id), what="the first email")
         await asyncio.to_thread(dovecot.restart)  # connected clients are disconnected: a real outage

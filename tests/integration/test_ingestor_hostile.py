@@ -6,6 +6,7 @@ insert fails for its own data, a 2 MiB message fetched alone, flag changes by an
 (unsolicited FETCH responses), INTERNALDATE in `received_at`, the From parsed once, a read-only database.
 The parsing of hostile input without servers is in tests/unit/test_ingestor_hostile.py.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -57,8 +58,9 @@ async def test_a_1000_deep_mime_nest_is_stored_and_the_next_message_too(dovecot,
     assert len(await drain(work_queue)) == 2
 
 
-async def test_a_3kb_cjk_message_id_is_stored_under_its_hash_and_marked_unreadable(dovecot, pool, make_ingestor,
-                                                                                  work_queue):
+async def test_a_3kb_cjk_message_id_is_stored_under_its_hash_and_marked_unreadable(
+    dovecot, pool, make_ingestor, work_queue
+):
     cjk_id = "<" + "".join(chr(random.randint(0x4E00, 0x9FFF)) for _ in range(1000)) + "@example.com>"
     assert len(cjk_id.encode()) > 3000
     raw, _ = make_email("id enorme", message_id=cjk_id)
@@ -81,7 +83,8 @@ async def test_a_3kb_cjk_message_id_is_stored_under_its_hash_and_marked_unreadab
 
 
 async def test_a_message_whose_insert_fails_is_stored_in_its_minimal_form(
-        dovecot, pool, make_ingestor, work_queue, monkeypatch):
+    dovecot, pool, make_ingestor, work_queue, monkeypatch
+):
     """The up-front Message-ID cap switched off, so PostgreSQL itself refuses the row ("index row size exceeds
     btree maximum"): the second line of defence stores the message minimally and the chunk goes on."""
     monkeypatch.setattr(imap, "MESSAGE_ID_MAX_BYTES", 1_000_000)
@@ -112,29 +115,46 @@ async def test_a_message_whose_insert_fails_is_stored_in_its_minimal_form(
 
 
 def fetched(uid: int, **fields) -> Fetched:
-    values = dict(uid=uid, size=10, received_at=datetime.now(UTC), header_block=b"Subject: x%d" % uid,
-                  message_id=f"<{uid}.{uuid.uuid4().hex}@example.com>", from_address="ana@example.com",
-                  sender_problem=None, subject="x", raw=b"Subject: x\r\n\r\nbody")
+    values = dict(
+        uid=uid,
+        size=10,
+        received_at=datetime.now(UTC),
+        header_block=b"Subject: x%d" % uid,
+        message_id=f"<{uid}.{uuid.uuid4().hex}@example.com>",
+        from_address="ana@example.com",
+        sender_problem=None,
+        subject="x",
+        raw=b"Subject: x\r\n\r\nbody",
+    )
     return Fetched(**(values | fields))
 
 
-@pytest.mark.parametrize("bad", [dict(subject="a\x00b"), dict(from_address="ana\udcff@example.com"),
-                                 dict(message_id="<" + os.urandom(3000).hex() + "@example.com>")],
-                         ids=["NUL byte", "lone surrogate", "unindexable Message-ID"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        dict(subject="a\x00b"),
+        dict(from_address="ana\udcff@example.com"),
+        dict(message_id="<" + os.urandom(3000).hex() + "@example.com>"),
+    ],
+    ids=["NUL byte", "lone surrogate", "unindexable Message-ID"],
+)
 async def test_any_insert_that_fails_for_its_own_data_leaves_the_chunk_alone(pool, bad):
     """Whatever reaches the database with values it refuses, should the up-front cleaning ever miss one."""
     batch = [fetched(1), fetched(2, **bad), fetched(3)]
     assert await store.store_batch(pool, "shop", "INBOX", 7, batch, 3) == 3
     rows = await pool.fetch("SELECT uid, message_id, subject, unreadable FROM emails ORDER BY uid")
-    assert [(r["message_id"], r["unreadable"]) for r in rows][::2] == [(batch[0].message_id, None),
-                                                                        (batch[2].message_id, None)]
+    assert [(r["message_id"], r["unreadable"]) for r in rows][::2] == [
+        (batch[0].message_id, None),
+        (batch[2].message_id, None),
+    ]
     assert rows[1]["unreadable"].startswith("cannot be stored: ")
     assert rows[1]["message_id"] == imap.synthetic_message_id(b"Subject: x2")
     assert await pool.fetchval("SELECT last_uid FROM mailbox_cursors") == 3
 
 
 async def test_a_header_block_that_cannot_be_parsed_is_stored_as_unreadable(
-        dovecot, pool, make_ingestor, work_queue, monkeypatch):
+    dovecot, pool, make_ingestor, work_queue, monkeypatch
+):
     """No header block we know of breaks the header reader; should one ever do, it is that message's problem."""
     raw, message_id = make_email("rompe el lector")
     normal, normal_id = make_email("normal")
@@ -144,14 +164,14 @@ async def test_a_header_block_that_cannot_be_parsed_is_stored_as_unreadable(
         if message_id.encode() in block:
             raise RecursionError("maximum recursion depth exceeded")
         return real(block)
+
     monkeypatch.setattr(imap, "read_header_fields", breaks_on_one)
     await append(dovecot, raw, normal)
     harness = await make_ingestor()
 
     assert await harness.ingest_once() == 2
     rows = await pool.fetch("SELECT * FROM emails ORDER BY uid")
-    assert rows[0]["unreadable"] == ("header block cannot be parsed: RecursionError: "
-                                     "maximum recursion depth exceeded")
+    assert rows[0]["unreadable"] == ("header block cannot be parsed: RecursionError: maximum recursion depth exceeded")
     assert (rows[0]["from_address"], rows[0]["subject"], bytes(rows[0]["raw"])) == (None, None, raw)
     assert (rows[1]["message_id"], rows[1]["unreadable"]) == (normal_id, None)
 
@@ -170,6 +190,7 @@ async def test_a_large_message_is_fetched_alone_and_small_ones_together(dovecot,
     def spy(command, *args):
         commands.append((command.upper(), *args))
         return real_uid(command, *args)
+
     client.uid = spy
 
     assert await harness.ingest_once() == 4
@@ -198,17 +219,24 @@ async def test_the_sender_is_stored_once_parsed(dovecot, pool, make_ingestor, wo
     await append(dovecot, attack, several, nobody)
     harness = await make_ingestor()
     assert await harness.ingest_once() == 3
-    rows = {r["message_id"]: (r["from_address"], r["sender_problem"])
-            for r in await pool.fetch("SELECT message_id, from_address, sender_problem FROM emails")}
-    assert rows == {attack_id: ("support@our-shop.com", None), several_id: (None, SEVERAL_SENDERS),
-                    nobody_id: (None, NO_SENDER)}
+    rows = {
+        r["message_id"]: (r["from_address"], r["sender_problem"])
+        for r in await pool.fetch("SELECT message_id, from_address, sender_problem FROM emails")
+    }
+    assert rows == {
+        attack_id: ("support@our-shop.com", None),
+        several_id: (None, SEVERAL_SENDERS),
+        nobody_id: (None, NO_SENDER),
+    }
 
 
 async def test_a_read_only_database_stops_the_pass_without_moving_the_cursor(
-        dovecot, pool, ingestor_broker, database_url, work_queue):
+    dovecot, pool, ingestor_broker, database_url, work_queue
+):
     await append(dovecot, make_email("uno")[0], make_email("dos")[0])
-    read_only = await asyncpg.create_pool(database_url, min_size=1, max_size=2,
-                                          server_settings={"default_transaction_read_only": "on"})
+    read_only = await asyncpg.create_pool(
+        database_url, min_size=1, max_size=2, server_settings={"default_transaction_read_only": "on"}
+    )
     try:
         blocked = Harness(Ingestor(ingestor_imap_settings(dovecot), read_only, ingestor_broker))
         await blocked.connect()
@@ -230,7 +258,8 @@ async def test_a_read_only_database_stops_the_pass_without_moving_the_cursor(
 
 
 async def test_flag_changes_by_another_client_while_mail_arrives_are_not_messages(
-        dovecot, pool, make_ingestor, work_queue):
+    dovecot, pool, make_ingestor, work_queue
+):
     """Another client sets and clears \\Seen all the time (the sender does) while mail keeps arriving: the
     server slips `* n FETCH (FLAGS ...)` responses without a UID into our FETCH answers."""
     initial = [make_email(f"inicial {n}") for n in range(5)]
@@ -247,9 +276,9 @@ async def test_flag_changes_by_another_client_while_mail_arrives_are_not_message
         nonlocal unsolicited
         answer = real_uid(command, *args)
         if command.upper() == "FETCH":
-            unsolicited += sum(1 for part in answer[1]
-                               if isinstance(part, bytes) and re.match(rb"\d+ \(FLAGS ", part))
+            unsolicited += sum(1 for part in answer[1] if isinstance(part, bytes) and re.match(rb"\d+ \(FLAGS ", part))
         return answer
+
     client.uid = spy
 
     done = threading.Event()

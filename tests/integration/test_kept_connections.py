@@ -1,6 +1,7 @@
 """The connections a sender keeps for its whole life, on the real Dovecot and SMTP server: one IMAP login for
 many copies and flags, flags that pile up set together, SMTP connections reused with a reset between messages,
 and a server that restarts under a kept connection costs a reconnect, never a reply or a flag."""
+
 from __future__ import annotations
 
 import asyncio
@@ -23,19 +24,28 @@ def originals_on(dovecot, count: int) -> list[Original]:
     for index in range(count):
         dovecot.append(make_raw(subject=f"Pregunta {index}", body="Hola", message_id=f"<q{index}@example.com>"))
     uidvalidity = dovecot.uidvalidity(MAILBOX)
-    return [Original(MAILBOX, uidvalidity, uid, f"<q{index}@example.com>")
-            for index, (uid, _, _) in enumerate(dovecot.list_messages(MAILBOX))]
+    return [
+        Original(MAILBOX, uidvalidity, uid, f"<q{index}@example.com>")
+        for index, (uid, _, _) in enumerate(dovecot.list_messages(MAILBOX))
+    ]
 
 
 @pytest.fixture
 def smtp_settings(smtp_sink) -> SmtpSettings:
-    return SmtpSettings(smtp_host=smtp_sink.host, smtp_port=smtp_sink.port, smtp_starttls=False, smtp_user="",
-                        smtp_password="", smtp_timeout_seconds=5)
+    return SmtpSettings(
+        smtp_host=smtp_sink.host,
+        smtp_port=smtp_sink.port,
+        smtp_starttls=False,
+        smtp_user="",
+        smtp_password="",
+        smtp_timeout_seconds=5,
+    )
 
 
 async def send(settings: SmtpSettings, index: int) -> str:
     async def nothing() -> None:
         return None
+
     raw = make_raw(subject=f"Re: Pregunta {index}", body="Hola", message_id=f"<r{index}@example.com>")
     return await smtp.send(settings, raw, "shop@example.com", f"c{index}@example.com", before_data=nothing)
 

@@ -4,6 +4,7 @@ second), several OS processes hammer one model's budget at once, and every admis
 the simulator's own limiter (`replyflow.fake_groq.ModelLimiter`), which must admit every one of them: that is
 what "zero 429s" means. Then the responder's handler and LLM caller against the simulator: waiting is not failing,
 a 429 pauses every replica, the breaker stops calls, a 413 trims the prompt once."""
+
 from __future__ import annotations
 
 import asyncio
@@ -41,8 +42,10 @@ class FakeClock:
 
 # ---------------------------------------------------------------------------------- several processes at once
 
+
 def _hammer(redis_url: str, prefix: str, limits: tuple, processes: int, seconds: float, seed: int):
     """One process: reserve random token amounts as fast as the budget allows, sometimes give some back."""
+
     async def run():
         rng = random.Random(seed)
         client = Redis.from_url(redis_url)
@@ -68,6 +71,7 @@ def _hammer(redis_url: str, prefix: str, limits: tuple, processes: int, seconds:
                 await asyncio.sleep(max(0.001, grant.wait * rng.random()))
         await client.aclose()
         return admitted, refunds
+
     return asyncio.run(run())
 
 
@@ -77,6 +81,7 @@ def _reserve_once(redis_url: str, prefix: str, limits: tuple):
         grant = await Budget(client, HAMMER_MODEL, Limits(*limits), time_scale=SCALE, prefix=prefix).reserve(10)
         await client.aclose()
         return grant.admitted, grant.limit, grant.wait
+
     return asyncio.run(run())
 
 
@@ -94,8 +99,9 @@ def prefix() -> str:
 
 async def test_no_interval_admits_more_than_the_limits_across_processes(redis_url, prefix):
     limits = Limits(rpm=20, rpd=100_000, tpm=3_000, tpd=10_000_000)
-    results = await in_processes(_hammer, *[(redis_url, prefix, tuple(vars(limits).values()), 4, 2.0, seed)
-                                            for seed in range(4)])
+    results = await in_processes(
+        _hammer, *[(redis_url, prefix, tuple(vars(limits).values()), 4, 2.0, seed) for seed in range(4)]
+    )
     admitted = sorted(a for process_admitted, _ in results for a in process_admitted)
     refunds = sorted(r for _, process_refunds in results for r in process_refunds)
     assert all(process_admitted for process_admitted, _ in results), "every process got some budget"
@@ -108,7 +114,7 @@ async def test_no_interval_admits_more_than_the_limits_across_processes(redis_ur
         for j in range(i, len(times)):
             span = times[j] - start
             requests = j - i + 1
-            tokens = sum(t for _, t in admitted[i:j + 1]) - sum(r for at, r in refunds if start <= at <= times[j])
+            tokens = sum(t for _, t in admitted[i : j + 1]) - sum(r for at, r in refunds if start <= at <= times[j])
             assert requests <= limits.rpm + limits.rpm * SCALE / 60 * span + 1e-6, (i, j, span)
             assert tokens <= limits.tpm + limits.tpm * SCALE / 60 * span + 1e-6, (i, j, span)
 
@@ -143,11 +149,13 @@ async def test_a_pause_makes_every_client_wait(redis_url, prefix):
 
 # ------------------------------------------------------------------------------------------ one client at a time
 
+
 async def test_refunds_return_budget(redis_url, prefix):
     async with Redis.from_url(redis_url) as client:
         # Real time, and no latency allowance, to see the exact numbers.
-        budget = Budget(client, HAMMER_MODEL, Limits(rpm=100, rpd=1000, tpm=1000, tpd=100_000),
-                        latency_allowance=0, prefix=prefix)
+        budget = Budget(
+            client, HAMMER_MODEL, Limits(rpm=100, rpd=1000, tpm=1000, tpd=100_000), latency_allowance=0, prefix=prefix
+        )
         assert (await budget.reserve(800)).admitted
         refused = await budget.reserve(300)
         assert (refused.admitted, refused.limit) == (False, "tpm")
@@ -191,7 +199,8 @@ async def test_what_groq_says_is_left_only_ever_lowers_the_budget(redis_url, pre
 
 
 async def test_unused_tokens_come_back_only_as_far_as_groq_shows_and_a_reservation_in_flight_is_no_refund(
-        redis_url, prefix):
+    redis_url, prefix
+):
     async with Redis.from_url(redis_url) as client:
         limits = Limits(rpm=100, rpd=1000, tpm=10_000, tpd=100_000)
         # Time slowed down a thousandfold and no latency allowance, to see the exact numbers.
@@ -247,8 +256,9 @@ async def test_input_and_output_tokens_per_minute_are_limits_of_their_own(redis_
 
 
 @pytest.mark.parametrize("refunds", [True, False], ids=["groq-refunds", "groq-keeps"])
-async def test_replicas_at_the_token_limit_get_no_429_whatever_groq_refunds(pool, requested, shared_redis, redis_url,
-                                                                           refunds):
+async def test_replicas_at_the_token_limit_get_no_429_whatever_groq_refunds(
+    pool, requested, shared_redis, redis_url, refunds
+):
     """Four replicas answer a backlog as fast as the tokens per minute allow, against a simulator that gives the
     unused part of max_tokens back, or one that never does: a budget that gave them back unseen gets 429s from
     the second."""
@@ -259,10 +269,13 @@ async def test_replicas_at_the_token_limit_get_no_429_whatever_groq_refunds(pool
         await sim.client.models.list()
         connections = [Redis.from_url(redis_url) for _ in range(4)]
         try:
-            replicas = [make_llm(sim.client, SharedRedis(c, shared_redis.prefix), limits=limits, time_scale=scale,
-                                 max_wait=30) for c in connections]
-            results = await asyncio.gather(*(handle_reply_requested(m, deps(pool, replicas[i % 4]))
-                                             for i, m in enumerate(messages)))
+            replicas = [
+                make_llm(sim.client, SharedRedis(c, shared_redis.prefix), limits=limits, time_scale=scale, max_wait=30)
+                for c in connections
+            ]
+            results = await asyncio.gather(
+                *(handle_reply_requested(m, deps(pool, replicas[i % 4])) for i, m in enumerate(messages))
+            )
             stats = await sim.stats()
             levels = await replicas[0].budget.levels()
         finally:
@@ -345,6 +358,7 @@ def test_go_durations_and_the_token_estimate():
 
 # ------------------------------------------------------------------------- the responder against the simulator
 
+
 def deps(pool, llm: LLM) -> Deps:
     return Deps(pool=pool, llm=llm, shop=SHOP, own_address=SHOP_ADDRESS)
 
@@ -355,8 +369,9 @@ async def test_concurrent_emails_wait_for_budget_and_get_no_429(pool, requested,
         # A long-lived client, as in the service: the first call through a new one is slow, and a second of
         # real time is a simulated minute here (the budget's latency allowance is half a second).
         await sim.client.models.list()
-        llm = make_llm(sim.client, shared_redis, limits=Limits(rpm=3, rpd=1000, tpm=12_000, tpd=100_000),
-                       time_scale=SCALE)
+        llm = make_llm(
+            sim.client, shared_redis, limits=Limits(rpm=3, rpd=1000, tpm=12_000, tpd=100_000), time_scale=SCALE
+        )
         results = await asyncio.gather(*(handle_reply_requested(m, deps(pool, llm)) for m in messages))
         stats = await sim.stats()
     # 3 at once, then one every 1/3 s: the rest waited in the handler (well under LLM_MAX_WAIT_SECONDS).
@@ -368,8 +383,9 @@ async def test_a_spent_budget_means_retry_later_without_a_call(pool, requested, 
     answered = await requested(**JACKET_ES)
     waiting = await requested(**JACKET_EN, language="en")
     async with simulator() as sim:
-        llm = make_llm(sim.client, shared_redis, limits=Limits(rpm=30, rpd=1, tpm=12_000, tpd=100_000),
-                       daily_defer_seconds=600)
+        llm = make_llm(
+            sim.client, shared_redis, limits=Limits(rpm=30, rpd=1, tpm=12_000, tpd=100_000), daily_defer_seconds=600
+        )
         await handle_reply_requested(answered, deps(pool, llm))
         with pytest.raises(RetryLater) as caught:  # the adapter: back after a delay tier, no attempt spent
             await handle_reply_requested(waiting, deps(pool, llm))
@@ -396,8 +412,9 @@ async def test_a_spent_day_gets_the_fallback_answer_when_configured(pool, reques
     answered = await requested(**JACKET_ES)
     late = await requested(**JACKET_EN, language="en")
     async with simulator() as sim:
-        llm = make_llm(sim.client, shared_redis, limits=Limits(rpm=30, rpd=1000, tpm=12_000, tpd=800),
-                       daily_cap_action="fallback")
+        llm = make_llm(
+            sim.client, shared_redis, limits=Limits(rpm=30, rpd=1000, tpm=12_000, tpd=800), daily_cap_action="fallback"
+        )
         await handle_reply_requested(answered, deps(pool, llm))
         result = await handle_reply_requested(late, deps(pool, llm))
         assert (await sim.stats())["requests"] == 1
@@ -405,8 +422,9 @@ async def test_a_spent_day_gets_the_fallback_answer_when_configured(pool, reques
     reply = await pool.fetchrow("SELECT * FROM replies WHERE email_id = $1", late.email_id)
     assert reply["body"].startswith(SHOP.fallback_for("en"))
     assert (reply["model"], reply["prompt_tokens"], reply["completion_tokens"]) == (None, None, None)
-    detail = await pool.fetchval("SELECT detail FROM email_events WHERE email_id = $1 ORDER BY id DESC LIMIT 1",
-                                 late.email_id)
+    detail = await pool.fetchval(
+        "SELECT detail FROM email_events WHERE email_id = $1 ORDER BY id DESC LIMIT 1", late.email_id
+    )
     assert "the day's LLM budget is spent" in detail
 
 
@@ -426,12 +444,15 @@ async def test_a_429_pauses_every_replica(pool, requested, shared_redis, redis_u
     assert (stats["requests"], stats["rate_limited_429"]) == (2, 1)  # B did not ask
 
 
-async def test_the_breaker_stops_every_replica_after_consecutive_server_errors(pool, requested, shared_redis,
-                                                                              redis_url):
+async def test_the_breaker_stops_every_replica_after_consecutive_server_errors(
+    pool, requested, shared_redis, redis_url
+):
     emails = [await requested(**JACKET_ES) for _ in range(3)]
     async with simulator(error_rate=1.0) as sim, Redis.from_url(redis_url) as other_connection:
-        a, b = (make_llm(sim.client, shared, failures=2, max_wait=1)
-                for shared in (shared_redis, SharedRedis(other_connection, shared_redis.prefix)))
+        a, b = (
+            make_llm(sim.client, shared, failures=2, max_wait=1)
+            for shared in (shared_redis, SharedRedis(other_connection, shared_redis.prefix))
+        )
         for email, replica in zip(emails[:2], (a, b), strict=True):
             with pytest.raises(groq.InternalServerError):  # transient: an attempt spent, retried by tier
                 await handle_reply_requested(email, deps(pool, replica))
@@ -462,7 +483,8 @@ async def test_a_413_trims_the_prompt_once(pool, requested, shared_redis):
 
 
 async def test_a_request_our_budget_knows_is_too_large_is_trimmed_then_dead_lettered_without_a_call(
-        pool, requested, shared_redis):
+    pool, requested, shared_redis
+):
     message = await requested(**JACKET_ES)
     async with simulator() as sim:
         llm = make_llm(sim.client, shared_redis, limits=Limits(rpm=30, rpd=1000, tpm=250, tpd=100_000))
@@ -470,4 +492,3 @@ async def test_a_request_our_budget_knows_is_too_large_is_trimmed_then_dead_lett
             await handle_reply_requested(message, deps(pool, llm))
         assert (await sim.stats())["requests"] == 0
     assert caught.value.reason == "llm_request_too_large"
-

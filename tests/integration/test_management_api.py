@@ -6,6 +6,7 @@ without its own `x-delivery-limit` gets a limit of 20 and then drops the message
 dead-letter it, and where at-least-once dead-lettering silently falls back to at-most-once without
 `x-overflow: reject-publish`.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -50,8 +51,10 @@ async def management_get(path: str) -> Any:
                 response.raise_for_status()
                 return await response.json()
         except aiohttp.ClientConnectorError as exc:
-            pytest.fail(f"RabbitMQ's management API is not reachable at {MANAGEMENT_URL} ({exc}): "
-                        "run scripts/bootstrap.sh, which enables the rabbitmq_management plugin")
+            pytest.fail(
+                f"RabbitMQ's management API is not reachable at {MANAGEMENT_URL} ({exc}): "
+                "run scripts/bootstrap.sh, which enables the rabbitmq_management plugin"
+            )
 
 
 @pytest.fixture
@@ -108,8 +111,7 @@ async def test_every_dead_letter_route_ends_in_a_queue(declared_vhost):
     """A dead-letter exchange without a binding for the routing key would drop the message silently."""
     vhost, _ = declared_vhost
     bindings = await management_get(f"/bindings/{quote(vhost, safe='')}")
-    routes = {(b["source"], b["routing_key"], b["destination"]) for b in bindings
-              if b["destination_type"] == "queue"}
+    routes = {(b["source"], b["routing_key"], b["destination"]) for b in bindings if b["destination_type"] == "queue"}
     for stage in STAGES.values():
         assert (DEAD_LETTER_EXCHANGE, stage.service, stage.dead_letter_queue) in routes
         assert (WORK_EXCHANGE, stage.routing_key, stage.work_queue) in routes

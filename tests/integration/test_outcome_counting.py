@@ -1,6 +1,7 @@
 """`replyflow_emails_total` counts what the database kept: a move into an end state counts once its transaction
 commits, never when it rolls back (a savepoint's rollback forgets only what was inside it), and an email that
 arrived is timed to its reply."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -29,7 +30,11 @@ async def _email(pool, number: int, state: str = "received", arrived: datetime |
     return await pool.fetchval(
         """INSERT INTO emails (account, mailbox, uidvalidity, uid, message_id, size_bytes, state, received_at)
            VALUES ('test', 'INBOX', 1, $1, $2, 10, $3, $4) RETURNING id""",
-        number, f"<count-{number}@example.com>", state, arrived)
+        number,
+        f"<count-{number}@example.com>",
+        state,
+        arrived,
+    )
 
 
 async def test_a_committed_end_counts_once_and_a_rolled_back_one_never(pool):

@@ -1,5 +1,6 @@
 """Two copies of one reply.requested at once (a crash between publish and ack, the sweep, a replay) cost one LLM
 call, not two: the email is leased while the LLM is asked. Against the real PostgreSQL and the Groq simulator."""
+
 from __future__ import annotations
 
 import asyncio
@@ -34,8 +35,7 @@ async def test_two_copies_at_once_cost_one_llm_call(pool, requested, shared_redi
 async def test_a_lease_left_by_a_dead_worker_runs_out(pool, requested):
     message = await requested(**JACKET_ES)
     # A worker killed mid-call: its lease stays, and nobody renews it.
-    await pool.execute("UPDATE emails SET claimed_until = now() + interval '2 seconds' WHERE id = $1",
-                       message.email_id)
+    await pool.execute("UPDATE emails SET claimed_until = now() + interval '2 seconds' WHERE id = $1", message.email_id)
     with pytest.raises(db.Held) as held:
         async with db.lease(pool, message.email_id, "reply_requested"):
             pass
@@ -60,8 +60,9 @@ async def test_a_lease_taken_over_is_not_renewed_or_released_by_its_old_holder(p
     message = await requested(**JACKET_ES)
     async with db.lease(pool, message.email_id, "reply_requested", seconds=0.6) as old:
         # Its renewals failed for a whole lease (a database outage): it ran out, and a duplicate took over.
-        await pool.execute("UPDATE emails SET claimed_until = now() - interval '1 second' WHERE id = $1",
-                           message.email_id)
+        await pool.execute(
+            "UPDATE emails SET claimed_until = now() - interval '1 second' WHERE id = $1", message.email_id
+        )
         async with db.lease(pool, message.email_id, "reply_requested", seconds=5) as new:
             assert new != old
             await asyncio.sleep(0.5)  # the old holder's renewal comes round: it must not touch the new lease

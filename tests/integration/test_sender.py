@@ -1,5 +1,6 @@
 """The sender's handler against the real PostgreSQL, Dovecot and an SMTP server (aiosmtpd): the reply's headers,
 exactly one message per email across redeliveries and SMTP failures, and \\Seen only once `replied` is committed."""
+
 from __future__ import annotations
 
 import asyncpg
@@ -25,29 +26,47 @@ REPLY_BODY = "¡Hola Ana! Sí, la campera es de algodón.\n\nSaludos,\nEl equipo
 
 @pytest.fixture
 def deps(pool, smtp_sink, imap_settings) -> Deps:
-    return Deps(pool=pool,
-                smtp=SmtpSettings(smtp_host=smtp_sink.host, smtp_port=smtp_sink.port, smtp_starttls=False,
-                                  smtp_user="", smtp_password="", smtp_timeout_seconds=5),
-                imap=imap_settings, reply_from=REPLY_FROM, reply_address=SHOP_ADDRESS)
+    return Deps(
+        pool=pool,
+        smtp=SmtpSettings(
+            smtp_host=smtp_sink.host,
+            smtp_port=smtp_sink.port,
+            smtp_starttls=False,
+            smtp_user="",
+            smtp_password="",
+            smtp_timeout_seconds=5,
+        ),
+        imap=imap_settings,
+        reply_from=REPLY_FROM,
+        reply_address=SHOP_ADDRESS,
+    )
 
 
 @pytest.fixture
 def ready(pool, store_email):
     """An email with its reply stored: state reply_ready, as the classifier (FAQ) or responder leave it."""
+
     async def make(raw: bytes | None = None, body: str = REPLY_BODY, dmarc: str | None = None) -> ReplyReady:
-        raw = raw or make_raw(subject="Campera de jean", body="Hola, ¿la campera es de algodón?",
-                              message_id=ORIGINAL_ID,
-                              headers=(("In-Reply-To", EARLIER_ID), ("References", EARLIER_ID)))
+        raw = raw or make_raw(
+            subject="Campera de jean",
+            body="Hola, ¿la campera es de algodón?",
+            message_id=ORIGINAL_ID,
+            headers=(("In-Reply-To", EARLIER_ID), ("References", EARLIER_ID)),
+        )
         email_id = await store_email(raw)
         async with pool.acquire() as conn, conn.transaction():
             await conn.execute(
                 """INSERT INTO classifications (email_id, decision, reason, intent, confidence, language, body_text,
                                                 dmarc)
                    VALUES ($1, 'llm', 'needs_llm:product_question', 'product_question', 0.8, 'es',
-                           'Hola, ¿la campera es de algodón?', $2)""", email_id, dmarc)
+                           'Hola, ¿la campera es de algodón?', $2)""",
+                email_id,
+                dmarc,
+            )
             await conn.execute("INSERT INTO replies (email_id, source, body) VALUES ($1, 'llm', $2)", email_id, body)
             assert await db.transition(conn, email_id, "reply_ready", allowed_from=("received",))
         return ReplyReady(email_id=email_id, source="llm")
+
     return make
 
 
@@ -56,19 +75,25 @@ async def state_of(pool, email_id: int) -> str:
 
 
 async def events(pool, email_id: int) -> list[str]:
-    return [r["state"] for r in await pool.fetch(
-        "SELECT state FROM email_events WHERE email_id = $1 ORDER BY id", email_id)]
+    return [
+        r["state"] for r in await pool.fetch("SELECT state FROM email_events WHERE email_id = $1 ORDER BY id", email_id)
+    ]
 
 
 def seen(dovecot, message_id: str = ORIGINAL_ID) -> bool:
     return "\\Seen" in (dovecot.flags_of(message_id) or ())
 
 
-async def test_a_reply_goes_once_to_the_sender_with_threading_and_robot_headers(pool, dovecot, smtp_sink, deps,
-                                                                               ready):
-    message = await ready(make_raw(subject="Envío a Córdoba", body="Hola, ¿la campera es de algodón?",
-                                   sender="Ana Gómez <Ana@Example.com>", message_id=ORIGINAL_ID,
-                                   headers=(("In-Reply-To", EARLIER_ID), ("References", EARLIER_ID))))
+async def test_a_reply_goes_once_to_the_sender_with_threading_and_robot_headers(pool, dovecot, smtp_sink, deps, ready):
+    message = await ready(
+        make_raw(
+            subject="Envío a Córdoba",
+            body="Hola, ¿la campera es de algodón?",
+            sender="Ana Gómez <Ana@Example.com>",
+            message_id=ORIGINAL_ID,
+            headers=(("In-Reply-To", EARLIER_ID), ("References", EARLIER_ID)),
+        )
+    )
     assert not seen(dovecot)
 
     assert await handle_reply_ready(message, deps) is None
@@ -128,8 +153,9 @@ async def test_redelivery_after_success_sends_nothing_more_and_restores_seen(poo
     assert await pool.fetchval("SELECT count(*) FROM conversations WHERE email_id = $1", message.email_id) == 1
 
 
-async def test_a_temporary_smtp_failure_is_transient_and_a_retry_sends_exactly_one(pool, dovecot, smtp_sink, deps,
-                                                                                 ready):
+async def test_a_temporary_smtp_failure_is_transient_and_a_retry_sends_exactly_one(
+    pool, dovecot, smtp_sink, deps, ready
+):
     message = await ready()
     smtp_sink.temp_fail_rate = 1.0
     with pytest.raises(smtp.NotSent) as caught:  # not a PermanentError: the adapter retries it
@@ -148,8 +174,14 @@ async def test_a_temporary_smtp_failure_is_transient_and_a_retry_sends_exactly_o
     assert len(smtp_sink.messages()) == 1
     assert await state_of(pool, message.email_id) == "replied"
     assert seen(dovecot)
-    assert await events(pool, message.email_id) == ["received", "reply_ready", "sending", "reply_ready", "sending",
-                                                    "replied"]
+    assert await events(pool, message.email_id) == [
+        "received",
+        "reply_ready",
+        "sending",
+        "reply_ready",
+        "sending",
+        "replied",
+    ]
 
 
 async def test_a_connection_lost_after_data_is_never_resent_blindly(pool, dovecot, smtp_sink, deps, ready):
@@ -176,8 +208,7 @@ async def test_a_connection_lost_after_data_is_never_resent_blindly(pool, doveco
     assert not seen(dovecot)
 
 
-async def test_an_interrupted_send_is_confirmed_by_a_server_that_files_sent_mail(pool, dovecot, smtp_sink, deps,
-                                                                                  ready):
+async def test_an_interrupted_send_is_confirmed_by_a_server_that_files_sent_mail(pool, dovecot, smtp_sink, deps, ready):
     """Gmail and Microsoft 365 file what they send in Sent themselves: the copy there settles RFC 1047."""
     deps = Deps(**{**deps.__dict__, "smtp": deps.smtp.model_copy(update={"smtp_saves_sent": True})})
     message = await ready()
@@ -195,8 +226,9 @@ async def test_an_interrupted_send_is_confirmed_by_a_server_that_files_sent_mail
     assert len(dovecot.list_messages("Sent")) == 1
 
 
-async def test_a_crash_between_the_250_and_the_commit_is_settled_by_our_sent_copy(pool, dovecot, smtp_sink, deps,
-                                                                                  ready):
+async def test_a_crash_between_the_250_and_the_commit_is_settled_by_our_sent_copy(
+    pool, dovecot, smtp_sink, deps, ready
+):
     message = await ready()
     await handle_reply_ready(message, deps)
     [(_, flags, copy)] = dovecot.list_messages("Sent")
@@ -228,8 +260,12 @@ async def test_smtp_server_down_is_transient(pool, dovecot, smtp_sink, deps, rea
 
 
 async def test_an_encoded_crlf_in_the_subject_injects_no_header(pool, smtp_sink, deps, ready):
-    raw = make_raw(subject="=?utf-8?q?hi=0D=0ABcc:_x@example.org?=", encode_subject=False,
-                   body="Hola, una consulta.", message_id=ORIGINAL_ID)
+    raw = make_raw(
+        subject="=?utf-8?q?hi=0D=0ABcc:_x@example.org?=",
+        encode_subject=False,
+        body="Hola, una consulta.",
+        message_id=ORIGINAL_ID,
+    )
     message = await ready(raw)
     await handle_reply_ready(message, deps)
 
@@ -246,8 +282,7 @@ async def test_an_encoded_crlf_in_the_subject_injects_no_header(pool, smtp_sink,
 
 async def test_an_unencoded_utf8_subject_is_answered_readably(pool, smtp_sink, deps, ready):
     # RFC 6532 and many real clients: a UTF-8 Subject without RFC 2047 encoding.
-    raw = make_raw(subject="Envío a Córdoba", encode_subject=False, body="Hola, ¿cuánto tarda?",
-                   message_id=ORIGINAL_ID)
+    raw = make_raw(subject="Envío a Córdoba", encode_subject=False, body="Hola, ¿cuánto tarda?", message_id=ORIGINAL_ID)
     assert "Subject: Envío a Córdoba".encode() in raw
     message = await ready(raw)
     await handle_reply_ready(message, deps)
@@ -273,8 +308,12 @@ async def test_an_imap_outage_after_the_send_never_costs_a_second_reply(pool, do
 
 
 async def test_an_encoded_display_name_cannot_choose_the_recipient(pool, smtp_sink, deps, ready):
-    raw = make_raw(subject="Consulta", body="Hola, una consulta.", message_id=ORIGINAL_ID,
-                   sender="=?utf-8?q?victim=40other.org=2C?= <ana@example.com>")
+    raw = make_raw(
+        subject="Consulta",
+        body="Hola, una consulta.",
+        message_id=ORIGINAL_ID,
+        sender="=?utf-8?q?victim=40other.org=2C?= <ana@example.com>",
+    )
     message = await ready(raw)
     await handle_reply_ready(message, deps)
     assert smtp_sink.wait_for(1, timeout=5)
@@ -284,8 +323,11 @@ async def test_an_encoded_display_name_cannot_choose_the_recipient(pool, smtp_si
 async def test_an_address_smtp_cannot_carry_is_dead_lettered_at_once_not_left_sending(pool, smtp_sink, deps, ready):
     """An internationalised address (RFC 6531) fails before DATA: nothing was sent, so it is no interrupted
     send to wait for; a person answers it."""
-    message = await ready(make_raw(subject="Consulta", body="Hola, ¿tienen talle M?", sender="Jöe <jöe@exämple.com>",
-                                   message_id=ORIGINAL_ID))
+    message = await ready(
+        make_raw(
+            subject="Consulta", body="Hola, ¿tienen talle M?", sender="Jöe <jöe@exämple.com>", message_id=ORIGINAL_ID
+        )
+    )
     with pytest.raises(PermanentError) as caught:
         await handle_reply_ready(message, deps)
     assert caught.value.reason in ("smtp_rejected", "unsendable_reply")
@@ -313,8 +355,9 @@ async def test_a_reply_recorded_as_sent_is_never_sent_again(pool, dovecot, smtp_
     assert seen(dovecot)
 
 
-async def test_a_sender_that_died_before_data_sent_nothing_and_the_redelivery_sends_once(pool, dovecot, smtp_sink,
-                                                                                        deps, ready):
+async def test_a_sender_that_died_before_data_sent_nothing_and_the_redelivery_sends_once(
+    pool, dovecot, smtp_sink, deps, ready
+):
     # Killed anywhere between the claim and DATA: `sending`, no DATA mark, and its lease ran out with it.
     message = await ready()
     await pool.execute("UPDATE emails SET state = 'sending' WHERE id = $1", message.email_id)
@@ -327,8 +370,10 @@ async def test_a_sender_that_died_before_data_sent_nothing_and_the_redelivery_se
 
 async def test_a_duplicate_waits_while_another_attempt_holds_the_lease(pool, smtp_sink, deps, ready):
     message = await ready()
-    await pool.execute("UPDATE emails SET state = 'sending', claimed_until = now() + interval '10 seconds' "
-                       "WHERE id = $1", message.email_id)
+    await pool.execute(
+        "UPDATE emails SET state = 'sending', claimed_until = now() + interval '10 seconds' WHERE id = $1",
+        message.email_id,
+    )
     with pytest.raises(RetryLater) as waiting:
         await handle_reply_ready(message, deps)
     assert 9 < waiting.value.delay_seconds <= 11

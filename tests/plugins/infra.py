@@ -3,6 +3,7 @@ database of the test session's own, so a test run never touches a real replyflow
 
 Set TEST_AMQP_URL / TEST_DATABASE_ADMIN_URL / TEST_REDIS_URL to point them elsewhere.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -18,7 +19,6 @@ from shared import db
 RUN_ID = uuid.uuid4().hex[:8]
 ADMIN_URL = os.environ.get("TEST_DATABASE_ADMIN_URL", "postgresql://127.0.0.1:5432/postgres")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
-
 
 
 def _vhost(name: str):
@@ -53,8 +53,16 @@ def database_url():
     asyncio.run(scratch.drop_database(name, admin_url=ADMIN_URL))
 
 
-TABLES = ("dead_letters", "conversations", "replies", "classifications", "email_events", "emails",
-          "mailbox_cursors", "products")
+TABLES = (
+    "dead_letters",
+    "conversations",
+    "replies",
+    "classifications",
+    "email_events",
+    "emails",
+    "mailbox_cursors",
+    "products",
+)
 
 
 @pytest.fixture

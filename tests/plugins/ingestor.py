@@ -10,6 +10,7 @@ classifier's work queue the ingestor publishes to.
   pass at a time; closed at the end of the test.
 - ``append(dovecot, *raws)``: appends messages to the Dovecot INBOX without blocking the event loop.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -26,15 +27,27 @@ from shared.settings import BrokerSettings, ImapSettings
 WORK_QUEUE = STAGES["classifier"].work_queue  # classifier.email.received
 
 
-def make_email(subject: str = "Consulta", *, sender: str = "Cliente <cliente@example.com>",
-               message_id: str | None = "auto", body: str = "Hola, una consulta.\r\n",
-               extra_headers: tuple[str, ...] = ()) -> tuple[bytes, str | None]:
+def make_email(
+    subject: str = "Consulta",
+    *,
+    sender: str = "Cliente <cliente@example.com>",
+    message_id: str | None = "auto",
+    body: str = "Hola, una consulta.\r\n",
+    extra_headers: tuple[str, ...] = (),
+) -> tuple[bytes, str | None]:
     """A small RFC 5322 message with CRLF line ends (what IMAP hands back byte for byte)."""
     if message_id == "auto":
         message_id = f"<{uuid.uuid4().hex}@example.com>"
-    headers = [f"From: {sender}", "To: shop@example.com", f"Subject: {subject}",
-               "Date: Mon, 03 Jun 2024 10:00:00 -0300", "MIME-Version: 1.0",
-               "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit", *extra_headers]
+    headers = [
+        f"From: {sender}",
+        "To: shop@example.com",
+        f"Subject: {subject}",
+        "Date: Mon, 03 Jun 2024 10:00:00 -0300",
+        "MIME-Version: 1.0",
+        "Content-Type: text/plain; charset=utf-8",
+        "Content-Transfer-Encoding: 8bit",
+        *extra_headers,
+    ]
     if message_id is not None:
         headers.insert(0, f"Message-ID: {message_id}")
     raw = ("\r\n".join(headers) + "\r\n\r\n" + body).encode("utf-8")
@@ -69,8 +82,15 @@ async def drain(queue) -> list[aio_pika.abc.AbstractIncomingMessage]:
 
 
 def ingestor_imap_settings(dovecot, **overrides) -> ImapSettings:
-    return ImapSettings(imap_host=dovecot.host, imap_port=dovecot.port, imap_user=dovecot.user,
-                        imap_password=dovecot.password, imap_ssl=False, imap_poll_seconds=1, **overrides)
+    return ImapSettings(
+        imap_host=dovecot.host,
+        imap_port=dovecot.port,
+        imap_user=dovecot.user,
+        imap_password=dovecot.password,
+        imap_ssl=False,
+        imap_poll_seconds=1,
+        **overrides,
+    )
 
 
 class Harness:

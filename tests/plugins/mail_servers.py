@@ -7,6 +7,7 @@
 
 On failure, the tail of Dovecot's log is added to the test report.
 """
+
 from __future__ import annotations
 
 import pytest

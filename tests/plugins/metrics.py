@@ -1,4 +1,5 @@
 """promtool, and reading a service's /metrics, /healthz and /readyz, for the metrics and health tests."""
+
 from __future__ import annotations
 
 import json
@@ -74,8 +75,11 @@ def wait_for_status(port: int, path: str, status: int, timeout: float = 60.0) ->
 
 def samples(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
     """Every sample of a Prometheus text exposition: (name, labels) -> value."""
-    return {(s.name, frozenset(s.labels.items())): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples}
+    return {
+        (s.name, frozenset(s.labels.items())): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
 
 
 def value(text_or_samples: str | dict, name: str, **labels: str) -> float:

@@ -10,6 +10,7 @@ email waiting for the LLM.
   Dovecot and in the database, classified, and in state `reply_requested`, as the classifier leaves it.
 - ``JACKET_ES`` / ``JACKET_EN``: a product question in Spanish and in English, as `requested` keyword arguments.
 """
+
 from __future__ import annotations
 
 import json
@@ -36,11 +37,14 @@ SHOP = load_shop_config(Path(__file__).resolve().parents[2] / "examples" / "shop
 MODEL = "llama-3.3-70b-versatile"
 API_KEY = "gsk_test_7f3a9c1e5b2d4f6a8c0e"
 
-JACKET_ES = dict(subject="Campera de jean negra",
-                 body="Hola! Quería saber si la campera de jean negra es de algodón y si abriga para el invierno. "
-                      "Gracias!")
-JACKET_EN = dict(subject="Black denim jacket",
-                 body="Hi, is the black denim jacket made of cotton? Is it warm enough for winter? Thanks!")
+JACKET_ES = dict(
+    subject="Campera de jean negra",
+    body="Hola! Quería saber si la campera de jean negra es de algodón y si abriga para el invierno. Gracias!",
+)
+JACKET_EN = dict(
+    subject="Black denim jacket",
+    body="Hi, is the black denim jacket made of cotton? Is it warm enough for winter? Thanks!",
+)
 
 
 @dataclass
@@ -88,6 +92,7 @@ async def simulator(api_key: str = API_KEY, **options):
 class SharedRedis:
     """The Redis the responder's replicas share, and a key prefix of the test's own (other test runs on this
     machine may use the same Redis database at the same time)."""
+
     client: Redis
     prefix: str
 
@@ -99,33 +104,76 @@ async def shared_redis(redis_url):
     await client.aclose()
 
 
-def make_llm(client, shared_redis: SharedRedis, model: str = MODEL, limits=None, time_scale: float = 1.0,
-             failures: int = 5, **options) -> llm.LLM:
+def make_llm(
+    client,
+    shared_redis: SharedRedis,
+    model: str = MODEL,
+    limits=None,
+    time_scale: float = 1.0,
+    failures: int = 5,
+    **options,
+) -> llm.LLM:
     """The responder's LLM as main.py builds it: the shared budget (the model's free-tier limits unless given)
     and breaker, in the test's Redis keys."""
-    return llm.LLM(client=client, model=model, max_tokens=200,
-                   budget=Budget(shared_redis.client, model, limits or limits_for(MODEL), time_scale=time_scale,
-                                 prefix=shared_redis.prefix + "budget:"),
-                   breaker=Breaker(shared_redis.client, model, failures=failures, cooldown_seconds=30,
-                                   prefix=shared_redis.prefix + "breaker:"),
-                   time_scale=time_scale, **options)
+    return llm.LLM(
+        client=client,
+        model=model,
+        max_tokens=200,
+        budget=Budget(
+            shared_redis.client,
+            model,
+            limits or limits_for(MODEL),
+            time_scale=time_scale,
+            prefix=shared_redis.prefix + "budget:",
+        ),
+        breaker=Breaker(
+            shared_redis.client, model, failures=failures, cooldown_seconds=30, prefix=shared_redis.prefix + "breaker:"
+        ),
+        time_scale=time_scale,
+        **options,
+    )
 
 
 @pytest.fixture
 def requested(pool, store_email):
     """An email the classifier handed to the LLM: stored, classified, state reply_requested."""
-    async def make(*, subject: str, body: str, language: str = "es", intent: str = "product_question",
-                   product_ids: list[int] = (), history_ids: list[int] = (), handoff: bool = False,
-                   dmarc: str | None = None, **raw_options) -> ReplyRequested:
+
+    async def make(
+        *,
+        subject: str,
+        body: str,
+        language: str = "es",
+        intent: str = "product_question",
+        product_ids: list[int] = (),
+        history_ids: list[int] = (),
+        handoff: bool = False,
+        dmarc: str | None = None,
+        **raw_options,
+    ) -> ReplyRequested:
         email_id = await store_email(make_raw(subject=subject, body=body, **raw_options))
         async with pool.acquire() as conn, conn.transaction():
             await conn.execute(
                 """INSERT INTO classifications (email_id, decision, reason, intent, confidence, language, body_text,
                                                 product_ids, history_ids, dmarc)
                    VALUES ($1, $2, $3, $4, 0.8, $5, $6, $7, $8, $9)""",
-                email_id, "human" if handoff else "llm", f"needs_llm:{intent}", intent, language, body,
-                list(product_ids), list(history_ids), dmarc)
+                email_id,
+                "human" if handoff else "llm",
+                f"needs_llm:{intent}",
+                intent,
+                language,
+                body,
+                list(product_ids),
+                list(history_ids),
+                dmarc,
+            )
             assert await db.transition(conn, email_id, "reply_requested", allowed_from=("received",))
-        return ReplyRequested(email_id=email_id, intent=intent, language=language, product_ids=list(product_ids),
-                              history_ids=list(history_ids), handoff=handoff)
+        return ReplyRequested(
+            email_id=email_id,
+            intent=intent,
+            language=language,
+            product_ids=list(product_ids),
+            history_ids=list(history_ids),
+            handoff=handoff,
+        )
+
     return make

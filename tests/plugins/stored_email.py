@@ -9,6 +9,7 @@ as the ingestor would have left it (state `received`, a `received` event), witho
   ingestor does for a message over MAX_MESSAGE_BYTES.
 - ``imap_settings``: ImapSettings pointing at that Dovecot.
 """
+
 from __future__ import annotations
 
 from email.header import Header
@@ -27,9 +28,16 @@ def _encoded(value: str) -> str:
     return value if value.isascii() else Header(value, "utf-8").encode()
 
 
-def make_raw(*, subject: str, body: str, sender: str = "Ana Gómez <ana@example.com>", to: str = SHOP_ADDRESS,
-             message_id: str | None = None, headers: tuple[tuple[str, str], ...] = (),
-             encode_subject: bool = True) -> bytes:
+def make_raw(
+    *,
+    subject: str,
+    body: str,
+    sender: str = "Ana Gómez <ana@example.com>",
+    to: str = SHOP_ADDRESS,
+    message_id: str | None = None,
+    headers: tuple[tuple[str, str], ...] = (),
+    encode_subject: bool = True,
+) -> bytes:
     """A plain-text UTF-8 email. `headers` are added word for word; `encode_subject=False` writes the subject
     as given (for a subject that is already an encoded word)."""
     name, _, address = sender.rpartition(" <")
@@ -53,9 +61,15 @@ def make_raw(*, subject: str, body: str, sender: str = "Ana Gómez <ana@example.
 
 @pytest.fixture
 def imap_settings(dovecot) -> ImapSettings:
-    return ImapSettings(imap_host=dovecot.host, imap_port=dovecot.port, imap_user=dovecot.user,
-                        imap_password=dovecot.password, imap_ssl=False, imap_mailbox=MAILBOX,
-                        imap_timeout_seconds=10)
+    return ImapSettings(
+        imap_host=dovecot.host,
+        imap_port=dovecot.port,
+        imap_user=dovecot.user,
+        imap_password=dovecot.password,
+        imap_ssl=False,
+        imap_mailbox=MAILBOX,
+        imap_timeout_seconds=10,
+    )
 
 
 @pytest.fixture
@@ -72,11 +86,21 @@ def store_email(pool, dovecot):
                 """INSERT INTO emails (account, mailbox, uidvalidity, uid, message_id, from_address, sender_problem,
                                        subject, size_bytes, raw, unreadable, received_at)
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now()) RETURNING id""",
-                dovecot.user, MAILBOX, int(dovecot.uidvalidity(MAILBOX)), uid, fields.message_id,
-                fields.from_address, fields.sender_problem, fields.subject, len(server_raw),
-                server_raw if keep_raw else None, fields.unreadable)
-            await conn.execute("INSERT INTO email_events (email_id, state, detail) VALUES ($1, 'received', $2)",
-                               email_id, f"uid {uid}")
+                dovecot.user,
+                MAILBOX,
+                int(dovecot.uidvalidity(MAILBOX)),
+                uid,
+                fields.message_id,
+                fields.from_address,
+                fields.sender_problem,
+                fields.subject,
+                len(server_raw),
+                server_raw if keep_raw else None,
+                fields.unreadable,
+            )
+            await conn.execute(
+                "INSERT INTO email_events (email_id, state, detail) VALUES ($1, 'received', $2)", email_id, f"uid {uid}"
+            )
         return email_id
 
     return store

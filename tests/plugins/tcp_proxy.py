@@ -1,5 +1,6 @@
 """A TCP proxy between a service and one of this machine's servers, to make that server "go away" for the service
 without stopping it (other tests use the same servers)."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
 """What an alert says and when a channel may send again: pure functions."""
+
 from __future__ import annotations
 
 from dlq_monitor.alerts import Summary, alert_email, due
@@ -16,8 +17,10 @@ def test_a_channel_sends_at_most_once_per_interval():
 
 def test_the_title_counts_what_is_new():
     assert Summary([letter(1)], []).title() == "replyflow: 1 new dead letter"
-    assert Summary([letter(1), letter(2)], [{"id": 3, "kind": "draft", "reason": None, "subject": "s"}]).title() == \
-        "replyflow: 2 new dead letters, 1 new email for a person"
+    assert (
+        Summary([letter(1), letter(2)], [{"id": 3, "kind": "draft", "reason": None, "subject": "s"}]).title()
+        == "replyflow: 2 new dead letters, 1 new email for a person"
+    )
     assert Summary([], []).empty
 
 

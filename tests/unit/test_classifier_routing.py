@@ -49,6 +49,7 @@ def seen_with(intent: str) -> FlagOriginal:
 def for_a_person_with(intent: str) -> FlagOriginal:
     return FlagOriginal(EMAIL_ID, seen=False, keywords=(NEEDS_PERSON_KEYWORD, f"replyflow-{intent}"))
 
+
 NEW = StoredEmail(
     email_id=EMAIL_ID,
     state=State.RECEIVED,
@@ -347,7 +348,12 @@ NO_HANDOFF = SHOP.model_copy(update={"human_handoff": "none"})
             id="dmarc fail, llm",
         ),
         pytest.param(
-            COMPLAINT, "fail", "faq", SHOP, CUSTOMER, Ignore("dmarc_fail", for_a_person_with("complaint")),
+            COMPLAINT,
+            "fail",
+            "faq",
+            SHOP,
+            CUSTOMER,
+            Ignore("dmarc_fail", for_a_person_with("complaint")),
             id="dmarc fail, human",
         ),
         pytest.param(
@@ -456,7 +462,9 @@ def shop_with(**modes: str) -> object:
             id="llm, others' modes",
         ),
         pytest.param(
-            ROBOT, shop_with(faq="draft", llm="draft", human="draft"), Ignore("out_of_office", seen_with("other")),
+            ROBOT,
+            shop_with(faq="draft", llm="draft", human="draft"),
+            Ignore("out_of_office", seen_with("other")),
             id="robot",
         ),
     ],
@@ -472,12 +480,15 @@ def test_every_intent_is_a_keyword_as_it_is_named(intent):
     assert re.fullmatch(r"replyflow-[a-z0-9_]+", intent_keyword(intent)) and intent_keyword(intent).endswith(intent)
 
 
-@pytest.mark.parametrize("intent, keyword", [
-    ("order status", "replyflow-order_status"),
-    ("x(y)*\"z\\]{", "replyflow-x_y___z___"),
-    ("pedido ñ", "replyflow-pedido__"),
-    ("", "replyflow-other"),
-    ("Order_Status", "replyflow-order_status"),
-])
+@pytest.mark.parametrize(
+    "intent, keyword",
+    [
+        ("order status", "replyflow-order_status"),
+        ('x(y)*"z\\]{', "replyflow-x_y___z___"),
+        ("pedido ñ", "replyflow-pedido__"),
+        ("", "replyflow-other"),
+        ("Order_Status", "replyflow-order_status"),
+    ],
+)
 def test_an_intent_keyword_is_an_imap_atom_whatever_the_name(intent, keyword):
     assert intent_keyword(intent) == keyword

@@ -3,6 +3,7 @@
 Real mail written by others is read from ../shared/corpora (REPLYFLOW_CORPORA overrides the folder); the tests
 that need it skip with a clear message when it is absent.
 """
+
 from __future__ import annotations
 
 import collections
@@ -33,9 +34,15 @@ def parse(raw: bytes | str) -> EmailMessage:
     return email.message_from_bytes(raw, policy=email.policy.default)
 
 
-def mail(body: str = "Hola, ¿hacen envíos a Córdoba?", *, subject: str = "Consulta",
-         sender: str = "Juan Pérez <juanperez@gmail.com>", headers: dict | list | None = None,
-         content_type: str = 'text/plain; charset="utf-8"', charset: str = "utf-8") -> EmailMessage:
+def mail(
+    body: str = "Hola, ¿hacen envíos a Córdoba?",
+    *,
+    subject: str = "Consulta",
+    sender: str = "Juan Pérez <juanperez@gmail.com>",
+    headers: dict | list | None = None,
+    content_type: str = 'text/plain; charset="utf-8"',
+    charset: str = "utf-8",
+) -> EmailMessage:
     """A message as a person's Gmail would send it, with extra headers on top."""
     lines = []
     extra = list(headers.items()) if isinstance(headers, dict) else list(headers or [])
@@ -75,9 +82,20 @@ def shop() -> ShopConfig:
 
 
 def test_rule_names_are_stable():
-    assert robots.RULES == ("own_address", "auto_submitted", "auto_reply_header", "delivery_report",
-                            "precedence_bulk", "list_header", "null_return_path", "no_sender", "several_senders",
-                            "robot_sender", "out_of_office", "automated_notification")
+    assert robots.RULES == (
+        "own_address",
+        "auto_submitted",
+        "auto_reply_header",
+        "delivery_report",
+        "precedence_bulk",
+        "list_header",
+        "null_return_path",
+        "no_sender",
+        "several_senders",
+        "robot_sender",
+        "out_of_office",
+        "automated_notification",
+    )
 
 
 def test_a_customer_from_gmail_is_not_a_robot():
@@ -98,8 +116,13 @@ def test_own_address_marker_header_and_message_id():
 
 def test_own_address_not_triggered_by_a_reply_to_our_message():
     # A customer answering our reply references our Message-ID: still a customer.
-    msg = mail(subject="Re: Tu consulta", headers={"In-Reply-To": "<replyflow.5f2a9c@ropadelsur.com.ar>",
-                                                  "References": "<replyflow.5f2a9c@ropadelsur.com.ar>"})
+    msg = mail(
+        subject="Re: Tu consulta",
+        headers={
+            "In-Reply-To": "<replyflow.5f2a9c@ropadelsur.com.ar>",
+            "References": "<replyflow.5f2a9c@ropadelsur.com.ar>",
+        },
+    )
     assert robots.robot_rule(msg, OWN) is None
 
 
@@ -144,7 +167,8 @@ Status: 5.1.1
 def test_delivery_report_multipart_report():
     assert robots.robot_rule(parse(BOUNCE), OWN) == "delivery_report"
     receipt = BOUNCE.replace(b"delivery-status;", b"disposition-notification;").replace(
-        b"MAILER-DAEMON@mx.example.com", b"ana@example.com")
+        b"MAILER-DAEMON@mx.example.com", b"ana@example.com"
+    )
     assert robots.robot_rule(parse(receipt), OWN) == "delivery_report"
 
 
@@ -174,14 +198,29 @@ def test_no_sender():
     assert robots.robot_rule(mail(sender="=?utf-8?b?////?= (nadie)"), OWN) == "no_sender"
 
 
-@pytest.mark.parametrize("sender", [
-    "MAILER-DAEMON@mx.example.com", "Postmaster <postmaster@example.com>", "noreply@tienda.example.com",
-    "no-reply@mercadolibre.com.ar", "No Responder <no_responder@banco.example.com>", "do-not-reply@x.com",
-    "donotreply@x.com", "owner-ventas@lists.example.com", "novedades-request@example.com",
-    "bounces@mail.example.com", "notifications@github.com", "order-notifications@shop.example.com",
-    "ship-confirm@amazon.com", "newsletter@marca.example.com", "nobody@internic.net",
-    "notificaciones@andreani.example.com", "Banco <avisos@banco.example.com>", "no-contestar@afip.example.gob.ar",
-])
+@pytest.mark.parametrize(
+    "sender",
+    [
+        "MAILER-DAEMON@mx.example.com",
+        "Postmaster <postmaster@example.com>",
+        "noreply@tienda.example.com",
+        "no-reply@mercadolibre.com.ar",
+        "No Responder <no_responder@banco.example.com>",
+        "do-not-reply@x.com",
+        "donotreply@x.com",
+        "owner-ventas@lists.example.com",
+        "novedades-request@example.com",
+        "bounces@mail.example.com",
+        "notifications@github.com",
+        "order-notifications@shop.example.com",
+        "ship-confirm@amazon.com",
+        "newsletter@marca.example.com",
+        "nobody@internic.net",
+        "notificaciones@andreani.example.com",
+        "Banco <avisos@banco.example.com>",
+        "no-contestar@afip.example.gob.ar",
+    ],
+)
 def test_robot_sender(sender):
     assert robots.robot_rule(mail(sender=sender), OWN) == "robot_sender"
 
@@ -193,27 +232,42 @@ def test_robot_sender_verp_return_path():
 
 def test_robot_sender_does_not_catch_batv_or_srs_envelopes():
     assert robots.robot_rule(mail(headers={"Return-Path": "<prvs=0123abcd=juanperez@gmail.com>"}), OWN) is None
-    assert robots.robot_rule(mail(headers={"Return-Path": "<SRS0=abcd=XY=gmail.com=juanperez@fwd.example.com>"}),
-                             OWN) is None
+    assert (
+        robots.robot_rule(mail(headers={"Return-Path": "<SRS0=abcd=XY=gmail.com=juanperez@fwd.example.com>"}), OWN)
+        is None
+    )
 
 
-@pytest.mark.parametrize("subject", [
-    "Respuesta automática: Consulta", "Automatic reply: Your question", "Out of Office: pedido", "Autoreply",
-    "Fuera de la oficina", "RE: Respuesta automática: Consulta", "Ausente", "De vacaciones hasta el 15/3",
-    "Abwesenheitsnotiz: Anfrage", "Réponse automatique : question",
-])
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Respuesta automática: Consulta",
+        "Automatic reply: Your question",
+        "Out of Office: pedido",
+        "Autoreply",
+        "Fuera de la oficina",
+        "RE: Respuesta automática: Consulta",
+        "Ausente",
+        "De vacaciones hasta el 15/3",
+        "Abwesenheitsnotiz: Anfrage",
+        "Réponse automatique : question",
+    ],
+)
 def test_out_of_office_subjects(subject):
     assert robots.robot_rule(mail(subject=subject, body="Gracias por tu mensaje."), OWN) == "out_of_office"
 
 
-@pytest.mark.parametrize("body", [
-    "Hola, estoy de vacaciones hasta el 20 de marzo. Responderé tu correo a mi regreso.",
-    "Me encuentro fuera de la oficina con acceso limitado al correo. Para temas urgentes escribir a ana@x.com",
-    "I am out of the office until Monday with limited access to email. For urgent matters contact Bob.",
-    "Este es un mensaje automático: no estoy disponible.",
-    "This is an automatic reply. Thank you for your email.",
-    "Gracias por contactarnos. Hemos recibido su consulta y le responderemos a la brevedad. Número de ticket: 4512",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hola, estoy de vacaciones hasta el 20 de marzo. Responderé tu correo a mi regreso.",
+        "Me encuentro fuera de la oficina con acceso limitado al correo. Para temas urgentes escribir a ana@x.com",
+        "I am out of the office until Monday with limited access to email. For urgent matters contact Bob.",
+        "Este es un mensaje automático: no estoy disponible.",
+        "This is an automatic reply. Thank you for your email.",
+        "Gracias por contactarnos. Hemos recibido su consulta y le responderemos a la brevedad. Número de ticket: 4512",
+    ],
+)
 def test_out_of_office_bodies(body):
     assert robots.robot_rule(mail(subject="Re: Consulta", body=body), OWN) == "out_of_office"
 
@@ -231,18 +285,27 @@ def test_automated_notification_do_not_reply_text():
 
 def test_automated_notification_shipping_notice_from_another_company():
     # Subject in the second person ("your order has shipped") plus a system sender: two signals.
-    msg = mail(sender="pedidos@otratienda.example.com", subject="Tu pedido #88231 fue despachado",
-               body="Tu pedido está en camino.")
+    msg = mail(
+        sender="pedidos@otratienda.example.com",
+        subject="Tu pedido #88231 fue despachado",
+        body="Tu pedido está en camino.",
+    )
     assert robots.robot_rule(msg, OWN) == "automated_notification"
     info = robots.explain(msg, OWN)
     assert "notification_subject" in info["notification_signals"]
 
 
 def test_automated_notification_bulk_mailer_and_footer():
-    body = ("Ofertas de otoño en toda la tienda.\n\nRecibís este correo porque estás suscripto a nuestras novedades."
-            "\nPara darte de baja hacé clic acá: https://marca.example.com/unsubscribe?u=1")
-    msg = mail(sender="Marca <hola@marca.example.com>", subject="Otoño: 30% off", body=body,
-               headers={"X-Mailer": "Doppler Relay"})
+    body = (
+        "Ofertas de otoño en toda la tienda.\n\nRecibís este correo porque estás suscripto a nuestras novedades."
+        "\nPara darte de baja hacé clic acá: https://marca.example.com/unsubscribe?u=1"
+    )
+    msg = mail(
+        sender="Marca <hola@marca.example.com>",
+        subject="Otoño: 30% off",
+        body=body,
+        headers={"X-Mailer": "Doppler Relay"},
+    )
     assert robots.robot_rule(msg, OWN) == "automated_notification"
 
 
@@ -271,30 +334,45 @@ def test_customer_replying_to_a_shop_notification_is_not_a_robot():
 
 
 def test_customer_forwarding_a_notification_is_not_a_robot():
-    body = ("Hola, me llegó esto, ¿es de ustedes?\n\n---------- Forwarded message ---------\n"
-            "From: Correo <noreply@correo.example.com>\nDate: Mon, 3 Mar 2025\nSubject: Your order has shipped\n"
-            "To: <juanperez@gmail.com>\n\nYour order has shipped. Please do not reply to this email.\n"
-            "To unsubscribe click here.")
+    body = (
+        "Hola, me llegó esto, ¿es de ustedes?\n\n---------- Forwarded message ---------\n"
+        "From: Correo <noreply@correo.example.com>\nDate: Mon, 3 Mar 2025\nSubject: Your order has shipped\n"
+        "To: <juanperez@gmail.com>\n\nYour order has shipped. Please do not reply to this email.\n"
+        "To unsubscribe click here."
+    )
     assert robots.robot_rule(mail(subject="Fwd: Your order has shipped", body=body), OWN) is None
 
 
 def test_customer_from_outlook_and_iphone_and_a_business_mailbox():
-    outlook = mail(sender="Ana Gómez <ana.gomez@empresa.com.ar>", body="Buenas tardes, ¿aceptan transferencia?",
-                   headers={"X-MS-Has-Attach": "", "X-MS-TNEF-Correlator": "", "Thread-Index": "AQHZabc=",
-                            "X-MS-Exchange-Organization-SCL": "-1", "Content-Language": "es-AR",
-                            "X-Mailer": "Microsoft Outlook 16.0"})
+    outlook = mail(
+        sender="Ana Gómez <ana.gomez@empresa.com.ar>",
+        body="Buenas tardes, ¿aceptan transferencia?",
+        headers={
+            "X-MS-Has-Attach": "",
+            "X-MS-TNEF-Correlator": "",
+            "Thread-Index": "AQHZabc=",
+            "X-MS-Exchange-Organization-SCL": "-1",
+            "Content-Language": "es-AR",
+            "X-Mailer": "Microsoft Outlook 16.0",
+        },
+    )
     iphone = mail(body="Hola tienen talle S?\n\nEnviado desde mi iPhone", headers={"X-Mailer": "iPhone Mail (20D47)"})
-    business_html = mail(sender="Ventas <ventas@mayorista.example.com.ar>", content_type="text/html; charset=utf-8",
-                         body="<p>Hola, ¿hacen envíos a Rosario?</p>")
+    business_html = mail(
+        sender="Ventas <ventas@mayorista.example.com.ar>",
+        content_type="text/html; charset=utf-8",
+        body="<p>Hola, ¿hacen envíos a Rosario?</p>",
+    )
     for msg in (outlook, iphone, business_html):
         assert robots.robot_rule(msg, OWN) is None, robots.explain(msg, OWN)
 
 
 def test_malformed_headers_never_raise():
-    raw = (b"From: =?utf-8?q?Juan_=E2=28?= <juan@\xff\xfe.example>\r\n"
-           b"Subject: =?x-unknown?Q?hola?= =?utf-8?b?!!!?=\r\n"
-           b"Content-Type: text/plain; charset=\"x-does-not-exist\"\r\n"
-           b"Return-Path: <<<>>\r\nAuto-Submitted:\r\nTo: ,,,@,\r\n\r\n\xe1\xe9 hola")
+    raw = (
+        b"From: =?utf-8?q?Juan_=E2=28?= <juan@\xff\xfe.example>\r\n"
+        b"Subject: =?x-unknown?Q?hola?= =?utf-8?b?!!!?=\r\n"
+        b'Content-Type: text/plain; charset="x-does-not-exist"\r\n'
+        b"Return-Path: <<<>>\r\nAuto-Submitted:\r\nTo: ,,,@,\r\n\r\n\xe1\xe9 hola"
+    )
     msg = parse(raw)
     robots.robot_rule(msg, OWN)  # whatever it decides, it decides without raising
     assert isinstance(text.extract_text(msg), str)
@@ -350,8 +428,12 @@ def test_autoreply_corpus_summary(shop, capsys):
 INTENTS_CSV = CORPORA / "intents" / "bitext-customer-support" / "bitext_dev.csv"
 # Labels of the English support set whose question one of our canned texts may answer; every other label (an
 # order, a refund, an account, a complaint...) must never get one.
-FAQ_ALLOWED = {"delivery_options": {"shipping"}, "delivery_period": {"shipping"},
-               "check_payment_methods": {"payment_methods"}, "check_refund_policy": {"returns"}}
+FAQ_ALLOWED = {
+    "delivery_options": {"shipping"},
+    "delivery_period": {"shipping"},
+    "check_payment_methods": {"payment_methods"},
+    "check_refund_policy": {"returns"},
+}
 
 
 @pytest.mark.skipif(not INTENTS_CSV.is_file(), reason=f"{INTENTS_CSV} is absent: labelled English set not checked")
@@ -390,35 +472,45 @@ def test_mime_corpus_classifies_without_raising(path, shop):
 
 
 def test_html_only_is_converted():
-    html = ("<html><head><title>t</title><style>p{color:red}</style><script>alert(1)</script></head><body>"
-            "<p>Hola,</p><p>¿tienen la <b>campera</b> en talle&nbsp;M?<br>Gracias</p></body></html>")
+    html = (
+        "<html><head><title>t</title><style>p{color:red}</style><script>alert(1)</script></head><body>"
+        "<p>Hola,</p><p>¿tienen la <b>campera</b> en talle&nbsp;M?<br>Gracias</p></body></html>"
+    )
     out = text.extract_text(mail(body=html, content_type="text/html; charset=utf-8"))
     assert out == "Hola,\n\n¿tienen la campera en talle M?\nGracias"
 
 
 def test_plain_preferred_over_html():
-    raw = ("From: a@gmail.com\nSubject: x\nMIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=AA\n\n"
-           "--AA\nContent-Type: text/plain; charset=utf-8\n\nTexto plano\n--AA\nContent-Type: text/html\n\n"
-           "<p>Texto HTML</p>\n--AA--\n")
+    raw = (
+        "From: a@gmail.com\nSubject: x\nMIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=AA\n\n"
+        "--AA\nContent-Type: text/plain; charset=utf-8\n\nTexto plano\n--AA\nContent-Type: text/html\n\n"
+        "<p>Texto HTML</p>\n--AA--\n"
+    )
     assert text.extract_text(parse(raw)) == "Texto plano"
 
 
 def test_html_gmail_quote_and_blockquote_removed():
-    html = ('<div dir="ltr">¿Me confirman el envío?</div><br><div class="gmail_quote"><div dir="ltr" '
-            'class="gmail_attr">El lun, 3 mar 2025 a las 10:15, Ropa del Sur escribió:<br></div>'
-            '<blockquote class="gmail_quote">Hola Juan, gracias por tu compra</blockquote></div>')
+    html = (
+        '<div dir="ltr">¿Me confirman el envío?</div><br><div class="gmail_quote"><div dir="ltr" '
+        'class="gmail_attr">El lun, 3 mar 2025 a las 10:15, Ropa del Sur escribió:<br></div>'
+        '<blockquote class="gmail_quote">Hola Juan, gracias por tu compra</blockquote></div>'
+    )
     assert text.extract_text(mail(body=html, content_type="text/html; charset=utf-8")) == "¿Me confirman el envío?"
 
 
 def test_quoted_history_spanish_gmail_two_lines():
-    body = ("Hola, ¿ya despacharon mi pedido?\n\nEl lun, 3 mar 2025 a las 10:15, Ropa del Sur (<\n"
-            "hola@ropadelsur.com.ar>) escribió:\n\n> Hola Juan, gracias por tu compra.\n> Saludos\n")
+    body = (
+        "Hola, ¿ya despacharon mi pedido?\n\nEl lun, 3 mar 2025 a las 10:15, Ropa del Sur (<\n"
+        "hola@ropadelsur.com.ar>) escribió:\n\n> Hola Juan, gracias por tu compra.\n> Saludos\n"
+    )
     assert text.extract_text(mail(body=body)) == "Hola, ¿ya despacharon mi pedido?"
 
 
 def test_quoted_history_english():
-    body = ("Thanks, and when will it ship?\n\nOn Mon, Mar 3, 2025 at 10:15 AM Ropa del Sur <hola@ropadelsur.com.ar> "
-            "wrote:\n> Hi Juan,\n> thanks for your order\n")
+    body = (
+        "Thanks, and when will it ship?\n\nOn Mon, Mar 3, 2025 at 10:15 AM Ropa del Sur <hola@ropadelsur.com.ar> "
+        "wrote:\n> Hi Juan,\n> thanks for your order\n"
+    )
     assert text.extract_text(mail(body=body)) == "Thanks, and when will it ship?"
 
 
@@ -430,18 +522,29 @@ def test_quoted_lines_removed_interleaved_answers_kept():
 def test_original_message_and_outlook_blocks():
     body = "Perfecto, gracias.\n\n-----Original Message-----\nFrom: Ropa del Sur\nSent: Monday\n\nviejo"
     assert text.extract_text(mail(body=body)) == "Perfecto, gracias."
-    body = ("¿Y el cambio?\n\n________________________________\nDe: Ropa del Sur <hola@ropadelsur.com.ar>\n"
-            "Enviado: lunes, 3 de marzo de 2025 10:15\nPara: Ana Gómez\nAsunto: RE: Cambio\n\nHola Ana...")
+    body = (
+        "¿Y el cambio?\n\n________________________________\nDe: Ropa del Sur <hola@ropadelsur.com.ar>\n"
+        "Enviado: lunes, 3 de marzo de 2025 10:15\nPara: Ana Gómez\nAsunto: RE: Cambio\n\nHola Ana..."
+    )
     assert text.extract_text(mail(body=body)) == "¿Y el cambio?"
-    body = "Ok!\n\nFrom: Ropa del Sur <hola@ropadelsur.com.ar>\nSent: Monday, March 3, 2025 10:15 AM\nTo: Ana\n" \
-           "Subject: RE: Exchange\n\nHi Ana"
+    body = (
+        "Ok!\n\nFrom: Ropa del Sur <hola@ropadelsur.com.ar>\nSent: Monday, March 3, 2025 10:15 AM\nTo: Ana\n"
+        "Subject: RE: Exchange\n\nHi Ana"
+    )
     assert text.extract_text(mail(body=body)) == "Ok!"
 
 
-@pytest.mark.parametrize("signature", [
-    "-- \nJuan Pérez\nTel 11-5555-5555", "Enviado desde mi iPhone", "Sent from my iPhone",
-    "Enviado desde mi Samsung Galaxy", "Get Outlook for Android", "Obtener Outlook para iOS",
-])
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "-- \nJuan Pérez\nTel 11-5555-5555",
+        "Enviado desde mi iPhone",
+        "Sent from my iPhone",
+        "Enviado desde mi Samsung Galaxy",
+        "Get Outlook for Android",
+        "Obtener Outlook para iOS",
+    ],
+)
 def test_signatures_removed(signature):
     assert text.extract_text(mail(body=f"¿Tienen talle M?\n\n{signature}")) == "¿Tienen talle M?"
 
@@ -452,8 +555,10 @@ def test_hyphen_lists_and_sign_offs_are_kept():
 
 
 def test_forwarded_without_comment_keeps_the_forwarded_text():
-    body = ("---------- Mensaje reenviado ---------\nDe: Correo <avisos@correo.example.com>\nFecha: lun, 3 mar\n"
-            "Asunto: Tu envío\nPara: <juan@gmail.com>\n\nTu envío 123 está demorado.")
+    body = (
+        "---------- Mensaje reenviado ---------\nDe: Correo <avisos@correo.example.com>\nFecha: lun, 3 mar\n"
+        "Asunto: Tu envío\nPara: <juan@gmail.com>\n\nTu envío 123 está demorado."
+    )
     assert text.extract_text(mail(body=body)) == "Tu envío 123 está demorado."
 
 
@@ -464,8 +569,10 @@ def test_latin_charsets(charset):
 
 
 def test_windows_1252_specials_even_when_labelled_latin1():
-    raw = (b'From: a@gmail.com\nSubject: x\nContent-Type: text/plain; charset="iso-8859-1"\n'
-           b"Content-Transfer-Encoding: 8bit\n\n") + "“Precio” 100€ – ñandú".encode("cp1252")
+    raw = (
+        b'From: a@gmail.com\nSubject: x\nContent-Type: text/plain; charset="iso-8859-1"\n'
+        b"Content-Transfer-Encoding: 8bit\n\n"
+    ) + "“Precio” 100€ – ñandú".encode("cp1252")
     assert text.extract_text(parse(raw)) == "“Precio” 100€ – ñandú"
 
 
@@ -477,21 +584,27 @@ def test_utf8_mislabelled_and_unknown_charsets():
 
 
 def test_quoted_printable_and_base64():
-    raw = (b"From: a@gmail.com\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable"
-           b"\n\n=C2=BFHacen env=C3=ADos?")
+    raw = (
+        b"From: a@gmail.com\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable"
+        b"\n\n=C2=BFHacen env=C3=ADos?"
+    )
     assert text.extract_text(parse(raw)) == "¿Hacen envíos?"
-    raw = (b"From: a@gmail.com\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
-           b"wr9IYWNlbiBlbnbDrW9zPw==\n")
+    raw = (
+        b"From: a@gmail.com\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
+        b"wr9IYWNlbiBlbnbDrW9zPw==\n"
+    )
     assert text.extract_text(parse(raw)) == "¿Hacen envíos?"
 
 
 def test_broken_multipart_missing_boundaries():
-    raw = (b"From: a@gmail.com\nContent-Type: multipart/mixed; boundary=XYZ\n\n--XYZ\nContent-Type: text/plain\n\n"
-           b"Hola sin cierre\n")
+    raw = (
+        b"From: a@gmail.com\nContent-Type: multipart/mixed; boundary=XYZ\n\n--XYZ\nContent-Type: text/plain\n\n"
+        b"Hola sin cierre\n"
+    )
     assert text.extract_text(parse(raw)) == "Hola sin cierre"
     raw = b"From: a@gmail.com\nContent-Type: multipart/mixed\n\nno boundary at all"
     assert isinstance(text.extract_text(parse(raw)), str)
-    raw = b"From: a@gmail.com\nContent-Type: multipart/alternative; boundary=\"\"\n\n--\n--\n"
+    raw = b'From: a@gmail.com\nContent-Type: multipart/alternative; boundary=""\n\n--\n--\n'
     assert isinstance(text.extract_text(parse(raw)), str)
 
 
@@ -517,9 +630,11 @@ def test_deeply_nested_multipart_is_bounded():
 
 
 def test_attachments_and_attached_messages_are_not_the_text():
-    raw = (b"From: a@gmail.com\nContent-Type: multipart/mixed; boundary=MM\n\n--MM\nContent-Type: text/plain\n\n"
-           b"Adjunto el comprobante\n--MM\nContent-Type: text/plain\nContent-Disposition: attachment; filename=a.txt\n\n"
-           b"CBU 000000\n--MM\nContent-Type: message/rfc822\n\nFrom: x@y.com\nSubject: old\n\nviejo mensaje\n--MM--\n")
+    raw = (
+        b"From: a@gmail.com\nContent-Type: multipart/mixed; boundary=MM\n\n--MM\nContent-Type: text/plain\n\n"
+        b"Adjunto el comprobante\n--MM\nContent-Type: text/plain\nContent-Disposition: attachment; filename=a.txt\n\n"
+        b"CBU 000000\n--MM\nContent-Type: message/rfc822\n\nFrom: x@y.com\nSubject: old\n\nviejo mensaje\n--MM--\n"
+    )
     assert text.extract_text(parse(raw)) == "Adjunto el comprobante"
 
 
@@ -535,17 +650,20 @@ def test_whitespace_normalised_and_capped():
 # ============================================================================================ language
 
 
-@pytest.mark.parametrize("sample,expected", [
-    ("Hola, quería saber cuánto tarda el envío a Córdoba", "es"),
-    ("hola tenes talle m? gracias", "es"),
-    ("me llego roto el buzo, que hago?", "es"),
-    ("Hi, do you ship to Rosario? Thanks", "en"),
-    ("Where is my order #1234? It has not arrived", "en"),
-    ("Olá, vocês enviam para o Brasil? Obrigado", "pt"),
-    ("Bonjour, est-ce que vous livrez en France ?", "fr"),
-    ("Hallo, habt ihr die Jacke in Größe M?", "de"),
-    ("Buongiorno, avete la taglia M di questa giacca?", "it"),
-])
+@pytest.mark.parametrize(
+    "sample,expected",
+    [
+        ("Hola, quería saber cuánto tarda el envío a Córdoba", "es"),
+        ("hola tenes talle m? gracias", "es"),
+        ("me llego roto el buzo, que hago?", "es"),
+        ("Hi, do you ship to Rosario? Thanks", "en"),
+        ("Where is my order #1234? It has not arrived", "en"),
+        ("Olá, vocês enviam para o Brasil? Obrigado", "pt"),
+        ("Bonjour, est-ce que vous livrez en France ?", "fr"),
+        ("Hallo, habt ihr die Jacke in Größe M?", "de"),
+        ("Buongiorno, avete la taglia M di questa giacca?", "it"),
+    ],
+)
 def test_detect_language(sample, expected):
     assert language.detect_language(sample) == expected
 
@@ -605,7 +723,11 @@ INTENT_CASES = [
     ("", "no me llego el pedido", "order_status"),
     ("", "My package hasn't arrived yet", "order_status"),
     ("", "me pasan el nro de seguimiento?", "order_status"),
-    ("", "¿Cuánto tarda en llegar mi pedido?", "shipping"),  # the delivery period: "mi pedido" alone is read as any order
+    (
+        "",
+        "¿Cuánto tarda en llegar mi pedido?",
+        "shipping",
+    ),  # the delivery period: "mi pedido" alone is read as any order
     ("", "hola! compré el lunes, cuándo me llega mi pedido?", "order_status"),  # ... but not when it was bought already
     ("", "Hola, hice un pedido ayer, ¿cuánto tarda el envío a Salta?", "order_status"),
     ("Pedido 4521", "hola, cuando lo despachan?", "order_status"),
@@ -657,22 +779,31 @@ def test_detect_intent(subject, body, expected):
     assert 0.0 <= result.confidence <= 1.0
 
 
-@pytest.mark.parametrize("policy,specific", [
-    ("my payment failed", "payment_problem"),
-    ("me rechazaron la tarjeta", "payment_problem"),
-    ("where is my order #1234", "order_status"),
-    ("I want my money back", "refund_request"),
-])
+@pytest.mark.parametrize(
+    "policy,specific",
+    [
+        ("my payment failed", "payment_problem"),
+        ("me rechazaron la tarjeta", "payment_problem"),
+        ("where is my order #1234", "order_status"),
+        ("I want my money back", "refund_request"),
+    ],
+)
 def test_tricky_pairs_never_policy(policy, specific):
     result = intents.detect_intent("", policy)
     assert result.intent == specific
     assert result.intent not in intents.POLICY_INTENTS
 
 
-@pytest.mark.parametrize("body", [
-    "Hola, mi pedido #1234 ¿lo puedo pagar en cuotas?", "my order: can I return it?", "Compré una remera y "
-    "quiero saber cuánto tarda el envío", "Nro de orden 88123: ¿tienen stock del buzo?", "mi compra: ¿qué talle era?",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hola, mi pedido #1234 ¿lo puedo pagar en cuotas?",
+        "my order: can I return it?",
+        "Compré una remera y quiero saber cuánto tarda el envío",
+        "Nro de orden 88123: ¿tienen stock del buzo?",
+        "mi compra: ¿qué talle era?",
+    ],
+)
 def test_anything_about_a_specific_order_is_never_a_policy_question(body):
     result = intents.detect_intent("", body)
     assert result.specific_order
@@ -680,8 +811,11 @@ def test_anything_about_a_specific_order_is_never_a_policy_question(body):
 
 
 def test_pre_purchase_questions_are_not_about_an_order():
-    for body in ("Si compro hoy, ¿cuándo me llega a Rosario?", "Quiero comprar una campera, ¿hacen envíos a Salta?",
-                 "Before I order: do you ship to Córdoba?"):
+    for body in (
+        "Si compro hoy, ¿cuándo me llega a Rosario?",
+        "Quiero comprar una campera, ¿hacen envíos a Salta?",
+        "Before I order: do you ship to Córdoba?",
+    ):
         assert not intents.detect_intent("", body).specific_order, body
 
 
@@ -700,7 +834,12 @@ def test_clear_policy_question_is_confident_and_mixed_one_is_not():
 
 def test_classify_faq_for_a_single_policy_question(shop):
     result = decide.classify(mail(body="Hola, ¿hacen envíos a Córdoba?"), shop, OWN)
-    assert (result.decision, result.reason, result.faq_topic, result.language) == ("faq", "faq:shipping", "shipping", "es")
+    assert (result.decision, result.reason, result.faq_topic, result.language) == (
+        "faq",
+        "faq:shipping",
+        "shipping",
+        "es",
+    )
     assert result.text == "Hola, ¿hacen envíos a Córdoba?"
     en = decide.classify(mail(body="Hi! Do you accept Mercado Pago?", subject="Payment"), shop, OWN)
     assert (en.decision, en.faq_topic, en.language) == ("faq", "payment_methods", "en")
@@ -717,15 +856,21 @@ def test_several_policy_questions_get_all_their_canned_answers(shop):
 
 
 def test_several_policy_questions_keep_the_order_asked(shop):
-    result = decide.classify(mail(body="Buenas! ¿Tienen cuotas sin interés? Y otra: ¿se puede retirar por el local?"),
-                             shop, OWN)
-    assert (result.reason, result.faq_topic, result.faq_topics) == \
-        ("faq:payment_methods+shipping", "payment_methods", ("payment_methods", "shipping"))
+    result = decide.classify(
+        mail(body="Buenas! ¿Tienen cuotas sin interés? Y otra: ¿se puede retirar por el local?"), shop, OWN
+    )
+    assert (result.reason, result.faq_topic, result.faq_topics) == (
+        "faq:payment_methods+shipping",
+        "payment_methods",
+        ("payment_methods", "shipping"),
+    )
 
 
 def test_three_policy_questions_in_a_list(shop):
-    body = ("Hola! Antes de comprar quería saber:\n- si hacen envíos a Salta\n- qué medios de pago aceptan\n"
-            "- cuál es la política de cambios\nGracias\nAna")
+    body = (
+        "Hola! Antes de comprar quería saber:\n- si hacen envíos a Salta\n- qué medios de pago aceptan\n"
+        "- cuál es la política de cambios\nGracias\nAna"
+    )
     result = decide.classify(mail(body=body), shop, OWN)
     assert (result.decision, result.faq_topics) == ("faq", ("shipping", "payment_methods", "returns"))
 
@@ -736,8 +881,9 @@ def test_several_policy_questions_in_english(shop):
 
 
 def test_several_questions_below_the_threshold_go_to_the_llm(shop):
-    result = decide.classify(mail(body="¿Hacen envíos a Córdoba? ¿Aceptan tarjeta de crédito?"), shop, OWN,
-                             faq_threshold=0.99)
+    result = decide.classify(
+        mail(body="¿Hacen envíos a Córdoba? ¿Aceptan tarjeta de crédito?"), shop, OWN, faq_threshold=0.99
+    )
     assert (result.decision, result.reason, result.faq_topic) == ("llm", "several_questions", None)
     assert result.faq_topics == ("shipping", "payment_methods")
 
@@ -755,8 +901,13 @@ def test_several_questions_one_with_a_detail_the_texts_do_not_cover(shop):
 
 
 def test_several_questions_need_every_answer_in_the_customers_language(shop):
-    partial = ShopConfig(name="x", faq={"shipping": {"es": "Envíos.", "en": "Shipping."},
-                                        "payment_methods": {"es": "Pagos con tarjeta y Mercado Pago."}})
+    partial = ShopConfig(
+        name="x",
+        faq={
+            "shipping": {"es": "Envíos.", "en": "Shipping."},
+            "payment_methods": {"es": "Pagos con tarjeta y Mercado Pago."},
+        },
+    )
     result = decide.classify(mail(body="Hi! Do you ship to Rosario? And can I pay with Mercado Pago?"), partial, OWN)
     assert (result.decision, result.reason) == ("llm", "no_faq_answer:payment_methods")
     spanish = decide.classify(mail(body="¿Hacen envíos a Rosario? ¿Aceptan Mercado Pago?"), partial, OWN)
@@ -764,22 +915,29 @@ def test_several_questions_need_every_answer_in_the_customers_language(shop):
 
 
 def test_several_policy_questions_about_an_order_go_to_the_llm(shop):
-    result = decide.classify(mail(body="Mi pedido #10412: ¿cuánto tarda el envío? ¿Y lo puedo pagar en cuotas?"),
-                             shop, OWN)
+    result = decide.classify(
+        mail(body="Mi pedido #10412: ¿cuánto tarda el envío? ¿Y lo puedo pagar en cuotas?"), shop, OWN
+    )
     assert result.decision == "llm" and result.intent not in intents.POLICY_INTENTS
 
 
 def test_a_reply_to_an_order_mail_is_about_that_order(shop):
     # the quoted order confirmation is removed before the rules run; the subject still names the order
-    body = ("¿Puedo pasar a retirar por el local?\n\nEl jue, 13 mar 2025 a las 11:45, Ropa del Sur "
-            "<hola@ropadelsur.com.ar> escribió:\n> ¡Gracias por tu compra! Tu pedido #10340 fue confirmado.")
+    body = (
+        "¿Puedo pasar a retirar por el local?\n\nEl jue, 13 mar 2025 a las 11:45, Ropa del Sur "
+        "<hola@ropadelsur.com.ar> escribió:\n> ¡Gracias por tu compra! Tu pedido #10340 fue confirmado."
+    )
     result = decide.classify(mail(body=body, subject="Re: Tu pedido fue confirmado"), shop, OWN)
     assert result.decision == "llm" and result.intent == "order_status"
-    assert decide.classify(mail(body="¿Puedo pasar a retirar por el local?", subject="Consulta"),
-                           shop, OWN).decision == "faq"
+    assert (
+        decide.classify(mail(body="¿Puedo pasar a retirar por el local?", subject="Consulta"), shop, OWN).decision
+        == "faq"
+    )
     # any reply continues a conversation: the LLM reads it, a canned text would ignore it
-    assert decide.classify(mail(body="¿Puedo pasar a retirar por el local?", subject="Re: Consulta"),
-                           shop, OWN).reason == "needs_llm:in_conversation"
+    assert (
+        decide.classify(mail(body="¿Puedo pasar a retirar por el local?", subject="Re: Consulta"), shop, OWN).reason
+        == "needs_llm:in_conversation"
+    )
 
 
 def test_topics_confidence_needs_a_real_question_for_each_topic():
@@ -793,40 +951,44 @@ def test_topics_confidence_needs_a_real_question_for_each_topic():
 
 # ---- phrasings added while writing the Spanish set (each rule with its own example, not taken from the set)
 
-@pytest.mark.parametrize("subject,body,expected", [
-    ("", "el flete a Bahía Blanca, ¿cuánto sale más o menos?", "shipping"),
-    ("", "Si pago con transferencia, ¿me hacen algún descuento?", "payment_methods"),
-    ("", "¿Qué descuento tiene pagar en efectivo?", "payment_methods"),
-    ("", "Hola, ¿cómo se abona? No tengo tarjeta", "payment_methods"),
-    ("", "¿El cambio tiene algún costo?", "returns"),
-    ("", "Si me queda mal, ¿qué tengo que hacer para devolverlo?", "returns"),
-    ("", "¿Los talles salen chicos o normales?", "sizes"),
-    ("", "Lo que figura en la página, ¿está disponible?", "stock"),
-    ("", "¿Qué precio tiene la campera rompeviento?", "product_question"),
-    ("", "¿El pantalón viene con bolsillos?", "product_question"),
-    ("", "¿Las zapatillas vienen en 41?", "product_question"),
-    ("", "Hola, el pedido 10501 figura en preparación hace una semana", "order_status"),
-    ("", "Compré hace diez días y no tuve novedades", "order_status"),
-    ("", "Ya devolví el pantalón, ¿cuándo me reintegran?", "refund_request"),
-    ("", "En mi pedido puse mal el código postal, es 5000", "order_change"),
-    ("", "Compré ayer, ¿puedo cambiar la forma de pago a transferencia?", "order_change"),
-    ("", "¿Puedo cambiar el envío por retiro en el local? Compré ayer", "order_change"),
-    ("", "¿Hay alguien con quien pueda hablar? Es por un tema puntual", "human_request"),
-    ("", "Por favor, que un encargado me llame", "human_request"),
-    ("", "Tienen algún código de descuento?", "other"),
-    ("", "How many days does delivery take to Salta?", "shipping"),
-    ("", "Do you do home delivery?", "shipping"),
-    ("", "What is the delivery timeframe?", "shipping"),
-    ("", "How quickly do you deliver?", "shipping"),
-    ("", "How much does it cost to ship to Córdoba?", "shipping"),
-    ("", "I'd like some information about delivery", "shipping"),
-    ("", "If I order today, when would it arrive?", "shipping"),
-    ("", "Tell me how I can pay", "payment_methods"),
-    ("", "Which forms of payment are OK?", "payment_methods"),
-    ("", "How do exchanges work?", "returns"),
-    ("", "Could I get my money back if the jacket is not what I expected?", "returns"),
-    ("", "Do you have a money-back guarantee?", "returns"),
-])
+
+@pytest.mark.parametrize(
+    "subject,body,expected",
+    [
+        ("", "el flete a Bahía Blanca, ¿cuánto sale más o menos?", "shipping"),
+        ("", "Si pago con transferencia, ¿me hacen algún descuento?", "payment_methods"),
+        ("", "¿Qué descuento tiene pagar en efectivo?", "payment_methods"),
+        ("", "Hola, ¿cómo se abona? No tengo tarjeta", "payment_methods"),
+        ("", "¿El cambio tiene algún costo?", "returns"),
+        ("", "Si me queda mal, ¿qué tengo que hacer para devolverlo?", "returns"),
+        ("", "¿Los talles salen chicos o normales?", "sizes"),
+        ("", "Lo que figura en la página, ¿está disponible?", "stock"),
+        ("", "¿Qué precio tiene la campera rompeviento?", "product_question"),
+        ("", "¿El pantalón viene con bolsillos?", "product_question"),
+        ("", "¿Las zapatillas vienen en 41?", "product_question"),
+        ("", "Hola, el pedido 10501 figura en preparación hace una semana", "order_status"),
+        ("", "Compré hace diez días y no tuve novedades", "order_status"),
+        ("", "Ya devolví el pantalón, ¿cuándo me reintegran?", "refund_request"),
+        ("", "En mi pedido puse mal el código postal, es 5000", "order_change"),
+        ("", "Compré ayer, ¿puedo cambiar la forma de pago a transferencia?", "order_change"),
+        ("", "¿Puedo cambiar el envío por retiro en el local? Compré ayer", "order_change"),
+        ("", "¿Hay alguien con quien pueda hablar? Es por un tema puntual", "human_request"),
+        ("", "Por favor, que un encargado me llame", "human_request"),
+        ("", "Tienen algún código de descuento?", "other"),
+        ("", "How many days does delivery take to Salta?", "shipping"),
+        ("", "Do you do home delivery?", "shipping"),
+        ("", "What is the delivery timeframe?", "shipping"),
+        ("", "How quickly do you deliver?", "shipping"),
+        ("", "How much does it cost to ship to Córdoba?", "shipping"),
+        ("", "I'd like some information about delivery", "shipping"),
+        ("", "If I order today, when would it arrive?", "shipping"),
+        ("", "Tell me how I can pay", "payment_methods"),
+        ("", "Which forms of payment are OK?", "payment_methods"),
+        ("", "How do exchanges work?", "returns"),
+        ("", "Could I get my money back if the jacket is not what I expected?", "returns"),
+        ("", "Do you have a money-back guarantee?", "returns"),
+    ],
+)
 def test_added_phrasings(subject, body, expected):
     assert intents.detect_intent(subject, body).intent == expected
 
@@ -857,16 +1019,26 @@ def test_the_shops_languages_are_a_prior_when_the_model_hesitates():
     assert language.detect_language("Buongiorno, avete la taglia M di questa giacca?", preferred=("es", "en")) == "it"
 
 
-@pytest.mark.parametrize("typo,word", [
-    ("shiping", "shipping"), ("delivry", "delivery"), ("delievery", "delivery"), ("paymnt", "payment"),
-    ("optins", "options"), ("refnd", "refund"), ("polcy", "policy"), ("trasnferencia", "transferencia"),
-])
+@pytest.mark.parametrize(
+    "typo,word",
+    [
+        ("shiping", "shipping"),
+        ("delivry", "delivery"),
+        ("delievery", "delivery"),
+        ("paymnt", "payment"),
+        ("optins", "options"),
+        ("refnd", "refund"),
+        ("polcy", "policy"),
+        ("trasnferencia", "transferencia"),
+    ],
+)
 def test_one_letter_typos_of_key_words_are_read_as_the_word(typo, word):
     assert intents.fold(typo) == word
 
 
-@pytest.mark.parametrize("real", ["shopping", "police", "delivers", "opcion", "transferi", "periodo", "envio",
-                                  "cambio", "informacion"])
+@pytest.mark.parametrize(
+    "real", ["shopping", "police", "delivers", "opcion", "transferi", "periodo", "envio", "cambio", "informacion"]
+)
 def test_real_words_near_a_key_word_are_left_alone(real):
     assert intents.fold(real) == real
 
@@ -876,30 +1048,39 @@ def test_a_question_with_typos_still_gets_its_canned_answer(shop):
     assert (result.decision, result.faq_topic) == ("faq", "shipping")
 
 
-@pytest.mark.parametrize("body,expected", [
-    ("I'd like to know about delivery", "shipping"),
-    ("Tell me about shipping please", "shipping"),
-    ("I have a problem with delivery", "other"),
-    ("Where can I see the delivery status?", "other"),
-    ("What is the fee for cancelling an order?", "order_change"),
-    ("When will I get the package?", "order_status"),
-])
+@pytest.mark.parametrize(
+    "body,expected",
+    [
+        ("I'd like to know about delivery", "shipping"),
+        ("Tell me about shipping please", "shipping"),
+        ("I have a problem with delivery", "other"),
+        ("Where can I see the delivery status?", "other"),
+        ("What is the fee for cancelling an order?", "order_change"),
+        ("When will I get the package?", "order_status"),
+    ],
+)
 def test_an_information_request_about_shipping_only(body, expected):
     assert intents.detect_intent("", body).intent == expected
 
 
-@pytest.mark.parametrize("body", [
-    "Hice la transferencia y el pedido sigue pendiente de pago",
-    "Quise pagar con transferencia pero no me aparecen los datos para transferir",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hice la transferencia y el pedido sigue pendiente de pago",
+        "Quise pagar con transferencia pero no me aparecen los datos para transferir",
+    ],
+)
 def test_payment_problems_added(body):
     result = intents.detect_intent("", body)
     assert result.intent == "payment_problem" and result.problem
 
 
 def test_classify_specific_order_and_problems_go_to_the_llm(shop):
-    for body, intent in [("Where is my order #1234?", "order_status"), ("Me rechazaron la tarjeta", "payment_problem"),
-                         ("I want my money back", "refund_request")]:
+    for body, intent in [
+        ("Where is my order #1234?", "order_status"),
+        ("Me rechazaron la tarjeta", "payment_problem"),
+        ("I want my money back", "refund_request"),
+    ]:
         result = decide.classify(mail(body=body), shop, OWN)
         assert (result.decision, result.reason) == ("llm", f"needs_llm:{intent}")
 
@@ -924,27 +1105,37 @@ def test_classify_needs_the_answer_in_the_customers_language(shop):
     assert decide.classify(mail(body="¿Hacen envíos a Córdoba?"), no_topic, OWN).decision == "llm"
 
 
-@pytest.mark.parametrize("body,reason", [
-    ("¿Se puede pagar en efectivo al retirar?", "faq_does_not_cover:payment_methods"),  # the text never says cash
-    ("Hola, ¿aceptan tarjeta Naranja?", "faq_does_not_cover:payment_methods"),
-    ("¿Hacen envíos por OCA?", "faq_does_not_cover:shipping"),
-    ("Can I exchange a gift?", "faq_does_not_cover:returns"),
-    ("Do you deliver on weekends?", "low_confidence"),  # a detail the canned text does not cover
-    ("ke talle me recomendas? mido 1,65 y peso 60 kg", "low_confidence"),  # personal advice
-    ("¿La campera es impermeable? ¿Hacen envíos a Salta?", "needs_llm:product_question"),
-    ("Hola, ¿hacen envíos a Córdoba? Mi pedido anterior tardó mucho", "needs_llm:order_status"),
-])
+@pytest.mark.parametrize(
+    "body,reason",
+    [
+        ("¿Se puede pagar en efectivo al retirar?", "faq_does_not_cover:payment_methods"),  # the text never says cash
+        ("Hola, ¿aceptan tarjeta Naranja?", "faq_does_not_cover:payment_methods"),
+        ("¿Hacen envíos por OCA?", "faq_does_not_cover:shipping"),
+        ("Can I exchange a gift?", "faq_does_not_cover:returns"),
+        ("Do you deliver on weekends?", "low_confidence"),  # a detail the canned text does not cover
+        ("ke talle me recomendas? mido 1,65 y peso 60 kg", "low_confidence"),  # personal advice
+        ("¿La campera es impermeable? ¿Hacen envíos a Salta?", "needs_llm:product_question"),
+        ("Hola, ¿hacen envíos a Córdoba? Mi pedido anterior tardó mucho", "needs_llm:order_status"),
+    ],
+)
 def test_canned_answers_only_when_they_answer(shop, body, reason):
     result = decide.classify(mail(body=body), shop, OWN)
     assert (result.decision, result.reason) == ("llm", reason)
 
 
-@pytest.mark.parametrize("body,topic", [
-    ("¿Aceptan Mercado Pago?", "payment_methods"), ("tienen cuotas?", "payment_methods"),
-    ("Hola, ¿hacen envíos a todo el país?", "shipping"), ("buenas, se puede retirar en el local de palermo?", "shipping"),
-    ("Hola, me gustaría saber cómo funcionan los cambios", "returns"), ("Hi! Do you have a size guide?", "sizes"),
-    ("Hola, ¿cuándo vuelven a entrar las zapatillas blancas?", "stock"), ("Hello, what is your exchange policy?", "returns"),
-])
+@pytest.mark.parametrize(
+    "body,topic",
+    [
+        ("¿Aceptan Mercado Pago?", "payment_methods"),
+        ("tienen cuotas?", "payment_methods"),
+        ("Hola, ¿hacen envíos a todo el país?", "shipping"),
+        ("buenas, se puede retirar en el local de palermo?", "shipping"),
+        ("Hola, me gustaría saber cómo funcionan los cambios", "returns"),
+        ("Hi! Do you have a size guide?", "sizes"),
+        ("Hola, ¿cuándo vuelven a entrar las zapatillas blancas?", "stock"),
+        ("Hello, what is your exchange policy?", "returns"),
+    ],
+)
 def test_canned_answers_for_plain_policy_questions(shop, body, topic):
     result = decide.classify(mail(body=body), shop, OWN)
     assert (result.decision, result.faq_topic) == ("faq", topic), result
@@ -1012,79 +1203,91 @@ def test_the_english_set_gets_no_wrong_canned_answer(shop):
             assert decide.classify_text(row["text"], shop).decision != "faq", row
 
 
-@pytest.mark.parametrize("body,expected", [
-    # every English rule added for the English coverage work, with one of its own examples
-    ("What are my delivery options?", "shipping"),  # "my delivery options" is no order that exists
-    ("hi!! what are the different delivery types?", "shipping"),
-    ("Which couriers do you use?", "shipping"),
-    ("Do you send to the provinces?", "shipping"),
-    ("Do you do click and collect?", "shipping"),
-    ("Is in-store pickup available?", "shipping"),  # "available" is no stock question here
-    ("How much is postage?", "shipping"),
-    ("Do I have to pay for shipping?", "shipping"),
-    ("How much would it cost to have a jacket delivered to Bariloche?", "shipping"),
-    ("How are orders shipped?", "shipping"),
-    ("Can I get it delivered to my home?", "shipping"),
-    ("how long till it gets here?", "shipping"),
-    ("When would it arrive if I bought it today?", "shipping"),
-    ("How soon do you dispatch orders?", "shipping"),
-    ("Do you offer standard delivery?", "shipping"),
-    ("delivery to Tucuman, how many days?", "shipping"),
-    ("How do you send the clothes?", "shipping"),
-    ("I'm curious about shipping", "shipping"),
-    ("wanna know what delivery options there are", "shipping"),
-    ("what's ur returns policy", "returns"),
-    ("What are the conditions for a refund?", "returns"),
-    ("When am I entitled to a refund?", "returns"),
-    ("How long do I have to make an exchange?", "returns"),
-    ("Do items have to be unused to be returned?", "returns"),
-    ("Can I send it back if it doesn't fit?", "returns"),
-    ("Can I swap for a different size if it's too small?", "returns"),
-    ("What's the procedure for returning clothes?", "returns"),
-    ("Can I bring it back if I change my mind?", "returns"),
-    ("Do you have free exchanges?", "returns"),
-    ("can u tell me how to pay", "payment_methods"),
-    ("What cards do you accept?", "payment_methods"),
-    ("Is it possible to pay by card?", "payment_methods"),
-    ("What payment do you accept?", "payment_methods"),
-    ("Is there a sizing chart?", "sizes"),
-    # ... and what each must leave alone
-    ("I selected the wrong shipping option, can I change it?", "order_change"),
-    ("I want to change my shipping method to pickup", "order_change"),
-    ("can you ship to a different address than the billing one?", "order_change"),
-    ("What courier did you use?", "order_status"),
-    ("The delivery time you promised has passed", "order_status"),
-    ("How long is delivery taking these days? Mine is late", "order_status"),
-    ("I tried to pay with Mercado Pago and it failed, how else can I pay?", "payment_problem"),
-    ("You charged me a delivery fee twice", "payment_problem"),
-    ("The transfer discount wasn't applied", "payment_problem"),
-    ("How long does it take you to reply to emails?", "other"),
-    ("How do I add a shipping address to my account?", "other"),
-])
+@pytest.mark.parametrize(
+    "body,expected",
+    [
+        # every English rule added for the English coverage work, with one of its own examples
+        ("What are my delivery options?", "shipping"),  # "my delivery options" is no order that exists
+        ("hi!! what are the different delivery types?", "shipping"),
+        ("Which couriers do you use?", "shipping"),
+        ("Do you send to the provinces?", "shipping"),
+        ("Do you do click and collect?", "shipping"),
+        ("Is in-store pickup available?", "shipping"),  # "available" is no stock question here
+        ("How much is postage?", "shipping"),
+        ("Do I have to pay for shipping?", "shipping"),
+        ("How much would it cost to have a jacket delivered to Bariloche?", "shipping"),
+        ("How are orders shipped?", "shipping"),
+        ("Can I get it delivered to my home?", "shipping"),
+        ("how long till it gets here?", "shipping"),
+        ("When would it arrive if I bought it today?", "shipping"),
+        ("How soon do you dispatch orders?", "shipping"),
+        ("Do you offer standard delivery?", "shipping"),
+        ("delivery to Tucuman, how many days?", "shipping"),
+        ("How do you send the clothes?", "shipping"),
+        ("I'm curious about shipping", "shipping"),
+        ("wanna know what delivery options there are", "shipping"),
+        ("what's ur returns policy", "returns"),
+        ("What are the conditions for a refund?", "returns"),
+        ("When am I entitled to a refund?", "returns"),
+        ("How long do I have to make an exchange?", "returns"),
+        ("Do items have to be unused to be returned?", "returns"),
+        ("Can I send it back if it doesn't fit?", "returns"),
+        ("Can I swap for a different size if it's too small?", "returns"),
+        ("What's the procedure for returning clothes?", "returns"),
+        ("Can I bring it back if I change my mind?", "returns"),
+        ("Do you have free exchanges?", "returns"),
+        ("can u tell me how to pay", "payment_methods"),
+        ("What cards do you accept?", "payment_methods"),
+        ("Is it possible to pay by card?", "payment_methods"),
+        ("What payment do you accept?", "payment_methods"),
+        ("Is there a sizing chart?", "sizes"),
+        # ... and what each must leave alone
+        ("I selected the wrong shipping option, can I change it?", "order_change"),
+        ("I want to change my shipping method to pickup", "order_change"),
+        ("can you ship to a different address than the billing one?", "order_change"),
+        ("What courier did you use?", "order_status"),
+        ("The delivery time you promised has passed", "order_status"),
+        ("How long is delivery taking these days? Mine is late", "order_status"),
+        ("I tried to pay with Mercado Pago and it failed, how else can I pay?", "payment_problem"),
+        ("You charged me a delivery fee twice", "payment_problem"),
+        ("The transfer discount wasn't applied", "payment_problem"),
+        ("How long does it take you to reply to emails?", "other"),
+        ("How do I add a shipping address to my account?", "other"),
+    ],
+)
 def test_english_phrasings_added_for_english_coverage(body, expected):
     assert intents.detect_intent("", body).intent == expected
 
 
-@pytest.mark.parametrize("body", [
-    "Which payment method did I use last time?", "How do I pay for the order I placed?",
-    "How do I pay the remaining balance?", "Your return policy says 30 days, but I got it 35 days ago. Can I still "
-    "return it?", "Shipping options at checkout don't load", "I can't select a delivery method at checkout",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Which payment method did I use last time?",
+        "How do I pay for the order I placed?",
+        "How do I pay the remaining balance?",
+        "Your return policy says 30 days, but I got it 35 days ago. Can I still return it?",
+        "Shipping options at checkout don't load",
+        "I can't select a delivery method at checkout",
+    ],
+)
 def test_english_emails_about_what_already_happened_are_never_policy_questions(body):
     result = intents.detect_intent("", body)
     assert result.specific_order or result.problem
     assert result.intent not in intents.POLICY_INTENTS, result
 
 
-@pytest.mark.parametrize("body,reason", [
-    ("Can you deliver tomorrow?", "low_confidence"),  # a detail outweighs however many rules match
-    ("What's the fastest shipping option?", "low_confidence"),
-    ("Can I use two cards to pay?", "low_confidence"),
-    ("Do you take Apple Pay?", "faq_does_not_cover:payment_methods"),
-    ("Can I pay in dollars?", "faq_does_not_cover:payment_methods"),
-    ("Can I pay when I pick it up at the store?", "faq_does_not_cover:payment_methods"),
-    ("Can I return sale items?", "faq_does_not_cover:returns"),
-])
+@pytest.mark.parametrize(
+    "body,reason",
+    [
+        ("Can you deliver tomorrow?", "low_confidence"),  # a detail outweighs however many rules match
+        ("What's the fastest shipping option?", "low_confidence"),
+        ("Can I use two cards to pay?", "low_confidence"),
+        ("Do you take Apple Pay?", "faq_does_not_cover:payment_methods"),
+        ("Can I pay in dollars?", "faq_does_not_cover:payment_methods"),
+        ("Can I pay when I pick it up at the store?", "faq_does_not_cover:payment_methods"),
+        ("Can I return sale items?", "faq_does_not_cover:returns"),
+    ],
+)
 def test_english_questions_the_canned_texts_do_not_answer_go_to_the_llm(shop, body, reason):
     result = decide.classify(mail(body=body, subject="Question"), shop, OWN)
     assert (result.decision, result.reason) == ("llm", reason)
@@ -1097,9 +1300,16 @@ def test_which_couriers_is_answered_by_the_text_that_names_them(shop):
     assert moto.decision == "llm"
 
 
-@pytest.mark.parametrize("body,expected", [
-    ("How can I pay?", "en"), ("Ways to pay?", "en"), ("tienen cuotas?", "es"), ("envíos?", "es"), ("ok", "es"),
-])
+@pytest.mark.parametrize(
+    "body,expected",
+    [
+        ("How can I pay?", "en"),
+        ("Ways to pay?", "en"),
+        ("tienen cuotas?", "es"),
+        ("envíos?", "es"),
+        ("ok", "es"),
+    ],
+)
 def test_a_text_too_short_for_the_model_takes_the_rule_language_its_words_use(shop, body, expected):
     assert decide.classify_text(body, shop).language == expected
 
@@ -1116,56 +1326,62 @@ def test_suite_parts_are_fast(shop):
     assert time.perf_counter() - start < 5
 
 
-@pytest.mark.parametrize("body,expected", [
-    # every rule of the widened phrasings, with one of its own examples
-    ("is it possible to deliver to Sydney", "shipping"),  # a place: the delivery zones
-    ("can I get an item delivered to Rome", "shipping"),
-    ("delivery to Berlin", "shipping"),
-    ("can I receive orders in Stockholm?", "shipping"),
-    ("can I order from Toronto?", "shipping"),  # a zone without a delivery word
-    ("do you operate in Canada?", "shipping"),
-    ("I want to know the ETA", "shipping"),  # when things arrive, in general
-    ("how soon can I expect an item?", "shipping"),
-    ("when do items usually arrive", "shipping"),
-    ("how much time does it take to receive an item", "shipping"),
-    ("is home delivery available?", "shipping"),
-    ("I want help checking the shipment options", "shipping"),  # "the shipment options" is no parcel that exists
-    ("how long does it take for my order to arrive?", "shipping"),  # the delivery period, asked of "my order"
-    ("when will my purchase arrive?", "shipping"),
-    ("what's the ETA of my item", "shipping"),
-    ("cuándo llega mi pedido?", "shipping"),
-    ("how many days do I have to ask for a refund?", "returns"),  # the window, in general
-    ("what is the refund period?", "returns"),
-    ("could you tell me when I can get a refund?", "returns"),
-    # ... and what each must leave alone
-    ("can you deliver to my address?", "other"),
-    ("please send the invoice to my new email", "other"),
-    ("can i ship to a different address", "order_change"),
-    ("is the dress available in black", "other"),
-    ("can I buy in installments", "payment_methods"),
-    ("Do you have a shop in Cordoba?", "other"),
-    ("I sent the jacket back, when do I get the money?", "refund_request"),
-    ("where is my parcel", "order_status"),
-    ("how long will my order #1234 take", "order_status"),
-    ("I ordered on Monday, how long will my order take?", "order_status"),
-    ("has my order shipped yet? when will it arrive", "order_status"),
-    ("when will my order arrive? I ordered 2 weeks ago", "order_status"),
-    ("my order is late, how long will it take", "order_status"),
-    ("how long will my refund take", "refund_request"),
-    ("hola! compré el lunes, cuándo me llega mi pedido?", "order_status"),
-])
+@pytest.mark.parametrize(
+    "body,expected",
+    [
+        # every rule of the widened phrasings, with one of its own examples
+        ("is it possible to deliver to Sydney", "shipping"),  # a place: the delivery zones
+        ("can I get an item delivered to Rome", "shipping"),
+        ("delivery to Berlin", "shipping"),
+        ("can I receive orders in Stockholm?", "shipping"),
+        ("can I order from Toronto?", "shipping"),  # a zone without a delivery word
+        ("do you operate in Canada?", "shipping"),
+        ("I want to know the ETA", "shipping"),  # when things arrive, in general
+        ("how soon can I expect an item?", "shipping"),
+        ("when do items usually arrive", "shipping"),
+        ("how much time does it take to receive an item", "shipping"),
+        ("is home delivery available?", "shipping"),
+        ("I want help checking the shipment options", "shipping"),  # "the shipment options" is no parcel that exists
+        ("how long does it take for my order to arrive?", "shipping"),  # the delivery period, asked of "my order"
+        ("when will my purchase arrive?", "shipping"),
+        ("what's the ETA of my item", "shipping"),
+        ("cuándo llega mi pedido?", "shipping"),
+        ("how many days do I have to ask for a refund?", "returns"),  # the window, in general
+        ("what is the refund period?", "returns"),
+        ("could you tell me when I can get a refund?", "returns"),
+        # ... and what each must leave alone
+        ("can you deliver to my address?", "other"),
+        ("please send the invoice to my new email", "other"),
+        ("can i ship to a different address", "order_change"),
+        ("is the dress available in black", "other"),
+        ("can I buy in installments", "payment_methods"),
+        ("Do you have a shop in Cordoba?", "other"),
+        ("I sent the jacket back, when do I get the money?", "refund_request"),
+        ("where is my parcel", "order_status"),
+        ("how long will my order #1234 take", "order_status"),
+        ("I ordered on Monday, how long will my order take?", "order_status"),
+        ("has my order shipped yet? when will it arrive", "order_status"),
+        ("when will my order arrive? I ordered 2 weeks ago", "order_status"),
+        ("my order is late, how long will it take", "order_status"),
+        ("how long will my refund take", "refund_request"),
+        ("hola! compré el lunes, cuándo me llega mi pedido?", "order_status"),
+    ],
+)
 def test_phrasings_added_in_the_second_session(body, expected):
     assert intents.detect_intent("", body).intent == expected
 
 
-@pytest.mark.parametrize("body", ["Do you ship to Canada?", "Hola! Soy de Uruguay, ¿envían para allá?",
-                                  "Do you deliver internationally?"])
+@pytest.mark.parametrize(
+    "body", ["Do you ship to Canada?", "Hola! Soy de Uruguay, ¿envían para allá?", "Do you deliver internationally?"]
+)
 def test_shipping_abroad_is_answered_only_by_a_text_that_speaks_of_abroad(shop, body):
     # the example shop's text says it does not ship abroad: that answers the question, whichever country
     result = decide.classify(mail(body=body), shop, OWN)
     assert (result.decision, result.faq_topic) == ("faq", "shipping"), result
     # a text that only says where the shop does ship leaves it open: the LLM answers from the shop's facts
-    silent = ShopConfig(name="x", faq={"shipping": {"es": "Enviamos a todo el país.", "en": "We ship all over Argentina."}})
+    silent = ShopConfig(
+        name="x", faq={"shipping": {"es": "Enviamos a todo el país.", "en": "We ship all over Argentina."}}
+    )
     assert decide.classify(mail(body=body), silent, OWN).reason == "faq_does_not_cover:shipping"
 
 
@@ -1189,75 +1405,113 @@ def test_the_independent_english_chat_set_gets_no_wrong_canned_answer(shop, spli
     canned text to a non-policy row, and at least the coverage measured when the set arrived (0.65 held-out)."""
     from classifier import evaluate
 
-    report = evaluate.evaluate_csv(EN_CHAT_SET, evaluate.load_label_map("builtin-intents"), shop, split=split,
-                                   language="en")
+    report = evaluate.evaluate_csv(
+        EN_CHAT_SET, evaluate.load_label_map("builtin-intents"), shop, split=split, language="en"
+    )
     wrong = [(m.label, m.reason, m.text) for m in report.misses if m.kind == "wrong_faq"]
     assert not wrong, wrong
     assert report.faq_precision == 1.0 and report.wrong_faq_never_canned == 0 and report.faq_wrong_language == 0
     assert report.faq_coverage >= 0.65, (report.faq_covered, report.faq_questions)
 
 
-@pytest.mark.parametrize("body,expected", [
-    # the rules added from the dev half of the independent English chat set, each with its own example
-    ("is home delivery free?", "shipping"),  # what shipping costs
-    ("is there a fixed fee for delivery", "shipping"),
-    ("how is shipping calculated?", "shipping"),
-    ("how many days until a parcel comes to me once I pay?", "shipping"),  # how long until it reaches the customer
-    ("what's your handling time?", "shipping"),
-    ("are debit cards accepted?", "payment_methods"),  # a way of paying named with "accepted"
-    ("do you take pago facil?", "payment_methods"),
-    ("any pay options?", "payment_methods"),
-    ("which condition must the clothes be in to exchange them?", "returns"),
-    ("is there a satisfaction guarantee?", "returns"),
-    ("can an agent help me with something", "human_request"),  # a person, asked as a question
-    ("can I phone the shop?", "human_request"),
-    ("what's the customer service number", "human_request"),
-    ("honestly your website is useless", "complaint"),  # anger without the usual words
-    ("we paid yesterday but the site says we haven't", "payment_problem"),  # paid, yet the order says otherwise
-    # ... and what each must leave alone
-    ("is shipping free on my order? I placed it yesterday", "order_status"),
-    ("do you accept returns?", "returns"),
-    ("what's the processing time for refunds?", "refund_request"),
-    ("who covers the return postage?", "other"),  # the canned returns text does not say who pays a return
-])
+@pytest.mark.parametrize(
+    "body,expected",
+    [
+        # the rules added from the dev half of the independent English chat set, each with its own example
+        ("is home delivery free?", "shipping"),  # what shipping costs
+        ("is there a fixed fee for delivery", "shipping"),
+        ("how is shipping calculated?", "shipping"),
+        ("how many days until a parcel comes to me once I pay?", "shipping"),  # how long until it reaches the customer
+        ("what's your handling time?", "shipping"),
+        ("are debit cards accepted?", "payment_methods"),  # a way of paying named with "accepted"
+        ("do you take pago facil?", "payment_methods"),
+        ("any pay options?", "payment_methods"),
+        ("which condition must the clothes be in to exchange them?", "returns"),
+        ("is there a satisfaction guarantee?", "returns"),
+        ("can an agent help me with something", "human_request"),  # a person, asked as a question
+        ("can I phone the shop?", "human_request"),
+        ("what's the customer service number", "human_request"),
+        ("honestly your website is useless", "complaint"),  # anger without the usual words
+        ("we paid yesterday but the site says we haven't", "payment_problem"),  # paid, yet the order says otherwise
+        # ... and what each must leave alone
+        ("is shipping free on my order? I placed it yesterday", "order_status"),
+        ("do you accept returns?", "returns"),
+        ("what's the processing time for refunds?", "refund_request"),
+        ("who covers the return postage?", "other"),  # the canned returns text does not say who pays a return
+    ],
+)
 def test_phrasings_added_from_the_chat_set(body, expected):
     assert intents.detect_intent("", body).intent == expected
 
 
-# Adversarial messages written against the rules by a reviewer who tried to make them give a wrong canned text. A question followed by what already happened, a part of an order, something other than the
+# Adversarial messages written against the rules by a reviewer who tried to make them give a wrong canned text.
+# A question followed by what already happened, a part of an order, something other than the
 # delivery, an instruction for an order, a late parcel, a refund owed, a payment already made, a discount, another
 # country for a topic whose text says nothing about abroad.
 NEVER_CANNED = [
-    "When will my order arrive? Ordered on the 2nd.", "When will I get my order? Paid on the 1st.",
-    "When will my order arrive? It shipped on Monday.", "When will my order arrive? You told me Friday.",
-    "When will my order arrive? Should've been here by now.", "When will my order arrive? I'm on day 9 now.",
-    "When will my order arrive? Ref 10412", "When will my order arrive? Name: Ana Perez, DNI 30111222",
-    "Hi, order placed by Ana Gomez, when will my order arrive?", "How long more will my order take?",
-    "How long will my purchase take to arrive? My card was debited twice.", "When will the rest of my order arrive?",
-    "When will the jacket from my order arrive?", "When my parcel arrives can I refuse it?",
-    "¿Cuándo llega mi pedido? Hace una semana que lo espero.", "¿Cuándo me llega mi pedido? Ya pasaron 10 días.",
-    "¿Cuánto tarda en llegar mi pedido? Lo hice el martes.", "¿Cuándo llega mi pedido? Me dijeron que salía el viernes.",
-    "cuando llega mi pedido??? ya me estoy preocupando", "When will I receive my order confirmation email?",
-    "When will I get my items exchanged?", "Can you postpone the delivery date of my order?",
-    "When will my stuff come back from repair?", "Please send it to Rosario.", "Could you ship them to Salta, not Jujuy?",
-    "Deliver to Av. Santa Fe 1234 please, not to Honduras 4800.", "Shipment to Bariloche - has it left the warehouse?",
-    "Delivery to Neuquen took 12 days, is that normal?", "Can I order from my laptop?", "Do you operate in the summer?",
-    "Can I order from TikTok?", "Can you give me an ETA? I'm getting worried.", "The estimated delivery was Monday.",
-    "Expected arrival date? Ordered Monday.", "When do items usually arrive? Mine took 2 weeks last time.",
-    "Can I choose a delivery date?", "How soon can I expect a reply to my email?", "When can I expect the items I swapped?",
-    "When can I get a refund? Returned it on Monday.", "Refund window? The zipper broke after 2 days of use.",
-    "When do I receive a refund after returning an item?", "Do you have Mercado Pago discounts?",
-    "Pay options pls, the transfer I did bounced.", "Is transfer accepted? I did the transfer and sent the receipt.",
-    "Do you accept cards from Brazil?", "¿Puedo pagar con transferencia desde Uruguay?", "Can I return an item from Uruguay?",
-    "What is the processing time for payments by bank transfer?", "Who pays for return shipping?",
+    "When will my order arrive? Ordered on the 2nd.",
+    "When will I get my order? Paid on the 1st.",
+    "When will my order arrive? It shipped on Monday.",
+    "When will my order arrive? You told me Friday.",
+    "When will my order arrive? Should've been here by now.",
+    "When will my order arrive? I'm on day 9 now.",
+    "When will my order arrive? Ref 10412",
+    "When will my order arrive? Name: Ana Perez, DNI 30111222",
+    "Hi, order placed by Ana Gomez, when will my order arrive?",
+    "How long more will my order take?",
+    "How long will my purchase take to arrive? My card was debited twice.",
+    "When will the rest of my order arrive?",
+    "When will the jacket from my order arrive?",
+    "When my parcel arrives can I refuse it?",
+    "¿Cuándo llega mi pedido? Hace una semana que lo espero.",
+    "¿Cuándo me llega mi pedido? Ya pasaron 10 días.",
+    "¿Cuánto tarda en llegar mi pedido? Lo hice el martes.",
+    "¿Cuándo llega mi pedido? Me dijeron que salía el viernes.",
+    "cuando llega mi pedido??? ya me estoy preocupando",
+    "When will I receive my order confirmation email?",
+    "When will I get my items exchanged?",
+    "Can you postpone the delivery date of my order?",
+    "When will my stuff come back from repair?",
+    "Please send it to Rosario.",
+    "Could you ship them to Salta, not Jujuy?",
+    "Deliver to Av. Santa Fe 1234 please, not to Honduras 4800.",
+    "Shipment to Bariloche - has it left the warehouse?",
+    "Delivery to Neuquen took 12 days, is that normal?",
+    "Can I order from my laptop?",
+    "Do you operate in the summer?",
+    "Can I order from TikTok?",
+    "Can you give me an ETA? I'm getting worried.",
+    "The estimated delivery was Monday.",
+    "Expected arrival date? Ordered Monday.",
+    "When do items usually arrive? Mine took 2 weeks last time.",
+    "Can I choose a delivery date?",
+    "How soon can I expect a reply to my email?",
+    "When can I expect the items I swapped?",
+    "When can I get a refund? Returned it on Monday.",
+    "Refund window? The zipper broke after 2 days of use.",
+    "When do I receive a refund after returning an item?",
+    "Do you have Mercado Pago discounts?",
+    "Pay options pls, the transfer I did bounced.",
+    "Is transfer accepted? I did the transfer and sent the receipt.",
+    "Do you accept cards from Brazil?",
+    "¿Puedo pagar con transferencia desde Uruguay?",
+    "Can I return an item from Uruguay?",
+    "What is the processing time for payments by bank transfer?",
+    "Who pays for return shipping?",
     "Do you accept Mastercard debit? It says card not valid.",
 ]
 
 
-@pytest.mark.parametrize("body", ["I'd like more info about when my order will arrive",
-                                  "can you confirm when my purchase will arrive?", "Hi! When will my order arrive? Thanks",
-                                  "Hola, ¿cuánto tarda en llegar mi pedido? Gracias!",
-                                  "Hola! Cuánto cuesta el envío a Mar del Plata? El código postal es 7600. Gracias!!"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "I'd like more info about when my order will arrive",
+        "can you confirm when my purchase will arrive?",
+        "Hi! When will my order arrive? Thanks",
+        "Hola, ¿cuánto tarda en llegar mi pedido? Gracias!",
+        "Hola! Cuánto cuesta el envío a Mar del Plata? El código postal es 7600. Gracias!!",
+    ],
+)
 def test_a_lone_delivery_time_question_with_courtesies_is_still_answered(shop, body):
     assert decide.classify_text(body, shop).decision == "faq"
 
@@ -1268,7 +1522,8 @@ def test_by_default_the_delivery_time_of_my_order_is_an_orders_status():
     assert (result.decision, result.intent) == ("llm", "order_status")
 
 
-# Another reviewer's adversarial messages (a sample of about 300, one or two per cause), each once given a wrong canned text.
+# Another reviewer's adversarial messages (a sample of about 300, one or two per cause), each once given a wrong
+# canned text.
 NEVER_CANNED_ADVERSARIAL = [
     # an order that exists, bought by someone else, in the plural, or named only by a reference or a courier
     "Hi there, my wife ordered me a jacket from you for my birthday. How long does shipping to Cordoba take? Cheers, Tom",
@@ -1282,13 +1537,14 @@ NEVER_CANNED_ADVERSARIAL = [
     "Hola, compré una campera el lunes. Si compro otra hoy, ¿me la mandan junto? ¿El envío es gratis?",
     # a fault described in everyday words
     "Buenas, la remera se destiñó toda en el primer lavado. ¿Se puede devolver?",
-    "Hola, al pantalón le falta un botón. ¿Se puede cambiar?", "Hi, the sole of the left sneaker came unstuck. What's "
-    "the return window?", "Hi, the dress is gorgeous but the zip is stuck. Can I exchange it?",
+    "Hola, al pantalón le falta un botón. ¿Se puede cambiar?",
+    "Hi, the sole of the left sneaker came unstuck. What's the return window?",
+    "Hi, the dress is gorgeous but the zip is stuck. Can I exchange it?",
     "Hello, I got a small when I asked for a medium. How do exchanges work?",
     # an item the customer has, a return already sent
     "Hello. The sweater arrived today, thanks! Sadly it's a bit small. How do returns work?",
-    "Hola, sacaron la etiqueta sin querer. ¿Igual lo puedo cambiar?", "Hi, I mailed the return on Monday. How long do I "
-    "have to return things?",
+    "Hola, sacaron la etiqueta sin querer. ¿Igual lo puedo cambiar?",
+    "Hi, I mailed the return on Monday. How long do I have to return things?",
     # a payment that failed in everyday words
     "Hola, con la Visa no hubo caso, no pasó nada al apretar pagar. ¿Qué otros medios de pago tienen?",
     "Hi, my bank sent the transfer back. What payment options do you have?",
@@ -1297,9 +1553,12 @@ NEVER_CANNED_ADVERSARIAL = [
     "Great, so what are your delivery times really? Because '1 to 3 days' clearly isn't true.",
     # what the canned text does not say
     "Hola, si no estoy en casa cuando llega el correo, ¿lo pueden dejar con el portero?",
-    "Hi, does free shipping also apply to sale items?", "Hola, ¿cuánto tarda en llegar a Córdoba? Lo necesito antes del 20.",
-    "Hi, can I return underwear or swimwear?", "Hola, ¿tienen tabla de talles para niños?",
-    "Hi, will you restock last season's items?", "Hola, ¿aceptan tarjeta Diners?",
+    "Hi, does free shipping also apply to sale items?",
+    "Hola, ¿cuánto tarda en llegar a Córdoba? Lo necesito antes del 20.",
+    "Hi, can I return underwear or swimwear?",
+    "Hola, ¿tienen tabla de talles para niños?",
+    "Hi, will you restock last season's items?",
+    "Hola, ¿aceptan tarjeta Diners?",
     # a second question the FAQ does not answer
     "Hi, do you ship to Rosario? And are you hiring by any chance?",
 ]
@@ -1311,11 +1570,14 @@ def test_adversarial_messages_get_no_canned_text(shop, body):
     assert result.decision != "faq", result
 
 
-@pytest.mark.parametrize("body", [
-    "¿Cuánto tarda en llegar?\n\nEl lun, 3 mar 2025 a las 10:15, Ropa del Sur <hola@ropadelsur.com.ar> escribió:\n"
-    "> Tu pedido #10422 fue despachado por Andreani.",
-    "Hi, how long does shipping take to Rosario?\n\nThanks,\nAnna Smith\nOrder ref: RDS-10488",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "¿Cuánto tarda en llegar?\n\nEl lun, 3 mar 2025 a las 10:15, Ropa del Sur <hola@ropadelsur.com.ar> escribió:\n"
+        "> Tu pedido #10422 fue despachado por Andreani.",
+        "Hi, how long does shipping take to Rosario?\n\nThanks,\nAnna Smith\nOrder ref: RDS-10488",
+    ],
+)
 def test_an_order_named_in_the_quoted_history_or_the_signature_is_that_orders_question(shop, body):
     result = decide.classify(mail(body=body), shop, OWN)
     # a quoted order mail makes the email a reply in a conversation; a reference in a signature that stays is read by
@@ -1324,13 +1586,16 @@ def test_an_order_named_in_the_quoted_history_or_the_signature_is_that_orders_qu
     assert result.reason in ("needs_llm:in_conversation", "needs_llm:order_status"), result
 
 
-@pytest.mark.parametrize("body,expected", [
-    ("When would it arrive if I bought it today?", "shipping"),  # a purchase not made yet
-    ("Could you check if my refund went through?", "refund_request"),  # "if" as "whether": the refund exists
-    ("Hola, compré una campera el lunes. Si compro otra hoy, ¿el envío es gratis?", "order_status"),
-    ("Hola que tal? como se paga? Es la primera vez que compro online", "payment_methods"),  # "compro": I buy
-    ("I'd like to know if it shrinks after washing", "product_question"),  # asked before buying: no fault
-])
+@pytest.mark.parametrize(
+    "body,expected",
+    [
+        ("When would it arrive if I bought it today?", "shipping"),  # a purchase not made yet
+        ("Could you check if my refund went through?", "refund_request"),  # "if" as "whether": the refund exists
+        ("Hola, compré una campera el lunes. Si compro otra hoy, ¿el envío es gratis?", "order_status"),
+        ("Hola que tal? como se paga? Es la primera vez que compro online", "payment_methods"),  # "compro": I buy
+        ("I'd like to know if it shrinks after washing", "product_question"),  # asked before buying: no fault
+    ],
+)
 def test_a_hypothetical_purchase_hides_only_its_own_words(body, expected):
     assert intents.detect_intent("", body).intent == expected
 
@@ -1343,8 +1608,10 @@ def test_the_language_model_can_be_loaded_before_the_first_email():
 
 
 def test_an_order_quoted_in_an_html_reply_is_seen(shop):
-    html = ('<div>¿Cuánto tarda en llegar?</div><div class="gmail_quote">El lun escribió:<blockquote>Tu pedido #10422 '
-            'fue despachado por Andreani.</blockquote></div>')
+    html = (
+        '<div>¿Cuánto tarda en llegar?</div><div class="gmail_quote">El lun escribió:<blockquote>Tu pedido #10422 '
+        "fue despachado por Andreani.</blockquote></div>"
+    )
     msg = EmailMessage()
     msg["From"], msg["Subject"] = "ana@example.com", "Re: Consulta"
     msg.set_content(html, subtype="html")
@@ -1358,15 +1625,20 @@ def test_an_order_quoted_in_an_html_reply_is_seen(shop):
 
 def test_a_follow_up_to_a_canned_answer_goes_to_the_llm(shop):
     # "No me respondieron lo que pregunté" under our own canned text must not get it again: any reply goes to the LLM
-    body = ("Thanks! And which payment methods do you accept?\n\nOn Mon, 3 Mar 2025 at 10:15, Ropa del Sur "
-            "<hola@ropadelsur.com.ar> wrote:\n> " + shop.faq["shipping"]["en"])
+    body = (
+        "Thanks! And which payment methods do you accept?\n\nOn Mon, 3 Mar 2025 at 10:15, Ropa del Sur "
+        "<hola@ropadelsur.com.ar> wrote:\n> " + shop.faq["shipping"]["en"]
+    )
     assert decide.classify(mail(body=body), shop, OWN).reason == "needs_llm:in_conversation"
 
 
-@pytest.mark.parametrize("body", [
-    "Hi, how long does shipping take to Rosario?\n\nThanks,\nAnna\n--\nOrden de compra: RDS-10488",
-    "¿Cuál es la política de cambios?\n--\nPD: el buzo que me mandaron tiene un agujero en la manga.",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hi, how long does shipping take to Rosario?\n\nThanks,\nAnna\n--\nOrden de compra: RDS-10488",
+        "¿Cuál es la política de cambios?\n--\nPD: el buzo que me mandaron tiene un agujero en la manga.",
+    ],
+)
 def test_an_order_or_a_problem_in_a_cut_signature_is_read(shop, body):
     assert decide.classify(mail(body=body, subject="Consulta"), shop, OWN).reason == "needs_llm:order_in_history"
 
@@ -1383,47 +1655,61 @@ def test_a_forwarded_or_attached_message_is_a_conversation(shop):
 
 
 def test_a_legal_disclaimer_is_no_problem_of_the_customers(shop):
-    body = ("Hola, ¿cuánto sale el envío a Rosario?\n\nSaludos\nLaura\n\nEste mensaje es confidencial y está dirigido "
-            "exclusivamente a su destinatario. Si usted lo recibió por error, por favor elimínelo.")
+    body = (
+        "Hola, ¿cuánto sale el envío a Rosario?\n\nSaludos\nLaura\n\nEste mensaje es confidencial y está dirigido "
+        "exclusivamente a su destinatario. Si usted lo recibió por error, por favor elimínelo."
+    )
     assert decide.classify(mail(body=body, subject="Consulta envío"), shop, OWN).decision == "faq"
 
 
-@pytest.mark.parametrize("body,expected", [
-    # edge cases of the widened phrasings, each with what it must get
-    ("If I buy a coat today, does shipping to Salta take long? Paid my last order with a card", "llm"),
-    ("If I buy another coat today, can you ship it together with my order #10422?", "llm"),
-    ("Not sure if I ordered the right size, how do exchanges work?", "llm"),
-    ("I'm crazy about your jackets! Do you ship to Rosario?", "faq"),
-    ("When do the clothes arrive?", "llm"), ("When will I get the items?", "llm"),
-    ("I've got an order with you. Do you ship to Salta?", "llm"),
-    ("What is the refund window for returning items?", "faq"),
-    ("¿Las zapatillas tienen suela de goma?", "llm"),  # a product question, not a fault
-    ("¿Había un descuento por transferencia?", "faq"),
-    ("¿Cuánto cuesta el envío en pesos?", "faq"), ("Can I return the lavender dress?", "faq"),
-    ("¿Aceptan tarjeta de crédito? Mi mamá usa Visa.", "faq"), ("Can I pay with a pre-paid card?", "llm"),
-])
+@pytest.mark.parametrize(
+    "body,expected",
+    [
+        # edge cases of the widened phrasings, each with what it must get
+        ("If I buy a coat today, does shipping to Salta take long? Paid my last order with a card", "llm"),
+        ("If I buy another coat today, can you ship it together with my order #10422?", "llm"),
+        ("Not sure if I ordered the right size, how do exchanges work?", "llm"),
+        ("I'm crazy about your jackets! Do you ship to Rosario?", "faq"),
+        ("When do the clothes arrive?", "llm"),
+        ("When will I get the items?", "llm"),
+        ("I've got an order with you. Do you ship to Salta?", "llm"),
+        ("What is the refund window for returning items?", "faq"),
+        ("¿Las zapatillas tienen suela de goma?", "llm"),  # a product question, not a fault
+        ("¿Había un descuento por transferencia?", "faq"),
+        ("¿Cuánto cuesta el envío en pesos?", "faq"),
+        ("Can I return the lavender dress?", "faq"),
+        ("¿Aceptan tarjeta de crédito? Mi mamá usa Visa.", "faq"),
+        ("Can I pay with a pre-paid card?", "llm"),
+    ],
+)
 def test_edge_cases_of_the_widened_phrasings(shop, body, expected):
     result = decide.classify_text(body, shop)
     assert result.decision == expected, result
 
 
-@pytest.mark.parametrize("subject,body", [
-    # whole emails where the context is in the subject, a second sentence or a second question
-    ("Consulta pedido RDS-10488", "¿Cuánto tarda el envío a Mendoza?"), ("Demora", "Hola, ¿cuánto tarda un envío a Córdoba?"),
-    ("Missing item", "What's your return policy?"), ("Pedido incompleto", "¿Hacen envíos a Córdoba?"),
-    ("Consulta", "¿Cuánto tarda el envío a La Plata? Porque ya pasó una semana y nada."),
-    ("Pago", "¿Aceptan transferencia? Porque quise pagar con la tarjeta y no me dejó."),
-    ("Delivery", "How long does delivery take to Salta? I'm expecting a parcel from you this week."),
-    ("Shipping", "How long does Correo Argentino take? You guys shipped it on Friday."),
-    ("Transferencia", "Hola, ¿aceptan transferencia? Les transferí $44.300 hoy, les adjunto el comprobante."),
-    ("Cambio", "Hola, quiero hacer un cambio. ¿Cómo es el tema?"),
-    ("Exchange", "Hi, the linen shirt is a bit tight across the shoulders. How do exchanges work?"),
-    ("Devoluciones", "Si devuelvo una prenda, ¿me devuelven el costo del envío?"),
-    ("Pago", "¿Puedo pagar con dos tarjetas distintas?"), ("Envío", "¿Qué pasa si no estoy en casa cuando llega el correo?"),
-    ("Empresa", "Hola, somos una empresa y queremos comprar 40 buzos con logo. ¿Qué medios de pago aceptan?"),
-    ("Factura", "¿Me pueden mandar la factura? ¿Y aceptan transferencia?"),
-    ("Questions", "Do you ship to Córdoba? Also, are your clothes made in Argentina?"),
-])
+@pytest.mark.parametrize(
+    "subject,body",
+    [
+        # whole emails where the context is in the subject, a second sentence or a second question
+        ("Consulta pedido RDS-10488", "¿Cuánto tarda el envío a Mendoza?"),
+        ("Demora", "Hola, ¿cuánto tarda un envío a Córdoba?"),
+        ("Missing item", "What's your return policy?"),
+        ("Pedido incompleto", "¿Hacen envíos a Córdoba?"),
+        ("Consulta", "¿Cuánto tarda el envío a La Plata? Porque ya pasó una semana y nada."),
+        ("Pago", "¿Aceptan transferencia? Porque quise pagar con la tarjeta y no me dejó."),
+        ("Delivery", "How long does delivery take to Salta? I'm expecting a parcel from you this week."),
+        ("Shipping", "How long does Correo Argentino take? You guys shipped it on Friday."),
+        ("Transferencia", "Hola, ¿aceptan transferencia? Les transferí $44.300 hoy, les adjunto el comprobante."),
+        ("Cambio", "Hola, quiero hacer un cambio. ¿Cómo es el tema?"),
+        ("Exchange", "Hi, the linen shirt is a bit tight across the shoulders. How do exchanges work?"),
+        ("Devoluciones", "Si devuelvo una prenda, ¿me devuelven el costo del envío?"),
+        ("Pago", "¿Puedo pagar con dos tarjetas distintas?"),
+        ("Envío", "¿Qué pasa si no estoy en casa cuando llega el correo?"),
+        ("Empresa", "Hola, somos una empresa y queremos comprar 40 buzos con logo. ¿Qué medios de pago aceptan?"),
+        ("Factura", "¿Me pueden mandar la factura? ¿Y aceptan transferencia?"),
+        ("Questions", "Do you ship to Córdoba? Also, are your clothes made in Argentina?"),
+    ],
+)
 def test_context_in_the_subject_or_a_second_sentence_gets_no_canned_text(shop, subject, body):
     result = decide.classify(mail(body=body, subject=subject), shop, OWN)
     assert result.decision != "faq", result

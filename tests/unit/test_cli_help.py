@@ -1,4 +1,5 @@
 """The command's own help: `--version`, and a description at the top of every subcommand's `--help`."""
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """The console's session and CSRF tokens, and what it makes of operator input: pure functions of the token."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,12 +31,18 @@ def test_each_login_gets_its_own_session():
     assert session_id(TOKEN, new_session(TOKEN, NOW), NOW) != session_id(TOKEN, new_session(TOKEN, NOW), NOW)
 
 
-@pytest.mark.parametrize("tamper", [
-    lambda c: c[:-1] + ("0" if c[-1] != "0" else "1"),  # the signature
-    lambda c: "f" + c[1:] if c[0] != "f" else "e" + c[1:],  # the session id
-    lambda c: c.replace(".", ".9", 1),  # the time
-    lambda c: c + ".x", lambda c: "", lambda c: "..", lambda c: None,
-])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda c: c[:-1] + ("0" if c[-1] != "0" else "1"),  # the signature
+        lambda c: "f" + c[1:] if c[0] != "f" else "e" + c[1:],  # the session id
+        lambda c: c.replace(".", ".9", 1),  # the time
+        lambda c: c + ".x",
+        lambda c: "",
+        lambda c: "..",
+        lambda c: None,
+    ],
+)
 def test_a_tampered_cookie_is_no_session(tamper):
     assert session_id(TOKEN, tamper(new_session(TOKEN, NOW)), NOW) is None
 
@@ -61,10 +68,17 @@ def test_the_token_must_match_exactly():
     assert not token_matches(TOKEN, "ñ" * 20)  # not ASCII: compared as bytes, never an exception
 
 
-@pytest.mark.parametrize("typed, recorded", [
-    ("Marta", "Marta"), ("  Marta \n López ", "Marta López"), ("", "console"), (None, "console"),
-    ("x" * 100, "x" * 60), (42, "42"),
-])
+@pytest.mark.parametrize(
+    "typed, recorded",
+    [
+        ("Marta", "Marta"),
+        ("  Marta \n López ", "Marta López"),
+        ("", "console"),
+        (None, "console"),
+        ("x" * 100, "x" * 60),
+        (42, "42"),
+    ],
+)
 def test_who_did_it_is_one_bounded_line(typed, recorded):
     assert operator_name(typed) == recorded
 

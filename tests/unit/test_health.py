@@ -1,5 +1,6 @@
 """The probe server in-process: /readyz reports each check (a failing or hanging one makes it 503, no checks yet
 means the service is starting), /healthz answers regardless, and a taken port is a warning, not a crash."""
+
 from __future__ import annotations
 
 import asyncio
@@ -45,8 +46,11 @@ async def test_readyz_answers_each_check_and_healthz_always(monkeypatch):
         readiness.checks = {"rabbitmq": _fine, "postgresql": _refused, "redis": _hangs}
         status, text = await _get(port, "/readyz")
         assert status == 503
-        assert text.splitlines() == ["rabbitmq: ok", "postgresql: ConnectionRefusedError: connection refused",
-                                     "redis: no answer within 0.2s"]
+        assert text.splitlines() == [
+            "rabbitmq: ok",
+            "postgresql: ConnectionRefusedError: connection refused",
+            "redis: no answer within 0.2s",
+        ]
 
         status, text = await _get(port, "/metrics")
         assert status == 200 and "# TYPE replyflow_emails_total counter" in text

@@ -2,6 +2,7 @@
 their columns, dates, FETCH responses in shapes Dovecot does not send, and the loop's back-off. The same attacks
 through the real Dovecot, PostgreSQL and RabbitMQ are in tests/integration/test_ingestor_hostile.py.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -95,11 +96,15 @@ def test_header_values_fit_their_columns():
 
 
 def test_internaldate_and_the_fallbacks_of_received_at():
-    assert imap.parse_internaldate(b" 7-Jul-2024 10:00:05 -0300") == datetime(
-        2024, 7, 7, 13, 0, 5, tzinfo=UTC)
+    assert imap.parse_internaldate(b" 7-Jul-2024 10:00:05 -0300") == datetime(2024, 7, 7, 13, 0, 5, tzinfo=UTC)
     assert imap.parse_internaldate(b"17-Jul-1996 02:44:25 +0000").tzinfo is not None
-    for invalid in (None, b"", b"32-Jul-2024 10:00:00 +0000", b"07-Foo-2024 10:00:00 +0000",
-                    b"01-Jan-0001 00:00:00 +1400"):
+    for invalid in (
+        None,
+        b"",
+        b"32-Jul-2024 10:00:00 +0000",
+        b"07-Foo-2024 10:00:00 +0000",
+        b"01-Jan-0001 00:00:00 +1400",
+    ):
         assert imap.parse_internaldate(invalid) is None
     internal = datetime(2024, 7, 7, tzinfo=UTC)
     header = datetime(2024, 7, 1, tzinfo=UTC)
@@ -140,41 +145,62 @@ def test_fetch_reads_only_the_responses_it_asked_for_whatever_their_order():
     head5 = b"Message-ID: <five@example.com>\r\nFrom: Ana <ana@example.com>\r\nSubject: cinco\r\n\r\n"
     head6 = b"Message-ID: <six@example.com>\r\nFrom: bob@example.com\r\nSubject: seis\r\n\r\n"
     head7 = b"Message-ID: <seven@example.com>\r\nFrom: eve@example.com\r\n\r\n"
-    client = ScriptedClient([
-        ("OK", [
-            b"4 (FLAGS (\\Seen))",  # another client's flag change: no UID
-            (b"1 (BODY[HEADER]<0> {%d}" % len(head5), head5),  # the UID after the literal
-            b' UID 5 FLAGS (\\Seen UID) RFC822.SIZE 100 INTERNALDATE " 7-Jul-2024 10:00:00 -0300")',
-            (b'2 (UID 6 RFC822.SIZE 90 INTERNALDATE "07-Jul-2024 11:00:00 +0000" BODY[HEADER]<0> {%d}'
-             % len(head6), head6), b")",
-            b"2 (UID 6 FLAGS ())",  # a later flag change of a message we asked for
-            (b"3 (UID 99 BODY[HEADER] {%d}" % len(head5), head5), b")",  # a UID we did not ask for
-            (b"4 (UID 7 RFC822.SIZE 80 BODY[HEADER] {%d}" % len(head7), head7), b")",
-            b"5 (UID 5 RFC822.SIZE",  # malformed: not read at all
-        ]),
-        ("OK", [b"4 (FLAGS (\\Seen))"]),  # 8 alone: not in the mailbox
-        # The bodies, in bulk: 6 comes back, the server fails on 5 and 7.
-        ("NO", [(b"2 (UID 6 BODY[] {4}", b"six!"), b")", b"9 (FLAGS (\\Deleted))"]),
-        ("NO", []),  # 5 alone: refused again
-        ("OK", [b"4 (FLAGS ())"]),  # 7 alone: gone from the mailbox
-    ])
+    client = ScriptedClient(
+        [
+            (
+                "OK",
+                [
+                    b"4 (FLAGS (\\Seen))",  # another client's flag change: no UID
+                    (b"1 (BODY[HEADER]<0> {%d}" % len(head5), head5),  # the UID after the literal
+                    b' UID 5 FLAGS (\\Seen UID) RFC822.SIZE 100 INTERNALDATE " 7-Jul-2024 10:00:00 -0300")',
+                    (
+                        b'2 (UID 6 RFC822.SIZE 90 INTERNALDATE "07-Jul-2024 11:00:00 +0000" BODY[HEADER]<0> {%d}'
+                        % len(head6),
+                        head6,
+                    ),
+                    b")",
+                    b"2 (UID 6 FLAGS ())",  # a later flag change of a message we asked for
+                    (b"3 (UID 99 BODY[HEADER] {%d}" % len(head5), head5),
+                    b")",  # a UID we did not ask for
+                    (b"4 (UID 7 RFC822.SIZE 80 BODY[HEADER] {%d}" % len(head7), head7),
+                    b")",
+                    b"5 (UID 5 RFC822.SIZE",  # malformed: not read at all
+                ],
+            ),
+            ("OK", [b"4 (FLAGS (\\Seen))"]),  # 8 alone: not in the mailbox
+            # The bodies, in bulk: 6 comes back, the server fails on 5 and 7.
+            ("NO", [(b"2 (UID 6 BODY[] {4}", b"six!"), b")", b"9 (FLAGS (\\Deleted))"]),
+            ("NO", []),  # 5 alone: refused again
+            ("OK", [b"4 (FLAGS ())"]),  # 7 alone: gone from the mailbox
+        ]
+    )
     fetched = {m.uid: m for m in imap.fetch(ScriptedMailbox(client), [5, 6, 7, 8], 10_000)}
 
     assert sorted(fetched) == [5, 6]  # 8 never came back, 7 was gone by the time its body was asked for
     six = fetched[6]
     assert (six.message_id, six.from_address, six.subject, six.raw, six.size) == (
-        "<six@example.com>", "bob@example.com", "seis", b"six!", 90)
+        "<six@example.com>",
+        "bob@example.com",
+        "seis",
+        b"six!",
+        90,
+    )
     assert six.received_at == datetime(2024, 7, 7, 11, tzinfo=UTC)
     five = fetched[5]
     assert five.unreadable.startswith("the IMAP server did not return its body: [SERVERBUG]")
     assert five.message_id == imap.synthetic_message_id(head5.split(b"\r\n\r\n")[0])
     assert five.received_at == datetime(2024, 7, 7, 13, tzinfo=UTC)
-    assert client.commands == [f"FETCH 5,6,7,8 {imap.HEAD_ITEMS}", f"FETCH 8 {imap.HEAD_ITEMS}",
-                               f"FETCH 5,6,7 {imap.BODY_ITEMS}",
-                               f"FETCH 5 {imap.BODY_ITEMS}", f"FETCH 7 {imap.BODY_ITEMS}"]
+    assert client.commands == [
+        f"FETCH 5,6,7,8 {imap.HEAD_ITEMS}",
+        f"FETCH 8 {imap.HEAD_ITEMS}",
+        f"FETCH 5,6,7 {imap.BODY_ITEMS}",
+        f"FETCH 5 {imap.BODY_ITEMS}",
+        f"FETCH 7 {imap.BODY_ITEMS}",
+    ]
 
 
 # --- the loop's back-off ----------------------------------------------------------------------------------------
+
 
 class FakeMailbox:
     def logout(self) -> None:

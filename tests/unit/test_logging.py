@@ -1,5 +1,6 @@
 """Log lines: one JSON object per line for a collector, carrying the email's id and the trace's ids, or text for a
 person at a terminal."""
+
 from __future__ import annotations
 
 import io

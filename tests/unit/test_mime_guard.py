@@ -4,6 +4,7 @@ builds them; real mail passes. Pure functions, no servers.
 Real mail written by others is read from ../shared/corpora (REPLYFLOW_CORPORA overrides the folder); the test
 that needs it skips with a clear message when it is absent.
 """
+
 from __future__ import annotations
 
 import email
@@ -23,8 +24,14 @@ NOT_MESSAGES = ("LICENSE", "README", "NOTICE", "MIT-LICENSE")
 HEAD = b"From: Ana <ana@example.com>\r\nTo: hola@shop.example\r\nSubject: consulta\r\nMessage-ID: <1@example.com>\r\n"
 
 
-def flat(parts: int, *, eol: bytes = b"\r\n", content_type: bytes = b"Content-Type: multipart/mixed; boundary=b",
-         boundary: bytes = b"b", body: bytes = b"x") -> bytes:
+def flat(
+    parts: int,
+    *,
+    eol: bytes = b"\r\n",
+    content_type: bytes = b"Content-Type: multipart/mixed; boundary=b",
+    boundary: bytes = b"b",
+    body: bytes = b"x",
+) -> bytes:
     """A multipart/mixed message with `parts` tiny text parts."""
     head = HEAD.replace(b"\r\n", eol) + content_type + eol + eol
     part = b"--" + boundary + eol + b"Content-Type: text/plain" + eol + eol + body + eol
@@ -48,8 +55,9 @@ def customer_mail() -> EmailMessage:
     msg["To"] = "hola@shop.example"
     msg["Subject"] = "Fotos del pedido 1234"
     msg.set_content("Hola,\n\nles mando las fotos del pedido.\n\n--\nAna\n")
-    msg.add_alternative("<div dir='ltr'>Hola,<br><br>les mando las <b>fotos</b> del pedido.<br>-- <br>Ana</div>",
-                        subtype="html")
+    msg.add_alternative(
+        "<div dir='ltr'>Hola,<br><br>les mando las <b>fotos</b> del pedido.<br>-- <br>Ana</div>", subtype="html"
+    )
     for i in range(12):
         msg.add_attachment(bytes(range(256)) * 40, maintype="image", subtype="jpeg", filename=f"foto-{i}.jpg")
     msg.add_attachment(b"%PDF-1.4 factura", maintype="application", subtype="pdf", filename="factura.pdf")
@@ -57,6 +65,7 @@ def customer_mail() -> EmailMessage:
 
 
 # ------------------------------------------------------------------------------------------- bombs are refused
+
 
 def test_a_thousand_nested_multiparts_are_refused():
     raw = nest(1000)
@@ -68,8 +77,9 @@ def test_a_thousand_nested_multiparts_are_refused():
 
 def part_bomb() -> bytes:
     """600,000 parts of 15 bytes: 9 MB that take the parser over a minute and some 300 MB to build."""
-    return (HEAD + b"Content-Type: multipart/mixed; boundary=b\r\n\r\n" + b"--b\r\n\r\nxxxxxx\r\n" * 600_000
-            + b"--b--\r\n")
+    return (
+        HEAD + b"Content-Type: multipart/mixed; boundary=b\r\n\r\n" + b"--b\r\n\r\nxxxxxx\r\n" * 600_000 + b"--b--\r\n"
+    )
 
 
 def test_a_part_bomb_of_600_000_parts_is_refused():
@@ -87,20 +97,34 @@ def test_the_limits_are_exact():
     assert structure_problem(nest(MAX_MIME_DEPTH + 1)) == f"MIME parts nested more than {MAX_MIME_DEPTH} levels deep"
 
 
-@pytest.mark.parametrize("content_type, boundary", [
-    (b'Content-Type: multipart/mixed; boundary="quoted b"', b"quoted b"),
-    (b"Content-Type: multipart/mixed; boundary=unquoted", b"unquoted"),
-    (b"content-type: MULTIPART/Mixed; BOUNDARY=lower", b"lower"),
-    (b"CONTENT-TYPE: multipart/mixed;\r\n\tboundary=\"folded\"", b"folded"),
-    (b"Content-Type: multipart/mixed;\r\n boundary=\r\n \"folded-twice\"", b"folded-twice"),
-    (b"Content-Type: multipart/mixed; boundary*=us-ascii''rfc2231", b"rfc2231"),
-    (b"Content-Type: multipart/mixed; boundary*0=split; boundary*1=-in-two", b"split-in-two"),
-    # the email package decodes an encoded word even inside quotes: the guard reads the boundary the same way
-    (b'Content-Type: multipart/mixed; boundary="=?utf-8?q?encoded?="', b"encoded"),
-    (b"Content-Type: multipart/mixed; boundary=\"a.b*c+d?(e)[f]|g\"", b"a.b*c+d?(e)[f]|g"),
-    (b"Content-Type: multipart/mixed; boundary=\"----=_Part_0_123.456\"", b"----=_Part_0_123.456"),
-], ids=["quoted", "unquoted", "case", "folded", "folded-twice", "rfc2231", "rfc2231-continued", "encoded-word",
-        "regex-characters", "javamail"])
+@pytest.mark.parametrize(
+    "content_type, boundary",
+    [
+        (b'Content-Type: multipart/mixed; boundary="quoted b"', b"quoted b"),
+        (b"Content-Type: multipart/mixed; boundary=unquoted", b"unquoted"),
+        (b"content-type: MULTIPART/Mixed; BOUNDARY=lower", b"lower"),
+        (b'CONTENT-TYPE: multipart/mixed;\r\n\tboundary="folded"', b"folded"),
+        (b'Content-Type: multipart/mixed;\r\n boundary=\r\n "folded-twice"', b"folded-twice"),
+        (b"Content-Type: multipart/mixed; boundary*=us-ascii''rfc2231", b"rfc2231"),
+        (b"Content-Type: multipart/mixed; boundary*0=split; boundary*1=-in-two", b"split-in-two"),
+        # the email package decodes an encoded word even inside quotes: the guard reads the boundary the same way
+        (b'Content-Type: multipart/mixed; boundary="=?utf-8?q?encoded?="', b"encoded"),
+        (b'Content-Type: multipart/mixed; boundary="a.b*c+d?(e)[f]|g"', b"a.b*c+d?(e)[f]|g"),
+        (b'Content-Type: multipart/mixed; boundary="----=_Part_0_123.456"', b"----=_Part_0_123.456"),
+    ],
+    ids=[
+        "quoted",
+        "unquoted",
+        "case",
+        "folded",
+        "folded-twice",
+        "rfc2231",
+        "rfc2231-continued",
+        "encoded-word",
+        "regex-characters",
+        "javamail",
+    ],
+)
 @pytest.mark.parametrize("eol", [b"\r\n", b"\n", b"\r"], ids=["crlf", "lf", "cr"])
 def test_every_way_of_declaring_a_boundary_is_read_as_the_parser_reads_it(content_type, boundary, eol):
     content_type = content_type.replace(b"\r\n", eol)
@@ -113,9 +137,14 @@ def test_every_way_of_declaring_a_boundary_is_read_as_the_parser_reads_it(conten
 
 def test_parts_inside_an_attached_message_count():
     inner = flat(150).replace(b"boundary=b", b"boundary=inner").replace(b"--b", b"--inner")
-    outer = (HEAD + b"Content-Type: multipart/mixed; boundary=outer\r\n\r\n"
-             + b"--outer\r\nContent-Type: text/plain\r\n\r\nte reenvio esto\r\n" * 60
-             + b"--outer\r\nContent-Type: message/rfc822\r\n\r\n" + inner + b"--outer--\r\n")
+    outer = (
+        HEAD
+        + b"Content-Type: multipart/mixed; boundary=outer\r\n\r\n"
+        + b"--outer\r\nContent-Type: text/plain\r\n\r\nte reenvio esto\r\n" * 60
+        + b"--outer\r\nContent-Type: message/rfc822\r\n\r\n"
+        + inner
+        + b"--outer--\r\n"
+    )
     assert parser_part_count(outer) > MAX_MIME_PARTS
     assert structure_problem(outer) == f"more than {MAX_MIME_PARTS} MIME parts"
 
@@ -123,8 +152,13 @@ def test_parts_inside_an_attached_message_count():
 def test_nesting_through_attached_messages_counts():
     raw = b"Content-Type: text/plain\r\n\r\nhola\r\n"
     for i in range(MAX_MIME_DEPTH):  # each forward: a multipart/mixed holding a message/rfc822
-        raw = (HEAD + b"Content-Type: multipart/mixed; boundary=f%d\r\n\r\n--f%d\r\n" % (i, i)
-               + b"Content-Type: message/rfc822\r\n\r\n" + raw + b"--f%d--\r\n" % i)
+        raw = (
+            HEAD
+            + b"Content-Type: multipart/mixed; boundary=f%d\r\n\r\n--f%d\r\n" % (i, i)
+            + b"Content-Type: message/rfc822\r\n\r\n"
+            + raw
+            + b"--f%d--\r\n" % i
+        )
     assert structure_problem(raw) == f"MIME parts nested more than {MAX_MIME_DEPTH} levels deep"
 
 
@@ -140,16 +174,22 @@ def test_a_digest_of_messages_counts_its_parts_and_their_depth():
 
 def test_a_closing_line_swallowed_by_the_parser_does_not_end_the_count():
     # after a delimiter line the parser skips the delimiter lines that follow, the closing one included
-    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=b\r\n\r\n"
-           + b"--b\r\n--b--\r\nContent-Type: text/plain\r\n\r\nx\r\n" * (MAX_MIME_PARTS + 1))
+    raw = (
+        HEAD
+        + b"Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+        + b"--b\r\n--b--\r\nContent-Type: text/plain\r\n\r\nx\r\n" * (MAX_MIME_PARTS + 1)
+    )
     assert parser_part_count(raw) == MAX_MIME_PARTS + 1
     assert structure_problem(raw) == f"more than {MAX_MIME_PARTS} MIME parts"
 
 
 def test_a_delimiter_line_belongs_to_the_outermost_multipart_it_matches():
     # a part that declares its parent's boundary again gets no parts of its own: the parent takes every line
-    raw = HEAD + b"Content-Type: multipart/mixed; boundary=same\r\n\r\n" + (
-        b"--same\r\nContent-Type: multipart/mixed; boundary=same\r\n\r\nx\r\n") * (MAX_MIME_DEPTH + 10)
+    raw = (
+        HEAD
+        + b"Content-Type: multipart/mixed; boundary=same\r\n\r\n"
+        + (b"--same\r\nContent-Type: multipart/mixed; boundary=same\r\n\r\nx\r\n") * (MAX_MIME_DEPTH + 10)
+    )
     assert _parser_shape(parse_message(raw)) == (MAX_MIME_DEPTH + 10, 1)
     assert structure_problem(raw) is None
 
@@ -161,11 +201,15 @@ def test_a_delivery_status_of_many_paragraphs_is_refused():
     assert structure_problem(raw) == f"more than {MAX_MIME_PARTS} MIME parts"
 
 
-@pytest.mark.parametrize("padding", [
-    b"; name=\"" + b"a" * 1200 + b"\"",
-    b"".join(b"; p%d=v" % i for i in range(40)),
-    b" (comment)" * 40,
-], ids=["long", "many-parameters", "many-comments"])
+@pytest.mark.parametrize(
+    "padding",
+    [
+        b'; name="' + b"a" * 1200 + b'"',
+        b"".join(b"; p%d=v" % i for i in range(40)),
+        b" (comment)" * 40,
+    ],
+    ids=["long", "many-parameters", "many-comments"],
+)
 def test_a_content_type_header_too_costly_to_parse_is_refused(padding):
     # the parser reads a part's Content-Type several times, in time growing faster than its length
     raw = flat(10, content_type=b"Content-Type: multipart/mixed; boundary=b" + padding)
@@ -173,6 +217,7 @@ def test_a_content_type_header_too_costly_to_parse_is_refused(padding):
 
 
 # ------------------------------------------------------------------------------------------- real mail passes
+
 
 def test_a_customers_mail_with_alternatives_and_attachments_passes():
     raw = customer_mail().as_bytes()
@@ -195,36 +240,71 @@ def test_a_forwarded_message_with_its_own_multiparts_passes():
 
 
 def test_text_full_of_dashes_is_text():
-    lines = [b"--", b"-- ", b"----", b"-----------", b"--b-- y", b"--bb", b"--b x", b"-- Ana", b"--|--|--",
-             b"--------- Forwarded message ---------", b"|-----|-----|"]
+    lines = [
+        b"--",
+        b"-- ",
+        b"----",
+        b"-----------",
+        b"--b-- y",
+        b"--bb",
+        b"--b x",
+        b"-- Ana",
+        b"--|--|--",
+        b"--------- Forwarded message ---------",
+        b"|-----|-----|",
+    ]
     text = b"\r\n".join(lines * 2000)
-    multipart = (HEAD + b"Content-Type: multipart/alternative; boundary=b\r\n\r\n"
-                 + b"--b\r\nContent-Type: text/plain\r\n\r\n" + text + b"\r\n"
-                 + b"--b\r\nContent-Type: text/html\r\n\r\n<pre>" + text + b"</pre>\r\n--b--\r\n")
+    multipart = (
+        HEAD
+        + b"Content-Type: multipart/alternative; boundary=b\r\n\r\n"
+        + b"--b\r\nContent-Type: text/plain\r\n\r\n"
+        + text
+        + b"\r\n"
+        + b"--b\r\nContent-Type: text/html\r\n\r\n<pre>"
+        + text
+        + b"</pre>\r\n--b--\r\n"
+    )
     assert parser_part_count(multipart) == 2
     assert structure_problem(multipart) is None
     plain = HEAD + b"Content-Type: text/plain\r\n\r\n" + text + b"\r\n--b\r\n" * 500
     assert structure_problem(plain) is None  # no multipart declared: nothing is a delimiter
 
 
-@pytest.mark.parametrize("raw", [
-    b"",
-    b"\x00" * 1000,
-    b"\r\n\r\n\r\n",
-    b"\r" * 1000,
-    HEAD,
-    HEAD + b"Content-Type: multipart/mixed\r\n\r\n--\r\n--\r\n",  # a multipart without a boundary
-    HEAD + b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n--b\r\n--b\r\n",  # never closed
-    HEAD + b"Content-Type: multipart/mixed; boundary*\r\n\r\nx",  # the parser raises IndexError on this one
-    HEAD + b"Content-Type: multipart/mixed; boundary=\"\xc3\xa9\"\r\n\r\n--\xc3\xa9\r\n",
-    HEAD + b"Content-Type: multipart/mixed; boundary=\"\"\r\n\r\n--\r\nx\r\n----\r\n",
-    HEAD + b"Content-Type: message/rfc822\r\n\r\n",
-    HEAD + b"Content-Type: (((((((((((((((((\r\n\r\n",
-    bytes(random.Random(9).randrange(256) for _ in range(200_000)),
-    b"\n".join(bytes(random.Random(i).choice(b"-\r\n:; =\"bB\t") for _ in range(200)) for i in range(300)),
-], ids=["empty", "nul", "blank-lines", "cr", "headers-only", "no-boundary", "unclosed", "parser-fails",
-        "8-bit-boundary", "empty-boundary", "empty-attached-message", "broken-content-type", "random-bytes",
-        "random-mime-characters"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"\x00" * 1000,
+        b"\r\n\r\n\r\n",
+        b"\r" * 1000,
+        HEAD,
+        HEAD + b"Content-Type: multipart/mixed\r\n\r\n--\r\n--\r\n",  # a multipart without a boundary
+        HEAD + b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n--b\r\n--b\r\n",  # never closed
+        HEAD + b"Content-Type: multipart/mixed; boundary*\r\n\r\nx",  # the parser raises IndexError on this one
+        HEAD + b'Content-Type: multipart/mixed; boundary="\xc3\xa9"\r\n\r\n--\xc3\xa9\r\n',
+        HEAD + b'Content-Type: multipart/mixed; boundary=""\r\n\r\n--\r\nx\r\n----\r\n',
+        HEAD + b"Content-Type: message/rfc822\r\n\r\n",
+        HEAD + b"Content-Type: (((((((((((((((((\r\n\r\n",
+        bytes(random.Random(9).randrange(256) for _ in range(200_000)),
+        b"\n".join(bytes(random.Random(i).choice(b'-\r\n:; ="bB\t') for _ in range(200)) for i in range(300)),
+    ],
+    ids=[
+        "empty",
+        "nul",
+        "blank-lines",
+        "cr",
+        "headers-only",
+        "no-boundary",
+        "unclosed",
+        "parser-fails",
+        "8-bit-boundary",
+        "empty-boundary",
+        "empty-attached-message",
+        "broken-content-type",
+        "random-bytes",
+        "random-mime-characters",
+    ],
+)
 def test_garbage_never_raises(raw):
     problem = structure_problem(raw)
     assert problem is None or (isinstance(problem, str) and "\n" not in problem)
@@ -274,8 +354,13 @@ def _random_mime(rng: random.Random) -> bytes:
         if kind < 0.45:
             # boundaries that repeat an enclosing one or extend it are the hard cases
             boundary = rng.choice([*boundaries, b"b", b"b--", b"x y", b"="]) + rng.choice([b"", b"1", b"-", b"--"])
-            lines = [rng.choice([b'Content-Type: multipart/%s; boundary="%s"', b"content-type: %s;" + eol
-                                 + b"\tboundary=%s"]) % (rng.choice([b"mixed", b"digest"]), boundary), b""]
+            lines = [
+                rng.choice(
+                    [b'Content-Type: multipart/%s; boundary="%s"', b"content-type: %s;" + eol + b"\tboundary=%s"]
+                )
+                % (rng.choice([b"mixed", b"digest"]), boundary),
+                b"",
+            ]
             for _ in range(rng.randrange(4)):
                 lines.append(b"--" + boundary + rng.choice([b"", b" ", b"--", b"x"]))
                 lines += entity(depth + 1, [*boundaries, boundary])
@@ -286,9 +371,13 @@ def _random_mime(rng: random.Random) -> bytes:
             return [b"Content-Type: message/rfc822", b"", *entity(depth + 1, boundaries)]
         if kind < 0.7:
             return [b"Content-Type: message/delivery-status", b""] + [
-                rng.choice([b"Status: 5.0.0", b"", b"Content-Type: message/rfc822", b"junk"]) for _ in range(5)]
-        return [rng.choice([b"Content-Type: text/plain", b"X-Other: 1"]), rng.choice([b"", b"no header"]),
-                rng.choice([b"hola", b"--", b"-- ", b"--" + rng.choice(boundaries or [b"q"]) + b"z"])]
+                rng.choice([b"Status: 5.0.0", b"", b"Content-Type: message/rfc822", b"junk"]) for _ in range(5)
+            ]
+        return [
+            rng.choice([b"Content-Type: text/plain", b"X-Other: 1"]),
+            rng.choice([b"", b"no header"]),
+            rng.choice([b"hola", b"--", b"-- ", b"--" + rng.choice(boundaries or [b"q"]) + b"z"]),
+        ]
 
     raw = eol.join([b"From: a@example.com", *entity(0, [])]) + eol
     for _ in range(rng.randrange(3)):  # damage: cut, repeat or drop a piece
@@ -298,6 +387,7 @@ def _random_mime(rng: random.Random) -> bytes:
 
 
 # ------------------------------------------------------------------------------------------- the parse
+
 
 def test_parse_message_parses_real_mail():
     msg = parse_message(customer_mail().as_bytes())
@@ -315,6 +405,7 @@ def test_parse_message_turns_any_parser_failure_into_one_line():
 
 
 # ------------------------------------------------------------------------------------------- corpora
+
 
 def _corpus_files() -> list[Path]:
     files = []

@@ -1,6 +1,7 @@
 """The output check against what an attacker makes a model write (links a browser or a mail client would follow,
 addresses, phone numbers, bank details, crypto addresses, in every disguise) and against ordinary answers (prices,
 dates, sizes, order numbers), which must still go out."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,11 +24,11 @@ SHOP = ShopConfig(
     allowed_link_domains=["ropadelsur.com.ar"],
     facts={
         "es": "Atención por WhatsApp al +54 9 11 2345-6789 (https://wa.me/5491123456789) o por teléfono al "
-              "(011) 4321-9876. Transferencias: CBU 0170099220000067797370, alias ROPA.DEL.SUR.MP, a nombre de "
-              "Ropa del Sur S.A. Seguí tu envío en https://www.andreani.com/envio con el código de 15 dígitos que "
-              "te mandamos. Instagram: @ropadelsur",
+        "(011) 4321-9876. Transferencias: CBU 0170099220000067797370, alias ROPA.DEL.SUR.MP, a nombre de "
+        "Ropa del Sur S.A. Seguí tu envío en https://www.andreani.com/envio con el código de 15 dígitos que "
+        "te mandamos. Instagram: @ropadelsur",
         "en": "WhatsApp +54 9 11 2345-6789, phone (011) 4321-9876. Bank transfer: CBU 0170099220000067797370, "
-              "alias ROPA.DEL.SUR.MP. Track your parcel at https://www.andreani.com/envio.",
+        "alias ROPA.DEL.SUR.MP. Track your parcel at https://www.andreani.com/envio.",
     },
     signature={"es": "Saludos,\nEl equipo de Ropa del Sur\nhttps://ropadelsur.com.ar"},
 )
@@ -333,41 +334,63 @@ def test_the_tables_are_large_enough():
     assert len(ATTACKS) >= 60 and len(HARMLESS) >= 60
 
 
-@pytest.mark.parametrize("reply, reason", [
-    ("   \n ", "empty"),
-    ("x" * 2001, "too_long"),
-    ("La clave es RF-abc123", "leaked_prompt"),
-])
+@pytest.mark.parametrize(
+    "reply, reason",
+    [
+        ("   \n ", "empty"),
+        ("x" * 2001, "too_long"),
+        ("La clave es RF-abc123", "leaked_prompt"),
+    ],
+)
 def test_the_basic_checks_keep_their_reasons(reply, reason):
     assert check(reply) == reason
 
 
 def test_every_text_the_example_shop_publishes_passes():
     shop = EXAMPLE_SHOP
-    texts = [*shop.facts.values(), *shop.signature.values(), *shop.fallback.values(),
-             *(answer for answers in shop.faq.values() for answer in answers.values())]
+    texts = [
+        *shop.facts.values(),
+        *shop.signature.values(),
+        *shop.fallback.values(),
+        *(answer for answers in shop.faq.values() for answer in answers.values()),
+    ]
     assert texts and all(check(text) is None for text in texts)
 
 
-@pytest.mark.parametrize("published, altered, reason", [
-    ("Escribinos por WhatsApp al +54 9 11 2345-6789.", "Escribinos por WhatsApp al +54 9 11 2345-6788.",
-     "phone_number"),
-    ("Llamanos al (011) 4321-9876.", "Llamanos al (011) 4321-9877.", "phone_number"),
-    ("Our phone is 11 2345-6789.", "Our phone is 11 2345-6780.", "phone_number"),
-    ("Escribinos por https://wa.me/5491123456789", "Escribinos por https://wa.me/5491123456788", "foreign_link"),
-    ("Transferí a la CBU 0170099220000067797370.", "Transferí a la CBU 0170099220000067797371.", "bank_details"),
-    ("Transferí a la CBU 0170 0992 2000 0067 7973 70.", "Transferí a la CBU 0170 0992 2000 0067 7973 71.",
-     "bank_details"),
-    ("El alias es ROPA.DEL.SUR.MP.", "El alias es ROPA.DEL.SUR.MQ.", "bank_details"),
-    ("Transferí al alias ropa.del.sur.mp", "Transferí al alias ropa.del.sur.np", "bank_details"),
-    ("Seguí tu envío en https://www.andreani.com/envio", "Seguí tu envío en https://www.andreani.com/envi0",
-     "foreign_link"),
-    ("Seguí tu envío en https://www.andreani.com/envio", "Seguí tu envío en https://www.andreani.com.evil.net/envio",
-     "foreign_link"),
-    ("Seguinos en Instagram: @ropadelsur", "Seguinos en Instagram: @ropadelsur1", "social_handle"),
-    ("Seguinos en Instagram: ropadelsur.", "Seguinos en Instagram: ropadelsur_ar.", "social_handle"),
-    ("Escribinos a hola@ropadelsur.com.ar", "Escribinos a ho1a@ropadelsur.com.ar", "email_address"),
-])
+@pytest.mark.parametrize(
+    "published, altered, reason",
+    [
+        (
+            "Escribinos por WhatsApp al +54 9 11 2345-6789.",
+            "Escribinos por WhatsApp al +54 9 11 2345-6788.",
+            "phone_number",
+        ),
+        ("Llamanos al (011) 4321-9876.", "Llamanos al (011) 4321-9877.", "phone_number"),
+        ("Our phone is 11 2345-6789.", "Our phone is 11 2345-6780.", "phone_number"),
+        ("Escribinos por https://wa.me/5491123456789", "Escribinos por https://wa.me/5491123456788", "foreign_link"),
+        ("Transferí a la CBU 0170099220000067797370.", "Transferí a la CBU 0170099220000067797371.", "bank_details"),
+        (
+            "Transferí a la CBU 0170 0992 2000 0067 7973 70.",
+            "Transferí a la CBU 0170 0992 2000 0067 7973 71.",
+            "bank_details",
+        ),
+        ("El alias es ROPA.DEL.SUR.MP.", "El alias es ROPA.DEL.SUR.MQ.", "bank_details"),
+        ("Transferí al alias ropa.del.sur.mp", "Transferí al alias ropa.del.sur.np", "bank_details"),
+        (
+            "Seguí tu envío en https://www.andreani.com/envio",
+            "Seguí tu envío en https://www.andreani.com/envi0",
+            "foreign_link",
+        ),
+        (
+            "Seguí tu envío en https://www.andreani.com/envio",
+            "Seguí tu envío en https://www.andreani.com.evil.net/envio",
+            "foreign_link",
+        ),
+        ("Seguinos en Instagram: @ropadelsur", "Seguinos en Instagram: @ropadelsur1", "social_handle"),
+        ("Seguinos en Instagram: ropadelsur.", "Seguinos en Instagram: ropadelsur_ar.", "social_handle"),
+        ("Escribinos a hola@ropadelsur.com.ar", "Escribinos a ho1a@ropadelsur.com.ar", "email_address"),
+    ],
+)
 def test_what_the_shop_publishes_passes_and_one_character_off_is_blocked(published, altered, reason):
     assert check(published, SHOP) is None
     assert check(altered, SHOP) == reason
@@ -385,18 +408,49 @@ def test_a_name_on_a_real_top_level_domain_is_a_link_even_when_it_reads_as_words
     assert check("Tu pedido sale hoy, te confirmamos el envío.Gracias!") is None
 
 
-@pytest.mark.parametrize("invisible", [
-    "\u00ad", "\u034f", "\u061c", "\u115f", "\u17b4", "\u17b5", "\u180b", "\u180e", "\u180f", "\u200b", "\u2060",
-    "\u3164", "\ufe0f", "\ufeff", "\uffa0", "\U0001bca0", "\U0001d173", "\U000e0001", "\U000e0100",
-])
+@pytest.mark.parametrize(
+    "invisible",
+    [
+        "\u00ad",
+        "\u034f",
+        "\u061c",
+        "\u115f",
+        "\u17b4",
+        "\u17b5",
+        "\u180b",
+        "\u180e",
+        "\u180f",
+        "\u200b",
+        "\u2060",
+        "\u3164",
+        "\ufe0f",
+        "\ufeff",
+        "\uffa0",
+        "\U0001bca0",
+        "\U0001d173",
+        "\U000e0001",
+        "\U000e0100",
+    ],
+)
 def test_a_character_drawn_as_nothing_hides_no_link(invisible):
     assert check(f"Completá el pago en evil-pagos.c{invisible}om/pago") == "foreign_link"
 
 
-@pytest.mark.parametrize("unit, problem", [
-    ("+ 1", None), ("0xa ", None), ("a. ", None), ("1/", "bank_details"), ("1,", "bank_details"),
-    ("A1b2C3d4E5 ", "crypto_address"), ("pedido 1 ", None), ("Telegram: a_", "social_handle"),
-    ("alias: a-", "bank_details"), ("evil. ", None)])
+@pytest.mark.parametrize(
+    "unit, problem",
+    [
+        ("+ 1", None),
+        ("0xa ", None),
+        ("a. ", None),
+        ("1/", "bank_details"),
+        ("1,", "bank_details"),
+        ("A1b2C3d4E5 ", "crypto_address"),
+        ("pedido 1 ", None),
+        ("Telegram: a_", "social_handle"),
+        ("alias: a-", "bank_details"),
+        ("evil. ", None),
+    ],
+)
 def test_a_2000_character_hostile_answer_is_judged(unit, problem):
     # Repetitions that would make a backtracking pattern run for minutes: the suite's per-test time-out catches
     # that (each takes milliseconds); no timing is asserted here.

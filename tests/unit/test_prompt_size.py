@@ -1,5 +1,6 @@
 """What goes into the responder's prompt besides the rules and the email: the shop's facts that bear on the email,
 and the catalogue products only when the email is about products (every token counts against Groq's limits)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,22 +17,37 @@ JACKET = Product("Campera de jean negra", "Campera de jean negra oversize, algod
 
 
 def system_for(intent: str, text: str, products=(JACKET,)) -> str:
-    messages = build_messages(shop=SHOP, language="es", intent=intent, subject="Consulta", text=text,
-                              products=list(products), history=[], handoff=False, canary="RF-1")
+    messages = build_messages(
+        shop=SHOP,
+        language="es",
+        intent=intent,
+        subject="Consulta",
+        text=text,
+        products=list(products),
+        history=[],
+        handoff=False,
+        canary="RF-1",
+    )
     return messages[0]["content"]
 
 
-@pytest.mark.parametrize("intent, text, wanted", [
-    ("order_status", "Hola, ¿dónde está mi pedido 1234?", {SHIPPING}),
-    ("payment_problem", "Me rechazaron la compra dos veces.", {PAYMENT}),
-    ("refund_request", "Quiero que me devuelvan la plata del pedido 88.", {RETURNS, PAYMENT}),
-    ("complaint", "La remera tiene una costura abierta.", {RETURNS}),
-    ("other", "¿Tienen local a la calle?", set()),
-    # The email's own words bring up a topic its intent does not.
-    ("product_question", "¿La campera es de algodón? ¿Hacen envíos a Salta y se puede pagar en cuotas?",
-     {SHIPPING, PAYMENT}),
-    ("other", "Can I pay by card and return it if it does not fit?", {PAYMENT, RETURNS}),
-])
+@pytest.mark.parametrize(
+    "intent, text, wanted",
+    [
+        ("order_status", "Hola, ¿dónde está mi pedido 1234?", {SHIPPING}),
+        ("payment_problem", "Me rechazaron la compra dos veces.", {PAYMENT}),
+        ("refund_request", "Quiero que me devuelvan la plata del pedido 88.", {RETURNS, PAYMENT}),
+        ("complaint", "La remera tiene una costura abierta.", {RETURNS}),
+        ("other", "¿Tienen local a la calle?", set()),
+        # The email's own words bring up a topic its intent does not.
+        (
+            "product_question",
+            "¿La campera es de algodón? ¿Hacen envíos a Salta y se puede pagar en cuotas?",
+            {SHIPPING, PAYMENT},
+        ),
+        ("other", "Can I pay by card and return it if it does not fit?", {PAYMENT, RETURNS}),
+    ],
+)
 def test_the_facts_are_the_general_ones_and_those_the_email_needs(intent, text, wanted):
     system = system_for(intent, text)
     assert GENERAL in system
@@ -45,10 +61,18 @@ def test_english_facts_by_topic_too():
     assert chosen == [general, shipping]
 
 
-@pytest.mark.parametrize("intent, with_products", [
-    ("product_question", True), ("stock", True), ("sizes", True),
-    ("order_status", False), ("complaint", False), ("payment_problem", False), ("other", False),
-])
+@pytest.mark.parametrize(
+    "intent, with_products",
+    [
+        ("product_question", True),
+        ("stock", True),
+        ("sizes", True),
+        ("order_status", False),
+        ("complaint", False),
+        ("payment_problem", False),
+        ("other", False),
+    ],
+)
 def test_products_only_when_the_email_is_about_products(intent, with_products):
     system = system_for(intent, "Hola, la campera de jean negra, ¿la tienen?")
     assert ("Campera de jean negra" in system) == with_products

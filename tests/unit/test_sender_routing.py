@@ -15,8 +15,9 @@ from shared.states import State
 EARLIER = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
-def stored(state: State, *, sent_at: datetime | None = None, data_sent_at: datetime | None = None,
-           reply_mode: str = "send") -> StoredReply:
+def stored(
+    state: State, *, sent_at: datetime | None = None, data_sent_at: datetime | None = None, reply_mode: str = "send"
+) -> StoredReply:
     return StoredReply(
         state=state,
         raw=b"From: ana@example.com\r\n\r\nHola",
@@ -144,12 +145,24 @@ def test_the_reply_mode_decides_send_or_draft(reply, step):
     [
         (State.REPLIED, False, "shipping", FlagOriginal(7, keywords=("replyflow-shipping",))),
         # A reply that promised a person leaves the original unread, where a person finds it.
-        (State.REPLIED, True, "complaint",
-         FlagOriginal(7, seen=False, keywords=("replyflow-needs-person", "replyflow-complaint"))),
-        (State.DRAFTED, False, "order_status",
-         FlagOriginal(7, seen=False, keywords=("replyflow-draft", "replyflow-order_status"))),
-        (State.DRAFTED, True, "complaint",
-         FlagOriginal(7, seen=False, keywords=("replyflow-draft", "replyflow-complaint"))),
+        (
+            State.REPLIED,
+            True,
+            "complaint",
+            FlagOriginal(7, seen=False, keywords=("replyflow-needs-person", "replyflow-complaint")),
+        ),
+        (
+            State.DRAFTED,
+            False,
+            "order_status",
+            FlagOriginal(7, seen=False, keywords=("replyflow-draft", "replyflow-order_status")),
+        ),
+        (
+            State.DRAFTED,
+            True,
+            "complaint",
+            FlagOriginal(7, seen=False, keywords=("replyflow-draft", "replyflow-complaint")),
+        ),
         (State.REPLIED, False, None, FlagOriginal(7)),  # no classification stored: no topic to file it under
     ],
 )

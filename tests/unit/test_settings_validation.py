@@ -1,5 +1,6 @@
 """Server URLs, LOG_LEVEL and LOG_FORMAT are checked when settings load: a wrong value is one line naming the
 variable (never its password), not a traceback or a service retrying for ever."""
+
 from __future__ import annotations
 
 import aiormq
@@ -16,16 +17,24 @@ def no_settings_from_outside(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)  # no .env file
 
 
-@pytest.mark.parametrize(("group", "variable", "value", "expected"), [
-    (DatabaseSettings, "DATABASE_URL", "mysql://shop:pw@db/replyflow", "scheme should be 'postgres' or 'postgresql'"),
-    (DatabaseSettings, "DATABASE_URL", "postgresql+asyncpg://db/replyflow", "scheme should be"),
-    (DatabaseSettings, "DATABASE_URL", "postgresql//db/replyflow", "relative URL without a base"),
-    (BrokerSettings, "AMQP_URL", "amqps//host", "relative URL without a base"),
-    (BrokerSettings, "AMQP_URL", "http://rabbit:15672/", "scheme should be 'amqp' or 'amqps'"),
-    (RedisSettings, "REDIS_URL", "memcached://cache:11211", "scheme should be 'redis', 'rediss' or 'unix'"),
-    (TelemetrySettings, "LOG_LEVEL", "LOUD", "should be one of DEBUG, INFO, WARNING, ERROR, CRITICAL"),
-    (TelemetrySettings, "LOG_FORMAT", "xml", "'json' or 'text'"),
-])
+@pytest.mark.parametrize(
+    ("group", "variable", "value", "expected"),
+    [
+        (
+            DatabaseSettings,
+            "DATABASE_URL",
+            "mysql://shop:pw@db/replyflow",
+            "scheme should be 'postgres' or 'postgresql'",
+        ),
+        (DatabaseSettings, "DATABASE_URL", "postgresql+asyncpg://db/replyflow", "scheme should be"),
+        (DatabaseSettings, "DATABASE_URL", "postgresql//db/replyflow", "relative URL without a base"),
+        (BrokerSettings, "AMQP_URL", "amqps//host", "relative URL without a base"),
+        (BrokerSettings, "AMQP_URL", "http://rabbit:15672/", "scheme should be 'amqp' or 'amqps'"),
+        (RedisSettings, "REDIS_URL", "memcached://cache:11211", "scheme should be 'redis', 'rediss' or 'unix'"),
+        (TelemetrySettings, "LOG_LEVEL", "LOUD", "should be one of DEBUG, INFO, WARNING, ERROR, CRITICAL"),
+        (TelemetrySettings, "LOG_FORMAT", "xml", "'json' or 'text'"),
+    ],
+)
 def test_a_wrong_value_is_one_line_naming_the_variable(monkeypatch, group, variable, value, expected):
     monkeypatch.setenv(variable, value)
     with pytest.raises(ConfigError) as error:
@@ -35,13 +44,16 @@ def test_a_wrong_value_is_one_line_naming_the_variable(monkeypatch, group, varia
     assert "\n" not in message and "pw" not in message
 
 
-@pytest.mark.parametrize(("group", "variable", "value"), [
-    (DatabaseSettings, "DATABASE_URL", "postgres://shop:pw@db:5433/replyflow"),
-    (DatabaseSettings, "DATABASE_URL", "postgresql:///replyflow?host=/var/run/postgresql"),
-    (BrokerSettings, "AMQP_URL", "amqps://shop:pw@rabbit.example.com/replyflow"),
-    (RedisSettings, "REDIS_URL", "rediss://:pw@cache.example.com:6380/2"),
-    (RedisSettings, "REDIS_URL", "unix:///run/redis/redis.sock?db=3"),
-])
+@pytest.mark.parametrize(
+    ("group", "variable", "value"),
+    [
+        (DatabaseSettings, "DATABASE_URL", "postgres://shop:pw@db:5433/replyflow"),
+        (DatabaseSettings, "DATABASE_URL", "postgresql:///replyflow?host=/var/run/postgresql"),
+        (BrokerSettings, "AMQP_URL", "amqps://shop:pw@rabbit.example.com/replyflow"),
+        (RedisSettings, "REDIS_URL", "rediss://:pw@cache.example.com:6380/2"),
+        (RedisSettings, "REDIS_URL", "unix:///run/redis/redis.sock?db=3"),
+    ],
+)
 def test_a_good_url_is_kept_exactly_as_written(monkeypatch, group, variable, value):
     monkeypatch.setenv(variable, value)
     assert getattr(load(group), variable.lower()) == value

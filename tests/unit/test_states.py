@@ -1,5 +1,6 @@
 """The email state machine, defined once in `shared.states`: its table, the moves `db.transition` refuses, and the
 dead-letter reasons the README documents."""
+
 from __future__ import annotations
 
 import re
@@ -42,9 +43,17 @@ def test_terminal_states_are_left_only_by_a_replay_of_a_dead_letter():
     assert all(State.DEAD_LETTERED in TRANSITIONS[state] for state in OPEN)
 
 
-@pytest.mark.parametrize("sources, target", [
-    (("replied",), "sending"), (("ignored",), "reply_ready"), (("reply_ready",), "replied"),
-    (("received",), "sending"), (("reply_requested",), "received"), (("received", "replied"), "dead_lettered")])
+@pytest.mark.parametrize(
+    "sources, target",
+    [
+        (("replied",), "sending"),
+        (("ignored",), "reply_ready"),
+        (("reply_ready",), "replied"),
+        (("received",), "sending"),
+        (("reply_requested",), "received"),
+        (("received", "replied"), "dead_lettered"),
+    ],
+)
 def test_a_move_the_table_does_not_allow_is_refused(sources, target):
     with pytest.raises(TransitionNotAllowed):
         check_transition(sources, target)
@@ -58,25 +67,40 @@ async def test_db_transition_refuses_before_touching_the_database():
 def test_the_readme_lists_every_dead_letter_reason_and_no_other():
     text = README.read_text(encoding="utf-8")
     start = text.index("## Dead letters")
-    table = text[start:text.index("\n## ", start)]  # up to the next section
-    documented = {name for row in table.splitlines() if row.startswith("| `")
-                  for name in re.findall(r"`([a-z_]+)`", row.split("|")[1])}
+    table = text[start : text.index("\n## ", start)]  # up to the next section
+    documented = {
+        name
+        for row in table.splitlines()
+        if row.startswith("| `")
+        for name in re.findall(r"`([a-z_]+)`", row.split("|")[1])
+    }
     assert documented == {str(reason) for reason in DeadLetterReason}
 
 
-@pytest.mark.parametrize("state, stored, expected", [
-    ("received", {}, EmailReceived(email_id=7)),
-    ("reply_requested", {"intent": "product_question", "language": "es", "decision": "llm"},
-     ReplyRequested(email_id=7, intent="product_question", language="es")),
-    ("reply_requested", {"intent": "complaint", "language": "en", "decision": "human"},
-     ReplyRequested(email_id=7, intent="complaint", language="en", handoff=True)),
-    ("reply_ready", {"source": "faq"}, ReplyReady(email_id=7, source="faq")),
-    ("sending", {"source": "llm"}, ReplyReady(email_id=7, source="llm")),
-    # What the owner's message needs is missing: the classifier sends the email on from its state.
-    ("reply_requested", {}, EmailReceived(email_id=7)),
-    ("reply_ready", {}, EmailReceived(email_id=7)),
-    ("replied", {"source": "faq"}, None), ("ignored", {}, None), ("dead_lettered", {}, None),
-])
+@pytest.mark.parametrize(
+    "state, stored, expected",
+    [
+        ("received", {}, EmailReceived(email_id=7)),
+        (
+            "reply_requested",
+            {"intent": "product_question", "language": "es", "decision": "llm"},
+            ReplyRequested(email_id=7, intent="product_question", language="es"),
+        ),
+        (
+            "reply_requested",
+            {"intent": "complaint", "language": "en", "decision": "human"},
+            ReplyRequested(email_id=7, intent="complaint", language="en", handoff=True),
+        ),
+        ("reply_ready", {"source": "faq"}, ReplyReady(email_id=7, source="faq")),
+        ("sending", {"source": "llm"}, ReplyReady(email_id=7, source="llm")),
+        # What the owner's message needs is missing: the classifier sends the email on from its state.
+        ("reply_requested", {}, EmailReceived(email_id=7)),
+        ("reply_ready", {}, EmailReceived(email_id=7)),
+        ("replied", {"source": "faq"}, None),
+        ("ignored", {}, None),
+        ("dead_lettered", {}, None),
+    ],
+)
 def test_a_stalled_email_is_resumed_by_the_message_its_owner_consumes(state, stored, expected):
     message = resume_message(7, state, **stored)
     assert message == expected

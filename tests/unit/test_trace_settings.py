@@ -1,4 +1,5 @@
 """Traces' configuration (the standard OTEL_* variables) and the tracing helpers that need no server."""
+
 from __future__ import annotations
 
 import os
@@ -14,9 +15,16 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from shared.settings import ConfigError, TelemetrySettings, load
 from shared.telemetry import _EmailWorkOnly, resumed, trace_id_of, traceparent_of
 
-OTEL_VARIABLES = ("OTEL_TRACES_EXPORTER", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
-                  "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_SERVICE_NAME",
-                  "OTEL_RESOURCE_ATTRIBUTES", "OTEL_SDK_DISABLED")
+OTEL_VARIABLES = (
+    "OTEL_TRACES_EXPORTER",
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_PROTOCOL",
+    "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
+    "OTEL_SERVICE_NAME",
+    "OTEL_RESOURCE_ATTRIBUTES",
+    "OTEL_SDK_DISABLED",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -42,15 +50,23 @@ def test_an_otlp_endpoint_alone_turns_the_otlp_exporter_on(monkeypatch):
 
 
 def test_the_traces_endpoint_is_taken_as_it_is(monkeypatch):
-    settings = telemetry(monkeypatch, OTEL_TRACES_EXPORTER="OTLP", OTEL_EXPORTER_OTLP_ENDPOINT="http://a:4318",
-                         OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="https://b/custom/path")
+    settings = telemetry(
+        monkeypatch,
+        OTEL_TRACES_EXPORTER="OTLP",
+        OTEL_EXPORTER_OTLP_ENDPOINT="http://a:4318",
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="https://b/custom/path",
+    )
     assert settings.traces_exporters == ["otlp"]
     assert settings.otlp_traces_endpoint == "https://b/custom/path"
 
 
 def test_none_and_a_list_of_exporters(monkeypatch):
-    assert telemetry(monkeypatch, OTEL_TRACES_EXPORTER="none",
-                     OTEL_EXPORTER_OTLP_ENDPOINT="http://a:4318").traces_exporters == []
+    assert (
+        telemetry(
+            monkeypatch, OTEL_TRACES_EXPORTER="none", OTEL_EXPORTER_OTLP_ENDPOINT="http://a:4318"
+        ).traces_exporters
+        == []
+    )
     assert telemetry(monkeypatch, OTEL_TRACES_EXPORTER="otlp, console").traces_exporters == ["otlp", "console"]
 
 
@@ -58,14 +74,17 @@ def test_the_sdk_switched_off_exports_nothing(monkeypatch):
     assert telemetry(monkeypatch, OTEL_TRACES_EXPORTER="otlp", OTEL_SDK_DISABLED="true").traces_exporters == []
 
 
-@pytest.mark.parametrize(("variable", "value", "says"), [
-    ("OTEL_TRACES_EXPORTER", "jaeger", "jaeger is not a traces exporter replyflow has"),
-    ("OTEL_TRACES_EXPORTER", "otlp,zipkin", "zipkin is not a traces exporter"),
-    ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc", "only http/protobuf"),
-    ("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/json", "only http/protobuf"),
-    ("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318", "an http:// or https:// URL"),
-    ("OTEL_RESOURCE_ATTRIBUTES", "team=mail,oops", "'oops' is not key=value"),
-])
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("OTEL_TRACES_EXPORTER", "jaeger", "jaeger is not a traces exporter replyflow has"),
+        ("OTEL_TRACES_EXPORTER", "otlp,zipkin", "zipkin is not a traces exporter"),
+        ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc", "only http/protobuf"),
+        ("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/json", "only http/protobuf"),
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318", "an http:// or https:// URL"),
+        ("OTEL_RESOURCE_ATTRIBUTES", "team=mail,oops", "'oops' is not key=value"),
+    ],
+)
 def test_an_unsupported_value_is_a_configuration_error(monkeypatch, variable, value, says):
     with pytest.raises(ConfigError) as error:
         telemetry(monkeypatch, **{variable: value})
@@ -79,14 +98,20 @@ def test_resource_attributes_are_decoded(monkeypatch):
 
 
 def test_a_service_exits_2_with_one_line_on_an_unsupported_exporter():
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("OTEL_")},
-           "OTEL_TRACES_EXPORTER": "jaeger", "IMAP_USER": "shop", "IMAP_PASSWORD": "x"}
-    done = subprocess.run([sys.executable, "-m", "replyflow.cli", "run", "ingestor"], env=env, capture_output=True,
-                          text=True, timeout=60)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("OTEL_")},
+        "OTEL_TRACES_EXPORTER": "jaeger",
+        "IMAP_USER": "shop",
+        "IMAP_PASSWORD": "x",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "replyflow.cli", "run", "ingestor"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 2, done.stderr
     assert done.stderr.strip().splitlines() == [
         "replyflow: configuration error: OTEL_TRACES_EXPORTER is invalid: jaeger is not a traces exporter replyflow "
-        "has: use otlp, console, none (OTLP goes over HTTP/protobuf)"]
+        "has: use otlp, console, none (OTLP goes over HTTP/protobuf)"
+    ]
 
 
 def test_a_stored_traceparent_resumes_the_trace():

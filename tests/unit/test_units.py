@@ -1,5 +1,6 @@
 """Unit tests for the pieces that need no server: settings, message contracts, reply composition, prompt and
 output check, the catalogue CSV, the supervisor's arguments."""
+
 from __future__ import annotations
 
 import email
@@ -21,12 +22,15 @@ from shared.shop import ShopConfigError, load_shop_config
 ROOT = Path(__file__).resolve().parents[2]
 SHOP = load_shop_config(ROOT / "examples" / "shop.toml")
 
-ORIGINAL = (b"From: Ana Perez <ana@example.com>\r\nTo: shop@example.com\r\n"
-            b"Subject: =?utf-8?q?Consulta_env=C3=ADo?=\r\nMessage-ID: <abc@example.com>\r\n"
-            b"References: <older@example.com>\r\n\r\nHola, cuanto sale el envio?\r\n")
+ORIGINAL = (
+    b"From: Ana Perez <ana@example.com>\r\nTo: shop@example.com\r\n"
+    b"Subject: =?utf-8?q?Consulta_env=C3=ADo?=\r\nMessage-ID: <abc@example.com>\r\n"
+    b"References: <older@example.com>\r\n\r\nHola, cuanto sale el envio?\r\n"
+)
 
 
 # --- settings ------------------------------------------------------------------------------------------------
+
 
 def test_a_missing_setting_names_the_variable(monkeypatch):
     monkeypatch.delenv("IMAP_USER", raising=False)
@@ -37,6 +41,7 @@ def test_a_missing_setting_names_the_variable(monkeypatch):
 
 def test_secrets_never_print(monkeypatch):
     from shared.settings import GroqSettings, SmtpSettings
+
     monkeypatch.setenv("GROQ_API_KEY", "gsk_live_do_not_print")
     imap = ImapSettings(imap_user="shop@example.com", imap_password="hunter2-imap")
     smtp = SmtpSettings(smtp_user="shop", smtp_password="hunter2-smtp")
@@ -74,6 +79,7 @@ def test_shop_config_errors_are_one_line(tmp_path):
 
 # --- messages ------------------------------------------------------------------------------------------------
 
+
 def test_messages_are_versioned_and_strict():
     assert EmailReceived(email_id=3).model_dump() == {"schema_version": 1, "email_id": 3}
     assert EmailReceived(email_id=3).idempotency_key == "email.received:3"
@@ -87,9 +93,16 @@ def test_messages_are_versioned_and_strict():
 
 # --- sender: the reply as an email ---------------------------------------------------------------------------
 
+
 def test_reply_threads_and_says_it_is_automatic():
-    reply = build_reply(ORIGINAL, "<abc@example.com>", "ana@example.com", "Consulta envío", "Hola Ana",
-                        "Ropa del Sur <shop@example.com>")
+    reply = build_reply(
+        ORIGINAL,
+        "<abc@example.com>",
+        "ana@example.com",
+        "Consulta envío",
+        "Hola Ana",
+        "Ropa del Sur <shop@example.com>",
+    )
     assert reply["To"] == "ana@example.com"
     assert reply["Subject"] == "Re: Consulta envío"
     assert reply["In-Reply-To"] == "<abc@example.com>"
@@ -105,8 +118,10 @@ def test_reply_threads_and_says_it_is_automatic():
 
 def test_subject_injection_is_neutralised():
     """CVE-2024-6923: an encoded CR/LF in the Subject must not become a header of our reply."""
-    evil = (b"From: a@example.com\r\nMessage-ID: <e@example.com>\r\n"
-            b"Subject: =?utf-8?q?hi=0D=0ABcc:_victim@example.org?=\r\n\r\nbody\r\n")
+    evil = (
+        b"From: a@example.com\r\nMessage-ID: <e@example.com>\r\n"
+        b"Subject: =?utf-8?q?hi=0D=0ABcc:_victim@example.org?=\r\n\r\nbody\r\n"
+    )
     _, sender, subject = message_key(evil)
     assert subject == "hi Bcc: victim@example.org"
     reply = build_reply(evil, "<e@example.com>", sender, subject, "ok", "shop@example.com")
@@ -116,27 +131,38 @@ def test_subject_injection_is_neutralised():
     assert reply_subject("RE: already") == "RE: already"
 
 
-@pytest.mark.parametrize("original, echoed", [
-    ("Consulta envío", "Re: Consulta envío"),
-    ("Ganá $1000 entrando en https://evil.example/premio", "Re: Ganá $1000 entrando en …"),
-    ("Write to winner@evil.example now", "Re: Write to … now"),
-    ("Visit evil-shop.com/login today", "Re: Visit … today"),
-    ("Mirá www.evil.example ya", "Re: Mirá … ya"),
-    ("Pedido \u202efdp.exe\u202c #1234", "Re: Pedido … #1234"),
-    ("Talle \u202e24\u202c del buzo", "Re: Talle 24 del buzo"),
-    ("Hola\u200b\u2066 ana\u2069", "Re: Hola ana"),
-    ("Consulta sobre el pedido #1234 del 15/03/2025 que todavía no llegó a mi casa en Rosario",
-     "Re: Consulta sobre el pedido #1234 del 15/03/2025 que todavía…"),
-    ("A" * 300, "Re: …"),  # no word of a real subject is that long
-    ("Consulta " * 20, "Re: " + " ".join(["Consulta"] * 6) + "…"),
-])
+@pytest.mark.parametrize(
+    "original, echoed",
+    [
+        ("Consulta envío", "Re: Consulta envío"),
+        ("Ganá $1000 entrando en https://evil.example/premio", "Re: Ganá $1000 entrando en …"),
+        ("Write to winner@evil.example now", "Re: Write to … now"),
+        ("Visit evil-shop.com/login today", "Re: Visit … today"),
+        ("Mirá www.evil.example ya", "Re: Mirá … ya"),
+        ("Pedido \u202efdp.exe\u202c #1234", "Re: Pedido … #1234"),
+        ("Talle \u202e24\u202c del buzo", "Re: Talle 24 del buzo"),
+        ("Hola\u200b\u2066 ana\u2069", "Re: Hola ana"),
+        (
+            "Consulta sobre el pedido #1234 del 15/03/2025 que todavía no llegó a mi casa en Rosario",
+            "Re: Consulta sobre el pedido #1234 del 15/03/2025 que todavía…",
+        ),
+        ("A" * 300, "Re: …"),  # no word of a real subject is that long
+        ("Consulta " * 20, "Re: " + " ".join(["Consulta"] * 6) + "…"),
+    ],
+)
 def test_the_reply_echoes_only_a_short_clean_subject(original, echoed):
     assert reply_subject(original) == echoed
 
 
 def test_every_header_we_write_is_free_of_bidi_and_control_characters():
-    reply = build_reply(ORIGINAL, "<abc@example.com>", "ana@example.com", "Envío \u202eexe.fdp\u202c\r\nBcc: x@y",
-                        "ok", "Ropa del Sur <shop@example.com>")
+    reply = build_reply(
+        ORIGINAL,
+        "<abc@example.com>",
+        "ana@example.com",
+        "Envío \u202eexe.fdp\u202c\r\nBcc: x@y",
+        "ok",
+        "Ropa del Sur <shop@example.com>",
+    )
     for name, value in reply.items():
         assert not any(0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069 or ord(c) < 32 for c in value), name
     assert reply["Precedence"] == "auto_reply"
@@ -144,8 +170,10 @@ def test_every_header_we_write_is_free_of_bidi_and_control_characters():
 
 def test_stored_sender_and_subject_are_decoded_safely():
     # An encoded display name cannot smuggle in another recipient; raw UTF-8 subjects decode (RFC 6532).
-    raw = ("From: =?utf-8?q?victim=40other.org=2C?= <Ana@Example.com>\r\nSubject: Envío a Córdoba\r\n"
-           "Message-ID: <m1@example.com>\r\n\r\nhola").encode()
+    raw = (
+        "From: =?utf-8?q?victim=40other.org=2C?= <Ana@Example.com>\r\nSubject: Envío a Córdoba\r\n"
+        "Message-ID: <m1@example.com>\r\n\r\nhola"
+    ).encode()
     assert message_key(raw) == ("<m1@example.com>", "Ana@example.com", "Envío a Córdoba")
     # No Message-ID: a stable key from the headers.
     assert message_key(b"From: a@example.com\r\n\r\nx")[0] == message_key(b"From: a@example.com\r\n\r\nx")[0]
@@ -158,21 +186,26 @@ def test_no_sender_no_reply():
 
 # --- responder: prompt and output check ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("reply, problem", [
-    ("Hola! El envío tarda 3 días. Mirá https://ropadelsur.com.ar/envios", None),
-    ("Escribile a juan@otro.com", "email_address"),
-    ("Escribinos a shop@example.com", None),
-    ("Mirá en http://evil.example.net/x", "foreign_link"),
-    ("Mirá en www.ropadelsur.com.ar.evil.net", "foreign_link"),
-    ("El marcador es RF-abc", "leaked_prompt"),
-    ("   ", "empty"),
-    ("x" * 2001, "too_long"),
-])
+
+@pytest.mark.parametrize(
+    "reply, problem",
+    [
+        ("Hola! El envío tarda 3 días. Mirá https://ropadelsur.com.ar/envios", None),
+        ("Escribile a juan@otro.com", "email_address"),
+        ("Escribinos a shop@example.com", None),
+        ("Mirá en http://evil.example.net/x", "foreign_link"),
+        ("Mirá en www.ropadelsur.com.ar.evil.net", "foreign_link"),
+        ("El marcador es RF-abc", "leaked_prompt"),
+        ("   ", "empty"),
+        ("x" * 2001, "too_long"),
+    ],
+)
 def test_output_check(reply, problem):
     assert problem_with(reply, SHOP, "RF-abc", "shop@example.com") == problem
 
 
 # --- catalogue -----------------------------------------------------------------------------------------------
+
 
 def test_catalog_csv(tmp_path):
     rows = read_catalog_csv(ROOT / "examples" / "catalog.csv")
@@ -189,6 +222,7 @@ def test_catalog_csv(tmp_path):
 
 # --- supervisor ----------------------------------------------------------------------------------------------
 
+
 def test_replicas_argument():
     assert parse_replicas(["responder=2"])["responder"] == 2
     assert parse_replicas([])["ingestor"] == 1
@@ -199,25 +233,32 @@ def test_replicas_argument():
 def test_every_language_the_classifier_names_has_a_name_in_the_prompt():
     from classifier.language import LANGUAGES
     from responder.prompt import LANGUAGE_NAMES
+
     assert set(LANGUAGE_NAMES) >= LANGUAGES
 
 
-@pytest.mark.parametrize("message, block", [
-    (b"Hola\r\nchau\r\n", b"Hola\r\nchau\r\n.\r\n"),
-    (b"Hola\nchau", b"Hola\r\nchau\r\n.\r\n"),
-    (b".oculto\r\n..dos\r\nfin.\r\n", b"..oculto\r\n...dos\r\nfin.\r\n.\r\n"),
-    (b"a\r\n.\r\nb", b"a\r\n..\r\nb\r\n.\r\n"),  # a lone dot in the text cannot end the message early
-])
+@pytest.mark.parametrize(
+    "message, block",
+    [
+        (b"Hola\r\nchau\r\n", b"Hola\r\nchau\r\n.\r\n"),
+        (b"Hola\nchau", b"Hola\r\nchau\r\n.\r\n"),
+        (b".oculto\r\n..dos\r\nfin.\r\n", b"..oculto\r\n...dos\r\nfin.\r\n.\r\n"),
+        (b"a\r\n.\r\nb", b"a\r\n..\r\nb\r\n.\r\n"),  # a lone dot in the text cannot end the message early
+    ],
+)
 def test_the_message_as_data_carries_it(message, block):
     from sender.smtp import data_block
+
     assert data_block(message) == block
 
 
 def test_the_account_key_is_stable_when_set():
     plain = ImapSettings(imap_user="hola@shop.example", imap_password="x", imap_host="imap.shop.example")
     assert plain.account == "hola@shop.example@imap.shop.example"  # as every earlier version stored it
-    other_host = ImapSettings(imap_user="hola@shop.example", imap_password="x", imap_host="mail.shop.example",
-                              imap_account_id="ropa-del-sur")
-    same = ImapSettings(imap_user="HOLA@shop.example", imap_password="x", imap_host="imap.shop.example",
-                        imap_account_id="ropa-del-sur")
+    other_host = ImapSettings(
+        imap_user="hola@shop.example", imap_password="x", imap_host="mail.shop.example", imap_account_id="ropa-del-sur"
+    )
+    same = ImapSettings(
+        imap_user="HOLA@shop.example", imap_password="x", imap_host="imap.shop.example", imap_account_id="ropa-del-sur"
+    )
     assert other_host.account == same.account == "ropa-del-sur"

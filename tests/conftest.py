@@ -7,6 +7,7 @@ pytest_plugins = [
     "tests.plugins.classifier",
     "tests.plugins.ingestor",
     "tests.plugins.responder",
+    "tests.plugins.sender",
     "tests.plugins.metrics",
     "tests.plugins.tcp_proxy",
 ]

@@ -30,18 +30,6 @@ def originals_on(dovecot, count: int) -> list[Original]:
     ]
 
 
-@pytest.fixture
-def smtp_settings(smtp_sink) -> SmtpSettings:
-    return SmtpSettings(
-        smtp_host=smtp_sink.host,
-        smtp_port=smtp_sink.port,
-        smtp_starttls=False,
-        smtp_user="",
-        smtp_password="",
-        smtp_timeout_seconds=5,
-    )
-
-
 async def send(settings: SmtpSettings, index: int) -> str:
     async def nothing() -> None:
         return None

@@ -12,34 +12,15 @@ from sender.handler import Deps, handle_reply_ready
 from shared import db
 from shared.errors import PermanentError, RetryLater
 from shared.messages import ReplyReady
-from shared.settings import SmtpSettings
+from tests.plugins.sender import REPLY_FROM
 from tests.plugins.stored_email import SHOP_ADDRESS, make_raw
 
 pytestmark = pytest.mark.integration
 
-REPLY_FROM = f"Ropa del Sur <{SHOP_ADDRESS}>"
 CUSTOMER = "ana@example.com"
 ORIGINAL_ID = "<pregunta-1@example.com>"
 EARLIER_ID = "<anterior-0@example.com>"
 REPLY_BODY = "¡Hola Ana! Sí, la campera es de algodón.\n\nSaludos,\nEl equipo de Ropa del Sur"
-
-
-@pytest.fixture
-def deps(pool, smtp_sink, imap_settings) -> Deps:
-    return Deps(
-        pool=pool,
-        smtp=SmtpSettings(
-            smtp_host=smtp_sink.host,
-            smtp_port=smtp_sink.port,
-            smtp_starttls=False,
-            smtp_user="",
-            smtp_password="",
-            smtp_timeout_seconds=5,
-        ),
-        imap=imap_settings,
-        reply_from=REPLY_FROM,
-        reply_address=SHOP_ADDRESS,
-    )
 
 
 @pytest.fixture
@@ -84,7 +65,9 @@ def seen(dovecot, message_id: str = ORIGINAL_ID) -> bool:
     return "\\Seen" in (dovecot.flags_of(message_id) or ())
 
 
-async def test_a_reply_goes_once_to_the_sender_with_threading_and_robot_headers(pool, dovecot, smtp_sink, deps, ready):
+async def test_a_reply_goes_once_to_the_sender_with_threading_and_robot_headers(
+    pool, dovecot, smtp_sink, sender_deps, ready
+):
     message = await ready(
         make_raw(
             subject="Envío a Córdoba",
@@ -96,7 +79,7 @@ async def test_a_reply_goes_once_to_the_sender_with_threading_and_robot_headers(
     )
     assert not seen(dovecot)
 
-    assert await handle_reply_ready(message, deps) is None
+    assert await handle_reply_ready(message, sender_deps) is None
 
     assert smtp_sink.wait_for(1, timeout=5)
     [sent] = smtp_sink.messages()
@@ -131,13 +114,15 @@ async def test_a_reply_goes_once_to_the_sender_with_threading_and_robot_headers(
     assert await events(pool, message.email_id) == ["received", "reply_ready", "sending", "replied"]
 
 
-async def test_redelivery_after_success_sends_nothing_more_and_restores_seen(pool, dovecot, smtp_sink, deps, ready):
+async def test_redelivery_after_success_sends_nothing_more_and_restores_seen(
+    pool, dovecot, smtp_sink, sender_deps, ready
+):
     message = await ready()
-    await handle_reply_ready(message, deps)
+    await handle_reply_ready(message, sender_deps)
     assert smtp_sink.wait_for(1, timeout=5)
     before = await events(pool, message.email_id)
 
-    await handle_reply_ready(message, deps)
+    await handle_reply_ready(message, sender_deps)
     assert len(smtp_sink.messages()) == 1
     assert seen(dovecot)
 
@@ -145,7 +130,7 @@ async def test_redelivery_after_success_sends_nothing_more_and_restores_seen(poo
     with dovecot.mailbox() as box:
         box.flag(box.uids(f'HEADER Message-ID "{ORIGINAL_ID}"'), "\\Seen", False)
     assert not seen(dovecot)
-    await handle_reply_ready(message, deps)
+    await handle_reply_ready(message, sender_deps)
     assert seen(dovecot)
     assert len(smtp_sink.messages()) == 1
     assert smtp_sink.stats()["accepted"] == 1
@@ -154,12 +139,12 @@ async def test_redelivery_after_success_sends_nothing_more_and_restores_seen(poo
 
 
 async def test_a_temporary_smtp_failure_is_transient_and_a_retry_sends_exactly_one(
-    pool, dovecot, smtp_sink, deps, ready
+    pool, dovecot, smtp_sink, sender_deps, ready
 ):
     message = await ready()
     smtp_sink.temp_fail_rate = 1.0
     with pytest.raises(smtp.NotSent) as caught:  # not a PermanentError: the adapter retries it
-        await handle_reply_ready(message, deps)
+        await handle_reply_ready(message, sender_deps)
     assert not isinstance(caught.value, PermanentError) and not caught.value.permanent
     assert "451" in str(caught.value)
     assert smtp_sink.stats()["temp_failed"] == 1
@@ -169,7 +154,7 @@ async def test_a_temporary_smtp_failure_is_transient_and_a_retry_sends_exactly_o
     assert not seen(dovecot)
 
     smtp_sink.temp_fail_rate = 0.0
-    await handle_reply_ready(message, deps)
+    await handle_reply_ready(message, sender_deps)
     assert smtp_sink.wait_for(1, timeout=5)
     assert len(smtp_sink.messages()) == 1
     assert await state_of(pool, message.email_id) == "replied"
@@ -184,11 +169,11 @@ async def test_a_temporary_smtp_failure_is_transient_and_a_retry_sends_exactly_o
     ]
 
 
-async def test_a_connection_lost_after_data_is_never_resent_blindly(pool, dovecot, smtp_sink, deps, ready):
+async def test_a_connection_lost_after_data_is_never_resent_blindly(pool, dovecot, smtp_sink, sender_deps, ready):
     message = await ready()
     smtp_sink.drop_after_data_rate = 1.0
     with pytest.raises(smtp.OutcomeUnknown):  # transient: the redelivery decides, with the Sent mailbox
-        await handle_reply_ready(message, deps)
+        await handle_reply_ready(message, sender_deps)
     # The server did get it (the case a blind resend would duplicate).
     assert [m.outcome for m in smtp_sink.messages()] == ["dropped_after_data"]
     assert await state_of(pool, message.email_id) == "sending"
@@ -200,7 +185,7 @@ async def test_a_connection_lost_after_data_is_never_resent_blindly(pool, doveco
     # a person must check.
     smtp_sink.drop_after_data_rate = 0.0
     with pytest.raises(PermanentError) as caught:
-        await handle_reply_ready(message, deps)
+        await handle_reply_ready(message, sender_deps)
     assert caught.value.reason == "send_outcome_unknown"
     assert len(smtp_sink.messages()) == 1
     assert smtp_sink.stats() == {"accepted": 0, "temp_failed": 0, "dropped_after_data": 1}
@@ -208,18 +193,22 @@ async def test_a_connection_lost_after_data_is_never_resent_blindly(pool, doveco
     assert not seen(dovecot)
 
 
-async def test_an_interrupted_send_is_confirmed_by_a_server_that_files_sent_mail(pool, dovecot, smtp_sink, deps, ready):
+async def test_an_interrupted_send_is_confirmed_by_a_server_that_files_sent_mail(
+    pool, dovecot, smtp_sink, sender_deps, ready
+):
     """Gmail and Microsoft 365 file what they send in Sent themselves: the copy there settles RFC 1047."""
-    deps = Deps(**{**deps.__dict__, "smtp": deps.smtp.model_copy(update={"smtp_saves_sent": True})})
+    sender_deps = Deps(
+        **{**sender_deps.__dict__, "smtp": sender_deps.smtp.model_copy(update={"smtp_saves_sent": True})}
+    )
     message = await ready()
     smtp_sink.drop_after_data_rate = 1.0
     with pytest.raises(smtp.OutcomeUnknown):
-        await handle_reply_ready(message, deps)
+        await handle_reply_ready(message, sender_deps)
     dovecot.append(smtp_sink.messages()[0].raw, folder="Sent")  # what such a server does on its side
     assert dovecot.list_messages("Sent")  # and replyflow appended nothing of its own
 
     smtp_sink.drop_after_data_rate = 0.0
-    assert await handle_reply_ready(message, deps) is None
+    assert await handle_reply_ready(message, sender_deps) is None
     assert len(smtp_sink.messages()) == 1  # never sent twice
     assert await state_of(pool, message.email_id) == "replied"
     assert seen(dovecot)
@@ -227,39 +216,39 @@ async def test_an_interrupted_send_is_confirmed_by_a_server_that_files_sent_mail
 
 
 async def test_a_crash_between_the_250_and_the_commit_is_settled_by_our_sent_copy(
-    pool, dovecot, smtp_sink, deps, ready
+    pool, dovecot, smtp_sink, sender_deps, ready
 ):
     message = await ready()
-    await handle_reply_ready(message, deps)
+    await handle_reply_ready(message, sender_deps)
     [(_, flags, copy)] = dovecot.list_messages("Sent")
     assert "\\Seen" in flags
     assert reply_message_id(ORIGINAL_ID, REPLY_FROM).encode() in copy
     # As if the sender died after the 250 and the copy, before committing `replied`.
     await pool.execute("UPDATE emails SET state = 'sending' WHERE id = $1", message.email_id)
 
-    assert await handle_reply_ready(message, deps) is None
+    assert await handle_reply_ready(message, sender_deps) is None
     assert len(smtp_sink.messages()) == 1
     assert await state_of(pool, message.email_id) == "replied"
     assert (await events(pool, message.email_id))[-1] == "replied"
 
 
-async def test_smtp_server_down_is_transient(pool, dovecot, smtp_sink, deps, ready):
+async def test_smtp_server_down_is_transient(pool, dovecot, smtp_sink, sender_deps, ready):
     message = await ready()
     smtp_sink.stop()
     with pytest.raises(smtp.NotSent) as caught:
-        await handle_reply_ready(message, deps)
+        await handle_reply_ready(message, sender_deps)
     assert not caught.value.permanent
     assert await state_of(pool, message.email_id) == "reply_ready"
     assert not seen(dovecot)
 
     smtp_sink.restart()
-    await handle_reply_ready(message, deps)
+    await handle_reply_ready(message, sender_deps)
     assert smtp_sink.wait_for(1, timeout=5)
     assert len(smtp_sink.messages()) == 1
     assert await state_of(pool, message.email_id) == "replied"
 
 
-async def test_an_encoded_crlf_in_the_subject_injects_no_header(pool, smtp_sink, deps, ready):
+async def test_an_encoded_crlf_in_the_subject_injects_no_header(pool, smtp_sink, sender_deps, ready):
     raw = make_raw(
         subject="=?utf-8?q?hi=0D=0ABcc:_x@example.org?=",
         encode_subject=False,
@@ -267,7 +256,7 @@ async def test_an_encoded_crlf_in_the_subject_injects_no_header(pool, smtp_sink,
         message_id=ORIGINAL_ID,
     )
     message = await ready(raw)
-    await handle_reply_ready(message, deps)
+    await handle_reply_ready(message, sender_deps)
 
     assert smtp_sink.wait_for(1, timeout=5)
     [sent] = smtp_sink.messages()
@@ -280,34 +269,34 @@ async def test_an_encoded_crlf_in_the_subject_injects_no_header(pool, smtp_sink,
     assert "\r" not in mail["Subject"] and "\n" not in mail["Subject"]
 
 
-async def test_an_unencoded_utf8_subject_is_answered_readably(pool, smtp_sink, deps, ready):
+async def test_an_unencoded_utf8_subject_is_answered_readably(pool, smtp_sink, sender_deps, ready):
     # RFC 6532 and many real clients: a UTF-8 Subject without RFC 2047 encoding.
     raw = make_raw(subject="Envío a Córdoba", encode_subject=False, body="Hola, ¿cuánto tarda?", message_id=ORIGINAL_ID)
     assert "Subject: Envío a Córdoba".encode() in raw
     message = await ready(raw)
-    await handle_reply_ready(message, deps)
+    await handle_reply_ready(message, sender_deps)
     assert smtp_sink.wait_for(1, timeout=5)
     [sent] = smtp_sink.messages()
     assert sent.subject == "Re: Envío a Córdoba"
 
 
-async def test_an_imap_outage_after_the_send_never_costs_a_second_reply(pool, dovecot, smtp_sink, deps, ready):
+async def test_an_imap_outage_after_the_send_never_costs_a_second_reply(pool, dovecot, smtp_sink, sender_deps, ready):
     message = await ready()
     dovecot.stop()
     with pytest.raises(OSError):  # the \Seen flag could not be set: the adapter retries
-        await handle_reply_ready(message, deps)
+        await handle_reply_ready(message, sender_deps)
     assert smtp_sink.wait_for(1, timeout=5)
     assert await state_of(pool, message.email_id) == "replied"
     assert await pool.fetchval("SELECT seen_at FROM emails WHERE id = $1", message.email_id) is None
 
     dovecot.restart()
-    await handle_reply_ready(message, deps)  # the retry only flags it
+    await handle_reply_ready(message, sender_deps)  # the retry only flags it
     assert seen(dovecot)
     assert len(smtp_sink.messages()) == 1
     assert await pool.fetchval("SELECT seen_at FROM emails WHERE id = $1", message.email_id) is not None
 
 
-async def test_an_encoded_display_name_cannot_choose_the_recipient(pool, smtp_sink, deps, ready):
+async def test_an_encoded_display_name_cannot_choose_the_recipient(pool, smtp_sink, sender_deps, ready):
     raw = make_raw(
         subject="Consulta",
         body="Hola, una consulta.",
@@ -315,12 +304,14 @@ async def test_an_encoded_display_name_cannot_choose_the_recipient(pool, smtp_si
         sender="=?utf-8?q?victim=40other.org=2C?= <ana@example.com>",
     )
     message = await ready(raw)
-    await handle_reply_ready(message, deps)
+    await handle_reply_ready(message, sender_deps)
     assert smtp_sink.wait_for(1, timeout=5)
     assert smtp_sink.messages()[0].rcpt_tos == [CUSTOMER]
 
 
-async def test_an_address_smtp_cannot_carry_is_dead_lettered_at_once_not_left_sending(pool, smtp_sink, deps, ready):
+async def test_an_address_smtp_cannot_carry_is_dead_lettered_at_once_not_left_sending(
+    pool, smtp_sink, sender_deps, ready
+):
     """An internationalised address (RFC 6531) fails before DATA: nothing was sent, so it is no interrupted
     send to wait for; a person answers it."""
     message = await ready(
@@ -329,26 +320,26 @@ async def test_an_address_smtp_cannot_carry_is_dead_lettered_at_once_not_left_se
         )
     )
     with pytest.raises(PermanentError) as caught:
-        await handle_reply_ready(message, deps)
+        await handle_reply_ready(message, sender_deps)
     assert caught.value.reason in ("smtp_rejected", "unsendable_reply")
     assert smtp_sink.messages() == []
     assert await state_of(pool, message.email_id) == "reply_ready"  # released: the dead letter ends it
 
 
-async def test_a_reply_to_a_sender_failing_dmarc_never_becomes_history(pool, smtp_sink, deps, ready):
+async def test_a_reply_to_a_sender_failing_dmarc_never_becomes_history(pool, smtp_sink, sender_deps, ready):
     # The shop answered a FAQ question of a possibly forged sender: what they wrote must not be the history a real
     # customer's next email is answered with.
     message = await ready(dmarc="fail")
-    await handle_reply_ready(message, deps)
+    await handle_reply_ready(message, sender_deps)
     assert smtp_sink.wait_for(1, timeout=5)
     assert await state_of(pool, message.email_id) == "replied"
     assert await pool.fetchval("SELECT count(*) FROM conversations") == 0
 
 
-async def test_a_reply_recorded_as_sent_is_never_sent_again(pool, dovecot, smtp_sink, deps, ready):
+async def test_a_reply_recorded_as_sent_is_never_sent_again(pool, dovecot, smtp_sink, sender_deps, ready):
     message = await ready()
     await pool.execute("UPDATE replies SET sent_at = now() WHERE email_id = $1", message.email_id)
-    assert await handle_reply_ready(message, deps) is None
+    assert await handle_reply_ready(message, sender_deps) is None
     assert smtp_sink.messages() == []
     assert await state_of(pool, message.email_id) == "replied"
     assert await events(pool, message.email_id) == ["received", "reply_ready", "sending", "replied"]
@@ -356,40 +347,40 @@ async def test_a_reply_recorded_as_sent_is_never_sent_again(pool, dovecot, smtp_
 
 
 async def test_a_sender_that_died_before_data_sent_nothing_and_the_redelivery_sends_once(
-    pool, dovecot, smtp_sink, deps, ready
+    pool, dovecot, smtp_sink, sender_deps, ready
 ):
     # Killed anywhere between the claim and DATA: `sending`, no DATA mark, and its lease ran out with it.
     message = await ready()
     await pool.execute("UPDATE emails SET state = 'sending' WHERE id = $1", message.email_id)
-    assert await handle_reply_ready(message, deps) is None
+    assert await handle_reply_ready(message, sender_deps) is None
     assert smtp_sink.wait_for(1, timeout=5)
     assert len(smtp_sink.messages()) == 1
     assert await state_of(pool, message.email_id) == "replied"
     assert seen(dovecot)
 
 
-async def test_a_duplicate_waits_while_another_attempt_holds_the_lease(pool, smtp_sink, deps, ready):
+async def test_a_duplicate_waits_while_another_attempt_holds_the_lease(pool, smtp_sink, sender_deps, ready):
     message = await ready()
     await pool.execute(
         "UPDATE emails SET state = 'sending', claimed_until = now() + interval '10 seconds' WHERE id = $1",
         message.email_id,
     )
     with pytest.raises(RetryLater) as waiting:
-        await handle_reply_ready(message, deps)
+        await handle_reply_ready(message, sender_deps)
     assert 9 < waiting.value.delay_seconds <= 11
     assert smtp_sink.messages() == []
     assert await state_of(pool, message.email_id) == "sending"
 
 
-async def test_a_refused_data_command_clears_the_mark_and_sends_once_later(pool, smtp_sink, deps, ready):
+async def test_a_refused_data_command_clears_the_mark_and_sends_once_later(pool, smtp_sink, sender_deps, ready):
     message = await ready()
     smtp_sink.temp_fail_rate = 1.0
     with pytest.raises(smtp.NotSent):
-        await handle_reply_ready(message, deps)
+        await handle_reply_ready(message, sender_deps)
     assert await state_of(pool, message.email_id) == "reply_ready"
     assert await pool.fetchval("SELECT data_sent_at FROM replies WHERE email_id = $1", message.email_id) is None
     smtp_sink.temp_fail_rate = 0.0
-    await handle_reply_ready(message, deps)
+    await handle_reply_ready(message, sender_deps)
     assert smtp_sink.wait_for(1, timeout=5)
     assert [m.outcome for m in smtp_sink.messages()] == ["accepted"]
 
@@ -410,15 +401,17 @@ class _MarkAnswerLost:
         return result
 
 
-async def test_a_data_mark_whose_commit_is_uncertain_is_taken_back_and_nothing_is_sent(pool, smtp_sink, deps, ready):
+async def test_a_data_mark_whose_commit_is_uncertain_is_taken_back_and_nothing_is_sent(
+    pool, smtp_sink, sender_deps, ready
+):
     message = await ready()
-    shaky = Deps(**{**deps.__dict__, "pool": _MarkAnswerLost(pool)})
+    shaky = Deps(**{**sender_deps.__dict__, "pool": _MarkAnswerLost(pool)})
     with pytest.raises(asyncpg.CannotConnectNowError):
         await handle_reply_ready(message, shaky)
     assert smtp_sink.messages() == []
     assert await pool.fetchval("SELECT data_sent_at FROM replies WHERE email_id = $1", message.email_id) is None
     # The redelivery knows nothing was sent, and sends once.
-    await handle_reply_ready(message, deps)
+    await handle_reply_ready(message, sender_deps)
     assert smtp_sink.wait_for(1, timeout=5)
     assert len(smtp_sink.messages()) == 1 and await state_of(pool, message.email_id) == "replied"
 
@@ -432,10 +425,10 @@ class _LeaseTakenOver(_MarkAnswerLost):
         return await self._pool.fetchval(query, *args)
 
 
-async def test_an_attempt_that_lost_its_lease_writes_nothing(pool, smtp_sink, deps, ready):
+async def test_an_attempt_that_lost_its_lease_writes_nothing(pool, smtp_sink, sender_deps, ready):
     message = await ready()
     with pytest.raises(RetryLater):
-        await handle_reply_ready(message, Deps(**{**deps.__dict__, "pool": _LeaseTakenOver(pool)}))
+        await handle_reply_ready(message, Deps(**{**sender_deps.__dict__, "pool": _LeaseTakenOver(pool)}))
     assert smtp_sink.messages() == []  # the server got MAIL, RCPT and DATA, never the message
     assert await pool.fetchval("SELECT data_sent_at FROM replies WHERE email_id = $1", message.email_id) is None
     assert await state_of(pool, message.email_id) == "sending"  # the holder's to settle
@@ -461,18 +454,18 @@ class _DatabaseBlinksAfterTheMark(_MarkAnswerLost):
         return self._pool.acquire()
 
 
-async def test_a_refused_message_clears_its_mark_even_while_the_database_restarts(pool, smtp_sink, deps, ready):
+async def test_a_refused_message_clears_its_mark_even_while_the_database_restarts(pool, smtp_sink, sender_deps, ready):
     # The server answers the message with 451 (nothing delivered) just as the database restarts: the mark must still
     # go, or the redelivery would take this unsent reply for an ambiguous one and give up on the customer.
     message = await ready()
     blinking = _DatabaseBlinksAfterTheMark(pool)
     smtp_sink.temp_fail_rate = 1.0
     with pytest.raises(smtp.NotSent):
-        await handle_reply_ready(message, Deps(**{**deps.__dict__, "pool": blinking}))
+        await handle_reply_ready(message, Deps(**{**sender_deps.__dict__, "pool": blinking}))
     assert blinking.refused == 1
     assert await pool.fetchval("SELECT data_sent_at FROM replies WHERE email_id = $1", message.email_id) is None
     assert await state_of(pool, message.email_id) == "reply_ready"
     smtp_sink.temp_fail_rate = 0.0
-    await handle_reply_ready(message, deps)
+    await handle_reply_ready(message, sender_deps)
     assert smtp_sink.wait_for(1, timeout=5)
     assert [m.outcome for m in smtp_sink.messages()] == ["accepted"]

@@ -23,17 +23,24 @@ def email_id_of(key: str) -> int:
     return int(key) if key.isascii() and key.isdigit() and int(key) <= MAX_BIGINT else -1
 
 
-async def find_email(pool: asyncpg.Pool, key: str) -> EmailHistory | None:
-    """The email with this id, Message-ID (with or without its angle brackets) or trace id, and its history."""
+async def find_email(pool: asyncpg.Pool, key: str, *, id_only: bool = False) -> EmailHistory | None:
+    """The email with this id, Message-ID (with or without its angle brackets) or trace id, and its history.
+
+    An id always wins over a Message-ID that looks like one: anyone can send `Message-ID: <1500>`, and must not
+    make the record of email 1500 show theirs. `id_only` looks the id up alone (the console links by id).
+    """
     async with pool.acquire() as conn:
-        email = await conn.fetchrow(
-            "SELECT * FROM emails WHERE id = $1 OR message_id = $2 OR message_id = $3 OR trace_id = $4 "
-            "ORDER BY id LIMIT 1",
-            email_id_of(key),
-            key,
-            f"<{key.strip('<>')}>",
-            key.lower(),
-        )
+        if id_only:
+            email = await conn.fetchrow("SELECT * FROM emails WHERE id = $1", email_id_of(key))
+        else:
+            email = await conn.fetchrow(
+                "SELECT * FROM emails WHERE id = $1 OR message_id = $2 OR message_id = $3 OR trace_id = $4 "
+                "ORDER BY id = $1 DESC, id LIMIT 1",
+                email_id_of(key),
+                key,
+                f"<{key.strip('<>')}>",
+                key.lower(),
+            )
         if email is None:
             return None
         events = await conn.fetch("SELECT * FROM email_events WHERE email_id = $1 ORDER BY id", email["id"])

@@ -262,8 +262,9 @@ class AlertSettings(_Env):
     alert_webhook_url: str = ""
     # The alert email's From; unset, ALERT_EMAIL itself.
     alert_from: str = ""
-    # At most one summary per this many minutes.
-    alert_interval_minutes: float = Field(15.0, gt=0)
+    # At most one summary per this many minutes (a week at most: a larger one is a typo, and an infinite one
+    # could not be added to a date).
+    alert_interval_minutes: float = Field(15.0, gt=0, le=7 * 24 * 60, allow_inf_nan=False)
 
     @field_validator("alert_email", "alert_from")
     @classmethod

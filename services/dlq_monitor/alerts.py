@@ -187,4 +187,6 @@ class Alerter:
                 await self.check()
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
                 log.warning("alerts: cannot read what is new (%s); trying again", exc)
+            except Exception:  # alerts are best effort: a failed round must never stop dead-letter recording
+                log.exception("alerts: a round failed; trying again")
             await asyncio.sleep(self.check_every)

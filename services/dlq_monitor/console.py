@@ -32,6 +32,7 @@ from responder.budget import Breaker, Budget, Limits
 from dlq_monitor import console_store, replay
 from shared.broker import STAGES, Broker
 from shared.history import email_id_of, find_email
+from shared.settings import ImapSettings
 from shared.states import DeadLetterReason
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,8 @@ class ConsoleDeps:
     limits: Limits | None = None
     time_scale: float = 1.0
     trace_url_template: str = ""
+    # Where the originals live, to make a replayed email's original unread again (None: left as it is).
+    imap: ImapSettings | None = None
 
 
 # --- the session and its CSRF token: pure functions of the token, the session id and the time ------------------
@@ -76,11 +79,17 @@ def _key(token: str, purpose: str) -> bytes:
 
 
 def _sign(token: str, purpose: str, message: str) -> str:
-    return hmac.new(_key(token, purpose), message.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(_key(token, purpose), message.encode("utf-8", "surrogateescape"), hashlib.sha256).hexdigest()
+
+
+def _same(expected: str, offered: str) -> bool:
+    """Constant-time equality of two strings, any of whose characters may be what a client sent (compare_digest
+    refuses non-ASCII str: a planted cookie with one must not turn every page into an error)."""
+    return hmac.compare_digest(expected.encode(), offered.encode("utf-8", "surrogateescape"))
 
 
 def token_matches(token: str, offered: str) -> bool:
-    return hmac.compare_digest(token.encode(), offered.encode())
+    return _same(token, offered)
 
 
 def new_session(token: str, now: float) -> str:
@@ -94,7 +103,7 @@ def session_id(token: str, cookie: str | None, now: float) -> str | None:
     if not cookie or cookie.count(".") != 2:
         return None
     sid, issued, signature = cookie.split(".")
-    if not hmac.compare_digest(_sign(token, "session", f"{sid}.{issued}"), signature):
+    if not _same(_sign(token, "session", f"{sid}.{issued}"), signature):
         return None
     if not issued.isdigit() or not 0 <= now - int(issued) < SESSION_SECONDS:
         return None
@@ -106,7 +115,7 @@ def csrf_token(token: str, sid: str) -> str:
 
 
 def csrf_matches(token: str, sid: str, offered: str | None) -> bool:
-    return offered is not None and hmac.compare_digest(csrf_token(token, sid), offered)
+    return offered is not None and _same(csrf_token(token, sid), offered)
 
 
 def operator_name(value: Any) -> str:
@@ -265,7 +274,7 @@ async def list_waiting(request: web.Request) -> web.Response:
 async def email_detail(request: web.Request) -> web.Response:
     deps = request.app[DEPS]
     key = request.match_info["email_id"]
-    found = await find_email(deps.pool, key) if email_id_of(key) > 0 else None
+    found = await find_email(deps.pool, key, id_only=True) if email_id_of(key) > 0 else None
     if found is None:
         return _error(404, f"no email {key}")
     email = dict(found.email)
@@ -329,7 +338,7 @@ async def replay_letters(request: web.Request) -> web.Response:
             )
             continue
         try:
-            letter = await replay.replay(deps.pool, deps.broker, letter_id, resend=unknown, by=by)
+            letter = await replay.replay(deps.pool, deps.broker, letter_id, resend=unknown, by=by, imap=deps.imap)
         except replay.ReplayError as exc:
             results.append({"id": letter_id, "ok": False, "message": str(exc)})
         except (OSError, aiormq.exceptions.AMQPError) as exc:

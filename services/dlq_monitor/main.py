@@ -37,7 +37,12 @@ def main() -> int:
         log.warning("the console shows no LLM budget: %s", exc)
         limits = None
 
+    # One alerter for the process's life, not one per connection to the servers: what it has already told (and
+    # when) survives a reconnect, so a flapping broker does not send the same summary again each time.
+    alerter: Alerter | None = None
+
     async def serve(runtime: Runtime) -> None:
+        nonlocal alerter
         deps = Deps(pool=runtime.pool, imap=imap_settings)
         await runtime.broker.consume_dead_letters(partial(handle_dead_letter, deps=deps))
         if console_settings.console_token is not None:
@@ -54,12 +59,16 @@ def main() -> int:
                     limits=limits,
                     time_scale=b.groq_limit_time_scale,
                     trace_url_template=console_settings.trace_url_template,
+                    imap=imap_settings,
                 ),
                 console_settings.console_port,
             )
             if runner is not None:
                 runtime.stack.push_async_callback(runner.cleanup)
         if alert_settings.enabled:
-            runtime.spawn(Alerter(runtime.pool, alert_settings, smtp_settings).run(), name="alerts")
+            if alerter is None:
+                alerter = Alerter(runtime.pool, alert_settings, smtp_settings)
+            alerter.pool = runtime.pool
+            runtime.spawn(alerter.run(), name="alerts")
 
     return run_service(SERVICE, serve)

@@ -87,3 +87,12 @@ def test_a_trace_link_only_with_a_template_and_a_trace():
     assert trace_url("http://jaeger:16686/trace/{trace_id}", "ab" * 16) == "http://jaeger:16686/trace/" + "ab" * 16
     assert trace_url("", "ab" * 16) is None
     assert trace_url("http://jaeger:16686/trace/{trace_id}", None) is None
+
+
+@pytest.mark.parametrize("offered", ["a.1.é", "é" * 64, "\udcff.1.x", "\u00e9.\u00e9.\u00e9"])
+def test_a_cookie_or_csrf_token_with_characters_beyond_ascii_is_refused_not_an_error(offered):
+    sid = session_id(TOKEN, new_session(TOKEN, NOW), NOW + 1)
+    assert sid is not None
+    assert session_id(TOKEN, offered, NOW + 1) is None
+    assert not csrf_matches(TOKEN, sid, offered)
+    assert not token_matches(TOKEN, offered)

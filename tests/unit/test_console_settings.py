@@ -41,6 +41,9 @@ def test_a_console_setting_that_cannot_work_is_refused(monkeypatch, variable, va
         ("ALERT_WEBHOOK_URL", "hooks.example.com/x"),
         ("ALERT_WEBHOOK_URL", "ftp://hooks.example.com/x"),
         ("ALERT_INTERVAL_MINUTES", "0"),
+        ("ALERT_INTERVAL_MINUTES", "inf"),
+        ("ALERT_INTERVAL_MINUTES", "nan"),
+        ("ALERT_INTERVAL_MINUTES", "1e12"),
     ],
 )
 def test_an_alert_setting_that_cannot_work_is_refused(monkeypatch, variable, value):

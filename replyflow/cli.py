@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from replyflow import up
-from shared.settings import BrokerSettings, DatabaseSettings, load_or_exit
+from shared.settings import BrokerSettings, ConfigError, DatabaseSettings, ImapSettings, load, load_or_exit
 
 SERVICE_MODULES = {
     "ingestor": "ingestor.main",
@@ -180,6 +180,12 @@ def cmd_dlq_replay(args) -> int:
 
     async def main() -> int:
         (broker_settings,) = load_or_exit(BrokerSettings)
+        try:
+            imap: ImapSettings | None = load(ImapSettings)
+        except ConfigError as exc:
+            # Replaying needs no IMAP: only the originals' flags are left as they are.
+            print(f"replyflow: originals stay flagged as they are ({exc})", file=sys.stderr)
+            imap = None
         pool = await _pool_checked()
         broker = Broker(broker_settings, "replyflow-cli")
         try:
@@ -192,7 +198,7 @@ def cmd_dlq_replay(args) -> int:
                 return fail(f"RabbitMQ at AMQP_URL: {exc}")
             for letter_id in args.ids:
                 try:
-                    letter = await replay(pool, broker, letter_id, resend=args.resend)
+                    letter = await replay(pool, broker, letter_id, resend=args.resend, imap=imap)
                 except (OSError, aiormq.exceptions.AMQPError) as exc:  # time-out, nack, unroutable: undone
                     return fail(
                         f"RabbitMQ did not take dead letter {letter_id}, so it is not replayed: "

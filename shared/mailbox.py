@@ -56,8 +56,11 @@ def _find(mailbox: BaseMailBox, message_id: str) -> list[str]:
     return list(mailbox.uids(AND(header=H("Message-ID", message_id))))
 
 
-def _flag_originals(mailbox: BaseMailBox, folder: str, originals: list[Original], flags: tuple[str, ...]) -> list[bool]:
-    """Flag originals of one folder with one STORE; for each, False if it is gone from the mailbox."""
+def _flag_originals(
+    mailbox: BaseMailBox, folder: str, originals: list[Original], flags: tuple[str, ...], value: bool = True
+) -> list[bool]:
+    """Flag originals of one folder with one STORE (`value` False: take the flags off); for each, False if it is
+    gone from the mailbox."""
     # Selected again each time: a kept connection may not know yet of mail that arrived since its last command,
     # and the server ignores, without an error, a STORE for a UID the session does not know.
     mailbox.folder.set(folder)
@@ -73,13 +76,23 @@ def _flag_originals(mailbox: BaseMailBox, folder: str, originals: list[Original]
                 log.warning("original %s is no longer in %s; nothing to flag", original.message_id, folder)
     uids = [uid for group in found for uid in group]
     if uids:
-        mailbox.flag(uids, flags, True)
+        mailbox.flag(uids, flags, value)
     return [bool(group) for group in found]
 
 
 def _flag_original(settings: ImapSettings, original: Original, flags: tuple[str, ...]) -> bool:
     with open_mailbox(settings, original.mailbox) as mailbox:
         return _flag_originals(mailbox, original.mailbox, [original], flags)[0]
+
+
+def _unflag_original(settings: ImapSettings, original: Original, flags: tuple[str, ...]) -> bool:
+    with open_mailbox(settings, original.mailbox) as mailbox:
+        return _flag_originals(mailbox, original.mailbox, [original], flags, value=False)[0]
+
+
+async def unflag_original(settings: ImapSettings, original: Original, flags: tuple[str, ...]) -> bool:
+    """Take flags (\\Seen, keywords) off the original, on a connection of its own; False if it is gone."""
+    return await asyncio.to_thread(_unflag_original, settings, original, flags)
 
 
 async def flag_original(
@@ -164,7 +177,12 @@ class ImapSession:
             self._drop()
             if not kept:
                 raise
-        return operation(self._connected())
+        try:
+            return operation(self._connected())
+        except Exception:
+            # A connection that failed mid-answer may hold unread bytes of it: the next command would read them.
+            self._drop()
+            raise
 
     def _connected(self) -> BaseMailBox:
         if self._mailbox is None:

@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass
 
 import asyncpg
+from imap_tools import MailMessageFlags
 
-from shared.mailbox import Original, flag_original
+from shared.mailbox import Original, flag_original, unflag_original
 from shared.settings import ImapSettings
 
 # The keywords a person searches for in any mail client (README, "Reply modes and keywords").
@@ -55,3 +56,14 @@ async def flag(pool: asyncpg.Pool, imap: ImapSettings, step: FlagOriginal) -> No
     await flag_original(imap, original, seen=step.seen, keywords=step.keywords)
     if step.seen:
         await record_seen(pool, step.email_id)
+
+
+async def reopen(pool: asyncpg.Pool, imap: ImapSettings, email_id: int) -> None:
+    """Make the original of an email that is in progress again (a replayed dead letter) look like a new one's:
+    unread and without the failed keyword, so that what it ends as (left for a person, say) is what the mailbox
+    shows; the stage that ends it flags it again."""
+    original = await original_of(pool, email_id)
+    if original is None:
+        return
+    await unflag_original(imap, original, (MailMessageFlags.SEEN, imap.imap_failed_keyword))
+    await pool.execute("UPDATE emails SET seen_at = NULL WHERE id = $1", email_id)

@@ -4,13 +4,18 @@ list the letters waiting, send one back to its stage, or discard it."""
 from __future__ import annotations
 
 import json
+import logging
 
 import asyncpg
 
 from shared import db
 from shared.broker import ATTEMPTS_HEADER, STAGES, WORK_EXCHANGE, Broker
+from shared.originals import reopen
+from shared.settings import ImapSettings
 from shared.states import DeadLetterReason, State
 from shared.telemetry import resumed
+
+log = logging.getLogger(__name__)
 
 # The state an email returns to when its dead letter is replayed to a stage: the one that stage consumes.
 STATE_BEFORE = {"classifier": "received", "responder": "reply_requested", "sender": "reply_ready"}
@@ -46,10 +51,17 @@ async def list_dead_letters(pool: asyncpg.Pool, include_replayed: bool = False) 
 
 
 async def replay(
-    pool: asyncpg.Pool, broker: Broker, dead_letter_id: int, *, resend: bool = False, by: str = "cli"
+    pool: asyncpg.Pool,
+    broker: Broker,
+    dead_letter_id: int,
+    *,
+    resend: bool = False,
+    by: str = "cli",
+    imap: ImapSettings | None = None,
 ) -> asyncpg.Record:
     """Send a dead letter back to the stage where it failed, with a fresh attempt count (`replay_state` says to
-    which state); `by` names who asked, in the record and the email's history."""
+    which state); `by` names who asked, in the record and the email's history. With `imap`, the original is made
+    unread and loses the failed keyword first, as a new email's: the stage that ends it flags it again."""
     async with pool.acquire() as conn, conn.transaction():
         letter = await conn.fetchrow("SELECT * FROM dead_letters WHERE id = $1 FOR UPDATE", dead_letter_id)
         if letter is None:
@@ -81,6 +93,8 @@ async def replay(
         ):
             state = await conn.fetchval("SELECT state FROM emails WHERE id = $1", letter["email_id"])
             raise ReplayError(f"email {letter['email_id']} is {state}, not dead_lettered: nothing to replay")
+    if imap is not None:
+        await _reopen_original(pool, imap, letter["email_id"])
     # Published after the commit, not inside the transaction: a running stage consumer could get the message
     # before the commit, read the email as still dead_lettered and drop it, leaving the email stuck (it did in
     # most replays with the service running). If the broker refuses, the replay is undone so it can be retried.
@@ -110,6 +124,14 @@ async def replay(
             )
         raise
     return letter
+
+
+async def _reopen_original(pool: asyncpg.Pool, imap: ImapSettings, email_id: int) -> None:
+    # Before the publish, never after: the stage could end the email and flag it before this ran.
+    try:
+        await reopen(pool, imap, email_id)
+    except Exception as exc:  # noqa: BLE001 - the replay goes on: an original left seen is what a failed flag costs
+        log.warning("email %s: its original could not be made unread again (%s: %s)", email_id, type(exc).__name__, exc)
 
 
 async def discard(pool: asyncpg.Pool, dead_letter_id: int, *, by: str, note: str) -> asyncpg.Record:

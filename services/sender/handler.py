@@ -173,7 +173,7 @@ async def _hold_lease_and_file_draft(message: ReplyReady, outgoing: Outgoing, de
     original."""
     email_id = message.email_id
     try:
-        async with db.lease(deps.pool, email_id, State.REPLY_READY):
+        async with db.lease(deps.pool, email_id, State.REPLY_READY) as token:
             stored = await _load(deps.pool, email_id)
             if stored.state != State.REPLY_READY:
                 return  # settled meanwhile by the attempt that held the lease before
@@ -181,11 +181,18 @@ async def _hold_lease_and_file_draft(message: ReplyReady, outgoing: Outgoing, de
             if await folder_holds(deps.imap, folder, outgoing.message_id):
                 detail = f"{outgoing.message_id} was already in {folder}"
             else:
+                # An attempt that lost its lease (its renewals failed through a long database outage) must not
+                # file a draft that the attempt holding the lease now may be filing too.
+                if not await store.holds_lease(deps.pool, email_id, token):
+                    raise db.Held(0.0)
                 await file_draft(deps.imap, folder, outgoing.raw)
                 detail = f"filed {outgoing.message_id} in {folder}"
-            await store.commit_drafted(deps.pool, email_id, outgoing.message_id, detail)
+            drafted = await store.commit_drafted(deps.pool, email_id, outgoing.message_id, detail)
     except db.Held as held:
         raise RetryLater(held.seconds_left + 1, "another attempt is filing its draft") from None
+    if not drafted:
+        log.warning("email %s: its draft is filed, but the email was no longer reply_ready to record it", email_id)
+        return
     log.info("email %s: reply filed as a draft for %s (%s)", email_id, outgoing.recipient, message.source)
     await flag(deps.pool, deps.imap, _flag_step(email_id, stored, State.DRAFTED))
 

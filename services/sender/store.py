@@ -88,6 +88,14 @@ async def claim(pool: asyncpg.Pool, email_id: int, recipient: str) -> Claim:
         return Claim.ALREADY_SENT
 
 
+async def holds_lease(pool: asyncpg.Pool, email_id: int, token: str) -> bool:
+    """Whether the lease of `token` is still held: a step that must not happen twice checks it right before."""
+    held = await pool.fetchval(
+        "SELECT claimed_by = $2 AND claimed_until > now() FROM emails WHERE id = $1", email_id, token
+    )
+    return bool(held)
+
+
 async def mark_data_sent(pool: asyncpg.Pool, email_id: int, token: str) -> bool:
     """Set the DATA mark, as a compare-and-set on the lease's token: False (nothing written) when the lease is no
     longer this attempt's, or when a mark is already set."""

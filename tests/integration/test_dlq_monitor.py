@@ -358,3 +358,23 @@ async def test_a_replay_the_broker_refuses_is_undone(dovecot, pool, fresh_amqp_u
     assert (email["state"], email["reason"]) == ("dead_lettered", "max_attempts")
     assert await pool.fetchval("SELECT replayed_at FROM dead_letters WHERE id = $1", letter_id) is None
     assert [r["id"] for r in await list_dead_letters(pool)] == [letter_id]  # a person can replay it again
+
+
+async def test_a_replay_makes_the_original_unread_again_before_its_stage_gets_it(
+    dovecot, pool, stages, monitor, imap_settings
+):
+    """The dead letter marked the original seen with the failed keyword; once replayed, the email is in progress
+    again, and whatever it ends as (left unread for a person, say) must be what the mailbox shows."""
+    email_id, message_id = await insert_email(pool, dovecot, state="reply_requested")
+    await stages.consume(STAGES["responder"], ReplyRequested, refuse)
+    await stages.publish(ReplyRequested(email_id=email_id, intent="shipping", language="es"))
+    await monitor.wait_for(1)
+    assert {"\\Seen", "replyflow-failed"} <= set(dovecot.flags_of(message_id))
+    await stages.stop_consuming(1)
+    [letter] = await list_dead_letters(pool)
+
+    await replay(pool, stages, letter["id"], imap=imap_settings)
+
+    flags = set(dovecot.flags_of(message_id))
+    assert "\\Seen" not in flags and "replyflow-failed" not in flags
+    assert await pool.fetchval("SELECT seen_at FROM emails WHERE id = $1", email_id) is None

@@ -16,6 +16,8 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from prometheus_client import REGISTRY
 from prometheus_client.exposition import choose_encoder
+from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,19 @@ CHECK_TIMEOUT_SECONDS = 2.0
 
 # A readiness check raises (or times out) when what it checks is not usable.
 Check = Callable[[], Awaitable[object]]
+
+
+def redis_answers(redis: Redis) -> Check:
+    """A readiness check of Redis. A pooled connection the server (or a proxy, or a NAT) closed while it was idle
+    fails once, and the next command opens a new one: Redis is down only when a fresh connection fails too."""
+
+    async def ping() -> None:
+        try:
+            await redis.ping()
+        except RedisConnectionError:
+            await redis.ping()
+
+    return ping
 
 
 class Readiness:

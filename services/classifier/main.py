@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 from classifier import language
 from classifier.handler import Deps, handle_email_received
 from classifier.sender_cap import NewSenderCap, SenderCap
+from shared import health
 from shared.broker import STAGES
 from shared.mailbox import keep_connection
 from shared.messages import EmailReceived
@@ -30,7 +31,7 @@ def main() -> int:
         await runtime.stack.enter_async_context(keep_connection(imap_settings))
         redis = Redis.from_url(redis_settings.redis_url, **redis_settings.client_options)
         runtime.stack.push_async_callback(redis.aclose)
-        runtime.add_readiness_check("redis", redis.ping)
+        runtime.add_readiness_check("redis", health.redis_answers(redis))
         s = shop_settings
         deps = Deps(
             pool=runtime.pool,

@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 from responder.budget import Breaker, Budget, UnknownLimits, limits_for
 from responder.handler import Deps, handle_reply_requested
 from responder.llm import LLM, keep_prompts_out_of_logs, make_client
+from shared import health
 from shared.broker import STAGES
 from shared.messages import ReplyRequested
 from shared.runtime import Runtime, run_service
@@ -63,7 +64,7 @@ def main() -> int:
             daily_defer_seconds=max(broker_settings.retry_delay_list),
             time_scale=g.groq_limit_time_scale,
         )
-        runtime.add_readiness_check("redis", redis.ping)
+        runtime.add_readiness_check("redis", health.redis_answers(redis))
         runtime.spawn(llm.export_state(), name="llm-metrics")
         deps = Deps(pool=runtime.pool, llm=llm, shop=shop, own_address=shop_settings.reply_address)
         await runtime.broker.consume(STAGES[SERVICE], ReplyRequested, partial(handle_reply_requested, deps=deps))

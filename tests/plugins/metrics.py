@@ -10,6 +10,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,8 +59,11 @@ def http_get(port: int, path: str, timeout: float = 5.0) -> Answer:
         return Answer(error.code, error.read().decode())
 
 
-def wait_for_status(port: int, path: str, status: int, timeout: float = 60.0) -> Answer:
-    """Ask until the answer has `status`; fails with the last answer (or error) after `timeout` seconds."""
+def wait_for_status(
+    port: int, path: str, status: int, timeout: float = 60.0, until: Callable[[Answer], bool] = lambda _: True
+) -> Answer:
+    """Ask until the answer has `status` (and satisfies `until`); fails with the last answer (or error) after
+    `timeout` seconds."""
     deadline = time.monotonic() + timeout
     last: Answer | str = "no answer"
     while time.monotonic() < deadline:
@@ -67,7 +71,7 @@ def wait_for_status(port: int, path: str, status: int, timeout: float = 60.0) ->
             last = http_get(port, path)
         except OSError as exc:
             last = f"{type(exc).__name__}: {exc}"
-        if isinstance(last, Answer) and last.status == status:
+        if isinstance(last, Answer) and last.status == status and until(last):
             return last
         time.sleep(0.2)
     raise AssertionError(f"GET :{port}{path} did not answer {status} within {timeout:.0f}s; last: {last}")

@@ -25,6 +25,7 @@ from shared.settings import (
     DatabaseSettings,
     GroqSettings,
     ImapSettings,
+    LlmBudgetSettings,
     MetricsSettings,
     RedisSettings,
     ReplySettings,
@@ -40,7 +41,7 @@ SETTINGS_OF: dict[str, tuple[type[BaseSettings], ...]] = {
     "classifier": (ImapSettings, RedisSettings, ShopSettings),
     "responder": (GroqSettings, RedisSettings, ShopSettings),
     "sender": (SmtpSettings, ImapSettings, ReplySettings),
-    "dlq-monitor": (ImapSettings, ConsoleSettings, AlertSettings),
+    "dlq-monitor": (ImapSettings, ConsoleSettings, AlertSettings, SmtpSettings, RedisSettings, LlmBudgetSettings),
 }
 EVERY_SERVICE_READS: tuple[type[BaseSettings], ...] = (
     BrokerSettings,
@@ -62,6 +63,7 @@ GROUP_NAMES: dict[type[BaseSettings], str] = {
     GroqSettings: "Groq settings",
     ConsoleSettings: "operator console settings",
     AlertSettings: "alert settings",
+    LlmBudgetSettings: "LLM budget settings",
 }
 
 # Long enough for a slow server far away; a check never hangs on one that does not answer.
@@ -259,14 +261,23 @@ async def _check_servers(services: Iterable[str], loaded: dict[type[BaseSettings
         await report.run(servers.rabbitmq(broker.amqp_url), lambda: check_rabbitmq(broker))
     if (database := loaded.get(DatabaseSettings)) is not None:
         await report.run(servers.postgresql(database.database_url), lambda: check_postgresql(database))
-    if (redis := loaded.get(RedisSettings)) is not None:
+    # The dlq-monitor reads Redis only for its console and speaks SMTP only for alert emails: with those off,
+    # their servers are not its concern.
+    console: ConsoleSettings | None = loaded.get(ConsoleSettings)
+    alerts: AlertSettings | None = loaded.get(AlertSettings)
+    others = set(services) - {"dlq-monitor"}
+    needs_redis = bool(others & {"classifier", "responder"}) or (
+        console is not None and console.console_token is not None
+    )
+    needs_smtp = "sender" in others or (alerts is not None and bool(alerts.alert_email))
+    if (redis := loaded.get(RedisSettings)) is not None and needs_redis:
         await report.run(servers.redis(redis.redis_url), lambda: check_redis(redis))
     if (imap := loaded.get(ImapSettings)) is not None:
         await report.run(
             servers.mail_server("IMAP", imap.imap_host, imap.imap_port),
             lambda: check_imap(imap, with_sent_mailbox="sender" in services),
         )
-    if (smtp := loaded.get(SmtpSettings)) is not None:
+    if (smtp := loaded.get(SmtpSettings)) is not None and needs_smtp:
         await report.run(servers.mail_server("SMTP", smtp.smtp_host, smtp.smtp_port), lambda: check_smtp(smtp))
     if (groq_settings := loaded.get(GroqSettings)) is not None:
         await report.run(f"Groq at {groq_settings.groq_base_url}", lambda: check_groq(groq_settings))

@@ -68,7 +68,19 @@ class Summary:
         return "\n".join(lines)
 
     def as_json(self) -> dict[str, Any]:
-        return {"text": self.text(), "dead_letters": self.dead_letters, "waiting": self.waiting}
+        """The webhook's body: the counts, and at most LISTED_AT_MOST of each list with their subjects on one
+        bounded line (anyone can write a subject, and flood dead letters while the webhook is failing)."""
+        return {
+            "text": self.text(),
+            "dead_letters_count": len(self.dead_letters),
+            "waiting_count": len(self.waiting),
+            "dead_letters": [_listed(letter) for letter in self.dead_letters[:LISTED_AT_MOST]],
+            "waiting": [_listed(email) for email in self.waiting[:LISTED_AT_MOST]],
+        }
+
+
+def _listed(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "subject": _one_line(row.get("subject"))}
 
 
 def _one_line(text: str | None) -> str:
@@ -87,6 +99,8 @@ class Channel:
     told_until: datetime | None = None  # database time up to which this channel has told everything
     last_sent: float | None = None  # monotonic time of its last summary
     failing: bool = field(default=False)
+    failures: int = 0  # in a row: each doubles the wait before the next try, up to the interval
+    retry_at: float | None = None  # monotonic time before which a failing channel does not try again
 
 
 def alert_email(summary: Summary, to: str, sender: str) -> EmailMessage:
@@ -151,7 +165,7 @@ class Alerter:
         """One round: every channel that is due gets a summary of what is new for it (nothing new, nothing sent)."""
         now = self.clock()
         for channel in self.channels:
-            if not due(channel.last_sent, now, self.interval):
+            if not due(channel.last_sent, now, self.interval) or (channel.retry_at or now) > now:
                 continue
             letters, waiting, db_now = await console_store.new_since(self.pool, channel.told_until, self.commit_lag)
             if channel.told_until is None:
@@ -170,12 +184,16 @@ class Alerter:
                     channel.name,
                     type(exc).__name__,
                     exc,
-                    self.check_every,
+                    min(self.interval, self.check_every * 2**channel.failures),
                 )
-                channel.failing = True
+                # A refusal that lasts (a sender address the server does not accept) must not be tried every
+                # few seconds for ever.
+                channel.failing, channel.failures = True, channel.failures + 1
+                channel.retry_at = now + min(self.interval, self.check_every * 2 ** (channel.failures - 1))
                 continue
             log.info("alert by %s: %s", channel.name, summary.title())
             channel.told_until, channel.last_sent, channel.failing = db_now, now, False
+            channel.failures, channel.retry_at = 0, None
 
     @property
     def check_every(self) -> float:

@@ -17,7 +17,7 @@ import json
 import logging
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -61,7 +61,7 @@ SECURITY_HEADERS = {
 class ConsoleDeps:
     pool: asyncpg.Pool
     broker: Broker
-    token: str
+    token: str = field(repr=False)  # never printed with the rest
     redis: Redis | None = None
     model: str = ""
     limits: Limits | None = None

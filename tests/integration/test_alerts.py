@@ -4,6 +4,7 @@ whatever the number of dead letters, and a channel that fails tells everything a
 from __future__ import annotations
 
 import asyncio
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -25,8 +26,10 @@ class Receiver:
         self.bodies: list[dict] = []
         self.status = 200
         self.port = free_port()
+        self.attempts = 0
 
     async def handle(self, request: web.Request) -> web.Response:
+        self.attempts += 1
         if self.status != 200:
             return web.Response(status=self.status)
         self.bodies.append(await request.json())
@@ -130,6 +133,9 @@ async def test_a_failed_alert_is_tried_again_with_everything_and_the_other_chann
     assert len(smtp_sink.messages()) == 1 and receiver.bodies == []  # the email went, the webhook failed
     await add_dead_letter(pool, 2, "second")
     receiver.status = 200
+    await alerts.check()  # a failed channel waits before it tries again
+    assert receiver.bodies == []
+    clock.now += 10
     await alerts.check()  # the webhook is due (it never sent): both letters; the email waits for its interval
     assert [d["subject"] for d in receiver.bodies[0]["dead_letters"]] == ["first", "second"]
     assert len(smtp_sink.messages()) == 1
@@ -166,3 +172,20 @@ async def test_a_letter_committed_after_a_look_but_stamped_before_it_is_still_to
     await asyncio.sleep(1.2)
     await alerts.check()
     assert [d["subject"] for d in receiver.bodies[0]["dead_letters"]] == ["late commit"]
+
+
+async def test_a_channel_that_keeps_failing_waits_longer_each_time_up_to_the_interval(pool, smtp_sink, receiver):
+    clock = Clock()
+    alerts = alerter(pool, smtp_sink, receiver, clock)
+    await alerts.check()
+    receiver.status = 500
+    await add_dead_letter(pool, 1, "first")
+    tries = []
+    for _ in range(40):  # 400 s of checks every 10 s
+        before = receiver.attempts
+        await alerts.check()
+        if receiver.attempts > before:
+            tries.append(clock.now)
+        clock.now += 10
+    gaps = [later - earlier for earlier, later in itertools.pairwise(tries)]
+    assert gaps == sorted(gaps) and gaps[0] == 10 and max(gaps) <= INTERVAL_MINUTES * 60, gaps

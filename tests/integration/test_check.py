@@ -126,3 +126,20 @@ async def test_a_service_stops_when_rabbitmq_refuses_its_login(stack_endpoints, 
     last = stderr.strip().splitlines()[-1]
     assert last.startswith("replyflow dlq-monitor: RabbitMQ at 127.0.0.1:5672, vhost ") and refusal in last
     assert "Traceback" not in stderr and "wrong" not in last
+
+
+async def test_the_dlq_monitor_checks_redis_and_smtp_only_for_its_console_and_alert_emails(stack_endpoints, tmp_path):
+    # Without the console and alert emails, servers it does not speak to are not its concern.
+    env = service_env(stack_endpoints, REDIS_URL="redis://127.0.0.1:1/0", SMTP_PORT="1")
+    code, lines, stderr = await replyflow("check", "dlq-monitor", cwd=tmp_path, env=env)
+    assert code == 0, (lines, stderr)
+    assert not [line for line in lines if line.startswith(("Redis at", "SMTP at"))], lines
+
+    with_both = {**env, "CONSOLE_TOKEN": "a-console-token-long-enough", "ALERT_EMAIL": "ops@example.com"}
+    code, lines, stderr = await replyflow("check", "dlq-monitor", cwd=tmp_path, env=with_both)
+    assert code == 2
+    assert "FAILED" in line_of(lines, "Redis at 127.0.0.1:1/0") and "FAILED" in line_of(lines, "SMTP at")
+
+    # Its settings are checked whatever is enabled: the service reads them at start.
+    code, lines, _ = await replyflow("check", "dlq-monitor", cwd=tmp_path, env={**env, "SMTP_PORT": "not-a-port"})
+    assert code == 2 and any("SMTP_PORT" in line for line in lines), lines

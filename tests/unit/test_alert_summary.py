@@ -36,3 +36,10 @@ def test_the_alert_email_is_marked_auto_generated():
     assert message["Auto-Submitted"] == "auto-generated"
     assert message["To"] == "ops@example.com" and message["Subject"] == "replyflow: 1 new dead letter"
     assert message["Message-ID"].endswith("@example.com>")
+
+
+def test_the_webhook_body_counts_everything_but_lists_a_bounded_part_on_bounded_lines():
+    body = Summary([letter(i, "x" * 5000 + "\nBcc: evil@example.com") for i in range(300)], []).as_json()
+    assert body["dead_letters_count"] == 300 and body["waiting_count"] == 0
+    assert len(body["dead_letters"]) == 50
+    assert all(len(d["subject"]) <= 120 and "\n" not in d["subject"] for d in body["dead_letters"])

@@ -180,12 +180,12 @@ def cmd_dlq_replay(args) -> int:
 
     async def main() -> int:
         (broker_settings,) = load_or_exit(BrokerSettings)
+        # Replaying needs no IMAP: without its settings only the originals' flags are left as they are.
         try:
             imap: ImapSettings | None = load(ImapSettings)
+            no_imap = ""
         except ConfigError as exc:
-            # Replaying needs no IMAP: only the originals' flags are left as they are.
-            print(f"replyflow: originals stay flagged as they are ({exc})", file=sys.stderr)
-            imap = None
+            imap, no_imap = None, f" (its original stays flagged as it is: {exc})"
         pool = await _pool_checked()
         broker = Broker(broker_settings, "replyflow-cli")
         try:
@@ -204,7 +204,9 @@ def cmd_dlq_replay(args) -> int:
                         f"RabbitMQ did not take dead letter {letter_id}, so it is not replayed: "
                         f"{type(exc).__name__}: {exc}"
                     )
-                print(f"replayed dead letter {letter_id}: email {letter['email_id']} back to {letter['stage']}")
+                print(
+                    f"replayed dead letter {letter_id}: email {letter['email_id']} back to {letter['stage']}{no_imap}"
+                )
         except ReplayError as exc:
             return fail(str(exc))
         finally:

@@ -46,6 +46,7 @@ returns policy question; "how long does shipping take?" is shipping.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -238,7 +239,13 @@ def _one_edit(a: str, b: str) -> bool:
 
 
 def _fix_typo(match: re.Match) -> str:
-    word = match.group(0)
+    return _corrected(match.group(0))
+
+
+# Every word of every email is compared with every keyword: remembering the answer per word makes the common
+# words of a mailbox cost one look-up (bounded: a flood of made-up words only evicts older ones).
+@functools.lru_cache(maxsize=50_000)
+def _corrected(word: str) -> str:
     if word in _KEYWORDS or word in _REAL_WORDS:
         return word
     near = [k for k in _KEYWORDS if len(k) >= 6 and _one_edit(word, k)]

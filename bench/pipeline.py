@@ -59,7 +59,6 @@ from replyflow.devtools.stack import TERMINAL, Endpoints, Processes, service_env
 from replyflow.up import SERVICES  # noqa: E402
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
-SHOP_CONFIG = ROOT / "examples" / "shop.toml"
 SCALED = ("classifier", "responder", "sender")
 ROBOT_KINDS = ("ooo", "bounce", "list")
 LLM_LATENCY_MS = 12  # the simulator answers in a fixed time: the middle of the 5-20 ms the issue names
@@ -338,18 +337,8 @@ class Run:
         scratch.delete_vhost(self.vhost)
 
     def start_services(self, replicas: int) -> None:
-        endpoints = Endpoints(
-            amqp_url=self.amqp_url,
-            database_url=self.database_url,
-            redis_url=REDIS_URL,
-            imap_host=self.dovecot.host,
-            imap_port=self.dovecot.port,
-            imap_user=self.dovecot.user,
-            imap_password=self.dovecot.password,
-            smtp_port=self.smtp_port,
-            groq_base_url="",
-            shop_config=str(SHOP_CONFIG),
-            reply_from=f"Ropa del Sur <{self.dovecot.user}>",
+        endpoints = Endpoints.on(
+            self.dovecot, self.smtp_port, amqp_url=self.amqp_url, database_url=self.database_url, redis_url=REDIS_URL
         )
         endpoints.groq_base_url = self.processes.start_fake_groq(
             service_env(endpoints), "--latency-ms", str(LLM_LATENCY_MS)

@@ -38,7 +38,6 @@ from replyflow.devtools.mailgen import append_all, generate
 from replyflow.devtools.stack import TERMINAL, Endpoints, Processes, left_unread_on_purpose, service_env
 from replyflow.up import SERVICES
 
-ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/12"
 
 
@@ -234,19 +233,7 @@ def run(config: ChaosConfig, workdir: Path | None = None) -> ChaosResult:
     kills = 0
     started = time.monotonic()
     try:
-        endpoints = Endpoints(
-            amqp_url=amqp_url,
-            database_url=database_url,
-            redis_url=REDIS_URL,
-            imap_host=dovecot.host,
-            imap_port=dovecot.port,
-            imap_user=dovecot.user,
-            imap_password=dovecot.password,
-            smtp_port=sink.port,
-            groq_base_url="",
-            shop_config=str(ROOT / "examples" / "shop.toml"),
-            reply_from=f"Ropa del Sur <{dovecot.user}>",
-        )
+        endpoints = Endpoints.on(dovecot, sink.port, amqp_url=amqp_url, database_url=database_url, redis_url=REDIS_URL)
         endpoints.groq_base_url = processes.start_fake_groq(
             service_env(endpoints), "--error-rate", str(config.llm_error_rate), "--seed", str(config.seed)
         )

@@ -19,8 +19,11 @@ import asyncpg
 from classifier.handler import leaves_unread
 
 from replyflow.devtools._net import free_port
+from replyflow.devtools.dovecot import Dovecot
 from replyflow.up import SERVICES
 from shared.db import TERMINAL_STATES as TERMINAL
+
+EXAMPLE_SHOP = Path(__file__).resolve().parents[2] / "examples" / "shop.toml"
 
 # Groq limits far above the free tier, for the simulator and the responder's own budget alike, so that a run
 # is about the pipeline, not about waiting for the next minute's budget (the budget has its own benchmark).
@@ -40,6 +43,24 @@ class Endpoints:
     groq_base_url: str
     shop_config: str
     reply_from: str
+
+    @classmethod
+    def on(cls, dovecot: Dovecot, smtp_port: int, *, amqp_url: str, database_url: str, redis_url: str) -> Endpoints:
+        """A stack on this Dovecot and SMTP port, answering as the example shop from the Dovecot user's address;
+        the Groq simulator's URL is filled in once it has started."""
+        return cls(
+            amqp_url=amqp_url,
+            database_url=database_url,
+            redis_url=redis_url,
+            imap_host=dovecot.host,
+            imap_port=dovecot.port,
+            imap_user=dovecot.user,
+            imap_password=dovecot.password,
+            smtp_port=smtp_port,
+            groq_base_url="",
+            shop_config=str(EXAMPLE_SHOP),
+            reply_from=f"Ropa del Sur <{dovecot.user}>",
+        )
 
 
 def service_env(endpoints: Endpoints, **overrides: str) -> dict[str, str]:

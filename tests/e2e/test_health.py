@@ -10,9 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from replyflow.devtools._net import free_port
-from replyflow.devtools.stack import Endpoints, Processes, service_env
+from replyflow.devtools.stack import EXAMPLE_SHOP, Endpoints, Processes, service_env
 from tests.plugins.metrics import http_get, wait_for_status
-from tests.plugins.stack import SHOP_CONFIG
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.timeout(300)]
 
@@ -35,7 +34,7 @@ def _endpoints(amqp_url: str, database_url: str, redis_url: str) -> Endpoints:
         imap_password="unused",
         smtp_port=1,
         groq_base_url="http://127.0.0.1:1",
-        shop_config=str(SHOP_CONFIG),
+        shop_config=str(EXAMPLE_SHOP),
         reply_from="Shop <shop@example.com>",
     )
 

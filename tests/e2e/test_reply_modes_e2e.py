@@ -12,8 +12,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from replyflow.devtools.stack import Processes, service_env, wait_until_settled
-from tests.plugins.stack import SHOP_CONFIG
+from replyflow.devtools.stack import EXAMPLE_SHOP, Processes, service_env, wait_until_settled
 from tests.plugins.stored_email import make_raw
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.timeout(300)]
@@ -48,7 +47,7 @@ ROBOT = make_raw(
 
 
 def shop_with_modes(tmp_path: Path, faq: str, llm: str, human: str) -> str:
-    text = SHOP_CONFIG.read_text(encoding="utf-8")
+    text = EXAMPLE_SHOP.read_text(encoding="utf-8")
     assert DEFAULT_MODES in text
     path = tmp_path / "shop.toml"
     path.write_text(

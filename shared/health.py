@@ -93,17 +93,27 @@ def port_for(service: str, configured: int | None) -> int:
     return DEFAULT_PORTS.get(service, 0) if configured is None else configured
 
 
+async def serve_on_port(app: web.Application, host: str, port: int) -> web.AppRunner:
+    """Serve `app` on `port`; the OSError of a port already taken is raised once the runner is cleaned up."""
+    # No access log: a probe or a poll every few seconds would be most of the log.
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError:
+        await runner.cleanup()
+        raise
+    return runner
+
+
 async def start_server(service: str, port: int, readiness: Readiness, host: str = "0.0.0.0") -> web.AppRunner | None:
     """Serve on `port` (0: not at all); None when there is no server, the port being taken or turned off."""
     if not port:
         log.debug("METRICS_PORT is 0: no /metrics, /healthz or /readyz")
         return None
-    runner = web.AppRunner(make_app(readiness), access_log=None, handle_signals=False)
-    await runner.setup()
     try:
-        await web.TCPSite(runner, host, port).start()
+        runner = await serve_on_port(make_app(readiness), host, port)
     except OSError as exc:
-        await runner.cleanup()
         log.warning(
             "%s: cannot listen on METRICS_PORT %d (%s); running without /metrics, /healthz and /readyz",
             service,

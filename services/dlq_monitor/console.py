@@ -30,6 +30,7 @@ from redis.asyncio import Redis
 from responder.budget import Breaker, Budget, Limits
 
 from dlq_monitor import console_store, replay
+from shared import health
 from shared.broker import STAGES, Broker
 from shared.history import email_id_of, find_email
 from shared.settings import ImapSettings
@@ -397,13 +398,9 @@ def make_app(deps: ConsoleDeps) -> web.Application:
 
 async def start(deps: ConsoleDeps, port: int, host: str = "0.0.0.0") -> web.AppRunner | None:
     """Serve the console on `port`; None when the port is taken (the dlq-monitor goes on without it)."""
-    # No access log: a request line is harmless, but the console has nothing to gain from one per poll.
-    runner = web.AppRunner(make_app(deps), access_log=None, handle_signals=False)
-    await runner.setup()
     try:
-        await web.TCPSite(runner, host, port).start()
+        runner = await health.serve_on_port(make_app(deps), host, port)
     except OSError as exc:
-        await runner.cleanup()
         log.warning(
             "cannot listen on CONSOLE_PORT %d (%s): running without the operator console", port, exc.strerror or exc
         )

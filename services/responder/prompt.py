@@ -88,6 +88,7 @@ FACT_TOPICS: dict[str, frozenset[str]] = {
         "cambio cambios cambiar devolución devoluciones devolver reembolso return returns "
         "exchange exchanges refund".split()
     ),
+    "sizes": frozenset("talle talles size sizes sizing unisex".split()),
 }
 INTENT_TOPICS: dict[str, frozenset[str]] = {
     "shipping": frozenset({"shipping"}),
@@ -98,7 +99,8 @@ INTENT_TOPICS: dict[str, frozenset[str]] = {
     "refund_request": frozenset({"returns", "payment"}),
     "returns": frozenset({"returns"}),
     "complaint": frozenset({"returns"}),
-    "sizes": frozenset({"returns"}),
+    "sizes": frozenset({"sizes", "returns"}),
+    "product_question": frozenset({"sizes"}),
 }
 _WORD = re.compile(r"[^\W\d_]+")
 

@@ -211,7 +211,7 @@ TINY = [
     ("t3", "human_request", "Quiero hablar con una persona"),
     ("t4", "robot", "Estoy de vacaciones hasta el lunes. Responderé tu correo a mi regreso."),
     ("t5", "payment_methods+shipping", "¿Aceptan Mercado Pago? ¿Y hacen envíos a Salta?"),
-    ("t6", "returns", "Se puede pagar en efectivo?"),  # mislabelled on purpose: a canned answer would be wrong
+    ("t6", "returns", "Se puede pagar con cheque?"),  # mislabelled on purpose: a canned answer would be wrong
 ]
 
 
@@ -231,7 +231,7 @@ def test_eval_on_a_tiny_csv_prints_every_figure_and_the_confusion_table(tmp_path
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert figure(out, "intent accuracy")[1:] == (5, 6)  # t6 is payment_methods, labelled returns
-    assert figure(out, "FAQ precision") == (1.0, 2, 2)  # t6 got no canned answer (the text never says cash)
+    assert figure(out, "FAQ precision") == (1.0, 2, 2)  # t6 got no canned answer (the text never says cheques)
     assert figure(out, "FAQ coverage")[1:] == (2, 3)
     assert re.search(r"^\s*robots replied to\s+0/1$", out, re.MULTILINE)
     assert re.search(r"^\s*flagged for a person\s+1/1", out, re.MULTILINE)

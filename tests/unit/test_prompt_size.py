@@ -12,7 +12,7 @@ from shared.shop import load_shop_config
 
 SHOP = load_shop_config(Path(__file__).resolve().parents[2] / "examples" / "shop.toml")
 FACTS_ES = SHOP.facts_for("es").strip().splitlines()
-GENERAL, SHIPPING, PAYMENT, RETURNS = FACTS_ES  # examples/shop.toml: who the shop is, then one line per topic
+GENERAL, SHIPPING, PAYMENT, RETURNS, SIZES = FACTS_ES  # examples/shop.toml: who the shop is, then one line per topic
 JACKET = Product("Campera de jean negra", "Campera de jean negra oversize, algodón 100%.", "ARS 61900", 0, None)
 
 
@@ -43,7 +43,7 @@ def system_for(intent: str, text: str, products=(JACKET,)) -> str:
         (
             "product_question",
             "¿La campera es de algodón? ¿Hacen envíos a Salta y se puede pagar en cuotas?",
-            {SHIPPING, PAYMENT},
+            {SHIPPING, PAYMENT, SIZES},  # a product question may need the sizes
         ),
         ("other", "Can I pay by card and return it if it does not fit?", {PAYMENT, RETURNS}),
     ],
@@ -51,12 +51,12 @@ def system_for(intent: str, text: str, products=(JACKET,)) -> str:
 def test_the_facts_are_the_general_ones_and_those_the_email_needs(intent, text, wanted):
     system = system_for(intent, text)
     assert GENERAL in system
-    for line in (SHIPPING, PAYMENT, RETURNS):
+    for line in (SHIPPING, PAYMENT, RETURNS, SIZES):
         assert (line in system) == (line in wanted), line
 
 
 def test_english_facts_by_topic_too():
-    general, shipping, _payment, _returns = SHOP.facts_for("en").strip().splitlines()
+    general, shipping, _payment, _returns, _sizes = SHOP.facts_for("en").strip().splitlines()
     chosen = relevant_facts(SHOP.facts_for("en"), "shipping", "When does it arrive?").splitlines()
     assert chosen == [general, shipping]
 

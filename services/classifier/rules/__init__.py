@@ -1,2 +1,26 @@
 """The classifier's rules as named data: one module per intent or signal, each rule a `base.Rule` with its own
-examples. `ALL` lists every rule; names are unique."""
+examples. Every module of this package that defines `RULES` contributes them; `all_rules()` lists them all, and
+rule names are unique across modules."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import cache
+
+from .base import Fragment, Rule
+
+__all__ = ["Fragment", "Rule", "all_rules"]
+
+
+@cache
+def all_rules() -> tuple[Rule, ...]:
+    found: list[Rule] = []
+    for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        found.extend(getattr(module, "RULES", ()))
+    names = [rule.name for rule in found]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ValueError(f"rule names must be unique: {', '.join(duplicates)}")
+    return tuple(found)

@@ -42,7 +42,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import decide
+from . import decide, mime_guard
 from .intents import INTENTS, POLICY_INTENTS
 
 HUMAN_INTENTS = frozenset({"complaint", "human_request"})
@@ -231,7 +231,7 @@ def read_labelled_csv(path: str | Path, split: str | None = None, language: str 
 
 def read_message_bytes(raw: bytes) -> email.message.Message:
     """A raw message parsed as the classifier service parses it."""
-    return email.message_from_bytes(raw, policy=email.policy.default)
+    return email.message_from_bytes(raw, policy=mime_guard.POLICY)
 
 
 def read_message(path: Path) -> email.message.Message:

@@ -37,7 +37,7 @@ from __future__ import annotations
 import collections
 import csv
 import email
-import email.policy
+import time
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,10 +114,18 @@ BITEXT_LABELS: dict[str, LabelSpec] = {
 
 
 def own_label(label: str) -> LabelSpec:
-    """replyflow's own labels: an intent, "robot", or several policy topics joined by "+" ("shipping+returns")."""
+    """replyflow's own labels: an intent, "robot", several policy topics joined by "+" ("shipping+returns"), or
+    "llm:<topic>", a question on a policy topic that the shop's canned text does not answer (it must go to the
+    LLM)."""
     label = (label or "").strip()
     if label == "robot":
         return LabelSpec(group="robot", intents=frozenset({"ignore"}), robot=True)
+    if label.startswith("llm:"):
+        topic = label.removeprefix("llm:").strip()
+        if topic not in POLICY_INTENTS:
+            raise EvalError(f"label {label!r}: llm: is followed by a policy topic ({', '.join(POLICY_INTENTS)})")
+        # a question on a policy topic that the shop's text does not answer: any intent that sends it to the LLM
+        return _spec(label, {topic, "other", "product_question"})
     if "+" in label:
         topics = [t.strip() for t in label.split("+")]
         if len(topics) < 2 or any(t not in POLICY_INTENTS for t in topics):
@@ -307,6 +315,7 @@ class CsvReport:
     robots: int = 0
     robots_replied: int = 0
     customers_ignored: int = 0
+    seconds: float = 0.0  # CPU time spent classifying (the process's, so other work on the machine does not count)
     decisions: collections.Counter = field(default_factory=collections.Counter)
     languages: collections.Counter = field(default_factory=collections.Counter)
     confusion: dict[str, collections.Counter] = field(default_factory=dict)
@@ -324,6 +333,10 @@ class CsvReport:
     def faq_coverage(self) -> float | None:
         return self.faq_covered / self.faq_questions if self.faq_questions else None
 
+    @property
+    def ms_per_email(self) -> float | None:
+        return 1000 * self.seconds / self.total if self.total else None
+
 
 def evaluate_examples(
     examples: Iterable[Example],
@@ -337,7 +350,9 @@ def evaluate_examples(
     report = CsvReport(source=source, split=split, faq_threshold=faq_threshold)
     for example in examples:
         spec = label_map(example.label)
+        started = time.process_time()
         c = classify_example(example, shop, own_addresses, faq_threshold)
+        report.seconds += time.process_time() - started
         report.total += 1
         report.decisions[c.decision] += 1
         kinds: list[str] = []
@@ -568,6 +583,7 @@ def format_csv_report(report: CsvReport, show_errors: int = 0) -> str:
         f"  customers ignored     {report.customers_ignored}",
         f"  decisions             {_counts(report.decisions)}",
         f"  languages             {_counts(report.languages)}",
+        f"  handling time         {report.ms_per_email or 0:.2f} ms CPU per email",
     ]
     if report.language_known:
         lines += [
@@ -605,4 +621,103 @@ def format_folder_report(report: FolderReport) -> str:
         lines.append(f"  unreadable            {', '.join(report.unreadable)}")
     for name, decision, reason in report.wrong:
         lines.append(f"    {'replied to' if report.expect == 'robots' else 'ignored'}: {name} -> {decision} ({reason})")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------------- the suite
+
+# The project's labelled sets, relative to the repository's tests/data folder. Each CSV with a split column is
+# scored on one half (`--suite heldout` is the figure to report; `dev` is the half rules and models may learn from).
+# Sets without held-out rows (the team's own English policy questions, Bitext's half kept in ../shared) are only
+# in the dev suite.
+SUITE_CSVS: tuple[tuple[str, str, str, str | None, tuple[str, ...]], ...] = (
+    # (name, path or glob, label map, language of rows without a language column, suites it belongs to)
+    ("written", "classifier/written/*.csv", "builtin-intents", None, ("dev", "heldout")),
+    ("es_shop_emails", "classifier/es_shop_emails.csv", "builtin-intents", "es", ("dev", "heldout")),
+    ("en_chat_questions", "classifier/en_chat_questions.csv", "builtin-intents", "en", ("dev", "heldout")),
+    ("en_policy_questions", "classifier/en_policy_questions.csv", "builtin-intents", "en", ("dev",)),
+    (
+        "bitext",
+        "../../../shared/corpora/intents/bitext-customer-support/bitext_dev.csv",
+        "builtin-bitext",
+        "en",
+        ("dev",),
+    ),
+)
+SUITE_ROBOT_FOLDERS = "robots/*/{split}"
+
+
+def _suite_examples(data: Path, pattern: str, split: str, language: str | None) -> list[Example]:
+    examples: list[Example] = []
+    for path in sorted(data.glob(pattern)):
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            has_split = "split" in (csv.DictReader(fh).fieldnames or ())
+        if has_split:
+            examples += read_labelled_csv(path, split=split, language=language)
+        elif split == "dev":
+            examples += read_labelled_csv(path, language=language)
+    return examples
+
+
+def evaluate_suite(
+    data: str | Path,
+    split: str,
+    shop,
+    own_addresses: Collection[str] = (),
+    faq_threshold: float = decide.DEFAULT_FAQ_THRESHOLD,
+) -> tuple[list[CsvReport], list[FolderReport]]:
+    """Every labelled set of the project scored on one half, one report per set and language; and the robot
+    folders of that half."""
+    if split not in ("dev", "heldout"):
+        raise EvalError(f"the suite is scored on dev or heldout, not {split!r}")
+    data = Path(data)
+    if not (data / "classifier").is_dir():
+        raise EvalError(f"{data}: no classifier/ folder of labelled sets (run from the repository, or give --data)")
+    reports: list[CsvReport] = []
+    for name, pattern, map_name, language, suites in SUITE_CSVS:
+        if split not in suites:
+            continue
+        examples = _suite_examples(data, pattern, split, language)
+        by_language: dict[str, list[Example]] = collections.defaultdict(list)
+        for example in examples:
+            by_language[example.language or "?"].append(example)
+        for lang in sorted(by_language):
+            reports.append(
+                evaluate_examples(
+                    by_language[lang],
+                    load_label_map(map_name),
+                    shop,
+                    own_addresses,
+                    faq_threshold,
+                    source=f"{name} ({lang})",
+                    split=split,
+                )
+            )
+    folders = [
+        evaluate_folder(folder, shop, own_addresses, faq_threshold, expect="robots")
+        for folder in sorted(data.glob(SUITE_ROBOT_FOLDERS.format(split=split)))
+        if folder.is_dir()
+    ]
+    return reports, folders
+
+
+def _share(right: int, total: int) -> str:
+    return f"{right / total:.3f} ({right}/{total})" if total else "n/a"
+
+
+def format_suite_summary(split: str, reports: list[CsvReport], folders: list[FolderReport]) -> str:
+    lines = [
+        f"the project's labelled sets, split {split}",
+        f"  {'set':<34} {'emails':>6}  {'FAQ precision':<19} {'FAQ coverage':<19} {'robots replied':<15} "
+        f"{'customers ignored':<18} ms/email",
+    ]
+    for r in reports:
+        lines.append(
+            f"  {r.source:<34} {r.total:>6}  {_share(r.faq_right, r.faq_answers):<19} "
+            f"{_share(r.faq_covered, r.faq_questions):<19} {f'{r.robots_replied}/{r.robots}':<15} "
+            f"{r.customers_ignored:<18} {r.ms_per_email or 0:.2f}"
+        )
+    for f in folders:
+        source = str(Path(f.source).parent.name) + "/" + Path(f.source).name
+        lines.append(f"  {'robots: ' + source:<34} {f.files:>6}  {'':<19} {'':<19} {f'{len(f.wrong)}/{f.files}':<15}")
     return "\n".join(lines)

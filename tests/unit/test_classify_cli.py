@@ -445,3 +445,44 @@ def test_eval_on_the_autoreply_corpus_replies_to_no_robot(tmp_path):
     ).stdout
     match = re.search(r"^\s*robots replied to\s+(\d+)/(\d+)$", out, re.MULTILINE)
     assert match and match.group(1) == "0" and int(match.group(2)) > 0, out
+
+
+def test_a_policy_question_the_canned_text_does_not_answer_is_labelled_llm_topic(tmp_path):
+    data = write_csv(
+        tmp_path / "llm.csv",
+        "text,label",
+        [("¿Hacen envíos a Córdoba?", "llm:shipping"), ("¿Aceptan tarjeta Cabal?", "llm:payment_methods")],
+    )
+    out = replyflow("eval", "classifier", "--csv", str(data), "--shop", str(SHOP), "--errors", "5", cwd=tmp_path).stdout
+    # the first got the shipping text although its label says the text does not answer it: a wrong canned answer
+    assert figure(out, "FAQ precision") == (0.0, 0, 1)
+    assert re.search(r"^\s*wrong canned answers\s+1\s+\(to emails that must never get one: 1\)", out, re.MULTILINE)
+    assert re.search(r"^\s*handling time\s+[0-9.]+ ms CPU per email$", out, re.MULTILINE)
+    bad = write_csv(tmp_path / "bad.csv", "text,label", [("hola", "llm:hours")])
+    result = replyflow("eval", "classifier", "--csv", str(bad), "--shop", str(SHOP), cwd=tmp_path)
+    assert result.returncode != 0 and "llm: is followed by a policy topic" in result.stderr
+
+
+def test_the_suite_scores_one_half_of_every_set_per_language(tmp_path):
+    written = tmp_path / "classifier" / "written"
+    written.mkdir(parents=True)
+    write_csv(
+        written / "a.csv",
+        "id,split,language,intent,subject,text",
+        [
+            ("a1", "heldout", "es", "shipping", "", "¿Hacen envíos a Córdoba?"),
+            ("a2", "heldout", "en", "payment_methods", "", "Hi, which payment methods do you accept?"),
+            ("a3", "dev", "es", "order_status", "", "¿Dónde está mi pedido 1234?"),
+        ],
+    )
+    out = replyflow(
+        "eval", "classifier", "--suite", "heldout", "--data", str(tmp_path), "--shop", str(SHOP), cwd=tmp_path
+    )
+    assert out.returncode == 0, out.stderr
+    rows = {line.split()[0] + " " + line.split()[1]: line for line in out.stdout.splitlines() if "written" in line}
+    assert set(rows) == {"written (es)", "written (en)"}  # the dev row is not scored
+    assert rows["written (es)"].split()[2] == "1"
+    missing = replyflow(
+        "eval", "classifier", "--suite", "dev", "--data", str(tmp_path / "nowhere"), "--shop", str(SHOP), cwd=tmp_path
+    )
+    assert missing.returncode != 0 and "no classifier/ folder" in missing.stderr

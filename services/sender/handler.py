@@ -24,7 +24,7 @@ from enum import StrEnum
 import asyncpg
 
 from sender import smtp, store
-from sender.compose import NoRecipient, build_reply, reply_message_id
+from sender.compose import NoRecipient, Outgoing, reply_message_id, write_reply
 from sender.store import Claim, StoredReply
 from shared import db
 from shared.drafts import NoDraftsFolder, drafts_folder, file_draft
@@ -116,16 +116,6 @@ def copy_folder(sent_mailbox: str, server_saves_sent: bool) -> str | None:
     return sent_mailbox if sent_mailbox and not server_saves_sent else None
 
 
-@dataclass(frozen=True)
-class Outgoing:
-    """The reply as it goes out: written once, before the claim, so what cannot be serialised is never
-    half-sent."""
-
-    recipient: str
-    message_id: str
-    raw: bytes
-
-
 async def handle_reply_ready(message: ReplyReady, deps: Deps) -> None:
     email_id = message.email_id
     stored = await _load(deps.pool, email_id)
@@ -156,11 +146,12 @@ async def _load(pool: asyncpg.Pool, email_id: int) -> StoredReply:
 
 
 def _compose(stored: StoredReply, reply_from: str) -> Outgoing:
+    """The reply as it goes out: written once, before the claim, so what cannot be serialised is never
+    half-sent."""
     try:
-        reply = build_reply(
+        return write_reply(
             stored.raw, stored.message_id, stored.from_address or "", stored.subject or "", stored.body, reply_from
         )
-        return Outgoing(recipient=str(reply["To"]), message_id=str(reply["Message-ID"]), raw=reply.as_bytes())
     except NoRecipient as exc:
         raise PermanentError("no_recipient", str(exc)) from exc
     except (UnicodeError, ValueError) as exc:

@@ -169,21 +169,23 @@ async def transition(
     check_transition(allowed_from, new_state)
     moved = await conn.fetchrow(
         # The reason belongs to the terminal states (`replied` has one when the reply promised a person); any
-        # other move (a replay) clears it.
-        """UPDATE emails SET state = $2, updated_at = now(),
-                  reason = CASE WHEN $2 IN ('ignored', 'dead_lettered', 'replied', 'drafted')
-                                THEN coalesce($4, reason) END
-           WHERE id = $1 AND state = ANY($3::text[]) RETURNING reason, coalesce(received_at, created_at) AS arrived""",
+        # other move (a replay) clears it. The move and its event are one statement: one round trip, not two.
+        """WITH moved AS (
+               UPDATE emails SET state = $2, updated_at = now(),
+                      reason = CASE WHEN $2 IN ('ignored', 'dead_lettered', 'replied', 'drafted')
+                                    THEN coalesce($4, reason) END
+               WHERE id = $1 AND state = ANY($3::text[])
+               RETURNING id, reason, coalesce(received_at, created_at) AS arrived),
+           event AS (INSERT INTO email_events (email_id, state, detail) SELECT id, $2, $5 FROM moved)
+           SELECT reason, arrived FROM moved""",
         email_id,
         new_state,
         list(allowed_from),
         reason,
+        detail or reason,
     )
     if moved is None:
         return False
-    await conn.execute(
-        "INSERT INTO email_events (email_id, state, detail) VALUES ($1, $2, $3)", email_id, new_state, detail or reason
-    )
     # Every end state is reached here, and counted only once it is committed: the one count of outcomes.
     after_commit(conn, lambda: metrics.count_end_state(str(new_state), moved["reason"], moved["arrived"]))
     return True

@@ -49,8 +49,9 @@ async def record_seen(pool: asyncpg.Pool, email_id: int) -> None:
     await pool.execute("UPDATE emails SET seen_at = now() WHERE id = $1", email_id)
 
 
-async def flag(pool: asyncpg.Pool, imap: ImapSettings, step: FlagOriginal) -> None:
-    original = await original_of(pool, step.email_id)
+async def flag(pool: asyncpg.Pool, imap: ImapSettings, step: FlagOriginal, original: Original | None = None) -> None:
+    """`original`: where the email's original lives, when the caller has read it already (it never moves)."""
+    original = original or await original_of(pool, step.email_id)
     if original is None:
         return
     await flag_original(imap, original, seen=step.seen, keywords=step.keywords)

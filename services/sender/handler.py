@@ -106,8 +106,10 @@ def flag_after(email_id: int, state: str, *, needs_person: bool, intent: str | N
     return FlagOriginal(email_id, keywords=topic)
 
 
-def _flag_step(email_id: int, stored: StoredReply, state: str) -> FlagOriginal:
-    return flag_after(email_id, state, needs_person=stored.needs_person, intent=stored.intent)
+async def _flag(deps: Deps, email_id: int, stored: StoredReply, state: str) -> None:
+    """Flag the original once its email ended, where the load found it."""
+    step = flag_after(email_id, state, needs_person=stored.needs_person, intent=stored.intent)
+    await flag(deps.pool, deps.imap, step, stored.original)
 
 
 def copy_folder(sent_mailbox: str, server_saves_sent: bool) -> str | None:
@@ -123,7 +125,7 @@ async def handle_reply_ready(message: ReplyReady, deps: Deps) -> None:
     if step == Step.NOTHING:
         return None
     if step == Step.FLAG_ONLY:
-        await flag(deps.pool, deps.imap, _flag_step(email_id, stored, stored.state))
+        await _flag(deps, email_id, stored, stored.state)
         return None
     outgoing = _compose(stored, deps.reply_from)
     if step == Step.FILE_DRAFT:
@@ -132,7 +134,7 @@ async def handle_reply_ready(message: ReplyReady, deps: Deps) -> None:
     if step == Step.CLAIM:
         step = after_claim(await store.claim(deps.pool, email_id, outgoing.recipient))
     if step == Step.FLAG_ONLY:
-        await flag(deps.pool, deps.imap, _flag_step(email_id, stored, State.REPLIED))
+        await _flag(deps, email_id, stored, State.REPLIED)
     elif step == Step.TAKE_LEASE:
         await _hold_lease_and_send(message, outgoing, deps)
     return None
@@ -185,7 +187,7 @@ async def _hold_lease_and_file_draft(message: ReplyReady, outgoing: Outgoing, de
         log.warning("email %s: its draft is filed, but the email was no longer reply_ready to record it", email_id)
         return
     log.info("email %s: reply filed as a draft for %s (%s)", email_id, outgoing.recipient, message.source)
-    await flag(deps.pool, deps.imap, _flag_step(email_id, stored, State.DRAFTED))
+    await _flag(deps, email_id, stored, State.DRAFTED)
 
 
 async def _drafts_folder(imap: ImapSettings) -> str:
@@ -245,7 +247,7 @@ async def _send(message: ReplyReady, stored: StoredReply, outgoing: Outgoing, to
     await _keep_copy(outgoing.raw, email_id, deps)
     await _record_replied(email_id, outgoing.message_id, outgoing.recipient, stored, answer[:200], deps)
     log.info("email %s replied to %s (%s)", email_id, outgoing.recipient, message.source)
-    await flag(deps.pool, deps.imap, _flag_step(email_id, stored, State.REPLIED))
+    await _flag(deps, email_id, stored, State.REPLIED)
 
 
 async def _settle_unsent(email_id: int, token: str, deps: Deps, not_sent: str | None = None) -> None:
@@ -308,7 +310,7 @@ async def _settle_interrupted_send(email_id: int, stored: StoredReply, deps: Dep
             deps,
         )
         log.info("email %s: interrupted send confirmed by the copy in %s", email_id, folder)
-        await flag(deps.pool, deps.imap, _flag_step(email_id, stored, State.REPLIED))
+        await _flag(deps, email_id, stored, State.REPLIED)
         return
     raise PermanentError(
         "send_outcome_unknown",

@@ -15,6 +15,7 @@ from enum import StrEnum
 import asyncpg
 
 from shared import db
+from shared.mailbox import Original
 from shared.states import State
 
 
@@ -35,6 +36,7 @@ class StoredReply:
     intent: str | None = None  # the classifier's, for the original's topic keyword
     needs_person: bool = False  # the reply says a person from the team will follow up
     reason: str | None = None  # of a terminal state: `needs_person` for a reply that promised a person
+    original: Original | None = None  # where the original lives, to flag it without reading that again
 
 
 class Claim(StrEnum):
@@ -48,12 +50,17 @@ class Claim(StrEnum):
 async def load(pool: asyncpg.Pool, email_id: int) -> StoredReply | None:
     row = await pool.fetchrow(
         """SELECT e.state, e.raw, e.message_id, e.from_address, e.subject, r.body, r.sent_at, r.data_sent_at,
-                  coalesce(c.reply_mode, 'send') AS reply_mode, c.intent, r.needs_person, e.reason
+                  coalesce(c.reply_mode, 'send') AS reply_mode, c.intent, r.needs_person, e.reason,
+                  e.mailbox, e.uidvalidity, e.uid
            FROM emails e JOIN replies r ON r.email_id = e.id LEFT JOIN classifications c ON c.email_id = e.id
            WHERE e.id = $1""",
         email_id,
     )
-    return StoredReply(**dict(row)) if row is not None else None
+    if row is None:
+        return None
+    fields = dict(row)
+    original = Original(fields.pop("mailbox"), fields.pop("uidvalidity"), fields.pop("uid"), row["message_id"])
+    return StoredReply(**fields, original=original)
 
 
 def replied_reason(needs_person: bool) -> str | None:
@@ -155,18 +162,17 @@ async def commit_replied(
             reason=replied_reason(needs_person),
             detail=detail,
         )
+        # The reply's record and the conversation in one statement. A sender whose domain failed DMARC may be
+        # forged: what they wrote must never become the history a real customer's next email is answered with.
         await conn.execute(
-            "UPDATE replies SET message_id = $2, sent_at = now() WHERE email_id = $1", email_id, reply_id
-        )
-        # A sender whose domain failed DMARC may be forged: what they wrote must never become the history a real
-        # customer's next email is answered with.
-        await conn.execute(
-            """INSERT INTO conversations (email_id, customer, subject, inbound, reply)
-               SELECT $1, lower($2), e.subject, coalesce(c.body_text, ''), $3
+            """WITH sent AS (UPDATE replies SET message_id = $2, sent_at = now() WHERE email_id = $1)
+               INSERT INTO conversations (email_id, customer, subject, inbound, reply)
+               SELECT $1, lower($3), e.subject, coalesce(c.body_text, ''), $4
                FROM emails e LEFT JOIN classifications c ON c.email_id = e.id
                WHERE e.id = $1 AND c.dmarc IS DISTINCT FROM 'fail'
                ON CONFLICT (email_id) DO NOTHING""",
             email_id,
+            reply_id,
             recipient,
             body,
         )

@@ -1,0 +1,161 @@
+"""Named pieces of pattern shared by several rules: what a garment, a size or a way to pay looks like, and the
+guards that keep a policy rule off an email about an order that exists.
+
+A fragment is not a rule: it scores nothing and has no examples of its own; the rules that use it prove it with
+theirs. Rules splice it in with `.pattern`.
+"""
+
+from __future__ import annotations
+
+from .base import Fragment
+
+SIZE = Fragment(
+    "size",
+    r"(xxs|xs|s|m|l|xl|xxl|xxxl|2xl|3xl|\d{1,2}|unico|small|medium|large)",
+    "a size as a shop writes it: a letter size, a number, one size",
+)
+
+COLOUR = Fragment(
+    "colour",
+    r"(negr[oa]s?|blanc[oa]s?|azul(es)?|roj[oa]s?|gris|verde|beige|marron|rosa|celeste|amarillo|violeta|bordo|"
+    r"crudo|natural|camel|nude|black|white|blue|red|gr[ae]y|green|pink)",
+    "a colour a garment comes in, in Spanish or English",
+)
+
+GARMENT = Fragment(
+    "garment",
+    r"\b(remeras?|camperas?|buzos?|jeans?|pantalon(es)?|vestidos?|camisas?|polleras?|shorts?|zapatillas?|sweaters?|"
+    r"sueters?|chalecos?|sacos?|tapados?|musculosas?|tops?|bodys?|calzas?|cardigans?|camperones?|parkas?|bermudas?|"
+    r"joggers?|hoodies?|jackets?|coats?|t-?shirts?|shirts?|dress(es)?|pants|trousers|skirts?|sneakers|sweatshirts?|"
+    r"jumpers?|vests?|leggings|modelo|prenda|producto|article|item)\b",
+    "a garment or a product named as such (remera, campera, hoodie, dress, item)",
+)
+
+SIZE_TABLE = Fragment(
+    "size_table",
+    r"\b(tabla|guia|cuadro) de (talles|medidas)\b|\bsize (chart|guide|table)\b",
+    "the shop's size table, by any of its names",
+)
+
+# "how long do refunds take" / "cuánto tarda el reembolso" is not about shipping; nor is how long a replacement, a
+# cancellation, an answer, an invoice or an account takes ("how long does it take you to reply?")
+NOT_MONEY = Fragment(
+    "not_money",
+    r"(?![^.?!\n]{0,40}\b(refunds?|reimburs\w*|returns?|exchanges?|reembolsos?|reintegros?|devolucion\w*|cambios?|"
+    r"acreditacion|acreditar|replace\w*|cancel\w*|repair\w*|respond\w*|reply|replies|answer\w*|"
+    r"hear back|get back to|invoices?|account|verif\w*|approv\w*|restock\w*|stock|available)\b)",
+    "after 'how long': what takes time is not a refund, an exchange, an answer or a restock (a lookahead)",
+)
+
+# "¿puedo cambiar el envío / la dirección / el medio de pago?" changes an order, not a garment: no returns rule.
+NOT_A_GARMENT_CHANGE = Fragment(
+    "not_a_garment_change",
+    r"\bcambiar (el|la|mi) (envio|direccion|domicilio|medio|forma|metodo|fecha|dia)\b",
+    "a change of the delivery, the address or the way to pay, which is no exchange of a garment",
+)
+
+# A discount for paying by transfer or in cash is stated in the payment FAQ; a discount code is another matter.
+TRANSFER_DISCOUNT = Fragment(
+    "transfer_discount",
+    r"\b(transferencia|efectivo|transfer|cash)\b[^.?!]{0,40}\b(descuento|discount|% ?off|\d+ ?%)|"
+    r"\b(descuento|discount|\d+ ?%)[^.?!]{0,40}\b(transferencia|efectivo|transfer|cash)\b",
+    "a discount next to a bank transfer or cash, in either order",
+)
+
+# A broad English policy rule carries this "unless": words that place the question on an order that exists, a
+# problem, a change or another topic ("I selected the wrong shipping option", "the delivery time you promised has
+# passed", "how do I add a shipping address to my account"). Such an email goes to the LLM.
+EN_NOT_POLICY = Fragment(
+    "en_not_policy",
+    r"\b(problems?|issues?|late|delay\w*|wrong|mistake\w*|(change|changing)(?! (my|your|their|of) mind)|modify|edit|"
+    r"update|switch|upgrade|cancel\w*|complain\w*|never|didn'?t|haven'?t|hasn'?t|wasn'?t|weren'?t|lost|damaged|missing|"
+    r"status|track\w*|where is|where'?s|address(es)?|invoices?|reschedul\w*|redeliver\w*|resend|instead|supposed|"
+    r"promised|still|yet|already|again|account|profile|subscri\w*|newsletter|password|(delivery|courier|postal) (guy|"
+    r"man|men|driver|person|boy|girl|woman)|driver|replace\w*|"
+    # feedback, a person to talk to, the customer's account: not a policy question ("I want to leave a
+    # review of your delivery service", "how do I contact customer service about shipping?", "where do
+    # I add my delivery options?")
+    r"reviews?|feedback|rating|rate|opinion|comments?|suggest\w*|experience|satisf\w*|contact\w*|customer (service|"
+    r"support|care)|support team|hotline|phone|call|speak|talk|agent|representative|operator|someone|somebody|set ?up|"
+    r"add|save|saved|register\w*|sign ?up|log ?in|login|arrived|received|(was|were|been|got|get|has|have) (shipped|"
+    r"delivered|sent|dispatched|posted)|ago|"
+    # what already happened or went wrong, said in a second sentence ("Mine took 2 weeks last time", "It
+    # says card not valid", "the transfer I did bounced", "you never shipped it")
+    r"mine|took|last time|on day|says|said|not valid|invalid|bounced|worried|broke|broken|fell apart|"
+    r"you never|sent (it|them|the \w+) back|swapped)\b",
+    "English words that put a policy question on an order that exists, a problem, a change, an account or a person",
+)
+
+# ... and, for a shipping rule, money coming back: "do you refund shipping costs?" is a returns question
+EN_NOT_SHIPPING = Fragment(
+    "en_not_shipping",
+    EN_NOT_POLICY.pattern + r"|\b(returns?|returning|refunds?|exchanges?|send (it|them) back)\b",
+    "en_not_policy, or a return or a refund: a shipping word next to them is about money coming back",
+)
+
+SHIP_NOUN = Fragment(
+    "ship_noun",
+    r"(shipping|shipment|delivery|deliveries|postage|postal|ship|dispatch)",
+    "an English noun for sending the goods",
+)
+
+# ... nor a size, a colour, a way of paying, a language, a quantity or the shop itself ("available in black", "buy in
+# instalments", "order in Spanish", "buy in bulk", "order from the website", "available in other colours").
+NOT_A_PLACE = Fragment(
+    "not_a_place",
+    r"(?!(the (website|site|web|app|page|catalog\w*|online|sale|same)|online|web|app|instal+ments?|cuotas|cash|dollars|"
+    r"pesos|euros|usd|ars|bulk|quantity|quantities|stock|advance|person|stores?|shops?|black|white|blue|red|gr[ae]y|"
+    r"green|pink|beige|navy|brown|other|more|different|another|any|all|sizes?|colou?rs?|xs|s|m|l|xl|xxl|small|medium|"
+    r"large|petite|plus|spanish|english|mercado|instagram|whatsapp|facebook|tiktok|amazon|mercado ?libre|falabella|"
+    r"shopify|ebay|etsy|a (gift|sale)|sale|gift|resellers?|businesses|companies|minors|packs?|sets?|pairs?|phone|"
+    r"mobile|laptop|computer|tablet|january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|summer|winter|spring|autumn|fall|the (summer|winter|spring|autumn|fall|holidays?|weekend|morning|"
+    r"afternoon|evening)|"
+    r"holidays?|weekends?|case|advance)\b)",
+    "after 'order in', 'available in': no size, colour, payment, language, quantity, season or sales channel",
+)
+
+# An address or a number after "send to": an instruction for an order that exists ("Deliver to Av. Santa Fe 1234
+# please", "Send to Mendoza, postcode 5500"), not a question about where the shop delivers.
+AN_ADDRESS = Fragment(
+    "an_address",
+    r"\b(av|avda|avenida|calle|street|st|road|rd|avenue|ave|postcode|zip( code)?|apartment|apt|flat|floor|"
+    r"piso|depto|dpto|codigo postal|cp)\b|\d{3,}",
+    "a street address or a postcode: where one order goes, not a delivery zone",
+)
+
+# After "deliver to", "shipping in": a place that is no zone, but the customer's own address, a change of it, an
+# order, or a time ("ship to my address", "deliver to a different address", "delivery in 2 days").
+NOT_MY_PLACE = Fragment(
+    "not_my_place",
+    r"(?! (my|me|your|you|us|our|her|his|their|someone|somebody|the (same|wrong|right|correct|old|new|address|order|"
+    r"store|shop)|an? (different|new|other|second|another|friend)|another|which|what|where|when|this|that|these|those|"
+    r"it|them|order|time|\d+|a (day|week|few|couple)|one|two|three|stock|"
+    r"advance|person|store|full|bulk)\b)",
+    "after 'deliver to': no pronoun, own address, order or time, so what follows can be a place (a lookahead)",
+)
+
+PAY_WAYS = Fragment(
+    "pay_ways",
+    r"(cash|cards?|credit cards?|debit cards?|bank transfers?|transfers?|mercado ?pago|paypal|rapipago|pago ?facil|"
+    r"contactless( payments?)?|buy now,? pay later|pay later|klarna|afterpay|apple pay|google pay|"
+    r"crypto\w*|bitcoin|cheques?|checks|amex|american express|visa|master ?card)",
+    "a way to pay, named (cash, a card brand, a wallet, a transfer, buy now pay later)",
+)
+
+# "my order", "our parcels": the possessive and the noun are named groups, so the engine can read them as "an order"
+OWN_THING = Fragment(
+    "own_thing",
+    r"(?P<own>my|our) (?P<noun>orders?|purchases?|items?|products?|articles?|packages?|parcels?|shipments?|"
+    r"deliver(y|ies)|stuff|things|clothes)\b",
+    "'my' or 'our' and what was bought or sent, as the groups own and noun",
+)
+
+# A refund-policy phrase next to what already happened is a refund owed, not a policy question ("When can I get a
+# refund? Returned it on Monday.", "Refund window? The zipper broke.", "a refund after returning an item").
+ALREADY_HAPPENED = Fragment(
+    "already_happened",
+    r"\b(never|missing|broke|broken|fell apart|returned|sent (it|them|the \w+) back|after (returning|sending|i "
+    r"return\w*)|damaged|defect\w*|torn|ripped|washed|arrived|devolvi|mande)\b",
+    "an item returned, broken, washed or arrived: a refund owed, not a policy question",
+)

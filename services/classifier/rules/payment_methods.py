@@ -1,0 +1,187 @@
+"""Payment methods as a policy topic: the ways to pay, cards and instalments, transfer and cash (and their
+discount), a named way to pay accepted or not. A payment that went wrong is payment_problem (`orders.py`).
+
+A way of paying the customer names must be in the canned text, or decide.py sends the email to the LLM.
+"""
+
+from __future__ import annotations
+
+from .base import Rule
+from .fragments import EN_NOT_POLICY, PAY_WAYS, TRANSFER_DISCOUNT
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        name="payment_methods.ways_to_pay_es",
+        adds_to="payment_methods",
+        weight=3,
+        description="the ways to pay, a card or wallet accepted, instalments, cash, transfer details, in Spanish",
+        pattern=(
+            r"\b(medios|formas|metodos|opciones) de pago\b|\b(como|de que forma|con que) (puedo |se puede |podes |"
+            r"puedo hacer para |hago para )?(pagar|abonar)\b|\b(aceptan|toman|reciben|trabajan con|se puede pagar con|"
+            r"puedo pagar con|pagar con|abonar con|pago con|se puede abonar con)\b.{0,15}\b(tarjetas?|credito|debito|"
+            r"mercado ?pago|mp|transferencia|efectivo|paypal|cripto|rapipago|pago ?facil|visa|master(card)?|amex|"
+            r"american express|naranja|cabal|modo|cuenta dni)\b|\bcuotas sin interes\b|\b(en|hasta|cuantas) cuotas\b|"
+            r"\b(descuento|%|off) (por|con|pagando con|abonando con|si pago con|en) (transferencia|efectivo)\b|\b(pago|"
+            r"pagar) en efectivo\b|\b(datos|cbu|alias|cvu) (para|de la) (transferencia|pagar)\b"
+        ),
+        matches=("¿Aceptan Mercado Pago?", "¿Cuáles son los medios de pago?", "tienen cuotas sin interes?"),
+    ),
+    Rule(
+        name="payment_methods.ways_to_pay_en",
+        adds_to="payment_methods",
+        weight=3,
+        description="payment methods, how one can pay, a card or wallet accepted, instalments, in English",
+        pattern=(
+            r"\bpayment (methods?|options|modalit(y|ies)|types?|forms?)\b|\b(accepted|available|allowed) (payment|"
+            r"forms of payment|ways to pay)\b|\b(how|what ways?) (can|do|could) (i|we) pay\b|\b(do|can|could) (you|i|"
+            r"we) (accept|take|use|pay (with|by|in|via|using))\b.{0,25}\b(cards?|credit|debit|paypal|mercado ?pago|"
+            r"cash|bank transfer|transfer|visa|master ?card|amex|crypto|installments?|bitcoin)\b|\binstall?ments?\b|"
+            r"\binterest[- ]free\b|\bpay (in|by|with|via|using) (cash|card|credit card|installments|transfer|"
+            r"bank transfer|paypal|mercado ?pago)\b"
+        ),
+        matches=("How can I pay?", "Can I pay in installments?", "Do you accept credit cards?"),
+    ),
+    Rule(
+        name="payment_methods.instalments_word",
+        adds_to="payment_methods",
+        weight=2,
+        description="the word cuotas (instalments): a strong hint",
+        pattern=r"\bcuotas\b",
+        matches=("¿Hacen envíos a Salta? Lo de las cuotas me interesa",),
+    ),
+    Rule(
+        name="payment_methods.instalments_es",
+        adds_to="payment_methods",
+        weight=3,
+        description="whether the shop offers instalments ('¿tienen cuotas?', '¿puedo pagar en cuotas?')",
+        pattern=r"\b(tienen|hay|hacen|aceptan|dan|ofrecen|se puede pagar en|puedo pagar en|pagar en|con) cuotas\b",
+        matches=("tienen cuotas?", "¿Se puede pagar en cuotas?"),
+    ),
+    Rule(
+        name="payment_methods.pay_word",
+        adds_to="payment_methods",
+        weight=1,
+        description="the word pago, tarjeta, transferencia, pay or card: a bare hint",
+        pattern=r"\b(tarjeta|pago|pagar|abonar|transferencia|mercado ?pago|card|pay|payment)\b",
+        matches=("Consulta sobre el pago", "payment"),
+    ),
+    Rule(
+        name="payment_methods.transfer_discount",
+        adds_to="payment_methods",
+        weight=3,
+        description="the discount for paying by transfer or in cash, which the payment text states",
+        pattern=TRANSFER_DISCOUNT.pattern,
+        matches=("¿Había un descuento por transferencia?", "¿Qué descuento tiene pagar en efectivo?"),
+    ),
+    Rule(
+        name="payment_methods.how_does_one_pay_es",
+        adds_to="payment_methods",
+        weight=3,
+        description="'¿cómo se paga?', 'formas de abonar', '¿cómo hago para pagar?'",
+        pattern=(
+            r"\bcomo (se|le|les|te) (paga|abona|pago|abono)\b|\b(formas?|maneras?|modos?) de (pagar|abonar)\b|"
+            r"\bcomo (hago|haria|hacemos) (para |el )?(pagar|abonar|pago)\b"
+        ),
+        matches=(
+            "Hola, ¿cómo se abona? No tengo tarjeta",
+            "Hola que tal? como se paga? Es la primera vez que compro online",
+        ),
+    ),
+    Rule(
+        name="payment_methods.ways_of_payment_en",
+        adds_to="payment_methods",
+        weight=3,
+        description="'how I can pay', 'forms of payment', 'ways to pay'",
+        pattern=(
+            r"\bhow (i|we|one) (can|could|may) pay\b|\b(forms?|ways?|types?|kinds?|modes?) of payment\b|\bways to pay\b"
+        ),
+        matches=("Ways to pay?", "Tell me how I can pay", "Which forms of payment are OK?"),
+    ),
+    # "what payment do you accept?", "do you offer payment plans?"
+    Rule(
+        name="payment_methods.what_payment_en",
+        adds_to="payment_methods",
+        weight=3,
+        description="'what payment do you accept?', payment plans",
+        pattern=(
+            r"\b(what|which) (kinds? of |types? of |forms? of )?payments? (do|does|can|could|are|is)\b|"
+            r"\bpayment plans?\b"
+        ),
+        unless=EN_NOT_POLICY.pattern,
+        matches=("What payment do you accept?", "Do you offer payment plans?"),
+        never=("What payment did I use? I want to update it.",),
+    ),
+    # "how to pay?", "how should I pay?", "what are my payment options?"
+    Rule(
+        name="payment_methods.how_to_pay_en",
+        adds_to="payment_methods",
+        weight=3,
+        description="'how to pay?', 'how should I pay?', payment options or methods, in English",
+        pattern=(
+            r"\bhow (to|do i|do we|can i|can we|could i|should i|would i|will i) pay\b|\bpayment (options?|methods?|"
+            r"choices?|alternatives?|possibilities|types?|forms?|means|modes?|ways?|systems?|providers?)\b|\b(means|"
+            r"methods?|modes?|ways?|options?|forms?) of (payment|paying)\b"
+        ),
+        unless=EN_NOT_POLICY.pattern,
+        matches=("can u tell me how to pay", "What are my payment options?"),
+        never=(
+            "Which payment method did I use last time?",
+            "Hi, my bank sent the transfer back. What payment options do you have?",
+        ),
+    ),
+    # "what cards do you accept?", "which cards are accepted?", "do you take credit card payments?"
+    Rule(
+        name="payment_methods.cards_accepted_en",
+        adds_to="payment_methods",
+        weight=3,
+        description="which cards the shop accepts",
+        pattern=(
+            r"\b(what|which) (kinds? of |types? of )?(credit |debit )?cards?\b[^.?!]{0,20}\b(accept|accepted|take|"
+            r"taken|use|allowed|work|valid)\b|\b(do|does|can|could) (you|u|your (shop|store|site|website)) (accept|"
+            r"take|support|allow) (credit|debit|cards?|visa|master ?card|amex|american express|all cards)\b|"
+            r"\bare (credit |debit )?cards accepted\b"
+        ),
+        unless=EN_NOT_POLICY.pattern,
+        matches=("are debit cards accepted?", "What cards do you accept?"),
+        never=("Do you accept Mastercard debit? It says card not valid.",),
+    ),
+    # "is it possible to pay by card?", "can I pay with Apple Pay?": a way of paying the customer names (the
+    # canned text must mention it, or decide.py sends the email to the LLM)
+    Rule(
+        name="payment_methods.can_i_pay_with",
+        adds_to="payment_methods",
+        weight=3,
+        description="whether the customer can pay by a given means ('can I pay with Apple Pay?', 'do you take cash?')",
+        pattern=(
+            r"\b(is it|it'?s) possible to pay (by|with|in|via|using|through)\b|\b(can|could|may) (i|we) (pay|checkout|"
+            r"check out) (by|with|in|via|using|through|on|at|when|upon)\b|\b(do|does|can|could) (you|u) (accept|"
+            r"take) (apple pay|google pay|samsung pay|klarna|afterpay|venmo|zelle|cash app|western union|cheques?|"
+            r"checks|bitcoin|crypto\w*|cash|paypal|american express|amex|mercado ?pago|bank transfers?|transfers?|"
+            r"debit|credit)\b"
+        ),
+        unless=EN_NOT_POLICY.pattern,
+        matches=("Can I pay in dollars?", "Do you take Apple Pay?", "Is it possible to pay by card?"),
+        never=("Can I pay with PayPal instead?",),
+    ),
+    # a way of paying named with "accepted"/"accept": "is cash accepted?", "do u accept rapipago?", "pay options
+    # pls", "do you have buy now pay later?"
+    Rule(
+        name="payment_methods.way_to_pay_accepted",
+        adds_to="payment_methods",
+        weight=3,
+        description="a named way to pay accepted or not ('is cash accepted?', 'do u accept rapipago?'), pay options",
+        pattern=(
+            r"\b(is|are) " + PAY_WAYS.pattern + r" (accepted|allowed|an option|possible|ok|okay)\b|\b(accept|accepts|"
+            r"take|takes|support|supports) " + PAY_WAYS.pattern + r"\b(?! (refunds?|returns?))|\bpay(ing)? options\b"
+        ),
+        unless=(
+            EN_NOT_POLICY.pattern + r"|\b(discounts?|promo\w*|charged|credited|receipt|i did|i sent|checkout|"
+            r"only shows?|when it ships)\b"
+        ),
+        matches=("any pay options?", "do you take pago facil?", "is cash accepted?"),
+        never=(
+            "Pay options pls, the transfer I did bounced.",
+            "Is transfer accepted? I did the transfer and sent the receipt.",
+        ),
+    ),
+)

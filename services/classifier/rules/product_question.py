@@ -1,0 +1,94 @@
+"""A question about one product: its fabric, care, fit, colours, measurements, price, or whether it comes in a
+size or colour. The catalogue answers it (the LLM has it), never a canned FAQ text.
+
+The engine adds a signal of its own (`signals.fit_of_a_named_garment`): a sizes question that names a garment asks
+how that product fits.
+"""
+
+from __future__ import annotations
+
+from .base import Rule
+from .fragments import COLOUR, SIZE
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        name="product_question.fabric_care_fit_es",
+        adds_to="product_question",
+        weight=3,
+        description="fabric, warmth, washing, colours, measurements or price of a product, in Spanish",
+        pattern=(
+            r"\b(de )?que (tela|material|tejido) (es|son|esta hech[oa]|estan hech[oa]s|tiene|tienen)\b|\b(material|"
+            r"tela|tejido|composicion)\b.{0,40}\?|\b(es|son) (impermeable|abrigad[oa]s?|termic[oa]s?|de algodon|100 ?%|"
+            r"elastizad[oa]s?|transparente|de lana|de cuero|de jean|de friza|frizad[oa])\b|\b(se puede|puedo|como|"
+            r"se pueden) (lavar|planchar|secar)\b|\blavarropas\b|\bse (destine|encoge|achica|estira|deforma|"
+            r"decolora)\b|\b(tienen|hay|tenes|queda|quedan|viene|vienen)\b.{0,40}\b(en|de) (otros?|otras?|"
+            r"mas) (colou?r(es)?|modelos?|estampas?)\b|\bque colores\b|\b(colores|modelos) (disponibles|tienen|hay)\b|"
+            r"\b(es|son) (igual|iguales|como) (a|en) la foto\b|\b(cuanto|que) (mide|miden)\b|\b(largo|ancho|tiro|manga|"
+            r"cintura|cadera|busto|contorno) (de|del|de la|total)\b|\bprecio (de|del|de la|de los)\b|\bcuanto (sale|"
+            r"cuesta|vale|esta) (el|la|los|las|este|esta)\b(?! (envio|flete|despacho|costo de envio))"
+        ),
+        matches=(
+            "¿La campera es impermeable?",
+            "¿El buzo gris es de algodón? ¿Y hacen envíos a Jujuy?",
+            "¿Se puede lavar en lavarropas?",
+            "¿Cuánto sale la campera de jean?",
+        ),
+        never=("¿Cuánto sale el envío a Rosario?",),
+    ),
+    # "¿tienen la remera blanca en talle L?": availability of one product in one size or colour (the catalogue
+    # answers it; the stock FAQ only says how to check)
+    Rule(
+        name="product_question.in_a_size_or_colour_es",
+        adds_to="product_question",
+        weight=3,
+        description="whether a product comes in a given size or colour, in Spanish ('¿tienen talle M?')",
+        pattern=(
+            r"\b(tienen|hay|tenes|queda|quedan|tendran|tendrian|vienen?)\b.{0,40}\b(en|del|de) (talle "
+            + SIZE.pattern
+            + r"|colou?r \w+|"
+            + COLOUR.pattern
+            + r")\b|\b(tienen|hay|tenes|queda|quedan)\b (el |la )?"
+            r"(talle " + SIZE.pattern + r"|colou?r \w+)\b"
+        ),
+        matches=("¿Tienen talle M?", "hola tenes talle m? gracias", "tienen la remera blanca en talle L?"),
+    ),
+    Rule(
+        name="product_question.fabric_care_fit_en",
+        adds_to="product_question",
+        weight=3,
+        description="fabric, care, colours, sizes in stock, price or measurements of a product, in English",
+        pattern=(
+            r"\b(what|which) (material|fabric)\b|\bmade (of|from|in)\b|\b(fabricad[oa]s?|hech[oa]s?) en\b|\btienen (el|"
+            r"la|los|las) \w+( \w+)? en (talle )?(\d{2}|xs|s|m|l|xl)\b|\b(fabric|material|cotton|wool|polyester|"
+            r"linen)\b.{0,30}\?|\bwaterproof\b|\b(machine )?washable\b|\bhow (to|do i|should i|can i) wash\b|"
+            r"\bshrinks?\b|\b(does|do) (it|this|they|these|the [a-z- ]{1,20}) come (in|with)\b|\b(what|which|"
+            r"other) colou?rs?\b|\b(do you have|have you got|is there|are there)\b.{0,40}\bin (an? )?(size|colou?r|"
+            r"black|white|blue|red|grey|gray|green|pink|beige|xs|small|medium|large|xl|s|m|l|\d{2})\b|\bhow much (is|"
+            r"does|are) (the|this|these|it)\b(?! shipping)(?![^.?!\n]{0,20}\b(ship|shipping|deliver|delivery|send)\b)|"
+            r"\bprice of\b|\b(length|width|dimensions) of\b"
+        ),
+        matches=(
+            "What is the dress made of?",
+            "I'd like to know if it shrinks after washing",
+            "Do you have the hoodie in size M?",
+            "How much is the denim jacket?",
+        ),
+        never=("How much is the shipping to Rosario?", "How much is it to ship to Salta?"),
+    ),
+    Rule(
+        name="product_question.price_lining_size_es",
+        adds_to="product_question",
+        weight=3,
+        description="a product's price, lining, hood or pockets, shrinking, or a shoe size, in Spanish",
+        pattern=(
+            r"\b(que|cual es el) precio (tiene|tienen|tendria)\b|\bvienen? (con|sin) (frisa|forro|capucha|bolsillos?|"
+            r"cierre|botones|elastico|abrigo)\b|\b(encoge|encogen|achica|achican|destine|destinen|se estira|"
+            r"se estiran)\b|\bvienen? en (talle |el |numero )?\d{2}\b"
+        ),
+        matches=(
+            "¿Las zapatillas vienen en 41?",
+            "¿El pantalón viene con bolsillos?",
+            "¿Qué precio tiene la campera rompeviento?",
+        ),
+    ),
+)

@@ -1,0 +1,202 @@
+"""Returns and exchanges as a policy topic: the policy, the window, how a return or an exchange is done, what it
+costs, what state the item must be in.
+
+The refund-policy phrasings ("do you offer refunds?", "refund window") are signals (`signals.refund_policy_*`): they
+turn refund words into a returns question unless the email is about an order that exists.
+"""
+
+from __future__ import annotations
+
+from .base import Rule
+from .fragments import EN_NOT_POLICY, NOT_A_GARMENT_CHANGE
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        name="returns.exchange_policy_es",
+        adds_to="returns",
+        weight=3,
+        description="the exchange or returns policy, its window, or whether an item can be changed, in Spanish",
+        pattern=(
+            r"\b(politica|condiciones|plazo|plazos|reglas) de (cambios?|devolucion(es)?|reembolsos?)\b|\b(hacen|"
+            r"aceptan|tienen|se pueden hacer|se puede hacer|puedo hacer|como (hago|hacer|es|funciona|son|"
+            r"funcionan)) (un |el |los |las )?(cambios?|devolucion(es)?|reembolsos?)\b|\b(se puede|puedo|se pueden|"
+            r"podria|podes|pueden) (cambiar|devolver)(lo|la|los|las)?\b|\b(hasta cuando|cuanto tiempo|cuantos dias|"
+            r"que plazo) (tengo|hay|tenes|tienen) para (hacer )?(un |el |la )?(cambio|devolucion|cambiar|devolver)\b|"
+            r"\b(cuantos|cuanto) (dias|tiempo) (tengo|hay|tenes|tienen)\b.{0,15}\b(para )?(cambiar|devolver|hacer (el|"
+            r"un) cambio)\b|\bcambio (de|por) (otro )?talle\b|\b(si|en caso de que) no me (queda|va|gusta|entra|"
+            r"calza)\b|\bcambios? (sin cargo|gratis)\b|\bdevolver (una|un|la|el) (prenda|producto|articulo)\b|"
+            r"\b(quiero|necesito|quisiera|queria|me gustaria|quisieramos) (hacer un |hacer el )?(cambiar|devolver|"
+            r"cambio|devolucion)\b|\bcambiar (el|de|por otro) talle\b"
+        ),
+        unless=NOT_A_GARMENT_CHANGE.pattern,
+        matches=(
+            "¿Cuál es la política de cambios?",
+            "si no me queda el talle lo puedo cambiar?",
+            "¿Hasta cuándo tengo para hacer un cambio?",
+        ),
+        never=(
+            "¿Puedo cambiar la dirección de entrega?",
+            "¿Puedo cambiar el envío por retiro en el local? Compré ayer",
+        ),
+    ),
+    Rule(
+        name="returns.return_policy_en",
+        adds_to="returns",
+        weight=3,
+        description="the return policy, whether or how one can return or exchange, the window, free returns",
+        pattern=(
+            r"\b(return|exchange|refund) polic(y|ies)\b|\b(can|could|may) i (return|exchange|send back|swap)\b|"
+            r"\bhow (do|can|would) i (return|exchange)\b|\b(do|can|will) you (accept|do|offer|allow|give) (returns|"
+            r"exchanges|refunds)\b|\b(what if|if) (it|they|the [a-z ]{1,20}) (doesn'?t|don'?t|does not|do not) fit\b|"
+            r"\bhow (long|many days) (do i have )?to (return|exchange)\b|\breturns? (window|period)\b|\b(are|"
+            r"is) (returns|exchanges|the exchange|the return) free\b|\bfree returns\b"
+        ),
+        matches=("Do you offer refunds?", "Can I exchange a gift?", "What's your return policy?"),
+    ),
+    Rule(
+        name="returns.return_word",
+        adds_to="returns",
+        weight=1,
+        description="the word cambio, devolución, return or exchange: a bare hint",
+        pattern=r"\b(cambio|cambios|cambiar|devolucion|devoluciones|devolver|return|returns|exchange|exchanges)\b",
+        matches=("Consulta por un cambio", "About returns"),
+    ),
+    Rule(
+        name="returns.how_exchanges_go_es",
+        adds_to="returns",
+        weight=3,
+        description="whether an exchange costs anything, what to do to return an item, how exchanges work, in Spanish",
+        pattern=(
+            r"\b(el|los) cambios? (es|son|seria|serian|tiene|tienen)( algun)? (sin cargo|gratis|gratuitos?|costo|"
+            r"cargo)\b|\bpara (cambiar|devolver)(lo|la|los|las)\b|\bcomo (son|funcionan) los cambios\b"
+        ),
+        unless=NOT_A_GARMENT_CHANGE.pattern,
+        matches=(
+            "¿El cambio tiene algún costo?",
+            "Hola, me gustaría saber cómo funcionan los cambios",
+            "Si me queda mal, ¿qué tengo que hacer para devolverlo?",
+        ),
+        never=("¿Qué tengo que hacer para cambiarlo? Quiero cambiar la dirección de envío",),
+    ),
+    Rule(
+        name="returns.how_do_returns_work",
+        adds_to="returns",
+        weight=3,
+        description="'how do returns / exchanges / refunds work?'",
+        pattern=r"\bhow (do|does) (returns?|exchanges?|refunds?) work\b",
+        matches=("How do exchanges work?", "how do returns work?"),
+    ),
+    # "how long do I have to make an exchange?", "how many days do customers get to return something?"
+    Rule(
+        name="returns.return_window_en",
+        adds_to="returns",
+        weight=3,
+        description="how long the customer has to return or exchange something, in English",
+        pattern=(
+            r"\bhow (long|many days|much time) ((do|does|will|would) (i|we|you|customers|one|the customer) (have|get)|"
+            r"have (i|we|you) got) (to|for) (make |do |request |start )?(an? |the )?(returns?|exchanges?|return|"
+            r"exchange|send (it|them|items|things|something) back)\b|\b(time limit|deadline|time ?frame|window|"
+            r"how many days|how much time|days)\b[^.?!]{0,25}\b(for|to) (make |do |request |start )?(an? |"
+            r"the )?(returns?|exchanges?|return (it|them|an item|items|something|clothes)|exchange (it|them|an item|"
+            r"items|something)|send (it|them|things|items) back)\b"
+        ),
+        unless=EN_NOT_POLICY.pattern,
+        matches=(
+            "How long do I have to make an exchange?",
+            "How many days do customers get to return something?",
+        ),
+        never=("How long do I have to return it? It arrived damaged.",),
+    ),
+    # "can items be returned?", "do items have to be unused to be returned?", "are sale items exchanged?"
+    Rule(
+        name="returns.can_items_be_returned",
+        adds_to="returns",
+        weight=3,
+        description="whether items, sale items or clothes can be returned or exchanged",
+        pattern=(
+            r"\b(can|could|may|will|are|is|do|does) (items?|clothes|clothing|products?|garments?|things|purchases?|"
+            r"sale items|everything|it|they|orders?)( have to| need to)? (be )?(returned|exchanged|swapped|"
+            r"sent back)\b|\bto be (returned|exchanged)\b"
+        ),
+        unless=EN_NOT_POLICY.pattern,
+        matches=("Do items have to be unused to be returned?", "Can sale items be exchanged?"),
+        never=("Can it be exchanged? The zip is broken.",),
+    ),
+    # "can I send it back if it doesn't fit?", "I want to know if I can return the dress if it doesn't suit me"
+    Rule(
+        name="returns.send_it_back_if",
+        adds_to="returns",
+        weight=3,
+        description="whether the customer could send something back, or what if it does not suit them",
+        pattern=(
+            r"\b(can|could|may) (i|we) (send|bring|take|mail|post) (it|them|things|items?|clothes|something|stuff|"
+            r"the \w+) back\b|\b(if|whether) (i|we|you) (can|could|may) (return|exchange|swap|send (it|them) back)\b|"
+            r"\b(what if|if) (it|they|the [a-z ]{1,20}) (doesn'?t|don'?t|does not|do not) (suit|work out|look good)\b"
+        ),
+        unless=EN_NOT_POLICY.pattern,
+        matches=("Can I send it back if it doesn't fit?", "Can I bring it back if I change my mind?"),
+        never=("Can I send it back? It arrived yesterday and the seam is ripped.",),
+    ),
+    # "can I swap for a different size if it's too small?", "can I exchange it for another colour?"
+    Rule(
+        name="returns.swap_for_another_size",
+        adds_to="returns",
+        weight=3,
+        description="whether an item can be swapped for another size or colour",
+        pattern=(
+            r"\b((can|could|may) (i|we)|is it possible to|are (we|customers) allowed to) (swap|exchange|change|"
+            r"trade) (it |them |items? |an item |clothes |something )?(for|to|into) (a |an |another |the )?(different |"
+            r"bigger |smaller |larger |other |next )?(size|colou?r)\b"
+        ),
+        unless=EN_NOT_POLICY.pattern + r"|\b(orders?|address|payment|delivery|shipping)\b",
+        matches=("Can I swap for a different size if it's too small?", "Can I exchange it for another colour?"),
+        never=("Can I change my order to a different size?",),
+    ),
+    # how a return is done: "how do I make a return?", "what's the procedure for returning clothes?", "return
+    # conditions"
+    Rule(
+        name="returns.how_to_return_en",
+        adds_to="returns",
+        weight=3,
+        description="how a return or exchange is made: the procedure, the steps, the conditions, the window",
+        pattern=(
+            r"\b(make|do|start|process|request|initiate|arrange) (an? )?(return|exchange)\b|\b(procedure|process|"
+            r"steps?|conditions|rules|terms|requirements) (for|to|of) (make |do |making |doing )?(an? )?(returning|"
+            r"exchanging|returns?|exchanges?|return (an item|items|something|clothes)|send (it|them|things|"
+            r"items) back)\b|\b(return|exchange)s? (conditions|terms|rules|requirements|criteria|restrictions|"
+            r"eligibility|procedure|process|window|period|time ?frame|deadline|time limit)\b"
+        ),
+        unless=EN_NOT_POLICY.pattern,
+        matches=("How do I make a return?", "What's the procedure for returning clothes?", "return conditions?"),
+        never=("I want to start a return, the jacket I received is damaged",),
+    ),
+    # "do you have free exchanges?", "what's your policy if something doesn't fit?"
+    Rule(
+        name="returns.free_exchanges",
+        adds_to="returns",
+        weight=3,
+        description="free returns or exchanges, or what happens if something does not fit",
+        pattern=(
+            r"\bfree (returns|exchanges)\b|\b(what if|if) (something|anything|an item|items|clothes|the (size|"
+            r"colou?r)) (doesn'?t|don'?t|does not|do not) (fit|suit|work out)\b"
+        ),
+        unless=EN_NOT_POLICY.pattern,
+        matches=("Do you have free exchanges?", "What's your policy if something doesn't fit?"),
+        never=("Free exchanges? My last order never arrived.",),
+    ),
+    # what state items must be in ("a satisfaction guarantee" is a refund-policy signal; who pays a return is not in
+    # the canned text, so it is left to the LLM)
+    Rule(
+        name="returns.condition_of_items",
+        adds_to="returns",
+        weight=3,
+        description="what condition items must be in to be returned or exchanged",
+        pattern=(
+            r"\b(what|which) (condition|state)s? (do|does|must|should|have|has) (the )?(items?|products?|clothes|"
+            r"things|it|they|garments?)\b[^.?!]{0,30}\b(return|exchange)"
+        ),
+        unless=EN_NOT_POLICY.pattern,
+        matches=("which condition must the clothes be in to exchange them?",),
+        never=("What condition must the items be in to return them? I already washed one.",),
+    ),
+)

@@ -1,0 +1,586 @@
+"""Shipping as a policy topic: whether and where the shop delivers, what it costs, how long it takes, which
+carriers, pickup at the shop. The canned shipping text answers these; a parcel that exists is order_status.
+
+Most English rules carry `EN_NOT_SHIPPING` as their "unless": a word about an order that exists, a problem, a change
+or money coming back takes the question away from the canned text.
+"""
+
+from __future__ import annotations
+
+from .base import Rule
+from .fragments import AN_ADDRESS, EN_NOT_SHIPPING, NOT_A_PLACE, NOT_MONEY, NOT_MY_PLACE, SHIP_NOUN
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        name="shipping.shipping_question_es",
+        adds_to="shipping",
+        weight=3,
+        description="whether, where, how long and for how much the shop ships, or pickup, asked in Spanish",
+        pattern=(
+            r"\b(hacen|tienen|realizan|hay|haces|tenes|manejan) envios?\b|\b(envian|envias|mandan|mandas|despachan|"
+            r"llegan|entregan) (a|al|hasta|para|por) \w|\b(costo|precio|valor|tarifa)s? (del |de |de los )?(envio|"
+            r"flete|despacho|entrega)s?\b|\bcuanto (sale|cuesta|vale|es|esta|seria|saldria|cobran) (el |de |por el |"
+            r"por )?(envio|flete|despacho|mandar)\b|\benvios? (gratis|sin cargo|gratuito|bonificado)\b|\b(cuanto|"
+            r"cuantos dias|que tiempo|cuanto tiempo) (tarda|demora|tardan|demoran|se tarda|se demora)\b"
+            + NOT_MONEY.pattern
+            + r"|"
+            r"\btiempos? de (entrega|envio)\b|\bretiro (en|por) (el |la )?(local|sucursal|tienda|showroom)\b|\b(puedo|"
+            r"se puede|podes|pueden) (pasar a )?(retirar|pasar a buscar|buscar)\b|\bretiro gratis\b|"
+            r"\b(correo argentino|andreani|oca)\b|\b(envios?|envian) (al interior|a todo el pais|a domicilio)\b|"
+            r"\bpunto de retiro\b|\bcomo (son|funcionan|hacen) los envios\b|\benvio (es|sale|seria) gratis\b|\b(cuando|"
+            r"en cuanto tiempo|en cuantos dias|cuantos dias) (me |te |nos )?(llega|llegaria|llegan|llegarian|tarda|"
+            r"tardaria|demora|demoraria)\b"
+        ),
+        matches=(
+            "¿Hacen envíos a Córdoba?",
+            "hola, cuanto tarda?",
+            "el envio es gratis?",
+            "¿Puedo retirar en el local?",
+        ),
+        never=("¿Cuánto tarda el reembolso?",),
+    ),
+    Rule(
+        name="shipping.how_long_or_which_method_en",
+        adds_to="shipping",
+        weight=3,
+        description="'how long does it take to arrive?', shipping methods or options",
+        pattern=(
+            r"\bhow (long|soon)\b" + NOT_MONEY.pattern + r".{0,40}\b(arrive|arrives|arriving|take|takes|get here|"
+            r"be delivered|to deliver)\b|\b(shipping|shipment|delivery) (methods?|options?|modes?|modalit(y|ies))\b|"
+            r"\b(methods?|options?|ways?) (for|of) (shipping|shipment|delivery)\b"
+        ),
+        matches=("How long does delivery take?", "What are my delivery options?", "Hi, how long does shipping take?"),
+        never=("How long does a refund take to arrive?",),
+    ),
+    Rule(
+        name="shipping.do_you_ship_en",
+        adds_to="shipping",
+        weight=3,
+        description="'do you ship to...?', shipping cost or time, free shipping, store pickup, in English",
+        pattern=(
+            r"\bdo you (ship|deliver)\b|\bship(ping)? to\b|\b(shipping|delivery) (cost|costs|fee|fees|price|rate|rates|"
+            r"time|times|options|methods|policy|charges?)\b|\bhow (long|much) (does|will|is|would)\b.{0,25}\b(shipping|"
+            r"delivery|take to (arrive|ship|deliver|get here))\b|\bhow long (does it|will it|"
+            r"would it) take\b" + NOT_MONEY.pattern + r"|\bhow much (is|does|for) (shipping|delivery)\b|"
+            r"\bfree (shipping|delivery)\b|\bpick ?up\b.{0,20}\b(store|shop)\b|\b(can i|is it possible to|"
+            r"could i) pick\b|\b(store|in-store) pick ?up\b"
+        ),
+        matches=("Do you ship to Canada?", "What are the shipping costs?", "Do you offer free shipping?"),
+    ),
+    Rule(
+        name="shipping.shipping_word",
+        adds_to="shipping",
+        weight=1,
+        description="the word envío, shipping or delivery: a bare hint",
+        pattern=r"\b(envio|envios|enviar|envian|flete|entrega|shipping|ship|delivery|deliver)\b",
+        matches=("envíos?", "shiping"),
+    ),
+    # "el envío a La Plata, ¿cuánto sale?": the price after the noun
+    Rule(
+        name="shipping.how_much_after_the_noun_es",
+        adds_to="shipping",
+        weight=3,
+        description="the price or time of shipping asked after the noun ('el envío a Mendoza, ¿cuánto sale?')",
+        pattern=(
+            r"\b(envio|envios|flete|despacho)\b[^.?!]{0,40}\bcuanto (sale|salen|cuesta|cuestan|vale|valen|cobran|seria|"
+            r"saldria|tarda|tardan|demora|demoran)\b|\bcuanto (me )?(sale|cuesta|cobran)\b[^.?!]{0,20}\b(mandar|enviar|"
+            r"el envio|envio)\b"
+        ),
+        matches=("el flete a Bahía Blanca, ¿cuánto sale más o menos?", "¿Cuánto me cobran por mandar a Salta?"),
+    ),
+    Rule(
+        name="shipping.delivery_terms_en",
+        adds_to="shipping",
+        weight=3,
+        description="delivery days, periods, zones, types, carriers, speed or cost, or arrival if one buys, in English",
+        pattern=(
+            r"\bhow many (business |working )?days\b" + NOT_MONEY.pattern + r"[^.?!]{0,30}\b(shipping|delivery|ship|"
+            r"deliver|take|takes|arrive|arrives)\b|\b(offer|have|do) (home|door[- ]to[- ]door|nationwide|"
+            r"national) (delivery|shipping)\b|"
+            # not "delivery date", "the ETA", "when can I expect it": those ask about an order that exists
+            r"\b(delivery|shipping) (periods?|timeframes?|time ?frames?|windows?|zones?|areas?|info|information|"
+            r"conditions|terms)\b|\b(kinds?|types?|sorts?) of (delivery|shipping|shipment)\b|\b(which|what) (carriers?|"
+            r"couriers?|shipping compan(y|ies)|delivery compan(y|ies)|parcel services?)\b|\bis (delivery|"
+            r"shipping) free\b|\bhow (fast|quick|quickly)\b[^.?!]{0,20}\b(shipping|delivery|ship|deliver|arrive)\b|"
+            r"\bhow soon (would|will|can|could|do) (i|we)\b[^.?!]{0,10}\b(get|receive)\b|\bcost (to|of) (ship|shipping|"
+            r"deliver|delivery|send)\b|\b(information|info|details|tell me|know|learn|ask|question) (about|on|"
+            r"regarding) (the |your )?(shipping|delivery)\b|\b(arrive|get here|be delivered|receive it|"
+            r"get it)\b[^.?!]{0,40}\bif (i|we) (buy|order|purchase)\b|\bif (i|we) (buy|order|"
+            r"purchase)\b[^.?!]{0,40}\b(arrive|get here|be delivered|receive it|get it)\b"
+        ),
+        matches=("Do you do home delivery?", "Which couriers do you use?", "How quickly do you deliver?"),
+    ),
+    # A request for information whose only subject is shipping ("I'd like to know about delivery", "help me see
+    # shipping info"): a shipping question, unless anything hints at an order that exists, a problem, a change
+    # or another topic.
+    Rule(
+        name="shipping.asks_about_shipping_only",
+        adds_to="shipping",
+        weight=3,
+        description="a request for information whose only subject is shipping ('I'd like to know about delivery')",
+        pattern=(
+            r"\b(what|which|how|can you|could you|would you|(i )?(want|would like|'d like|need|wanna|wish) to (know|"
+            r"see|check|learn|find out|ask|read|get info\w*)|tell me|show me|help me( to)? (see|check|know|find|"
+            r"understand|with)|where (can|could|do|should) i (see|check|find|read|look|learn)|info\w* (about|on|"
+            r"regarding))\b[^.?!]{0,40}\b(shipping|delivery|deliveries|shipment|shipments|ship|deliver)\b"
+        ),
+        unless=(
+            r"\b(problems?|issues?|late|delay\w*|wrong|change|changing|modify|edit|update|cancel\w*|complain\w*|not|"
+            r"never|didn'?t|haven'?t|hasn'?t|wasn'?t|isn'?t|lost|damaged|missing|status|track\w*|where is|address\w*|"
+            r"refunds?|returns?|exchanges?|invoices?|fees?|reschedul\w*|arrived|received|sent|shipped|delivered|rude|"
+            r"account|subscri\w*|newsletter|password)\b"
+        ),
+        matches=("I'd like to know about delivery", "help me see shipping info"),
+        never=("can you deliver to my address?", "Where can I see the delivery status?"),
+    ),
+    # a way of shipping and what the customer wants to know about it, in either order: "what are the delivery types",
+    # "shipping choices", "delivery services", "which couriers", "postage rates", "options for shipping",
+    # "time to ship", "ways to get it delivered"
+    Rule(
+        name="shipping.ways_and_costs_en",
+        adds_to="shipping",
+        weight=3,
+        description="a way of shipping and what is asked of it, either order ('shipping choices', 'rates for postage')",
+        pattern=(
+            r"\b" + SHIP_NOUN.pattern + r" (options?|methods?|modes?|choices?|alternatives?|possibilities|services?|"
+            r"types?|kinds?|speeds?|times?|timeframes?|time ?frames?|timelines?|estimates?|durations?|costs?|fees?|"
+            r"prices?|pricing|rates?|charges?|carriers?|couriers?|compan(y|ies)|providers?|partners?|zones?|areas?|"
+            r"coverage|conditions|terms|polic(y|ies))\b|\b(options?|methods?|choices?|ways?|types?|kinds?|modes?|"
+            r"costs?|prices?|fees?|charges?|rates?|times?|time ?frames?|timeframes?|periods?|windows?|speed)( (are|"
+            r"is) there| do (i|we|you) have| available)? (for|of|to) (the )?(shipping|shipment|delivery|deliveries|"
+            r"postage|ship|deliver|send|post|get(ting)? (it|them|orders?|items?|things|clothes) (shipped|delivered|"
+            r"sent|posted)|receiv\w*|arriv\w*)\b|\b(lead|transit) times?\b"
+        ),
+        unless=EN_NOT_SHIPPING.pattern,
+        matches=("What is the delivery timeframe?", "hi, what are your shiping optins?", "postage rates?"),
+        never=(
+            "The delivery time you promised has passed",
+            "I selected the wrong shipping option, can I change it?",
+        ),
+    ),
+    # who carries the parcels: "which couriers do you use?", "what courier company do you work with?"
+    Rule(
+        name="shipping.which_courier_en",
+        adds_to="shipping",
+        weight=3,
+        description="which courier or carrier the shop uses",
+        pattern=(
+            r"\b(which|what) (couriers?|carriers?|courier compan(y|ies)|shipping compan(y|ies)|delivery compan(y|ies)|"
+            r"postal services?|parcel services?|logistics( compan(y|ies))?|delivery services?|shipping services?|"
+            r"shipping partners?|delivery partners?|service)\b[^.?!]{0,30}\b(use|using|work|ship|send|deliver|post|"
+            r"with)\b|\b(do|does) (you|your (shop|store)) (use|work with|ship with|"
+            r"send with)\b[^.?!]{0,20}\b(couriers?|carriers?|post|mail|correo argentino|andreani)\b"
+        ),
+        unless=EN_NOT_SHIPPING.pattern,
+        matches=("Which couriers do you use?", "What courier company do you work with?"),
+        never=("Which courier did you use? It still hasn't arrived.",),
+    ),
+    # "do you send to the provinces?", "can you send orders to Tucuman?", "do you post to Tierra del Fuego?", "do
+    # you guys deliver to X?": not "can you send it/me/my..." (an order, an invoice)
+    Rule(
+        name="shipping.do_you_send_en",
+        adds_to="shipping",
+        weight=3,
+        description="whether the shop ships, sends or posts at all ('do you guys deliver to...?'), not 'send me'",
+        pattern=(
+            r"\b(do|does|can|could|will|would) (you|you guys|y'?all|your (shop|store|company)) (also |even |currently |"
+            r"usually )?(ship|deliver|send|post|mail|dispatch)\b(?! (it|them|this|that|these|those|me|us|my|our|her|"
+            r"him|the)\b)"
+        ),
+        unless=(
+            EN_NOT_SHIPPING.pattern + r"|\b(invoices?|receipts?|labels?|codes?|links?|emails?|confirmation|details|"
+            r"photos?|pictures?|catalog\w*)\b"
+        ),
+        matches=("Do you ship to Rosario?", "do you guys deliver to Ushuaia?", "Can you send orders to Tucuman?"),
+        never=(
+            "can you deliver to my address?",
+            "Hi! Do you ship to Rosario? And what is your exchange policy?",
+            "Could you send photos of the dress?",
+        ),
+    ),
+    # picking up at the shop: "click and collect", "is in-store pickup available?", "is there a pick up option?"
+    Rule(
+        name="shipping.pick_up_at_the_shop_en",
+        adds_to="shipping",
+        weight=3,
+        description="click and collect, in-store pickup, collecting in person",
+        pattern=(
+            r"\bclick (and|&|n|'n'|n') collect\b|\b(in[- ]store|local|store|shop|showroom|free|curbside|"
+            r"kerbside) (pick ?-?up|collection)\b|\b(pick ?-?up|collection) (options?|available|possible|service)\b|"
+            r"\b(collect|pick (it|them)? ?up|pickup)\b[^.?!]{0,25}\b(myself|in person|(at|from) (the|your) (store|shop|"
+            r"showroom|office|warehouse))\b|\b(can|could|may) (i|we) (collect|come (and|to) (get|collect|pick))\b"
+        ),
+        unless=EN_NOT_SHIPPING.pattern,
+        matches=("Do you do click and collect?", "Is in-store pickup available?"),
+        never=("Can I collect it myself instead?",),
+    ),
+    # what shipping costs: "do you charge for delivery?", "do I have to pay for shipping?", "is delivery included in
+    # the price?", "how much is postage?", "what's the postage to Mendoza?", "are there delivery fees?"
+    Rule(
+        name="shipping.what_shipping_costs_en",
+        adds_to="shipping",
+        weight=3,
+        description="whether shipping is charged, included or free, how much postage is, in English",
+        pattern=(
+            r"\b(do|will|would) (you|u) charge\b[^.?!]{0,20}\b" + SHIP_NOUN.pattern + r"\b|"
+            r"\bwhat do you charge (for )?" + SHIP_NOUN.pattern + r"\b|\b(do|would|will) (i|we) (have to |need to |"
+            r"must )?pay (for |extra for |the )?" + SHIP_NOUN.pattern + r"\b|\b(is|"
+            r"are) (the )?" + SHIP_NOUN.pattern + r"( costs?| fees?| charges?)? (included|extra|additional|charged|"
+            r"free|paid|separate|on top)\b|\bhow much (is|are|for|does) (the )?(postage|p ?& ?p|shipping and handling|"
+            r"s ?& ?h)\b|\b(is|are) there (any )?"
+            + SHIP_NOUN.pattern
+            + r" (costs?|fees?|charges?)\b|\bwhat('?s| is| are) the (postage|shipping|delivery)( to| for)?\b"
+        ),
+        unless=EN_NOT_SHIPPING.pattern,
+        matches=("How much is postage?", "Do I have to pay for shipping?", "is delivery included in the price?"),
+        never=("Is shipping free for both? I already have an order.",),
+    ),
+    # "how much would it cost to have a jacket delivered to Bariloche?"
+    Rule(
+        name="shipping.cost_to_have_it_delivered_en",
+        adds_to="shipping",
+        weight=3,
+        description="'how much would it cost to have a jacket delivered?', 'how much is it to ship?'",
+        pattern=(
+            r"\b(cost|costs|charge|price)\b[^.?!]{0,15}\bto (have|get) (it|them|things|items?|clothes|an? order|"
+            r"orders?|an? \w+|the \w+|my \w+) (delivered|shipped|sent|posted)\b|\bhow much (would|will|does|"
+            r"is) it (cost|be) to (ship|deliver|send|post)\b"
+        ),
+        unless=EN_NOT_SHIPPING.pattern,
+        matches=(
+            "How much does it cost to ship to Córdoba?",
+            "How much would it cost to have a jacket delivered to Bariloche?",
+        ),
+        never=("How much does it cost to send it back for a refund?",),
+    ),
+    # "how are orders shipped?", "how will items be delivered?"
+    Rule(
+        name="shipping.how_are_orders_shipped_en",
+        adds_to="shipping",
+        weight=3,
+        description="'how are orders shipped?', 'how will items be delivered?'",
+        pattern=(
+            r"\bhow (are|do|will|would|is|does) (the )?(orders?|items?|parcels?|purchases?|products?|clothes|goods|"
+            r"things|stuff) (get |be |being |usually |normally )?(shipped|delivered|sent|posted|dispatched)\b"
+        ),
+        unless=EN_NOT_SHIPPING.pattern,
+        matches=("How are orders shipped?", "How will items be delivered?"),
+        never=("How are returns shipped?",),
+    ),
+    # "can I get it delivered to my home?"
+    Rule(
+        name="shipping.delivered_to_my_home_en",
+        adds_to="shipping",
+        weight=3,
+        description="'can I get it delivered to my home / office?'",
+        pattern=(
+            r"\b(get|have) (it|them|things|items?|clothes|orders?) (delivered|shipped|sent) (to|at) (my |your |the |"
+            r"a )?(home|house|door|doorstep|place|office|work|workplace|apartment|flat)\b"
+        ),
+        unless=EN_NOT_SHIPPING.pattern,
+        matches=("Can I get it delivered to my home?", "Can I have items shipped to my office?"),
+        never=("Can I get it delivered to my home instead?",),
+    ),
+    # how long until it comes: "how long till it gets here?", "how long for delivery?", "how long is shipping?"
+    Rule(
+        name="shipping.how_long_until_it_comes_en",
+        adds_to="shipping",
+        weight=3,
+        description="'how long till it gets here?', 'how long for delivery?', 'how long is shipping?'",
+        pattern=(
+            r"\bhow long (until|before|till|for|is|are)\b[^.?!]{0,30}\b(arrive|arrives|gets? here|comes?|get it|"
+            r"get them|receive|delivered|ships?|shipped|shipping|delivery|deliveries|postage)\b"
+        ),
+        unless=EN_NOT_SHIPPING.pattern,
+        matches=("how long till it gets here?", "How long is shipping?"),
+        never=("How long is delivery taking these days? Mine is late",),
+    ),
+    # an order not placed yet: "when would it arrive if I bought it today?", "if I place an order now, when will I
+    # get it?"
+    Rule(
+        name="shipping.if_i_buy_when_does_it_arrive_en",
+        adds_to="shipping",
+        weight=3,
+        description="when an order not placed yet would arrive ('if I order today, when would it arrive?')",
+        pattern=(
+            r"\b(arrive|get here|be delivered|receive|get (it|them|the \w+)|have it|ship)\b[^.?!]{0,40}\bif (i|"
+            r"we) (buy|order|purchase|bought|ordered|purchased|place (an|the) order|were to (buy|order))\b|\bif (i|"
+            r"we) (buy|order|purchase|bought|ordered|purchased|place (an|the) order|were to (buy|"
+            r"order))\b[^.?!]{0,40}\b(arrive|get here|be delivered|receive|get (it|them)|have it|ship)\b"
+        ),
+        unless=EN_NOT_SHIPPING.pattern,
+        matches=("If I order today, when would it arrive?", "When would it arrive if I bought it today?"),
+        never=("If I order today, will it arrive before the one that's late?",),
+    ),
+    # a purchase the customer intends: "I want to order 2 shirts, when would they arrive?"
+    Rule(
+        name="shipping.intended_purchase_arrival_en",
+        adds_to="shipping",
+        weight=3,
+        description="when a purchase the customer intends would arrive ('I want to order 2 shirts, when would...')",
+        pattern=(
+            r"\b(want|going|plann?ing|thinking (of|about)|like|intend\w*|about) (to )?(order|buy|"
+            r"purchase)\w*\b[^.?!]{0,60}\b(arrive|get here|be delivered|receive (it|them)|get (it|them)|"
+            r"take to (arrive|get))\b"
+        ),
+        unless=EN_NOT_SHIPPING.pattern,
+        matches=("I want to order 2 shirts, when would they arrive?", "I'm planning to buy a coat, how long to get it"),
+        never=("I want to order again, when would it arrive? The last one was late.",),
+    ),
+    # when orders leave the shop: "when do you ship orders?", "how fast do you dispatch?", "dispatch time"
+    Rule(
+        name="shipping.when_do_you_dispatch_en",
+        adds_to="shipping",
+        weight=3,
+        description="when the shop sends orders out ('when do you ship orders?', 'dispatch time')",
+        pattern=(
+            r"\b(when|how (soon|fast|quickly|long)) (do|does|will|would) (you|orders?|items?) (usually |normally |"
+            r"typically )?(dispatch|ship|send|post)\b(?! (me|us|it|them|this|that|my|our|the|an?)\b)|"
+            r"\bdispatch (times?|time ?frames?|periods?)\b"
+        ),
+        unless=EN_NOT_SHIPPING.pattern,
+        matches=("How soon do you dispatch orders?", "What's your dispatch time?"),
+        never=("When do you ship? I ordered a week ago.",),
+    ),
+    # "do you offer standard delivery?", "is there economy shipping?"
+    Rule(
+        name="shipping.standard_delivery_offered_en",
+        adds_to="shipping",
+        weight=3,
+        description="whether the shop offers standard, economy, free or home delivery",
+        pattern=(
+            r"\b(offer|have|do|is there|are there)( an?| any)? (standard|regular|normal|economy|ground|cheap|cheaper|"
+            r"cheapest|free|home|local) (delivery|shipping|postage)\b"
+        ),
+        unless=EN_NOT_SHIPPING.pattern,
+        matches=("Do you offer standard delivery?", "is there economy shipping?"),
+        never=("Is there free shipping on returns?",),
+    ),
+    # the question after the topic: "delivery to Tucuman, how many days?", "shipping to Mendoza - how much?"
+    Rule(
+        name="shipping.topic_then_question_en",
+        adds_to="shipping",
+        weight=3,
+        description="the shipping topic first, the question after ('delivery to Tucuman, how many days?')",
+        pattern=(
+            r"\b(shipping|delivery|shipment|postage)\b[^.?!]{0,40}\bhow (many (business |working )?days|long|"
+            r"much|fast|soon)\b" + NOT_MONEY.pattern
+        ),
+        unless=EN_NOT_SHIPPING.pattern,
+        matches=("delivery to Tucuman, how many days?", "shipping to Mendoza - how much?"),
+        never=("shipping to Mendoza - how much? and what about returns?",),
+    ),
+    # "I'm curious about shipping", "I have a question regarding delivery", "enquiring about postage"
+    Rule(
+        name="shipping.curious_about_shipping_en",
+        adds_to="shipping",
+        weight=3,
+        description="'I'm curious about shipping', 'a question regarding delivery'",
+        pattern=(
+            r"\b(curious|wondering|interested|inquir\w*|enquir\w*|questions?|asking)\b[^.?!]{0,20}\b(about|on|"
+            r"regarding|re|concerning) (the |your |ur )?" + SHIP_NOUN.pattern + r"\b"
+        ),
+        unless=EN_NOT_SHIPPING.pattern,
+        matches=("I'm curious about shipping", "I have a question regarding delivery"),
+        never=("I have a question about the delivery, it never arrived",),
+    ),
+    # receiving, not only arriving: "how soon I'll get the item?", "how long until I receive it?", "how long do I
+    # have to wait to receive the clothes?", "how can I receive the products?"
+    Rule(
+        name="shipping.how_long_to_receive_en",
+        adds_to="shipping",
+        weight=3,
+        description="how long until the customer receives things, or how they can receive them",
+        pattern=(
+            r"\bhow (long|soon|many days)\b" + NOT_MONEY.pattern + r"[^.?!]{0,40}\b(receive|receiving|get (it|them|"
+            r"the (items?|products?|clothes|order|purchase|things))|wait(ing)? (to receive|for (delivery|shipping|"
+            r"it to (arrive|come)|them to (arrive|come))))\b|\bhow (can|do|will|would|could) (i|we) receive (the |"
+            r"an? )?(orders?|items?|products?|clothes|purchases?|packages?|parcels?|things|it|them)\b"
+        ),
+        unless=(
+            EN_NOT_SHIPPING.pattern + r"|\b(discounts?|codes?|coupons?|vouchers?|emails?|notifications?|"
+            r"newsletters?|points?|gifts?|samples?|catalog\w*)\b"
+        ),
+        matches=("how long until I receive it?", "How can I receive the products?"),
+        never=("How long until I receive the discount code?",),
+    ),
+    # "how do you send the clothes?"
+    Rule(
+        name="shipping.how_do_you_send_en",
+        adds_to="shipping",
+        weight=3,
+        description="'how do you send the clothes?'",
+        pattern=r"\bhow (do|will|would|does) (you|your (shop|store)) (send|post|mail|dispatch)\b",
+        unless=EN_NOT_SHIPPING.pattern,
+        matches=("How do you send the clothes?",),
+        never=("How do you send the replacement?",),
+    ),
+    # where the shop delivers, asked with a place (delivery zones): "is it possible to deliver to Sydney", "can I
+    # get an item delivered to Rome", "delivery to Berlin", "do you make deliveries to Vienna?", "can I receive
+    # orders in Stockholm?". Never a place that is the customer's own or a change ("deliver to my address", "ship
+    # to a different address": order_change), nor an email or an invoice.
+    Rule(
+        name="shipping.delivery_zone_en",
+        adds_to="shipping",
+        weight=3,
+        description="where the shop delivers, asked with a place ('delivery to Berlin', 'can I receive orders in...')",
+        pattern=(
+            r"\b(ship|deliver|send|sent|post|dispatch|mail)\w{0,4} ((items?|orders?|products?|articles?|things|stuff|"
+            r"clothes|clothing|goods|parcels?|packages?|purchases?|an? (item|order|product|article|parcel|package|"
+            r"purchase)) )?(to|in|into|within|inside|across|throughout|over to)\b"
+            + NOT_MY_PLACE.pattern
+            + r"|\b(deliver(y|ies)|shipping|shipments?|postage) (to|in|into|within|across|throughout)\b"
+            + NOT_MY_PLACE.pattern
+            + r"|\b(receive|get|have)\b (an? |the |my )?(items?|orders?|products?|articles?|parcels?|"
+            r"packages?|purchases?|things|stuff|clothes|goods) (in|at)\b"
+            + NOT_MY_PLACE.pattern
+            + r"(?! (size|colou?r|stock|black|white|blue|red|gr[ae]y|green|pink|beige|navy|\d|an? |one|two|three|"
+            r"time|days?|weeks?|hours?|store|the (store|shop))\b)"
+        ),
+        unless=(
+            EN_NOT_SHIPPING.pattern
+            + r"|\b(emails?|e-mails?|invoices?|receipts?|codes?|links?|messages?|confirmations?|passwords?|"
+            r"newsletters?|notifications?|photos?|pictures?|documents?|details|info(rmation)?)\b|" + AN_ADDRESS.pattern
+        ),
+        matches=("delivery to Berlin", "Do you ship to Canada?", "can I receive orders in Stockholm?"),
+        never=(
+            "Delivery to Neuquen took 12 days, is that normal?",
+            "Deliver to Av. Santa Fe 1234 please, not to Honduras 4800.",
+            "ship to my address please",
+        ),
+    ),
+    # a zone asked without a delivery word: "can I order from Toronto?", "do you operate in Canada?", "is your
+    # store available in Madrid?", "do you sell to Germany?". Not how, what or when one buys ("order in black",
+    # "buy in instalments", "order from the website", "available in size M").
+    Rule(
+        name="shipping.zone_without_a_delivery_word_en",
+        adds_to="shipping",
+        weight=3,
+        description="a zone asked without a delivery word ('can I order from Toronto?', 'do you operate in Canada?')",
+        pattern=(
+            r"(?<!\ban )(?<!\ba )(?<!\bthe )(?<!\byour )(?<!\bmy )(?<!\bphysical )\b(order|buy|purchase)(s|ed|"
+            r"ing)? (from|in|to)"
+            + NOT_MY_PLACE.pattern
+            + r" "
+            + NOT_A_PLACE.pattern
+            + r"|\b(operate|operating|available|sell|selling|ship|shipping)s? (in|to)"
+            + NOT_MY_PLACE.pattern
+            + r" "
+            + NOT_A_PLACE.pattern
+        ),
+        unless=(
+            EN_NOT_SHIPPING.pattern + r"|\b(emails?|codes?|coupons?|vouchers?|discounts?|gift ?cards?|links?|apps?|"
+            r"website|site|payments?|cards?|paypal|wholesale|resell\w*|retail\w*|if (i'?m|i am|you'?re|you are))\b|"
+            + AN_ADDRESS.pattern
+        ),
+        matches=("can I order from Toronto?", "do you operate in Canada?", "do you sell to Germany?"),
+        never=("Can I order in black?", "can I buy in instalments?", "Can I order from the website with PayPal?"),
+    ),
+    # how long things take, asked of things in general: "when do items usually arrive", "within how many days is an
+    # article delivered", "how much time does it take to receive an item", "time it takes to deliver", "how quickly
+    # are items delivered" (never "my" or "the" item: that is an order's status)
+    Rule(
+        name="shipping.how_long_things_take_en",
+        adds_to="shipping",
+        weight=3,
+        description="how long items in general take to arrive ('when do items usually arrive?'), never 'my item'",
+        pattern=(
+            r"\b(how (long|much time|many days|soon|quickly|fast)|(in|within) how many days|"
+            r"when)\b[^.?!]{0,30}(?<!\bthe )(?<!\bmy )(?<!\bour )(?<!\byour )(?<!\bthese )(?<!\bthose )\b(an? (item|"
+            r"article|product|purchase|order|parcel|package|piece)|items|articles|products|purchases|orders|parcels|"
+            r"packages|things|clothes|deliveries|shipments|goods)\b[^.?!]{0,20}\b(usually |normally |typically |"
+            r"generally )?(arrive|arrives|delivered|shipped|be delivered|reach|reaches|come|comes|get here|gets here|"
+            r"take|takes)\b|\bhow (long|much time|many days)\b (does it take |it takes |would it take |do (i|we) need |"
+            r"is needed )?to (receive|get|deliver|ship|be delivered)\b (an? (item|article|product|purchase|order|"
+            r"parcel|package)|items|articles|products|purchases|orders|parcels|packages|things|clothes|goods)?"
+            + NOT_MONEY.pattern
+            + r"|\btime it takes to (deliver|ship|arrive|receive|get)\b"
+            + NOT_MONEY.pattern
+        ),
+        unless=EN_NOT_SHIPPING.pattern,
+        matches=("when do items usually arrive", "how much time does it take to receive an item"),
+        never=("When do items usually arrive? Mine took 2 weeks last time.", "When will my items arrive?"),
+    ),
+    # "is home delivery available?", "do you offer pick up?"
+    Rule(
+        name="shipping.delivery_or_pickup_available_en",
+        adds_to="shipping",
+        weight=3,
+        description="'is home delivery available?', 'do you offer pick up?'",
+        pattern=(
+            r"\bis (home |local |door[- ]to[- ]door |standard )?(delivery|shipping|pick ?-?up|collection) (available|"
+            r"possible|an option|offered)\b|\b(offer|have|do) (in[- ]store |store |local )?(pick ?-?up|collection)\b"
+        ),
+        unless=EN_NOT_SHIPPING.pattern,
+        matches=("is home delivery available?", "Do you offer pick up?"),
+        never=("Is pickup available instead? Mine is late.",),
+    ),
+    # when things arrive, asked in general ("I want to know the ETA", "what is the arrival time of products?", "how
+    # soon can I expect an item?", "when can I expect to receive the items?"): no "my", which is an order's status
+    Rule(
+        name="shipping.eta_in_general_en",
+        adds_to="shipping",
+        weight=3,
+        description="the ETA or arrival time asked in general ('how soon can I expect an item?')",
+        pattern=(
+            r"\b(eta|etas|estimated (time of )?(arrival|delivery)|expected (delivery|arrival)|arrival (times?|"
+            r"periods?)|delivery (dates?|estimates?|eta))\b|\bhow (soon|quickly|fast) (can|could|will|would|do|"
+            r"does) (i|we|you|one|customers?|an? \w+|items?|products?|orders?|articles?|purchases?|things|clothes|it|"
+            r"they)\b[^.?!]{0,25}\b(expect|receive|get|arrive|come|be delivered|reach|deliver|ship)\w*\b|\bwhen (can|"
+            r"could|will|would|do|should) (i|we|one|customers?) (expect|receive|get)\b(?= (an? )?(items?|orders?|"
+            r"products?|articles?|parcels?|packages?|purchases?|deliver(y|ies)|shipments?|things|stuff|clothes|"
+            r"goods)\b| ?\?| ?$| if\b)"
+        ),
+        unless=(
+            EN_NOT_SHIPPING.pattern + r"|\b(repl\w*|answer\w*|respon\w*|hear back|get back|new arrivals?|restock\w*|"
+            r"choose|pick|select|was|were|passed|getting)\b"
+        ),
+        matches=("I want to know the ETA", "how soon can I expect an item?"),
+        never=(
+            "Can I choose a delivery date?",
+            "The estimated delivery was Monday.",
+            "How soon can I expect a reply to my email?",
+        ),
+    ),
+    Rule(
+        name="shipping.courier_word",
+        adds_to="shipping",
+        weight=1,
+        description="the word courier, carrier, postage or dispatch: a bare hint",
+        pattern=r"\b(postage|courier|couriers|carrier|carriers|dispatch)\b",
+        matches=("How much is postage?",),
+    ),
+    # what shipping costs: "is standard shipping free?", "a flat rate for shipping", "is shipping calculated by
+    # weight?"
+    Rule(
+        name="shipping.free_or_flat_rate_en",
+        adds_to="shipping",
+        weight=3,
+        description="whether shipping is free or included, a flat rate, how it is calculated",
+        pattern=(
+            r"\b(is|are) (the )?(standard |regular |home |normal )?(shipping|delivery|postage) (free|included|"
+            r"calculated|charged|extra|expensive|cheap|costly)\b|\b(flat|fixed|set|standard) (rate|fee|price|cost|"
+            r"charge)s?\b[^.?!]{0,20}\b(shipping|delivery|postage)\b|\b(shipping|delivery|postage) (is |gets |"
+            r"are )?(calculated|charged|priced|worked out|based)\b"
+        ),
+        unless=EN_NOT_SHIPPING.pattern,
+        matches=("is home delivery free?", "how is shipping calculated?", "is there a fixed fee for delivery"),
+        never=("Is shipping free for both? I already have an order.",),
+    ),
+    # how long until things reach the customer, and how long the shop takes to send them: "how long until an item
+    # gets to me after I buy it?", "what is the processing time before things get shipped?"
+    Rule(
+        name="shipping.handling_time_en",
+        adds_to="shipping",
+        weight=3,
+        description="how long until things get to the customer, or the shop's handling or processing time",
+        pattern=(
+            r"\bhow (long|many days|much time)\b[^.?!]{0,40}\b(gets?|comes?|go|goes) to (me|you|the customer|customers|"
+            r"your (door|home|house))\b|\b(handling|dispatch|packing|processing) (times?|periods?|days?)\b(?! (for|of|"
+            r"on) (?!(orders?|shipping|deliver(y|ies)|shipments?|parcels?|packages?)\b))"
+        ),
+        unless=EN_NOT_SHIPPING.pattern,
+        matches=("what's your handling time?", "how many days until a parcel comes to me once I pay?"),
+        never=("What's the processing time for refunds?",),
+    ),
+)

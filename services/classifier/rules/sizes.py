@@ -1,0 +1,69 @@
+"""Sizes as a policy topic: the size table, which size to choose, whether sizes run small or large.
+
+How one named garment fits is a product_question (see `signals.fit_of_a_named_garment`); the customer's own
+measurements are a detail the table does not answer (`detail.my_measurements`).
+"""
+
+from __future__ import annotations
+
+from .base import Rule
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        name="sizes.which_size_es",
+        adds_to="sizes",
+        weight=3,
+        description="the size table, which size to choose, how sizes run, in Spanish ('¿qué talle me recomiendan?')",
+        pattern=(
+            r"\b(tabla|guia|cuadro) de (talles|medidas)\b|\b(que|cual) talle (me|le|les|deberia|debo|recomiendan|"
+            r"recomendas|uso|va|queda|corresponde|pido|elijo|compro|seria|tengo que)\b|\b(como|que tal) (calza|calzan|"
+            r"vienen de talle|viene de talle|es la horma|es el calce|son los talles)\b|\btalles? (grandes?|chicos?|"
+            r"normales?|reales?|americanos?|europeos?|amplios?)\b|\b(vienen|viene|son|es) (grandes?|chic[oa]s?|justos?|"
+            r"talle real|amplios?|holgad[oa]s?|ajustad[oa]s?)\b|\bmedidas (de los talles|de la prenda|de cada talle|"
+            r"en cm|en centimetros)\b|\bentre (dos )?talles\b|\bque talle\b"
+        ),
+        matches=("¿Tienen tabla de talles?", "ke talle me recomiendan? gracias", "¿Cómo calzan las zapatillas?"),
+    ),
+    Rule(
+        name="sizes.which_size_en",
+        adds_to="sizes",
+        weight=3,
+        description="the size chart, which size to get, whether it runs small or true to size, in English",
+        pattern=(
+            r"\bsize (chart|guide|table)\b|\bwhat size\b|\bwhich size\b|\b(does|do) (it|they|this|these|"
+            r"the [a-z- ]{1,20}) (run|fit) (small|large|big|true)\b|\btrue to size\b|\bruns? (small|large|big)\b|"
+            r"\bbetween (two )?sizes\b|\bsize (recommendation|advice)\b"
+        ),
+        matches=("What size should I get?", "Does the hoodie run small?", "Hi! Do you have a size guide?"),
+    ),
+    Rule(
+        name="sizes.size_word",
+        adds_to="sizes",
+        weight=1,
+        description="the word talle, medida or size: a bare hint",
+        pattern=r"\b(talle|talles|medida|medidas|size|sizes|sizing|measurements?)\b",
+        matches=("¿Tienen talle M?", "Do you have it in other sizes?"),
+    ),
+    Rule(
+        name="sizes.how_sizes_run_es",
+        adds_to="sizes",
+        weight=3,
+        description="how the sizes run, asked with 'talles' first ('¿los talles son normales o vienen chicos?')",
+        pattern=(
+            r"\b(los )?talles (son|vienen|salen|calzan)\b[^.?!]{0,30}\b(americanos?|argentinos?|europeos?|normales?|"
+            r"reales?|chicos?|grandes?|justos?|amplios?|holgados?|como)\b|\bcomo (vienen|salen|son) (los )?talles\b"
+        ),
+        matches=(
+            "¿Los talles salen chicos o normales?",
+            "hola como va? los talles son normales o vienen chicos?",
+        ),
+    ),
+    Rule(
+        name="sizes.size_chart_en",
+        adds_to="sizes",
+        weight=3,
+        description="a size or sizing chart, guide or table, and sizing information",
+        pattern=r"\bsiz(e|ing) (charts?|guides?|tables?)\b|\bsizing (info(rmation)?|guide|chart|table)\b",
+        matches=("Is there a sizing chart?", "Where can I find sizing information?"),
+    ),
+)

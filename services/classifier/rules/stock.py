@@ -1,0 +1,66 @@
+"""Stock as a policy topic: whether the shop has stock in general, restocking, what the website shows as available.
+The canned text says how to check; one product in one size or colour is a product_question instead.
+"""
+
+from __future__ import annotations
+
+from .base import Rule
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        name="stock.in_stock_es",
+        adds_to="stock",
+        weight=3,
+        description="stock, restocking or availability asked in Spanish ('¿hay stock?', '¿cuándo reponen?', 'agotado')",
+        pattern=(
+            r"\b(hay|tienen|queda|quedan|tenes|tendran|habra|van a tener|vuelven a tener) (stock|disponibilidad)\b|"
+            r"\bsin stock\b|\bagotad[oa]s?\b|\b(reponen|repone|reponer|repondran|reposicion)\b|\bvuelven? a (entrar|"
+            r"haber|ingresar|estar disponibles?|tener)\b|\bel stock\b|\bstock de\b|\bdisponibilidad\b|\b(avisame|"
+            r"avisenme) cuando\b"
+        ),
+        matches=(
+            "el stock de la web es real?",
+            "cuando reponen el buzo gris?",
+            "Hola, ¿cuándo vuelven a entrar las zapatillas blancas?",
+        ),
+    ),
+    Rule(
+        name="stock.in_stock_en",
+        adds_to="stock",
+        weight=3,
+        description="'in stock', 'sold out', 'restock', 'when will it be available / back', in English",
+        pattern=(
+            r"\bin stock\b|\bout of stock\b|\bback in stock\b|\brestock\w*\b|\bsold out\b|\bavailability\b|\b(when|"
+            r"will) .{0,30}\b(be )?(available|back)\b"
+        ),
+        matches=("Will the black jacket be back in stock?", "Hi, will you restock last season's items?"),
+    ),
+    # "available" qualifying a way of shipping or paying ("is in-store pickup available?", "which payment methods are
+    # available?") says nothing about stock
+    Rule(
+        name="stock.available_word",
+        adds_to="stock",
+        weight=1,
+        description="the word stock, disponible or available, unless it qualifies a way of shipping or paying",
+        pattern=r"\b(stock|disponible|disponibles|available)\b",
+        unless=(
+            r"\b(options?|methods?|pick ?-?up|pickup|collection|delivery|shipping|payment|services?|choices?|"
+            r"installments?|instalments?)\b[^.?!]{0,25}\bavailable\b|\bavailable (shipping|delivery|payment|options?|"
+            r"methods?|couriers?)\b"
+        ),
+        matches=("is the dress available in black", "¿Está disponible el buzo gris?"),
+        never=("is home delivery available?", "Is in-store pickup available?", "Which payment methods are available?"),
+    ),
+    # what the website shows is in stock: the general stock policy
+    Rule(
+        name="stock.what_the_website_shows_es",
+        adds_to="stock",
+        weight=3,
+        description="whether what the website shows as available really is ('lo que figura en la página, ¿está?')",
+        pattern=(
+            r"\b(la web|la pagina|el sitio|publicad[oa]s?|figura|aparece|dice)\b[^.?!]{0,30}\b(disponibles?|en stock|"
+            r"hay stock)\b|\b(esta|estan) disponibles? o\b"
+        ),
+        matches=("Lo que figura en la página, ¿está disponible?", "¿Lo publicado en la web está en stock?"),
+    ),
+)

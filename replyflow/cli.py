@@ -392,6 +392,8 @@ def cmd_classify(args) -> int:
                     confidence=round(c.confidence, 3),
                     language=c.language,
                 )
+                if args.explain:
+                    line.update(faq_topics=list(c.faq_topics), rules=list(c.rules))
             except Exception as exc:  # noqa: BLE001 - one line per input, never a traceback
                 line["error"] = f"cannot classify: {type(exc).__name__}"
         if "error" in line:
@@ -540,6 +542,11 @@ def build_parser() -> argparse.ArgumentParser:
         "files", nargs="+", metavar="FILE", help="raw messages (.eml), or plain text with --text; - reads stdin"
     )
     p.add_argument("--text", action="store_true", help="the files hold plain text, not messages")
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="also print the topics and the named rules that made each decision (and the learned model's topics)",
+    )
     p.add_argument("--shop", metavar="PATH", help="the shop's facts file (default: SHOP_CONFIG)")
     p.add_argument(
         "--faq-threshold",

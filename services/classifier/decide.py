@@ -37,6 +37,7 @@ from email.message import Message
 
 from . import intents as intents_mod
 from . import language as language_mod
+from . import learned as learned_mod
 from . import robots as robots_mod
 from . import text as text_mod
 
@@ -61,6 +62,9 @@ class Classification:
     subject: str
     # Every policy topic the email asks about, in order (the responder may give their FAQ texts to the LLM).
     faq_topics: tuple[str, ...] = field(default=())
+    # The named rules that made the decision: intent rules and signals that counted, the robot rule that ignored
+    # the email, the learned model's topics with their probability ("learned.shipping=0.93").
+    rules: tuple[str, ...] = field(default=())
 
 
 def _shop_default_language(shop) -> str:
@@ -482,34 +486,121 @@ def _several_questions(
     return Classification(decision="faq", reason="faq:" + "+".join(topics), faq_topic=topics[0], **common)
 
 
-def _decide(*, subject: str, text: str, shop, faq_threshold: float) -> Classification:
+# What the rules may have seen that rules a canned answer out, whatever the learned model thinks: an order-level
+# or product question, a complaint, a request for a person, a detail the canned texts do not cover, a question the
+# FAQ does not cover ("other"), each at the score of at least a strong hint.
+_RULED_OUT_BY = ("product_question", *intents_mod.ORDER_INTENTS, *HUMAN_INTENTS, "other", "detail")
+_LEARNED_SEES = frozenset({"other", *intents_mod.POLICY_INTENTS})
+# A topic the email may also ask about: the learned model finds it this likely and a rule saw one of its words.
+# A canned text for the other topics alone would leave it unanswered, so the LLM answers.
+ALSO_ASKED = 0.15
+
+
+def _learned_may_answer(result: intents_mod.IntentResult) -> bool:
+    """Nothing the rules read rules a canned answer out, so the learned model may say which topics are asked."""
+    if result.specific_order or result.problem or result.my_order_read_as_any:
+        return False
+    if result.intent not in _LEARNED_SEES:
+        return False
+    return not any(result.scores.get(name, 0.0) >= 2 for name in _RULED_OUT_BY)
+
+
+def _decide(*, subject: str, text: str, shop, faq_threshold: float, model) -> Classification:
     sample = text if len(text) >= 20 else f"{subject}\n{text}"
     language = language_mod.detect_language(
         sample, default=_shop_default_language(shop), preferred=_shop_languages(shop)
     )
     language = _short_text_language(sample, language, _shop_languages(shop))
     result = intents_mod.detect_intent(subject, text)
-    topics = tuple(result.faq_topics)
     common = dict(
         intent=result.intent,
         confidence=result.confidence,
         language=language,
         text=text,
         subject=subject,
-        faq_topics=topics,
+        faq_topics=tuple(result.faq_topics),
+        rules=tuple(getattr(result, "fired", ())),
     )
-
     if not text.strip() and not intents_mod.fold(subject).strip():
         return Classification(decision="llm", reason="needs_llm:empty_text", faq_topic=None, **common)
     if result.intent in HUMAN_INTENTS:
         return Classification(decision="human", reason=f"human:{result.intent}", faq_topic=None, **common)
+    decided = _by_the_rules(
+        result,
+        subject=subject,
+        text=text,
+        shop=shop,
+        faq_threshold=faq_threshold,
+        language=language,
+        sample=sample,
+        common=common,
+    )
+    if model is None:
+        return decided
+    probabilities = model.probabilities(subject, text)
+    learned = {t: p for t, p in probabilities.items() if p >= model.thresholds[t]}
+    if decided.decision == "faq":
+        topics = (*(decided.faq_topics or (decided.faq_topic,)),)
+        topics += tuple(t for t in intents_mod.POLICY_INTENTS if t not in topics and t in learned)
+    elif learned and _learned_may_answer(result):
+        topics = tuple(sorted(learned, key=lambda t: -learned[t]))
+    else:
+        return decided
+    # A topic a rule saw a word of, and that the model finds possibly asked, would be left unanswered by the canned
+    # texts of the others: the LLM answers them all.
+    if any(
+        t not in topics and result.scores.get(t, 0) > 0 and probabilities[t] >= ALSO_ASKED
+        for t in intents_mod.POLICY_INTENTS
+    ):
+        common.update(faq_topics=topics)
+        return Classification(decision="llm", reason="several_questions", faq_topic=None, **common)
+    if decided.decision == "faq" and topics == (*(decided.faq_topics or (decided.faq_topic,)),):
+        return decided
+    # The learned model names topics the rules did not: the same checks as any canned answer.
+    common.update(
+        intent=topics[0],
+        confidence=round(min(probabilities[t] for t in topics), 3),
+        faq_topics=topics,
+        rules=(*common["rules"], *(f"learned.{t}={probabilities[t]:.2f}" for t in topics if t in learned)),
+    )
+    if len(topics) > 1:
+        return _several_questions(
+            subject=subject,
+            text=text,
+            shop=shop,
+            faq_threshold=0.0,
+            topics=topics,
+            language=language,
+            common=common,
+            topics_confidence=common["confidence"],
+            language_uncertain=_language_uncertain(sample, language),
+        )
+    return _one_question(
+        topic=topics[0], subject=subject, text=text, shop=shop, language=language, sample=sample, common=common
+    )
+
+
+def _by_the_rules(
+    result: intents_mod.IntentResult,
+    *,
+    subject: str,
+    text: str,
+    shop,
+    faq_threshold: float,
+    language: str,
+    sample: str,
+    common: dict,
+) -> Classification:
+    """The decision of the rules alone."""
+    topics = tuple(result.faq_topics)
     if result.intent in intents_mod.POLICY_INTENTS:
         if result.specific_order or result.problem:  # detect_intent already maps these away; kept as a guard
             return Classification(decision="llm", reason=f"needs_llm:{result.intent}", faq_topic=None, **common)
         if result.my_order_read_as_any and getattr(shop, "delivery_time_of_my_order", "llm") != "faq":
             # "when will my order arrive?": an order's status unless the shop chose the delivery-period reading
-            common["intent"] = "order_status"
-            return Classification(decision="llm", reason="needs_llm:order_status", faq_topic=None, **common)
+            return Classification(
+                decision="llm", reason="needs_llm:order_status", faq_topic=None, **{**common, "intent": "order_status"}
+            )
         if len(topics) > 1:
             return _several_questions(
                 subject=subject,
@@ -524,17 +615,23 @@ def _decide(*, subject: str, text: str, shop, faq_threshold: float) -> Classific
             )
         if result.confidence < faq_threshold:
             return Classification(decision="llm", reason="low_confidence", faq_topic=None, **common)
-        if language not in RULE_LANGUAGES or not _has_exact_answer(shop, result.intent, language):
-            return Classification(decision="llm", reason=f"no_faq_answer:{result.intent}", faq_topic=None, **common)
-        answer = shop.faq[result.intent][language]
-        if not _canned_text_covers(result.intent, f"{subject}\n{text}", answer):
-            return Classification(
-                decision="llm", reason=f"faq_does_not_cover:{result.intent}", faq_topic=None, **common
-            )
-        if _language_uncertain(sample, language):
-            return Classification(decision="llm", reason="uncertain_language", faq_topic=None, **common)
-        return Classification(decision="faq", reason=f"faq:{result.intent}", faq_topic=result.intent, **common)
+        return _one_question(
+            topic=result.intent, subject=subject, text=text, shop=shop, language=language, sample=sample, common=common
+        )
     return Classification(decision="llm", reason=f"needs_llm:{result.intent}", faq_topic=None, **common)
+
+
+def _one_question(
+    *, topic: str, subject: str, text: str, shop, language: str, sample: str, common: dict
+) -> Classification:
+    """One policy question: its canned text, or the LLM when the text is not safe to send."""
+    if language not in RULE_LANGUAGES or not _has_exact_answer(shop, topic, language):
+        return Classification(decision="llm", reason=f"no_faq_answer:{topic}", faq_topic=None, **common)
+    if not _canned_text_covers(topic, f"{subject}\n{text}", shop.faq[topic][language]):
+        return Classification(decision="llm", reason=f"faq_does_not_cover:{topic}", faq_topic=None, **common)
+    if _language_uncertain(sample, language):
+        return Classification(decision="llm", reason="uncertain_language", faq_topic=None, **common)
+    return Classification(decision="faq", reason=f"faq:{topic}", faq_topic=topic, **common)
 
 
 def _ignored(rule: str, *, subject: str, text: str, shop) -> Classification:
@@ -549,6 +646,7 @@ def _ignored(rule: str, *, subject: str, text: str, shop) -> Classification:
         language=language,
         text=text,
         subject=subject,
+        rules=(f"robots.{rule}",),
     )
 
 
@@ -558,9 +656,11 @@ def classify(
     own_addresses: Collection[str] = (),
     faq_threshold: float = DEFAULT_FAQ_THRESHOLD,
     sender: tuple[str | None, str | None] | None = None,
+    model: learned_mod.Model | learned_mod.Shipped | None = learned_mod.SHIPPED,
 ) -> Classification:
     """Decision for an inbound email. Never raises on a malformed message. `sender` is the (address, problem) the
-    ingestor stored; without it the From header is parsed here the same way (`replyflow classify`)."""
+    ingestor stored; without it the From header is parsed here the same way (`replyflow classify`). `model` is the
+    learned second opinion (the shipped one by default; None: the rules alone)."""
     try:
         subject = text_mod.clean_header_value(text_mod.first_header(msg, "subject") or "")
     except Exception:  # noqa: BLE001
@@ -572,7 +672,9 @@ def classify(
     rule = robots_mod.robot_rule(msg, own_addresses, sender)
     if rule is not None:
         return _ignored(rule, subject=subject, text=text, shop=shop)
-    result = _decide(subject=subject, text=text, shop=shop, faq_threshold=faq_threshold)
+    result = _decide(
+        subject=subject, text=text, shop=shop, faq_threshold=faq_threshold, model=learned_mod.resolve(model)
+    )
     is_reply = bool(
         text_mod.first_header(msg, "in-reply-to")
         or text_mod.first_header(msg, "references")
@@ -581,7 +683,13 @@ def classify(
     return _unless_in_a_conversation(result, lambda: text_mod.context(msg), is_reply)
 
 
-def classify_text(text: str, shop, faq_threshold: float = DEFAULT_FAQ_THRESHOLD, subject: str = "") -> Classification:
+def classify_text(
+    text: str,
+    shop,
+    faq_threshold: float = DEFAULT_FAQ_THRESHOLD,
+    subject: str = "",
+    model: learned_mod.Model | learned_mod.Shipped | None = learned_mod.SHIPPED,
+) -> Classification:
     """Decision for plain text without headers (a CLI, a web form, a labelled set): the header rules are
     skipped, the text-only robot rules (out-of-office and auto-reply wording, "do not reply to this email")
     still apply. The text is cleaned like an email body (quoted history and signatures removed, capped)."""
@@ -590,7 +698,9 @@ def classify_text(text: str, shop, faq_threshold: float = DEFAULT_FAQ_THRESHOLD,
     rule = robots_mod.robot_text_rule(cleaned, subject)
     if rule is not None:
         return _ignored(rule, subject=subject, text=cleaned, shop=shop)
-    result = _decide(subject=subject, text=cleaned, shop=shop, faq_threshold=faq_threshold)
+    result = _decide(
+        subject=subject, text=cleaned, shop=shop, faq_threshold=faq_threshold, model=learned_mod.resolve(model)
+    )
     return _unless_in_a_conversation(
         result, lambda: text_mod.text_context(text or ""), bool(intents_mod.SUBJECT_PREFIX.match(subject))
     )

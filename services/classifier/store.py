@@ -174,8 +174,8 @@ async def _store_classification(
 ) -> None:
     await conn.execute(
         """INSERT INTO classifications (email_id, decision, reason, intent, faq_topic, confidence, language,
-                                        body_text, product_ids, history_ids, dmarc, reply_mode)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (email_id) DO NOTHING""",
+                                        body_text, product_ids, history_ids, dmarc, reply_mode, rules)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (email_id) DO NOTHING""",
         email_id,
         c.decision,
         c.reason,
@@ -188,4 +188,5 @@ async def _store_classification(
         list(history),
         dmarc,
         mode,
+        list(c.rules),
     )

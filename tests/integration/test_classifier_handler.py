@@ -69,6 +69,8 @@ async def test_faq_question_gets_the_shops_canned_answer(pool, dovecot, store_em
         classification["language"],
     ) == ("faq", "shipping", "shipping", "es")
     assert "Córdoba" in classification["body_text"]
+    # the named rules that made the decision are kept with it
+    assert any(rule.startswith("shipping.") for rule in classification["rules"]), classification["rules"]
     assert await events(pool, email_id) == ["received", "reply_ready"]
     # Not terminal yet: the original stays unread until the sender has replied (invariant 3).
     assert "\\Seen" not in dovecot.flags_of("<faq-1@example.com>")

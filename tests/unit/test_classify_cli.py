@@ -486,3 +486,16 @@ def test_the_suite_scores_one_half_of_every_set_per_language(tmp_path):
         "eval", "classifier", "--suite", "dev", "--data", str(tmp_path / "nowhere"), "--shop", str(SHOP), cwd=tmp_path
     )
     assert missing.returncode != 0 and "no classifier/ folder" in missing.stderr
+
+
+def test_explain_prints_the_named_rules_that_made_the_decision(tmp_path):
+    question = tmp_path / "q.txt"
+    question.write_text("Hola, ¿hacen envíos a Córdoba? ¿Y aceptan Mercado Pago?", encoding="utf-8")
+    result = replyflow("classify", "--text", "--explain", "--shop", str(SHOP), str(question), cwd=tmp_path)
+    line = json.loads(result.stdout)
+    assert (line["decision"], line["faq_topics"]) == ("faq", ["shipping", "payment_methods"])
+    assert any(r.startswith("shipping.") for r in line["rules"]) and any(
+        r.startswith("payment_methods.") for r in line["rules"]
+    )
+    plain = json.loads(replyflow("classify", "--text", "--shop", str(SHOP), str(question), cwd=tmp_path).stdout)
+    assert "rules" not in plain

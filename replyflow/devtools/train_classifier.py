@@ -1,0 +1,273 @@
+"""Train the classifier's learned second opinion (`classifier.learned`) on the development halves of the project's
+labelled sets, choose the probability each topic needs from cross-validation on those same rows, and write
+`services/classifier/model/faq_topics.json`.
+
+    python -m replyflow.devtools.train_classifier            # train and write the model
+    python -m replyflow.devtools.train_classifier --check    # only cross-validate and print the figures
+
+Needs scikit-learn (a development dependency: the service itself reads the model as plain numbers). The held-out
+halves are never read: rows are filtered on the `split` column as they are read, and the model records the sets,
+the row count and a digest of the rows it was trained on, so a test can tell that it is current and saw no
+held-out row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from classifier import decide, evaluate, learned
+from classifier import text as text_mod
+from classifier.intents import POLICY_INTENTS
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data"
+BITEXT = ROOT.parent / "shared" / "corpora" / "intents" / "bitext-customer-support" / "bitext_dev.csv"
+SHOP = ROOT / "examples" / "shop.toml"
+
+# Sets the model learns from: (path or glob under tests/data or an absolute path, label map, language of rows
+# without a language column). Only rows whose split is "dev" (or sets without a split column that are the
+# team's own development data) are read.
+TRAINING_SETS: tuple[tuple[str, str, str | None], ...] = (
+    ("classifier/written/*.csv", "builtin-intents", None),
+    ("classifier/es_shop_emails.csv", "builtin-intents", "es"),
+    ("classifier/en_chat_questions.csv", "builtin-intents", "en"),
+    ("classifier/en_policy_questions.csv", "builtin-intents", "en"),
+    (str(BITEXT), "builtin-bitext", "en"),
+)
+WORD_NGRAMS = (1, 2)
+CHAR_NGRAMS = (3, 5)
+MAX_FEATURES = {"word": 6000, "char_wb": 14000}
+C = 4.0
+WRITTEN_WEIGHT = 3.0
+FOLDS = 5
+# A canned answer must be right at least this often on the out-of-fold rows the model decides alone.
+TARGET_PRECISION = 0.98
+THRESHOLDS = tuple(round(0.5 + 0.05 * i, 3) for i in range(10))  # 0.5 ... 0.95
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    subject: str
+    text: str  # cleaned as the classifier cleans a text
+    language: str
+    label: str
+    topics: frozenset[str]  # the policy topics a canned text answers (empty: it must never get one)
+
+
+def read_rows() -> list[Row]:
+    rows: list[Row] = []
+    for pattern, map_name, language in TRAINING_SETS:
+        paths = [Path(pattern)] if Path(pattern).is_absolute() else sorted(DATA.glob(pattern))
+        if not paths or not all(p.exists() for p in paths):
+            raise SystemExit(f"train_classifier: {pattern} is missing")
+        label_map = evaluate.load_label_map(map_name)
+        for path in paths:
+            examples = evaluate.read_labelled_csv(path, language=language)
+            with path.open(encoding="utf-8-sig") as fh:
+                has_split = "split" in fh.readline().split(",")
+            if has_split:
+                examples = evaluate.read_labelled_csv(path, split="dev", language=language)
+            for e in examples:
+                spec = label_map(e.label)
+                rows.append(
+                    Row(
+                        id=f"{path.name}:{e.id}",
+                        subject=text_mod.clean_header_value(e.subject),
+                        text=text_mod.clean_text(e.text),
+                        language=e.language,
+                        label=e.label,
+                        topics=frozenset(spec.faq),
+                    )
+                )
+    return rows
+
+
+def digest(rows: list[Row]) -> str:
+    h = hashlib.sha256()
+    for row in rows:
+        h.update(f"{row.id}\x00{row.subject}\x00{row.text}\x00{row.label}\x01".encode())
+    return h.hexdigest()
+
+
+def fit(rows: list[Row]) -> dict:
+    """The model's JSON (without thresholds) trained on `rows`."""
+    import numpy as np
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    documents = [learned.model_input(r.subject, r.text) for r in rows]
+    vectorizers = [
+        TfidfVectorizer(
+            analyzer="word",
+            ngram_range=WORD_NGRAMS,
+            lowercase=False,
+            sublinear_tf=True,
+            min_df=2,
+            max_features=MAX_FEATURES["word"],
+            dtype=np.float64,
+        ),
+        TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=CHAR_NGRAMS,
+            lowercase=False,
+            sublinear_tf=True,
+            min_df=2,
+            max_features=MAX_FEATURES["char_wb"],
+            dtype=np.float64,
+        ),
+    ]
+    matrix = hstack([v.fit_transform(documents) for v in vectorizers]).tocsr()
+    # Both languages weigh the same in training, whatever their number of rows; whole emails written by people
+    # who never saw the rules weigh more than one-line questions.
+    counts = {lang: sum(r.language == lang for r in rows) for lang in {r.language for r in rows}}
+    weights = np.array(
+        [len(rows) / (len(counts) * counts[r.language]) * (WRITTEN_WEIGHT if _is_written(r) else 1.0) for r in rows]
+    )
+    coefs, intercepts = [], []
+    for topic in POLICY_INTENTS:
+        y = np.array([topic in r.topics for r in rows], dtype=int)
+        clf = LogisticRegression(C=C, solver="liblinear", max_iter=1000)
+        clf.fit(matrix, y, sample_weight=weights)
+        coefs.append(clf.coef_[0])
+        intercepts.append(float(clf.intercept_[0]))
+    blocks, offset = [], 0
+    for v, kind, ngrams in zip(vectorizers, ("word", "char_wb"), (WORD_NGRAMS, CHAR_NGRAMS), strict=True):
+        vocabulary = v.vocabulary_
+        features = {}
+        for feature, index in sorted(vocabulary.items()):
+            column = offset + index
+            features[feature] = [
+                round(float(v.idf_[index]), 6),
+                [round(float(c[column]), 6) for c in coefs],
+            ]
+        blocks.append({"kind": kind, "ngram_range": list(ngrams), "features": features})
+        offset += len(vocabulary)
+    return {
+        "topics": list(POLICY_INTENTS),
+        "intercepts": [round(i, 6) for i in intercepts],
+        "thresholds": {t: 1.0 for t in POLICY_INTENTS},
+        "blocks": blocks,
+    }
+
+
+def _decisions(rows: list[Row], model: learned.Model | None, shop) -> list[decide.Classification]:
+    return [decide.classify_text(r.text, shop, subject=r.subject, model=model) for r in rows]
+
+
+def _figures(rows: list[Row], decisions: list[decide.Classification]) -> tuple[int, int, int, int]:
+    """(canned answers, right ones, FAQ questions, covered)."""
+    answers = right = questions = covered = 0
+    for row, c in zip(rows, decisions, strict=True):
+        topics = set(evaluate.answered_topics(c))
+        ok = bool(topics) and topics == set(row.topics)
+        if c.decision == "faq":
+            answers += 1
+            right += ok
+        if row.topics:
+            questions += 1
+            covered += ok
+    return answers, right, questions, covered
+
+
+def _is_written(row: Row) -> bool:
+    source = row.id.split(":", 1)[0]
+    return source.startswith("w") and source[1:2].isdigit()
+
+
+def _group(row: Row) -> str:
+    name = "written" if _is_written(row) else row.id.split(":", 1)[0].removesuffix(".csv")
+    return f"{name} ({row.language})"
+
+
+Figures = dict[str, list[int]]  # group (set and language, or "all") -> [canned answers, right, FAQ questions, covered]
+
+
+def _add(totals: Figures, rows: list[Row], decisions: list[decide.Classification]) -> None:
+    for row, c in zip(rows, decisions, strict=True):
+        for key in ("all", _group(row)):
+            cell = totals.setdefault(key, [0, 0, 0, 0])
+            figures = _figures([row], [c])
+            for i in range(4):
+                cell[i] += figures[i]
+
+
+def cross_validate(rows: list[Row], shop) -> dict[float | None, Figures]:
+    """Out-of-fold figures of the whole decision (rules and model) for every candidate threshold, per set and
+    language; under None, the rules alone."""
+    folds: list[list[Row]] = [[] for _ in range(FOLDS)]
+    for row in rows:
+        folds[int(hashlib.sha256(row.id.encode()).hexdigest(), 16) % FOLDS].append(row)
+    totals: dict[float | None, Figures] = {t: {} for t in (None, *THRESHOLDS)}
+    for k in range(FOLDS):
+        train = [r for j, fold in enumerate(folds) if j != k for r in fold]
+        base = learned.from_json(fit(train))
+        _add(totals[None], folds[k], _decisions(folds[k], None, shop))
+        for threshold in THRESHOLDS:
+            model = learned.Model(
+                topics=base.topics,
+                intercepts=base.intercepts,
+                thresholds={t: threshold for t in base.topics},
+                blocks=base.blocks,
+                trained_on={},
+            )
+            _add(totals[threshold], folds[k], _decisions(folds[k], model, shop))
+        print(f"  fold {k + 1}/{FOLDS} done", file=sys.stderr)
+    return totals
+
+
+def _line(name: str, cell: list[int]) -> str:
+    answers, right, questions, covered = cell
+    precision = f"{right / answers:.3f} ({right}/{answers})" if answers else "n/a"
+    coverage = f"{covered / questions:.3f} ({covered}/{questions})" if questions else "n/a"
+    return f"  {name:<34} precision {precision:<20} coverage {coverage}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="cross-validate and print, write nothing")
+    parser.add_argument("--output", type=Path, default=learned.MODEL_PATH)
+    args = parser.parse_args(argv)
+    from shared.shop import load_shop_config
+
+    shop = load_shop_config(SHOP)
+    rows = read_rows()
+    print(f"train_classifier: {len(rows)} development rows", file=sys.stderr)
+    figures = cross_validate(rows, shop)
+    chosen = None
+    for threshold in THRESHOLDS:
+        answers, right, _questions, _covered = figures[threshold]["all"]
+        print(_line(f"threshold {threshold:.3f}", figures[threshold]["all"]))
+        if chosen is None and (right / answers if answers else 1.0) >= TARGET_PRECISION:
+            chosen = threshold
+    chosen = chosen if chosen is not None else THRESHOLDS[-1]
+    for label, key in (("rules alone", None), (f"rules and model at {chosen:.3f}", chosen)):
+        print(f"out of fold, {label}:")
+        for group in sorted(figures[key]):
+            print(_line(group, figures[key][group]))
+    print(f"train_classifier: threshold {chosen:.3f}", file=sys.stderr)
+    if args.check:
+        return 0
+    data = fit(rows)
+    data["thresholds"] = {t: chosen for t in POLICY_INTENTS}
+    data["trained_on"] = {
+        "sets": [pattern if not Path(pattern).is_absolute() else Path(pattern).name for pattern, _, _ in TRAINING_SETS],
+        "split": "dev",
+        "rows": len(rows),
+        "digest": digest(rows),
+        "cross_validated": {"folds": FOLDS, "threshold": chosen, "figures": figures[chosen]},
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    print(f"train_classifier: wrote {args.output} ({args.output.stat().st_size // 1024} KB)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,140 @@
+"""A learned second opinion on which policy questions an email asks: a linear model over word and character n-grams.
+
+The rules (`intents.py` and `rules/`) recognise the phrasings they were written for; customers who write otherwise
+("Por medio de la presente solicito información sobre las cuotas", "tienen para retirar x sucursal?") are missed.
+This model was trained on the development halves of the project's labelled sets only (see
+`replyflow.devtools.train_classifier`, which also records what it was trained on) and ships as plain numbers in
+`model/faq_topics.json`: no machine-learning library is needed to run it, and a replica loads it in milliseconds.
+
+It only ever proposes: `decide.py` asks it when the rules found no intent that rules a canned answer out, and every
+check a canned answer must pass (the shop has the text in that language, the text covers what was named, no
+conversation, a certain language) still applies. Precision first: a topic counts only at a probability chosen on
+the development data so that canned answers stay right.
+
+Features, as scikit-learn's TfidfVectorizer computes them (the training script checks that this module and
+scikit-learn give the same probabilities): word unigrams and bigrams (tokens of two or more word characters) and
+character 3- to 5-grams inside word boundaries (each word padded with one space), each block weighted by
+sublinear term frequency times inverse document frequency and scaled to unit length; one logistic regression per
+topic over both blocks.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from . import intents
+
+MODEL_PATH = Path(__file__).with_name("model") / "faq_topics.json"
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+_SPACES = re.compile(r"\s\s+")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One vectoriser's vocabulary: feature -> (idf, one weight per topic)."""
+
+    kind: str  # "word" or "char_wb"
+    ngram_range: tuple[int, int]
+    features: dict[str, tuple[float, tuple[float, ...]]]
+
+
+@dataclass(frozen=True)
+class Model:
+    topics: tuple[str, ...]
+    intercepts: tuple[float, ...]
+    thresholds: dict[str, float]  # the probability a topic needs to count, per topic
+    blocks: tuple[Block, ...]
+    trained_on: dict  # what the training script recorded: sets, split, rows, a digest of the rows
+
+    def probabilities(self, subject: str, text: str) -> dict[str, float]:
+        """Probability per policy topic that the email asks it as a question a canned text may answer."""
+        document = model_input(subject, text)
+        totals = list(self.intercepts)
+        for block in self.blocks:
+            counts = Counter(_ngrams(block, document))
+            weighted = {
+                feature: (1.0 + math.log(count)) * block.features[feature][0]
+                for feature, count in counts.items()
+                if feature in block.features
+            }
+            norm = math.sqrt(sum(value * value for value in weighted.values()))
+            if not norm:
+                continue
+            for feature, value in weighted.items():
+                for i, weight in enumerate(block.features[feature][1]):
+                    totals[i] += weight * value / norm
+        return {topic: 1.0 / (1.0 + math.exp(-total)) for topic, total in zip(self.topics, totals, strict=True)}
+
+    def topics_asked(self, subject: str, text: str) -> dict[str, float]:
+        """The topics whose probability reaches their threshold, most likely first."""
+        found = {t: p for t, p in self.probabilities(subject, text).items() if p >= self.thresholds[t]}
+        return dict(sorted(found.items(), key=lambda item: -item[1]))
+
+
+def model_input(subject: str, text: str) -> str:
+    """What the model reads: the subject without reply prefixes and the text, folded as the rules fold them."""
+    subject = intents.SUBJECT_PREFIX.sub("", subject or "")
+    return intents.fold(subject) + "\n" + intents.fold(text or "")
+
+
+def _ngrams(block: Block, document: str) -> list[str]:
+    low, high = block.ngram_range
+    if block.kind == "word":
+        tokens = _TOKEN.findall(document)
+        return [" ".join(tokens[i : i + n]) for n in range(low, high + 1) for i in range(len(tokens) - n + 1)]
+    grams: list[str] = []
+    for word in _SPACES.sub(" ", document).split():
+        padded = f" {word} "
+        for n in range(low, high + 1):
+            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+            if len(padded) < n + 1:
+                break
+    return grams
+
+
+def from_json(data: dict) -> Model:
+    topics = tuple(data["topics"])
+    blocks = tuple(
+        Block(
+            kind=block["kind"],
+            ngram_range=(block["ngram_range"][0], block["ngram_range"][1]),
+            features={feature: (idf, tuple(weights)) for feature, (idf, weights) in block["features"].items()},
+        )
+        for block in data["blocks"]
+    )
+    return Model(
+        topics=topics,
+        intercepts=tuple(data["intercepts"]),
+        thresholds={t: float(data["thresholds"][t]) for t in topics},
+        blocks=blocks,
+        trained_on=data.get("trained_on", {}),
+    )
+
+
+class Shipped(enum.Enum):
+    """The default of a `model` parameter: the model that ships with the package."""
+
+    MODEL = "shipped"
+
+
+SHIPPED = Shipped.MODEL
+
+
+def resolve(chosen: Model | Shipped | None) -> Model | None:
+    return model() if chosen is SHIPPED else chosen  # type: ignore[return-value]
+
+
+@cache
+def model() -> Model | None:
+    """The shipped model, or None when its file is missing (the rules then decide alone)."""
+    try:
+        return from_json(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return None

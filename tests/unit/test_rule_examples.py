@@ -4,7 +4,7 @@ not (the way SpamAssassin and rspamd rules carry their tests)."""
 from __future__ import annotations
 
 import pytest
-from classifier.intents import fold
+from classifier.intents import detect_intent, fold
 from classifier.rules import all_rules
 
 RULES = all_rules()
@@ -23,3 +23,19 @@ def test_rule_fires_on_its_examples_and_never_on_its_near_misses(rule):
         assert rule.fires(fold(example)), f"{rule.name} must match: {example!r}"
     for example in rule.never:
         assert not rule.fires(fold(example)), f"{rule.name} must not match: {example!r}"
+
+
+def test_the_decision_names_the_rules_that_counted():
+    assert detect_intent("", "¿Hacen envíos a Córdoba?").fired == (
+        "shipping.shipping_question_es",
+        "shipping.shipping_word",
+    )
+    damaged = detect_intent("", "Hola, me llegó la remera rota")
+    assert {"signals.i_bought_es", "signals.damaged_word_es"} <= set(damaged.fired)
+    assert set(damaged.fired) <= {rule.name for rule in RULES}
+    # a sign of an order inside a purchase not made yet does not count, so it is not named
+    sentence = "Si compro hoy, ¿mi campera llega el viernes?"
+    assert any(rule.fires(fold(sentence)) for rule in RULES if rule.adds_to == "specific_order")
+    hypothetical = detect_intent("", sentence)
+    assert not hypothetical.specific_order
+    assert not [name for name in hypothetical.fired if name.startswith("signals.")]

@@ -1,0 +1,1106 @@
+"""Signals: rules that add to no intent of their own but that the engine reads (see `intents`).
+
+- `specific_order` (read on the subject and text): the email is about an order that exists (an order number, "mi
+  pedido", "I ordered", "me llegó", tracking, an item the customer already has). Such an email is never a policy
+  question. A sign inside a purchase not made yet ("si compro hoy, ¿cuándo llega?") does not count
+  (`purchase_not_made_yet`), unless it is an order number or "my order" (`always_an_order`). The engine joins these
+  rules into one alternation, in this order.
+- `order_subject` (read on the subject alone): a subject that names an order ("Re: Tu pedido #10412 fue despachado").
+- `problem`: the shop's website or checkout does not work. A failed payment and a parcel gone wrong, the other
+  problems, are rules of `orders.py` (`orders.payment_went_wrong`, `orders.delivery_went_wrong`).
+- `damaged`: a damaged, faulty or wrong item: a problem, and a complaint (a person looks at photos).
+- `refund_policy`: refund words inside a policy question ("do you offer refunds?"): the returns topic, unless the
+  email is about an order that exists.
+- `product_fit`: a sizes question that names a garment asks how that product fits.
+- `money_back`: a returns topic about an order that exists, with money-back words, is a refund request.
+- `my_order_as_any`: "when will my order arrive?" asked alone is read as "when does an order arrive?" (see
+  `intents._lone_question`); `courtesy` and `not_the_delivery` decide what "alone" means.
+
+Flags (`specific_order`, `order_subject`, `problem`) and guards (`courtesy`, `not_the_delivery`,
+`purchase_not_made_yet`, `always_an_order`) have weight 0: they add to no score. `damaged`, `refund_policy` and
+`product_fit` add their weight once, however many of their rules fire.
+"""
+
+from __future__ import annotations
+
+from .base import Rule
+from .fragments import ALREADY_HAPPENED, GARMENT, OWN_THING, SIZE_TABLE
+
+# ---- specific_order: an order that exists. Pre-purchase phrasing ("si compro", "quiero comprar", "before I order")
+# is not here.
+SPECIFIC_ORDER: tuple[Rule, ...] = (
+    Rule(
+        name="signals.order_number",
+        adds_to="specific_order",
+        weight=0,
+        description="an order number or reference ('#10412', 'pedido 10412', 'número de pedido', 'order A1042')",
+        pattern=(
+            r"#\s?\d{3,}|\b(pedido|orden|order|compra|purchase|numero de (pedido|orden|compra)|order (number|numero|"
+            r"no\.?|id))\s*(numero\s*)?(#|:)?\s*\d{3,}\b|\bnumero de (pedido|orden|compra|seguimiento|tracking|"
+            r"envio)\b|\border (number|no\.?|id)\b|\b(order|purchase)\s*(#|:|no\.?|number|id|ref\w*)?\s*([{\[<]|"
+            r"(?=[\w-]{3,})[a-z]*\d[\w-]*)"
+        ),
+        matches=(
+            "Pedido 4521",
+            "Where is my order #1234?",
+            "Te paso el número de pedido",
+            "Order A1042 has a problem",
+        ),
+        never=(
+            "I want to order 2 shirts",
+            "in order to choose a size",
+        ),
+    ),
+    Rule(
+        name="signals.about_an_order",
+        adds_to="specific_order",
+        weight=0,
+        description="'regarding order', 'for order ...': a named order, never 'in order to' or 'order online'",
+        pattern=r"\b(for|on|of|about|with|regarding|re|from) (order|purchase)\b(?! (to|from|online|by)\b)",
+        matches=(
+            "Question regarding order 55",
+            "I'm writing about order RD-9",
+        ),
+        never=("Can I pay for order online?",),
+    ),
+    Rule(
+        name="signals.my_order_es",
+        adds_to="specific_order",
+        weight=0,
+        description="'mi pedido', 'mis remeras', 'el pedido', 'la compra que hice'",
+        pattern=(
+            r"\b(mi|mis)\s+(pedidos?|orden(es)?|compras?|paquetes?|encomiendas?|envios?|productos?|devolucion|"
+            r"reembolso|pagos?|cargos?|remeras?|camperas?|buzos?|jeans?|pantalon(es)?|vestidos?|camisas?|polleras?|"
+            r"zapatillas?|prendas?|articulos?|cosas)\b|\b(el|este|ese|del|al) (pedido|paquete)\b|\bla (compra|"
+            r"orden) (que|de ayer|del|de la semana)"
+        ),
+        matches=(
+            "cuándo llega mi pedido?",
+            "no me llego el pedido",
+            "La compra que hice ayer",
+        ),
+    ),
+    Rule(
+        name="signals.my_order_en",
+        adds_to="specific_order",
+        weight=0,
+        description="'my order', 'my jacket', 'this parcel': not 'my delivery options' nor 'the package options'",
+        pattern=(
+            r"\b(the|this|that) (package|parcel|shipment)\b(?! (options?|methods?|choices?|types?|modes?|times?|"
+            r"periods?|costs?|fees?|rates?|prices?|polic(y|ies)|services?|speeds?|alternatives?|zones?)\b)|"
+            r"\bmy\s+(?!(delivery|shipping|payment) (options?|methods?|choices?|alternatives?)\b)(orders?|packages?|"
+            r"parcels?|purchases?|shipments?|deliver(y|ies)|refund|payment|items?|stuff|returns?|exchanges?|jackets?|"
+            r"t-?shirts?|shirts?|dress|pants|jeans|hoodie|sweater|shoes|sneakers|tracking)\b"
+        ),
+        matches=(
+            "where is my parcel",
+            "My jacket is too big",
+            "Has this parcel left?",
+        ),
+        never=(
+            "What are my delivery options?",
+            "What are the package options?",
+        ),
+    ),
+    Rule(
+        name="signals.i_ordered_en",
+        adds_to="specific_order",
+        weight=0,
+        description="'I ordered', 'I selected', 'did I use', 'did you ship', 'the order I placed', in English",
+        pattern=(
+            r"\b(i|we)\s+(have\s+|just\s+|already\s+)?(ordered|bought|purchased|paid|placed (an|my|the|a) order|"
+            r"received|got (my|the|a) (order|package|parcel)|returned|sent (it|the item|them) back)\b|\b(i|"
+            r"we) (have )?(chose|selected|picked|opted for|checked out|entered|typed)\b|\b(did|have|had) (i|we) (use|"
+            r"used|choose|chosen|chose|pick|picked|select|selected|pay|paid|order|ordered|buy|bought|enter|entered)\b|"
+            r"\b(did|have|has) you (already )?(use|used|send|sent|ship|shipped|dispatch|dispatched|post|posted|charge|"
+            r"charged|bill|billed|choose|chose|pick|picked)\b|\b(the|an?|this) (order|purchase|payment) (i|we) (placed|"
+            r"made|did|submitted)\b|\b(i|we) (just |already |have )?(placed|made|submitted|completed) (it|an?|my|the|"
+            r"this|our|two|\d+)\b"
+        ),
+        matches=(
+            "I ordered a coat last week",
+            "Which payment method did I use?",
+            "How do I pay for the order I placed?",
+            "What courier did you use?",
+        ),
+        never=("I want to order a coat",),
+    ),
+    Rule(
+        name="signals.balance_owed",
+        adds_to="specific_order",
+        weight=0,
+        description="a remaining balance or money owed",
+        pattern=r"\b(remaining|outstanding) (balance|amount|payment)\b|\bbalance (due|owed)\b|\b(i|we) owe\b",
+        matches=(
+            "How do I pay the remaining balance?",
+            "How much do I owe?",
+        ),
+    ),
+    Rule(
+        name="signals.time_past_en",
+        adds_to="specific_order",
+        weight=0,
+        description="'yesterday', 'last week', '3 days ago', 'can I still...': something already done",
+        pattern=(
+            r"\b(can|could|may) (i|we) still\b|\byesterday\b|\blast (week|month|night|monday|tuesday|wednesday|"
+            r"thursday|friday|saturday|sunday)\b|\b(\d+|a|one|two|three|few|couple of) (days?|weeks?|months?) ago\b"
+        ),
+        matches=(
+            "I placed it yesterday",
+            "I ordered 2 weeks ago",
+            "Can I still return it?",
+        ),
+    ),
+    Rule(
+        name="signals.i_bought_es",
+        adds_to="specific_order",
+        weight=0,
+        description="'compré', 'hice un pedido', 'me llegó', 'no me llegó', 'ya pagué', in Spanish",
+        pattern=(
+            r"(?<!\bsi )\b(compre|pedi|encargue|pague|abone|recibi|devolvi)\b|\b(hice|realice|hicimos|realizamos) (un|"
+            r"una|el|la|mi|dos|varios|unos) (pedido|compra|orden|pago)s?\b|\b(me|nos) (llego|llegaron|llegó|vino|"
+            r"vinieron|mandaron|enviaron|cobraron|debitaron)\b|\b(no|nunca|todavia no|aun no) (me |nos )?(llego|"
+            r"llegaron|recibi|recibimos)\b|\b(ya|todavia|aun) (pague|abone|hice|compre|no llega|no llego)\b"
+        ),
+        matches=(
+            "Compré hace diez días",
+            "Me llegó la remera rota",
+            "Ya pagué el pedido",
+        ),
+        never=("Si compre hoy, ¿cuándo llega?",),
+    ),
+    Rule(
+        name="signals.tracking",
+        adds_to="specific_order",
+        weight=0,
+        description="a tracking number or tracking ('seguimiento', 'rastreo')",
+        pattern=r"\b(seguimiento|tracking|rastreo|tracking number)\b",
+        matches=(
+            "me pasan el nro de seguimiento?",
+            "The tracking number doesn't work",
+        ),
+    ),
+    Rule(
+        name="signals.has_the_item",
+        adds_to="specific_order",
+        weight=0,
+        description="the customer has the item: it does not fit, was a gift, they did not like it",
+        pattern=(
+            r"(?<!\bsi )(?<!\bsi no )\bme (queda|quedo|quedaron|quedan|vino|vinieron) (muy |re |un poco |medio )?(chic|"
+            r"grand|cort|larg|apretad|ajustad|floj|mal|enorme)\w*|\bme (regalaron|regalo|regalo un|"
+            r"hicieron un regalo)\b|(?<!\bif )(?<!\bwhat if )\b(it|they|this|these) (doesn'?t|don'?t|does not|"
+            r"do not) fit( me)?\b|\b(i|we) (got|received) (it|them|the [a-z]+) as a gift\b|\bno me (gusto|convencio|"
+            r"sirvio|quedo bien|quedaron bien|gustaron)\b|\b(didn'?t|did not) (like|fit)\b"
+        ),
+        matches=(
+            "Me quedó chico el jean",
+            "Me regalaron un buzo",
+            "It doesn't fit me",
+            "I didn't like the colour",
+        ),
+        never=(
+            "Si me queda chico, ¿lo puedo cambiar?",
+            "What if it doesn't fit?",
+        ),
+    ),
+    Rule(
+        name="signals.what_happened_en",
+        adds_to="specific_order",
+        weight=0,
+        description="what was done or said about a parcel ('Ordered Monday.', 'it shipped', 'you told me', 'mine')",
+        pattern=(
+            r"(^|[.!?\n;]\s*)(ordered|bought|paid|purchased|placed|shipped|sent|returned|received)\b|\b(it|they|"
+            r"the order|the parcel|the package|mine)( shipped| left| was due| were due| arrived| is at| is in|"
+            r" has been|'s been| was sent| went out| says| said| took)\b|\b(you|they|the seller|the website|the site|"
+            r"the email|the courier) (told|said|promised|says)\b|\bshould('?ve| have) (been|arrived|come)\b|\b(been|"
+            r"i'?ve been|we'?ve been) waiting\b|\bday \d+\b|\bmine\b"
+        ),
+        matches=(
+            "Expected arrival date? Ordered Monday.",
+            "It shipped on Monday",
+            "You told me Friday",
+            "When will my order arrive? I'm on day 9 now.",
+        ),
+    ),
+    Rule(
+        name="signals.order_context_words",
+        adds_to="specific_order",
+        weight=0,
+        description="a national ID (DNI), 'order placed', 'last time', 'worried', 'no news'",
+        pattern=r"\bdni\b|\border placed\b|\blast time\b|\b(worried|annoyed|no news)\b",
+        matches=(
+            "Name: Ana Perez, DNI 30111222",
+            "Order placed by Ana Gomez",
+            "Can you give me an ETA? I'm getting worried.",
+        ),
+    ),
+    Rule(
+        name="signals.waited_es",
+        adds_to="specific_order",
+        weight=0,
+        description="a wait in Spanish ('hace una semana', 'ya pasaron 10 días', 'debería haber llegado')",
+        pattern=(
+            r"\bhace (una|un|dos|tres|\d+|mas de \w+) (semanas?|dias?|mes|meses)\b|\b(ya )?(pasaron|van|llevo|"
+            r"lleva) (\w+ )?(dias|semanas)\b|\b(tendria|deberia|tenia) (que )?haber llegado\b"
+        ),
+        matches=(
+            "Hace una semana que lo espero",
+            "Ya pasaron 10 días",
+            "Debería haber llegado el lunes",
+        ),
+    ),
+    Rule(
+        name="signals.paid_es",
+        adds_to="specific_order",
+        weight=0,
+        description="'lo hice el martes', 'ya lo aboné', 'está pago'",
+        pattern=(
+            r"\b(lo|la|los|las) (hice|hicimos|pedi|compre|abone|pague|abonamos|pagamos|encargue)\b|\bya (lo |"
+            r"la )?(abon|pag)\w*|\besta pag[oa]\b"
+        ),
+        matches=(
+            "Lo hice el martes",
+            "Ya lo aboné",
+            "El pedido está pago",
+        ),
+    ),
+    Rule(
+        name="signals.news_and_wait_es",
+        adds_to="specific_order",
+        weight=0,
+        description="what someone said, the parcel left, a wait or worry, in Spanish ('me dijeron', 'estoy esperando')",
+        pattern=(
+            r"\bme (dijeron|avisaron|escribieron|informaron|confirmaron)\b|\bsalio (de|del|el|ayer|hoy)\b|\b(estoy|"
+            r"sigo|seguimos|estamos) esperando\b|\bel cartero\b|\bpreocupad\w*|\bno tengo (noticias|novedades)\b|"
+            r"\bnumero \d+|\bcentro de distribucion\b"
+        ),
+        matches=(
+            "Me dijeron que salía el viernes",
+            "Estoy esperando el paquete",
+            "Vino el cartero y no había nadie",
+            "No tengo novedades",
+        ),
+    ),
+    Rule(
+        name="signals.someone_bought_es",
+        adds_to="specific_order",
+        weight=0,
+        description="bought by us or by someone ('compramos', 'mi mamá me compró', 'hicimos un pedido')",
+        pattern=(
+            r"\b(compraron|compramos|pidio|pidieron|pedimos|encargaron|abonaron)\b|\bmi (mama|papa|madre|padre|"
+            r"novi[oa]|herman[oa]|espos[oa]|marido|mujer|suegr[oa]|hij[oa]|abuel[oa]|ti[oa]|amig[oa]|prim[oa]|jefe|"
+            r"jefa) (me |les |le )?(compro|pidio|encargo|regalo|hizo|abono|pago)\b|\b(hizo|hicieron|hicimos) (un|"
+            r"el) pedido\b"
+        ),
+        matches=(
+            "Compramos dos camperas el martes",
+            "Mi mamá me compró un buzo",
+            "Mi novio hizo un pedido",
+        ),
+    ),
+    Rule(
+        name="signals.paid_or_mine_es",
+        adds_to="specific_order",
+        weight=0,
+        description="'todo abonado', 'el mío', 'la mía', 'ya van...'",
+        pattern=r"\b(todo )?(abonado|pagado)\b|\bel mio\b|\bla mia\b|\bya van\b",
+        matches=(
+            "Ya está todo abonado",
+            "El mío todavía no",
+            "Ya van diez días",
+        ),
+    ),
+    Rule(
+        name="signals.someone_bought_en",
+        adds_to="specific_order",
+        weight=0,
+        description="ordered or bought by someone else, or on someone's behalf",
+        pattern=(
+            r"\b(he|she|they|my \w+(-in-law)?) (has |have |had |just )?(ordered|bought|purchased|paid|placed an order|"
+            r"got me|gave me)\b|\b(bought|got|ordered|gave) (me|it for me|them for me)\b|\b(on behalf of)\b"
+        ),
+        matches=(
+            "My wife ordered me a jacket",
+            "He bought it for me",
+            "I'm writing on behalf of my mother",
+        ),
+    ),
+    Rule(
+        name="signals.has_the_item_en",
+        adds_to="specific_order",
+        weight=0,
+        description="the item is with the customer: arrived today, too tight, washed, not happy with it",
+        pattern=(
+            r"\barrived (today|yesterday|this morning|this week)\b|\b(the|my) (sleeves?|waist|length|fit|hem) (is|"
+            r"are) (too|a bit|very|really)\b|\bnot happy with\b|\b(i |we )?(washed|wore|worn) (it|them|once)\b"
+        ),
+        matches=(
+            "The sweater arrived today",
+            "The sleeves are too long",
+            "I washed it once",
+        ),
+    ),
+    Rule(
+        name="signals.has_the_item_es",
+        adds_to="specific_order",
+        weight=0,
+        description="'ya la lavé', 'ya tenía', 'saqué la etiqueta'",
+        pattern=(
+            r"\bya (la|lo|las|los) (lave|use|estrene|lavamos)\b|\bya tenia\b|\b(saque|sacamos|sacaron|"
+            r"saco) la etiqueta\b"
+        ),
+        matches=(
+            "Ya la lavé una vez",
+            "Sacaron la etiqueta sin querer",
+        ),
+    ),
+    Rule(
+        name="signals.sent_back",
+        adds_to="specific_order",
+        weight=0,
+        description="an item or a return already sent back ('I posted it back', 'mandé la devolución')",
+        pattern=(
+            r"\b(posted|mailed|shipped|sent|returned) (the|my|it|them|both) (\w+ )?back\b|\b(mailed|posted|"
+            r"sent) the return\b|\b(mande|envie|despache) (la|el) (devolucion|cambio|paquete)\b"
+        ),
+        matches=(
+            "I sent the jacket back",
+            "I mailed the return on Monday",
+            "Mandé la devolución el lunes",
+        ),
+    ),
+    Rule(
+        name="signals.courier_said",
+        adds_to="specific_order",
+        weight=0,
+        description="what the courier said ('Andreani dice...', 'the courier said')",
+        pattern=(
+            r"\b(andreani|correo argentino|el correo|oca|the courier|the carrier|dhl|fedex|ups|the post office|"
+            r"el cartero) (dice|dijo|says|said|told)\b"
+        ),
+        matches=(
+            "Andreani dice que la dirección es incorrecta",
+            "The courier said nobody was home",
+        ),
+    ),
+    Rule(
+        name="signals.chose_pickup_es",
+        adds_to="specific_order",
+        weight=0,
+        description="a pickup or delivery chosen at checkout, or a switch to pickup, in Spanish",
+        pattern=(
+            r"\b(elegi|seleccione) (envio|retiro)\b|\b(cambiar|pasar) a retiro\b|\bprefiero (pasar a buscar|"
+            r"retirar)\w*|\bpase por el local\b"
+        ),
+        matches=(
+            "Elegí retiro en el local",
+            "Quiero pasar a retiro",
+            "Prefiero pasar a buscarlo",
+            "Pasé por el local",
+        ),
+    ),
+    Rule(
+        name="signals.exchange_an_item_es",
+        adds_to="specific_order",
+        weight=0,
+        description="an exchange or return asked for an item the customer has ('quiero cambiar el buzo gris')",
+        pattern=(
+            r"\b(quiero|necesito|quisiera|me gustaria|queria) (hacer|realizar|pedir|solicitar|gestionar) (un|el|una|"
+            r"la) (cambio|devolucion)\b|\b(quiero|necesito|quisiera|me gustaria|queria) (cambiar|devolver) (el|la|los|"
+            r"las|mi|mis|este|esta|unos|unas|un|una) \w+"
+        ),
+        matches=(
+            "Hola, quiero hacer un cambio",
+            "quiero cambiar el talle de la remera",
+        ),
+    ),
+    Rule(
+        name="signals.item_from_you",
+        adds_to="specific_order",
+        weight=0,
+        description="an item from the shop the customer has, tried on or finds tight, tags still on",
+        pattern=(
+            r"\b(tengo|i have|i'?ve got) (a|an|una|un|the|this|two|dos) \w+ (\w+ )?(from you|de ustedes|"
+            r"que (les )?compre)\b|\bme (la|lo|las|los) probe\b|\b(is|are) (a bit|a little|too|very|really|"
+            r"slightly) (tight|small|big|large|loose|short|long|wide|narrow)\b|\b(tags?|labels?) (still on|on it)\b|"
+            r"\btodavia tiene la etiqueta\b"
+        ),
+        matches=(
+            "Tengo una campera de ustedes",
+            "Me la probé y no me entra",
+            "The shirt is a bit tight",
+            "Tags still on",
+        ),
+    ),
+    Rule(
+        name="signals.past_orders",
+        adds_to="specific_order",
+        weight=0,
+        description="past or last orders",
+        pattern=(
+            r"\b(last|previous|past) (\w+ )?(orders?|purchases?)\b|\b(ultimos|ultimas|anteriores) (pedidos|compras)\b"
+        ),
+        matches=(
+            "Paid my last order with a card",
+            "Mis últimos pedidos llegaron bien",
+        ),
+    ),
+    Rule(
+        name="signals.still_waiting",
+        adds_to="specific_order",
+        weight=0,
+        description="a wait ('ya pasó una semana y nada', 'expecting a parcel', 'just checked out')",
+        pattern=(
+            r"\bya paso (una|un|\d+|mas de) \w+\b|\by nada\b|\b(expecting|waiting for|awaiting) (a|an|my|the) (parcel|"
+            r"package|order|delivery)\b|\bjust checked out\b"
+        ),
+        matches=(
+            "Ya pasó una semana y nada",
+            "I'm expecting a parcel from you",
+            "I just checked out",
+        ),
+    ),
+    Rule(
+        name="signals.you_shipped_it",
+        adds_to="specific_order",
+        weight=0,
+        description="'you shipped it', 'you guys sent my...'",
+        pattern=r"\byou( guys| all)? (shipped|sent|dispatched|posted|mailed) (it|them|my|the|our)\b",
+        matches=("You guys shipped it on Friday",),
+    ),
+    Rule(
+        name="signals.proof_of_payment",
+        adds_to="specific_order",
+        weight=0,
+        description="a transfer made or its receipt ('transferí', 'comprobante', 'adjunto')",
+        pattern=r"\b(les |le )?transferi\b|\bcomprobante\b|\badjunto\b",
+        matches=(
+            "Les transferí hoy",
+            "Adjunto el comprobante",
+        ),
+    ),
+    Rule(
+        name="signals.reference_or_an_order",
+        adds_to="specific_order",
+        weight=0,
+        description="a reference code ('Ref RDS-10488') or 'I have an order'",
+        pattern=(
+            r"\bref\w*\W{0,3}[a-z]{0,4}-?\d|\b(i|we)( have|'ve got|'ve| got| already have) an? (order|purchase)\b"
+        ),
+        matches=(
+            "Order ref: RDS-10488",
+            "I've got an order with you",
+        ),
+    ),
+    Rule(
+        name="signals.order_in_a_name_or_forgot",
+        adds_to="specific_order",
+        weight=0,
+        description="an order in someone's name, the confirmation, or something forgotten",
+        pattern=(
+            r"\b(la|el|mi) (compra|pedido|orden) a nombre\b|\ba nombre de\b|\b(la|the) confirma(cion|tion)\b|"
+            r"\bme olvide\b|\bi forgot\b"
+        ),
+        matches=(
+            "La compra a nombre de Martina Gómez",
+            "I didn't get the confirmation",
+            "Me olvidé de poner el piso",
+        ),
+    ),
+)
+
+# ---- the purchase not made yet that hides a sign of an order, and the signs it never hides
+HYPOTHETICAL: tuple[Rule, ...] = (
+    # Present and subjunctive forms only: "if I ordered the right size" ("whether") names an order that exists; a
+    # past form is a hypothetical only with a time to come ("if I bought it today").
+    Rule(
+        name="signals.purchase_not_made_yet",
+        adds_to="purchase_not_made_yet",
+        weight=0,
+        description="the start of a purchase not made yet ('si compro', 'if I order', 'if I bought it today')",
+        pattern=(
+            r"\b(si|if|en caso de que|in case)\s+(i |we |yo |nosotros )?(compro|compramos|comprara|compraramos|"
+            r"comprase|compraria|hago|hacemos|hiciera|hicieramos|ordeno|pido|pedimos|pidiera|encargo|encargamos|order|"
+            r"buy|purchase|place|get|were to)\b|\b(if|in case) (i|we) (bought|ordered|purchased|placed|"
+            r"got)\b(?=[^.?!\n]{0,30}\b(today|now|tomorrow|tonight|this (week|morning|afternoon|evening)|next)\b)"
+        ),
+        matches=("Si compro hoy, ¿cuándo llega?", "If I order today, how long?", "what if I bought it today?"),
+        never=("I'm not sure if I ordered the right size", "Pregunto si compré bien el talle"),
+    ),
+    # ("if I buy another, can you ship it with my order?")
+    Rule(
+        name="signals.always_an_order",
+        adds_to="always_an_order",
+        weight=0,
+        description="an order number or 'my order': a sign of an order that no hypothetical purchase hides",
+        pattern=r"\d{3,}|\bmy (order|purchase)\b|\bmi (pedido|compra)\b",
+        matches=("if I buy another, can you ship it with my order?", "pedido 10412"),
+        never=("if I order today",),
+    ),
+)
+
+# ---- order_subject: a subject that names an order: the shop's own order mails ("Tu pedido #10412 fue despachado",
+# "¡Gracias por tu compra!") answered by the customer, whose quoted history (removed before the rules run) held the
+# order.
+ORDER_SUBJECT: tuple[Rule, ...] = (
+    Rule(
+        name="signals.subject_your_order",
+        adds_to="order_subject",
+        weight=0,
+        description="a subject naming the customer's order ('Tu pedido', 'Your order')",
+        pattern=r"\b(tu|su|mi|your|my) (pedido|compra|orden|order|purchase|envio|paquete|shipment|package)\b",
+        matches=(
+            "Re: Tu pedido",
+            "Your order",
+        ),
+    ),
+    Rule(
+        name="signals.subject_order_number",
+        adds_to="order_subject",
+        weight=0,
+        description="a subject with an order number ('Pedido #10412')",
+        pattern=r"\b(pedido|compra|orden|order)\s*(#|numero|n)?\s*:?\s*\d{3,}",
+        matches=(
+            "Pedido #10412",
+            "Order 5521",
+        ),
+    ),
+    Rule(
+        name="signals.subject_order_shipped",
+        adds_to="order_subject",
+        weight=0,
+        description="a subject saying an order was confirmed, shipped or delivered",
+        pattern=(
+            r"\b(pedido|compra|orden|order|purchase|envio|shipment) (fue |ha sido |was |has been )?(confirmad[oa]|"
+            r"despachad[oa]|enviad[oa]|recibid[oa]|entregad[oa]|aprobad[oa]|confirmed|shipped|dispatched|delivered|"
+            r"received)\b"
+        ),
+        matches=(
+            "Pedido confirmado",
+            "Order shipped",
+        ),
+    ),
+    Rule(
+        name="signals.subject_thanks_for_your_order",
+        adds_to="order_subject",
+        weight=0,
+        description="'¡Gracias por tu compra!', 'Thank you for your order'",
+        pattern=r"\bgracias por (tu|su) compra\b|\bthanks? (you )?for your (order|purchase)\b",
+        matches=(
+            "¡Gracias por tu compra!",
+            "Thank you for your order",
+        ),
+    ),
+    Rule(
+        name="signals.subject_problem_or_request",
+        adds_to="order_subject",
+        weight=0,
+        description="a subject about a problem or a request ('Reclamo', 'Demora', 'Missing item')",
+        pattern=(
+            r"\b(problema|reclamo|problem|complaint|demora|demorad[oa]|incomplet[oa]|pendiente|faltante|missing|"
+            r"delay\w*|late|damaged|rot[oa]|exchange request|return request|refund request|solicitud de (cambio|"
+            r"devolucion))\b"
+        ),
+        matches=(
+            "Reclamo",
+            "Pedido incompleto",
+            "Missing item",
+            "Solicitud de cambio",
+        ),
+    ),
+    Rule(
+        name="signals.subject_reference",
+        adds_to="order_subject",
+        weight=0,
+        description="a subject holding a reference of four digits or more ('RDS-10488', '10555')",
+        pattern=r"\b[a-z]{0,4}-?\d{4,}\b",
+        matches=(
+            "Consulta RDS-10488",
+            "10555",
+        ),
+    ),
+    Rule(
+        name="signals.subject_dated_order",
+        adds_to="order_subject",
+        weight=0,
+        description="a subject naming an order by its day ('Compra del martes', 'Order from Monday')",
+        pattern=(
+            r"\b(pedido|compra|orden|order|purchase) (del|de la|de|from|on|of) (lunes|martes|miercoles|jueves|viernes|"
+            r"sabado|domingo|ayer|la semana|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|last|\d)"
+        ),
+        matches=(
+            "Compra del martes",
+            "Order from Monday",
+        ),
+    ),
+)
+
+# ---- problem: the shop's website or checkout not working: a problem to look at, whatever topic it names
+# ("shipping options at checkout don't load", "I can't select a delivery method").
+SITE_PROBLEM: tuple[Rule, ...] = (
+    Rule(
+        name="signals.site_not_working",
+        adds_to="problem",
+        weight=0,
+        description="the website or checkout does not load or let the customer choose, or shows an error",
+        pattern=(
+            r"\b(doesn'?t|don'?t|won'?t|isn'?t|aren'?t|is not|are not|does not|do not) (load|work(?!\w* out)|show|"
+            r"appear|display|open|update)\w*|\b(can'?t|cannot|couldn'?t|unable to|won'?t let me|"
+            r"doesn'?t let me) (select|choose|pick|see|load|click|add|enter|complete|finish|use|open|log ?in|sign ?in|"
+            r"access)\b|\b(errors?|bug|glitch\w*|crash\w*)\b"
+        ),
+        matches=(
+            "Shipping options at checkout don't load",
+            "I can't select a delivery method at checkout",
+            "Me sale un error",
+        ),
+        never=("I can't wait to get it",),
+    ),
+)
+
+# ---- damaged: everyday words for a fault, which a person must look at. Past tenses only: "¿se destiñe?", "does it
+# shrink?" are asked before buying.
+DAMAGED: tuple[Rule, ...] = (
+    Rule(
+        name="signals.fault_es",
+        adds_to="damaged",
+        weight=3,
+        description="a fault in Spanish: faded, unstuck, shrank, a loose thread, an open seam, make-up marks",
+        pattern=(
+            r"\bse (destino|desti\w+o|despego|despegaron|pelo|pelaron|encogio|encogieron|achico|achicaron)\b|"
+            r"\b(despegad[oa]s?|pelad[oa]s?|encogid[oa]s?)\b|\bhilo suelto\b|\bse (esta |estan )?(abriendo|descosiendo|"
+            r"rompiendo)\b|\bcostura (abierta|rota|descosida|floja)\b|\bmarc(a|ita|as|itas) de (maquillaje|uso)\b"
+        ),
+        matches=(
+            "La remera se destiñó",
+            "La suela está despegada",
+            "Se está abriendo la costura",
+            "Tiene marcas de maquillaje",
+        ),
+        never=("¿Se destiñe?",),
+    ),
+    Rule(
+        name="signals.missing_piece_es",
+        adds_to="damaged",
+        weight=3,
+        description="something missing in Spanish ('le falta un botón', 'eran dos y había una')",
+        pattern=(
+            r"\b(le )?falta(ba|n)? (un|una|el|la) (boton|cierre|pieza|prenda|remera|parte)\b|\beran (dos|tres|"
+            r"\d+) y (habia|vino|vinieron|llego|llegaron)\b|\bmarquitas? de\b|\bhabia solo (una|un|dos)\b"
+        ),
+        matches=(
+            "Al pantalón le falta un botón",
+            "Eran dos y vino una",
+        ),
+    ),
+    Rule(
+        name="signals.came_without",
+        adds_to="damaged",
+        weight=3,
+        description="an item that came without a part ('vino sin el cinturón'), not a choice ('sin o con capucha')",
+        pattern=r"\b(vino|vinieron|llego|llegaron|came|arrived) (sin|without)\b(?![^.?!\n]{0,30}\bo con\b)",
+        matches=(
+            "Vino sin el cinturón",
+            "It arrived without the belt",
+        ),
+        never=("¿Viene sin capucha o con capucha?",),
+    ),
+    Rule(
+        name="signals.not_like_the_photo_es",
+        adds_to="damaged",
+        weight=3,
+        description="'no es como en la foto'",
+        pattern=r"\bno es (como|igual) (en|a) la foto\b",
+        matches=("No es como en la foto",),
+    ),
+    Rule(
+        name="signals.fault_en",
+        adds_to="damaged",
+        weight=3,
+        description="a fault in English: bled, shrank, pilling, a seam coming apart, a broken zip, a missing button",
+        pattern=(
+            r"\b(bled|faded|shrank|shrunk|unstuck|frayed)\b|\b(is|are|started|keeps|keep) (pilling|fraying|bleeding)\b|"
+            r"\bseams? (is |are )?(coming apart|came apart|split|ripped|torn|broke|opened|undone)\b|\bcoming apart\b|"
+            r"\bfalling apart\b|\bmakeup (marks?|stains?)\b|\bmissing an? (button|zip|piece|part|item)\b|\b(zip|zipper|"
+            r"button|clasp|strap)s? (is |are )?(stuck|broken|came off|fell off|won'?t)\b"
+        ),
+        matches=(
+            "It shrank after one wash",
+            "The seam is coming apart",
+            "The zip is stuck",
+            "It's missing a button",
+        ),
+        never=("Does it shrink?",),
+    ),
+    Rule(
+        name="signals.not_like_the_photos_en",
+        adds_to="damaged",
+        weight=3,
+        description="nothing like the photos, or another item than the one asked for",
+        pattern=(
+            r"\bnothing like the (photos?|pictures?|website)\b|\b(got|received|sent me) an? \w+ when i (asked|ordered|"
+            r"paid) for\b"
+        ),
+        matches=(
+            "Nothing like the photos",
+            "I got a small when I asked for a medium",
+        ),
+    ),
+    Rule(
+        name="signals.damaged_word_es",
+        adds_to="damaged",
+        weight=3,
+        description="'roto', 'dañado', 'fallado', 'manchado', 'agujero', in Spanish",
+        pattern=(
+            r"\b(rot[oa]s?|danad[oa]s?|fallad[oa]s?|defectuos[oa]s?|manchad[oa]s?|descosid[oa]s?|agujere(ad[oa]s?)?|"
+            r"agujeros?|destenid[oa]s?|sucio|sucia|usad[oa]s? y|roturas?|falla de fabrica)\b"
+        ),
+        matches=(
+            "Me llegó la remera rota",
+            "Tiene un agujero en la manga",
+        ),
+    ),
+    Rule(
+        name="signals.wrong_item_es",
+        adds_to="damaged",
+        weight=3,
+        description="a wrong item in Spanish ('me mandaron otro talle', 'no es lo que pedí', 'faltaba una prenda')",
+        pattern=(
+            r"\b(me|nos) (mandaron|enviaron|llego|llegaron|vino|vinieron) (otr[oa]s?|mal|equivocad[oa]|"
+            r"el talle equivocado|un talle (distinto|equivocado)|otro talle|otro color|otro producto|algo distinto|"
+            r"cualquier cosa)\b|\b(talle|color|producto|articulo|prenda) (equivocad[oa]|incorrect[oa]|"
+            r"distint[oa] al que pedi)\b|\bno es (lo|el|la) que (pedi|compre|encargue)\b|\bfalta(ba|n)? (una|un|"
+            r"dos) (prenda|producto|remera|articulo)"
+        ),
+        matches=(
+            "Me mandaron otro talle",
+            "No es lo que pedí",
+            "Faltaba una remera",
+        ),
+    ),
+    Rule(
+        name="signals.damaged_word_en",
+        adds_to="damaged",
+        weight=3,
+        description="'damaged', 'broken', 'defective', 'torn', 'stained', 'has a hole', in English",
+        pattern=r"\b(damaged|broken|defective|torn|ripped|stained|faulty|dirty|has a hole|holes? in)\b",
+        matches=(
+            "It arrived damaged",
+            "The sweater I got has a hole in it",
+        ),
+    ),
+    Rule(
+        name="signals.wrong_item_en",
+        adds_to="damaged",
+        weight=3,
+        description="a wrong item or size, not what was ordered, an item missing, in English",
+        pattern=(
+            r"\b(wrong|incorrect) (item|size|colou?r|product|order|article)\b|\bnot what i (ordered|bought|paid for)\b|"
+            r"\b(item|items|something) (is |was |were )?missing\b"
+        ),
+        matches=(
+            "You sent me the wrong size",
+            "Not what I ordered",
+            "An item is missing",
+        ),
+    ),
+)
+
+# ---- refund_policy: "Do you offer refunds?" / "¿hacen reembolsos?": refund words inside a policy question. A
+# refund-policy phrase next to what already happened is a refund owed ("When can I get a refund? Returned it on
+# Monday."): ALREADY_HAPPENED is their "unless".
+REFUND_POLICY: tuple[Rule, ...] = (
+    Rule(
+        name="signals.refund_policy_en",
+        adds_to="refund_policy",
+        weight=3,
+        description="the refund or returns policy, or refund conditions, asked in English",
+        pattern=(
+            r"\b(do|can|will) you (offer|give|do|accept|allow)\b.{0,15}\brefunds?\b|\b(refund|reimbursement) polic(y|"
+            r"ies)\b|\b(returns?|exchanges?|refunds?|reimbursements?|money[- ]back) polic(y|ies)\b|\bpolic(y|ies) (on|"
+            r"for|about|regarding|of|concerning) (returns?|exchanges?|refunds?|reimbursements?|returning|exchanging|"
+            r"money back)\b|\b(returns?|refunds?|exchanges?) (and|&|or|/) (returns?|refunds?|exchanges?) polic(y|"
+            r"ies)\b|\b(conditions|rules|terms|requirements|criteria|eligibility) (for|of|to|on|regarding|"
+            r"about) (getting |requesting |asking for |receiving )?(an? |the )?(refunds?|reimbursements?|money back)\b|"
+            r"\b(refund|reimbursement)s? (conditions|terms|rules|requirements|criteria|eligibility)\b|\b(when|"
+            r"how) (am i|are we|are you|is one|are customers|can i be|would i be) (eligible|entitled) (for|"
+            r"to) (an? )?(refund|return|exchange|reimbursement|money back)\b"
+        ),
+        unless=ALREADY_HAPPENED.pattern,
+        matches=(
+            "Do you offer refunds?",
+            "What's your return policy?",
+            "When am I entitled to a refund?",
+        ),
+        never=("What's your refund policy? The zipper broke.",),
+    ),
+    Rule(
+        name="signals.refund_conditions_en",
+        adds_to="refund_policy",
+        weight=3,
+        description="'under what conditions / in which cases do you refund?'",
+        pattern=(
+            r"\bunder what (conditions|circumstances)\b.{0,30}\b(refund|reimburs|money back)|\b(what|which) (cases|"
+            r"situations|circumstances|conditions)\b.{0,30}\b(refund|reimburs|money back)"
+        ),
+        unless=ALREADY_HAPPENED.pattern,
+        matches=(
+            "Under what conditions do you refund?",
+            "In which cases is there a refund?",
+        ),
+    ),
+    Rule(
+        name="signals.refund_cases_es",
+        adds_to="refund_policy",
+        weight=3,
+        description="'¿en qué casos hay reembolso?'",
+        pattern=r"\ben (que|cuales) (casos|situaciones)\b.{0,30}\b(reembolso|reintegro|devolucion|devolver)",
+        unless=ALREADY_HAPPENED.pattern,
+        matches=("¿En qué casos hacen reembolso?",),
+    ),
+    Rule(
+        name="signals.refund_if_en",
+        adds_to="refund_policy",
+        weight=3,
+        description="'can I get a refund if...?', 'can I get my money back if...?'",
+        pattern=(
+            r"\b(can|could|may) i (get|have|ask for|request) a refund if\b|\b(can|could|may) i (get|have) (my |"
+            r"the )?money back if\b"
+        ),
+        unless=ALREADY_HAPPENED.pattern,
+        matches=(
+            "Could I get my money back if the jacket is not what I expected?",
+            "Can I get a refund if it doesn't fit?",
+        ),
+    ),
+    Rule(
+        name="signals.refund_guarantee_en",
+        adds_to="refund_policy",
+        weight=3,
+        description="a money-back or satisfaction guarantee, how refunds work, whether one can get a refund",
+        pattern=(
+            r"\b(money[- ]back|satisfaction) guarantee\b|\bhow do refunds work\b|\bis it possible to get a refund\b"
+        ),
+        unless=ALREADY_HAPPENED.pattern,
+        matches=(
+            "Do you have a money-back guarantee?",
+            "How do refunds work?",
+            "Is it possible to get a refund?",
+        ),
+    ),
+    Rule(
+        name="signals.refund_policy_es",
+        adds_to="refund_policy",
+        weight=3,
+        description="'¿hacen reembolsos?', 'política de reembolsos'",
+        pattern=(
+            r"\b(hacen|aceptan|tienen|dan) (reembolsos?|reintegros?|devolucion (del|de) dinero)\b|"
+            r"\bpolitica de (reembolsos?|devolucion)\b"
+        ),
+        unless=ALREADY_HAPPENED.pattern,
+        matches=(
+            "¿Hacen reembolsos?",
+            "¿Cuál es la política de reembolsos?",
+        ),
+        never=("¿Hacen reembolsos? Ya devolví el buzo.",),
+    ),
+    Rule(
+        name="signals.refund_window_en",
+        adds_to="refund_policy",
+        weight=3,
+        description="how long one has to ask for a refund, the refund window, when one can get a refund",
+        pattern=(
+            r"\bhow (long|many days|much time) (do|does|will|would) (i|we|you|customers|one) (have|get) (to|"
+            r"for) (ask(ing)? for|request(ing)?|claim(ing)?|apply(ing)? for|get(ting)?) (an? |the )?(refund|"
+            r"reimbursement|money back)\b|\b(refund|reimbursement|money[- ]back) (period|window|time limit|deadline|"
+            r"time ?frame)\b|\bwhen (can|could|may|do|would) (i|we|you|customers|one) (get|ask for|request|claim|"
+            r"receive|be given) an? (refund|reimbursement)\b|\bwhen (i|we) (can|could|may) (get|ask for|request|"
+            r"claim) an? (refund|reimbursement)\b"
+        ),
+        unless=ALREADY_HAPPENED.pattern,
+        matches=(
+            "what is the refund period?",
+            "how many days do I have to ask for a refund?",
+            "When can I get a refund?",
+        ),
+        never=("When can I get a refund? Returned it on Monday.",),
+    ),
+    Rule(
+        name="signals.refund_if_es",
+        adds_to="refund_policy",
+        weight=3,
+        description="'¿puedo pedir el reembolso si...?', 'si no me queda, ¿me devuelven la plata?'",
+        pattern=(
+            r"\b(se puede|puedo) pedir (el |un )?(reembolso|reintegro)\b.{0,20}\bsi\b|\bsi no me (queda|"
+            r"gusta)\b.{0,40}\b(reembolso|devuelven (la plata|el dinero))"
+        ),
+        unless=ALREADY_HAPPENED.pattern,
+        matches=(
+            "¿Puedo pedir el reembolso si no me gusta?",
+            "Si no me queda, ¿me devuelven la plata?",
+        ),
+    ),
+    # Asking to be told about refunds, not asking for one: "I'd like to know if I can get a refund", "info about
+    # refunds". Not when it asks when or how long, or for the state of a refund: those are about a refund that exists.
+    Rule(
+        name="signals.refund_info",
+        adds_to="refund_policy",
+        weight=3,
+        description="asking to be told about refunds ('I'd like to know if I can get a refund', 'info about refunds')",
+        pattern=(
+            r"\b(know|check|see|find out|understand|learn|ask|wondering|curious)\b[^.?!]{0,15}\b(if|whether|"
+            r"about)\b[^.?!]{0,30}\b(refunds?|reimburs\w*|money back)\b|\b(info|information|details|tell me) (about|on|"
+            r"regarding) (your |the )?(refunds?|reimbursements?|money back)\b|\bwhat (happens|do i do|should i do|"
+            r"can i do) if (i|we) (want|need|would like) (a refund|a reimbursement|my money back|to get a refund)\b|"
+            r"\b(if|whether) (i'?m|i am|we are|we'?re) (eligible|entitled) (for|to)\b"
+        ),
+        unless=(
+            r"\b(when|how long|how many days|how soon|status|track\w*|processed|received|yet|still|already|where)\b|"
+            + ALREADY_HAPPENED.pattern
+        ),
+        matches=(
+            "I'd like to know if I can get a refund",
+            "Info about refunds please",
+        ),
+        never=("How long until I know if my refund was processed?",),
+    ),
+)
+
+OTHER_SIGNALS: tuple[Rule, ...] = (
+    # How a named garment fits is a question about that product (the catalogue has its measurements), not about the
+    # size table: "¿el buzo oversize viene grande?", "does the hoodie run small?".
+    Rule(
+        name="signals.fit_of_a_named_garment",
+        adds_to="product_fit",
+        weight=2,
+        description="a garment named in a sizes question, without the size table: how that product fits",
+        pattern=GARMENT.pattern,
+        unless=SIZE_TABLE.pattern,
+        matches=("¿El buzo oversize viene grande?", "Does the hoodie run small?"),
+        never=("¿El buzo sigue la tabla de talles?", "Is the hoodie on the size chart?"),
+    ),
+    Rule(
+        name="signals.money_back",
+        adds_to="money_back",
+        weight=0,
+        description="money words: a returns question about an order that exists is then a refund request",
+        pattern=r"\b(plata|dinero|reembolso|reintegro|refund|money)\b",
+        matches=("¿Me devuelven la plata?", "Can I get my money back?"),
+    ),
+)
+
+# ---- my_order_as_any: when delivery comes, asked of "my order": "how long does it take for my order to arrive?",
+# "when will my purchase arrive?", "the ETA of my item", "when can I expect my package?". Such a question asks how
+# long delivery takes, not where a parcel is: Bitext's labels, which replyflow follows, file it under the delivery
+# period, apart from tracking an order. When the email is that question alone, the engine reads the possessive
+# ("own", "noun") as "an order", so the shipping rules answer it; decide.py still sends it to the LLM unless the
+# shop chose `delivery_time_of_my_order = "faq"`. The rewrites run in this order.
+MY_ORDER_AS_ANY: tuple[Rule, ...] = (
+    Rule(
+        name="signals.when_does_my_order_arrive_en",
+        adds_to="my_order_as_any",
+        weight=0,
+        description="'how long / when ... my order ... arrive?' in English",
+        pattern=(
+            r"\b(how (long|many (business |working )?days|much time|soon|quickly|fast)|(in|within) how many days|when|"
+            r"what day|what date|by when)('s| (will|would|can|could|should|does|do|is|are|might|until|till|before|"
+            r"for)\b|(?= (my|our) ))[^.?!\n]{0,30}?\b"
+            + OWN_THING.pattern
+            + r"(?=[^.?!\n]{0,25}\b(arrive|arrives|arriving|come|comes|coming|get here|gets here|be here|"
+            r"be delivered|reach|reaches|take|takes|land|lands|be at my)\b)"
+        ),
+        matches=("How long does it take for my order to arrive?", "when will my purchase arrive?"),
+        never=("Where is my order?",),
+    ),
+    Rule(
+        name="signals.eta_of_my_order_en",
+        adds_to="my_order_as_any",
+        weight=0,
+        description="'the ETA / delivery date of my order'",
+        pattern=(
+            r"\b(eta|estimated (time of )?(arrival|delivery)( date| time)?|expected (delivery|arrival)( date| time)?|"
+            r"delivery (times?|dates?|periods?|estimates?|time ?frames?)|arrival (times?|dates?))( is)? (of|for|on) "
+            + OWN_THING.pattern
+        ),
+        matches=("what's the ETA of my item", "What is the delivery time for my order?"),
+    ),
+    Rule(
+        name="signals.when_will_i_get_my_order_en",
+        adds_to="my_order_as_any",
+        weight=0,
+        description="'when can I expect my package?', 'how soon will I get my order?'",
+        pattern=(
+            r"\b(when|how (soon|quickly|fast)) (will|can|could|should|do|would|might) (i|we) (get|receive|expect|have) "
+            + OWN_THING.pattern
+        ),
+        matches=("when can I expect my package?", "How soon will I get my order?"),
+    ),
+    # the same in Spanish: "¿cuánto tarda en llegar mi pedido?", "¿cuándo llega mi compra?" (the second alternative
+    # names its groups own2 and noun2)
+    Rule(
+        name="signals.when_does_my_order_arrive_es",
+        adds_to="my_order_as_any",
+        weight=0,
+        description="'¿cuánto tarda en llegar mi pedido?', '¿cuándo llega mi compra?'",
+        pattern=(
+            r"\b(cuanto (tiempo )?(tarda|tardan|demora|demoran|se tarda|se demora)|en cuantos dias|cuando|para cuando|"
+            r"que dia)\b[^.?!\n]{0,25}?\b(?P<own>mis?) (?P<noun>pedidos?|compras?|paquetes?|envios?|productos?|"
+            r"prendas?|cosas)\b(?=[^.?!\n]{0,25}\b(llega|llegan|llegar|llegaria|llegarian|tarda|tardan|demora|"
+            r"demoran)\b)|\b(cuanto (tiempo )?(tarda|tardan|demora|demoran|se tarda|se demora) en llegar|"
+            r"(en cuantos dias|cuando|para cuando|que dia)( me| nos)? (llega|llegan|llegaria|llegarian|va a llegar|"
+            r"van a llegar)) (?P<own2>mis?) (?P<noun2>pedidos?|compras?|paquetes?|envios?|productos?|prendas?|cosas)\b"
+        ),
+        matches=("¿Cuánto tarda en llegar mi pedido?", "¿Cuándo llega mi compra?"),
+        never=("¿Dónde está mi pedido?",),
+    ),
+    # What may stand around the question in an email that asks only that: a greeting, thanks, a sign-off (the engine
+    # matches it against a whole sentence).
+    Rule(
+        name="signals.courtesy",
+        adds_to="courtesy",
+        weight=0,
+        description="a sentence that is only a greeting, thanks or a sign-off",
+        pattern=(
+            r"^\W*(hi|hello|hey|hiya|hi there|hello there|dear \w+|good (morning|afternoon|evening)|hola|"
+            r"hola (chic[oa]s|gente|a todos)|buen(os|as)? (dias|tardes|noches)|buenas|thanks?( you)?( so much|"
+            r" very much| a lot| in advance)?|many thanks|thanks very much|cheers|regards|best|best regards|"
+            r"kind regards|please|gracias|muchas gracias|saludos|slds|por favor|porfa|desde ya( muchas)? gracias|"
+            r"mil gracias|un saludo|abrazo)\W*$"
+        ),
+        matches=("Hola!", "Muchas gracias", "Kind regards,", "Desde ya muchas gracias"),
+        never=("Hola, ¿cuándo llega mi pedido?", "Thanks, but where is it?"),
+    ),
+    # Words that make a "when ... my order" question about something other than the delivery: a confirmation, an
+    # exchange or a repair, a new date, a part of the order ("When will I get my items exchanged?", "Can you postpone
+    # the delivery date of my order?", "When will the rest of my order arrive?").
+    Rule(
+        name="signals.not_the_delivery",
+        adds_to="not_the_delivery",
+        weight=0,
+        description="a 'when ... my order' question about a confirmation, an exchange, a new date or part of the order",
+        pattern=(
+            r"\b(confirmation|confirmed|receipts?|invoices?|emails?|exchang\w*|return\w*|refund\w*|repair\w*|alter\w*|"
+            r"back|replac\w*|processed|cancel\w*|chang\w*|move|postpone\w*|push|resched\w*|another|missing|refuse|"
+            r"reject\w*|(long|much) more|(rest|half|part|parts|remainder|some|one|two) of|(other|second|first|"
+            r"remaining) (items?|parts?|half|box|boxes|package|parcel|piece)|(from|in) (my|our) (order|purchase|"
+            r"package|parcel|shipment|delivery)|cambi\w*|devol\w*|resto|parte|mitad|factura|confirmacion)\b|\d"
+        ),
+        matches=(
+            "When will I get my items exchanged?",
+            "Can you postpone the delivery date of my order?",
+            "When will the rest of my order arrive?",
+        ),
+        never=("When will my order arrive?",),
+    ),
+)
+
+RULES: tuple[Rule, ...] = (
+    *SPECIFIC_ORDER,
+    *HYPOTHETICAL,
+    *ORDER_SUBJECT,
+    *SITE_PROBLEM,
+    *DAMAGED,
+    *REFUND_POLICY,
+    *OTHER_SIGNALS,
+    *MY_ORDER_AS_ANY,
+)

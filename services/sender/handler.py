@@ -58,6 +58,7 @@ class Step(StrEnum):
     CLAIM = "claim"  # reply_ready: claim it (`sending`), then take the lease
     FILE_DRAFT = "file_draft"  # reply_ready with the reply mode `draft`: file it in Drafts under the lease
     TAKE_LEASE = "take_lease"  # `sending`: hold the lease, then look again
+    TAKE_LEASE_AND_SEND = "take_lease_and_send"  # claimed by this very attempt: hold the lease and send
     SEND = "send"  # holding the lease, no DATA mark: nothing can have been delivered yet
     CHECK_SENT_MAILBOX = "check_sent_mailbox"  # holding the lease, DATA mark set: RFC 1047, the Sent mailbox decides
 
@@ -76,9 +77,15 @@ def first_step(reply: StoredReply) -> Step:
 
 
 def after_claim(claim: Claim) -> Step:
-    """The step once the claim is committed: a reply recorded as sent was settled as replied by the claim."""
+    """The step once the claim is committed: a reply recorded as sent was settled as replied by the claim.
+
+    A claim of this attempt's own needs no second look under the lease: the claim cleared the DATA mark, the lease
+    is only taken while the email is still `sending`, and only a lease's holder sets the mark. The one way to find
+    a mark set all the same (another attempt took the lease in between, reached DATA and died, and its lease ran
+    out) makes the DATA mark's compare-and-set refuse, so not a byte of the message is written and the
+    redelivery, looking again, lets the Sent mailbox decide."""
     if claim == Claim.CLAIMED:
-        return Step.TAKE_LEASE
+        return Step.TAKE_LEASE_AND_SEND
     if claim == Claim.ALREADY_SENT:
         return Step.FLAG_ONLY
     return Step.NOTHING
@@ -135,8 +142,8 @@ async def handle_reply_ready(message: ReplyReady, deps: Deps) -> None:
         step = after_claim(await store.claim(deps.pool, email_id, outgoing.recipient))
     if step == Step.FLAG_ONLY:
         await _flag(deps, email_id, stored, State.REPLIED)
-    elif step == Step.TAKE_LEASE:
-        await _hold_lease_and_send(message, outgoing, deps)
+    elif step in (Step.TAKE_LEASE, Step.TAKE_LEASE_AND_SEND):
+        await _hold_lease_and_send(message, stored, outgoing, step, deps)
     return None
 
 
@@ -197,13 +204,19 @@ async def _drafts_folder(imap: ImapSettings) -> str:
         raise PermanentError("no_drafts_folder", str(exc)) from exc
 
 
-async def _hold_lease_and_send(message: ReplyReady, outgoing: Outgoing, deps: Deps) -> None:
+async def _hold_lease_and_send(
+    message: ReplyReady, stored: StoredReply, outgoing: Outgoing, step: Step, deps: Deps
+) -> None:
     """Holding the lease on a `sending` email: send, unless an earlier attempt may already have (it reached
     DATA)."""
     try:
         async with db.lease(deps.pool, message.email_id, State.SENDING) as token:
-            stored = await _load(deps.pool, message.email_id)
-            step = step_holding_lease(stored)
+            if step == Step.TAKE_LEASE_AND_SEND:
+                step = Step.SEND  # see `after_claim`
+            else:
+                # Found `sending`: another attempt may have held the lease since the load, look again.
+                stored = await _load(deps.pool, message.email_id)
+                step = step_holding_lease(stored)
             if step == Step.SEND:
                 await _send(message, stored, outgoing, token, deps)
             elif step == Step.CHECK_SENT_MAILBOX:

@@ -434,6 +434,39 @@ async def test_an_attempt_that_lost_its_lease_writes_nothing(pool, smtp_sink, se
     assert await state_of(pool, message.email_id) == "sending"  # the holder's to settle
 
 
+class _MarkedBeforeTheLease:
+    """A pool under which the DATA mark is set just before this attempt takes the lease, as by another attempt that
+    took the lease after this one's claim, reached DATA, died, and whose lease ran out."""
+
+    def __init__(self, pool) -> None:
+        self._pool = pool
+
+    def __getattr__(self, name):
+        return getattr(self._pool, name)
+
+    async def fetchrow(self, query: str, *args):
+        if "WITH taken AS" in query:
+            await self._pool.execute("UPDATE replies SET data_sent_at = now() WHERE email_id = $1", args[0])
+        return await self._pool.fetchrow(query, *args)
+
+
+async def test_a_mark_set_between_the_claim_and_the_lease_stops_the_send_before_the_message(
+    pool, smtp_sink, sender_deps, ready
+):
+    # Right after its own claim an attempt sends without loading the email again: the DATA mark's compare-and-set
+    # is what keeps it from writing a message that another attempt may have delivered.
+    message = await ready()
+    with pytest.raises(RetryLater):
+        await handle_reply_ready(message, Deps(**{**sender_deps.__dict__, "pool": _MarkedBeforeTheLease(pool)}))
+    assert smtp_sink.messages() == []  # the server got MAIL, RCPT and DATA, never the message
+    assert await state_of(pool, message.email_id) == "sending"
+    # The redelivery looks again under the lease: an interrupted send the Sent mailbox does not confirm.
+    with pytest.raises(PermanentError) as caught:
+        await handle_reply_ready(message, sender_deps)
+    assert caught.value.reason == "send_outcome_unknown"
+    assert smtp_sink.messages() == []
+
+
 class _DatabaseBlinksAfterTheMark(_MarkAnswerLost):
     """A pool whose next connection after the DATA mark is refused once, as by a database restarting."""
 

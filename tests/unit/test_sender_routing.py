@@ -72,7 +72,8 @@ def test_first_step_ignores_the_marks_until_the_claim_or_lease(reply, step):
 @pytest.mark.parametrize(
     "claim, step",
     [
-        (Claim.CLAIMED, Step.TAKE_LEASE),
+        # Its own claim just cleared the DATA mark: under the lease it sends without loading the email again.
+        (Claim.CLAIMED, Step.TAKE_LEASE_AND_SEND),
         (Claim.ALREADY_SENT, Step.FLAG_ONLY),  # settled as replied without sending: only the flag is left
         (Claim.TAKEN, Step.NOTHING),  # another attempt claimed it first and sends it
     ],

@@ -31,6 +31,7 @@ import os
 import pstats
 import sys
 import tempfile
+import threading
 import time
 import tomllib
 import uuid
@@ -249,6 +250,20 @@ class Run:
         )
 
 
+def thread_cpu_seconds() -> dict[str, float]:
+    """CPU seconds (user + system) of each of this process's Python threads, by name, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for thread in threading.enumerate():
+        try:
+            stat = Path(f"/proc/self/task/{thread.native_id}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        found[thread.name] = (int(fields[11]) + int(fields[12])) / ticks
+    return found
+
+
 def top_functions(profile: cProfile.Profile, top: int) -> str:
     out = io.StringIO()
     stats = pstats.Stats(profile, stream=out)
@@ -258,7 +273,7 @@ def top_functions(profile: cProfile.Profile, top: int) -> str:
     return text[text.index("   ncalls") :] if "   ncalls" in text else text
 
 
-async def profile(replies: int, top: int, seed: int) -> None:
+async def profile(replies: int, top: int, seed: int, save_to: Path | None) -> None:
     with tempfile.TemporaryDirectory(prefix="sender-profile-") as workdir:
         run = Run(Path(workdir))
         try:
@@ -274,9 +289,10 @@ async def profile(replies: int, top: int, seed: int) -> None:
             await run.consume(len(messages))
 
             messages = await run.prepare(timed)
-            cpu, wall = time.process_time(), time.perf_counter()
+            cpu, wall, threads = time.process_time(), time.perf_counter(), thread_cpu_seconds()
             await run.consume(len(messages))
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            threads = {name: seconds - threads.get(name, 0.0) for name, seconds in thread_cpu_seconds().items()}
             done = await run.replied_and_seen(messages)
 
             messages = await run.prepare(profiled)
@@ -295,12 +311,16 @@ async def profile(replies: int, top: int, seed: int) -> None:
     print(f"sender profile: {replies} replies a pass, prefetch {run.broker_settings.prefetch}")
     print(f"  replied and seen: {done}/{replies} (timed), {done_profiled}/{replies} (profiled)")
     print(f"  CPU per reply:    {cpu / replies * 1000:.2f} ms  (process CPU {cpu:.2f} s, every thread)")
+    for name, seconds in sorted(threads.items(), key=lambda item: -item[1]):
+        print(f"    {seconds / replies * 1000:5.2f} ms  in thread {name}")
     print(f"  wall:             {wall:.2f} s, {replies / wall:.1f} replies/s")
     print(f"  PostgreSQL round trips per reply: {sum(statements.values()) / replies:.2f}")
     for statement, count in statements.most_common():
         print(f"    {count / replies:5.2f}  {statement}")
     print(f"\ntop {top} functions by cumulative time (the profiled pass, main thread):")
     print(top_functions(profiler, top))
+    if save_to is not None:
+        profiler.dump_stats(save_to)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -308,10 +328,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replies", type=int, default=300, help="replies in each of the timed and profiled passes")
     parser.add_argument("--top", type=int, default=30, help="functions to list from the profile")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--save-profile", type=Path, help="also write the profile here (for pstats or snakeviz)")
     args = parser.parse_args(argv)
     if args.replies < 1:
         parser.error("--replies must be at least 1")
-    asyncio.run(profile(args.replies, args.top, args.seed))
+    asyncio.run(profile(args.replies, args.top, args.seed, args.save_profile))
     return 0
 
 

@@ -31,7 +31,7 @@ Policy (in this order):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from email.message import Message
 
@@ -39,7 +39,7 @@ from . import intents as intents_mod
 from . import language as language_mod
 from . import learned as learned_mod
 from . import robots as robots_mod
-from . import text as text_mod
+from . import view as view_mod
 
 DEFAULT_FAQ_THRESHOLD = 0.75
 # Languages the intent rules are written for: a canned answer is only chosen for these.
@@ -378,12 +378,12 @@ _SHORT_WORDS = {
 }
 
 
-def _short_text_language(sample: str, language: str, shop_languages: frozenset[str]) -> str:
+def _short_text_language(view: view_mod.EmailView, language: str, shop_languages: frozenset[str]) -> str:
     """For a text too short for the language model, the rule language whose words it uses (at least one more
     than the other's), when the shop has texts in it; otherwise the detected language (the shop's default)."""
-    if language_mod.language_weights(sample):
+    if view.language_weights:
         return language  # long enough: the model decided
-    words = re.findall(r"[a-z']+", intents_mod.fold(sample))
+    words = re.findall(r"[a-z']+", intents_mod.fold(view.language_sample))
     votes = {lang: sum(word in vocabulary for word in words) for lang, vocabulary in _SHORT_WORDS.items()}
     best = max(votes, key=lambda lang: votes[lang])
     others = max(v for lang, v in votes.items() if lang != best)
@@ -392,10 +392,9 @@ def _short_text_language(sample: str, language: str, shop_languages: frozenset[s
     return language
 
 
-def _language_uncertain(sample: str, language: str) -> bool:
+def _language_uncertain(weights: Mapping[str, float], language: str) -> bool:
     """The model also finds the other rule language likely: a canned text might be in the wrong language."""
     other = {"es": "en", "en": "es"}.get(language)
-    weights = language_mod.language_weights(sample)
     if other is None or not weights:
         return False  # not a rule language (no canned text anyway), or a text too short to tell: the default
     return weights.get(other, 0.0) >= LANGUAGE_MARGIN * weights.get(language, 1.0)
@@ -440,21 +439,18 @@ _ORDER_IN_HISTORY = re.compile(
 )
 
 
-def _unless_in_a_conversation(
-    result: Classification, context: Callable[[], text_mod.Context], is_reply: bool
-) -> Classification:
+def _unless_in_a_conversation(result: Classification, view: view_mod.EmailView) -> Classification:
     """No canned text into a conversation. A reply or a forward (by its headers, its subject, or quoted or attached
     mail) answers something that was said before, often an order's mail or our own canned text. And a signature or
     anything else cleaning removed may name an order or a problem. The LLM reads the history; a canned text would
-    ignore it. Only read for an email that would otherwise get a canned text."""
+    ignore it."""
     if result.decision != "faq":
         return result
-    found = context()
-    if is_reply or found.quoted:
+    if view.is_reply or view.quoted:
         reason = "needs_llm:in_conversation"
     else:
-        cut = intents_mod.detect_intent("", found.cut) if found.cut else None
-        if not (_ORDER_IN_HISTORY.search(intents_mod.fold(found.cut)) or (cut and (cut.specific_order or cut.problem))):
+        cut = intents_mod.detect_intent("", view.cut) if view.cut else None
+        if not (_ORDER_IN_HISTORY.search(intents_mod.fold(view.cut)) or (cut and (cut.specific_order or cut.problem))):
             return result
         reason = "needs_llm:order_in_history"
     return replace(result, decision="llm", reason=reason, faq_topic=None)
@@ -505,12 +501,10 @@ def _learned_may_answer(result: intents_mod.IntentResult) -> bool:
     return not any(result.scores.get(name, 0.0) >= 2 for name in _RULED_OUT_BY)
 
 
-def _decide(*, subject: str, text: str, shop, faq_threshold: float, model) -> Classification:
-    sample = text if len(text) >= 20 else f"{subject}\n{text}"
-    language = language_mod.detect_language(
-        sample, default=_shop_default_language(shop), preferred=_shop_languages(shop)
-    )
-    language = _short_text_language(sample, language, _shop_languages(shop))
+def _decide(view: view_mod.EmailView, *, shop, faq_threshold: float, model) -> Classification:
+    subject, text, weights = view.subject, view.text, view.language_weights
+    language = language_mod.choose(dict(weights), _shop_default_language(shop), _shop_languages(shop))
+    language = _short_text_language(view, language, _shop_languages(shop))
     result = intents_mod.detect_intent(subject, text)
     common = dict(
         intent=result.intent,
@@ -532,7 +526,7 @@ def _decide(*, subject: str, text: str, shop, faq_threshold: float, model) -> Cl
         shop=shop,
         faq_threshold=faq_threshold,
         language=language,
-        sample=sample,
+        weights=weights,
         common=common,
     )
     if model is None:
@@ -573,10 +567,10 @@ def _decide(*, subject: str, text: str, shop, faq_threshold: float, model) -> Cl
             language=language,
             common=common,
             topics_confidence=common["confidence"],
-            language_uncertain=_language_uncertain(sample, language),
+            language_uncertain=_language_uncertain(weights, language),
         )
     return _one_question(
-        topic=topics[0], subject=subject, text=text, shop=shop, language=language, sample=sample, common=common
+        topic=topics[0], subject=subject, text=text, shop=shop, language=language, weights=weights, common=common
     )
 
 
@@ -588,7 +582,7 @@ def _by_the_rules(
     shop,
     faq_threshold: float,
     language: str,
-    sample: str,
+    weights: Mapping[str, float],
     common: dict,
 ) -> Classification:
     """The decision of the rules alone."""
@@ -611,41 +605,46 @@ def _by_the_rules(
                 language=language,
                 common=common,
                 topics_confidence=result.topics_confidence,
-                language_uncertain=_language_uncertain(sample, language),
+                language_uncertain=_language_uncertain(weights, language),
             )
         if result.confidence < faq_threshold:
             return Classification(decision="llm", reason="low_confidence", faq_topic=None, **common)
         return _one_question(
-            topic=result.intent, subject=subject, text=text, shop=shop, language=language, sample=sample, common=common
+            topic=result.intent,
+            subject=subject,
+            text=text,
+            shop=shop,
+            language=language,
+            weights=weights,
+            common=common,
         )
     return Classification(decision="llm", reason=f"needs_llm:{result.intent}", faq_topic=None, **common)
 
 
 def _one_question(
-    *, topic: str, subject: str, text: str, shop, language: str, sample: str, common: dict
+    *, topic: str, subject: str, text: str, shop, language: str, weights: Mapping[str, float], common: dict
 ) -> Classification:
     """One policy question: its canned text, or the LLM when the text is not safe to send."""
     if language not in RULE_LANGUAGES or not _has_exact_answer(shop, topic, language):
         return Classification(decision="llm", reason=f"no_faq_answer:{topic}", faq_topic=None, **common)
     if not _canned_text_covers(topic, f"{subject}\n{text}", shop.faq[topic][language]):
         return Classification(decision="llm", reason=f"faq_does_not_cover:{topic}", faq_topic=None, **common)
-    if _language_uncertain(sample, language):
+    if _language_uncertain(weights, language):
         return Classification(decision="llm", reason="uncertain_language", faq_topic=None, **common)
     return Classification(decision="faq", reason=f"faq:{topic}", faq_topic=topic, **common)
 
 
-def _ignored(rule: str, *, subject: str, text: str, shop) -> Classification:
+def _ignored(rule: str, view: view_mod.EmailView, shop) -> Classification:
     """A robot: no reply; the language is kept for the record only."""
-    language = language_mod.detect_language(text, default=_shop_default_language(shop), preferred=_shop_languages(shop))
     return Classification(
         decision="ignore",
         reason=rule,
         intent="other",
         faq_topic=None,
         confidence=1.0,
-        language=language,
-        text=text,
-        subject=subject,
+        language=language_mod.choose(dict(view.language_weights), _shop_default_language(shop), _shop_languages(shop)),
+        text=view.text,
+        subject=view.subject,
         rules=(f"robots.{rule}",),
     )
 
@@ -661,26 +660,12 @@ def classify(
     """Decision for an inbound email. Never raises on a malformed message. `sender` is the (address, problem) the
     ingestor stored; without it the From header is parsed here the same way (`replyflow classify`). `model` is the
     learned second opinion (the shipped one by default; None: the rules alone)."""
-    try:
-        subject = text_mod.clean_header_value(text_mod.first_header(msg, "subject") or "")
-    except Exception:  # noqa: BLE001
-        subject = ""
-    try:
-        text = text_mod.extract_text(msg)
-    except Exception:  # noqa: BLE001 - extract_text never raises; belt and braces
-        text = ""
-    rule = robots_mod.robot_rule(msg, own_addresses, sender)
+    view = view_mod.read_email(msg)
+    rule = robots_mod.robot_rule(msg, own_addresses, sender, view=view.body)
     if rule is not None:
-        return _ignored(rule, subject=subject, text=text, shop=shop)
-    result = _decide(
-        subject=subject, text=text, shop=shop, faq_threshold=faq_threshold, model=learned_mod.resolve(model)
-    )
-    is_reply = bool(
-        text_mod.first_header(msg, "in-reply-to")
-        or text_mod.first_header(msg, "references")
-        or intents_mod.SUBJECT_PREFIX.match(subject)
-    )
-    return _unless_in_a_conversation(result, lambda: text_mod.context(msg), is_reply)
+        return _ignored(rule, view, shop)
+    result = _decide(view, shop=shop, faq_threshold=faq_threshold, model=learned_mod.resolve(model))
+    return _unless_in_a_conversation(result, view)
 
 
 def classify_text(
@@ -693,14 +678,9 @@ def classify_text(
     """Decision for plain text without headers (a CLI, a web form, a labelled set): the header rules are
     skipped, the text-only robot rules (out-of-office and auto-reply wording, "do not reply to this email")
     still apply. The text is cleaned like an email body (quoted history and signatures removed, capped)."""
-    cleaned = text_mod.clean_text(text or "")
-    subject = text_mod.clean_header_value(subject or "")
-    rule = robots_mod.robot_text_rule(cleaned, subject)
+    view = view_mod.read_text(text, subject)
+    rule = robots_mod.robot_text_rule(view.text, view.subject)
     if rule is not None:
-        return _ignored(rule, subject=subject, text=cleaned, shop=shop)
-    result = _decide(
-        subject=subject, text=cleaned, shop=shop, faq_threshold=faq_threshold, model=learned_mod.resolve(model)
-    )
-    return _unless_in_a_conversation(
-        result, lambda: text_mod.text_context(text or ""), bool(intents_mod.SUBJECT_PREFIX.match(subject))
-    )
+        return _ignored(rule, view, shop)
+    result = _decide(view, shop=shop, faq_threshold=faq_threshold, model=learned_mod.resolve(model))
+    return _unless_in_a_conversation(result, view)

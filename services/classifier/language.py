@@ -134,24 +134,24 @@ def language_weights(text: str) -> dict[str, float]:
         return {}
 
 
+def choose(weights: dict[str, float], default: str = "es", preferred: tuple[str, ...] | frozenset[str] = ()) -> str:
+    """The language to answer in, from `language_weights` (best first): `default` when there are none; a preferred
+    language (or the default) close behind an unsure best guess wins."""
+    if not weights:
+        return default
+    ranked = list(weights.items())
+    total = sum(weights.values())
+    best, best_w = ranked[0]
+    confidence = best_w / total if total else 0.0
+    if best != default and confidence < _MIN_CONFIDENCE and len(ranked) > 1 and ranked[1][0] == default:
+        return default
+    if best not in preferred and best != default and confidence < _MIN_CONFIDENCE:
+        for lang, weight in ranked[1:]:
+            if (lang in preferred or lang == default) and weight >= PREFERRED_MIN_WEIGHT:
+                return lang
+    return best
+
+
 def detect_language(text: str, default: str = "es", preferred: tuple[str, ...] | frozenset[str] = ()) -> str:
     """ISO 639-1 code of the text's language; `default` for very short or empty text. Never raises."""
-    try:
-        sample = _sample(text)
-        if _letters(sample) < MIN_LETTERS:
-            return default
-        weights = _weights(sample)
-        if not weights:
-            return default
-        total = sum(w for _, w in weights)
-        best, best_w = weights[0]
-        confidence = best_w / total if total else 0.0
-        if best != default and confidence < _MIN_CONFIDENCE and len(weights) > 1 and weights[1][0] == default:
-            return default
-        if best not in preferred and best != default and confidence < _MIN_CONFIDENCE:
-            for lang, weight in weights[1:]:
-                if (lang in preferred or lang == default) and weight >= PREFERRED_MIN_WEIGHT:
-                    return lang
-        return best
-    except Exception:  # noqa: BLE001 - a broken model install must not stop the classifier
-        return default
+    return choose(language_weights(text), default, preferred)

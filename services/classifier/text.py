@@ -1514,22 +1514,26 @@ def clean_text(text: str, max_chars: int = DEFAULT_MAX_CHARS, keep_forwarded: bo
         return _cap(normalise_whitespace(str(text or "")), max_chars)
 
 
-def extract_text(msg: Message, max_chars: int = DEFAULT_MAX_CHARS, keep_forwarded: bool = True) -> str:
-    """The customer's new text in an email. Never raises."""
+def text_of(pieces: list[tuple[str, str]], max_chars: int = DEFAULT_MAX_CHARS, keep_forwarded: bool = True) -> str:
+    """The customer's new text in the body parts `body_parts` chose. Never raises."""
     try:
-        pieces = []
-        for ctype, raw in body_parts(msg):
+        texts = []
+        for ctype, raw in pieces:
             if ctype == "text/plain":
                 raw = raw.replace(_QUOTE_MARK, "")
-            piece = _strip_plain(_part_text(ctype, raw), keep_forwarded)
-            piece = normalise_whitespace(piece)
+            piece = normalise_whitespace(_strip_plain(_part_text(ctype, raw), keep_forwarded))
             if piece:
-                pieces.append(piece)
-            if sum(len(p) for p in pieces) > max_chars:
+                texts.append(piece)
+            if sum(len(p) for p in texts) > max_chars:
                 break
-        return _cap("\n\n".join(pieces), max_chars)
+        return _cap("\n\n".join(texts), max_chars)
     except Exception:  # noqa: BLE001 - the contract is "never raise"
         return ""
+
+
+def extract_text(msg: Message, max_chars: int = DEFAULT_MAX_CHARS, keep_forwarded: bool = True) -> str:
+    """The customer's new text in an email. Never raises."""
+    return text_of(body_parts(msg), max_chars, keep_forwarded)
 
 
 @dataclass
@@ -1563,8 +1567,13 @@ def _context_of(pieces: list[tuple[str, str]], max_chars: int) -> Context:
 
 def context(msg: Message, max_chars: int = 20_000) -> Context:
     """What cleaning removed from a message, and whether it quotes, forwards or attaches other mail. Never raises."""
+    return context_of(msg, body_parts(msg), max_chars)
+
+
+def context_of(msg: Message, pieces: list[tuple[str, str]], max_chars: int = 20_000) -> Context:
+    """The same, from the body parts `body_parts` already chose. Never raises."""
     try:
-        found = _context_of(body_parts(msg), max_chars)
+        found = _context_of(pieces, max_chars)
         for part in msg.walk():
             if _content_type(part) == "message/rfc822":
                 found.quoted = True  # a forwarded or attached message

@@ -1,0 +1,311 @@
+"""Auto-replies: out-of-office, leave and closure notices, "this address is no longer in use", helpdesk
+acknowledgements, in Spanish and English (and the usual subjects in a few more languages). They support the
+ignored reason "out_of_office".
+
+Many say what they are only in their text: a normal From, no Auto-Submitted, a reply subject. A customer may
+well write "estoy de vacaciones hasta el 20, ¿pueden enviarlo después?", so the text rules come in pairs: a
+situation (`AWAY`: away, on leave, closed, left the company) counts only with a word about the reader's mail
+(`PROMISE`: will answer on return, mail not read or forwarded, who to call if urgent), and a receipt
+(`RECEIVED`) only with a promise to answer (`WILL_ANSWER`: "te responderemos", a ticket number). Each of those is
+STRONG on the scale of `robot_common`; a pair decides. `SUBJECT_START` is tried at the start of the subject with
+and without its reply prefixes, `SUBJECT` anywhere in it; `TEXT` and the pairs read the head of the sender's own
+text (whitespace collapsed), `LINES` the same head line by line.
+"""
+
+from __future__ import annotations
+
+from .base import Rule
+from .robot_common import DECIDES, STRONG
+
+REASON = "out_of_office"
+
+SUBJECT_START = (
+    Rule(
+        name="robots.autoreplies.subject_auto_reply",
+        adds_to=REASON,
+        weight=DECIDES,
+        pattern=r"^\s*\[?\s*(auto(matic|matische|mated)?[-_ ]?(reply|response|answer|antwort)|autoreply|"
+        r"autoresponse|auto[-_ ]?respuesta|out of (the )?office|ooo\b|respuesta automatica|contestacion automatica|"
+        r"fuera de (la )?oficina|(aviso|mensaje|notificacion) de (ausencia|vacaciones)|"
+        r"abwesenheits?(notiz|nachricht|meldung)|reponse automatique|reponse en cas d'absence|absent du bureau|"
+        r"resposta automatica|fora do escritorio|risposta automatica|fuori ufficio|automatisch antwoord|"
+        r"afwezig(heid)?\b|vacation (reply|notice|response|message))",
+        description="an auto-reply's subject: 'Respuesta automática:', 'Automatic reply:', 'Out of Office:'",
+        matches=(
+            "Respuesta automática: Consulta",
+            "Automatic reply: Your question",
+            "Out of Office: pedido",
+            "Autoreply",
+            "Fuera de la oficina",
+            "Abwesenheitsnotiz: Anfrage",
+            "Réponse automatique : question",
+            "Aviso de ausencia",
+        ),
+        never=("Automatic washing of the jacket?", "Office hours?", "Respuesta a tu consulta"),
+    ),
+    Rule(
+        name="robots.autoreplies.subject_away",
+        adds_to=REASON,
+        weight=DECIDES,
+        pattern=r"^\s*((estoy|me encuentro|i am|i'?m) )?(de vacaciones|vacaciones|ausente|ausencia|de licencia|"
+        r"on vacation|vacation|on holiday|on leave|away|away from (the )?office|abwesend|absent|absence|ferias)"
+        r"([\s,.:;-]+(hasta|desde|del|de|until|till|from|back|regreso|vuelvo|bis|jusqu)\b.{0,40})?\s*[.!]?\s*$",
+        description="a whole subject that only says the sender is away: 'Ausente', 'De vacaciones hasta el 15/3'",
+        matches=("Ausente", "De vacaciones hasta el 15/3", "Away until May 5", "On leave"),
+        never=("De vacaciones: ¿llega antes del 15?", "Away game jersey", "Ausente el cartero"),
+    ),
+)
+
+SUBJECT = (
+    Rule(
+        name="robots.autoreplies.subject_auto_reply_anywhere",
+        adds_to=REASON,
+        weight=DECIDES,
+        pattern=r"\b(out of (the )?office|automatic reply|auto-?reply|autoreply|respuesta automatica|"
+        r"reponse automatique|resposta automatica)\s*:",
+        description="an auto-reply label inside the subject: 'RE: Automatic reply: ...'",
+        matches=("RE: Respuesta automática: Consulta", "Fwd: Automatic reply: Order"),
+        never=("Re: your automatic reply is annoying",),
+    ),
+)
+
+TEXT = (
+    Rule(
+        name="robots.autoreplies.says_automatic",
+        adds_to=REASON,
+        weight=DECIDES,
+        pattern=r"\bthis is an? auto(matic|mated|matically generated)?[- ]?(generated )?(reply|response|message|"
+        r"e-?mail|notification|confirmation|acknowledge?ment|notice)\b|"
+        r"\bthis (e-?mail|message) (is|was) (an? )?(auto(matic|mated)|automatically generated|sent automatically|"
+        r"generated automatically)|"
+        r"\b(esta es una|este es un) (respuesta|mensaje|correo|e-?mail|aviso|acuse) (automatic[oa]|automatizad[oa]|"
+        r"generad[oa] automaticamente)|\bmensaje automatico de (ausencia|vacaciones)|"
+        r"\b(este|esta) (e-?mail|mail|correo|mensaje|respuesta) (se genera|se envia|se ha generado|se genero|"
+        r"fue generad[oa]|ha sido generad[oa]|es generad[oa]|fue enviad[oa]|es enviad[oa]) (de (forma|manera) |"
+        r"en forma )?automatic(a|amente)|"
+        r"\b(je suis|je serai) (absent|en conge)|\bich bin (derzeit |zurzeit |bis )?.{0,20}(nicht im buro|abwesend|"
+        r"im urlaub)|\b(esta e uma|este e um) (resposta|mensagem) automatica",
+        description="a text that says it is an automatic reply: 'This is an automated response', 'Este correo se "
+        "genera de forma automática'",
+        matches=(
+            "This is an automatic reply. Thank you for your email.",
+            "This is an automated response. I am travelling.",
+            "Este es un mensaje automático: no estoy disponible.",
+            "Este correo se genera de forma automática.",
+            "This email was sent automatically.",
+        ),
+        never=(
+            "Recibí una respuesta automática de ustedes pero nadie me contestó.",
+            "Is this an automatic renewal?",
+            "I hope this is not an automated response",
+        ),
+    ),
+    Rule(
+        name="robots.autoreplies.address_not_in_use",
+        adds_to=REASON,
+        weight=DECIDES,
+        pattern=r"\bthis (e-?mail )?(address|mailbox|inbox|account|e-?mail account) (is|has been) (no longer|not) "
+        r"(monitored|in use|active|checked|read|being (monitored|checked|read))\b|"
+        r"\b(esta|este) (direccion|casilla|cuenta|buzon)( de (correo|e-?mail|mail))? (ya )?no (esta en uso|se usa|"
+        r"se lee|se revisa|es monitoreada|esta (activa|monitoreada))",
+        description="an address that says it is not read: 'This email address is no longer monitored', 'Esta "
+        "dirección ya no está en uso'",
+        matches=(
+            "This email address is no longer monitored.",
+            "This mailbox is not monitored.",
+            "Esta casilla ya no se usa.",
+        ),
+        never=("My old address is no longer in use, please send it to the new one",),
+    ),
+)
+
+LINES = (
+    Rule(
+        name="robots.autoreplies.auto_reply_label",
+        adds_to=REASON,
+        weight=DECIDES,
+        pattern=r"(?m)^\s*\[?\s*(auto-?reply|automatic reply|auto-?response|respuesta automatica|mensaje automatico|"
+        r"aviso automatico|auto-?respuesta|resposta automatica|reponse automatique)\s*(\]|:| - )",
+        description="a text that opens a line with its own label: 'AUTO-REPLY:', '[Respuesta automática]', "
+        "'Mensaje automático:'",
+        matches=("AUTO-REPLY: I'm out today.", "[Respuesta automática] Hola", "Mensaje automático: estaré de licencia"),
+        never=("Les escribo por la respuesta automática que me llegó",),
+    ),
+)
+
+AWAY = (
+    Rule(
+        name="robots.autoreplies.away",
+        adds_to=REASON,
+        weight=STRONG,
+        pattern=r"\b((i am|i'?m|i will be|i'?ll be|i shall be|we are|we'?re|we will be|we'?ll be) (currently |now )?"
+        r"(out of (the )?office|away|on (annual |parental |maternity |paternity |sick |medical |business |study )?"
+        r"(leave|vacation|holidays?|a business trip|a trip)|travell?ing|absent|out sick|off sick|"
+        r"attending a (conference|trade show|training))|"
+        r"(our|the) (team|office|staff|support team) (is|are) (currently )?(away|out of (the )?office|"
+        r"on (holiday|vacation|leave))|"
+        r"(estoy|me encuentro|estare|estaremos|nos encontramos|permanecere|permaneceremos|voy a estar|vamos a estar) "
+        r"(fuera de (la )?oficina|ausentes?|de vacaciones|de licencia|de viaje|de permiso|con licencia)|"
+        r"(estou|estarei) (fora do escritorio|ausente|de ferias))",
+        description="the sender is away: 'I am out of the office', 'estoy de licencia', 'me encuentro de viaje'",
+        matches=(
+            "I am out of the office until Monday",
+            "I'm away on annual leave until Tuesday",
+            "Me encuentro de licencia por maternidad",
+            "estoy de viaje por trabajo",
+            "Our team is currently away for the long weekend",
+        ),
+        never=("Estuve ausente cuando vino el cartero", "Are you away on Sundays?"),
+    ),
+    Rule(
+        name="robots.autoreplies.closed",
+        adds_to=REASON,
+        weight=STRONG,
+        pattern=r"\b(our|the|nuestr[oa]s?|la|el|las|los) (office|offices|shop|store|studio|warehouse|business|company|"
+        r"facilities|oficinas?|local(es)?|tienda|negocio|instalaciones|deposito|empresa|estudio|fabrica|taller) "
+        r"(is|are|will be|remains?|will remain|permanecera(n)?|estara(n)?|se encuentra(n)?|permanece(n)?|esta(n)?) "
+        r"(currently )?(closed|cerrad[oa]s?)\b|"
+        r"\bwe (are|will be|'re|'ll be) closed\b|\b(estamos|estaremos) cerrad[oa]s\b|"
+        r"\bno (estaremos|estamos|vamos a estar) (trabajando|atendiendo|operando)\b",
+        description="the sender's business is closed: 'Our office is closed for the holidays', 'nuestras oficinas "
+        "permanecerán cerradas'",
+        matches=(
+            "Our office is closed for the holidays from December 23",
+            "Nuestras oficinas permanecerán cerradas por vacaciones",
+            "The shop is closed for stocktaking until 9 January",
+            "no estaremos trabajando del 24 al 1",
+        ),
+        never=("Is the store open on Sundays?",),
+    ),
+    Rule(
+        name="robots.autoreplies.left_the_organisation",
+        adds_to=REASON,
+        weight=STRONG,
+        pattern=r"\b((i have|i'?ve) left (the )?(company|firm|organi[sz]ation|business|agency|practice)\b|"
+        r"(i have|i'?ve) left [\w&.-]+( [\w&.-]+){0,4} as of\b|i am no longer (with|at|working (at|for|with))\b|"
+        r"i'?m no longer (with|at|working (at|for|with))\b|i no longer work (at|for|with)\b|"
+        r"ya no (formo parte de|trabajo (en|para)|pertenezco a|me desempeno en)\b|"
+        r"(he|ha) dejado de (trabajar|formar parte)\b)",
+        description="the sender has left the organisation: 'I have left Acme as of 31 May', 'ya no formo parte de'",
+        matches=(
+            "Please note that I have left Carter & Lowe as of 31 May.",
+            "Please be advised that I am no longer with the company.",
+            "Les informo que ya no formo parte de Grupo Andino.",
+        ),
+        never=("I've left the box at the door", "I left it in the car"),
+    ),
+)
+
+PROMISE = (
+    Rule(
+        name="robots.autoreplies.will_answer_later",
+        adds_to=REASON,
+        weight=STRONG,
+        pattern=r"\b((will|'ll|shall) (respond|reply|answer|get back to you|deal with|read|attend to) "
+        r"(to )?(your|all|it|the|as soon|when|upon|on|after|once|then|shortly)|"
+        r"we'?ll (respond|reply|get back to you)\b|upon my return|on my return|"
+        r"(once|when|after) (we|i) (reopen|return)\b|"
+        r"(limited|no|without|intermittent|restricted|sporadic) access to (my |the )?(e-?mail|mail|inbox|correo)|"
+        r"for (urgent|immediate) (matters|issues|requests|assistance|enquiries|inquiries|questions)|"
+        r"for anything urgent|in case of (an )?(urgency|emergency)|"
+        r"if (it is|it'?s|this is|your (matter|enquiry|inquiry|request|query|question) is) urgent|"
+        r"if it can'?t wait|in my absence|during my absence|"
+        r"(respondere|contestare|leere|revisare) (tu|su|el|los|sus|tus) (mensaje|mail|correo|consulta|e-?mail)|"
+        r"(leo|reviso|respondo|contesto) (tu|su) (mensaje|mail|correo|consulta|e-?mail)|"
+        r"a mi (regreso|vuelta)|a nuestro regreso|tendre acceso|acceso (limitado|restringido)|"
+        r"sin acceso (al|a mi|a) (correo|mail|e-?mail)|en caso de (urgencia|emergencia)|"
+        r"(para|por) (temas|asuntos|consultas|casos) urgentes|ante cualquier (urgencia|asunto urgente)|"
+        r"si (es urgente|(tu|su) consulta (es urgente|no puede esperar))|en mi ausencia|durante mi ausencia|"
+        r"(dare|daremos) respuesta|(sera|seran|va a ser|van a ser) (atendid|respondid|contestad)[oa]s?\b|"
+        r"retomaremos (la atencion|las actividades|el trabajo)|responderei|retornarei)",
+        description="a promise about the reader's mail: 'I will respond upon my return', 'for urgent matters', "
+        "'responderé tu mensaje a mi regreso', 'su correo será atendido'",
+        matches=(
+            "I will respond to your message upon my return.",
+            "We'll get back to you when we reopen on January 3.",
+            "For urgent matters, please contact Sarah.",
+            "Su correo será atendido a partir del 26 de agosto.",
+            "Si tu consulta no puede esperar, comunicate con Nicolás.",
+            "revisaré el correo de forma esporádica",
+        ),
+        never=("Can I pick it up when I'm back?", "¿Me pueden responder hoy?", "Will you reply before Friday?"),
+    ),
+    Rule(
+        name="robots.autoreplies.mail_not_read",
+        adds_to=REASON,
+        weight=STRONG,
+        pattern=r"\b((won'?t|will not|shall not) be (checking|reading|monitoring|answering) (my |the |this )?"
+        r"(e-?mails?|messages|inbox|mailbox|mail)\b|"
+        r"(checking|reading|check|read) (my )?e-?mails? (only )?(occasionally|sporadically|intermittently|"
+        r"periodically|infrequently)|"
+        r"(messages|e-?mails?|mail)( sent to this address| received)? will not be (forwarded|read|answered)|"
+        r"(your|this) (message|e-?mail) (has not been|will not be|was not) forwarded|"
+        r"no (voy a estar|estare) (leyendo|revisando|respondiendo|contestando) (el |los |mis )?(correos?|mails?|"
+        r"e-?mails?|mensajes)|"
+        r"no (leere|revisare|respondere) (el |los |mis )?(correos?|mails?|e-?mails?|mensajes)|"
+        r"(revisare|leere|reviso|leo) (el|mi) (correo|mail|e-?mail) (de forma |de manera )?(esporadica|ocasional|"
+        r"intermitente)|"
+        r"(correos|mensajes|mails|e-?mails)( recibidos)?( durante (este|ese) (periodo|tiempo))? no (seran|van a ser) "
+        r"(leidos|reenviados|respondidos)|(tu|su) (correo|mensaje|mail|e-?mail) no (sera|va a ser) (reenviado|leido))",
+        description="the reader's mail will not be read or forwarded: 'won't be checking emails', 'los correos no "
+        "serán leídos'",
+        matches=(
+            "I'm away and won't be checking emails.",
+            "Your message has not been forwarded.",
+            "Los correos recibidos durante este período no serán leídos.",
+            "Tu correo no será reenviado.",
+        ),
+        never=("I won't be home, leave it with the neighbour", "No leí el mail de confirmación"),
+    ),
+)
+
+RECEIVED = (
+    Rule(
+        name="robots.autoreplies.received_your_message",
+        adds_to=REASON,
+        weight=STRONG,
+        pattern=r"\b(hemos recibido|we have received|we'?ve received|we received|thank you for contacting|"
+        r"thanks for contacting|gracias por (contactarnos|contactarte|comunicarte con nosotros|"
+        r"comunicarse con nosotros|escribirnos)|"
+        r"recibimos (tu|su) (consulta|mensaje|correo|e-?mail|solicitud|reclamo)|"
+        r"your (request|ticket|case|message|e-?mail|enquiry|inquiry)( #?\d+)? (has been|was) (received|created|"
+        r"opened|logged|registered)|"
+        r"(a )?(support )?ticket( \(#?\d+\))? has been (created|opened|logged)|"
+        r"se ha (creado|generado|registrado) (el|un|tu|su) (ticket|caso|reclamo)|"
+        r"(generamos|creamos|abrimos|registramos) (el|un|tu|su) (ticket|caso|reclamo)|"
+        r"(tu|su) (mensaje|consulta|reclamo) (fue|ha sido) registrad[oa])",
+        description="a receipt for the reader's message: 'Hemos recibido tu consulta', 'A support ticket has been "
+        "created'",
+        matches=(
+            "Gracias por contactarnos. Hemos recibido su consulta",
+            "Recibimos tu consulta y generamos el ticket #88213.",
+            "Your request #7741 has been received by the Helpdesk.",
+            "We've received your request and a support ticket (#55120) has been created.",
+        ),
+        never=("Recibí el pedido ayer",),
+    ),
+)
+
+WILL_ANSWER = (
+    Rule(
+        name="robots.autoreplies.will_answer",
+        adds_to=REASON,
+        weight=STRONG,
+        pattern=r"\b((te|le|les) (responderemos|contestaremos|contactaremos|escribiremos)|"
+        r"(te|le|les) va(n)? a (responder|contestar|contactar|escribir)|nos (pondremos|comunicaremos) en contacto|"
+        r"(will|shall) (get back|respond|reply|be in touch|contact you)|we'?ll (get back|respond|reply|be in touch)|"
+        r"(ticket|case|request) (number|id|#)|(numero|nro\.?|n°|no\.?) de (ticket|caso|reclamo)|"
+        r"(ticket|caso) (#|nro|numero))",
+        description="a promise to answer, or a ticket number: 'te responderemos', 'we will get back to you', "
+        "'número de ticket'",
+        matches=(
+            "Le responderemos a la brevedad.",
+            "Un integrante de nuestro equipo te va a responder",
+            "Our team will be in touch shortly.",
+            "Número de ticket: 4512",
+        ),
+        never=("¿Me van a responder?", "When will you get back to me?"),
+    ),
+)
+
+RULES = SUBJECT_START + SUBJECT + TEXT + LINES + AWAY + PROMISE + RECEIVED + WILL_ANSWER

@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import cProfile
 import io
+import logging
 import os
 import pstats
 import sys
@@ -57,8 +58,9 @@ from shared import db  # noqa: E402
 from shared.broker import STAGES, Broker  # noqa: E402
 from shared.mailbox import keep_connection  # noqa: E402
 from shared.messages import ReplyReady  # noqa: E402
-from shared.settings import BrokerSettings, ImapSettings, SmtpSettings  # noqa: E402
+from shared.settings import BrokerSettings, ImapSettings, SmtpSettings, TelemetrySettings  # noqa: E402
 from shared.states import State  # noqa: E402
+from shared.telemetry import setup_logging, setup_tracing  # noqa: E402
 
 POOL_SIZE = 10  # the services' pool (`db.create_pool`'s default), every connection opened at the start
 WARM_UP_REPLIES = 30
@@ -147,6 +149,13 @@ class Run:
 
     async def start(self) -> None:
         (self.base / "logs").mkdir(parents=True, exist_ok=True)
+        # Logs and spans as `replyflow run sender` makes them (JSON lines at INFO, a tracer provider), its lines
+        # in a file.
+        telemetry = TelemetrySettings()
+        log = self.stack.enter_context((self.base / "logs" / "sender.log").open("a", encoding="utf-8"))
+        setup_logging("sender", telemetry.log_level, telemetry.log_format or "json", stream=log)
+        self.stack.callback(logging.basicConfig, level=logging.WARNING, force=True)  # off the file before it closes
+        self.stack.callback(setup_tracing("sender", telemetry).shutdown)
         db_name, vhost = f"replyflow_sender_profile_{self.tag}", f"replyflow-sender-profile-{self.tag}"
         amqp_url = scratch.create_vhost(vhost)
         self.stack.callback(scratch.delete_vhost, vhost)

@@ -298,9 +298,10 @@ async def profile(replies: int, top: int, seed: int, save_to: Path | None) -> No
             await run.consume(len(messages))
 
             messages = await run.prepare(timed)
-            cpu, wall, threads = time.process_time(), time.perf_counter(), thread_cpu_seconds()
+            cpu, wall, threads, times = time.process_time(), time.perf_counter(), thread_cpu_seconds(), os.times()
             await run.consume(len(messages))
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            user, system = os.times().user - times.user, os.times().system - times.system
             threads = {name: seconds - threads.get(name, 0.0) for name, seconds in thread_cpu_seconds().items()}
             done = await run.replied_and_seen(messages)
 
@@ -320,6 +321,8 @@ async def profile(replies: int, top: int, seed: int, save_to: Path | None) -> No
     print(f"sender profile: {replies} replies a pass, prefetch {run.broker_settings.prefetch}")
     print(f"  replied and seen: {done}/{replies} (timed), {done_profiled}/{replies} (profiled)")
     print(f"  CPU per reply:    {cpu / replies * 1000:.2f} ms  (process CPU {cpu:.2f} s, every thread)")
+    print(f"    {user / replies * 1000:5.2f} ms  user")
+    print(f"    {system / replies * 1000:5.2f} ms  system (the kernel's side of its I/O)")
     for name, seconds in sorted(threads.items(), key=lambda item: -item[1]):
         print(f"    {seconds / replies * 1000:5.2f} ms  in thread {name}")
     print(f"  wall:             {wall:.2f} s, {replies / wall:.1f} replies/s")

@@ -159,7 +159,7 @@ def _compose(stored: StoredReply, reply_from: str) -> Outgoing:
     half-sent."""
     try:
         return write_reply(
-            stored.raw, stored.message_id, stored.from_address or "", stored.subject or "", stored.body, reply_from
+            stored.head, stored.message_id, stored.from_address or "", stored.subject or "", stored.body, reply_from
         )
     except NoRecipient as exc:
         raise PermanentError("no_recipient", str(exc)) from exc

@@ -24,7 +24,7 @@ class StoredReply:
     """An email with its stored reply, as the sender needs them."""
 
     state: str
-    raw: bytes
+    head: bytes  # the original's header block: a reply needs nothing else of it (its body may be megabytes)
     message_id: str
     from_address: str | None
     subject: str | None
@@ -49,7 +49,13 @@ class Claim(StrEnum):
 
 async def load(pool: asyncpg.Pool, email_id: int) -> StoredReply | None:
     row = await pool.fetchrow(
-        """SELECT e.state, e.raw, e.message_id, e.from_address, e.subject, r.body, r.sent_at, r.data_sent_at,
+        # The header block ends at the first blank line: up to the first CRLF CRLF (a bare-LF one before it is then
+        # inside what is read), or all of it when there is none.
+        """SELECT e.state,
+                  CASE WHEN position(decode('0d0a0d0a', 'hex') IN e.raw) > 0
+                       THEN substring(e.raw FROM 1 FOR position(decode('0d0a0d0a', 'hex') IN e.raw) + 3)
+                       ELSE e.raw END AS head,
+                  e.message_id, e.from_address, e.subject, r.body, r.sent_at, r.data_sent_at,
                   coalesce(c.reply_mode, 'send') AS reply_mode, c.intent, r.needs_person, e.reason,
                   e.mailbox, e.uidvalidity, e.uid
            FROM emails e JOIN replies r ON r.email_id = e.id LEFT JOIN classifications c ON c.email_id = e.id

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncpg
 import pytest
-from sender import smtp
-from sender.compose import reply_message_id
+from sender import smtp, store
+from sender.compose import header_block, reply_message_id
 from sender.handler import Deps, handle_reply_ready
 
 from shared import db
@@ -112,6 +112,22 @@ async def test_a_reply_goes_once_to_the_sender_with_threading_and_robot_headers(
     assert seen(dovecot)
     assert await pool.fetchval("SELECT seen_at FROM emails WHERE id = $1", message.email_id) is not None
     assert await events(pool, message.email_id) == ["received", "reply_ready", "sending", "replied"]
+
+
+async def test_only_the_original_s_header_block_is_read_for_the_reply(pool, ready):
+    raw = make_raw(
+        subject="Foto de la prenda",
+        body="adjunto la foto\r\n\r\n" + "iVBORw0KGgo" * 20_000,
+        message_id=ORIGINAL_ID,
+        headers=(("References", EARLIER_ID),),
+    )
+    message = await ready(raw)
+    stored = await store.load(pool, message.email_id)
+    head = raw.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n"
+    assert stored.head == head
+    # A message whose blank line is a bare LF one is read whole, and its header block found in it.
+    await pool.execute("UPDATE emails SET raw = $2 WHERE id = $1", message.email_id, raw.replace(b"\r\n", b"\n"))
+    assert header_block((await store.load(pool, message.email_id)).head) == head.replace(b"\r\n", b"\n")
 
 
 async def test_redelivery_after_success_sends_nothing_more_and_restores_seen(

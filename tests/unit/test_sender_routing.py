@@ -20,7 +20,7 @@ def stored(
 ) -> StoredReply:
     return StoredReply(
         state=state,
-        raw=b"From: ana@example.com\r\n\r\nHola",
+        head=b"From: ana@example.com\r\n\r\n",
         message_id="<pregunta-1@example.com>",
         from_address="ana@example.com",
         subject="Consulta",

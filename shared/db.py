@@ -169,7 +169,8 @@ async def transition(
     check_transition(allowed_from, new_state)
     moved = await conn.fetchrow(
         # The reason belongs to the terminal states (`replied` has one when the reply promised a person); any
-        # other move (a replay) clears it. The move and its event are one statement: one round trip, not two.
+        # other move (a replay) clears it. The move and its event are one statement, one round trip (a
+        # data-modifying WITH runs whether or not the query reads it).
         """WITH moved AS (
                UPDATE emails SET state = $2, updated_at = now(),
                       reason = CASE WHEN $2 IN ('ignored', 'dead_lettered', 'replied', 'drafted')

@@ -131,7 +131,7 @@ def write_reply(
     order; the body in the same transfer encoding), at a fraction of the CPU: the email package parses every header
     value it is given into a tree and folds it again, which is most of a reply's cost."""
     headers = reply_headers(original_raw, original_message_id, recipient, subject, reply_from)
-    recipient, message_id = headers[1][1], headers[4][1]
+    recipient, message_id = dict(headers)["To"], dict(headers)["Message-ID"]
     lines = []
     for name, value in headers:
         if name == "From":
@@ -168,7 +168,8 @@ def _header(name: str, value: str) -> bytes:
 def _registry_header(name: str, value: str) -> bytes:
     # header_store_parse is what `message[name] = value` does: it refuses a value with a line break.
     _, header = email.policy.SMTP.header_store_parse(name, value)
-    return header.fold(policy=email.policy.SMTP).encode("ascii")
+    folded: str = header.fold(policy=email.policy.SMTP)
+    return folded.encode("ascii")
 
 
 @functools.lru_cache(maxsize=4)

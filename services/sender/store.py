@@ -168,8 +168,9 @@ async def commit_replied(
             reason=replied_reason(needs_person),
             detail=detail,
         )
-        # The reply's record and the conversation in one statement. A sender whose domain failed DMARC may be
-        # forged: what they wrote must never become the history a real customer's next email is answered with.
+        # The reply's record and the conversation in one statement (a data-modifying WITH runs whether or not the
+        # INSERT reads it). A sender whose domain failed DMARC may be forged: what they wrote must never become the
+        # history a real customer's next email is answered with.
         await conn.execute(
             """WITH sent AS (UPDATE replies SET message_id = $2, sent_at = now() WHERE email_id = $1)
                INSERT INTO conversations (email_id, customer, subject, inbound, reply)

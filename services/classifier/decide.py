@@ -246,6 +246,13 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("ropa interior", "underwear", "lingerie", "mallas?", "bikini", "traje de bano", "swimwear", "swimsuit"),
         _AT_THE_STORE,
         (r"lav(ad[oa]s?|e|o|ar|amos)\b", r"wash(ed|ing)?\b"),
+        # who pays the shipping of a return, or whether it is refunded
+        (
+            r"cost[oe]s? (del|de) envio",
+            r"(pag\w*|devuelven|reintegr\w*) (el|del) envio",
+            "return shipping",
+            "shipping cost",
+        ),
     ],
     "sizes": [
         # another sizing system, children or shoes: the example size table is for adult garments in centimetres
@@ -439,20 +446,82 @@ _ORDER_IN_HISTORY = re.compile(
 )
 
 
-def _unless_in_a_conversation(result: Classification, view: view_mod.EmailView) -> Classification:
-    """No canned text into a conversation. A reply or a forward (by its headers, its subject, or quoted or attached
-    mail) answers something that was said before, often an order's mail or our own canned text. And a signature or
-    anything else cleaning removed may name an order or a problem. The LLM reads the history; a canned text would
-    ignore it."""
+# The customer says an earlier answer did not help: a canned text would repeat what did not work.
+_NOT_HELPED = re.compile(
+    r"\b(no (me )?(respond|contest|ayud|sirv|entend|qued[oa] claro)\w*|sigo sin|(didn'?t|did not|doesn'?t|does not|"
+    r"still don'?t) (answer|help|understand|make sense)|not (clear|what i asked)|you didn'?t)\b"
+)
+# Enough of a canned text to know that a quote holds it, not a phrase any shop might write.
+_QUOTED_TEXT_CHARS = 60
+
+
+def _quoted_canned_topics(shop, cut: str) -> set[str] | None:
+    """The topics of the shop's own canned texts a quote holds, or None when it is not the shop's answer that is
+    quoted (its name, signature or a canned text must be in it)."""
+    quote = " ".join(intents_mod.fold(cut).split())
+    if not quote:
+        return None
+    topics = {
+        topic
+        for topic, answers in (getattr(shop, "faq", None) or {}).items()
+        for answer in answers.values()
+        if " ".join(intents_mod.fold(answer).split())[:_QUOTED_TEXT_CHARS] in quote
+    }
+    names = [getattr(shop, "name", "") or "", *(getattr(shop, "signature", None) or {}).values()]
+    ours = topics or any(
+        line.strip() and " ".join(intents_mod.fold(line).split()) in quote
+        for name in names
+        for line in name.splitlines()[:2]
+        if len(line.strip()) >= 8
+    )
+    return topics if ours else None
+
+
+def _not_ours(shop, cut: str) -> str:
+    """The lines of a quote that are not the shop's own canned texts or signature (their words about orders and
+    tracking say nothing about the customer's order)."""
+    ours = " ".join(
+        " ".join(intents_mod.fold(text).split())
+        for texts in [*(getattr(shop, "faq", None) or {}).values(), getattr(shop, "signature", None) or {}]
+        for text in texts.values()
+    )
+    kept = []
+    for line in cut.splitlines():
+        folded = " ".join(intents_mod.fold(line.lstrip("> ")).split())
+        if folded and folded not in ours:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _names_an_order(cut: str) -> bool:
+    found = intents_mod.detect_intent("", cut) if cut else None
+    return bool(_ORDER_IN_HISTORY.search(intents_mod.fold(cut)) or (found and (found.specific_order or found.problem)))
+
+
+def _unless_in_a_conversation(result: Classification, view: view_mod.EmailView, shop) -> Classification:
+    """No canned text into a conversation, except a new question under the shop's own answer. A reply or a forward
+    (by its headers, its subject, or quoted or attached mail) answers something that was said before, often an
+    order's mail or our own canned text. The LLM reads the history; a canned text would ignore it. The one exception:
+    a reply that quotes the shop's own earlier answer (and no order) and asks a policy question that answer did
+    not, without saying the answer did not help, gets the canned text of the new question. And a signature or
+    anything else cleaning removed may name an order or a problem."""
     if result.decision != "faq":
         return result
     if view.is_reply or view.quoted:
+        answered = _quoted_canned_topics(shop, view.cut)
+        asked = set(result.faq_topics or (result.faq_topic,))
+        if (
+            answered is not None
+            and not asked & answered
+            and not _NOT_HELPED.search(intents_mod.fold(view.text))
+            and not _names_an_order(_not_ours(shop, view.cut))
+        ):
+            return replace(result, rules=(*result.rules, "conversation.new_question_under_our_answer"))
         reason = "needs_llm:in_conversation"
-    else:
-        cut = intents_mod.detect_intent("", view.cut) if view.cut else None
-        if not (_ORDER_IN_HISTORY.search(intents_mod.fold(view.cut)) or (cut and (cut.specific_order or cut.problem))):
-            return result
+    elif _names_an_order(view.cut):
         reason = "needs_llm:order_in_history"
+    else:
+        return result
     return replace(result, decision="llm", reason=reason, faq_topic=None)
 
 
@@ -487,15 +556,48 @@ def _several_questions(
 # FAQ does not cover ("other"), each at the score of at least a strong hint.
 _RULED_OUT_BY = ("product_question", *intents_mod.ORDER_INTENTS, *HUMAN_INTENTS, "other", "detail")
 _LEARNED_SEES = frozenset({"other", *intents_mod.POLICY_INTENTS})
-# A topic the email may also ask about: the learned model finds it this likely and a rule saw one of its words.
-# A canned text for the other topics alone would leave it unanswered, so the LLM answers.
-ALSO_ASKED = 0.15
+# A canned text the rules found but could not send: which topics are asked changes none of these.
+_CHECKS_THE_MODEL_CANNOT_CHANGE = ("faq_does_not_cover:", "no_faq_answer:", "uncertain_language")
+_ALWAYS_RULED_OUT_BY = ("product_question", "detail", "other", *HUMAN_INTENTS)
+# The email asks something: a question mark, or a sentence that starts as a question does.
+_A_QUESTION = re.compile(
+    r"\?|(^|[.!\n]\s*)(que|como|cuando|donde|cuanto|cuantos|cual|cuales|hay|hacen|tienen|aceptan|puedo|se puede|"
+    r"podria|podrian|pueden|quisiera saber|queria saber|quiero saber|consulta|what|how|when|where|which|do|does|"
+    r"can|could|is|are|will|would|may)\b"
+)
+# A topic the email may also ask about: the learned model finds it this likely. A canned text for the other
+# topics alone would leave it unanswered, so the LLM answers...
+ALSO_ASKED = 0.25
+# ... or this likely, when a rule saw one of its words.
+ALSO_NAMED = 0.08
+# A topic the rules chose and the model finds less likely than this is not answered with a canned text.
+UNLIKELY = 0.1
+# The model is this sure of a topic: the softer signs the rules read (a product named, a detail, an order-level
+# phrase) no longer rule the canned answer out.
+SURE = 0.95
+NEARLY_SURE = 0.85
 
 
-def _learned_may_answer(result: intents_mod.IntentResult) -> bool:
-    """Nothing the rules read rules a canned answer out, so the learned model may say which topics are asked."""
-    if result.specific_order or result.problem or result.my_order_read_as_any:
+def _bar(score: float, asks: bool) -> float:
+    """The probability the learned model needs for a topic, by what the rules saw of it."""
+    if asks and score >= 2:
+        return 0.0
+    if asks and score > 0:
+        return NEARLY_SURE
+    return SURE
+
+
+def _learned_may_answer(result: intents_mod.IntentResult, surest: float) -> bool:
+    """Nothing the rules read rules a canned answer out, so the learned model may say which topics are asked. An
+    order that exists, a problem, a complaint, a request for a person, a product named, a detail the canned texts
+    do not cover or a question the FAQ does not cover always rule it out; an order-level phrase only when the model
+    is less than SURE."""
+    if result.specific_order or result.problem or result.my_order_read_as_any or result.intent in HUMAN_INTENTS:
         return False
+    if any(result.scores.get(name, 0.0) >= 2 for name in _ALWAYS_RULED_OUT_BY):
+        return False
+    if surest >= SURE:
+        return True
     if result.intent not in _LEARNED_SEES:
         return False
     return not any(result.scores.get(name, 0.0) >= 2 for name in _RULED_OUT_BY)
@@ -529,26 +631,47 @@ def _decide(view: view_mod.EmailView, *, shop, faq_threshold: float, model) -> C
         weights=weights,
         common=common,
     )
-    if model is None:
+    if model is None or decided.reason.startswith(_CHECKS_THE_MODEL_CANNOT_CHANGE):
         return decided
     probabilities = model.probabilities(subject, text)
-    learned = {t: p for t, p in probabilities.items() if p >= model.thresholds[t]}
-    if decided.decision == "faq":
-        topics = (*(decided.faq_topics or (decided.faq_topic,)),)
-        topics += tuple(t for t in intents_mod.POLICY_INTENTS if t not in topics and t in learned)
-    elif learned and _learned_may_answer(result):
-        topics = tuple(sorted(learned, key=lambda t: -learned[t]))
+    # A shop that asks more of a canned answer than the default asks at least as much of the model.
+    floor = faq_threshold if faq_threshold > DEFAULT_FAQ_THRESHOLD else 0.0
+    asks = bool(_A_QUESTION.search(intents_mod.fold(f"{subject}\n{text}")))
+    learned = {
+        t: p
+        for t, p in probabilities.items()
+        # the rules saw a phrase of the topic in a question; or a word of it and the model is nearly sure; or the
+        # model is sure
+        if p >= max(model.thresholds[t], floor, _bar(result.scores.get(t, 0.0), asks))
+        # and no rule of the topic matched only to be refused by its "unless"
+        and t not in result.refused
+    }
+    ruled = (*(decided.faq_topics or (decided.faq_topic,)),) if decided.decision == "faq" else ()
+    # A canned text the rules chose for a topic the model finds unlikely is not sent: on wording the rules were not
+    # written for, a keyword often names a topic the email does not ask about.
+    kept = tuple(t for t in ruled if probabilities[t] >= UNLIKELY)
+    if ruled and not kept:
+        return replace(decided, decision="llm", reason="unlikely_topic", faq_topic=None)
+    if ruled or _learned_may_answer(result, max(probabilities.values())):
+        topics = kept + tuple(t for t in sorted(learned, key=lambda t: -learned[t]) if t not in kept)
     else:
         return decided
-    # A topic a rule saw a word of, and that the model finds possibly asked, would be left unanswered by the canned
-    # texts of the others: the LLM answers them all.
+    if not topics:
+        return decided
+    # A topic the model finds possibly asked would be left unanswered by the canned texts of the others: the LLM
+    # answers them all.
     if any(
-        t not in topics and result.scores.get(t, 0) > 0 and probabilities[t] >= ALSO_ASKED
+        t not in topics
+        and (
+            probabilities[t] >= ALSO_ASKED
+            or (result.scores.get(t, 0) > 0 and probabilities[t] >= ALSO_NAMED)
+            or t in result.faq_topics  # the rules read a question on it
+        )
         for t in intents_mod.POLICY_INTENTS
     ):
         common.update(faq_topics=topics)
         return Classification(decision="llm", reason="several_questions", faq_topic=None, **common)
-    if decided.decision == "faq" and topics == (*(decided.faq_topics or (decided.faq_topic,)),):
+    if topics == ruled:
         return decided
     # The learned model names topics the rules did not: the same checks as any canned answer.
     common.update(
@@ -665,7 +788,7 @@ def classify(
     if rule is not None:
         return _ignored(rule, view, shop)
     result = _decide(view, shop=shop, faq_threshold=faq_threshold, model=learned_mod.resolve(model))
-    return _unless_in_a_conversation(result, view)
+    return _unless_in_a_conversation(result, view, shop)
 
 
 def classify_text(
@@ -683,4 +806,4 @@ def classify_text(
     if rule is not None:
         return _ignored(rule, view, shop)
     result = _decide(view, shop=shop, faq_threshold=faq_threshold, model=learned_mod.resolve(model))
-    return _unless_in_a_conversation(result, view)
+    return _unless_in_a_conversation(result, view, shop)

@@ -30,6 +30,8 @@ How it decides
      damaged or wrong item, a website or checkout that does not work). A damaged item is a complaint too.
    - refund_policy: refund words in a policy question ("do you offer refunds?") make a returns question.
    - product_fit: a sizes question that names a garment is a question about that product.
+   - product_restock: a stock question that names a garment with a colour or a size asks when that product comes
+     back, not how restocks work.
 4. Precedence, most specific first: human_request, complaint, then the order-level intents
    (payment_problem, refund_request, order_change, order_status), then product_question and "other"
    questions the FAQ does not cover (wholesale, international shipping, opening hours...), then the policy
@@ -101,6 +103,9 @@ class IntentResult:
     my_order_read_as_any: bool = False
     # The names of the rules that counted, in the order they were read (signals included), for a person reading why.
     fired: tuple[str, ...] = field(default=(), compare=False)
+    # The intents of the rules whose pattern matched but whose "unless" kept them out: a near miss the rules were
+    # written to refuse ("do you have Mercado Pago discounts?" is no payment-methods question).
+    refused: frozenset[str] = field(default=frozenset(), compare=False)
 
 
 # --------------------------------------------------------------------------------------------------- normalising
@@ -427,8 +432,11 @@ def _detect(subject: str, text: str) -> IntentResult:  # noqa: C901 - the preced
     scores: dict[str, float] = {name: 0.0 for name in (*INTENTS, _DETAIL, _READ_ALREADY)}
     strong_hits: dict[str, float] = {name: 0.0 for name in (*INTENTS, _DETAIL, _READ_ALREADY)}
     first_seen: dict[str, int] = {}
+    refused: set[str] = set()
     for rule in _scoring_rules():
         m = rule.fires(body)
+        if m is None and rule.unless is not None and rule.compiled.search(body):
+            refused.add(rule.adds_to)
         if m:
             fired.append(rule.name)
             scores[rule.adds_to] += rule.weight
@@ -477,6 +485,13 @@ def _detect(subject: str, text: str) -> IntentResult:  # noqa: C901 - the preced
         scores["product_question"] += weight
         strong_hits["product_question"] += weight
 
+    # When one named product in one colour or size comes back asks about that product, not the restock policy.
+    product_restock = _firing(_signal("product_restock"), body) if scores["stock"] >= TOPIC_MIN_SCORE else []
+    if product_restock:
+        fired += [rule.name for rule in product_restock]
+        scores["product_question"] += 2
+        strong_hits["product_question"] += 2
+
     # Policy topics the email asks about, in the order they appear.
     topics = [t for t in POLICY_INTENTS if scores[t] >= TOPIC_MIN_SCORE and strong_hits[t] >= 2]
     topics.sort(key=lambda t: first_seen.get(t, len(body)))
@@ -519,6 +534,7 @@ def _detect(subject: str, text: str) -> IntentResult:  # noqa: C901 - the preced
         topics_confidence=topics_confidence,
         my_order_read_as_any=body != prepared,
         fired=tuple(fired),
+        refused=frozenset(refused),
     )
 
 

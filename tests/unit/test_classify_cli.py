@@ -153,12 +153,10 @@ def test_classify_reads_the_shop_from_shop_config_and_our_address_from_reply_fro
 def test_classify_threshold_option(tmp_path):
     question = tmp_path / "q.txt"
     question.write_text("¿Hacen envíos a Córdoba?", encoding="utf-8")
-    strict = replyflow(
-        "classify", "--text", str(question), "--shop", str(SHOP), "--faq-threshold", "0.99", cwd=tmp_path
-    )
+    strict = replyflow("classify", "--text", str(question), "--shop", str(SHOP), "--faq-threshold", "1", cwd=tmp_path)
     assert (json_lines(strict)[0]["decision"], json_lines(strict)[0]["reason"]) == ("llm", "low_confidence")
     from_env = replyflow(
-        "classify", "--text", str(question), "--shop", str(SHOP), cwd=tmp_path, FAQ_CONFIDENCE_THRESHOLD="0.99"
+        "classify", "--text", str(question), "--shop", str(SHOP), cwd=tmp_path, FAQ_CONFIDENCE_THRESHOLD="1"
     )
     assert json_lines(from_env)[0]["reason"] == "low_confidence"
     bad = replyflow("classify", "--text", str(question), "--shop", str(SHOP), "--faq-threshold", "2", cwd=tmp_path)

@@ -24,7 +24,7 @@ Flags (`specific_order`, `order_subject`, `problem`) and guards (`courtesy`, `no
 from __future__ import annotations
 
 from .base import Rule
-from .fragments import ALREADY_HAPPENED, GARMENT, OWN_THING, SIZE_TABLE
+from .fragments import ALREADY_HAPPENED, COLOUR, GARMENT, OWN_THING, SIZE_TABLE
 
 # ---- specific_order: an order that exists. Pre-purchase phrasing ("si compro", "quiero comprar", "before I order")
 # is not here.
@@ -978,6 +978,25 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
         unless=SIZE_TABLE.pattern,
         matches=("¿El buzo oversize viene grande?", "Does the hoodie run small?"),
         never=("¿El buzo sigue la tabla de talles?", "Is the hoodie on the size chart?"),
+    ),
+    # When one named garment in one colour or size comes back is a question about that product, not the restock
+    # policy: "¿cuándo vuelven a entrar las zapatillas blancas?", "is the black corduroy jacket back in XL?".
+    Rule(
+        name="signals.restock_of_one_product",
+        adds_to="product_restock",
+        weight=2,
+        description="a garment named with a colour or a size in a stock question: when that product comes back",
+        pattern=GARMENT.pattern
+        + r"[^.?!\n]{0,30}\b("
+        + COLOUR.pattern
+        + r"|talle \w+|size \w+|in (xxs|xs|s|m|l|xl|xxl|xxxl))\b|"
+        r"\b(" + COLOUR.pattern + r")\b[^.?!\n]{0,20}" + GARMENT.pattern,
+        matches=(
+            "¿Cuándo vuelven a entrar las zapatillas blancas?",
+            "Is the black corduroy jacket available in XL?",
+            "¿Va a volver el buzo gris en talle M?",
+        ),
+        never=("¿Cada cuánto reponen lo agotado?", "Do you restock sold-out items?"),
     ),
     Rule(
         name="signals.money_back",

@@ -14,6 +14,8 @@ held-out row.
 from __future__ import annotations
 
 import argparse
+import csv
+import dataclasses
 import hashlib
 import json
 import sys
@@ -41,9 +43,9 @@ TRAINING_SETS: tuple[tuple[str, str, str | None], ...] = (
 )
 WORD_NGRAMS = (1, 2)
 CHAR_NGRAMS = (3, 5)
-MAX_FEATURES = {"word": 6000, "char_wb": 14000}
-C = 4.0
-WRITTEN_WEIGHT = 3.0
+MAX_FEATURES = {"word": 10000, "char_wb": 30000}
+C = 10.0
+WRITTEN_WEIGHT = 6.0
 FOLDS = 5
 # A canned answer must be right at least this often on the out-of-fold rows the model decides alone.
 TARGET_PRECISION = 0.98
@@ -69,8 +71,8 @@ def read_rows() -> list[Row]:
         label_map = evaluate.load_label_map(map_name)
         for path in paths:
             examples = evaluate.read_labelled_csv(path, language=language)
-            with path.open(encoding="utf-8-sig") as fh:
-                has_split = "split" in fh.readline().split(",")
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                has_split = "split" in (csv.DictReader(fh).fieldnames or ())
             if has_split:
                 examples = evaluate.read_labelled_csv(path, split="dev", language=language)
             for e in examples:
@@ -97,6 +99,11 @@ def digest(rows: list[Row]) -> str:
 
 def fit(rows: list[Row]) -> dict:
     """The model's JSON (without thresholds) trained on `rows`."""
+    return export(*fit_sklearn(rows))
+
+
+def fit_sklearn(rows: list[Row]) -> tuple[list, list]:
+    """scikit-learn's vectorisers (word, then character n-grams) and one logistic regression per policy topic."""
     import numpy as np
     from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -130,13 +137,19 @@ def fit(rows: list[Row]) -> dict:
     weights = np.array(
         [len(rows) / (len(counts) * counts[r.language]) * (WRITTEN_WEIGHT if _is_written(r) else 1.0) for r in rows]
     )
-    coefs, intercepts = [], []
+    classifiers = []
     for topic in POLICY_INTENTS:
         y = np.array([topic in r.topics for r in rows], dtype=int)
-        clf = LogisticRegression(C=C, solver="liblinear", max_iter=1000)
-        clf.fit(matrix, y, sample_weight=weights)
-        coefs.append(clf.coef_[0])
-        intercepts.append(float(clf.intercept_[0]))
+        classifiers.append(
+            LogisticRegression(C=C, solver="liblinear", max_iter=1000).fit(matrix, y, sample_weight=weights)
+        )
+    return vectorizers, classifiers
+
+
+def export(vectorizers: list, classifiers: list) -> dict:
+    """The model as plain numbers for `classifier.learned`."""
+    coefs = [clf.coef_[0] for clf in classifiers]
+    intercepts = [float(clf.intercept_[0]) for clf in classifiers]
     blocks, offset = [], 0
     for v, kind, ngrams in zip(vectorizers, ("word", "char_wb"), (WORD_NGRAMS, CHAR_NGRAMS), strict=True):
         vocabulary = v.vocabulary_
@@ -210,13 +223,7 @@ def cross_validate(rows: list[Row], shop) -> dict[float | None, Figures]:
         base = learned.from_json(fit(train))
         _add(totals[None], folds[k], _decisions(folds[k], None, shop))
         for threshold in THRESHOLDS:
-            model = learned.Model(
-                topics=base.topics,
-                intercepts=base.intercepts,
-                thresholds={t: threshold for t in base.topics},
-                blocks=base.blocks,
-                trained_on={},
-            )
+            model = dataclasses.replace(base, thresholds={t: threshold for t in base.topics})
             _add(totals[threshold], folds[k], _decisions(folds[k], model, shop))
         print(f"  fold {k + 1}/{FOLDS} done", file=sys.stderr)
     return totals

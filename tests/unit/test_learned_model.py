@@ -1,0 +1,76 @@
+"""The classifier's learned model: the shipped numbers give scikit-learn's probabilities, and the shipped model was
+trained on the development halves only, on the rows the repository holds now."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from classifier import learned
+
+ROOT = Path(__file__).resolve().parents[2]
+sklearn = pytest.importorskip("sklearn", reason="scikit-learn (a development dependency) trains the model")
+
+from replyflow.devtools import train_classifier  # noqa: E402 - needs scikit-learn
+
+SAMPLES = [
+    ("Consulta", "Hola, ¿hacen envíos a Córdoba? ¿Cuánto tarda?"),
+    ("", "do u take mercado pago or only cards??"),
+    ("Re: pedido", "Buenas, quería saber si puedo cambiar un talle, gracias"),
+    ("", ""),
+    ("Sizes", "Hi! I'm 1.70 m and 65 kg, which size should I get? 🙏"),
+]
+
+
+def test_the_shipped_numbers_give_scikit_learns_probabilities():
+    rows = [row for row in train_classifier.read_rows() if row.id.startswith(("es_shop_emails", "w1.csv", "w2.csv"))]
+    vectorizers, classifiers = train_classifier.fit_sklearn(rows)
+    model = learned.from_json(train_classifier.export(vectorizers, classifiers))
+    from scipy.sparse import hstack
+
+    for subject, text in SAMPLES:
+        document = learned.model_input(subject, text)
+        features = hstack([v.transform([document]) for v in vectorizers]).tocsr()
+        expected = [clf.predict_proba(features)[0][1] for clf in classifiers]
+        got = model.probabilities(subject, text)
+        for topic, probability in zip(model.topics, expected, strict=True):
+            assert got[topic] == pytest.approx(probability, abs=1e-4), (subject, text, topic)
+
+
+def test_the_shipped_model_was_trained_on_the_development_rows_the_repository_holds():
+    try:
+        rows = train_classifier.read_rows()
+    except SystemExit as missing:
+        pytest.skip(f"a training set is absent here: {missing}")
+    trained_on = json.loads(learned.MODEL_PATH.read_text(encoding="utf-8"))["trained_on"]
+    assert trained_on["split"] == "dev"
+    assert (trained_on["rows"], trained_on["digest"]) == (len(rows), train_classifier.digest(rows)), (
+        "the labelled sets changed since the model was trained: python -m replyflow.devtools.train_classifier"
+    )
+
+
+def test_training_never_reads_a_held_out_row():
+    import csv
+
+    held_out = set()
+    for path in (ROOT / "tests" / "data" / "classifier").rglob("*.csv"):
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            for number, row in enumerate(csv.DictReader(fh), start=1):
+                if (row.get("split") or "").strip() == "heldout":
+                    held_out.add(f"{path.name}:{(row.get('id') or '').strip() or f'row {number}'}")
+    assert held_out, "the labelled sets have held-out rows"
+    try:
+        rows = train_classifier.read_rows()
+    except SystemExit as missing:
+        pytest.skip(f"a training set is absent here: {missing}")
+    assert not {row.id for row in rows} & held_out
+
+
+def test_without_its_file_the_rules_decide_alone(monkeypatch, tmp_path):
+    monkeypatch.setattr(learned, "MODEL_PATH", tmp_path / "absent.json")
+    learned.model.cache_clear()
+    try:
+        assert learned.model() is None
+    finally:
+        learned.model.cache_clear()

@@ -23,8 +23,16 @@ SAMPLES = [
 ]
 
 
-def test_the_shipped_numbers_give_scikit_learns_probabilities():
-    rows = [row for row in train_classifier.read_rows() if row.id.startswith(("es_shop_emails", "w1.csv", "w2.csv"))]
+@pytest.fixture(scope="module")
+def dev_rows():
+    try:
+        return train_classifier.read_rows()
+    except SystemExit as missing:
+        pytest.skip(f"a training set is absent here: {missing}")
+
+
+def test_the_shipped_numbers_give_scikit_learns_probabilities(dev_rows):
+    rows = [row for row in dev_rows if row.id.startswith(("es_shop_emails", "w1.csv", "w2.csv"))]
     vectorizers, classifiers = train_classifier.fit_sklearn(rows)
     model = learned.from_json(train_classifier.export(vectorizers, classifiers))
     from scipy.sparse import hstack
@@ -38,11 +46,8 @@ def test_the_shipped_numbers_give_scikit_learns_probabilities():
             assert got[topic] == pytest.approx(probability, abs=1e-4), (subject, text, topic)
 
 
-def test_the_shipped_model_was_trained_on_the_development_rows_the_repository_holds():
-    try:
-        rows = train_classifier.read_rows()
-    except SystemExit as missing:
-        pytest.skip(f"a training set is absent here: {missing}")
+def test_the_shipped_model_was_trained_on_the_development_rows_the_repository_holds(dev_rows):
+    rows = dev_rows
     trained_on = json.loads(learned.MODEL_PATH.read_text(encoding="utf-8"))["trained_on"]
     assert trained_on["split"] == "dev"
     assert (trained_on["rows"], trained_on["digest"]) == (len(rows), train_classifier.digest(rows)), (
@@ -50,7 +55,7 @@ def test_the_shipped_model_was_trained_on_the_development_rows_the_repository_ho
     )
 
 
-def test_training_never_reads_a_held_out_row():
+def test_training_never_reads_a_held_out_row(dev_rows):
     import csv
 
     held_out = set()
@@ -60,11 +65,7 @@ def test_training_never_reads_a_held_out_row():
                 if (row.get("split") or "").strip() == "heldout":
                     held_out.add(f"{path.name}:{(row.get('id') or '').strip() or f'row {number}'}")
     assert held_out, "the labelled sets have held-out rows"
-    try:
-        rows = train_classifier.read_rows()
-    except SystemExit as missing:
-        pytest.skip(f"a training set is absent here: {missing}")
-    assert not {row.id for row in rows} & held_out
+    assert not {row.id for row in dev_rows} & held_out
 
 
 def test_without_its_file_the_rules_decide_alone(monkeypatch, tmp_path):

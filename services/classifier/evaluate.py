@@ -42,8 +42,10 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import decide, mime_guard
+from . import decide, learned, mime_guard
+from . import language as language_mod
 from .intents import INTENTS, POLICY_INTENTS
+from .rules import compile_all
 
 HUMAN_INTENTS = frozenset({"complaint", "human_request"})
 # Files in a message folder that are not messages (licences, notices, READMEs kept with public corpora).
@@ -673,7 +675,10 @@ def evaluate_suite(
     data = Path(data)
     if not (data / "classifier").is_dir():
         raise EvalError(f"{data}: no classifier/ folder of labelled sets (run from the repository, or give --data)")
-    decide.classify_text("hola", shop)  # the models load before the clock starts, as in the service
+    # the models and patterns load before the clock starts, as in the service
+    compile_all()
+    language_mod.warm_up()
+    learned.model()
     reports: list[CsvReport] = []
     for name, pattern, map_name, language, suites in SUITE_CSVS:
         if split not in suites:

@@ -266,10 +266,30 @@ def _fix_typo(match: re.Match[str]) -> str:
 def _corrected(word: str) -> str:
     if word in _KEYWORDS or word in _REAL_WORDS:
         return word
-    near = [k for k in _KEYWORDS if len(k) >= 6 and _one_edit(word, k)]
+    near = [
+        k
+        for length in (len(word) - 1, len(word), len(word) + 1)
+        for k in _KEYWORDS_BY_LENGTH.get(length, ())
+        if _one_edit(word, k)
+    ]
     return near[0] if len(near) == 1 else word
 
 
+def _by_length(words: frozenset[str]) -> dict[int, tuple[str, ...]]:
+    """The keywords of six letters or more by length, in a fixed order: one edit changes a length by one at most."""
+    grouped: dict[int, list[str]] = {}
+    for word in sorted(words):
+        if len(word) >= 6:
+            grouped.setdefault(len(word), []).append(word)
+    return {length: tuple(group) for length, group in grouped.items()}
+
+
+_KEYWORDS_BY_LENGTH = _by_length(_KEYWORDS)
+
+
+# One email's subject, text and the shop's canned texts are folded several times over a decision: the last few
+# results are kept.
+@functools.lru_cache(maxsize=64)
 def fold(text: str) -> str:
     """Lowercase, accents removed, inverted marks dropped, common misspellings normalised."""
     decomposed = unicodedata.normalize("NFKD", text or "")

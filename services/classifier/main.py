@@ -9,6 +9,7 @@ from redis.asyncio import Redis
 
 from classifier import language, learned
 from classifier.handler import Deps, handle_email_received
+from classifier.rules import compile_all
 from classifier.sender_cap import NewSenderCap, SenderCap
 from shared import health
 from shared.broker import STAGES
@@ -28,6 +29,7 @@ def main() -> int:
     async def serve(runtime: Runtime) -> None:
         await asyncio.to_thread(language.warm_up)  # the language model loads in about a second
         await asyncio.to_thread(learned.model)  # the learned topics model, a fraction of a second
+        await asyncio.to_thread(compile_all)  # every named rule's patterns
         # One IMAP login for the process's life: robots and lists are flagged seen over it, not a login each.
         await runtime.stack.enter_async_context(keep_connection(imap_settings))
         redis = Redis.from_url(redis_settings.redis_url, **redis_settings.client_options)

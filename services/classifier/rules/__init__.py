@@ -10,7 +10,7 @@ from functools import cache
 
 from .base import Fragment, Rule
 
-__all__ = ["Fragment", "Rule", "all_rules"]
+__all__ = ["Fragment", "Rule", "all_rules", "compile_all"]
 
 
 @cache
@@ -24,3 +24,10 @@ def all_rules() -> tuple[Rule, ...]:
     if duplicates:
         raise ValueError(f"rule names must be unique: {', '.join(duplicates)}")
     return tuple(found)
+
+
+def compile_all() -> None:
+    """Compile every rule's patterns now (they compile on first use otherwise): a service's first emails should not
+    be the ones that wait."""
+    for rule in all_rules():
+        _ = rule.compiled, rule.compiled_unless

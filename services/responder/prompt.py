@@ -100,7 +100,6 @@ INTENT_TOPICS: dict[str, frozenset[str]] = {
     "returns": frozenset({"returns"}),
     "complaint": frozenset({"returns"}),
     "sizes": frozenset({"sizes", "returns"}),
-    "product_question": frozenset({"sizes"}),
 }
 _WORD = re.compile(r"[^\W\d_]+")
 

@@ -43,7 +43,7 @@ def system_for(intent: str, text: str, products=(JACKET,)) -> str:
         (
             "product_question",
             "¿La campera es de algodón? ¿Hacen envíos a Salta y se puede pagar en cuotas?",
-            {SHIPPING, PAYMENT, SIZES},  # a product question may need the sizes
+            {SHIPPING, PAYMENT},
         ),
         ("other", "Can I pay by card and return it if it does not fit?", {PAYMENT, RETURNS}),
     ],

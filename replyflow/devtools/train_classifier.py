@@ -22,7 +22,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from classifier import decide, evaluate, learned
+from classifier import decide, evaluate, learned, view
 from classifier import text as text_mod
 from classifier.intents import POLICY_INTENTS
 
@@ -77,11 +77,16 @@ def read_rows() -> list[Row]:
                 examples = evaluate.read_labelled_csv(path, split="dev", language=language)
             for e in examples:
                 spec = label_map(e.label)
+                if e.file is not None:  # a raw message next to the CSV: read as the service reads it
+                    read = view.read_email(evaluate.read_message(e.file))
+                    subject, text = read.subject, read.text
+                else:
+                    subject, text = text_mod.clean_header_value(e.subject), text_mod.clean_text(e.text)
                 rows.append(
                     Row(
                         id=f"{path.name}:{e.id}",
-                        subject=text_mod.clean_header_value(e.subject),
-                        text=text_mod.clean_text(e.text),
+                        subject=subject,
+                        text=text,
                         language=e.language,
                         label=e.label,
                         topics=frozenset(spec.faq),

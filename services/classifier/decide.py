@@ -757,7 +757,7 @@ def _one_question(
     return Classification(decision="faq", reason=f"faq:{topic}", faq_topic=topic, **common)
 
 
-def _ignored(rule: str, view: view_mod.EmailView, shop) -> Classification:
+def _ignored(rule: str, view: view_mod.EmailView, shop, evidence: tuple[str, ...] = ()) -> Classification:
     """A robot: no reply; the language is kept for the record only."""
     return Classification(
         decision="ignore",
@@ -768,7 +768,7 @@ def _ignored(rule: str, view: view_mod.EmailView, shop) -> Classification:
         language=language_mod.choose(dict(view.language_weights), _shop_default_language(shop), _shop_languages(shop)),
         text=view.text,
         subject=view.subject,
-        rules=(f"robots.{rule}",),
+        rules=tuple(name if name.startswith("robots.") else f"robots.{name}" for name in evidence or (rule,)),
     )
 
 
@@ -784,9 +784,9 @@ def classify(
     ingestor stored; without it the From header is parsed here the same way (`replyflow classify`). `model` is the
     learned second opinion (the shipped one by default; None: the rules alone)."""
     view = view_mod.read_email(msg)
-    rule = robots_mod.robot_rule(msg, own_addresses, sender, view=view.body)
-    if rule is not None:
-        return _ignored(rule, view, shop)
+    robot = robots_mod.verdict(msg, own_addresses, sender, view=view.body)
+    if robot.reason is not None:
+        return _ignored(robot.reason, view, shop, robot.evidence)
     result = _decide(view, shop=shop, faq_threshold=faq_threshold, model=learned_mod.resolve(model))
     return _unless_in_a_conversation(result, view, shop)
 

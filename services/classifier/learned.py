@@ -1,7 +1,8 @@
 """A learned second opinion on which policy questions an email asks: a linear model over word and character n-grams.
 
 The rules (`intents.py` and `rules/`) recognise the phrasings they were written for; customers who write otherwise
-("Por medio de la presente solicito información sobre las cuotas", "tienen para retirar x sucursal?") are missed.
+are missed. The model learns the words and pieces of words that go with each topic from emails written by people
+who never saw the rules.
 This model was trained on the development halves of the project's labelled sets only (see
 `replyflow.devtools.train_classifier`, which also records what it was trained on) and ships as plain numbers in
 `model/faq_topics.json`: no machine-learning library is needed to run it, and a replica loads it in milliseconds.

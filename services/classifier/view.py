@@ -1,9 +1,9 @@
 """One reading of an email: everything the classifier's rules look at, built once.
 
 Parsing MIME, decoding charsets, converting HTML and running the language model are the costly parts of a
-decision, and each used to happen again for every rule family that needed them. `read_email` does each once, under
-one guard: whatever a hostile or broken message makes fail leaves the fields read so far and empty ones after, and
-the rules then judge what is there (a message with no readable text goes to the LLM, never to a canned answer).
+decision. `read_email` does each once, for every rule family alike, under one guard: whatever a hostile or broken
+message makes fail leaves the fields read so far and empty ones after, and the rules then judge what is there (a
+message with no readable text goes to the LLM, never to a canned answer).
 """
 
 from __future__ import annotations

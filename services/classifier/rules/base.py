@@ -2,8 +2,8 @@
 
 Every rule carries its own examples, the way SpamAssassin and rspamd rules carry their tests: `matches` must fire the
 rule and `never` must not. One parametrised test (`tests/unit/test_rule_examples.py`) walks every rule in
-`classifier.rules.ALL`. Patterns run on folded text (lowercase, accents removed, see `intents.fold`), so examples
-are written as a customer would type them and folded before they are tried.
+`classifier.rules.all_rules()`. Patterns run on folded text (lowercase, accents removed, see `intents.fold`), so
+examples are written as a customer would type them and folded before they are tried.
 """
 
 from __future__ import annotations

@@ -117,23 +117,15 @@ def fit_sklearn(rows: list[Row]) -> tuple[list, list]:
     documents = [learned.model_input(r.subject, r.text) for r in rows]
     vectorizers = [
         TfidfVectorizer(
-            analyzer="word",
-            ngram_range=WORD_NGRAMS,
+            analyzer=kind,
+            ngram_range=ngrams,
             lowercase=False,
             sublinear_tf=True,
             min_df=2,
-            max_features=MAX_FEATURES["word"],
+            max_features=MAX_FEATURES[kind],
             dtype=np.float64,
-        ),
-        TfidfVectorizer(
-            analyzer="char_wb",
-            ngram_range=CHAR_NGRAMS,
-            lowercase=False,
-            sublinear_tf=True,
-            min_df=2,
-            max_features=MAX_FEATURES["char_wb"],
-            dtype=np.float64,
-        ),
+        )
+        for kind, ngrams in (("word", WORD_NGRAMS), ("char_wb", CHAR_NGRAMS))
     ]
     matrix = hstack([v.fit_transform(documents) for v in vectorizers]).tocsr()
     # Both languages weigh the same in training, whatever their number of rows; whole emails written by people

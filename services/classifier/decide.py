@@ -453,28 +453,20 @@ _NOT_HELPED = re.compile(
 )
 # Enough of a canned text to know that a quote holds it, not a phrase any shop might write.
 _QUOTED_TEXT_CHARS = 60
+# What the conversation checks read of a quote: the checks on its order words are quadratic in a sentence's length.
+_MAX_QUOTE_READ = 4_000
 
 
-def _quoted_canned_topics(shop, cut: str) -> set[str] | None:
-    """The topics of the shop's own canned texts a quote holds, or None when it is not the shop's answer that is
-    quoted (its name, signature or a canned text must be in it)."""
-    quote = " ".join(intents_mod.fold(cut).split())
-    if not quote:
-        return None
-    topics = {
+def _quoted_canned_topics(shop, cut: str) -> set[str]:
+    """The topics of the shop's own canned texts a quote holds (none: it is not the shop's answer that is quoted; a
+    name or a sign-off proves nothing, anyone's mail ends with "Saludos,")."""
+    quote = " ".join(intents_mod.fold(cut[:_MAX_QUOTE_READ]).split())
+    return {
         topic
         for topic, answers in (getattr(shop, "faq", None) or {}).items()
         for answer in answers.values()
-        if " ".join(intents_mod.fold(answer).split())[:_QUOTED_TEXT_CHARS] in quote
+        if quote and " ".join(intents_mod.fold(answer).split())[:_QUOTED_TEXT_CHARS] in quote
     }
-    names = [getattr(shop, "name", "") or "", *(getattr(shop, "signature", None) or {}).values()]
-    ours = topics or any(
-        line.strip() and " ".join(intents_mod.fold(line).split()) in quote
-        for name in names
-        for line in name.splitlines()[:2]
-        if len(line.strip()) >= 8
-    )
-    return topics if ours else None
 
 
 def _not_ours(shop, cut: str) -> str:
@@ -494,7 +486,11 @@ def _not_ours(shop, cut: str) -> str:
 
 
 def _names_an_order(cut: str) -> bool:
+    """What cleaning cut names an order or a problem (a cut the rules cannot read counts as naming one)."""
+    cut = cut[:_MAX_QUOTE_READ]
     found = intents_mod.detect_intent("", cut) if cut else None
+    if found is not None and found.failed:
+        return True
     return bool(_ORDER_IN_HISTORY.search(intents_mod.fold(cut)) or (found and (found.specific_order or found.problem)))
 
 
@@ -511,7 +507,7 @@ def _unless_in_a_conversation(result: Classification, view: view_mod.EmailView, 
         answered = _quoted_canned_topics(shop, view.cut)
         asked = set(result.faq_topics or (result.faq_topic,))
         if (
-            answered is not None
+            answered
             and not asked & answered
             and not _NOT_HELPED.search(intents_mod.fold(view.text))
             and not _names_an_order(_not_ours(shop, view.cut))
@@ -589,10 +585,10 @@ def _bar(score: float, asks: bool) -> float:
 
 def _learned_may_answer(result: intents_mod.IntentResult, surest: float) -> bool:
     """Nothing the rules read rules a canned answer out, so the learned model may say which topics are asked. An
-    order that exists, a problem, a complaint, a request for a person, a product named, a detail the canned texts
-    do not cover or a question the FAQ does not cover always rule it out; an order-level phrase only when the model
-    is less than SURE."""
-    if result.specific_order or result.problem or result.my_order_read_as_any or result.intent in HUMAN_INTENTS:
+    order that exists, a problem, a product named, a detail the canned texts do not cover or a question the FAQ does
+    not cover always rule it out (complaints and requests for a person never get this far); an order-level phrase
+    only when the model is less than SURE."""
+    if result.specific_order or result.problem or result.my_order_read_as_any:
         return False
     if any(result.scores.get(name, 0.0) >= 2 for name in _ALWAYS_RULED_OUT_BY):
         return False
@@ -605,8 +601,9 @@ def _learned_may_answer(result: intents_mod.IntentResult, surest: float) -> bool
 
 def _decide(view: view_mod.EmailView, *, shop, faq_threshold: float, model) -> Classification:
     subject, text, weights = view.subject, view.text, view.language_weights
-    language = language_mod.choose(dict(weights), _shop_default_language(shop), _shop_languages(shop))
-    language = _short_text_language(view, language, _shop_languages(shop))
+    shop_languages = _shop_languages(shop)
+    language = language_mod.choose(dict(weights), _shop_default_language(shop), shop_languages)
+    language = _short_text_language(view, language, shop_languages)
     result = intents_mod.detect_intent(subject, text)
     common = dict(
         intent=result.intent,
@@ -615,10 +612,13 @@ def _decide(view: view_mod.EmailView, *, shop, faq_threshold: float, model) -> C
         text=text,
         subject=subject,
         faq_topics=tuple(result.faq_topics),
-        rules=tuple(getattr(result, "fired", ())),
+        rules=result.fired,
     )
     if not text.strip() and not intents_mod.fold(subject).strip():
         return Classification(decision="llm", reason="needs_llm:empty_text", faq_topic=None, **common)
+    if view.unreadable or result.failed:
+        # part of the email could not be read: what was read may miss the very words that rule a canned text out
+        return Classification(decision="llm", reason="needs_llm:unreadable", faq_topic=None, **common)
     if result.intent in HUMAN_INTENTS:
         return Classification(decision="human", reason=f"human:{result.intent}", faq_topic=None, **common)
     decided = _by_the_rules(
@@ -631,8 +631,8 @@ def _decide(view: view_mod.EmailView, *, shop, faq_threshold: float, model) -> C
         weights=weights,
         common=common,
     )
-    if model is None or decided.reason.startswith(_CHECKS_THE_MODEL_CANNOT_CHANGE):
-        return decided
+    if model is None or faq_threshold >= 1.0 or decided.reason.startswith(_CHECKS_THE_MODEL_CANNOT_CHANGE):
+        return decided  # a threshold of 1 asks for certainty: no learned guess, however likely, gives that
     probabilities = model.probabilities(subject, text)
     # A shop that asks more of a canned answer than the default asks at least as much of the model.
     floor = faq_threshold if faq_threshold > DEFAULT_FAQ_THRESHOLD else 0.0

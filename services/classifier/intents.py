@@ -106,6 +106,8 @@ class IntentResult:
     # The intents of the rules whose pattern matched but whose "unless" kept them out: a near miss the rules were
     # written to refuse ("do you have Mercado Pago discounts?" is no payment-methods question).
     refused: frozenset[str] = field(default=frozenset(), compare=False)
+    # The rules could not read the email: nothing may be concluded from the empty result, least of all a canned text.
+    failed: bool = False
 
 
 # --------------------------------------------------------------------------------------------------- normalising
@@ -360,7 +362,7 @@ def detect_intent(subject: str, text: str) -> IntentResult:
     try:
         return _detect(subject or "", text or "")
     except Exception:  # noqa: BLE001 - a regex surprise must not stop the classifier
-        return IntentResult(intent="other", confidence=0.0, faq_topics=[], scores={})
+        return IntentResult(intent="other", confidence=0.0, faq_topics=[], scores={}, failed=True)
 
 
 # When delivery comes, asked of "my order" ("when will my purchase arrive?"): when the email is that question alone
@@ -509,8 +511,9 @@ def _detect(subject: str, text: str) -> IntentResult:  # noqa: C901 - the preced
     product_restock = _firing(_signal("product_restock"), body) if scores["stock"] >= TOPIC_MIN_SCORE else []
     if product_restock:
         fired += [rule.name for rule in product_restock]
-        scores["product_question"] += 2
-        strong_hits["product_question"] += 2
+        weight = max(rule.weight for rule in product_restock)
+        scores["product_question"] += weight
+        strong_hits["product_question"] += weight
 
     # Policy topics the email asks about, in the order they appear.
     topics = [t for t in POLICY_INTENTS if scores[t] >= TOPIC_MIN_SCORE and strong_hits[t] >= 2]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import enum
 import json
+import logging
 import math
 import re
 from collections import Counter
@@ -32,6 +33,7 @@ from pathlib import Path
 
 from . import intents
 
+log = logging.getLogger(__name__)
 MODEL_PATH = Path(__file__).with_name("model") / "faq_topics.json"
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 _SPACES = re.compile(r"\s\s+")
@@ -71,12 +73,14 @@ class Model:
             for feature, value in weighted.items():
                 for i, weight in enumerate(block.features[feature][1]):
                     totals[i] += weight * value / norm
-        return {topic: 1.0 / (1.0 + math.exp(-total)) for topic, total in zip(self.topics, totals, strict=True)}
+        return {topic: _sigmoid(total) for topic, total in zip(self.topics, totals, strict=True)}
 
-    def topics_asked(self, subject: str, text: str) -> dict[str, float]:
-        """The topics whose probability reaches their threshold, most likely first."""
-        found = {t: p for t, p in self.probabilities(subject, text).items() if p >= self.thresholds[t]}
-        return dict(sorted(found.items(), key=lambda item: -item[1]))
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
 
 
 def model_input(subject: str, text: str) -> str:
@@ -94,14 +98,21 @@ def _ngrams(block: Block, document: str) -> list[str]:
     for word in _SPACES.sub(" ", document).split():
         padded = f" {word} "
         for n in range(low, high + 1):
-            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
-            if len(padded) < n + 1:
+            # as scikit-learn's char_wb: a padded word shorter than n is one gram, and ends the longer sizes
+            grams.append(padded[:n])
+            grams.extend(padded[i : i + n] for i in range(1, len(padded) - n + 1))
+            if len(padded) <= n:
                 break
     return grams
 
 
 def from_json(data: dict) -> Model:
+    """A model from its numbers; ValueError when they do not fit this code (other topics, another analyser)."""
     topics = tuple(data["topics"])
+    if topics != intents.POLICY_INTENTS:
+        raise ValueError(f"the model's topics {topics} are not the policy topics {intents.POLICY_INTENTS}")
+    if any(block["kind"] not in ("word", "char_wb") for block in data["blocks"]):
+        raise ValueError("the model has an analyser other than word and char_wb")
     blocks = tuple(
         Block(
             kind=block["kind"],
@@ -134,8 +145,11 @@ def resolve(chosen: Model | Shipped | None) -> Model | None:
 
 @cache
 def model() -> Model | None:
-    """The shipped model, or None when its file is missing (the rules then decide alone)."""
+    """The shipped model, or None when its file is missing or unreadable (the rules then decide alone)."""
     try:
         return from_json(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
     except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+        log.warning("learned model %s not read (%s: %s): the rules decide alone", MODEL_PATH, type(exc).__name__, exc)
         return None

@@ -2,8 +2,8 @@
 
 Parsing MIME, decoding charsets, converting HTML and running the language model are the costly parts of a
 decision. `read_email` does each once, for every rule family alike, under one guard: whatever a hostile or broken
-message makes fail leaves the fields read so far and empty ones after, and the rules then judge what is there (a
-message with no readable text goes to the LLM, never to a canned answer).
+message makes fail leaves the fields read so far and empty ones after, and the view says it is
+`unreadable`: such an email goes to the LLM, never to a canned answer.
 """
 
 from __future__ import annotations
@@ -34,10 +34,8 @@ class EmailView:
     is_reply: bool = False  # In-Reply-To, References or a reply/forward prefix in the subject
     language_sample: str = ""
     language_weights: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
-
-    def header(self, name: str) -> str | None:
-        name = name.lower()
-        return next((value for key, value in self.headers if key == name), None)
+    # Reading failed part of the way: the fields after the failure are empty, and no canned text may rest on them.
+    unreadable: bool = False
 
 
 def _language(subject: str, text: str) -> tuple[str, Mapping[str, float]]:
@@ -51,18 +49,18 @@ def read_email(msg: Message) -> EmailView:
     try:
         fields["headers"] = tuple((name, _FOLDED_LINE.sub(" ", value)) for name, value in text_mod.raw_headers(msg))
         fields["subject"] = text_mod.clean_header_value(text_mod.first_header(msg, "subject") or "")
+        names = {name for name, _ in fields["headers"]}
+        fields["is_reply"] = bool(
+            {"in-reply-to", "references"} & names or intents.SUBJECT_PREFIX.match(fields["subject"])
+        )
         pieces = text_mod.body_parts(msg)
         fields["text"] = text_mod.text_of(pieces)
         found = text_mod.context_of(msg, pieces)
         fields["quoted"], fields["cut"] = found.quoted, found.cut
         fields["body"] = text_mod.body_view(msg)
-        names = {name for name, _ in fields["headers"]}
-        fields["is_reply"] = bool(
-            {"in-reply-to", "references"} & names or intents.SUBJECT_PREFIX.match(fields["subject"])
-        )
         fields["language_sample"], fields["language_weights"] = _language(fields["subject"], fields["text"])
-    except Exception:  # noqa: BLE001 - the one guard: a field that cannot be read stays empty
-        pass
+    except Exception:  # noqa: BLE001 - the one guard: a field that cannot be read stays empty, and says so
+        fields["unreadable"] = True
     return EmailView(**fields)
 
 

@@ -1655,6 +1655,22 @@ def test_other_follow_ups_to_a_canned_answer_go_to_the_llm(shop, question):
     assert result.decision == "llm", result
 
 
+@pytest.mark.parametrize(
+    "quote",
+    [
+        # a courier's notice, a friend's mail and an order mail: a sign-off or the shop's name proves nothing
+        "El mar, 4 nov 2025 a las 10:12, Andreani <avisos@andreani.com> escribió:\n> Tu envío está en camino.\n"
+        "> Saludos,",
+        "On Mon, 3 Mar 2025 at 10:15, Ana <ana@example.com> wrote:\n> See you soon!\n> Best regards,",
+        "El mar, 4 nov 2025 a las 10:12, Ropa del Sur <hola@ropadelsur.com.ar> escribió:\n> Estamos preparando tu "
+        "paquete.\n> Saludos,\n> El equipo de Ropa del Sur",
+    ],
+)
+def test_a_question_under_mail_that_holds_no_canned_text_goes_to_the_llm(shop, quote):
+    result = decide.classify(mail(body=f"¿Y cuánto tarda en llegar a Córdoba?\n\n{quote}"), shop, OWN)
+    assert (result.decision, result.reason) == ("llm", "needs_llm:in_conversation")
+
+
 def test_a_question_under_someone_elses_mail_goes_to_the_llm(shop):
     body = "Which payment methods do you accept?\n\nOn Mon, 3 Mar 2025 at 10:15, Ana <ana@example.com> wrote:\n> hola"
     assert decide.classify(mail(body=body), shop, OWN).reason == "needs_llm:in_conversation"
@@ -1741,3 +1757,32 @@ def test_edge_cases_of_the_widened_phrasings(shop, body, expected):
 def test_context_in_the_subject_or_a_second_sentence_gets_no_canned_text(shop, subject, body):
     result = decide.classify(mail(body=body, subject=subject), shop, OWN)
     assert result.decision != "faq", result
+
+
+def test_when_the_rules_cannot_read_an_email_no_canned_text_goes_out(shop, monkeypatch):
+    def broken(subject, text):
+        raise RecursionError("a pattern the engine could not run")
+
+    monkeypatch.setattr(intents, "_detect", broken)
+    result = decide.classify(mail(body="¿Hacen envíos a Córdoba? ¿Cuánto tarda?"), shop, OWN)
+    assert (result.decision, result.reason) == ("llm", "needs_llm:unreadable")
+
+
+def test_an_email_read_only_part_of_the_way_gets_no_canned_text(shop, monkeypatch):
+    from classifier import text as text_mod
+
+    def broken(msg):
+        raise MemoryError("the alternatives could not be read")
+
+    monkeypatch.setattr(text_mod, "body_view", broken)
+    result = decide.classify(mail(body="¿Hacen envíos a Córdoba?"), shop, OWN)
+    assert (result.decision, result.reason) == ("llm", "needs_llm:unreadable")
+
+
+def test_a_threshold_of_one_leaves_the_learned_model_out(shop):
+    # the rules see no sizes phrase here and the model is sure of it: at the default threshold the model answers
+    question = "do u guys do plus sizes? like xxl or 3xl? thx"
+    assert decide.classify_text(question, shop).reason == "faq:sizes"
+    result = decide.classify_text(question, shop, faq_threshold=1.0)
+    assert result.decision == "llm"
+    assert not any(rule.startswith("learned.") for rule in result.rules)

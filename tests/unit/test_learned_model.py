@@ -68,10 +68,34 @@ def test_training_never_reads_a_held_out_row(dev_rows):
     assert not {row.id for row in dev_rows} & held_out
 
 
-def test_without_its_file_the_rules_decide_alone(monkeypatch, tmp_path):
-    monkeypatch.setattr(learned, "MODEL_PATH", tmp_path / "absent.json")
+@pytest.mark.parametrize(
+    "content",
+    [None, "{", json.dumps({"topics": ["shipping"], "intercepts": [0.0], "thresholds": {}, "blocks": []})],
+    ids=["absent", "truncated", "other topics"],
+)
+def test_without_a_readable_model_the_rules_decide_alone(monkeypatch, tmp_path, content):
+    from classifier import decide
+
+    from shared.shop import load_shop_config
+
+    path = tmp_path / "faq_topics.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    monkeypatch.setattr(learned, "MODEL_PATH", path)
     learned.model.cache_clear()
     try:
         assert learned.model() is None
+        shop = load_shop_config(ROOT / "examples" / "shop.toml")
+        result = decide.classify_text("¿Hacen envíos a Córdoba?", shop)
+        assert result.decision == "faq" and not any(r.startswith("learned.") for r in result.rules)
     finally:
         learned.model.cache_clear()
+
+
+def test_the_shipped_model_loads_and_reads_spanish_and_english():
+    model = learned.model()
+    assert model is not None and model.topics == ("shipping", "payment_methods", "returns", "sizes", "stock")
+    assert max(model.probabilities("", "¿Hacen envíos a Córdoba?").items(), key=lambda kv: kv[1])[0] == "shipping"
+    assert max(model.probabilities("", "What payment methods do you accept?").items(), key=lambda kv: kv[1])[0] == (
+        "payment_methods"
+    )

@@ -31,3 +31,6 @@ def compile_all() -> None:
     be the ones that wait."""
     for rule in all_rules():
         _ = rule.compiled, rule.compiled_unless
+    from ..intents import detect_intent
+
+    detect_intent("warm-up", "hola, ¿hacen envíos? mi pedido 1234")  # the engine's own caches of the rules

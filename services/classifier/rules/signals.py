@@ -12,6 +12,8 @@
 - `refund_policy`: refund words inside a policy question ("do you offer refunds?"): the returns topic, unless the
   email is about an order that exists.
 - `product_fit`: a sizes question that names a garment asks how that product fits.
+- `product_restock`: a stock question that names a garment with a colour or a size asks when that product comes
+  back.
 - `money_back`: a returns topic about an order that exists, with money-back words, is a refund request.
 - `my_order_as_any`: "when will my order arrive?" asked alone is read as "when does an order arrive?" (see
   `intents._lone_question`); `courtesy` and `not_the_delivery` decide what "alone" means.

@@ -463,13 +463,22 @@ def _delivery_evidence(texts: _Texts, subject_only: bool = False) -> list[Eviden
     return [item for item in found if item.adds_to == "delivery_report"]
 
 
+# Away subjects a person also writes, about their own holiday ("Vacaciones", "Ausente").
+_A_PERSONS_SUBJECTS = frozenset({"robots.autoreplies.subject_away"})
+
+
 def _out_of_office_evidence(texts: _Texts) -> list[Evidence]:
     """out_of_office: a subject or a text that decides alone, or a pair (away + a promise about the reader's
-    mail; a receipt + a promise to answer)."""
+    mail; a receipt + a promise to answer), the pairs and the subjects only in a text that asks no question."""
     found = _fired_any(autoreplies.SUBJECT_START, (texts.subject, texts.plain_subject))
-    found += _fired(autoreplies.SUBJECT, texts.subject)
     found += _fired(autoreplies.TEXT, texts.head)
     found += _fired(autoreplies.LINES, texts.head_lines)
+    if "?" in texts.head:
+        # A person who is away, closed or has received something still asks the shop a question; a notice does not.
+        # Only what no person writes ("Respuesta automática:", "this mailbox is not monitored") counts then, not a
+        # subject such as "Vacaciones".
+        return [item for item in found if item.name not in _A_PERSONS_SUBJECTS]
+    found += _fired(autoreplies.SUBJECT, texts.subject)
     for situation, promise in (
         (autoreplies.AWAY, autoreplies.PROMISE),
         (autoreplies.RECEIVED, autoreplies.WILL_ANSWER),
@@ -636,7 +645,7 @@ def _verdict(
     if evidence:
         return _named("robot_sender", evidence)
     evidence = _out_of_office_evidence(texts)
-    if evidence:
+    if score(evidence, "out_of_office") >= THRESHOLD:
         return _named("out_of_office", evidence)
     evidence = _notification_evidence(headers, from_addrs, texts, view)
     if score(evidence, "automated_notification") >= THRESHOLD:
@@ -647,7 +656,7 @@ def _verdict(
 def out_of_office_text(subject: str, body: str) -> bool:
     """Out-of-office / automatic-reply subject, or text (the customer's new text only)."""
     try:
-        return bool(_out_of_office_evidence(_texts(subject or "", body or "")))
+        return score(_out_of_office_evidence(_texts(subject or "", body or "")), "out_of_office") >= THRESHOLD
     except Exception:  # noqa: BLE001
         return False
 
@@ -658,7 +667,7 @@ def robot_text_rule(text: str, subject: str = "") -> str | None:
     `decide.classify_text`."""
     try:
         texts = _texts(subject or "", text or "")
-        if _out_of_office_evidence(texts):
+        if score(_out_of_office_evidence(texts), "out_of_office") >= THRESHOLD:
             return "out_of_office"
         if score(_delivery_evidence(texts), "delivery_report") >= THRESHOLD:
             return "delivery_report"

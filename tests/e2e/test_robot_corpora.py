@@ -3,11 +3,11 @@
 
 - Every message of tests/data/robots (bounces of many MTAs, ARF/DMARC/TLS reports, written auto-replies and job
   reports; dev and heldout, see its README) is ignored. The heldout messages the rules miss are listed in
-  HELDOUT_MISSES: measured, never read, never tuned on; the list must shrink, never grow, and a message that
-  becomes ignored must leave it.
+  HELDOUT_MISSES: measured, not tuned on; the list must shrink, never grow, and a message that becomes ignored must
+  leave it.
 - The customer messages stay answered: tests/data/classifier/es_emails 01-14, the labelled CSV sets (no customer
   ignored, no robot answered), and the ham of ../shared/corpora (only the messages listed in KNOWN_NOT_ANSWERED,
-  mailing-list posts and test mails of no-reply senders that the header rules have always left unanswered,
+  mailing-list posts and test mails of no-reply senders that the header rules leave unanswered,
   may be ignored). Tests that need ../shared skip when it is absent.
 """
 

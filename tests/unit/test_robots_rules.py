@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 from email.message import EmailMessage
 
 import pytest
@@ -212,3 +213,42 @@ def test_explain_names_the_rules_that_decided():
     assert info["rule"] == "automated_notification"
     assert "robots.notifications.do_not_reply_text" in info["evidence"]
     assert "do_not_reply_text" in info["notification_signals"]
+
+
+def test_no_rule_lets_a_line_start_run_over_blank_lines():
+    # "(?m)^\s*" lets every line start try to match across the blank lines after it: on a body of many short lines
+    # (which folding makes of "¿" and "¡") that is cubic. A line's leading blanks are written [ \t]*.
+    for rule in all_rules():
+        for pattern in (rule.pattern, rule.unless or ""):
+            if "(?m)" in pattern:
+                assert not re.search(r"\^\\s[*+]", pattern), rule.name
+
+
+@pytest.mark.parametrize(
+    "subject, body",
+    [
+        # a bounce pasted into a question, the post office sending a parcel back, a person away or on holiday who
+        # asks the shop something: people, however much they sound like a notice
+        (
+            "Consulta",
+            "Hi, I wrote to ventas@ and got back: 'Your message couldn't be delivered'. Do you ship to Salta?",
+        ),
+        (
+            "Consulta",
+            "Hola, les escribí a ventas@ y me rebotó con 'Delivery has failed to these recipients or groups'. "
+            "¿Hacen envíos a Salta?",
+        ),
+        ("Correo devuelto", "Hola, el Correo me devolvió el paquete del pedido 4412, ¿qué hago?"),
+        ("Retiro", "Estoy de viaje hasta el lunes; a mi regreso paso a retirar el pedido. ¿Hasta qué hora abren?"),
+        ("Payment", "I'm on vacation until the 20th, I'll pay upon my return. Is that ok?"),
+        ("Vacaciones", "Hola, ¿hacen envíos a Mar del Plata? Me voy de vacaciones y quiero la malla antes."),
+    ],
+)
+def test_a_person_who_sounds_like_a_notice_and_asks_something_is_answered(subject, body):
+    message = EmailMessage()
+    message["From"] = "Ana <ana@gmail.com>"
+    message["To"] = OWN[0]
+    message["Subject"] = subject
+    message.set_content(body)
+    parsed = email.message_from_bytes(message.as_bytes(), policy=email.policy.compat32)
+    assert robots.verdict(parsed, OWN).reason is None

@@ -124,8 +124,8 @@ LINES = (
         name="robots.autoreplies.auto_reply_label",
         adds_to=REASON,
         weight=DECIDES,
-        pattern=r"(?m)^\s*\[?\s*(auto-?reply|automatic reply|auto-?response|respuesta automatica|mensaje automatico|"
-        r"aviso automatico|auto-?respuesta|resposta automatica|reponse automatique)\s*(\]|:| - )",
+        pattern=r"(?m)^[ \t]*\[?[ \t]*(auto-?reply|automatic reply|auto-?response|respuesta automatica|"
+        r"mensaje automatico|aviso automatico|auto-?respuesta|resposta automatica|reponse automatique)[ \t]*(\]|:| - )",
         description="a text that opens a line with its own label: 'AUTO-REPLY:', '[Respuesta automática]', "
         "'Mensaje automático:'",
         matches=("AUTO-REPLY: I'm out today.", "[Respuesta automática] Hola", "Mensaje automático: estaré de licencia"),

@@ -74,16 +74,18 @@ SUBJECT = (
         name="robots.bounces.subject_undeliverable_es",
         adds_to=REASON,
         weight=DECIDES,
-        pattern=r"^\s*(no se puede entregar\s*:|mensaje no entregado|(correo|mensaje) devuelto\b|"
-        r"notificacion de estado de (la )?entrega|entrega (de correo|del mensaje) fallida)",
-        description="Spanish bounce subjects: 'No se puede entregar:', 'Mensaje no entregado', 'Correo devuelto'",
+        # not "Correo devuelto" alone: in Argentina the Correo is the post office, and a parcel it sends back is a
+        # customer's subject too ("Correo devuelto" needs "mensaje"/"mail" or another signal)
+        pattern=r"^\s*(no se puede entregar\s*:|mensaje no entregado|mensaje devuelto\b|(e-?mail|mail|correo "
+        r"electronico) devuelto\b|notificacion de estado de (la )?entrega|entrega (de correo|del mensaje) fallida)",
+        description="Spanish bounce subjects: 'No se puede entregar:', 'Mensaje no entregado', 'Mail devuelto'",
         matches=(
             "No se puede entregar: Consulta",
             "Mensaje no entregado",
             "Notificación de estado de entrega (Error)",
-            "Correo devuelto",
+            "Mail devuelto",
         ),
-        never=("No se puede entregar en mi casa?", "Mensaje para el equipo de ventas"),
+        never=("No se puede entregar en mi casa?", "Mensaje para el equipo de ventas", "Correo devuelto"),
     ),
     Rule(
         name="robots.bounces.subject_not_delivered_es",
@@ -175,7 +177,7 @@ TEXT = (
     Rule(
         name="robots.bounces.exchange_gmail_yahoo",
         adds_to=REASON,
-        weight=DECIDES,
+        weight=STRONG,
         pattern=r"\bdelivery has failed to these recipients or (groups|distribution lists)|"
         r"\bmicrosoft exchange will not try to redeliver|\brejected your message to the following e-?mail "
         r"addresses|\byour message (couldn'?t|could not|can'?t|cannot) be delivered\b|"
@@ -230,8 +232,8 @@ TEXT = (
         name="robots.bounces.smtp_reply_code",
         adds_to=REASON,
         weight=STRONG,
-        pattern=r"\b[245]\d\d[ -:]+#?[245]\.\d{1,3}\.\d{1,3}\b|\(#[45]\.\d{1,3}\.\d{1,3}\)|"
-        r"\b[45]\d\d\b[ -:]+(requested action not taken|service (currently )?unavailable|user unknown|"
+        pattern=r"\b[245]\d\d[ :-]+#?[245]\.\d{1,3}\.\d{1,3}\b|\(#[45]\.\d{1,3}\.\d{1,3}\)|"
+        r"\b[45]\d\d\b[ :-]+(requested action not taken|service (currently )?unavailable|user unknown|"
         r"unknown user|no such user|invalid recipient|mailbox (unavailable|full|not found))",
         description="an SMTP reply with its status code: '550 5.1.1', '(#5.4.4)', '550 - Requested action not taken'",
         matches=(
@@ -300,7 +302,7 @@ LINES = (
         name="robots.bounces.dsn_fields",
         adds_to=REASON,
         weight=DECIDES,
-        pattern=r"(?m)^\s*((final|original)-recipient:\s*rfc822\s*;|reporting-mta:\s*dns\s*;|"
+        pattern=r"(?m)^[ \t]*((final|original)-recipient:\s*rfc822\s*;|reporting-mta:\s*dns\s*;|"
         r"diagnostic-code:\s*smtp\s*;)",
         description="RFC 3464 delivery-status fields written in the text: 'Final-Recipient: rfc822;'",
         matches=("Reporting-MTA: dns; mx.example.com", "Final-Recipient: rfc822; x@example.jp"),
@@ -310,7 +312,7 @@ LINES = (
         name="robots.bounces.notes_failure_reasons",
         adds_to=REASON,
         weight=DECIDES,
-        pattern=r"(?m)^\s*-{3,} ?failure reasons ?-{3,}",
+        pattern=r"(?m)^[ \t]*-{3,} ?failure reasons ?-{3,}",
         description="Lotus Notes' '------- Failure Reasons --------' section",
         matches=("------- Failure Reasons --------",),
         never=("Reasons for my return: wrong size",),

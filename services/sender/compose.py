@@ -102,7 +102,7 @@ def reply_headers(
 
 
 def _date_now() -> str:
-    # With "+0000", as the email package has always written our Date header (it rewrites "GMT").
+    # With "+0000", as the email package writes a Date header (it rewrites "GMT").
     return format_datetime(datetime.now(UTC))
 
 
@@ -138,9 +138,11 @@ def write_reply(
             lines.append(_from_header(value))
         elif name == "To" and not (_PLAIN_ADDRESS.match(value) and "=?" not in value):
             # An address the email package would write (and read back) differently from its text, a quoted local
-            # part say: written, and sent to, exactly as before.
+            # part say: written, and sent to, as the email package writes it.
             lines.append(_registry_header(name, value))
             recipient = str(email.policy.SMTP.header_factory(name, value))
+        elif name in ("In-Reply-To", "References"):
+            lines.append(_id_list_header(name, value))
         else:
             lines.append(_header(name, value))
     transfer_encoding, payload = _text_body(body)
@@ -157,12 +159,23 @@ def write_reply(
 def _header(name: str, value: str) -> bytes:
     """One header line, CRLF-terminated: folded at its spaces by hand when it is plain ASCII text; anything else
     (non-ASCII text, which needs RFC 2047 encoded words; a word too long for a line; text that looks like an
-    encoded word; a line break, which is refused) is written by the email package's header objects, as before."""
+    encoded word; a line break, which is refused) is written by the email package's header objects."""
     if value.isascii() and value.isprintable() and "=?" not in value:
         folded = _folded(name, value)
         if folded is not None:
             return folded
     return _registry_header(name, value)
+
+
+def _id_list_header(name: str, value: str) -> bytes:
+    """In-Reply-To or References, one message id a line. The email package folds a long id (Outlook's run to 80
+    characters and more) into an RFC 2047 encoded word, which no mail program reads as an id: the reply would not
+    thread. Ids are ASCII by the grammar MESSAGE_ID matches; anything else goes the package's way."""
+    if not (value.isascii() and value.isprintable()):
+        return _header(name, value)
+    # an id too long for any line (RFC 5322's 998) is no id a mail program keeps: it is left out
+    ids = [i for i in value.split() if len(name) + 2 + len(i) <= 998]
+    return (name + ": " + "\r\n ".join(ids) + "\r\n").encode("ascii") if ids else b""
 
 
 def _registry_header(name: str, value: str) -> bytes:
@@ -201,14 +214,14 @@ def _folded(name: str, value: str) -> bytes | None:
 
 def _text_body(body: str) -> tuple[bytes, bytes]:
     """The transfer encoding and the encoded body, chosen as the email package's `set_content` chooses them for
-    text/plain in UTF-8 (so a reply reads the same as before): as it is when every line fits in MAX_LINE bytes
-    (7bit when ASCII, 8bit otherwise), else quoted-printable or base64, whichever its first lines make shorter."""
+    text/plain in UTF-8: as it is when every line fits in MAX_LINE bytes (7bit when ASCII, 8bit otherwise), else
+    quoted-printable or base64, whichever its first lines make shorter."""
     lines = body.encode("utf-8").splitlines()
     if max((len(line) for line in lines), default=0) <= MAX_LINE:
         payload = b"\r\n".join(lines) + b"\r\n"
         return (b"7bit" if payload.isascii() else b"8bit"), payload
     first_lines = b"\r\n".join(lines[:10]) + b"\r\n"
-    # quoprimime is the email package's own quoted-printable encoder: the same line breaks as before.
+    # quoprimime is the email package's own quoted-printable encoder: the same line breaks as the package's.
     first_lines_qp = quoprimime.body_encode(first_lines.decode("latin-1"), MAX_LINE)
     if len(first_lines_qp) > len(binascii.b2a_base64(first_lines)):
         data = b"\r\n".join(lines) + b"\r\n"

@@ -10,7 +10,7 @@ import random
 
 import pytest
 from sender import compose
-from sender.compose import build_reply, write_reply
+from sender.compose import MESSAGE_ID, build_reply, write_reply
 
 ORIGINAL = (
     b"From: Ana <ana@example.com>\r\nTo: hola@ropadelsur.com.ar\r\nSubject: Consulta\r\n"
@@ -157,19 +157,59 @@ def test_the_reply_written_by_hand_reads_as_the_email_package_wrote_it(case):
     assert new.recipient == str(reply["To"])  # the address RCPT TO names
     assert new.message_id == str(reply["Message-ID"])
     before, after = parsed(old_raw), parsed(new.raw)
-    assert [(name, str(value)) for name, value in after.items()] == [
-        (name, str(value)) for name, value in before.items()
+    assert [(name, str(value)) for name, value in after.items() if name not in THREADING] == [
+        (name, str(value)) for name, value in before.items() if name not in THREADING
     ]
+    # The threading headers hold the same ids, each one readable as an id (never inside an encoded word).
+    original_raw, original_message_id, recipient, subject, _body, reply_from = case
+    threading = dict(compose.reply_headers(original_raw, original_message_id, recipient, subject, reply_from))
+    for name in THREADING:
+        value = threading.get(name)
+        if value is None or not (value.isascii() and value.isprintable()):
+            assert str(after.get(name)) == str(before.get(name))  # written by the email package, as before
+            continue
+        fits = [i for i in value.split() if len(name) + 2 + len(i) <= 998]
+        assert MESSAGE_ID.findall(raw_header(new.raw, name)) == fits
     assert after.get_content() == before.get_content()
     assert after.defects == before.defects
     # The body is written byte for byte as before: the same transfer encoding, the same line breaks.
     assert new.raw.split(b"\r\n\r\n", 1)[1] == old_raw.split(b"\r\n\r\n", 1)[1]
-    # Headers folded at RFC 5322's 78 characters, unless a word is longer (the email package's lines say how long).
-    assert longest_header_line(new.raw) <= max(78, longest_header_line(old_raw))
+    # Headers folded at RFC 5322's 78 characters, unless a word is longer (the email package's lines say how long);
+    # a message id cannot be folded, so its line is as long as it is, and never over RFC 5322's 998.
+    assert longest_header_line(new.raw, but=THREADING) <= max(78, longest_header_line(old_raw, but=THREADING))
+    assert longest_header_line(new.raw) <= 998
 
 
-def longest_header_line(raw: bytes) -> int:
-    return max(len(line) for line in raw.split(b"\r\n\r\n", 1)[0].split(b"\r\n"))
+THREADING = ("In-Reply-To", "References")
+
+
+def raw_header(raw: bytes, name: str) -> str:
+    """A header's text as written, its folds joined (not decoded)."""
+    head = raw.split(b"\r\n\r\n", 1)[0].decode("ascii", "replace").replace("\r\n ", " ").replace("\r\n\t", " ")
+    return next(
+        (line.split(":", 1)[1] for line in head.split("\r\n") if line.lower().startswith(name.lower() + ":")), ""
+    )
+
+
+def test_outlook_message_ids_thread_the_reply():
+    outlook_id = "<SN6PR04MB4846A1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4@SN6PR04MB4846.namprd04.prod.outlook.com>"
+    original = f"From: Ana <ana@outlook.com>\r\nMessage-ID: {outlook_id}\r\nSubject: Consulta\r\n\r\nhola\r\n"
+    reply = write_reply(original.encode(), outlook_id, "ana@outlook.com", "Consulta", "Hola", SHOP)
+    head = reply.raw.split(b"\r\n\r\n", 1)[0]
+    assert f"In-Reply-To: {outlook_id}\r\n".encode() in head + b"\r\n"
+    assert b"=?" not in head.split(b"In-Reply-To")[1]
+    assert MESSAGE_ID.findall(raw_header(reply.raw, "References")) == [outlook_id]
+
+
+def longest_header_line(raw: bytes, but: tuple[str, ...] = ()) -> int:
+    """The longest line of the header block, leaving out the headers named in `but` (and their folded lines)."""
+    longest, skipping = 0, False
+    for line in raw.split(b"\r\n\r\n", 1)[0].split(b"\r\n"):
+        if not line[:1].isspace():
+            skipping = any(line.lower().startswith(name.lower().encode() + b":") for name in but)
+        if not skipping:
+            longest = max(longest, len(line))
+    return longest
 
 
 @pytest.mark.parametrize("case", [*CASES.values(), *random_cases(300).values()], ids=[*CASES, *random_cases(300)])

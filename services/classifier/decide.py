@@ -547,14 +547,14 @@ def _several_questions(
     return Classification(decision="faq", reason="faq:" + "+".join(topics), faq_topic=topics[0], **common)
 
 
-# What the rules may have seen that rules a canned answer out, whatever the learned model thinks: an order-level
-# or product question, a complaint, a request for a person, a detail the canned texts do not cover, a question the
-# FAQ does not cover ("other"), each at the score of at least a strong hint.
-_RULED_OUT_BY = ("product_question", *intents_mod.ORDER_INTENTS, *HUMAN_INTENTS, "other", "detail")
+# What the rules may have seen that rules a canned answer out, whatever the learned model thinks, at the score of at
+# least a strong hint: a product question, a detail the canned texts do not cover, a question the FAQ does not
+# cover ("other"), a complaint or a request for a person. An order-level phrase rules it out only while the model
+# is less than SURE of a topic.
+_ALWAYS_RULED_OUT_BY = ("product_question", "detail", "other", *HUMAN_INTENTS)
 _LEARNED_SEES = frozenset({"other", *intents_mod.POLICY_INTENTS})
 # A canned text the rules found but could not send: which topics are asked changes none of these.
 _CHECKS_THE_MODEL_CANNOT_CHANGE = ("faq_does_not_cover:", "no_faq_answer:", "uncertain_language")
-_ALWAYS_RULED_OUT_BY = ("product_question", "detail", "other", *HUMAN_INTENTS)
 # The email asks something: a question mark, or a sentence that starts as a question does.
 _A_QUESTION = re.compile(
     r"\?|(^|[.!\n]\s*)(que|como|cuando|donde|cuanto|cuantos|cual|cuales|hay|hacen|tienen|aceptan|puedo|se puede|"
@@ -583,20 +583,24 @@ def _bar(score: float, asks: bool) -> float:
     return SURE
 
 
-def _learned_may_answer(result: intents_mod.IntentResult, surest: float) -> bool:
-    """Nothing the rules read rules a canned answer out, so the learned model may say which topics are asked. An
-    order that exists, a problem, a product named, a detail the canned texts do not cover or a question the FAQ does
-    not cover always rule it out (complaints and requests for a person never get this far); an order-level phrase
-    only when the model is less than SURE."""
+def _ruled_out(result: intents_mod.IntentResult) -> bool:
+    """An order that exists, a problem, or a sign in `_ALWAYS_RULED_OUT_BY`: no learned topic can make this email a
+    canned answer's."""
     if result.specific_order or result.problem or result.my_order_read_as_any:
-        return False
-    if any(result.scores.get(name, 0.0) >= 2 for name in _ALWAYS_RULED_OUT_BY):
+        return True
+    return any(result.scores.get(name, 0.0) >= 2 for name in _ALWAYS_RULED_OUT_BY)
+
+
+def _learned_may_answer(result: intents_mod.IntentResult, surest: float) -> bool:
+    """Nothing the rules read rules a canned answer out (`_ruled_out`), so the learned model may say which topics
+    are asked; an order-level phrase still does while the model is less than SURE."""
+    if _ruled_out(result):
         return False
     if surest >= SURE:
         return True
-    if result.intent not in _LEARNED_SEES:
-        return False
-    return not any(result.scores.get(name, 0.0) >= 2 for name in _RULED_OUT_BY)
+    return result.intent in _LEARNED_SEES and not any(
+        result.scores.get(name, 0.0) >= 2 for name in intents_mod.ORDER_INTENTS
+    )
 
 
 def _decide(view: view_mod.EmailView, *, shop, faq_threshold: float, model) -> Classification:
@@ -633,6 +637,8 @@ def _decide(view: view_mod.EmailView, *, shop, faq_threshold: float, model) -> C
     )
     if model is None or faq_threshold >= 1.0 or decided.reason.startswith(_CHECKS_THE_MODEL_CANNOT_CHANGE):
         return decided  # a threshold of 1 asks for certainty: no learned guess, however likely, gives that
+    if decided.decision != "faq" and _ruled_out(result):
+        return decided  # no topic the model could name would be answered: it need not be asked
     probabilities = model.probabilities(subject, text)
     # A shop that asks more of a canned answer than the default asks at least as much of the model.
     floor = faq_threshold if faq_threshold > DEFAULT_FAQ_THRESHOLD else 0.0

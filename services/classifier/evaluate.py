@@ -47,7 +47,6 @@ from . import language as language_mod
 from .intents import INTENTS, POLICY_INTENTS
 from .rules import compile_all
 
-HUMAN_INTENTS = frozenset({"complaint", "human_request"})
 # Files in a message folder that are not messages (licences, notices, READMEs kept with public corpora).
 NOT_MESSAGES = ("LICENSE", "LICENCE", "README", "NOTICE", "MIT-LICENSE", "COPYING", "AUTHORS")
 BUILTIN_MAPS = ("builtin-intents", "builtin-bitext")
@@ -399,7 +398,7 @@ def evaluate_examples(
             cell[1] += 1
             if c.decision != "faq":
                 kinds.append("not_covered")
-        if spec.intents and spec.intents <= HUMAN_INTENTS:
+        if spec.intents and spec.intents <= decide.HUMAN_INTENTS:
             report.human_expected += 1
             report.human_flagged += c.decision == "human"
         if not right and not kinds:

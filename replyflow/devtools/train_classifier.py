@@ -14,7 +14,6 @@ held-out row.
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
 import hashlib
 import json
@@ -71,11 +70,7 @@ def read_rows() -> list[Row]:
             raise SystemExit(f"train_classifier: {pattern} is missing")
         label_map = evaluate.load_label_map(map_name)
         for path in paths:
-            with path.open(encoding="utf-8-sig", newline="") as fh:
-                has_split = "split" in (csv.DictReader(fh).fieldnames or ())
-            # rows of another split are skipped as the file is read, before anything is made of them
-            examples = evaluate.read_labelled_csv(path, split="dev" if has_split else None, language=language)
-            for e in examples:
+            for e in evaluate.read_half(path, "dev", language):
                 spec = label_map(e.label)
                 if e.file is not None:  # a raw message next to the CSV: read as the service reads it
                     read = view.read_email(evaluate.read_message(e.file))

@@ -648,16 +648,18 @@ SUITE_CSVS: tuple[tuple[str, str, str, str | None, tuple[str, ...]], ...] = (
 SUITE_ROBOT_FOLDERS = "robots/*/{split}"
 
 
+def read_half(path: Path, split: str, language: str | None = None) -> list[Example]:
+    """The rows of one half of a labelled CSV ("dev" or "heldout"), rows of the other half skipped as the file is
+    read. A CSV without a split column is development data: all of it is "dev", none of it "heldout"."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        has_split = "split" in (csv.DictReader(fh).fieldnames or ())
+    if has_split:
+        return read_labelled_csv(path, split=split, language=language)
+    return read_labelled_csv(path, language=language) if split == "dev" else []
+
+
 def _suite_examples(data: Path, pattern: str, split: str, language: str | None) -> list[Example]:
-    examples: list[Example] = []
-    for path in sorted(data.glob(pattern)):
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            has_split = "split" in (csv.DictReader(fh).fieldnames or ())
-        if has_split:
-            examples += read_labelled_csv(path, split=split, language=language)
-        elif split == "dev":
-            examples += read_labelled_csv(path, language=language)
-    return examples
+    return [example for path in sorted(data.glob(pattern)) for example in read_half(path, split, language)]
 
 
 def evaluate_suite(

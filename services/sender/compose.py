@@ -131,7 +131,8 @@ def write_reply(
     order; the body in the same transfer encoding), at a fraction of the CPU: the email package parses every header
     value it is given into a tree and folds it again, which is most of a reply's cost."""
     headers = reply_headers(original_raw, original_message_id, recipient, subject, reply_from)
-    recipient, message_id = dict(headers)["To"], dict(headers)["Message-ID"]
+    by_name = dict(headers)
+    recipient, message_id = by_name["To"], by_name["Message-ID"]
     lines = []
     for name, value in headers:
         if name == "From":

@@ -34,6 +34,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -55,7 +56,7 @@ from replyflow.devtools import scratch  # noqa: E402
 from replyflow.devtools._net import free_port  # noqa: E402
 from replyflow.devtools.dovecot import Dovecot  # noqa: E402
 from replyflow.devtools.mailgen import GeneratedEmail, generate  # noqa: E402
-from replyflow.devtools.stack import TERMINAL, Endpoints, Processes, service_env, wait_for_port  # noqa: E402
+from replyflow.devtools.stack import EXAMPLE_SHOP, TERMINAL, Endpoints, Processes, service_env, wait_for_port  # noqa: E402
 from replyflow.up import SERVICES  # noqa: E402
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -125,14 +126,42 @@ class Result:
 
 
 def pick_emails(mix: str, count: int, seed: int, to: str) -> list[GeneratedEmail]:
-    """`count` emails of one mix: FAQ questions only, robots and lists only, or the generator's realistic mix
-    (without the email the simulator is told to fail on: that one waits out its retries, a tail not a rate)."""
+    """`count` emails of one mix: FAQ answers only, robots and lists only, or the generator's realistic mix
+    (without the email the simulator is told to fail on: that one waits out its retries, a tail not a rate).
+
+    The FAQ mix is the generator's FAQ questions that the example shop's canned texts answer. The generator's
+    "faq" kind is what a person would call a policy question, and the classifier rightly sends some of them to
+    the LLM (whether one product comes in one size, a detail no canned text covers): those are in the realistic
+    mix. Which ones get a canned text is decided here, before the run, by the classifier's own decision."""
     wanted = {"faq": ("faq",), "robots": ROBOT_KINDS, "realistic": ("faq", "llm", *ROBOT_KINDS)}[mix]
-    factor = {"faq": 4, "robots": 6, "realistic": 2}[mix]
+    factor = {"faq": 8, "robots": 6, "realistic": 2}[mix]
     emails = [e for e in generate(count * factor + 10, seed=seed, to=to) if e.kind in wanted]
+    if mix == "faq":
+        emails = answered_with_a_canned_text(emails)
     if len(emails) < count:
         raise SystemExit(f"bench: the generator made only {len(emails)} {mix} emails of {count}")
     return emails[:count]
+
+
+def answered_with_a_canned_text(emails: list[GeneratedEmail]) -> list[GeneratedEmail]:
+    """The emails the classifier, with the example shop and the environment the services get (`Endpoints`,
+    `service_env`), answers with a canned text: asked of `replyflow classify` in a process of its own, so
+    that the benchmark's process (the baseline's) does not carry the classifier's models."""
+    with tempfile.TemporaryDirectory(prefix="replyflow-bench-") as folder:
+        files = []
+        for index, email in enumerate(emails):
+            files.append(Path(folder) / f"{index}.eml")
+            files[-1].write_bytes(email.raw)
+        done = subprocess.run(
+            [sys.executable, "-m", "replyflow.cli", "classify", "--shop", str(EXAMPLE_SHOP), *map(str, files)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    if done.returncode != 0:
+        raise SystemExit(f"bench: replyflow classify failed: {done.stderr.strip() or done.stdout.strip()}")
+    decisions = [json.loads(line)["decision"] for line in done.stdout.splitlines()]
+    return [email for email, decision in zip(emails, decisions, strict=True) if decision == "faq"]
 
 
 class Inbox:

@@ -237,12 +237,14 @@ def run(config: ChaosConfig, workdir: Path | None = None) -> ChaosResult:
         endpoints.groq_base_url = processes.start_fake_groq(
             service_env(endpoints), "--error-rate", str(config.llm_error_rate), "--seed", str(config.seed)
         )
-        # Five attempts with short delays: enough to ride out a 10% error rate and a server restart.
-        # A stalled email (its message lost or wedged in the broker) is sent round again after 20 s.
+        # Eight attempts with short delays (about 15 s in all): a 10% error rate fails one email's every
+        # attempt with odds of 1 in 10^8, where five attempts made it a 1 in 500 chance per 200-email run, and a
+        # server restart is ridden out. A stalled email (its message lost or wedged in the broker) is sent round
+        # again after 20 s.
         env = service_env(
             endpoints,
-            MAX_ATTEMPTS="5",
-            RETRY_DELAYS="0.5,1,2,4",
+            MAX_ATTEMPTS="8",
+            RETRY_DELAYS="0.5,1,2,3",
             PREFETCH="4",
             MAX_REPLIES_PER_SENDER="1000",
             LOG_LEVEL="INFO",

@@ -43,7 +43,8 @@ RULES: tuple[Rule, ...] = (
         weight=2,
         description="a weekend, a holiday, a given day or date, same-day, express or urgent delivery",
         pattern=(
-            r"\b(fin de semana|sabados?|domingos?|feriados?|en el (dia|mismo dia)|mismo dia|express|expres|urgente|"
+            r"\b(fin de semana|sabados?|domingos?|feriados?|en el (dia|mismo dia)|mismo dia|(?<!american )express|expres|"
+            r"urgente|"
             r"urgencia|antes del? (lunes|martes|miercoles|jueves|viernes|sabado|domingo|\d+)|para el (lunes|martes|"
             r"miercoles|jueves|viernes|sabado|domingo|\d+)|(before|by|for|on) the \d+(st|nd|rd|th)?|weekends?|"
             r"saturdays?|sundays?|same[- ]day|next[- ]day|overnight|urgent\w*|before (monday|tuesday|wednesday|"
@@ -55,7 +56,10 @@ RULES: tuple[Rule, ...] = (
             "¿Hacen envíos los sábados? ¿Aceptan Mercado Pago?",
             "Lo necesito para el viernes, ¿llega?",
             "When will my order arrive? Ordered on the 2nd.",
+            "¿Tienen envío express a Rosario?",
         ),
+        # a card's name, not a delivery speed
+        never=("¿Puedo pagar con American Express en cuotas?", "Do you take American Express?"),
     ),
     # personal measurements: the customer wants advice for their body, not the size table
     Rule(

@@ -71,7 +71,9 @@ DELIVERY_WENT_WRONG = Rule(
     weight=3,
     description="a parcel that did not arrive, is late, lost or stuck, or a delivery time that has passed",
     pattern=(
-        r"\b(no|nunca|todavia no|aun no|todavia no me|aun no me) (me |nos )?(llego|llegaron|llega|recibi|recibimos)\b|"
+        # "si no llego al mínimo" (if I do not reach it), "si no llega" (if it does not come): a supposition
+        r"(?<!\bsi )\b(no|nunca|todavia no|aun no|todavia no me|aun no me) (me |nos )?(llego|llegaron|llega|recibi|"
+        r"recibimos)\b|"
         r"\bno (lo |la |los |las )?recibi\b|\bsigo esperando\b|\b(perdid[oa]|extraviad[oa]|demorad[oa]|atrasad[oa]|"
         r"retrasad[oa])\b|\b(hasn'?t|has not|haven'?t|have not|didn'?t|did not|never) (yet )?(arrived|come|received|"
         r"got|gotten|been (delivered|shipped))\b|\bnot (yet )?(received|arrived|delivered)\b|\bstill (waiting|hasn'?t|"
@@ -93,7 +95,11 @@ DELIVERY_WENT_WRONG = Rule(
         "It's been 10 days and nothing",
         "The delivery was supposed to take 3 days",
     ),
-    never=("¿Cuánto tarda en llegar un envío a Córdoba?", "How long does delivery take?"),
+    never=(
+        "¿Cuánto tarda en llegar un envío a Córdoba?",
+        "How long does delivery take?",
+        "¿Desde qué monto el envío es gratis? Y si no llego, ¿cuánto sale?",
+    ),
 )
 
 RULES: tuple[Rule, ...] = (

@@ -147,7 +147,20 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("western union",),
         ("cheques?", r"(by|with|accept|take|personal) checks?\b"),
         # a currency, or a card from abroad: the canned text does not say
-        ("currenc", "dollars?", "usd", "euros?", "reais", "divisas?", "moneda"),
+        (
+            "currenc",
+            "dollars?",
+            "dolar(es)?",
+            "usd",
+            r"u\$s",
+            "euros?",
+            "reais",
+            "reales",
+            "divisas?",
+            "moneda",
+            "cotizacion",
+            "exchange rate",
+        ),
         ("foreign", "international", "overseas", "extranjer", "del exterior"),
         # cards, credit lines and links customers ask about that the example text does not name,
         # someone else's card, a bank, a sale item
@@ -165,6 +178,19 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             "someone else'?s card",
         ),
         _ON_SALE,
+        # a promotion of a bank, a card or a wallet ("¿tienen promo con Galicia?", "Mercado Pago discounts?"): a
+        # canned text that ties no discount to one leaves it open
+        (
+            r"(descuento|discount|promo\w*|reintegro|cashback|bonificacion)s?\b[^.?!]{0,25}\b(mercado ?pago|tarjeta|"
+            r"cards?|visa|master\w*|naranja|amex|american express|debito|debit|credito|credit|banco|bank)",
+            r"(mercado ?pago|tarjeta|cards?|visa|master\w*|naranja|amex|american express|debito|debit|credito|credit|"
+            r"banco|bank)\b[^.?!]{0,25}\b(descuento|discount|promo\w*|reintegro|cashback|bonificacion)",
+        ),
+        # one order paid partly one way and the rest another
+        (
+            r"una parte (con|en|por) [^.?!]{1,40}\b(el resto|la otra (parte|mitad)|otra parte)",
+            r"(part|half) (by|with|in|on) [^.?!]{1,40}\b(the rest|the other half)",
+        ),
         # paying at the shop or on delivery: the canned text says how to pay online only
         (
             r"pay(ing)?\b[^.?!]{0,25}\b(when|on|at|upon|in) (i |we )?(pick|collect|deliver|the (store|shop)|store|person)",
@@ -246,6 +272,8 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("ropa interior", "underwear", "lingerie", "mallas?", "bikini", "traje de bano", "swimwear", "swimsuit"),
         _AT_THE_STORE,
         (r"lav(ad[oa]s?|e|o|ar|amos)\b", r"wash(ed|ing)?\b"),
+        # a second exchange: the example text speaks of the first
+        (r"(second|2nd) (exchange|return)", r"another (exchange|return)", r"(segundo|otro) cambio"),
         # who pays the shipping of a return, or whether it is refunded
         (
             r"cost[oe]s? (del|de) envio",
@@ -259,6 +287,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("american", r"\bus \d", "us siz", "uk siz", r"\beu\b", "europe", "ingles"),
         ("nin[oa]s", "kids", "children", "bebe", "baby", "infant"),
         ("calzado", "zapat", "shoes?", "sneakers?", "boots?"),
+        ("maternity", "pregnan", "embarazad", "premama"),
     ],
     "stock": [
         # the shop's own stock, last season, an item in one size: the example text speaks of the website's stock
@@ -266,6 +295,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("temporada", "last season", "previous season", "discontinu"),
         (r"talle (xs|s|m|l|xl|xxl|\d+)\b", r"size (xs|s|m|l|xl|xxl|\d+)\b", r"en (xs|s|m|l|xl|xxl|\d{2})\b"),
         ("actually in stock", "realmente"),
+        ("pre-?orders?", "pre-?ordering", "pre-?ventas?", "encarg"),
     ],
 }
 

@@ -43,10 +43,10 @@ RULES: tuple[Rule, ...] = (
         weight=2,
         description="a weekend, a holiday, a given day or date, same-day, express or urgent delivery",
         pattern=(
-            r"\b(fin de semana|sabados?|domingos?|feriados?|en el (dia|mismo dia)|mismo dia|(?<!american )express|expres|"
-            r"urgente|"
-            r"urgencia|antes del? (lunes|martes|miercoles|jueves|viernes|sabado|domingo|\d+)|para el (lunes|martes|"
-            r"miercoles|jueves|viernes|sabado|domingo|\d+)|(before|by|for|on) the \d+(st|nd|rd|th)?|weekends?|"
+            r"\b(fin de semana|sabados?|domingos?|feriados?|en el (dia|mismo dia)|mismo dia|(?<!american )express|"
+            r"expres|urgente|urgencia|antes del? (lunes|martes|miercoles|jueves|viernes|sabado|domingo|\d+)|"
+            r"para el (lunes|martes|miercoles|jueves|viernes|sabado|domingo|\d+)|"
+            r"(before|by|for|on) the \d+(st|nd|rd|th)?|weekends?|"
             r"saturdays?|sundays?|same[- ]day|next[- ]day|overnight|urgent\w*|before (monday|tuesday|wednesday|"
             r"thursday|friday|saturday|sunday|the \d+|christmas)|by (monday|tuesday|wednesday|thursday|friday|saturday|"
             r"sunday|tomorrow))\b"

@@ -80,11 +80,13 @@ TEXT = (
         r"generated automatically)|"
         r"\b(esta es una|este es un) (respuesta|mensaje|correo|e-?mail|aviso|acuse) (automatic[oa]|automatizad[oa]|"
         r"generad[oa] automaticamente)|\bmensaje automatico de (ausencia|vacaciones)|"
-        r"\b(este|esta) (e-?mail|mail|correo|mensaje|respuesta) (se genera|se envia|se ha generado|se genero|"
+        r"\b(este|esta) (e-?mail|mail|correo|mensaje|respuesta) (se genera|se envia|se envio|se ha generado|se genero|"
         r"fue generad[oa]|ha sido generad[oa]|es generad[oa]|fue enviad[oa]|es enviad[oa]) (de (forma|manera) |"
         r"en forma )?automatic(a|amente)|"
         r"\b(je suis|je serai) (absent|en conge)|\bich bin (derzeit |zurzeit |bis )?.{0,20}(nicht im buro|abwesend|"
-        r"im urlaub)|\b(esta e uma|este e um) (resposta|mensagem) automatica",
+        r"im urlaub)|\b(esta e uma|este e um) (resposta|mensagem) automatica|"
+        r"\b(rechazad[oa]|declinad[oa]) automaticamente\b|\b(automatically|auto-) ?(declined|rejected)\b|"
+        r"\bdeclined automatically\b",
         description="a text that says it is an automatic reply: 'This is an automated response', 'Este correo se "
         "genera de forma automática'",
         matches=(
@@ -93,6 +95,9 @@ TEXT = (
             "Este es un mensaje automático: no estoy disponible.",
             "Este correo se genera de forma automática.",
             "This email was sent automatically.",
+            "Este mensaje se envió automáticamente.",
+            "Rechazada automáticamente: estaré fuera la semana próxima.",
+            "Automatically declined: I'm out until the 14th.",
         ),
         never=(
             "Recibí una respuesta automática de ustedes pero nadie me contestó.",
@@ -139,14 +144,18 @@ AWAY = (
         adds_to=REASON,
         weight=STRONG,
         pattern=r"\b((i am|i'?m|i will be|i'?ll be|i shall be|we are|we'?re|we will be|we'?ll be) (currently |now )?"
-        r"(out of (the )?office|away|on (annual |parental |maternity |paternity |sick |medical |business |study )?"
-        r"(leave|vacation|holidays?|a business trip|a trip)|travell?ing|absent|out sick|off sick|"
+        r"(out of (the )?office|away|((out|off|away) )?on (annual |parental |maternity |paternity |sick |medical |"
+        r"business |study )?(leave|vacation|holidays?|a business trip|a trip)|travell?ing|absent|out sick|off sick|"
         r"attending a (conference|trade show|training))|"
         r"(our|the) (team|office|staff|support team) (is|are) (currently )?(away|out of (the )?office|"
         r"on (holiday|vacation|leave))|"
         r"(estoy|me encuentro|estare|estaremos|nos encontramos|permanecere|permaneceremos|voy a estar|vamos a estar) "
         r"(fuera de (la )?oficina|ausentes?|de vacaciones|de licencia|de viaje|de permiso|con licencia)|"
-        r"(estou|estarei) (fora do escritorio|ausente|de ferias))",
+        r"(estou|estarei) (fora do escritorio|ausente|de ferias)|"
+        # a helpdesk written to out of hours: "you've contacted us outside our business hours"
+        r"(contacted|reached|written to|emailed) us outside (of )?(our|those|the|business|office|opening) "
+        r"((business|office|opening|working|support) )?hours|"
+        r"(nos )?(escribiste|escribio|contactaste|contacto) fuera de(l)? (nuestro )?horario)",
         description="the sender is away: 'I am out of the office', 'estoy de licencia', 'me encuentro de viaje'",
         matches=(
             "I am out of the office until Monday",
@@ -154,6 +163,9 @@ AWAY = (
             "Me encuentro de licencia por maternidad",
             "estoy de viaje por trabajo",
             "Our team is currently away for the long weekend",
+            "I'm currently out on paternity leave",
+            "You've contacted us outside those hours.",
+            "Nos escribiste fuera del horario de atención.",
         ),
         never=("Estuve ausente cuando vino el cartero", "Are you away on Sundays?"),
     ),
@@ -213,7 +225,8 @@ PROMISE = (
         r"(respondere|contestare|leere|revisare) (tu|su|el|los|sus|tus) (mensaje|mail|correo|consulta|e-?mail)|"
         r"(leo|reviso|respondo|contesto) (tu|su) (mensaje|mail|correo|consulta|e-?mail)|"
         r"a mi (regreso|vuelta)|a nuestro regreso|tendre acceso|acceso (limitado|restringido)|"
-        r"sin acceso (al|a mi|a) (correo|mail|e-?mail)|en caso de (urgencia|emergencia)|"
+        r"(sin|no tengo|no tendre) acceso (al|a mi|a|a esta|a este) (correo|mail|e-?mail|casilla|buzon|cuenta)|"
+        r"en caso de (urgencia|emergencia)|"
         r"(para|por) (temas|asuntos|consultas|casos) urgentes|ante cualquier (urgencia|asunto urgente)|"
         r"si (es urgente|(tu|su) consulta (es urgente|no puede esperar))|en mi ausencia|durante mi ausencia|"
         r"(dare|daremos) respuesta|(sera|seran|va a ser|van a ser) (atendid|respondid|contestad)[oa]s?\b|"
@@ -227,6 +240,7 @@ PROMISE = (
             "Su correo será atendido a partir del 26 de agosto.",
             "Si tu consulta no puede esperar, comunicate con Nicolás.",
             "revisaré el correo de forma esporádica",
+            "Durante este tiempo no tengo acceso a esta casilla.",
         ),
         never=("Can I pick it up when I'm back?", "¿Me pueden responder hoy?", "Will you reply before Friday?"),
     ),
@@ -265,11 +279,12 @@ RECEIVED = (
         adds_to=REASON,
         weight=STRONG,
         pattern=r"\b(hemos recibido|we have received|we'?ve received|we received|thank you for contacting|"
-        r"thanks for contacting|gracias por (contactarnos|contactarte|comunicarte con nosotros|"
+        r"thanks for contacting|(thank you|thanks) for (reaching out|getting in touch)|"
+        r"gracias por (contactarnos|contactarte|comunicarte con nosotros|"
         r"comunicarse con nosotros|escribirnos)|"
         r"recibimos (tu|su) (consulta|mensaje|correo|e-?mail|solicitud|reclamo)|"
-        r"your (request|ticket|case|message|e-?mail|enquiry|inquiry)( #?\d+)? (has been|was) (received|created|"
-        r"opened|logged|registered)|"
+        r"your (request|ticket|case|message|e-?mail|enquiry|inquiry)( #?\d+)? (has been|was) (successfully )?"
+        r"(received|created|opened|logged|registered|submitted)|"
         r"(a )?(support )?ticket( \(#?\d+\))? has been (created|opened|logged)|"
         r"se ha (creado|generado|registrado) (el|un|tu|su) (ticket|caso|reclamo)|"
         r"(generamos|creamos|abrimos|registramos) (el|un|tu|su) (ticket|caso|reclamo)|"
@@ -281,6 +296,8 @@ RECEIVED = (
             "Recibimos tu consulta y generamos el ticket #88213.",
             "Your request #7741 has been received by the Helpdesk.",
             "We've received your request and a support ticket (#55120) has been created.",
+            "Your enquiry has been successfully submitted.",
+            "Thanks for reaching out to Acme Couriers.",
         ),
         never=("Recibí el pedido ayer",),
     ),

@@ -217,6 +217,26 @@ TEXT = (
         ),
         never=("Your order has failed to ship?",),
     ),
+    # A reminder that says how often it comes: only a program promises to repeat itself on a schedule.
+    Rule(
+        name="robots.reports.repeats_until_done",
+        adds_to=NOTIFICATION,
+        weight=DECIDES,
+        pattern=r"\b(you will|you'?ll) (get|receive|keep getting|keep receiving|continue to (get|receive)) this "
+        r"(reminder|notification|alert|warning|e-?mail|message) (once a day|daily|every|each|until|again)\b|"
+        r"\b(vas a|va a|van a) (recibir|seguir recibiendo) este (aviso|recordatorio|mensaje|correo|alerta) "
+        r"(una vez (al|por) dia|todos los dias|diariamente|cada|hasta)\b|"
+        r"\b(recibiras|recibira|seguiras recibiendo) este (aviso|recordatorio|mensaje|correo) (una vez (al|por) dia|"
+        r"todos los dias|diariamente|cada|hasta)\b",
+        description="a reminder that says when it comes again: 'You will get this reminder once a day until...', "
+        "'Vas a recibir este aviso todos los días hasta...'",
+        matches=(
+            "You will get this reminder once a day until the certificate is renewed.",
+            "You'll keep receiving this alert every hour while the disk is full.",
+            "Vas a recibir este aviso todos los días hasta que se renueve el dominio.",
+        ),
+        never=("Will I get this reminder again?", "You will get this jacket in two days"),
+    ),
 )
 
 LINES = (

@@ -182,9 +182,9 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         # canned text that ties no discount to one leaves it open
         (
             r"(descuento|discount|promo\w*|reintegro|cashback|bonificacion)s?\b[^.?!]{0,25}\b(mercado ?pago|tarjeta|"
-            r"cards?|visa|master\w*|naranja|amex|american express|debito|debit|credito|credit|banco|bank)",
+            r"cards?|visa|master\w*|naranja|amex|american express|debito|debit|credito|credit|banco|bank(?! transfer))",
             r"(mercado ?pago|tarjeta|cards?|visa|master\w*|naranja|amex|american express|debito|debit|credito|credit|"
-            r"banco|bank)\b[^.?!]{0,25}\b(descuento|discount|promo\w*|reintegro|cashback|bonificacion)",
+            r"banco|bank(?! transfer))\b[^.?!]{0,25}\b(descuento|discount|promo\w*|reintegro|cashback|bonificacion)",
         ),
         # one order paid partly one way and the rest another
         (
@@ -295,7 +295,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("temporada", "last season", "previous season", "discontinu"),
         (r"talle (xs|s|m|l|xl|xxl|\d+)\b", r"size (xs|s|m|l|xl|xxl|\d+)\b", r"en (xs|s|m|l|xl|xxl|\d{2})\b"),
         ("actually in stock", "realmente"),
-        ("pre-?orders?", "pre-?ordering", "pre-?ventas?", "encarg"),
+        ("pre-?orders?", "pre-?ordering", "pre-?ventas?"),
     ],
 }
 

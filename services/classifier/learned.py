@@ -31,6 +31,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from . import intents
 
@@ -50,10 +51,10 @@ class Block:
     kind: str  # "word" or "char_wb"
     ngram_range: tuple[int, int]
     rows: dict[str, int]  # feature -> its row
-    idf: array  # per row
-    weights: array  # row * topics + topic
+    idf: array[float]  # per row
+    weights: array[float]  # row * topics + topic
 
-    def weights_of(self, row: int, topics: int) -> array:
+    def weights_of(self, row: int, topics: int) -> array[float]:
         return self.weights[row * topics : (row + 1) * topics]
 
 
@@ -123,6 +124,8 @@ def from_json(data: dict) -> Model:
         raise ValueError(f"the model's topics {topics} are not the policy topics {intents.POLICY_INTENTS}")
     if any(block["kind"] not in ("word", "char_wb") for block in data["blocks"]):
         raise ValueError("the model has an analyser other than word and char_wb")
+    if len(data["intercepts"]) != len(topics):
+        raise ValueError(f"the model has {len(data['intercepts'])} intercepts for {len(topics)} topics")
     blocks = tuple(_block(block, len(topics)) for block in data["blocks"])
     return Model(
         topics=topics,
@@ -133,9 +136,10 @@ def from_json(data: dict) -> Model:
     )
 
 
-def _block(data: dict, topics: int) -> Block:
+def _block(data: dict[str, Any], topics: int) -> Block:
     rows: dict[str, int] = {}
-    idf, weights = array("d"), array("d")
+    idf: array[float] = array("d")
+    weights: array[float] = array("d")
     for feature, (feature_idf, feature_weights) in data["features"].items():
         if len(feature_weights) != topics:
             raise ValueError(f"feature {feature!r} has {len(feature_weights)} weights for {topics} topics")

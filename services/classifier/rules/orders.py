@@ -71,9 +71,10 @@ DELIVERY_WENT_WRONG = Rule(
     weight=3,
     description="a parcel that did not arrive, is late, lost or stuck, or a delivery time that has passed",
     pattern=(
-        # "si no llego al mínimo" (if I do not reach it), "si no llega" (if it does not come): a supposition
-        r"(?<!\bsi )\b(no|nunca|todavia no|aun no|todavia no me|aun no me) (me |nos )?(llego|llegaron|llega|recibi|"
+        r"\b(nunca|todavia no|aun no|todavia no me|aun no me|no me|no nos) (me |nos )?(llego|llegaron|llega|recibi|"
         r"recibimos)\b|"
+        # "si no llego al mínimo" (if I do not reach it): a supposition; "si no me llegó" stays a complaint
+        r"(?<!\bsi )\bno (llego|llegaron|llega|recibi|recibimos)\b|"
         r"\bno (lo |la |los |las )?recibi\b|\bsigo esperando\b|\b(perdid[oa]|extraviad[oa]|demorad[oa]|atrasad[oa]|"
         r"retrasad[oa])\b|\b(hasn'?t|has not|haven'?t|have not|didn'?t|did not|never) (yet )?(arrived|come|received|"
         r"got|gotten|been (delivered|shipped))\b|\bnot (yet )?(received|arrived|delivered)\b|\bstill (waiting|hasn'?t|"
@@ -94,6 +95,8 @@ DELIVERY_WENT_WRONG = Rule(
         "my order is late, how long will it take",
         "It's been 10 days and nothing",
         "The delivery was supposed to take 3 days",
+        "Figura entregado si nunca me llegó",
+        "¿Cómo puede ser, si no me llegó nada?",
     ),
     never=(
         "¿Cuánto tarda en llegar un envío a Córdoba?",

@@ -85,8 +85,8 @@ TEXT = (
         r"en forma )?automatic(a|amente)|"
         r"\b(je suis|je serai) (absent|en conge)|\bich bin (derzeit |zurzeit |bis )?.{0,20}(nicht im buro|abwesend|"
         r"im urlaub)|\b(esta e uma|este e um) (resposta|mensagem) automatica|"
-        r"\b(rechazad[oa]|declinad[oa]) automaticamente\b|\b(automatically|auto-) ?(declined|rejected)\b|"
-        r"\bdeclined automatically\b",
+        r"\b(ha|has) (rechazado|declinado|declined) (esta|this|tu|your|la|the) (invitacion|invitation|reunion|"
+        r"meeting|evento|event)\b",
         description="a text that says it is an automatic reply: 'This is an automated response', 'Este correo se "
         "genera de forma automática'",
         matches=(
@@ -96,13 +96,15 @@ TEXT = (
             "Este correo se genera de forma automática.",
             "This email was sent automatically.",
             "Este mensaje se envió automáticamente.",
-            "Rechazada automáticamente: estaré fuera la semana próxima.",
-            "Automatically declined: I'm out until the 14th.",
+            "Daniela Ortiz ha rechazado esta invitación.",
+            "Mark has declined this invitation.",
         ),
         never=(
             "Recibí una respuesta automática de ustedes pero nadie me contestó.",
             "Is this an automatic renewal?",
             "I hope this is not an automated response",
+            "Mi tarjeta fue rechazada automáticamente, ¿puedo pagar por transferencia?",
+            "My card was automatically declined at checkout",
         ),
     ),
     Rule(
@@ -144,7 +146,7 @@ AWAY = (
         adds_to=REASON,
         weight=STRONG,
         pattern=r"\b((i am|i'?m|i will be|i'?ll be|i shall be|we are|we'?re|we will be|we'?ll be) (currently |now )?"
-        r"(out of (the )?office|away|((out|off|away) )?on (annual |parental |maternity |paternity |sick |medical |"
+        r"(out of (the )?office|away|(out )?on (annual |parental |maternity |paternity |sick |medical |"
         r"business |study )?(leave|vacation|holidays?|a business trip|a trip)|travell?ing|absent|out sick|off sick|"
         r"attending a (conference|trade show|training))|"
         r"(our|the) (team|office|staff|support team) (is|are) (currently )?(away|out of (the )?office|"
@@ -155,7 +157,7 @@ AWAY = (
         # a helpdesk written to out of hours: "you've contacted us outside our business hours"
         r"(contacted|reached|written to|emailed) us outside (of )?(our|those|the|business|office|opening) "
         r"((business|office|opening|working|support) )?hours|"
-        r"(nos )?(escribiste|escribio|contactaste|contacto) fuera de(l)? (nuestro )?horario)",
+        r"nos (escribiste|contactaste) fuera de(l)? (nuestro )?horario)",
         description="the sender is away: 'I am out of the office', 'estoy de licencia', 'me encuentro de viaje'",
         matches=(
             "I am out of the office until Monday",
@@ -167,7 +169,11 @@ AWAY = (
             "You've contacted us outside those hours.",
             "Nos escribiste fuera del horario de atención.",
         ),
-        never=("Estuve ausente cuando vino el cartero", "Are you away on Sundays?"),
+        never=(
+            "Estuve ausente cuando vino el cartero",
+            "Are you away on Sundays?",
+            "Perdón que los contacto fuera del horario",
+        ),
     ),
     Rule(
         name="robots.autoreplies.closed",
@@ -225,7 +231,7 @@ PROMISE = (
         r"(respondere|contestare|leere|revisare) (tu|su|el|los|sus|tus) (mensaje|mail|correo|consulta|e-?mail)|"
         r"(leo|reviso|respondo|contesto) (tu|su) (mensaje|mail|correo|consulta|e-?mail)|"
         r"a mi (regreso|vuelta)|a nuestro regreso|tendre acceso|acceso (limitado|restringido)|"
-        r"(sin|no tengo|no tendre) acceso (al|a mi|a|a esta|a este) (correo|mail|e-?mail|casilla|buzon|cuenta)|"
+        r"sin acceso (al|a mi|a) (correo|mail|e-?mail)|(no tengo|no tendre|sin) acceso a (esta|este) (casilla|buzon)|"
         r"en caso de (urgencia|emergencia)|"
         r"(para|por) (temas|asuntos|consultas|casos) urgentes|ante cualquier (urgencia|asunto urgente)|"
         r"si (es urgente|(tu|su) consulta (es urgente|no puede esperar))|en mi ausencia|durante mi ausencia|"
@@ -279,7 +285,7 @@ RECEIVED = (
         adds_to=REASON,
         weight=STRONG,
         pattern=r"\b(hemos recibido|we have received|we'?ve received|we received|thank you for contacting|"
-        r"thanks for contacting|(thank you|thanks) for (reaching out|getting in touch)|"
+        r"thanks for contacting|(thank you|thanks) for (reaching out|getting in touch) (to|with) (?!me\b)|"
         r"gracias por (contactarnos|contactarte|comunicarte con nosotros|"
         r"comunicarse con nosotros|escribirnos)|"
         r"recibimos (tu|su) (consulta|mensaje|correo|e-?mail|solicitud|reclamo)|"
@@ -299,7 +305,7 @@ RECEIVED = (
             "Your enquiry has been successfully submitted.",
             "Thanks for reaching out to Acme Couriers.",
         ),
-        never=("Recibí el pedido ayer",),
+        never=("Recibí el pedido ayer", "Thanks for getting in touch so quickly.", "Thanks for reaching out to me"),
     ),
 )
 

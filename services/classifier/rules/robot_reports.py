@@ -223,11 +223,11 @@ TEXT = (
         adds_to=NOTIFICATION,
         weight=DECIDES,
         pattern=r"\b(you will|you'?ll) (get|receive|keep getting|keep receiving|continue to (get|receive)) this "
-        r"(reminder|notification|alert|warning|e-?mail|message) (once a day|daily|every|each|until|again)\b|"
-        r"\b(vas a|va a|van a) (recibir|seguir recibiendo) este (aviso|recordatorio|mensaje|correo|alerta) "
+        r"(reminder|notification|alert|warning) (once a day|daily|every|each|until|again)\b|"
+        r"\b(vas a|va a|van a) (recibir|seguir recibiendo) (este|esta) (aviso|recordatorio|alerta|notificacion) "
         r"(una vez (al|por) dia|todos los dias|diariamente|cada|hasta)\b|"
-        r"\b(recibiras|recibira|seguiras recibiendo) este (aviso|recordatorio|mensaje|correo) (una vez (al|por) dia|"
-        r"todos los dias|diariamente|cada|hasta)\b",
+        r"\b(recibiras|recibira|seguiras recibiendo) (este|esta) (aviso|recordatorio|alerta|notificacion) "
+        r"(una vez (al|por) dia|todos los dias|diariamente|cada|hasta)\b",
         description="a reminder that says when it comes again: 'You will get this reminder once a day until...', "
         "'Vas a recibir este aviso todos los días hasta...'",
         matches=(
@@ -235,7 +235,12 @@ TEXT = (
             "You'll keep receiving this alert every hour while the disk is full.",
             "Vas a recibir este aviso todos los días hasta que se renueve el dominio.",
         ),
-        never=("Will I get this reminder again?", "You will get this jacket in two days"),
+        never=(
+            "Will I get this reminder again?",
+            "You will get this jacket in two days",
+            "Van a recibir este mensaje todos los días hasta que me devuelvan la plata",
+            "You will keep getting this email every day until you refund me",
+        ),
     ),
 )
 

@@ -5,7 +5,7 @@ labelled sets, choose the probability a topic needs from cross-validation on tho
     python -m replyflow.devtools.train_classifier            # train and write the model
     python -m replyflow.devtools.train_classifier --check    # only cross-validate and print the figures
 
-Needs scikit-learn (a development dependency: the service itself reads the model as plain numbers). The held-out
+Needs scikit-learn (a development dependency: the service itself reads the model's numbers without it). The held-out
 halves are never read: rows are filtered on the `split` column as they are read, and the model records the sets,
 the row count and a digest of the rows it was trained on, so a test can tell that it is current and saw no
 held-out row.
@@ -139,21 +139,24 @@ def fit_sklearn(rows: list[Row]) -> tuple[list, list]:
 
 
 def export(vectorizers: list, classifiers: list) -> dict:
-    """The model as plain numbers for `classifier.learned`."""
+    """The model as numbers for `classifier.learned`: per block the features by name, their idf and their weights
+    (one per topic, a feature's in a row) as packed doubles, each rounded to 6 decimals."""
     coefs = [clf.coef_[0] for clf in classifiers]
     intercepts = [float(clf.intercept_[0]) for clf in classifiers]
     blocks, offset = [], 0
     for v, kind, ngrams in zip(vectorizers, ("word", "char_wb"), (WORD_NGRAMS, CHAR_NGRAMS), strict=True):
-        vocabulary = v.vocabulary_
-        features = {}
-        for feature, index in sorted(vocabulary.items()):
-            column = offset + index
-            features[feature] = [
-                round(float(v.idf_[index]), 6),
-                [round(float(c[column]), 6) for c in coefs],
-            ]
-        blocks.append({"kind": kind, "ngram_range": list(ngrams), "features": features})
-        offset += len(vocabulary)
+        names = sorted(v.vocabulary_)
+        columns = [offset + v.vocabulary_[name] for name in names]
+        blocks.append(
+            {
+                "kind": kind,
+                "ngram_range": list(ngrams),
+                "features": names,
+                "idf": learned.pack(round(float(v.idf_[v.vocabulary_[name]]), 6) for name in names),
+                "weights": learned.pack(round(float(c[column]), 6) for column in columns for c in coefs),
+            }
+        )
+        offset += len(v.vocabulary_)
     return {
         "topics": list(POLICY_INTENTS),
         "intercepts": [round(i, 6) for i in intercepts],

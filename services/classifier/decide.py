@@ -165,6 +165,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         # cards, credit lines and links customers ask about that the example text does not name,
         # someone else's card, a bank, a sale item
         ("diners",),
+        ("cencosud", "nativa", "argencard", "tarjeta shopping", "favacard", "tarjeta sol", "carrefour"),
         ("maestro",),
         ("mercado credito",),
         ("prepag", "pre-?paid"),
@@ -182,9 +183,11 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         # canned text that ties no discount to one leaves it open
         (
             r"(descuento|discount|promo\w*|reintegro|cashback|bonificacion)s?\b[^.?!]{0,25}\b(mercado ?pago|tarjeta|"
-            r"cards?|visa|master\w*|naranja|amex|american express|debito|debit|credito|credit|banco|bank(?! transfer))",
+            r"cards?|visa|master\w*|naranja|amex|american express|debito|debit|credito|credit|banco|bank(?! transfer)|"
+            r"efectivo|cash)",
             r"(mercado ?pago|tarjeta|cards?|visa|master\w*|naranja|amex|american express|debito|debit|credito|credit|"
-            r"banco|bank(?! transfer))\b[^.?!]{0,25}\b(descuento|discount|promo\w*|reintegro|cashback|bonificacion)",
+            r"banco|bank(?! transfer)|efectivo|cash)\b[^.?!]{0,25}\b(descuento|discount|promo\w*|reintegro|cashback|"
+            r"bonificacion)",
         ),
         # one order paid partly one way and the rest another
         (
@@ -272,6 +275,8 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("ropa interior", "underwear", "lingerie", "mallas?", "bikini", "traje de bano", "swimwear", "swimsuit"),
         _AT_THE_STORE,
         (r"lav(ad[oa]s?|e|o|ar|amos)\b", r"wash(ed|ing)?\b"),
+        # an exchange for something cheaper: the example text speaks of paying the difference of a dearer one
+        ("mas barat", "cheaper", "less expensive", r"menor (precio|valor)", "saldo a favor"),
         # a second exchange: the example text speaks of the first
         (r"(second|2nd) (exchange|return)", r"another (exchange|return)", r"(segundo|otro) cambio"),
         # who pays the shipping of a return, or whether it is refunded
@@ -288,6 +293,22 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("nin[oa]s", "kids", "children", "bebe", "baby", "infant"),
         ("calzado", "zapat", "shoes?", "sneakers?", "boots?"),
         ("maternity", "pregnan", "embarazad", "premama"),
+        # men's sizes: the example text tells women how the unisex line runs
+        ("de hombre", "men'?s", "masculin"),
+        # the customer's height or weight ("mido 1,62 y peso 58"): answered only by a text that says what they tell
+        (
+            "mido",
+            "mide",
+            r"pes[oa] \d",
+            r"\d{2,3} ?(kg|kilos|lbs|pounds)\b",
+            "altura",
+            "estatura",
+            "height",
+            "weigh",
+            r"\d'\s?\d",
+            r"\d[.,]\d{2} ?m\b",
+            r"(i'?m|i am) \d",
+        ),
     ],
     "stock": [
         # the shop's own stock, last season, an item in one size: the example text speaks of the website's stock
@@ -296,6 +317,9 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         (r"talle (xs|s|m|l|xl|xxl|\d+)\b", r"size (xs|s|m|l|xl|xxl|\d+)\b", r"en (xs|s|m|l|xl|xxl|\d{2})\b"),
         ("actually in stock", "realmente"),
         ("pre-?orders?", "pre-?ordering", "pre-?ventas?"),
+        # the price an item comes back at, or the day and hour restocks go up: the example text says neither
+        ("precio", "price", "mas caro", "more expensive"),
+        ("que dia", "which day", "what day", "dia de la semana", r"a que hora", "what time"),
     ],
 }
 

@@ -753,7 +753,9 @@ INTENT_CASES = [
     # rioplatense, typos and greetings
     ("", "Hola buenas tardes! Quería consultar si hacen envíos a Tucumán y cuánto demora. Muchas gracias", "shipping"),
     ("", "ke talle me recomiendan? gracias", "sizes"),
-    ("", "ke talle me recomendas para la campera? gracias", "product_question"),  # that garment's fit: the catalogue
+    # which size to choose is the size guide's, whatever the garment; how one garment fits is the catalogue's
+    ("", "ke talle me recomendas para la campera? gracias", "sizes"),
+    ("", "la campera tehuelche viene chica?", "product_question"),
     ("", "hola como va? los talles son normales o vienen chicos?", "sizes"),
     ("", "¿Hasta cuándo tengo para hacer un cambio?", "returns"),
     ("", "Quisiera saber si trabajan con Mercado Pago y si se puede pagar en cuotas", "payment_methods"),
@@ -1117,7 +1119,6 @@ def test_classify_needs_the_answer_in_the_customers_language(shop):
         ("¿Hacen envíos por OCA?", "faq_does_not_cover:shipping"),
         ("Can I exchange a gift?", "faq_does_not_cover:returns"),
         ("Do you deliver on weekends?", "low_confidence"),  # a detail the canned text does not cover
-        ("ke talle me recomendas? mido 1,65 y peso 60 kg", "low_confidence"),  # personal advice
         ("¿La campera es impermeable? ¿Hacen envíos a Salta?", "needs_llm:product_question"),
         ("Hola, ¿hacen envíos a Córdoba? Mi pedido anterior tardó mucho", "needs_llm:order_status"),
     ],
@@ -1125,6 +1126,15 @@ def test_classify_needs_the_answer_in_the_customers_language(shop):
 def test_canned_answers_only_when_they_answer(shop, body, reason):
     result = decide.classify(mail(body=body), shop, OWN)
     assert (result.decision, result.reason) == ("llm", reason)
+
+
+def test_height_and_weight_get_the_sizes_text_only_when_it_says_what_they_tell(shop):
+    question = "ke talle me recomendas? mido 1,65 y peso 60 kg"
+    # the example shop's text: "la altura y el peso solos no alcanzan para saber el talle"
+    assert decide.classify(mail(body=question), shop, OWN).reason == "faq:sizes"
+    table_only = ShopConfig(name="x", faq={"sizes": {"es": "Nuestra tabla de talles está en la web, con las medidas."}})
+    result = decide.classify(mail(body=question), table_only, OWN)
+    assert (result.decision, result.reason) == ("llm", "faq_does_not_cover:sizes")
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """Not intents: what lowers the confidence of a policy topic so that the question goes to the LLM.
 
 - `detail`: something the canned policy texts do not cover (a date, a weekend, same-day or express delivery, a
-  holiday, two cards, a colour, the customer's own measurements). It weighs at least as much as the question itself
+  holiday, two cards, a colour). It weighs at least as much as the question itself
   (see `intents._competitor`).
 - `read_already`: the customer already read something or cannot find it ("no encuentro cuánto sale el envío"). It
   competes like any other intent, but the canned text is often the very answer they missed, so it weighs less.
@@ -60,15 +60,6 @@ RULES: tuple[Rule, ...] = (
         ),
         # a card's name, not a delivery speed
         never=("¿Puedo pagar con American Express en cuotas?", "Do you take American Express?"),
-    ),
-    # personal measurements: the customer wants advice for their body, not the size table
-    Rule(
-        name="detail.my_measurements",
-        adds_to="detail",
-        weight=2,
-        description="the customer's own height or weight ('mido 1,70', 'peso 60 kg', 'I'm 5'7')",
-        pattern=r"\b(mido|peso) (\d|un|uno|una)|\b(i'?m|i am) \d|\b\d{2,3} ?(kg|kilos)\b|\b1[.,]\d{2} ?m?\b",
-        matches=("que talle me recomendas si mido 1,70?", "ke talle me recomendas? mido 1,65 y peso 60 kg"),
     ),
     # the customer already read the policy and has a question it leaves open
     Rule(

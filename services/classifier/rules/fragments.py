@@ -39,6 +39,18 @@ SIZE_TABLE = Fragment(
 
 # "how long do refunds take" / "cuánto tarda el reembolso" is not about shipping; nor is how long a replacement, a
 # cancellation, an answer, an invoice or an account takes ("how long does it take you to reply?")
+# Which size to choose, asked of the customer's own body or habit ("¿qué talle me recomiendan?", "what size should I
+# order?"): the size guide answers it for any garment, unlike how one product fits ("¿el buzo viene grande?").
+WHICH_SIZE_TO_CHOOSE = Fragment(
+    "which_size_to_choose",
+    r"\b(que|cual) talle (me|le|les|nos|te) (recomiendan|recomendas|recomiendas|sugieren|conviene|va|iria|pido|"
+    r"compro|elijo)\b|\b(que|cual) talle (soy|es el mio|seria|deberia|debo|tengo que|pido|pedir|compro|elijo|uso)\b|"
+    r"\bno (se|sabemos|sabe) (que|cual) talle\b|\b(what|which) size (should|would|do|shall|can|could) (i|we|he|she)\b|"
+    r"\b(what|which) size (would i be|am i|is best|will fit|would fit|fits me|for me|to (get|order|buy|choose))\b|"
+    r"\bsize should i (get|order|go for|buy|choose|take)\b",
+    "which size to choose for oneself or someone: the size guide answers it whatever the garment",
+)
+
 NOT_MONEY = Fragment(
     "not_money",
     r"(?![^.?!\n]{0,40}\b(refunds?|reimburs\w*|returns?|exchanges?|reembolsos?|reintegros?|devolucion\w*|cambios?|"

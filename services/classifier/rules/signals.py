@@ -26,7 +26,7 @@ Flags (`specific_order`, `order_subject`, `problem`) and guards (`courtesy`, `no
 from __future__ import annotations
 
 from .base import Rule
-from .fragments import ALREADY_HAPPENED, COLOUR, GARMENT, OWN_THING, SIZE_TABLE
+from .fragments import ALREADY_HAPPENED, COLOUR, GARMENT, OWN_THING, SIZE_TABLE, WHICH_SIZE_TO_CHOOSE
 
 # ---- specific_order: an order that exists. Pre-purchase phrasing ("si compro", "quiero comprar", "before I order")
 # is not here.
@@ -159,17 +159,27 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         weight=0,
         description="'compré', 'hice un pedido', 'me llegó', 'no me llegó', 'ya pagué', in Spanish",
         pattern=(
-            r"(?<!\bsi )\b(compre|pedi|encargue|pague|abone|recibi|devolvi)\b|\b(hice|realice|hicimos|realizamos) (un|"
+            # not after "si", "no", "nunca", "cuando": "nunca compré online", "cuando compre, ¿me mandan...?"
+            r"(?<!\bsi )(?<!\bno )(?<!\bnunca )(?<!\bcuando )\b(compre|pedi|encargue|pague|abone|recibi|devolvi)\b|"
+            r"\b(hice|realice|hicimos|realizamos) (un|"
             r"una|el|la|mi|dos|varios|unos) (pedido|compra|orden|pago)s?\b|\b(me|nos) (llego|llegaron|llegó|vino|"
             r"vinieron|mandaron|enviaron|cobraron|debitaron)\b|\b(no|nunca|todavia no|aun no) (me |nos )?(llego|"
             r"llegaron|recibi|recibimos)\b|\b(ya|todavia|aun) (pague|abone|hice|compre|no llega|no llego)\b"
         ),
+        # a purchase in another shop is not an order here
+        unless=r"\b(en|a) (otra|otras) (tienda|tiendas|pagina|marca|marcas)\b|\ben (un|el) local del centro\b|"
+        r"\ben una marca\b",
         matches=(
             "Compré hace diez días",
             "Me llegó la remera rota",
             "Ya pagué el pedido",
         ),
-        never=("Si compre hoy, ¿cuándo llega?",),
+        never=(
+            "Si compre hoy, ¿cuándo llega?",
+            "Nunca compré ropa online, ¿cómo sé mi talle?",
+            "La semana pasada compré en otra tienda y no me dejaron cambiar. ¿Ustedes cambian?",
+            "Cuando compre, ¿me mandan un código de seguimiento?",
+        ),
     ),
     Rule(
         name="signals.tracking",
@@ -977,9 +987,14 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
         weight=2,
         description="a garment named in a sizes question, without the size table: how that product fits",
         pattern=GARMENT.pattern,
-        unless=SIZE_TABLE.pattern,
+        unless=SIZE_TABLE.pattern + "|" + WHICH_SIZE_TO_CHOOSE.pattern,
         matches=("¿El buzo oversize viene grande?", "Does the hoodie run small?"),
-        never=("¿El buzo sigue la tabla de talles?", "Is the hoodie on the size chart?"),
+        never=(
+            "¿El buzo sigue la tabla de talles?",
+            "Is the hoodie on the size chart?",
+            "Mido 1,62, ¿qué talle me recomiendan para los pantalones?",
+            "What size should I get in your unisex hoodies?",
+        ),
     ),
     # When one named garment in one colour or size comes back is a question about that product, not the restock
     # policy: "¿cuándo vuelven a entrar las zapatillas blancas?", "is the black corduroy jacket back in XL?".

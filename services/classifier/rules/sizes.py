@@ -1,7 +1,8 @@
 """Sizes as a policy topic: the size table, which size to choose, whether sizes run small or large.
 
-How one named garment fits is a product_question (see `signals.fit_of_a_named_garment`); the customer's own
-measurements are a detail the table does not answer (`detail.my_measurements`).
+How one named garment fits is a product_question (see `signals.fit_of_a_named_garment`), unless the question is
+which size to choose (`fragments.WHICH_SIZE_TO_CHOOSE`), which the size guide answers for any garment. The
+customer's own height or weight is answered only by a canned text that says what they tell (`decide._COVERAGE`).
 """
 
 from __future__ import annotations

@@ -240,7 +240,18 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             "leave it",
             "dejar(lo|la)? (en|con)",
         ),
-        ("franja", "horario", "time slot", "time window", r"\bat what time", "turno"),
+        # a time for the delivery; the hours of pick-up at the store, which a text gives as hours ("de 11 a 19 h")
+        (
+            "franja",
+            "time slot",
+            "time window",
+            "turno",
+            r"(entrega\w*|reparto|reparten|delivery|deliver\w*|llega\w*|arrive)\b[^.?!]{0,30}\b(horario|a que hora|"
+            r"what time)",
+            r"(horario|a que hora|what time)\b[^.?!]{0,30}\b(entrega\w*|reparto|reparten|delivery|deliver\w*|"
+            r"llega\w*|arrive)",
+        ),
+        ("horario", r"\bat what time", "what time", "a que hora", r"\d{1,2} a \d{1,2} ?h\b", r"\d{1,2} ?(am|pm)\b"),
         ("packaging", "embalaje", "envoltorio", "discret", "plain (box|package|packaging)"),
         _ON_SALE,
         ("listo para retirar", "ready (to|for) (collect|pick)", "ready for collection"),

@@ -70,8 +70,10 @@ NOT_A_GARMENT_CHANGE = Fragment(
 TRANSFER_DISCOUNT = Fragment(
     "transfer_discount",
     r"\b(transferencia|efectivo|transfer|cash)\b[^.?!]{0,40}\b(descuento|discount|% ?off|\d+ ?%)|"
-    r"\b(descuento|discount|\d+ ?%)[^.?!]{0,40}\b(transferencia|efectivo|transfer|cash)\b",
-    "a discount next to a bank transfer or cash, in either order",
+    r"\b(descuento|discount|\d+ ?%)[^.?!]{0,40}\b(transferencia|efectivo|transfer|cash)\b|"
+    # the discount in the next sentence: "¿Se puede pagar por transferencia? Leí que tiene descuento."
+    r"\b(transferencia|transfer)\b[^.?!]{0,40}[.?!]+\s*[^.?!]{0,40}\b(descuento|discount)\b",
+    "a discount next to a bank transfer or cash, in either order, or in the sentence after the transfer",
 )
 
 # A broad English policy rule carries this "unless": words that place the question on an order that exists, a

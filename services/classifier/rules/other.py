@@ -15,21 +15,37 @@ RULES: tuple[Rule, ...] = (
         name="other.shop_matters",
         adds_to="other",
         weight=2,
-        description="wholesale, opening hours, coupons and gift cards, invoices, jobs, the shop's address or phone",
+        description="wholesale, coupons and gift cards, invoices, jobs, the shop's address or phone",
         pattern=(
             r"\b(por mayor|mayorista\w*|mayoreo|wholesale|reseller|revendedor\w*|revender|somos una empresa|para (una|"
             r"mi|la|nuestra) empresa|corporat\w*|con (el |nuestro )?logo|uniformes?|por cantidad|factura|invoice)\b|"
-            r"\b(horario|horarios|a que hora|abren|cierran|opening hours|open on|(store|shop|business) hours|"
-            r"what time)\b|\b(cupon|codigo de descuento|promo code|discount code|coupon|gift ?card|tarjeta de regalo|"
+            r"\b(cupon|codigo de descuento|promo code|discount code|coupon|gift ?card|tarjeta de regalo|"
             r"gift card)\b|\b(factura a|factura b|cuit|invoice)\b|\b(trabajo|busqueda laboral|curriculum|cv|job|"
             r"colaboracion|canje|influencer)\b|\b(direccion del local|donde queda el local|where is (your|the) (store|"
             r"shop)|local a la calle)\b|\b(whatsapp|instagram|telefono)\b"
         ),
         matches=(
             "Venden por mayor?",
-            "¿A qué hora abren el sábado?",
             "Tienen algún código de descuento?",
             "please send the invoice to my new email",
+        ),
+    ),
+    # the shop's opening hours are another matter, except when asked to collect an order there: the shipping text
+    # gives the hours of pick-up at the store
+    Rule(
+        name="other.opening_hours",
+        adds_to="other",
+        weight=2,
+        description="the shop's opening hours, unless asked about collecting an order",
+        pattern=(
+            r"\b(horario|horarios|a que hora|abren|cierran|opening hours|open on|(store|shop|business) hours|"
+            r"what time)\b"
+        ),
+        unless=r"\b(retir\w*|pick ?up|pick it up|collect\w*|pasar a buscar(lo|la)?)\b",
+        matches=("¿A qué hora abren el sábado?", "What are your opening hours?"),
+        never=(
+            "¿Puedo pasar a retirar por el local? ¿En qué horario?",
+            "Can I pick it up, and what time are you open?",
         ),
     ),
     # a discount code is another matter than the discount for paying by transfer, which the FAQ states

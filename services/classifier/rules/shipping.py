@@ -71,9 +71,10 @@ RULES: tuple[Rule, ...] = (
         name="shipping.shipping_word",
         adds_to="shipping",
         weight=1,
-        description="the word envío, shipping or delivery: a bare hint",
-        pattern=r"\b(envio|envios|enviar|envian|flete|entrega|shipping|ship|delivery|deliver)\b",
-        matches=("envíos?", "shiping"),
+        description="the word envío, shipping, delivery or a pick-up: a bare hint",
+        pattern=r"\b(envio|envios|enviar|envian|flete|entrega|shipping|ship|delivery|deliver|retiro|retirar|"
+        r"pick ?up|collect)\b",
+        matches=("envíos?", "shiping", "y si retiro en palermo es gratis?"),
     ),
     # "el envío a La Plata, ¿cuánto sale?": the price after the noun
     Rule(

@@ -41,9 +41,9 @@ RULES: tuple[Rule, ...] = (
         name="sizes.size_word",
         adds_to="sizes",
         weight=1,
-        description="the word talle, medida or size: a bare hint",
-        pattern=r"\b(talle|talles|medida|medidas|size|sizes|sizing|measurements?)\b",
-        matches=("¿Tienen talle M?", "Do you have it in other sizes?"),
+        description="the word talle, medida or size, or a size beyond S to XL: a bare hint",
+        pattern=r"\b(talle|talles|medida|medidas|size|sizes|sizing|measurements?|xxs|xs|xxl|xxxl|[2-5]xl)\b",
+        matches=("¿Tienen talle M?", "Do you have it in other sizes?", "¿Hacen XS?"),
     ),
     Rule(
         name="sizes.how_sizes_run_es",

@@ -114,6 +114,10 @@ _BEFORE_OR_AFTER = ("before or after", "antes o despues")
 # Things a customer may name that a canned text must mention to answer the question. If the customer asks
 # "¿se puede pagar en efectivo?" and the shop's payment text never says "efectivo", the canned text does not
 # answer: the LLM (which has the shop's facts) does. Each group lists Spanish and English stems.
+# The shop's opening hours, asked next to a topic whose text does not give them (the shipping text gives the hours
+# of pick-up at the store, and has its own group).
+_OPENING_HOURS = ("horario", r"\bat what time", "what time", "a que hora", "abren", "opening hours")
+
 _COVERAGE: dict[str, list[tuple[str, ...]]] = {
     "payment_methods": [
         ("efectivo", "cash"),
@@ -172,6 +176,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("link de pago", "payment link"),
         ("naranja x", "uala", "qr"),
         ("cualquier banco", "que bancos", "algunos bancos", "any bank", "which banks", "all banks"),
+        _OPENING_HOURS,
         _BEFORE_OR_AFTER,
         (
             r"tarjeta (de credito |de debito )?de (mi|un|una) \w+",
@@ -286,6 +291,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("ropa interior", "underwear", "lingerie", "mallas?", "bikini", "traje de bano", "swimwear", "swimsuit"),
         _AT_THE_STORE,
         (r"lav(ad[oa]s?|e|o|ar|amos)\b", r"wash(ed|ing)?\b"),
+        _OPENING_HOURS,
         # an exchange for something cheaper: the example text speaks of paying the difference of a dearer one
         ("mas barat", "cheaper", "less expensive", r"menor (precio|valor)", "saldo a favor"),
         # a second exchange: the example text speaks of the first
@@ -303,6 +309,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("american", r"\bus \d", "us siz", "uk siz", r"\beu\b", "europe", "ingles"),
         ("nin[oa]s", "kids", "children", "bebe", "baby", "infant"),
         ("calzado", "zapat", "shoes?", "sneakers?", "boots?"),
+        _OPENING_HOURS,
         ("maternity", "pregnan", "embarazad", "premama"),
         # men's sizes: the example text tells women how the unisex line runs
         ("de hombre", "men'?s", "masculin"),
@@ -327,6 +334,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("temporada", "last season", "previous season", "discontinu"),
         (r"talle (xs|s|m|l|xl|xxl|\d+)\b", r"size (xs|s|m|l|xl|xxl|\d+)\b", r"en (xs|s|m|l|xl|xxl|\d{2})\b"),
         ("actually in stock", "realmente"),
+        _OPENING_HOURS,
         ("pre-?orders?", "pre-?ordering", "pre-?ventas?"),
         # the price an item comes back at, or the day and hour restocks go up: the example text says neither
         ("precio", "price", "mas caro", "more expensive"),

@@ -41,6 +41,8 @@ from . import intents
 
 log = logging.getLogger(__name__)
 MODEL_PATH = Path(__file__).with_name("model") / "faq_topics.json"
+# Larger than any idf or logistic-regression weight the training makes (they stay well under 100).
+MAX_WEIGHT = 1e4
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 _SPACES = re.compile(r"\s\s+")
 
@@ -143,7 +145,13 @@ def from_json(data: dict) -> Model:
 
 def _block(data: dict[str, Any], topics: int) -> Block:
     names: list[str] = data["features"]
+    low, high = data["ngram_range"]
+    if not (isinstance(low, int) and isinstance(high, int) and 1 <= low <= high <= 10):
+        raise ValueError(f"a {data['kind']} block has the n-gram range {data['ngram_range']!r}")
     idf, weights = unpack(data["idf"]), unpack(data["weights"])
+    # a damaged file can still decode to doubles: weights no training produces are refused
+    if not all(math.isfinite(x) and abs(x) < MAX_WEIGHT for x in (*idf, *weights)):
+        raise ValueError(f"a {data['kind']} block has a weight that is not finite or beyond {MAX_WEIGHT:g}")
     if len(idf) != len(names) or len(weights) != len(names) * topics:
         raise ValueError(
             f"a {data['kind']} block has {len(names)} features, {len(idf)} idf values and {len(weights)} weights "
@@ -151,7 +159,7 @@ def _block(data: dict[str, Any], topics: int) -> Block:
         )
     return Block(
         kind=data["kind"],
-        ngram_range=(data["ngram_range"][0], data["ngram_range"][1]),
+        ngram_range=(low, high),
         rows={name: row for row, name in enumerate(names)},
         idf=idf,
         weights=weights,

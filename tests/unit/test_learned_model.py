@@ -68,10 +68,35 @@ def test_training_never_reads_a_held_out_row(dev_rows):
     assert not {row.id for row in dev_rows} & held_out
 
 
+def _one_feature_model(weight: float, ngram_range: list) -> str:
+    topics = list(learned.intents.POLICY_INTENTS)
+    block = {
+        "kind": "word",
+        "ngram_range": ngram_range,
+        "features": ["envios"],
+        "idf": learned.pack([1.0]),
+        "weights": learned.pack([weight] + [0.0] * (len(topics) - 1)),
+    }
+    return json.dumps(
+        {
+            "topics": topics,
+            "intercepts": [0.0] * len(topics),
+            "thresholds": dict.fromkeys(topics, 0.5),
+            "blocks": [block],
+        }
+    )
+
+
 @pytest.mark.parametrize(
     "content",
-    [None, "{", json.dumps({"topics": ["shipping"], "intercepts": [0.0], "thresholds": {}, "blocks": []})],
-    ids=["absent", "truncated", "other topics"],
+    [
+        None,
+        "{",
+        json.dumps({"topics": ["shipping"], "intercepts": [0.0], "thresholds": {}, "blocks": []}),
+        _one_feature_model(float("inf"), [1, 2]),
+        _one_feature_model(1.0, [1.5, 2]),
+    ],
+    ids=["absent", "truncated", "other topics", "a weight damaged", "a broken n-gram range"],
 )
 def test_without_a_readable_model_the_rules_decide_alone(monkeypatch, tmp_path, content):
     from classifier import decide

@@ -43,7 +43,9 @@ RULES: tuple[Rule, ...] = (
         weight=2,
         description="a weekend, a holiday, a given day or date, same-day, express or urgent delivery",
         pattern=(
-            r"\b(fin de semana|sabados?|domingos?|feriados?|en el (dia|mismo dia)|mismo dia|(?<!american )express|"
+            r"\b(fin de semana|sabados?|domingos?|feriados?|navidad|nochebuena|ano nuevo|fin de ano|reyes|"
+            r"\d{1,2} de (enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|"
+            r"diciembre)|en el (dia|mismo dia)|mismo dia|(?<!american )express|"
             r"expres|urgente|urgencia|antes del? (lunes|martes|miercoles|jueves|viernes|sabado|domingo|\d+)|"
             r"para el (lunes|martes|miercoles|jueves|viernes|sabado|domingo|\d+)|"
             r"(before|by|for|on) the \d+(st|nd|rd|th)?|weekends?|"

@@ -37,8 +37,6 @@ SIZE_TABLE = Fragment(
     "the shop's size table, by any of its names",
 )
 
-# "how long do refunds take" / "cuánto tarda el reembolso" is not about shipping; nor is how long a replacement, a
-# cancellation, an answer, an invoice or an account takes ("how long does it take you to reply?")
 # Which size to choose, asked of the customer's own body or habit ("¿qué talle me recomiendan?", "what size should I
 # order?"): the size guide answers it for any garment, unlike how one product fits ("¿el buzo viene grande?").
 WHICH_SIZE_TO_CHOOSE = Fragment(
@@ -51,6 +49,20 @@ WHICH_SIZE_TO_CHOOSE = Fragment(
     "which size to choose for oneself or someone: the size guide answers it whatever the garment",
 )
 
+# How one garment fits or is cut ("¿viene chico?", "does it run small?", "¿es entallada?", "what's the rise?"): the
+# catalogue's, even next to a question about which size to choose.
+FIT_OF_A_GARMENT = Fragment(
+    "fit_of_a_garment",
+    r"\b(viene|vienen|queda|quedan|calza|calzan|es|son|sale|salen) (muy |medio |un poco )?(chic[oa]s?|grandes?|"
+    r"larg[oa]s?|cort[oa]s?|entallad[oa]s?|holgad[oa]s?|ajustad[oa]s?|ampli[oa]s?|angost[oa]s?|oversize)\b|"
+    r"\b(runs?|fits?|comes?) (small|large|big|true|long|short|tight|loose)\b|\b(entallad\w*|holgad\w*|oversize\w*|"
+    r"tiro (alto|bajo|medio)|rise|inseam|largo de|length of|see-?through|transparent\w*)\b|\b(es|is it|are they) "
+    r"unisex\b|\bme (arrastre|arrastra|quede largo)\b",
+    "how one garment fits or is cut: that product's, not the size guide's",
+)
+
+# "how long do refunds take" / "cuánto tarda el reembolso" is not about shipping; nor is how long a replacement, a
+# cancellation, an answer, an invoice or an account takes ("how long does it take you to reply?")
 NOT_MONEY = Fragment(
     "not_money",
     r"(?![^.?!\n]{0,40}\b(refunds?|reimburs\w*|returns?|exchanges?|reembolsos?|reintegros?|devolucion\w*|cambios?|"
@@ -70,10 +82,8 @@ NOT_A_GARMENT_CHANGE = Fragment(
 TRANSFER_DISCOUNT = Fragment(
     "transfer_discount",
     r"\b(transferencia|efectivo|transfer|cash)\b[^.?!]{0,40}\b(descuento|discount|% ?off|\d+ ?%)|"
-    r"\b(descuento|discount|\d+ ?%)[^.?!]{0,40}\b(transferencia|efectivo|transfer|cash)\b|"
-    # the discount in the next sentence: "¿Se puede pagar por transferencia? Leí que tiene descuento."
-    r"\b(transferencia|transfer)\b[^.?!]{0,40}[.?!]+\s*[^.?!]{0,40}\b(descuento|discount)\b",
-    "a discount next to a bank transfer or cash, in either order, or in the sentence after the transfer",
+    r"\b(descuento|discount|\d+ ?%)[^.?!]{0,40}\b(transferencia|efectivo|transfer|cash)\b",
+    "a discount next to a bank transfer or cash, in either order",
 )
 
 # A broad English policy rule carries this "unless": words that place the question on an order that exists, a

@@ -26,7 +26,15 @@ Flags (`specific_order`, `order_subject`, `problem`) and guards (`courtesy`, `no
 from __future__ import annotations
 
 from .base import Rule
-from .fragments import ALREADY_HAPPENED, COLOUR, GARMENT, OWN_THING, SIZE_TABLE, WHICH_SIZE_TO_CHOOSE
+from .fragments import (
+    ALREADY_HAPPENED,
+    COLOUR,
+    FIT_OF_A_GARMENT,
+    GARMENT,
+    OWN_THING,
+    SIZE_TABLE,
+    WHICH_SIZE_TO_CHOOSE,
+)
 
 # ---- specific_order: an order that exists. Pre-purchase phrasing ("si compro", "quiero comprar", "before I order")
 # is not here.
@@ -159,16 +167,13 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         weight=0,
         description="'compré', 'hice un pedido', 'me llegó', 'no me llegó', 'ya pagué', in Spanish",
         pattern=(
-            # not after "si", "no", "nunca", "cuando": "nunca compré online", "cuando compre, ¿me mandan...?"
-            r"(?<!\bsi )(?<!\bno )(?<!\bnunca )(?<!\bcuando )\b(compre|pedi|encargue|pague|abone|recibi|devolvi)\b|"
+            # not after "si", "no", "nunca": "si compro", "nunca compré online"
+            r"(?<!\bsi )(?<!\bno )(?<!\bnunca )\b(compre|pedi|encargue|pague|abone|recibi|devolvi)\b|"
             r"\b(hice|realice|hicimos|realizamos) (un|"
             r"una|el|la|mi|dos|varios|unos) (pedido|compra|orden|pago)s?\b|\b(me|nos) (llego|llegaron|llegó|vino|"
             r"vinieron|mandaron|enviaron|cobraron|debitaron)\b|\b(no|nunca|todavia no|aun no) (me |nos )?(llego|"
             r"llegaron|recibi|recibimos)\b|\b(ya|todavia|aun) (pague|abone|hice|compre|no llega|no llego)\b"
         ),
-        # a purchase in another shop is not an order here
-        unless=r"\b(en|a) (otra|otras) (tienda|tiendas|pagina|marca|marcas)\b|\ben (un|el) local del centro\b|"
-        r"\ben una marca\b",
         matches=(
             "Compré hace diez días",
             "Me llegó la remera rota",
@@ -177,8 +182,6 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         never=(
             "Si compre hoy, ¿cuándo llega?",
             "Nunca compré ropa online, ¿cómo sé mi talle?",
-            "La semana pasada compré en otra tienda y no me dejaron cambiar. ¿Ustedes cambian?",
-            "Cuando compre, ¿me mandan un código de seguimiento?",
         ),
     ),
     Rule(
@@ -987,8 +990,19 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
         weight=2,
         description="a garment named in a sizes question, without the size table: how that product fits",
         pattern=GARMENT.pattern,
-        unless=SIZE_TABLE.pattern + "|" + WHICH_SIZE_TO_CHOOSE.pattern,
-        matches=("¿El buzo oversize viene grande?", "Does the hoodie run small?"),
+        # the size table, or which size to choose when nothing asks how the garment itself fits
+        unless=SIZE_TABLE.pattern
+        + r"|^(?![\s\S]*("
+        + FIT_OF_A_GARMENT.pattern
+        + r"))(?=[\s\S]*("
+        + WHICH_SIZE_TO_CHOOSE.pattern
+        + r"))",
+        matches=(
+            "¿El buzo oversize viene grande?",
+            "Does the hoodie run small?",
+            "¿Qué talle me recomendás del jean Mom? ¿Viene chico?",
+            "What size should I get in the Tehuelche jacket? Does it run small?",
+        ),
         never=(
             "¿El buzo sigue la tabla de talles?",
             "Is the hoodie on the size chart?",

@@ -479,6 +479,7 @@ def _out_of_office_evidence(texts: _Texts) -> list[Evidence]:
         # subject such as "Vacaciones".
         return [item for item in found if item.name not in _A_PERSONS_SUBJECTS]
     found += _fired(autoreplies.SUBJECT, texts.subject)
+    auto_prefix = _fired(autoreplies.AUTO_PREFIX, texts.subject)
     for situation, promise in (
         (autoreplies.AWAY, autoreplies.PROMISE),
         (autoreplies.RECEIVED, autoreplies.WILL_ANSWER),
@@ -486,6 +487,8 @@ def _out_of_office_evidence(texts: _Texts) -> list[Evidence]:
         situations, promises = _fired(situation, texts.head), _fired(promise, texts.head)
         if situations and promises:
             found += situations + promises
+        elif situations and auto_prefix and situation is autoreplies.AWAY:
+            found += situations + auto_prefix
     return found
 
 

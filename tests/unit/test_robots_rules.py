@@ -27,7 +27,17 @@ OWN = ["hola@ropadelsur.com.ar"]
 ROBOT_RULES = [rule for rule in all_rules() if rule.name.startswith("robots.")]
 # What each tuple of each module is read from (robots.py): every rule must be in exactly one of them.
 READ_BY = {
-    robot_autoreplies: ("SUBJECT_START", "SUBJECT", "TEXT", "LINES", "AWAY", "PROMISE", "RECEIVED", "WILL_ANSWER"),
+    robot_autoreplies: (
+        "SUBJECT_START",
+        "SUBJECT",
+        "AUTO_PREFIX",
+        "TEXT",
+        "LINES",
+        "AWAY",
+        "PROMISE",
+        "RECEIVED",
+        "WILL_ANSWER",
+    ),
     robot_bounces: ("SUBJECT", "TEXT", "LINES"),
     robot_notifications: ("HEADERS", "SUBJECT", "BODY", "LINKS"),
     robot_reports: ("SUBJECT", "TEXT", "LINES"),
@@ -66,6 +76,13 @@ def test_every_robot_rule_is_read_from_exactly_one_part_of_a_message():
         listed = [rule.name for part in parts for rule in getattr(module, part)]
         assert sorted(listed) == sorted(rule.name for rule in module.RULES), module.__name__
         assert len(listed) == len(set(listed)), module.__name__
+
+
+def test_an_auto_subject_decides_only_with_a_sender_who_says_they_are_away():
+    away = "Estoy de licencia hasta el lunes 12. Saludos, Nati"
+    assert robots.verdict(mail(away, subject="Auto: Re: Pedido de bolsas"), OWN).reason == "out_of_office"
+    assert robots.verdict(mail(away, subject="Re: Pedido de bolsas"), OWN).reason is None
+    assert robots.verdict(mail("Hola, ¿aceptan permuta?", subject="Auto: consulta"), OWN).reason is None
 
 
 def test_same_evidence_names_rules_that_exist():

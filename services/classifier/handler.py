@@ -121,8 +121,9 @@ class RequestReply:
 
 
 # Ignored emails a person should see: left unread with NEEDS_PERSON_KEYWORD. Forwarding can break DMARC for a
-# real customer, and a real customer can be one too many new senders in a busy hour.
-FOR_A_PERSON = frozenset({"dmarc_fail", "new_sender_cap", "reused_message_id"})
+# real customer, a real customer can be one too many new senders in a busy hour, and a platform's relayed message
+# (a buyer's question, a contact form, a dispute) is machine-made but waits for the shop to act.
+FOR_A_PERSON = frozenset({"dmarc_fail", "new_sender_cap", "reused_message_id", "relayed_message"})
 # Ignored emails replyflow leaves exactly as they were (unread, no keyword): it did nothing with them.
 LEFT_AS_THEY_WERE = frozenset({"too_old"})
 

@@ -20,6 +20,8 @@ names are stable (they are stored as the `ignored` reason and counted in metrics
     null_return_path       Return-Path: <> (or X-Envelope-From: <>), the envelope of a bounce or auto-reply
     no_sender              no usable From address: nobody to answer, and typical of broken robots
     several_senders        From names more than one mailbox: there is no one person to answer
+    relayed_message        a platform's notice of the shop's own business that a person must act on: a buyer's question
+                           on a listing, a contact form's relay, a disputed payment (left unread for a person)
     robot_sender           the sender's local part says "machine": MAILER-DAEMON, postmaster, noreply, owner-*,
                            notifications, nagios, ... (also a bounce-processing address in Return-Path or Sender)
                            (rules/robot_senders.py)
@@ -76,6 +78,7 @@ RULES: tuple[str, ...] = (
     "null_return_path",
     "no_sender",
     "several_senders",
+    "relayed_message",
     "robot_sender",
     "out_of_office",
     "automated_notification",
@@ -644,6 +647,9 @@ def _verdict(
     evidence = _delivery_evidence(texts)
     if score(evidence, "delivery_report") >= THRESHOLD:
         return _named("delivery_report", evidence)
+    evidence = _fired(notifications.RELAYED, texts.body)
+    if score(evidence, notifications.RELAYED_REASON) >= THRESHOLD:
+        return _named(notifications.RELAYED_REASON, evidence)
     evidence = _sender_evidence(headers, from_addrs)
     if evidence:
         return _named("robot_sender", evidence)
@@ -674,6 +680,8 @@ def robot_text_rule(text: str, subject: str = "") -> str | None:
             return "out_of_office"
         if score(_delivery_evidence(texts), "delivery_report") >= THRESHOLD:
             return "delivery_report"
+        if score(_fired(notifications.RELAYED, texts.body), notifications.RELAYED_REASON) >= THRESHOLD:
+            return notifications.RELAYED_REASON
         if score(_notification_text_evidence(texts), "automated_notification") >= THRESHOLD:
             return "automated_notification"
     except Exception:  # noqa: BLE001

@@ -303,6 +303,26 @@ async def test_without_human_handoff_a_complaint_is_left_unread_for_a_person(poo
     assert NEEDS_PERSON_KEYWORD in flags and "\\Seen" not in flags
 
 
+async def test_a_platforms_relay_is_never_answered_and_left_unread_for_a_person(pool, dovecot, store_email, make_deps):
+    raw = make_raw(
+        subject='Te hicieron una pregunta en "Campera de jean"',
+        body="Hola ROPADELSUR:\n\nTenés una pregunta nueva en tu publicación:\n\n"
+        '"Hola! ¿tenés talle XL en negro? gracias"\n\nResponder ahora: https://marketplace.example/preguntas',
+        sender="Marketplace <preguntas@marketplace.example>",
+        message_id="<relay@marketplace.example>",
+    )
+    email_id = await store_email(raw)
+
+    assert await handle_email_received(EmailReceived(email_id=email_id), make_deps()) is None
+
+    row = await email_row(pool, email_id)
+    assert (row["state"], row["reason"]) == ("ignored", "relayed_message")
+    flags = dovecot.flags_of("<relay@marketplace.example>")
+    assert NEEDS_PERSON_KEYWORD in flags and "\\Seen" not in flags
+    assert row["seen_at"] is None
+    assert await pool.fetchval("SELECT count(*) FROM replies WHERE email_id = $1", email_id) == 0
+
+
 async def test_an_imap_outage_while_flagging_a_robot_is_retried_without_deciding_again(
     pool, dovecot, store_email, make_deps
 ):

@@ -92,6 +92,7 @@ def test_rule_names_are_stable():
         "null_return_path",
         "no_sender",
         "several_senders",
+        "relayed_message",
         "robot_sender",
         "out_of_office",
         "automated_notification",

@@ -39,7 +39,7 @@ READ_BY = {
         "WILL_ANSWER",
     ),
     robot_bounces: ("SUBJECT", "TEXT", "LINES"),
-    robot_notifications: ("HEADERS", "SUBJECT", "BODY", "LINKS"),
+    robot_notifications: ("HEADERS", "SUBJECT", "BODY", "RELAYED", "LINKS"),
     robot_reports: ("SUBJECT", "TEXT", "LINES"),
     robot_senders: ("LOCAL", "ENVELOPE", "ROLE", "DOMAIN"),
     robot_spam: ("HEADERS", "SUBJECT", "BODY"),
@@ -76,6 +76,32 @@ def test_every_robot_rule_is_read_from_exactly_one_part_of_a_message():
         listed = [rule.name for part in parts for rule in getattr(module, part)]
         assert sorted(listed) == sorted(rule.name for rule in module.RULES), module.__name__
         assert len(listed) == len(set(listed)), module.__name__
+
+
+@pytest.mark.parametrize(
+    "sender, subject, body",
+    [
+        (
+            '"WordPress" <wordpress@ropadelsur.com.ar>',
+            "Consulta por talles",
+            "De: Martín <m@correo.com.ar>\n\nHola, ¿la campera viene en XXL?\n\nEste mensaje se ha enviado desde un "
+            "formulario de contacto en Ropa del Sur.",
+        ),
+        (
+            "Compralia <preguntas@compralia.com.ar>",
+            "Te hicieron una pregunta",
+            "Tenés una pregunta nueva en tu publicación",
+        ),
+        ("Pagora <disputas@pagora.com.ar>", "Dispute", "A cardholder has disputed a payment to ROPA DEL SUR."),
+    ],
+)
+def test_a_platforms_relay_is_never_answered_and_waits_for_a_person(sender, subject, body):
+    assert robots.verdict(mail(body, subject=subject, sender=sender), OWN).reason == "relayed_message"
+
+
+def test_a_customer_who_mentions_the_contact_form_is_still_a_customer():
+    body = "Les escribí por el formulario de contacto y nadie me contestó. ¿Hacen envíos a Salta?"
+    assert robots.verdict(mail(body), OWN).reason is None
 
 
 def test_an_auto_subject_decides_only_with_a_sender_who_says_they_are_away():

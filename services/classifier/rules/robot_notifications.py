@@ -15,6 +15,10 @@ from .base import Rule
 from .robot_common import DECIDES, STRONG, WEAK
 
 REASON = "automated_notification"
+# What a platform sends the shop about its own business: a buyer's question on a listing, a customer's message
+# relayed by a contact form, a disputed payment. Machine-made, so never answered, but a person must act on it: it is
+# left unread for them (`classifier.handler.FOR_A_PERSON`).
+RELAYED_REASON = "relayed_message"
 
 HEADERS = (
     Rule(
@@ -220,11 +224,12 @@ BODY = (
         matches=("Para darte de baja hacé clic acá", "To be removed please visit: http://x", "To unsubscribe, click"),
         never=("Hola, quiero darme de baja del newsletter", "I clicked unsubscribe but I still get your emails"),
     ),
-    # what platforms send the shop about its own business: a buyer's question on a listing, a message relayed by a
-    # contact form, a disputed payment; the customer's words inside are the platform's to deliver, not ours to answer
+)
+
+RELAYED = (
     Rule(
         name="robots.notifications.platform_relay",
-        adds_to=REASON,
+        adds_to=RELAYED_REASON,
         weight=DECIDES,
         pattern=r"\b(tenes|tienes|tiene) una (nueva pregunta|pregunta nueva) en (tu|su) publicacion|"
         r"\bte (hicieron|han hecho) una pregunta en\b|\byou have a new question (from a buyer|on your listing)|"
@@ -271,4 +276,4 @@ SAME_EVIDENCE = (
     ("robots.notifications.unsubscribe_text", "robots.notifications.unsubscribe_link"),
 )
 
-RULES = HEADERS + SUBJECT + BODY + LINKS
+RULES = HEADERS + SUBJECT + BODY + RELAYED + LINKS

@@ -466,6 +466,14 @@ def _delivery_evidence(texts: _Texts, subject_only: bool = False) -> list[Eviden
     return [item for item in found if item.adds_to == "delivery_report"]
 
 
+# A request to ship or send the customer's order ("please ship it for Monday", "mándenlo a mi casa"): a notice
+# never asks the shop to do something with a parcel.
+_ASKS_TO_SHIP = re.compile(
+    r"\b(ship|deliver|send) (it|my (order|parcel|package)|the (order|parcel|package)|order #?\d+)\b|"
+    r"\b(mand|envi|despach)(enlo|enla|enlos|enlas)\b|\b(manden|envien|despachen) (el|mi|los|mis) (pedido|paquete|"
+    r"compra|envio)s?\b"
+)
+
 # Away subjects a person also writes, about their own holiday ("Vacaciones", "Ausente").
 _A_PERSONS_SUBJECTS = frozenset({"robots.autoreplies.subject_away"})
 
@@ -476,13 +484,13 @@ def _out_of_office_evidence(texts: _Texts) -> list[Evidence]:
     found = _fired_any(autoreplies.SUBJECT_START, (texts.subject, texts.plain_subject))
     found += _fired(autoreplies.TEXT, texts.head)
     found += _fired(autoreplies.LINES, texts.head_lines)
-    if "?" in texts.head:
-        # A person who is away, closed or has received something still asks the shop a question; a notice does not.
+    if "?" in texts.head or _ASKS_TO_SHIP.search(texts.head):
+        # A person who is away, closed or has received something still asks the shop a question, or asks it to ship
+        # or send their order somewhere; a notice does neither.
         # Only what no person writes ("Respuesta automática:", "this mailbox is not monitored") counts then, not a
         # subject such as "Vacaciones".
         return [item for item in found if item.name not in _A_PERSONS_SUBJECTS]
     found += _fired(autoreplies.SUBJECT, texts.subject)
-    auto_prefix = _fired(autoreplies.AUTO_PREFIX, texts.subject)
     for situation, promise in (
         (autoreplies.AWAY, autoreplies.PROMISE),
         (autoreplies.RECEIVED, autoreplies.WILL_ANSWER),
@@ -490,8 +498,6 @@ def _out_of_office_evidence(texts: _Texts) -> list[Evidence]:
         situations, promises = _fired(situation, texts.head), _fired(promise, texts.head)
         if situations and promises:
             found += situations + promises
-        elif situations and auto_prefix and situation is autoreplies.AWAY:
-            found += situations + auto_prefix
     return found
 
 

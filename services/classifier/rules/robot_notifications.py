@@ -231,26 +231,24 @@ RELAYED = (
         name="robots.notifications.platform_relay",
         adds_to=RELAYED_REASON,
         weight=DECIDES,
-        pattern=r"\b(tenes|tienes|tiene) una (nueva pregunta|pregunta nueva) en (tu|su) publicacion|"
-        r"\bte (hicieron|han hecho) una pregunta en\b|\byou have a new question (from a buyer|on your listing)|"
-        r"\ba buyer (has )?asked (you )?a question\b|"
-        r"\b(este|this) (mensaje|e-?mail|message|correo) (se ha enviado|fue enviado|se envio|was sent|has been sent) "
-        r"(desde|from|via|using|through) (un|el|a|the|your)? ?(formulario|form|contact form)\b|"
-        r"\bnew (contact )?form submission\b|\bnueva (respuesta|consulta|entrada) (del|de tu|en tu) formulario\b|"
-        r"\ba cardholder has disputed\b|\b(respond|responder) to a dispute\b|\b(a|un) (payment|pago) has been "
-        r"disputed\b|\bse (abrio|inicio) (un|una) (contracargo|disputa)\b",
+        # only what a platform's template says and a person does not: "te hicieron una pregunta", "este mensaje se
+        # envió desde el formulario" or "a payment has been disputed" are also what customers write
+        pattern=r"\b(tenes|tienes|tiene) una (nueva pregunta|pregunta nueva) en (tu|su) publicacion\b|"
+        r"\byou have a new question (from a buyer|on your listing)\b|"
+        r"\bnueva (respuesta|consulta|entrada) (del|de tu|en tu) formulario\b|\ba cardholder has disputed\b",
         description="a platform's notice about the shop's own business: a buyer's question on a listing, a contact "
         "form's relay, a disputed payment",
         matches=(
             "Tenés una pregunta nueva en tu publicación:",
-            "Este mensaje se ha enviado desde un formulario de contacto en Ropa del Sur",
-            "New contact form submission",
+            "You have a new question on your listing",
             "A cardholder has disputed a payment to ROPA DEL SUR.",
         ),
         never=(
             "Les escribí por el formulario de contacto y nadie me contestó",
             "I sent you a message through your contact form last week",
             "Hice una pregunta en la publicación y no me respondieron",
+            "Les aviso que se abrió una disputa con mi banco por el cobro doble",
+            "Este mensaje fue enviado desde el formulario porque el mail no me andaba",
         ),
     ),
 )

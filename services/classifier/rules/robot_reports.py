@@ -16,18 +16,6 @@ DELIVERY = "delivery_report"
 NOTIFICATION = "automated_notification"
 
 SUBJECT = (
-    # a summary a program sends on a schedule: "Resumen diario de cobros - 11/03", "Weekly report for ..."
-    Rule(
-        name="robots.reports.scheduled_summary_subject",
-        adds_to=NOTIFICATION,
-        weight=DECIDES,
-        pattern=r"^\s*(tu |su |your )?(resumen|reporte|informe|summary|report|digest) (diario|semanal|mensual|"
-        r"quincenal|daily|weekly|monthly) de (cobros|ventas|operaciones|pagos|pedidos|visitas)\b|"
-        r"^\s*(your )?(daily|weekly|monthly) (summary|report|digest|sales report|payments report)\b",
-        description="the subject of a summary sent on a schedule: 'Resumen diario de cobros', 'Your weekly report'",
-        matches=("Resumen diario de cobros - 11/03/2025", "Weekly report for ropadelsur.com.ar", "Your daily digest"),
-        never=("Resumen de mi pedido", "Weekly delivery to Rosario?"),
-    ),
     Rule(
         name="robots.reports.complaint_subject",
         adds_to=DELIVERY,

@@ -466,12 +466,14 @@ def _delivery_evidence(texts: _Texts, subject_only: bool = False) -> list[Eviden
     return [item for item in found if item.adds_to == "delivery_report"]
 
 
-# A request to ship or send the customer's order ("please ship it for Monday", "mándenlo a mi casa"): a notice
-# never asks the shop to do something with a parcel.
+# A request to ship or send the customer's order ("please ship it for Monday", "mándenlo a mi casa"), or the
+# customer's own parcel ("the parcel will be dealt with when we return"): a notice speaks of neither.
 _ASKS_TO_SHIP = re.compile(
     r"\b(ship|deliver|send) (it|my (order|parcel|package)|the (order|parcel|package)|order #?\d+)\b|"
     r"\b(mand|envi|despach)(enlo|enla|enlos|enlas)\b|\b(manden|envien|despachen) (el|mi|los|mis) (pedido|paquete|"
-    r"compra|envio)s?\b"
+    r"compra|envio)s?\b|\b(my|our) (order|parcel|package)\b|\bthe (parcel|package)\b|\b(mi|nuestro) (pedido|paquete|"
+    r"compra)\b|"
+    r"\bel paquete\b"
 )
 
 # Away subjects a person also writes, about their own holiday ("Vacaciones", "Ausente").

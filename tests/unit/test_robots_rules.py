@@ -97,6 +97,26 @@ def test_a_customer_who_mentions_the_contact_form_is_still_a_customer():
     assert robots.verdict(mail(body), OWN).reason is None
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hi, our office is closed on Friday, so the delivery will be handled when we reopen on Monday. Please ship it "
+        "for Monday. Thanks, Rachel",
+        "Estoy de licencia por maternidad. Por favor manden el pedido a Av. Cabildo 1234; será atendido por la "
+        "portería. Gracias, Flor",
+        "We're travelling in Patagonia until the 15th, the parcel will be dealt with when we return, no rush. Ben",
+        "Thank you for contacting me yesterday about the missing scarf. Hope to hear back soon, my case number is 4410",
+    ],
+)
+def test_people_who_are_away_but_speak_of_their_order_are_answered(body):
+    assert robots.verdict(mail(body, subject="Pedido"), OWN).reason is None
+
+
+def test_a_notice_that_answers_in_the_order_received_is_still_a_notice():
+    body = "Our team is currently away for the long weekend. We'll respond to all emails in the order received."
+    assert robots.verdict(mail(body, subject="Re: Consulta"), OWN).reason == "out_of_office"
+
+
 def test_same_evidence_names_rules_that_exist():
     names = {rule.name for rule in ROBOT_RULES}
     for group in robot_notifications.SAME_EVIDENCE + robot_spam.SAME_EVIDENCE:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import enum
+import itertools
 import json
 import logging
 import math
@@ -150,7 +151,7 @@ def _block(data: dict[str, Any], topics: int) -> Block:
         raise ValueError(f"a {data['kind']} block has the n-gram range {data['ngram_range']!r}")
     idf, weights = unpack(data["idf"]), unpack(data["weights"])
     # a damaged file can still decode to doubles: weights no training produces are refused
-    if not all(math.isfinite(x) and abs(x) < MAX_WEIGHT for x in (*idf, *weights)):
+    if not all(math.isfinite(x) and abs(x) < MAX_WEIGHT for x in itertools.chain(idf, weights)):
         raise ValueError(f"a {data['kind']} block has a weight that is not finite or beyond {MAX_WEIGHT:g}")
     if len(idf) != len(names) or len(weights) != len(names) * topics:
         raise ValueError(

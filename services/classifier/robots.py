@@ -466,15 +466,13 @@ def _delivery_evidence(texts: _Texts, subject_only: bool = False) -> list[Eviden
     return [item for item in found if item.adds_to == "delivery_report"]
 
 
-# A request to ship or send the customer's order ("please ship it for Monday", "mándenlo a mi casa"), or the
-# customer's own parcel ("the parcel will be dealt with when we return"): a notice speaks of neither.
-_ASKS_TO_SHIP = re.compile(
-    r"\b(ship|deliver|send) (it|my (order|parcel|package)|the (order|parcel|package)|order #?\d+)\b|"
-    r"\b(mand|envi|despach)(enlo|enla|enlos|enlas)\b|\b(manden|envien|despachen) (el|mi|los|mis) (pedido|paquete|"
-    r"compra|envio)s?\b|\b(my|our) (order|parcel|package)\b|\bthe (parcel|package)\b|\b(mi|nuestro) (pedido|paquete|"
-    r"compra)\b|"
-    r"\bel paquete\b"
-)
+_ABOUT_THEIR_ORDER = re.compile(autoreplies.ABOUT_THEIR_ORDER.pattern)
+
+
+def _relayed_evidence(texts: _Texts) -> list[Evidence]:
+    """relayed_message: a platform's relay of the shop's own business, from the text."""
+    return _fired(notifications.RELAYED, texts.body)
+
 
 # Away subjects a person also writes, about their own holiday ("Vacaciones", "Ausente").
 _A_PERSONS_SUBJECTS = frozenset({"robots.autoreplies.subject_away"})
@@ -486,7 +484,7 @@ def _out_of_office_evidence(texts: _Texts) -> list[Evidence]:
     found = _fired_any(autoreplies.SUBJECT_START, (texts.subject, texts.plain_subject))
     found += _fired(autoreplies.TEXT, texts.head)
     found += _fired(autoreplies.LINES, texts.head_lines)
-    if "?" in texts.head or _ASKS_TO_SHIP.search(texts.head):
+    if "?" in texts.head or _ABOUT_THEIR_ORDER.search(texts.head):
         # A person who is away, closed or has received something still asks the shop a question, or asks it to ship
         # or send their order somewhere; a notice does neither.
         # Only what no person writes ("Respuesta automática:", "this mailbox is not monitored") counts then, not a
@@ -655,7 +653,7 @@ def _verdict(
     evidence = _delivery_evidence(texts)
     if score(evidence, "delivery_report") >= THRESHOLD:
         return _named("delivery_report", evidence)
-    evidence = _fired(notifications.RELAYED, texts.body)
+    evidence = _relayed_evidence(texts)
     if score(evidence, notifications.RELAYED_REASON) >= THRESHOLD:
         return _named(notifications.RELAYED_REASON, evidence)
     evidence = _sender_evidence(headers, from_addrs)
@@ -688,7 +686,7 @@ def robot_text_rule(text: str, subject: str = "") -> str | None:
             return "out_of_office"
         if score(_delivery_evidence(texts), "delivery_report") >= THRESHOLD:
             return "delivery_report"
-        if score(_fired(notifications.RELAYED, texts.body), notifications.RELAYED_REASON) >= THRESHOLD:
+        if score(_relayed_evidence(texts), notifications.RELAYED_REASON) >= THRESHOLD:
             return notifications.RELAYED_REASON
         if score(_notification_text_evidence(texts), "automated_notification") >= THRESHOLD:
             return "automated_notification"

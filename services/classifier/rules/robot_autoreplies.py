@@ -14,7 +14,7 @@ text (whitespace collapsed), `LINES` the same head line by line.
 
 from __future__ import annotations
 
-from .base import Rule
+from .base import Fragment, Rule
 from .robot_common import DECIDES, STRONG
 
 REASON = "out_of_office"
@@ -141,6 +141,18 @@ LINES = (
         matches=("AUTO-REPLY: I'm out today.", "[Respuesta automática] Hola", "Mensaje automático: estaré de licencia"),
         never=("Les escribo por la respuesta automática que me llegó",),
     ),
+)
+
+# A request to ship or send the reader's order ("please ship it for Monday", "mándenlo a mi casa"), or the reader's
+# own parcel ("the parcel will be dealt with when we return"): a notice speaks of neither, so a text that does is a
+# person's, and the pairs below do not decide on it (`robots._out_of_office_evidence`), as with a question mark.
+ABOUT_THEIR_ORDER = Fragment(
+    "about_their_order",
+    r"\b(ship|deliver|send) (it|my (order|parcel|package)|the (order|parcel|package)|order #?\d+)\b|"
+    r"\b(mand|envi|despach)(enlo|enla|enlos|enlas)\b|\b(manden|envien|despachen) (el|mi|los|mis) (pedido|paquete|"
+    r"compra|envio)s?\b|\b(my|our) (order|parcel|package)\b|\bthe (parcel|package)\b|"
+    r"\b(mi|nuestro) (pedido|paquete|compra)\b|\bel paquete\b",
+    "the reader's own order or parcel, or a request to ship or send it: a person's words, never a notice's",
 )
 
 AWAY = (

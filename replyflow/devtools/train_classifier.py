@@ -20,6 +20,7 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from classifier import decide, evaluate, learned, view
 from classifier import text as text_mod
@@ -105,24 +106,9 @@ def fit(rows: list[Row]) -> dict:
 def fit_sklearn(rows: list[Row]) -> tuple[list, list]:
     """scikit-learn's vectorisers (word, then character n-grams) and one logistic regression per policy topic."""
     import numpy as np
-    from scipy.sparse import hstack
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    documents = [learned.model_input(r.subject, r.text) for r in rows]
-    vectorizers = [
-        TfidfVectorizer(
-            analyzer=kind,
-            ngram_range=ngrams,
-            lowercase=False,
-            sublinear_tf=True,
-            min_df=2,
-            max_features=MAX_FEATURES[kind],
-            dtype=np.float64,
-        )
-        for kind, ngrams in (("word", WORD_NGRAMS), ("char_wb", CHAR_NGRAMS))
-    ]
-    matrix = hstack([v.fit_transform(documents) for v in vectorizers]).tocsr()
+    vectorizers, matrix = fit_features([learned.model_input(r.subject, r.text) for r in rows], MAX_FEATURES)
     # Both languages weigh the same in training, whatever their number of rows; whole emails written by people
     # who never saw the rules weigh more than one-line questions.
     counts = {lang: sum(r.language == lang for r in rows) for lang in {r.language for r in rows}}
@@ -138,19 +124,42 @@ def fit_sklearn(rows: list[Row]) -> tuple[list, list]:
     return vectorizers, classifiers
 
 
-def export(vectorizers: list, classifiers: list) -> dict:
+def fit_features(documents: list[str], max_features: dict[str, int]) -> tuple[list, Any]:
+    """The features `classifier.learned` computes, fitted on `documents`: word unigrams and bigrams, then character
+    3- to 5-grams inside word boundaries, each block sublinear tf-idf with at most `max_features[kind]` features;
+    the vectorisers and the documents' matrix."""
+    import numpy as np
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizers = [
+        TfidfVectorizer(
+            analyzer=kind,
+            ngram_range=ngrams,
+            lowercase=False,
+            sublinear_tf=True,
+            min_df=2,
+            max_features=max_features[kind],
+            dtype=np.float64,
+        )
+        for kind, ngrams in (("word", WORD_NGRAMS), ("char_wb", CHAR_NGRAMS))
+    ]
+    return vectorizers, hstack([v.fit_transform(documents) for v in vectorizers]).tocsr()
+
+
+def export(vectorizers: list, classifiers: list, topics: tuple[str, ...] = POLICY_INTENTS) -> dict:
     """The model as numbers for `classifier.learned`: per block the features by name, their idf and their weights
     (one per topic, a feature's in a row) as packed doubles, each rounded to 6 decimals."""
     coefs = [clf.coef_[0] for clf in classifiers]
     intercepts = [float(clf.intercept_[0]) for clf in classifiers]
     blocks, offset = [], 0
-    for v, kind, ngrams in zip(vectorizers, ("word", "char_wb"), (WORD_NGRAMS, CHAR_NGRAMS), strict=True):
+    for v in vectorizers:
         names = sorted(v.vocabulary_)
         columns = [offset + v.vocabulary_[name] for name in names]
         blocks.append(
             {
-                "kind": kind,
-                "ngram_range": list(ngrams),
+                "kind": v.analyzer,
+                "ngram_range": list(v.ngram_range),
                 "features": names,
                 "idf": learned.pack(round(float(v.idf_[v.vocabulary_[name]]), 6) for name in names),
                 "weights": learned.pack(round(float(c[column]), 6) for column in columns for c in coefs),
@@ -158,9 +167,9 @@ def export(vectorizers: list, classifiers: list) -> dict:
         )
         offset += len(v.vocabulary_)
     return {
-        "topics": list(POLICY_INTENTS),
+        "topics": list(topics),
         "intercepts": [round(i, 6) for i in intercepts],
-        "thresholds": {t: 1.0 for t in POLICY_INTENTS},
+        "thresholds": {t: 1.0 for t in topics},
         "blocks": blocks,
     }
 

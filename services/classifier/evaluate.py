@@ -292,7 +292,7 @@ class Miss:
     intent: str
     reason: str
     text: str
-    kind: str  # "wrong_faq" | "not_covered" | "intent" | "robot_replied" | "customer_ignored"
+    kind: str  # "wrong_faq" | "not_covered" | "intent" | "robot_replied" | "customer_ignored" | "customer_for_a_person"
 
 
 @dataclass
@@ -315,7 +315,8 @@ class CsvReport:
     faq_wrong_language: int = 0  # canned answers to a customer whose language was detected wrongly
     robots: int = 0
     robots_replied: int = 0
-    customers_ignored: int = 0
+    customers_ignored: int = 0  # and marked seen: nobody will see them
+    customers_for_a_person: int = 0  # not answered but left unread for a person (decide.IGNORED_FOR_A_PERSON)
     seconds: float = 0.0  # CPU time spent classifying (the process's, so other work on the machine does not count)
     decisions: collections.Counter = field(default_factory=collections.Counter)
     languages: collections.Counter = field(default_factory=collections.Counter)
@@ -367,17 +368,7 @@ def evaluate_examples(
         report.confusion.setdefault(spec.group, collections.Counter())[outcome(c)] += 1
         shown = example.text or (str(example.file) if example.file else "")
 
-        if spec.robot:
-            report.robots += 1
-            right = c.decision == "ignore"
-            if not right:
-                report.robots_replied += 1
-                kinds.append("robot_replied")
-        else:
-            right = c.decision != "ignore" and c.intent in spec.intents
-            if c.decision == "ignore":
-                report.customers_ignored += 1
-                kinds.append("customer_ignored")
+        right = _count_who_is_answered(report, spec, c, kinds)
         report.intent_right += right
 
         topics = answered_topics(c)
@@ -408,6 +399,23 @@ def evaluate_examples(
     return report
 
 
+def _count_who_is_answered(report: CsvReport, spec: LabelSpec, c: decide.Classification, kinds: list[str]) -> bool:
+    """Counts a robot replied to, or a customer ignored or left for a person; whether the decision is right."""
+    if spec.robot:
+        report.robots += 1
+        if c.decision != "ignore":
+            report.robots_replied += 1
+            kinds.append("robot_replied")
+        return c.decision == "ignore"
+    if c.decision == "ignore" and c.reason in decide.IGNORED_FOR_A_PERSON:
+        report.customers_for_a_person += 1
+        kinds.append("customer_for_a_person")
+    elif c.decision == "ignore":
+        report.customers_ignored += 1
+        kinds.append("customer_ignored")
+    return c.decision != "ignore" and c.intent in spec.intents
+
+
 def evaluate_csv(
     path: str | Path,
     label_map: LabelMap,
@@ -435,6 +443,8 @@ class FolderReport:
     languages: collections.Counter = field(default_factory=collections.Counter)
     # robots replied to (expect="robots") or customers ignored (expect="customers"): (file, decision, reason)
     wrong: list[tuple[str, str, str]] = field(default_factory=list)
+    # customers not answered but left unread for a person (expect="customers"): (file, decision, reason)
+    for_a_person: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def message_files(folder: Path) -> tuple[list[Path], list[Path]]:
@@ -474,7 +484,9 @@ def evaluate_folder(
         report.decisions[c.decision] += 1
         report.reasons[c.reason if c.decision == "ignore" else c.decision] += 1
         report.languages[c.language] += 1
-        if (expect == "robots" and c.decision != "ignore") or (expect == "customers" and c.decision == "ignore"):
+        if expect == "customers" and c.decision == "ignore" and c.reason in decide.IGNORED_FOR_A_PERSON:
+            report.for_a_person.append((name, c.decision, c.reason))
+        elif (expect == "robots" and c.decision != "ignore") or (expect == "customers" and c.decision == "ignore"):
             report.wrong.append((name, c.decision, c.reason))
     return report
 
@@ -582,6 +594,8 @@ def format_csv_report(report: CsvReport, show_errors: int = 0) -> str:
         f"  flagged for a person  {report.human_flagged}/{report.human_expected}  complaints and requests for a person",
         f"  robots replied to     {report.robots_replied}/{report.robots}",
         f"  customers ignored     {report.customers_ignored}",
+        f"  left for a person     {report.customers_for_a_person}  customers not answered but left unread "
+        "(a text that looks automatic)",
         f"  decisions             {_counts(report.decisions)}",
         f"  languages             {_counts(report.languages)}",
         f"  handling time         {report.ms_per_email or 0:.2f} ms CPU per email",
@@ -613,6 +627,7 @@ def format_folder_report(report: FolderReport) -> str:
         lines.append(f"  robots replied to     {len(report.wrong)}/{report.files}")
     elif report.expect == "customers":
         lines.append(f"  customers ignored     {len(report.wrong)}/{report.files}")
+        lines.append(f"  left for a person     {len(report.for_a_person)}/{report.files}")
     lines += [
         f"  decisions             {_counts(report.decisions)}",
         f"  by rule or decision   {_counts(report.reasons)}",
@@ -622,6 +637,8 @@ def format_folder_report(report: FolderReport) -> str:
         lines.append(f"  unreadable            {', '.join(report.unreadable)}")
     for name, decision, reason in report.wrong:
         lines.append(f"    {'replied to' if report.expect == 'robots' else 'ignored'}: {name} -> {decision} ({reason})")
+    for name, decision, reason in report.for_a_person:
+        lines.append(f"    left for a person: {name} -> {decision} ({reason})")
     return "\n".join(lines)
 
 
@@ -646,6 +663,8 @@ SUITE_CSVS: tuple[tuple[str, str, str, str | None, tuple[str, ...]], ...] = (
     ),
 )
 SUITE_ROBOT_FOLDERS = "robots/*/{split}"
+# People's mail that must be answered or at least left for a person: people who write like notices.
+SUITE_PEOPLE_FOLDERS = "people/*/{split}"
 
 
 def read_half(path: Path, split: str, language: str | None = None) -> list[Example]:
@@ -680,6 +699,7 @@ def evaluate_suite(
     compile_all()
     language_mod.warm_up()
     learned.model()
+    learned.machine_text_model()
     reports: list[CsvReport] = []
     for name, pattern, map_name, language, suites in SUITE_CSVS:
         if split not in suites:
@@ -701,8 +721,9 @@ def evaluate_suite(
                 )
             )
     folders = [
-        evaluate_folder(folder, shop, own_addresses, faq_threshold, expect="robots")
-        for folder in sorted(data.glob(SUITE_ROBOT_FOLDERS.format(split=split)))
+        evaluate_folder(folder, shop, own_addresses, faq_threshold, expect=expect)
+        for pattern, expect in ((SUITE_ROBOT_FOLDERS, "robots"), (SUITE_PEOPLE_FOLDERS, "customers"))
+        for folder in sorted(data.glob(pattern.format(split=split)))
         if folder.is_dir()
     ]
     return reports, folders
@@ -716,15 +737,22 @@ def format_suite_summary(split: str, reports: list[CsvReport], folders: list[Fol
     lines = [
         f"the project's labelled sets, split {split}",
         f"  {'set':<34} {'emails':>6}  {'FAQ precision':<19} {'FAQ coverage':<19} {'robots replied':<15} "
-        f"{'customers ignored':<18} ms/email",
+        f"{'customers ignored':<18} {'for a person':<13} ms/email",
     ]
     for r in reports:
         lines.append(
             f"  {r.source:<34} {r.total:>6}  {_share(r.faq_right, r.faq_answers):<19} "
             f"{_share(r.faq_covered, r.faq_questions):<19} {f'{r.robots_replied}/{r.robots}':<15} "
-            f"{r.customers_ignored:<18} {r.ms_per_email or 0:.2f}"
+            f"{r.customers_ignored:<18} {r.customers_for_a_person:<13} {r.ms_per_email or 0:.2f}"
         )
     for f in folders:
         source = str(Path(f.source).parent.name) + "/" + Path(f.source).name
-        lines.append(f"  {'robots: ' + source:<34} {f.files:>6}  {'':<19} {'':<19} {f'{len(f.wrong)}/{f.files}':<15}")
+        if f.expect == "robots":
+            wrong = f"{len(f.wrong)}/{f.files}"
+            lines.append(f"  {'robots: ' + source:<34} {f.files:>6}  {'':<19} {'':<19} {wrong:<15}")
+        else:
+            ignored, waiting = f"{len(f.wrong)}/{f.files}", f"{len(f.for_a_person)}/{f.files}"
+            lines.append(
+                f"  {'people: ' + source:<34} {f.files:>6}  {'':<19} {'':<19} {'':<15} {ignored:<18} {waiting}"
+            )
     return "\n".join(lines)

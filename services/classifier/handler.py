@@ -27,7 +27,7 @@ import asyncpg
 
 from classifier import mime_guard, store
 from classifier.authentication import dmarc_result
-from classifier.decide import Classification, classify
+from classifier.decide import IGNORED_FOR_A_PERSON, Classification, classify
 from classifier.sender_cap import NewSenderCap, SenderCap
 from classifier.store import StoredEmail
 from shared.errors import PermanentError
@@ -122,8 +122,9 @@ class RequestReply:
 
 # Ignored emails a person should see: left unread with NEEDS_PERSON_KEYWORD. Forwarding can break DMARC for a
 # real customer, a real customer can be one too many new senders in a busy hour, and a platform's relayed message
-# (a buyer's question, a contact form, a dispute) is machine-made but waits for the shop to act.
-FOR_A_PERSON = frozenset({"dmarc_fail", "new_sender_cap", "reused_message_id", "relayed_message"})
+# (a buyer's question, a contact form, a dispute) is machine-made but waits for the shop to act. A text only the
+# learned model finds machine-made may still be a person's who writes like a notice.
+FOR_A_PERSON = frozenset({"dmarc_fail", "new_sender_cap", "reused_message_id"}) | IGNORED_FOR_A_PERSON
 # Ignored emails replyflow leaves exactly as they were (unread, no keyword): it did nothing with them.
 LEFT_AS_THEY_WERE = frozenset({"too_old"})
 

@@ -32,7 +32,7 @@ import re
 import sys
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -42,6 +42,10 @@ from . import intents
 
 log = logging.getLogger(__name__)
 MODEL_PATH = Path(__file__).with_name("model") / "faq_topics.json"
+# The second model of the same kind: whether a text was written by a program rather than a person (`decide.py`
+# leaves such an email for a person; see `replyflow.devtools.train_machine_text`).
+MACHINE_TEXT_PATH = Path(__file__).with_name("model") / "machine_text.json"
+MACHINE_MADE = "machine_made"
 # Larger than any idf or logistic-regression weight the training makes (they stay well under 100).
 MAX_WEIGHT = 1e4
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
@@ -125,11 +129,10 @@ def _ngrams(block: Block, document: str) -> list[str]:
     return grams
 
 
-def from_json(data: dict) -> Model:
+def from_json(data: dict, topics: tuple[str, ...] = intents.POLICY_INTENTS) -> Model:
     """A model from its numbers; ValueError when they do not fit this code (other topics, another analyser)."""
-    topics = tuple(data["topics"])
-    if topics != intents.POLICY_INTENTS:
-        raise ValueError(f"the model's topics {topics} are not the policy topics {intents.POLICY_INTENTS}")
+    if tuple(data["topics"]) != topics:
+        raise ValueError(f"the model's topics {tuple(data['topics'])} are not {topics}")
     if any(block["kind"] not in ("word", "char_wb") for block in data["blocks"]):
         raise ValueError("the model has an analyser other than word and char_wb")
     if len(data["intercepts"]) != len(topics):
@@ -192,17 +195,31 @@ class Shipped(enum.Enum):
 SHIPPED = Shipped.MODEL
 
 
-def resolve(chosen: Model | Shipped | None) -> Model | None:
-    return model() if chosen is SHIPPED else chosen  # type: ignore[return-value]
+def resolve(chosen: Model | Shipped | None, shipped: Callable[[], Model | None] | None = None) -> Model | None:
+    """The model a caller chose, or the shipped one (`shipped`, by default the topics model)."""
+    if chosen is SHIPPED:
+        return (shipped or model)()
+    return chosen  # type: ignore[return-value]
 
 
 @cache
 def model() -> Model | None:
-    """The shipped model, or None when its file is missing or unreadable (the rules then decide alone)."""
+    """The shipped topics model, or None when its file is missing or unreadable (the rules then decide alone)."""
+    return _load(MODEL_PATH, intents.POLICY_INTENTS)
+
+
+@cache
+def machine_text_model() -> Model | None:
+    """The shipped machine-made text model, or None when its file is missing or unreadable (the robot rules then
+    decide alone)."""
+    return _load(MACHINE_TEXT_PATH, (MACHINE_MADE,))
+
+
+def _load(path: Path, topics: tuple[str, ...]) -> Model | None:
     try:
-        return from_json(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+        return from_json(json.loads(path.read_text(encoding="utf-8")), topics)
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
-        log.warning("learned model %s not read (%s: %s): the rules decide alone", MODEL_PATH, type(exc).__name__, exc)
+        log.warning("learned model %s not read (%s: %s): the rules decide alone", path, type(exc).__name__, exc)
         return None

@@ -29,6 +29,7 @@ def main() -> int:
     async def serve(runtime: Runtime) -> None:
         await asyncio.to_thread(language.warm_up)  # the language model loads in about a second
         await asyncio.to_thread(learned.model)  # the learned topics model, a fraction of a second
+        await asyncio.to_thread(learned.machine_text_model)  # the machine-made text model, as fast
         await asyncio.to_thread(compile_all)  # every named rule's patterns
         # One IMAP login for the process's life: robots and lists are flagged seen over it, not a login each.
         await runtime.stack.enter_async_context(keep_connection(imap_settings))

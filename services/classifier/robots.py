@@ -580,6 +580,33 @@ class Verdict:
     evidence: tuple[str, ...] = ()
 
 
+# The rules that read what a person may also write or paste (the subject, the own text, its links): a verdict that
+# rests on these alone can be a person's, where a header, an address or a report's structure cannot.
+_READ_FROM_TEXT = frozenset(
+    rule.name
+    for part in (
+        autoreplies.RULES,
+        bounces.RULES,
+        reports.RULES,
+        notifications.SUBJECT,
+        notifications.BODY,
+        notifications.LINKS,
+        spam.SUBJECT,
+        spam.BODY,
+    )
+    for rule in part
+)
+
+
+def from_text_only(found: Verdict) -> bool:
+    """The verdict ignores the email on what its text and subject say alone (a relay is left for a person anyway)."""
+    return (
+        found.reason not in (None, notifications.RELAYED_REASON)
+        and bool(found.evidence)
+        and all(name in _READ_FROM_TEXT for name in found.evidence)
+    )
+
+
 def verdict(
     msg: Message,
     own_addresses: Collection[str] = (),

@@ -8,7 +8,10 @@
 - The customer messages stay answered: tests/data/classifier/es_emails 01-14, the labelled CSV sets (no customer
   ignored, no robot answered), and the ham of ../shared/corpora (only the messages listed in KNOWN_NOT_ANSWERED,
   mailing-list posts and test mails of no-reply senders that the header rules leave unanswered,
-  may be ignored). Tests that need ../shared skip when it is absent.
+  may be ignored, and only those in KNOWN_FOR_A_PERSON left for a person). Tests that need ../shared skip when it
+  is absent.
+- People who write like notices (tests/data/people) are answered or left for a person, never ignored, except the
+  held-out messages listed in PEOPLE_IGNORED; none of the development half is even left for a person.
 """
 
 from __future__ import annotations
@@ -32,60 +35,19 @@ SOURCES = sorted(p.name for p in ROBOTS.iterdir() if p.is_dir())
 # Heldout messages the robot rules do not catch (docs/robots.md, "Figures").
 HELDOUT_MISSES = {
     "node-bounce-handler/heldout/hotmailbounce.txt",
-    "notices-more/heldout/en-04-bank-business-desk-received.eml",
-    "notices-more/heldout/en-08-print-shop-load-shedding-za.eml",
-    "notices-more/heldout/en-18-dye-house-moving-us.eml",
-    "notices-more/heldout/en-10-accountants-self-assessment-season.eml",
     "notices-more/heldout/en-16-knitwear-coop-broadband-down-ie.eml",
-    "notices-more/heldout/en-23-popup-programme-application-za.eml",
-    "notices-more/heldout/es-03-facultad-diseno-receso-uy.eml",
-    "notices-more/heldout/es-04-banco-empresas-fuera-horario.eml",
-    "notices-more/heldout/es-05-estudio-juridico-alegatos-cl.eml",
     "notices-more/heldout/es-08-imprenta-corte-de-luz.eml",
-    "notices-more/heldout/es-09-deposito-inventario-anual.eml",
-    "notices-more/heldout/es-13-hospital-compras-casilla-salida.eml",
-    "notices-more/heldout/es-18-etiquetas-mudanza-mx.eml",
-    "notices-more/heldout/job-01-tienda-nueva-venta.eml",
-    "notices-more/heldout/job-05-liquidacion-enviada.eml",
-    "notices-more/heldout/job-08-buyer-message-craft-marketplace.eml",
-    "notices-more/heldout/job-14-hosting-renewal-reminder.eml",
-    "notices-more/heldout/job-18-scheduled-export-ready.eml",
-    "notices/heldout/en-05-closed-for-stocktake.eml",
-    "notices/heldout/en-09-email-address-changed.eml",
-    "notices/heldout/en-18-closed-for-christmas.eml",
+    "notices-third/heldout/en-11-payment-terminal-send-only-au.eml",
+    "notices-third/heldout/en-13-influencer-agency-one-line-sg.eml",
     "notices/heldout/en-24-easter-break.eml",
-    "notices/heldout/es-08-formulario-de-contacto.eml",
-    "notices/heldout/es-09-cambiamos-el-correo.eml",
-    "notices/heldout/es-13-licencia-medica.eml",
-    "notices/heldout/job-12-weekly-store-report.eml",
     "written/heldout/en-11-trade-show.eml",
-    "written/heldout/en-12-closed-public-holiday.eml",
-    "written/heldout/en-17-inbox-checked-weekly.eml",
     "written/heldout/es-06-vacaciones-espana.eml",
 }
 
-# Development messages of the second notices writer the rules leave answered: the phrases that would catch them
-# (a receipt's "plazo de respuesta", "gracias por su mensaje", "hoy no abrimos", an address that stops working, an
-# "Auto:" subject, a contact form's wording, a summary's subject) were written and then withdrawn, because people
-# write them too and an independent review found customers ignored (docs/robots.md).
-DEV_MISSES = {
-    "notices-more/dev/en-02-county-treasurer-reference.eml",
-    "notices-more/dev/en-03-university-department-winter-break.eml",
-    "notices-more/dev/en-06-courier-case-reference-uk.eml",
-    "notices-more/dev/en-12-school-pto-vendor-application.eml",
-    "notices-more/dev/en-19-supplier-holiday-hours-ca.eml",
-    "notices-more/dev/es-02-rentas-municipal-tramite.eml",
-    "notices-more/dev/es-07-marketplace-vendedores-mx.eml",
-    "notices-more/dev/es-10-estudio-contable-vencimientos.eml",
-    "notices-more/dev/es-11-fotografo-shooting-jujuy.eml",
-    "notices-more/dev/es-15-avios-cambio-de-direccion.eml",
-    "notices-more/dev/es-17-cooperativa-paro-general-uy.eml",
-    "notices-more/dev/es-21-bolsas-licencia-corto.eml",
-    "notices-more/dev/es-23-textiles-puente-festivo-co.eml",
-    "notices-more/dev/job-06-resumen-diario-cobros.eml",
-    "notices-more/dev/job-09-formulario-contacto-web.eml",
-    "notices-more/dev/job-10-contact-form-submission.eml",
-}
+# Development messages left answered on purpose: none. (The phrases that would have caught the second notices
+# writer's development messages were withdrawn because people write them too; the learned reading of machine-made
+# text now catches those messages, and leaves what it catches for a person: docs/robots.md.)
+DEV_MISSES: set[str] = set()
 
 # Messages of the shared ham folders that were never answered: mailing-list posts (Precedence, List-* headers),
 # SpamAssassin's SPF test mails from no-reply senders, broken or several From headers, and one advance-fee scam
@@ -99,7 +61,7 @@ KNOWN_NOT_ANSWERED = {
     },
     "mime/mikel-mail": {
         "error_emails/bad_date_header.eml", "error_emails/bad_date_header2.eml",
-        "error_emails/bad_encoded_subject.eml", "error_emails/bad_subject.eml",
+        "error_emails/bad_encoded_subject.eml",
         "error_emails/content_transfer_encoding_7-bit.eml", "error_emails/content_transfer_encoding_with_8bits.eml",
         "error_emails/content_transfer_encoding_x_uuencode.eml", "error_emails/empty_group_lists.eml",
         "error_emails/empty_in_reply_to.eml", "error_emails/encoding_madness.eml",
@@ -110,6 +72,29 @@ KNOWN_NOT_ANSWERED = {
         "rfc2822/example13.eml",
     },
 }  # fmt: skip
+
+
+# Messages of the shared ham folders that are not answered but left for a person: test mails of other projects'
+# suites with no text a person would write ("test message", "This message has no body!"), spam samples, and a
+# survey invitation a subject rule reads as a notice while the model reads it as a person's.
+KNOWN_FOR_A_PERSON = {
+    "mime/spamassassin-testdata/nice": {
+        "014", "dmarc/noneok.eml", "dmarc/quarok.eml", "dmarc/rejectok.eml", "dmarc/strictrejectok.eml", "no_body",
+    },
+    "mime/mikel-mail": {
+        "attachment_emails/attachment_only_email.eml", "error_emails/bad_subject.eml",
+        "error_emails/content_transfer_encoding_plain.eml", "mime_emails/sig_only_email.eml",
+        "plain_emails/raw_email_reply.eml",
+    },
+}  # fmt: skip
+
+PEOPLE = ROOT / "tests" / "data" / "people"
+# People of the held-out half the robot rules ignore on what no text reading can overrule (measured, not tuned on;
+# the list may only shrink).
+PEOPLE_IGNORED = {
+    "like-notices/heldout/es-041-rebote-mail-consulta.eml",
+    "like-notices/heldout/es-059-mensaje-raro-formal-cortito.eml",
+}
 
 
 @pytest.fixture(scope="module")
@@ -177,3 +162,20 @@ def test_the_shared_ham_stays_answered(folder, shop):
     assert report.files > 50
     ignored = {name for name, _, _ in report.wrong}
     assert ignored <= KNOWN_NOT_ANSWERED[folder], sorted(ignored - KNOWN_NOT_ANSWERED[folder])
+    waiting = {name for name, _, _ in report.for_a_person}
+    assert waiting <= KNOWN_FOR_A_PERSON[folder], sorted(waiting - KNOWN_FOR_A_PERSON[folder])
+
+
+@pytest.mark.parametrize("folder", sorted(p.name for p in PEOPLE.iterdir() if p.is_dir()))
+def test_people_who_write_like_notices_are_answered_or_left_for_a_person(folder, shop, capsys):
+    ignored, waiting, answered = set(), set(), 0
+    for part in ("dev", "heldout"):
+        report = evaluate.evaluate_folder(PEOPLE / folder / part, shop, OWN, expect="customers")
+        assert report.files > 20
+        ignored |= {f"{folder}/{part}/{name}" for name, _, _ in report.wrong}
+        waiting |= {f"{folder}/{part}/{name}" for name, _, _ in report.for_a_person}
+        answered += report.files - len(report.wrong) - len(report.for_a_person)
+    with capsys.disabled():
+        print(f"\npeople/{folder}: {answered} answered, {len(waiting)} left for a person, {len(ignored)} ignored")
+    assert ignored == PEOPLE_IGNORED, sorted(ignored)
+    assert not {name for name in waiting if "/dev/" in name}

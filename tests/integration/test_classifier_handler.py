@@ -323,6 +323,28 @@ async def test_a_platforms_relay_is_never_answered_and_left_unread_for_a_person(
     assert await pool.fetchval("SELECT count(*) FROM replies WHERE email_id = $1", email_id) == 0
 
 
+async def test_a_notice_only_the_learned_model_recognises_is_never_answered_and_left_for_a_person(
+    pool, dovecot, store_email, make_deps
+):
+    raw = make_raw(
+        subject="Cierre por balance",
+        body="Estimado cliente: le comunicamos que nuestras oficinas permanecerán cerradas por balance anual del 3 "
+        "al 7 de marzo. Retomamos la atención habitual el lunes 10.\n\nDepartamento Comercial\nHilados del Plata S.A.",
+        sender="Hilados del Plata <comercial@hiladosdelplata.example>",
+        message_id="<balance@hiladosdelplata.example>",
+    )
+    email_id = await store_email(raw)
+
+    assert await handle_email_received(EmailReceived(email_id=email_id), make_deps()) is None
+
+    row = await email_row(pool, email_id)
+    assert (row["state"], row["reason"]) == ("ignored", "looks_automatic")
+    flags = dovecot.flags_of("<balance@hiladosdelplata.example>")
+    assert NEEDS_PERSON_KEYWORD in flags and "\\Seen" not in flags
+    assert row["seen_at"] is None
+    assert await pool.fetchval("SELECT count(*) FROM replies WHERE email_id = $1", email_id) == 0
+
+
 async def test_an_imap_outage_while_flagging_a_robot_is_retried_without_deciding_again(
     pool, dovecot, store_email, make_deps
 ):

@@ -124,3 +124,144 @@ def test_the_shipped_model_loads_and_reads_spanish_and_english():
     assert max(model.probabilities("", "What payment methods do you accept?").items(), key=lambda kv: kv[1])[0] == (
         "payment_methods"
     )
+
+
+# ------------------------------------------------------------------------------------------ machine-made text
+
+from replyflow.devtools import train_machine_text  # noqa: E402 - needs scikit-learn
+
+NOTICE = (
+    "Cierre por balance",
+    "Estimado cliente: le comunicamos que nuestras oficinas permanecerán cerradas por balance anual del 3 al 7 de "
+    "marzo. Retomamos la atención habitual el lunes 10.\n\nDepartamento Comercial\nHilados del Plata S.A.",
+)
+PERSON = (
+    "Re: mi pedido",
+    "Hola! Estoy de viaje hasta el 20, ¿me lo pueden mandar a lo de mi hermana en Quilmes? Gracias",
+)
+
+
+@pytest.fixture(scope="module")
+def machine_rows():
+    return train_machine_text.read_rows()
+
+
+def test_the_machine_text_numbers_give_scikit_learns_probabilities(machine_rows):
+    rows = [r for r in machine_rows if r.machine or r.id.startswith(("w1.csv", "w2.csv"))]
+    vectorizers, classifiers = train_machine_text.fit_sklearn(rows)
+    model = learned.from_json(
+        train_classifier.export(vectorizers, classifiers, topics=train_machine_text.TOPICS), train_machine_text.TOPICS
+    )
+    from scipy.sparse import hstack
+
+    for subject, text in [*SAMPLES, NOTICE, PERSON]:
+        features = hstack([v.transform([learned.model_input(subject, text)]) for v in vectorizers]).tocsr()
+        expected = classifiers[0].predict_proba(features)[0][1]
+        assert model.probabilities(subject, text)[learned.MACHINE_MADE] == pytest.approx(expected, abs=1e-4)
+
+
+def test_the_shipped_machine_text_model_was_trained_on_the_development_rows_the_repository_holds(machine_rows):
+    trained_on = json.loads(learned.MACHINE_TEXT_PATH.read_text(encoding="utf-8"))["trained_on"]
+    assert trained_on["split"] == "dev"
+    assert not any("/heldout/" in r.id for r in machine_rows)
+    assert {r.source for r in machine_rows if r.machine} >= {"robots/notices", "labelled sets, robots"}
+    assert any(not r.machine and r.source.startswith("people/") for r in machine_rows)
+    assert (trained_on["rows"], trained_on["digest"]) == (len(machine_rows), train_machine_text.digest(machine_rows)), (
+        "the labelled sets or the message folders changed since the model was trained: "
+        "python -m replyflow.devtools.train_machine_text"
+    )
+
+
+def test_the_bar_leaves_room_above_every_person_of_the_development_data():
+    rows = [
+        train_machine_text.Row("a", "people", "", "hola", False),
+        train_machine_text.Row("b", "people", "", "chau", False),
+        train_machine_text.Row("c", "robots", "", "auto", True),
+    ]
+    assert train_machine_text.choose_bar(rows, {"a": 0.31, "b": 0.12, "c": 0.99}) == 0.5
+    assert train_machine_text.choose_bar(rows, {"a": 0.62, "b": 0.12, "c": 0.99}) == 0.65
+    assert train_machine_text.choose_bar(rows, {"a": 0.94, "b": 0.12, "c": 0.99}) == 1.0
+
+
+def test_the_shipped_machine_text_model_reads_a_notice_and_a_person():
+    model = learned.machine_text_model()
+    assert model is not None and model.topics == (learned.MACHINE_MADE,)
+    bar = model.thresholds[learned.MACHINE_MADE]
+    assert model.probabilities(*NOTICE)[learned.MACHINE_MADE] >= bar
+    assert model.probabilities(*PERSON)[learned.MACHINE_MADE] < bar
+
+
+def test_a_notice_only_the_model_recognises_is_left_for_a_person_and_a_person_is_answered():
+    from classifier import decide
+
+    from shared.shop import load_shop_config
+
+    shop = load_shop_config(ROOT / "examples" / "shop.toml")
+    notice = decide.classify_text(NOTICE[1], shop, subject=NOTICE[0])
+    assert (notice.decision, notice.reason) == ("ignore", decide.LOOKS_AUTOMATIC)
+    assert notice.reason in decide.IGNORED_FOR_A_PERSON
+    assert any(r.startswith("robots.looks_automatic.machine_made=") for r in notice.rules)
+    rules_alone = decide.classify_text(NOTICE[1], shop, subject=NOTICE[0], machine_text=None)
+    assert rules_alone.decision != "ignore"  # no robot rule reads this notice: the model is what catches it
+    assert decide.classify_text(PERSON[1], shop, subject=PERSON[0]).decision != "ignore"
+
+
+@pytest.mark.parametrize("content", [None, "{", json.dumps({"topics": ["shipping"], "intercepts": [0.0]})])
+def test_without_a_readable_machine_text_model_the_robot_rules_decide_alone(monkeypatch, tmp_path, content):
+    path = tmp_path / "machine_text.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    monkeypatch.setattr(learned, "MACHINE_TEXT_PATH", path)
+    learned.machine_text_model.cache_clear()
+    try:
+        assert learned.machine_text_model() is None
+    finally:
+        learned.machine_text_model.cache_clear()
+
+
+def _one_word_machine_model(word: str, weight: float, intercept: float) -> learned.Model:
+    block = {
+        "kind": "word",
+        "ngram_range": [1, 1],
+        "features": [word],
+        "idf": learned.pack([1.0]),
+        "weights": learned.pack([weight]),
+    }
+    data = {"topics": [learned.MACHINE_MADE], "intercepts": [intercept], "thresholds": {learned.MACHINE_MADE: 0.8}}
+    return learned.from_json({**data, "blocks": [block]}, (learned.MACHINE_MADE,))
+
+
+def test_a_robot_rule_on_the_text_alone_that_the_model_reads_as_a_person_leaves_the_email_for_a_person():
+    from classifier import decide, view
+
+    from shared.shop import load_shop_config
+
+    shop = load_shop_config(ROOT / "examples" / "shop.toml")
+    reads_as_a_person = _one_word_machine_model("hola", -10.0, 0.0)  # "hola": 0.00005; anything else: 0.5
+    greeting = view.read_text("Hola, estoy de vacaciones hasta el 20.", "Vacaciones")
+    evidence = ("robots.autoreplies.subject_away",)
+    kept = decide._robot("out_of_office", evidence, True, greeting, shop, reads_as_a_person)
+    assert (kept.decision, kept.reason) == ("ignore", decide.ROBOT_OR_PERSON)
+    assert kept.reason in decide.IGNORED_FOR_A_PERSON
+    assert kept.rules[0] == "robots.autoreplies.subject_away"
+    assert kept.rules[-1].startswith("robots.robot_or_person.machine_made=0.00")
+    # a verdict that rests on a header or an address, or a text the model does not read as a person's, stands
+    assert decide._robot("out_of_office", evidence, False, greeting, shop, reads_as_a_person).reason == "out_of_office"
+    other = view.read_text("Estoy de vacaciones hasta el 20.", "Vacaciones")
+    assert decide._robot("out_of_office", evidence, True, other, shop, reads_as_a_person).reason == "out_of_office"
+    assert decide._robot("out_of_office", evidence, True, greeting, shop, None).reason == "out_of_office"
+
+
+def test_only_a_verdict_on_text_rules_alone_is_from_the_text():
+    from classifier import robots
+
+    assert robots.from_text_only(robots.Verdict("out_of_office", ("robots.autoreplies.subject_away",)))
+    assert robots.from_text_only(robots.Verdict("delivery_report", ("robots.bounces.subject_delivery_failed",)))
+    assert not robots.from_text_only(robots.Verdict("auto_submitted", ("auto_submitted",)))
+    assert not robots.from_text_only(robots.Verdict("delivery_report", ("report_headers",)))
+    assert not robots.from_text_only(robots.Verdict("robot_sender", ("robots.senders.mail_system",)))
+    assert not robots.from_text_only(
+        robots.Verdict("out_of_office", ("robots.autoreplies.subject_away", "robots.senders.mail_system"))
+    )
+    assert not robots.from_text_only(robots.Verdict("relayed_message", ("robots.notifications.platform_relay",)))
+    assert not robots.from_text_only(robots.Verdict(None))

@@ -1,0 +1,187 @@
+"""Train the classifier's reading of machine-made text (`classifier.learned.machine_text_model`): whether an email's
+own text was written by a program (an auto-reply, a notice, a platform's or a job's report) rather than by a
+person, for the notices no robot rule recognises. Writes `services/classifier/model/machine_text.json`.
+
+    python -m replyflow.devtools.train_machine_text            # train and write the model
+    python -m replyflow.devtools.train_machine_text --check    # only cross-validate and print the figures
+
+Machine-made: the development halves of the robot folders (`tests/data/robots/*/dev`) and the rows labelled
+"robot" in the labelled sets' development halves. Written by people: every other development row of the labelled
+sets, and the development halves of the folders of people's mail (`tests/data/people/*/dev`), people who sound like
+notices. Held-out halves are never read.
+
+The bar a text must reach is chosen out of fold, for people first: each person's probability comes from a model
+that never saw them (five folds), each robot source's from a model trained without that whole source (so the
+figures are those of a writer the model has not read). The bar is the lowest candidate that no person of the
+development data reaches with `MARGIN` to spare.
+
+Needs scikit-learn, as `train_classifier` does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from classifier import evaluate, learned, view
+from classifier import text as text_mod
+
+from replyflow.devtools import train_classifier
+
+DATA = train_classifier.DATA
+ROBOT_FOLDERS = "robots/*/dev"
+PEOPLE_FOLDERS = "people/*/dev"
+# The labelled sets the repository holds (the shared Bitext questions are left out: one-line chat questions teach
+# nothing about notices, and the model must be reproducible from a clone).
+TOPICS = (learned.MACHINE_MADE,)
+CSV_SETS = tuple(s for s in train_classifier.TRAINING_SETS if not Path(s[0]).is_absolute())
+MAX_FEATURES = {"word": 5000, "char_wb": 15000}
+C = 4.0
+FOLDS = 5
+THRESHOLDS = tuple(round(0.5 + 0.05 * i, 3) for i in range(10))  # 0.5 ... 0.95
+# No person's out-of-fold probability may come within this of the bar. Small: what the model decides is never
+# silent (the email is left unread for a person), while every notice it misses gets a reply.
+MARGIN = 0.02
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    source: str  # the set or folder it comes from: a robot source is left out whole when its figures are made
+    subject: str
+    text: str
+    machine: bool
+
+
+def read_rows() -> list[Row]:
+    rows: list[Row] = []
+    for pattern, map_name, language in CSV_SETS:
+        paths = sorted(DATA.glob(pattern))
+        if not paths:
+            raise SystemExit(f"train_machine_text: {pattern} is missing")
+        label_map = evaluate.load_label_map(map_name)
+        for path in paths:
+            for e in evaluate.read_half(path, "dev", language):
+                if e.file is not None:
+                    read = view.read_email(evaluate.read_message(e.file))
+                    subject, text = read.subject, read.text
+                else:
+                    subject, text = text_mod.clean_header_value(e.subject), text_mod.clean_text(e.text)
+                robot = label_map(e.label).robot
+                source = "labelled sets, robots" if robot else f"labelled sets, {path.stem}"
+                rows.append(Row(f"{path.name}:{e.id}", source, subject, text, robot))
+    rows.extend(_folder_rows(ROBOT_FOLDERS, machine=True))
+    rows.extend(_folder_rows(PEOPLE_FOLDERS, machine=False))
+    return rows
+
+
+def _folder_rows(pattern: str, machine: bool) -> Iterable[Row]:
+    for folder in sorted(DATA.glob(pattern)):
+        messages, _ = evaluate.message_files(folder)
+        for path in messages:
+            read = view.read_email(evaluate.read_message(path))
+            name = f"{folder.parent.parent.name}/{folder.parent.name}"
+            yield Row(f"{name}/{path.name}", name, read.subject, read.text, machine)
+
+
+def digest(rows: list[Row]) -> str:
+    h = hashlib.sha256()
+    for row in rows:
+        h.update(f"{row.id}\x00{row.subject}\x00{row.text}\x00{row.machine}\x01".encode())
+    return h.hexdigest()
+
+
+def fit_sklearn(rows: list[Row]) -> tuple[list, list]:
+    """The vectorisers (word, then character n-grams) and one logistic regression, both classes weighing the same."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    documents = [learned.model_input(r.subject, r.text) for r in rows]
+    vectorizers, matrix = train_classifier.fit_features(documents, MAX_FEATURES)
+    y = np.array([r.machine for r in rows], dtype=int)
+    machines = int(y.sum())
+    weights = np.where(y == 1, len(rows) / (2 * machines), len(rows) / (2 * (len(rows) - machines)))
+    classifier = LogisticRegression(C=C, solver="liblinear", max_iter=1000).fit(matrix, y, sample_weight=weights)
+    return vectorizers, [classifier]
+
+
+def fit(rows: list[Row]) -> learned.Model:
+    return learned.from_json(train_classifier.export(*fit_sklearn(rows), topics=(learned.MACHINE_MADE,)), TOPICS)
+
+
+def _group(row: Row) -> str:
+    """People: one of five folds; robots: their whole source."""
+    if row.machine:
+        return row.source
+    return f"fold {int(hashlib.sha256(row.id.encode()).hexdigest(), 16) % FOLDS + 1}"
+
+
+def out_of_fold(rows: list[Row]) -> dict[str, float]:
+    """Each row's probability from a model that never saw its group."""
+    probabilities: dict[str, float] = {}
+    groups = sorted({_group(r) for r in rows})
+    for n, group in enumerate(groups, start=1):
+        model = fit([r for r in rows if _group(r) != group])
+        for row in rows:
+            if _group(row) == group:
+                probabilities[row.id] = model.probabilities(row.subject, row.text)[learned.MACHINE_MADE]
+        print(f"  {n}/{len(groups)} {group} done", file=sys.stderr)
+    return probabilities
+
+
+def choose_bar(rows: list[Row], probabilities: dict[str, float]) -> float:
+    """The lowest candidate no person reaches with MARGIN to spare; 1.0 (the model decides nothing) if none."""
+    highest = max(probabilities[r.id] for r in rows if not r.machine)
+    return next((t for t in THRESHOLDS if t >= highest + MARGIN), 1.0)
+
+
+def report(rows: list[Row], probabilities: dict[str, float], bar: float) -> str:
+    people = sorted(((probabilities[r.id], r.id) for r in rows if not r.machine), reverse=True)
+    lines = [f"people (out of fold): {len(people)}; the highest probabilities:"]
+    lines += [f"  {p:.3f}  {name}" for p, name in people[:8]]
+    lines.append(f"{'source':<48} " + " ".join(f"{t:>6.2f}" for t in THRESHOLDS))
+    sources = sorted({r.source for r in rows}, key=lambda s: (not any(r.machine for r in rows if r.source == s), s))
+    for source in sources:
+        ps = [probabilities[r.id] for r in rows if r.source == source]
+        machine = next(r.machine for r in rows if r.source == source)
+        label = f"{'robots' if machine else 'people'}: {source} ({len(ps)})"
+        lines.append(f"{label:<48} " + " ".join(f"{sum(p >= t for p in ps):>6}" for t in THRESHOLDS))
+    lines.append(f"bar: {bar:.2f} (the highest person {people[0][0]:.3f} + {MARGIN})")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="cross-validate and print, write nothing")
+    parser.add_argument("--output", type=Path, default=learned.MACHINE_TEXT_PATH)
+    args = parser.parse_args(argv)
+    rows = read_rows()
+    machines = sum(r.machine for r in rows)
+    print(f"train_machine_text: {machines} machine-made and {len(rows) - machines} people's rows", file=sys.stderr)
+    probabilities = out_of_fold(rows)
+    bar = choose_bar(rows, probabilities)
+    print(report(rows, probabilities, bar))
+    if args.check:
+        return 0
+    data = train_classifier.export(*fit_sklearn(rows), topics=TOPICS)
+    data["thresholds"] = {learned.MACHINE_MADE: bar}
+    data["trained_on"] = {
+        "sets": [pattern for pattern, _, _ in CSV_SETS] + [ROBOT_FOLDERS, PEOPLE_FOLDERS],
+        "split": "dev",
+        "rows": len(rows),
+        "digest": digest(rows),
+        "cross_validated": {"folds": FOLDS, "margin": MARGIN, "bar": bar},
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    print(f"train_machine_text: wrote {args.output} ({args.output.stat().st_size // 1024} KB)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -92,6 +92,23 @@ def test_a_platforms_relay_is_never_answered_and_waits_for_a_person(sender, subj
     assert robots.verdict(mail(body, subject=subject, sender=sender), OWN).reason == "relayed_message"
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"List_Unsubscribe": "<https://compralia.com.ar/baja?u=88>", "Precedence": "bulk"},
+        {"Auto_Submitted": "auto-generated"},
+        {"X_Auto_Response_Suppress": "All"},
+    ],
+    ids=["a list's headers", "auto-submitted", "an automatic sender's header"],
+)
+def test_a_relay_with_a_list_or_an_automatic_senders_headers_still_waits_for_a_person(headers):
+    body = 'Hola ROPADELSUR:\n\nTenés una pregunta nueva en tu publicación:\n"¿tenés talle XL en negro?"'
+    relay = mail(body, subject="Te hicieron una pregunta", sender="Compralia <preguntas@compralia.com.ar>", **headers)
+    assert robots.verdict(relay, OWN).reason == "relayed_message"
+    # the same headers on any other notice still decide as before
+    assert robots.verdict(mail("Tu resumen semanal", **headers), OWN).reason not in (None, "relayed_message")
+
+
 def test_a_customer_who_mentions_the_contact_form_is_still_a_customer():
     body = "Les escribí por el formulario de contacto y nadie me contestó. ¿Hacen envíos a Salta?"
     assert robots.verdict(mail(body), OWN).reason is None

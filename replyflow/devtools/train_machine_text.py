@@ -10,10 +10,10 @@ Machine-made: the development halves of the robot folders (`tests/data/robots/*/
 sets, and the development halves of the folders of people's mail (`tests/data/people/*/dev`), people who sound like
 notices. Held-out halves are never read.
 
-The bar a text must reach is chosen out of fold, for people first: each person's probability comes from a model
-that never saw them (five folds), each robot source's from a model trained without that whole source (so the
-figures are those of a writer the model has not read). The bar is the lowest candidate that no person of the
-development data reaches with `MARGIN` to spare.
+The bar a text must reach is chosen out of fold: each person's probability comes from a model that never saw them
+(five folds), each robot source's from a model trained without that whole source (so the figures are those of a
+writer the model has not read). The bar is the lowest candidate that at most `PEOPLE_SHARE` of the development
+data's people reach.
 
 Needs scikit-learn, as `train_classifier` does.
 """
@@ -44,9 +44,13 @@ MAX_FEATURES = {"word": 5000, "char_wb": 15000}
 C = 4.0
 FOLDS = 5
 THRESHOLDS = tuple(round(0.5 + 0.05 * i, 3) for i in range(10))  # 0.5 ... 0.95
-# No person's out-of-fold probability may come within this of the bar. Small: what the model decides is never
-# silent (the email is left unread for a person), while every notice it misses gets a reply.
-MARGIN = 0.02
+NEVER = 1.01  # a bar no probability reaches
+# The share of the development data's people (out of fold) the bar may leave for a person: one in 500. Not zero: what
+# the model decides is never silent (the email is left unread for a person), while every notice it misses gets a
+# reply; and the people's folders were written to sound like notices, so a bar that leaves none of them is set by
+# the one person most like a notice. Not much more: the development people are customers writing to a shop, and a
+# lower bar starts to take colleagues' and suppliers' plain business notes for notices (docs/robots.md).
+PEOPLE_SHARE = 0.002
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,7 @@ def fit_sklearn(rows: list[Row]) -> tuple[list, list]:
 
 
 def fit(rows: list[Row]) -> learned.Model:
-    return learned.from_json(train_classifier.export(*fit_sklearn(rows), topics=(learned.MACHINE_MADE,)), TOPICS)
+    return learned.from_json(train_classifier.export(*fit_sklearn(rows), topics=TOPICS), TOPICS)
 
 
 def _group(row: Row) -> str:
@@ -135,9 +139,10 @@ def out_of_fold(rows: list[Row]) -> dict[str, float]:
 
 
 def choose_bar(rows: list[Row], probabilities: dict[str, float]) -> float:
-    """The lowest candidate no person reaches with MARGIN to spare; 1.0 (the model decides nothing) if none."""
-    highest = max(probabilities[r.id] for r in rows if not r.machine)
-    return next((t for t in THRESHOLDS if t >= highest + MARGIN), 1.0)
+    """The lowest candidate that at most PEOPLE_SHARE of the people reach; above 1 (the model decides nothing) if
+    none."""
+    people = [probabilities[r.id] for r in rows if not r.machine]
+    return next((t for t in THRESHOLDS if sum(p >= t for p in people) <= PEOPLE_SHARE * len(people)), NEVER)
 
 
 def report(rows: list[Row], probabilities: dict[str, float], bar: float) -> str:
@@ -151,7 +156,8 @@ def report(rows: list[Row], probabilities: dict[str, float], bar: float) -> str:
         machine = next(r.machine for r in rows if r.source == source)
         label = f"{'robots' if machine else 'people'}: {source} ({len(ps)})"
         lines.append(f"{label:<48} " + " ".join(f"{sum(p >= t for p in ps):>6}" for t in THRESHOLDS))
-    lines.append(f"bar: {bar:.2f} (the highest person {people[0][0]:.3f} + {MARGIN})")
+    over = sum(p >= bar for p, _ in people)
+    lines.append(f"bar: {bar:.2f} ({over} of {len(people)} people reach it; at most {PEOPLE_SHARE:.1%} may)")
     return "\n".join(lines)
 
 
@@ -175,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         "split": "dev",
         "rows": len(rows),
         "digest": digest(rows),
-        "cross_validated": {"folds": FOLDS, "margin": MARGIN, "bar": bar},
+        "cross_validated": {"folds": FOLDS, "people_share": PEOPLE_SHARE, "bar": bar},
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -42,6 +42,7 @@ from . import language as language_mod
 from . import learned as learned_mod
 from . import robots as robots_mod
 from . import view as view_mod
+from .rules.robot_notifications import RELAYED_REASON
 
 DEFAULT_FAQ_THRESHOLD = 0.75
 # The reason of an email whose text the learned model finds machine-made though no robot rule holds: ignored, and
@@ -53,7 +54,7 @@ LOOKS_AUTOMATIC = "looks_automatic"
 ROBOT_OR_PERSON = "robot_or_person"
 READS_AS_A_PERSON = 0.2
 # The ignored reasons of mail that still waits for a person: the service leaves it unread with the keyword.
-IGNORED_FOR_A_PERSON = frozenset({"relayed_message", LOOKS_AUTOMATIC, ROBOT_OR_PERSON})
+IGNORED_FOR_A_PERSON = frozenset({RELAYED_REASON, LOOKS_AUTOMATIC, ROBOT_OR_PERSON})
 # Languages the intent rules are written for: a canned answer is only chosen for these.
 RULE_LANGUAGES = frozenset({"es", "en"})
 HUMAN_INTENTS = frozenset({"complaint", "human_request"})
@@ -873,8 +874,10 @@ def _machine_made(view: view_mod.EmailView, model: learned_mod.Model | None) -> 
 def _looks_automatic(view: view_mod.EmailView, shop, model: learned_mod.Model | None) -> Classification | None:
     """A text the learned model finds written by a program (a notice no robot rule recognises): never answered,
     left unread for a person, since a person who writes like a notice must still be read by someone."""
+    if model is None:
+        return None
     probability = _machine_made(view, model)
-    if probability is None or model is None or probability < model.thresholds[learned_mod.MACHINE_MADE]:
+    if probability is None or probability < model.thresholds[learned_mod.MACHINE_MADE]:
         return None
     return _ignored(LOOKS_AUTOMATIC, view, shop, (f"{LOOKS_AUTOMATIC}.machine_made={probability:.2f}",))
 
@@ -912,7 +915,7 @@ def classify(
     robot = robots_mod.verdict(msg, own_addresses, sender, view=view.body)
     machine = learned_mod.resolve(machine_text, learned_mod.machine_text_model)
     if robot.reason is not None:
-        return _robot(robot.reason, robot.evidence, robots_mod.from_text_only(robot), view, shop, machine)
+        return _robot(robot.reason, robot.evidence, robot.text_only, view, shop, machine)
     if looks := _looks_automatic(view, shop, machine):
         return looks
     result = _decide(view, shop=shop, faq_threshold=faq_threshold, model=learned_mod.resolve(model))
@@ -934,7 +937,7 @@ def classify_text(
     rule = robots_mod.robot_text_rule(view.text, view.subject)
     machine = learned_mod.resolve(machine_text, learned_mod.machine_text_model)
     if rule is not None:
-        return _robot(rule, (rule,), True, view, shop, machine)
+        return _robot(rule, (rule,), rule != RELAYED_REASON, view, shop, machine)
     if looks := _looks_automatic(view, shop, machine):
         return looks
     result = _decide(view, shop=shop, faq_threshold=faq_threshold, model=learned_mod.resolve(model))

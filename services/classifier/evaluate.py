@@ -443,7 +443,7 @@ class FolderReport:
     languages: collections.Counter = field(default_factory=collections.Counter)
     # robots replied to (expect="robots") or customers ignored (expect="customers"): (file, decision, reason)
     wrong: list[tuple[str, str, str]] = field(default_factory=list)
-    # customers not answered but left unread for a person (expect="customers"): (file, decision, reason)
+    # not answered but left unread for a person, customers or robots: (file, decision, reason)
     for_a_person: list[tuple[str, str, str]] = field(default_factory=list)
 
 
@@ -484,9 +484,11 @@ def evaluate_folder(
         report.decisions[c.decision] += 1
         report.reasons[c.reason if c.decision == "ignore" else c.decision] += 1
         report.languages[c.language] += 1
-        if expect == "customers" and c.decision == "ignore" and c.reason in decide.IGNORED_FOR_A_PERSON:
+        waiting = c.decision == "ignore" and c.reason in decide.IGNORED_FOR_A_PERSON
+        if waiting:
             report.for_a_person.append((name, c.decision, c.reason))
-        elif (expect == "robots" and c.decision != "ignore") or (expect == "customers" and c.decision == "ignore"):
+        replied_to_a_robot = expect == "robots" and c.decision != "ignore"
+        if replied_to_a_robot or (expect == "customers" and c.decision == "ignore" and not waiting):
             report.wrong.append((name, c.decision, c.reason))
     return report
 
@@ -595,7 +597,7 @@ def format_csv_report(report: CsvReport, show_errors: int = 0) -> str:
         f"  robots replied to     {report.robots_replied}/{report.robots}",
         f"  customers ignored     {report.customers_ignored}",
         f"  left for a person     {report.customers_for_a_person}  customers not answered but left unread "
-        "(a text that looks automatic)",
+        f"({', '.join(sorted(decide.IGNORED_FOR_A_PERSON))})",
         f"  decisions             {_counts(report.decisions)}",
         f"  languages             {_counts(report.languages)}",
         f"  handling time         {report.ms_per_email or 0:.2f} ms CPU per email",
@@ -627,7 +629,7 @@ def format_folder_report(report: FolderReport) -> str:
         lines.append(f"  robots replied to     {len(report.wrong)}/{report.files}")
     elif report.expect == "customers":
         lines.append(f"  customers ignored     {len(report.wrong)}/{report.files}")
-        lines.append(f"  left for a person     {len(report.for_a_person)}/{report.files}")
+    lines.append(f"  left for a person     {len(report.for_a_person)}/{report.files}  not answered, left unread")
     lines += [
         f"  decisions             {_counts(report.decisions)}",
         f"  by rule or decision   {_counts(report.reasons)}",
@@ -748,8 +750,8 @@ def format_suite_summary(split: str, reports: list[CsvReport], folders: list[Fol
     for f in folders:
         source = str(Path(f.source).parent.name) + "/" + Path(f.source).name
         if f.expect == "robots":
-            wrong = f"{len(f.wrong)}/{f.files}"
-            lines.append(f"  {'robots: ' + source:<34} {f.files:>6}  {'':<19} {'':<19} {wrong:<15}")
+            wrong, waiting = f"{len(f.wrong)}/{f.files}", f"{len(f.for_a_person)}/{f.files}"
+            lines.append(f"  {'robots: ' + source:<34} {f.files:>6}  {'':<19} {'':<19} {wrong:<15} {'':<18} {waiting}")
         else:
             ignored, waiting = f"{len(f.wrong)}/{f.files}", f"{len(f.for_a_person)}/{f.files}"
             lines.append(

@@ -79,7 +79,8 @@ class Model:
     trained_on: dict  # what the training script recorded: sets, split, rows, a digest of the rows
 
     def probabilities(self, subject: str, text: str) -> dict[str, float]:
-        """Probability per policy topic that the email asks it as a question a canned text may answer."""
+        """Probability per topic: for the topics model, that the email asks it as a question a canned text may
+        answer; for the machine-made text model, that a program wrote the text."""
         document = model_input(subject, text)
         totals = list(self.intercepts)
         topics = len(self.topics)

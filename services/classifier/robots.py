@@ -52,7 +52,7 @@ from __future__ import annotations
 import contextlib
 import email.utils
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from email.message import Message
 
@@ -409,7 +409,9 @@ def _fired_any(rules: Iterable[Rule], texts: Iterable[str]) -> list[Evidence]:
 
 # Rules that are one piece of evidence count once, at the larger weight.
 _SAME_EVIDENCE: dict[str, str] = {
-    name: group[0] for group in notifications.SAME_EVIDENCE + spam.SAME_EVIDENCE for name in group
+    name: group[0]
+    for group in notifications.SAME_EVIDENCE + spam.SAME_EVIDENCE + autoreplies.SAME_EVIDENCE
+    for name in group
 } | {
     # one piece of evidence: the mail names another mailbox than From (people with two accounts do too)
     "sender_differs": "other_address",
@@ -441,7 +443,7 @@ def _sender_locals(addr: str) -> list[str]:
     return [full, full.split("+", 1)[0]]
 
 
-def _sender_evidence(headers: Headers, from_addrs: list[str]) -> list[Evidence]:
+def _sender_evidence(headers: Headers, from_addrs: Sequence[str]) -> list[Evidence]:
     """robot_sender: From's local part, or Sender's and Return-Path's (where bounce-processing addresses count
     too; BATV and SRS envelopes are a person's own address, signed or rewritten, and are skipped)."""
     found = []
@@ -482,7 +484,14 @@ _A_PERSONS_SUBJECTS = frozenset({"robots.autoreplies.subject_away"})
 def _out_of_office_evidence(texts: _Texts) -> list[Evidence]:
     """out_of_office: a subject or a text that decides alone, or a pair (away + a promise about the reader's
     mail; a receipt + a promise to answer), the pairs and the subjects only in a text that asks no question."""
-    found = _fired_any(autoreplies.SUBJECT_START, (texts.subject, texts.plain_subject))
+    found = _fired(autoreplies.SUBJECT_START, texts.subject)
+    # "Re: Automatic reply: ..." is also what a person writes who answers an auto-reply or forwards one: after a
+    # reply prefix the label is a strong hint, not a decision
+    found += [
+        Evidence(rule.name, rule.adds_to, min(rule.weight, STRONG))
+        for rule in autoreplies.SUBJECT_START
+        if texts.plain_subject and rule.name not in {item.name for item in found} and rule.fires(texts.plain_subject)
+    ]
     found += _fired(autoreplies.TEXT, texts.head)
     found += _fired(autoreplies.LINES, texts.head_lines)
     if "?" in texts.head or _ABOUT_THEIR_ORDER.search(texts.head):
@@ -579,6 +588,9 @@ class Verdict:
 
     reason: str | None
     evidence: tuple[str, ...] = ()
+    # The reason rests on what the text and subject say alone: no header, address or report structure says the same
+    # (a person may write or paste such words).
+    text_only: bool = False
 
 
 # The rules that read what a person may also write or paste (the subject, the own text, its links): a verdict that
@@ -599,12 +611,13 @@ _READ_FROM_TEXT = frozenset(
 )
 
 
-def from_text_only(found: Verdict) -> bool:
-    """The verdict ignores the email on what its text and subject say alone (a relay is left for a person anyway)."""
-    return (
-        found.reason not in (None, notifications.RELAYED_REASON)
-        and bool(found.evidence)
-        and all(name in _READ_FROM_TEXT for name in found.evidence)
+def _on_text_alone(names: Iterable[str], headers: Headers, from_addrs: Sequence[str]) -> bool:
+    """The named rules read only the text and subject, and no header check or sender rule would say the same."""
+    return all(name in _READ_FROM_TEXT for name in names) and not (
+        _precedence(headers)
+        or _list_header(headers)
+        or _null_return_path(headers)
+        or _sender_evidence(headers, from_addrs)
     )
 
 
@@ -639,8 +652,12 @@ def robot_rule(
     return verdict(msg, own_addresses, sender, view=view).reason
 
 
-def _named(reason: str, evidence: Iterable[Evidence]) -> Verdict:
-    return Verdict(reason, tuple(sorted({item.name for item in evidence if item.adds_to == reason})))
+def _named(
+    reason: str, evidence: Iterable[Evidence], headers: Headers | None = None, from_addrs: Sequence[str] = ()
+) -> Verdict:
+    """The verdict for a reason and its evidence; with the headers, whether it rests on the text alone."""
+    names = tuple(sorted({item.name for item in evidence if item.adds_to == reason}))
+    return Verdict(reason, names, text_only=headers is not None and _on_text_alone(names, headers, from_addrs))
 
 
 def _verdict(
@@ -672,7 +689,7 @@ def _verdict(
         return Verdict("delivery_report", ("report_headers",))
     subject_evidence = _delivery_evidence(_texts(subject, ""), subject_only=True)
     if score(subject_evidence, "delivery_report") >= THRESHOLD:
-        return _named("delivery_report", subject_evidence)
+        return _named("delivery_report", subject_evidence, headers, from_addrs)
     if _precedence(headers):
         return Verdict("precedence_bulk", ("precedence_bulk",))
     if _list_header(headers):
@@ -685,16 +702,16 @@ def _verdict(
 
     evidence = _delivery_evidence(texts)
     if score(evidence, "delivery_report") >= THRESHOLD:
-        return _named("delivery_report", evidence)
+        return _named("delivery_report", evidence, headers, from_addrs)
     evidence = _sender_evidence(headers, from_addrs)
     if evidence:
         return _named("robot_sender", evidence)
     evidence = _out_of_office_evidence(texts)
     if score(evidence, "out_of_office") >= THRESHOLD:
-        return _named("out_of_office", evidence)
+        return _named("out_of_office", evidence, headers, from_addrs)
     evidence = _notification_evidence(headers, from_addrs, texts, view)
     if score(evidence, "automated_notification") >= THRESHOLD:
-        return _named("automated_notification", evidence)
+        return _named("automated_notification", evidence, headers, from_addrs)
     return Verdict(None)
 
 

@@ -303,43 +303,46 @@ async def test_without_human_handoff_a_complaint_is_left_unread_for_a_person(poo
     assert NEEDS_PERSON_KEYWORD in flags and "\\Seen" not in flags
 
 
-async def test_a_platforms_relay_is_never_answered_and_left_unread_for_a_person(pool, dovecot, store_email, make_deps):
-    raw = make_raw(
-        subject='Te hicieron una pregunta en "Campera de jean"',
-        body="Hola ROPADELSUR:\n\nTenés una pregunta nueva en tu publicación:\n\n"
-        '"Hola! ¿tenés talle XL en negro? gracias"\n\nResponder ahora: https://marketplace.example/preguntas',
-        sender="Marketplace <preguntas@marketplace.example>",
-        message_id="<relay@marketplace.example>",
-    )
-    email_id = await store_email(raw)
-
-    assert await handle_email_received(EmailReceived(email_id=email_id), make_deps()) is None
-
-    row = await email_row(pool, email_id)
-    assert (row["state"], row["reason"]) == ("ignored", "relayed_message")
-    flags = dovecot.flags_of("<relay@marketplace.example>")
-    assert NEEDS_PERSON_KEYWORD in flags and "\\Seen" not in flags
-    assert row["seen_at"] is None
-    assert await pool.fetchval("SELECT count(*) FROM replies WHERE email_id = $1", email_id) == 0
-
-
-async def test_a_notice_only_the_learned_model_recognises_is_never_answered_and_left_for_a_person(
-    pool, dovecot, store_email, make_deps
+@pytest.mark.parametrize(
+    "subject, body, sender, reason",
+    [
+        (
+            'Te hicieron una pregunta en "Campera de jean"',
+            "Hola ROPADELSUR:\n\nTenés una pregunta nueva en tu publicación:\n\n"
+            '"Hola! ¿tenés talle XL en negro? gracias"\n\nResponder ahora: https://marketplace.example/preguntas',
+            "Marketplace <preguntas@marketplace.example>",
+            "relayed_message",
+        ),
+        (
+            # a notice no robot rule reads; the learned model does
+            "Cierre por balance",
+            "Estimado cliente: le comunicamos que nuestras oficinas permanecerán cerradas por balance anual del 3 al 7 "
+            "de marzo. Retomamos la atención habitual el lunes 10.\n\nDepartamento Comercial\nHilados del Plata S.A.",
+            "Hilados del Plata <comercial@hiladosdelplata.example>",
+            "looks_automatic",
+        ),
+        (
+            # the subject decides an auto-reply for the rules; the text reads as a person's for the learned model
+            "Fuera de la oficina + consulta cambio",
+            "Hola! Estoy fuera de la oficina hasta el lunes 14 porque viajo a Bariloche, pero antes quería saber si el "
+            "buzo azul que compré (pedido 4471) se puede cambiar por un L cuando vuelva. Gracias! Vero",
+            "Vero Quiroga <vero.quiroga@gmail.com>",
+            "robot_or_person",
+        ),
+    ],
+    ids=["a platform's relay", "a notice only the model reads", "a person whose subject says out of office"],
+)
+async def test_what_is_never_answered_but_may_be_a_persons_is_left_unread_for_a_person(
+    subject, body, sender, reason, pool, dovecot, store_email, make_deps
 ):
-    raw = make_raw(
-        subject="Cierre por balance",
-        body="Estimado cliente: le comunicamos que nuestras oficinas permanecerán cerradas por balance anual del 3 "
-        "al 7 de marzo. Retomamos la atención habitual el lunes 10.\n\nDepartamento Comercial\nHilados del Plata S.A.",
-        sender="Hilados del Plata <comercial@hiladosdelplata.example>",
-        message_id="<balance@hiladosdelplata.example>",
-    )
-    email_id = await store_email(raw)
+    message_id = f"<{reason}@example.com>"
+    email_id = await store_email(make_raw(subject=subject, body=body, sender=sender, message_id=message_id))
 
     assert await handle_email_received(EmailReceived(email_id=email_id), make_deps()) is None
 
     row = await email_row(pool, email_id)
-    assert (row["state"], row["reason"]) == ("ignored", "looks_automatic")
-    flags = dovecot.flags_of("<balance@hiladosdelplata.example>")
+    assert (row["state"], row["reason"]) == ("ignored", reason)
+    flags = dovecot.flags_of(message_id)
     assert NEEDS_PERSON_KEYWORD in flags and "\\Seen" not in flags
     assert row["seen_at"] is None
     assert await pool.fetchval("SELECT count(*) FROM replies WHERE email_id = $1", email_id) == 0

@@ -224,6 +224,8 @@ def test_a_redelivery_sends_on_what_was_stored_and_flags_again(stored, step):
         ("new_sender_cap", FOR_A_PERSON),
         ("reused_message_id", FOR_A_PERSON),
         ("relayed_message", FOR_A_PERSON),
+        ("looks_automatic", FOR_A_PERSON),
+        ("robot_or_person", FOR_A_PERSON),
         ("needs_person:complaint", FOR_A_PERSON),
         ("needs_person:human_request", FOR_A_PERSON),
         ("too_old", None),

@@ -247,7 +247,6 @@ def test_robot_sender_does_not_catch_batv_or_srs_envelopes():
         "Out of Office: pedido",
         "Autoreply",
         "Fuera de la oficina",
-        "RE: Respuesta automática: Consulta",
         "Ausente",
         "De vacaciones hasta el 15/3",
         "Abwesenheitsnotiz: Anfrage",
@@ -256,6 +255,18 @@ def test_robot_sender_does_not_catch_batv_or_srs_envelopes():
 )
 def test_out_of_office_subjects(subject):
     assert robots.robot_rule(mail(subject=subject, body="Gracias por tu mensaje."), OWN) == "out_of_office"
+
+
+def test_an_auto_reply_label_after_a_reply_prefix_needs_a_second_sign():
+    # what a person writes who answers an auto-reply, or forwards one; an auto-reply puts its label first
+    person = "Sorry, my email sent you an automatic reply by mistake! Yes, please go ahead with the exchange. Claire"
+    assert robots.robot_rule(mail(subject="Re: Automatic reply: order", body=person), OWN) is None
+    assert (
+        robots.robot_rule(mail(subject="Fwd: Respuesta automática: Consulta", body="Miren lo que me llegó."), OWN)
+        is None
+    )
+    notice = "Estoy fuera de la oficina hasta el lunes 14. A mi regreso responderé su mensaje."
+    assert robots.robot_rule(mail(subject="RE: Respuesta automática: Consulta", body=notice), OWN) == "out_of_office"
 
 
 @pytest.mark.parametrize(

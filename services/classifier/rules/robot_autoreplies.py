@@ -60,10 +60,11 @@ SUBJECT = (
     Rule(
         name="robots.autoreplies.subject_auto_reply_anywhere",
         adds_to=REASON,
-        weight=DECIDES,
+        # a person who replies to an auto-reply, or forwards one, writes the same subject: a hint that needs another
+        weight=STRONG,
         pattern=r"\b(out of (the )?office|automatic reply|auto-?reply|autoreply|respuesta automatica|"
         r"reponse automatique|resposta automatica)\s*:",
-        description="an auto-reply label inside the subject: 'RE: Automatic reply: ...'",
+        description="an auto-reply label inside the subject: 'RE: Automatic reply: ...' (a person's reply to one too)",
         matches=("RE: Respuesta automática: Consulta", "Fwd: Automatic reply: Order"),
         never=("Re: your automatic reply is annoying",),
     ),
@@ -345,5 +346,8 @@ WILL_ANSWER = (
         never=("¿Me van a responder?", "When will you get back to me?"),
     ),
 )
+
+# One label, read at the start of the subject and anywhere in it: it counts once.
+SAME_EVIDENCE = (("robots.autoreplies.subject_auto_reply", "robots.autoreplies.subject_auto_reply_anywhere"),)
 
 RULES = SUBJECT_START + SUBJECT + TEXT + LINES + AWAY + PROMISE + RECEIVED + WILL_ANSWER

@@ -370,6 +370,8 @@ def cmd_classify(args) -> int:
     from classifier import decide, evaluate
     from classifier.text import decode_bytes
 
+    if args.subject is not None and not args.text:
+        return fail("classify: --subject goes with --text (a message's subject is read from the message)")
     shop, own, threshold = _classifier_inputs(args)
     status = 0
     for name in args.files:
@@ -381,7 +383,9 @@ def cmd_classify(args) -> int:
         else:
             try:
                 if args.text:
-                    c = decide.classify_text(decode_bytes(raw, None), shop, faq_threshold=threshold)
+                    c = decide.classify_text(
+                        decode_bytes(raw, None), shop, faq_threshold=threshold, subject=args.subject or ""
+                    )
                 else:
                     c = decide.classify(evaluate.read_message_bytes(raw), shop, own, faq_threshold=threshold)
                 line.update(
@@ -542,6 +546,7 @@ def build_parser() -> argparse.ArgumentParser:
         "files", nargs="+", metavar="FILE", help="raw messages (.eml), or plain text with --text; - reads stdin"
     )
     p.add_argument("--text", action="store_true", help="the files hold plain text, not messages")
+    p.add_argument("--subject", metavar="TEXT", help="with --text: the subject the texts came with")
     p.add_argument(
         "--explain",
         action="store_true",

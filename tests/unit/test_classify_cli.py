@@ -133,6 +133,21 @@ def test_classify_text_from_files_and_stdin(tmp_path):
     )
 
 
+def test_classify_text_with_its_subject(tmp_path):
+    text = tmp_path / "text.txt"
+    text.write_text("Sorry, my email sent you an automatic reply by mistake! Yes, please go ahead. Claire", "utf-8")
+    alone = replyflow("classify", "--text", str(text), "--shop", str(SHOP), "--explain", cwd=tmp_path)
+    assert json_lines(alone)[0]["decision"] != "ignore"
+    notice = tmp_path / "notice.txt"
+    notice.write_text("Gracias por su mensaje. Estaré de regreso el lunes 14.", "utf-8")
+    args = ("classify", "--text", str(notice), "--subject", "Respuesta automática: pedido", "--shop", str(SHOP))
+    with_subject = replyflow(*args, cwd=tmp_path)
+    assert with_subject.returncode == 0, with_subject.stderr
+    assert json_lines(with_subject)[0]["reason"] == "out_of_office"
+    misplaced = replyflow("classify", str(DEMO / "01-es-shipping.eml"), "--subject", "x", cwd=tmp_path)
+    assert "--subject goes with --text" in one_error_line(misplaced)
+
+
 def test_classify_reads_the_shop_from_shop_config_and_our_address_from_reply_from(tmp_path):
     own = tmp_path / "own.eml"
     own.write_bytes(

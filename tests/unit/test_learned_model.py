@@ -243,7 +243,7 @@ def test_a_robot_rule_on_the_text_alone_that_the_model_reads_as_a_person_leaves_
     from shared.shop import load_shop_config
 
     shop = load_shop_config(ROOT / "examples" / "shop.toml")
-    reads_as_a_person = _one_word_machine_model("hola", -10.0, 0.0)  # "hola": 0.00005; anything else: 0.5
+    reads_as_a_person = _one_word_machine_model("hola", -10.0, 1.0)  # "hola": 0.0001; anything else: 0.73
     greeting = view.read_text("Hola, estoy de vacaciones hasta el 20.", "Vacaciones")
     evidence = ("robots.autoreplies.subject_away",)
     kept = decide._robot("out_of_office", evidence, True, greeting, shop, reads_as_a_person)

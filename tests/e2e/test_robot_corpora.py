@@ -37,6 +37,9 @@ HELDOUT_MISSES = {
     "node-bounce-handler/heldout/hotmailbounce.txt",
     "notices-more/heldout/es-08-imprenta-corte-de-luz.eml",
     "notices-third/heldout/en-13-influencer-agency-one-line-sg.eml",
+    "notices-fourth/heldout/en-05-pharmacy-not-monitored.eml",
+    "notices-fourth/heldout/en-14-freight-exception-za.eml",
+    "notices-fourth/heldout/en-16-yarn-back-in-stock.eml",
     "written/heldout/en-11-trade-show.eml",
 }
 

@@ -7,15 +7,16 @@ person, for the notices no robot rule recognises. Writes `services/classifier/mo
 
 Machine-made: the development halves of the robot folders (`tests/data/robots/*/dev`) and the rows labelled
 "robot" in the labelled sets' development halves. Written by people: every other development row of the labelled
-sets, and the development halves of the folders of people's mail (`tests/data/people/*/dev`), people who sound like
-notices. Held-out halves are never read.
+sets the FAQ model learns from (`train_classifier.TRAINING_SETS`, Bitext's half in `../shared/corpora` included, as
+for that model), and the development halves of the folders of people's mail (`tests/data/people/*/dev`), people
+who sound like notices. Held-out halves are never read.
 
 The bar a text must reach is chosen out of fold: each person's probability comes from a model that never saw them
 (five folds), each robot source's from a model trained without that whole source (so the figures are those of a
 writer the model has not read). The bar is the lowest candidate that at most `PEOPLE_SHARE` of the development
 data's people reach.
 
-Needs scikit-learn, as `train_classifier` does.
+Needs scikit-learn and the Bitext half, as `train_classifier` does (it stops with "... is missing" otherwise).
 """
 
 from __future__ import annotations

@@ -143,7 +143,10 @@ PERSON = (
 
 @pytest.fixture(scope="module")
 def machine_rows():
-    return train_machine_text.read_rows()
+    try:
+        return train_machine_text.read_rows()
+    except SystemExit as missing:
+        pytest.skip(f"a training set is absent here: {missing}")
 
 
 def test_the_machine_text_numbers_give_scikit_learns_probabilities(machine_rows):

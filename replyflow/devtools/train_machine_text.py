@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from classifier import evaluate, learned, view
+from classifier import decide, evaluate, learned, robots, view
 from classifier import text as text_mod
 
 from replyflow.devtools import train_classifier
@@ -37,6 +37,7 @@ from replyflow.devtools import train_classifier
 DATA = train_classifier.DATA
 ROBOT_FOLDERS = "robots/*/dev"
 PEOPLE_FOLDERS = "people/*/dev"
+OWN = ("hola@ropadelsur.com.ar",)  # the example shop's address, for the robot rules' verdicts
 TOPICS = (learned.MACHINE_MADE,)
 # The labelled sets the FAQ model learns from, the shared Bitext questions included: without them, a short request
 # in words notices also use ("leave review for your services") read as a notice.
@@ -61,6 +62,9 @@ class Row:
     subject: str
     text: str
     machine: bool
+    # a robot message a rule ignores on its text alone (`robots.Verdict.text_only`): where `decide.READS_AS_A_PERSON`
+    # may leave it for a person instead
+    on_text_alone: bool = False
 
 
 def read_rows() -> list[Row]:
@@ -89,9 +93,11 @@ def _folder_rows(pattern: str, machine: bool) -> Iterable[Row]:
     for folder in sorted(DATA.glob(pattern)):
         messages, _ = evaluate.message_files(folder)
         for path in messages:
-            read = view.read_email(evaluate.read_message(path))
+            message = evaluate.read_message(path)
+            read = view.read_email(message)
             name = f"{folder.parent.parent.name}/{folder.parent.name}"
-            yield Row(f"{name}/{path.name}", name, read.subject, read.text, machine)
+            on_text = machine and robots.verdict(message, OWN, view=read.body).text_only
+            yield Row(f"{name}/{folder.name}/{path.name}", name, read.subject, read.text, machine, on_text)
 
 
 def digest(rows: list[Row]) -> str:
@@ -159,6 +165,13 @@ def report(rows: list[Row], probabilities: dict[str, float], bar: float) -> str:
         lines.append(f"{label:<48} " + " ".join(f"{sum(p >= t for p in ps):>6}" for t in THRESHOLDS))
     over = sum(p >= bar for p, _ in people)
     lines.append(f"bar: {bar:.2f} ({over} of {len(people)} people reach it; at most {PEOPLE_SHARE:.1%} may)")
+    on_text = [r for r in rows if r.on_text_alone]
+    below = sum(probabilities[r.id] < decide.READS_AS_A_PERSON for r in on_text)
+    asking = sum("?" in r.text for r in on_text)
+    lines.append(
+        f"robots a rule ignores on their text alone: {len(on_text)}; left for a person (robot_or_person): {below} "
+        f"read below decide.READS_AS_A_PERSON ({decide.READS_AS_A_PERSON}), {asking} ask a question"
+    )
     return "\n".join(lines)
 
 

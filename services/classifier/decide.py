@@ -48,10 +48,10 @@ DEFAULT_FAQ_THRESHOLD = 0.75
 # The reason of an email whose text the learned model finds machine-made though no robot rule holds: ignored, and
 # left unread for a person (`handler.FOR_A_PERSON`).
 LOOKS_AUTOMATIC = "looks_automatic"
-# The reason of an email a robot rule ignores on its text alone while the learned model finds that text no likelier
-# a program's than a person's (below READS_AS_A_PERSON): no reply either way, but left unread for a person rather
-# than marked seen. Out of fold, 102 of the 105 development robots the text rules catch read above it
-# (docs/robots.md): a few notices more in a person's queue, against a person ignored in silence.
+# The reason of an email a robot rule ignores on its text alone while that text asks the shop something, or the
+# learned model finds it no likelier a program's than a person's (below READS_AS_A_PERSON): no reply either way, but
+# left unread for a person rather than marked seen. `train_machine_text` prints how many development robots this
+# leaves for a person (docs/robots.md): a few notices more in a person's queue, against a person ignored in silence.
 ROBOT_OR_PERSON = "robot_or_person"
 READS_AS_A_PERSON = 0.5
 # The ignored reasons of mail that still waits for a person: the service leaves it unread with the keyword.
@@ -875,10 +875,8 @@ def _machine_made(view: view_mod.EmailView, model: learned_mod.Model | None) -> 
 def _looks_automatic(view: view_mod.EmailView, shop, model: learned_mod.Model | None) -> Classification | None:
     """A text the learned model finds written by a program (a notice no robot rule recognises): never answered,
     left unread for a person, since a person who writes like a notice must still be read by someone."""
-    if model is None:
-        return None
     probability = _machine_made(view, model)
-    if probability is None or probability < model.thresholds[learned_mod.MACHINE_MADE]:
+    if model is None or probability is None or probability < model.thresholds[learned_mod.MACHINE_MADE]:
         return None
     return _ignored(LOOKS_AUTOMATIC, view, shop, (f"{LOOKS_AUTOMATIC}.machine_made={probability:.2f}",))
 
@@ -886,16 +884,23 @@ def _looks_automatic(view: view_mod.EmailView, shop, model: learned_mod.Model | 
 def _robot(
     reason: str,
     evidence: tuple[str, ...],
-    from_text_only: bool,
     view: view_mod.EmailView,
     shop,
     model: learned_mod.Model | None,
+    *,
+    text_only: bool,
 ) -> Classification:
-    """A robot rule's verdict; when it rests on the text alone and the model reads that text as a person's (a
-    customer pasting a bounce, away and asking nothing), the email is still not answered but left for a person."""
-    probability = _machine_made(view, model) if from_text_only else None
-    if probability is not None and probability < READS_AS_A_PERSON:
-        return _ignored(ROBOT_OR_PERSON, view, shop, (*evidence, f"{ROBOT_OR_PERSON}.machine_made={probability:.2f}"))
+    """A robot rule's verdict. When it rests on the text alone and that text asks the shop something, or the model
+    finds it no likelier a program's than a person's (a customer pasting a bounce, away and asking nothing), the
+    email is still not answered but left for a person."""
+    if text_only:
+        probability = _machine_made(view, model)
+        if "?" in view.text:
+            return _ignored(ROBOT_OR_PERSON, view, shop, (*evidence, f"{ROBOT_OR_PERSON}.asks"))
+        if probability is not None and probability < READS_AS_A_PERSON:
+            return _ignored(
+                ROBOT_OR_PERSON, view, shop, (*evidence, f"{ROBOT_OR_PERSON}.machine_made={probability:.2f}")
+            )
     return _ignored(reason, view, shop, evidence)
 
 
@@ -916,7 +921,7 @@ def classify(
     robot = robots_mod.verdict(msg, own_addresses, sender, view=view.body)
     machine = learned_mod.resolve(machine_text, learned_mod.machine_text_model)
     if robot.reason is not None:
-        return _robot(robot.reason, robot.evidence, robot.text_only, view, shop, machine)
+        return _robot(robot.reason, robot.evidence, view, shop, machine, text_only=robot.text_only)
     if looks := _looks_automatic(view, shop, machine):
         return looks
     result = _decide(view, shop=shop, faq_threshold=faq_threshold, model=learned_mod.resolve(model))
@@ -938,7 +943,7 @@ def classify_text(
     rule = robots_mod.robot_text_rule(view.text, view.subject)
     machine = learned_mod.resolve(machine_text, learned_mod.machine_text_model)
     if rule is not None:
-        return _robot(rule, (rule,), rule != RELAYED_REASON, view, shop, machine)
+        return _robot(rule, (rule,), view, shop, machine, text_only=rule != RELAYED_REASON)
     if looks := _looks_automatic(view, shop, machine):
         return looks
     result = _decide(view, shop=shop, faq_threshold=faq_threshold, model=learned_mod.resolve(model))

@@ -53,7 +53,7 @@ import contextlib
 import email.utils
 import re
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.message import Message
 
 from shared.headers import mailbox_of, parse_sender
@@ -484,14 +484,14 @@ _A_PERSONS_SUBJECTS = frozenset({"robots.autoreplies.subject_away"})
 def _out_of_office_evidence(texts: _Texts) -> list[Evidence]:
     """out_of_office: a subject or a text that decides alone, or a pair (away + a promise about the reader's
     mail; a receipt + a promise to answer), the pairs and the subjects only in a text that asks no question."""
-    found = _fired(autoreplies.SUBJECT_START, texts.subject)
-    # "Re: Automatic reply: ..." is also what a person writes who answers an auto-reply or forwards one: after a
-    # reply prefix the label is a strong hint, not a decision
-    found += [
-        Evidence(rule.name, rule.adds_to, min(rule.weight, STRONG))
-        for rule in autoreplies.SUBJECT_START
-        if texts.plain_subject and rule.name not in {item.name for item in found} and rule.fires(texts.plain_subject)
-    ]
+    labels = _fired_any(autoreplies.SUBJECT_START, (texts.subject, texts.plain_subject))
+    if texts.is_reply:
+        # "Re: Automatic reply: ..." is what a person writes who answers an auto-reply or forwards one (an
+        # auto-reply puts its label first, or after a tag such as "[EXTERNAL]"): after a reply or forward prefix the
+        # label is a strong hint, not a decision
+        labels += _fired(autoreplies.SUBJECT, texts.subject)
+        labels = [Evidence(item.name, item.adds_to, min(item.weight, STRONG)) for item in labels]
+    found = labels
     found += _fired(autoreplies.TEXT, texts.head)
     found += _fired(autoreplies.LINES, texts.head_lines)
     if "?" in texts.head or _ABOUT_THEIR_ORDER.search(texts.head):
@@ -500,7 +500,8 @@ def _out_of_office_evidence(texts: _Texts) -> list[Evidence]:
         # Only what no person writes ("Respuesta automática:", "this mailbox is not monitored") counts then, not a
         # subject such as "Vacaciones".
         return [item for item in found if item.name not in _A_PERSONS_SUBJECTS]
-    found += _fired(autoreplies.SUBJECT, texts.subject)
+    if not texts.is_reply:
+        found += _fired(autoreplies.SUBJECT, texts.subject)
     for situation, promise in (
         (autoreplies.AWAY, autoreplies.PROMISE),
         (autoreplies.RECEIVED, autoreplies.WILL_ANSWER),
@@ -611,14 +612,19 @@ _READ_FROM_TEXT = frozenset(
 )
 
 
-def _on_text_alone(names: Iterable[str], headers: Headers, from_addrs: Sequence[str]) -> bool:
-    """The named rules read only the text and subject, and no header check or sender rule would say the same."""
-    return all(name in _READ_FROM_TEXT for name in names) and not (
-        _precedence(headers)
-        or _list_header(headers)
-        or _null_return_path(headers)
-        or _sender_evidence(headers, from_addrs)
-    )
+def _on_text_alone(
+    names: Iterable[str], headers: Headers, from_addrs: list[str], texts: _Texts, view: textmod.BodyView
+) -> bool:
+    """The named rules read only the text and subject, there is one sender, and nothing else says "machine": no
+    header check, no sender rule, and none of the notification signals that read headers or addresses (a mailer or
+    platform header, a role address, another domain in Reply-To or Return-Path, an HTML-only body...)."""
+    if not from_addrs or not all(name in _READ_FROM_TEXT for name in names):
+        return False
+    if _precedence(headers) or _list_header(headers) or _null_return_path(headers):
+        return False
+    if _sender_evidence(headers, from_addrs):
+        return False
+    return all(item.name in _READ_FROM_TEXT for item in _notification_evidence(headers, from_addrs, texts, view))
 
 
 def verdict(
@@ -652,12 +658,16 @@ def robot_rule(
     return verdict(msg, own_addresses, sender, view=view).reason
 
 
-def _named(
-    reason: str, evidence: Iterable[Evidence], headers: Headers | None = None, from_addrs: Sequence[str] = ()
+def _named(reason: str, evidence: Iterable[Evidence]) -> Verdict:
+    return Verdict(reason, tuple(sorted({item.name for item in evidence if item.adds_to == reason})))
+
+
+def _on_text(
+    reason: str, evidence: Iterable[Evidence], headers: Headers, from_addrs: list[str], texts: _Texts, view
 ) -> Verdict:
-    """The verdict for a reason and its evidence; with the headers, whether it rests on the text alone."""
-    names = tuple(sorted({item.name for item in evidence if item.adds_to == reason}))
-    return Verdict(reason, names, text_only=headers is not None and _on_text_alone(names, headers, from_addrs))
+    """A verdict of the text rules, and whether it rests on the text alone (`_on_text_alone`)."""
+    found = _named(reason, evidence)
+    return replace(found, text_only=_on_text_alone(found.evidence, headers, from_addrs, texts, view))
 
 
 def _verdict(
@@ -689,7 +699,7 @@ def _verdict(
         return Verdict("delivery_report", ("report_headers",))
     subject_evidence = _delivery_evidence(_texts(subject, ""), subject_only=True)
     if score(subject_evidence, "delivery_report") >= THRESHOLD:
-        return _named("delivery_report", subject_evidence, headers, from_addrs)
+        return _on_text("delivery_report", subject_evidence, headers, from_addrs, texts, view)
     if _precedence(headers):
         return Verdict("precedence_bulk", ("precedence_bulk",))
     if _list_header(headers):
@@ -702,16 +712,16 @@ def _verdict(
 
     evidence = _delivery_evidence(texts)
     if score(evidence, "delivery_report") >= THRESHOLD:
-        return _named("delivery_report", evidence, headers, from_addrs)
+        return _on_text("delivery_report", evidence, headers, from_addrs, texts, view)
     evidence = _sender_evidence(headers, from_addrs)
     if evidence:
         return _named("robot_sender", evidence)
     evidence = _out_of_office_evidence(texts)
     if score(evidence, "out_of_office") >= THRESHOLD:
-        return _named("out_of_office", evidence, headers, from_addrs)
+        return _on_text("out_of_office", evidence, headers, from_addrs, texts, view)
     evidence = _notification_evidence(headers, from_addrs, texts, view)
     if score(evidence, "automated_notification") >= THRESHOLD:
-        return _named("automated_notification", evidence, headers, from_addrs)
+        return _on_text("automated_notification", evidence, headers, from_addrs, texts, view)
     return Verdict(None)
 
 
@@ -729,12 +739,12 @@ def robot_text_rule(text: str, subject: str = "") -> str | None:
     `decide.classify_text`."""
     try:
         texts = _texts(subject or "", text or "")
+        if score(_relayed_evidence(texts), notifications.RELAYED_REASON) >= THRESHOLD:
+            return notifications.RELAYED_REASON  # first, as `verdict` checks it
         if score(_out_of_office_evidence(texts), "out_of_office") >= THRESHOLD:
             return "out_of_office"
         if score(_delivery_evidence(texts), "delivery_report") >= THRESHOLD:
             return "delivery_report"
-        if score(_relayed_evidence(texts), notifications.RELAYED_REASON) >= THRESHOLD:
-            return notifications.RELAYED_REASON
         if score(_notification_text_evidence(texts), "automated_notification") >= THRESHOLD:
             return "automated_notification"
     except Exception:  # noqa: BLE001

@@ -10,8 +10,8 @@
   mailing-list posts and test mails of no-reply senders that the header rules leave unanswered,
   may be ignored, and only those in KNOWN_FOR_A_PERSON left for a person). Tests that need ../shared skip when it
   is absent.
-- People who write like notices (tests/data/people) are answered or left for a person, never ignored, except the
-  held-out messages listed in PEOPLE_IGNORED.
+- People who write like notices (tests/data/people) are answered or left for a person (at most one in twenty),
+  never ignored, except the held-out messages listed in PEOPLE_IGNORED.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ KNOWN_FOR_A_PERSON = {
 PEOPLE = ROOT / "tests" / "data" / "people"
 # People of the held-out half the robot rules ignore on what no text reading can overrule (measured, not tuned on;
 # the list may only shrink).
-PEOPLE_IGNORED = {"like-notices/heldout/es-041-rebote-mail-consulta.eml"}
+PEOPLE_IGNORED: set[str] = set()
 
 
 @pytest.fixture(scope="module")
@@ -148,6 +148,8 @@ def test_the_labelled_sets_ignore_no_customer_and_answer_no_robot(name, shop):
     report = evaluate.evaluate_csv(CLASSIFIER_DATA / name, evaluate.load_label_map(None), shop, OWN)
     assert report.total > 0
     assert (report.customers_ignored, report.robots_replied) == (0, 0)
+    # the learned reading of machine-made text leaves about 1 person in 500 for a person by design
+    assert report.customers_for_a_person <= report.total // 200
 
 
 def test_the_bitext_set_ignores_no_customer(shop):
@@ -157,6 +159,7 @@ def test_the_bitext_set_ignores_no_customer(shop):
     report = evaluate.evaluate_csv(path, evaluate.load_label_map("builtin-bitext"), shop, OWN)
     assert report.total > 2000
     assert report.customers_ignored == 0
+    assert report.customers_for_a_person <= report.total // 200
 
 
 @pytest.mark.parametrize("folder", sorted(KNOWN_NOT_ANSWERED))
@@ -183,3 +186,5 @@ def test_people_who_write_like_notices_are_answered_or_left_for_a_person(folder,
     with capsys.disabled():
         print(f"\npeople/{folder}: {answered} answered, {len(waiting)} left for a person, {len(ignored)} ignored")
     assert ignored == {name for name in PEOPLE_IGNORED if name.startswith(f"{folder}/")}, sorted(ignored)
+    # people written to sound like notices: a few may wait for a person, never a large share
+    assert len(waiting) <= (answered + len(waiting) + len(ignored)) // 20, sorted(waiting)

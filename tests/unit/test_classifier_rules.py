@@ -267,6 +267,10 @@ def test_an_auto_reply_label_after_a_reply_prefix_needs_a_second_sign():
     )
     notice = "Estoy fuera de la oficina hasta el lunes 14. A mi regreso responderé su mensaje."
     assert robots.robot_rule(mail(subject="RE: Respuesta automática: Consulta", body=notice), OWN) == "out_of_office"
+    # a tag before the label is no reply: the label still decides
+    assert robots.robot_rule(mail(subject="[EXTERNAL] Out of Office: Re: Consulta", body="Thanks."), OWN) == (
+        "out_of_office"
+    )
 
 
 @pytest.mark.parametrize(

@@ -166,7 +166,8 @@ def test_the_machine_text_numbers_give_scikit_learns_probabilities(machine_rows)
 def test_the_shipped_machine_text_model_was_trained_on_the_development_rows_the_repository_holds(machine_rows):
     trained_on = json.loads(learned.MACHINE_TEXT_PATH.read_text(encoding="utf-8"))["trained_on"]
     assert trained_on["split"] == "dev"
-    assert not any("/heldout/" in r.id for r in machine_rows)
+    folders = [r.id for r in machine_rows if r.id.startswith(("robots/", "people/"))]
+    assert folders and all(name.split("/")[2] == "dev" for name in folders)  # robots/<source>/dev/<file>
     assert {r.source for r in machine_rows if r.machine} >= {"robots/notices", "labelled sets, robots"}
     assert any(not r.machine and r.source.startswith("people/") for r in machine_rows)
     assert (trained_on["rows"], trained_on["digest"]) == (len(machine_rows), train_machine_text.digest(machine_rows)), (
@@ -249,16 +250,22 @@ def test_a_robot_rule_on_the_text_alone_that_the_model_reads_as_a_person_leaves_
     reads_as_a_person = _one_word_machine_model("hola", -10.0, 1.0)  # "hola": 0.0001; anything else: 0.73
     greeting = view.read_text("Hola, estoy de vacaciones hasta el 20.", "Vacaciones")
     evidence = ("robots.autoreplies.subject_away",)
-    kept = decide._robot("out_of_office", evidence, True, greeting, shop, reads_as_a_person)
+    kept = decide._robot("out_of_office", evidence, greeting, shop, reads_as_a_person, text_only=True)
     assert (kept.decision, kept.reason) == ("ignore", decide.ROBOT_OR_PERSON)
     assert kept.reason in decide.IGNORED_FOR_A_PERSON
     assert kept.rules[0] == "robots.autoreplies.subject_away"
     assert kept.rules[-1].startswith("robots.robot_or_person.machine_made=0.00")
     # a verdict that rests on a header or an address, or a text the model does not read as a person's, stands
-    assert decide._robot("out_of_office", evidence, False, greeting, shop, reads_as_a_person).reason == "out_of_office"
+    robot = decide._robot("out_of_office", evidence, greeting, shop, reads_as_a_person, text_only=False)
+    assert robot.reason == "out_of_office"
     other = view.read_text("Estoy de vacaciones hasta el 20.", "Vacaciones")
-    assert decide._robot("out_of_office", evidence, True, other, shop, reads_as_a_person).reason == "out_of_office"
-    assert decide._robot("out_of_office", evidence, True, greeting, shop, None).reason == "out_of_office"
+    assert decide._robot("out_of_office", evidence, other, shop, reads_as_a_person, text_only=True).reason == (
+        "out_of_office"
+    )
+    assert decide._robot("out_of_office", evidence, greeting, shop, None, text_only=True).reason == "out_of_office"
+    asks = view.read_text("Estoy de vacaciones hasta el 20. ¿Me lo guardan?", "Vacaciones")
+    kept = decide._robot("out_of_office", evidence, asks, shop, None, text_only=True)
+    assert (kept.reason, kept.rules[-1]) == ("robot_or_person", "robots.robot_or_person.asks")
 
 
 def _message(sender: str, subject: str, body: str, extra: str = ""):
@@ -285,8 +292,18 @@ def _message(sender: str, subject: str, body: str, extra: str = ""):
         ),
         ("Flor <flor.paz@gmail.com>", "Undeliverable: hola", "List-Id: <ventas.lists.example.com>\n", False),
         ("Flor <flor.paz@gmail.com>", "Respuesta automática: Consulta", "Precedence: bulk\n", False),
+        ("Soporte <soporte@acme.example>", "Respuesta automática: Consulta", "X-Mailer: Zendesk\n", False),
+        ("Flor <flor.paz@gmail.com>", "Respuesta automática: Consulta", "Reply-To: tickets@helpdesk.example\n", False),
     ],
-    ids=["a person's address", "a bounce subject alone", "a mailer's address", "a list's header", "precedence"],
+    ids=[
+        "a person's address",
+        "a bounce subject alone",
+        "a mailer's address",
+        "a list's header",
+        "precedence",
+        "a role address and a helpdesk's mailer",
+        "a reply-to in another domain",
+    ],
 )
 def test_a_verdict_rests_on_the_text_alone_only_when_no_header_or_address_says_the_same(
     sender, subject, extra, text_only

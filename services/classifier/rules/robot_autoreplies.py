@@ -60,12 +60,11 @@ SUBJECT = (
     Rule(
         name="robots.autoreplies.subject_auto_reply_anywhere",
         adds_to=REASON,
-        # a person who replies to an auto-reply, or forwards one, writes the same subject: a hint that needs another
-        weight=STRONG,
+        weight=DECIDES,
         pattern=r"\b(out of (the )?office|automatic reply|auto-?reply|autoreply|respuesta automatica|"
         r"reponse automatique|resposta automatica)\s*:",
-        description="an auto-reply label inside the subject: 'RE: Automatic reply: ...' (a person's reply to one too)",
-        matches=("RE: Respuesta automática: Consulta", "Fwd: Automatic reply: Order"),
+        description="an auto-reply label inside the subject: '[EXTERNAL] Automatic reply: ...'",
+        matches=("[EXTERNAL] Automatic reply: Order", "RE: Respuesta automática: Consulta"),
         never=("Re: your automatic reply is annoying",),
     ),
 )

@@ -267,17 +267,30 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     data = fit(rows)
     data["thresholds"] = {t: chosen for t in POLICY_INTENTS}
-    data["trained_on"] = {
-        "sets": [pattern if not Path(pattern).is_absolute() else Path(pattern).name for pattern, _, _ in TRAINING_SETS],
-        "split": "dev",
-        "rows": len(rows),
-        "digest": digest(rows),
-        "cross_validated": {"folds": FOLDS, "threshold": chosen, "figures": figures[chosen]},
-    }
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    print(f"train_classifier: wrote {args.output} ({args.output.stat().st_size // 1024} KB)", file=sys.stderr)
+    cross_validated = {"folds": FOLDS, "threshold": chosen, "figures": figures[chosen]}
+    size = write_model(args.output, data, set_names(TRAINING_SETS), len(rows), digest(rows), cross_validated)
+    print(f"train_classifier: wrote {args.output} ({size} KB)", file=sys.stderr)
     return 0
+
+
+def set_names(sets: tuple[tuple[str, str, str | None], ...]) -> list[str]:
+    """The training sets as a model file records them: a glob under tests/data, or a shared file's name."""
+    return [Path(pattern).name if Path(pattern).is_absolute() else pattern for pattern, _, _ in sets]
+
+
+def write_model(path: Path, data: dict, sets: list[str], rows: int, row_digest: str, cross_validated: dict) -> int:
+    """A model's numbers with what it was trained on (development rows only), written where the classifier reads
+    them; the file's size in KB."""
+    data["trained_on"] = {
+        "sets": sets,
+        "split": "dev",
+        "rows": rows,
+        "digest": row_digest,
+        "cross_validated": cross_validated,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return path.stat().st_size // 1024
 
 
 if __name__ == "__main__":

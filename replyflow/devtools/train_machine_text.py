@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -190,17 +189,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     data = train_classifier.export(*fit_sklearn(rows), topics=TOPICS)
     data["thresholds"] = {learned.MACHINE_MADE: bar}
-    data["trained_on"] = {
-        "sets": [Path(pattern).name if Path(pattern).is_absolute() else pattern for pattern, _, _ in CSV_SETS]
-        + [ROBOT_FOLDERS, PEOPLE_FOLDERS],
-        "split": "dev",
-        "rows": len(rows),
-        "digest": digest(rows),
-        "cross_validated": {"folds": FOLDS, "people_share": PEOPLE_SHARE, "bar": bar},
-    }
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    print(f"train_machine_text: wrote {args.output} ({args.output.stat().st_size // 1024} KB)", file=sys.stderr)
+    sets = [*train_classifier.set_names(CSV_SETS), ROBOT_FOLDERS, PEOPLE_FOLDERS]
+    cross_validated = {"folds": FOLDS, "people_share": PEOPLE_SHARE, "bar": bar}
+    size = train_classifier.write_model(args.output, data, sets, len(rows), digest(rows), cross_validated)
+    print(f"train_machine_text: wrote {args.output} ({size} KB)", file=sys.stderr)
     return 0
 
 

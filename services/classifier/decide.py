@@ -894,9 +894,9 @@ def _robot(
     finds it no likelier a program's than a person's (a customer pasting a bounce, away and asking nothing), the
     email is still not answered but left for a person."""
     if text_only:
-        probability = _machine_made(view, model)
         if "?" in view.text:
             return _ignored(ROBOT_OR_PERSON, view, shop, (*evidence, f"{ROBOT_OR_PERSON}.asks"))
+        probability = _machine_made(view, model)
         if probability is not None and probability < READS_AS_A_PERSON:
             return _ignored(
                 ROBOT_OR_PERSON, view, shop, (*evidence, f"{ROBOT_OR_PERSON}.machine_made={probability:.2f}")

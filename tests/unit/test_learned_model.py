@@ -31,19 +31,25 @@ def dev_rows():
         pytest.skip(f"a training set is absent here: {missing}")
 
 
-def test_the_shipped_numbers_give_scikit_learns_probabilities(dev_rows):
-    rows = [row for row in dev_rows if row.id.startswith(("es_shop_emails", "w1.csv", "w2.csv"))]
-    vectorizers, classifiers = train_classifier.fit_sklearn(rows)
-    model = learned.from_json(train_classifier.export(vectorizers, classifiers))
+def assert_the_numbers_give_scikit_learns_probabilities(vectorizers, classifiers, topics, samples):
+    """The model as `classifier.learned` reads it from the exported numbers gives scikit-learn's probabilities."""
     from scipy.sparse import hstack
 
-    for subject, text in SAMPLES:
-        document = learned.model_input(subject, text)
-        features = hstack([v.transform([document]) for v in vectorizers]).tocsr()
+    model = learned.from_json(train_classifier.export(vectorizers, classifiers, topics=topics), topics)
+    for subject, text in samples:
+        features = hstack([v.transform([learned.model_input(subject, text)]) for v in vectorizers]).tocsr()
         expected = [clf.predict_proba(features)[0][1] for clf in classifiers]
         got = model.probabilities(subject, text)
         for topic, probability in zip(model.topics, expected, strict=True):
             assert got[topic] == pytest.approx(probability, abs=1e-4), (subject, text, topic)
+
+
+def test_the_shipped_numbers_give_scikit_learns_probabilities(dev_rows):
+    rows = [row for row in dev_rows if row.id.startswith(("es_shop_emails", "w1.csv", "w2.csv"))]
+    vectorizers, classifiers = train_classifier.fit_sklearn(rows)
+    assert_the_numbers_give_scikit_learns_probabilities(
+        vectorizers, classifiers, learned.intents.POLICY_INTENTS, SAMPLES
+    )
 
 
 def test_the_shipped_model_was_trained_on_the_development_rows_the_repository_holds(dev_rows):
@@ -152,15 +158,8 @@ def machine_rows():
 def test_the_machine_text_numbers_give_scikit_learns_probabilities(machine_rows):
     rows = [r for r in machine_rows if r.machine or r.id.startswith(("w1.csv", "w2.csv"))]
     vectorizers, classifiers = train_machine_text.fit_sklearn(rows)
-    model = learned.from_json(
-        train_classifier.export(vectorizers, classifiers, topics=train_machine_text.TOPICS), train_machine_text.TOPICS
-    )
-    from scipy.sparse import hstack
-
-    for subject, text in [*SAMPLES, NOTICE, PERSON]:
-        features = hstack([v.transform([learned.model_input(subject, text)]) for v in vectorizers]).tocsr()
-        expected = classifiers[0].predict_proba(features)[0][1]
-        assert model.probabilities(subject, text)[learned.MACHINE_MADE] == pytest.approx(expected, abs=1e-4)
+    samples = [*SAMPLES, NOTICE, PERSON]
+    assert_the_numbers_give_scikit_learns_probabilities(vectorizers, classifiers, train_machine_text.TOPICS, samples)
 
 
 def test_the_shipped_machine_text_model_was_trained_on_the_development_rows_the_repository_holds(machine_rows):

@@ -213,10 +213,17 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             r"una parte (con|en|por) [^.?!]{1,40}\b(el resto|la otra (parte|mitad)|otra parte)",
             r"(part|half) (by|with|in|on) [^.?!]{1,40}\b(the rest|the other half)",
         ),
-        # paying at the shop or on delivery: the canned text says how to pay online only
+        # paying on delivery: the example text does not say
         (
-            r"pay(ing)?\b[^.?!]{0,25}\b(when|on|at|upon|in) (i |we )?(pick|collect|deliver|the (store|shop)|store|person)",
+            r"pay(ing)?\b[^.?!]{0,25}\b(when|on|upon) (it |they |i |we )?(deliver|arriv|(is |are )?delivered)",
+            r"pag(ar|o|as)? (al|cuando) (recib|lleg|entreg)",
+        ),
+        # paying at the shop: answered by a text that says what is taken there ("el efectivo se acepta solo al
+        # retirar en nuestro local")
+        (
+            r"pay(ing)?\b[^.?!]{0,25}\b(when|at|in) (i |we )?(pick|collect|the (store|shop)|store|person)",
             "pagar? (en|al) (el )?(local|retirar)",
+            r"(cash|efectivo)\b[^.?!]{0,40}\b(pick|collect|retir\w*|(el|the|our|nuestro) (local|store|shop))",
         ),
     ],
     "shipping": [
@@ -310,12 +317,25 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("mas barat", "cheaper", "less expensive", r"menor (precio|valor)", "saldo a favor"),
         # a second exchange: the example text speaks of the first
         (r"(second|2nd) (exchange|return)", r"another (exchange|return)", r"(segundo|otro) cambio"),
-        # who pays the shipping of a return, or whether it is refunded
+        # who pays the shipping of a return or an exchange: a text that says so ("el primer cambio es sin cargo y la
+        # devolución la paga el cliente") answers it
         (
             r"cost[oe]s? (del|de) envio",
-            r"(pag\w*|devuelven|reintegr\w*) (el|del) envio",
+            r"pag\w* (el|del) envio",
             "return shipping",
             "shipping cost",
+            "sin cargo",
+            r"la paga (el cliente|usted|vos)",
+            r"(customer|you) pays? for (a |the )?returns?",
+        ),
+        # whether the shipping is refunded, or what a return's postage costs: the example text does not say
+        (
+            r"(devuelven|reintegr\w*|reembols\w*|refund\w*) (el |del |the )?(costo (del|de) |original )?(envio|"
+            r"shipping|postage)",
+            r"(envio|shipping|postage)\b[^.?!]{0,25}\b(reintegr|reembols|devuelv|refund)",
+            r"(cuanto|how much)\b[^.?!]{0,40}\b(envio|shipping|postage)\b[^.?!]{0,20}\b(de vuelta|de la devolucion|"
+            r"del cambio|back|for (a |the )?returns?)",
+            r"(cuanto|how much)\b[^.?!]{0,20}\b(return shipping|return postage)",
         ),
     ],
     "sizes": [

@@ -429,8 +429,9 @@ def _read_delivery_time_questions(body: str) -> tuple[str, list[str]]:
 def _existing_order_signs(body: str) -> list[str]:
     """The specific_order rules whose signs name an order that exists, outside a hypothetical purchase in the same
     sentence: "compré una campera el lunes. Si compro otra hoy..." still names the Monday order; "if I order today,
-    how long...?" names none; "could you check if my refund went through?" ("if" as "whether") does. An order
-    number or "my order" counts even inside a hypothetical ("if I buy another, can you ship it with my order?")."""
+    how long...?" names none; "could you check if my refund went through?" ("if" as "whether") does. Nor does a sign in
+    a sentence about a purchase at another shop ("en otra tienda compré algo que figuraba disponible"). An order
+    number or "my order" counts even then ("if I buy another, can you ship it with my order?")."""
     rules = _signal("specific_order")
     counted: set[int] = set()
     for match in _existing_order_pattern().finditer(body):
@@ -442,7 +443,7 @@ def _existing_order_signs(body: str) -> list[str]:
             h.start() <= match.start()
             for rule in _signal("purchase_not_made_yet")
             for h in rule.compiled.finditer(body[:sentence_end], sentence_start)
-        )
+        ) or any(rule.compiled.search(body[:sentence_end], sentence_start) for rule in _signal("bought_elsewhere"))
         if not hypothetical or _firing(_signal("always_an_order"), match.group(0)):
             counted.add(int(str(match.lastgroup)[1:]))
     return [rules[i].name for i in sorted(counted)]

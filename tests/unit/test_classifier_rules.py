@@ -1314,13 +1314,36 @@ def test_english_emails_about_what_already_happened_are_never_policy_questions(b
         ("Can I use two cards to pay?", "low_confidence"),
         ("Do you take Apple Pay?", "faq_does_not_cover:payment_methods"),
         ("Can I pay in dollars?", "faq_does_not_cover:payment_methods"),
-        ("Can I pay when I pick it up at the store?", "faq_does_not_cover:payment_methods"),
+        ("Can I pay when it is delivered?", "faq_does_not_cover:payment_methods"),
         ("Can I return a gift without the receipt?", "faq_does_not_cover:returns"),
+        ("If I return something, do you refund the shipping?", "faq_does_not_cover:returns"),
     ],
 )
 def test_english_questions_the_canned_texts_do_not_answer_go_to_the_llm(shop, body, reason):
     result = decide.classify(mail(body=body, subject="Question"), shop, OWN)
     assert (result.decision, result.reason) == ("llm", reason)
+
+
+@pytest.mark.parametrize(
+    "question,topic",
+    [
+        ("Can I pay when I pick it up at the store?", "payment_methods"),
+        ("¿Puedo pagar en efectivo cuando retiro en el local?", "payment_methods"),
+        ("Si cambio un talle, ¿tengo que pagar el envío?", "returns"),
+        # the example text says who pays a return ("the customer pays for a return"); a text that does not say is
+        # no answer
+        ("Who pays for return shipping?", "returns"),
+    ],
+)
+def test_paying_at_the_store_and_a_returns_postage_are_covered_only_by_a_text_that_says_so(shop, question, topic):
+    says = shop.faq[topic]["es" if "¿" in question else "en"]
+    assert decide._canned_text_covers(topic, question, says)
+    silent = (
+        "We accept credit cards, debit cards and Mercado Pago."
+        if topic == "payment_methods"
+        else ("You have 30 days to exchange or return an item with its tag on.")
+    )
+    assert not decide._canned_text_covers(topic, question, silent)
 
 
 def test_which_couriers_is_answered_by_the_text_that_names_them(shop):
@@ -1527,7 +1550,6 @@ NEVER_CANNED = [
     "¿Puedo pagar con transferencia desde Uruguay?",
     "Can I return an item from Uruguay?",
     "What is the processing time for payments by bank transfer?",
-    "Who pays for return shipping?",
     "Do you accept Mastercard debit? It says card not valid.",
 ]
 

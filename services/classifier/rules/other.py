@@ -10,6 +10,11 @@ from __future__ import annotations
 from .base import Rule
 from .fragments import TRANSFER_DISCOUNT
 
+# Two neighbouring sentences, the first naming `a` and the second `b`.
+_NEXT_SENTENCE = r"\b({a})\b[^.?!]{{0,80}}[.?!]+\s*[^.?!]{{0,80}}\b({b})"
+_TRANSFER = r"transferencia|transfer|efectivo|cash"
+_DISCOUNT = r"descuentos?|discounts?"
+
 RULES: tuple[Rule, ...] = (
     Rule(
         name="other.shop_matters",
@@ -20,14 +25,29 @@ RULES: tuple[Rule, ...] = (
             r"\b(por mayor|mayorista\w*|mayoreo|wholesale|reseller|revendedor\w*|revender|somos una empresa|para (una|"
             r"mi|la|nuestra) empresa|corporat\w*|con (el |nuestro )?logo|uniformes?|por cantidad|factura|invoice)\b|"
             r"\b(cupon|codigo de descuento|promo code|discount code|coupon|gift ?card|tarjeta de regalo|"
-            r"gift card)\b|\b(factura a|factura b|cuit|invoice)\b|\b(trabajo|busqueda laboral|curriculum|cv|job|"
-            r"colaboracion|canje|influencer)\b|\b(direccion del local|donde queda el local|where is (your|the) (store|"
-            r"shop)|local a la calle)\b|\b(whatsapp|instagram|telefono)\b"
+            r"gift card)\b|\b(factura a|factura b|cuit|invoice)\b|\b(busqueda laboral|curriculum|cv|colaboracion|"
+            r"canje|influencer)\b|"
+            # a job sought at the shop, not the customer's own work ("trabajo cerca de Palermo", "got a job in Córdoba")
+            r"\b(busco|buscando|buscan|ofrecen|hay|oportunidad(es)? de|puestos? de|ofertas? de|solicitud de) (trabajo|"
+            r"empleo)\b|\btrabajar (con|para|en) (ustedes|la marca|el local|su (local|tienda|empresa))\b|\b(any|"
+            r"looking for (a )?|apply(ing)? for (a )?)jobs?\b|\bjobs? (openings?|offers?|applications?|vacanc\w*)\b|"
+            r"\b(direccion del local|donde queda el local|where is (your|the) (store|shop)|local a la calle)\b|"
+            # the shop's phone or social accounts asked for, not where the customer saw something ("lo vi en Instagram")
+            r"\b(whatsapp|telefono)\b|(?<!\ben )(?<!\bpor )(?<!\bon )(?<!\bin )(?<!\bvia )\binstagram\b"
         ),
         matches=(
             "Venden por mayor?",
             "Tienen algún código de descuento?",
             "please send the invoice to my new email",
+            "¿Están buscando empleados? Les dejo mi CV",
+            "Hola, ¿hay trabajo en el local?",
+            "Do you have any job openings?",
+            "¿Tienen Instagram?",
+        ),
+        never=(
+            "Trabajo cerca de Palermo, ¿puedo retirar en el local?",
+            "My husband got a job in Rosario, do you ship there?",
+            "Vi en Instagram la campera nueva, ¿hacen envíos a Salta?",
         ),
     ),
     # the shop's opening hours are another matter, except when asked to collect an order there: the shipping text
@@ -55,12 +75,19 @@ RULES: tuple[Rule, ...] = (
         weight=2,
         description="a discount that is not the one for paying by transfer or cash (a code, a promotion)",
         pattern=r"\bdescuentos?\b",
-        unless=TRANSFER_DISCOUNT.pattern,
+        # the discount in the sentence next to a transfer or cash is the one the payment text states
+        unless=TRANSFER_DISCOUNT.pattern
+        + "|"
+        + _NEXT_SENTENCE.format(a=_TRANSFER, b=_DISCOUNT)
+        + "|"
+        + _NEXT_SENTENCE.format(a=_DISCOUNT, b=_TRANSFER),
         matches=("Tienen algún código de descuento?", "¿Hay descuentos para estudiantes?"),
         never=(
             "¿Había un descuento por transferencia?",
             "¿Qué descuento tiene pagar en efectivo?",
             "Hola, ¿hay descuento pagando por transferencia?",
+            "¿Puedo pagar por transferencia? Me dijeron que hay descuento.",
+            "Vi que hay un descuento. ¿Es pagando en efectivo?",
         ),
     ),
     # how to reach the shop's people, and the customer's account, settings or profile: "how do I contact customer
@@ -75,9 +102,19 @@ RULES: tuple[Rule, ...] = (
             r"phone)\w*\b[^.?!]{0,20}\b(customer (service|support|care)|support( team)?|your team|the team|your staff|"
             r"someone|somebody)\b|\b(my|your|an|the) (account|profile|settings|preferences|password|login)\b"
         ),
+        # a wallet's or a bank's account is a way to pay, not the customer's account with the shop
+        unless=(
+            r"\b(mercado ?pago|bank|banco|wallet|paypal|brubank|uala)\b[^.?!]{0,30}\baccount\b|\baccount\b[^.?!]{0,40}"
+            r"\b(mercado ?pago|balance|money|saldo|funds)\b|\baccount (details|number|info)\b"
+        ),
         matches=(
             "How do I add a shipping address to my account?",
             "How do I contact customer service about shipping?",
+        ),
+        never=(
+            "I have a Mercado Pago account, can I pay with it?",
+            "Where do I find the account details for a bank transfer?",
+            "I opened an account with some money on it, do you take Mercado Pago?",
         ),
     ),
     # a question with no policy answer next to a policy one ("are you hiring?", "do your prices include VAT?", "do you

@@ -118,14 +118,21 @@ RULES: tuple[Rule, ...] = (
         description="anger or a threat in Spanish ('estafa', 'vergüenza', 'defensa del consumidor', 'nunca más')",
         pattern=(
             r"\b(estafa\w*|estafador\w*|chorr[oa]s|ladron\w*|verguenza|pesim[oa]s?|horrible|malisim[oa]|un desastre|"
-            r"indignad[oa]|furios[oa]|hart[oa]s?|defensa del consumidor|denuncia\w*|abogad[oa]|carta documento|"
+            r"indignad[oa]|furios[oa]|hart[oa]s?|defensa del consumidor|denuncia\w*|carta documento|"
             r"reclamo formal|libro de quejas|queja formal|una falta de respeto|inaceptable|lamentable|"
-            r"nunca mas (les )?compro|no (les )?compro (nunca )?mas|mala atencion|muy mala atencion)\b"
+            r"nunca mas (les )?compro|no (les )?compro (nunca )?mas|mala atencion|muy mala atencion)\b|"
+            # a lawyer brought in, not the writer's profession ("soy abogado", a signature "Abogado - T° 42")
+            r"(?<!\bsoy )\b(mi|mis|nuestro|nuestros|un|una|al|a los) abogad[oa]s?\b"
         ),
         matches=(
             "Es una estafa, quiero hablar con el dueño",
             "Es una vergüenza, nadie me responde hace una semana",
             "Voy a ir a Defensa del Consumidor",
+            "Si no me responden, lo paso a mi abogado",
+        ),
+        never=(
+            "Soy abogado y quería saber si hacen envíos a Tucumán",
+            "Dr. Pablo Ríos\nAbogado - T° 12 F° 40",
         ),
     ),
     Rule(

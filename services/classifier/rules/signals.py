@@ -3,7 +3,8 @@
 - `specific_order` (read on the subject and text): the email is about an order that exists (an order number, "mi
   pedido", "I ordered", "me llegó", tracking, an item the customer already has). Such an email is never a policy
   question. A sign inside a purchase not made yet ("si compro hoy, ¿cuándo llega?") does not count
-  (`purchase_not_made_yet`), unless it is an order number or "my order" (`always_an_order`). The engine joins these
+  (`purchase_not_made_yet`), nor does one in a sentence about a purchase at another shop (`bought_elsewhere`), unless
+  it is an order number or "my order" (`always_an_order`). The engine joins these
   rules into one alternation, in this order.
 - `order_subject` (read on the subject alone): a subject that names an order ("Re: Tu pedido #10412 fue despachado").
 - `problem`: the shop's website or checkout does not work. A failed payment and a parcel gone wrong, the other
@@ -19,8 +20,8 @@
   `intents._lone_question`); `courtesy` and `not_the_delivery` decide what "alone" means.
 
 Flags (`specific_order`, `order_subject`, `problem`) and guards (`courtesy`, `not_the_delivery`,
-`purchase_not_made_yet`, `always_an_order`) have weight 0: they add to no score. `damaged`, `refund_policy` and
-`product_fit` add their weight once, however many of their rules fire.
+`purchase_not_made_yet`, `bought_elsewhere`, `always_an_order`) have weight 0: they add to no score. `damaged`,
+`refund_policy` and `product_fit` add their weight once, however many of their rules fire.
 """
 
 from __future__ import annotations
@@ -79,15 +80,22 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         weight=0,
         description="'mi pedido', 'mis remeras', 'el pedido', 'la compra que hice'",
         pattern=(
-            r"\b(mi|mis)\s+(pedidos?|orden(es)?|compras?|paquetes?|encomiendas?|envios?|productos?|devolucion|"
-            r"reembolso|pagos?|cargos?|remeras?|camperas?|buzos?|jeans?|pantalon(es)?|vestidos?|camisas?|polleras?|"
-            r"zapatillas?|prendas?|articulos?|cosas)\b|\b(el|este|ese|del|al) (pedido|paquete)\b|\bla (compra|"
-            r"orden) (que|de ayer|del|de la semana)"
+            # not a garment of one's own measured against the size table ("medí mi remera favorita")
+            r"(?<!\bmedi )(?<!\bmido )(?<!\bmedir )(?<!\bcon )\b(mi|mis)\s+(pedidos?|orden(es)?|compras?|paquetes?|"
+            r"encomiendas?|envios?|productos?|devolucion|reembolso|pagos?|cargos?|remeras?|camperas?|buzos?|jeans?|"
+            r"pantalon(es)?|vestidos?|camisas?|polleras?|zapatillas?|prendas?|articulos?|cosas)\b(?! (favorit|"
+            r"preferid|de siempre))|\b(el|este|ese|del|al) (pedido|paquete)\b|\bla (compra|orden) (que|de ayer|del|"
+            r"de la semana)\b"
         ),
         matches=(
             "cuándo llega mi pedido?",
             "no me llego el pedido",
             "La compra que hice ayer",
+        ),
+        never=(
+            "Antes de hacer la compra quería saber si hacen envíos",
+            "Medí mi remera y según la tabla soy M",
+            "Comparé con mi jean favorito, ¿qué talle me conviene?",
         ),
     ),
     Rule(
@@ -302,7 +310,9 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         weight=0,
         description="bought by us or by someone ('compramos', 'mi mamá me compró', 'hicimos un pedido')",
         pattern=(
-            r"\b(compraron|compramos|pidio|pidieron|pedimos|encargaron|abonaron)\b|\bmi (mama|papa|madre|padre|"
+            # "me pidió una campera de regalo" asks for a present, it orders nothing
+            r"\b(compraron|compramos|encargaron|abonaron)\b|(?<!\bme )(?<!\bnos )\b(pidio|pidieron|pedimos)\b|"
+            r"\bmi (mama|papa|madre|padre|"
             r"novi[oa]|herman[oa]|espos[oa]|marido|mujer|suegr[oa]|hij[oa]|abuel[oa]|ti[oa]|amig[oa]|prim[oa]|jefe|"
             r"jefa) (me |les |le )?(compro|pidio|encargo|regalo|hizo|abono|pago)\b|\b(hizo|hicieron|hicimos) (un|"
             r"el) pedido\b"
@@ -312,6 +322,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "Mi mamá me compró un buzo",
             "Mi novio hizo un pedido",
         ),
+        never=("Mi nieta me pidió de regalo una campera, ¿hacen envíos a Tucumán?",),
     ),
     Rule(
         name="signals.paid_or_mine_es",
@@ -541,6 +552,25 @@ HYPOTHETICAL: tuple[Rule, ...] = (
         ),
         matches=("Si compro hoy, ¿cuándo llega?", "If I order today, how long?", "what if I bought it today?"),
         never=("I'm not sure if I ordered the right size", "Pregunto si compré bien el talle"),
+    ),
+    # A purchase at another shop names no order of ours, wherever it stands in its sentence: "en otra tienda compré
+    # algo que figuraba disponible", "I bought jeans elsewhere and the size was wrong".
+    Rule(
+        name="signals.bought_elsewhere",
+        adds_to="bought_elsewhere",
+        weight=0,
+        description="a purchase at another shop ('en otra tienda', 'en otro lado', 'at another store', 'elsewhere')",
+        pattern=(
+            r"\b(en|de) (otra|otras) (tiendas?|marcas?|paginas?|webs?)\b|\b(en|de) (otro|otros) (lados?|locales|"
+            r"sitios?|negocios?|comercios?)\b|\ben (un|una) (local|tienda|negocio|marca) (del centro|conocida|de la "
+            r"zona|de barrio)\b|\b(at|from|on|in) (another|other|a different) (shops?|stores?|sites?|websites?|"
+            r"brands?|places?)\b|\belsewhere\b|\bsomewhere else\b"
+        ),
+        matches=(
+            "En otra tienda compré algo que figuraba disponible y no había",
+            "I bought a coat at another store and it never came",
+        ),
+        never=("Compré en su tienda el lunes",),
     ),
     # ("if I buy another, can you ship it with my order?")
     Rule(
@@ -954,6 +984,27 @@ REFUND_POLICY: tuple[Rule, ...] = (
             "¿Puedo pedir el reembolso si no me gusta?",
             "Si no me queda, ¿me devuelven la plata?",
         ),
+    ),
+    # The money of a return not made yet: "si devuelvo algo, ¿cuánto tardan en devolverme la plata?", "if I send
+    # something back, does the money go back onto my card?". The returns text says how and when a refund is paid.
+    Rule(
+        name="signals.refund_of_a_return_to_come",
+        adds_to="refund_policy",
+        weight=3,
+        description="how the money comes back after a return not made yet ('si devuelvo algo, ¿cómo me devuelven la "
+        "plata?')",
+        pattern=(
+            r"\b(si|if|en caso de que|in case)\b[^.?!]{0,50}\b(devuelvo|devolvemos|devolviera|devolver|return|send "
+            r"(it|them|something|an item|\w+) back)\b[\s\S]{0,160}\b(plata|dinero|reembolso|reintegr\w*|money|"
+            r"refunds?|refunded)\b|\b(money|refund)\b[^.?!]{0,40}\bif (i|we) (return|send)\b"
+        ),
+        unless=ALREADY_HAPPENED.pattern,
+        matches=(
+            "Si devuelvo una prenda, ¿en cuánto tiempo me reintegran la plata?",
+            "If I return a jacket, how long until I get my money back?",
+            "How do I get my money back if I return something?",
+        ),
+        never=("I returned the jacket, how long until I get my money back?",),
     ),
     # Asking to be told about refunds, not asking for one: "I'd like to know if I can get a refund", "info about
     # refunds". Not when it asks when or how long, or for the state of a refund: those are about a refund that exists.

@@ -28,12 +28,13 @@ RULES: tuple[Rule, ...] = (
             r"gift card)\b|\b(factura a|factura b|cuit|invoice)\b|\b(busqueda laboral|curriculum|cv|colaboracion|"
             r"canje|influencer)\b|"
             # a job sought at the shop, not the customer's own work ("trabajo cerca de Palermo", "got a job in Córdoba")
-            r"\b(busco|buscando|buscan|ofrecen|hay|oportunidad(es)? de|puestos? de|ofertas? de|solicitud de) (trabajo|"
+            r"\b(busco|estoy buscando|ofrecen|hay|oportunidad(es)? de|puestos? de|ofertas? de|solicitud de) (trabajo|"
             r"empleo)\b|\btrabajar (con|para|en) (ustedes|la marca|el local|su (local|tienda|empresa))\b|\b(any|"
             r"looking for (a )?|apply(ing)? for (a )?)jobs?\b|\bjobs? (openings?|offers?|applications?|vacanc\w*)\b|"
             r"\b(direccion del local|donde queda el local|where is (your|the) (store|shop)|local a la calle)\b|"
             # the shop's phone or social accounts asked for, not where the customer saw something ("lo vi en Instagram")
-            r"\b(whatsapp|telefono)\b|(?<!\ben )(?<!\bpor )(?<!\bon )(?<!\bin )(?<!\bvia )\binstagram\b"
+            r"\bwhatsapp\b|(?<!\ben el )(?<!\bmi )\btelefono\b|"
+            r"(?<!\ben )(?<!\bpor )(?<!\bon )(?<!\bin )(?<!\bvia )\binstagram\b"
         ),
         matches=(
             "Venden por mayor?",
@@ -47,6 +48,8 @@ RULES: tuple[Rule, ...] = (
         never=(
             "Trabajo cerca de Palermo, ¿puedo retirar en el local?",
             "My husband got a job in Rosario, do you ship there?",
+            "Mi hija está buscando trabajo, quiere ropa formal: ¿qué talles tienen?",
+            "Mi vecina me mostró sus vestidos en el teléfono, ¿hacen envíos a Chaco?",
             "Vi en Instagram la campera nueva, ¿hacen envíos a Salta?",
         ),
     ),

@@ -33,6 +33,7 @@ from .fragments import (
     FIT_OF_A_GARMENT,
     GARMENT,
     OWN_THING,
+    SIZE_GUIDE_MATTERS,
     SIZE_TABLE,
     WHICH_SIZE_TO_CHOOSE,
 )
@@ -329,12 +330,14 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         adds_to="specific_order",
         weight=0,
         description="'todo abonado', 'el mío', 'la mía', 'ya van...'",
-        pattern=r"\b(todo )?(abonado|pagado)\b|\bel mio\b|\bla mia\b|\bya van\b",
+        # "¿cuál es el mío?" asks which size is the customer's
+        pattern=r"\b(todo )?(abonado|pagado)\b|(?<!\bcual es )\b(el mio|la mia)\b|\bya van\b",
         matches=(
             "Ya está todo abonado",
             "El mío todavía no",
             "Ya van diez días",
         ),
+        never=("¿Cómo sé cuál es el mío? Nunca compré ropa online",),
     ),
     Rule(
         name="signals.someone_bought_en",
@@ -448,7 +451,8 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         pattern=(
             r"\b(tengo|i have|i'?ve got) (a|an|una|un|the|this|two|dos) \w+ (\w+ )?(from you|de ustedes|"
             r"que (les )?compre)\b|\bme (la|lo|las|los) probe\b|\b(is|are) (a bit|a little|too|very|really|"
-            r"slightly) (tight|small|big|large|loose|short|long|wide|narrow)\b|\b(tags?|labels?) (still on|on it)\b|"
+            r"slightly) (tight|small|big|large|loose|short|long|wide|narrow)\b|"
+            r"(?<!\bneed the )(?<!\bneeds the )(?<!\bneed )(?<!\bneeds )\b(tags?|labels?) (still on|on it)\b|"
             r"\btodavia tiene la etiqueta\b"
         ),
         matches=(
@@ -457,6 +461,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "The shirt is a bit tight",
             "Tags still on",
         ),
+        never=("For a return, does it need the tag still on?",),
     ),
     Rule(
         name="signals.past_orders",
@@ -564,11 +569,14 @@ HYPOTHETICAL: tuple[Rule, ...] = (
             r"\b(en|de) (otra|otras) (tiendas?|marcas?|paginas?|webs?)\b|\b(en|de) (otro|otros) (lados?|locales|"
             r"sitios?|negocios?|comercios?)\b|\ben (un|una) (local|tienda|negocio|marca) (del centro|conocida|de la "
             r"zona|de barrio)\b|\b(at|from|on|in) (another|other|a different) (shops?|stores?|sites?|websites?|"
-            r"brands?|places?)\b|\belsewhere\b|\bsomewhere else\b"
+            r"brands?|places?)\b|\belsewhere\b|\bsomewhere else\b|"
+            r"\b(en )?(casi )?(todas|todos) (las|los) (marcas|tiendas|negocios|lados)\b|"
+            r"\b(in|at|with) (most|all|other) (brands|stores|shops)\b"
         ),
         matches=(
             "En otra tienda compré algo que figuraba disponible y no había",
             "I bought a coat at another store and it never came",
+            "En casi todas las marcas el S me queda enorme, ¿tienen XS?",
         ),
         never=("Compré en su tienda el lunes",),
     ),
@@ -1043,6 +1051,8 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
         pattern=GARMENT.pattern,
         # the size table, or which size to choose when nothing asks how the garment itself fits
         unless=SIZE_TABLE.pattern
+        + "|"
+        + SIZE_GUIDE_MATTERS.pattern
         + r"|^(?![\s\S]*("
         + FIT_OF_A_GARMENT.pattern
         + r"))(?=[\s\S]*("
@@ -1059,6 +1069,10 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
             "Is the hoodie on the size chart?",
             "Mido 1,62, ¿qué talle me recomiendan para los pantalones?",
             "What size should I get in your unisex hoodies?",
+            "Mido 1,75 y peso 70 kg, ¿qué talle de buzo me conviene?",
+            "Which size of your shirts will fit me? I'm 1.80 m",
+            "¿Hasta qué talle hacen? Mi novio quiere uno de sus buzos en XXXL",
+            "¿Cómo calza la línea unisex? En remeras de mujer uso M",
         ),
     ),
     # When one named garment in one colour or size comes back is a question about that product, not the restock

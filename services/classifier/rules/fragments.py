@@ -55,6 +55,18 @@ WHICH_SIZE_TO_CHOOSE = Fragment(
     "which size to choose for oneself or someone: the size guide answers it whatever the garment",
 )
 
+# Whether the shop gives a tracking code, asked with an indefinite article ("¿mandan un código de seguimiento?", "do
+# you give a tracking number?"): the shipping text says so. "¿Me pasan el código de seguimiento?" asks for one order's.
+TRACKING_OFFERED = Fragment(
+    "tracking_offered",
+    r"\b(mandan|envian|dan|pasan|recibo|recibimos|llega|viene|tiene|tienen|hay|incluye|incluyen|con) (un|algun) "
+    r"(codigo|numero|link|nro) (de )?(seguimiento|rastreo|tracking)\b|\b(tiene|tienen|hay|viene con|vienen con|"
+    r"incluye|incluyen) (seguimiento|rastreo|tracking)\b|\b(do|will|would|can|could) you (send|give|provide|email|"
+    r"share) (me |us |customers )?(a |any )?tracking (number|code|link)\b|\b(is there|will there be|do i get|will i "
+    r"get|do we get|does it come with|do they come with|comes with|do you (offer|provide|have)) (a |any )?tracking\b",
+    "whether the shop gives a tracking code, asked of any order (an indefinite article, or none)",
+)
+
 # What the size guide says of every garment: the range of sizes made and how the unisex line is cut ("¿hasta qué
 # talle hacen?", "what sizes do you make?", "¿cómo calza la línea unisex?"), even with a garment named.
 SIZE_GUIDE_MATTERS = Fragment(

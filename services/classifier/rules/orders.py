@@ -8,6 +8,7 @@ email payment_problem whatever else it says) and `DELIVERY_WENT_WRONG`.
 from __future__ import annotations
 
 from .base import Rule
+from .fragments import TRACKING_OFFERED
 
 PAYMENT_WENT_WRONG = Rule(
     name="orders.payment_went_wrong",
@@ -351,7 +352,10 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="a tracking number or tracking ('número de seguimiento', 'rastrear', 'tracking')",
         pattern=r"\b(numero|codigo) de (seguimiento|tracking|envio)\b|\bseguimiento\b|\btracking\b|\brastre(ar|o)\b",
+        # whether the shop gives tracking at all is the shipping text's question (`shipping.tracking_offered`)
+        unless=TRACKING_OFFERED.pattern,
         matches=("me pasan el nro de seguimiento?", "¿Cómo puedo rastrear el paquete?", "Can you send the tracking?"),
+        never=("Cuando compro, ¿me mandan un código de seguimiento?", "Do you give a tracking number?"),
     ),
     Rule(
         name="orders.was_it_dispatched_es",

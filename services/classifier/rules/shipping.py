@@ -8,9 +8,31 @@ or money coming back takes the question away from the canned text.
 from __future__ import annotations
 
 from .base import Rule
-from .fragments import AN_ADDRESS, EN_NOT_SHIPPING, NOT_A_PLACE, NOT_MONEY, NOT_MY_PLACE, SHIP_NOUN
+from .fragments import (
+    AN_ADDRESS,
+    EN_NOT_SHIPPING,
+    NOT_A_PLACE,
+    NOT_MONEY,
+    NOT_MY_PLACE,
+    SHIP_NOUN,
+    TRACKING_OFFERED,
+)
 
 RULES: tuple[Rule, ...] = (
+    Rule(
+        name="shipping.tracking_offered",
+        adds_to="shipping",
+        weight=3,
+        description="whether the shop gives a tracking code, asked of any order",
+        pattern=TRACKING_OFFERED.pattern,
+        matches=(
+            "Si compro hoy, ¿me mandan algún código de seguimiento?",
+            "¿Los envíos tienen seguimiento?",
+            "When you ship, do you give a tracking number?",
+            "Does it come with tracking?",
+        ),
+        never=("¿Me pasan el código de seguimiento de mi pedido?", "Can you send me the tracking number?"),
+    ),
     Rule(
         name="shipping.shipping_question_es",
         adds_to="shipping",

@@ -7,6 +7,32 @@ from __future__ import annotations
 from .base import Rule
 
 RULES: tuple[Rule, ...] = (
+    # Whether the shop holds an item not paid for: the stock text says it does not. A hold paid for first is another
+    # question.
+    Rule(
+        name="stock.hold_an_item",
+        adds_to="stock",
+        weight=3,
+        description="whether the shop holds or reserves an item until the customer comes or pays",
+        pattern=(
+            r"\b(pueden|podrian|podes|podrias|puede|podria|se puede|se podra) (guardar|reservar|separar|apartar)\b|"
+            r"\b(guardan|reservan|separan|apartan|hacen reservas?)\b|\b(hold|reserve|keep|put aside|set aside)\b[^.?!]"
+            r"{0,30}\b(for me|for him|for her|aside|until|till|til)\b|\b(put|set) (one|it|them|an item|a \w+) aside\b|"
+            r"\bdo you (hold|reserve) (items|clothes|products|garments)\b"
+        ),
+        unless=r"\b(ya (lo |la )?(pague|abone)|pagad[oa]|abonad[oa]|already paid|paid for|(si|if) (lo |la |i )?"
+        r"(pago|abono|pay) (ahora|ya|now|online|today|hoy))\b",
+        matches=(
+            "¿Me pueden guardar una campera hasta el viernes? La pago en el local",
+            "¿Separan prendas?",
+            "Could you put one aside for me until I come by?",
+            "Can you hold a jumper for me till next week?",
+        ),
+        never=(
+            "¿Me pueden reservar un talle M si lo pago ahora?",
+            "Can you hold my order? I already paid for it",
+        ),
+    ),
     Rule(
         name="stock.in_stock_es",
         adds_to="stock",

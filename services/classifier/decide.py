@@ -239,6 +239,20 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("tnt",),
         ("moto", "cadete", r"(?<!which )(?<!what )couriers?\b(?![^.?!]{0,25}\b(use|work with|ship with|send with)\b)"),
         ("uber", "cabify"),
+        # someone else collecting the parcel: the example text says to bring one's ID, not who else may
+        (
+            "otra persona",
+            r"alguien (mas|que no sea)",
+            "en mi lugar",
+            r"(puede|podria) (ir|pasar|retirar\w*|buscar\w*) (mi|un|una) \w+",
+            r"(mi|un|una) (mama|papa|madre|padre|herman[oa]|amig[oa]|vecin[oa]|espos[oa]|marido|novi[oa]|hij[oa]) "
+            r"(puede|podria) (ir|pasar|retirar|buscar)",
+            "someone else",
+            "another person",
+            "on my behalf",
+            r"(my|a) (mother|mom|mum|father|dad|friend|neighbou?r|wife|husband|partner|son|daughter) (can|could) "
+            r"(collect|pick)",
+        ),
         ("p\\.?o\\.? box", "post office box", "apartado"),
         ("pick ?-?up points?", "collection points?", "lockers?", "parcel shops?"),
         ("track", "seguimiento", "rastreo"),

@@ -93,7 +93,8 @@ FIT_OF_A_GARMENT = Fragment(
 # cancellation, an answer, an invoice or an account takes ("how long does it take you to reply?")
 NOT_MONEY = Fragment(
     "not_money",
-    r"(?![^.?!\n]{0,40}\b(refunds?|reimburs\w*|returns?|exchanges?|reembolsos?|reintegros?|devolucion\w*|cambios?|"
+    r"(?![^.?!\n]{0,40}\b(refunds?|reimburs\w*|returns?|exchanges?|reembols\w*|reintegr\w*|devolucion\w*|cambios?|"
+    r"devolverme|devolvernos|devuelven|la plata|el dinero|money back|"
     r"acreditacion|acreditar|replace\w*|cancel\w*|repair\w*|respond\w*|reply|replies|answer\w*|"
     r"hear back|get back to|invoices?|account|verif\w*|approv\w*|restock\w*|stock|available)\b)",
     "after 'how long': what takes time is not a refund, an exchange, an answer or a restock (a lookahead)",

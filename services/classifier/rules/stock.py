@@ -7,6 +7,23 @@ from __future__ import annotations
 from .base import Rule
 
 RULES: tuple[Rule, ...] = (
+    # Whether the store has what the website has: the stock text says the Palermo store has the same stock.
+    Rule(
+        name="stock.same_at_the_store",
+        adds_to="stock",
+        weight=3,
+        description="whether the store has the same stock as the website",
+        pattern=(
+            r"\b(local|tienda fisica|store|shop)\b[^.?!]{0,40}\b(mismo|misma|mismas|mismos|same)\b[^.?!]{0,30}\b(web|"
+            r"pagina|online|website|site)\b|\b(web|pagina|online|website|site)\b[^.?!]{0,40}\b(mismo|misma|mismas|"
+            r"mismos|same)\b[^.?!]{0,30}\b(local|tienda fisica|store|shop)\b"
+        ),
+        matches=(
+            "¿Lo que tienen en el local es lo mismo que está en la web?",
+            "Does the store carry the same things as the website?",
+        ),
+        never=("¿El local abre los mismos días que atienden por mail?",),
+    ),
     # Whether the shop holds an item not paid for: the stock text says it does not. A hold paid for first is another
     # question.
     Rule(

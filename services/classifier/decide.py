@@ -36,6 +36,7 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from email.message import Message
+from urllib.parse import urlsplit
 
 from . import intents as intents_mod
 from . import language as language_mod
@@ -590,6 +591,49 @@ def _quoted_canned_topics(shop, cut: str) -> set[str]:
     }
 
 
+_ADDRESS_DOMAIN = re.compile(r"[\w.+-]+@((?:[\w-]+\.)+[\w-]+)")
+# The lines of a quote where its attribution ("El lun, 3 mar 2025, Ropa del Sur <hola@...> escribió:", which may wrap)
+# or an Outlook header block's "De:" line stands.
+_ATTRIBUTION_LINES = 3
+
+
+def _shop_domains(shop) -> set[str]:
+    """The shop's own mail domains: its website's and the ones its links may point to."""
+    website = urlsplit(getattr(shop, "website", "") or "").hostname or ""
+    domains = {website.removeprefix("www."), *(getattr(shop, "allowed_link_domains", None) or ())}
+    return {d.lower() for d in domains if d}
+
+
+# The shop's own words about the customer's order: its order mails ("Estamos preparando tu paquete", "Your order has
+# shipped") come from its domain too.
+_YOUR_ORDER = re.compile(
+    r"\b(tu|su|your) (pedido|compra|paquete|envio|orden|encomienda|order|purchase|package|parcel|shipment|delivery)s?\b"
+)
+
+
+def _quotes_the_shop(shop, cut: str) -> bool:
+    """The quote's attribution names an address of the shop's own domains and what the shop wrote speaks of no order
+    of the customer's: the earlier mail is the shop's answer to a question, written by a person or the LLM rather
+    than a canned text, not an order's mail."""
+    domains = _shop_domains(shop)
+    head = [line for line in cut.splitlines() if line.strip()][:_ATTRIBUTION_LINES]
+    if _YOUR_ORDER.search(intents_mod.fold(_not_ours(shop, cut[:_MAX_QUOTE_READ]))):
+        return False
+    return any(
+        found == domain or found.endswith("." + domain)
+        for found in (m.group(1).lower() for m in _ADDRESS_DOMAIN.finditer("\n".join(head)))
+        for domain in domains
+    )
+
+
+def _topics_named(text: str) -> set[str]:
+    """The policy topics any rule sees in a text, however weakly: what an earlier answer spoke of."""
+    found = intents_mod.detect_intent("", text[:_MAX_QUOTE_READ]) if text else None
+    if found is None or found.failed:
+        return set(intents_mod.POLICY_INTENTS)
+    return {t for t in intents_mod.POLICY_INTENTS if found.scores.get(t, 0.0) > 0}
+
+
 def _not_ours(shop, cut: str) -> str:
     """The lines of a quote that are not the shop's own canned texts or signature (their words about orders and
     tracking say nothing about the customer's order)."""
@@ -626,9 +670,13 @@ def _unless_in_a_conversation(result: Classification, view: view_mod.EmailView, 
         return result
     if view.is_reply or view.quoted:
         answered = _quoted_canned_topics(shop, view.cut)
+        from_the_shop = bool(answered) or _quotes_the_shop(shop, view.cut)
+        if from_the_shop:
+            # what the shop's own words besides its canned texts spoke of counts as answered too
+            answered |= _topics_named(_not_ours(shop, view.cut))
         asked = set(result.faq_topics or (result.faq_topic,))
         if (
-            answered
+            from_the_shop
             and not asked & answered
             and not _NOT_HELPED.search(intents_mod.fold(view.text))
             and not _names_an_order(_not_ours(shop, view.cut))

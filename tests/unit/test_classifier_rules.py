@@ -1703,6 +1703,33 @@ def test_other_follow_ups_to_a_canned_answer_go_to_the_llm(shop, question):
     assert result.decision == "llm", result
 
 
+_WRITTEN_ANSWER = (
+    "On Mon, 3 Mar 2025 at 10:15, Ropa del Sur <hola@ropadelsur.com.ar> wrote:\n> Hi Ana,\n> Yes, we ship to "
+    "Rosario: it takes 3 to 5 working days with Andreani.\n> Best,\n> Lucía"
+)
+
+
+def test_a_new_question_under_the_shops_own_written_answer_gets_its_canned_text(shop):
+    # an answer a person or the LLM wrote, from the shop's own domain: no canned text in it to prove it is ours
+    result = decide.classify(
+        mail(body=f"Great, thanks! Which payment methods do you accept?\n\n{_WRITTEN_ANSWER}"), shop, OWN
+    )
+    assert (result.decision, result.reason) == ("faq", "faq:payment_methods")
+    assert "conversation.new_question_under_our_answer" in result.rules
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "And how much is shipping to Córdoba?",  # a topic the written answer spoke of
+        "Thanks! Which payment methods do you accept? Order 10488 is still not here",  # an order
+    ],
+)
+def test_a_follow_up_on_what_the_shops_written_answer_spoke_of_goes_to_the_llm(shop, question):
+    result = decide.classify(mail(body=f"{question}\n\n{_WRITTEN_ANSWER}"), shop, OWN)
+    assert result.decision == "llm", result
+
+
 @pytest.mark.parametrize(
     "quote",
     [

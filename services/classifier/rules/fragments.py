@@ -94,7 +94,8 @@ FIT_OF_A_GARMENT = Fragment(
 NOT_MONEY = Fragment(
     "not_money",
     r"(?![^.?!\n]{0,40}\b(refunds?|reimburs\w*|returns?|exchanges?|reembols\w*|reintegr\w*|devolucion\w*|cambios?|"
-    r"devolverme|devolvernos|devuelven|la plata|el dinero|money back|"
+    r"devolverme|devolvernos|devuelven|la plata|el dinero|money back|volver|vuelva|vuelvan|reponer|agotad\w*|"
+    r"back in stock|come back|comes back|"
     r"acreditacion|acreditar|replace\w*|cancel\w*|repair\w*|respond\w*|reply|replies|answer\w*|"
     r"hear back|get back to|invoices?|account|verif\w*|approv\w*|restock\w*|stock|available)\b)",
     "after 'how long': what takes time is not a refund, an exchange, an answer or a restock (a lookahead)",
@@ -159,7 +160,8 @@ NOT_A_PLACE = Fragment(
     r"(?!(the (website|site|web|app|page|catalog\w*|online|sale|same)|online|web|app|instal+ments?|cuotas|cash|dollars|"
     r"pesos|euros|usd|ars|bulk|quantity|quantities|stock|advance|person|stores?|shops?|black|white|blue|red|gr[ae]y|"
     r"green|pink|beige|navy|brown|other|more|different|another|any|all|sizes?|colou?rs?|xs|s|m|l|xl|xxl|small|medium|"
-    r"large|petite|plus|spanish|english|mercado|instagram|whatsapp|facebook|tiktok|amazon|mercado ?libre|falabella|"
+    r"large|petite|plus|(the )?unisex|(the )?(women'?s|men'?s|kids'?)|"
+    r"spanish|english|mercado|instagram|whatsapp|facebook|tiktok|amazon|mercado ?libre|falabella|"
     r"shopify|ebay|etsy|a (gift|sale)|sale|gift|resellers?|businesses|companies|minors|packs?|sets?|pairs?|phone|"
     r"mobile|laptop|computer|tablet|january|february|march|april|may|june|july|august|september|october|november|"
     r"december|summer|winter|spring|autumn|fall|the (summer|winter|spring|autumn|fall|holidays?|weekend|morning|"

@@ -40,7 +40,9 @@ RULES: tuple[Rule, ...] = (
         description="whether, where, how long and for how much the shop ships, or pickup, asked in Spanish",
         pattern=(
             r"\b(hacen|tienen|realizan|hay|haces|tenes|manejan) envios?\b|\b(envian|envias|mandan|mandas|despachan|"
-            r"llegan|entregan) (a|al|hasta|para|por) \w|\b(costo|precio|valor|tarifa)s? (del |de |de los )?(envio|"
+            # not a size reached ("¿llegan hasta XL?", "¿no llegan a tanto?")
+            r"llegan|entregan) (a|al|hasta|para|por) (?!(talles?|xs|s|m|l|xl|xxl|xxxl|[2-5]xl|tanto|eso)\b)\w|"
+            r"\b(costo|precio|valor|tarifa)s? (del |de |de los )?(envio|"
             r"flete|despacho|entrega)s?\b|\bcuanto (sale|cuesta|vale|es|esta|seria|saldria|cobran) (el |de |por el |"
             r"por )?(envio|flete|despacho|mandar)\b|\benvios? (gratis|sin cargo|gratuito|bonificado)\b|\b(cuanto|"
             r"cuantos dias|que tiempo|cuanto tiempo) (tarda|demora|tardan|demoran|se tarda|se demora)\b"
@@ -51,7 +53,8 @@ RULES: tuple[Rule, ...] = (
             r"\b(correo argentino|andreani|oca)\b|\b(envios?|envian) (al interior|a todo el pais|a domicilio)\b|"
             r"\bpunto de retiro\b|\bcomo (son|funcionan|hacen) los envios\b|\benvio (es|sale|seria) gratis\b|\b(cuando|"
             r"en cuanto tiempo|en cuantos dias|cuantos dias) (me |te |nos )?(llega|llegaria|llegan|llegarian|tarda|"
-            r"tardaria|demora|demoraria)\b"
+            # not an item that arrives and does not fit: the exchange is the question
+            r"tardaria|demora|demoraria)\b(?![^.?!]{0,5}\bno (me|le|te|les) (queda|gusta|va|entra|sirve|convence))"
         ),
         matches=(
             "¿Hacen envíos a Córdoba?",
@@ -59,7 +62,12 @@ RULES: tuple[Rule, ...] = (
             "el envio es gratis?",
             "¿Puedo retirar en el local?",
         ),
-        never=("¿Cuánto tarda el reembolso?",),
+        never=(
+            "¿Cuánto tarda el reembolso?",
+            "¿Hacen talles grandes o llegan hasta XL?",
+            "¿Cuánto tarda en volver algo que está agotado?",
+            "Y si cuando llega no me queda, ¿lo puedo cambiar?",
+        ),
     ),
     Rule(
         name="shipping.how_long_or_which_method_en",
@@ -84,10 +92,11 @@ RULES: tuple[Rule, ...] = (
             r"time|times|options|methods|policy|charges?)\b|\bhow (long|much) (does|will|is|would)\b.{0,25}\b(shipping|"
             r"delivery|take to (arrive|ship|deliver|get here))\b|\bhow long (does it|will it|"
             r"would it) take\b" + NOT_MONEY.pattern + r"|\bhow much (is|does|for) (shipping|delivery)\b|"
-            r"\bfree (shipping|delivery)\b|\bpick ?up\b.{0,20}\b(store|shop)\b|\b(can i|is it possible to|"
-            r"could i) pick\b|\b(store|in-store) pick ?up\b"
+            r"\bfree (shipping|delivery)\b|(?<!\bwhen i )(?<!\bwhen we )\bpick ?up\b.{0,20}\b(store|shop)\b|"
+            r"\b(can i|is it possible to|could i) pick\b|\b(store|in-store) pick ?up\b"
         ),
         matches=("Do you ship to Canada?", "What are the shipping costs?", "Do you offer free shipping?"),
+        never=("Can I pay cash when I pick up at your store?",),
     ),
     Rule(
         name="shipping.shipping_word",
@@ -233,9 +242,10 @@ RULES: tuple[Rule, ...] = (
             r"\b(collect|pick (it|them)? ?up|pickup)\b[^.?!]{0,25}\b(myself|in person|(at|from) (the|your) (store|shop|"
             r"showroom|office|warehouse))\b|\b(can|could|may) (i|we) (collect|come (and|to) (get|collect|pick))\b"
         ),
-        unless=EN_NOT_SHIPPING.pattern,
+        # paying when one picks up is the payment question ("can I pay cash when I pick up at your store?")
+        unless=EN_NOT_SHIPPING.pattern + r"|\bpay(ing)?\b[^.?!]{0,25}\b(when|at|in) (i |we )?(pick|collect)",
         matches=("Do you do click and collect?", "Is in-store pickup available?"),
-        never=("Can I collect it myself instead?",),
+        never=("Can I collect it myself instead?", "Can I pay cash when I pick up at your store?"),
     ),
     # what shipping costs: "do you charge for delivery?", "do I have to pay for shipping?", "is delivery included in
     # the price?", "how much is postage?", "what's the postage to Mendoza?", "are there delivery fees?"

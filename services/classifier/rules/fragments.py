@@ -67,6 +67,19 @@ TRACKING_OFFERED = Fragment(
     "whether the shop gives a tracking code, asked of any order (an indefinite article, or none)",
 )
 
+# A size or colour the website does not let one choose, asked about: is it sold out? ("si un talle aparece gris, ¿es
+# que no hay?", "if a size is greyed out, does that mean it's gone?"). The stock text says what the website shows.
+SIZE_NOT_SELECTABLE = Fragment(
+    "size_not_selectable",
+    r"\b(talles?|colou?res|colou?r|sizes?)\b[^.?!]{0,60}\b(no (aparece|aparecen|figura|figuran|me deja|me dejan|se "
+    r"puede|se pueden|esta habilitad\w*|estan habilitad\w*)|(aparece|aparecen|esta|estan|sale|salen) (en )?(gris|"
+    r"grisad\w*|tachad\w*|bloquead\w*)|grisad\w*|(is|are) (not )?(showing|greyed|grayed|crossed)|greyed out|grayed "
+    r"out|not (showing|selectable|clickable|available to (select|choose|pick)))\b|\b(no me deja|no me dejan|no "
+    r"puedo|can'?t|cannot|unable to|won'?t let me|doesn'?t let me) (elegir|seleccionar|marcar|select|choose|pick|"
+    r"click( on)?) (\w+ ){0,2}(talles?|colou?r(es|s)?|sizes?)\b",
+    "a size or colour the website does not let one choose, asked about",
+)
+
 # What the size guide says of every garment: the range of sizes made and how the unisex line is cut ("¿hasta qué
 # talle hacen?", "what sizes do you make?", "¿cómo calza la línea unisex?"), even with a garment named.
 SIZE_GUIDE_MATTERS = Fragment(

@@ -34,6 +34,7 @@ from .fragments import (
     GARMENT,
     OWN_THING,
     SIZE_GUIDE_MATTERS,
+    SIZE_NOT_SELECTABLE,
     SIZE_TABLE,
     WHICH_SIZE_TO_CHOOSE,
 )
@@ -702,12 +703,14 @@ SITE_PROBLEM: tuple[Rule, ...] = (
             r"doesn'?t let me) (select|choose|pick|see|load|click|add|enter|complete|finish|use|open|log ?in|sign ?in|"
             r"access)\b|\b(errors?|bug|glitch\w*|crash\w*)\b"
         ),
+        # a size the website does not let one choose, asked about, is the stock question, not a broken website
+        unless=SIZE_NOT_SELECTABLE.pattern,
         matches=(
             "Shipping options at checkout don't load",
             "I can't select a delivery method at checkout",
             "Me sale un error",
         ),
-        never=("I can't wait to get it",),
+        never=("I can't wait to get it", "If a size is not showing on the website, does it mean it's out of stock?"),
     ),
 )
 

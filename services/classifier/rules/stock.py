@@ -5,8 +5,22 @@ The canned text says how to check; one product in one size or colour is a produc
 from __future__ import annotations
 
 from .base import Rule
+from .fragments import SIZE_NOT_SELECTABLE
 
 RULES: tuple[Rule, ...] = (
+    Rule(
+        name="stock.size_not_selectable",
+        adds_to="stock",
+        weight=3,
+        description="what a size or colour that cannot be chosen on the website means",
+        pattern=SIZE_NOT_SELECTABLE.pattern,
+        matches=(
+            "Si un talle aparece en gris, ¿es que no hay más?",
+            "En varias prendas no me deja elegir el talle L, ¿están agotados?",
+            "If a size is greyed out on the website, does that mean it's sold out?",
+            "Some items I cannot click the XL size, is it sold out?",
+        ),
+    ),
     # Whether the store has what the website has: the stock text says the Palermo store has the same stock.
     Rule(
         name="stock.same_at_the_store",

@@ -219,6 +219,13 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             r"pay(ing)?\b[^.?!]{0,25}\b(when|on|upon) (it |they |i |we )?(deliver|arriv|(is |are )?delivered)",
             r"pag(ar|o|as)? (al|cuando) (recib|lleg|entreg)",
         ),
+        # a card at the shop: the example text says what is taken online, and that cash is taken at the store
+        (
+            r"(tarjeta|debito|credito|cards?|debit|credit)\b[^.?!]{0,30}\b(en el local|al retirar|at the (store|shop)|in "
+            r"(the )?store|in person|when i (pick|collect))",
+            r"(en el local|at the (store|shop)|in (the )?store)\b[^.?!]{0,30}\b(tarjeta|debito|credito|cards?|debit|"
+            r"credit)\b",
+        ),
         # paying at the shop: answered by a text that says what is taken there ("el efectivo se acepta solo al
         # retirar en nuestro local")
         (

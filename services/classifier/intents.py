@@ -426,11 +426,17 @@ def _read_delivery_time_questions(body: str) -> tuple[str, list[str]]:
     return body, rewrote
 
 
+def _about_another_shop(sentence: str) -> bool:
+    """A sentence about a purchase at another shop that names neither this shop nor turns to another matter."""
+    return _firing(_signal("bought_elsewhere"), sentence) != [] and not _firing(_signal("ours_too"), sentence)
+
+
 def _existing_order_signs(body: str) -> list[str]:
     """The specific_order rules whose signs name an order that exists, outside a hypothetical purchase in the same
     sentence: "compré una campera el lunes. Si compro otra hoy..." still names the Monday order; "if I order today,
     how long...?" names none; "could you check if my refund went through?" ("if" as "whether") does. Nor does a sign in
-    a sentence about a purchase at another shop ("en otra tienda compré algo que figuraba disponible"). An order
+    a sentence about a purchase at another shop that does not name ours ("en otra tienda compré algo que figuraba
+    disponible"; not "a diferencia de otras tiendas, lo que les compré me queda grande"). An order
     number or "my order" counts even then ("if I buy another, can you ship it with my order?")."""
     rules = _signal("specific_order")
     counted: set[int] = set()
@@ -443,7 +449,7 @@ def _existing_order_signs(body: str) -> list[str]:
             h.start() <= match.start()
             for rule in _signal("purchase_not_made_yet")
             for h in rule.compiled.finditer(body[:sentence_end], sentence_start)
-        ) or any(rule.compiled.search(body[:sentence_end], sentence_start) for rule in _signal("bought_elsewhere"))
+        ) or _about_another_shop(body[sentence_start:sentence_end])
         if not hypothetical or _firing(_signal("always_an_order"), match.group(0)):
             counted.add(int(str(match.lastgroup)[1:]))
     return [rules[i].name for i in sorted(counted)]

@@ -1616,6 +1616,56 @@ NEVER_CANNED_ADVERSARIAL = [
 ]
 
 
+# Written by a third reviewer against the rules that stopped reading a customer's own work, a wallet's account, a
+# lawyer's signature, a purchase at another shop, a present asked for, a size chosen for a named garment, the range of
+# sizes, a return's postage and paying at the store as signs against a canned answer: each must still get none.
+NEVER_CANNED_THIRD_REVIEW = [
+    "Hola! Necesito ayuda con mi devolución, ¿cómo es el proceso para devolver una prenda?",
+    "Hola, ¿qué pasa con mi pedido? ¿Cuánto tarda el envío a Córdoba?",
+    "Tuve un problema con mi pago, ¿qué medios de pago aceptan?",
+    "No estoy conforme con mi compra, ¿cómo es la política de devoluciones?",
+    "Hola, a diferencia de lo que me pasa en otras tiendas, el jean que les compré la semana pasada me queda grande. ¿Cómo hago para cambiarlo por otro talle?",
+    "I bought two jackets, one from you and one elsewhere, and yours is too small. How do returns work?",
+    "I ordered a medium like I do with most brands, but it's too tight. Can I exchange it for a large?",
+    "En casi todas las marcas uso M, pero la remera que me llegó de ustedes me queda chica. ¿Puedo cambiarla por una L?",
+    "Hola, la campera que les compré el mes pasado, a diferencia de las de otras marcas, ya se descosió. ¿Cuál es la política de cambios?",
+    "El correo dejó el paquete en otro lado y no lo encuentro, ¿cuánto tarda el envío normalmente?",
+    "El paquete de la semana pasada lo entregaron en otro lado. ¿Cuánto tarda el envío normalmente?",
+    "Me pidieron que mande una foto de la etiqueta para la devolución. ¿Cuánto tiempo tengo para devolver la prenda?",
+    "¿Hasta qué talle hacen? ¿El jean Mom viene chico o normal?",
+    "¿Cómo calza la línea unisex? ¿El buzo Aurora tiene las mangas largas?",
+    "¿Hasta qué talle hacen el vestido Lola? ¿Viene forrado?",
+    "¿Qué talle de la campera Aurora me conviene? ¿Tiene las mangas largas?",
+    "Mido 1,70. ¿Qué talle del jean Mom me recomiendan? ¿El tiro es alto?",
+    "¿Qué talle del vestido Lola me va si tengo caderas anchas y poco busto?",
+    "¿Puedo pagar con transferencia? ¿Y tienen descuento para estudiantes?",
+    "Pago en efectivo. ¿Hay descuento por cumpleaños?",
+    "Voy a pagar en efectivo. ¿Hacen descuento si llevo tres prendas?",
+    "How do I link my Mercado Pago account to my profile? Do you accept Mercado Pago?",
+    "I changed my bank and my account still has the old card saved. How do I update it? Do you take Visa debit?",
+    "Mi hermano es abogado y me dijo que por ley tienen que aceptar la devolución. ¿Cuántos días tengo para devolver?",
+    "Mi esposo es abogado y dice que lo que hacen es ilegal. ¿Cuál es la política de cambios?",
+    "Soy abogado y represento a una clienta de ustedes. Solicito que me informen su política de devoluciones.",
+    "¿Tienen trabajo para mí? También quería saber si hacen envíos a Salta.",
+    "Do you have a job for a student? Also, do you ship to Córdoba?",
+    "¿Me pueden llamar a mi teléfono? Quiero saber cuánto tarda el envío a Salta.",
+    "Les dejo mi teléfono para que me llamen, ¿hacen envíos a Salta?",
+    "Vi por Instagram que hacen sorteos, ¿cómo participo? ¿Hacen envíos a Salta?",
+    "Si devuelvo el buzo de la semana pasada, ¿en cuánto tiempo me reintegran el dinero?",
+    "If I return the dress that came on Monday, how long until I get the money back?",
+    "I'm thinking about returning the coat I got on Friday. If I do, when is the money refunded?",
+    "Can I pay by card at the store?",
+    "¿Puedo pagar con tarjeta en el local?",
+    "Do you take debit cards at the store?",
+]
+
+
+@pytest.mark.parametrize("body", NEVER_CANNED_THIRD_REVIEW)
+def test_the_loosened_rules_still_give_no_canned_text_to_what_they_must_not(shop, body):
+    result = decide.classify(mail(body=body, subject="Consulta"), shop, OWN)
+    assert result.decision != "faq", result
+
+
 @pytest.mark.parametrize("body", NEVER_CANNED + NEVER_CANNED_ADVERSARIAL)
 def test_adversarial_messages_get_no_canned_text(shop, body):
     result = decide.classify_text(body, shop)

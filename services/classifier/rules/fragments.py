@@ -46,11 +46,13 @@ WHICH_SIZE_TO_CHOOSE = Fragment(
     r"\bno (se|sabemos|sabe) (que|cual) talle\b|\b(what|which) size (should|would|do|shall|can|could) (i|we|he|she)\b|"
     r"\b(what|which) size (would i be|am i|is best|will fit|would fit|fits me|for me|to (get|order|buy|choose))\b|"
     r"\bsize should i (get|order|go for|buy|choose|take)\b|"
-    # with the garment between: "¿qué talle de jean me conviene?", "which size of your shirts will fit me?"
-    r"\b(que|cual) talle (de|del|en|para) (el |la |los |las |un |una )?\w+( \w+)? ((me|le|les|nos|te) )?(recomiendan|"
-    r"recomendas|recomiendas|sugieren|conviene|va|iria|pido|compro|elijo|tendria|deberia|seria|uso)\b|\b(que|cual) "
-    r"talle tendria\b|\b(what|which) size (of|in|for) (your |the |a |my )?\w+( \w+)? (should|would|will|shall|"
-    r"do|can|could|is best|fits?|suits?)\b|\b(what|which) size (would|do|can|could) you (suggest|recommend|advise)\b|"
+    # with one garment word between, never a model's name: "¿qué talle de jean me conviene?", "which size of your
+    # shirts will fit me?" (not "¿qué talle del jean Mom me recomiendan?")
+    r"\b(que|cual) talle (de|del|en|para) (el |la |los |las |un |una )?" + GARMENT.pattern + r" ((me|le|les|nos|te) )?"
+    r"(recomiendan|recomendas|recomiendas|sugieren|conviene|va|iria|pido|compro|elijo|tendria|deberia|seria|uso)\b|"
+    r"\b(que|cual) talle tendria\b|\b(what|which) size (of|in|for) (your |the |a |my )?" + GARMENT.pattern + r" "
+    r"(should|would|will|shall|do|can|could|is best|fits?|suits?)\b|"
+    r"\b(what|which) size (would|do|can|could) you (suggest|recommend|advise)\b|"
     r"\b(what|which) size will (fit|suit|be (suitable|best|right))\b",
     "which size to choose for oneself or someone: the size guide answers it whatever the garment",
 )
@@ -84,7 +86,8 @@ SIZE_NOT_SELECTABLE = Fragment(
 # talle hacen?", "what sizes do you make?", "¿cómo calza la línea unisex?"), even with a garment named.
 SIZE_GUIDE_MATTERS = Fragment(
     "size_guide_matters",
-    r"\b(hasta|desde) (que|cual) talle\b|\bque talles (hacen|tienen|manejan|trabajan)\b|\b(what|which) sizes do you "
+    r"\b(hasta|desde) (que|cual) talle (hacen|tienen|llegan|manejan|trabajan)\b(?! (el|la|los|las|de|del) )|"
+    r"\bque talles (hacen|tienen|manejan|trabajan)\b|\b(what|which) sizes do you "
     r"(make|have|carry|do|offer|stock)\b|\b(linea|line) unisex\b|\bunisex (line|range|ones)\b|\ben la unisex\b|"
     r"\bin the unisex\b",
     "the range of sizes made, or the unisex line's cut: the size guide's for any garment",

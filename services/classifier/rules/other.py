@@ -13,7 +13,11 @@ from .fragments import TRANSFER_DISCOUNT
 # Two neighbouring sentences, the first naming `a` and the second `b`.
 _NEXT_SENTENCE = r"\b({a})\b[^.?!]{{0,80}}[.?!]+\s*[^.?!]{{0,80}}\b({b})"
 _TRANSFER = r"transferencia|transfer|efectivo|cash"
-_DISCOUNT = r"descuentos?|discounts?"
+# a discount qualified otherwise ("descuento para estudiantes", "descuento si llevo tres") is another discount
+_DISCOUNT = (
+    r"(descuentos?|discounts?)(?!\s+(para|por|de|del|si|en|con|a|for|if|on|with|when)\b(?!\s+(la |el |una |a )?"
+    r"(transfer\w*|efectivo|cash|pag\w*|pay\w*|bank)))"
+)
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -28,13 +32,14 @@ RULES: tuple[Rule, ...] = (
             r"gift card)\b|\b(factura a|factura b|cuit|invoice)\b|\b(busqueda laboral|curriculum|cv|colaboracion|"
             r"canje|influencer)\b|"
             # a job sought at the shop, not the customer's own work ("trabajo cerca de Palermo", "got a job in Córdoba")
-            r"\b(busco|estoy buscando|ofrecen|hay|oportunidad(es)? de|puestos? de|ofertas? de|solicitud de) (trabajo|"
-            r"empleo)\b|\btrabajar (con|para|en) (ustedes|la marca|el local|su (local|tienda|empresa))\b|\b(any|"
+            r"\b(busco|estoy buscando|ofrecen|hay|tienen|oportunidad(es)? de|puestos? de|ofertas? de|solicitud de) "
+            r"(trabajo|empleo)\b|\bjobs? for\b|\bhiring\b|"
+            r"\btrabajar (con|para|en) (ustedes|la marca|el local|su (local|tienda|empresa))\b|\b(any|"
             r"looking for (a )?|apply(ing)? for (a )?)jobs?\b|\bjobs? (openings?|offers?|applications?|vacanc\w*)\b|"
             r"\b(direccion del local|donde queda el local|where is (your|the) (store|shop)|local a la calle)\b|"
             # the shop's phone or social accounts asked for, not where the customer saw something ("lo vi en Instagram")
-            r"\bwhatsapp\b|(?<!\ben el )(?<!\bmi )\btelefono\b|"
-            r"(?<!\ben )(?<!\bpor )(?<!\bon )(?<!\bin )(?<!\bvia )\binstagram\b"
+            r"\bwhatsapp\b|(?<!\ben el )\btelefono\b|(?<!\bvi en )(?<!\bsaw on )(?<!\bseen on )(?<!\bsaw it on )"
+            r"\binstagram\b"
         ),
         matches=(
             "Venden por mayor?",
@@ -44,6 +49,8 @@ RULES: tuple[Rule, ...] = (
             "Hola, ¿hay trabajo en el local?",
             "Do you have any job openings?",
             "¿Tienen Instagram?",
+            "¿Tienen trabajo para mí? ¿Hacen envíos a Salta?",
+            "Les dejo mi teléfono para que me llamen",
         ),
         never=(
             "Trabajo cerca de Palermo, ¿puedo retirar en el local?",
@@ -92,6 +99,7 @@ RULES: tuple[Rule, ...] = (
             "¿Puedo pagar por transferencia? Me dijeron que hay descuento.",
             "Vi que hay un descuento. ¿Es pagando en efectivo?",
         ),
+        # (and it counts for "¿Puedo pagar con transferencia? ¿Y tienen descuento para estudiantes?")
     ),
     # how to reach the shop's people, and the customer's account, settings or profile: "how do I contact customer
     # service about shipping?" or "where do I add my delivery options in my profile?" get no canned shipping text
@@ -103,12 +111,9 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             r"\b(contact|reach|get in touch with|talk to|speak (to|with)|email|e-mail|write to|call|"
             r"phone)\w*\b[^.?!]{0,20}\b(customer (service|support|care)|support( team)?|your team|the team|your staff|"
-            r"someone|somebody)\b|\b(my|your|an|the) (account|profile|settings|preferences|password|login)\b"
-        ),
-        # a wallet's or a bank's account is a way to pay, not the customer's account with the shop
-        unless=(
-            r"\b(mercado ?pago|bank|banco|wallet|paypal|brubank|uala)\b[^.?!]{0,30}\baccount\b|\baccount\b[^.?!]{0,40}"
-            r"\b(mercado ?pago|balance|money|saldo|funds)\b|\baccount (details|number|info)\b"
+            r"someone|somebody)\b|\b(my|your|an|the) (profile|settings|preferences|password|login)\b|"
+            # a wallet's or a bank's account is a way to pay, not the customer's account with the shop
+            r"\b(my|your|an|the) account\b(?! (details|number|info))(?![^.?!]{0,40}\b(balance|money|saldo|funds)\b)"
         ),
         matches=(
             "How do I add a shipping address to my account?",

@@ -121,14 +121,19 @@ RULES: tuple[Rule, ...] = (
             r"indignad[oa]|furios[oa]|hart[oa]s?|defensa del consumidor|denuncia\w*|carta documento|"
             r"reclamo formal|libro de quejas|queja formal|una falta de respeto|inaceptable|lamentable|"
             r"nunca mas (les )?compro|no (les )?compro (nunca )?mas|mala atencion|muy mala atencion)\b|"
-            # a lawyer brought in, not the writer's profession ("soy abogado", a signature "Abogado - T° 42")
-            r"(?<!\bsoy )\b(mi|mis|nuestro|nuestros|un|una|al|a los) abogad[oa]s?\b"
+            # a lawyer brought in, not the writer's profession ("soy abogado", a signature line starting "Abogado" or
+            # "Abogado - T° 42"), unless the writer represents someone
+            r"(?<!\bsoy )(?<!-)(?<=[^\n])\babogad[oa]s?\b(?![ \t]*[-,]?[ \t]*(t\W|tomo\b|mat\w*|cpacf|folio))|"
+            r"\bsoy abogad[oa]\b[^.?!]{0,80}\b(represent\w*|mi client\w*|en nombre de)"
         ),
         matches=(
             "Es una estafa, quiero hablar con el dueño",
             "Es una vergüenza, nadie me responde hace una semana",
             "Voy a ir a Defensa del Consumidor",
             "Si no me responden, lo paso a mi abogado",
+            "Mi hermano es abogado y me dijo que por ley tienen que aceptarla",
+            "Soy abogado y represento a una clienta de ustedes",
+            "Ya lo consulté con abogados.",
         ),
         never=(
             "Soy abogado y quería saber si hacen envíos a Tucumán",

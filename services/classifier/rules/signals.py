@@ -3,8 +3,9 @@
 - `specific_order` (read on the subject and text): the email is about an order that exists (an order number, "mi
   pedido", "I ordered", "me llegó", tracking, an item the customer already has). Such an email is never a policy
   question. A sign inside a purchase not made yet ("si compro hoy, ¿cuándo llega?") does not count
-  (`purchase_not_made_yet`), nor does one in a sentence about a purchase at another shop (`bought_elsewhere`), unless
-  it is an order number or "my order" (`always_an_order`). The engine joins these
+  (`purchase_not_made_yet`), nor does one in a sentence about a purchase at another shop (`bought_elsewhere`) that
+  names neither this shop nor turns to another matter (`ours_too`), unless it is an order number or "my order"
+  (`always_an_order`). The engine joins these
   rules into one alternation, in this order.
 - `order_subject` (read on the subject alone): a subject that names an order ("Re: Tu pedido #10412 fue despachado").
 - `problem`: the shop's website or checkout does not work. A failed payment and a parcel gone wrong, the other
@@ -20,8 +21,8 @@
   `intents._lone_question`); `courtesy` and `not_the_delivery` decide what "alone" means.
 
 Flags (`specific_order`, `order_subject`, `problem`) and guards (`courtesy`, `not_the_delivery`,
-`purchase_not_made_yet`, `bought_elsewhere`, `always_an_order`) have weight 0: they add to no score. `damaged`,
-`refund_policy` and `product_fit` add their weight once, however many of their rules fire.
+`purchase_not_made_yet`, `bought_elsewhere`, `ours_too`, `always_an_order`) have weight 0: they add to no score.
+`damaged`, `refund_policy` and `product_fit` add their weight once, however many of their rules fire.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         description="'mi pedido', 'mis remeras', 'el pedido', 'la compra que hice'",
         pattern=(
             # not a garment of one's own measured against the size table ("medí mi remera favorita")
-            r"(?<!\bmedi )(?<!\bmido )(?<!\bmedir )(?<!\bcon )\b(mi|mis)\s+(pedidos?|orden(es)?|compras?|paquetes?|"
+            r"(?<!\bmedi )(?<!\bmido )(?<!\bmedir )\b(mi|mis)\s+(pedidos?|orden(es)?|compras?|paquetes?|"
             r"encomiendas?|envios?|productos?|devolucion|reembolso|pagos?|cargos?|remeras?|camperas?|buzos?|jeans?|"
             r"pantalon(es)?|vestidos?|camisas?|polleras?|zapatillas?|prendas?|articulos?|cosas)\b(?! (favorit|"
             r"preferid|de siempre))|\b(el|este|ese|del|al) (pedido|paquete)\b|\bla (compra|orden) (que|de ayer|del|"
@@ -93,6 +94,8 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "cuándo llega mi pedido?",
             "no me llego el pedido",
             "La compra que hice ayer",
+            "Necesito ayuda con mi devolución",
+            "Tuve un problema con mi pago",
         ),
         never=(
             "Antes de hacer la compra quería saber si hacen envíos",
@@ -313,7 +316,8 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         description="bought by us or by someone ('compramos', 'mi mamá me compró', 'hicimos un pedido')",
         pattern=(
             # "me pidió una campera de regalo" asks for a present, it orders nothing
-            r"\b(compraron|compramos|encargaron|abonaron)\b|(?<!\bme )(?<!\bnos )\b(pidio|pidieron|pedimos)\b|"
+            r"\b(compraron|compramos|encargaron|abonaron|pidieron|pedimos)\b|\bpidio\b(?! (de|como|para) (regalo|su "
+            r"cumple|el cumple|navidad|reyes))|"
             r"\bmi (mama|papa|madre|padre|"
             r"novi[oa]|herman[oa]|espos[oa]|marido|mujer|suegr[oa]|hij[oa]|abuel[oa]|ti[oa]|amig[oa]|prim[oa]|jefe|"
             r"jefa) (me |les |le )?(compro|pidio|encargo|regalo|hizo|abono|pago)\b|\b(hizo|hicieron|hicimos) (un|"
@@ -325,6 +329,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "Mi novio hizo un pedido",
         ),
         never=("Mi nieta me pidió de regalo una campera, ¿hacen envíos a Tucumán?",),
+        # (a request made to the customer still names a case: "me pidieron que mande una foto")
     ),
     Rule(
         name="signals.paid_or_mine_es",
@@ -567,19 +572,30 @@ HYPOTHETICAL: tuple[Rule, ...] = (
         weight=0,
         description="a purchase at another shop ('en otra tienda', 'en otro lado', 'at another store', 'elsewhere')",
         pattern=(
-            r"\b(en|de) (otra|otras) (tiendas?|marcas?|paginas?|webs?)\b|\b(en|de) (otro|otros) (lados?|locales|"
+            r"\b(en|de) (otra|otras) (tiendas?|marcas?|paginas?|webs?)\b|\b(en|de) (otro|otros) (locales|"
             r"sitios?|negocios?|comercios?)\b|\ben (un|una) (local|tienda|negocio|marca) (del centro|conocida|de la "
             r"zona|de barrio)\b|\b(at|from|on|in) (another|other|a different) (shops?|stores?|sites?|websites?|"
             r"brands?|places?)\b|\belsewhere\b|\bsomewhere else\b|"
-            r"\b(en )?(casi )?(todas|todos) (las|los) (marcas|tiendas|negocios|lados)\b|"
-            r"\b(in|at|with) (most|all|other) (brands|stores|shops)\b"
+            r"\b(en )?(casi )?(todas|todos) (las|los) (marcas|tiendas|negocios)\b"
         ),
         matches=(
             "En otra tienda compré algo que figuraba disponible y no había",
             "I bought a coat at another store and it never came",
             "En casi todas las marcas el S me queda enorme, ¿tienen XS?",
         ),
-        never=("Compré en su tienda el lunes",),
+        never=("Compré en su tienda el lunes", "El correo dejó el paquete en otro lado"),
+    ),
+    # What keeps a sentence about another shop ours: the shop named in it, or a turn to something else ("pero").
+    Rule(
+        name="signals.ours_too",
+        adds_to="ours_too",
+        weight=0,
+        description="the shop or its parcel named in a sentence, or a 'but' that turns to another matter",
+        pattern=(
+            r"\b(les|ustedes|vos|you|your|yours|vuestr\w*|su tienda|su pagina|me llego|me llegaron|me mandaron|pero|"
+            r"but|aunque|although|though)\b"
+        ),
+        matches=("La remera que les compré me queda chica", "one from you and one elsewhere"),
     ),
     # ("if I buy another, can you ship it with my order?")
     Rule(
@@ -1006,16 +1022,23 @@ REFUND_POLICY: tuple[Rule, ...] = (
         "plata?')",
         pattern=(
             r"\b(si|if|en caso de que|in case)\b[^.?!]{0,50}\b(devuelvo|devolvemos|devolviera|devolver|return|send "
-            r"(it|them|something|an item|\w+) back)\b[\s\S]{0,160}\b(plata|dinero|reembolso|reintegr\w*|money|"
+            r"(it|them|something|an item|\w+) back)\b[^\n]{0,120}\b(plata|dinero|reembolso|reintegr\w*|money|"
             r"refunds?|refunded)\b|\b(money|refund)\b[^.?!]{0,40}\bif (i|we) (return|send)\b"
         ),
-        unless=ALREADY_HAPPENED.pattern,
+        # an item the customer already has is a refund of that item
+        unless=ALREADY_HAPPENED.pattern + r"|\b(pasad[oa]|last (week|month)|came|got|me llego|me llegaron|recibi|"
+        r"que (les )?compre|que me compre|i bought|i ordered|i got|arrived|on (monday|tuesday|wednesday|thursday|"
+        r"friday|saturday|sunday))\b",
         matches=(
             "Si devuelvo una prenda, ¿en cuánto tiempo me reintegran la plata?",
             "If I return a jacket, how long until I get my money back?",
             "How do I get my money back if I return something?",
         ),
-        never=("I returned the jacket, how long until I get my money back?",),
+        never=(
+            "I returned the jacket, how long until I get my money back?",
+            "Si devuelvo el buzo de la semana pasada, ¿en cuánto tiempo me reintegran el dinero?",
+            "If I return the coat I got on Friday, when is the money refunded?",
+        ),
     ),
     # Asking to be told about refunds, not asking for one: "I'd like to know if I can get a refund", "info about
     # refunds". Not when it asks when or how long, or for the state of a refund: those are about a refund that exists.
@@ -1054,18 +1077,25 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
         pattern=GARMENT.pattern,
         # the size table, or which size to choose when nothing asks how the garment itself fits
         unless=SIZE_TABLE.pattern
-        + "|"
-        + SIZE_GUIDE_MATTERS.pattern
         + r"|^(?![\s\S]*("
         + FIT_OF_A_GARMENT.pattern
         + r"))(?=[\s\S]*("
         + WHICH_SIZE_TO_CHOOSE.pattern
+        + r"))"
+        # the range of sizes or the unisex line, asked as the email's one question
+        + r"|^(?![\s\S]*("
+        + FIT_OF_A_GARMENT.pattern
+        + r"))(?![\s\S]*\?[\s\S]*\?)(?=[\s\S]*("
+        + SIZE_GUIDE_MATTERS.pattern
         + r"))",
         matches=(
             "¿El buzo oversize viene grande?",
             "Does the hoodie run small?",
             "¿Qué talle me recomendás del jean Mom? ¿Viene chico?",
             "What size should I get in the Tehuelche jacket? Does it run small?",
+            "¿Hasta qué talle hacen? ¿El jean Mom viene chico o normal?",
+            "¿Cómo calza la línea unisex? ¿El buzo Aurora tiene las mangas largas?",
+            "¿Qué talle del jean Mom me recomiendan? ¿El tiro es alto?",
         ),
         never=(
             "¿El buzo sigue la tabla de talles?",

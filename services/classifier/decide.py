@@ -392,6 +392,8 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("actually in stock", "realmente"),
         _OPENING_HOURS,
         ("pre-?orders?", "pre-?ordering", "pre-?ventas?"),
+        # a hold against a deposit: the example text says only that it holds nothing unpaid
+        ("sena", "senia", "deposit", "adelanto", r"pago parcial", "partial payment", "down payment"),
         # the price an item comes back at, or the day and hour restocks go up: the example text says neither
         ("precio", "price", "mas caro", "more expensive"),
         ("que dia", "which day", "what day", "dia de la semana", r"a que hora", "what time"),

@@ -47,7 +47,9 @@ RULES: tuple[Rule, ...] = (
         description="whether the shop holds or reserves an item until the customer comes or pays",
         pattern=(
             r"\b(pueden|podrian|podes|podrias|puede|podria|se puede|se podra) (guardar|reservar|separar|apartar)\b|"
-            r"\b(guardan|reservan|separan|apartan|hacen reservas?)\b|\b(hold|reserve|keep|put aside|set aside)\b[^.?!]"
+            r"\b(guardan|reservan|separan|apartan|hacen reservas?)\b|"
+            r"\b(que )?(me|nos|le) (guarden|reserven|separen|aparten)\b|"
+            r"\b(hold|reserve|keep|put aside|set aside)\b[^.?!]"
             r"{0,30}\b(for me|for him|for her|aside|until|till|til)\b|\b(put|set) (one|it|them|an item|a \w+) aside\b|"
             r"\bdo you (hold|reserve) (items|clothes|products|garments)\b"
         ),
@@ -56,6 +58,7 @@ RULES: tuple[Rule, ...] = (
         matches=(
             "¿Me pueden guardar una campera hasta el viernes? La pago en el local",
             "¿Separan prendas?",
+            "¿Puedo dejar una seña para que me guarden dos remeras?",
             "Could you put one aside for me until I come by?",
             "Can you hold a jumper for me till next week?",
         ),

@@ -367,12 +367,15 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         description="the item is with the customer: arrived today, too tight, washed, not happy with it",
         pattern=(
             r"\barrived (today|yesterday|this morning|this week)\b|\b(the|my) (sleeves?|waist|length|fit|hem) (is|"
-            r"are) (too|a bit|very|really)\b|\bnot happy with\b|\b(i |we )?(washed|wore|worn) (it|them|once)\b"
+            r"are) (too|a bit|very|really)\b|\bnot happy with\b|\b(i |we )?(washed|wore|worn) (it|them|once)\b|"
+            # an item named by how it reached the customer: "the dress that came on Monday", "the coat I got"
+            r"\bthe \w+( \w+)? (that|which|i|we) (came|arrived|got|received|bought|ordered)\b"
         ),
         matches=(
             "The sweater arrived today",
             "The sleeves are too long",
             "I washed it once",
+            "If I return the dress that came on Monday, when is the money back?",
         ),
     ),
     Rule(

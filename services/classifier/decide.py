@@ -142,8 +142,9 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("pago facil", "pagofacil"),
         ("amex", "american express"),
         ("naranja",),
-        ("cabal",),
-        ("modo",),
+        # whole words: "Caballito" is a neighbourhood, "modos de pago" are ways to pay
+        (r"cabal\b",),
+        (r"(con|por|app( de)?|billetera|usando|with|via) modo\b", r"modo (app|billetera)"),
         ("cuenta dni",),
         ("mercado pago", "mercadopago"),
         ("transferencia", "transfer"),
@@ -170,7 +171,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             "currenc",
             "dollars?",
             "dolar(es)?",
-            "usd",
+            r"usd\b",
             r"u\$s",
             "euros?",
             "reais",
@@ -180,7 +181,12 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             "cotizacion",
             "exchange rate",
         ),
-        ("foreign", "international", "overseas", "extranjer", "del exterior"),
+        # a card or an account from abroad (not "a foreign website" nor "foreign transaction fees")
+        (
+            r"(foreign|international|overseas|non-argentin\w*) (cards?|credit|debit|bank|accounts?|visa|master\w*)",
+            "extranjer",
+            "del exterior",
+        ),
         # cards, credit lines and links customers ask about that the example text does not name,
         # someone else's card, a bank, a sale item
         ("diners",),
@@ -189,7 +195,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("mercado credito",),
         ("prepag", "pre-?paid"),
         ("link de pago", "payment link"),
-        ("naranja x", "uala", "qr"),
+        ("naranja x", "uala", r"qr\b"),
         ("cualquier banco", "que bancos", "algunos bancos", "any bank", "which banks", "all banks"),
         _OPENING_HOURS,
         _BEFORE_OR_AFTER,
@@ -237,14 +243,14 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
     "shipping": [
         # "courier" alone is a motorbike messenger ("¿tienen courier?"); "which couriers do you use?" asks which
         # carriers, and the canned text names them
-        ("oca",),
-        ("dhl",),
+        (r"oca\b",),
+        (r"dhl\b",),
         ("fedex",),
-        ("ups",),
+        (r"(por|con|via|by|with|use|using|and|or|o|y) ups\b", r"ups (courier|shipping|ground|express|store)"),
         ("usps",),
         ("royal mail",),
-        ("dpd",),
-        ("tnt",),
+        (r"dpd\b",),
+        (r"tnt\b",),
         ("moto", "cadete", r"(?<!which )(?<!what )couriers?\b(?![^.?!]{0,25}\b(use|work with|ship with|send with)\b)"),
         ("uber", "cabify"),
         # someone else collecting the parcel: the example text says to bring one's ID, not who else may

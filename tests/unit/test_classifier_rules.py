@@ -1325,6 +1325,30 @@ def test_english_questions_the_canned_texts_do_not_answer_go_to_the_llm(shop, bo
 
 
 @pytest.mark.parametrize(
+    "body,topic",
+    [
+        # a coverage word is a whole word: Caballito is a neighbourhood, not the Cabal card; "modos de pago" are
+        # ways to pay, not the MODO wallet; "Ups" is no courier; a foreign website is no foreign card
+        ("Vivo en Caballito. ¿Aceptan tarjeta de débito?", "payment_methods"),
+        ("Hola, ¿qué modos de pago aceptan?", "payment_methods"),
+        ("Ups, me olvidé de preguntar: ¿hacen envíos a Salta?", "shipping"),
+        ("Can I pay cash? I don't like putting my card into a foreign website.", "payment_methods"),
+    ],
+)
+def test_coverage_words_are_whole_words(shop, body, topic):
+    result = decide.classify(mail(body=body, subject="Consulta"), shop, OWN)
+    assert (result.decision, result.faq_topic) == ("faq", topic), result
+
+
+@pytest.mark.parametrize(
+    "body", ["Can I pay with a foreign credit card?", "¿Puedo pagar con MODO?", "¿Envían por OCA?"]
+)
+def test_what_the_canned_texts_do_not_name_goes_to_the_llm(shop, body):
+    result = decide.classify(mail(body=body, subject="Consulta"), shop, OWN)
+    assert result.reason.startswith("faq_does_not_cover:"), result
+
+
+@pytest.mark.parametrize(
     "question,topic",
     [
         ("Can I pay when I pick it up at the store?", "payment_methods"),

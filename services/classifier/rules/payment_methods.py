@@ -16,7 +16,8 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="the ways to pay, a card or wallet accepted, instalments, cash, transfer details, in Spanish",
         pattern=(
-            r"\b(medios|formas|metodos|opciones) de pago\b|\b(como|de que forma|con que) (puedo |se puede |podes |"
+            r"\b(medios|formas|metodos|opciones|modos|maneras) de pago\b|"
+            r"\b(como|de que forma|con que) (puedo |se puede |podes |"
             r"puedo hacer para |hago para )?(pagar|abonar)\b|\b(aceptan|toman|reciben|trabajan con|se puede pagar con|"
             r"puedo pagar con|pagar con|abonar con|pago con|se puede abonar con)\b.{0,15}\b(tarjetas?|credito|debito|"
             r"mercado ?pago|mp|transferencia|efectivo|paypal|cripto|rapipago|pago ?facil|visa|master(card)?|amex|"
@@ -24,7 +25,12 @@ RULES: tuple[Rule, ...] = (
             r"\b(descuento|%|off) (por|con|pagando con|abonando con|si pago con|en) (transferencia|efectivo)\b|\b(pago|"
             r"pagar) en efectivo\b|\b(datos|cbu|alias|cvu) (para|de la) (transferencia|pagar)\b"
         ),
-        matches=("¿Aceptan Mercado Pago?", "¿Cuáles son los medios de pago?", "tienen cuotas sin interes?"),
+        matches=(
+            "¿Aceptan Mercado Pago?",
+            "¿Cuáles son los medios de pago?",
+            "tienen cuotas sin interes?",
+            "¿Qué modos de pago tienen?",
+        ),
     ),
     Rule(
         name="payment_methods.ways_to_pay_en",

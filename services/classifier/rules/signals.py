@@ -239,15 +239,28 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         pattern=(
             r"(^|[.!?\n;]\s*)(ordered|bought|paid|purchased|placed|shipped|sent|returned|received)\b|\b(it|they|"
             r"the order|the parcel|the package|mine)( shipped| left| was due| were due| arrived| is at| is in|"
-            r" has been|'s been| was sent| went out| says| said| took)\b|\b(you|they|the seller|the website|the site|"
-            r"the email|the courier) (told|said|promised|says)\b|\bshould('?ve| have) (been|arrived|come)\b|\b(been|"
-            r"i'?ve been|we'?ve been) waiting\b|\bday \d+\b|\bmine\b"
+            r" was sent| went out| says| said| took|"
+            # "it's been ten days", not "it's been a shock"
+            r"( has been|'s been)(?= (\d+|a (week|month|day|fortnight|while|long time)|an? (hour|age)|over|more than|"
+            r"almost|nearly|two|three|four|five|six|seven|ten|several|weeks|days|ages|forever|so long|shipped|sent|"
+            r"delivered|returned|dispatched|lost|stuck|waiting|in transit)\b))\b|\b(you|they|the seller|the website|"
+            r"the site|the email|the courier) (told|said|promised|says)\b|\bshould('?ve| have) (been|arrived|come)\b|"
+            r"\b(been|i'?ve been|we'?ve been) waiting\b|\bday \d+\b|"
+            # the customer's own parcel ("where's mine?"), not "a cardigan of mine"
+            r"\b(where'?s|where is|and|but) mine\b|\bmine (has|hasn'?t|is|isn'?t|was|wasn'?t|still|never|didn'?t|did "
+            r"not|came)\b"
         ),
         matches=(
             "Expected arrival date? Ordered Monday.",
             "It shipped on Monday",
             "You told me Friday",
             "When will my order arrive? I'm on day 9 now.",
+            "It's been ten days and nothing",
+            "My friend got hers, where's mine?",
+        ),
+        never=(
+            "I'd rather compare with a favourite cardigan of mine",
+            "He's fifteen, it's been a shock for all of us. What sizes do you make?",
         ),
     ),
     Rule(
@@ -369,7 +382,8 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             r"\barrived (today|yesterday|this morning|this week)\b|\b(the|my) (sleeves?|waist|length|fit|hem) (is|"
             r"are) (too|a bit|very|really)\b|\bnot happy with\b|\b(i |we )?(washed|wore|worn) (it|them|once)\b|"
             # an item named by how it reached the customer: "the dress that came on Monday", "the coat I got"
-            r"\bthe \w+( \w+)? (that|which|i|we) (came|arrived|got|received|bought|ordered)\b"
+            r"\bthe (?!(last |first |next )?times? )\w+( \w+)? (that|which|i|we) (came|arrived|got|received|bought|"
+            r"ordered)\b"
         ),
         matches=(
             "The sweater arrived today",
@@ -539,13 +553,16 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         description="an order in someone's name, the confirmation, or something forgotten",
         pattern=(
             r"\b(la|el|mi) (compra|pedido|orden) a nombre\b|\ba nombre de\b|\b(la|the) confirma(cion|tion)\b|"
-            r"\bme olvide\b|\bi forgot\b"
+            # something forgotten in an order, not a question one forgot to ask ("me olvidé de preguntar")
+            r"\bme olvide\b(?! (de )?(preguntar|consultar|decir|comentar|mencionar|aclarar))|\bi forgot\b(?! to (ask|"
+            r"mention|say))"
         ),
         matches=(
             "La compra a nombre de Martina Gómez",
             "I didn't get the confirmation",
             "Me olvidé de poner el piso",
         ),
+        never=("Me olvidé de preguntar: ¿hacen envíos a Salta?", "I forgot to ask, do you ship to Salta?"),
     ),
 )
 

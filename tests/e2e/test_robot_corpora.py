@@ -35,25 +35,58 @@ SOURCES = sorted(p.name for p in ROBOTS.iterdir() if p.is_dir())
 # Heldout messages the robot rules do not catch (docs/robots.md, "Figures").
 HELDOUT_MISSES = {
     "node-bounce-handler/heldout/hotmailbounce.txt",
+    "notices-eighth/heldout/en-11-influencer-collabs.eml",
+    "notices-eighth/heldout/en-24-makers-network-call-moved.eml",
+    "notices-eighth/heldout/en-32-stocktake-closed.eml",
+    "notices-eighth/heldout/es-01-fotografa-en-sesion.eml",
+    "notices-eighth/heldout/es-06-fletero-manejando.eml",
+    "notices-eighth/heldout/es-11-mexico-de-viaje.eml",
+    "notices-eighth/heldout/es-22-comerciantes-cambio-de-fecha.eml",
+    "notices-eighth/heldout/es-23-nueva-york-fashion-week.eml",
+    "notices-eighth/heldout/es-24-sin-senal-hasta-el-domingo.eml",
+    "notices-eighth/heldout/es-26-curso-de-molderia.eml",
+    "notices-eighth/heldout/es-33-correo-que-ya-no-se-revisa.eml",
+    "notices-eighth/heldout/job-04-compra-con-tarjeta.eml",
     "notices-fifth/heldout/en-29-crm-weekly-digest.eml",
     "notices-fifth/heldout/es-21-crm-tarea-vencida.eml",
     "notices-fifth/heldout/es-26-resenas-pedido-opinion.eml",
     "notices-fourth/heldout/en-14-freight-exception-za.eml",
+    "notices-fourth/heldout/en-16-yarn-back-in-stock.eml",
     "notices-more/heldout/es-08-imprenta-corte-de-luz.eml",
+    "notices-seventh/heldout/en-34-polybag-maker-leave-today.eml",
+    "notices-seventh/heldout/job-10-email-tool-login-code.eml",
+    "notices-seventh/heldout/job-18-merceria-baja-de-precio.eml",
     "notices-sixth/heldout/en-14-kenya-sms-gateway-low-balance.eml",
+    "notices-sixth/heldout/en-27-ireland-delivery-exception.eml",
     "notices-sixth/heldout/en-28-short-leave-mobile.eml",
     "notices-sixth/heldout/es-22-encuesta-satisfaccion.eml",
     "notices-sixth/heldout/job-04-refund-processed-short.eml",
+    "notices-sixth/heldout/job-07-pedido-nuevo-tienda.eml",
     "notices-sixth/heldout/job-18-reembolso-cliente.eml",
-    "notices-sixth/heldout/job-24-storage-quota.eml",
     "notices-sixth/heldout/job-30-compra-anulada-short.eml",
     "written/heldout/en-11-trade-show.eml",
 }
 
-# Development messages left answered on purpose: none. (The phrases that would have caught the second notices
-# writer's development messages were withdrawn because people write them too; the learned reading of machine-made
-# text now catches those messages, and leaves what it catches for a person: docs/robots.md.)
-DEV_MISSES: set[str] = set()
+# Development messages left answered on purpose: those of the folders whose development half is measured, not
+# learned (`train_machine_text.MEASURED_ONLY`: the eighth notices writer's). The phrases that would have caught the
+# second notices writer's development messages were withdrawn because people write them too; the learned reading of
+# machine-made text now catches those messages, and leaves what it catches for a person: docs/robots.md.
+DEV_MISSES: set[str] = {
+    "notices-eighth/dev/en-08-pattern-cutting-course.eml",
+    "notices-eighth/dev/en-10-inbox-not-checked.eml",
+    "notices-eighth/dev/en-12-seamstress-email-days.eml",
+    "notices-eighth/dev/en-13-driver-samsung.eml",
+    "notices-eighth/dev/en-14-traveling-bilingual.eml",
+    "notices-eighth/dev/en-27-sabbatical-short.eml",
+    "notices-eighth/dev/en-31-cant-get-to-email.eml",
+    "notices-eighth/dev/en-35-moving-house.eml",
+    "notices-eighth/dev/es-09-licencia-medica-corto.eml",
+    "notices-eighth/dev/es-17-cierre-por-inventario.eml",
+    "notices-eighth/dev/es-19-paro-de-transporte.eml",
+    "notices-eighth/dev/es-25-hoy-no-atiendo.eml",
+    "notices-eighth/dev/es-35-showroom-en-feria.eml",
+    "notices-eighth/dev/job-29-sms-forwarded-to-mail.eml",
+}
 
 # Messages of the shared ham folders that were never answered: mailing-list posts (Precedence, List-* headers),
 # SpamAssassin's SPF test mails from no-reply senders, broken or several From headers, and one advance-fee scam

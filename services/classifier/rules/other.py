@@ -37,9 +37,11 @@ RULES: tuple[Rule, ...] = (
             r"\btrabajar (con|para|en) (ustedes|la marca|el local|su (local|tienda|empresa))\b|\b(any|"
             r"looking for (a )?|apply(ing)? for (a )?)jobs?\b|\bjobs? (openings?|offers?|applications?|vacanc\w*)\b|"
             r"\b(direccion del local|donde queda el local|where is (your|the) (store|shop)|local a la calle)\b|"
-            # the shop's phone or social accounts asked for, not where the customer saw something ("lo vi en Instagram")
-            r"\bwhatsapp\b|(?<!\ben el )\btelefono\b|(?<!\bvi en )(?<!\bsaw on )(?<!\bseen on )(?<!\bsaw it on )"
-            r"\binstagram\b"
+            # the shop's phone or social accounts asked for, not where the customer saw something ("vi en Instagram");
+            # the word comes first and what stood before it after: a lookbehind that starts a pattern runs everywhere
+            r"\bwhatsapp\b|\btelefono\b(?<!\ben el telefono)|"
+            r"\binstagram\b(?<!\bvi en instagram)(?<!\bsaw on instagram)(?<!\bseen on instagram)"
+            r"(?<!\bsaw it on instagram)"
         ),
         matches=(
             "Venden por mayor?",

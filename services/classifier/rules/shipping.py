@@ -92,7 +92,7 @@ RULES: tuple[Rule, ...] = (
             r"time|times|options|methods|policy|charges?)\b|\bhow (long|much) (does|will|is|would)\b.{0,25}\b(shipping|"
             r"delivery|take to (arrive|ship|deliver|get here))\b|\bhow long (does it|will it|"
             r"would it) take\b" + NOT_MONEY.pattern + r"|\bhow much (is|does|for) (shipping|delivery)\b|"
-            r"\bfree (shipping|delivery)\b|(?<!\bwhen i )(?<!\bwhen we )\bpick ?up\b.{0,20}\b(store|shop)\b|"
+            r"\bfree (shipping|delivery)\b|\bpick(?<!\bwhen i pick)(?<!\bwhen we pick) ?up\b.{0,20}\b(store|shop)\b|"
             r"\b(can i|is it possible to|could i) pick\b|\b(store|in-store) pick ?up\b"
         ),
         matches=("Do you ship to Canada?", "What are the shipping costs?", "Do you offer free shipping?"),

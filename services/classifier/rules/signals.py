@@ -475,7 +475,8 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             r"\b(tengo|i have|i'?ve got) (a|an|una|un|the|this|two|dos) \w+ (\w+ )?(from you|de ustedes|"
             r"que (les )?compre)\b|\bme (la|lo|las|los) probe\b|\b(is|are) (a bit|a little|too|very|really|"
             r"slightly) (tight|small|big|large|loose|short|long|wide|narrow)\b|"
-            r"(?<!\bneed the )(?<!\bneeds the )(?<!\bneed )(?<!\bneeds )\b(tags?|labels?) (still on|on it)\b|"
+            r"\b(tags?|labels?) (still on|on it)\b(?<!\bneed the tag still on)(?<!\bneed the tags still on)"
+            r"(?<!\bneeds the tag still on)(?<!\bneed tags still on)(?<!\bneed the label still on)|"
             r"\btodavia tiene la etiqueta\b"
         ),
         matches=(

@@ -75,7 +75,7 @@ DELIVERY_WENT_WRONG = Rule(
         r"\b(nunca|todavia no|aun no|todavia no me|aun no me|no me|no nos) (me |nos )?(llego|llegaron|llega|recibi|"
         r"recibimos)\b|"
         # "si no llego al mínimo" (if I do not reach it): a supposition; "si no me llegó" stays a complaint
-        r"(?<!\bsi )\bno (llego|llegaron|llega|recibi|recibimos)\b|"
+        r"\bno(?<!\bsi no) (llego|llegaron|llega|recibi|recibimos)\b|"
         r"\bno (lo |la |los |las )?recibi\b|\bsigo esperando\b|\b(perdid[oa]|extraviad[oa]|demorad[oa]|atrasad[oa]|"
         r"retrasad[oa])\b|\b(hasn'?t|has not|haven'?t|have not|didn'?t|did not|never) (yet )?(arrived|come|received|"
         r"got|gotten|been (delivered|shipped))\b|\bnot (yet )?(received|arrived|delivered)\b|\bstill (waiting|hasn'?t|"

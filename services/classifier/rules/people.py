@@ -123,7 +123,7 @@ RULES: tuple[Rule, ...] = (
             r"nunca mas (les )?compro|no (les )?compro (nunca )?mas|mala atencion|muy mala atencion)\b|"
             # a lawyer brought in, not the writer's profession ("soy abogado", a signature line starting "Abogado" or
             # "Abogado - T° 42"), unless the writer represents someone
-            r"(?<!\bsoy )(?<!-)(?<=[^\n])\babogad[oa]s?\b(?![ \t]*[-,]?[ \t]*(t\W|tomo\b|mat\w*|cpacf|folio))"
+            r"\b(?<!\bsoy )(?<!-)(?<=[^\n])abogad[oa]s?\b(?![ \t]*[-,]?[ \t]*(t\W|tomo\b|mat\w*|cpacf|folio))"
             # nor a firm's name ending its line ("Bianchi & Ruiz Abogados")
             r"(?<!\babogados(?=[ \t]*(\n|$)))|"
             r"\bsoy abogad[oa]\b[^.?!]{0,80}\b(represent\w*|mi client\w*|en nombre de)"

@@ -491,7 +491,7 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="a zone asked without a delivery word ('can I order from Toronto?', 'do you operate in Canada?')",
         pattern=(
-            r"(?<!\ban )(?<!\ba )(?<!\bthe )(?<!\byour )(?<!\bmy )(?<!\bphysical )\b(order|buy|purchase)(s|ed|"
+            r"\b(?<!\ban )(?<!\ba )(?<!\bthe )(?<!\byour )(?<!\bmy )(?<!\bphysical )(order|buy|purchase)(s|ed|"
             r"ing)? (from|in|to)"
             + NOT_MY_PLACE.pattern
             + r" "
@@ -519,7 +519,7 @@ RULES: tuple[Rule, ...] = (
         description="how long items in general take to arrive ('when do items usually arrive?'), never 'my item'",
         pattern=(
             r"\b(how (long|much time|many days|soon|quickly|fast)|(in|within) how many days|"
-            r"when)\b[^.?!]{0,30}(?<!\bthe )(?<!\bmy )(?<!\bour )(?<!\byour )(?<!\bthese )(?<!\bthose )\b(an? (item|"
+            r"when)\b[^.?!]{0,30}\b(?<!\bthe )(?<!\bmy )(?<!\bour )(?<!\byour )(?<!\bthese )(?<!\bthose )(an? (item|"
             r"article|product|purchase|order|parcel|package|piece)|items|articles|products|purchases|orders|parcels|"
             r"packages|things|clothes|deliveries|shipments|goods)\b[^.?!]{0,20}\b(usually |normally |typically |"
             r"generally )?(arrive|arrives|delivered|shipped|be delivered|reach|reaches|come|comes|get here|gets here|"

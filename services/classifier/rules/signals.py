@@ -84,7 +84,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         description="'mi pedido', 'mis remeras', 'el pedido', 'la compra que hice'",
         pattern=(
             # not a garment of one's own measured against the size table ("medí mi remera favorita")
-            r"(?<!\bmedi )(?<!\bmido )(?<!\bmedir )\b(mi|mis)\s+(pedidos?|orden(es)?|compras?|paquetes?|"
+            r"\b(?<!\bmedi )(?<!\bmido )(?<!\bmedir )(mi|mis)\s+(pedidos?|orden(es)?|compras?|paquetes?|"
             r"encomiendas?|envios?|productos?|devolucion|reembolso|pagos?|cargos?|remeras?|camperas?|buzos?|jeans?|"
             r"pantalon(es)?|vestidos?|camisas?|polleras?|zapatillas?|prendas?|articulos?|cosas)\b(?! (favorit|"
             r"preferid|de siempre))|\b(el|este|ese|del|al) (pedido|paquete)\b|\bla (compra|orden) (que|de ayer|del|"
@@ -181,7 +181,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         description="'compré', 'hice un pedido', 'me llegó', 'no me llegó', 'ya pagué', in Spanish",
         pattern=(
             # not after "si", "no", "nunca": "si compro", "nunca compré online"
-            r"(?<!\bsi )(?<!\bno )(?<!\bnunca )\b(compre|pedi|encargue|pague|abone|recibi|devolvi)\b|"
+            r"\b(?<!\bsi )(?<!\bno )(?<!\bnunca )(compre|pedi|encargue|pague|abone|recibi|devolvi)\b|"
             r"\b(hice|realice|hicimos|realizamos) (un|"
             r"una|el|la|mi|dos|varios|unos) (pedido|compra|orden|pago)s?\b|\b(me|nos) (llego|llegaron|llegó|vino|"
             r"vinieron|mandaron|enviaron|cobraron|debitaron)\b|\b(no|nunca|todavia no|aun no) (me |nos )?(llego|"
@@ -214,9 +214,10 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         weight=0,
         description="the customer has the item: it does not fit, was a gift, they did not like it",
         pattern=(
-            r"(?<!\bsi )(?<!\bsi no )\bme (queda|quedo|quedaron|quedan|vino|vinieron) (muy |re |un poco |medio )?(chic|"
+            r"\bme(?<!\bsi me)(?<!\bsi no me) (queda|quedo|quedaron|quedan|vino|vinieron) "
+            r"(muy |re |un poco |medio )?(chic|"
             r"grand|cort|larg|apretad|ajustad|floj|mal|enorme)\w*|\bme (regalaron|regalo|regalo un|"
-            r"hicieron un regalo)\b|(?<!\bif )(?<!\bwhat if )\b(it|they|this|these) (doesn'?t|don'?t|does not|"
+            r"hicieron un regalo)\b|\b(?<!\bif )(?<!\bwhat if )(it|they|this|these) (doesn'?t|don'?t|does not|"
             r"do not) fit( me)?\b|\b(i|we) (got|received) (it|them|the [a-z]+) as a gift\b|\bno me (gusto|convencio|"
             r"sirvio|quedo bien|quedaron bien|gustaron)\b|\b(didn'?t|did not) (like|fit)\b"
         ),
@@ -350,7 +351,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         weight=0,
         description="'todo abonado', 'el mío', 'la mía', 'ya van...'",
         # "¿cuál es el mío?" asks which size is the customer's
-        pattern=r"\b(todo )?(abonado|pagado)\b|(?<!\bcual es )\b(el mio|la mia)\b|\bya van\b",
+        pattern=r"\b(todo )?(abonado|pagado)\b|\b(?<!\bcual es )(el mio|la mia)\b|\bya van\b",
         matches=(
             "Ya está todo abonado",
             "El mío todavía no",

@@ -626,19 +626,18 @@ _YOUR_ORDER = re.compile(
 )
 
 
-def _quotes_the_shop(shop, cut: str) -> bool:
-    """The quote's attribution names an address of the shop's own domains and what the shop wrote speaks of no order
-    of the customer's: the earlier mail is the shop's answer to a question, written by a person or the LLM rather
-    than a canned text, not an order's mail."""
+def _quotes_the_shop(shop, cut: str, theirs: str) -> bool:
+    """The quote's attribution names an address of the shop's own domains and what the shop wrote there (`theirs`,
+    the quote without its canned texts) speaks of no order of the customer's: the earlier mail is the shop's answer
+    to a question, written by a person or the LLM rather than a canned text, not an order's mail."""
     domains = _shop_domains(shop)
     head = [line for line in cut.splitlines() if line.strip()][:_ATTRIBUTION_LINES]
-    if _YOUR_ORDER.search(intents_mod.fold(_not_ours(shop, cut[:_MAX_QUOTE_READ]))):
-        return False
-    return any(
+    from_the_shop = any(
         found == domain or found.endswith("." + domain)
         for found in (m.group(1).lower() for m in _ADDRESS_DOMAIN.finditer("\n".join(head)))
         for domain in domains
     )
+    return from_the_shop and not _YOUR_ORDER.search(intents_mod.fold(theirs[:_MAX_QUOTE_READ]))
 
 
 def _topics_named(text: str) -> set[str]:
@@ -685,16 +684,17 @@ def _unless_in_a_conversation(result: Classification, view: view_mod.EmailView, 
         return result
     if view.is_reply or view.quoted:
         answered = _quoted_canned_topics(shop, view.cut)
-        from_the_shop = bool(answered) or _quotes_the_shop(shop, view.cut)
+        theirs = _not_ours(shop, view.cut)
+        from_the_shop = bool(answered) or _quotes_the_shop(shop, view.cut, theirs)
         if from_the_shop:
             # what the shop's own words besides its canned texts spoke of counts as answered too
-            answered |= _topics_named(_not_ours(shop, view.cut))
+            answered |= _topics_named(theirs)
         asked = set(result.faq_topics or (result.faq_topic,))
         if (
             from_the_shop
             and not asked & answered
             and not _NOT_HELPED.search(intents_mod.fold(view.text))
-            and not _names_an_order(_not_ours(shop, view.cut))
+            and not _names_an_order(theirs)
         ):
             return replace(result, rules=(*result.rules, "conversation.new_question_under_our_answer"))
         reason = "needs_llm:in_conversation"

@@ -93,7 +93,11 @@ RULES: tuple[Rule, ...] = (
         + _NEXT_SENTENCE.format(a=_TRANSFER, b=_DISCOUNT)
         + "|"
         + _NEXT_SENTENCE.format(a=_DISCOUNT, b=_TRANSFER),
-        matches=("Tienen algún código de descuento?", "¿Hay descuentos para estudiantes?"),
+        matches=(
+            "Tienen algún código de descuento?",
+            "¿Hay descuentos para estudiantes?",
+            "¿Puedo pagar con transferencia? ¿Y tienen descuento para estudiantes?",
+        ),
         never=(
             "¿Había un descuento por transferencia?",
             "¿Qué descuento tiene pagar en efectivo?",
@@ -101,7 +105,6 @@ RULES: tuple[Rule, ...] = (
             "¿Puedo pagar por transferencia? Me dijeron que hay descuento.",
             "Vi que hay un descuento. ¿Es pagando en efectivo?",
         ),
-        # (and it counts for "¿Puedo pagar con transferencia? ¿Y tienen descuento para estudiantes?")
     ),
     # how to reach the shop's people, and the customer's account, settings or profile: "how do I contact customer
     # service about shipping?" or "where do I add my delivery options in my profile?" get no canned shipping text

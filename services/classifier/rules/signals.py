@@ -341,9 +341,9 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "Compramos dos camperas el martes",
             "Mi mamá me compró un buzo",
             "Mi novio hizo un pedido",
+            "Me pidieron que mande una foto de la etiqueta",
         ),
         never=("Mi nieta me pidió de regalo una campera, ¿hacen envíos a Tucumán?",),
-        # (a request made to the customer still names a case: "me pidieron que mande una foto")
     ),
     Rule(
         name="signals.paid_or_mine_es",

@@ -114,7 +114,8 @@ TEXT = (
         name="robots.autoreplies.address_not_in_use",
         adds_to=REASON,
         weight=DECIDES,
-        pattern=r"\bthis (e-?mail )?(address|mailbox|inbox|account|e-?mail account) (is|has been) (no longer|not) "
+        pattern=r"\bthis (e-?mail )?(address|mailbox|inbox|account|e-?mail account) "
+        r"((is|has been) (no longer|not)|isn'?t) "
         r"(monitored|in use|active|checked|read|being (monitored|checked|read))\b|"
         r"\b(esta|este) (direccion|casilla|cuenta|buzon)( de (correo|e-?mail|mail))? (ya )?no (esta en uso|se usa|"
         r"se lee|se revisa|es monitoreada|esta (activa|monitoreada))",
@@ -124,6 +125,7 @@ TEXT = (
             "This email address is no longer monitored.",
             "This mailbox is not monitored.",
             "Esta casilla ya no se usa.",
+            "This inbox isn't checked anymore, please write to hello@example.com instead.",
         ),
         never=("My old address is no longer in use, please send it to the new one",),
     ),
@@ -163,11 +165,15 @@ AWAY = (
         pattern=r"\b((i am|i'?m|i will be|i'?ll be|i shall be|we are|we'?re|we will be|we'?ll be) (currently |now )?"
         r"(out of (the )?office|away|(out )?on (annual |parental |maternity |paternity |sick |medical |"
         r"business |study )?(leave|vacation|holidays?|a business trip|a trip)|travell?ing|absent|out sick|off sick|"
-        r"attending a (conference|trade show|training))|"
+        r"attending a (conference|trade show|training)|driving( right now| at the moment)?)|"
+        r"\bmoving (house|offices?) (this week|next week|today|at the moment)|"
+        r"\b(on|taking a) sabbatical\b|"
+        r"\b(can'?t|cannot|unable to) (get to|check|read|answer|reply to|respond to) (my )?(e-?mails?|messages|mail) "
+        r"(right now|at the moment|today|this week)|"
         r"(our|the) (team|office|staff|support team) (is|are) (currently )?(away|out of (the )?office|"
         r"on (holiday|vacation|leave))|"
         r"(estoy|me encuentro|estare|estaremos|nos encontramos|permanecere|permaneceremos|voy a estar|vamos a estar) "
-        r"(fuera de (la )?oficina|ausentes?|de vacaciones|de licencia|de viaje|de permiso|con licencia)|"
+        r"(fuera de (la )?oficina|ausentes?|de vacaciones|de licencia|de viaje|de permiso|con licencia|manejando)|"
         r"(estou|estarei) (fora do escritorio|ausente|de ferias)|"
         # a helpdesk written to out of hours: "you've contacted us outside our business hours"
         r"(contacted|reached|written to|emailed) us outside (of )?(our|those|the|business|office|opening) "
@@ -183,11 +189,17 @@ AWAY = (
             "I'm currently out on paternity leave",
             "You've contacted us outside those hours.",
             "Nos escribiste fuera del horario de atención.",
+            "Hi, I'm driving at the moment and can't answer.",
+            "On sabbatical until January and not checking this account.",
+            "Can't get to email right now, I'll get back to you asap.",
+            "Moving house this week so replies will be slow",
         ),
         never=(
             "Estuve ausente cuando vino el cartero",
             "Are you away on Sundays?",
             "Perdón que los contacto fuera del horario",
+            "I can't get to the store this week, can you ship it?",
+            "My husband is driving me crazy with this order",
         ),
     ),
     Rule(
@@ -199,7 +211,9 @@ AWAY = (
         r"(is|are|will be|remains?|will remain|permanecera(n)?|estara(n)?|se encuentra(n)?|permanece(n)?|esta(n)?) "
         r"(currently )?(closed|cerrad[oa]s?)\b|"
         r"\bwe (are|will be|'re|'ll be) closed\b|\b(estamos|estaremos) cerrad[oa]s\b|"
-        r"\bno (estaremos|estamos|vamos a estar) (trabajando|atendiendo|operando)\b",
+        r"\bno (estaremos|estamos|vamos a estar) (trabajando|atendiendo|operando)\b|"
+        r"\bno (estare|estoy|voy a estar) atendiendo\b|"
+        r"\bcerramos (por (inventario|vacaciones|balance|mudanza|duelo|feriado)|hasta el|del \d)",
         description="the sender's business is closed: 'Our office is closed for the holidays', 'nuestras oficinas "
         "permanecerán cerradas'",
         matches=(
@@ -207,8 +221,14 @@ AWAY = (
             "Nuestras oficinas permanecerán cerradas por vacaciones",
             "The shop is closed for stocktaking until 9 January",
             "no estaremos trabajando del 24 al 1",
+            "Hoy no estoy atendiendo, mañana te respondo.",
+            "el jueves 2 y el viernes 3 de octubre cerramos por inventario",
         ),
-        never=("Is the store open on Sundays?",),
+        never=(
+            "Is the store open on Sundays?",
+            "¿A qué hora cierran los sábados?",
+            "No estoy trabajando, paso a retirar",
+        ),
     ),
     Rule(
         name="robots.autoreplies.left_the_organisation",
@@ -235,7 +255,7 @@ PROMISE = (
         adds_to=REASON,
         weight=STRONG,
         pattern=r"\b((will|'ll|shall) (respond|reply|answer|get back to you|deal with|read|attend to) "
-        r"(to )?(your|all|it|the|as soon|when|upon|on|after|once|then|shortly)|"
+        r"(to )?(your|all|it|the|as soon|asap|everything|when|upon|on|after|once|then|shortly)|"
         r"we'?ll (respond|reply|get back to you)\b|upon my return|on my return|"
         r"(once|when|after) (we|i) (reopen|return)\b|"
         r"(limited|no|without|intermittent|restricted|sporadic) access to (my |the )?(e-?mail|mail|inbox|correo)|"
@@ -251,7 +271,12 @@ PROMISE = (
         r"(para|por) (temas|asuntos|consultas|casos) urgentes|ante cualquier (urgencia|asunto urgente)|"
         r"si (es urgente|(tu|su) consulta (es urgente|no puede esperar))|en mi ausencia|durante mi ausencia|"
         r"(dare|daremos) respuesta|(sera|seran|va a ser|van a ser) (atendid|respondid|contestad)[oa]s?\b|"
-        r"retomaremos (la atencion|las actividades|el trabajo)|responderei|retornarei)",
+        r"retomaremos (la atencion|las actividades|el trabajo)|responderei|retornarei|"
+        r"\breplies (will|may|might) be (slow|slower|delayed)|back to normal (on|next|from|by|tomorrow)|"
+        r"(te|le|les) (respondo|contesto) (a la vuelta|cuando (vuelva|regrese)|manana|apenas pueda|"
+        r"en cuanto pueda)|(manana|a la vuelta|apenas pueda|en cuanto pueda) (te|le|les) (respondo|contesto)|"
+        r"cualquier cosa (escribile|escribirle|comunicate|contactate|hablale) (a|con) [a-z]|"
+        r"\b(los|las) (vemos|leemos|respondemos|contestamos|revisamos) recien (el|a partir|desde|la semana|manana))",
         description="a promise about the reader's mail: 'I will respond upon my return', 'for urgent matters', "
         "'responderé tu mensaje a mi regreso', 'su correo será atendido'",
         matches=(
@@ -262,8 +287,19 @@ PROMISE = (
             "Si tu consulta no puede esperar, comunicate con Nicolás.",
             "revisaré el correo de forma esporádica",
             "Durante este tiempo no tengo acceso a esta casilla.",
+            "I'll answer everything when I'm back, te respondo a la vuelta.",
+            "Moving house this week so replies will be slow, back to normal on Monday!",
+            "Cualquier cosa escribile a Marcos (marcos@example.com).",
+            "los mails y pedidos que entren esos días los vemos recién el lunes 6.",
+            "Hoy no estoy atendiendo, mañana te respondo.",
         ),
-        never=("Can I pick it up when I'm back?", "¿Me pueden responder hoy?", "Will you reply before Friday?"),
+        never=(
+            "Can I pick it up when I'm back?",
+            "¿Me pueden responder hoy?",
+            "Will you reply before Friday?",
+            "Cualquier cosa te escribo mañana",
+            "Lo vemos el lunes en el local",
+        ),
     ),
     Rule(
         name="robots.autoreplies.mail_not_read",
@@ -271,6 +307,7 @@ PROMISE = (
         weight=STRONG,
         pattern=r"\b((won'?t|will not|shall not) be (checking|reading|monitoring|answering) (my |the |this )?"
         r"(e-?mails?|messages|inbox|mailbox|mail)\b|"
+        r"\bnot (checking|reading|monitoring) (this|my) (e-?mail |mail )?(account|inbox|mailbox|e-?mail)\b|"
         r"(checking|reading|check|read) (my )?e-?mails? (only )?(occasionally|sporadically|intermittently|"
         r"periodically|infrequently)|"
         r"(messages|e-?mails?|mail)( sent to this address| received)? will not be (forwarded|read|answered)|"
@@ -289,6 +326,7 @@ PROMISE = (
             "Your message has not been forwarded.",
             "Los correos recibidos durante este período no serán leídos.",
             "Tu correo no será reenviado.",
+            "On sabbatical until January and not checking this account.",
         ),
         never=("I won't be home, leave it with the neighbour", "No leí el mail de confirmación"),
     ),

@@ -580,11 +580,26 @@ HYPOTHETICAL: tuple[Rule, ...] = (
         pattern=(
             r"\b(si|if|en caso de que|in case)\s+(i |we |yo |nosotros )?(compro|compramos|comprara|compraramos|"
             r"comprase|compraria|hago|hacemos|hiciera|hicieramos|ordeno|pido|pedimos|pidiera|encargo|encargamos|order|"
-            r"buy|purchase|place|get|were to)\b|\b(if|in case) (i|we) (bought|ordered|purchased|placed|"
+            r"buy|purchase|place|get|were to)\b|"
+            # a way to pay chosen for a purchase to come: "si elijo pagar por transferencia, ¿cómo aviso que ya pagué?"
+            r"\b(si|if)\s+(i |yo )?(elijo|elegimos|pago|pagamos|abono|abonamos|choose|pay|pick|select) "
+            r"(pagar |to pay )?(con|por|en|with|by|via|in)\b|"
+            r"\b(if|in case) (i|we) (bought|ordered|purchased|placed|"
             r"got)\b(?=[^.?!\n]{0,30}\b(today|now|tomorrow|tonight|this (week|morning|afternoon|evening)|next)\b)"
         ),
-        matches=("Si compro hoy, ¿cuándo llega?", "If I order today, how long?", "what if I bought it today?"),
-        never=("I'm not sure if I ordered the right size", "Pregunto si compré bien el talle"),
+        matches=(
+            "Si compro hoy, ¿cuándo llega?",
+            "If I order today, how long?",
+            "what if I bought it today?",
+            "si elijo pagar por transferencia, ¿cómo les aviso que ya pagué?",
+            "If I pay by bank transfer, where do I send the receipt once I've paid?",
+        ),
+        never=(
+            "I'm not sure if I ordered the right size",
+            "Pregunto si compré bien el talle",
+            "No sé si pagué con la tarjeta correcta",
+            "Can you check if I paid with the right card?",
+        ),
     ),
     # A purchase at another shop names no order of ours, wherever it stands in its sentence: "en otra tienda compré
     # algo que figuraba disponible", "I bought jeans elsewhere and the size was wrong".

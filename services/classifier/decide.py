@@ -755,7 +755,7 @@ UNLIKELY = 0.1
 # The model is this sure of a topic: the softer signs the rules read (a product named, a detail, an order-level
 # phrase) no longer rule the canned answer out.
 SURE = 0.95
-NEARLY_SURE = 0.85
+NEARLY_SURE = 0.75
 
 
 def _bar(score: float, asks: bool) -> float:

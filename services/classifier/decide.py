@@ -752,10 +752,17 @@ ALSO_ASKED = 0.25
 ALSO_NAMED = 0.08
 # A topic the rules chose and the model finds less likely than this is not answered with a canned text.
 UNLIKELY = 0.1
+# ... or less likely than this when the rules read a phrase of the topic in an email that asks something.
+VERY_UNLIKELY = 0.05
 # The model is this sure of a topic: the softer signs the rules read (a product named, a detail, an order-level
 # phrase) no longer rule the canned answer out.
 SURE = 0.95
 NEARLY_SURE = 0.75
+
+
+def _unlikely(score: float, asks: bool) -> float:
+    """The probability below which the learned model drops a topic the rules chose."""
+    return VERY_UNLIKELY if asks and score >= 3 else UNLIKELY
 
 
 def _bar(score: float, asks: bool) -> float:
@@ -839,7 +846,7 @@ def _decide(view: view_mod.EmailView, *, shop, faq_threshold: float, model) -> C
     ruled = (*(decided.faq_topics or (decided.faq_topic,)),) if decided.decision == "faq" else ()
     # A canned text the rules chose for a topic the model finds unlikely is not sent: on wording the rules were not
     # written for, a keyword often names a topic the email does not ask about.
-    kept = tuple(t for t in ruled if probabilities[t] >= UNLIKELY)
+    kept = tuple(t for t in ruled if probabilities[t] >= _unlikely(result.scores.get(t, 0.0), asks))
     if ruled and not kept:
         return replace(decided, decision="llm", reason="unlikely_topic", faq_topic=None)
     if ruled or _learned_may_answer(result, max(probabilities.values())):

@@ -184,7 +184,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             r"\b(?<!\bsi )(?<!\bno )(?<!\bnunca )(compre|pedi|encargue|pague|abone|recibi|devolvi)\b|"
             r"\b(hice|realice|hicimos|realizamos) (un|"
             r"una|el|la|mi|dos|varios|unos) (pedido|compra|orden|pago)s?\b|\b(me|nos) (llego|llegaron|llegó|vino|"
-            r"vinieron|mandaron|enviaron|cobraron|debitaron)\b|\b(no|nunca|todavia no|aun no) (me |nos )?(llego|"
+            r"vinieron|mandaron|enviaron|cobraron|debitaron)\b|\b(?<!\bsi )(no|nunca|todavia no|aun no) (me |nos )?(llego|"
             r"llegaron|recibi|recibimos)\b|\b(ya|todavia|aun) (pague|abone|hice|compre|no llega|no llego)\b"
         ),
         matches=(
@@ -195,6 +195,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         never=(
             "Si compre hoy, ¿cuándo llega?",
             "Nunca compré ropa online, ¿cómo sé mi talle?",
+            "¿Desde cuánto es el envío gratis? Y si no llego, ¿cuánto sale?",
         ),
     ),
     Rule(
@@ -585,7 +586,13 @@ HYPOTHETICAL: tuple[Rule, ...] = (
             r"\b(si|if)\s+(i |yo )?(elijo|elegimos|pago|pagamos|abono|abonamos|choose|pay|pick|select) "
             r"(pagar |to pay )?(con|por|en|with|by|via|in)\b|"
             r"\b(if|in case) (i|we) (bought|ordered|purchased|placed|"
-            r"got)\b(?=[^.?!\n]{0,30}\b(today|now|tomorrow|tonight|this (week|morning|afternoon|evening)|next)\b)"
+            r"got)\b(?=[^.?!\n]{0,30}\b(today|now|tomorrow|tonight|this (week|morning|afternoon|evening)|next)\b)|"
+            # paying now or soon: "si pago hoy con tarjeta, ¿cuándo sale el pedido?"
+            r"\b(si|if) (yo |i |we )?(pago|pagamos|abono|abonamos|pay) (hoy|manana|ahora|today|now|tomorrow|tonight)\b|"
+            # an order still to be placed: "antes de hacer el pedido", "una vez que hago el pedido"
+            r"\b(antes de|para|al|cuando|una vez que|apenas|en cuanto) (hacer|hago|haga|hagamos|realizar|realizo|"
+            r"realice|confirmar|confirmo|confirme|armar|armo|arme|concretar|concreto|concrete) (el|la|un|una) "
+            r"(pedido|compra|orden)\b"
         ),
         matches=(
             "Si compro hoy, ¿cuándo llega?",
@@ -593,12 +600,17 @@ HYPOTHETICAL: tuple[Rule, ...] = (
             "what if I bought it today?",
             "si elijo pagar por transferencia, ¿cómo les aviso que ya pagué?",
             "If I pay by bank transfer, where do I send the receipt once I've paid?",
+            "Si pago hoy con tarjeta, ¿cuándo sale el pedido?",
+            "Antes de hacer el pedido quería saber cuánto tarda el envío a Rosario",
+            "¿Cuánto tiempo tengo para transferir una vez que hago el pedido?",
         ),
         never=(
             "I'm not sure if I ordered the right size",
             "Pregunto si compré bien el talle",
             "No sé si pagué con la tarjeta correcta",
             "Can you check if I paid with the right card?",
+            "Cuando hice el pedido me cobraron dos veces",
+            "Pagué ayer, ¿cuándo sale el pedido?",
         ),
     ),
     # A purchase at another shop names no order of ours, wherever it stands in its sentence: "en otra tienda compré

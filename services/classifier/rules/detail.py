@@ -45,8 +45,8 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             r"\b(fin de semana|sabados?|domingos?|feriados?|navidad|nochebuena|ano nuevo|fin de ano|reyes|"
             r"\d{1,2} de (enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|"
-            r"diciembre)|en el (dia|mismo dia)|mismo dia|(?<!american )express|"
-            r"expres|urgente|urgencia|antes del? (lunes|martes|miercoles|jueves|viernes|sabado|domingo|\d+)|"
+            r"diciembre)|en el (dia|mismo dia)|mismo dia|(?<!american )express?|"
+            r"urgente|urgencia|antes del? (lunes|martes|miercoles|jueves|viernes|sabado|domingo|\d+)|"
             r"para el (lunes|martes|miercoles|jueves|viernes|sabado|domingo|\d+)|"
             r"(before|by|for|on) the \d+(st|nd|rd|th)?|weekends?|"
             r"saturdays?|sundays?|same[- ]day|next[- ]day|overnight|urgent\w*|before (monday|tuesday|wednesday|"
@@ -61,7 +61,11 @@ RULES: tuple[Rule, ...] = (
             "¿Tienen envío express a Rosario?",
         ),
         # a card's name, not a delivery speed
-        never=("¿Puedo pagar con American Express en cuotas?", "Do you take American Express?"),
+        never=(
+            "¿Puedo pagar con American Express en cuotas?",
+            "Do you take American Express?",
+            "¿La american expres se puede en cuotas?",
+        ),
     ),
     # the customer already read the policy and has a question it leaves open
     Rule(

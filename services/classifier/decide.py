@@ -754,6 +754,9 @@ ALSO_NAMED = 0.08
 UNLIKELY = 0.1
 # ... or less likely than this when the rules read a phrase of the topic in an email that asks something.
 VERY_UNLIKELY = 0.05
+# A question the rules read on a topic the model finds less likely than this is no question left unanswered: out
+# of fold it was one of the email's topics 3 times in 81.
+NOT_ASKED = 0.01
 # The model is this sure of a topic: the softer signs the rules read (a product named, a detail, an order-level
 # phrase) no longer rule the canned answer out.
 SURE = 0.95
@@ -862,7 +865,7 @@ def _decide(view: view_mod.EmailView, *, shop, faq_threshold: float, model) -> C
         and (
             probabilities[t] >= ALSO_ASKED
             or (result.scores.get(t, 0) > 0 and probabilities[t] >= ALSO_NAMED)
-            or t in result.faq_topics  # the rules read a question on it
+            or (t in result.faq_topics and probabilities[t] >= NOT_ASKED)  # the rules read a question on it
         )
         for t in intents_mod.POLICY_INTENTS
     ):

@@ -251,7 +251,9 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("royal mail",),
         (r"dpd\b",),
         (r"tnt\b",),
-        ("moto", "cadete", r"(?<!which )(?<!what )couriers?\b(?![^.?!]{0,25}\b(use|work with|ship with|send with)\b)"),
+        ("moto", "cadete", r"(?<!which )(?<!what )couriers?\b(?![^.?!]{0,25}\b(use|work with|ship with|send with)\b)"
+         # a courier's branch is the branch the text names
+         r"(?! (branch|office|depot|pick))"),
         ("uber", "cabify"),
         # someone else collecting the parcel: the example text says to bring one's ID, not who else may
         (
@@ -395,7 +397,8 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         _AT_THE_STORE,
         ("temporada", "last season", "previous season", "discontinu"),
         (r"talle (xs|s|m|l|xl|xxl|\d+)\b", r"size (xs|s|m|l|xl|xxl|\d+)\b", r"en (xs|s|m|l|xl|xxl|\d{2})\b"),
-        ("actually in stock", "realmente"),
+        # "is it really in stock?": answered by a text that says the website's stock is live
+        ("actually in stock", "realmente", "tiempo real", "real time"),
         _OPENING_HOURS,
         ("pre-?orders?", "pre-?ordering", "pre-?ventas?"),
         # a hold against a deposit: the example text says only that it holds nothing unpaid

@@ -251,9 +251,13 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("royal mail",),
         (r"dpd\b",),
         (r"tnt\b",),
-        ("moto", "cadete", r"(?<!which )(?<!what )couriers?\b(?![^.?!]{0,25}\b(use|work with|ship with|send with)\b)"
-         # a courier's branch is the branch the text names
-         r"(?! (branch|office|depot|pick))"),
+        (
+            "moto",
+            "cadete",
+            r"(?<!which )(?<!what )couriers?\b(?![^.?!]{0,25}\b(use|work with|ship with|send with)\b)"
+            # a courier's branch is the branch the text names
+            r"(?! (branch|office|depot|pick))",
+        ),
         ("uber", "cabify"),
         # someone else collecting the parcel: the example text says to bring one's ID, not who else may
         (

@@ -69,6 +69,25 @@ RULES: tuple[Rule, ...] = (
             "Y si cuando llega no me queda, ¿lo puedo cambiar?",
         ),
     ),
+    # delivery to a courier's branch, and which courier: both in the shipping text
+    Rule(
+        name="shipping.branch_or_courier_es",
+        adds_to="shipping",
+        weight=3,
+        description="sending to a courier's branch instead of home, or which courier the shop uses, in Spanish",
+        pattern=(
+            r"\b(mandan|mandar|mandarlo|mandarla|manden|mandes|envian|enviar|enviarlo|enviarla|envien|despachan|despachar|"
+            r"vaya|vayan|entregan|entregar|retirarlo|retirarla|retirar) (a|en|por) (una |la "
+            r"|alguna )?sucursal\b|\b(envios?|entregas?) (a|en) sucursal\b|\bcon (que|cual) (correo|empresa|transporte|"
+            r"mensajeria|logistica) (mandan|envian|trabajan|despachan|mandas|envias|hacen)\b"
+        ),
+        matches=(
+            "¿Puedo elegir que lo manden a una sucursal?",
+            "¿Con qué correo trabajan?",
+            "¿Hacen envío a sucursal de Andreani?",
+        ),
+        never=("El correo dejó mi paquete en una sucursal", "Me lo mandaron a una sucursal que queda lejos"),
+    ),
     Rule(
         name="shipping.how_long_or_which_method_en",
         adds_to="shipping",
@@ -239,12 +258,17 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             r"\bclick (and|&|n|'n'|n') collect\b|\b(in[- ]store|local|store|shop|showroom|free|curbside|"
             r"kerbside) (pick ?-?up|collection)\b|\b(pick ?-?up|collection) (options?|available|possible|service)\b|"
-            r"\b(collect|pick (it|them)? ?up|pickup)\b[^.?!]{0,25}\b(myself|in person|(at|from) (the|your) (store|shop|"
-            r"showroom|office|warehouse))\b|\b(can|could|may) (i|we) (collect|come (and|to) (get|collect|pick))\b"
+            r"\b(collect|fetch|pick (it|them)? ?up|pickup)\b[^.?!]{0,25}\b(myself|in person|(at|from) (the|your) "
+            r"(palermo )?(store|shop|showroom|office|warehouse))\b|\b(can|could|may) (i|we) (collect|come (and|to) "
+            r"(get|collect|pick))\b"
         ),
         # paying when one picks up is the payment question ("can I pay cash when I pick up at your store?")
         unless=EN_NOT_SHIPPING.pattern + r"|\bpay(ing)?\b[^.?!]{0,25}\b(when|at|in) (i |we )?(pick|collect)",
-        matches=("Do you do click and collect?", "Is in-store pickup available?"),
+        matches=(
+            "Do you do click and collect?",
+            "Is in-store pickup available?",
+            "Can I fetch it at your Palermo shop?",
+        ),
         never=("Can I collect it myself instead?", "Can I pay cash when I pick up at your store?"),
     ),
     # what shipping costs: "do you charge for delivery?", "do I have to pay for shipping?", "is delivery included in

@@ -183,14 +183,16 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             # not after "si", "no", "nunca": "si compro", "nunca compré online"
             r"\b(?<!\bsi )(?<!\bno )(?<!\bnunca )(compre|pedi|encargue|pague|abone|recibi|devolvi)\b|"
             r"\b(hice|realice|hicimos|realizamos) (un|"
-            r"una|el|la|mi|dos|varios|unos) (pedido|compra|orden|pago)s?\b|\b(me|nos) (llego|llegaron|llegó|vino|"
-            r"vinieron|mandaron|enviaron|cobraron|debitaron)\b|\b(?<!\bsi )(no|nunca|todavia no|aun no) (me |nos )?(llego|"
-            r"llegaron|recibi|recibimos)\b|\b(ya|todavia|aun) (pague|abone|hice|compre|no llega|no llego)\b"
+            r"una|el|la|mi|dos|varios|unos) (pedido|compra|orden|pago)s?\b|\b(me|nos) (lo |la |los |las )?(llego|"
+            r"llegaron|vino|vinieron|mandaron|enviaron|cobraron|debitaron)\b|"
+            r"\b(?<!\bsi )(no|nunca|todavia no|aun no) (me |nos )?(llego|llegaron|recibi|recibimos)\b|"
+            r"\b(ya|todavia|aun) (pague|abone|hice|compre|no llega|no llego)\b"
         ),
         matches=(
             "Compré hace diez días",
             "Me llegó la remera rota",
             "Ya pagué el pedido",
+            "Me lo mandaron a una sucursal que queda lejos",
         ),
         never=(
             "Si compre hoy, ¿cuándo llega?",

@@ -67,4 +67,47 @@ RULES: tuple[Rule, ...] = (
         pattern=r"\bsiz(e|ing) (charts?|guides?|tables?)\b|\bsizing (info(rmation)?|guide|chart|table)\b",
         matches=("Is there a sizing chart?", "Where can I find sizing information?"),
     ),
+    # the range of sizes the shop makes, a size between two, the unisex line: the size guide answers each for any
+    # garment (a garment named makes it that product's question, `signals.fit_of_a_named_garment`)
+    Rule(
+        name="sizes.range_of_sizes_es",
+        adds_to="sizes",
+        weight=3,
+        description="the sizes the shop makes, two sizes to choose between, how the unisex line runs, in Spanish",
+        pattern=(
+            r"\b(tienen|hacen|manejan|trabajan|venden|fabrican|llegan a|llegan hasta) (el |talles? |talla )?"
+            r"(xxs|xs|xxl|xxxl|[2-5]xl)\b|\b(que|cuales) talles (tienen|manejan|hacen|hay|trabajan|vienen|fabrican)\b|"
+            r"\bhasta (que|cual) talle\b|\bentre (el |un |una )?(xxs|xs|s|m|l|xl|xxl) y (el |un |una )?(xs|s|m|l|xl|"
+            r"xxl|xxxl)\b|\b(linea|prendas?|ropa|talles?|molderia|calce|horma) unisex\b"
+        ),
+        matches=(
+            "Hola, ¿tienen XS?",
+            "Estoy entre M y L, ¿cuál pido?",
+            "¿Cómo vienen las prendas de la línea unisex? En ropa de mujer uso M.",
+            "¿Qué talles manejan?",
+        ),
+        never=("¿Tienen la remera en M?", "Me quedó chico el M, lo quiero cambiar por L"),
+    ),
+    Rule(
+        name="sizes.range_of_sizes_en",
+        adds_to="sizes",
+        weight=3,
+        description="the sizes the shop makes, two sizes to choose between, how the unisex line fits, in English",
+        pattern=(
+            r"\b(do|does) (you|your (shop|store|brand)) (make|carry|have|do|stock|sell|offer|go up to) (an? |any )?"
+            r"(xxs|xs|xxl|xxxl|[2-5]xl|plus[- ]sizes?|petite( sizes)?|extra[- ](small|large)|big(ger)? sizes|larger "
+            r"sizes|large sizes)\b|\bplus[- ]size\b|\bwhat sizes (do|does|are|come)\b|\b(biggest|largest|smallest) "
+            r"size\b|\bgo up to (an? )?(xxl|xxxl|[2-5]xl|size)\b|\bbetween (an? )?(xs|s|m|l|xl|small|medium|large) and "
+            r"(an? )?(s|m|l|xl|xxl|medium|large)\b|\bunisex\b[^.?!]{0,40}\b(fit|fits|sizing|sizes|run|runs)\b|\bhow "
+            r"(do|does) (the |your )?unisex\b"
+        ),
+        matches=(
+            "Do you make an XS?",
+            "Do you do plus sizes?",
+            "How does the unisex line fit? I wear women's M.",
+            "I'm between M and L, which one?",
+            "What's the biggest size you make?",
+        ),
+        never=("Do you have the linen shirt in M?", "I ordered an M and it is too small"),
+    ),
 )

@@ -123,4 +123,25 @@ RULES: tuple[Rule, ...] = (
         ),
         matches=("Lo que figura en la página, ¿está disponible?", "¿Lo publicado en la web está en stock?"),
     ),
+    # the "Avisame" button and being told when things come back: the stock text says how it works
+    Rule(
+        name="stock.told_when_it_is_back",
+        adds_to="stock",
+        weight=3,
+        description="how the 'Avisame' / 'Notify me' button works, whether the shop tells when things come back",
+        pattern=(
+            r"\b(lo de|el boton|la opcion|la funcion|el de|toco|toque|tocar|tocas|apreto|apretar|aprete) \"?"
+            r"(avisame|avisenme)\b|\b(como|que) (funciona|es|hace) (lo de |el boton |el |la opcion )?\"?(avisame|"
+            r"avisenme)\b|\b(forma|manera|modo) de que (me )?avisen\b|\bnotify[- ]me\"? (button|thing|feature|option|"
+            r"link)\b|\bhow (does|do) (the )?\"?notify[- ]me\b|\b(way|option) to (be |get )?(notified|told|informed|an "
+            r"alert|an email)\b(?=[^.?!]{0,40}\b(back|restock\w*|in stock|available)\b)"
+        ),
+        matches=(
+            '¿Cómo funciona lo de "Avisame"?',
+            'Si toco "Avisame", ¿tengo que elegir el talle?',
+            "How does the notify me button work?",
+            "Is there a way to be notified when sold out sizes come back?",
+        ),
+        never=("Avisame cuando llegue mi pedido", "Is there a way to get notified when my order ships?"),
+    ),
 )

@@ -127,8 +127,9 @@ NOT_A_GARMENT_CHANGE = Fragment(
 # A discount for paying by transfer or in cash is stated in the payment FAQ; a discount code is another matter.
 TRANSFER_DISCOUNT = Fragment(
     "transfer_discount",
-    r"\b(transferencia|efectivo|transfer|cash)\b[^.?!]{0,40}\b(descuento|discount|% ?off|\d+ ?%)|"
-    r"\b(descuento|discount|\d+ ?%)[^.?!]{0,40}\b(transferencia|efectivo|transfer|cash)\b",
+    r"\b(transferencia|transfiero|transferir|efectivo|transfer|cash)\b[^.?!]{0,40}\b(descuento|discount|% ?off|"
+    r"\d+ ?%)|\b(descuento|discount|\d+ ?%)[^.?!]{0,40}\b(transferencia|transfiero|transferir|efectivo|transfer|"
+    r"cash)\b",
     "a discount next to a bank transfer or cash, in either order",
 )
 

@@ -43,9 +43,17 @@ RULES: tuple[Rule, ...] = (
             r"we) (accept|take|use|pay (with|by|in|via|using))\b.{0,25}\b(cards?|credit|debit|paypal|mercado ?pago|"
             r"cash|bank transfer|transfer|visa|master ?card|amex|crypto|installments?|bitcoin)\b|\binstall?ments?\b|"
             r"\binterest[- ]free\b|\bpay (in|by|with|via|using) (cash|card|credit card|installments|transfer|"
-            r"bank transfer|paypal|mercado ?pago)\b"
+            r"bank transfer|paypal|mercado ?pago)\b|\b(any|another|other|different) ways? (to|of) pay(ing)?\b|"
+            # the bank account a transfer goes to, which the payment text says where to find
+            r"\bwhere (do|can|would) (i|we) (get|find|see) the (bank |banking )?account (details|data|number|info)\b"
         ),
-        matches=("How can I pay?", "Can I pay in installments?", "Do you accept credit cards?"),
+        matches=(
+            "How can I pay?",
+            "Can I pay in installments?",
+            "Do you accept credit cards?",
+            "Is there any way to pay other than with a credit card?",
+            "Where do I get the bank account details for the transfer?",
+        ),
     ),
     Rule(
         name="payment_methods.instalments_word",
@@ -86,9 +94,13 @@ RULES: tuple[Rule, ...] = (
         description="'¿cómo se paga?', 'formas de abonar', '¿cómo hago para pagar?'",
         pattern=(
             r"\bcomo (se|le|les|te) (paga|abona|pago|abono)\b|\b(formas?|maneras?|modos?) de (pagar|abonar)\b|"
-            r"\bcomo (hago|haria|hacemos) (para |el )?(pagar|abonar|pago)\b"
+            r"\bcomo (hago|haria|hacemos) (para |el )?(pagar|abonar|pago)\b|"
+            # where the bank details for a transfer are, which the payment text says
+            r"\b(donde|como) (encuentro|veo|consigo|obtengo|estan|aparecen|figuran|saco) (los )?datos (de la cuenta|"
+            r"bancarios|para transferir|para (la|hacer la) transferencia)\b"
         ),
         matches=(
+            "¿Dónde encuentro los datos para transferir?",
             "Hola, ¿cómo se abona? No tengo tarjeta",
             "Hola que tal? como se paga? Es la primera vez que compro online",
         ),

@@ -130,11 +130,18 @@ RULES: tuple[Rule, ...] = (
         description="whether the customer could send something back, or what if it does not suit them",
         pattern=(
             r"\b(can|could|may) (i|we) (send|bring|take|mail|post) (it|them|things|items?|clothes|something|stuff|"
-            r"the \w+) back\b|\b(if|whether) (i|we|you) (can|could|may) (return|exchange|swap|send (it|them) back)\b|"
+            r"the \w+) back\b|\b(would|will) (i|we) be able to (return|exchange|swap|send)\b|"
+            r"\bsend(ing)? (one|some|stuff|things|items?|something) back\b|\b(if|whether) (i|we|you) (can|could|may) "
+            r"(return|exchange|swap|send (it|them) back)\b|"
             r"\b(what if|if) (it|they|the [a-z ]{1,20}) (doesn'?t|don'?t|does not|do not) (suit|work out|look good)\b"
         ),
         unless=EN_NOT_POLICY.pattern,
-        matches=("Can I send it back if it doesn't fit?", "Can I bring it back if I change my mind?"),
+        matches=(
+            "Can I send it back if it doesn't fit?",
+            "Can I bring it back if I change my mind?",
+            "Should something not fit, would I be able to send it back?",
+            "If I order two sizes and send one back, is that allowed?",
+        ),
         never=("Can I send it back? It arrived yesterday and the seam is ripped.",),
     ),
     # "can I swap for a different size if it's too small?", "can I exchange it for another colour?"

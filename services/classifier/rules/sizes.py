@@ -64,8 +64,17 @@ RULES: tuple[Rule, ...] = (
         adds_to="sizes",
         weight=3,
         description="a size or sizing chart, guide or table, and sizing information",
-        pattern=r"\bsiz(e|ing) (charts?|guides?|tables?)\b|\bsizing (info(rmation)?|guide|chart|table)\b",
-        matches=("Is there a sizing chart?", "Where can I find sizing information?"),
+        pattern=(
+            r"\bsiz(e|ing) (charts?|guides?|tables?)\b|\bsizing (info(rmation)?|guide|chart|table)\b|\b(charts?|"
+            r"tables?|guides?|lists?) of (measurements|sizes)\b|\bmeasurements (of|for) (each|every|the|your) "
+            r"(garment|item|piece|product|clothe)s?\b|\bwhere (can|do) (i|we) (see|find|check) (the )?measurements\b"
+        ),
+        matches=(
+            "Is there a sizing chart?",
+            "Where can I find sizing information?",
+            "Is there a chart of measurements on your website?",
+            "Where can I see the measurements of each garment?",
+        ),
     ),
     # the range of sizes the shop makes, a size between two, the unisex line: the size guide answers each for any
     # garment (a garment named makes it that product's question, `signals.fit_of_a_named_garment`)

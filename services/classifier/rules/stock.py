@@ -90,10 +90,17 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="'in stock', 'sold out', 'restock', 'when will it be available / back', in English",
         pattern=(
-            r"\bin stock\b|\bout of stock\b|\bback in stock\b|\brestock\w*\b|\bsold out\b|\bavailability\b|\b(when|"
-            r"will) .{0,30}\b(be )?(available|back)\b"
+            r"\bin stock\b|\bout of stock\b|\bback in stock\b|\brestock\w*\b|\b(sold|sells?|selling) out\b|"
+            r"\bavailability\b|"
+            # not a return sent back ("who pays the postage when I send something back?")
+            r"\b(when|will) (?![^.?!]{0,30}\b(send|post|bring|mail|take|ship|give)\b).{0,30}\b(be )?(available|back)\b"
         ),
-        matches=("Will the black jacket be back in stock?", "Hi, will you restock last season's items?"),
+        matches=(
+            "Will the black jacket be back in stock?",
+            "Hi, will you restock last season's items?",
+            "Does everything that sells out come back eventually?",
+        ),
+        never=("Who pays the postage when I send something back?",),
     ),
     # "available" qualifying a way of shipping or paying ("is in-store pickup available?", "which payment methods are
     # available?") says nothing about stock

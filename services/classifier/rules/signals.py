@@ -217,7 +217,9 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         weight=0,
         description="the customer has the item: it does not fit, was a gift, they did not like it",
         pattern=(
-            r"\bme(?<!\bsi me)(?<!\bsi no me) (queda|quedo|quedaron|quedan|vino|vinieron) "
+            # not how clothes always fit ("siempre todo me queda grande, ¿tienen XS?")
+            r"\bme(?<!\bsi me)(?<!\bsi no me)(?<!\btodo me)(?<!\bsiempre me)(?<!\bnada me)(?<!\bnunca me) (queda|"
+            r"quedo|quedaron|quedan|vino|vinieron) "
             r"(muy |re |un poco |medio )?(chic|"
             r"grand|cort|larg|apretad|ajustad|floj|mal|enorme)\w*|\bme (regalaron|regalo|regalo un|"
             r"hicieron un regalo)\b|\b(?<!\bif )(?<!\bwhat if )(it|they|this|these) (doesn'?t|don'?t|does not|"
@@ -232,6 +234,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         ),
         never=(
             "Si me queda chico, ¿lo puedo cambiar?",
+            "¿Tienen XS? Soy muy flaquita y siempre todo me queda grande",
             "What if it doesn't fit?",
         ),
     ),

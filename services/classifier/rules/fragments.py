@@ -164,6 +164,16 @@ EN_NOT_SHIPPING = Fragment(
     "en_not_policy, or a return or a refund: a shipping word next to them is about money coming back",
 )
 
+# Who pays the postage of a return ("how many days do I have to return an item? And who will shoulder the shipping
+# fee?"): the returns text's question, whatever shipping words it uses.
+RETURN_POSTAGE = Fragment(
+    "return_postage",
+    r"^(?=[\s\S]*\b(returns?|returning|send\w* (it|them|something|stuff|items?|one) back|exchanges?|swap)\b)"
+    r"(?=[\s\S]*\b(who|whether|do|does|would|will|must|should)\b[^.?!]{0,20}\b(pays?|paying|covers?|shoulders?|"
+    r"foots?|bears?)\b[^.?!]{0,20}\b(shipping|postage|delivery|courier)\b)",
+    "an email about a return that asks who pays the postage",
+)
+
 SHIP_NOUN = Fragment(
     "ship_noun",
     r"(shipping|shipment|delivery|deliveries|postage|postal|ship|dispatch)",

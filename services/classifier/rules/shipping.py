@@ -14,6 +14,7 @@ from .fragments import (
     NOT_A_PLACE,
     NOT_MONEY,
     NOT_MY_PLACE,
+    RETURN_POSTAGE,
     SHIP_NOUN,
     TRACKING_OFFERED,
 )
@@ -114,8 +115,12 @@ RULES: tuple[Rule, ...] = (
             r"\bfree (shipping|delivery)\b|\bpick(?<!\bwhen i pick)(?<!\bwhen we pick) ?up\b.{0,20}\b(store|shop)\b|"
             r"\b(can i|is it possible to|could i) pick\b|\b(store|in-store) pick ?up\b"
         ),
+        unless=RETURN_POSTAGE.pattern,
         matches=("Do you ship to Canada?", "What are the shipping costs?", "Do you offer free shipping?"),
-        never=("Can I pay cash when I pick up at your store?",),
+        never=(
+            "Can I pay cash when I pick up at your store?",
+            "How many days do I have to return an item? And who will shoulder the shipping fee?",
+        ),
     ),
     Rule(
         name="shipping.shipping_word",
@@ -605,7 +610,12 @@ RULES: tuple[Rule, ...] = (
         weight=1,
         description="the word courier, carrier, postage or dispatch: a bare hint",
         pattern=r"\b(postage|courier|couriers|carrier|carriers|dispatch)\b",
+        unless=RETURN_POSTAGE.pattern,
         matches=("How much is postage?",),
+        never=(
+            "If I send something back, who pays the postage?",
+            "How long do I have to send something back, and would I have to pay for the postage?",
+        ),
     ),
     # what shipping costs: "is standard shipping free?", "a flat rate for shipping", "is shipping calculated by
     # weight?"

@@ -568,7 +568,49 @@ _ABROAD_ASKED = re.compile(
 _ABROAD_ANSWERED = re.compile(r"\b(" + _ABROAD_WORDS + r"|todo el mundo|all over the world)\b")
 
 
+# Capitalised words before "card" or after "tarjeta" that name no brand: the start of a sentence, a kind of card.
+_NOT_A_CARD_NAME = frozenset(
+    {
+        "my",
+        "the",
+        "a",
+        "your",
+        "any",
+        "which",
+        "what",
+        "one",
+        "this",
+        "that",
+        "credit",
+        "debit",
+        "bank",
+        "gift",
+        "de",
+        "del",
+        "credito",
+        "debito",
+        "y",
+        "o",
+        "con",
+        "en",
+        "para",
+        "argentine",
+        "local",
+        "foreign",
+        "international",
+    }
+)
+# A card named by its brand, written with a capital as names are ("la tarjeta Tuya", "my Cabal card"): a payment text
+# that does not name it does not say whether it is taken. Read on the text as written, before folding.
+_NAMED_CARD = re.compile(r"\b[Tt]arjeta ([A-ZÁÉÍÓÚÑ][\wáéíóúñ]+)|\b([A-Z][a-z]+) (?:credit |debit )?card\b")
+
+
 def _canned_text_covers(topic: str, question: str, answer: str) -> bool:
+    if topic == "payment_methods":
+        named = {intents_mod.fold(m.group(1) or m.group(2)) for m in _NAMED_CARD.finditer(question)}
+        folded_answer = intents_mod.fold(answer)
+        if any(not re.search(rf"\b{re.escape(name)}", folded_answer) for name in named - _NOT_A_CARD_NAME):
+            return False
     question = intents_mod.fold(question)
     answer = intents_mod.fold(answer)
     for group in _COVERAGE.get(topic, []):

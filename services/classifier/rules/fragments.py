@@ -53,7 +53,11 @@ WHICH_SIZE_TO_CHOOSE = Fragment(
     r"\b(que|cual) talle tendria\b|\b(what|which) size (of|in|for) (your |the |a |my )?" + GARMENT.pattern + r" "
     r"(should|would|will|shall|do|can|could|is best|fits?|suits?)\b|"
     r"\b(what|which) size (would|do|can|could) you (suggest|recommend|advise)\b|"
-    r"\b(what|which) size will (fit|suit|be (suitable|best|right))\b",
+    r"\b(what|which) size will (fit|suit|be (suitable|best|right))\b|\b(what|which) size (i|we) (should|must|need "
+    r"to)\b|"
+    # between two sizes: the size guide says which to take, whatever the garment
+    r"\bentre (el |un |una )?(xxs|xs|s|m|l|xl|xxl) y (el |un |una )?(xs|s|m|l|xl|xxl|xxxl)\b|\bbetween (an? )?(xs|s|"
+    r"m|l|xl|small|medium|large) and (an? )?(s|m|l|xl|xxl|medium|large)\b",
     "which size to choose for oneself or someone: the size guide answers it whatever the garment",
 )
 

@@ -626,7 +626,7 @@ HYPOTHETICAL: tuple[Rule, ...] = (
         weight=0,
         description="a purchase at another shop ('en otra tienda', 'en otro lado', 'at another store', 'elsewhere')",
         pattern=(
-            r"\b(en|de) (otra|otras) (tiendas?|marcas?|paginas?|webs?)\b|\b(en|de) (otro|otros) (locales|"
+            r"\b(en|de|con|a) (otra|otras) (tiendas?|marcas?|paginas?|webs?)\b|\b(en|de) (otro|otros) (locales|"
             r"sitios?|negocios?|comercios?)\b|\ben (un|una) (local|tienda|negocio|marca) (del centro|conocida|de la "
             r"zona|de barrio)\b|\b(at|from|on|in) (another|other|a different) (shops?|stores?|sites?|websites?|"
             r"brands?|places?)\b|\belsewhere\b|\bsomewhere else\b|"
@@ -636,6 +636,7 @@ HYPOTHETICAL: tuple[Rule, ...] = (
             "En otra tienda compré algo que figuraba disponible y no había",
             "I bought a coat at another store and it never came",
             "En casi todas las marcas el S me queda enorme, ¿tienen XS?",
+            "Me pasó con otra tienda que compré y después me dijeron que no había",
         ),
         never=("Compré en su tienda el lunes", "El correo dejó el paquete en otro lado"),
     ),

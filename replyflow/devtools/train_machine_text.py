@@ -38,8 +38,12 @@ ROBOT_FOLDERS = "robots/*/dev"
 # Robot folders whose development half is measured, not learned. The eighth writer's one- and two-line informal
 # notices, once learned, moved enough short plain people's notes over the bar to leave 3 of the 50 people of
 # `people/fourth` waiting for a person (the bound is one in 20) and 22 of SpamAssassin's 61 ham test messages instead
-# of 13 (docs/robots.md).
-MEASURED_ONLY = frozenset({"notices-eighth"})
+# of 13 (docs/robots.md). The ninth writer's robots and the seventh writer's people, learned, left 2 or 3 of those 50
+# people waiting (1 without them) and caught none more of the ninth's held-out half: measured too.
+MEASURED_ONLY = frozenset({"notices-eighth", "notices-ninth", "seventh"})
+# Labelled sets whose robot rows are measured, not learned: the robots of w13 to w15 (couriers' and platforms' short
+# notices), learned, moved 8 of SpamAssassin's ham test messages (short office notes) over the bar.
+ROBOT_ROWS_MEASURED_ONLY = frozenset({"w13.csv", "w14.csv", "w15.csv"})
 PEOPLE_FOLDERS = "people/*/dev"
 OWN = ("hola@ropadelsur.com.ar",)  # the example shop's address, for the robot rules' verdicts
 TOPICS = (learned.MACHINE_MADE,)
@@ -86,6 +90,8 @@ def read_rows() -> list[Row]:
                 else:
                     subject, text = text_mod.clean_header_value(e.subject), text_mod.clean_text(e.text)
                 robot = label_map(e.label).robot
+                if robot and path.name in ROBOT_ROWS_MEASURED_ONLY:
+                    continue
                 source = "labelled sets, robots" if robot else f"labelled sets, {path.stem}"
                 rows.append(Row(f"{path.name}:{e.id}", source, subject, text, robot))
     rows.extend(_folder_rows(ROBOT_FOLDERS, machine=True))

@@ -47,7 +47,6 @@ HELDOUT_MISSES = {
     "notices-eighth/heldout/es-26-curso-de-molderia.eml",
     "notices-eighth/heldout/es-33-correo-que-ya-no-se-revisa.eml",
     "notices-eighth/heldout/job-04-compra-con-tarjeta.eml",
-    "notices-fifth/heldout/en-29-crm-weekly-digest.eml",
     "notices-fifth/heldout/es-21-crm-tarea-vencida.eml",
     "notices-fifth/heldout/es-26-resenas-pedido-opinion.eml",
     "notices-fourth/heldout/en-14-freight-exception-za.eml",
@@ -61,22 +60,29 @@ HELDOUT_MISSES = {
     "notices-sixth/heldout/en-28-short-leave-mobile.eml",
     "notices-sixth/heldout/es-22-encuesta-satisfaccion.eml",
     "notices-sixth/heldout/job-04-refund-processed-short.eml",
-    "notices-sixth/heldout/job-07-pedido-nuevo-tienda.eml",
     "notices-sixth/heldout/job-18-reembolso-cliente.eml",
     "notices-sixth/heldout/job-30-compra-anulada-short.eml",
+    "notices-ninth/heldout/en-15-received-empty-subject.eml",
+    "notices-ninth/heldout/es-10-peru-gamarra-fiestas-patrias.eml",
+    "notices-ninth/heldout/es-32-corto-whatsapp-avios.eml",
+    "notices-ninth/heldout/es-36-mensaje-recibido-sin-asunto.eml",
     "written/heldout/en-11-trade-show.eml",
 }
 
 # Development messages left answered on purpose: those of the folders whose development half is measured, not
-# learned (`train_machine_text.MEASURED_ONLY`: the eighth notices writer's). The phrases that would have caught the
-# second notices writer's development messages were withdrawn because people write them too; the learned reading of
-# machine-made text now catches those messages, and leaves what it catches for a person: docs/robots.md.
+# learned (`train_machine_text.MEASURED_ONLY`: the eighth and ninth notices writers'). The phrases that would have
+# caught the second notices writer's development messages were withdrawn because people write them too; the learned
+# reading of machine-made text now catches those messages, and leaves what it catches for a person: docs/robots.md.
 DEV_MISSES: set[str] = {
     "notices-eighth/dev/en-08-pattern-cutting-course.eml",
-    "notices-eighth/dev/en-12-seamstress-email-days.eml",
     "notices-eighth/dev/es-19-paro-de-transporte.eml",
     "notices-eighth/dev/es-35-showroom-en-feria.eml",
     "notices-eighth/dev/job-29-sms-forwarded-to-mail.eml",
+    "notices-ninth/dev/es-17-estamperia-fin-de-anio.eml",
+    "notices-ninth/dev/es-31-molderia-cita-consulta.eml",
+    "notices-ninth/dev/job-03-marketplace-nueva-venta.eml",
+    "notices-ninth/dev/job-24-marketplace-pregunta-comprador.eml",
+    "notices-ninth/dev/job-25-en-supplier-invoice-system.eml",
 }
 
 # Messages of the shared ham folders that were never answered: mailing-list posts (Precedence, List-* headers),

@@ -117,7 +117,9 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="anger or a threat in Spanish ('estafa', 'vergüenza', 'defensa del consumidor', 'nunca más')",
         pattern=(
-            r"\b(estafa\w*|estafador\w*|chorr[oa]s|ladron\w*|verguenza|pesim[oa]s?|horrible|malisim[oa]|un desastre|"
+            # not "me da vergüenza preguntar" (embarrassment, not anger)
+            r"\b(estafa\w*|estafador\w*|chorr[oa]s|ladron\w*|"
+            r"(?<!\bda )(?<!\bda un poco de )(?<!\bda mucha )verguenza|pesim[oa]s?|horrible|malisim[oa]|un desastre|"
             r"indignad[oa]|furios[oa]|hart[oa]s?|defensa del consumidor|denuncia\w*|carta documento|"
             r"reclamo formal|libro de quejas|queja formal|una falta de respeto|inaceptable|lamentable|"
             r"nunca mas (les )?compro|no (les )?compro (nunca )?mas|mala atencion|muy mala atencion)\b|"
@@ -141,6 +143,7 @@ RULES: tuple[Rule, ...] = (
             "Soy abogado y quería saber si hacen envíos a Tucumán",
             "Saludos cordiales,\nDra. Ana Ruiz\nBianchi & Ruiz Abogados\nTel. 4311-0000",
             "Dr. Pablo Ríos\nAbogado - T° 12 F° 40",
+            "Me da un poco de vergüenza preguntar, pero ¿vienen en XXL?",
         ),
     ),
     Rule(

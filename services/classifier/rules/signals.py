@@ -218,8 +218,9 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         description="the customer has the item: it does not fit, was a gift, they did not like it",
         pattern=(
             # not how clothes always fit ("siempre todo me queda grande, ¿tienen XS?")
-            r"\bme(?<!\bsi me)(?<!\bsi no me)(?<!\btodo me)(?<!\bsiempre me)(?<!\bnada me)(?<!\bnunca me) (queda|"
-            r"quedo|quedaron|quedan|vino|vinieron) "
+            r"\bme(?<!\bsi me)(?<!\bsi no me)(?<!\btodo me)(?<!\bsiempre me)(?<!\bnada me)(?<!\bnunca me)"
+            r"(?<!\bcapaz me)(?<!\bquizas me)(?<!\btal vez me)(?<!\bmejor me)(?<!\bsi igual me)(?<!\bsi despues me) "
+            r"(queda|quedo|quedaron|quedan|vino|vinieron) "
             r"(muy |re |un poco |medio )?(chic|"
             r"grand|cort|larg|apretad|ajustad|floj|mal|enorme)\w*|\bme (regalaron|regalo|regalo un|"
             r"hicieron un regalo)\b|\b(?<!\bif )(?<!\bwhat if )(it|they|this|these) (doesn'?t|don'?t|does not|"
@@ -235,6 +236,8 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         never=(
             "Si me queda chico, ¿lo puedo cambiar?",
             "¿Tienen XS? Soy muy flaquita y siempre todo me queda grande",
+            "Con L me marca bien pero XL capaz me queda larga, ¿cuál me recomiendan?",
+            "Si igual me queda mal, ¿puedo cambiarlo por otro talle?",
             "What if it doesn't fit?",
         ),
     ),
@@ -922,7 +925,9 @@ DAMAGED: tuple[Rule, ...] = (
         weight=3,
         description="a wrong item or size, not what was ordered, an item missing, in English",
         pattern=(
-            r"\b(wrong|incorrect) (item|size|colou?r|product|order|article)\b|\bnot what i (ordered|bought|paid for)\b|"
+            # not a wrong size a customer fears to order ("if I order the wrong size, can I change it?")
+            r"\b(?<!\bif i order )(?<!\bif i get )(?<!\bif i pick )(?<!\bif i choose )(?<!\bif i buy )"
+            r"(wrong|incorrect) (item|size|colou?r|product|order|article)\b|\bnot what i (ordered|bought|paid for)\b|"
             r"\b(item|items|something) (is |was |were )?missing\b"
         ),
         matches=(
@@ -930,6 +935,7 @@ DAMAGED: tuple[Rule, ...] = (
             "Not what I ordered",
             "An item is missing",
         ),
+        never=("And if I order wrong size, can I change it to another one?",),
     ),
 )
 

@@ -46,7 +46,9 @@ PAYMENT_WENT_WRONG = Rule(
         r"\b(tried|trying|try|attempted|attempting) (again )?to (pay|check ?out|complete (the |my )?(payment|purchase|"
         r"order)|place (an|my|the) order|buy)\b|\b(it|card|payment|transaction|checkout|transfer) (failed|fails|"
         r"keeps failing|did not work|didn'?t work|doesn'?t work|isn'?t working|won'?t go through|wouldn'?t go through|"
-        r"bounced)\b|\bwhy (was|were|am|did|have) (i|we|you) (been )?(charged|charge|billed|bill)\b|\b(i|we) (was|were|"
+        # not "if it doesn't work out" (an item that does not suit)
+        r"bounced)\b(?! out)|\bwhy (was|were|am|did|have) (i|we|you) (been )?(charged|charge|billed|bill)\b|"
+        r"\b(i|we) (was|were|"
         r"got|have been) (charged|billed)\b|\b(money|amount|funds) (was |were |has been )?(taken|deducted|debited)\b|"
         r"\b(you|they) (charged|billed|took|debited)\b|\bcharged\b[^.?!]{0,30}\b(twice|two times|double|more than once|"
         r"again)\b|\b(discount|coupon|code|promo\w*|price|payment|transfer)\b[^.?!]{0,20}\b(wasn'?t|was not|isn'?t|"
@@ -63,7 +65,11 @@ PAYMENT_WENT_WRONG = Rule(
         "I tried to pay with Mercado Pago and it failed, how else can I pay?",
         "The discount code wasn't applied",
     ),
-    never=("¿Puedo pagar con tarjeta de crédito?", "Do you accept PayPal?"),
+    never=(
+        "¿Puedo pagar con tarjeta de crédito?",
+        "Do you accept PayPal?",
+        "If I buy something on sale and it doesn't work out, can I still return it?",
+    ),
 )
 
 DELIVERY_WENT_WRONG = Rule(
@@ -72,10 +78,12 @@ DELIVERY_WENT_WRONG = Rule(
     weight=3,
     description="a parcel that did not arrive, is late, lost or stuck, or a delivery time that has passed",
     pattern=(
+        # not "si no me llega a quedar" (if it does not end up fitting)
         r"\b(nunca|todavia no|aun no|todavia no me|aun no me|no me|no nos) (me |nos )?(llego|llegaron|llega|recibi|"
-        r"recibimos)\b|"
-        # "si no llego al mínimo" (if I do not reach it): a supposition; "si no me llegó" stays a complaint
-        r"\bno(?<!\bsi no) (llego|llegaron|llega|recibi|recibimos)\b|"
+        r"recibimos)\b(?! a (quedar|entrar|ir|gustar|cerrar|convencer|servir))|"
+        # "si no llego al mínimo" (if I do not reach it), "¿llego o no llego con los tiempos?": a supposition; "si no
+        # me llegó" stays a complaint
+        r"\bno(?<!\bsi no)(?<!\bo no) (llego|llegaron|llega|recibi|recibimos)\b|"
         r"\bno (lo |la |los |las )?recibi\b|\bsigo esperando\b|\b(perdid[oa]|extraviad[oa]|demorad[oa]|atrasad[oa]|"
         r"retrasad[oa])\b|\b(hasn'?t|has not|haven'?t|have not|didn'?t|did not|never) (yet )?(arrived|come|received|"
         r"got|gotten|been (delivered|shipped))\b|\bnot (yet )?(received|arrived|delivered)\b|\bstill (waiting|hasn'?t|"
@@ -103,6 +111,8 @@ DELIVERY_WENT_WRONG = Rule(
         "¿Cuánto tarda en llegar un envío a Córdoba?",
         "How long does delivery take?",
         "¿Desde qué monto el envío es gratis? Y si no llego, ¿cuánto sale?",
+        "Y si el pantalón no me llega a quedar, ¿el envío del cambio lo pago yo?",
+        "Lo necesito para el 20, ¿llego o no llego con los tiempos?",
     ),
 )
 

@@ -278,12 +278,18 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         adds_to="specific_order",
         weight=0,
         description="a national ID (DNI), 'order placed', 'last time', 'worried', 'no news'",
-        pattern=r"\bdni\b|\border placed\b|\blast time\b|\b(worried|annoyed|no news)\b",
+        # a DNI given with its number; "¿tengo que llevar el DNI para retirar?" asks what the shipping text says
+        pattern=(
+            r"\bdni\b(?=\W{0,3}(es |n\w{0,3}\W{0,2}|numero |nro\.? )?\d)|\border placed\b|\blast time\b|"
+            r"\b(worried|annoyed|no news)\b"
+        ),
         matches=(
             "Name: Ana Perez, DNI 30111222",
+            "Mi DNI es 30.123.456",
             "Order placed by Ana Gomez",
             "Can you give me an ETA? I'm getting worried.",
         ),
+        never=("¿Tengo que llevar el DNI para retirar en la sucursal?", "Ya tengo mi DNI argentino."),
     ),
     Rule(
         name="signals.waited_es",

@@ -19,7 +19,9 @@ PAYMENT_WENT_WRONG = Rule(
         # a failed payment in everyday words, which no payment-methods text answers: "con la Visa no hubo caso",
         # "operación no autorizada", "el banco me devolvió la transferencia", "wouldn't work", "keeps throwing me back
         # to the cart", "awaiting payment"
-        r"\bno hubo caso\b|\bquise pagar\b|\bno me dej(o|aba)\b|\btook (forever|ages|so long|too long|weeks)\b|"
+        r"\bno hubo caso\b|\bquise pagar\b|\bno me dej(o|aba)\b|\b(intente|intentamos|trate|tratamos) (de )?(pagar|"
+        r"abonar)\b|\b(el pago|la compra|la transaccion|la operacion) no se (pudo|puede) (hacer|realizar|completar|"
+        r"procesar|concretar)\b|\btook (forever|ages|so long|too long|weeks)\b|"
         r"\bno autorizad[oa]\b|\b(me )?(devolvio|devolvieron|rebot\w*) (la|el) (transferencia|pago)\b|\b(wouldn'?t|"
         r"won'?t|would not|will not) (work|go through|accept)\b|\b(throws?|throwing|kicks?|kicking|sends?|"
         r"sending) me back\b|\bawaiting payment\b|\b(sent|bounced) the (transfer|payment) back\b|\bnothing happen\w*\b|"

@@ -42,7 +42,7 @@ RULES: tuple[Rule, ...] = (
             r"forms of payment|ways to pay)\b|\b(how|what ways?) (can|do|could) (i|we) pay\b|\b(do|can|could) (you|i|"
             r"we) (accept|take|use|pay (with|by|in|via|using))\b.{0,25}\b(cards?|credit|debit|paypal|mercado ?pago|"
             r"cash|bank transfer|transfer|visa|master ?card|amex|crypto|installments?|bitcoin)\b|\binstall?ments?\b|"
-            r"\binterest[- ]free\b|\bpay (in|by|with|via|using) (cash|card|credit card|installments|transfer|"
+            r"\binterest[- ]free\b|\bpay(ing)? (in|by|with|via|using) (cash|card|credit card|installments|transfer|"
             r"bank transfer|paypal|mercado ?pago)\b|\b(any|another|other|different) ways? (to|of) pay(ing)?\b|"
             # the bank account a transfer goes to, which the payment text says where to find
             r"\bwhere (do|can|would) (i|we) (get|find|see) the (bank |banking )?account (details|data|number|info)\b"

@@ -153,10 +153,15 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         adds_to="specific_order",
         weight=0,
         description="a remaining balance or money owed",
-        pattern=r"\b(remaining|outstanding) (balance|amount|payment)\b|\bbalance (due|owed)\b|\b(i|we) owe\b",
+        pattern=(
+            r"\b(remaining|outstanding) (balance|amount|payment)\b|\bbalance (due|owed)\b|\b(i|we) owe\b|"
+            r"\bpay the rest\b|\b(pagar|abonar|pago|abono) (el resto|el saldo|lo que falta)\b"
+        ),
         matches=(
             "How do I pay the remaining balance?",
             "How much do I owe?",
+            "Can I pay the rest by transfer?",
+            "¿Puedo abonar el saldo en efectivo?",
         ),
     ),
     Rule(

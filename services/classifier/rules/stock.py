@@ -30,9 +30,13 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             r"\b(local|tienda fisica|store|shop)\b[^.?!]{0,40}\b(mismo|misma|mismas|mismos|same)\b[^.?!]{0,30}\b(web|"
             r"pagina|online|website|site)\b|\b(web|pagina|online|website|site)\b[^.?!]{0,40}\b(mismo|misma|mismas|"
-            r"mismos|same)\b[^.?!]{0,30}\b(local|tienda fisica|store|shop)\b"
+            r"mismos|same)\b[^.?!]{0,30}\b(local|tienda fisica|store|shop)\b|"
+            # the other way round: "lo que veo en la web, ¿lo van a tener en el local, o tiene otra mercadería?"
+            r"\b(el local|la tienda|the store|the shop) (tiene|tendra|has|carries) (otra|otras|otro|otros|distint\w*|"
+            r"different|other)\b[^.?!]{0,20}\b(mercaderia|cosas|prendas|stock|things|items|stuff)\b"
         ),
         matches=(
+            "Y lo que veo en la web, ¿lo van a tener en el local, o el local tiene otra mercadería distinta?",
             "¿Lo que tienen en el local es lo mismo que está en la web?",
             "Does the store carry the same things as the website?",
         ),

@@ -606,13 +606,12 @@ _NAMED_CARD = re.compile(r"\b[Tt]arjeta ([A-ZÁÉÍÓÚÑ][\wáéíóúñ]+)|\b(
 
 
 def _canned_text_covers(topic: str, question: str, answer: str) -> bool:
+    answer = intents_mod.fold(answer)
     if topic == "payment_methods":
         named = {intents_mod.fold(m.group(1) or m.group(2)) for m in _NAMED_CARD.finditer(question)}
-        folded_answer = intents_mod.fold(answer)
-        if any(not re.search(rf"\b{re.escape(name)}", folded_answer) for name in named - _NOT_A_CARD_NAME):
+        if any(not re.search(rf"\b{re.escape(name)}", answer) for name in named - _NOT_A_CARD_NAME):
             return False
     question = intents_mod.fold(question)
-    answer = intents_mod.fold(answer)
     for group in _COVERAGE.get(topic, []):
         asked = any(re.search(r"\b" + term, question) for term in group)
         if asked and not any(re.search(r"\b" + term, answer) for term in group):

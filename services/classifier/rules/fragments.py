@@ -39,6 +39,19 @@ SIZE_TABLE = Fragment(
 
 # Which size to choose, asked of the customer's own body or habit ("¿qué talle me recomiendan?", "what size should I
 # order?"): the size guide answers it for any garment, unlike how one product fits ("¿el buzo viene grande?").
+# Between two sizes ("estoy entre M y L", "between a medium and a large"): the size guide says which to take,
+# whatever the garment.
+BETWEEN_TWO_SIZES_ES = Fragment(
+    "between_two_sizes_es",
+    r"\bentre (el |un |una )?(xxs|xs|s|m|l|xl|xxl) y (el |un |una )?(xs|s|m|l|xl|xxl|xxxl)\b",
+    "two letter sizes the customer is between, in Spanish",
+)
+BETWEEN_TWO_SIZES_EN = Fragment(
+    "between_two_sizes_en",
+    r"\bbetween (an? )?(xs|s|m|l|xl|small|medium|large) and (an? )?(s|m|l|xl|xxl|medium|large)\b",
+    "two sizes the customer is between, in English",
+)
+
 WHICH_SIZE_TO_CHOOSE = Fragment(
     "which_size_to_choose",
     r"\b(que|cual) talle (me|le|les|nos|te) (recomiendan|recomendas|recomiendas|sugieren|conviene|va|iria|pido|"
@@ -54,10 +67,7 @@ WHICH_SIZE_TO_CHOOSE = Fragment(
     r"(should|would|will|shall|do|can|could|is best|fits?|suits?)\b|"
     r"\b(what|which) size (would|do|can|could) you (suggest|recommend|advise)\b|"
     r"\b(what|which) size will (fit|suit|be (suitable|best|right))\b|\b(what|which) size (i|we) (should|must|need "
-    r"to)\b|"
-    # between two sizes: the size guide says which to take, whatever the garment
-    r"\bentre (el |un |una )?(xxs|xs|s|m|l|xl|xxl) y (el |un |una )?(xs|s|m|l|xl|xxl|xxxl)\b|\bbetween (an? )?(xs|s|"
-    r"m|l|xl|small|medium|large) and (an? )?(s|m|l|xl|xxl|medium|large)\b",
+    r"to)\b|" + BETWEEN_TWO_SIZES_ES.pattern + r"|" + BETWEEN_TWO_SIZES_EN.pattern,
     "which size to choose for oneself or someone: the size guide answers it whatever the garment",
 )
 

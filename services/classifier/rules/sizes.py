@@ -8,6 +8,7 @@ customer's own height or weight is answered only by a canned text that says what
 from __future__ import annotations
 
 from .base import Rule
+from .fragments import BETWEEN_TWO_SIZES_EN, BETWEEN_TWO_SIZES_ES
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -86,8 +87,9 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             r"\b(tienen|hacen|manejan|trabajan|venden|fabrican|llegan a|llegan hasta) (el |talles? |talla )?"
             r"(xxs|xs|xxl|xxxl|[2-5]xl)\b|\b(que|cuales) talles (tienen|manejan|hacen|hay|trabajan|vienen|fabrican)\b|"
-            r"\bhasta (que|cual) talle\b|\bentre (el |un |una )?(xxs|xs|s|m|l|xl|xxl) y (el |un |una )?(xs|s|m|l|xl|"
-            r"xxl|xxxl)\b|\b(linea|prendas?|ropa|talles?|molderia|calce|horma) unisex\b"
+            r"\bhasta (que|cual) talle\b|"
+            + BETWEEN_TWO_SIZES_ES.pattern
+            + r"|\b(linea|prendas?|ropa|talles?|molderia|calce|horma) unisex\b"
         ),
         matches=(
             "Hola, ¿tienen XS?",
@@ -106,9 +108,9 @@ RULES: tuple[Rule, ...] = (
             r"\b(do|does) (you|your (shop|store|brand)) (make|carry|have|do|stock|sell|offer|go up to) (an? |any )?"
             r"(xxs|xs|xxl|xxxl|[2-5]xl|plus[- ]sizes?|petite( sizes)?|extra[- ](small|large)|big(ger)? sizes|larger "
             r"sizes|large sizes)\b|\bplus[- ]size\b|\bwhat sizes (do|does|are|come)\b|\b(biggest|largest|smallest) "
-            r"size\b|\bgo up to (an? )?(xxl|xxxl|[2-5]xl|size)\b|\bbetween (an? )?(xs|s|m|l|xl|small|medium|large) and "
-            r"(an? )?(s|m|l|xl|xxl|medium|large)\b|\bunisex\b[^.?!]{0,40}\b(fit|fits|sizing|sizes|run|runs)\b|\bhow "
-            r"(do|does) (the |your )?unisex\b"
+            r"size\b|\bgo up to (an? )?(xxl|xxxl|[2-5]xl|size)\b|"
+            + BETWEEN_TWO_SIZES_EN.pattern
+            + r"|\bunisex\b[^.?!]{0,40}\b(fit|fits|sizing|sizes|run|runs)\b|\bhow (do|does) (the |your )?unisex\b"
         ),
         matches=(
             "Do you make an XS?",

@@ -24,7 +24,7 @@ from typing import Any
 
 from classifier import decide, evaluate, learned, view
 from classifier import text as text_mod
-from classifier.intents import POLICY_INTENTS
+from classifier.intents import ORDER_INTENTS, POLICY_INTENTS
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -61,6 +61,7 @@ class Row:
     language: str
     label: str
     topics: frozenset[str]  # the policy topics a canned text answers (empty: it must never get one)
+    about_an_order: bool = False  # labelled with an order-level intent: an order that exists is its subject
 
 
 def read_rows() -> list[Row]:
@@ -86,6 +87,7 @@ def read_rows() -> list[Row]:
                         language=e.language,
                         label=e.label,
                         topics=frozenset(spec.faq),
+                        about_an_order=spec.group in ORDER_INTENTS,
                     )
                 )
     return rows
@@ -104,7 +106,8 @@ def fit(rows: list[Row]) -> dict:
 
 
 def fit_sklearn(rows: list[Row]) -> tuple[list, list]:
-    """scikit-learn's vectorisers (word, then character n-grams) and one logistic regression per policy topic."""
+    """scikit-learn's vectorisers (word, then character n-grams) and one logistic regression per policy topic, then
+    one for whether the email is about an order that exists (`learned.AN_ORDER`)."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
@@ -116,8 +119,11 @@ def fit_sklearn(rows: list[Row]) -> tuple[list, list]:
         [len(rows) / (len(counts) * counts[r.language]) * (WRITTEN_WEIGHT if _is_written(r) else 1.0) for r in rows]
     )
     classifiers = []
-    for topic in POLICY_INTENTS:
-        y = np.array([topic in r.topics for r in rows], dtype=int)
+    for topic in learned.TOPICS_MODEL_OUTPUTS:
+        if topic == learned.AN_ORDER:
+            y = np.array([r.about_an_order for r in rows], dtype=int)
+        else:
+            y = np.array([topic in r.topics for r in rows], dtype=int)
         classifiers.append(
             LogisticRegression(C=C, solver="liblinear", max_iter=1000).fit(matrix, y, sample_weight=weights)
         )
@@ -147,7 +153,7 @@ def fit_features(documents: list[str], max_features: dict[str, int]) -> tuple[li
     return vectorizers, hstack([v.fit_transform(documents) for v in vectorizers]).tocsr()
 
 
-def export(vectorizers: list, classifiers: list, topics: tuple[str, ...] = POLICY_INTENTS) -> dict:
+def export(vectorizers: list, classifiers: list, topics: tuple[str, ...] = learned.TOPICS_MODEL_OUTPUTS) -> dict:
     """The model as numbers for `classifier.learned`: per block the features by name, their idf and their weights
     (one per topic, a feature's in a row) as packed doubles, each rounded to 6 decimals."""
     coefs = [clf.coef_[0] for clf in classifiers]
@@ -169,7 +175,7 @@ def export(vectorizers: list, classifiers: list, topics: tuple[str, ...] = POLIC
     return {
         "topics": list(topics),
         "intercepts": [round(i, 6) for i in intercepts],
-        "thresholds": {t: 1.0 for t in topics},
+        "thresholds": {t: 1.0 for t in topics if t != learned.AN_ORDER},
         "blocks": blocks,
     }
 
@@ -227,7 +233,7 @@ def cross_validate(rows: list[Row], shop) -> dict[float | None, Figures]:
         base = learned.from_json(fit(train))
         _add(totals[None], folds[k], _decisions(folds[k], None, shop))
         for threshold in THRESHOLDS:
-            model = dataclasses.replace(base, thresholds={t: threshold for t in base.topics})
+            model = dataclasses.replace(base, thresholds={t: threshold for t in POLICY_INTENTS})
             _add(totals[threshold], folds[k], _decisions(folds[k], model, shop))
         print(f"  fold {k + 1}/{FOLDS} done", file=sys.stderr)
     return totals

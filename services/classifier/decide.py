@@ -33,7 +33,7 @@ Policy (in this order):
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from email.message import Message
 from urllib.parse import urlsplit
@@ -721,29 +721,34 @@ def _names_an_order(cut: str) -> bool:
     return bool(_ORDER_IN_HISTORY.search(intents_mod.fold(cut)) or (found and (found.specific_order or found.problem)))
 
 
-def _unless_in_a_conversation(result: Classification, view: view_mod.EmailView, shop) -> Classification:
+def _unless_in_a_conversation(
+    result: Classification, view: view_mod.EmailView, shop, text_alone: Callable[[], Classification]
+) -> Classification:
     """No canned text into a conversation, except a new question under the shop's own answer. A reply or a forward
     (by its headers, its subject, or quoted or attached mail) answers something that was said before, often an
     order's mail or our own canned text. The LLM reads the history; a canned text would ignore it. The one exception:
     a reply that quotes the shop's own earlier answer (and no order) and asks a policy question that answer did
-    not, without saying the answer did not help, gets the canned text of the new question. And a signature or
-    anything else cleaning removed may name an order or a problem."""
+    not, without saying the answer did not help, gets the canned text of the new question. A reply's subject is the
+    earlier mail's ("Re: Payment options"): when it alone names a topic already answered, the new question is the
+    text's (`text_alone`, the decision without the subject). And a signature or anything else cleaning removed may
+    name an order or a problem."""
     if result.decision != "faq":
         return result
     if view.is_reply or view.quoted:
         answered = _quoted_canned_topics(shop, view.cut)
         theirs = _not_ours(shop, view.cut)
         from_the_shop = bool(answered) or _quotes_the_shop(shop, view.cut, theirs)
-        if from_the_shop:
-            # what the shop's own words besides its canned texts spoke of counts as answered too
-            answered |= _topics_named(theirs)
+        if not from_the_shop or _NOT_HELPED.search(intents_mod.fold(view.text)) or _names_an_order(theirs):
+            return replace(result, decision="llm", reason="needs_llm:in_conversation", faq_topic=None)
+        # what the shop's own words besides its canned texts spoke of counts as answered too
+        answered |= _topics_named(theirs)
         asked = set(result.faq_topics or (result.faq_topic,))
-        if (
-            from_the_shop
-            and not asked & answered
-            and not _NOT_HELPED.search(intents_mod.fold(view.text))
-            and not _names_an_order(theirs)
-        ):
+        if asked & answered and intents_mod.SUBJECT_PREFIX.match(view.subject):
+            alone = text_alone()
+            new = set(alone.faq_topics or (alone.faq_topic,)) if alone.decision == "faq" else set()
+            if new and new < asked and not new & answered:
+                result, asked = replace(alone, rules=(*alone.rules, "conversation.earlier_subject")), new
+        if not asked & answered:
             return replace(result, rules=(*result.rules, "conversation.new_question_under_our_answer"))
         reason = "needs_llm:in_conversation"
     elif _names_an_order(view.cut):
@@ -809,6 +814,12 @@ NOT_ASKED = 0.01
 # phrase) no longer rule the canned answer out.
 SURE = 0.95
 NEARLY_SURE = 0.75
+# The learned model finds an order that exists less likely than this: the rules' softer signs of one are set aside...
+NO_ORDER = 0.03
+# ... in an email of at least this many characters. A shorter one is its question and little else, so a sign of an
+# order in it is the question's context ("Compré una campera. ¿Cuánto tarda en llegar?"); a longer one tells a story,
+# where a purchase is as often another shop's, a relative's or last year's.
+TELLS_A_STORY = 150
 
 
 def _unlikely(score: float, asks: bool) -> float:
@@ -845,12 +856,31 @@ def _learned_may_answer(result: intents_mod.IntentResult, surest: float) -> bool
     )
 
 
+def _without_an_order(
+    result: intents_mod.IntentResult, subject: str, text: str, probabilities: Mapping[str, float]
+) -> intents_mod.IntentResult:
+    """The rules' reading with their softer order signs set aside ("el paquete", "ya les compré una vez") when the
+    learned model finds an order that exists unlikely in an email that tells more than its question: customers name
+    parcels and past purchases in questions asked before they buy. An order number, a subject naming an order, an
+    order or payment the customer calls theirs, a day gone by, or a problem is never set aside
+    (`IntentResult.only_soft_order_signs`)."""
+    chance = probabilities.get(learned_mod.AN_ORDER)
+    if chance is None or chance >= NO_ORDER or len(text) < TELLS_A_STORY:
+        return result
+    aside = intents_mod.detect_intent(subject, text, soft_signs_aside=True)
+    return replace(aside, fired=(*aside.fired, f"learned.{learned_mod.AN_ORDER}={chance:.3f}"))
+
+
 def _decide(view: view_mod.EmailView, *, shop, faq_threshold: float, model) -> Classification:
     subject, text, weights = view.subject, view.text, view.language_weights
     shop_languages = _shop_languages(shop)
     language = language_mod.choose(dict(weights), _shop_default_language(shop), shop_languages)
     language = _short_text_language(view, language, shop_languages)
     result = intents_mod.detect_intent(subject, text)
+    probabilities: dict[str, float] = {}
+    if model is not None and faq_threshold < 1.0 and result.only_soft_order_signs:
+        probabilities = model.probabilities(subject, text)
+        result = _without_an_order(result, subject, text, probabilities)
     common = dict(
         intent=result.intent,
         confidence=result.confidence,
@@ -881,13 +911,14 @@ def _decide(view: view_mod.EmailView, *, shop, faq_threshold: float, model) -> C
         return decided  # a threshold of 1 asks for certainty: no learned guess, however likely, gives that
     if decided.decision != "faq" and _ruled_out(result):
         return decided  # no topic the model could name would be answered: it need not be asked
-    probabilities = model.probabilities(subject, text)
+    probabilities = probabilities or model.probabilities(subject, text)
     # A shop that asks more of a canned answer than the default asks at least as much of the model.
     floor = faq_threshold if faq_threshold > DEFAULT_FAQ_THRESHOLD else 0.0
     asks = bool(_A_QUESTION.search(intents_mod.fold(f"{subject}\n{text}")))
     learned = {
         t: p
         for t, p in probabilities.items()
+        if t in intents_mod.POLICY_INTENTS
         # the rules saw a phrase of the topic in a question; or a word of it and the model is nearly sure; or the
         # model is sure
         if p >= max(model.thresholds[t], floor, _bar(result.scores.get(t, 0.0), asks))
@@ -900,7 +931,7 @@ def _decide(view: view_mod.EmailView, *, shop, faq_threshold: float, model) -> C
     kept = tuple(t for t in ruled if probabilities[t] >= _unlikely(result.scores.get(t, 0.0), asks))
     if ruled and not kept:
         return replace(decided, decision="llm", reason="unlikely_topic", faq_topic=None)
-    if ruled or _learned_may_answer(result, max(probabilities.values())):
+    if ruled or _learned_may_answer(result, max(probabilities[t] for t in intents_mod.POLICY_INTENTS)):
         topics = kept + tuple(t for t in sorted(learned, key=lambda t: -learned[t]) if t not in kept)
     else:
         return decided
@@ -1059,6 +1090,17 @@ def _robot(
     return _ignored(reason, view, shop, evidence)
 
 
+def _decide_in_context(view: view_mod.EmailView, shop, faq_threshold: float, model: learned_mod.Model | None):
+    """The decision on what the email says, then on the conversation it belongs to."""
+    result = _decide(view, shop=shop, faq_threshold=faq_threshold, model=model)
+    return _unless_in_a_conversation(
+        result,
+        view,
+        shop,
+        lambda: _decide(replace(view, subject=""), shop=shop, faq_threshold=faq_threshold, model=model),
+    )
+
+
 def classify(
     msg: Message,
     shop,
@@ -1079,8 +1121,7 @@ def classify(
         return _robot(robot.reason, robot.evidence, view, shop, machine, text_only=robot.text_only)
     if looks := _looks_automatic(view, shop, machine):
         return looks
-    result = _decide(view, shop=shop, faq_threshold=faq_threshold, model=learned_mod.resolve(model))
-    return _unless_in_a_conversation(result, view, shop)
+    return _decide_in_context(view, shop, faq_threshold, learned_mod.resolve(model))
 
 
 def classify_text(
@@ -1101,5 +1142,4 @@ def classify_text(
         return _robot(rule, (rule,), view, shop, machine, text_only=rule != RELAYED_REASON)
     if looks := _looks_automatic(view, shop, machine):
         return looks
-    result = _decide(view, shop=shop, faq_threshold=faq_threshold, model=learned_mod.resolve(model))
-    return _unless_in_a_conversation(result, view, shop)
+    return _decide_in_context(view, shop, faq_threshold, learned_mod.resolve(model))

@@ -108,6 +108,10 @@ class IntentResult:
     refused: frozenset[str] = field(default=frozenset(), compare=False)
     # The rules could not read the email: nothing may be concluded from the empty result, least of all a canned text.
     failed: bool = False
+    # The email is about an order only by signs a question before a purchase also holds ("el paquete", "compré una
+    # vez", "my order"): no order number or reference, no subject naming an order, no problem. decide.py may set
+    # them aside when the learned model finds no order in the email (`detect_intent(..., soft_signs_aside=True)`).
+    only_soft_order_signs: bool = False
 
 
 # --------------------------------------------------------------------------------------------------- normalising
@@ -359,10 +363,11 @@ def _prepare(subject: str, text: str) -> str:
     return fold(subject) + "\n" + fold(text or "")
 
 
-def detect_intent(subject: str, text: str) -> IntentResult:
-    """Intent of a customer's email (subject and extracted text). Never raises."""
+def detect_intent(subject: str, text: str, soft_signs_aside: bool = False) -> IntentResult:
+    """Intent of a customer's email (subject and extracted text). Never raises. With `soft_signs_aside`, only the
+    order signs in `ORDER_REFERENCES` make the email about an order that exists."""
     try:
-        return _detect(subject or "", text or "")
+        return _detect(subject or "", text or "", soft_signs_aside)
     except Exception:  # noqa: BLE001 - a regex surprise must not stop the classifier
         return IntentResult(intent="other", confidence=0.0, faq_topics=[], scores={}, failed=True)
 
@@ -463,13 +468,27 @@ def _existing_order_signs(body: str) -> list[str]:
     return [rules[i].name for i in sorted(counted)]
 
 
-def _detect(subject: str, text: str) -> IntentResult:  # noqa: C901 - the precedence reads best as one list
-    prepared = _prepare(subject, text)
-    body, fired = _read_delivery_time_questions(prepared) if _lone_question(subject, text) else (prepared, [])
+@dataclass(frozen=True)
+class _Scored:
+    """What the scoring rules read in a body: the rules that fired, per intent their scores, the scores of strong
+    hits (weight 2 or more) and where the first strong hit starts, and the intents of rules refused by their
+    "unless"."""
+
+    fired: tuple[str, ...]
+    scores: dict[str, float]
+    strong_hits: dict[str, float]
+    first_seen: dict[str, int]
+    refused: frozenset[str]
+
+
+# A body is read a second time when decide.py sets the softer order signs aside: the scores are the same.
+@functools.lru_cache(maxsize=8)
+def _scored(body: str) -> _Scored:
     scores: dict[str, float] = {name: 0.0 for name in (*INTENTS, _DETAIL, _READ_ALREADY)}
     strong_hits: dict[str, float] = {name: 0.0 for name in (*INTENTS, _DETAIL, _READ_ALREADY)}
     first_seen: dict[str, int] = {}
     refused: set[str] = set()
+    fired: list[str] = []
     for rule in _scoring_rules():
         m = rule.fires(body)
         if m is None and rule.unless is not None and rule.compiled.search(body):
@@ -480,11 +499,34 @@ def _detect(subject: str, text: str) -> IntentResult:  # noqa: C901 - the preced
             if rule.weight >= 2:
                 strong_hits[rule.adds_to] += rule.weight
                 first_seen[rule.adds_to] = min(first_seen.get(rule.adds_to, m.start()), m.start())
+    return _Scored(tuple(fired), scores, strong_hits, first_seen, frozenset(refused))
+
+
+# The order signs that name an order by its number or reference: no reading of the whole email sets them aside, nor
+# the order or return the customer calls theirs (the `own_order` signal).
+ORDER_REFERENCES = frozenset({"signals.order_number", "signals.about_an_order", "signals.reference_or_an_order"})
+
+
+def _detect(subject: str, text: str, soft_signs_aside: bool = False) -> IntentResult:  # noqa: C901 - one list
+    prepared = _prepare(subject, text)
+    body, fired = _read_delivery_time_questions(prepared) if _lone_question(subject, text) else (prepared, [])
+    read = _scored(body)
+    fired += read.fired
+    scores, strong_hits, first_seen = dict(read.scores), dict(read.strong_hits), dict(read.first_seen)
+    refused = set(read.refused)
 
     order_signs = _existing_order_signs(body)
+    if soft_signs_aside:
+        order_signs = [name for name in order_signs if name in ORDER_REFERENCES]
     subject_signs = _firing(_signal("order_subject"), fold(SUBJECT_PREFIX.sub("", subject)))
     fired += order_signs + [rule.name for rule in subject_signs]
     specific = bool(order_signs or subject_signs)
+    soft_signs_only = (
+        specific
+        and not subject_signs
+        and not ORDER_REFERENCES.intersection(order_signs)
+        and not _firing(_signal("own_order"), body)
+    )
     # A failed payment and a parcel gone wrong are intent rules that are problems too; a failed payment makes the
     # email payment_problem whatever else it says.
     payment_problem = PAYMENT_WENT_WRONG.name in fired
@@ -500,6 +542,7 @@ def _detect(subject: str, text: str) -> IntentResult:  # noqa: C901 - the preced
         strong_hits["complaint"] += weight
     if problem:
         specific = True  # a problem is always about something that happened
+        soft_signs_only = False
 
     # Refund words in a policy question ("¿hacen reembolsos?") ask about the returns policy, unless the email
     # is about a specific order.
@@ -573,6 +616,7 @@ def _detect(subject: str, text: str) -> IntentResult:  # noqa: C901 - the preced
         my_order_read_as_any=body != prepared,
         fired=tuple(fired),
         refused=frozenset(refused),
+        only_soft_order_signs=soft_signs_only,
     )
 
 

@@ -46,6 +46,11 @@ MODEL_PATH = Path(__file__).with_name("model") / "faq_topics.json"
 # leaves such an email for a person; see `replyflow.devtools.train_machine_text`).
 MACHINE_TEXT_PATH = Path(__file__).with_name("model") / "machine_text.json"
 MACHINE_MADE = "machine_made"
+# Besides the policy topics, the topics model reads whether the email is about an order that exists (where is it,
+# change it, a refund, a failed payment): `decide.py` sets aside the softer order signs of the rules ("el paquete",
+# "compré una vez") when the model finds this unlikely.
+AN_ORDER = "an_order"
+TOPICS_MODEL_OUTPUTS: tuple[str, ...] = (*intents.POLICY_INTENTS, AN_ORDER)
 # Larger than any idf or logistic-regression weight the training makes (they stay well under 100).
 MAX_WEIGHT = 1e4
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
@@ -130,7 +135,7 @@ def _ngrams(block: Block, document: str) -> list[str]:
     return grams
 
 
-def from_json(data: dict, topics: tuple[str, ...] = intents.POLICY_INTENTS) -> Model:
+def from_json(data: dict, topics: tuple[str, ...] = TOPICS_MODEL_OUTPUTS) -> Model:
     """A model from its numbers; ValueError when they do not fit this code (other topics, another analyser)."""
     if tuple(data["topics"]) != topics:
         raise ValueError(f"the model's topics {tuple(data['topics'])} are not {topics}")
@@ -142,7 +147,8 @@ def from_json(data: dict, topics: tuple[str, ...] = intents.POLICY_INTENTS) -> M
     return Model(
         topics=topics,
         intercepts=tuple(data["intercepts"]),
-        thresholds={t: float(data["thresholds"][t]) for t in topics},
+        # a topic without a threshold is never proposed as a topic by itself (an_order)
+        thresholds={t: float(data["thresholds"][t]) for t in topics if t in data["thresholds"]},
         blocks=blocks,
         trained_on=data.get("trained_on", {}),
     )
@@ -206,7 +212,7 @@ def resolve(chosen: Model | Shipped | None, shipped: Callable[[], Model | None] 
 @cache
 def model() -> Model | None:
     """The shipped topics model, or None when its file is missing or unreadable (the rules then decide alone)."""
-    return _load(MODEL_PATH, intents.POLICY_INTENTS)
+    return _load(MODEL_PATH, TOPICS_MODEL_OUTPUTS)
 
 
 @cache

@@ -1931,3 +1931,56 @@ def test_a_threshold_of_one_leaves_the_learned_model_out(shop):
     result = decide.classify_text(question, shop, faq_threshold=1.0)
     assert result.decision == "llm"
     assert not any(rule.startswith("learned.") for rule in result.rules)
+
+
+# ============================================================== the learned reading of an order beside the rules' signs
+
+_STORY = (
+    "Hola, buenas tardes.\n{past} les compré una campera para mi hijo y quedamos encantados, así que ahora quiero "
+    "comprarme algo para mí.\nVivo en Salta capital: ¿cuántos días tarda en llegar un envío hasta acá?\nMuchas "
+    "gracias,\nRosa"
+)
+
+
+def test_a_past_purchase_told_as_a_story_is_set_aside_when_the_model_finds_no_order(shop):
+    result = decide.classify_text(_STORY.format(past="La otra vez"), shop)
+    assert (result.decision, result.reason) == ("faq", "faq:shipping"), result
+    assert any(rule.startswith("learned.an_order=") for rule in result.rules)
+    assert "signals.i_bought_es" not in result.rules
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        _STORY.format(past="El martes"),  # a day gone by: a recent order
+        "Hola, compré una campera. ¿Cuánto tarda en llegar a Salta?",  # the question and its context, nothing else
+        _STORY.format(past="La otra vez (pedido 10488)"),  # an order number
+        "Hola, buenas tardes. Les escribo por mi pedido: quiero saber cuántos días tarda en llegar un envío hasta "
+        "Salta capital, porque necesito organizarme con el trabajo. Muchas gracias, Rosa",  # an order called theirs
+    ],
+)
+def test_the_signs_of_an_order_stay_in_a_short_email_or_beside_a_day_a_number_or_my_order(shop, body):
+    result = decide.classify_text(body, shop)
+    assert result.decision == "llm", result
+    assert not any(rule.startswith("learned.an_order=") for rule in result.rules)
+
+
+def test_without_the_models_reading_of_orders_the_signs_stay():
+    # a model of the policy topics alone (an older file): nothing is set aside
+    from classifier import learned
+
+    result = intents.detect_intent("", _STORY.format(past="La otra vez"))
+    assert result.only_soft_order_signs and result.specific_order
+    chances = dict.fromkeys(intents.POLICY_INTENTS, 0.5)
+    assert decide._without_an_order(result, "", _STORY, chances) is result
+    chances[learned.AN_ORDER] = 0.5
+    assert decide._without_an_order(result, "", _STORY, chances) is result
+
+
+def test_a_replys_subject_that_named_the_answered_topic_leaves_the_new_question_its_canned_text(shop):
+    body = _under_our_answer(shop, "Thanks! Then one more: do you ship to Córdoba city?", topic="payment_methods")
+    result = decide.classify(mail(body=body, subject="Re: Payment options"), shop, OWN)
+    assert (result.decision, result.reason) == ("faq", "faq:shipping"), result
+    assert "conversation.earlier_subject" in result.rules
+    again = _under_our_answer(shop, "Thanks! And can I pay in instalments?", topic="payment_methods")
+    assert decide.classify(mail(body=again, subject="Re: Payment options"), shop, OWN).decision == "llm"

@@ -47,9 +47,7 @@ def assert_the_numbers_give_scikit_learns_probabilities(vectorizers, classifiers
 def test_the_shipped_numbers_give_scikit_learns_probabilities(dev_rows):
     rows = [row for row in dev_rows if row.id.startswith(("es_shop_emails", "w1.csv", "w2.csv"))]
     vectorizers, classifiers = train_classifier.fit_sklearn(rows)
-    assert_the_numbers_give_scikit_learns_probabilities(
-        vectorizers, classifiers, learned.intents.POLICY_INTENTS, SAMPLES
-    )
+    assert_the_numbers_give_scikit_learns_probabilities(vectorizers, classifiers, learned.TOPICS_MODEL_OUTPUTS, SAMPLES)
 
 
 def test_the_shipped_model_was_trained_on_the_development_rows_the_repository_holds(dev_rows):
@@ -75,7 +73,7 @@ def test_training_never_reads_a_held_out_row(dev_rows):
 
 
 def _one_feature_model(weight: float, ngram_range: list) -> str:
-    topics = list(learned.intents.POLICY_INTENTS)
+    topics = list(learned.TOPICS_MODEL_OUTPUTS)
     block = {
         "kind": "word",
         "ngram_range": ngram_range,
@@ -125,10 +123,17 @@ def test_without_a_readable_model_the_rules_decide_alone(monkeypatch, tmp_path, 
 
 def test_the_shipped_model_loads_and_reads_spanish_and_english():
     model = learned.model()
-    assert model is not None and model.topics == ("shipping", "payment_methods", "returns", "sizes", "stock")
+    assert model is not None
+    assert model.topics == ("shipping", "payment_methods", "returns", "sizes", "stock", learned.AN_ORDER)
     assert max(model.probabilities("", "¿Hacen envíos a Córdoba?").items(), key=lambda kv: kv[1])[0] == "shipping"
     assert max(model.probabilities("", "What payment methods do you accept?").items(), key=lambda kv: kv[1])[0] == (
         "payment_methods"
+    )
+    assert (
+        max(model.probabilities("", "¿Dónde está mi pedido? Lo compré hace dos semanas").items(), key=lambda kv: kv[1])[
+            0
+        ]
+        == learned.AN_ORDER
     )
 
 

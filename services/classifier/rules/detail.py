@@ -11,6 +11,12 @@ from __future__ import annotations
 
 from .base import Rule
 
+# who, besides the customer, may collect a parcel: a relative, a neighbour, "otra persona"
+_SOMEONE_ELSE_ES = (
+    r"(otra persona|alguien mas|un tercero|un familiar|mi (hij[oa]|niet[oa]|marido|esposo|esposa|mujer|novi[oa]|"
+    r"pareja|mama|papa|madre|padre|herman[oa]|vecin[oa]|amig[oa]|sobrin[oa]|cunad[oa]|suegr[oa]))"
+)
+
 RULES: tuple[Rule, ...] = (
     # a delivery on a given day ("can you deliver tomorrow?"), a safety question about paying online, a colour of a
     # product ("do you ship the hoodie in navy?"): the canned texts do not say
@@ -26,7 +32,8 @@ RULES: tuple[Rule, ...] = (
             r"\bsplit\w* (the )?(payment|bill|cost) (between|across|with|on|over) (two|2|multiple|several|different)\b|"
             r"\b(tomorrow|tonight)\b|\b(ship|deliver|send|dispatch|post)\w* (it |them )?(today|asap|right away|"
             r"right now)\b|\b(safe|secure|security|legit\w*|trustworthy|encrypt\w*)\b|\bin (navy|brown|purple|orange|"
-            r"yellow|khaki|olive|burgundy|cream|ivory|tan|camel|black|white|blue|red|gr[ae]y|green|pink|beige)\b"
+            r"yellow|khaki|olive|burgundy|cream|ivory|tan|camel|black|white|blue|red|gr[ae]y|green|pink|beige)\b|"
+            r"\b(same|new|different|other) colou?rs\b|\b(los mismos|otros|nuevos|distintos) colores\b"
         ),
         matches=(
             "Can you deliver tomorrow?",
@@ -34,6 +41,8 @@ RULES: tuple[Rule, ...] = (
             "is the dress available in black",
             "What's the fastest shipping option?",
             "¿Puedo pagar con dos tarjetas?",
+            "When you restock, do they come back in the same colours?",
+            "¿Vuelven en los mismos colores?",
         ),
     ),
     # details the canned texts do not cover: dates, weekends, same-day or express delivery
@@ -66,6 +75,54 @@ RULES: tuple[Rule, ...] = (
             "Do you take American Express?",
             "¿La american expres se puede en cuotas?",
         ),
+    ),
+    # who else may collect or receive a parcel: the canned texts name the customer's own DNI only
+    Rule(
+        name="detail.someone_else_collects",
+        adds_to="detail",
+        weight=2,
+        description="someone else collects or receives the parcel (a relative, a neighbour, 'otra persona')",
+        pattern=(
+            r"\b(retirar|recibir|buscar)(lo|la|los|las)?\b[^.?!\n]{0,25}(?<!\bde )(?<!\bpara )(?<!\ba )"
+            rf"\b{_SOMEONE_ELSE_ES}\b|\b{_SOMEONE_ELSE_ES} (lo |la |los |las )?(puede |podria |va a |iria a |pasa a |"
+            r"pasaria a )?(retir|recib|busc)\w*|"
+            r"\b(someone else|another person|a (friend|neighbou?r|relative|family member)|my (husband|wife|partner|"
+            r"son|daughter|mum|mom|dad|mother|father|brother|sister|neighbou?r|friend|grandson|granddaughter)) (can |"
+            r"could |will |would |may |to )?(pick|collect|receive|sign)\w*\b|\b(pick\w*|collect\w*|receiv\w*|sign\w*)\b"
+            r"[^.?!\n]{0,20}\b(for me|on my behalf|someone else|another person)\b"
+        ),
+        matches=(
+            "¿Puede ir a retirarlo mi nieto con mi DNI?",
+            "¿Lo puede retirar otra persona?",
+            "Can my husband pick it up at the store?",
+            "Could someone else collect the parcel for me?",
+        ),
+        never=(
+            "¿Puedo retirar en el local?",
+            "Can I pick it up at your store?",
+            "Es un regalo para mi hijo, ¿hacen envíos a Córdoba?",
+            "Es para mi hijo, ¿lo puedo retirar en el local?",
+            "It's for my son's birthday, can I pick it up on Friday?",
+        ),
+    ),
+    # how many units one customer may buy: the canned texts set no limit either way
+    Rule(
+        name="detail.units_per_customer",
+        adds_to="detail",
+        weight=2,
+        description="a limit of units per customer or per order",
+        pattern=(
+            r"\b(limit|maximum|max)\w* (on |of )?(how many|units?|items?|pieces?)\b[^.?!\n]{0,40}\b(per |each |one )"
+            r"(customer|person|order|buyer)\b|\b(limit|maximum)\w* per (customer|person|order)\b|\b(limite|maximo|"
+            r"cantidad maxima)\b[^.?!\n]{0,30}\b(unidades|prendas|por (persona|cliente|compra|pedido))\b|"
+            r"\bunidades por (persona|cliente|compra|pedido)\b"
+        ),
+        matches=(
+            "Is there a limit on how many units one customer can buy?",
+            "¿Hay un límite de unidades por persona?",
+            "¿Cuántas unidades por cliente se pueden comprar?",
+        ),
+        never=("Do you have a size limit?",),
     ),
     # the customer already read the policy and has a question it leaves open
     Rule(

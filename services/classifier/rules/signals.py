@@ -20,7 +20,11 @@
 - `my_order_as_any`: "when will my order arrive?" asked alone is read as "when does an order arrive?" (see
   `intents._lone_question`); `courtesy` and `not_the_delivery` decide what "alone" means.
 
-Flags (`specific_order`, `order_subject`, `problem`) and guards (`courtesy`, `not_the_delivery`,
+- `own_order`: the customer names an order, a payment or a return as theirs ("mi pedido", "my refund"), or dates
+  something days ago ("el martes", "la semana pasada"): the order signs stay, whatever the learned model reads (see
+  `intents.ORDER_REFERENCES`).
+
+Flags (`specific_order`, `order_subject`, `problem`, `own_order`) and guards (`courtesy`, `not_the_delivery`,
 `purchase_not_made_yet`, `bought_elsewhere`, `ours_too`, `always_an_order`) have weight 0: they add to no score.
 `damaged`, `refund_policy` and `product_fit` add their weight once, however many of their rules fire.
 """
@@ -678,6 +682,44 @@ HYPOTHETICAL: tuple[Rule, ...] = (
     ),
 )
 
+# ---- own_order: the customer's own order, return or refund named as theirs ("mi devolución", "my order"): a sign
+# that no reading of the whole email sets aside (see `intents.ORDER_REFERENCES`).
+OWN_ORDER: tuple[Rule, ...] = (
+    Rule(
+        name="signals.ones_own_order",
+        adds_to="own_order",
+        weight=0,
+        description="'mi pedido', 'mi devolución', 'my order', 'my refund': an order or a return of the customer's",
+        pattern=(
+            r"\b(mi|mis) (pedidos?|compras?|ordenes|orden|devolucion|reembolso|pagos?)\b|"
+            r"\bmy (orders?|purchases?|refund|return|payment)\b"
+        ),
+        matches=("Necesito ayuda con mi devolución", "Where is my order?", "Tuve un problema con mi pago"),
+        never=("Es mi primera compra", "Before I place an order"),
+    ),
+    # a purchase or a parcel dated days ago is a recent order, whatever else the email tells
+    Rule(
+        name="signals.days_ago",
+        adds_to="own_order",
+        weight=0,
+        description="a recent day or a count of days gone by ('el martes', 'la semana pasada', 'ya van diez días')",
+        pattern=(
+            r"\b(el|este|desde el|del) (lunes|martes|miercoles|jueves|viernes|sabado|domingo)\b|\b(la semana|el mes) "
+            r"pasad[oa]\b|\bhace (\d+|un|una|dos|tres|cuatro|cinco|unos|unas|varios|varias) (dias|semanas?|mes(es)?)\b|"
+            r"\b(ayer|anteayer)\b|\bya (van|paso|pasaron)\b|\b(yesterday|last (week|month|monday|tuesday|wednesday|"
+            r"thursday|friday|saturday|sunday)|this week|on (monday|tuesday|wednesday|thursday|friday|saturday|sunday))"
+            r"\b|\b(\d+|a|one|two|three|a few|several) (days?|weeks?) ago\b"
+        ),
+        matches=(
+            "Compramos dos camperas el martes",
+            "Ya está todo abonado desde el lunes",
+            "Ya van como diez días y no tengo nada",
+            "I'm expecting a parcel from you this week",
+        ),
+        never=("¿Cuánto tarda el envío a Mendoza?",),
+    ),
+)
+
 # ---- order_subject: a subject that names an order: the shop's own order mails ("Tu pedido #10412 fue despachado",
 # "¡Gracias por tu compra!") answered by the customer, whose quoted history (removed before the rules run) held the
 # order.
@@ -1317,6 +1359,7 @@ MY_ORDER_AS_ANY: tuple[Rule, ...] = (
 RULES: tuple[Rule, ...] = (
     *SPECIFIC_ORDER,
     *HYPOTHETICAL,
+    *OWN_ORDER,
     *ORDER_SUBJECT,
     *SITE_PROBLEM,
     *DAMAGED,

@@ -867,8 +867,36 @@ def _without_an_order(
     chance = probabilities.get(learned_mod.AN_ORDER)
     if chance is None or chance >= NO_ORDER or len(text) < TELLS_A_STORY:
         return result
-    aside = intents_mod.detect_intent(subject, text, soft_signs_aside=True)
-    return replace(aside, fired=(*aside.fired, f"learned.{learned_mod.AN_ORDER}={chance:.3f}"))
+    aside = intents_mod.detect_intent(subject, text, soft_signs_aside=True, details_answered=result.details_answered)
+    answered = tuple(f"answered.{name}" for name in sorted(result.details_answered))
+    return replace(aside, fired=(*aside.fired, *answered, f"learned.{learned_mod.AN_ORDER}={chance:.3f}"))
+
+
+def _details_the_canned_texts_answer(
+    result: intents_mod.IntentResult, subject: str, text: str, shop, language: str
+) -> intents_mod.IntentResult:
+    """The rules' reading without the details that the canned texts of its topics name word for word: a detail is
+    something the canned text does not say, and "¿abren los sábados?" is answered by "de lunes a sábado de 11 a 19 h"
+    (while "¿llega para el sábado?" is not: "para el sabado" is in no canned text). Every word a detail rule matched
+    must be in the canned text of each topic, in the email's language."""
+    if not result.scores.get("detail") or not result.faq_topics:
+        return result
+    faq = getattr(shop, "faq", None) or {}
+    texts = [faq.get(topic, {}).get(language) for topic in result.faq_topics]
+    if not all(texts):
+        return result
+    folded = [" ".join(intents_mod.fold(canned).split()) for canned in texts]
+    answered = frozenset(
+        name
+        for name, words in intents_mod.detail_matches(subject, text).items()
+        if all(re.search(rf"\b{re.escape(word)}\b", canned) for word in words for canned in folded)
+    )
+    if not answered:
+        return result
+    again = intents_mod.detect_intent(
+        subject, text, soft_signs_aside=result.soft_signs_aside, details_answered=answered
+    )
+    return replace(again, fired=(*again.fired, *(f"answered.{name}" for name in sorted(answered))))
 
 
 def _decide(view: view_mod.EmailView, *, shop, faq_threshold: float, model) -> Classification:
@@ -876,7 +904,7 @@ def _decide(view: view_mod.EmailView, *, shop, faq_threshold: float, model) -> C
     shop_languages = _shop_languages(shop)
     language = language_mod.choose(dict(weights), _shop_default_language(shop), shop_languages)
     language = _short_text_language(view, language, shop_languages)
-    result = intents_mod.detect_intent(subject, text)
+    result = _details_the_canned_texts_answer(intents_mod.detect_intent(subject, text), subject, text, shop, language)
     probabilities: dict[str, float] = {}
     if model is not None and faq_threshold < 1.0 and result.only_soft_order_signs:
         probabilities = model.probabilities(subject, text)

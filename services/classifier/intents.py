@@ -112,6 +112,9 @@ class IntentResult:
     # vez", "my order"): no order number or reference, no subject naming an order, no problem. decide.py may set
     # them aside when the learned model finds no order in the email (`detect_intent(..., soft_signs_aside=True)`).
     only_soft_order_signs: bool = False
+    # How the email was read: with the soft order signs set aside, without the details named (`detect_intent`).
+    soft_signs_aside: bool = False
+    details_answered: frozenset[str] = field(default=frozenset(), compare=False)
 
 
 # --------------------------------------------------------------------------------------------------- normalising
@@ -363,11 +366,14 @@ def _prepare(subject: str, text: str) -> str:
     return fold(subject) + "\n" + fold(text or "")
 
 
-def detect_intent(subject: str, text: str, soft_signs_aside: bool = False) -> IntentResult:
+def detect_intent(
+    subject: str, text: str, soft_signs_aside: bool = False, details_answered: frozenset[str] = frozenset()
+) -> IntentResult:
     """Intent of a customer's email (subject and extracted text). Never raises. With `soft_signs_aside`, only the
-    order signs in `ORDER_REFERENCES` make the email about an order that exists."""
+    order signs in `ORDER_REFERENCES` make the email about an order that exists; the `detail` rules named in
+    `details_answered` (what the canned text itself says, see `decide`) do not count."""
     try:
-        return _detect(subject or "", text or "", soft_signs_aside)
+        return _detect(subject or "", text or "", soft_signs_aside, details_answered)
     except Exception:  # noqa: BLE001 - a regex surprise must not stop the classifier
         return IntentResult(intent="other", confidence=0.0, faq_topics=[], scores={}, failed=True)
 
@@ -436,6 +442,16 @@ def _read_delivery_time_questions(body: str) -> tuple[str, list[str]]:
 def _about_another_shop(sentence: str) -> bool:
     """A sentence about a purchase at another shop that names neither this shop nor turns to another matter."""
     return _firing(_signal("bought_elsewhere"), sentence) != [] and not _firing(_signal("ours_too"), sentence)
+
+
+def detail_matches(subject: str, text: str) -> dict[str, list[str]]:
+    """Per `detail` rule that fires, the folded words it matched in the email ("sabado", "para el sabado")."""
+    body = _prepare(subject, text)
+    return {
+        rule.name: [m.group(0) for m in rule.compiled.finditer(body)]
+        for rule in _scoring_rules()
+        if rule.adds_to == _DETAIL and rule.fires(body)
+    }
 
 
 def _existing_order_signs(body: str) -> list[str]:
@@ -507,13 +523,20 @@ def _scored(body: str) -> _Scored:
 ORDER_REFERENCES = frozenset({"signals.order_number", "signals.about_an_order", "signals.reference_or_an_order"})
 
 
-def _detect(subject: str, text: str, soft_signs_aside: bool = False) -> IntentResult:  # noqa: C901 - one list
+def _detect(  # noqa: C901 - the precedence reads best as one list
+    subject: str, text: str, soft_signs_aside: bool = False, details_answered: frozenset[str] = frozenset()
+) -> IntentResult:
     prepared = _prepare(subject, text)
     body, fired = _read_delivery_time_questions(prepared) if _lone_question(subject, text) else (prepared, [])
     read = _scored(body)
-    fired += read.fired
     scores, strong_hits, first_seen = dict(read.scores), dict(read.strong_hits), dict(read.first_seen)
     refused = set(read.refused)
+    for rule in _scoring_rules():
+        if rule.name in details_answered and rule.name in read.fired and rule.adds_to == _DETAIL:
+            scores[_DETAIL] -= rule.weight
+            if rule.weight >= 2:
+                strong_hits[_DETAIL] -= rule.weight
+    fired += [name for name in read.fired if name not in details_answered]
 
     order_signs = _existing_order_signs(body)
     if soft_signs_aside:
@@ -617,6 +640,8 @@ def _detect(subject: str, text: str, soft_signs_aside: bool = False) -> IntentRe
         fired=tuple(fired),
         refused=frozenset(refused),
         only_soft_order_signs=soft_signs_only,
+        soft_signs_aside=soft_signs_aside,
+        details_answered=details_answered,
     )
 
 

@@ -188,6 +188,17 @@ RETURN_POSTAGE = Fragment(
     "an email about a return that asks who pays the postage",
 )
 
+# ... in Spanish: "¿quién paga el envío de la devolución?", "si lo cambio, ¿el envío corre por mi cuenta?"
+RETURN_POSTAGE_ES = Fragment(
+    "return_postage_es",
+    r"^(?=[\s\S]*\b(devolucion|devolver\w*|devuelvo|cambio|cambiar\w*|cambios|de vuelta|de regreso)\b)"
+    r"(?=[\s\S]*(\b(quien (lo |la )?(paga|abona|cubre|se hace cargo de)|a cargo de quien|por cuenta de quien|(lo|la) "
+    r"(pago|abono|tengo que pagar|pagan) (yo|ustedes))\b[^.?!]{0,30}\b(envio|envios|flete|correo)\b|\b(envio|envios|"
+    r"flete)\b[^.?!]{0,40}\b(quien (lo |la )?(paga|abona|cubre)|(lo|la) (pago|abono|tengo que pagar|pagan) (yo|"
+    r"ustedes)|corre por (mi )?cuenta|a cargo de quien|tiene (algun )?costo|(es|sale) (gratis|sin cargo))\b))",
+    "an email about a return or an exchange that asks who pays the postage, in Spanish",
+)
+
 SHIP_NOUN = Fragment(
     "ship_noun",
     r"(shipping|shipment|delivery|deliveries|postage|postal|ship|dispatch)",

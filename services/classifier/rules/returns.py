@@ -8,9 +8,28 @@ turn refund words into a returns question unless the email is about an order tha
 from __future__ import annotations
 
 from .base import Rule
-from .fragments import EN_NOT_POLICY, NOT_A_GARMENT_CHANGE
+from .fragments import EN_NOT_POLICY, NOT_A_GARMENT_CHANGE, RETURN_POSTAGE_ES
 
 RULES: tuple[Rule, ...] = (
+    # who pays the postage of a return or an exchange: the Spanish returns text says, whatever shipping words are used
+    Rule(
+        name="returns.who_pays_the_postage",
+        adds_to="returns",
+        weight=3,
+        description="who pays the shipping of a return or an exchange, in Spanish",
+        pattern=RETURN_POSTAGE_ES.pattern,
+        # not a change of the address, the date or the way of paying
+        unless=NOT_A_GARMENT_CHANGE.pattern,
+        matches=(
+            "¿Quién paga el envío de la devolución?",
+            "Si lo quiero cambiar, el envío del cambio ¿lo pago yo o ustedes?",
+        ),
+        never=(
+            "¿Quién paga el envío a Córdoba?",
+            "Who pays the shipping to Salta?",
+            "Quiero cambiar la dirección de envío, ¿quién paga?",
+        ),
+    ),
     Rule(
         name="returns.exchange_policy_es",
         adds_to="returns",

@@ -55,14 +55,16 @@ BETWEEN_TWO_SIZES_EN = Fragment(
 WHICH_SIZE_TO_CHOOSE = Fragment(
     "which_size_to_choose",
     r"\b(que|cual) talle (me|le|les|nos|te) (recomiendan|recomendas|recomiendas|sugieren|conviene|va|iria|pido|"
-    r"compro|elijo)\b|\b(que|cual) talle (soy|es el mio|seria|deberia|debo|tengo que|pido|pedir|compro|elijo|uso)\b|"
+    r"compro|elijo|corresponde|corresponderia)\b|\b(que|cual) talle (soy|es el mio|seria|deberia|debo|tengo que|pido|"
+    r"pedir|compro|elijo|uso|corresponde)\b|"
     r"\bno (se|sabemos|sabe) (que|cual) talle\b|\b(what|which) size (should|would|do|shall|can|could) (i|we|he|she)\b|"
     r"\b(what|which) size (would i be|am i|is best|will fit|would fit|fits me|for me|to (get|order|buy|choose))\b|"
     r"\bsize should i (get|order|go for|buy|choose|take)\b|"
     # with one garment word between, never a model's name: "¿qué talle de jean me conviene?", "which size of your
     # shirts will fit me?" (not "¿qué talle del jean Mom me recomiendan?")
     r"\b(que|cual) talle (de|del|en|para) (el |la |los |las |un |una )?" + GARMENT.pattern + r" ((me|le|les|nos|te) )?"
-    r"(recomiendan|recomendas|recomiendas|sugieren|conviene|va|iria|pido|compro|elijo|tendria|deberia|seria|uso)\b|"
+    r"(recomiendan|recomendas|recomiendas|sugieren|conviene|va|iria|pido|compro|elijo|tendria|deberia|seria|uso|"
+    r"corresponde)\b|"
     r"\b(que|cual) talle tendria\b|\b(what|which) size (of|in|for) (your |the |a |my )?" + GARMENT.pattern + r" "
     r"(should|would|will|shall|do|can|could|is best|fits?|suits?)\b|"
     r"\b(what|which) size (would|do|can|could) you (suggest|recommend|advise)\b|"
@@ -96,6 +98,31 @@ SIZE_NOT_SELECTABLE = Fragment(
     "a size or colour the website does not let one choose, asked about",
 )
 
+# The smallest and largest sizes: asked with no product named ("¿tienen talle XXL?"), they ask the range made.
+EDGE_SIZE = Fragment("edge_size", r"(xxs|xs|xxl|xxxl|[2-5]xl)", "a size at either end of the range (XS, XXL, 3XL)")
+
+# The sizes the shop makes, two sizes to choose between, how the unisex line runs.
+SIZE_RANGE_ES = Fragment(
+    "size_range_es",
+    r"\b(tienen|hacen|manejan|trabajan|venden|fabrican|llegan a|llegan hasta) (el |talles? |talla )?"
+    + EDGE_SIZE.pattern
+    + r"\b|\b(que|cuales) talles (tienen|manejan|hacen|hay|trabajan|vienen|fabrican)\b|\bhasta (que|cual) talle\b|"
+    r"\b(hacen|tienen|manejan|trabajan) talles (grandes|especiales|chicos|pequenos)\b|"
+    + BETWEEN_TWO_SIZES_ES.pattern
+    + r"|\b(linea|prendas?|ropa|talles?|molderia|calce|horma) unisex\b",
+    "the sizes made, two sizes to choose between, the unisex line, in Spanish",
+)
+SIZE_RANGE_EN = Fragment(
+    "size_range_en",
+    r"\b(do|does) (you|your (shop|store|brand)) (make|carry|have|do|stock|sell|offer|go up to) (an? |any )?"
+    r"(xxs|xs|xxl|xxxl|[2-5]xl|plus[- ]sizes?|petite( sizes)?|extra[- ](small|large)|big(ger)? sizes|larger "
+    r"sizes|large sizes)\b|\bplus[- ]size\b|\bwhat sizes (do|does|are|come)\b|\b(biggest|largest|smallest) "
+    r"size\b|\bgo up to (an? )?(xxl|xxxl|[2-5]xl|size)\b|"
+    + BETWEEN_TWO_SIZES_EN.pattern
+    + r"|\bunisex\b[^.?!]{0,40}\b(fit|fits|sizing|sizes|run|runs)\b|\bhow (do|does) (the |your )?unisex\b",
+    "the sizes made, two sizes to choose between, the unisex line, in English",
+)
+
 # What the size guide says of every garment: the range of sizes made and how the unisex line is cut ("¿hasta qué
 # talle hacen?", "what sizes do you make?", "¿cómo calza la línea unisex?"), even with a garment named.
 SIZE_GUIDE_MATTERS = Fragment(
@@ -103,8 +130,18 @@ SIZE_GUIDE_MATTERS = Fragment(
     r"\b(hasta|desde) (que|cual) talle (hacen|tienen|llegan|manejan|trabajan)\b(?! (el|la|los|las|de|del) )|"
     r"\bque talles (hacen|tienen|manejan|trabajan)\b|\b(what|which) sizes do you "
     r"(make|have|carry|do|offer|stock)\b|\b(linea|line) unisex\b|\bunisex (line|range|ones)\b|\ben la unisex\b|"
-    r"\bin the unisex\b",
+    r"\bin the unisex\b|" + SIZE_RANGE_ES.pattern + "|" + SIZE_RANGE_EN.pattern,
     "the range of sizes made, or the unisex line's cut: the size guide's for any garment",
+)
+
+# One garment named as one product ("el buzo Aurora", "la campera negra", "this dress"), not a kind of garment ("las
+# remeras", "your hoodies", "un buzo"): how it fits or whether it comes in a size is the catalogue's.
+ONE_GARMENT = Fragment(
+    "one_garment",
+    r"\b(el|la|este|esta|ese|esa|the|this|that) (remera|campera|buzo|jean|pantalon|vestido|camisa|pollera|short|"
+    r"sweater|sueter|chaleco|saco|tapado|musculosa|top|body|calza|cardigan|camperon|parka|bermuda|jogger|hoodie|"
+    r"jacket|coat|t-?shirt|shirt|dress|skirt|sweatshirt|jumper|vest)\b",
+    "one garment named with 'the' or 'this': one product",
 )
 
 # How one garment fits or is cut ("¿viene chico?", "does it run small?", "¿es entallada?", "what's the rise?"): the

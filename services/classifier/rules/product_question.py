@@ -8,7 +8,7 @@ how that product fits.
 from __future__ import annotations
 
 from .base import Rule
-from .fragments import COLOUR, SIZE
+from .fragments import COLOUR, EDGE_SIZE, ONE_GARMENT, SIZE
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -50,7 +50,24 @@ RULES: tuple[Rule, ...] = (
             + r")\b|\b(tienen|hay|tenes|queda|quedan)\b (el |la )?"
             r"(talle " + SIZE.pattern + r"|colou?r \w+)\b"
         ),
-        matches=("¿Tienen talle M?", "hola tenes talle m? gracias", "tienen la remera blanca en talle L?"),
+        # the smallest or largest size with no product named asks the range of sizes made ("¿tienen talle XXL en
+        # las remeras?")
+        unless=r"^(?![\s\S]*"
+        + ONE_GARMENT.pattern
+        + r")(?![\s\S]*\btalle (?!"
+        + EDGE_SIZE.pattern
+        + r"\b)"
+        + SIZE.pattern
+        + r"\b)(?=[\s\S]*\b"
+        + EDGE_SIZE.pattern
+        + r"\b)",
+        matches=(
+            "¿Tienen talle M?",
+            "hola tenes talle m? gracias",
+            "tienen la remera blanca en talle L?",
+            "¿Tienen la campera negra en talle XXL?",
+        ),
+        never=("¿Tienen talle XXL en las remeras?", "¿Hay talle XXXL?"),
     ),
     Rule(
         name="product_question.fabric_care_fit_en",

@@ -37,6 +37,7 @@ from .fragments import (
     COLOUR,
     FIT_OF_A_GARMENT,
     GARMENT,
+    ONE_GARMENT,
     OWN_THING,
     SIZE_GUIDE_MATTERS,
     SIZE_NOT_SELECTABLE,
@@ -1196,10 +1197,13 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
         + r"))(?=[\s\S]*("
         + WHICH_SIZE_TO_CHOOSE.pattern
         + r"))"
-        # the range of sizes or the unisex line, asked as the email's one question
+        # the range of sizes or the unisex line, asked as the email's one question or with no garment named as one
+        # product ("¿tienen XXL en los buzos?")
         + r"|^(?![\s\S]*("
         + FIT_OF_A_GARMENT.pattern
-        + r"))(?![\s\S]*\?[\s\S]*\?)(?=[\s\S]*("
+        + r"))(?:(?![\s\S]*\?[\s\S]*\?)|(?![\s\S]*"
+        + ONE_GARMENT.pattern
+        + r"))(?=[\s\S]*("
         + SIZE_GUIDE_MATTERS.pattern
         + r"))",
         matches=(
@@ -1220,6 +1224,8 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
             "Which size of your shirts will fit me? I'm 1.80 m",
             "¿Hasta qué talle hacen? Mi novio quiere uno de sus buzos en XXXL",
             "¿Cómo calza la línea unisex? En remeras de mujer uso M",
+            "¿Tienen XXL y XXXL en todos los buzos y remeras o solo en algunos modelos? ¿Cuánto tarda el envío?",
+            "Mido 1,80 y peso 95 kilos, ¿qué talle de campera me corresponde? ¿L o XL?",
         ),
     ),
     # When one named garment in one colour or size comes back is a question about that product, not the restock
@@ -1233,11 +1239,14 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
         + r"[^.?!\n]{0,30}\b("
         + COLOUR.pattern
         + r"|talle \w+|size \w+|in (xxs|xs|s|m|l|xl|xxl|xxxl))\b|"
-        r"\b(" + COLOUR.pattern + r")\b[^.?!\n]{0,20}" + GARMENT.pattern,
+        r"\b(" + COLOUR.pattern + r")\b[^.?!\n]{0,20}" + GARMENT.pattern + r"|"
+        # the size before the garment: "cuándo vuelve a haber L en los jeans wide leg"
+        r"\b(talle |size )?(xxs|xs|s|m|l|xl|xxl|xxxl) (en|de|del|in) (el |la |los |las |the )?" + GARMENT.pattern,
         matches=(
             "¿Cuándo vuelven a entrar las zapatillas blancas?",
             "Is the black corduroy jacket available in XL?",
             "¿Va a volver el buzo gris en talle M?",
+            "¿Cuándo vuelve a haber L en los jeans wide leg?",
         ),
         never=("¿Cada cuánto reponen lo agotado?", "Do you restock sold-out items?"),
     ),

@@ -8,7 +8,7 @@ customer's own height or weight is answered only by a canned text that says what
 from __future__ import annotations
 
 from .base import Rule
-from .fragments import BETWEEN_TWO_SIZES_EN, BETWEEN_TWO_SIZES_ES
+from .fragments import SIZE_RANGE_EN, SIZE_RANGE_ES
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -84,18 +84,13 @@ RULES: tuple[Rule, ...] = (
         adds_to="sizes",
         weight=3,
         description="the sizes the shop makes, two sizes to choose between, how the unisex line runs, in Spanish",
-        pattern=(
-            r"\b(tienen|hacen|manejan|trabajan|venden|fabrican|llegan a|llegan hasta) (el |talles? |talla )?"
-            r"(xxs|xs|xxl|xxxl|[2-5]xl)\b|\b(que|cuales) talles (tienen|manejan|hacen|hay|trabajan|vienen|fabrican)\b|"
-            r"\bhasta (que|cual) talle\b|"
-            + BETWEEN_TWO_SIZES_ES.pattern
-            + r"|\b(linea|prendas?|ropa|talles?|molderia|calce|horma) unisex\b"
-        ),
+        pattern=SIZE_RANGE_ES.pattern,
         matches=(
             "Hola, ¿tienen XS?",
             "Estoy entre M y L, ¿cuál pido?",
             "¿Cómo vienen las prendas de la línea unisex? En ropa de mujer uso M.",
             "¿Qué talles manejan?",
+            "¿Ustedes hacen talles grandes o llegan hasta XL como casi todas las marcas?",
         ),
         never=("¿Tienen la remera en M?", "Me quedó chico el M, lo quiero cambiar por L"),
     ),
@@ -104,14 +99,7 @@ RULES: tuple[Rule, ...] = (
         adds_to="sizes",
         weight=3,
         description="the sizes the shop makes, two sizes to choose between, how the unisex line fits, in English",
-        pattern=(
-            r"\b(do|does) (you|your (shop|store|brand)) (make|carry|have|do|stock|sell|offer|go up to) (an? |any )?"
-            r"(xxs|xs|xxl|xxxl|[2-5]xl|plus[- ]sizes?|petite( sizes)?|extra[- ](small|large)|big(ger)? sizes|larger "
-            r"sizes|large sizes)\b|\bplus[- ]size\b|\bwhat sizes (do|does|are|come)\b|\b(biggest|largest|smallest) "
-            r"size\b|\bgo up to (an? )?(xxl|xxxl|[2-5]xl|size)\b|"
-            + BETWEEN_TWO_SIZES_EN.pattern
-            + r"|\bunisex\b[^.?!]{0,40}\b(fit|fits|sizing|sizes|run|runs)\b|\bhow (do|does) (the |your )?unisex\b"
-        ),
+        pattern=SIZE_RANGE_EN.pattern,
         matches=(
             "Do you make an XS?",
             "Do you do plus sizes?",

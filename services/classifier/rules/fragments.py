@@ -303,3 +303,16 @@ ALREADY_HAPPENED = Fragment(
     r"return\w*)|damaged|defect\w*|torn|ripped|washed|arrived|devolvi|mande)\b",
     "an item returned, broken, washed or arrived: a refund owed, not a policy question",
 )
+
+# Holding an item until the customer comes or pays ("¿me lo pueden guardar hasta el viernes?", "could you put one
+# aside for me?"): the stock text says whether the shop does, whatever item is named.
+HOLD_AN_ITEM = Fragment(
+    "hold_an_item",
+    r"\b(pueden|podrian|podes|podrias|puede|podria|se puede|se podra) (guardar|reservar|separar|apartar)\b|"
+    r"\b(guardan|reservan|separan|apartan|hacen reservas?)\b|"
+    r"\b(que )?(me|nos|le) (guarden|reserven|separen|aparten)\b|"
+    r"\b(hold|reserve|keep|put aside|set aside)\b[^.?!]"
+    r"{0,30}\b(for me|for him|for her|aside|until|till|til)\b|\b(put|set) (one|it|them|an item|a \w+) aside\b|"
+    r"\bdo you (hold|reserve) (items|clothes|products|garments)\b",
+    "asking the shop to hold, reserve or put aside an item",
+)

@@ -37,6 +37,7 @@ from .fragments import (
     COLOUR,
     FIT_OF_A_GARMENT,
     GARMENT,
+    HOLD_AN_ITEM,
     ONE_GARMENT,
     OWN_THING,
     SIZE_GUIDE_MATTERS,
@@ -1242,13 +1243,23 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
         r"\b(" + COLOUR.pattern + r")\b[^.?!\n]{0,20}" + GARMENT.pattern + r"|"
         # the size before the garment: "cuándo vuelve a haber L en los jeans wide leg"
         r"\b(talle |size )?(xxs|xs|s|m|l|xl|xxl|xxxl) (en|de|del|in) (el |la |los |las |the )?" + GARMENT.pattern,
+        # an item the customer asks the shop to hold, when nothing asks whether it is in stock or comes back
+        unless=r"^(?=[\s\S]*("
+        + HOLD_AN_ITEM.pattern
+        + r"))(?![\s\S]*\b(vuelv\w*|volver\w*|repon\w*|reingres\w*|stock|disponible|agotad\w*|back|restock\w*|"
+        r"available|sold out|in stock|left)\b)",
         matches=(
             "¿Cuándo vuelven a entrar las zapatillas blancas?",
             "Is the black corduroy jacket available in XL?",
             "¿Va a volver el buzo gris en talle M?",
             "¿Cuándo vuelve a haber L en los jeans wide leg?",
+            "¿Me pueden guardar el buzo negro en talle M? ¿Hay stock?",
         ),
-        never=("¿Cada cuánto reponen lo agotado?", "Do you restock sold-out items?"),
+        never=(
+            "¿Cada cuánto reponen lo agotado?",
+            "Do you restock sold-out items?",
+            "¿Me pueden separar un buzo negro talle M hasta que llegue?",
+        ),
     ),
     Rule(
         name="signals.money_back",

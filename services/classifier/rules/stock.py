@@ -5,7 +5,7 @@ The canned text says how to check; one product in one size or colour is a produc
 from __future__ import annotations
 
 from .base import Rule
-from .fragments import SIZE_NOT_SELECTABLE
+from .fragments import HOLD_AN_ITEM, SIZE_NOT_SELECTABLE
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -49,14 +49,7 @@ RULES: tuple[Rule, ...] = (
         adds_to="stock",
         weight=3,
         description="whether the shop holds or reserves an item until the customer comes or pays",
-        pattern=(
-            r"\b(pueden|podrian|podes|podrias|puede|podria|se puede|se podra) (guardar|reservar|separar|apartar)\b|"
-            r"\b(guardan|reservan|separan|apartan|hacen reservas?)\b|"
-            r"\b(que )?(me|nos|le) (guarden|reserven|separen|aparten)\b|"
-            r"\b(hold|reserve|keep|put aside|set aside)\b[^.?!]"
-            r"{0,30}\b(for me|for him|for her|aside|until|till|til)\b|\b(put|set) (one|it|them|an item|a \w+) aside\b|"
-            r"\bdo you (hold|reserve) (items|clothes|products|garments)\b"
-        ),
+        pattern=HOLD_AN_ITEM.pattern,
         unless=r"\b(ya (lo |la )?(pague|abone)|pagad[oa]|abonad[oa]|already paid|paid for|(si|if) (lo |la |i )?"
         r"(pago|abono|pay) (ahora|ya|now|online|today|hoy))\b",
         matches=(

@@ -1510,7 +1510,8 @@ def test_the_independent_english_chat_set_gets_no_wrong_canned_answer(shop, spli
         ("is shipping free on my order? I placed it yesterday", "order_status"),
         ("do you accept returns?", "returns"),
         ("what's the processing time for refunds?", "refund_request"),
-        ("who covers the return postage?", "other"),  # the canned returns text does not say who pays a return
+        # the returns text says who pays a return ("the customer pays for a return")
+        ("who covers the return postage?", "returns"),
     ],
 )
 def test_phrasings_added_from_the_chat_set(body, expected):

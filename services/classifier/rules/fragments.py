@@ -190,8 +190,10 @@ TRANSFER_DISCOUNT = Fragment(
 EN_NOT_POLICY = Fragment(
     "en_not_policy",
     r"\b(problems?|issues?|late|delay\w*|wrong|mistake\w*|(change|changing)(?! (my|your|their|of) mind)|modify|edit|"
-    r"update|switch|upgrade|cancel\w*|complain\w*|never|didn'?t|haven'?t|hasn'?t|wasn'?t|weren'?t|lost|damaged|missing|"
-    r"status|track\w*|where is|where'?s|address(es)?|invoices?|reschedul\w*|redeliver\w*|resend|instead|supposed|"
+    r"update|switch|upgrade|cancel\w*|complain\w*|didn'?t|haven'?t|hasn'?t|wasn'?t|weren'?t|lost|damaged|missing|"
+    r"status|track\w*|where is|where'?s|address(es)?|invoices?|reschedul\w*|redeliver\w*|resend|supposed|"
+    # not "I never know", "instead of posting it back"
+    r"never(?! (know|knew|sure|seems?|quite))|instead(?! of (posting|mailing|sending|shipping))|"
     r"promised|still|yet|already|again|account|profile|subscri\w*|newsletter|password|(delivery|courier|postal) (guy|"
     r"man|men|driver|person|boy|girl|woman)|driver|replace\w*|"
     # feedback, a person to talk to, the customer's account: not a policy question ("I want to leave a

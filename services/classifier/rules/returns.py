@@ -8,7 +8,7 @@ turn refund words into a returns question unless the email is about an order tha
 from __future__ import annotations
 
 from .base import Rule
-from .fragments import EN_NOT_POLICY, NOT_A_GARMENT_CHANGE, RETURN_POSTAGE_ES
+from .fragments import EN_NOT_POLICY, NOT_A_GARMENT_CHANGE, RETURN_POSTAGE, RETURN_POSTAGE_ES
 
 RULES: tuple[Rule, ...] = (
     # who pays the postage of a return or an exchange: the Spanish returns text says, whatever shipping words are used
@@ -28,6 +28,43 @@ RULES: tuple[Rule, ...] = (
             "¿Quién paga el envío a Córdoba?",
             "Who pays the shipping to Salta?",
             "Quiero cambiar la dirección de envío, ¿quién paga?",
+        ),
+    ),
+    Rule(
+        name="returns.who_pays_the_postage_en",
+        adds_to="returns",
+        weight=3,
+        description="who pays the postage of a return or an exchange, in English",
+        pattern=RETURN_POSTAGE.pattern,
+        unless=EN_NOT_POLICY.pattern,
+        matches=(
+            "If I need to return something, who pays for the postage, you or me?",
+            "Who pays the shipping when I send something back to you? Here I never know.",
+        ),
+        never=(
+            "Who pays the shipping to Salta?",
+            "The zip broke. If I return it, who pays the postage?",
+        ),
+    ),
+    # exchanging at the shop instead of by post: the returns text says where
+    Rule(
+        name="returns.exchange_at_the_store",
+        adds_to="returns",
+        weight=3,
+        description="whether an item can be exchanged or returned at the shop, in English",
+        pattern=(
+            r"\b(exchange|swap|return|change)\b[^.?!]{0,40}\b(at|in) (your|the) (palermo )?(shop|store|showroom)\b|"
+            r"\b(go|come|pop|drop|take (it|them|things)|bring (it|them|things))( in| by| back)? (in)?to (your|the) "
+            r"(palermo )?(shop|store|showroom)\b[^.?!]{0,60}\b(exchange|swap|change)\b"
+        ),
+        unless=EN_NOT_POLICY.pattern,
+        matches=(
+            "Kindly inform me whether I can exchange an item at your shop in Palermo instead of posting it back.",
+            "Could she take it into your shop in Palermo and swap it there?",
+        ),
+        never=(
+            "Can I pay in cash at your store?",
+            "The jacket I got is damaged, can I exchange it at your store?",
         ),
     ),
     Rule(

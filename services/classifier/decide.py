@@ -43,6 +43,7 @@ from . import language as language_mod
 from . import learned as learned_mod
 from . import robots as robots_mod
 from . import view as view_mod
+from .rules.fragments import SIZE_NOT_SELECTABLE
 from .rules.robot_notifications import RELAYED_REASON
 
 DEFAULT_FAQ_THRESHOLD = 0.75
@@ -132,6 +133,18 @@ _BEFORE_OR_AFTER = ("before or after", "antes o despues")
 # The shop's opening hours, asked next to a topic whose text does not give them (the shipping text gives the hours
 # of pick-up at the store, and has its own group).
 _OPENING_HOURS = ("horario", r"\bat what time", "what time", "a que hora", "abren", "opening hours")
+
+# An item in one size ("¿hay la camisa en talle L?"): whether it is in stock is the catalogue's...
+_ONE_SIZE = (r"talle (xs|s|m|l|xl|xxl|\d+)\b", r"size (xs|s|m|l|xl|xxl|\d+)\b", r"en (xs|s|m|l|xl|xxl|\d{2})\b")
+# ... but what a size that cannot be chosen means, or how often sold-out sizes come back, is the stock text's for any
+# size ("no me deja elegir el talle L, ¿es que no hay más?", "¿cada cuánto reponen? En L no hay casi nada").
+_ANY_SIZE = re.compile(
+    SIZE_NOT_SELECTABLE.pattern
+    + r"|\b(cada cuanto|con que frecuencia|how often|how frequently)\b[^.?!]{0,30}\b(repon\w*|restock\w*|vuelv\w*|"
+    r"come back)"
+)
+# A group of `_COVERAGE` that does not count as asked when this holds of the email.
+_NOT_ASKED_WHEN = {_ONE_SIZE: _ANY_SIZE}
 
 _COVERAGE: dict[str, list[tuple[str, ...]]] = {
     "payment_methods": [
@@ -400,7 +413,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         # the shop's own stock, last season, an item in one size: the example text speaks of the website's stock
         _AT_THE_STORE,
         ("temporada", "last season", "previous season", "discontinu"),
-        (r"talle (xs|s|m|l|xl|xxl|\d+)\b", r"size (xs|s|m|l|xl|xxl|\d+)\b", r"en (xs|s|m|l|xl|xxl|\d{2})\b"),
+        _ONE_SIZE,
         # "is it really in stock?": answered by a text that says the website's stock is live
         ("actually in stock", "realmente", "tiempo real", "real time"),
         _OPENING_HOURS,
@@ -614,6 +627,8 @@ def _canned_text_covers(topic: str, question: str, answer: str) -> bool:
     question = intents_mod.fold(question)
     for group in _COVERAGE.get(topic, []):
         asked = any(re.search(r"\b" + term, question) for term in group)
+        if asked and group in _NOT_ASKED_WHEN and _NOT_ASKED_WHEN[group].search(question):
+            continue
         if asked and not any(re.search(r"\b" + term, answer) for term in group):
             return False
     # another country for any topic: paying with a card or a transfer from abroad, returning from abroad

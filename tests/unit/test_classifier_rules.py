@@ -1985,3 +1985,53 @@ def test_a_replys_subject_that_named_the_answered_topic_leaves_the_new_question_
     assert "conversation.earlier_subject" in result.rules
     again = _under_our_answer(shop, "Thanks! And can I pay in instalments?", topic="payment_methods")
     assert decide.classify(mail(body=again, subject="Re: Payment options"), shop, OWN).decision == "llm"
+
+
+@pytest.mark.parametrize(
+    "body,topics",
+    [
+        # the range of sizes asked of a kind of garment, in an email with another question
+        (
+            "¿Tienen XXL y XXXL en todos los buzos y remeras o solo en algunos modelos? ¿Cuánto tarda el envío a Tandil?",
+            ("sizes", "shipping"),
+        ),
+        (
+            "Buenas. Dos cosas. ¿Tienen cuotas sin interés? Y ¿hacen XXXL? Uso ese talle en remeras y camisas.",
+            ("payment_methods", "sizes"),
+        ),
+        ("Mido 1,80 y peso 95 kilos. ¿Qué talle me corresponde? ¿L o XL?", ("sizes",)),
+        # holding an item, whatever item is named
+        (
+            "Hola! Me encantó el vestido de lino verde, pero cobro el viernes. ¿Me lo pueden reservar hasta ese día?",
+            ("stock",),
+        ),
+        # who pays a return's postage; exchanging at the shop
+        ("Hi, who pays the shipping when I send something back to you? Here I never know.", ("returns",)),
+        (
+            "Kindly inform me whether I can exchange an item at your shop in Palermo instead of posting it back.",
+            ("returns",),
+        ),
+        # a size that cannot be chosen, how often sold-out sizes come back
+        ("Hola, no me deja elegir el talle L en un montón de cosas, ¿es que no hay más?", ("stock",)),
+    ],
+)
+def test_questions_every_shop_gets_have_their_canned_texts(shop, body, topics):
+    result = decide.classify(mail(body=body, subject="Consulta"), shop, OWN)
+    assert (result.decision, tuple(result.faq_topics)) == ("faq", topics), result
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # one product named: its fit, its sizes, its stock are the catalogue's
+        "¿Hasta qué talle hacen? ¿El buzo Aurora tiene las mangas largas?",
+        "¿Tienen la campera negra en talle XXL?",
+        "¿Me pueden guardar el buzo negro en talle M? ¿Hay stock?",
+        "Hola, ¿tienen la camisa de lino en talle L?",
+        # a return of an item with a problem
+        "The zip broke. If I return it, who pays the postage?",
+        "The jacket I got is damaged, can I exchange it at your store?",
+    ],
+)
+def test_one_product_or_a_problem_still_gets_no_canned_text(shop, body):
+    assert decide.classify(mail(body=body, subject="Consulta"), shop, OWN).decision != "faq"

@@ -352,7 +352,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("regalo", "gift"),
         ("ticket", "factura", "receipt", "invoice"),
         ("liquidacion", "oferta", r"sale\b", "descuento", "discount"),
-        ("usad", "used", "worn"),
+        ("usad", "used", "worn", "unworn", "sin uso"),
         ("etiqueta", "tag"),
         ("store credit", "credit note", "vouchers?", "nota de credito"),
         # underwear and swimwear, exchanges at the store, washed items: the example text does not say

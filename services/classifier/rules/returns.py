@@ -211,9 +211,32 @@ RULES: tuple[Rule, ...] = (
             r"trade) (it |them |items? |an item |clothes |something )?(for|to|into) (a |an |another |the )?(different |"
             r"bigger |smaller |larger |other |next )?(size|colou?r)\b"
         ),
-        unless=EN_NOT_POLICY.pattern + r"|\b(orders?|address|payment|delivery|shipping)\b",
-        matches=("Can I swap for a different size if it's too small?", "Can I exchange it for another colour?"),
+        # an order's size, address or delivery changed ("can I change my order to a different size?"), not "before I
+        # order"
+        unless=EN_NOT_POLICY.pattern + r"|\b(my|the|our|this|that) (orders?|address|payment|delivery|shipping)\b",
+        matches=(
+            "Can I swap for a different size if it's too small?",
+            "Can I exchange it for another colour?",
+            "Before I order: if the jeans don't fit, can I swap them for another size?",
+        ),
         never=("Can I change my order to a different size?",),
+    ),
+    Rule(
+        name="returns.exchange_at_the_store_es",
+        adds_to="returns",
+        weight=3,
+        description="whether an item can be exchanged or returned at the shop, in Spanish",
+        pattern=(
+            r"\b(cambiar(lo|la|los|las)?|hacer (el|un|los) cambios?|devolver(lo|la|los|las)?)\b[^.?!\n]{0,40}\b(en|al) "
+            r"(el )?(local|showroom|tienda fisica)\b|\b(ir|llevar(lo|la|los|las)?|pasar) (al|por el) (local|showroom)\b"
+            r"[^.?!\n]{0,30}\b(a |para )(cambiar(lo|la|los|las)?|hacer el cambio)\b"
+        ),
+        unless=NOT_A_GARMENT_CHANGE.pattern,
+        matches=(
+            "si algo no le queda, ¿lo puedo llevar a cambiar directamente al local de Palermo?",
+            "¿Se puede cambiar en el local o hay que mandarlo por correo?",
+        ),
+        never=("¿Puedo pagar en efectivo en el local?", "¿Puedo cambiar el envío por retiro en el local?"),
     ),
     # how a return is done: "how do I make a return?", "what's the procedure for returning clothes?", "return
     # conditions"

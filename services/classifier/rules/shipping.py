@@ -41,8 +41,10 @@ RULES: tuple[Rule, ...] = (
         description="whether, where, how long and for how much the shop ships, or pickup, asked in Spanish",
         pattern=(
             r"\b(hacen|tienen|realizan|hay|haces|tenes|manejan) envios?\b|\b(envian|envias|mandan|mandas|despachan|"
-            # not a size reached ("¿llegan hasta XL?", "¿no llegan a tanto?")
-            r"llegan|entregan) (a|al|hasta|para|por) (?!(talles?|xs|s|m|l|xl|xxl|xxxl|[2-5]xl|tanto|eso)\b)\w|"
+            # not a size reached ("¿llegan hasta XL?", "¿no llegan a tanto?"), nor a person sent to ("y se la mandan
+            # a él")
+            r"llegan|entregan) (a|al|hasta|para|por) (?!(talles?|xs|s|m|l|xl|xxl|xxxl|[2-5]xl|tanto|eso|el|ella|ellos|"
+            r"ellas)\b)\w|"
             r"\b(costo|precio|valor|tarifa)s? (del |de |de los )?(envio|"
             r"flete|despacho|entrega)s?\b|\bcuanto (sale|cuesta|vale|es|esta|seria|saldria|cobran) (el |de |por el |"
             r"por )?(envio|flete|despacho|mandar)\b|\benvios? (gratis|sin cargo|gratuito|bonificado)\b|\b(cuanto|"
@@ -66,6 +68,7 @@ RULES: tuple[Rule, ...] = (
         never=(
             "¿Cuánto tarda el reembolso?",
             "¿Hacen talles grandes o llegan hasta XL?",
+            "Si le compro ropa y se la mandan a él, ¿la puede cambiar en el local?",
             "¿Cuánto tarda en volver algo que está agotado?",
             "Y si cuando llega no me queda, ¿lo puedo cambiar?",
         ),

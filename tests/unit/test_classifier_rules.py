@@ -2011,6 +2011,19 @@ def test_a_replys_subject_that_named_the_answered_topic_leaves_the_new_question_
             "Kindly inform me whether I can exchange an item at your shop in Palermo instead of posting it back.",
             ("returns",),
         ),
+        # second questions the rules read too: the postage being free, picking up, a first exchange, sale items
+        ("Si pagamos con transferencia, ¿hay descuento? ¿Y el envío nos sale gratis?", ("payment_methods", "shipping")),
+        (
+            "Hola, ¿puedo comprar por la web y retirar en el local? ¿Aceptan Mercado Pago?",
+            ("shipping", "payment_methods"),
+        ),
+        (
+            "¿Cuánto tardan los envíos a Salta? Y si algo no me queda, ¿el cambio me sale algo o es gratis?",
+            ("shipping", "returns"),
+        ),
+        ("Hiya, can sale stuff be returned? And do you take Amex?", ("returns", "payment_methods")),
+        ("Hola! ¿Cómo sé cuál es mi talle? Y si me equivoco, ¿lo puedo cambiar por otro talle?", ("sizes", "returns")),
+        ("G'day, can I pay cash? I don't have an Argentine card yet.", ("payment_methods",)),
         # a size that cannot be chosen, how often sold-out sizes come back
         ("Hola, no me deja elegir el talle L en un montón de cosas, ¿es que no hay más?", ("stock",)),
     ],

@@ -52,6 +52,18 @@ BETWEEN_TWO_SIZES_EN = Fragment(
     "two sizes the customer is between, in English",
 )
 
+# How to know or choose one's own size ("¿cómo sé cuál es mi talle?", "how do I figure out my size?"): the size
+# guide says how, for any garment.
+KNOW_ONES_SIZE = Fragment(
+    "know_ones_size",
+    r"\bhow (do|can|would|should|will) (i|we|you|one) (figure out|work out|know|find out|tell|choose|pick|"
+    r"get|determine) (my|your|his|her|their|the right|the correct|which|what) sizes?\b|"
+    r"\bcomo (hago|hacemos|puedo|podemos|se hace)?( para)? ?(se|saber|sabemos|elegir|elijo|calcular|averiguar|"
+    r"acertar)( bien)?( cual es)? (el|mi|su|tu|los|que|cual) talles?\b|"
+    r"\bcomo (se|sabe|saber) cual es (el mio|mi talle|el suyo|su talle)\b",
+    "how the customer can know or choose their own size",
+)
+
 WHICH_SIZE_TO_CHOOSE = Fragment(
     "which_size_to_choose",
     r"\b(que|cual) talle (me|le|les|nos|te) (recomiendan|recomendas|recomiendas|sugieren|conviene|va|iria|pido|"
@@ -69,7 +81,7 @@ WHICH_SIZE_TO_CHOOSE = Fragment(
     r"(should|would|will|shall|do|can|could|is best|fits?|suits?)\b|"
     r"\b(what|which) size (would|do|can|could) you (suggest|recommend|advise)\b|"
     r"\b(what|which) size will (fit|suit|be (suitable|best|right))\b|\b(what|which) size (i|we) (should|must|need "
-    r"to)\b|" + BETWEEN_TWO_SIZES_ES.pattern + r"|" + BETWEEN_TWO_SIZES_EN.pattern,
+    r"to)\b|" + BETWEEN_TWO_SIZES_ES.pattern + r"|" + BETWEEN_TWO_SIZES_EN.pattern + r"|" + KNOW_ONES_SIZE.pattern,
     "which size to choose for oneself or someone: the size guide answers it whatever the garment",
 )
 
@@ -104,7 +116,8 @@ EDGE_SIZE = Fragment("edge_size", r"(xxs|xs|xxl|xxxl|[2-5]xl)", "a size at eithe
 # The sizes the shop makes, two sizes to choose between, how the unisex line runs.
 SIZE_RANGE_ES = Fragment(
     "size_range_es",
-    r"\b(tienen|hacen|manejan|trabajan|venden|fabrican|llegan a|llegan hasta) (el |talles? |talla )?"
+    r"\b(tienen|hacen|manejan|trabajan|venden|fabrican|llegan a|llegan hasta) ((ropa|prendas) (en )?)?(el |talles? |"
+    r"tallas? )?"
     + EDGE_SIZE.pattern
     + r"\b|\b(que|cuales) talles (tienen|manejan|hacen|hay|trabajan|vienen|fabrican)\b|\bhasta (que|cual) talle\b|"
     r"\b(hacen|tienen|manejan|trabajan) talles (grandes|especiales|chicos|pequenos)\b|"
@@ -192,9 +205,10 @@ EN_NOT_POLICY = Fragment(
     r"\b(problems?|issues?|late|delay\w*|wrong|mistake\w*|(change|changing)(?! (my|your|their|of) mind)|modify|edit|"
     r"update|switch|upgrade|cancel\w*|complain\w*|didn'?t|haven'?t|hasn'?t|wasn'?t|weren'?t|lost|damaged|missing|"
     r"status|track\w*|where is|where'?s|address(es)?|invoices?|reschedul\w*|redeliver\w*|resend|supposed|"
-    # not "I never know", "instead of posting it back"
+    # not "I never know", "instead of posting it back", "I have no local card yet"
     r"never(?! (know|knew|sure|seems?|quite))|instead(?! of (posting|mailing|sending|shipping))|"
-    r"promised|still|yet|already|again|account|profile|subscri\w*|newsletter|password|(delivery|courier|postal) (guy|"
+    r"promised|still|(?<!card )(?<!account )yet|already|again|account|profile|subscri\w*|newsletter|password|"
+    r"(delivery|courier|postal) (guy|"
     r"man|men|driver|person|boy|girl|woman)|driver|replace\w*|"
     # feedback, a person to talk to, the customer's account: not a policy question ("I want to leave a
     # review of your delivery service", "how do I contact customer service about shipping?", "where do

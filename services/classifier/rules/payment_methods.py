@@ -172,13 +172,19 @@ RULES: tuple[Rule, ...] = (
         description="whether the customer can pay by a given means ('can I pay with Apple Pay?', 'do you take cash?')",
         pattern=(
             r"\b(is it|it'?s) possible to pay (by|with|in|via|using|through)\b|\b(can|could|may) (i|we) (pay|checkout|"
-            r"check out) (by|with|in|via|using|through|on|at|when|upon)\b|\b(do|does|can|could) (you|u) (accept|"
+            r"check out) (by|with|in|via|using|through|on|at|when|upon)\b|\b(can|could|may) (i|we) pay cash\b|"
+            r"\b(do|does|can|could) (you|u) (accept|"
             r"take) (apple pay|google pay|samsung pay|klarna|afterpay|venmo|zelle|cash app|western union|cheques?|"
             r"checks|bitcoin|crypto\w*|cash|paypal|american express|amex|mercado ?pago|bank transfers?|transfers?|"
             r"debit|credit)\b"
         ),
         unless=EN_NOT_POLICY.pattern,
-        matches=("Can I pay in dollars?", "Do you take Apple Pay?", "Is it possible to pay by card?"),
+        matches=(
+            "Can I pay in dollars?",
+            "Do you take Apple Pay?",
+            "Is it possible to pay by card?",
+            "Can I pay cash at the shop?",
+        ),
         never=("Can I pay with PayPal instead?",),
     ),
     # a way of paying named with "accepted"/"accept": "is cash accepted?", "do u accept rapipago?", "pay options

@@ -123,12 +123,15 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="whether an exchange costs anything, what to do to return an item, how exchanges work, in Spanish",
         pattern=(
-            r"\b(el|los) cambios? (es|son|seria|serian|tiene|tienen)( algun)? (sin cargo|gratis|gratuitos?|costo|"
-            r"cargo)\b|\bpara (cambiar|devolver)(lo|la|los|las)\b|\bcomo (son|funcionan) los cambios\b"
+            r"\b(el|los) (primer |primeros )?cambios? (es|son|seria|serian|tiene|tienen)( algun)? (sin cargo|gratis|"
+            r"gratuitos?|costo|cargo)\b|\b(el|los) (primer |primeros )?cambios? (me |nos |te |le )?(sale|salen|cuesta|"
+            r"cuestan|cobran)\b|\bpara (cambiar|devolver)(lo|la|los|las)\b|\bcomo (son|funcionan) los cambios\b"
         ),
         unless=NOT_A_GARMENT_CHANGE.pattern,
         matches=(
             "¿El cambio tiene algún costo?",
+            "¿el primer cambio es gratis si me queda mal?",
+            "si algo no me queda, si el cambio me sale algo o es gratis",
             "Hola, me gustaría saber cómo funcionan los cambios",
             "Si me queda mal, ¿qué tengo que hacer para devolverlo?",
         ),
@@ -170,12 +173,16 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="whether items, sale items or clothes can be returned or exchanged",
         pattern=(
-            r"\b(can|could|may|will|are|is|do|does) (items?|clothes|clothing|products?|garments?|things|purchases?|"
-            r"sale items|everything|it|they|orders?)( have to| need to)? (be )?(returned|exchanged|swapped|"
-            r"sent back)\b|\bto be (returned|exchanged)\b"
+            r"\b(can|could|may|will|are|is|do|does) ((sale|discounted|clearance|marked[- ]down) )?(items?|clothes|"
+            r"clothing|products?|garments?|things|stuff|purchases?|everything|it|they|orders?)( have to| need to)? "
+            r"(be )?(returned|exchanged|swapped|sent back)\b|\bto be (returned|exchanged)\b"
         ),
         unless=EN_NOT_POLICY.pattern,
-        matches=("Do items have to be unused to be returned?", "Can sale items be exchanged?"),
+        matches=(
+            "Do items have to be unused to be returned?",
+            "Can sale items be exchanged?",
+            "can sale stuff be returned?",
+        ),
         never=("Can it be exchanged? The zip is broken.",),
     ),
     # "can I send it back if it doesn't fit?", "I want to know if I can return the dress if it doesn't suit me"

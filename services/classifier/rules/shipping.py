@@ -54,7 +54,11 @@ RULES: tuple[Rule, ...] = (
             r"\btiempos? de (entrega|envio)\b|\bretiro (en|por) (el |la )?(local|sucursal|tienda|showroom)\b|\b(puedo|"
             r"se puede|podes|pueden) (pasar a )?(retirar|pasar a buscar|buscar)\b|\bretiro gratis\b|"
             r"\b(correo argentino|andreani|oca)\b|\b(envios?|envian) (al interior|a todo el pais|a domicilio)\b|"
-            r"\bpunto de retiro\b|\bcomo (son|funcionan|hacen) los envios\b|\benvio (es|sale|seria) gratis\b|\b(cuando|"
+            r"\bpunto de retiro\b|\bcomo (son|funcionan|hacen) los envios\b|\benvio (me |nos |te |les )?(es|sale|seria|"
+            r"saldria) gratis\b|\bretirar(lo|la|los|las)? (en|por) (el |la )?(local|sucursal|tienda|showroom)\b|"
+            # when an order placed now is dispatched, asked before it is placed
+            r"\bsi (compro|pago|pido|hago (el|la|un|una) (pedido|compra))\b[^.?!]{0,40}\bcuando (me )?(lo |la |los |"
+            r"las )?(despachan|envian|mandan|sale)\b|\b(cuando|"
             r"en cuanto tiempo|en cuantos dias|cuantos dias) (me |te |nos )?(llega|llegaria|llegan|llegarian|tarda|"
             # not an item that arrives and does not fit: the exchange is the question
             r"tardaria|demora|demoraria)\b(?![^.?!]{0,5}\bno (me|le|te|les) (queda|gusta|va|entra|sirve|convence))"
@@ -64,6 +68,9 @@ RULES: tuple[Rule, ...] = (
             "hola, cuanto tarda?",
             "el envio es gratis?",
             "¿Puedo retirar en el local?",
+            "Si pagamos con transferencia, ¿hay descuento? ¿Y el envío nos sale gratis?",
+            "¿Puedo comprar por la web y retirar en el local?",
+            "si compro hoy, ¿cuándo despachan?",
         ),
         never=(
             "¿Cuánto tarda el reembolso?",

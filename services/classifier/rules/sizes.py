@@ -8,7 +8,7 @@ customer's own height or weight is answered only by a canned text that says what
 from __future__ import annotations
 
 from .base import Rule
-from .fragments import SIZE_RANGE_EN, SIZE_RANGE_ES
+from .fragments import KNOW_ONES_SIZE, SIZE_RANGE_EN, SIZE_RANGE_ES
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -37,6 +37,22 @@ RULES: tuple[Rule, ...] = (
             r"\bbetween (two )?sizes\b|\bsize (recommendation|advice)\b"
         ),
         matches=("What size should I get?", "Does the hoodie run small?", "Hi! Do you have a size guide?"),
+    ),
+    # how to know one's own size: the size guide says how to choose it
+    Rule(
+        name="sizes.how_to_know_my_size",
+        adds_to="sizes",
+        weight=3,
+        description="how the customer can know or choose their size ('¿cómo sé cuál es mi talle?', 'how do I figure "
+        "out my size?')",
+        pattern=KNOW_ONES_SIZE.pattern,
+        matches=(
+            "How do I figure out my size?",
+            "¿Cómo hago para elegir bien el talle de cada uno?",
+            "¿Cómo sé cuál es el mío?",
+            "quería preguntarles cómo hago para saber qué talle soy",
+        ),
+        never=("How do I change the size of my order?", "¿Cómo hago para cambiar el talle?"),
     ),
     Rule(
         name="sizes.size_word",

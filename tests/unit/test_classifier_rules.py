@@ -2024,6 +2024,15 @@ def test_a_replys_subject_that_named_the_answered_topic_leaves_the_new_question_
         ("Hiya, can sale stuff be returned? And do you take Amex?", ("returns", "payment_methods")),
         ("Hola! ¿Cómo sé cuál es mi talle? Y si me equivoco, ¿lo puedo cambiar por otro talle?", ("sizes", "returns")),
         ("G'day, can I pay cash? I don't have an Argentine card yet.", ("payment_methods",)),
+        (
+            "Soy de Comodoro. ¿Llegan los envíos hasta acá? Y si tengo que cambiar algo por talle, ¿tengo que pagar el "
+            "envío de vuelta?",
+            ("shipping", "returns"),
+        ),
+        ("Les consulto cómo les hacemos llegar el comprobante de la transferencia.", ("payment_methods",)),
+        ("Hi there, are sale items returnable?", ("returns",)),
+        ("Hola, ¿el XXL lo tienen en todos los modelos o solo en algunos?", ("sizes",)),
+        ("Buenas, ¿en cuánto tiempo despachan después de que pago?", ("shipping",)),
         # a size that cannot be chosen, how often sold-out sizes come back
         ("Hola, no me deja elegir el talle L en un montón de cosas, ¿es que no hay más?", ("stock",)),
     ],

@@ -106,7 +106,8 @@ SIZE_NOT_SELECTABLE = Fragment(
     r"grisad\w*|tachad\w*|bloquead\w*)|grisad\w*|(is|are) (not )?(showing|greyed|grayed|crossed)|greyed out|grayed "
     r"out|not (showing|selectable|clickable|available to (select|choose|pick)))\b|\b(no me deja|no me dejan|no "
     r"puedo|can'?t|cannot|unable to|won'?t let me|doesn'?t let me) (elegir|seleccionar|marcar|select|choose|pick|"
-    r"click( on)?) (\w+ ){0,2}(talles?|colou?r(es|s)?|sizes?)\b",
+    r"click( on)?) (\w+ ){0,2}(talles?|colou?r(es|s)?|sizes?)\b|\bno (me )?(aparece|aparecen|figura|figuran) (el |un |"
+    r"mi |los |ese )?(talles?|colou?r(es)?)\b",
     "a size or colour the website does not let one choose, asked about",
 )
 
@@ -120,6 +121,8 @@ SIZE_RANGE_ES = Fragment(
     r"tallas? )?"
     + EDGE_SIZE.pattern
     + r"\b|\b(que|cuales) talles (tienen|manejan|hacen|hay|trabajan|vienen|fabrican)\b|\bhasta (que|cual) talle\b|"
+    r"\b(rango|curva) de talles\b|\b(talles (grandes|especiales)|xxl|xxxl|[2-5]xl)\b[^.?!]{0,40}\b(todos los modelos|"
+    r"todas las prendas)\b|"
     r"\b(hacen|tienen|manejan|trabajan) talles (grandes|especiales|chicos|pequenos)\b|"
     + BETWEEN_TWO_SIZES_ES.pattern
     + r"|\b(linea|prendas?|ropa|talles?|molderia|calce|horma) unisex\b",
@@ -130,7 +133,9 @@ SIZE_RANGE_EN = Fragment(
     r"\b(do|does) (you|your (shop|store|brand)) (make|carry|have|do|stock|sell|offer|go up to) (an? |any )?"
     r"(xxs|xs|xxl|xxxl|[2-5]xl|plus[- ]sizes?|petite( sizes)?|extra[- ](small|large)|big(ger)? sizes|larger "
     r"sizes|large sizes)\b|\bplus[- ]size\b|\bwhat sizes (do|does|are|come)\b|\b(biggest|largest|smallest) "
-    r"size\b|\bgo up to (an? )?(xxl|xxxl|[2-5]xl|size)\b|"
+    r"size\b|\bgo up to (an? )?(xxl|xxxl|[2-5]xl|size)\b|\b(all|every one) of (your|the) (styles|designs|items|"
+    r"clothes)\b[^.?!]{0,30}\b(larger|large|bigger|big|plus|xxl|xxxl) sizes?\b|\b(larger|large|bigger|big|plus) sizes"
+    r"\b[^.?!]{0,40}\ball (of )?(your |the )?(styles|designs|items|clothes)\b|"
     + BETWEEN_TWO_SIZES_EN.pattern
     + r"|\bunisex\b[^.?!]{0,40}\b(fit|fits|sizing|sizes|run|runs)\b|\bhow (do|does) (the |your )?unisex\b",
     "the sizes made, two sizes to choose between, the unisex line, in English",
@@ -191,8 +196,8 @@ NOT_A_GARMENT_CHANGE = Fragment(
 # A discount for paying by transfer or in cash is stated in the payment FAQ; a discount code is another matter.
 TRANSFER_DISCOUNT = Fragment(
     "transfer_discount",
-    r"\b(transferencia|transfiero|transferir|efectivo|transfer|cash)\b[^.?!]{0,40}\b(descuento|discount|% ?off|"
-    r"\d+ ?%)|\b(descuento|discount|\d+ ?%)[^.?!]{0,40}\b(transferencia|transfiero|transferir|efectivo|transfer|"
+    r"\b(transferencia|transfiero|transferir|efectivo|transfer|cash)\b[^.?!]{0,60}\b(descuento|discount|% ?off|"
+    r"\d+ ?%)|\b(descuento|discount|\d+ ?%)[^.?!]{0,60}\b(transferencia|transfiero|transferir|efectivo|transfer|"
     r"cash)\b",
     "a discount next to a bank transfer or cash, in either order",
 )
@@ -245,7 +250,8 @@ RETURN_POSTAGE = Fragment(
 RETURN_POSTAGE_ES = Fragment(
     "return_postage_es",
     r"^(?=[\s\S]*\b(devolucion|devolver\w*|devuelvo|cambio|cambiar\w*|cambios|de vuelta|de regreso)\b)"
-    r"(?=[\s\S]*(\b(quien (lo |la )?(paga|abona|cubre|se hace cargo de)|a cargo de quien|por cuenta de quien|(lo|la) "
+    r"(?=[\s\S]*(\b(tengo|tenemos|hay) que pagar (el|los) (envio|envios|flete|correo)\b|"
+    r"\b(quien (lo |la )?(paga|abona|cubre|se hace cargo de)|a cargo de quien|por cuenta de quien|(lo|la) "
     r"(pago|abono|tengo que pagar|pagan) (yo|ustedes))\b[^.?!]{0,30}\b(envio|envios|flete|correo)\b|\b(envio|envios|"
     r"flete)\b[^.?!]{0,40}\b(quien (lo |la )?(paga|abona|cubre)|(lo|la) (pago|abono|tengo que pagar|pagan) (yo|"
     r"ustedes)|corre por (mi )?cuenta|a cargo de quien|tiene (algun )?costo|(es|sale) (gratis|sin cargo))\b))",

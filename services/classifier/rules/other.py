@@ -41,7 +41,7 @@ RULES: tuple[Rule, ...] = (
             # the word comes first and what stood before it after: a lookbehind that starts a pattern runs everywhere
             r"\bwhatsapp\b|\btelefono\b(?<!\ben el telefono)|"
             r"\binstagram\b(?<!\bvi en instagram)(?<!\bsaw on instagram)(?<!\bseen on instagram)"
-            r"(?<!\bsaw it on instagram)"
+            r"(?<!\bsaw it on instagram)(?<!\ben instagram)(?<!\bon instagram)"
         ),
         matches=(
             "Venden por mayor?",

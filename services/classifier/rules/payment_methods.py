@@ -97,10 +97,20 @@ RULES: tuple[Rule, ...] = (
             r"\bcomo (hago|haria|hacemos) (para |el )?(pagar|abonar|pago)\b|"
             # where the bank details for a transfer are, which the payment text says
             r"\b(donde|como) (encuentro|veo|consigo|obtengo|estan|aparecen|figuran|saco) (los )?datos (de la cuenta|"
-            r"bancarios|para transferir|para (la|hacer la) transferencia)\b"
+            r"bancarios|para transferir|para (la|hacer la) transferencia)\b|"
+            r"\b(donde|como) (encontramos|vemos|conseguimos) (los )?datos (de la cuenta|bancarios)\b|"
+            # where the transfer's receipt goes, which the payment text says
+            r"\b(como|donde|a donde|adonde|a que mail) (les )?(hago|hacemos|mando|mandamos|envio|enviamos|paso|pasamos)"
+            r"( llegar)? (el|los) comprobantes?\b|"
+            # a Mercado Pago balance, a debit card instead of a credit card
+            r"\b(balance|saldo)\b[^.?!]{0,30}\bmercado ?pago\b|\bmercado ?pago\b[^.?!]{0,30}\b(balance|saldo)\b|"
+            r"\b(necesito|hace falta|tengo que tener|se necesita) (si o si )?(una )?(tarjeta )?(de )?credito\b"
         ),
         matches=(
             "¿Dónde encuentro los datos para transferir?",
+            "Les consulto cómo les hacemos llegar el comprobante y dónde encontramos los datos de la cuenta.",
+            "Can I use that balance on Mercado Pago to pay for an order?",
+            "Tengo débito del Banco Nación. ¿Con esa puedo comprar o necesito una de crédito?",
             "Hola, ¿cómo se abona? No tengo tarjeta",
             "Hola que tal? como se paga? Es la primera vez que compro online",
         ),

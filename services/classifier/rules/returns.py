@@ -23,6 +23,7 @@ RULES: tuple[Rule, ...] = (
         matches=(
             "¿Quién paga el envío de la devolución?",
             "Si lo quiero cambiar, el envío del cambio ¿lo pago yo o ustedes?",
+            "Y si tengo que cambiar algo por talle, ¿tengo que pagar el envío de vuelta?",
         ),
         never=(
             "¿Quién paga el envío a Córdoba?",
@@ -175,13 +176,17 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             r"\b(can|could|may|will|are|is|do|does) ((sale|discounted|clearance|marked[- ]down) )?(items?|clothes|"
             r"clothing|products?|garments?|things|stuff|purchases?|everything|it|they|orders?)( have to| need to)? "
-            r"(be )?(returned|exchanged|swapped|sent back)\b|\bto be (returned|exchanged)\b"
+            r"(be )?(returned|exchanged|swapped|sent back)\b|\b(are|is) ((sale|discounted|clearance|marked[- ]down) )?"
+            r"(items?|clothes|products?|things|stuff|it|they|everything)( on sale)? (returnable|exchangeable|"
+            r"refundable)\b|"
+            r"\bto be (returned|exchanged)\b"
         ),
         unless=EN_NOT_POLICY.pattern,
         matches=(
             "Do items have to be unused to be returned?",
             "Can sale items be exchanged?",
             "can sale stuff be returned?",
+            "Hi there, are sale items returnable?",
         ),
         never=("Can it be exchanged? The zip is broken.",),
     ),

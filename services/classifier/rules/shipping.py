@@ -54,12 +54,17 @@ RULES: tuple[Rule, ...] = (
             r"\btiempos? de (entrega|envio)\b|\bretiro (en|por) (el |la )?(local|sucursal|tienda|showroom)\b|\b(puedo|"
             r"se puede|podes|pueden) (pasar a )?(retirar|pasar a buscar|buscar)\b|\bretiro gratis\b|"
             r"\b(correo argentino|andreani|oca)\b|\b(envios?|envian) (al interior|a todo el pais|a domicilio)\b|"
+            r"\bllegan? (los envios|el envio|los paquetes|los pedidos) (a|al|hasta)\b|"
+            r"\b(mandar|enviar)(lo|la|los|las|le|les)? (directamente )?(a|hasta) (su|mi|tu) (casa|domicilio|"
+            r"departamento|trabajo)\b|\b(en cuanto tiempo|cuanto (tardan|demoran) en|cuantos dias tardan en) "
+            r"(despach|envi|mand)\w*|\bretir\w* [^.?!]{0,30}\b(tiene (algun )?costo|es gratis|sale algo|se paga)\b|"
             r"\bpunto de retiro\b|\bcomo (son|funcionan|hacen) los envios\b|\benvio (me |nos |te |les )?(es|sale|seria|"
             r"saldria) gratis\b|\bretirar(lo|la|los|las)? (en|por) (el |la )?(local|sucursal|tienda|showroom)\b|"
             # when an order placed now is dispatched, asked before it is placed
             r"\bsi (compro|pago|pido|hago (el|la|un|una) (pedido|compra))\b[^.?!]{0,40}\bcuando (me )?(lo |la |los |"
             r"las )?(despachan|envian|mandan|sale)\b|\b(cuando|"
-            r"en cuanto tiempo|en cuantos dias|cuantos dias) (me |te |nos )?(llega|llegaria|llegan|llegarian|tarda|"
+            r"en cuanto tiempo|en cuantos dias|cuantos dias) (me |te |nos |le |les )?(llega|llegaria|llegan|llegarian|"
+            r"tarda|"
             # not an item that arrives and does not fit: the exchange is the question
             r"tardaria|demora|demoraria)\b(?![^.?!]{0,5}\bno (me|le|te|les) (queda|gusta|va|entra|sirve|convence))"
         ),
@@ -71,6 +76,10 @@ RULES: tuple[Rule, ...] = (
             "Si pagamos con transferencia, ¿hay descuento? ¿Y el envío nos sale gratis?",
             "¿Puedo comprar por la web y retirar en el local?",
             "si compro hoy, ¿cuándo despachan?",
+            "¿Llegan los envíos hasta acá? Soy de Comodoro Rivadavia.",
+            "¿Le pueden mandar directamente a su casa en Bahía Blanca?",
+            "Buenas, en cuánto tiempo despachan después de que pago?",
+            "Si compro online y lo retiro ahí, ¿tiene costo?",
         ),
         never=(
             "¿Cuánto tarda el reembolso?",

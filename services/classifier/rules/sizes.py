@@ -107,6 +107,8 @@ RULES: tuple[Rule, ...] = (
             "¿Cómo vienen las prendas de la línea unisex? En ropa de mujer uso M.",
             "¿Qué talles manejan?",
             "¿Ustedes hacen talles grandes o llegan hasta XL como casi todas las marcas?",
+            "Necesito confirmar qué rango de talles manejan",
+            "¿el XXL lo tienen en todos los modelos o solo en algunos?",
         ),
         never=("¿Tienen la remera en M?", "Me quedó chico el M, lo quiero cambiar por L"),
     ),

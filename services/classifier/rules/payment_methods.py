@@ -7,7 +7,7 @@ A way of paying the customer names must be in the canned text, or decide.py send
 from __future__ import annotations
 
 from .base import Rule
-from .fragments import EN_NOT_POLICY, PAY_WAYS, TRANSFER_DISCOUNT
+from .fragments import EN_NOT_POLICY, HOLD_AN_ITEM, PAY_WAYS, TRANSFER_DISCOUNT
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -77,7 +77,10 @@ RULES: tuple[Rule, ...] = (
         weight=1,
         description="the word pago, tarjeta, transferencia, pay or card: a bare hint",
         pattern=r"\b(tarjeta|pago|pagar|abonar|transferencia|mercado ?pago|card|pay|payment)\b",
+        # paying when one comes for an item held is part of asking to hold it ("¿me la guardan? la pago ahí")
+        unless=HOLD_AN_ITEM.pattern,
         matches=("Consulta sobre el pago", "payment"),
+        never=("¿Me la pueden apartar hasta que cobre y ahí la pago?",),
     ),
     Rule(
         name="payment_methods.transfer_discount",

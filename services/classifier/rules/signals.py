@@ -1137,9 +1137,11 @@ REFUND_POLICY: tuple[Rule, ...] = (
         description="how the money comes back after a return not made yet ('si devuelvo algo, ¿cómo me devuelven la "
         "plata?')",
         pattern=(
-            r"\b(si|if|en caso de que|in case)\b[^.?!]{0,50}\b(devuelvo|devolvemos|devolviera|devolver|return|send "
-            r"(it|them|something|an item|\w+) back)\b[^\n]{0,120}\b(plata|dinero|reembolso|reintegr\w*|money|"
-            r"refunds?|refunded)\b|\b(money|refund)\b[^.?!]{0,40}\bif (i|we) (return|send)\b"
+            r"\b(si|if|en caso de que|in case)\b[^.?!]{0,80}\b(devuelvo|devolvemos|devolviera|devolver|return|(send|"
+            r"give|bring|take) (it|them|something|an item|\w+) back)\b[^\n]{0,120}\b(plata|dinero|reembolso|"
+            r"reintegr\w*|money|refunds?|refunded)\b|\b(money|refund)\b[^.?!]{0,40}\bif (i|we) (return|send)\b|"
+            r"\bhow (long|many days|much time) (do|does|will|would) (i|we|customers|one) have to (return|send (back|"
+            r"\w+ back))\b[^.?!]{0,60}\b(money|refund\w*)\b"
         ),
         # an item the customer already has is a refund of that item
         unless=ALREADY_HAPPENED.pattern + r"|\b(pasad[oa]|last (week|month)|came|got|me llego|me llegaron|recibi|"
@@ -1149,6 +1151,9 @@ REFUND_POLICY: tuple[Rule, ...] = (
             "Si devuelvo una prenda, ¿en cuánto tiempo me reintegran la plata?",
             "If I return a jacket, how long until I get my money back?",
             "How do I get my money back if I return something?",
+            "If I return an item, how long does it take to receive the refund, and will it be returned to my card?",
+            "If I buy something from the sale and it does not fit, can I give it back and get my money?",
+            "How many days do I have to send back a product and get my money back?",
         ),
         never=(
             "I returned the jacket, how long until I get my money back?",

@@ -182,8 +182,17 @@ NOT_MONEY = Fragment(
     r"devolverme|devolvernos|devuelven|la plata|el dinero|money back|volver|vuelva|vuelvan|reponer|agotad\w*|"
     r"back in stock|come back|comes back|"
     r"acreditacion|acreditar|replace\w*|cancel\w*|repair\w*|respond\w*|reply|replies|answer\w*|"
-    r"hear back|get back to|invoices?|account|verif\w*|approv\w*|restock\w*|stock|available)\b)",
+    r"hear back|get back to|invoices?|account|verif\w*|approv\w*|restock\w*|stock|available|"
+    # money showing on a card: "¿cuánto tarda en aparecer / acreditarse?"
+    r"aparec\w*|acredit\w*|impact\w*|reflej\w*)\b)",
     "after 'how long': what takes time is not a refund, an exchange, an answer or a restock (a lookahead)",
+)
+
+# "Would the money go back onto my card, and how long does that take?": how long the money takes, not a delivery
+MONEY_THEN_HOW_LONG = Fragment(
+    "money_then_how_long",
+    r"\b(money|refunds?|reimburs\w*)\b[^?!]{0,80}\bhow long (does|will|would) (that|it|this)\b",
+    "money or a refund, then 'how long does that take' about it",
 )
 
 # "¿puedo cambiar el envío / la dirección / el medio de pago?" changes an order, not a garment: no returns rule.

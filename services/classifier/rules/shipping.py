@@ -11,6 +11,7 @@ from .base import Rule
 from .fragments import (
     AN_ADDRESS,
     EN_NOT_SHIPPING,
+    MONEY_THEN_HOW_LONG,
     NOT_A_PLACE,
     NOT_MONEY,
     NOT_MY_PLACE,
@@ -85,6 +86,7 @@ RULES: tuple[Rule, ...] = (
             "¿Cuánto tarda el reembolso?",
             "¿Hacen talles grandes o llegan hasta XL?",
             "Si le compro ropa y se la mandan a él, ¿la puede cambiar en el local?",
+            "Si devuelvo una prenda, ¿me devuelven la plata en la tarjeta? ¿Cuánto tarda en aparecer?",
             "¿Cuánto tarda en volver algo que está agotado?",
             "Y si cuando llega no me queda, ¿lo puedo cambiar?",
         ),
@@ -118,8 +120,12 @@ RULES: tuple[Rule, ...] = (
             r"be delivered|to deliver)\b|\b(shipping|shipment|delivery) (methods?|options?|modes?|modalit(y|ies))\b|"
             r"\b(methods?|options?|ways?) (for|of) (shipping|shipment|delivery)\b"
         ),
+        unless=MONEY_THEN_HOW_LONG.pattern,
         matches=("How long does delivery take?", "What are my delivery options?", "Hi, how long does shipping take?"),
-        never=("How long does a refund take to arrive?",),
+        never=(
+            "How long does a refund take to arrive?",
+            "Would the money go back onto my card, and how long does that usually take?",
+        ),
     ),
     Rule(
         name="shipping.do_you_ship_en",
@@ -134,7 +140,7 @@ RULES: tuple[Rule, ...] = (
             r"\bfree (shipping|delivery)\b|\bpick(?<!\bwhen i pick)(?<!\bwhen we pick) ?up\b.{0,20}\b(store|shop)\b|"
             r"\b(can i|is it possible to|could i) pick\b|\b(store|in-store) pick ?up\b"
         ),
-        unless=RETURN_POSTAGE.pattern,
+        unless=RETURN_POSTAGE.pattern + "|" + MONEY_THEN_HOW_LONG.pattern,
         matches=("Do you ship to Canada?", "What are the shipping costs?", "Do you offer free shipping?"),
         never=(
             "Can I pay cash when I pick up at your store?",

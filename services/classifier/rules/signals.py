@@ -258,7 +258,9 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         weight=0,
         description="what was done or said about a parcel ('Ordered Monday.', 'it shipped', 'you told me', 'mine')",
         pattern=(
-            r"(^|[.!?\n;]\s*)(ordered|bought|paid|purchased|placed|shipped|sent|returned|received)\b|\b(it|they|"
+            # not a phone's signature ("Sent from my iPad")
+            r"(^|[.!?\n;]\s*)(ordered|bought|paid|purchased|placed|shipped|sent(?! from (my|mobile|outlook|yahoo))|"
+            r"returned|received)\b|\b(it|they|"
             r"the order|the parcel|the package|mine)( shipped| left| was due| were due| arrived| is at| is in|"
             r" was sent| went out| says| said| took|"
             # "it's been ten days", not "it's been a shock"
@@ -282,6 +284,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         never=(
             "I'd rather compare with a favourite cardigan of mine",
             "He's fifteen, it's been a shock for all of us. What sizes do you make?",
+            "Do you accept American Express?\nMark\nSent from my iPad",
         ),
     ),
     Rule(

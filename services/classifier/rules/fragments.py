@@ -136,6 +136,8 @@ SIZE_RANGE_EN = Fragment(
     r"size\b|\bgo up to (an? )?(xxl|xxxl|[2-5]xl|size)\b|\b(all|every one) of (your|the) (styles|designs|items|"
     r"clothes)\b[^.?!]{0,30}\b(larger|large|bigger|big|plus|xxl|xxxl) sizes?\b|\b(larger|large|bigger|big|plus) sizes"
     r"\b[^.?!]{0,40}\ball (of )?(your |the )?(styles|designs|items|clothes)\b|"
+    r"\b(xxs|xs|xxl|xxxl|[2-5]xl)\b[^.?!]{0,30}\bin all (of )?(your |the )?(styles|designs|items|clothes|models)\b|"
+    r"(^|[.?!\n]\s*)(hi,? |hello,? )?you (have|make|carry|sell) (an? |any )?(xxs|xs|xxl|xxxl|[2-5]xl)( size)?\b|"
     + BETWEEN_TWO_SIZES_EN.pattern
     + r"|\bunisex\b[^.?!]{0,40}\b(fit|fits|sizing|sizes|run|runs)\b|\bhow (do|does) (the |your )?unisex\b",
     "the sizes made, two sizes to choose between, the unisex line, in English",
@@ -221,7 +223,8 @@ EN_NOT_POLICY = Fragment(
     r"status|track\w*|where is|where'?s|address(es)?|invoices?|reschedul\w*|redeliver\w*|resend|supposed|"
     # not "I never know", "instead of posting it back", "I have no local card yet"
     r"never(?! (know|knew|sure|seems?|quite))|instead(?! of (posting|mailing|sending|shipping))|"
-    r"promised|still|(?<!card )(?<!account )yet|already|again|account|profile|subscri\w*|newsletter|password|"
+    r"promised|(?<!\bcan i )(?<!\bcould i )(?<!\bcan we )still|(?<!card )(?<!account )yet|already|again|account|"
+    r"profile|subscri\w*|newsletter|password|"
     r"(delivery|courier|postal) (guy|"
     r"man|men|driver|person|boy|girl|woman)|driver|replace\w*|"
     # feedback, a person to talk to, the customer's account: not a policy question ("I want to leave a

@@ -44,6 +44,8 @@ RULES: tuple[Rule, ...] = (
             r"cash|bank transfer|transfer|visa|master ?card|amex|crypto|installments?|bitcoin)\b|\binstall?ments?\b|"
             r"\binterest[- ]free\b|\bpay(ing)? (in|by|with|via|using) (cash|card|credit card|installments|transfer|"
             r"bank transfer|paypal|mercado ?pago)\b|\b(any|another|other|different) ways? (to|of) pay(ing)?\b|"
+            # instalments in other words: "pay in several times", "split the payment"
+            r"\bpay (it )?(in|with) (several|multiple|many|various|\d+) (times|parts|payments|monthly payments)\b|"
             # the bank account a transfer goes to, which the payment text says where to find
             r"\bwhere (do|can|would) (i|we) (get|find|see) the (bank |banking )?account (details|data|number|info)\b"
         ),
@@ -53,6 +55,7 @@ RULES: tuple[Rule, ...] = (
             "Do you accept credit cards?",
             "Is there any way to pay other than with a credit card?",
             "Where do I get the bank account details for the transfer?",
+            "I would like to know if I can pay in several times with my Visa credit card, without fees.",
         ),
     ),
     Rule(

@@ -103,12 +103,18 @@ RULES: tuple[Rule, ...] = (
         description="the return policy, whether or how one can return or exchange, the window, free returns",
         pattern=(
             r"\b(return|exchange|refund) polic(y|ies)\b|\b(can|could|may) i (return|exchange|send back|swap)\b|"
-            r"\bhow (do|can|would) i (return|exchange)\b|\b(do|can|will) you (accept|do|offer|allow|give) (returns|"
+            r"\bhow (do|can|would) i (return|exchange)\b|\b(can|could) (i|we) still (return|exchange|send it back)\b|"
+            r"\b(do|can|will) you (accept|do|offer|allow|give) (returns|"
             r"exchanges|refunds)\b|\b(what if|if) (it|they|the [a-z ]{1,20}) (doesn'?t|don'?t|does not|do not) fit\b|"
             r"\bhow (long|many days) (do i have )?to (return|exchange)\b|\breturns? (window|period)\b|\b(are|"
             r"is) (returns|exchanges|the exchange|the return) free\b|\bfree returns\b"
         ),
-        matches=("Do you offer refunds?", "Can I exchange a gift?", "What's your return policy?"),
+        matches=(
+            "Do you offer refunds?",
+            "Can I exchange a gift?",
+            "What's your return policy?",
+            "If I've removed the tags but not worn the item, can I still return it?",
+        ),
     ),
     Rule(
         name="returns.return_word",

@@ -98,7 +98,8 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="sending to a courier's branch instead of home, or which courier the shop uses, in Spanish",
         pattern=(
-            r"\b(mandan|mandar|mandarlo|mandarla|manden|mandes|envian|enviar|enviarlo|enviarla|envien|despachan|despachar|"
+            r"\b(mandan|mandar|mandarlo|mandarla|manden|mandes|envian|enviar|enviarlo|enviarla|envien|despachan|"
+            r"despachar|"
             r"vaya|vayan|entregan|entregar|retirarlo|retirarla|retirar) (a|en|por) (una |la "
             r"|alguna )?sucursal\b|\b(envios?|entregas?) (a|en) sucursal\b|\bcon (que|cual) (correo|empresa|transporte|"
             r"mensajeria|logistica) (mandan|envian|trabajan|despachan|mandas|envias|hacen)\b"
@@ -118,10 +119,19 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             r"\bhow (long|soon)\b" + NOT_MONEY.pattern + r".{0,40}\b(arrive|arrives|arriving|take|takes|get here|"
             r"be delivered|to deliver)\b|\b(shipping|shipment|delivery) (methods?|options?|modes?|modalit(y|ies))\b|"
-            r"\b(methods?|options?|ways?) (for|of) (shipping|shipment|delivery)\b"
+            r"\b(methods?|options?|ways?) (for|of) (shipping|shipment|delivery)\b|"
+            # "would they actually make it up here?", "what's the usual timeframe?"
+            r"\b(would|will|do|does|can) (they|it|things|orders|parcels|packages) (actually )?(make it|get|reach) "
+            r"(up |down |out )?(here|there)\b|\b(usual|normal|typical|average|estimated) (time ?frame|delivery time|"
+            r"transit time)\b"
         ),
         unless=MONEY_THEN_HOW_LONG.pattern,
-        matches=("How long does delivery take?", "What are my delivery options?", "Hi, how long does shipping take?"),
+        matches=(
+            "How long does delivery take?",
+            "What are my delivery options?",
+            "Hi, how long does shipping take?",
+            "If I order a few things would they actually make it up here? Whats the usual timeframe?",
+        ),
         never=(
             "How long does a refund take to arrive?",
             "Would the money go back onto my card, and how long does that usually take?",

@@ -124,6 +124,8 @@ RULES: tuple[Rule, ...] = (
             "How does the unisex line fit? I wear women's M.",
             "I'm between M and L, which one?",
             "What's the biggest size you make?",
+            "Hi, is XXL available in all your styles or only some?",
+            "Hello. I am small woman. You have XS size",
         ),
         never=("Do you have the linen shirt in M?", "I ordered an M and it is too small"),
     ),

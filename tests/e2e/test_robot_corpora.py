@@ -66,23 +66,16 @@ HELDOUT_MISSES = {
     "notices-ninth/heldout/es-10-peru-gamarra-fiestas-patrias.eml",
     "notices-ninth/heldout/es-32-corto-whatsapp-avios.eml",
     "notices-ninth/heldout/es-36-mensaje-recibido-sin-asunto.eml",
-    "written/heldout/en-11-trade-show.eml",
 }
 
 # Development messages left answered on purpose: those of the folders whose development half is measured, not
-# learned (`train_machine_text.MEASURED_ONLY`: the eighth and ninth notices writers'). The phrases that would have
+# learned (`train_machine_text.MEASURED_ONLY`: the eighth and ninth notices writers'), that no phrase a person would
+# not also write catches (a transport strike's closure, a showroom at a fair that asks back). The phrases that would have
 # caught the second notices writer's development messages were withdrawn because people write them too; the learned
 # reading of machine-made text now catches those messages, and leaves what it catches for a person: docs/robots.md.
 DEV_MISSES: set[str] = {
-    "notices-eighth/dev/en-08-pattern-cutting-course.eml",
     "notices-eighth/dev/es-19-paro-de-transporte.eml",
     "notices-eighth/dev/es-35-showroom-en-feria.eml",
-    "notices-eighth/dev/job-29-sms-forwarded-to-mail.eml",
-    "notices-ninth/dev/es-17-estamperia-fin-de-anio.eml",
-    "notices-ninth/dev/es-31-molderia-cita-consulta.eml",
-    "notices-ninth/dev/job-03-marketplace-nueva-venta.eml",
-    "notices-ninth/dev/job-24-marketplace-pregunta-comprador.eml",
-    "notices-ninth/dev/job-25-en-supplier-invoice-system.eml",
 }
 
 # Messages of the shared ham folders that were never answered: mailing-list posts (Precedence, List-* headers),

@@ -168,6 +168,8 @@ AWAY = (
         r"attending a (conference|trade show|training)|driving( right now| at the moment)?)|"
         r"\bmoving (house|offices?) (this week|next week|today|at the moment)|"
         r"\b(on|taking a) sabbatical\b|"
+        r"\b(i am|i'?m|we are|we'?re) (on|at|attending) (an? |the )?([\w-]+ ){0,3}(course|workshop|training|seminar|"
+        r"trade (fair|show))\b|"
         r"\b(can'?t|cannot|unable to) (get to|check|read|answer|reply to|respond to) (my )?(e-?mails?|messages|mail) "
         r"(right now|at the moment|today|this week)|"
         r"(our|the) (team|office|staff|support team) (is|are) (currently )?(away|out of (the )?office|"
@@ -193,6 +195,7 @@ AWAY = (
             "On sabbatical until January and not checking this account.",
             "Can't get to email right now, I'll get back to you asap.",
             "Moving house this week so replies will be slow",
+            "This week I am on intensive pattern-cutting course and my phone is off.",
         ),
         never=(
             "Estuve ausente cuando vino el cartero",
@@ -213,7 +216,9 @@ AWAY = (
         r"\bwe (are|will be|'re|'ll be) closed\b|\b(estamos|estaremos) cerrad[oa]s\b|"
         r"\bno (estaremos|estamos|vamos a estar) (trabajando|atendiendo|operando)\b|"
         r"\bno (estare|estoy|voy a estar) atendiendo\b|"
-        r"\bcerramos (por (inventario|vacaciones|balance|mudanza|duelo|feriado)|hasta el|del \d)",
+        r"\bcerramos (por (inventario|vacaciones|balance|mudanza|duelo|feriado)|hasta el|del \d)|"
+        r"\b(cierra|cierran|cerrara|cerraran) por (inventario|vacaciones|balance|mudanza|duelo|feriado|fin de ano|las "
+        r"fiestas|receso) (desde|hasta|del \d|a partir)\b",
         description="the sender's business is closed: 'Our office is closed for the holidays', 'nuestras oficinas "
         "permanecerán cerradas'",
         matches=(
@@ -223,11 +228,13 @@ AWAY = (
             "no estaremos trabajando del 24 al 1",
             "Hoy no estoy atendiendo, mañana te respondo.",
             "el jueves 2 y el viernes 3 de octubre cerramos por inventario",
+            "el taller cierra por fin de año desde el martes 23 de diciembre",
         ),
         never=(
             "Is the store open on Sundays?",
             "¿A qué hora cierran los sábados?",
             "No estoy trabajando, paso a retirar",
+            "¿El local cierra por vacaciones en enero?",
         ),
     ),
     Rule(
@@ -276,7 +283,10 @@ PROMISE = (
         r"(te|le|les) (respondo|contesto) (a la vuelta|cuando (vuelva|regrese)|manana|apenas pueda|"
         r"en cuanto pueda)|(manana|a la vuelta|apenas pueda|en cuanto pueda) (te|le|les) (respondo|contesto)|"
         r"cualquier cosa (escribile|escribirle|comunicate|contactate|hablale) (a|con) [a-z]|"
-        r"\b(los|las) (vemos|leemos|respondemos|contestamos|revisamos) recien (el|a partir|desde|la semana|manana))",
+        r"\b(los|las) (vemos|leemos|respondemos|contestamos|revisamos) recien (el|a partir|desde|la semana|manana)|"
+        r"\b(lo|la|los|las|te|le) (respondemos|respondo|contestamos|contesto|vemos|veo|leemos|leo) (a la vuelta|cuando "
+        r"(vuelva|volvamos|regrese|regresemos))|a la vuelta (me|nos) (pongo|ponemos) al dia|"
+        r"\byou('ll| will) (have|get|receive) (an? |my )?(answer|reply|response)\b)",
         description="a promise about the reader's mail: 'I will respond upon my return', 'for urgent matters', "
         "'responderé tu mensaje a mi regreso', 'su correo será atendido'",
         matches=(
@@ -291,6 +301,9 @@ PROMISE = (
             "Moving house this week so replies will be slow, back to normal on Monday!",
             "Cualquier cosa escribile a Marcos (marcos@example.com).",
             "los mails y pedidos que entren esos días los vemos recién el lunes 6.",
+            "Todo lo que nos escribas en estos días lo respondemos a la vuelta.",
+            "A la vuelta me pongo al día con todo, por orden de llegada.",
+            "I read all the mails in the evening, so you will have answer latest in 2 days.",
             "Hoy no estoy atendiendo, mañana te respondo.",
         ),
         never=(
@@ -299,6 +312,7 @@ PROMISE = (
             "Will you reply before Friday?",
             "Cualquier cosa te escribo mañana",
             "Lo vemos el lunes en el local",
+            "When will I get a reply to my question?",
         ),
     ),
     Rule(
@@ -315,6 +329,8 @@ PROMISE = (
         r"no (voy a estar|estare) (leyendo|revisando|respondiendo|contestando) (el |los |mis )?(correos?|mails?|"
         r"e-?mails?|mensajes)|"
         r"no (leere|revisare|respondere) (el |los |mis )?(correos?|mails?|e-?mails?|mensajes)|"
+        r"no (estoy|estare|estamos|estaremos) (mirando|revisando|leyendo|chequeando) (el |los |mis )?(correos?|mails?|"
+        r"e-?mails?|mensajes)|"
         r"(revisare|leere|reviso|leo) (el|mi) (correo|mail|e-?mail) (de forma |de manera )?(esporadica|ocasional|"
         r"intermitente)|"
         r"(correos|mensajes|mails|e-?mails)( recibidos)?( durante (este|ese) (periodo|tiempo))? no (seran|van a ser) "
@@ -326,6 +342,7 @@ PROMISE = (
             "Your message has not been forwarded.",
             "Los correos recibidos durante este período no serán leídos.",
             "Tu correo no será reenviado.",
+            "Estoy de vacaciones en la costa hasta el 20 de enero y no estoy mirando el mail.",
             "On sabbatical until January and not checking this account.",
         ),
         never=("I won't be home, leave it with the neighbour", "No leí el mail de confirmación"),

@@ -224,6 +224,29 @@ BODY = (
         matches=("Para darte de baja hacé clic acá", "To be removed please visit: http://x", "To unsubscribe, click"),
         never=("Hola, quiero darme de baja del newsletter", "I clicked unsubscribe but I still get your emails"),
     ),
+    # what a program writes and a person does not: a text message or a voicemail handed on by a gateway, a bill sent
+    # from an accounting system
+    Rule(
+        name="robots.notifications.gateway_or_billing_program",
+        adds_to=REASON,
+        weight=DECIDES,
+        pattern=r"(^|\n)\s*(new|nuevo) (sms|text message|voicemail|fax|mensaje de texto|mensaje de voz)( message)? (to|"
+        r"from|de|para|recibido|received)\b|\bhere'?s (your )?invoice [a-z]{0,4}-?\d{3,} for\b|"
+        r"\bview and pay your bill "
+        r"online\b|\bte enviamos (la|tu) factura [a-z]{0,4}-?\d{3,} por\b",
+        description="a gateway's text message or voicemail ('New SMS to ... from ...'), an accounting system's bill "
+        "('Here's invoice INV-10384 for GBP 1,846.20', 'View and pay your bill online')",
+        matches=(
+            "New SMS to +54 11 5555-3000 from +54 9 11 5555-0199 (Jun 3, 10:12):",
+            "Here's invoice INV-10384 for GBP 1,846.20.",
+            "View and pay your bill online using the secure link.",
+        ),
+        never=(
+            "I got a new SMS from your courier saying the parcel is at the branch",
+            "Here's the invoice number you asked for: 10384. When does my order ship?",
+            "Can I pay my bill online?",
+        ),
+    ),
 )
 
 RELAYED = (
@@ -235,13 +258,18 @@ RELAYED = (
         # envió desde el formulario" or "a payment has been disputed" are also what customers write
         pattern=r"\b(tenes|tienes|tiene) una (nueva pregunta|pregunta nueva) en (tu|su) publicacion\b|"
         r"\byou have a new question (from a buyer|on your listing)\b|"
-        r"\bnueva (respuesta|consulta|entrada) (del|de tu|en tu) formulario\b|\ba cardholder has disputed\b",
+        r"\bnueva (respuesta|consulta|entrada) (del|de tu|en tu) formulario\b|\ba cardholder has disputed\b|"
+        # a marketplace's sale, and its question without the listing named in the same line
+        r"\b(tenes|tienes|tiene) una (nueva pregunta|pregunta nueva)\.|\brespond(e|e) desde la seccion preguntas\b|"
+        r"\b(hiciste|realizaste) una (nueva )?venta\b|\byou (made|have made) a (new )?sale\b",
         description="a platform's notice about the shop's own business: a buyer's question on a listing, a contact "
         "form's relay, a disputed payment",
         matches=(
             "Tenés una pregunta nueva en tu publicación:",
             "You have a new question on your listing",
             "A cardholder has disputed a payment to ROPA DEL SUR.",
+            "¡Felicitaciones! Hiciste una venta.",
+            "Tenés una pregunta nueva.\nPublicación: Campera rompeviento negra",
         ),
         never=(
             "Les escribí por el formulario de contacto y nadie me contestó",
@@ -249,6 +277,8 @@ RELAYED = (
             "Hice una pregunta en la publicación y no me respondieron",
             "Les aviso que se abrió una disputa con mi banco por el cobro doble",
             "Este mensaje fue enviado desde el formulario porque el mail no me andaba",
+            "Tengo una pregunta nueva sobre la campera",
+            "Me vendiste un buzo con la costura abierta",
         ),
     ),
 )

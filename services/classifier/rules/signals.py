@@ -617,6 +617,10 @@ HYPOTHETICAL: tuple[Rule, ...] = (
             r"got)\b(?=[^.?!\n]{0,30}\b(today|now|tomorrow|tonight|this (week|morning|afternoon|evening)|next)\b)|"
             # paying now or soon: "si pago hoy con tarjeta, ¿cuándo sale el pedido?"
             r"\b(si|if) (yo |i |we )?(pago|pagamos|abono|abonamos|pay) (hoy|manana|ahora|today|now|tomorrow|tonight)\b|"
+            # what the customer might do to an item: "si le saco la etiqueta pero no lo uso, ¿lo puedo cambiar?",
+            # "si una prenda ya la lavé, ¿se puede cambiar?", "if I remove the tags, can I still return it?"
+            r"\b(si|if) (i |yo )?(le |la |lo |una prenda |algo |the item |an item |it )?(ya )?(la |lo )?(saco|sacamos|"
+            r"lavo|lave|lavamos|uso|use|pruebo|probe|remove|wash|wear|try it on)\b|"
             # an order still to be placed: "antes de hacer el pedido", "una vez que hago el pedido"
             r"\b(antes de|para|al|cuando|una vez que|apenas|en cuanto) (hacer|hago|haga|hagamos|realizar|realizo|"
             r"realice|confirmar|confirmo|confirme|armar|armo|arme|concretar|concreto|concrete) (el|la|un|una) "
@@ -631,6 +635,8 @@ HYPOTHETICAL: tuple[Rule, ...] = (
             "Si pago hoy con tarjeta, ¿cuándo sale el pedido?",
             "Antes de hacer el pedido quería saber cuánto tarda el envío a Rosario",
             "¿Cuánto tiempo tengo para transferir una vez que hago el pedido?",
+            "si le saco la etiqueta a algo pero no lo uso lo puedo cambiar igual?",
+            "Si una prenda ya la lavé una vez, ¿igual se puede cambiar?",
         ),
         never=(
             "I'm not sure if I ordered the right size",

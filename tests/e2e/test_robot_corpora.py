@@ -69,10 +69,11 @@ HELDOUT_MISSES = {
 }
 
 # Development messages left answered on purpose: those of the folders whose development half is measured, not
-# learned (`train_machine_text.MEASURED_ONLY`: the eighth and ninth notices writers'), that no phrase a person would
-# not also write catches (a transport strike's closure, a showroom at a fair that asks back). The phrases that would have
-# caught the second notices writer's development messages were withdrawn because people write them too; the learned
-# reading of machine-made text now catches those messages, and leaves what it catches for a person: docs/robots.md.
+# learned (`train_machine_text.MEASURED_ONLY`: the eighth and ninth notices writers'), that no phrase a person
+# would not also write catches (a transport strike's closure, a showroom at a fair that asks back). The phrases
+# that would have caught the second notices writer's development messages were withdrawn because people write
+# them too; the learned reading of machine-made text now catches those messages, and leaves what it catches for a
+# person: docs/robots.md.
 DEV_MISSES: set[str] = {
     "notices-eighth/dev/es-19-paro-de-transporte.eml",
     "notices-eighth/dev/es-35-showroom-en-feria.eml",

@@ -143,8 +143,15 @@ _ANY_SIZE = re.compile(
     + r"|\b(cada cuanto|con que frecuencia|how often|how frequently)\b[^.?!]{0,30}\b(repon\w*|restock\w*|vuelv\w*|"
     r"come back)"
 )
+# What a parcel weighs ("¿cuánto pesa el paquete?"): the example text does not say...
+_PARCEL_WEIGHT = (r"pes(an|a|o)\b", "weigh", r"kilos?\b", r"kg\b", "bulky", "voluminos", "heavy")
+# ... but the customer's own height and weight, asked with their size ("mido 1,70 y peso 68 kg"), are no parcel's.
+_BODY_MEASURES = re.compile(
+    r"\b(mido|mide|peso|pesa|pesas|i'?m|i am|i weigh|he weighs|she weighs)\b[^.?!]{0,25}\d|\d[.,]\d{2} ?m?\b[^.?!]{0,10}"
+    r"\b\d{2,3} ?(kg|kilos?)\b"
+)
 # A group of `_COVERAGE` that does not count as asked when this holds of the email.
-_NOT_ASKED_WHEN = {_ONE_SIZE: _ANY_SIZE}
+_NOT_ASKED_WHEN = {_ONE_SIZE: _ANY_SIZE, _PARCEL_WEIGHT: _BODY_MEASURES}
 
 _COVERAGE: dict[str, list[tuple[str, ...]]] = {
     "payment_methods": [
@@ -346,11 +353,19 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             r"gift (note|message|card|receipt)s?",
         ),
         _BEFORE_OR_AFTER,
-        (r"pes(an|a|o)\b", "weigh", r"kilos?\b", r"kg\b", "bulky", "voluminos", "heavy"),
+        _PARCEL_WEIGHT,
     ],
     "returns": [
         ("regalo", "gift"),
         ("ticket", "factura", "receipt", "invoice"),
+        # no receipt and no order number: the example text says what to bring, not what to do without it
+        (
+            r"(no|ni) (tengo|tenemos|tiene|hay) (el |la |un |una |ningun |ninguna )?(ticket|factura|comprobante|numero "
+            r"de pedido)",
+            r"sin (el |la )?(ticket|factura|comprobante)",
+            r"(don'?t|do not|doesn'?t|does not) have (a |the |any )?(receipt|invoice|order number)",
+            r"without (a |the |any )?(receipt|invoice)",
+        ),
         ("liquidacion", "oferta", r"sale\b", "descuento", "discount"),
         ("usad", "used", "worn", "unworn", "sin uso"),
         ("etiqueta", "tag"),
@@ -888,14 +903,26 @@ def _without_an_order(
     return replace(aside, fired=(*aside.fired, *answered, f"learned.{learned_mod.AN_ORDER}={chance:.3f}"))
 
 
+# A delivery on a given day: "¿lo pueden entregar un sábado?", "do you deliver on Sundays?".
+_DELIVERY_ON_A_DAY = re.compile(
+    r"\b(entreg\w*|reparten|reparto|llega\w*|deliver\w*|arriv\w*|despach\w*|envi\w*|mand\w*|ship\w*)\b[^.?!]{0,30}"
+    r"\b(sabados?|domingos?|feriados?|fin de semana|saturdays?|sundays?|weekends?|holidays?)\b|\b(sabados?|domingos?|"
+    r"feriados?|fin de semana|saturdays?|sundays?|weekends?|holidays?)\b[^.?!]{0,30}\b(entreg\w*|reparten|reparto|"
+    r"llega\w*|deliver\w*|arriv\w*|despach\w*|envi\w*|ship\w*)"
+)
+
+
 def _details_the_canned_texts_answer(
     result: intents_mod.IntentResult, subject: str, text: str, shop, language: str
 ) -> intents_mod.IntentResult:
     """The rules' reading without the details that the canned texts of its topics name word for word: a detail is
     something the canned text does not say, and "¿abren los sábados?" is answered by "de lunes a sábado de 11 a 19 h"
     (while "¿llega para el sábado?" is not: "para el sabado" is in no canned text). Every word a detail rule matched
-    must be in the canned text of each topic, in the email's language."""
+    must be in the canned text of each topic, in the email's language. A day asked of a delivery ("¿lo pueden
+    entregar un sábado?") is never answered so: the days a text names are its store's."""
     if not result.scores.get("detail") or not result.faq_topics:
+        return result
+    if _DELIVERY_ON_A_DAY.search(intents_mod.fold(f"{subject}\n{text}")):
         return result
     faq = getattr(shop, "faq", None) or {}
     texts = [faq.get(topic, {}).get(language) for topic in result.faq_topics]

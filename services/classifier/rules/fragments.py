@@ -342,6 +342,20 @@ ALREADY_HAPPENED = Fragment(
 
 # Holding an item until the customer comes or pays ("¿me lo pueden guardar hasta el viernes?", "could you put one
 # aside for me?"): the stock text says whether the shop does, whatever item is named.
+NOBODY_AT_HOME = Fragment(
+    "nobody_at_home",
+    r"\bsi no (estoy|estamos|esta nadie|hay nadie)( en (mi |la |el )?(casa|domicilio|departamento))? (cuando|"
+    r"al momento de que|en el momento en que) (llega|llegue|pasa|pase|viene|venga|entregan|traen|tocan|va|vaya)\b|"
+    r"\b(no hay nadie|nadie) (en (mi |la )?casa )?para recibir\b|"
+    r"\bif (i'?m|i am|we'?re|we are|nobody'?s|nobody is|no one is|no-one is|there'?s (nobody|no one)|there is (nobody|"
+    r"no one)) (not )?(at )?(home|in|around|there|available)\b[^.?!]{0,30}\b(arrives?|comes?|delivers?|delivered|"
+    r"delivery|courier|postman|parcels?|packages?)\b|"
+    r"\b(nobody|no one|no-one) (is |'?s )?(at )?(home|in|around|there|available) to (receive|sign|accept|collect|"
+    r"take)\b",
+    "nobody at home when a delivery comes ('si no estoy cuando pasa el correo', 'if nobody is home to sign')",
+)
+
+
 HOLD_AN_ITEM = Fragment(
     "hold_an_item",
     r"\b(pueden|podrian|podes|podrias|puede|podria|se puede|se podra) (guardar|reservar|separar|apartar)\b|"

@@ -12,6 +12,7 @@ from .fragments import (
     AN_ADDRESS,
     EN_NOT_SHIPPING,
     MONEY_THEN_HOW_LONG,
+    NOBODY_AT_HOME,
     NOT_A_PLACE,
     NOT_MONEY,
     NOT_MY_PLACE,
@@ -684,5 +685,26 @@ RULES: tuple[Rule, ...] = (
         unless=EN_NOT_SHIPPING.pattern,
         matches=("what's your handling time?", "how many days until a parcel comes to me once I pay?"),
         never=("What's the processing time for refunds?",),
+    ),
+    # nobody at home when a delivery comes: "¿qué pasa si no estoy cuando pasa el correo?", "what happens if nobody
+    # is home when the parcel arrives?"
+    Rule(
+        name="shipping.nobody_at_home",
+        adds_to="shipping",
+        weight=3,
+        description="what happens to a delivery when nobody is at home to receive it",
+        pattern=NOBODY_AT_HOME.pattern,
+        unless=EN_NOT_SHIPPING.pattern,
+        matches=(
+            "If I'm not home when the parcel arrives, what happens?",
+            "What happens if nobody is home to receive the delivery?",
+            "¿Qué pasa si no hay nadie en mi casa cuando llega el envío?",
+            "Si no estoy cuando pasa el correo, ¿qué hago?",
+        ),
+        never=(
+            "I'm not home until Friday, can the order wait?",
+            "Nobody was home when my parcel came and now it's gone back.",
+            "No estoy en casa hasta el viernes.",
+        ),
     ),
 )

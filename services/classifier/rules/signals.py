@@ -38,6 +38,7 @@ from .fragments import (
     FIT_OF_A_GARMENT,
     GARMENT,
     HOLD_AN_ITEM,
+    NOBODY_AT_HOME,
     ONE_GARMENT,
     OWN_THING,
     SIZE_GUIDE_MATTERS,
@@ -620,7 +621,8 @@ HYPOTHETICAL: tuple[Rule, ...] = (
             # what the customer might do to an item: "si le saco la etiqueta pero no lo uso, ¿lo puedo cambiar?",
             # "si una prenda ya la lavé, ¿se puede cambiar?", "if I remove the tags, can I still return it?"
             r"\b(si|if) (i |yo )?(le |la |lo |una prenda |algo |the item |an item |it )?(ya )?(la |lo )?(saco|sacamos|"
-            r"lavo|lave|lavamos|uso|use|pruebo|probe|remove|wash|wear|try it on)\b|"
+            r"lavo|lave|lavamos|uso|use|pruebo|probe|remove|wash|wear|try it on)\b|" + NOBODY_AT_HOME.pattern + r"|"
+            # a delivery when nobody is at home: "if I'm not home when the parcel arrives, what happens?"
             # an order still to be placed: "antes de hacer el pedido", "una vez que hago el pedido"
             r"\b(antes de|para|al|cuando|una vez que|apenas|en cuanto) (hacer|hago|haga|hagamos|realizar|realizo|"
             r"realice|confirmar|confirmo|confirme|armar|armo|arme|concretar|concreto|concrete) (el|la|un|una) "

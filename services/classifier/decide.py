@@ -33,7 +33,7 @@ Policy (in this order):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from email.message import Message
 from urllib.parse import urlsplit
@@ -132,7 +132,17 @@ _BEFORE_OR_AFTER = ("before or after", "antes o despues")
 # answer: the LLM (which has the shop's facts) does. Each group lists Spanish and English stems.
 # The shop's opening hours, asked next to a topic whose text does not give them (the shipping text gives the hours
 # of pick-up at the store, and has its own group).
-_OPENING_HOURS = ("horario", r"\bat what time", "what time", "a que hora", "abren", "opening hours")
+# Opening hours, asked ("¿en qué horario?") or said ("de 11 a 19 h", "11 am to 7 pm").
+_OPENING_HOURS = (
+    "horario",
+    r"\bat what time",
+    "what time",
+    "a que hora",
+    "abren",
+    "opening hours",
+    r"de \d{1,2} a \d{1,2} ?h\b",
+    r"\d{1,2} ?(am|pm) to \d{1,2} ?(am|pm)\b",
+)
 
 # An item in one size ("¿hay la camisa en talle L?"): whether it is in stock is the catalogue's...
 _ONE_SIZE = (r"talle (xs|s|m|l|xl|xxl|\d+)\b", r"size (xs|s|m|l|xl|xxl|\d+)\b", r"en (xs|s|m|l|xl|xxl|\d{2})\b")
@@ -633,8 +643,13 @@ _NOT_A_CARD_NAME = frozenset(
 _NAMED_CARD = re.compile(r"\b[Tt]arjeta ([A-ZÁÉÍÓÚÑ][\wáéíóúñ]+)|\b([A-Z][a-z]+) (?:credit |debit )?card\b")
 
 
-def _canned_text_covers(topic: str, question: str, answer: str) -> bool:
+def _canned_text_covers(topic: str, question: str, answer: str, sent_with: Sequence[str] = ()) -> bool:
+    """Whether the canned text of `topic` says what the question asks of that topic (`_COVERAGE`). A detail may be
+    said by another canned text sent in the same reply (`sent_with`): "¿puedo retirar en el local? ¿en qué horario?"
+    asked with a stock question is answered by the shipping text's hours. A card's name and another country are
+    always the topic's own text's to answer."""
     answer = intents_mod.fold(answer)
+    reply = [answer, *(intents_mod.fold(other) for other in sent_with)]
     if topic == "payment_methods":
         named = {intents_mod.fold(m.group(1) or m.group(2)) for m in _NAMED_CARD.finditer(question)}
         if any(not re.search(rf"\b{re.escape(name)}", answer) for name in named - _NOT_A_CARD_NAME):
@@ -644,7 +659,7 @@ def _canned_text_covers(topic: str, question: str, answer: str) -> bool:
         asked = any(re.search(r"\b" + term, question) for term in group)
         if asked and group in _NOT_ASKED_WHEN and _NOT_ASKED_WHEN[group].search(question):
             continue
-        if asked and not any(re.search(r"\b" + term, answer) for term in group):
+        if asked and not any(re.search(r"\b" + term, text) for term in group for text in reply):
             return False
     # another country for any topic: paying with a card or a transfer from abroad, returning from abroad
     return not (_ABROAD_ASKED.search(question) and not _ABROAD_ANSWERED.search(answer))
@@ -807,7 +822,9 @@ def _several_questions(
     for topic in topics:
         if language not in RULE_LANGUAGES or not _has_exact_answer(shop, topic, language):
             return Classification(decision="llm", reason=f"no_faq_answer:{topic}", faq_topic=None, **common)
-        if not _canned_text_covers(topic, f"{subject}\n{text}", shop.faq[topic][language]):
+    for topic in topics:
+        sent_with = [shop.faq[other][language] for other in topics if other != topic]
+        if not _canned_text_covers(topic, f"{subject}\n{text}", shop.faq[topic][language], sent_with):
             return Classification(decision="llm", reason=f"faq_does_not_cover:{topic}", faq_topic=None, **common)
     if language_uncertain:
         return Classification(decision="llm", reason="uncertain_language", faq_topic=None, **common)
@@ -820,8 +837,10 @@ def _several_questions(
 # is less than SURE of a topic.
 _ALWAYS_RULED_OUT_BY = ("product_question", "detail", "other", *HUMAN_INTENTS)
 _LEARNED_SEES = frozenset({"other", *intents_mod.POLICY_INTENTS})
-# A canned text the rules found but could not send: which topics are asked changes none of these.
-_CHECKS_THE_MODEL_CANNOT_CHANGE = ("faq_does_not_cover:", "no_faq_answer:", "uncertain_language")
+# A canned text the rules found but could not send: which topics are asked changes none of these. (A text that does
+# not cover its question may be helped by another topic's text sent with it: see `_with_the_learned_model`.)
+_CHECKS_THE_MODEL_CANNOT_CHANGE = ("no_faq_answer:", "uncertain_language")
+_NOT_COVERED = "faq_does_not_cover:"
 # The email asks something: a question mark, or a sentence that starts as a question does.
 _A_QUESTION = re.compile(
     r"\?|(^|[.!\n]\s*)(que|como|cuando|donde|cuanto|cuantos|cual|cuales|hay|hacen|tienen|aceptan|puedo|se puede|"
@@ -980,6 +999,41 @@ def _decide(view: view_mod.EmailView, *, shop, faq_threshold: float, model) -> C
     )
     if model is None or faq_threshold >= 1.0 or decided.reason.startswith(_CHECKS_THE_MODEL_CANNOT_CHANGE):
         return decided  # a threshold of 1 asks for certainty: no learned guess, however likely, gives that
+    helped = _with_the_learned_model(
+        decided,
+        result,
+        model,
+        probabilities,
+        subject=subject,
+        text=text,
+        shop=shop,
+        faq_threshold=faq_threshold,
+        language=language,
+        weights=weights,
+        common=common,
+    )
+    # A canned text that does not say what was asked is sent only with another topic's text that says it.
+    if decided.reason.startswith(_NOT_COVERED) and helped.decision != "faq":
+        return decided
+    return helped
+
+
+def _with_the_learned_model(
+    decided: Classification,
+    result: intents_mod.IntentResult,
+    model: learned_mod.Model,
+    probabilities: dict[str, float],
+    *,
+    subject: str,
+    text: str,
+    shop,
+    faq_threshold: float,
+    language: str,
+    weights: Mapping[str, float],
+    common: dict,
+) -> Classification:
+    """The rules' decision with the topics the learned model finds asked: more canned texts, or the LLM when a
+    topic the model finds possibly asked would be left unanswered."""
     if decided.decision != "faq" and _ruled_out(result):
         return decided  # no topic the model could name would be answered: it need not be asked
     probabilities = probabilities or model.probabilities(subject, text)
@@ -1022,6 +1076,11 @@ def _decide(view: view_mod.EmailView, *, shop, faq_threshold: float, model) -> C
         common.update(faq_topics=topics)
         return Classification(decision="llm", reason="several_questions", faq_topic=None, **common)
     if topics == ruled:
+        return decided
+    # The rules' topic whose text does not say what was asked: only its text sent with another's can say it.
+    if decided.reason.startswith(_NOT_COVERED) and (
+        len(topics) < 2 or decided.reason.removeprefix(_NOT_COVERED) not in topics
+    ):
         return decided
     # The learned model names topics the rules did not: the same checks as any canned answer.
     common.update(

@@ -1368,6 +1368,39 @@ def test_paying_at_the_store_and_a_returns_postage_are_covered_only_by_a_text_th
     assert not decide._canned_text_covers(topic, question, silent)
 
 
+def test_a_detail_may_be_said_by_another_canned_text_of_the_same_reply(shop):
+    question = "¿El stock del local es el mismo que el de la web? ¿Y en qué horario puedo retirar?"
+    stock, shipping = shop.faq["stock"]["es"], shop.faq["shipping"]["es"]
+    assert not decide._canned_text_covers("stock", question, stock)  # the stock text names no hours ...
+    assert decide._canned_text_covers("stock", question, stock, sent_with=[shipping])  # ... the shipping text does
+    # another country is the topic's own text's to answer: "no hacemos envíos al exterior" says nothing of cards
+    abroad = "¿Puedo pagar con una tarjeta del exterior? ¿Hacen envíos?"
+    payment = shop.faq["payment_methods"]["es"]
+    assert not decide._canned_text_covers("payment_methods", abroad, payment, sent_with=[shipping])
+
+
+class _FixedModel:
+    """A learned model that finds the same probabilities in every email."""
+
+    def __init__(self, probabilities: dict[str, float]) -> None:
+        self._probabilities = {topic: 0.0 for topic in intents.POLICY_INTENTS} | probabilities
+        self.thresholds = {topic: 0.5 for topic in intents.POLICY_INTENTS}
+
+    def probabilities(self, subject: str, text: str) -> dict[str, float]:
+        return dict(self._probabilities)
+
+
+def test_a_topic_whose_text_does_not_cover_it_is_never_dropped_for_the_learned_models_topic(shop):
+    body = "¿Aceptan tarjeta Cabal?"  # the example payment text never names Cabal
+    assert decide.classify_text(body, shop, model=None).reason == "faq_does_not_cover:payment_methods"
+    # a model sure of another topic alone: the payment question would go unanswered
+    elsewhere = decide.classify_text(body, shop, model=_FixedModel({"shipping": 0.99}))  # type: ignore[arg-type]
+    assert (elsewhere.decision, elsewhere.reason) == ("llm", "faq_does_not_cover:payment_methods")
+    # both topics: the shipping text says nothing of Cabal either
+    both = decide.classify_text(body, shop, model=_FixedModel({"shipping": 0.99, "payment_methods": 0.99}))  # type: ignore[arg-type]
+    assert both.decision == "llm"
+
+
 def test_which_couriers_is_answered_by_the_text_that_names_them(shop):
     result = decide.classify(mail(body="Hi, which couriers do you use?", subject="Question"), shop, OWN)
     assert (result.decision, result.faq_topic) == ("faq", "shipping")
@@ -2043,6 +2076,13 @@ def test_a_replys_subject_that_named_the_answered_topic_leaves_the_new_question_
         ("If I'm not home when the parcel arrives, what happens?", ("shipping",)),
         # a customer's own height and weight are no parcel's weight
         ("Hola, mido 1,70 y peso 68 kg, ¿qué talle me recomiendan?", ("sizes",)),
+        # hours asked with a pickup: the shipping text says them ("de lunes a sábado de 11 a 19 h"), also when it is
+        # sent with the stock text
+        ("Hola, ¿puedo retirar en el local? ¿En qué horario?", ("shipping",)),
+        (
+            "¿El stock del local es el mismo que el de la web? Y si compro online, ¿puedo retirar ahí? ¿En qué horario?",
+            ("stock", "shipping"),
+        ),
     ],
 )
 def test_questions_every_shop_gets_have_their_canned_texts(shop, body, topics):

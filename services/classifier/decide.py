@@ -43,7 +43,7 @@ from . import language as language_mod
 from . import learned as learned_mod
 from . import robots as robots_mod
 from . import view as view_mod
-from .rules.fragments import SIZE_NOT_SELECTABLE
+from .rules.fragments import DELIVERY_ON_A_DAY, SIZE_NOT_SELECTABLE
 from .rules.robot_notifications import RELAYED_REASON
 
 DEFAULT_FAQ_THRESHOLD = 0.75
@@ -922,13 +922,7 @@ def _without_an_order(
     return replace(aside, fired=(*aside.fired, *answered, f"learned.{learned_mod.AN_ORDER}={chance:.3f}"))
 
 
-# A delivery on a given day: "¿lo pueden entregar un sábado?", "do you deliver on Sundays?".
-_DELIVERY_ON_A_DAY = re.compile(
-    r"\b(entreg\w*|reparten|reparto|llega\w*|deliver\w*|arriv\w*|despach\w*|envi\w*|mand\w*|ship\w*)\b[^.?!]{0,30}"
-    r"\b(sabados?|domingos?|feriados?|fin de semana|saturdays?|sundays?|weekends?|holidays?)\b|\b(sabados?|domingos?|"
-    r"feriados?|fin de semana|saturdays?|sundays?|weekends?|holidays?)\b[^.?!]{0,30}\b(entreg\w*|reparten|reparto|"
-    r"llega\w*|deliver\w*|arriv\w*|despach\w*|envi\w*|ship\w*)"
-)
+_DELIVERY_ON_A_DAY = re.compile(DELIVERY_ON_A_DAY.pattern)
 
 
 def _details_the_canned_texts_answer(

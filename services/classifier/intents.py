@@ -507,7 +507,7 @@ def _scored(body: str) -> _Scored:
     fired: list[str] = []
     for rule in _scoring_rules():
         m = rule.fires(body)
-        if m is None and rule.unless is not None and rule.compiled.search(body):
+        if m is None and (rule.unless or rule.unless_in_sentence) is not None and rule.compiled.search(body):
             refused.add(rule.adds_to)
         if m:
             fired.append(rule.name)

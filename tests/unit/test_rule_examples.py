@@ -39,3 +39,22 @@ def test_the_decision_names_the_rules_that_counted():
     hypothetical = detect_intent("", sentence)
     assert not hypothetical.specific_order
     assert not [name for name in hypothetical.fired if name.startswith("signals.")]
+
+
+def test_unless_in_sentence_refuses_only_the_matches_whose_sentence_it_matches():
+    from classifier.rules.base import Rule
+
+    rule = Rule(
+        name="test.a_day",
+        adds_to="detail",
+        weight=2,
+        pattern=r"\bsabado\b",
+        description="a day",
+        matches=("¿llega el sábado?",),
+        unless_in_sentence=r"\bguard",
+    )
+    assert rule.fires(fold("¿Me la guardan hasta el sábado?")) is None
+    # the day of the second sentence still counts, and is the match reported
+    both = rule.fires(fold("¿Me la guardan hasta el sábado? ¿Reparten el sábado?"))
+    assert both is not None and both.start() > len("¿me la guardan hasta el sabado?")
+    assert rule.fires(fold("¿Reparten el sábado?")) is not None

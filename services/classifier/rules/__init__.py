@@ -30,7 +30,7 @@ def compile_all() -> None:
     """Compile every rule's patterns now (they compile on first use otherwise): a service's first emails should not
     be the ones that wait."""
     for rule in all_rules():
-        _ = rule.compiled, rule.compiled_unless
+        _ = rule.compiled, rule.compiled_unless, rule.compiled_unless_in_sentence
     from ..intents import detect_intent
 
     detect_intent("warm-up", "hola, ¿hacen envíos? mi pedido 1234")  # the engine's own caches of the rules

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from .base import Rule
+from .fragments import DELIVERY_ON_A_DAY, HOLD_AN_ITEM
 
 # who, besides the customer, may collect a parcel: a relative, a neighbour, "otra persona"
 _SOMEONE_ELSE_ES = (
@@ -68,9 +69,20 @@ RULES: tuple[Rule, ...] = (
             "Lo necesito para el viernes, ¿llega?",
             "When will my order arrive? Ordered on the 2nd.",
             "¿Tienen envío express a Rosario?",
+            "¿Me la guardan hasta el sábado? ¿Y hacen envíos los sábados?",
+            "¿Me la pueden reservar y mandar para que llegue el sábado?",
         ),
-        # a card's name, not a delivery speed
+        # a day named in a request to hold an item is the hold's ("¿me la guardan hasta el sábado?"), unless a
+        # delivery on that day is asked too
+        unless_in_sentence=r"^(?=[\s\S]*("
+        + HOLD_AN_ITEM.pattern
+        + r"))(?![\s\S]*("
+        + DELIVERY_ON_A_DAY.pattern
+        + r"))",
+        # a card's name, not a delivery speed; a day to hold an item until
         never=(
+            "¿Me pueden guardar una prenda hasta el sábado? Paso por el local y la pago ahí.",
+            "Could you put one aside for me until Saturday? I'd pay when I arrive.",
             "¿Puedo pagar con American Express en cuotas?",
             "Do you take American Express?",
             "¿La american expres se puede en cuotas?",

@@ -90,10 +90,14 @@ WHICH_SIZE_TO_CHOOSE = Fragment(
 TRACKING_OFFERED = Fragment(
     "tracking_offered",
     r"\b(mandan|envian|dan|pasan|recibo|recibimos|llega|viene|tiene|tienen|hay|incluye|incluyen|con) (un|algun) "
-    r"(codigo|numero|link|nro) (de )?(seguimiento|rastreo|tracking)\b|\b(tiene|tienen|hay|viene con|vienen con|"
+    r"(codigo|numero|link|nro) ((de )?(seguimiento|rastreo|tracking)\b|para (ir )?(segui|rastrea)\w*)|"
+    r"\b(tiene|tienen|hay|viene con|vienen con|"
     r"incluye|incluyen) (seguimiento|rastreo|tracking)\b|\b(do|will|would|can|could) you (send|give|provide|email|"
     r"share) (me |us |customers )?(a |any )?tracking (number|code|link)\b|\b(is there|will there be|do i get|will i "
-    r"get|do we get|does it come with|do they come with|comes with|do you (offer|provide|have)) (a |any )?tracking\b",
+    r"get|do we get|does it come with|do they come with|comes with|do you (offer|provide|have)) (a |any )?tracking\b|"
+    # "when you send, you give me tracking number?"
+    r"\bwhen you (send|ship|dispatch|post)\b[^.?!]{0,20}\byou (send|give|provide|email) (me |us )?(a |any )?tracking "
+    r"(number|code|link)\b",
     "whether the shop gives a tracking code, asked of any order (an indefinite article, or none)",
 )
 
@@ -106,8 +110,8 @@ SIZE_NOT_SELECTABLE = Fragment(
     r"grisad\w*|tachad\w*|bloquead\w*)|grisad\w*|(is|are) (not )?(showing|greyed|grayed|crossed)|greyed out|grayed "
     r"out|not (showing|selectable|clickable|available to (select|choose|pick)))\b|\b(no me deja|no me dejan|no "
     r"puedo|can'?t|cannot|unable to|won'?t let me|doesn'?t let me) (elegir|seleccionar|marcar|select|choose|pick|"
-    r"click( on)?) (\w+ ){0,2}(talles?|colou?r(es|s)?|sizes?)\b|\bno (me )?(aparece|aparecen|figura|figuran) (el |un |"
-    r"mi |los |ese )?(talles?|colou?r(es)?)\b",
+    r"click( on)?) (\w+ ){0,2}(talles?|colou?r(es|s)?|sizes?)\b|\bno (me )?(aparece|aparecen|figura|figuran) (para "
+    r"(elegir|seleccionar|marcar) )?(el |un |mi |los |ese )?(talles?|colou?r(es)?)\b",
     "a size or colour the website does not let one choose, asked about",
 )
 
@@ -342,6 +346,16 @@ ALREADY_HAPPENED = Fragment(
 
 # Holding an item until the customer comes or pays ("¿me lo pueden guardar hasta el viernes?", "could you put one
 # aside for me?"): the stock text says whether the shop does, whatever item is named.
+DELIVERY_ON_A_DAY = Fragment(
+    "delivery_on_a_day",
+    r"\b(entreg\w*|reparten|reparto|lleg\w*|deliver\w*|arriv\w*|despach\w*|envi\w*|mand\w*|ship\w*)\b[^.?!]{0,30}"
+    r"\b(sabados?|domingos?|feriados?|fin de semana|saturdays?|sundays?|weekends?|holidays?)\b|\b(sabados?|domingos?|"
+    r"feriados?|fin de semana|saturdays?|sundays?|weekends?|holidays?)\b[^.?!]{0,30}\b(entreg\w*|reparten|reparto|"
+    r"lleg\w*|deliver\w*|arriv\w*|despach\w*|envi\w*|ship\w*)",
+    "a delivery on a given day ('¿lo pueden entregar un sábado?', 'do you deliver on Sundays?')",
+)
+
+
 NOBODY_AT_HOME = Fragment(
     "nobody_at_home",
     r"\bsi no (estoy|estamos|esta nadie|hay nadie)( en (mi |la |el )?(casa|domicilio|departamento))? (cuando|"

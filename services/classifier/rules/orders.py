@@ -379,7 +379,11 @@ RULES: tuple[Rule, ...] = (
             r"reciben)\b|\bya (lo |la |los |las |me lo |me la )?(despacharon|enviaron|mandaron|salio)\b|\b(fue|esta|"
             r"estan|fueron) despachad[oa]s?\b"
         ),
+        # a purchase not made yet: "si pago hoy con tarjeta, ¿cuándo lo despachan?"
+        unless=r"\b(si|una vez que|apenas|en cuanto) (yo )?(pago|pagamos|abono|abonamos|compro|compramos|pido|pedimos|"
+        r"hago (el|un) pedido)\b",
         matches=("hola, cuando lo despachan?", "Hola, ¿ya despacharon mi pedido?", "Tu pedido #88231 fue despachado"),
+        never=("Si pago hoy con tarjeta, ¿cuándo lo despachan?",),
     ),
     Rule(
         name="orders.where_is_my_order_en",

@@ -1152,7 +1152,11 @@ REFUND_POLICY: tuple[Rule, ...] = (
             r"give|bring|take) (it|them|something|an item|\w+) back)\b[^\n]{0,120}\b(plata|dinero|reembolso|"
             r"reintegr\w*|money|refunds?|refunded)\b|\b(money|refund)\b[^.?!]{0,40}\bif (i|we) (return|send)\b|"
             r"\bhow (long|many days|much time) (do|does|will|would) (i|we|customers|one) have to (return|send (back|"
-            r"\w+ back))\b[^.?!]{0,60}\b(money|refund\w*)\b"
+            r"\w+ back))\b[^.?!]{0,60}\b(money|refund\w*)\b|"
+            # in a formal letter: "en caso de devolución, el reintegro se realiza por el mismo medio de pago?", "su
+            # política de devoluciones, en particular el plazo del reintegro"
+            r"\b(en caso de (una |la )?devolucion|(politica|condiciones|terminos) de (devolucion|devoluciones|"
+            r"reembolsos?|reintegros?))\b[^\n]{0,120}\b(plata|dinero|reembolso|reintegr\w*|importe)\b"
         ),
         # an item the customer already has is a refund of that item
         unless=ALREADY_HAPPENED.pattern + r"|\b(pasad[oa]|last (week|month)|came|got|me llego|me llegaron|recibi|"
@@ -1165,6 +1169,8 @@ REFUND_POLICY: tuple[Rule, ...] = (
             "If I return an item, how long does it take to receive the refund, and will it be returned to my card?",
             "If I buy something from the sale and it does not fit, can I give it back and get my money?",
             "How many days do I have to send back a product and get my money back?",
+            "Quisiera saber si, en caso de devolución, el reintegro se realiza por el mismo medio de pago.",
+            "Solicito información sobre su política de devoluciones, en particular el plazo del reintegro del importe.",
         ),
         never=(
             "I returned the jacket, how long until I get my money back?",
@@ -1263,7 +1269,11 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
         unless=r"^(?=[\s\S]*("
         + HOLD_AN_ITEM.pattern
         + r"))(?![\s\S]*\b(vuelv\w*|volver\w*|repon\w*|reingres\w*|stock|disponible|agotad\w*|back|restock\w*|"
-        r"available|sold out|in stock|left)\b)",
+        r"available|sold out|in stock|left)\b)|"
+        # nor a size the website does not let one choose, asked about, when nothing asks when it comes back: what that
+        # means is the same for every product ("en un producto no me aparece el talle L, ¿está agotado?")
+        r"^(?=[\s\S]*(" + SIZE_NOT_SELECTABLE.pattern + r"))(?![\s\S]*\b(vuelv\w*|volver\w*|repon\w*|reingres\w*|"
+        r"back|restock\w*|cuando)\b)",
         matches=(
             "¿Cuándo vuelven a entrar las zapatillas blancas?",
             "Is the black corduroy jacket available in XL?",
@@ -1275,6 +1285,7 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
             "¿Cada cuánto reponen lo agotado?",
             "Do you restock sold-out items?",
             "¿Me pueden separar un buzo negro talle M hasta que llegue?",
+            "En un producto no me aparece para elegir el talle L. ¿Eso significa que está agotado?",
         ),
     ),
     Rule(

@@ -285,8 +285,8 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             "moto",
             "cadete",
             r"(?<!which )(?<!what )couriers?\b(?![^.?!]{0,25}\b(use|work with|ship with|send with)\b)"
-            # a courier's branch is the branch the text names
-            r"(?! (branch|office|depot|pick))",
+            # a courier's branch is the branch the text names; its company or details are the couriers it names
+            r"(?! (branch|office|depot|pick|company|companies|details|partners?))",
         ),
         ("uber", "cabify"),
         # someone else collecting the parcel: the example text says to bring one's ID, not who else may

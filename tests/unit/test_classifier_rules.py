@@ -1316,7 +1316,7 @@ def test_english_emails_about_what_already_happened_are_never_policy_questions(b
         ("Can I use two cards to pay?", "low_confidence"),
         ("Do you take Apple Pay?", "faq_does_not_cover:payment_methods"),
         ("Can I pay in dollars?", "faq_does_not_cover:payment_methods"),
-        ("Can I pay when it is delivered?", "faq_does_not_cover:payment_methods"),
+        ("Can I pay by cheque?", "faq_does_not_cover:payment_methods"),
         ("Can I return a gift without the receipt?", "faq_does_not_cover:returns"),
         ("If I return something, do you refund the shipping?", "faq_does_not_cover:returns"),
         # what the canned texts do not name, as a whole word
@@ -2076,6 +2076,15 @@ def test_a_replys_subject_that_named_the_answered_topic_leaves_the_new_question_
         ("If I'm not home when the parcel arrives, what happens?", ("shipping",)),
         # a customer's own height and weight are no parcel's weight
         ("Hola, mido 1,70 y peso 68 kg, ¿qué talle me recomiendan?", ("sizes",)),
+        # paying on delivery: the example text says it is not taken
+        ("Good morning. Please can I pay cash on delivery? Thank you.", ("payment_methods",)),
+        # a branch instead of home, by someone never at home; a courier company asked of
+        (
+            "Hello, is it possible to send purchases to a post office and not to my apartment? During the day I am "
+            "never at home.",
+            ("shipping",),
+        ),
+        ("May I know which courier company you use for delivery?", ("shipping",)),
         # hours asked with a pickup: the shipping text says them ("de lunes a sábado de 11 a 19 h"), also when it is
         # sent with the stock text
         ("Hola, ¿puedo retirar en el local? ¿En qué horario?", ("shipping",)),

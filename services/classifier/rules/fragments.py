@@ -225,8 +225,10 @@ EN_NOT_POLICY = Fragment(
     r"\b(problems?|issues?|late|delay\w*|wrong|mistake\w*|(change|changing)(?! (my|your|their|of) mind)|modify|edit|"
     r"update|switch|upgrade|cancel\w*|complain\w*|didn'?t|haven'?t|hasn'?t|wasn'?t|weren'?t|lost|damaged|missing|"
     r"status|track\w*|where is|where'?s|address(es)?|invoices?|reschedul\w*|redeliver\w*|resend|supposed|"
-    # not "I never know", "instead of posting it back", "I have no local card yet"
-    r"never(?! (know|knew|sure|seems?|quite))|instead(?! of (posting|mailing|sending|shipping))|"
+    # not "I never know", "I am never at home", "instead of posting it back", "instead of my house", "I have no local
+    # card yet"
+    r"never(?! (know|knew|sure|seems?|quite|at home|home|in|there|around)\b)|"
+    r"instead(?! of (posting|mailing|sending|shipping|(my |the )?(house|home|flat|apartment|door|place)\b))|"
     r"promised|(?<!\bcan i )(?<!\bcould i )(?<!\bcan we )still|(?<!card )(?<!account )yet|already|again|account|"
     r"profile|subscri\w*|newsletter|password|"
     r"(delivery|courier|postal) (guy|"

@@ -707,4 +707,27 @@ RULES: tuple[Rule, ...] = (
             "No estoy en casa hasta el viernes.",
         ),
     ),
+    # delivery to a branch instead of home: "is it possible to send the package to a post office and not to my
+    # apartment?", "can I get it delivered to a courier branch instead of my house?"
+    Rule(
+        name="shipping.to_a_branch_en",
+        adds_to="shipping",
+        weight=3,
+        description="whether things can be sent to a post office or a courier's branch instead of home",
+        pattern=(
+            r"\b(send|sent|deliver|delivered|ship|shipped|post|posted|mail|mailed)\b[^.?!]{0,40}\bto (a|an|the|your|"
+            r"some|any) (nearby |local |nearest )?(post office|courier|andreani|correo( argentino)?|branch|pick ?-?up "
+            r"(point|location|spot)|collection point|depot)s?\b"
+        ),
+        unless=EN_NOT_SHIPPING.pattern,
+        matches=(
+            "I would like to know if it is possible to send the package to a post office and not to my apartment",
+            "Is it possible to get it delivered to a courier branch instead of my house?",
+            "Can you ship to an Andreani branch?",
+        ),
+        never=(
+            "Can you send my refund to the branch?",
+            "I sent it back to the post office yesterday.",
+        ),
+    ),
 )

@@ -1401,6 +1401,24 @@ def test_a_topic_whose_text_does_not_cover_it_is_never_dropped_for_the_learned_m
     assert both.decision == "llm"
 
 
+class _ReadsEachQuestion(_FixedModel):
+    """A model that finds shipping likely only in a text about Rosario alone, and returns likely anywhere."""
+
+    def probabilities(self, subject: str, text: str) -> dict[str, float]:
+        shipping = 0.9 if "Rosario" in text and "cambiar" not in text else 0.02
+        return {**self._probabilities, "shipping": shipping, "returns": 0.99}
+
+
+def test_a_topic_the_whole_email_dilutes_is_kept_when_its_own_question_asks_it(shop):
+    body = "Hola! ¿Envían a Rosario? Y si no me queda bien el talle, ¿lo puedo cambiar?"
+    result = decide.classify_text(body, shop, model=_ReadsEachQuestion({}))  # type: ignore[arg-type]
+    assert (result.decision, set(result.faq_topics)) == ("faq", {"shipping", "returns"})
+    assert "learned.shipping.in_its_question=0.90" in result.rules
+    # a question the model does not find asked in itself either: the LLM answers both
+    neither = decide.classify_text(body, shop, model=_FixedModel({"returns": 0.99, "shipping": 0.02}))  # type: ignore[arg-type]
+    assert neither.decision == "llm"
+
+
 def test_which_couriers_is_answered_by_the_text_that_names_them(shop):
     result = decide.classify(mail(body="Hi, which couriers do you use?", subject="Question"), shop, OWN)
     assert (result.decision, result.faq_topic) == ("faq", "shipping")

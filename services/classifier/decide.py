@@ -977,7 +977,10 @@ def _details_the_canned_texts_answer(
     return replace(again, fired=(*again.fired, *(f"answered.{name}" for name in sorted(answered))))
 
 
-def _decide(view: view_mod.EmailView, *, shop, faq_threshold: float, model) -> Classification:
+def _decide(
+    view: view_mod.EmailView, *, shop, faq_threshold: float, model, quoted_answers: frozenset[str] = frozenset()
+) -> Classification:
+    """The decision on what the email says. `quoted_answers`: the topics of the shop's canned texts it quotes."""
     subject, text, weights = view.subject, view.text, view.language_weights
     shop_languages = _shop_languages(shop)
     language = language_mod.choose(dict(weights), _shop_default_language(shop), shop_languages)
@@ -1020,6 +1023,7 @@ def _decide(view: view_mod.EmailView, *, shop, faq_threshold: float, model) -> C
         result,
         model,
         probabilities,
+        quoted_answers,
         subject=subject,
         text=text,
         shop=shop,
@@ -1039,6 +1043,7 @@ def _with_the_learned_model(
     result: intents_mod.IntentResult,
     model: learned_mod.Model,
     probabilities: dict[str, float],
+    quoted_answers: frozenset[str],
     *,
     subject: str,
     text: str,
@@ -1094,11 +1099,13 @@ def _with_the_learned_model(
         return decided
     # A topic the model finds possibly asked would be left unanswered by the canned texts of the others: the LLM
     # answers them all.
+    # A topic whose canned text the email quotes is not left unanswered when only the model finds it possibly
+    # asked: "Ok, entendido lo de los cambios. ¿Cuánto tarda a Tucumán?" thanks for the returns text it quotes.
     if any(
         t not in topics
         and (
-            probabilities[t] >= ALSO_ASKED
-            or (result.scores.get(t, 0) > 0 and probabilities[t] >= ALSO_NAMED)
+            (t not in quoted_answers and probabilities[t] >= ALSO_ASKED)
+            or (t not in quoted_answers and result.scores.get(t, 0) > 0 and probabilities[t] >= ALSO_NAMED)
             or (t in result.faq_topics and probabilities[t] >= NOT_ASKED)  # the rules read a question on it
         )
         for t in intents_mod.POLICY_INTENTS
@@ -1252,12 +1259,15 @@ def _robot(
 
 def _decide_in_context(view: view_mod.EmailView, shop, faq_threshold: float, model: learned_mod.Model | None):
     """The decision on what the email says, then on the conversation it belongs to."""
-    result = _decide(view, shop=shop, faq_threshold=faq_threshold, model=model)
+    quoted = frozenset(_quoted_canned_topics(shop, view.cut)) if view.is_reply or view.quoted else frozenset()
+    result = _decide(view, shop=shop, faq_threshold=faq_threshold, model=model, quoted_answers=quoted)
     return _unless_in_a_conversation(
         result,
         view,
         shop,
-        lambda: _decide(replace(view, subject=""), shop=shop, faq_threshold=faq_threshold, model=model),
+        lambda: _decide(
+            replace(view, subject=""), shop=shop, faq_threshold=faq_threshold, model=model, quoted_answers=quoted
+        ),
     )
 
 

@@ -12,6 +12,7 @@ import email
 import email.header
 import email.policy
 import os
+import textwrap
 import time
 from email.message import EmailMessage
 from pathlib import Path
@@ -1417,6 +1418,18 @@ def test_a_topic_the_whole_email_dilutes_is_kept_when_its_own_question_asks_it(s
     # a question the model does not find asked in itself either: the LLM answers both
     neither = decide.classify_text(body, shop, model=_FixedModel({"returns": 0.99, "shipping": 0.02}))  # type: ignore[arg-type]
     assert neither.decision == "llm"
+
+
+def test_a_topic_whose_canned_text_is_quoted_is_not_left_unanswered_by_the_models_doubt_alone(shop):
+    question = "Ok, entendido lo de los cambios. ¿Y cuánto tarda en llegar a Tucumán?"
+    quote = "\n".join(f"> {line}" for line in textwrap.wrap(shop.faq["returns"]["es"], 70))
+    reply = f"{question}\n\nEl lun, 3 nov 2025, Ropa del Sur <hola@ropadelsur.com.ar> escribió:\n{quote}"
+    doubting = _FixedModel({"shipping": 0.99, "returns": 0.4})
+    answered = decide.classify_text(reply, shop, subject="Re: Cambios", model=doubting)  # type: ignore[arg-type]
+    assert (answered.decision, answered.faq_topics) == ("faq", ("shipping",))
+    # without the quote, the returns question the model finds possibly asked would go unanswered: the LLM answers
+    alone = decide.classify_text(question, shop, subject="Consulta", model=doubting)  # type: ignore[arg-type]
+    assert (alone.decision, alone.reason) == ("llm", "several_questions")
 
 
 def test_which_couriers_is_answered_by_the_text_that_names_them(shop):

@@ -464,8 +464,9 @@ def _existing_order_signs(body: str) -> list[str]:
     rules = _signal("specific_order")
     # One alternation tries every rule at every position; a rule alone is searched several times faster. So the
     # alternation is built of the rules found somewhere in the body: one found nowhere can match at no position,
-    # which leaves the alternation's matches as they would be with every rule in it.
-    present = tuple(i for i, rule in enumerate(rules) if rule.compiled.search(body))
+    # which leaves the alternation's matches as they would be with every rule in it. (A rule its "unless" refuses is
+    # left out too.)
+    present = tuple(i for i, rule in enumerate(rules) if rule.fires(body))
     if not present:
         return []
     counted: set[int] = set()

@@ -380,8 +380,8 @@ RULES: tuple[Rule, ...] = (
             r"estan|fueron) despachad[oa]s?\b"
         ),
         # a purchase not made yet: "si pago hoy con tarjeta, ¿cuándo lo despachan?"
-        unless=r"\b(si|una vez que|apenas|en cuanto) (yo )?(pago|pagamos|abono|abonamos|compro|compramos|pido|pedimos|"
-        r"hago (el|un) pedido)\b",
+        unless=r"\b(si|cuando|desde que|una vez que|apenas|en cuanto) (yo )?(pago|pagamos|abono|abonamos|compro|"
+        r"compramos|pido|pedimos|hago (el|un) pedido)\b",
         matches=("hola, cuando lo despachan?", "Hola, ¿ya despacharon mi pedido?", "Tu pedido #88231 fue despachado"),
         never=("Si pago hoy con tarjeta, ¿cuándo lo despachan?",),
     ),

@@ -44,6 +44,7 @@ from .fragments import (
     SIZE_GUIDE_MATTERS,
     SIZE_NOT_SELECTABLE,
     SIZE_TABLE,
+    TRACKING_OFFERED,
     WHICH_SIZE_TO_CHOOSE,
 )
 
@@ -218,6 +219,8 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         weight=0,
         description="a tracking number or tracking ('seguimiento', 'rastreo')",
         pattern=r"\b(seguimiento|tracking|rastreo|tracking number)\b",
+        # whether the shop gives tracking at all is the shipping text's question
+        unless=TRACKING_OFFERED.pattern,
         matches=(
             "me pasan el nro de seguimiento?",
             "The tracking number doesn't work",
@@ -472,8 +475,9 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         weight=0,
         description="a pickup or delivery chosen at checkout, or a switch to pickup, in Spanish",
         pattern=(
+            # "prefiero retirarlo" is a thing bought; "prefiero retirar en una sucursal, ¿se puede?" a way asked of
             r"\b(elegi|seleccione) (envio|retiro)\b|\b(cambiar|pasar) a retiro\b|\bprefiero (pasar a buscar|"
-            r"retirar)\w*|\bpase por el local\b"
+            r"retirar)(lo|la|los|las)\b|\bpase por el local\b"
         ),
         matches=(
             "Elegí retiro en el local",
@@ -481,6 +485,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "Prefiero pasar a buscarlo",
             "Pasé por el local",
         ),
+        never=("Prefiero retirar en una sucursal del correo porque no estoy nunca en casa. ¿Se puede?",),
     ),
     Rule(
         name="signals.exchange_an_item_es",
@@ -623,6 +628,9 @@ HYPOTHETICAL: tuple[Rule, ...] = (
             r"\b(si|if) (i |yo )?(le |la |lo |una prenda |algo |the item |an item |it )?(ya )?(la |lo )?(saco|sacamos|"
             r"lavo|lave|lavamos|uso|use|pruebo|probe|remove|wash|wear|try it on)\b|" + NOBODY_AT_HOME.pattern + r"|"
             # a delivery when nobody is at home: "if I'm not home when the parcel arrives, what happens?"
+            # buying in general, in the present: "cuando compro, ¿cómo me entero de que lo despacharon?", "los 30 días,
+            # ¿se cuentan desde que compro o desde que me llega?"
+            r"\b(cuando|desde que|una vez que|apenas|en cuanto) (yo )?(compro|compras|compramos|pido|pedis|pedimos)\b|"
             # an order still to be placed: "antes de hacer el pedido", "una vez que hago el pedido"
             r"\b(antes de|para|al|cuando|una vez que|apenas|en cuanto) (hacer|hago|haga|hagamos|realizar|realizo|"
             r"realice|confirmar|confirmo|confirme|armar|armo|arme|concretar|concreto|concrete) (el|la|un|una) "
@@ -639,6 +647,7 @@ HYPOTHETICAL: tuple[Rule, ...] = (
             "¿Cuánto tiempo tengo para transferir una vez que hago el pedido?",
             "si le saco la etiqueta a algo pero no lo uso lo puedo cambiar igual?",
             "Si una prenda ya la lavé una vez, ¿igual se puede cambiar?",
+            "Los 30 días para cambiar, ¿se cuentan desde que compro o desde que me llega el paquete?",
         ),
         never=(
             "I'm not sure if I ordered the right size",

@@ -53,7 +53,9 @@ RULES: tuple[Rule, ...] = (
         weight=2,
         description="a weekend, a holiday, a given day or date, same-day, express or urgent delivery",
         pattern=(
-            r"\b(fin de semana|sabados?|domingos?|feriados?|navidad|nochebuena|ano nuevo|fin de ano|reyes|"
+            # the feast of the Kings, not a surname ("Daniel Reyes" under the question)
+            r"\b(fin de semana|sabados?|domingos?|feriados?|navidad|nochebuena|ano nuevo|fin de ano|(dia de|para|en|"
+            r"antes de|por) (los )?reyes|"
             r"\d{1,2} de (enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|"
             r"diciembre)|en el (dia|mismo dia)|mismo dia|(?<!american )express?|"
             r"urgente|urgencia|antes del? (lunes|martes|miercoles|jueves|viernes|sabado|domingo|\d+)|"
@@ -69,6 +71,7 @@ RULES: tuple[Rule, ...] = (
             "Lo necesito para el viernes, ¿llega?",
             "When will my order arrive? Ordered on the 2nd.",
             "¿Tienen envío express a Rosario?",
+            "¿Llega para Reyes?",
             "¿Me la guardan hasta el sábado? ¿Y hacen envíos los sábados?",
             "¿Me la pueden reservar y mandar para que llegue el sábado?",
         ),
@@ -81,6 +84,7 @@ RULES: tuple[Rule, ...] = (
         + r"))",
         # a card's name, not a delivery speed; a day to hold an item until
         never=(
+            "Do you ship to Chile? Best, Daniel Reyes",
             "¿Me pueden guardar una prenda hasta el sábado? Paso por el local y la pago ahí.",
             "Could you put one aside for me until Saturday? I'd pay when I arrive.",
             "¿Puedo pagar con American Express en cuotas?",

@@ -348,6 +348,34 @@ ALREADY_HAPPENED = Fragment(
 
 # Holding an item until the customer comes or pays ("¿me lo pueden guardar hasta el viernes?", "could you put one
 # aside for me?"): the stock text says whether the shop does, whatever item is named.
+ANOTHER_SHOP = Fragment(
+    "another_shop",
+    r"\b(en|de|con|a) (otra|otras) (tiendas?|marcas?|paginas?|webs?)\b|\b(en|de) (otro|otros) (locales|"
+    r"sitios?|negocios?|comercios?)\b|\ben (un|una) (local|tienda|negocio|marca) (del centro|conocida|de la "
+    r"zona|de barrio)\b|\b(at|from|on|in) (another|other|a different) (shops?|stores?|sites?|websites?|"
+    r"brands?|places?)\b|\belsewhere\b|\bsomewhere else\b|"
+    r"\b(en )?(casi )?(todas|todos) (las|los) (marcas|tiendas|negocios)\b",
+    "another shop ('en otra tienda', 'en otro lado', 'at another store', 'elsewhere')",
+)
+
+# What keeps a sentence about another shop ours: the shop named in it, or a turn to something else ("pero").
+OURS_TOO = Fragment(
+    "ours_too",
+    # not "les cuento que en otra tienda...", which only tells the shop a story
+    r"\b(les(?! (cuento|comento|escribo|consulto|pregunto)\b)|ustedes|vos|you|your|yours|vuestr\w*|su tienda|"
+    r"su pagina|me llego|me llegaron|me mandaron|pero|but|aunque|although|though)\b",
+    "the shop or its parcel named in a sentence, or a 'but' that turns to another matter",
+)
+
+# A sentence about another shop that names neither this one nor turns to another matter: anger in it is not at us
+# ("en otra tienda me cobraron recargo en 3 cuotas y nunca me lo avisaron, un robo").
+ABOUT_ANOTHER_SHOP = Fragment(
+    "about_another_shop",
+    r"^(?=[\s\S]*(" + ANOTHER_SHOP.pattern + r"))(?![\s\S]*(" + OURS_TOO.pattern + r"))",
+    "a sentence about another shop only (for an 'unless' read in the sentence)",
+)
+
+
 DELIVERY_ON_A_DAY = Fragment(
     "delivery_on_a_day",
     r"\b(entreg\w*|reparten|reparto|lleg\w*|deliver\w*|arriv\w*|despach\w*|envi\w*|mand\w*|ship\w*)\b[^.?!]{0,30}"

@@ -8,6 +8,7 @@ never decides alone.
 from __future__ import annotations
 
 from .base import Rule
+from .fragments import ABOUT_ANOTHER_SHOP
 
 RULES: tuple[Rule, ...] = (
     # ---- human_request: the customer wants a person
@@ -130,6 +131,7 @@ RULES: tuple[Rule, ...] = (
             r"(?<!\babogados(?=[ \t]*(\n|$)))|"
             r"\bsoy abogad[oa]\b[^.?!]{0,80}\b(represent\w*|mi client\w*|en nombre de)"
         ),
+        unless_in_sentence=ABOUT_ANOTHER_SHOP.pattern,
         matches=(
             "Es una estafa, quiero hablar con el dueño",
             "Es una vergüenza, nadie me responde hace una semana",
@@ -176,6 +178,7 @@ RULES: tuple[Rule, ...] = (
             r"no-one) (answers|responds|replies|has (replied|answered|responded)|got back)\b|\bstill no (answer|"
             r"response|reply)\b"
         ),
+        unless_in_sentence=ABOUT_ANOTHER_SHOP.pattern,
         matches=(
             "This is the third time I write, terrible service",
             "This shop is a scam",
@@ -202,6 +205,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(queja|quejas|me quejo|reclamo|reclamar|decepcion\w*|muy mal|mal servicio|complain\w*|disappoint\w*|"
             r"dissatisf\w*|unhappy|not happy|poor service|bad service|upset)\b"
         ),
+        unless_in_sentence=ABOUT_ANOTHER_SHOP.pattern,
         matches=("Quiero hacer un reclamo", "I'm really disappointed", "Estoy decepcionada"),
     ),
     # anger without the usual words: "your customer service is useless", "I'm fed up with your store"
@@ -215,10 +219,13 @@ RULES: tuple[Rule, ...] = (
             r"insane)|carisim[oa]s?|asi no se puede|mala experiencia|bad experience|no es cierto|isn'?t true|not true|"
             r"es una locura|un robo|daylight robbery|frustrat\w*)\b"
         ),
+        unless_in_sentence=ABOUT_ANOTHER_SHOP.pattern,
         matches=(
             "honestly your website is useless",
             "I'm fed up with your store",
             "Me parece carísimo cobrar $9.000 de envío a Córdoba. Así no se puede.",
         ),
+        # anger at another shop, told before a question to this one
+        never=("Les cuento que en otra tienda me cobraron recargo en 3 cuotas sin avisar, un robo. ¿Tienen cuotas?",),
     ),
 )

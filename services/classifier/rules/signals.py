@@ -34,12 +34,14 @@ from __future__ import annotations
 from .base import Rule
 from .fragments import (
     ALREADY_HAPPENED,
+    ANOTHER_SHOP,
     COLOUR,
     FIT_OF_A_GARMENT,
     GARMENT,
     HOLD_AN_ITEM,
     NOBODY_AT_HOME,
     ONE_GARMENT,
+    OURS_TOO,
     OWN_THING,
     SIZE_GUIDE_MATTERS,
     SIZE_NOT_SELECTABLE,
@@ -665,13 +667,7 @@ HYPOTHETICAL: tuple[Rule, ...] = (
         adds_to="bought_elsewhere",
         weight=0,
         description="a purchase at another shop ('en otra tienda', 'en otro lado', 'at another store', 'elsewhere')",
-        pattern=(
-            r"\b(en|de|con|a) (otra|otras) (tiendas?|marcas?|paginas?|webs?)\b|\b(en|de) (otro|otros) (locales|"
-            r"sitios?|negocios?|comercios?)\b|\ben (un|una) (local|tienda|negocio|marca) (del centro|conocida|de la "
-            r"zona|de barrio)\b|\b(at|from|on|in) (another|other|a different) (shops?|stores?|sites?|websites?|"
-            r"brands?|places?)\b|\belsewhere\b|\bsomewhere else\b|"
-            r"\b(en )?(casi )?(todas|todos) (las|los) (marcas|tiendas|negocios)\b"
-        ),
+        pattern=ANOTHER_SHOP.pattern,
         matches=(
             "En otra tienda compré algo que figuraba disponible y no había",
             "I bought a coat at another store and it never came",
@@ -686,10 +682,7 @@ HYPOTHETICAL: tuple[Rule, ...] = (
         adds_to="ours_too",
         weight=0,
         description="the shop or its parcel named in a sentence, or a 'but' that turns to another matter",
-        pattern=(
-            r"\b(les|ustedes|vos|you|your|yours|vuestr\w*|su tienda|su pagina|me llego|me llegaron|me mandaron|pero|"
-            r"but|aunque|although|though)\b"
-        ),
+        pattern=OURS_TOO.pattern,
         matches=("La remera que les compré me queda chica", "one from you and one elsewhere"),
     ),
     # ("if I buy another, can you ship it with my order?")

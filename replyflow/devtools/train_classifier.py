@@ -18,7 +18,7 @@ import dataclasses
 import hashlib
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,9 @@ class Row:
     label: str
     topics: frozenset[str]  # the policy topics a canned text answers (empty: it must never get one)
     about_an_order: bool = False  # labelled with an order-level intent: an order that exists is its subject
+    # the row as `replyflow eval classifier` decides it: the raw message file, or the subject and text as written
+    # (a reply's quote included, which the conversation checks read)
+    example: evaluate.Example | None = field(default=None, compare=False)
 
 
 def read_rows() -> list[Row]:
@@ -88,6 +91,7 @@ def read_rows() -> list[Row]:
                         label=e.label,
                         topics=frozenset(spec.faq),
                         about_an_order=spec.group in ORDER_INTENTS,
+                        example=e,
                     )
                 )
     return rows
@@ -181,7 +185,17 @@ def export(vectorizers: list, classifiers: list, topics: tuple[str, ...] = learn
 
 
 def _decisions(rows: list[Row], model: learned.Model | None, shop) -> list[decide.Classification]:
-    return [decide.classify_text(r.text, shop, subject=r.subject, model=model) for r in rows]
+    """Each row decided as the eval decides it (the raw message, or the text as written), with `model`."""
+    return [_decide(r, model, shop) for r in rows]
+
+
+def _decide(row: Row, model: learned.Model | None, shop) -> decide.Classification:
+    e = row.example
+    if e is None:
+        return decide.classify_text(row.text, shop, subject=row.subject, model=model)
+    if e.file is not None:
+        return decide.classify(evaluate.read_message(e.file), shop, model=model)
+    return decide.classify_text(e.text, shop, subject=e.subject, model=model)
 
 
 def _figures(rows: list[Row], decisions: list[decide.Classification]) -> tuple[int, int, int, int]:

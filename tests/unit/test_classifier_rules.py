@@ -2116,6 +2116,16 @@ def test_a_replys_subject_that_named_the_answered_topic_leaves_the_new_question_
             ("shipping",),
         ),
         ("May I know which courier company you use for delivery?", ("shipping",)),
+        # an exchange for another size is a returns question, not a sizes one; what a return costs; a formal letter's
+        # delivery times; the first exchange free; "it" as the delivery named before
+        ("Hola, si la prenda no me queda, ¿la puedo cambiar por otro talle?", ("returns",)),
+        ("Hola, ¿las devoluciones tienen algún costo?", ("returns",)),
+        (
+            "De mi consideración: solicito información acerca de los plazos de entrega al interior del país.",
+            ("shipping",),
+        ),
+        ("Hi! Quick question: is the first exchange free?", ("returns",)),
+        ("How long does delivery take to Bariloche and how much does it cost?", ("shipping",)),
         # hours asked with a pickup: the shipping text says them ("de lunes a sábado de 11 a 19 h"), also when it is
         # sent with the stock text
         ("Hola, ¿puedo retirar en el local? ¿En qué horario?", ("shipping",)),

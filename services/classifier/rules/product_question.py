@@ -84,13 +84,21 @@ RULES: tuple[Rule, ...] = (
             r"does|are) (the|this|these|it)\b(?! shipping)(?![^.?!\n]{0,20}\b(ship|shipping|deliver|delivery|send)\b)|"
             r"\bprice of\b|\b(length|width|dimensions) of\b"
         ),
+        # "it" is the delivery named before it: "how long does delivery take and how much does it cost?"
+        unless_in_sentence=(
+            r"\b(delivery|shipping|postage|ship|deliver)\b[^.?!]{0,60}\bhow much (is|does|are) (it|that)\b"
+        ),
         matches=(
             "What is the dress made of?",
             "I'd like to know if it shrinks after washing",
             "Do you have the hoodie in size M?",
             "How much is the denim jacket?",
         ),
-        never=("How much is the shipping to Rosario?", "How much is it to ship to Salta?"),
+        never=(
+            "How much is the shipping to Rosario?",
+            "How much is it to ship to Salta?",
+            "How long does delivery take to Bariloche and how much does it cost?",
+        ),
     ),
     Rule(
         name="product_question.price_lining_size_es",

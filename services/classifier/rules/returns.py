@@ -83,11 +83,14 @@ RULES: tuple[Rule, ...] = (
             r"un) cambio)\b|\bcambio (de|por) (otro )?talle\b|\b(si|en caso de que) no me (queda|va|gusta|entra|"
             r"calza)\b|\bcambios? (sin cargo|gratis)\b|\bdevolver (una|un|la|el) (prenda|producto|articulo)\b|"
             r"\b(quiero|necesito|quisiera|queria|me gustaria|quisieramos) (hacer un |hacer el )?(cambiar|devolver|"
-            r"cambio|devolucion)\b|\bcambiar (el|de|por otro) talle\b"
+            r"cambio|devolucion)\b|\bcambiar (el|de|por otro) talle\b|"
+            # what an exchange or a return costs: "¿las devoluciones tienen algún costo?"
+            r"\b(cambios?|devolucion(es)?) (tienen?|llevan?|cuestan?|salen?) (algun |un )?(costo|cargo|recargo)\b"
         ),
         unless=NOT_A_GARMENT_CHANGE.pattern,
         matches=(
             "¿Cuál es la política de cambios?",
+            "Hola, ¿las devoluciones tienen algún costo?",
             "si no me queda el talle lo puedo cambiar?",
             "¿Hasta cuándo tengo para hacer un cambio?",
         ),
@@ -281,11 +284,16 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="free returns or exchanges, or what happens if something does not fit",
         pattern=(
-            r"\bfree (returns|exchanges)\b|\b(what if|if) (something|anything|an item|items|clothes|the (size|"
+            r"\bfree (returns|exchanges)\b|\b(is|are) (the )?(first )?(exchanges?|returns?) (free|free of charge|at no "
+            r"cost|without charge)\b|\b(what if|if) (something|anything|an item|items|clothes|the (size|"
             r"colou?r)) (doesn'?t|don'?t|does not|do not) (fit|suit|work out)\b"
         ),
         unless=EN_NOT_POLICY.pattern,
-        matches=("Do you have free exchanges?", "What's your policy if something doesn't fit?"),
+        matches=(
+            "Do you have free exchanges?",
+            "What's your policy if something doesn't fit?",
+            "Is the first exchange free?",
+        ),
         never=("Free exchanges? My last order never arrived.",),
     ),
     # what state items must be in ("a satisfaction guarantee" is a refund-policy signal; who pays a return is not in

@@ -53,7 +53,8 @@ RULES: tuple[Rule, ...] = (
             r"cuantos dias|que tiempo|cuanto tiempo) (tarda|demora|tardan|demoran|se tarda|se demora)\b"
             + NOT_MONEY.pattern
             + r"|"
-            r"\btiempos? de (entrega|envio)\b|\bretiro (en|por) (el |la )?(local|sucursal|tienda|showroom)\b|\b(puedo|"
+            r"\b(tiempos?|plazos?)( estimados?)? de (entrega|envio|despacho)\b|"
+            r"\bretiro (en|por) (el |la )?(local|sucursal|tienda|showroom)\b|\b(puedo|"
             r"se puede|podes|pueden) (pasar a )?(retirar|pasar a buscar|buscar)\b|\bretiro gratis\b|"
             r"\b(correo argentino|andreani|oca)\b|\b(envios?|envian) (al interior|a todo el pais|a domicilio)\b|"
             r"\bllegan? (los envios|el envio|los paquetes|los pedidos) (a|al|hasta)\b|"

@@ -60,7 +60,13 @@ RULES: tuple[Rule, ...] = (
         weight=1,
         description="the word talle, medida or size, or a size beyond S to XL: a bare hint",
         pattern=r"\b(talle|talles|medida|medidas|size|sizes|sizing|measurements?|xxs|xs|xxl|xxxl|[2-5]xl)\b",
+        # not the size an item is exchanged for: "si no me queda, ¿la puedo cambiar por otro talle?" asks of returns
+        unless_in_sentence=(
+            r"\bcambi\w* (\w+ ){0,3}(por|de) (otro|un|el) talle\b|\b(exchange|swap)\w* (\w+ ){0,3}(for|to) (a |another "
+            r"|a different |the )?(other |different |bigger |smaller |larger )?size\b"
+        ),
         matches=("¿Tienen talle M?", "Do you have it in other sizes?", "¿Hacen XS?"),
+        never=("Si no me queda, ¿la puedo cambiar por otro talle?", "Can I exchange it for a different size?"),
     ),
     Rule(
         name="sizes.how_sizes_run_es",

@@ -152,6 +152,10 @@ _ANY_SIZE = re.compile(
     SIZE_NOT_SELECTABLE.pattern
     + r"|\b(cada cuanto|con que frecuencia|how often|how frequently)\b[^.?!]{0,30}\b(repon\w*|restock\w*|vuelv\w*|"
     r"come back)"
+    # when a size comes back, of no garment named (one garment's size is `product_restock`'s): "¿cuándo vuelve a
+    # entrar el talle S? En la web no aparece en casi nada"
+    r"|\b(cuando|when)\b[^.?!]{0,15}\b(vuelv\w*|repon\w*|reingres\w*|restock\w*|come back|be back)\b[^.?!]{0,20}"
+    r"\b(talle|size)\b"
 )
 # What a parcel weighs ("¿cuánto pesa el paquete?"): the example text does not say...
 _PARCEL_WEIGHT = (r"pes(an|a|o)\b", "weigh", r"kilos?\b", r"kg\b", "bulky", "voluminos", "heavy")

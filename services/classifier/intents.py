@@ -508,7 +508,13 @@ def _scored(body: str) -> _Scored:
     fired: list[str] = []
     for rule in _scoring_rules():
         m = rule.fires(body)
-        if m is None and (rule.unless or rule.unless_in_sentence) is not None and rule.compiled.search(body):
+        # refused by its "unless" (a sign in the email against the topic), not by one sentence's
+        if (
+            m is None
+            and rule.compiled_unless is not None
+            and rule.compiled_unless.search(body)
+            and rule.compiled.search(body)
+        ):
             refused.add(rule.adds_to)
         if m:
             fired.append(rule.name)

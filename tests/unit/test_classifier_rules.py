@@ -2126,6 +2126,13 @@ def test_a_replys_subject_that_named_the_answered_topic_leaves_the_new_question_
         ),
         ("Hi! Quick question: is the first exchange free?", ("returns",)),
         ("How long does delivery take to Bariloche and how much does it cost?", ("shipping",)),
+        # the customer's sizes told first; the bank details and the time to transfer; a size's restock, no garment named;
+        # a return's postage is no shipping question
+        ("Buenas, tengo una duda con los talles: uso M en remeras pero en pantalones 42, que me conviene?", ("sizes",)),
+        ("hola buenas, me pasan los datos para transferir? gracias", ("payment_methods",)),
+        ("Buen dia, cuanto tengo para transferir despues de comprar?", ("payment_methods",)),
+        ("Holis! Cuando vuelve a entrar el talle S? En la web no aparece en casi nada", ("stock",)),
+        ("Hello, how do exchanges work and who pays the shipping?", ("returns",)),
         # hours asked with a pickup: the shipping text says them ("de lunes a sábado de 11 a 19 h"), also when it is
         # sent with the stock text
         ("Hola, ¿puedo retirar en el local? ¿En qué horario?", ("shipping",)),

@@ -64,12 +64,22 @@ KNOW_ONES_SIZE = Fragment(
     "how the customer can know or choose their own size",
 )
 
+# The customer's sizes told first, then which to choose: "uso M en remeras pero 42 en pantalones, ¿qué me conviene?"
+OWN_SIZES_THEN_WHICH = Fragment(
+    "own_sizes_then_which",
+    r"\b(uso|usa|uso un|soy) (talle )?(xxs|xs|s|m|l|xl|xxl|xxxl|\d{2})\b[^?!]{0,80}\b(que|cual) (me|le) (conviene|"
+    r"recomiendan|recomendas|sugieren|queda mejor|iria)\b",
+    "the customer's own sizes, then which one to choose",
+)
+
 WHICH_SIZE_TO_CHOOSE = Fragment(
     "which_size_to_choose",
     r"\b(que|cual) talle (me|le|les|nos|te) (recomiendan|recomendas|recomiendas|sugieren|conviene|va|iria|pido|"
     r"compro|elijo|corresponde|corresponderia)\b|\b(que|cual) talle (soy|es el mio|seria|deberia|debo|tengo que|pido|"
     r"pedir|compro|elijo|uso|corresponde)\b|"
     r"\bno (se|sabemos|sabe) (que|cual) talle\b|\b(what|which) size (should|would|do|shall|can|could) (i|we|he|she)\b|"
+    + OWN_SIZES_THEN_WHICH.pattern
+    + r"|"
     r"\b(what|which) size (would i be|am i|is best|will fit|would fit|fits me|for me|to (get|order|buy|choose))\b|"
     r"\bsize should i (get|order|go for|buy|choose|take)\b|"
     # with one garment word between, never a model's name: "¿qué talle de jean me conviene?", "which size of your

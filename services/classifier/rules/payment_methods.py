@@ -105,6 +105,11 @@ RULES: tuple[Rule, ...] = (
             r"\b(donde|como) (encuentro|veo|consigo|obtengo|estan|aparecen|figuran|saco) (los )?datos (de la cuenta|"
             r"bancarios|para transferir|para (la|hacer la) transferencia)\b|"
             r"\b(donde|como) (encontramos|vemos|conseguimos) (los )?datos (de la cuenta|bancarios)\b|"
+            r"\b(me|nos) (pasan|pasas|pasarian|mandan|mandas|envian|dan) (los )?datos (de la cuenta|bancarios|para "
+            r"transferir|para (la|hacer la) transferencia)\b|"
+            # how long there is to transfer: "¿cuánto tengo para transferir después de comprar?"
+            r"\b(cuanto|cuanto tiempo|cuantos dias|cuantas horas|que plazo|hasta cuando) (tengo|tenemos|hay|tenes) "
+            r"para (transferir|pagar|abonar|hacer la transferencia)\b|"
             # where the transfer's receipt goes, which the payment text says
             r"\b(como|donde|a donde|adonde|a que mail) (les )?(hago|hacemos|mando|mandamos|envio|enviamos|paso|pasamos)"
             r"( llegar)? (el|los) comprobantes?\b|"
@@ -119,6 +124,8 @@ RULES: tuple[Rule, ...] = (
             "Tengo débito del Banco Nación. ¿Con esa puedo comprar o necesito una de crédito?",
             "Hola, ¿cómo se abona? No tengo tarjeta",
             "Hola que tal? como se paga? Es la primera vez que compro online",
+            "hola buenas, me pasan los datos para transferir? gracias",
+            "Buen dia, cuanto tengo para transferir despues de comprar?",
         ),
     ),
     Rule(

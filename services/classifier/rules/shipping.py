@@ -17,6 +17,7 @@ from .fragments import (
     NOT_MONEY,
     NOT_MY_PLACE,
     RETURN_POSTAGE,
+    RETURN_POSTAGE_ES,
     SHIP_NOUN,
     TRACKING_OFFERED,
 )
@@ -166,7 +167,10 @@ RULES: tuple[Rule, ...] = (
         description="the word envío, shipping, delivery or a pick-up: a bare hint",
         pattern=r"\b(envio|envios|enviar|envian|flete|entrega|shipping|ship|delivery|deliver|retiro|retirar|"
         r"pick ?up|collect)\b",
+        # not the postage of a return ("how do exchanges work and who pays the shipping?"): the returns text's
+        unless_in_sentence=RETURN_POSTAGE.pattern + "|" + RETURN_POSTAGE_ES.pattern,
         matches=("envíos?", "shiping", "y si retiro en palermo es gratis?"),
+        never=("Hello, how do exchanges work and who pays the shipping?",),
     ),
     # "el envío a La Plata, ¿cuánto sale?": the price after the noun
     Rule(

@@ -8,7 +8,7 @@ customer's own height or weight is answered only by a canned text that says what
 from __future__ import annotations
 
 from .base import Rule
-from .fragments import KNOW_ONES_SIZE, SIZE_RANGE_EN, SIZE_RANGE_ES
+from .fragments import KNOW_ONES_SIZE, OWN_SIZES_THEN_WHICH, SIZE_RANGE_EN, SIZE_RANGE_ES
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -53,6 +53,16 @@ RULES: tuple[Rule, ...] = (
             "quería preguntarles cómo hago para saber qué talle soy",
         ),
         never=("How do I change the size of my order?", "¿Cómo hago para cambiar el talle?"),
+    ),
+    Rule(
+        name="sizes.own_sizes_then_which",
+        adds_to="sizes",
+        weight=3,
+        description="the customer's own sizes told, then which to choose ('uso M en remeras y 42 en pantalones, ¿qué "
+        "me conviene?')",
+        pattern=OWN_SIZES_THEN_WHICH.pattern,
+        matches=("Tengo una duda: uso M en remeras pero en pantalones 42, ¿qué me conviene?",),
+        never=("Uso M. ¿Hacen envíos a Salta? ¿Qué me conviene, domicilio o sucursal?",),
     ),
     Rule(
         name="sizes.size_word",

@@ -43,7 +43,7 @@ from . import language as language_mod
 from . import learned as learned_mod
 from . import robots as robots_mod
 from . import view as view_mod
-from .rules.fragments import DELIVERY_ON_A_DAY, SIZE_NOT_SELECTABLE
+from .rules.fragments import DELIVERY_ON_A_DAY, NOBODY_AT_HOME, SIZE_NOT_SELECTABLE
 from .rules.robot_notifications import RELAYED_REASON
 
 DEFAULT_FAQ_THRESHOLD = 0.75
@@ -164,8 +164,22 @@ _BODY_MEASURES = re.compile(
     r"\b(mido|mide|peso|pesa|pesas|i'?m|i am|i weigh|he weighs|she weighs)\b[^.?!]{0,25}\d|\d[.,]\d{2} ?m?\b[^.?!]{0,10}"
     r"\b\d{2,3} ?(kg|kilos?)\b"
 )
+# Nobody at home when the parcel comes ("si no estoy cuando pasa el correo, ¿qué pasa?"): the example text does not
+# say what happens...
+_NOBODY_AT_HOME = (
+    "no estoy en casa",
+    "nadie en casa",
+    "not (at )?home",
+    "nobody (at )?home",
+    "no one (at )?home",
+    NOBODY_AT_HOME.pattern,
+)
+# ... unless the customer asks for a branch instead, which the example text names.
+_A_BRANCH_INSTEAD = re.compile(
+    r"\b(sucursal|sucursales|branch|post office|pick ?-?up point|collection point|depot|retirar|retiro|collect)\b"
+)
 # A group of `_COVERAGE` that does not count as asked when this holds of the email.
-_NOT_ASKED_WHEN = {_ONE_SIZE: _ANY_SIZE, _PARCEL_WEIGHT: _BODY_MEASURES}
+_NOT_ASKED_WHEN = {_ONE_SIZE: _ANY_SIZE, _PARCEL_WEIGHT: _BODY_MEASURES, _NOBODY_AT_HOME: _A_BRANCH_INSTEAD}
 
 _COVERAGE: dict[str, list[tuple[str, ...]]] = {
     "payment_methods": [
@@ -358,7 +372,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             r"return (shipping|postage)",
             r"(shipping|postage|delivery) (costs? |fees? )?(refund\w*|back)",
         ),
-        ("no estoy en casa", "nadie en casa", "not (at )?home", "nobody (at )?home", "no one (at )?home"),
+        _NOBODY_AT_HOME,
         (
             r"envios? (para|de|como) regalo",
             "para regalo",

@@ -1137,6 +1137,8 @@ def test_classify_needs_the_answer_in_the_customers_language(shop):
         # the text says a gift is exchanged with its order number, not what to do without one
         ("Can I exchange a gift without a receipt?", "faq_does_not_cover:returns"),
         ("¿Puedo cambiar un regalo? No tengo el ticket.", "faq_does_not_cover:returns"),
+        # nobody at home when the parcel comes: the example text does not say what happens
+        ("If I'm not home when the parcel arrives, what happens?", "faq_does_not_cover:shipping"),
         ("Do you deliver on weekends?", "low_confidence"),  # a detail the canned text does not cover
         ("¿La campera es impermeable? ¿Hacen envíos a Salta?", "needs_llm:product_question"),
         ("Hola, ¿hacen envíos a Córdoba? Mi pedido anterior tardó mucho", "needs_llm:order_status"),
@@ -1960,7 +1962,7 @@ def test_edge_cases_of_the_widened_phrasings(shop, body, expected):
         ("Exchange", "Hi, the linen shirt is a bit tight across the shoulders. How do exchanges work?"),
         ("Devoluciones", "Si devuelvo una prenda, ¿me devuelven el costo del envío?"),
         ("Pago", "¿Puedo pagar con dos tarjetas distintas?"),
-        ("Envío", "Si no estoy en casa cuando llega el correo, ¿lo pueden dejar con el portero?"),
+        ("Envío", "¿Qué pasa si no estoy en casa cuando llega el correo?"),
         ("Empresa", "Hola, somos una empresa y queremos comprar 40 buzos con logo. ¿Qué medios de pago aceptan?"),
         ("Factura", "¿Me pueden mandar la factura? ¿Y aceptan transferencia?"),
         ("Questions", "Do you ship to Córdoba? Also, are your clothes made in Argentina?"),
@@ -2100,13 +2102,14 @@ def test_a_replys_subject_that_named_the_answered_topic_leaves_the_new_question_
         ("Buenas, ¿en cuánto tiempo despachan después de que pago?", ("shipping",)),
         # a size that cannot be chosen, how often sold-out sizes come back
         ("Hola, no me deja elegir el talle L en un montón de cosas, ¿es que no hay más?", ("stock",)),
-        # what the example shop's texts say of gifts, other countries' sizes and nobody at home
+        # a customer's own height and weight are no parcel's weight
+        ("Hola, mido 1,70 y peso 68 kg, ¿qué talle me recomiendan?", ("sizes",)),
+        # what the example shop's texts say of gifts and of other countries' sizes
         ("Can I exchange a gift?", ("returns",)),
         ("Hola, ¿se puede cambiar un regalo?", ("returns",)),
         ("Hola, en Estados Unidos uso talle M, ¿acá qué talle sería?", ("sizes",)),
-        ("If I'm not home when the parcel arrives, what happens?", ("shipping",)),
-        # a customer's own height and weight are no parcel's weight
-        ("Hola, mido 1,70 y peso 68 kg, ¿qué talle me recomiendan?", ("sizes",)),
+        # a branch asked for because nobody is at home: the text names branches
+        ("Hola, ¿pueden mandarlo a una sucursal del correo? Nunca hay nadie para recibir en casa.", ("shipping",)),
         # paying on delivery: the example text says it is not taken
         ("Good morning. Please can I pay cash on delivery? Thank you.", ("payment_methods",)),
         # a branch instead of home, by someone never at home; a courier company asked of
@@ -2162,6 +2165,9 @@ def test_questions_every_shop_gets_have_their_canned_texts(shop, body, topics):
         "¿Lo pueden entregar un sábado?",
         # a parcel's weight is something the text does not say
         "¿Cuánto pesa el paquete? Lo tengo que retirar yo.",
+        # another country's size converted: the text says only to go by the centimetres
+        "Do you have a US size conversion? What is a US 6 in your sizes?",
+        "Are your sizes American or European? I'm a US 8 in dresses, what would that be here?",
     ],
 )
 def test_one_product_or_a_problem_still_gets_no_canned_text(shop, body):

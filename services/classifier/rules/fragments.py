@@ -150,7 +150,8 @@ SIZE_RANGE_EN = Fragment(
     r"size\b|\bgo up to (an? )?(xxl|xxxl|[2-5]xl|size)\b|\b(all|every one) of (your|the) (styles|designs|items|"
     r"clothes)\b[^.?!]{0,30}\b(larger|large|bigger|big|plus|xxl|xxxl) sizes?\b|\b(larger|large|bigger|big|plus) sizes"
     r"\b[^.?!]{0,40}\ball (of )?(your |the )?(styles|designs|items|clothes)\b|"
-    r"\b(xxs|xs|xxl|xxxl|[2-5]xl)\b[^.?!]{0,30}\bin all (of )?(your |the )?(styles|designs|items|clothes|models)\b|"
+    r"\b(xxs|xs|xxl|xxxl|[2-5]xl)\b[^.?!]{0,30}\bin (all|most) (of )?(your |the )?(styles|designs|items|clothes|"
+    r"models|things|stuff|products)\b|"
     r"(^|[.?!\n]\s*)(hi,? |hello,? )?you (have|make|carry|sell) (an? |any )?(xxs|xs|xxl|xxxl|[2-5]xl)( size)?\b|"
     + BETWEEN_TWO_SIZES_EN.pattern
     + r"|\bunisex\b[^.?!]{0,40}\b(fit|fits|sizing|sizes|run|runs)\b|\bhow (do|does) (the |your )?unisex\b",

@@ -2172,3 +2172,25 @@ def test_questions_every_shop_gets_have_their_canned_texts(shop, body, topics):
 )
 def test_one_product_or_a_problem_still_gets_no_canned_text(shop, body):
     assert decide.classify(mail(body=body, subject="Consulta"), shop, OWN).decision != "faq"
+
+
+# Each new reading of this kind (a day in a hold, a question read alone, anger at another shop, a purchase in the
+# present, a tracking offer, a return's postage) next to the signs of an order that exists or a problem: none may
+# turn such an email into a canned answer.
+@pytest.mark.parametrize(
+    "body",
+    [
+        "¿Me guardan la campera hasta el sábado? La compré ayer y no me llegó.",
+        "¿Envían a Rosario? Mi pedido 1234 no llegó todavía, ¿lo pueden revisar?",
+        "En otra tienda me estafaron. Ustedes también: mi pedido no llegó. Es una vergüenza.",
+        "Les cuento que en otra tienda compré y fue un desastre. ¿Ustedes hacen cambios? El buzo que me mandaron tiene "
+        "un agujero.",
+        "Hola! Envían a Rosario? Y el jean negro que compré la semana pasada, ¿lo puedo cambiar?",
+        "Si pago hoy con tarjeta, ¿cuándo lo despachan? Ya pagué el pedido 4455 ayer y no salió.",
+        "¿Las devoluciones tienen algún costo? Quiero devolver la remera que me llegó rota.",
+        "Hello, how do exchanges work and who pays the shipping? My parcel arrived damaged.",
+        "Cuando compro, ¿me mandan un número para seguirlo? Compré el martes y no tengo nada.",
+    ],
+)
+def test_the_newer_readings_never_answer_an_order_or_a_problem(shop, body):
+    assert decide.classify(mail(body=body, subject="Consulta"), shop, OWN).decision != "faq"

@@ -387,6 +387,14 @@ ABOUT_ANOTHER_SHOP = Fragment(
 )
 
 
+REFUND_DESTINATION = Fragment(
+    "refund_destination",
+    r"\brefunds?\b[^.?!]{0,40}\b(original|same|initial|other|different) (payment|card|method)|\b(back|returned|"
+    r"refunded|credited) to (the |my |a |your )?(original |same )?(card|payment method|account)\b",
+    "where a refund goes: the original payment method, the card",
+)
+
+
 DELIVERY_ON_A_DAY = Fragment(
     "delivery_on_a_day",
     r"\b(entreg\w*|reparten|reparto|lleg\w*|deliver\w*|arriv\w*|despach\w*|envi\w*|mand\w*|ship\w*)\b[^.?!]{0,30}"

@@ -7,7 +7,7 @@ A way of paying the customer names must be in the canned text, or decide.py send
 from __future__ import annotations
 
 from .base import Rule
-from .fragments import EN_NOT_POLICY, HOLD_AN_ITEM, PAY_WAYS, TRANSFER_DISCOUNT
+from .fragments import EN_NOT_POLICY, HOLD_AN_ITEM, PAY_WAYS, REFUND_DESTINATION, TRANSFER_DISCOUNT
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -49,6 +49,8 @@ RULES: tuple[Rule, ...] = (
             # the bank account a transfer goes to, which the payment text says where to find
             r"\bwhere (do|can|would) (i|we) (get|find|see) the (bank |banking )?account (details|data|number|info)\b"
         ),
+        # where a refund goes, not how to pay: "do refunds go back to the original payment method?"
+        unless_in_sentence=REFUND_DESTINATION.pattern,
         matches=(
             "How can I pay?",
             "Can I pay in installments?",
@@ -164,6 +166,8 @@ RULES: tuple[Rule, ...] = (
             r"methods?|modes?|ways?|options?|forms?) of (payment|paying)\b"
         ),
         unless=EN_NOT_POLICY.pattern,
+        # where a refund goes, not how to pay: "do refunds go back to the original payment method?"
+        unless_in_sentence=REFUND_DESTINATION.pattern,
         matches=("can u tell me how to pay", "What are my payment options?"),
         never=(
             "Which payment method did I use last time?",

@@ -1025,15 +1025,25 @@ REFUND_POLICY: tuple[Rule, ...] = (
             r"about) (getting |requesting |asking for |receiving )?(an? |the )?(refunds?|reimbursements?|money back)\b|"
             r"\b(refund|reimbursement)s? (conditions|terms|rules|requirements|criteria|eligibility)\b|\b(when|"
             r"how) (am i|are we|are you|is one|are customers|can i be|would i be) (eligible|entitled) (for|"
-            r"to) (an? )?(refund|return|exchange|reimbursement|money back)\b"
+            r"to) (an? )?(refund|return|exchange|reimbursement|money back)\b|"
+            # how refunds go in general, none of them the customer's: "do refunds go back to the original payment
+            # method?", "how long does a refund usually take to show on the card?"
+            r"\b(do|does|are|is|will|would) (the )?refunds? (go|get|come|usually|normally|generally|take|get "
+            r"(paid|sent|issued)|paid|issued|processed)\b|\bhow long (does|do|will|would) (an? |the )?refunds? "
+            r"(usually |normally |generally |typically )?(take|to)\b"
         ),
         unless=ALREADY_HAPPENED.pattern,
         matches=(
             "Do you offer refunds?",
             "What's your return policy?",
             "When am I entitled to a refund?",
+            "do refunds go back to the original payment method",
+            "how long does a refund usually take to show on the card",
         ),
-        never=("What's your refund policy? The zipper broke.",),
+        never=(
+            "What's your refund policy? The zipper broke.",
+            "How long does my refund take? I sent the jacket back on Monday.",
+        ),
     ),
     Rule(
         name="signals.refund_conditions_en",

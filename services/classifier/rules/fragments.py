@@ -240,7 +240,9 @@ EN_NOT_POLICY = Fragment(
     # card yet"
     r"never(?! (know|knew|sure|seems?|quite|at home|home|in|there|around)\b)|"
     r"instead(?! of (posting|mailing|sending|shipping|(my |the )?(house|home|flat|apartment|door|place)\b))|"
-    r"promised|(?<!\bcan i )(?<!\bcould i )(?<!\bcan we )still|(?<!card )(?<!account )yet|already|again|account|"
+    r"promised|(?<!\bcan i )(?<!\bcould i )(?<!\bcan we )still|(?<!card )(?<!account )yet|already|"
+    # not a writer apologising for writing again
+    r"(?<!\bwriting )(?<!\bwrite )(?<!\bemailing )(?<!\bemail )(?<!\basking )(?<!\bask )again|account|"
     r"profile|subscri\w*|newsletter|password|"
     r"(delivery|courier|postal) (guy|"
     r"man|men|driver|person|boy|girl|woman)|driver|replace\w*|"

@@ -183,11 +183,14 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             r"\b(can|could|may) (i|we) still\b|\byesterday\b|\blast (week|month|night|monday|tuesday|wednesday|"
             r"thursday|friday|saturday|sunday)\b|\b(\d+|a|one|two|three|few|couple of) (days?|weeks?|months?) ago\b"
         ),
+        # the day the customer wrote before, not an order's: "I know I emailed last week about something else"
+        unless_in_sentence=r"\b(emailed|e-mailed|wrote|written|messaged|contacted|asked)\b",
         matches=(
             "I placed it yesterday",
             "I ordered 2 weeks ago",
             "Can I still return it?",
         ),
+        never=("Apologies for writing again, I know I emailed last week about something else.",),
     ),
     Rule(
         name="signals.i_bought_es",

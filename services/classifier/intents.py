@@ -509,12 +509,8 @@ def _scored(body: str) -> _Scored:
     for rule in _scoring_rules():
         m = rule.fires(body)
         # refused by its "unless" (a sign in the email against the topic), not by one sentence's
-        if (
-            m is None
-            and rule.compiled_unless is not None
-            and rule.compiled_unless.search(body)
-            and rule.compiled.search(body)
-        ):
+        unless = rule.compiled_unless
+        if m is None and unless is not None and rule.compiled.search(body) and unless.search(body):
             refused.add(rule.adds_to)
         if m:
             fired.append(rule.name)

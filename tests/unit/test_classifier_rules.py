@@ -2190,6 +2190,12 @@ def test_one_product_or_a_problem_still_gets_no_canned_text(shop, body):
         "¿Las devoluciones tienen algún costo? Quiero devolver la remera que me llegó rota.",
         "Hello, how do exchanges work and who pays the shipping? My parcel arrived damaged.",
         "Cuando compro, ¿me mandan un número para seguirlo? Compré el martes y no tengo nada.",
+        "Will the refund come to my Visa? I gave the coat back at the store.",
+        "Do refunds go back to the card? I'm waiting for mine since March.",
+        "I'm writing again because nobody answered. Do you ship to Salta?",
+        "How long does delivery take to Mendoza and how much does it cost? My last parcel took a month.",
+        "Can you deliver to my office instead of my house? I placed the order this morning.",
+        "Prefiero retirar en el local el pedido 3344. ¿Se puede?",
     ],
 )
 def test_the_newer_readings_never_answer_an_order_or_a_problem(shop, body):

@@ -240,9 +240,7 @@ EN_NOT_POLICY = Fragment(
     # card yet"
     r"never(?! (know|knew|sure|seems?|quite|at home|home|in|there|around)\b)|"
     r"instead(?! of (posting|mailing|sending|shipping|(my |the )?(house|home|flat|apartment|door|place)\b))|"
-    r"promised|(?<!\bcan i )(?<!\bcould i )(?<!\bcan we )still|(?<!card )(?<!account )yet|already|"
-    # not a writer apologising for writing again
-    r"(?<!\bwriting )(?<!\bwrite )(?<!\bemailing )(?<!\bemail )(?<!\basking )(?<!\bask )again|account|"
+    r"promised|(?<!\bcan i )(?<!\bcould i )(?<!\bcan we )still|(?<!card )(?<!account )yet|already|again|account|"
     r"profile|subscri\w*|newsletter|password|"
     r"(delivery|courier|postal) (guy|"
     r"man|men|driver|person|boy|girl|woman)|driver|replace\w*|"
@@ -355,12 +353,11 @@ ALREADY_HAPPENED = Fragment(
     # not "will it be returned to my card?", "things never seem to fit"
     r"\b(never(?! (know|knew|sure|seems?|quite))|missing|broke|broken|fell apart|(?<!\bbe )(?<!\bbeing )returned|"
     r"sent (it|them|the \w+) back|after (returning|sending|i "
-    r"return\w*)|damaged|defect\w*|torn|ripped|washed|arrived|devolvi|mande)\b",
+    r"return\w*)|damaged|defect\w*|torn|ripped|washed|arrived|devolvi|mande|gave (it|them|the \w+) back|"
+    r"waiting (for|on) (mine|my|it|them|the (refund|money)))\b",
     "an item returned, broken, washed or arrived: a refund owed, not a policy question",
 )
 
-# Holding an item until the customer comes or pays ("¿me lo pueden guardar hasta el viernes?", "could you put one
-# aside for me?"): the stock text says whether the shop does, whatever item is named.
 ANOTHER_SHOP = Fragment(
     "another_shop",
     r"\b(en|de|con|a) (otra|otras) (tiendas?|marcas?|paginas?|webs?)\b|\b(en|de) (otro|otros) (locales|"
@@ -389,6 +386,7 @@ ABOUT_ANOTHER_SHOP = Fragment(
 )
 
 
+# Where a refund goes ("do refunds go back to the original payment method?"): no question of how to pay.
 REFUND_DESTINATION = Fragment(
     "refund_destination",
     r"\brefunds?\b[^.?!]{0,40}\b(original|same|initial|other|different) (payment|card|method)|\b(back|returned|"
@@ -397,6 +395,7 @@ REFUND_DESTINATION = Fragment(
 )
 
 
+# A delivery on a given day ("¿lo pueden entregar un sábado?"): the days a canned text names are its store's.
 DELIVERY_ON_A_DAY = Fragment(
     "delivery_on_a_day",
     r"\b(entreg\w*|reparten|reparto|lleg\w*|deliver\w*|arriv\w*|despach\w*|envi\w*|mand\w*|ship\w*)\b[^.?!]{0,30}"
@@ -407,6 +406,7 @@ DELIVERY_ON_A_DAY = Fragment(
 )
 
 
+# Nobody at home when a delivery comes ("si no estoy cuando pasa el correo, ¿qué pasa?").
 NOBODY_AT_HOME = Fragment(
     "nobody_at_home",
     r"\bsi no (estoy|estamos|esta nadie|hay nadie)( en (mi |la |el )?(casa|domicilio|departamento))? (cuando|"
@@ -421,6 +421,8 @@ NOBODY_AT_HOME = Fragment(
 )
 
 
+# Holding an item until the customer comes or pays ("¿me lo pueden guardar hasta el viernes?", "could you put one
+# aside for me?"): the stock text says whether the shop does, whatever item is named.
 HOLD_AN_ITEM = Fragment(
     "hold_an_item",
     r"\b(pueden|podrian|podes|podrias|puede|podria|se puede|se podra) (guardar|reservar|separar|apartar)\b|"

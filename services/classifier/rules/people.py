@@ -175,14 +175,15 @@ RULES: tuple[Rule, ...] = (
             r"customer service)|worst|awful|appall\w*|disgrace\w*|ridiculous|lawyer|legal action|report you|"
             r"better business bureau|chargeback|never (again|ordering again|buying again|buy from you)|furious|angry|"
             r"shameful|pathetic)\b|\bthis is the (second|third|fourth|fifth|\d+(st|nd|rd|th)) time\b|\b(no one|nobody|"
-            r"no-one) (answers|responds|replies|has (replied|answered|responded)|got back)\b|\bstill no (answer|"
-            r"response|reply)\b"
+            r"no-one) (answers|responds|replies|answered|responded|replied|has (replied|answered|responded)|got back|"
+            r"ever (answers|answered|replies|replied))\b|\bstill no (answer|response|reply)\b"
         ),
         unless_in_sentence=ABOUT_ANOTHER_SHOP.pattern,
         matches=(
             "This is the third time I write, terrible service",
             "This shop is a scam",
             "Still no answer from you guys",
+            "I'm writing again because nobody answered.",
         ),
     ),
     Rule(

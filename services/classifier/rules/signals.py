@@ -121,7 +121,8 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         pattern=(
             r"\b(the|this|that) (package|parcel|shipment)\b(?! (options?|methods?|choices?|types?|modes?|times?|"
             r"periods?|costs?|fees?|rates?|prices?|polic(y|ies)|services?|speeds?|alternatives?|zones?)\b)|"
-            r"\bmy\s+(?!(delivery|shipping|payment) (options?|methods?|choices?|alternatives?)\b)(orders?|packages?|"
+            r"\bmy\s+(?!(delivery|shipping|payment) (options?|methods?|choices?|alternatives?)\b)((last|previous|"
+            r"recent|first|other|earlier) )?(orders?|packages?|"
             r"parcels?|purchases?|shipments?|deliver(y|ies)|refund|payment|items?|stuff|returns?|exchanges?|jackets?|"
             r"t-?shirts?|shirts?|dress|pants|jeans|hoodie|sweater|shoes|sneakers|tracking)\b"
         ),
@@ -129,6 +130,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "where is my parcel",
             "My jacket is too big",
             "Has this parcel left?",
+            "My last parcel took a month.",
         ),
         never=(
             "What are my delivery options?",
@@ -1031,9 +1033,10 @@ REFUND_POLICY: tuple[Rule, ...] = (
             r"to) (an? )?(refund|return|exchange|reimbursement|money back)\b|"
             # how refunds go in general, none of them the customer's: "do refunds go back to the original payment
             # method?", "how long does a refund usually take to show on the card?"
-            r"\b(do|does|are|is|will|would) (the )?refunds? (go|get|come|usually|normally|generally|take|get "
-            r"(paid|sent|issued)|paid|issued|processed)\b|\bhow long (does|do|will|would) (an? |the )?refunds? "
-            r"(usually |normally |generally |typically )?(take|to)\b"
+            # ("the refund" is one the customer is owed)
+            r"\b(do|are|will|would) refunds (go|get|come|usually|normally|generally|take|get (paid|sent|issued)|paid|"
+            r"issued|processed)\b|\bhow long (does|do|will|would) (an? )?refunds? (usually |normally |generally "
+            r"|typically )?(take|to)\b"
         ),
         unless=ALREADY_HAPPENED.pattern,
         matches=(
@@ -1046,6 +1049,8 @@ REFUND_POLICY: tuple[Rule, ...] = (
         never=(
             "What's your refund policy? The zipper broke.",
             "How long does my refund take? I sent the jacket back on Monday.",
+            "Will the refund come to my Visa? I gave the coat back at the store.",
+            "Do refunds go back to the card? I'm waiting for mine since March.",
         ),
     ),
     Rule(

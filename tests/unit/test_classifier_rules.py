@@ -2098,6 +2098,7 @@ def test_a_replys_subject_that_named_the_answered_topic_leaves_the_new_question_
             ("shipping", "returns"),
         ),
         ("Hi there, are sale items returnable?", ("returns",)),
+        ("If it's too big, can I exchange it for a smaller size?", ("returns",)),
         ("Hola, ¿el XXL lo tienen en todos los modelos o solo en algunos?", ("sizes",)),
         ("Buenas, ¿en cuánto tiempo despachan después de que pago?", ("shipping",)),
         # a size that cannot be chosen, how often sold-out sizes come back
@@ -2196,6 +2197,9 @@ def test_one_product_or_a_problem_still_gets_no_canned_text(shop, body):
         "How long does delivery take to Mendoza and how much does it cost? My last parcel took a month.",
         "Can you deliver to my office instead of my house? I placed the order this morning.",
         "Prefiero retirar en el local el pedido 3344. ¿Se puede?",
+        # an item the customer has, in words no order sign had read
+        "My daughter loved the dress you sent, but it's too big. What's your exchange policy?",
+        "Hello, I have the receipt here. Can I exchange the shirt?",
     ],
 )
 def test_the_newer_readings_never_answer_an_order_or_a_problem(shop, body):

@@ -424,14 +424,22 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             r"are) (too|a bit|very|really)\b|\bnot happy with\b|\b(i |we )?(washed|wore|worn) (it|them|once)\b|"
             # an item named by how it reached the customer: "the dress that came on Monday", "the coat I got"
             r"\bthe (?!(last |first |next )?times? )\w+( \w+)? (that|which|i|we) (came|arrived|got|received|bought|"
-            r"ordered)\b"
+            r"ordered)\b|"
+            # "the dress you sent", "it's too big" (not "if it's too big"), "I have the receipt here"
+            r"\bthe \w+( \w+)? (that )?you (sent|shipped|posted|delivered|mailed)\b|"
+            r"\b(?<!\bif )(?<!\bcase )(it|they)('s| is|'re| are) (too|a bit|a little|slightly|way too|really) "
+            r"(big|small|tight|loose|long|short|large|snug)\b|"
+            r"\b(i|we) (have|kept|still have|'ve got|have got) (the|my|a) (receipt|invoice|ticket|packing slip)\b"
         ),
         matches=(
             "The sweater arrived today",
             "The sleeves are too long",
             "I washed it once",
             "If I return the dress that came on Monday, when is the money back?",
+            "My daughter loved the dress you sent, but it's too big.",
+            "Hello, I have the receipt here. Can I exchange the shirt?",
         ),
+        never=("If it's too big, can I exchange it for a smaller size?", "In case they're too small, can I swap them?"),
     ),
     Rule(
         name="signals.has_the_item_es",

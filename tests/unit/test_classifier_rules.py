@@ -2200,6 +2200,8 @@ def test_one_product_or_a_problem_still_gets_no_canned_text(shop, body):
         # an item the customer has, in words no order sign had read
         "My daughter loved the dress you sent, but it's too big. What's your exchange policy?",
         "Hello, I have the receipt here. Can I exchange the shirt?",
+        "A mi hija le encantó el vestido que mandaron pero le queda grande. ¿Cómo son los cambios?",
+        "La campera está buenísima pero es muy chica. ¿Cuál es la política de cambios?",
     ],
 )
 def test_the_newer_readings_never_answer_an_order_or_a_problem(shop, body):

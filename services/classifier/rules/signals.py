@@ -245,7 +245,15 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             r"(queda|quedo|quedaron|quedan|vino|vinieron) "
             r"(muy |re |un poco |medio )?(chic|"
             r"grand|cort|larg|apretad|ajustad|floj|mal|enorme)\w*|\bme (regalaron|regalo|regalo un|"
-            r"hicieron un regalo)\b|\b(?<!\bif )(?<!\bwhat if )(it|they|this|these) (doesn'?t|don'?t|does not|"
+            r"hicieron un regalo)\b|"
+            # someone else's fit ("a mi hija le queda grande"), the item the shop sent ("el vestido que mandaron"), an
+            # item described as too small after "pero" ("está buenísima pero es muy chica")
+            r"\ble(?<!\bsi le)(?<!\bsi no le)(?<!\bcapaz le)(?<!\bquizas le)(?<!\btal vez le)(?<!\bsi igual le) "
+            r"(queda|quedo|quedaron|quedan|vino|vinieron) (muy |re |un poco |medio )?(chic|grand|cort|larg|apretad|"
+            r"ajustad|floj|enorme)\w*|\bque (me |nos |le |les )?(mandaron|enviaron|despacharon)\b|"
+            r"\bpero (es|esta|son|estan) (muy|re|demasiado|bastante|medio|un poco) (chic|grand|apretad|ajustad|cort|"
+            r"larg)\w*|"
+            r"\b(?<!\bif )(?<!\bwhat if )(it|they|this|these) (doesn'?t|don'?t|does not|"
             r"do not) fit( me)?\b|\b(i|we) (got|received) (it|them|the [a-z]+) as a gift\b|\bno me (gusto|convencio|"
             r"sirvio|quedo bien|quedaron bien|gustaron)\b|\b(didn'?t|did not) (like|fit)\b"
         ),
@@ -254,6 +262,8 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "Me regalaron un buzo",
             "It doesn't fit me",
             "I didn't like the colour",
+            "A mi hija le encantó el vestido que mandaron pero le queda grande.",
+            "La campera está buenísima pero es muy chica.",
         ),
         never=(
             "Si me queda chico, ¿lo puedo cambiar?",
@@ -261,6 +271,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "Con L me marca bien pero XL capaz me queda larga, ¿cuál me recomiendan?",
             "Si igual me queda mal, ¿puedo cambiarlo por otro talle?",
             "What if it doesn't fit?",
+            "Es para mi hermana: por si le queda grande, ¿lo puede cambiar?",
         ),
     ),
     Rule(

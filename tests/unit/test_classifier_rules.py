@@ -2202,6 +2202,11 @@ def test_one_product_or_a_problem_still_gets_no_canned_text(shop, body):
         "Hello, I have the receipt here. Can I exchange the shirt?",
         "A mi hija le encantó el vestido que mandaron pero le queda grande. ¿Cómo son los cambios?",
         "La campera está buenísima pero es muy chica. ¿Cuál es la política de cambios?",
+        "Hi, I love the sweater but the sleeves are way too long for me. How do exchanges work?",
+        "The trousers fit perfectly but the colour looks different in person. Can I return them?",
+        "Before I send it back, how many days do I have to return it?",
+        "The hoodie is great, just need a size up. Do you do exchanges?",
+        "Can I exchange this for a different colour?",
     ],
 )
 def test_the_newer_readings_never_answer_an_order_or_a_problem(shop, body):

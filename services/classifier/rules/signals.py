@@ -440,7 +440,14 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             r"\bthe \w+( \w+)? (that )?you (sent|shipped|posted|delivered|mailed)\b|"
             r"\b(?<!\bif )(?<!\bcase )(it|they)('s| is|'re| are) (too|a bit|a little|slightly|way too|really) "
             r"(big|small|tight|loose|long|short|large|snug)\b|"
-            r"\b(i|we) (have|kept|still have|'ve got|have got) (the|my|a) (receipt|invoice|ticket|packing slip)\b"
+            r"\b(i|we) (have|kept|still have|'ve got|have got) (the|my|a) (receipt|invoice|ticket|packing slip)\b|"
+            # "the sleeves are way too long", "the colour looks different in person", "just need a size up", "before I
+            # send it back", "can I exchange this?"
+            r"\b(is|are) way too (big|small|tight|loose|long|short|large)\b|"
+            r"\b(looks?|is|are) (different|darker|lighter|brighter|duller) (in person|in real life|than (in )?(the "
+            r"|your )?(photos?|pictures?|website))\b|\bneed (a|one) size (up|down|bigger|smaller|larger)\b|"
+            r"\b(before|once) (i|we) (send|return|post|ship) (it|them|the \w+) back\b|"
+            r"\b(exchange|return|swap|send back) (this|these)\b(?! (kinds?|types?|sorts?) of)"
         ),
         matches=(
             "The sweater arrived today",
@@ -449,8 +456,17 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "If I return the dress that came on Monday, when is the money back?",
             "My daughter loved the dress you sent, but it's too big.",
             "Hello, I have the receipt here. Can I exchange the shirt?",
+            "I love the sweater but the sleeves are way too long for me.",
+            "The colour looks different in person. Can I return them?",
+            "The hoodie is great, just need a size up.",
+            "Before I send it back, how many days do I have to return it?",
+            "Can I exchange this for a different colour?",
         ),
-        never=("If it's too big, can I exchange it for a smaller size?", "In case they're too small, can I swap them?"),
+        never=(
+            "If it's too big, can I exchange it for a smaller size?",
+            "In case they're too small, can I swap them?",
+            "Can I return this kind of item?",
+        ),
     ),
     Rule(
         name="signals.has_the_item_es",

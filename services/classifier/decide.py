@@ -385,6 +385,18 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
     ],
     "returns": [
         ("regalo", "gift"),
+        # wrapping a present, a gift receipt without the price: the example text says only who may exchange a gift
+        (
+            "envoltorio",
+            "envolver",
+            "papel de regalo",
+            "para regalo",
+            r"sin (el )?precio",
+            "gift ?-?wrap",
+            "wrapping",
+            "gift (receipt|note|message|box|bag)",
+            r"without (the )?price",
+        ),
         ("ticket", "factura", "receipt", "invoice"),
         # no receipt and no order number: the example text says what to bring, not what to do without it
         (

@@ -1137,6 +1137,8 @@ def test_classify_needs_the_answer_in_the_customers_language(shop):
         # the text says a gift is exchanged with its order number, not what to do without one
         ("Can I exchange a gift without a receipt?", "faq_does_not_cover:returns"),
         ("¿Puedo cambiar un regalo? No tengo el ticket.", "faq_does_not_cover:returns"),
+        # wrapping a present: the returns text says who may exchange a gift, not how it is wrapped
+        ("¿Cómo son los cambios? ¿Hacen envoltorio para regalo?", "faq_does_not_cover:returns"),
         # nobody at home when the parcel comes: the example text does not say what happens
         ("If I'm not home when the parcel arrives, what happens?", "faq_does_not_cover:shipping"),
         ("Do you deliver on weekends?", "low_confidence"),  # a detail the canned text does not cover

@@ -147,4 +147,35 @@ RULES: tuple[Rule, ...] = (
             "¿Los precios incluyen IVA?",
         ),
     ),
+    # a second question no canned text answers, asked beside a policy one: a minimum order, a new collection, how
+    # the clothes are made, ordering by phone, a store somewhere else ("Do you ship to Tucumán? Is there a minimum
+    # order?"): the LLM answers both
+    Rule(
+        name="other.no_text_says",
+        adds_to="other",
+        weight=2,
+        description="a minimum order, a new collection, ethical making, ordering by phone, a store there too",
+        pattern=(
+            r"\b(minimum|minimo|minima) (order|purchase|spend|amount to (order|buy)|de compra|para comprar)\b|"
+            r"\bcompra minima\b|\b(new|next|summer|winter|spring|autumn|fall) collection\b|\bnueva coleccion\b|"
+            r"\bcoleccion (de |nueva de )?(verano|invierno|otono|primavera)\b|"
+            r"\b(ethical(ly)?|sustainab\w*|eco-?friendly|sustentable\w*|sostenible\w*|fair trade)\b|"
+            r"\b(order|buy|comprar|pedir) (by|over the|por) (phone|"
+            r"telefono)\b|\b(a |un )?(store|shop|local|tienda) (there|alla|ahi) (too|tambien)\b"
+        ),
+        # the minimum for free shipping is the shipping text's
+        unless_in_sentence=r"\b(free|gratis|sin cargo|sin costo|bonificad\w*)\b",
+        matches=(
+            "Do you ship to Tucumán? Is there a minimum order?",
+            "Can I return sale items? And when does the summer collection come out?",
+            "What's your return policy? Also, are your clothes ethically made?",
+            "Do you ship to Córdoba? My sister wants to know if you have a store there too.",
+            "Do you accept Visa? And can I order by phone?",
+        ),
+        never=(
+            "¿A partir de qué monto el envío es gratis?",
+            "Is there a minimum purchase for free shipping?",
+            "¿Existe un monto mínimo de compra a partir del cual el envío resulta sin cargo?",
+        ),
+    ),
 )

@@ -186,16 +186,12 @@ def export(vectorizers: list, classifiers: list, topics: tuple[str, ...] = learn
 
 def _decisions(rows: list[Row], model: learned.Model | None, shop) -> list[decide.Classification]:
     """Each row decided as the eval decides it (the raw message, or the text as written), with `model`."""
-    return [_decide(r, model, shop) for r in rows]
-
-
-def _decide(row: Row, model: learned.Model | None, shop) -> decide.Classification:
-    e = row.example
-    if e is None:
-        return decide.classify_text(row.text, shop, subject=row.subject, model=model)
-    if e.file is not None:
-        return decide.classify(evaluate.read_message(e.file), shop, model=model)
-    return decide.classify_text(e.text, shop, subject=e.subject, model=model)
+    return [
+        evaluate.classify_example(r.example, shop, model=model)
+        if r.example is not None
+        else decide.classify_text(r.text, shop, subject=r.subject, model=model)
+        for r in rows
+    ]
 
 
 def _figures(rows: list[Row], decisions: list[decide.Classification]) -> tuple[int, int, int, int]:

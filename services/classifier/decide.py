@@ -797,7 +797,11 @@ def _names_an_order(cut: str) -> bool:
 
 
 def _unless_in_a_conversation(
-    result: Classification, view: view_mod.EmailView, shop, text_alone: Callable[[], Classification]
+    result: Classification,
+    view: view_mod.EmailView,
+    shop,
+    quoted_answers: frozenset[str],
+    text_alone: Callable[[], Classification],
 ) -> Classification:
     """No canned text into a conversation, except a new question under the shop's own answer. A reply or a forward
     (by its headers, its subject, or quoted or attached mail) answers something that was said before, often an
@@ -806,11 +810,11 @@ def _unless_in_a_conversation(
     not, without saying the answer did not help, gets the canned text of the new question. A reply's subject is the
     earlier mail's ("Re: Payment options"): when it alone names a topic already answered, the new question is the
     text's (`text_alone`, the decision without the subject). And a signature or anything else cleaning removed may
-    name an order or a problem."""
+    name an order or a problem. `quoted_answers`: the topics of the shop's canned texts the email quotes."""
     if result.decision != "faq":
         return result
     if view.is_reply or view.quoted:
-        answered = _quoted_canned_topics(shop, view.cut)
+        answered = set(quoted_answers)
         theirs = _not_ours(shop, view.cut)
         from_the_shop = bool(answered) or _quotes_the_shop(shop, view.cut, theirs)
         if not from_the_shop or _NOT_HELPED.search(intents_mod.fold(view.text)) or _names_an_order(theirs):
@@ -1062,9 +1066,12 @@ def _decide(
         weights=weights,
         common=common,
     )
-    # A canned text that does not say what was asked is sent only with another topic's text that says it.
-    if decided.reason.startswith(_NOT_COVERED) and helped.decision != "faq":
-        return decided
+    # A canned text that does not say what was asked is sent only with another topic's text that says it: any other
+    # outcome keeps the rules' reason, and the topic is never dropped for the model's.
+    if decided.reason.startswith(_NOT_COVERED):
+        uncovered = decided.reason.removeprefix(_NOT_COVERED)
+        if not (helped.decision == "faq" and uncovered in helped.faq_topics and len(helped.faq_topics) > 1):
+            return decided
     return helped
 
 
@@ -1105,19 +1112,18 @@ def _with_the_learned_model(
     # A canned text the rules chose for a topic the model finds unlikely is not sent: on wording the rules were not
     # written for, a keyword often names a topic the email does not ask about. Unless a phrase of it was read and
     # its own question asks it.
+    unlikely = {t for t in ruled if probabilities[t] < _unlikely(result.scores.get(t, 0.0), asks)}
     alone = {
-        t: _in_its_question(model, text, t)
-        for t in ruled
-        if probabilities[t] < _unlikely(result.scores.get(t, 0.0), asks) and result.scores.get(t, 0.0) >= 3
+        t: chance
+        for t in unlikely
+        if result.scores.get(t, 0.0) >= 3 and (chance := _in_its_question(model, text, t)) >= ASKED_ALONE
     }
-    kept = tuple(
-        t
-        for t in ruled
-        if probabilities[t] >= _unlikely(result.scores.get(t, 0.0), asks) or alone.get(t, 0.0) >= ASKED_ALONE
-    )
-    if any(alone.get(t, 0.0) >= ASKED_ALONE for t in kept):
-        asked_alone = (f"learned.{t}.in_its_question={alone[t]:.2f}" for t in kept if alone.get(t, 0.0) >= ASKED_ALONE)
-        decided = replace(decided, rules=(*decided.rules, *asked_alone))
+    kept = tuple(t for t in ruled if t not in unlikely or t in alone)
+    if alone:
+        decided = replace(
+            decided,
+            rules=(*decided.rules, *(f"learned.{t}.in_its_question={alone[t]:.2f}" for t in kept if t in alone)),
+        )
         common = {**common, "rules": decided.rules}
     if ruled and not kept:
         return replace(decided, decision="llm", reason="unlikely_topic", faq_topic=None)
@@ -1143,11 +1149,6 @@ def _with_the_learned_model(
         common.update(faq_topics=topics)
         return Classification(decision="llm", reason="several_questions", faq_topic=None, **common)
     if topics == ruled:
-        return decided
-    # The rules' topic whose text does not say what was asked: only its text sent with another's can say it.
-    if decided.reason.startswith(_NOT_COVERED) and (
-        len(topics) < 2 or decided.reason.removeprefix(_NOT_COVERED) not in topics
-    ):
         return decided
     # The learned model names topics the rules did not: the same checks as any canned answer.
     common.update(
@@ -1295,6 +1296,7 @@ def _decide_in_context(view: view_mod.EmailView, shop, faq_threshold: float, mod
         result,
         view,
         shop,
+        quoted,
         lambda: _decide(
             replace(view, subject=""), shop=shop, faq_threshold=faq_threshold, model=model, quoted_answers=quoted
         ),

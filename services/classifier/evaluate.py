@@ -248,21 +248,31 @@ def read_message(path: Path) -> email.message.Message:
 
 
 def classify_file(
-    path: Path, shop, own_addresses: Collection[str] = (), faq_threshold: float = decide.DEFAULT_FAQ_THRESHOLD
+    path: Path,
+    shop,
+    own_addresses: Collection[str] = (),
+    faq_threshold: float = decide.DEFAULT_FAQ_THRESHOLD,
+    model: learned.Model | learned.Shipped | None = learned.SHIPPED,
 ) -> decide.Classification:
     """A raw message file through the service's own decision (`decide.classify`). OSError when unreadable."""
-    return decide.classify(read_message(path), shop, own_addresses, faq_threshold=faq_threshold)
+    return decide.classify(read_message(path), shop, own_addresses, faq_threshold=faq_threshold, model=model)
 
 
 def classify_example(
-    example: Example, shop, own_addresses: Collection[str] = (), faq_threshold: float = decide.DEFAULT_FAQ_THRESHOLD
+    example: Example,
+    shop,
+    own_addresses: Collection[str] = (),
+    faq_threshold: float = decide.DEFAULT_FAQ_THRESHOLD,
+    model: learned.Model | learned.Shipped | None = learned.SHIPPED,
 ) -> decide.Classification:
+    """A labelled row as the eval decides it: its raw message file, or its subject and text as written. `model`: the
+    learned topics model (the shipped one by default)."""
     if example.file is not None:
         try:
-            return classify_file(example.file, shop, own_addresses, faq_threshold)
+            return classify_file(example.file, shop, own_addresses, faq_threshold, model)
         except OSError as exc:
             raise EvalError(f"{example.id}: cannot read {example.file}: {exc.strerror or exc}") from None
-    return decide.classify_text(example.text, shop, faq_threshold=faq_threshold, subject=example.subject)
+    return decide.classify_text(example.text, shop, faq_threshold=faq_threshold, subject=example.subject, model=model)
 
 
 def answered_topics(c: decide.Classification) -> tuple[str, ...]:

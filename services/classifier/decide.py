@@ -908,6 +908,12 @@ NO_ORDER = 0.03
 # order in it is the question's context ("Compré una campera. ¿Cuánto tarda en llegar?"); a longer one tells a story,
 # where a purchase is as often another shop's, a relative's or last year's.
 TELLS_A_STORY = 150
+# The learned model finds an order that exists at least this likely: no canned text is sent, whatever the rules read
+# ("when will my order arrive?" aside, where the shop chose the delivery-period reading). A canned text answers a
+# question asked before buying; an email about an order needs someone who can look at it. Out of fold on the
+# development rows, no written email's canned answer came this close (the highest was under 0.3), and three one-line
+# questions of the English policy set did ("How do I pay for an order?").
+ABOUT_AN_ORDER = 0.5
 
 
 # A question of its own: the words up to a question mark, after the mark that ends the sentence before.
@@ -1095,6 +1101,17 @@ def _with_the_learned_model(
     if decided.decision != "faq" and _ruled_out(result):
         return decided  # no topic the model could name would be answered: it need not be asked
     probabilities = probabilities or model.probabilities(subject, text)
+    an_order = probabilities.get(learned_mod.AN_ORDER, 0.0)
+    if an_order >= ABOUT_AN_ORDER and not result.my_order_read_as_any:
+        if decided.decision != "faq":
+            return decided  # nor does the model add a topic to it
+        return replace(
+            decided,
+            decision="llm",
+            reason="needs_llm:order_likely",
+            faq_topic=None,
+            rules=(*decided.rules, f"learned.{learned_mod.AN_ORDER}={an_order:.3f}"),
+        )
     # A shop that asks more of a canned answer than the default asks at least as much of the model.
     floor = faq_threshold if faq_threshold > DEFAULT_FAQ_THRESHOLD else 0.0
     asks = bool(_A_QUESTION.search(intents_mod.fold(f"{subject}\n{text}")))

@@ -148,12 +148,16 @@ RULES: tuple[Rule, ...] = (
         description="the customer already read something, or cannot find or understand it",
         pattern=(
             r"\b(no entiendo|no me queda claro|no me quedo claro|ya (vi|mire|lei|revise|consulte)|no encuentro|"
-            r"i (already )?(checked|saw|read|looked at)|(don'?t|do not) understand|confus\w*|can'?t find)\b"
+            r"i (already )?(checked|read|looked at)|i already saw|i saw (it |that )?(on|in) (your|the) (web\w*|site|"
+            r"faqs?|page|table|chart|guide|polic\w*)|(don'?t|do not) understand|confus\w*|can'?t find)\b"
         ),
+        # "I saw the dress on Instagram" read nothing the shop wrote
         matches=(
             "No encuentro cuánto sale el envío",
             "Ya leí las preguntas frecuentes pero no me queda claro",
             "I already checked the website and can't find the return window",
+            "I saw on your website that you do exchanges, but for how long?",
         ),
+        never=("I saw the dress Olivia and I love it. Can I pay in instalments?",),
     ),
 )

@@ -233,13 +233,18 @@ TRANSFER_DISCOUNT = Fragment(
 # passed", "how do I add a shipping address to my account"). Such an email goes to the LLM.
 EN_NOT_POLICY = Fragment(
     "en_not_policy",
-    r"\b(problems?|issues?|late|delay\w*|wrong|mistake\w*|(change|changing)(?! (my|your|their|of) mind)|modify|edit|"
+    # "wrong" in a hypothetical is the policy question's ("if the size turns out to be wrong", "if I order the wrong
+    # size"), not a problem that happened
+    r"\b(problems?|issues?|late|delay\w*|(?<!turns out to be )(?<!turn out to be )(?<!if it's )(?<!if its )"
+    r"(?<!if it is )(?<!if i order the )(?<!if i pick the )(?<!if i choose the )(?<!if i get the )"
+    r"(?<!if i buy the )wrong|mistake\w*|(change|changing)(?! (my|your|their|of) mind)|modify|edit|"
     r"update|switch|upgrade|cancel\w*|complain\w*|didn'?t|haven'?t|hasn'?t|wasn'?t|weren'?t|lost|damaged|missing|"
     r"status|track\w*|where is|where'?s|address(es)?|invoices?|reschedul\w*|redeliver\w*|resend|supposed|"
-    # not "I never know", "I am never at home", "instead of posting it back", "instead of my house", "I have no local
-    # card yet"
+    # not "I never know", "I am never at home", "instead of posting it back", "instead of my house", "instead of having
+    # it delivered", "I have no local card yet"
     r"never(?! (know|knew|sure|seems?|quite|at home|home|in|there|around)\b)|"
-    r"instead(?! of (posting|mailing|sending|shipping|(my |the )?(house|home|flat|apartment|door|place)\b))|"
+    r"instead(?! of (posting|mailing|sending|shipping|delivery|(having|getting) (it|them) (delivered|shipped|sent|"
+    r"posted)|(my |the )?(house|home|flat|apartment|door|place)\b))|"
     r"promised|(?<!\bcan i )(?<!\bcould i )(?<!\bcan we )still|(?<!card )(?<!account )yet|already|again|account|"
     r"profile|subscri\w*|newsletter|password|"
     r"(delivery|courier|postal) (guy|"

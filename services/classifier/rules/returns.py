@@ -41,10 +41,12 @@ RULES: tuple[Rule, ...] = (
         matches=(
             "If I need to return something, who pays for the postage, you or me?",
             "Who pays the shipping when I send something back to you? Here I never know.",
+            "If the size turns out to be wrong, how do exchanges work? Do I have to pay for the shipping both ways?",
         ),
         never=(
             "Who pays the shipping to Salta?",
             "The zip broke. If I return it, who pays the postage?",
+            "You sent the wrong size. Do I have to pay for the shipping to exchange it?",
         ),
     ),
     # exchanging at the shop instead of by post: the returns text says where

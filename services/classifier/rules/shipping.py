@@ -313,6 +313,7 @@ RULES: tuple[Rule, ...] = (
             "Do you do click and collect?",
             "Is in-store pickup available?",
             "Can I fetch it at your Palermo shop?",
+            "Can I collect from your shop instead of having it delivered?",
         ),
         never=("Can I collect it myself instead?", "Can I pay cash when I pick up at your store?"),
     ),

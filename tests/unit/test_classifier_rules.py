@@ -1436,6 +1436,20 @@ def test_a_topic_whose_canned_text_is_quoted_is_not_left_unanswered_by_the_model
     assert (alone.decision, alone.reason) == ("llm", "several_questions")
 
 
+def test_no_canned_text_goes_to_an_email_the_model_finds_about_an_order(shop):
+    body = "Hola, ¿cuánto tarda el envío a Córdoba?"
+    asked = _FixedModel({"shipping": 0.99, "an_order": 0.2})
+    assert decide.classify_text(body, shop, model=asked).decision == "faq"  # type: ignore[arg-type]
+    about_an_order = decide.classify_text(body, shop, model=_FixedModel({"shipping": 0.99, "an_order": 0.6}))  # type: ignore[arg-type]
+    assert (about_an_order.decision, about_an_order.reason) == ("llm", "needs_llm:order_likely")
+    assert "learned.an_order=0.600" in about_an_order.rules
+    # "when will my order arrive?" where the shop chose the delivery-period reading stays the shop's choice
+    mine = decide.classify_text(
+        "When will my order arrive?", shop, model=_FixedModel({"shipping": 0.99, "an_order": 0.6})
+    )  # type: ignore[arg-type]
+    assert (mine.decision, mine.faq_topic) == ("faq", "shipping")
+
+
 def test_which_couriers_is_answered_by_the_text_that_names_them(shop):
     result = decide.classify(mail(body="Hi, which couriers do you use?", subject="Question"), shop, OWN)
     assert (result.decision, result.faq_topic) == ("faq", "shipping")

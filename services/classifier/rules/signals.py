@@ -668,7 +668,11 @@ HYPOTHETICAL: tuple[Rule, ...] = (
             # what the customer might do to an item: "si le saco la etiqueta pero no lo uso, ¿lo puedo cambiar?",
             # "si una prenda ya la lavé, ¿se puede cambiar?", "if I remove the tags, can I still return it?"
             r"\b(si|if) (i |yo )?(le |la |lo |una prenda |algo |the item |an item |it )?(ya )?(la |lo )?(saco|sacamos|"
-            r"lavo|lave|lavamos|uso|use|pruebo|probe|remove|wash|wear|try it on)\b|" + NOBODY_AT_HOME.pattern + r"|"
+            r"lavo|lave|lavamos|uso|use|pruebo|probe|remove|wash|wear|try it on)\b|"
+            # ... or might have done: "if I've removed the tags but not worn it, can I still return it?"
+            r"\b(if|in case) (i|we)('ve| have)( already)? (removed|washed|worn|tried|cut|taken)\b|"
+            + NOBODY_AT_HOME.pattern
+            + r"|"
             # a delivery when nobody is at home: "if I'm not home when the parcel arrives, what happens?"
             # buying in general, in the present: "cuando compro, ¿cómo me entero de que lo despacharon?", "los 30 días,
             # ¿se cuentan desde que compro o desde que me llega?"
@@ -690,6 +694,7 @@ HYPOTHETICAL: tuple[Rule, ...] = (
             "si le saco la etiqueta a algo pero no lo uso lo puedo cambiar igual?",
             "Si una prenda ya la lavé una vez, ¿igual se puede cambiar?",
             "Los 30 días para cambiar, ¿se cuentan desde que compro o desde que me llega el paquete?",
+            "If I've removed the tags but not worn the item, can I still return it?",
         ),
         never=(
             "I'm not sure if I ordered the right size",

@@ -673,6 +673,32 @@ _NOT_A_CARD_NAME = frozenset(
 _NAMED_CARD = re.compile(r"\b[Tt]arjeta ([A-ZÁÉÍÓÚÑ][\wáéíóúñ]+)|\b([A-Z][a-z]+) (?:credit |debit )?card\b")
 
 
+# "Do you also sell shoes?", "¿Hacen arreglos de ruedo?": a question on whether the shop sells, makes or offers
+# something. A canned text of the reply must name at least one word of the thing; otherwise the reply would answer
+# another question and leave this one unsaid ("¿Hacen envíos a Posadas?" names "envíos", which the shipping text
+# does). Read on folded text; the thing is what follows the verb up to the question mark.
+_DO_YOU_OFFER = re.compile(
+    r"\b(?:do|does) (?:you|u|the (?:shop|store))(?: guys)?(?: also)? (?:sell|make|offer|carry|do|stock)\b"
+    r"([^.?!\n]{1,60})\?|\b(?:tambien )?(?:venden|fabrican|ofrecen|confeccionan|hacen|trabajan con)\b([^.?!\n]{1,60})\?"
+)
+# Words of a thing asked about that say nothing of what it is.
+_NOT_A_THING = frozenset(
+    "also guys still currently maybe anything something things stuff items products clothes clothing ropa prendas "
+    "cosas algo alguna algun algunos algunas tambien todavia ustedes there here that this these those your with "
+    "from para como their other otros otras more mas tipo kind sort have tienen".split()
+)
+
+
+def _offered_things_said(question: str, reply: Sequence[str]) -> bool:
+    """Whether every "do you sell / make / offer ...?" question of the folded `question` names something a folded
+    canned text of the `reply` names (a word is found by its first letters, so "shoes" finds "shoe")."""
+    for match in _DO_YOU_OFFER.finditer(question):
+        words = [w for w in re.findall(r"[a-z]{4,}", match.group(1) or match.group(2)) if w not in _NOT_A_THING]
+        if words and not any(re.search(rf"\b{w[: max(4, len(w) - 2)]}", text) for w in words for text in reply):
+            return False
+    return True
+
+
 def _canned_text_covers(topic: str, question: str, answer: str, sent_with: Sequence[str] = ()) -> bool:
     """Whether the canned text of `topic` says what the question asks of that topic (`_COVERAGE`). A detail may be
     said by another canned text sent in the same reply (`sent_with`): "¿puedo retirar en el local? ¿en qué horario?"
@@ -691,6 +717,8 @@ def _canned_text_covers(topic: str, question: str, answer: str, sent_with: Seque
             continue
         if asked and not any(re.search(r"\b" + term, text) for term in group for text in reply):
             return False
+    if not _offered_things_said(question, reply):
+        return False
     # another country for any topic: paying with a card or a transfer from abroad, returning from abroad
     return not (_ABROAD_ASKED.search(question) and not _ABROAD_ANSWERED.search(answer))
 

@@ -1384,6 +1384,27 @@ def test_a_detail_may_be_said_by_another_canned_text_of_the_same_reply(shop):
     assert not decide._canned_text_covers("payment_methods", abroad, payment, sent_with=[shipping])
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hi, how do returns work? Do you also sell shoes?",
+        "What payment methods do you accept? Do you do alterations or hemming?",
+        "¿Aceptan Mercado Pago? ¿Hacen arreglos de ruedo?",
+        "Do you ship to Chubut? Also do you sell kids clothes?",
+    ],
+)
+def test_a_second_question_on_something_the_shop_may_sell_that_no_canned_text_names_goes_to_the_llm(shop, body):
+    assert decide.classify_text(body, shop).reason.startswith("faq_does_not_cover:")
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["¿Hacen envíos a Posadas?", "Do you offer interest-free installments?", "Do you do click and collect?"],
+)
+def test_a_do_you_offer_question_on_what_a_canned_text_names_is_answered(shop, body):
+    assert decide.classify_text(body, shop).decision == "faq"
+
+
 class _FixedModel:
     """A learned model that finds the same probabilities in every email."""
 

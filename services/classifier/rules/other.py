@@ -86,7 +86,11 @@ RULES: tuple[Rule, ...] = (
         adds_to="other",
         weight=2,
         description="a discount that is not the one for paying by transfer or cash (a code, a promotion)",
-        pattern=r"\bdescuentos?\b",
+        pattern=(
+            r"\b(descuentos?|cupon(es)?|promo codes?|coupons?|voucher codes?|discount (codes?|coupons?|vouchers?)|"
+            r"(student|senior|first[- ]order|first[- ]time|newsletter|birthday|loyalty|welcome|teacher|military|bulk|"
+            r"wholesale|volume) discounts?|discounts? (for|to) (students|seniors|new customers|first|teachers|bulk))\b"
+        ),
         # the discount in the sentence next to a transfer or cash is the one the payment text states
         unless=TRANSFER_DISCOUNT.pattern
         + "|"
@@ -97,6 +101,8 @@ RULES: tuple[Rule, ...] = (
             "Tienen algún código de descuento?",
             "¿Hay descuentos para estudiantes?",
             "¿Puedo pagar con transferencia? ¿Y tienen descuento para estudiantes?",
+            "Do you take Visa? And is there a discount code for first orders?",
+            "Hi! do you ship to Ushuaia and do you have a student discount?",
         ),
         never=(
             "¿Había un descuento por transferencia?",
@@ -104,6 +110,8 @@ RULES: tuple[Rule, ...] = (
             "Hola, ¿hay descuento pagando por transferencia?",
             "¿Puedo pagar por transferencia? Me dijeron que hay descuento.",
             "Vi que hay un descuento. ¿Es pagando en efectivo?",
+            "Is there a discount if I pay by bank transfer?",
+            "I see some good discounts going on in the sale section. Are sale items returnable?",
         ),
     ),
     # how to reach the shop's people, and the customer's account, settings or profile: "how do I contact customer
@@ -154,14 +162,19 @@ RULES: tuple[Rule, ...] = (
         name="other.no_text_says",
         adds_to="other",
         weight=2,
-        description="a minimum order, a new collection, ethical making, ordering by phone, a store there too",
+        description="a minimum order, a new collection, ethical making, ordering by phone, a store there, gift cards",
         pattern=(
             r"\b(minimum|minimo|minima) (order|purchase|spend|amount to (order|buy)|de compra|para comprar)\b|"
             r"\bcompra minima\b|\b(new|next|summer|winter|spring|autumn|fall) collection\b|\bnueva coleccion\b|"
             r"\bcoleccion (de |nueva de )?(verano|invierno|otono|primavera)\b|"
             r"\b(ethical(ly)?|sustainab\w*|eco-?friendly|sustentable\w*|sostenible\w*|fair trade)\b|"
             r"\b(order|buy|comprar|pedir) (by|over the|por) (phone|"
-            r"telefono)\b|\b(a |un )?(store|shop|local|tienda) (there|alla|ahi) (too|tambien)\b"
+            r"telefono)\b|\b(a |un )?(store|shop|local|tienda) (there|alla|ahi) (too|tambien)\b|"
+            # gift cards, loyalty points, a printed catalogue: none of the canned texts speaks of them
+            r"\bgift ?(cards?|vouchers?|certificates?)\b|\b(tarjetas?|vales?|giftcards?|gift cards?) de regalo\b|"
+            r"\bgift ?cards?\b|\b(loyalty|rewards?|points?) (program|programme|scheme|card|club)\b|"
+            r"\bprogramas? de (puntos|fidelidad|beneficios)\b|\b(printed|paper|physical) catalog(ue)?s?\b|"
+            r"\bcatalogos? (impreso|en papel|fisico)s?\b"
         ),
         # the minimum for free shipping is the shipping text's
         unless_in_sentence=r"\b(free|gratis|sin cargo|sin costo|bonificad\w*)\b",
@@ -171,6 +184,9 @@ RULES: tuple[Rule, ...] = (
             "What's your return policy? Also, are your clothes ethically made?",
             "Do you ship to Córdoba? My sister wants to know if you have a store there too.",
             "Do you accept Visa? And can I order by phone?",
+            "Hello, what's your return policy? And do you sell gift cards?",
+            "¿Cómo son los cambios? ¿Tienen programa de puntos?",
+            "Hi! Do you ship to Córdoba? Also, do you have a loyalty program?",
         ),
         never=(
             "¿A partir de qué monto el envío es gratis?",

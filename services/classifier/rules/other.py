@@ -194,4 +194,33 @@ RULES: tuple[Rule, ...] = (
             "¿Existe un monto mínimo de compra a partir del cual el envío resulta sin cargo?",
         ),
     ),
+    # a visit to the store and the shop's sales calendar: trying clothes on, a fitting room, getting in with a
+    # wheelchair, when the next sale is ("Do you ship to Rosario? Can I try things on at the store?")
+    Rule(
+        name="other.visit_and_sales",
+        adds_to="other",
+        weight=2,
+        description="trying clothes on at the store, its access, the prices' currency, when the next sale is",
+        pattern=(
+            r"\b(try|trying) (things|clothes|stuff|them|it|items)? ?on (at|in) (the|your) (palermo )?(store|shop)\b|"
+            r"\b(fitting|changing) rooms?\b|\bprobador(es)?\b|\bprobar(me|se|la|las|lo|los)? (la ropa |las prendas |"
+            r"algo |cosas )?en el local\b|\bwheelchair|\b(accessible|accesible)\b|\bsilla de ruedas\b|"
+            r"\b(prices?|precios?) (are |estan )?(in|en) (dollars|usd|pesos|dolares)\b|"
+            r"\b(next|upcoming|proxima|proximas|proximo) (sale|sales|ofertas?|liquidacion|rebajas|descuentos)\b|"
+            r"\bblack friday\b|\bcyber ?(monday|week)\b|\bhot ?sale\b"
+        ),
+        # sale items bought in a sale are the returns text's ("what I buy in the Hot Sale, can I exchange it?")
+        unless_in_sentence=r"\b(return\w*|exchang\w*|refund\w*|cambi\w*|devol\w*|devuelv\w*)\b",
+        matches=(
+            "Do you ship to Rosario? Can I try things on at the store?",
+            "¿Hacen envíos a Rosario? ¿Se puede probar la ropa en el local?",
+            "Can I return sale items? Are your prices in dollars or pesos?",
+            "¿Cuánto tarda el envío? ¿Cuándo son las próximas ofertas?",
+            "Do you take Mastercard? Is there a fitting room in the shop?",
+        ),
+        never=(
+            "Lo que compro en el Hot Sale, ¿lo puedo cambiar?",
+            "If I try it on at home and it doesn't fit, can I return it?",
+        ),
+    ),
 )

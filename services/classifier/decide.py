@@ -670,7 +670,12 @@ _NOT_A_CARD_NAME = frozenset(
 )
 # A card named by its brand, written with a capital as names are ("la tarjeta Tuya", "my Cabal card"): a payment text
 # that does not name it does not say whether it is taken. Read on the text as written, before folding.
-_NAMED_CARD = re.compile(r"\b[Tt]arjeta ([A-ZÁÉÍÓÚÑ][\wáéíóúñ]+)|\b([A-Z][a-z]+) (?:credit |debit )?card\b")
+_NAMED_CARD = re.compile(
+    r"\b[Tt]arjeta ([A-ZÁÉÍÓÚÑ][\wáéíóúñ]+)|\b([A-Z][a-z]+) (?:credit |debit )?card\b|"
+    # ... or a wallet or a bank one pays with: "Can I pay with Ualá?", "¿Puedo pagar con MODO?"
+    r"\b(?:[Pp]ay|[Pp]aying|[Pp]agar|[Pp]ago|[Aa]bonar|[Aa]bono) (?:with|via|using|through|con|por|mediante) "
+    r"([A-ZÁÉÍÓÚÑ][\wáéíóúñ]+)"
+)
 
 
 # "Do you also sell shoes?", "¿Hacen arreglos de ruedo?": a question on whether the shop sells, makes or offers
@@ -707,7 +712,7 @@ def _canned_text_covers(topic: str, question: str, answer: str, sent_with: Seque
     answer = intents_mod.fold(answer)
     reply = [answer, *(intents_mod.fold(other) for other in sent_with)]
     if topic == "payment_methods":
-        named = {intents_mod.fold(m.group(1) or m.group(2)) for m in _NAMED_CARD.finditer(question)}
+        named = {intents_mod.fold(next(g for g in m.groups() if g)) for m in _NAMED_CARD.finditer(question)}
         if any(not re.search(rf"\b{re.escape(name)}", answer) for name in named - _NOT_A_CARD_NAME):
             return False
     question = intents_mod.fold(question)

@@ -1405,6 +1405,23 @@ def test_a_do_you_offer_question_on_what_a_canned_text_names_is_answered(shop, b
     assert decide.classify_text(body, shop).decision == "faq"
 
 
+@pytest.mark.parametrize(
+    "body,covered",
+    [
+        ("Can I pay with Ualá?", False),
+        ("¿Puedo pagar con MODO?", False),
+        ("Can I pay with Apple Pay?", False),
+        ("Can I pay with Mercado Pago?", True),
+        ("¿Puedo abonar con Transferencia?", True),
+    ],
+)
+def test_a_wallet_or_bank_named_to_pay_with_must_be_named_by_the_payment_text(shop, body, covered):
+    result = decide.classify_text(body, shop)
+    assert (result.decision == "faq") is covered
+    if not covered:
+        assert result.reason == "faq_does_not_cover:payment_methods"
+
+
 class _FixedModel:
     """A learned model that finds the same probabilities in every email."""
 

@@ -942,7 +942,7 @@ NO_ORDER = 0.03
 # where a purchase is as often another shop's, a relative's or last year's.
 TELLS_A_STORY = 150
 # The learned model finds an order that exists at least this likely: no canned text is sent, whatever the rules read
-# ("when will my order arrive?" aside, where the shop chose the delivery-period reading). A canned text answers a
+# ("when will my order arrive?" aside, where the shop chose the delivery-period reading, and a refund-policy phrasing). A canned text answers a
 # question asked before buying; an email about an order needs someone who can look at it. Out of fold on the
 # development rows, no written email's canned answer came this close (the highest was under 0.3), and three one-line
 # questions of the English policy set did ("How do I pay for an order?").
@@ -1135,7 +1135,9 @@ def _with_the_learned_model(
         return decided  # no topic the model could name would be answered: it need not be asked
     probabilities = probabilities or model.probabilities(subject, text)
     an_order = probabilities.get(learned_mod.AN_ORDER, 0.0)
-    if an_order >= ABOUT_AN_ORDER and not result.my_order_read_as_any:
+    # A refund-policy phrasing the rules read ("if I don't like it, can I get my money back?") is their call: the model
+    # learned refund words from refunds asked of orders, and reads a refund policy question as one.
+    if an_order >= ABOUT_AN_ORDER and not result.my_order_read_as_any and not intents_mod.refund_policy_read(result):
         if decided.decision != "faq":
             return decided  # nor does the model add a topic to it
         return replace(

@@ -341,6 +341,13 @@ def _signal(adds_to: str) -> tuple[Rule, ...]:
     return tuple(rule for rule in all_rules() if rule.adds_to == adds_to)
 
 
+def refund_policy_read(result: IntentResult) -> bool:
+    """Whether a refund-policy phrasing ("do you offer refunds?", "if I don't like it, can I get my money back?")
+    made the email a returns question."""
+    names = {rule.name for rule in _signal("refund_policy")}
+    return any(name in names for name in result.fired)
+
+
 # bounded: the key is which signs an email holds, and a service runs for months
 @functools.lru_cache(maxsize=512)
 def _existing_order_pattern(indices: tuple[int, ...]) -> re.Pattern[str]:

@@ -46,6 +46,10 @@ RULES: tuple[Rule, ...] = (
             r"bank transfer|paypal|mercado ?pago)\b|\b(any|another|other|different) ways? (to|of) pay(ing)?\b|"
             # instalments in other words: "pay in several times", "split the payment"
             r"\bpay (it )?(in|with) (several|multiple|many|various|\d+) (times|parts|payments|monthly payments)\b|"
+            r"\bsplit (the |my )?(payment|bill|cost|price|purchase)\b|\bpay (it )?(over|across) (a few|several|some|"
+            r"multiple|\d+) months\b|"
+            # "what options do I have to pay?"
+            r"\b(options?|ways?|methods?) (do i have |are there |have i got |i have )?(to|for) pay(ing|ment)?\b|"
             # the bank account a transfer goes to, which the payment text says where to find
             r"\bwhere (do|can|would) (i|we) (get|find|see) the (bank |banking )?account (details|data|number|info)\b"
         ),
@@ -53,6 +57,8 @@ RULES: tuple[Rule, ...] = (
         unless_in_sentence=REFUND_DESTINATION.pattern,
         matches=(
             "How can I pay?",
+            "Good morning, what options do I have to pay?",
+            "Hi, can I split the payment into a few months?",
             "Can I pay in installments?",
             "Do you accept credit cards?",
             "Is there any way to pay other than with a credit card?",

@@ -190,7 +190,8 @@ RULES: tuple[Rule, ...] = (
             r"(be )?(returned|exchanged|swapped|sent back)\b|\b(are|is) ((sale|discounted|clearance|marked[- ]down) )?"
             r"(items?|clothes|products?|things|stuff|it|they|everything)( on sale)? (returnable|exchangeable|"
             r"refundable)\b|"
-            r"\bto be (returned|exchanged)\b"
+            r"\bto be (returned|exchanged)\b|\b(are|is) ((the )?(sale|discounted|clearance|marked[- ]down) )(items?|"
+            r"clothes|products?|things|stuff)( on sale)? (a )?final( sale)?\b"
         ),
         unless=EN_NOT_POLICY.pattern,
         matches=(
@@ -198,6 +199,7 @@ RULES: tuple[Rule, ...] = (
             "Can sale items be exchanged?",
             "can sale stuff be returned?",
             "Hi there, are sale items returnable?",
+            "Hi, are sale items final sale?",
         ),
         never=("Can it be exchanged? The zip is broken.",),
     ),

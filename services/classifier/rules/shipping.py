@@ -150,10 +150,18 @@ RULES: tuple[Rule, ...] = (
             r"delivery|take to (arrive|ship|deliver|get here))\b|\bhow long (does it|will it|"
             r"would it) take\b" + NOT_MONEY.pattern + r"|\bhow much (is|does|for) (shipping|delivery)\b|"
             r"\bfree (shipping|delivery)\b|\bpick(?<!\bwhen i pick)(?<!\bwhen we pick) ?up\b.{0,20}\b(store|shop)\b|"
-            r"\b(can i|is it possible to|could i) pick\b|\b(store|in-store) pick ?up\b"
+            r"\b(can i|is it possible to|could i) pick\b|\b(store|in-store) pick ?up\b|"
+            # "do you ship outside Buenos Aires?": the provinces, not abroad
+            r"\b(ship|deliver|send|post)\w* (anywhere )?(outside|beyond) (of )?(buenos aires|caba|capital|the city|"
+            r"ba)\b"
         ),
         unless=RETURN_POSTAGE.pattern + "|" + MONEY_THEN_HOW_LONG.pattern,
-        matches=("Do you ship to Canada?", "What are the shipping costs?", "Do you offer free shipping?"),
+        matches=(
+            "Do you ship to Canada?",
+            "What are the shipping costs?",
+            "Do you offer free shipping?",
+            "Hello, I'd love to know if you ship outside Buenos Aires.",
+        ),
         never=(
             "Can I pay cash when I pick up at your store?",
             "How many days do I have to return an item? And who will shoulder the shipping fee?",

@@ -1250,7 +1250,12 @@ REFUND_POLICY: tuple[Rule, ...] = (
             r"about)\b[^.?!]{0,30}\b(refunds?|reimburs\w*|money back)\b|\b(info|information|details|tell me) (about|on|"
             r"regarding) (your |the )?(refunds?|reimbursements?|money back)\b|\bwhat (happens|do i do|should i do|"
             r"can i do) if (i|we) (want|need|would like) (a refund|a reimbursement|my money back|to get a refund)\b|"
-            r"\b(if|whether) (i'?m|i am|we are|we'?re) (eligible|entitled) (for|to)\b"
+            r"\b(if|whether) (i'?m|i am|we are|we'?re) (eligible|entitled) (for|to)\b|"
+            # money back asked of a purchase to come: "if I don't like it, can I get my money back?", "can I get a
+            # refund if I change my mind?"
+            r"\b(if|in case) (i|it|they|we|the \w+)\b[^.?!]{0,30}\b(can|could|will|would|do) (i|we) (get|have) (a "
+            r"refund|my money back|money back|refunded)\b|\b(can|could|will|would|do) (i|we) (get|have) (a refund|my "
+            r"money back|money back|refunded)\b[^.?!]{0,5}\b(if|in case)\b"
         ),
         unless=(
             r"\b(when|how long|how many days|how soon|status|track\w*|processed|received|yet|still|already|where)\b|"
@@ -1259,8 +1264,13 @@ REFUND_POLICY: tuple[Rule, ...] = (
         matches=(
             "I'd like to know if I can get a refund",
             "Info about refunds please",
+            "Hi, if I don't like it can I get my money back?",
+            "Can I get a refund if I change my mind?",
         ),
-        never=("How long until I know if my refund was processed?",),
+        never=(
+            "How long until I know if my refund was processed?",
+            "It arrived torn, can I get a refund if I send it back?",
+        ),
     ),
 )
 

@@ -33,12 +33,17 @@ RULES: tuple[Rule, ...] = (
             r"mismos|same)\b[^.?!]{0,30}\b(local|tienda fisica|store|shop)\b|"
             # the other way round: "lo que veo en la web, ¿lo van a tener en el local, o tiene otra mercadería?"
             r"\b(el local|la tienda|the store|the shop) (tiene|tendra|has|carries) (otra|otras|otro|otros|distint\w*|"
-            r"different|other)\b[^.?!]{0,20}\b(mercaderia|cosas|prendas|stock|things|items|stuff)\b"
+            r"different|other)\b[^.?!]{0,20}\b(mercaderia|cosas|prendas|stock|things|items|stuff)\b|"
+            # "is what's on the website also in the shop?", "is everything online also at the store?"
+            r"\b(what'?s|what is|everything|all|the (things|items|clothes|stuff)) (on|in) the (website|site|web|online "
+            r"shop)( also)? (in|at|available (in|at)) the (store|shop)\b|\b(everything|all|what'?s|what is) online "
+            r"(also )?(in|at) the (store|shop)\b"
         ),
         matches=(
             "Y lo que veo en la web, ¿lo van a tener en el local, o el local tiene otra mercadería distinta?",
             "¿Lo que tienen en el local es lo mismo que está en la web?",
             "Does the store carry the same things as the website?",
+            "Hi, is what's on the website also in the shop?",
         ),
         never=("¿El local abre los mismos días que atienden por mail?",),
     ),

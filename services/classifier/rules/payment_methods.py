@@ -17,6 +17,7 @@ RULES: tuple[Rule, ...] = (
         description="the ways to pay, a card or wallet accepted, instalments, cash, transfer details, in Spanish",
         pattern=(
             r"\b(medios|formas|metodos|opciones|modos|maneras) de pago\b|"
+            r"\b(medios|formas|metodos|opciones|modos|maneras) (tengo |hay |tienen )?(para|de) (pagar|abonar)\b|"
             r"\b(como|de que forma|con que) (puedo |se puede |podes |"
             r"puedo hacer para |hago para )?(pagar|abonar)\b|\b(aceptan|toman|reciben|trabajan con|se puede pagar con|"
             r"puedo pagar con|pagar con|abonar con|pago con|se puede abonar con)\b.{0,15}\b(tarjetas?|credito|debito|"
@@ -30,6 +31,7 @@ RULES: tuple[Rule, ...] = (
             "¿Cuáles son los medios de pago?",
             "tienen cuotas sin interes?",
             "¿Qué modos de pago tienen?",
+            "Buen día, ¿qué opciones tengo para pagar?",
         ),
     ),
     Rule(

@@ -36,7 +36,9 @@ RULES: tuple[Rule, ...] = (
             r"different|other)\b[^.?!]{0,20}\b(mercaderia|cosas|prendas|stock|things|items|stuff)\b|"
             # "is what's on the website also in the shop?", "is everything online also at the store?"
             r"\b(what'?s|what is|everything|all|the (things|items|clothes|stuff)) (on|in) the (website|site|web|online "
-            r"shop)( also)? (in|at|available (in|at)) the (store|shop)\b|\b(everything|all|what'?s|what is) online "
+            r"shop)( also)? (in|at|available (in|at)) the (store|shop)\b|"
+            r"\blo que (esta|hay|veo|ven|tienen) en la (web|pagina)[^.?!]{0,20}\b(tambien|lo tienen|esta|hay) en el "
+            r"local\b|\b(everything|all|what'?s|what is) online "
             r"(also )?(in|at) the (store|shop)\b"
         ),
         matches=(
@@ -44,6 +46,7 @@ RULES: tuple[Rule, ...] = (
             "¿Lo que tienen en el local es lo mismo que está en la web?",
             "Does the store carry the same things as the website?",
             "Hi, is what's on the website also in the shop?",
+            "Hola, ¿lo que está en la web también está en el local?",
         ),
         never=("¿El local abre los mismos días que atienden por mail?",),
     ),

@@ -117,11 +117,12 @@ SIZE_NOT_SELECTABLE = Fragment(
     "size_not_selectable",
     r"\b(talles?|colou?res|colou?r|sizes?)\b[^.?!]{0,60}\b(no (aparece|aparecen|figura|figuran|me deja|me dejan|se "
     r"puede|se pueden|esta habilitad\w*|estan habilitad\w*)|(aparece|aparecen|esta|estan|sale|salen) (en )?(gris|"
-    r"grisad\w*|tachad\w*|bloquead\w*)|grisad\w*|(is|are) (not )?(showing|greyed|grayed|crossed)|greyed out|grayed "
-    r"out|not (showing|selectable|clickable|available to (select|choose|pick)))\b|\b(no me deja|no me dejan|no "
-    r"puedo|can'?t|cannot|unable to|won'?t let me|doesn'?t let me) (elegir|seleccionar|marcar|select|choose|pick|"
-    r"click( on)?) (\w+ ){0,2}(talles?|colou?r(es|s)?|sizes?)\b|\bno (me )?(aparece|aparecen|figura|figuran) (para "
-    r"(elegir|seleccionar|marcar) )?(el |un |mi |los |ese )?(talles?|colou?r(es)?)\b",
+    r"grisad\w*|tachad\w*|bloquead\w*)|grisad\w*|(is|are) (not )?(showing|greyed|grayed|crossed)|(isn'?t|aren'?t) "
+    r"(showing|listed|there)|greyed out|grayed out|not (showing|selectable|clickable|available to (select|choose|"
+    r"pick)))\b|\b(no me deja|no me dejan|no puedo|can'?t|cannot|unable to|won'?t let me|doesn'?t let me) (elegir|"
+    r"seleccionar|marcar|select|choose|pick|click( on)?) (\w+ ){0,2}(talles?|colou?r(es|s)?|sizes?)\b|\bno (me )?"
+    r"(aparece|aparecen|figura|figuran) (para (elegir|seleccionar|marcar) )?(el |un |mi |los |ese )?(talles?|"
+    r"colou?r(es)?)\b",
     "a size or colour the website does not let one choose, asked about",
 )
 

@@ -73,11 +73,15 @@ RULES: tuple[Rule, ...] = (
             r"\b(horario|horarios|a que hora|abren|cierran|opening hours|open on|(store|shop|business) hours|"
             r"what time)\b"
         ),
-        unless=r"\b(retir\w*|pick ?up|pick it up|collect\w*|pasar a buscar(lo|la)?)\b",
+        unless=(
+            r"\b(retir\w*|pick ?up|pick (it|them|things|stuff|everything|my \w+) up|collect\w*|pasar a "
+            r"buscar(lo|la)?)\b"
+        ),
         matches=("¿A qué hora abren el sábado?", "What are your opening hours?"),
         never=(
             "¿Puedo pasar a retirar por el local? ¿En qué horario?",
             "Can I pick it up, and what time are you open?",
+            "I'd rather pick things up in person. What are your opening hours?",
         ),
     ),
     # a discount code is another matter than the discount for paying by transfer, which the FAQ states

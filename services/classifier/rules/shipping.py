@@ -145,10 +145,12 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="'do you ship to...?', shipping cost or time, free shipping, store pickup, in English",
         pattern=(
-            r"\bdo you (ship|deliver)\b|\bship(ping)? to\b|\b(shipping|delivery) (cost|costs|fee|fees|price|rate|rates|"
-            r"time|times|options|methods|policy|charges?)\b|\bhow (long|much) (does|will|is|would)\b.{0,25}\b(shipping|"
-            r"delivery|take to (arrive|ship|deliver|get here))\b|\bhow long (does it|will it|"
-            r"would it) take\b" + NOT_MONEY.pattern + r"|\bhow much (is|does|for) (shipping|delivery)\b|"
+            r"\bdo (you|u)( guys| even| also| still| actually)? (ship|deliver)\b|\bship(ping)? to\b|\b(shipping|"
+            r"delivery) (cost|costs|fee|fees|price|rate|rates|time|times|options|methods|policy|charges?)\b|"
+            r"\bhow (long|much) (does|will|is|would)\b.{0,25}\b(shipping|delivery|take to (arrive|ship|deliver|get "
+            r"here))\b|\bhow long (does it|will it|would it) take\b"
+            + NOT_MONEY.pattern
+            + r"|\bhow much (is|does|for) (shipping|delivery)\b|"
             r"\bfree (shipping|delivery)\b|\bpick(?<!\bwhen i pick)(?<!\bwhen we pick) ?up\b.{0,20}\b(store|shop)\b|"
             r"\b(can i|is it possible to|could i) pick\b|\b(store|in-store) pick ?up\b|"
             # "do you ship outside Buenos Aires?": the provinces, not abroad
@@ -161,6 +163,7 @@ RULES: tuple[Rule, ...] = (
             "What are the shipping costs?",
             "Do you offer free shipping?",
             "Hello, I'd love to know if you ship outside Buenos Aires.",
+            "do you even ship this far south?",
         ),
         never=(
             "Can I pay cash when I pick up at your store?",
@@ -311,7 +314,8 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             r"\bclick (and|&|n|'n'|n') collect\b|\b(in[- ]store|local|store|shop|showroom|free|curbside|"
             r"kerbside) (pick ?-?up|collection)\b|\b(pick ?-?up|collection) (options?|available|possible|service)\b|"
-            r"\b(collect|fetch|pick (it|them)? ?up|pickup)\b[^.?!]{0,25}\b(myself|in person|(at|from) (the|your) "
+            r"\b(collect|fetch|pick (it|them|things|stuff|everything)? ?up|pickup)\b[^.?!]{0,25}\b(myself|in person|"
+            r"(at|from) (the|your) "
             r"(palermo )?(store|shop|showroom|office|warehouse))\b|\b(can|could|may) (i|we) (collect|come (and|to) "
             r"(get|collect|pick))\b"
         ),
@@ -322,6 +326,7 @@ RULES: tuple[Rule, ...] = (
             "Is in-store pickup available?",
             "Can I fetch it at your Palermo shop?",
             "Can I collect from your shop instead of having it delivered?",
+            "I would rather pick things up in person than wait for shipping.",
         ),
         never=("Can I collect it myself instead?", "Can I pay cash when I pick up at your store?"),
     ),

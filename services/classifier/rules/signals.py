@@ -897,7 +897,11 @@ SITE_PROBLEM: tuple[Rule, ...] = (
             "I can't select a delivery method at checkout",
             "Me sale un error",
         ),
-        never=("I can't wait to get it", "If a size is not showing on the website, does it mean it's out of stock?"),
+        never=(
+            "I can't wait to get it",
+            "If a size is not showing on the website, does it mean it's out of stock?",
+            "My size isn't showing on the site. Will it come back?",
+        ),
     ),
 )
 

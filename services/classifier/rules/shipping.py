@@ -63,6 +63,7 @@ RULES: tuple[Rule, ...] = (
             r"(despach|envi|mand)\w*|\bretir\w* [^.?!]{0,30}\b(tiene (algun )?costo|es gratis|sale algo|se paga)\b|"
             r"\bpunto de retiro\b|\bcomo (son|funcionan|hacen) los envios\b|\benvio (me |nos |te |les )?(es|sale|seria|"
             r"saldria) gratis\b|\bretirar(lo|la|los|las)? (en|por) (el |la )?(local|sucursal|tienda|showroom)\b|"
+            r"\b(retirar|buscar|pasar a buscar)(lo|la|los|las)? (en persona|personalmente|yo mism[oa])\b|"
             # when an order placed now is dispatched, asked before it is placed
             r"\bsi (compro|pago|pido|hago (el|la|un|una) (pedido|compra))\b[^.?!]{0,40}\bcuando (me )?(lo |la |los |"
             r"las )?(despachan|envian|mandan|sale)\b|\b(cuando|"
@@ -76,6 +77,7 @@ RULES: tuple[Rule, ...] = (
             "hola, cuanto tarda?",
             "el envio es gratis?",
             "¿Puedo retirar en el local?",
+            "Prefiero retirar en persona en lugar de esperar el envío. ¿Se puede?",
             "Si pagamos con transferencia, ¿hay descuento? ¿Y el envío nos sale gratis?",
             "¿Puedo comprar por la web y retirar en el local?",
             "si compro hoy, ¿cuándo despachan?",

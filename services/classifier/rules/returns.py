@@ -275,10 +275,18 @@ RULES: tuple[Rule, ...] = (
             r"steps?|conditions|rules|terms|requirements) (for|to|of) (make |do |making |doing )?(an? )?(returning|"
             r"exchanging|returns?|exchanges?|return (an item|items|something|clothes)|send (it|them|things|"
             r"items) back)\b|\b(return|exchange)s? (conditions|terms|rules|requirements|criteria|restrictions|"
-            r"eligibility|procedure|process|window|period|time ?frame|deadline|time limit)\b"
+            r"eligibility|procedure|process|window|period|time ?frame|deadline|time limit)\b|"
+            # "I need information about exchange of size. How I can do it?"
+            r"\b(info|information|details) (about|on|regarding) (the |an? |your )?(exchanges?|returns?|size "
+            r"exchanges?|(exchanges?|changes?) of (the )?sizes?)\b"
         ),
         unless=EN_NOT_POLICY.pattern,
-        matches=("How do I make a return?", "What's the procedure for returning clothes?", "return conditions?"),
+        matches=(
+            "How do I make a return?",
+            "What's the procedure for returning clothes?",
+            "return conditions?",
+            "Dear, I need information about exchange of size. How I can do it?",
+        ),
         never=("I want to start a return, the jacket I received is damaged",),
     ),
     # "do you have free exchanges?", "what's your policy if something doesn't fit?"

@@ -684,10 +684,17 @@ RULES: tuple[Rule, ...] = (
             r"\b(is|are) (the )?(standard |regular |home |normal )?(shipping|delivery|postage) (free|included|"
             r"calculated|charged|extra|expensive|cheap|costly)\b|\b(flat|fixed|set|standard) (rate|fee|price|cost|"
             r"charge)s?\b[^.?!]{0,20}\b(shipping|delivery|postage)\b|\b(shipping|delivery|postage) (is |gets |"
-            r"are )?(calculated|charged|priced|worked out|based)\b"
+            r"are )?(calculated|charged|priced|worked out|based)\b|"
+            # asked in a second language's word order: "the shipping is free or I must pay?"
+            r"\bthe (shipping|delivery|postage) (is|are) (free|included|charged|extra)\b[^.?!]{0,30}\?"
         ),
         unless=EN_NOT_SHIPPING.pattern,
-        matches=("is home delivery free?", "how is shipping calculated?", "is there a fixed fee for delivery"),
+        matches=(
+            "is home delivery free?",
+            "how is shipping calculated?",
+            "is there a fixed fee for delivery",
+            "Hello, please, the shipping is free or I must pay?",
+        ),
         never=("Is shipping free for both? I already have an order.",),
     ),
     # how long until things reach the customer, and how long the shop takes to send them: "how long until an item

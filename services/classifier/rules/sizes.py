@@ -100,13 +100,16 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             r"\bsiz(e|ing) (charts?|guides?|tables?)\b|\bsizing (info(rmation)?|guide|chart|table)\b|\b(charts?|"
             r"tables?|guides?|lists?) of (measurements|sizes)\b|\bmeasurements (of|for) (each|every|the|your) "
-            r"(garment|item|piece|product|clothe)s?\b|\bwhere (can|do) (i|we) (see|find|check) (the )?measurements\b"
+            r"(garment|item|piece|product|clothe)s?\b|\bwhere (can|do) (i|we) (see|find|check) (the )?measurements\b|"
+            # in a second language's words: "you have a table with measures?", "the measures table"
+            r"\b(charts?|tables?|guides?|lists?) (with|of) (the )?(measures|medidas)\b|\bmeasures? (charts?|tables?)\b"
         ),
         matches=(
             "Is there a sizing chart?",
             "Where can I find sizing information?",
             "Is there a chart of measurements on your website?",
             "Where can I see the measurements of each garment?",
+            "Sorry for my english. I don't know my size. You have a table with measures?",
         ),
     ),
     # the range of sizes the shop makes, a size between two, the unisex line: the size guide answers each for any

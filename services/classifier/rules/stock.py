@@ -96,7 +96,7 @@ RULES: tuple[Rule, ...] = (
         description="'in stock', 'sold out', 'restock', 'when will it be available / back', in English",
         pattern=(
             r"\bin stock\b|\bout of stock\b|\bback in stock\b|\brestock\w*\b|\b(sold|sells?|selling) out\b|"
-            r"\bavailability\b|"
+            r"\bavailability\b|\b(items?|products?|clothes|things|sizes?|models?) (without|with no) stock\b|"
             # not a return sent back ("who pays the postage when I send something back?")
             r"\b(when|will) (?![^.?!]{0,30}\b(send|post|bring|mail|take|ship|give)\b).{0,30}\b(be )?(available|back)\b"
         ),
@@ -104,6 +104,7 @@ RULES: tuple[Rule, ...] = (
             "Will the black jacket be back in stock?",
             "Hi, will you restock last season's items?",
             "Does everything that sells out come back eventually?",
+            "Hello, when the products without stock return?",
         ),
         never=("Who pays the postage when I send something back?",),
     ),

@@ -952,6 +952,30 @@ DAMAGED: tuple[Rule, ...] = (
         ),
         never=("¿Viene sin capucha o con capucha?",),
     ),
+    # the wrong item sent: "I was sent an M instead of an S", "me mandaron un L en vez de un M"
+    Rule(
+        name="signals.sent_instead_of",
+        adds_to="damaged",
+        weight=3,
+        description="an item sent or received in place of the one ordered ('instead of', 'en vez de', 'en lugar de')",
+        pattern=(
+            r"\b(sent|received|got|came|arrived|delivered|gave)\b(?! to)[^.?!\n]{0,30}\binstead of\b"
+            r"(?! (my |the |our |a |his |her )?(house|home|flat|apartment|door|place|address|work|office|delivery|"
+            r"shipping|waiting))|\b(mandaron|enviaron|llego|llegaron|vino|vinieron|recibi|entregaron|dieron)\b"
+            r"[^.?!\n]{0,30}\ben (vez|lugar) de\b(?! (mi |la |el )?(casa|domicilio|departamento|trabajo|oficina|envio))"
+        ),
+        matches=(
+            "Hi, I was sent an M instead of an S. How do returns work?",
+            "Me mandaron un L en vez de un M",
+            "Llegó la remera negra en lugar de la blanca",
+        ),
+        never=(
+            "Can I have it sent to a branch instead of my house?",
+            "¿Puedo retirar en el local en vez de envío?",
+            "is it possible to get it delivered to a courier branch instead of my house?",
+            "can it be delivered to my work address instead of home",
+        ),
+    ),
     Rule(
         name="signals.not_like_the_photo_es",
         adds_to="damaged",

@@ -1422,6 +1422,52 @@ def test_a_wallet_or_bank_named_to_pay_with_must_be_named_by_the_payment_text(sh
         assert result.reason == "faq_does_not_cover:payment_methods"
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hi! Do you ship to Córdoba? Also, do you have a loyalty program?",
+        "Hello, what's your return policy? And do you sell gift cards?",
+        "How long does delivery to Rosario take? Do you have a physical catalogue you could mail me?",
+        "¿Cómo son los cambios? ¿Tienen programa de puntos?",
+        "Hi! do you ship to Ushuaia and do you have a student discount?",
+        "Do you take Visa? And is there a discount code for first orders?",
+        "Do you ship to Rosario? Is the Palermo store wheelchair accessible?",
+        "How much is shipping to Salta? Can I try things on at the store?",
+        "Do you take Mastercard? Is there a fitting room in the shop?",
+        "Can I return sale items? Are your prices in dollars or pesos?",
+        "¿Hacen envíos a Rosario? ¿Se puede probar la ropa en el local?",
+        "How long does delivery take? When is your next sale?",
+        "Do you restock? Do you do custom orders with our logo?",
+        "Hi, I was sent an M instead of an S. How do returns work?",
+        "Me mandaron un L en vez de un M. ¿Cómo son los cambios?",
+    ],
+)
+def test_a_question_no_canned_text_answers_or_a_wrong_item_keeps_the_canned_texts_away(shop, body):
+    assert decide.classify_text(body, shop).decision != "faq"
+
+
+@pytest.mark.parametrize(
+    "body,topic",
+    [
+        ("Good morning, what options do I have to pay?", "payment_methods"),
+        ("Hi, can I split the payment into a few months?", "payment_methods"),
+        ("Hi, if I don't like it can I get my money back?", "returns"),
+        ("Hi, is what's on the website also in the shop?", "stock"),
+        ("Hello, I'd love to know if you ship outside Buenos Aires.", "shipping"),
+        ("Hi, are sale items final sale?", "returns"),
+        ("Hiya, do you even ship this far south?", "shipping"),
+        ("Buen día, ¿qué opciones tengo para pagar?", "payment_methods"),
+        ("Hola, ¿lo que está en la web también está en el local?", "stock"),
+        ("Hello, please, the shipping is free or I must pay?", "shipping"),
+        ("Hello, when the products without stock return?", "stock"),
+        ("Dear, I need information about exchange of size. How I can do it?", "returns"),
+    ],
+)
+def test_everyday_policy_questions_written_for_the_tests_get_their_canned_text(shop, body, topic):
+    result = decide.classify_text(body, shop)
+    assert (result.decision, result.faq_topic) == ("faq", topic)
+
+
 class _FixedModel:
     """A learned model that finds the same probabilities in every email."""
 

@@ -942,10 +942,10 @@ NO_ORDER = 0.03
 # where a purchase is as often another shop's, a relative's or last year's.
 TELLS_A_STORY = 150
 # The learned model finds an order that exists at least this likely: no canned text is sent, whatever the rules read
-# ("when will my order arrive?" aside, where the shop chose the delivery-period reading, and a refund-policy phrasing). A canned text answers a
-# question asked before buying; an email about an order needs someone who can look at it. Out of fold on the
-# development rows, no written email's canned answer came this close (the highest was under 0.3), and three one-line
-# questions of the English policy set did ("How do I pay for an order?").
+# (two readings aside: "when will my order arrive?" where the shop chose the delivery-period reading, and a
+# refund-policy phrasing). A canned text answers a question asked before buying; an email about an order needs
+# someone who can look at it. Out of fold on the development rows, no written email's canned answer came this close
+# (the highest was under 0.3), and one one-line question of the English policy set did ("How do I pay for an order?").
 ABOUT_AN_ORDER = 0.5
 
 

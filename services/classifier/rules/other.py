@@ -176,7 +176,7 @@ RULES: tuple[Rule, ...] = (
             r"telefono)\b|\b(a |un )?(store|shop|local|tienda) (there|alla|ahi) (too|tambien)\b|"
             # gift cards, loyalty points, a printed catalogue: none of the canned texts speaks of them
             r"\bgift ?(cards?|vouchers?|certificates?)\b|\b(tarjetas?|vales?|giftcards?|gift cards?) de regalo\b|"
-            r"\bgift ?cards?\b|\b(loyalty|rewards?|points?) (program|programme|scheme|card|club)\b|"
+            r"\b(loyalty|rewards?|points?) (program|programme|scheme|card|club)\b|"
             r"\bprogramas? de (puntos|fidelidad|beneficios)\b|\b(printed|paper|physical) catalog(ue)?s?\b|"
             r"\bcatalogos? (impreso|en papel|fisico)s?\b"
         ),

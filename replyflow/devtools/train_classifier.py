@@ -81,7 +81,10 @@ def read_rows() -> list[Row]:
                     read = view.read_email(evaluate.read_message(e.file))
                     subject, text = read.subject, read.text
                 else:
-                    subject, text = text_mod.clean_header_value(e.subject), text_mod.clean_text(e.text)
+                    subject, text = (
+                        text_mod.clean_header_value(e.subject),
+                        text_mod.clean_text(e.text, note_chars=text_mod.FORWARD_NOTE_CHARS),
+                    )
                 rows.append(
                     Row(
                         id=f"{path.name}:{e.id}",

@@ -86,7 +86,7 @@ def read_rows() -> list[Row]:
             for e in evaluate.read_half(path, "dev", language):
                 if e.file is not None:
                     read = view.read_email(evaluate.read_message(e.file))
-                    subject, text = read.subject, read.text
+                    subject, text = read.subject, read.own_text
                 else:
                     subject, text = text_mod.clean_header_value(e.subject), text_mod.clean_text(e.text)
                 robot = label_map(e.label).robot
@@ -109,7 +109,7 @@ def _folder_rows(pattern: str, machine: bool) -> Iterable[Row]:
             read = view.read_email(message)
             name = f"{folder.parent.parent.name}/{folder.parent.name}"
             on_text = machine and robots.verdict(message, OWN, view=read.body).text_only
-            yield Row(f"{name}/{folder.name}/{path.name}", name, read.subject, read.text, machine, on_text)
+            yield Row(f"{name}/{folder.name}/{path.name}", name, read.subject, read.own_text, machine, on_text)
 
 
 def digest(rows: list[Row]) -> str:

@@ -199,6 +199,16 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("debito", "debit"),
         ("credito", "credit"),
         ("cuota", "instal", "install"),
+        # a number of instalments the text does not name ("12 cuotas"), a bank's promotion or its day ("los jueves
+        # con Banco Macro"): the example text names 3 and 6 and no promotion but the transfer discount
+        (
+            r"(2|4|5|7|8|9|1[0-9]|2[0-4]) (cuotas|installments|instalments|monthly payments)",
+            r"promo\w*",
+            r"adherid\w*",
+            r"participating (banks?|stores?|shops?)",
+            r"(los|on|every) (lunes|martes|miercoles|jueves|viernes|sabados?|domingos?|mondays?|tuesdays?|"
+            r"wednesdays?|thursdays?|fridays?|saturdays?|sundays?)",
+        ),
         ("visa",),
         ("master",),
         ("contra ?entrega", "cash on delivery", "contrarrembolso"),
@@ -322,6 +332,8 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             r"(collect|pick)",
         ),
         ("p\\.?o\\.? box", "post office box", "apartado"),
+        # which way costs less (home or branch): the example text says the checkout prices each, not which is cheaper
+        ("mas barat", "mas economic", "sale menos", "cheaper", "less expensive", "cost less", "costs less"),
         ("pick ?-?up points?", "collection points?", "lockers?", "parcel shops?"),
         ("track", "seguimiento", "rastreo"),
         ("insur",),
@@ -443,7 +455,58 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
     "sizes": [
         # another sizing system, children or shoes: the example size table is for adult garments in centimetres
         ("american", r"\bus \d", "us siz", "uk siz", r"\beu\b", "europe", "ingles"),
-        ("nin[oa]s", "kids", "children", "bebe", "baby", "infant"),
+        (
+            "nin[oa]s",
+            "kids",
+            "children",
+            "bebe",
+            "baby",
+            "infant",
+            # a child by its age or as the one the clothes are for: "mi hijo tiene 10 años", "for my 8-year-old"
+            r"(tiene|de) \d{1,2} anos",
+            r"\d{1,2}[- ]years?[- ]old",
+            r"ropa (para|de) (chic[oa]s|nen[ae]s)",
+            r"nen[ae]s?\b",
+        ),
+        # a body-length range or a garment's length made to the customer: the example size table has neither
+        (
+            "tall (range|line|sizes?|fits?)",
+            "petite",
+            r"(long|longer|short|shorter|extra[- ]long) (legs?|sleeves?|"
+            r"lengths?|inseam|range|fit)",
+            "inseam",
+            "leg length",
+            "sleeve length",
+            r"largo (de|del) (la )?(manga|pierna|"
+            r"tiro)",
+            r"talles? (para )?(altos|altas|bajitas|bajitos)",
+            "hemm?ing",
+            "shorten",
+            "acortar",
+            "ruedo",
+            "dobladillo",
+            "a medida",
+            "made to measure",
+            "custom[- ]made",
+            "tailor",
+        ),
+        # another brand's sizes: the example text gives no brand's equivalence
+        (
+            "zara",
+            r"h ?& ?m\b",
+            r"h and m\b",
+            "shein",
+            "uniqlo",
+            "mango",
+            "nike",
+            "adidas",
+            r"levi'?s",
+            "bershka",
+            r"pull ?& ?bear",
+            "forever 21",
+            "primark",
+            "old navy",
+        ),
         ("calzado", "zapat", "shoes?", "sneakers?", "boots?"),
         _OPENING_HOURS,
         ("maternity", "pregnan", "embarazad", "premama"),
@@ -472,12 +535,26 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         # "is it really in stock?": answered by a text that says the website's stock is live
         ("actually in stock", "realmente", "tiempo real", "real time"),
         _OPENING_HOURS,
-        ("pre-?orders?", "pre-?ordering", "pre-?ventas?"),
+        # ordering a sold-out item in advance ("¿se puede encargar igual? lo pago por adelantado")
+        ("pre-?orders?", "pre-?ordering", "pre-?ventas?", r"encargar(lo|la|los|las)?\b", r"pag\w* (por )?adelantad"),
         # a hold against a deposit: the example text says only that it holds nothing unpaid
         ("sena", "senia", "deposit", "adelanto", r"pago parcial", "partial payment", "down payment"),
         # the price an item comes back at, or the day and hour restocks go up: the example text says neither
         ("precio", "price", "mas caro", "more expensive"),
         ("que dia", "which day", "what day", "dia de la semana", r"a que hora", "what time"),
+        # whether sale or clearance items are restocked: the example text speaks of restocks in general
+        (
+            "liquidacion",
+            "en oferta",
+            "rebajad",
+            r"on sale\b",
+            r"sale (items?|products?|pieces?|section)",
+            "clearance",
+            "outlet",
+            "black friday",
+            "cyber ?monday",
+            "hot sale",
+        ),
     ],
 }
 
@@ -1303,9 +1380,9 @@ def _ignored(rule: str, view: view_mod.EmailView, shop, evidence: tuple[str, ...
 
 def _machine_made(view: view_mod.EmailView, model: learned_mod.Model | None) -> float | None:
     """The learned model's probability that the text is a program's; None without a model or a text."""
-    if model is None or not (view.text.strip() or view.subject.strip()):
+    if model is None or not (view.own_text.strip() or view.subject.strip()):
         return None
-    return model.probabilities(view.subject, view.text)[learned_mod.MACHINE_MADE]
+    return model.probabilities(view.subject, view.own_text)[learned_mod.MACHINE_MADE]
 
 
 def _looks_automatic(view: view_mod.EmailView, shop, model: learned_mod.Model | None) -> Classification | None:
@@ -1330,7 +1407,7 @@ def _robot(
     finds it no likelier a program's than a person's (a customer pasting a bounce, away and asking nothing), the
     email is still not answered but left for a person."""
     if text_only:
-        if "?" in view.text:
+        if "?" in view.own_text:
             return _ignored(ROBOT_OR_PERSON, view, shop, (*evidence, f"{ROBOT_OR_PERSON}.asks"))
         probability = _machine_made(view, model)
         if probability is not None and probability < READS_AS_A_PERSON:
@@ -1390,7 +1467,7 @@ def classify_text(
     skipped, the text-only robot rules (out-of-office and auto-reply wording, "do not reply to this email")
     still apply. The text is cleaned like an email body (quoted history and signatures removed, capped)."""
     view = view_mod.read_text(text, subject)
-    rule = robots_mod.robot_text_rule(view.text, view.subject)
+    rule = robots_mod.robot_text_rule(view.own_text, view.subject)
     machine = learned_mod.resolve(machine_text, learned_mod.machine_text_model)
     if rule is not None:
         return _robot(rule, (rule,), view, shop, machine, text_only=rule != RELAYED_REASON)

@@ -696,6 +696,8 @@ def _competitor(name: str, value: float, own: float) -> float:
     goes to the LLM."""
     if name == _DETAIL and value >= 2:
         return max(value, own)
+    if name in POLICY_INTENTS and value < 2:
+        return 0.0
     return value if value >= 2 else value / 2
 
 

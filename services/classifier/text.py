@@ -1362,20 +1362,51 @@ def _is_header_block(lines: list[str], i: int) -> int:
     return last - i + 1 if found >= 2 else 0
 
 
+# A note above a forwarded message this short passes the message on rather than saying something of its own: what the
+# intent rules and the FAQ model read (`EmailView.text`). The robot readers keep to the note (`EmailView.own_text`).
+FORWARD_NOTE_CHARS = 250
+
+
+def _after_forward_headers(lines: list[str], i: int) -> int:
+    """The index of the first line of a forwarded message's body: past the blank lines and the header lines (From:,
+    Date:, Subject:, To:) starting at i."""
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    while i < len(lines) and (_HEADER_FROM.match(lines[i].strip()) or _HEADER_OTHER.match(lines[i].strip())):
+        i += 1
+    return i
+
+
+def _below_a_quote(lines: list[str], i: int) -> int:
+    """The index of the first line of new text under an attribution ("On ... wrote:") and its "> " lines starting at
+    i, or 0 when no text follows them (a reply written above the quote, or nothing quoted in "> " lines)."""
+    span = _is_attribution(lines, i)
+    if not span:
+        return 0
+    j = i + span
+    quoted_lines = 0
+    while j < len(lines) and (not lines[j].strip() or lines[j].lstrip().startswith(">")):
+        quoted_lines += lines[j].lstrip().startswith(">")
+        j += 1
+    return j if quoted_lines and j < len(lines) else 0
+
+
 def _is_signature_delimiter(line: str) -> bool:
     return line.rstrip("\r\n") in ("-- ", "--", "—", "-- \u00a0")
 
 
-def strip_quotes_and_signature(text: str, keep_forwarded: bool = True) -> str:
+def strip_quotes_and_signature(text: str, keep_forwarded: bool = True, note_chars: int = 0) -> str:
     """Remove quoted history and signatures from plain text.
 
     keep_forwarded: when the customer forwards a message without writing anything above it, the forwarded
     message is what they want us to read, so it is kept (without its header block). The robot rules pass
-    False: a forwarded notification must not make a customer look like a robot."""
-    return "\n".join(_split_quotes_and_signature(text, keep_forwarded)[0])
+    False: a forwarded notification must not make a customer look like a robot.
+    note_chars: a note above a forwarded message at most this long passes the message on ("my wife asked me to send
+    you this, see below"): the note and the forwarded message are kept. 0, the default: any note is the text."""
+    return "\n".join(_split_quotes_and_signature(text, keep_forwarded, note_chars)[0])
 
 
-def _split_quotes_and_signature(text: str, keep_forwarded: bool = True) -> tuple[list[str], bool]:
+def _split_quotes_and_signature(text: str, keep_forwarded: bool = True, note_chars: int = 0) -> tuple[list[str], bool]:
     """The lines kept, and whether the text quotes or forwards other mail (a quote block, an attribution line, a
     header block, "> " lines, a forwarded or original message): the reply belongs to a conversation."""
     lines = text.split("\n")
@@ -1411,16 +1442,17 @@ def _split_quotes_and_signature(text: str, keep_forwarded: bool = True) -> tuple
                     i += 1
                     continue
             quoted = True
-            if is_forward and keep_forwarded and not "".join(out).strip():
-                # forwarded without a comment: read the forwarded message instead
-                i += 1
-                while i < n and not lines[i].strip():
-                    i += 1
-                # skip the forwarded message's header lines (From:, Date:, Subject:, To:)
-                while i < n and (_HEADER_FROM.match(lines[i].strip()) or _HEADER_OTHER.match(lines[i].strip())):
-                    i += 1
+            if is_forward and keep_forwarded and len("".join(out).strip()) <= note_chars:
+                # forwarded without a comment, or under a short note ("my wife asked me to send you this, see below"):
+                # the forwarded message is the question, read after the note
+                i = _after_forward_headers(lines, i + 1)
                 continue
             break
+        if s and not "".join(out).strip() and (below := _below_a_quote(lines, i)):
+            # written under the quote it answers (bottom-posting): the lines below the "> " block are the new text
+            quoted = True
+            i = below
+            continue
         if s and (_is_attribution(lines, i) or _is_header_block(lines, i)):
             quoted = True
             break
@@ -1500,28 +1532,30 @@ def _part_text(ctype: str, text: str) -> str:
     return strip_invisible(html_to_text(text) if ctype == "text/html" else text)
 
 
-def _strip_plain(text: str, keep_forwarded: bool) -> str:
+def _strip_plain(text: str, keep_forwarded: bool, note_chars: int = 0) -> str:
     # Plain text that carries the HTML quote mark cannot happen; the mark is only added by html_to_text.
-    return strip_quotes_and_signature(text.replace("\r\n", "\n").replace("\r", "\n"), keep_forwarded)
+    return strip_quotes_and_signature(text.replace("\r\n", "\n").replace("\r", "\n"), keep_forwarded, note_chars)
 
 
-def clean_text(text: str, max_chars: int = DEFAULT_MAX_CHARS, keep_forwarded: bool = True) -> str:
+def clean_text(text: str, max_chars: int = DEFAULT_MAX_CHARS, keep_forwarded: bool = True, note_chars: int = 0) -> str:
     """The new text of a plain-text body (quotes, signatures removed; whitespace normalised; capped)."""
     try:
         text = strip_invisible((text or "")[:MAX_PLAIN_INPUT].replace(_QUOTE_MARK, ""))
-        return _cap(normalise_whitespace(_strip_plain(text, keep_forwarded)), max_chars)
+        return _cap(normalise_whitespace(_strip_plain(text, keep_forwarded, note_chars)), max_chars)
     except Exception:  # noqa: BLE001 - never raise on input text
         return _cap(normalise_whitespace(str(text or "")), max_chars)
 
 
-def text_of(pieces: list[tuple[str, str]], max_chars: int = DEFAULT_MAX_CHARS, keep_forwarded: bool = True) -> str:
+def text_of(
+    pieces: list[tuple[str, str]], max_chars: int = DEFAULT_MAX_CHARS, keep_forwarded: bool = True, note_chars: int = 0
+) -> str:
     """The customer's new text in the body parts `body_parts` chose. Never raises."""
     try:
         texts = []
         for ctype, raw in pieces:
             if ctype == "text/plain":
                 raw = raw.replace(_QUOTE_MARK, "")
-            piece = normalise_whitespace(_strip_plain(_part_text(ctype, raw), keep_forwarded))
+            piece = normalise_whitespace(_strip_plain(_part_text(ctype, raw), keep_forwarded, note_chars))
             if piece:
                 texts.append(piece)
             if sum(len(p) for p in texts) > max_chars:

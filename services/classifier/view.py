@@ -27,7 +27,11 @@ _FOLDED_LINE = re.compile(r"\r?\n[ \t]*")
 class EmailView:
     headers: tuple[tuple[str, str], ...] = ()  # (lowercased name, raw value unfolded), in order
     subject: str = ""  # decoded and cleaned
-    text: str = ""  # the customer's new text: quoted history and signature removed, capped
+    # the customer's new text: quoted history and signature removed, a message forwarded under a short note kept, capped
+    text: str = ""
+    # the same without a message forwarded under a note: what the machine-made readers judge (a forwarded auto-reply
+    # does not make its forwarder a program)
+    own_text: str = ""
     body: text_mod.BodyView = field(default_factory=text_mod.BodyView)  # what the robot rules read
     quoted: bool = False  # it quotes, forwards or attaches other mail
     cut: str = ""  # what cleaning removed (quoted history, signature), capped
@@ -54,7 +58,8 @@ def read_email(msg: Message) -> EmailView:
             {"in-reply-to", "references"} & names or intents.SUBJECT_PREFIX.match(fields["subject"])
         )
         pieces = text_mod.body_parts(msg)
-        fields["text"] = text_mod.text_of(pieces)
+        fields["text"] = text_mod.text_of(pieces, note_chars=text_mod.FORWARD_NOTE_CHARS)
+        fields["own_text"] = text_mod.text_of(pieces)
         found = text_mod.context_of(msg, pieces)
         fields["quoted"], fields["cut"] = found.quoted, found.cut
         fields["body"] = text_mod.body_view(msg)
@@ -66,14 +71,16 @@ def read_email(msg: Message) -> EmailView:
 
 def read_text(text: str, subject: str = "") -> EmailView:
     """The view of plain text without headers (the CLI's --text, a labelled set): cleaned like an email body."""
-    cleaned = text_mod.clean_text(text or "")
+    cleaned = text_mod.clean_text(text or "", note_chars=text_mod.FORWARD_NOTE_CHARS)
+    own = text_mod.clean_text(text or "")
     subject = text_mod.clean_header_value(subject or "")
     found = text_mod.text_context(text or "")
     sample, weights = _language(subject, cleaned)
     return EmailView(
         subject=subject,
         text=cleaned,
-        body=text_mod.BodyView(new_text=cleaned),
+        own_text=own,
+        body=text_mod.BodyView(new_text=own),
         quoted=found.quoted,
         cut=found.cut,
         is_reply=bool(intents.SUBJECT_PREFIX.match(subject)),

@@ -2311,3 +2311,39 @@ def test_one_product_or_a_problem_still_gets_no_canned_text(shop, body):
 )
 def test_the_newer_readings_never_answer_an_order_or_a_problem(shop, body):
     assert decide.classify(mail(body=body, subject="Consulta"), shop, OWN).decision != "faq"
+
+
+@pytest.mark.parametrize(
+    "body,topic",
+    [
+        # a child's size: the example size table is for adults
+        ("Hola, ¿qué talle le compro a mi nena de 8 años?", "sizes"),
+        ("What size would fit my 12-year-old? He is quite tall.", "sizes"),
+        # a body-length range, a length made to measure, another brand's sizes
+        ("Do you have a tall range? Sleeves are always too short on me.", "sizes"),
+        ("Do you make petite trousers?", "sizes"),
+        ("¿Me pueden acortar el largo de la pierna del jean?", "sizes"),
+        ("Are your sizes like Zara's? I'm an M there.", "sizes"),
+        ("¿Sus talles son como los de H&M?", "sizes"),
+        # whether sale items come back
+        ("Do sale items get restocked, or are they gone for good?", "stock"),
+        ("Lo que está en liquidación, ¿lo reponen?", "stock"),
+    ],
+)
+def test_a_size_or_restock_question_the_example_texts_do_not_speak_of_is_not_covered(shop, body, topic):
+    language = "en" if body[0].isascii() and "¿" not in body else "es"
+    assert not decide._canned_text_covers(topic, body, shop.faq[topic][language])
+    assert decide.classify_text(body, shop).decision != "faq"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hi, do u do cash on delivery? And how long does shipping to Salta take?",
+        "¿Hacen envíos a Mendoza? ¿Se puede pagar contra entrega?",
+        "¿Cuánto tarda el envío a Jujuy? ¿Y cada cuánto les entra mercadería?",
+    ],
+)
+def test_a_second_question_in_other_words_is_read_so_one_canned_text_does_not_answer_half(shop, body):
+    result = decide.classify_text(body, shop)
+    assert result.decision != "faq" or len(result.faq_topics) == 2, result

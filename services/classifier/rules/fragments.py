@@ -27,7 +27,12 @@ GARMENT = Fragment(
     r"\b(remeras?|camperas?|buzos?|jeans?|pantalon(es)?|vestidos?|camisas?|polleras?|shorts?|zapatillas?|sweaters?|"
     r"sueters?|chalecos?|sacos?|tapados?|musculosas?|tops?|bodys?|calzas?|cardigans?|camperones?|parkas?|bermudas?|"
     r"joggers?|hoodies?|jackets?|coats?|t-?shirts?|shirts?|dress(es)?|pants|trousers|skirts?|sneakers|sweatshirts?|"
-    r"jumpers?|vests?|leggings|modelo|prenda|producto|article|item)\b",
+    r"jumpers?|vests?|leggings|modelo|prenda|producto|article|item|"
+    # other countries' and other words for them: polera (Chile, Uruguay), playera and chamarra (Mexico), sudadera,
+    # chaqueta and falda (Spain), chompa (Peru); puffers, blazers, blouses, overalls
+    r"poleras?|polerones?|playeras?|chamarras?|sudaderas?|chaquetas?|faldas?|chompas?|blusas?|blazers?|"
+    r"puffers?|anoraks?|windbreakers?|rompevientos|blouses?|jumpsuits?|overalls?|enteritos?|jardineros?|"
+    r"mallas?|bikinis?|pijamas?|pyjamas?|swimsuits?)\b",
     "a garment or a product named as such (remera, campera, hoodie, dress, item)",
 )
 

@@ -24,7 +24,9 @@ RULES: tuple[Rule, ...] = (
             r"mercado ?pago|mp|transferencia|efectivo|paypal|cripto|rapipago|pago ?facil|visa|master(card)?|amex|"
             r"american express|naranja|cabal|modo|cuenta dni)\b|\bcuotas sin interes\b|\b(en|hasta|cuantas) cuotas\b|"
             r"\b(descuento|%|off) (por|con|pagando con|abonando con|si pago con|en) (transferencia|efectivo)\b|\b(pago|"
-            r"pagar) en efectivo\b|\b(datos|cbu|alias|cvu) (para|de la) (transferencia|pagar)\b"
+            r"pagar) en efectivo\b|\bcontra ?entrega\b|\b(pagar|pago|abonar|se paga|se puede pagar) (al|cuando) "
+            r"(recibir|llega|llegue|me llega|lo recibo|entregan|el cartero)\b|\b(datos|cbu|alias|cvu) (para|de la) "
+            r"(transferencia|pagar)\b"
         ),
         matches=(
             "¿Aceptan Mercado Pago?",
@@ -32,6 +34,8 @@ RULES: tuple[Rule, ...] = (
             "tienen cuotas sin interes?",
             "¿Qué modos de pago tienen?",
             "Buen día, ¿qué opciones tengo para pagar?",
+            "¿Se puede pagar contra entrega?",
+            "¿Puedo pagar al recibir el paquete?",
         ),
     ),
     Rule(
@@ -42,10 +46,13 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             r"\bpayment (methods?|options|modalit(y|ies)|types?|forms?)\b|\b(accepted|available|allowed) (payment|"
             r"forms of payment|ways to pay)\b|\b(how|what ways?) (can|do|could) (i|we) pay\b|\b(do|can|could) (you|i|"
-            r"we) (accept|take|use|pay (with|by|in|via|using))\b.{0,25}\b(cards?|credit|debit|paypal|mercado ?pago|"
-            r"cash|bank transfer|transfer|visa|master ?card|amex|crypto|installments?|bitcoin)\b|\binstall?ments?\b|"
-            r"\binterest[- ]free\b|\bpay(ing)? (in|by|with|via|using) (cash|card|credit card|installments|transfer|"
-            r"bank transfer|paypal|mercado ?pago)\b|\b(any|another|other|different) ways? (to|of) pay(ing)?\b|"
+            r"we|u) (accept|take|use|do|pay (with|by|in|via|using))\b.{0,25}\b(cards?|credit|debit|paypal|"
+            r"mercado ?pago|cash|bank transfer|transfer|visa|master ?card|amex|crypto|installments?|bitcoin)\b|"
+            r"\binstall?ments?\b|"
+            r"\binterest[- ]free\b|\bcash on delivery\b|\bpay (on|upon) (delivery|arrival)\b|\bpay (at the "
+            r"door|when it arrives|when (it'?s|it is) delivered)\b|\bpay(ing)? (in|by|with|via|using) (cash|card|"
+            r"credit card|installments|transfer|bank transfer|paypal|mercado ?pago)\b|\b(any|another|other|"
+            r"different) ways? (to|of) pay(ing)?\b|"
             # instalments in other words: "pay in several times", "split the payment"
             r"\bpay (it )?(in|with) (several|multiple|many|various|\d+) (times|parts|payments|monthly payments)\b|"
             r"\bsplit (the |my )?(payment|bill|cost|price|purchase)\b|\bpay (it )?(over|across) (a few|several|some|"
@@ -66,6 +73,8 @@ RULES: tuple[Rule, ...] = (
             "Is there any way to pay other than with a credit card?",
             "Where do I get the bank account details for the transfer?",
             "I would like to know if I can pay in several times with my Visa credit card, without fees.",
+            "do u do cash on delivery?",
+            "Can I pay on delivery?",
         ),
     ),
     Rule(

@@ -64,6 +64,9 @@ RULES: tuple[Rule, ...] = (
             r"\bpunto de retiro\b|\bcomo (son|funcionan|hacen) los envios\b|\benvio (me |nos |te |les )?(es|sale|seria|"
             r"saldria) gratis\b|\bretirar(lo|la|los|las)? (en|por) (el |la )?(local|sucursal|tienda|showroom)\b|"
             r"\b(retirar|buscar|pasar a buscar)(lo|la|los|las)? (en persona|personalmente|yo mism[oa])\b|"
+            # the amount from which shipping is free: "¿desde qué monto el envío no se paga?"
+            r"\b(desde|a partir de) (que|cuanto|cual) (monto|valor|importe|precio|total)\b[^.?!]{0,30}\b(envio|"
+            r"flete)|\b(envio|flete) (no se paga|no se cobra|no tiene costo|es sin costo|queda bonificado)\b|"
             # when an order placed now is dispatched, asked before it is placed
             r"\bsi (compro|pago|pido|hago (el|la|un|una) (pedido|compra))\b[^.?!]{0,40}\bcuando (me )?(lo |la |los |"
             r"las )?(despachan|envian|mandan|sale)\b|\b(cuando|"
@@ -82,6 +85,7 @@ RULES: tuple[Rule, ...] = (
             "¿Puedo comprar por la web y retirar en el local?",
             "si compro hoy, ¿cuándo despachan?",
             "¿Llegan los envíos hasta acá? Soy de Comodoro Rivadavia.",
+            "¿desde qué monto el envío no se paga?",
             "¿Le pueden mandar directamente a su casa en Bahía Blanca?",
             "Buenas, en cuánto tiempo despachan después de que pago?",
             "Si compro online y lo retiro ahí, ¿tiene costo?",

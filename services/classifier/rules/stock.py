@@ -81,12 +81,16 @@ RULES: tuple[Rule, ...] = (
             r"\b(hay|tienen|queda|quedan|tenes|tendran|habra|van a tener|vuelven a tener) (stock|disponibilidad)\b|"
             r"\bsin stock\b|\bagotad[oa]s?\b|\b(reponen|repone|reponer|repondran|reposicion)\b|\bvuelven? a (entrar|"
             r"haber|ingresar|estar disponibles?|tener)\b|\bel stock\b|\bstock de\b|\bdisponibilidad\b|\b(avisame|"
-            r"avisenme) cuando\b"
+            r"avisenme) cuando\b|"
+            # how often new goods come in: "¿cada cuánto les entra mercadería?"
+            r"\b(entra|entran|ingresa|ingresan|llega|llegan|les entra) (mercaderia|mercancia)\b|\bcada cuanto "
+            r"(reponen|renuevan|les entra|entra|ingresa|llega)\b"
         ),
         matches=(
             "el stock de la web es real?",
             "cuando reponen el buzo gris?",
             "Hola, ¿cuándo vuelven a entrar las zapatillas blancas?",
+            "¿cada cuánto les entra mercadería?",
         ),
     ),
     Rule(

@@ -486,6 +486,9 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             "ruedo",
             "dobladillo",
             "a medida",
+            "a pedido",
+            "por encargo",
+            "made to order",
             "made to measure",
             "custom[- ]made",
             "tailor",
@@ -1263,13 +1266,14 @@ def _with_the_learned_model(
     if not topics:
         return decided
     # A topic the model finds possibly asked would be left unanswered by the canned texts of the others: the LLM
-    # answers them all.
+    # answers them all. Not a topic whose words the rules read only inside another topic's phrase ("who pays the
+    # shipping?" of an exchange).
     # A topic whose canned text the email quotes is not left unanswered when only the model finds it possibly
     # asked: "Ok, entendido lo de los cambios. ¿Cuánto tarda a Tucumán?" thanks for the returns text it quotes.
     if any(
         t not in topics
         and (
-            (t not in quoted_answers and probabilities[t] >= ALSO_ASKED)
+            (t not in quoted_answers and t not in result.read_as_another and probabilities[t] >= ALSO_ASKED)
             or (t not in quoted_answers and result.scores.get(t, 0) > 0 and probabilities[t] >= ALSO_NAMED)
             or (t in result.faq_topics and probabilities[t] >= NOT_ASKED)  # the rules read a question on it
         )

@@ -106,6 +106,9 @@ class IntentResult:
     # The intents of the rules whose pattern matched but whose "unless" kept them out: a near miss the rules were
     # written to refuse ("do you have Mercado Pago discounts?" is no payment-methods question).
     refused: frozenset[str] = field(default=frozenset(), compare=False)
+    # The intents whose words were all read inside another topic's phrase: a rule of theirs matched only in sentences
+    # its `unless_in_sentence` refuses ("who pays the shipping?" of an exchange is the returns text's), and none fired.
+    read_as_another: frozenset[str] = field(default=frozenset(), compare=False)
     # The rules could not read the email: nothing may be concluded from the empty result, least of all a canned text.
     failed: bool = False
     # The email is about an order only by signs a question before a purchase also holds ("el paquete", "compré una
@@ -503,6 +506,7 @@ class _Scored:
     strong_hits: dict[str, float]
     first_seen: dict[str, int]
     refused: frozenset[str]
+    read_as_another: frozenset[str]
 
 
 # A body is read a second time when decide.py sets the softer order signs aside: the scores are the same.
@@ -512,6 +516,7 @@ def _scored(body: str) -> _Scored:
     strong_hits: dict[str, float] = {name: 0.0 for name in (*INTENTS, _DETAIL, _READ_ALREADY)}
     first_seen: dict[str, int] = {}
     refused: set[str] = set()
+    in_another: set[str] = set()
     fired: list[str] = []
     for rule in _scoring_rules():
         m = rule.fires(body)
@@ -519,13 +524,16 @@ def _scored(body: str) -> _Scored:
         unless = rule.compiled_unless
         if m is None and unless is not None and rule.compiled.search(body) and unless.search(body):
             refused.add(rule.adds_to)
+        elif m is None and rule.compiled_unless_in_sentence is not None and rule.compiled.search(body):
+            in_another.add(rule.adds_to)
         if m:
             fired.append(rule.name)
             scores[rule.adds_to] += rule.weight
             if rule.weight >= 2:
                 strong_hits[rule.adds_to] += rule.weight
                 first_seen[rule.adds_to] = min(first_seen.get(rule.adds_to, m.start()), m.start())
-    return _Scored(tuple(fired), scores, strong_hits, first_seen, frozenset(refused))
+    read_as_another = frozenset(t for t in in_another if not scores[t])
+    return _Scored(tuple(fired), scores, strong_hits, first_seen, frozenset(refused), read_as_another)
 
 
 # The order signs that name an order by its number or reference: no reading of the whole email sets them aside, nor
@@ -649,6 +657,7 @@ def _detect(  # noqa: C901 - the precedence reads best as one list
         my_order_read_as_any=body != prepared,
         fired=tuple(fired),
         refused=frozenset(refused),
+        read_as_another=read.read_as_another,
         only_soft_order_signs=soft_signs_only,
         soft_signs_aside=soft_signs_aside,
         details_answered=details_answered,

@@ -1367,6 +1367,11 @@ def _is_header_block(lines: list[str], i: int) -> int:
 FORWARD_NOTE_CHARS = 250
 
 
+def forwards(pieces: list[tuple[str, str]]) -> bool:
+    """Whether a body part holds a forwarded message's separator: only then can a short note change what is read."""
+    return any(_FORWARD.search(raw) for _, raw in pieces)
+
+
 def _after_forward_headers(lines: list[str], i: int) -> int:
     """The index of the first line of a forwarded message's body: past the blank lines and the header lines (From:,
     Date:, Subject:, To:) starting at i."""

@@ -59,7 +59,7 @@ def read_email(msg: Message) -> EmailView:
         )
         pieces = text_mod.body_parts(msg)
         fields["text"] = text_mod.text_of(pieces, note_chars=text_mod.FORWARD_NOTE_CHARS)
-        fields["own_text"] = text_mod.text_of(pieces)
+        fields["own_text"] = text_mod.text_of(pieces) if text_mod.forwards(pieces) else fields["text"]
         found = text_mod.context_of(msg, pieces)
         fields["quoted"], fields["cut"] = found.quoted, found.cut
         fields["body"] = text_mod.body_view(msg)
@@ -72,7 +72,7 @@ def read_email(msg: Message) -> EmailView:
 def read_text(text: str, subject: str = "") -> EmailView:
     """The view of plain text without headers (the CLI's --text, a labelled set): cleaned like an email body."""
     cleaned = text_mod.clean_text(text or "", note_chars=text_mod.FORWARD_NOTE_CHARS)
-    own = text_mod.clean_text(text or "")
+    own = text_mod.clean_text(text or "") if text_mod.forwards([("text/plain", text or "")]) else cleaned
     subject = text_mod.clean_header_value(subject or "")
     found = text_mod.text_context(text or "")
     sample, weights = _language(subject, cleaned)

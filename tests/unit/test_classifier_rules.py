@@ -2347,3 +2347,53 @@ def test_a_size_or_restock_question_the_example_texts_do_not_speak_of_is_not_cov
 def test_a_second_question_in_other_words_is_read_so_one_canned_text_does_not_answer_half(shop, body):
     result = decide.classify_text(body, shop)
     assert result.decision != "faq" or len(result.faq_topics) == 2, result
+
+
+def test_a_reply_written_below_its_quote_keeps_the_text_under_the_quote():
+    body = (
+        "On Thu, 5 Mar 2026 at 12:30, Ropa del Sur <hola@ropadelsur.com.ar> wrote:\n"
+        "> You have 30 days to exchange an item.\n> Ropa del Sur\n\n"
+        "thanks! and is there a discount if I pay by bank transfer?"
+    )
+    assert text.extract_text(mail(body=body)) == "thanks! and is there a discount if I pay by bank transfer?"
+    # written above the quote, as most replies are: the quote is still cut
+    above = "¿Y el cambio?\n\nEl lun, 3 mar 2025 a las 10:15, Ropa del Sur <hola@ropadelsur.com.ar> escribió:\n> Hola"
+    assert text.extract_text(mail(body=above)) == "¿Y el cambio?"
+
+
+FORWARDED = (
+    "---------- Forwarded message ---------\nFrom: Ana <ana@example.com>\nDate: Wed, 26 Nov 2025 at 21:40\n"
+    "Subject: a question\nTo: Oscar <oscar@example.com>\n\nask them how long it takes to send stuff to Santa Rosa"
+)
+
+
+def test_a_message_forwarded_under_a_short_note_is_read_with_the_note_and_the_robot_readers_keep_to_the_note():
+    from classifier import view
+
+    read = view.read_email(mail(body="Hi, my wife asked me to send you this, see below.\n\n" + FORWARDED))
+    assert read.text.endswith("ask them how long it takes to send stuff to Santa Rosa")
+    assert read.own_text == "Hi, my wife asked me to send you this, see below."
+    # a long note says something of its own: the forwarded message is history, as before
+    note = "I bought a jacket from you last month and it was great. " * 6
+    read = view.read_email(mail(body=note + "\n\n" + FORWARDED))
+    assert "Santa Rosa" not in read.text
+
+
+def test_a_word_read_inside_another_topics_phrase_is_no_second_question():
+    found = intents.detect_intent("", "Hello, how do exchanges work and who pays the shipping?")
+    assert found.read_as_another == frozenset({"shipping"})
+    found = intents.detect_intent("", "How do exchanges work? And how long does shipping take to Salta?")
+    assert "shipping" not in found.read_as_another
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hi, it's a present for my sister. If it doesn't fit, can she exchange it herself?",
+        "My aunt got me one of your sweaters. Can I change it myself even though I didn't buy it?",
+        "if the jacket doesn't look like it does on the model, can i send it back?",
+        "Si no le queda a mi hermana, ¿ella puede cambiarlo directamente?",
+    ],
+)
+def test_a_gift_exchanged_by_its_recipient_or_an_item_sent_back_is_a_returns_question(body):
+    assert "returns" in intents.detect_intent("", body).faq_topics

@@ -176,7 +176,10 @@ RULES: tuple[Rule, ...] = (
             r"better business bureau|chargeback|never (again|ordering again|buying again|buy from you)|furious|angry|"
             r"shameful|pathetic)\b|\bthis is the (second|third|fourth|fifth|\d+(st|nd|rd|th)) time\b|\b(no one|nobody|"
             r"no-one) (answers|responds|replies|answered|responded|replied|has (replied|answered|responded)|got back|"
-            r"ever (answers|answered|replies|replied))\b|\bstill no (answer|response|reply)\b"
+            r"ever (answers|answered|replies|replied))\b|\bstill no (answer|response|reply)\b|"
+            # a grievance asked as a question: "why is delivery so slow?"
+            r"\bwhy (is|are|was|were) (the |your )?(delivery|deliveries|shipping|service|customer service|support|"
+            r"everything|it|this)\b[^.?!]{0,15}\bso (slow|bad|poor|terrible|awful|late)\b"
         ),
         unless_in_sentence=ABOUT_ANOTHER_SHOP.pattern,
         matches=(
@@ -184,6 +187,7 @@ RULES: tuple[Rule, ...] = (
             "This shop is a scam",
             "Still no answer from you guys",
             "I'm writing again because nobody answered.",
+            "Why is delivery so slow?",
         ),
     ),
     Rule(

@@ -79,8 +79,9 @@ RULES: tuple[Rule, ...] = (
             r"\b(politica|condiciones|plazo|plazos|reglas) de (cambios?|devolucion(es)?|reembolsos?)\b|\b(hacen|"
             r"aceptan|tienen|se pueden hacer|se puede hacer|puedo hacer|como (hago|hacer|es|funciona|son|"
             r"funcionan)) (un |el |los |las )?(cambios?|devolucion(es)?|reembolsos?)\b|\b(se puede|puedo|se pueden|"
-            r"podria|podes|pueden) (cambiar|devolver)(lo|la|los|las)?\b|\b(hasta cuando|cuanto tiempo|cuantos dias|"
-            r"que plazo) (tengo|hay|tenes|tienen) para (hacer )?(un |el |la )?(cambio|devolucion|cambiar|devolver)\b|"
+            r"podria|podes|pueden|puede) (cambiar|devolver)(lo|la|los|las)?\b|\b(hasta cuando|cuanto tiempo|"
+            r"cuantos dias|que plazo) (tengo|hay|tenes|tienen) para (hacer )?(un |el |la )?(cambio|devolucion|cambiar|"
+            r"devolver)\b|"
             r"\b(cuantos|cuanto) (dias|tiempo) (tengo|hay|tenes|tienen)\b.{0,15}\b(para )?(cambiar|devolver|hacer (el|"
             r"un) cambio)\b|\bcambio (de|por) (otro )?talle\b|\b(si|en caso de que) no me (queda|va|gusta|entra|"
             r"calza)\b|\bcambios? (sin cargo|gratis)\b|\bdevolver (una|un|la|el) (prenda|producto|articulo)\b|"
@@ -95,6 +96,7 @@ RULES: tuple[Rule, ...] = (
             "Hola, ¿las devoluciones tienen algún costo?",
             "si no me queda el talle lo puedo cambiar?",
             "¿Hasta cuándo tengo para hacer un cambio?",
+            "Si no le queda, ¿ella puede cambiarlo directamente?",
         ),
         never=(
             "¿Puedo cambiar la dirección de entrega?",
@@ -107,7 +109,8 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="the return policy, whether or how one can return or exchange, the window, free returns",
         pattern=(
-            r"\b(return|exchange|refund) polic(y|ies)\b|\b(can|could|may) i (return|exchange|send back|swap)\b|"
+            r"\b(return|exchange|refund) polic(y|ies)\b|\b(can|could|may) i (return|exchange|send back|swap|send (it|"
+            r"them) back)\b|"
             r"\bhow (do|can|would) i (return|exchange)\b|\b(can|could) (i|we) still (return|exchange|send it back)\b|"
             r"\b(do|can|will) you (accept|do|offer|allow|give) (returns|"
             r"exchanges|refunds)\b|\b(what if|if) (it|they|the [a-z ]{1,20}) (doesn'?t|don'?t|does not|do not) fit\b|"
@@ -119,7 +122,31 @@ RULES: tuple[Rule, ...] = (
             "Can I exchange a gift?",
             "What's your return policy?",
             "If I've removed the tags but not worn the item, can I still return it?",
+            "if the jacket doesn't look like it does on the model, can i send it back?",
         ),
+    ),
+    # a gift exchanged by the one who got it, whoever paid: the returns text says the recipient may, with the order
+    # number ("can she exchange it herself?", "can I change it even though I didn't buy it?")
+    Rule(
+        name="returns.a_gift_exchanged_by_its_recipient",
+        adds_to="returns",
+        weight=3,
+        description="whether the one who got a present can exchange it themselves, in English",
+        pattern=(
+            r"\b(can|could|may) (she|he|they|the recipient|the person|my \w+)\b[^.?!]{0,40}\b(exchange|change|swap)"
+            r" (it|them|that)\b[^.?!]{0,30}\b(herself|himself|themselves|directly|on (her|his|their) own)\b|"
+            r"\b(she|he|they|the recipient) (can|could|may)\b[^.?!]{0,40}\b(exchange|change|swap) (it|them|that)\b"
+            r"[^.?!]{0,30}\b(herself|himself|themselves|directly|on (her|his|their) own)\b|"
+            r"\b(exchange|change|swap) (it|them) (myself|directly)?[^.?!]{0,20}\b(even though|although|even if) (i|she|"
+            r"he|they) (didn'?t|did not|wasn'?t|was not|am not|isn'?t|is not) (buy|pay|order|the (one|person) who)"
+        ),
+        matches=(
+            "If she doesn't like it, can she exchange it herself?",
+            "If the size is wrong, he can go to your shop to change it himself?",
+            "can I change it myself even though I didn't buy it?",
+        ),
+        never=("Can she change the delivery address herself?", "Can my husband change it? He bought it last week."),
+        unless=r"\b(address|addresses|date|payment|order number|delivery (address|date|time))\b",
     ),
     Rule(
         name="returns.return_word",

@@ -102,7 +102,10 @@ RULES: tuple[Rule, ...] = (
             r"\bin stock\b|\bout of stock\b|\bback in stock\b|\brestock\w*\b|\b(sold|sells?|selling) out\b|"
             r"\bavailability\b|\b(items?|products?|clothes|things|sizes?|models?) (without|with no) stock\b|"
             # not a return sent back ("who pays the postage when I send something back?")
-            r"\b(when|will) (?![^.?!]{0,30}\b(send|post|bring|mail|take|ship|give)\b).{0,30}\b(be )?(available|back)\b"
+            r"\b(when|will) (?![^.?!]{0,30}\b(send|post|bring|mail|take|ship|give)\b).{0,30}\b(be )?(available|back)\b|"
+            # whether what the website shows is really there: "if a colour is available on the website, is it really?"
+            r"\b(available|selectable|showing|shows|listed)\b[^.?!]{0,20}\b(on|in) (the|your) (website|site|web|page|"
+            r"shop online)\b[^.?!]{0,40}\b(really|actually|truly|for real|confirm)\b"
         ),
         matches=(
             "Will the black jacket be back in stock?",

@@ -44,6 +44,10 @@ MEASURED_ONLY = frozenset({"notices-eighth", "notices-ninth", "seventh"})
 # Labelled sets whose robot rows are measured, not learned: the robots of w13 to w15 (couriers' and platforms' short
 # notices), learned, moved 8 of SpamAssassin's ham test messages (short office notes) over the bar.
 ROBOT_ROWS_MEASURED_ONLY = frozenset({"w13.csv", "w14.csv", "w15.csv"})
+# Labelled sets this model does not learn at all (the FAQ model does): the people of w19 to w27, learned, answered 2
+# more of the eighth writer's measured notices (short first-person notes read as a customer's); w28 to w31 came after
+# and were not tried.
+SETS_NOT_LEARNED = frozenset(f"w{n}.csv" for n in range(19, 32))
 PEOPLE_FOLDERS = "people/*/dev"
 OWN = ("hola@ropadelsur.com.ar",)  # the example shop's address, for the robot rules' verdicts
 TOPICS = (learned.MACHINE_MADE,)
@@ -83,6 +87,8 @@ def read_rows() -> list[Row]:
             raise SystemExit(f"train_machine_text: {pattern} is missing")
         label_map = evaluate.load_label_map(map_name)
         for path in paths:
+            if path.name in SETS_NOT_LEARNED:
+                continue
             for e in evaluate.read_half(path, "dev", language):
                 if e.file is not None:
                     read = view.read_email(evaluate.read_message(e.file))

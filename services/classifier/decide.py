@@ -178,6 +178,16 @@ _NOBODY_AT_HOME = (
 _A_BRANCH_INSTEAD = re.compile(
     r"\b(sucursal|sucursales|branch|post office|pick ?-?up point|collection point|depot|retirar|retiro|collect)\b"
 )
+# Sale and clearance items asked of the stock text: only the stock text can say whether they come back (the returns
+# text sent with it speaks of sale items too, but of their exchange).
+_SALE_WORDS = r"(oferta|liquidacion|rebaj\w*|on sale|sale (items?|products?|pieces?|section)|clearance|outlet)"
+_RESTOCK_WORDS = r"(repon\w*|vuelv\w*|reingres\w*|restock\w*|come back|comes back|back in stock|replenish\w*)"
+_SALE_RESTOCKED = (
+    _SALE_WORDS + r"\b[^.?!]{0,60}\b" + _RESTOCK_WORDS,
+    _RESTOCK_WORDS + r"\b[^.?!]{0,60}\b" + _SALE_WORDS,
+)
+# Groups of `_COVERAGE` that only the topic's own text answers, whatever other canned texts go with it.
+_OWN_TEXT_ONLY = frozenset({_SALE_RESTOCKED})
 # A group of `_COVERAGE` that does not count as asked when this holds of the email.
 _NOT_ASKED_WHEN = {_ONE_SIZE: _ANY_SIZE, _PARCEL_WEIGHT: _BODY_MEASURES, _NOBODY_AT_HOME: _A_BRANCH_INSTEAD}
 
@@ -485,13 +495,12 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             "acortar",
             "ruedo",
             "dobladillo",
-            "a medida",
+            r"a medida\b(?! que)",
             "a pedido",
             "por encargo",
             "made to order",
             "made to measure",
             "custom[- ]made",
-            "tailor",
         ),
         # another brand's sizes: the example text gives no brand's equivalence
         (
@@ -500,7 +509,6 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             r"h and m\b",
             "shein",
             "uniqlo",
-            "mango",
             "nike",
             "adidas",
             r"levi'?s",
@@ -546,18 +554,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("precio", "price", "mas caro", "more expensive"),
         ("que dia", "which day", "what day", "dia de la semana", r"a que hora", "what time"),
         # whether sale or clearance items are restocked: the example text speaks of restocks in general
-        (
-            "liquidacion",
-            "en oferta",
-            "rebajad",
-            r"on sale\b",
-            r"sale (items?|products?|pieces?|section)",
-            "clearance",
-            "outlet",
-            "black friday",
-            "cyber ?monday",
-            "hot sale",
-        ),
+        _SALE_RESTOCKED,
     ],
 }
 
@@ -800,7 +797,8 @@ def _canned_text_covers(topic: str, question: str, answer: str, sent_with: Seque
         asked = any(re.search(r"\b" + term, question) for term in group)
         if asked and group in _NOT_ASKED_WHEN and _NOT_ASKED_WHEN[group].search(question):
             continue
-        if asked and not any(re.search(r"\b" + term, text) for term in group for text in reply):
+        texts = [answer] if group in _OWN_TEXT_ONLY else reply
+        if asked and not any(re.search(r"\b" + term, text) for term in group for text in texts):
             return False
     if not _offered_things_said(question, reply):
         return False

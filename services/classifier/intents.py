@@ -39,7 +39,7 @@ How it decides
    mapped to its order-level intent (shipping/stock -> order_status; returns/sizes/payment_methods ->
    order_change; with money-back words -> refund_request).
 5. confidence = min(0.97, 0.45 + 0.1 * score) * score / (score + competitors), where competitors are the
-   other intents' scores (weak mentions count half). One strong phrase alone (score 3) gives 0.75, the
+   other intents' scores (weak mentions count half, a bare word of another policy topic not at all). One strong phrase alone (score 3) gives 0.75, the
    default FAQ threshold; anything competing with it pulls it below. A detail the canned texts do not cover
    (a weekend, tomorrow, another country, express delivery) weighs at least as much as the question itself,
    however many rules the question matched, so such a question always goes to the LLM. Long emails are
@@ -699,10 +699,11 @@ def _topics_confidence(topics: list[str], scores: dict[str, float], text: str) -
 
 
 def _competitor(name: str, value: float, own: float) -> float:
-    """How much another intent's score pulls the confidence down: weak mentions count half. A detail the canned
-    texts do not cover (a weekend, tomorrow, another country) weighs at least as much as the question itself, so
-    that several rules matching one question ("can you deliver tomorrow?") never outweigh it: such a question
-    goes to the LLM."""
+    """How much another intent's score pulls the confidence down: weak mentions count half, and a bare word of
+    another policy topic (score under 2) nothing: "swap it for a bigger size" names a size in a returns question. A
+    detail the canned texts do not cover (a weekend, tomorrow, another country) weighs at least as much as the
+    question itself, so that several rules matching one question ("can you deliver tomorrow?") never outweigh it:
+    such a question goes to the LLM."""
     if name == _DETAIL and value >= 2:
         return max(value, own)
     if name in POLICY_INTENTS and value < 2:

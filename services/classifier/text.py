@@ -29,6 +29,7 @@ import codecs
 import colorsys
 import email.header
 import functools
+import html
 import math
 import re
 import unicodedata
@@ -1367,9 +1368,10 @@ def _is_header_block(lines: list[str], i: int) -> int:
 FORWARD_NOTE_CHARS = 250
 
 
-def forwards(pieces: list[tuple[str, str]]) -> bool:
-    """Whether a body part holds a forwarded message's separator: only then can a short note change what is read."""
-    return any(_FORWARD.search(raw) for _, raw in pieces)
+def has_forward_separator(pieces: list[tuple[str, str]]) -> bool:
+    """Whether a body part holds a forwarded message's separator (HTML entities read as characters): only then can a
+    short note change what is read."""
+    return any(_FORWARD.search(html.unescape(raw) if ctype == "text/html" else raw) for ctype, raw in pieces)
 
 
 def _after_forward_headers(lines: list[str], i: int) -> int:
@@ -1382,6 +1384,11 @@ def _after_forward_headers(lines: list[str], i: int) -> int:
     return i
 
 
+# A quoted line at least this long may have been wrapped by the mail client: the line right under it, without "> ",
+# is still the quote ("> ... por favor\nno responda a este correo.").
+WRAPPED_QUOTE_CHARS = 60
+
+
 def _below_a_quote(lines: list[str], i: int) -> int:
     """The index of the first line of new text under an attribution ("On ... wrote:") and its "> " lines starting at
     i, or 0 when no text follows them (a reply written above the quote, or nothing quoted in "> " lines)."""
@@ -1390,8 +1397,15 @@ def _below_a_quote(lines: list[str], i: int) -> int:
         return 0
     j = i + span
     quoted_lines = 0
-    while j < len(lines) and (not lines[j].strip() or lines[j].lstrip().startswith(">")):
-        quoted_lines += lines[j].lstrip().startswith(">")
+    above = ""  # the line above, when it belongs to the quote
+    while j < len(lines):
+        line = lines[j].strip()
+        if line.startswith(">"):
+            quoted_lines += 1
+        elif line and len(above) < WRAPPED_QUOTE_CHARS:
+            break
+        # a blank line, or a long quoted line's end that the sender's client wrapped without its "> "
+        above = line
         j += 1
     return j if quoted_lines and j < len(lines) else 0
 

@@ -29,8 +29,8 @@ class EmailView:
     subject: str = ""  # decoded and cleaned
     # the customer's new text: quoted history and signature removed, a message forwarded under a short note kept, capped
     text: str = ""
-    # the same without a message forwarded under a note: what the machine-made readers judge (a forwarded auto-reply
-    # does not make its forwarder a program)
+    # the same without a message forwarded under a note: what the machine-made readers judge (an auto-reply forwarded
+    # with a note does not make its forwarder a program; a bare forward is read as the text, as it always was)
     own_text: str = ""
     body: text_mod.BodyView = field(default_factory=text_mod.BodyView)  # what the robot rules read
     quoted: bool = False  # it quotes, forwards or attaches other mail
@@ -59,7 +59,7 @@ def read_email(msg: Message) -> EmailView:
         )
         pieces = text_mod.body_parts(msg)
         fields["text"] = text_mod.text_of(pieces, note_chars=text_mod.FORWARD_NOTE_CHARS)
-        fields["own_text"] = text_mod.text_of(pieces) if text_mod.forwards(pieces) else fields["text"]
+        fields["own_text"] = text_mod.text_of(pieces) if text_mod.has_forward_separator(pieces) else fields["text"]
         found = text_mod.context_of(msg, pieces)
         fields["quoted"], fields["cut"] = found.quoted, found.cut
         fields["body"] = text_mod.body_view(msg)
@@ -72,7 +72,7 @@ def read_email(msg: Message) -> EmailView:
 def read_text(text: str, subject: str = "") -> EmailView:
     """The view of plain text without headers (the CLI's --text, a labelled set): cleaned like an email body."""
     cleaned = text_mod.clean_text(text or "", note_chars=text_mod.FORWARD_NOTE_CHARS)
-    own = text_mod.clean_text(text or "") if text_mod.forwards([("text/plain", text or "")]) else cleaned
+    own = text_mod.clean_text(text or "") if text_mod.has_forward_separator([("text/plain", text or "")]) else cleaned
     subject = text_mod.clean_header_value(subject or "")
     found = text_mod.text_context(text or "")
     sample, weights = _language(subject, cleaned)

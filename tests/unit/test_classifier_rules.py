@@ -18,7 +18,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from classifier import decide, intents, language, robots, text
+from classifier import decide, intents, language, robots, text, view
 
 from shared.shop import ShopConfig, load_shop_config
 
@@ -2345,6 +2345,7 @@ def test_a_size_or_restock_question_the_example_texts_do_not_speak_of_is_not_cov
     ],
 )
 def test_a_second_question_in_other_words_is_read_so_one_canned_text_does_not_answer_half(shop, body):
+    assert len(intents.detect_intent("", body).faq_topics) == 2
     result = decide.classify_text(body, shop)
     assert result.decision != "faq" or len(result.faq_topics) == 2, result
 
@@ -2359,6 +2360,13 @@ def test_a_reply_written_below_its_quote_keeps_the_text_under_the_quote():
     # written above the quote, as most replies are: the quote is still cut
     above = "¿Y el cambio?\n\nEl lun, 3 mar 2025 a las 10:15, Ropa del Sur <hola@ropadelsur.com.ar> escribió:\n> Hola"
     assert text.extract_text(mail(body=above)) == "¿Y el cambio?"
+    # a long quoted line the client wrapped without its "> " is still the quote
+    wrapped = (
+        "El jue, 5 mar 2026 a las 10:12, Ropa del Sur <hola@ropadelsur.com.ar> escribió:\n"
+        "> Tu pedido RDS-10488 fue despachado. Este es un mensaje automático, por favor\n"
+        "no responda a este correo.\n> Ropa del Sur\n\ngracias, cuando llega a Salta"
+    )
+    assert text.extract_text(mail(body=wrapped)) == "gracias, cuando llega a Salta"
 
 
 FORWARDED = (
@@ -2368,11 +2376,13 @@ FORWARDED = (
 
 
 def test_a_message_forwarded_under_a_short_note_is_read_with_the_note_and_the_robot_readers_keep_to_the_note():
-    from classifier import view
-
-    read = view.read_email(mail(body="Hi, my wife asked me to send you this, see below.\n\n" + FORWARDED))
-    assert read.text.endswith("ask them how long it takes to send stuff to Santa Rosa")
-    assert read.own_text == "Hi, my wife asked me to send you this, see below."
+    body = "Hi, my wife asked me to send you this, see below.\n\n" + FORWARDED
+    for read in (view.read_email(mail(body=body)), view.read_text(body)):
+        assert read.text.endswith("ask them how long it takes to send stuff to Santa Rosa")
+        assert read.own_text == "Hi, my wife asked me to send you this, see below."
+    html_body = "<p>voir ci-dessous</p><p>---------- Message transf&eacute;r&eacute; ---------</p><p>how long?</p>"
+    read = view.read_email(mail(body=html_body, content_type="text/html; charset=utf-8"))
+    assert "how long?" not in read.own_text
     # a long note says something of its own: the forwarded message is history, as before
     note = "I bought a jacket from you last month and it was great. " * 6
     read = view.read_email(mail(body=note + "\n\n" + FORWARDED))

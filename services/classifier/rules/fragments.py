@@ -221,7 +221,8 @@ MONEY_THEN_HOW_LONG = Fragment(
 # "¿puedo cambiar el envío / la dirección / el medio de pago?" changes an order, not a garment: no returns rule.
 NOT_A_GARMENT_CHANGE = Fragment(
     "not_a_garment_change",
-    r"\bcambiar (el|la|mi) (envio|direccion|domicilio|medio|forma|metodo|fecha|dia)\b",
+    r"\bcambiar (el|la|mi) (envio|direccion|domicilio|medio|forma|metodo|fecha|dia)\b|\bdevolver (la|mi|una|el) "
+    r"(llamad\w*|mensaje)\b",
     "a change of the delivery, the address or the way to pay, which is no exchange of a garment",
 )
 

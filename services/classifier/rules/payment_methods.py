@@ -24,7 +24,7 @@ RULES: tuple[Rule, ...] = (
             r"mercado ?pago|mp|transferencia|efectivo|paypal|cripto|rapipago|pago ?facil|visa|master(card)?|amex|"
             r"american express|naranja|cabal|modo|cuenta dni)\b|\bcuotas sin interes\b|\b(en|hasta|cuantas) cuotas\b|"
             r"\b(descuento|%|off) (por|con|pagando con|abonando con|si pago con|en) (transferencia|efectivo)\b|\b(pago|"
-            r"pagar) en efectivo\b|\bcontra ?entrega\b|\b(pagar|pago|abonar|se paga|se puede pagar) (al|cuando) "
+            r"pagar) en efectivo\b|\bcontra ?entrega\b|\b(pagar|abonar|se paga|se puede pagar) (al|cuando) "
             r"(recibir|llega|llegue|me llega|lo recibo|entregan|el cartero)\b|\b(datos|cbu|alias|cvu) (para|de la) "
             r"(transferencia|pagar)\b"
         ),
@@ -46,7 +46,7 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             r"\bpayment (methods?|options|modalit(y|ies)|types?|forms?)\b|\b(accepted|available|allowed) (payment|"
             r"forms of payment|ways to pay)\b|\b(how|what ways?) (can|do|could) (i|we) pay\b|\b(do|can|could) (you|i|"
-            r"we|u) (accept|take|use|do|pay (with|by|in|via|using))\b.{0,25}\b(cards?|credit|debit|paypal|"
+            r"we|u) (accept|take|use|do|pay (with|by|in|via|using))\b[^.?!]{0,25}\b(cards?|credit|debit|paypal|"
             r"mercado ?pago|cash|bank transfer|transfer|visa|master ?card|amex|crypto|installments?|bitcoin)\b|"
             r"\binstall?ments?\b|"
             r"\binterest[- ]free\b|\bcash on delivery\b|\bpay (on|upon) (delivery|arrival)\b|\bpay (at the "

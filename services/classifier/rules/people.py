@@ -179,7 +179,7 @@ RULES: tuple[Rule, ...] = (
             r"ever (answers|answered|replies|replied))\b|\bstill no (answer|response|reply)\b|"
             # a grievance asked as a question: "why is delivery so slow?"
             r"\bwhy (is|are|was|were) (the |your )?(delivery|deliveries|shipping|service|customer service|support|"
-            r"everything|it|this)\b[^.?!]{0,15}\bso (slow|bad|poor|terrible|awful|late)\b"
+            r"everything)\b[^.?!]{0,15}\bso (slow|bad|poor|terrible|awful)\b"
         ),
         unless_in_sentence=ABOUT_ANOTHER_SHOP.pattern,
         matches=(

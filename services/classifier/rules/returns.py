@@ -79,7 +79,8 @@ RULES: tuple[Rule, ...] = (
             r"\b(politica|condiciones|plazo|plazos|reglas) de (cambios?|devolucion(es)?|reembolsos?)\b|\b(hacen|"
             r"aceptan|tienen|se pueden hacer|se puede hacer|puedo hacer|como (hago|hacer|es|funciona|son|"
             r"funcionan)) (un |el |los |las )?(cambios?|devolucion(es)?|reembolsos?)\b|\b(se puede|puedo|se pueden|"
-            r"podria|podes|pueden|puede) (cambiar|devolver)(lo|la|los|las)?\b|\b(hasta cuando|cuanto tiempo|"
+            r"podria|podes|pueden) (cambiar|devolver)(lo|la|los|las)?\b|\bpuede (cambiar|devolver)(lo|la|los|las)\b|"
+            r"\b(hasta cuando|cuanto tiempo|"
             r"cuantos dias|que plazo) (tengo|hay|tenes|tienen) para (hacer )?(un |el |la )?(cambio|devolucion|cambiar|"
             r"devolver)\b|"
             r"\b(cuantos|cuanto) (dias|tiempo) (tengo|hay|tenes|tienen)\b.{0,15}\b(para )?(cambiar|devolver|hacer (el|"
@@ -100,6 +101,7 @@ RULES: tuple[Rule, ...] = (
         ),
         never=(
             "¿Puedo cambiar la dirección de entrega?",
+            "¿Me puede devolver la llamada al 11 5555 5555?",
             "¿Puedo cambiar el envío por retiro en el local? Compré ayer",
         ),
     ),
@@ -146,7 +148,7 @@ RULES: tuple[Rule, ...] = (
             "can I change it myself even though I didn't buy it?",
         ),
         never=("Can she change the delivery address herself?", "Can my husband change it? He bought it last week."),
-        unless=r"\b(address|addresses|date|payment|order number|delivery (address|date|time))\b",
+        unless_in_sentence=r"\b(address|addresses|payment|delivery (address|date|time))\b",
     ),
     Rule(
         name="returns.return_word",

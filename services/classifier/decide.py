@@ -180,7 +180,7 @@ _A_BRANCH_INSTEAD = re.compile(
 )
 # Sale and clearance items asked of the stock text: only the stock text can say whether they come back (the returns
 # text sent with it speaks of sale items too, but of their exchange).
-_SALE_WORDS = r"(oferta|liquidacion|rebaj\w*|on sale|sale (items?|products?|pieces?|section)|clearance|outlet)"
+_SALE_WORDS = "(" + "|".join((*_ON_SALE, r"sale (pieces?|section)", "clearance", "outlet")) + r")\w*"
 _RESTOCK_WORDS = r"(repon\w*|vuelv\w*|reingres\w*|restock\w*|come back|comes back|back in stock|replenish\w*)"
 _SALE_RESTOCKED = (
     _SALE_WORDS + r"\b[^.?!]{0,60}\b" + _RESTOCK_WORDS,

@@ -1430,6 +1430,7 @@ def _split_quotes_and_signature(text: str, keep_forwarded: bool = True, note_cha
     header block, "> " lines, a forwarded or original message): the reply belongs to a conversation."""
     lines = text.split("\n")
     out: list[str] = []
+    wrote = False  # a line with text is in `out`: kept as a flag, joining `out` on every line would be quadratic
     quoted = False
     i = 0
     n = len(lines)
@@ -1458,6 +1459,7 @@ def _split_quotes_and_signature(text: str, keep_forwarded: bool = True, note_cha
                     nxt += 1
                 if nxt >= n or not _is_header_block(lines, nxt):
                     out.append(line)
+                    wrote = True
                     i += 1
                     continue
             quoted = True
@@ -1467,7 +1469,7 @@ def _split_quotes_and_signature(text: str, keep_forwarded: bool = True, note_cha
                 i = _after_forward_headers(lines, i + 1)
                 continue
             break
-        if s and not "".join(out).strip() and (below := _below_a_quote(lines, i)):
+        if s and not wrote and (below := _below_a_quote(lines, i)):
             # written under the quote it answers (bottom-posting): the lines below the "> " block are the new text
             quoted = True
             i = below
@@ -1480,6 +1482,7 @@ def _split_quotes_and_signature(text: str, keep_forwarded: bool = True, note_cha
             i += 1
             continue
         out.append(line)
+        wrote = wrote or bool(s)
         i += 1
     return out, quoted
 

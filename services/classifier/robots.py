@@ -521,7 +521,7 @@ def _notification_text_evidence(texts: _Texts) -> list[Evidence]:
         found += _fired(notifications.SUBJECT, texts.plain_subject)
     found += _fired(reports.SUBJECT + spam.SUBJECT, texts.subject)
     found += _fired(notifications.BODY + spam.BODY, texts.body)
-    found += _fired(reports.TEXT, texts.head) + _fired(reports.LINES, texts.head_lines)
+    found += _fired(reports.TEXT, texts.head) + _fired(reports.LINES + notifications.LINES, texts.head_lines)
     found += _fired_any(notifications.LINKS, texts.links)
     return [item for item in found if item.adds_to == "automated_notification"]
 
@@ -604,6 +604,7 @@ _READ_FROM_TEXT = frozenset(
         reports.RULES,
         notifications.SUBJECT,
         notifications.BODY,
+        notifications.LINES,
         notifications.LINKS,
         spam.SUBJECT,
         spam.BODY,

@@ -247,6 +247,46 @@ BODY = (
             "Can I pay my bill online?",
         ),
     ),
+    # another shop thanking the buyer for an order (the shop bought something, or its address was given): what the
+    # seller's template says, never the buyer
+    Rule(
+        name="robots.notifications.seller_thanks_the_buyer",
+        adds_to=REASON,
+        weight=STRONG,
+        pattern=r"\bthank(s| you) for (shopping|your (order|purchase)) (with|at|from) us\b|"
+        r"\bwe('ll| will) (send|e-?mail|notify) (you )?(a |an )?(shipping )?(confirmation|notification|e-?mail) (when|"
+        r"once|as soon as) (your|the) (items?|orders?|packages?|parcels?) (ships?|has shipped|(is|are) shipped|"
+        r"(has|have) been shipped)\b|"
+        r"\bgracias por (tu|su) compra (en|de) (nuestra|nuestro)\b|\bgracias por comprar (con|en) nosotros\b|"
+        r"\b(te|le) (avisaremos|enviaremos un (e-?mail|mail|correo)|notificaremos) (cuando|apenas) (tu|su) "
+        r"(pedido|compra|paquete) (sea|este|haya sido) (despachad|enviad|listo)",
+        description="a seller's order confirmation to its buyer: 'Thank you for shopping with us', 'We'll send a "
+        "confirmation when your item ships' (needs a second signal: a customer may paste such a line)",
+        matches=(
+            "Thank you for shopping with us. We'll send a confirmation when your item ships.",
+            "Gracias por comprar con nosotros. Te avisaremos cuando tu pedido sea despachado.",
+        ),
+        never=(
+            "Thanks for your quick answer! When will my order ship?",
+            "What was my order total? I can't find the email.",
+            "Gracias por la respuesta, ¿me avisan cuando mi pedido sea despachado?",
+        ),
+    ),
+)
+
+# Read line by line (each rule anchored at a line's start).
+LINES = (
+    # the summary lines of an order confirmation or a receipt: a customer pasting one also writes their own words
+    Rule(
+        name="robots.notifications.order_summary_lines",
+        adds_to=REASON,
+        weight=STRONG,
+        pattern=r"(^|\n)\s*(order total|grand total|total del pedido|total de (la|tu|su) compra|arriving|estimated "
+        r"(delivery|arrival)|entrega estimada|llega entre)\s*:",
+        description="an order summary's labelled lines: 'Order Total: USD 84.97', 'Arriving: Dec 10 - Dec 14'",
+        matches=("Order Total: USD 84.97", "Arriving: Dec 10 - Dec 14", "Entrega estimada: 12 de marzo"),
+        never=("What was my order total? I can't find it.", "When is it arriving: today or tomorrow?"),
+    ),
 )
 
 RELAYED = (
@@ -304,4 +344,4 @@ SAME_EVIDENCE = (
     ("robots.notifications.unsubscribe_text", "robots.notifications.unsubscribe_link"),
 )
 
-RULES = HEADERS + SUBJECT + BODY + RELAYED + LINKS
+RULES = HEADERS + SUBJECT + BODY + LINES + RELAYED + LINKS

@@ -268,9 +268,11 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         _OPENING_HOURS,
         _BEFORE_OR_AFTER,
         (
-            r"tarjeta (de credito |de debito )?de (mi|un|una) \w+",
+            r"tarjeta (de credito |de debito )?de (mi|un|una|otra|otro) \w+",
+            r"tarjeta (de credito |de debito )?(ajena|de terceros)",
             r"(my|a) \w+'?s (credit |debit )?card",
             "someone else'?s card",
+            r"(third[- ]party|another person'?s) (credit |debit )?card",
         ),
         _ON_SALE,
         # a promotion of a bank, a card or a wallet ("¿tienen promo con Galicia?", "Mercado Pago discounts?"): a
@@ -404,6 +406,18 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ),
         _BEFORE_OR_AFTER,
         _PARCEL_WEIGHT,
+        # a parcel sent on from a forwarding address, customs: the example text says only that it ships within the
+        # country ("¿puedo usar una casilla en Mendoza que lo reenvía a Chile?")
+        (
+            r"forward(ing|ers?)\b",
+            "casilla",
+            r"reenvi\w*",
+            r"re-?(ship|send|sent|mail)\w*",
+            "aduana",
+            "customs",
+            r"(import|export)\w* (tax|duties|duty|fees?)",
+            "impuestos? de importacion",
+        ),
     ],
     "returns": [
         ("regalo", "gift"),
@@ -436,6 +450,31 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("ropa interior", "underwear", "lingerie", "mallas?", "bikini", "traje de bano", "swimwear", "swimsuit"),
         _AT_THE_STORE,
         (r"lav(ad[oa]s?|e|o|ar|amos)\b", r"wash(ed|ing)?\b"),
+        # a faulty item: the example text speaks of exchanges and returns of sound ones
+        (
+            r"fall(a|as|ad[oa]s?)\b",
+            "defect",
+            "fault",
+            r"rot[oa]s?\b",
+            r"rompi\w*",
+            "broken",
+            r"descos\w*",
+            r"costuras?\b",
+            r"seams?\b",
+            r"hilos? (suelt|salid|colgand)\w*",
+            r"manchad?[oa]?s?\b",
+            r"stain\w*",
+            r"agujer\w*",
+            r"holes?\b",
+            r"encog\w*",
+            r"shr(a|u)nk\b",
+            r"destin\w*",
+            r"(colou?r|color) (ran|faded|bled)",
+            r"torn\b",
+            r"ripped\b",
+            r"pill(ing|ed|s)\b",
+            r"bolitas\b",
+        ),
         _OPENING_HOURS,
         # an exchange for something cheaper: the example text speaks of paying the difference of a dearer one
         ("mas barat", "cheaper", "less expensive", r"menor (precio|valor)", "saldo a favor"),
@@ -991,6 +1030,11 @@ _A_QUESTION = re.compile(
     r"\?|(^|[.!\n]\s*)(que|como|cuando|donde|cuanto|cuantos|cual|cuales|hay|hacen|tienen|aceptan|puedo|se puede|"
     r"podria|podrian|pueden|quisiera saber|queria saber|quiero saber|consulta|what|how|when|where|which|do|does|"
     r"can|could|is|are|will|would|may)\b"
+    # a request to be told, anywhere in a sentence: "solicito información acerca de...", "I'd love to know if..."
+    r"|\b(solicito|solicitamos|pido|pedimos) (informacion|info)\b|\b(me gustaria|nos gustaria|quisiera|quisieramos|"
+    r"queria|queriamos|quiero|queremos) (saber|consultar)\b|\b(les|le) (consulto|consultamos|pregunto)\b|"
+    r"\b(i|we)('d| would) (like|love) to (know|ask)\b|\bplease (let (me|us) know|advise|tell (me|us))\b|"
+    r"\b(i|we) (was|were|am|are) wondering\b"
 )
 # A topic the email may also ask about: the learned model finds it this likely. A canned text for the other
 # topics alone would leave it unanswered, so the LLM answers...
@@ -1045,8 +1089,16 @@ def _in_its_question(model: learned_mod.Model, text: str, topic: str) -> float:
     )
 
 
-def _unlikely(score: float, asks: bool) -> float:
-    """The probability below which the learned model drops a topic the rules chose."""
+def _unlikely(result: intents_mod.IntentResult, topic: str, asks: bool, text: str) -> float:
+    """The probability below which the learned model drops a topic the rules chose: lower for a phrase of it in an
+    email that asks something; lower still when the rules read more than one phrase's worth of it and of no other
+    topic in a short email, which is that question and little else (a formal one-line request, "De mi consideración:
+    solicito información acerca de los plazos de entrega al interior del país.", is wording the model learned little
+    of)."""
+    score = result.scores.get(topic, 0.0)
+    others = any(result.scores.get(t, 0.0) for t in intents_mod.POLICY_INTENTS if t != topic)
+    if asks and score >= 4 and not others and len(text) < TELLS_A_STORY:
+        return NOT_ASKED
     return VERY_UNLIKELY if asks and score >= 3 else UNLIKELY
 
 
@@ -1069,14 +1121,14 @@ def _ruled_out(result: intents_mod.IntentResult) -> bool:
 
 def _learned_may_answer(result: intents_mod.IntentResult, surest: float) -> bool:
     """Nothing the rules read rules a canned answer out (`_ruled_out`), so the learned model may say which topics
-    are asked; an order-level phrase still does while the model is less than SURE."""
+    are asked; an order-level phrase still does while the model is less than SURE, and however sure it is when the
+    customer calls something theirs or dates it ("si devuelvo el buzo de la semana pasada, ¿cuándo me reintegran?")."""
     if _ruled_out(result):
         return False
+    order_phrase = any(result.scores.get(name, 0.0) >= 2 for name in intents_mod.ORDER_INTENTS)
     if surest >= SURE:
-        return True
-    return result.intent in _LEARNED_SEES and not any(
-        result.scores.get(name, 0.0) >= 2 for name in intents_mod.ORDER_INTENTS
-    )
+        return not (order_phrase and result.own_order)
+    return result.intent in _LEARNED_SEES and not order_phrase
 
 
 def _without_an_order(
@@ -1242,7 +1294,7 @@ def _with_the_learned_model(
     # A canned text the rules chose for a topic the model finds unlikely is not sent: on wording the rules were not
     # written for, a keyword often names a topic the email does not ask about. Unless a phrase of it was read and
     # its own question asks it.
-    unlikely = {t for t in ruled if probabilities[t] < _unlikely(result.scores.get(t, 0.0), asks)}
+    unlikely = {t for t in ruled if probabilities[t] < _unlikely(result, t, asks, text)}
     alone = {
         t: chance
         for t in unlikely

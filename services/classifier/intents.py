@@ -117,6 +117,8 @@ class IntentResult:
     only_soft_order_signs: bool = False
     # How the email was read: with the soft order signs set aside, without the details named (`detect_intent`).
     soft_signs_aside: bool = False
+    # The customer names an order, a payment or a return as theirs, or dates something days ago (`own_order`).
+    own_order: bool = False
     details_answered: frozenset[str] = field(default=frozenset(), compare=False)
 
 
@@ -562,11 +564,9 @@ def _detect(  # noqa: C901 - the precedence reads best as one list
     subject_signs = _firing(_signal("order_subject"), fold(SUBJECT_PREFIX.sub("", subject)))
     fired += order_signs + [rule.name for rule in subject_signs]
     specific = bool(order_signs or subject_signs)
+    own_order = bool(_firing(_signal("own_order"), body))
     soft_signs_only = (
-        specific
-        and not subject_signs
-        and not ORDER_REFERENCES.intersection(order_signs)
-        and not _firing(_signal("own_order"), body)
+        specific and not subject_signs and not ORDER_REFERENCES.intersection(order_signs) and not own_order
     )
     # A failed payment and a parcel gone wrong are intent rules that are problems too; a failed payment makes the
     # email payment_problem whatever else it says.
@@ -661,6 +661,7 @@ def _detect(  # noqa: C901 - the precedence reads best as one list
         only_soft_order_signs=soft_signs_only,
         soft_signs_aside=soft_signs_aside,
         details_answered=details_answered,
+        own_order=own_order,
     )
 
 

@@ -90,7 +90,12 @@ RULES: tuple[Rule, ...] = (
             "Buenas, en cuánto tiempo despachan después de que pago?",
             "Si compro online y lo retiro ahí, ¿tiene costo?",
         ),
+        # picking up as the premise of a question on paying: "si lo retiro en el local, ¿puedo pagar en efectivo ahí?"
+        # asks how to pay (the payment text says cash is taken at the store)
+        unless_in_sentence=r"\bsi\b[^.?!]{0,60}\b(retir\w*|buscar\w*|pasar a buscar\w*)\b[^.?!]{0,60}\b(pag(ar|o|a|ue)|"
+        r"abon(ar|o|a|e))\b[^.?!]{0,30}\b(efectivo|cash|tarjeta|debito|credito|ahi|alli|en el local|al retirar)\b",
         never=(
+            "Si lo retiro en el local, ¿puedo pagar en efectivo ahí?",
             "¿Cuánto tarda el reembolso?",
             "¿Hacen talles grandes o llegan hasta XL?",
             "Si le compro ropa y se la mandan a él, ¿la puede cambiar en el local?",

@@ -17,6 +17,7 @@ import argparse
 import dataclasses
 import hashlib
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,8 +45,13 @@ TRAINING_SETS: tuple[tuple[str, str, str | None], ...] = (
 WORD_NGRAMS = (1, 2)
 CHAR_NGRAMS = (3, 5)
 MAX_FEATURES = {"word": 10000, "char_wb": 30000}
+# The written rows' weight was chosen out of fold with each writer's emails in one fold (`fold_of`): against 6, 12
+# answered a few more written questions with fewer wrong canned texts. Larger weights (36), or a larger C (30), did
+# better still on the written rows but made the model sure of short questions it should not be sure of ("What is the
+# processing time for payments by bank transfer?" read as the payment-methods question) and unsure of plain ones
+# ("¿las devoluciones tienen algún costo?"), which the regression tests hold.
 C = 10.0
-WRITTEN_WEIGHT = 6.0
+WRITTEN_WEIGHT = 12.0
 FOLDS = 5
 # Canned answers (of the whole decision, rules and model) must be right at least this often out of fold, over all
 # the development rows; the per-set figures are printed next to it.
@@ -234,12 +240,20 @@ def _add(totals: Figures, rows: list[Row], decisions: list[decide.Classification
                 cell[i] += figures[i]
 
 
+def fold_of(row: Row) -> int:
+    """The fold a row is decided in: a written set's rows all in their writer's fold (the model is measured on
+    writers it did not learn, as a stranger's mail is met), other rows by a hash of their id."""
+    if _is_written(row):
+        return int(re.match(r"w(\d+)", row.id).group(1)) % FOLDS
+    return int(hashlib.sha256(row.id.encode()).hexdigest(), 16) % FOLDS
+
+
 def cross_validate(rows: list[Row], shop) -> dict[float | None, Figures]:
     """Out-of-fold figures of the whole decision (rules and model) for every candidate threshold, per set and
     language; under None, the rules alone."""
     folds: list[list[Row]] = [[] for _ in range(FOLDS)]
     for row in rows:
-        folds[int(hashlib.sha256(row.id.encode()).hexdigest(), 16) % FOLDS].append(row)
+        folds[fold_of(row)].append(row)
     totals: dict[float | None, Figures] = {t: {} for t in (None, *THRESHOLDS)}
     for k in range(FOLDS):
         train = [r for j, fold in enumerate(folds) if j != k for r in fold]

@@ -72,6 +72,18 @@ def test_training_never_reads_a_held_out_row(dev_rows):
     assert not {row.id for row in dev_rows} & held_out
 
 
+def test_cross_validation_keeps_each_writer_in_one_fold(dev_rows):
+    written = [row for row in dev_rows if train_classifier._is_written(row)]
+    by_writer: dict[str, set[int]] = {}
+    for row in written:
+        by_writer.setdefault(row.id.split(":", 1)[0], set()).add(train_classifier.fold_of(row))
+    assert len(by_writer) > train_classifier.FOLDS
+    assert all(len(folds) == 1 for folds in by_writer.values())
+    assert {fold for folds in by_writer.values() for fold in folds} == set(range(train_classifier.FOLDS))
+    others = {train_classifier.fold_of(row) for row in dev_rows if not train_classifier._is_written(row)}
+    assert others == set(range(train_classifier.FOLDS))  # the other sets' rows are spread over every fold
+
+
 def _one_feature_model(weight: float, ngram_range: list) -> str:
     topics = list(learned.TOPICS_MODEL_OUTPUTS)
     block = {

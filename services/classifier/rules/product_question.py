@@ -77,12 +77,14 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             r"\b(what|which) (material|fabric)\b|\bmade (of|from|in)\b|\b(fabricad[oa]s?|hech[oa]s?) en\b|\btienen (el|"
             r"la|los|las) \w+( \w+)? en (talle )?(\d{2}|xs|s|m|l|xl)\b|\b(fabric|material|cotton|wool|polyester|"
-            r"linen)\b.{0,30}\?|\bwaterproof\b|\b(machine )?washable\b|\bhow (to|do i|should i|can i) wash\b|"
+            r"linen)\b[^.!?\n]{0,30}\?|\bwaterproof\b|\b(machine )?washable\b|\bhow (to|do i|should i|can i) wash\b|"
             r"\bshrinks?\b|\b(does|do) (it|this|they|these|the [a-z- ]{1,20}) come (in|with)\b|\b(what|which|"
             r"other) colou?rs?\b|\b(do you have|have you got|is there|are there)\b.{0,40}\bin (an? )?(size|colou?r|"
             r"black|white|blue|red|grey|gray|green|pink|beige|xs|small|medium|large|xl|s|m|l|\d{2})\b|\bhow much (is|"
             r"does|are) (the|this|these|it)\b(?! shipping)(?![^.?!\n]{0,20}\b(ship|shipping|deliver|delivery|send)\b)|"
-            r"\bprice of\b|\b(length|width|dimensions) of\b"
+            # a price asked, not one told in a story ("it cost more than half the price of the t-shirt"); one
+            # garment's length, not every garment's, which the size guide gives ("the length of each shirt")
+            r"\bprice of\b[^.!\n]{0,60}\?|\b(length|width|dimensions) of\b(?! (each|every|all|your) )"
         ),
         # "it" is the delivery named before it: "how long does delivery take and how much does it cost?"
         unless_in_sentence=(
@@ -98,6 +100,9 @@ RULES: tuple[Rule, ...] = (
             "How much is the shipping to Rosario?",
             "How much is it to ship to Salta?",
             "How long does delivery take to Bariloche and how much does it cost?",
+            "I'm between S and M for the wool coat. Which one should I pick?",
+            "Another shop charged more than half the price of the t-shirt to ship it. How much is yours?",
+            "Do you have the length of each shirt somewhere on the site?",
         ),
     ),
     Rule(

@@ -1372,6 +1372,11 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
         # means is the same for every product ("en un producto no me aparece el talle L, ¿está agotado?")
         r"^(?=[\s\S]*(" + SIZE_NOT_SELECTABLE.pattern + r"))(?![\s\S]*\b(vuelv\w*|volver\w*|repon\w*|reingres\w*|"
         r"back|restock\w*|cuando)\b)",
+        # the garment named in a sentence that asks nothing of stock (a size question, a subject, a story) leaves the
+        # stock question general: "Do your sweaters come in XXL? And if one is sold out, do you restock?"
+        unless_in_sentence=r"^(?![\s\S]*\b(vuelv\w*|volver\w*|repon\w*|reingres\w*|entra\w*|stock|disponibles?|"
+        r"agotad\w*|hay|quedan?|tienen|back|restock\w*|available|sold out|left|guard\w*|separ\w*|reserv\w*|hold|"
+        r"save|put aside)\b)",
         matches=(
             "¿Cuándo vuelven a entrar las zapatillas blancas?",
             "Is the black corduroy jacket available in XL?",
@@ -1384,6 +1389,7 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
             "Do you restock sold-out items?",
             "¿Me pueden separar un buzo negro talle M hasta que llegue?",
             "En un producto no me aparece para elegir el talle L. ¿Eso significa que está agotado?",
+            "Do your sweaters come in XXL? And if one is sold out, do you restock?",
         ),
     ),
     Rule(

@@ -240,11 +240,18 @@ def _add(totals: Figures, rows: list[Row], decisions: list[decide.Classification
                 cell[i] += figures[i]
 
 
+def writer_of(row: Row) -> int | None:
+    """The number of the writer of a written set's row ("w12.csv:w12-040" -> 12), None for other sets' rows."""
+    found = re.fullmatch(r"w(\d+)\.csv", row.id.split(":", 1)[0])
+    return int(found.group(1)) if found else None
+
+
 def fold_of(row: Row) -> int:
     """The fold a row is decided in: a written set's rows all in their writer's fold (the model is measured on
     writers it did not learn, as a stranger's mail is met), other rows by a hash of their id."""
-    if _is_written(row):
-        return int(re.match(r"w(\d+)", row.id).group(1)) % FOLDS
+    writer = writer_of(row)
+    if writer is not None:
+        return writer % FOLDS
     return int(hashlib.sha256(row.id.encode()).hexdigest(), 16) % FOLDS
 
 

@@ -268,8 +268,8 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         _OPENING_HOURS,
         _BEFORE_OR_AFTER,
         (
-            r"tarjeta (de credito |de debito )?de (mi|un|una|otra|otro) \w+",
-            r"tarjeta (de credito |de debito )?(ajena|de terceros)",
+            r"tarjeta (de credito |de debito )?de (mi|un|una) \w+",
+            r"tarjeta (de credito |de debito )?(ajena|de terceros?|de un tercero|de otr[oa] (persona|titular|familiar))",
             r"(my|a) \w+'?s (credit |debit )?card",
             "someone else'?s card",
             r"(third[- ]party|another person'?s) (credit |debit )?card",
@@ -410,8 +410,9 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         # country ("¿puedo usar una casilla en Mendoza que lo reenvía a Chile?")
         (
             r"forward(ing|ers?)\b",
-            "casilla",
-            r"reenvi\w*",
+            r"casillas? (en|de reenvio|de compras|internacional|postal)\b",
+            r"(lo|la|los|las) (reenvi\w*|re-?envi\w*)",
+            r"(servicio|empresa) de reenvio",
             r"re-?(ship|send|sent|mail)\w*",
             "aduana",
             "customs",
@@ -450,32 +451,17 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("ropa interior", "underwear", "lingerie", "mallas?", "bikini", "traje de bano", "swimwear", "swimsuit"),
         _AT_THE_STORE,
         (r"lav(ad[oa]s?|e|o|ar|amos)\b", r"wash(ed|ing)?\b"),
-        # a faulty item: the example text speaks of exchanges and returns of sound ones
+        # a faulty item: the example text speaks of exchanges and returns of sound ones (a fault said to have happened,
+        # not a word of one: "no porque tenga alguna falla", "se me rompió la etiqueta")
         (
-            r"fall(a|as|ad[oa]s?)\b",
-            "defect",
-            "fault",
-            r"rot[oa]s?\b",
-            r"rompi\w*",
-            "broken",
-            r"descos\w*",
-            r"costuras?\b",
-            r"seams?\b",
-            r"hilos? (suelt|salid|colgand)\w*",
-            r"manchad?[oa]?s?\b",
-            r"stain\w*",
-            r"agujer\w*",
-            r"holes?\b",
-            r"encog\w*",
-            r"shr(a|u)nk\b",
-            r"destin\w*",
-            r"(colou?r|color) (ran|faded|bled)",
-            r"torn\b",
-            r"ripped\b",
-            r"pill(ing|ed|s)\b",
-            r"bolitas\b",
+            r"(vino|vinieron|llego|llegaron|salio|salieron|tiene|tenia) [^.?!]{0,30}\b(fallad[oa]s?|con (una )?falla|"
+            r"defectuos[oa]s?|rot[oa]s?|descosid[oa]s?|agujeros?|manchad[oa]s?|manchas?|hilos? (suelt|salid|colgand)\w*|"
+            r"costura (abierta|rota|descosida))\b",
+            r"se (me |le )?(rompio|descosio|destino|encogio|mancho|deshilacho)\b(?! (la|el) (etiqueta|tag))",
+            r"(is|was|came|arrived|are|were) (faulty|defective|damaged|broken|torn|ripped|stained)\b",
+            r"(has|had|with|came with) (a |an )?(hole|stain|tear|defect|fault|loose thread|broken zip)\b",
+            r"(shrank|shrunk|faded|fell apart|came apart)\b",
         ),
-        _OPENING_HOURS,
         # an exchange for something cheaper: the example text speaks of paying the difference of a dearer one
         ("mas barat", "cheaper", "less expensive", r"menor (precio|valor)", "saldo a favor"),
         # a second exchange: the example text speaks of the first
@@ -1028,7 +1014,7 @@ _NOT_COVERED = "faq_does_not_cover:"
 # The email asks something: a question mark, or a sentence that starts as a question does.
 _A_QUESTION = re.compile(
     r"\?|(^|[.!\n]\s*)(que|como|cuando|donde|cuanto|cuantos|cual|cuales|hay|hacen|tienen|aceptan|puedo|se puede|"
-    r"podria|podrian|pueden|quisiera saber|queria saber|quiero saber|consulta|what|how|when|where|which|do|does|"
+    r"podria|podrian|pueden|consulta|what|how|when|where|which|do|does|"
     r"can|could|is|are|will|would|may)\b"
     # a request to be told, anywhere in a sentence: "solicito información acerca de...", "I'd love to know if..."
     r"|\b(solicito|solicitamos|pido|pedimos) (informacion|info)\b|\b(me gustaria|nos gustaria|quisiera|quisieramos|"
@@ -1091,10 +1077,10 @@ def _in_its_question(model: learned_mod.Model, text: str, topic: str) -> float:
 
 def _unlikely(result: intents_mod.IntentResult, topic: str, asks: bool, text: str) -> float:
     """The probability below which the learned model drops a topic the rules chose: lower for a phrase of it in an
-    email that asks something; lower still when the rules read more than one phrase's worth of it and of no other
-    topic in a short email, which is that question and little else (a formal one-line request, "De mi consideración:
-    solicito información acerca de los plazos de entrega al interior del país.", is wording the model learned little
-    of)."""
+    email that asks something. Lower still when the rules read more than one phrase's worth of that topic and of no
+    other in a short email: such an email is that question and little else, so no other reading is left for the
+    phrases, while the model, learned mostly from longer mail, may know little of its wording ("De mi consideración:
+    solicito información acerca de los plazos de entrega al interior del país.")."""
     score = result.scores.get(topic, 0.0)
     others = any(result.scores.get(t, 0.0) for t in intents_mod.POLICY_INTENTS if t != topic)
     if asks and score >= 4 and not others and len(text) < TELLS_A_STORY:
@@ -1324,7 +1310,12 @@ def _with_the_learned_model(
         t not in topics
         and (
             (t not in quoted_answers and t not in result.read_as_another and probabilities[t] >= ALSO_ASKED)
-            or (t not in quoted_answers and result.scores.get(t, 0) > 0 and probabilities[t] >= ALSO_NAMED)
+            or (
+                t not in quoted_answers
+                and t not in result.read_as_another
+                and result.scores.get(t, 0) > 0
+                and probabilities[t] >= ALSO_NAMED
+            )
             or (t in result.faq_topics and probabilities[t] >= NOT_ASKED)  # the rules read a question on it
         )
         for t in intents_mod.POLICY_INTENTS

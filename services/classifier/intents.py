@@ -107,7 +107,8 @@ class IntentResult:
     # written to refuse ("do you have Mercado Pago discounts?" is no payment-methods question).
     refused: frozenset[str] = field(default=frozenset(), compare=False)
     # The intents whose words were all read inside another topic's phrase: a rule of theirs matched only in sentences
-    # its `unless_in_sentence` refuses ("who pays the shipping?" of an exchange is the returns text's), and none fired.
+    # its `unless_in_sentence` refuses ("who pays the shipping?" of an exchange is the returns text's), and none but
+    # a bare word of theirs fired.
     read_as_another: frozenset[str] = field(default=frozenset(), compare=False)
     # The rules could not read the email: nothing may be concluded from the empty result, least of all a canned text.
     failed: bool = False
@@ -534,7 +535,7 @@ def _scored(body: str) -> _Scored:
             if rule.weight >= 2:
                 strong_hits[rule.adds_to] += rule.weight
                 first_seen[rule.adds_to] = min(first_seen.get(rule.adds_to, m.start()), m.start())
-    read_as_another = frozenset(t for t in in_another if not scores[t])
+    read_as_another = frozenset(t for t in in_another if scores[t] < 2)  # nothing but a bare word of it beside
     return _Scored(tuple(fired), scores, strong_hits, first_seen, frozenset(refused), read_as_another)
 
 

@@ -470,6 +470,13 @@ def _delivery_evidence(texts: _Texts, subject_only: bool = False) -> list[Eviden
 
 
 _ABOUT_THEIR_ORDER = re.compile(autoreplies.ABOUT_THEIR_ORDER.pattern)
+# Another shop's order confirmation is read only in a text that asks nothing, names no order of the reader's and
+# says nothing in the first person: a customer who pastes or quotes one ("les copio el mail que me llegó", "you
+# said you'd let me know when it ships") does one of these.
+ORDER_CONFIRMATION_READ_NOT = re.compile(
+    r"\?|" + autoreplies.ABOUT_THEIR_ORDER.pattern + r"|\b(i|i'm|i've|i'd|my|me|mine|yo|mi|mis|me|compre|pague|"
+    r"recibi|dijeron|dijiste|said|told|todavia|nunca|still|never|haven'?t|hasn'?t|no (me )?(llego|llegaron|llega))\b"
+)
 
 
 def _relayed_evidence(texts: _Texts) -> list[Evidence]:
@@ -521,7 +528,11 @@ def _notification_text_evidence(texts: _Texts) -> list[Evidence]:
         found += _fired(notifications.SUBJECT, texts.plain_subject)
     found += _fired(reports.SUBJECT + spam.SUBJECT, texts.subject)
     found += _fired(notifications.BODY + spam.BODY, texts.body)
-    found += _fired(reports.TEXT, texts.head) + _fired(reports.LINES + notifications.LINES, texts.head_lines)
+    found += _fired(reports.TEXT, texts.head) + _fired(reports.LINES, texts.head_lines)
+    if not ORDER_CONFIRMATION_READ_NOT.search(texts.head):
+        thanks = _fired(notifications.ORDER_CONFIRMATION[:1], texts.head_lines)
+        # a summary's lines count only beside the seller's thanks: alone they are what a customer lists
+        found += thanks + (_fired(notifications.ORDER_CONFIRMATION[1:], texts.head_lines) if thanks else [])
     found += _fired_any(notifications.LINKS, texts.links)
     return [item for item in found if item.adds_to == "automated_notification"]
 
@@ -604,7 +615,7 @@ _READ_FROM_TEXT = frozenset(
         reports.RULES,
         notifications.SUBJECT,
         notifications.BODY,
-        notifications.LINES,
+        notifications.ORDER_CONFIRMATION,
         notifications.LINKS,
         spam.SUBJECT,
         spam.BODY,

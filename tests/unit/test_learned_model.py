@@ -74,9 +74,10 @@ def test_training_never_reads_a_held_out_row(dev_rows):
 
 def test_cross_validation_keeps_each_writer_in_one_fold(dev_rows):
     written = [row for row in dev_rows if train_classifier._is_written(row)]
-    by_writer: dict[str, set[int]] = {}
+    by_writer: dict[int | None, set[int]] = {}
     for row in written:
-        by_writer.setdefault(row.id.split(":", 1)[0], set()).add(train_classifier.fold_of(row))
+        by_writer.setdefault(train_classifier.writer_of(row), set()).add(train_classifier.fold_of(row))
+    assert None not in by_writer
     assert len(by_writer) > train_classifier.FOLDS
     assert all(len(folds) == 1 for folds in by_writer.values())
     assert {fold for folds in by_writer.values() for fold in folds} == set(range(train_classifier.FOLDS))

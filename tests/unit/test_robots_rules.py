@@ -38,7 +38,7 @@ READ_BY = {
         "WILL_ANSWER",
     ),
     robot_bounces: ("SUBJECT", "TEXT", "LINES"),
-    robot_notifications: ("HEADERS", "SUBJECT", "BODY", "LINES", "RELAYED", "LINKS"),
+    robot_notifications: ("HEADERS", "SUBJECT", "BODY", "ORDER_CONFIRMATION", "RELAYED", "LINKS"),
     robot_reports: ("SUBJECT", "TEXT", "LINES"),
     robot_senders: ("LOCAL", "ENVELOPE", "ROLE", "DOMAIN"),
     robot_spam: ("HEADERS", "SUBJECT", "BODY"),
@@ -318,3 +318,34 @@ def test_a_person_who_sounds_like_a_notice_and_asks_something_is_answered(subjec
     message.set_content(body)
     parsed = email.message_from_bytes(message.as_bytes(), policy=email.policy.compat32)
     assert robots.verdict(parsed, OWN).reason is None
+
+
+def test_another_shops_order_confirmation_is_a_notice():
+    body = (
+        "Hello,\nThank you for shopping with us. We'll send a confirmation when your item ships.\n\n"
+        "Order #112-4839201-55\nArriving: Dec 10 - Dec 14\nShip to: Ropa del Sur, Honduras 4800\n\n"
+        "Order Total: USD 84.97\n"
+    )
+    found = robots.verdict(mail(body, subject="Your Amazon.com order #112-4839201-55"), OWN)
+    assert found.reason is not None
+    assert set(found.evidence) >= {
+        "robots.notifications.seller_thanks_the_buyer",
+        "robots.notifications.order_summary_lines",
+    }
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hola, les copio el mail que me llegó:\n¡Gracias por comprar con nosotros!\nTotal de la compra: $45.000\n"
+        "Entrega estimada: 12 de marzo\nYa es 20 y no me llegó nada. Por favor revisen.",
+        "Hola, compré esto:\nOrder Total: USD 84.97\nArriving: Dec 10 - Dec 14\nThank you for shopping with us.\n"
+        "Puedo cambiar el talle si no me queda?",
+        "Ustedes me dijeron 'te avisaremos cuando tu pedido sea despachado' y nunca me avisaron.\n"
+        "Entrega estimada: 12 de marzo\nNecesito saber dónde está.",
+        "Pedido: 10488\nTotal de la compra: $45.000\nEntrega estimada: 12 de marzo\nHoy es 20 y no llego nada.",
+    ],
+)
+def test_a_customer_pasting_or_quoting_an_order_confirmation_is_no_notice(body):
+    found = robots.verdict(mail(body, Reply_To="juan.perez@empresa.com.ar"), OWN)
+    assert found.reason is None, found

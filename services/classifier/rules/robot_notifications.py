@@ -247,8 +247,14 @@ BODY = (
             "Can I pay my bill online?",
         ),
     ),
-    # another shop thanking the buyer for an order (the shop bought something, or its address was given): what the
-    # seller's template says, never the buyer
+)
+
+
+# Another shop's order confirmation, sent to the shop as a buyer: read only in a text that asks nothing and says
+# nothing in the first person (`robots.ORDER_CONFIRMATION_READ_NOT`), as a customer who pastes or quotes one does;
+# the seller's thanks first, and the summary's lines only beside it. Each rule needs a second signal.
+ORDER_CONFIRMATION = (
+    # another shop thanking the buyer for an order (the shop bought something, or its address was given)
     Rule(
         name="robots.notifications.seller_thanks_the_buyer",
         adds_to=REASON,
@@ -272,16 +278,12 @@ BODY = (
             "Gracias por la respuesta, ¿me avisan cuando mi pedido sea despachado?",
         ),
     ),
-)
-
-# Read line by line (each rule anchored at a line's start).
-LINES = (
-    # the summary lines of an order confirmation or a receipt: a customer pasting one also writes their own words
+    # the summary lines of an order confirmation or a receipt, read line by line
     Rule(
         name="robots.notifications.order_summary_lines",
         adds_to=REASON,
         weight=STRONG,
-        pattern=r"(^|\n)\s*(order total|grand total|total del pedido|total de (la|tu|su) compra|arriving|estimated "
+        pattern=r"(?m)^[ \t]*(order total|grand total|total del pedido|total de (la|tu|su) compra|arriving|estimated "
         r"(delivery|arrival)|entrega estimada|llega entre)\s*:",
         description="an order summary's labelled lines: 'Order Total: USD 84.97', 'Arriving: Dec 10 - Dec 14'",
         matches=("Order Total: USD 84.97", "Arriving: Dec 10 - Dec 14", "Entrega estimada: 12 de marzo"),
@@ -344,4 +346,4 @@ SAME_EVIDENCE = (
     ("robots.notifications.unsubscribe_text", "robots.notifications.unsubscribe_link"),
 )
 
-RULES = HEADERS + SUBJECT + BODY + LINES + RELAYED + LINKS
+RULES = HEADERS + SUBJECT + BODY + ORDER_CONFIRMATION + RELAYED + LINKS

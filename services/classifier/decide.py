@@ -32,6 +32,7 @@ Policy (in this order):
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -806,6 +807,12 @@ def _offered_things_said(question: str, reply: Sequence[str]) -> bool:
     return True
 
 
+@functools.cache
+def _coverage_term(term: str) -> re.Pattern[str]:
+    """A term of `_COVERAGE`, compiled once: the groups hold more patterns than `re`'s own cache keeps."""
+    return re.compile(r"\b" + term)
+
+
 def _canned_text_covers(topic: str, question: str, answer: str, sent_with: Sequence[str] = ()) -> bool:
     """Whether the canned text of `topic` says what the question asks of that topic (`_COVERAGE`). A detail may be
     said by another canned text sent in the same reply (`sent_with`): "¿puedo retirar en el local? ¿en qué horario?"
@@ -819,11 +826,11 @@ def _canned_text_covers(topic: str, question: str, answer: str, sent_with: Seque
             return False
     question = intents_mod.fold(question)
     for group in _COVERAGE.get(topic, []):
-        asked = any(re.search(r"\b" + term, question) for term in group)
+        asked = any(_coverage_term(term).search(question) for term in group)
         if asked and group in _NOT_ASKED_WHEN and _NOT_ASKED_WHEN[group].search(question):
             continue
         texts = [answer] if group in _OWN_TEXT_ONLY else reply
-        if asked and not any(re.search(r"\b" + term, text) for term in group for text in texts):
+        if asked and not any(_coverage_term(term).search(text) for term in group for text in texts):
             return False
     if not _offered_things_said(question, reply):
         return False

@@ -118,7 +118,8 @@ class IntentResult:
     only_soft_order_signs: bool = False
     # How the email was read: with the soft order signs set aside, without the details named (`detect_intent`).
     soft_signs_aside: bool = False
-    # The customer names an order, a payment or a return as theirs, or dates something days ago (`own_order`).
+    # The customer names an order, a payment or a return as theirs, or dates something days ago (`own_order`); read
+    # only for an email with soft order signs or an order-level phrase, where it decides something.
     own_order: bool = False
     details_answered: frozenset[str] = field(default=frozenset(), compare=False)
 
@@ -565,10 +566,11 @@ def _detect(  # noqa: C901 - the precedence reads best as one list
     subject_signs = _firing(_signal("order_subject"), fold(SUBJECT_PREFIX.sub("", subject)))
     fired += order_signs + [rule.name for rule in subject_signs]
     specific = bool(order_signs or subject_signs)
-    own_order = bool(_firing(_signal("own_order"), body))
-    soft_signs_only = (
-        specific and not subject_signs and not ORDER_REFERENCES.intersection(order_signs) and not own_order
-    )
+    # the own_order signals are read only where they decide something: here, and beside an order-level phrase below
+    own_order: bool | None = None
+    if specific and not subject_signs and not ORDER_REFERENCES.intersection(order_signs):
+        own_order = bool(_firing(_signal("own_order"), body))
+    soft_signs_only = own_order is False
     # A failed payment and a parcel gone wrong are intent rules that are problems too; a failed payment makes the
     # email payment_problem whatever else it says.
     payment_problem = PAYMENT_WENT_WRONG.name in fired
@@ -645,6 +647,8 @@ def _detect(  # noqa: C901 - the precedence reads best as one list
 
     if intent == "other" and specific and body != prepared:
         intent = "order_status"  # "when will my order arrive? I ordered 2 weeks ago": read as any order, yet it exists
+    if own_order is None and any(scores[name] >= 2 for name in ORDER_INTENTS):
+        own_order = bool(_firing(_signal("own_order"), body))
     confidence = _confidence(intent, scores, body, text)
     topics_confidence = _topics_confidence(topics, scores, text) if len(topics) > 1 else confidence
     return IntentResult(
@@ -662,7 +666,7 @@ def _detect(  # noqa: C901 - the precedence reads best as one list
         only_soft_order_signs=soft_signs_only,
         soft_signs_aside=soft_signs_aside,
         details_answered=details_answered,
-        own_order=own_order,
+        own_order=bool(own_order),
     )
 
 

@@ -146,11 +146,19 @@ SUBJECT = (
         r"suscripcion|booking|reserva|reservation|password|contrasena)\b|"
         r"\b(newsletter|boletin|edicion|issue|vol\.|volume)\b.{0,30}\d|"
         r"\b(\d{1,2}% (off|de descuento)|sale|ofertas?|promo(cion)?|descuentos?|liquidacion|save up to|ahorra)\b"
-        r".{0,40}[!%]",
+        r".{0,40}[!%]|"
+        # a sale's name with its discount ("Black Friday: hasta 50% OFF")
+        r"\b(black friday|cyber monday|cybermonday|hot sale|cyber week)\b.{0,40}\b\d{1,2} ?% ?(off|de descuento|dto)\b",
         description="a subject a notice or a newsletter has ('Your account', 'Newsletter #12', '30% off!'), and "
         "sometimes a person: needs a second signal",
-        matches=("Order confirmation", "Tu cuenta", "Newsletter 12", "Otoño: hasta 30% off!"),
-        never=("Consulta por un pedido", "Cambio de talle"),
+        matches=(
+            "Order confirmation",
+            "Tu cuenta",
+            "Newsletter 12",
+            "Otoño: hasta 30% off!",
+            "Black Friday: hasta 50% OFF",
+        ),
+        never=("Consulta por un pedido", "Cambio de talle", "¿El descuento de Black Friday aplica a la sale?"),
     ),
     Rule(
         name="robots.notifications.list_tag_subject",

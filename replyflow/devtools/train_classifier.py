@@ -218,9 +218,14 @@ def _figures(rows: list[Row], decisions: list[decide.Classification]) -> tuple[i
     return answers, right, questions, covered
 
 
+def writer_of(row: Row) -> int | None:
+    """The number of the writer of a written set's row ("w12.csv:w12-040" -> 12), None for other sets' rows."""
+    found = re.fullmatch(r"w(\d+)\.csv", row.id.split(":", 1)[0])
+    return int(found.group(1)) if found else None
+
+
 def _is_written(row: Row) -> bool:
-    source = row.id.split(":", 1)[0]
-    return source.startswith("w") and source[1:2].isdigit()
+    return writer_of(row) is not None
 
 
 def _group(row: Row) -> str:
@@ -238,12 +243,6 @@ def _add(totals: Figures, rows: list[Row], decisions: list[decide.Classification
             figures = _figures([row], [c])
             for i in range(4):
                 cell[i] += figures[i]
-
-
-def writer_of(row: Row) -> int | None:
-    """The number of the writer of a written set's row ("w12.csv:w12-040" -> 12), None for other sets' rows."""
-    found = re.fullmatch(r"w(\d+)\.csv", row.id.split(":", 1)[0])
-    return int(found.group(1)) if found else None
 
 
 def fold_of(row: Row) -> int:

@@ -470,13 +470,22 @@ def _delivery_evidence(texts: _Texts, subject_only: bool = False) -> list[Eviden
 
 
 _ABOUT_THEIR_ORDER = re.compile(autoreplies.ABOUT_THEIR_ORDER.pattern)
-# Another shop's order confirmation is read only in a text that asks nothing, names no order of the reader's and
-# says nothing in the first person: a customer who pastes or quotes one ("les copio el mail que me llegó", "you
-# said you'd let me know when it ships") does one of these.
-ORDER_CONFIRMATION_READ_NOT = re.compile(
-    r"\?|" + autoreplies.ABOUT_THEIR_ORDER.pattern + r"|\b(i|i'm|i've|i'd|my|me|mine|yo|mi|mis|me|compre|pague|"
-    r"recibi|dijeron|dijiste|said|told|todavia|nunca|still|never|haven'?t|hasn'?t|no (me )?(llego|llegaron|llega))\b"
+# The first person, what was said before, something still awaited: a customer's words, never a seller's template.
+_FIRST_PERSON_OR_WAITING = re.compile(
+    r"\b(i|i'm|i've|i'd|my|me|mine|yo|mi|mis|compre|pague|recibi|dijeron|dijiste|said|told|todavia|nunca|still|"
+    r"never|haven'?t|hasn'?t|no (me )?(llego|llegaron|llega))\b"
 )
+
+
+def _asks_or_names_their_order(head: str) -> bool:
+    """The text asks the shop something, or asks it to ship or send the reader's own order: a person's text."""
+    return "?" in head or bool(_ABOUT_THEIR_ORDER.search(head))
+
+
+def _in_a_customers_words(head: str) -> bool:
+    """A customer who pastes or quotes an order confirmation ("les copio el mail que me llegó", "you said you'd let me
+    know when it ships") asks something, names their order or writes in the first person; the seller does none."""
+    return _asks_or_names_their_order(head) or bool(_FIRST_PERSON_OR_WAITING.search(head))
 
 
 def _relayed_evidence(texts: _Texts) -> list[Evidence]:
@@ -501,7 +510,7 @@ def _out_of_office_evidence(texts: _Texts) -> list[Evidence]:
     found = labels
     found += _fired(autoreplies.TEXT, texts.head)
     found += _fired(autoreplies.LINES, texts.head_lines)
-    if "?" in texts.head or _ABOUT_THEIR_ORDER.search(texts.head):
+    if _asks_or_names_their_order(texts.head):
         # A person who is away, closed or has received something still asks the shop a question, or asks it to ship
         # or send their order somewhere; a notice does neither.
         # Only what no person writes ("Respuesta automática:", "this mailbox is not monitored") counts then, not a
@@ -529,10 +538,10 @@ def _notification_text_evidence(texts: _Texts) -> list[Evidence]:
     found += _fired(reports.SUBJECT + spam.SUBJECT, texts.subject)
     found += _fired(notifications.BODY + spam.BODY, texts.body)
     found += _fired(reports.TEXT, texts.head) + _fired(reports.LINES, texts.head_lines)
-    if not ORDER_CONFIRMATION_READ_NOT.search(texts.head):
-        thanks = _fired(notifications.ORDER_CONFIRMATION[:1], texts.head_lines)
+    if not _in_a_customers_words(texts.head):
+        thanks = _fired(notifications.SELLER_THANKS, texts.head_lines)
         # a summary's lines count only beside the seller's thanks: alone they are what a customer lists
-        found += thanks + (_fired(notifications.ORDER_CONFIRMATION[1:], texts.head_lines) if thanks else [])
+        found += thanks + (_fired(notifications.ORDER_SUMMARY, texts.head_lines) if thanks else [])
     found += _fired_any(notifications.LINKS, texts.links)
     return [item for item in found if item.adds_to == "automated_notification"]
 
@@ -615,7 +624,8 @@ _READ_FROM_TEXT = frozenset(
         reports.RULES,
         notifications.SUBJECT,
         notifications.BODY,
-        notifications.ORDER_CONFIRMATION,
+        notifications.SELLER_THANKS,
+        notifications.ORDER_SUMMARY,
         notifications.LINKS,
         spam.SUBJECT,
         spam.BODY,

@@ -38,7 +38,7 @@ READ_BY = {
         "WILL_ANSWER",
     ),
     robot_bounces: ("SUBJECT", "TEXT", "LINES"),
-    robot_notifications: ("HEADERS", "SUBJECT", "BODY", "ORDER_CONFIRMATION", "RELAYED", "LINKS"),
+    robot_notifications: ("HEADERS", "SUBJECT", "BODY", "SELLER_THANKS", "ORDER_SUMMARY", "RELAYED", "LINKS"),
     robot_reports: ("SUBJECT", "TEXT", "LINES"),
     robot_senders: ("LOCAL", "ENVELOPE", "ROLE", "DOMAIN"),
     robot_spam: ("HEADERS", "SUBJECT", "BODY"),

@@ -258,10 +258,11 @@ BODY = (
 )
 
 
-# Another shop's order confirmation, sent to the shop as a buyer: read only in a text that asks nothing and says
-# nothing in the first person (`robots.ORDER_CONFIRMATION_READ_NOT`), as a customer who pastes or quotes one does;
-# the seller's thanks first, and the summary's lines only beside it. Each rule needs a second signal.
-ORDER_CONFIRMATION = (
+# Another shop's order confirmation, sent to the shop as a buyer: read only in a text that asks nothing, names no
+# order of the reader's and says nothing in the first person (`robots._in_a_customers_words`), as a customer who
+# pastes or quotes one does; the seller's thanks first, and the summary's lines only beside it. Each rule needs a
+# second signal.
+SELLER_THANKS = (
     # another shop thanking the buyer for an order (the shop bought something, or its address was given)
     Rule(
         name="robots.notifications.seller_thanks_the_buyer",
@@ -286,6 +287,8 @@ ORDER_CONFIRMATION = (
             "Gracias por la respuesta, ¿me avisan cuando mi pedido sea despachado?",
         ),
     ),
+)
+ORDER_SUMMARY = (
     # the summary lines of an order confirmation or a receipt, read line by line
     Rule(
         name="robots.notifications.order_summary_lines",
@@ -354,4 +357,4 @@ SAME_EVIDENCE = (
     ("robots.notifications.unsubscribe_text", "robots.notifications.unsubscribe_link"),
 )
 
-RULES = HEADERS + SUBJECT + BODY + ORDER_CONFIRMATION + RELAYED + LINKS
+RULES = HEADERS + SUBJECT + BODY + SELLER_THANKS + ORDER_SUMMARY + RELAYED + LINKS

@@ -299,6 +299,16 @@ RETURN_POSTAGE_ES = Fragment(
     "an email about a return or an exchange that asks who pays the postage, in Spanish",
 )
 
+# Picking up as the premise of a question on paying: "if I pick up at your store, can I pay cash there?" asks how to
+# pay (the payment text says cash is taken at the store), not whether one may pick up.
+PICKUP_THEN_PAY_EN = Fragment(
+    "pickup_then_pay_en",
+    r"\b(if|when) (i|we)\b[^.?!]{0,40}\b(pick|collect|fetch|come (and|to) (get|collect|pick))\w*\b[^.?!]{0,60}\b"
+    r"(pay|paying|cash|card)\b",
+    "picking up as the premise of a question on paying, in English",
+)
+
+
 SHIP_NOUN = Fragment(
     "ship_noun",
     r"(shipping|shipment|delivery|deliveries|postage|postal|ship|dispatch)",

@@ -16,6 +16,7 @@ from .fragments import (
     NOT_A_PLACE,
     NOT_MONEY,
     NOT_MY_PLACE,
+    PICKUP_THEN_PAY_EN,
     RETURN_POSTAGE,
     RETURN_POSTAGE_ES,
     SHIP_NOUN,
@@ -169,6 +170,7 @@ RULES: tuple[Rule, ...] = (
             r"ba)\b"
         ),
         unless=RETURN_POSTAGE.pattern + "|" + MONEY_THEN_HOW_LONG.pattern,
+        unless_in_sentence=PICKUP_THEN_PAY_EN.pattern,
         matches=(
             "Do you ship to Canada?",
             "What are the shipping costs?",
@@ -177,6 +179,7 @@ RULES: tuple[Rule, ...] = (
             "do you even ship this far south?",
         ),
         never=(
+            "If we collect it at your shop, can we pay by card there?",
             "Can I pay cash when I pick up at your store?",
             "How many days do I have to return an item? And who will shoulder the shipping fee?",
         ),
@@ -332,6 +335,7 @@ RULES: tuple[Rule, ...] = (
         ),
         # paying when one picks up is the payment question ("can I pay cash when I pick up at your store?")
         unless=EN_NOT_SHIPPING.pattern + r"|\bpay(ing)?\b[^.?!]{0,25}\b(when|at|in) (i |we )?(pick|collect)",
+        unless_in_sentence=PICKUP_THEN_PAY_EN.pattern,
         matches=(
             "Do you do click and collect?",
             "Is in-store pickup available?",
@@ -339,7 +343,11 @@ RULES: tuple[Rule, ...] = (
             "Can I collect from your shop instead of having it delivered?",
             "I would rather pick things up in person than wait for shipping.",
         ),
-        never=("Can I collect it myself instead?", "Can I pay cash when I pick up at your store?"),
+        never=(
+            "Can I collect it myself instead?",
+            "Can I pay cash when I pick up at your store?",
+            "if I pick up at the Palermo store can I pay cash there?",
+        ),
     ),
     # what shipping costs: "do you charge for delivery?", "do I have to pay for shipping?", "is delivery included in
     # the price?", "how much is postage?", "what's the postage to Mendoza?", "are there delivery fees?"

@@ -102,7 +102,8 @@ RULES: tuple[Rule, ...] = (
             r"tables?|guides?|lists?) of (measurements|sizes)\b|\bmeasurements (of|for) (each|every|the|your) "
             r"(garment|item|piece|product|clothe)s?\b|\bwhere (can|do) (i|we) (see|find|check) (the )?measurements\b|"
             # in a second language's words: "you have a table with measures?", "the measures table"
-            r"\b(charts?|tables?|guides?|lists?) (with|of) (the )?(measures|medidas)\b|\bmeasures? (charts?|tables?)\b"
+            r"\b(charts?|tables?|guides?|lists?) (with|of) (the )?((actual|exact|real|garment|each garment'?s) )?"
+            r"(measures|medidas|measurements)\b|\bmeasure(ment)?s? (charts?|tables?)\b"
         ),
         matches=(
             "Is there a sizing chart?",
@@ -110,6 +111,7 @@ RULES: tuple[Rule, ...] = (
             "Is there a chart of measurements on your website?",
             "Where can I see the measurements of each garment?",
             "Sorry for my english. I don't know my size. You have a table with measures?",
+            "Is there a chart with the actual measurements so we can check against a coat she has?",
         ),
     ),
     # the range of sizes the shop makes, a size between two, the unisex line: the size guide answers each for any

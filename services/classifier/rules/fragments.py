@@ -102,6 +102,19 @@ WHICH_SIZE_TO_CHOOSE = Fragment(
 
 # Whether the shop gives a tracking code, asked with an indefinite article ("¿mandan un código de seguimiento?", "do
 # you give a tracking number?"): the shipping text says so. "¿Me pasan el código de seguimiento?" asks for one order's.
+# An order not placed yet: "once it ships", "before I order", "first time ordering here". Where the parcel will be
+# and how to follow it, asked so, is the shipping text's question (it says the tracking code is emailed).
+ORDER_TO_COME_EN = Fragment(
+    "order_to_come_en",
+    r"\b(before|once|after|when) (i|we) (order|place|buy|purchase|check out)\b|\b(going|about|planning) to (order|buy|"
+    r"purchase|place an order)\b|\bfirst time (ordering|buying|shopping|ordering here)\b|\bonce (it|they|the (order|"
+    r"parcel|package)|my (order|parcel|package))( i?s| are|'s)? (ships?|sent|shipped|dispatched|on (its|the) way)\b|"
+    r"\bonce (it'?s|its) (sent|shipped|dispatched|on its way)\b|\bafter the order\b|\bquestion before (i|we) "
+    r"(order|buy)\b",
+    "an order not placed yet (before, once or after ordering, a first order), in English",
+)
+
+
 TRACKING_OFFERED = Fragment(
     "tracking_offered",
     r"\b(mandan|envian|dan|pasan|recibo|recibimos|llega|viene|tiene|tienen|hay|incluye|incluyen|con) (un|algun) "

@@ -8,7 +8,7 @@ email payment_problem whatever else it says) and `DELIVERY_WENT_WRONG`.
 from __future__ import annotations
 
 from .base import Rule
-from .fragments import TRACKING_OFFERED
+from .fragments import ORDER_TO_COME_EN, TRACKING_OFFERED
 
 PAYMENT_WENT_WRONG = Rule(
     name="orders.payment_went_wrong",
@@ -364,8 +364,9 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="a tracking number or tracking ('número de seguimiento', 'rastrear', 'tracking')",
         pattern=r"\b(numero|codigo) de (seguimiento|tracking|envio)\b|\bseguimiento\b|\btracking\b|\brastre(ar|o)\b",
-        # whether the shop gives tracking at all is the shipping text's question (`shipping.tracking_offered`)
-        unless=TRACKING_OFFERED.pattern,
+        # whether the shop gives tracking at all is the shipping text's question (`shipping.tracking_offered`), and
+        # so is how to follow an order not placed yet
+        unless=TRACKING_OFFERED.pattern + "|" + ORDER_TO_COME_EN.pattern,
         matches=("me pasan el nro de seguimiento?", "¿Cómo puedo rastrear el paquete?", "Can you send the tracking?"),
         never=("Cuando compro, ¿me mandan un código de seguimiento?", "Do you give a tracking number?"),
     ),
@@ -398,7 +399,9 @@ RULES: tuple[Rule, ...] = (
             r"package)? ?(ship|shipped|been shipped|sent)\b|\bwhen will (it|my order|they) (arrive|ship|be (delivered|"
             r"shipped))\b"
         ),
+        unless=ORDER_TO_COME_EN.pattern,
         matches=("where is my parcel", "Where is my order #1234?", "Has my order shipped yet?"),
+        never=("I am going to order soon. After the order, how I know where is my package?",),
     ),
     Rule(
         name="orders.status_of_an_order_en",
@@ -426,7 +429,7 @@ RULES: tuple[Rule, ...] = (
             r"delivery)|expected (delivery|arrival)( date)?|delivery date|arrival date) (of|for|on) (my|our|this|the|"
             r"order)\b|\bwhere('?s| is| are) (my|our) \w+"
         ),
-        unless=r"\bif (i|we)\b",
+        unless=r"\bif (i|we)\b|" + ORDER_TO_COME_EN.pattern,
         matches=("what's the ETA of my item", "When will my new jacket arrive?", "when can I expect my parcel?"),
         never=("If I order today, when will my order arrive?",),
     ),
@@ -436,7 +439,9 @@ RULES: tuple[Rule, ...] = (
         weight=1,
         description="'mi pedido', 'my order' named: a bare hint",
         pattern=r"\b(mi pedido|mi compra|my order|my package)\b",
+        unless=ORDER_TO_COME_EN.pattern,
         matches=("cuándo llega mi pedido?", "about my order"),
+        never=("how do I get the tracking number for my order once its sent?",),
     ),
     # an order that exists and the customer wants news of it
     Rule(

@@ -41,6 +41,7 @@ from .fragments import (
     HOLD_AN_ITEM,
     NOBODY_AT_HOME,
     ONE_GARMENT,
+    ORDER_TO_COME_EN,
     OURS_TOO,
     OWN_THING,
     SIZE_GUIDE_MATTERS,
@@ -132,9 +133,12 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "Has this parcel left?",
             "My last parcel took a month.",
         ),
+        # a parcel of an order not placed yet is any parcel: "after the order, how do I know where my package is?"
+        unless=ORDER_TO_COME_EN.pattern,
         never=(
             "What are my delivery options?",
             "What are the package options?",
+            "Before I order: how do I follow where my package is?",
         ),
     ),
     Rule(
@@ -143,6 +147,8 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         weight=0,
         description="'I ordered', 'I selected', 'did I use', 'did you ship', 'the order I placed', in English",
         pattern=(
+            # not of "something I bought online": a general question's premise
+            r"(?<!something )(?<!anything )(?<!things )(?<!stuff )(?<!items )(?<!an item )"
             r"\b(i|we)\s+(have\s+|just\s+|already\s+)?(ordered|bought|purchased|paid|placed (an|my|the|a) order|"
             r"received|got (my|the|a) (order|package|parcel)|returned|sent (it|the item|them) back)\b|\b(i|"
             r"we) (have )?(chose|selected|picked|opted for|checked out|entered|typed)\b|\b(did|have|had) (i|we) (use|"
@@ -158,7 +164,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "How do I pay for the order I placed?",
             "What courier did you use?",
         ),
-        never=("I want to order a coat",),
+        never=("I want to order a coat", "can I exchange something I bought online at the store?"),
     ),
     Rule(
         name="signals.balance_owed",
@@ -226,8 +232,9 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         weight=0,
         description="a tracking number or tracking ('seguimiento', 'rastreo')",
         pattern=r"\b(seguimiento|tracking|rastreo|tracking number)\b",
-        # whether the shop gives tracking at all is the shipping text's question
-        unless=TRACKING_OFFERED.pattern,
+        # whether the shop gives tracking at all is the shipping text's question, and so is how to follow an order
+        # not placed yet
+        unless=TRACKING_OFFERED.pattern + "|" + ORDER_TO_COME_EN.pattern,
         matches=(
             "me pasan el nro de seguimiento?",
             "The tracking number doesn't work",

@@ -115,6 +115,18 @@ ORDER_TO_COME_EN = Fragment(
 )
 
 
+# Paying when the parcel arrives (cash on delivery) is the payment text's question, not an order's arrival:
+# "¿se puede pagar cuando llega el paquete?", "can I pay when the package arrives?"
+PAY_ON_DELIVERY = Fragment(
+    "pay_on_delivery",
+    r"\b(pag(ar|o|a|arlo|arla|arlos)|abon(ar|o|a|arlo))\b[^.?!]{0,15}\b(cuando|al|en cuanto|apenas|una vez que) "
+    r"(me |nos |lo |la )?(llega|llegue|lleguen|llegan|recib\w*|entreg\w*)|\bpay(ing)?\b[^.?!]{0,20}\b(when|on|upon|"
+    r"once|after) (the |my )?(package|parcel|order|it|delivery|they|courier)?\s?(arrives?|comes?|is delivered|"
+    r"delivery|receipt|gets here|shows up)\b",
+    "paying when the parcel arrives (cash on delivery), in Spanish or English",
+)
+
+
 TRACKING_OFFERED = Fragment(
     "tracking_offered",
     r"\b(mandan|envian|dan|pasan|recibo|recibimos|llega|viene|tiene|tienen|hay|incluye|incluyen|con) (un|algun) "

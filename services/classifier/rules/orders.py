@@ -8,7 +8,7 @@ email payment_problem whatever else it says) and `DELIVERY_WENT_WRONG`.
 from __future__ import annotations
 
 from .base import Rule
-from .fragments import ORDER_TO_COME_EN, TRACKING_OFFERED
+from .fragments import ORDER_TO_COME_EN, PAY_ON_DELIVERY, TRACKING_OFFERED
 
 PAYMENT_WENT_WRONG = Rule(
     name="orders.payment_went_wrong",
@@ -355,7 +355,9 @@ RULES: tuple[Rule, ...] = (
             r"despachan|envian|mandan|entregan) (mi|mis|el|los|la|las) (pedidos?|paquetes?|compras?|envios?|orden|"
             r"productos?|cosas)\b"
         ),
+        unless_in_sentence=PAY_ON_DELIVERY.pattern,
         matches=("cuándo llega mi pedido?", "¿Cuándo me llega mi pedido? Ya pasaron 10 días."),
+        never=("¿se puede pagar cuando llega el paquete?",),
     ),
     DELIVERY_WENT_WRONG,
     Rule(

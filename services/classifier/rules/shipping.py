@@ -16,6 +16,7 @@ from .fragments import (
     NOT_A_PLACE,
     NOT_MONEY,
     NOT_MY_PLACE,
+    PAY_ON_DELIVERY,
     PICKUP_THEN_PAY_EN,
     RETURN_POSTAGE,
     RETURN_POSTAGE_ES,
@@ -93,10 +94,13 @@ RULES: tuple[Rule, ...] = (
         ),
         # picking up as the premise of a question on paying: "si lo retiro en el local, ¿puedo pagar en efectivo ahí?"
         # asks how to pay (the payment text says cash is taken at the store)
+        # and so is paying when the parcel arrives: "¿puedo pagar cuando me llega el paquete a mi casa?"
         unless_in_sentence=r"\bsi\b[^.?!]{0,60}\b(retir\w*|buscar\w*|pasar a buscar\w*)\b[^.?!]{0,60}\b(pag(ar|o|a|ue)|"
-        r"abon(ar|o|a|e))\b[^.?!]{0,30}\b(efectivo|cash|tarjeta|debito|credito|ahi|alli|en el local|al retirar)\b",
+        r"abon(ar|o|a|e))\b[^.?!]{0,30}\b(efectivo|cash|tarjeta|debito|credito|ahi|alli|en el local|al retirar)\b|"
+        + PAY_ON_DELIVERY.pattern,
         never=(
             "Si lo retiro en el local, ¿puedo pagar en efectivo ahí?",
+            "quisiera saber si puedo pagar cuando me llega el paquete a mi casa",
             "¿Cuánto tarda el reembolso?",
             "¿Hacen talles grandes o llegan hasta XL?",
             "Si le compro ropa y se la mandan a él, ¿la puede cambiar en el local?",

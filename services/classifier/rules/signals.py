@@ -44,6 +44,7 @@ from .fragments import (
     ORDER_TO_COME_EN,
     OURS_TOO,
     OWN_THING,
+    PAY_ON_DELIVERY,
     SIZE_GUIDE_MATTERS,
     SIZE_NOT_SELECTABLE,
     SIZE_TABLE,
@@ -108,7 +109,9 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "Necesito ayuda con mi devolución",
             "Tuve un problema con mi pago",
         ),
+        unless_in_sentence=PAY_ON_DELIVERY.pattern,
         never=(
+            "¿Se puede pagar cuando llega el paquete?",
             "Antes de hacer la compra quería saber si hacen envíos",
             "Medí mi remera y según la tabla soy M",
             "Comparé con mi jean favorito, ¿qué talle me conviene?",
@@ -135,7 +138,9 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         ),
         # a parcel of an order not placed yet is any parcel: "after the order, how do I know where my package is?"
         unless=ORDER_TO_COME_EN.pattern,
+        unless_in_sentence=PAY_ON_DELIVERY.pattern,
         never=(
+            "can I pay when the package arrives?",
             "What are my delivery options?",
             "What are the package options?",
             "Before I order: how do I follow where my package is?",

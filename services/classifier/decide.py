@@ -125,7 +125,7 @@ _AT_THE_STORE = (
     "tienda fisica",
     "physical (store|shop)",
 )
-_ON_SALE = ("oferta", "liquidacion", r"sale (items?|products?|prices?)\b", "on sale", "rebaj")
+_ON_SALE = ("oferta", "liquidacion", r"sale (items?|products?|prices?)\b", "on sale", "rebaj", "sale and clearance")
 _BEFORE_OR_AFTER = ("before or after", "antes o despues")
 
 # Things a customer may name that a canned text must mention to answer the question. If the customer asks
@@ -345,8 +345,18 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             r"(collect|pick)",
         ),
         ("p\\.?o\\.? box", "post office box", "apartado"),
-        # which way costs less (home or branch): the example text says the checkout prices each, not which is cheaper
-        ("mas barat", "mas economic", "sale menos", "cheaper", "less expensive", "cost less", "costs less"),
+        # which way costs less (home or branch): the example text says the checkout prices each, not which is cheaper;
+        # a discount said answers "is a transfer cheaper?" asked beside it (the payment text's "10% off")
+        (
+            "mas barat",
+            "mas economic",
+            "sale menos",
+            "cheaper",
+            "less expensive",
+            "cost less",
+            "costs less",
+            r"\d+ ?% (off|de descuento)",
+        ),
         ("pick ?-?up points?", "collection points?", "lockers?", "parcel shops?"),
         ("track", "seguimiento", "rastreo"),
         ("insur",),

@@ -291,6 +291,13 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             r"una parte (con|en|por) [^.?!]{1,40}\b(el resto|la otra (parte|mitad)|otra parte)",
             r"(part|half) (by|with|in|on) [^.?!]{1,40}\b(the rest|the other half)",
         ),
+        # how long a payment takes to clear: the example text gives the time to transfer, not to credit it
+        (
+            r"processing (time|period)",
+            r"(to|be|is|get|gets) (cleared|processed|credited|reflected)",
+            r"to (clear|process|reflect)\b",
+            r"acredit",
+        ),
         # paying on delivery: the example text does not say
         (
             r"pay(ing)?\b[^.?!]{0,25}\b(when|on|upon) (it |they |i |we )?(deliver|arriv|(is |are )?delivered)",

@@ -275,8 +275,8 @@ EN_NOT_POLICY = Fragment(
     # not "I never know", "I am never at home", "instead of posting it back", "instead of my house", "instead of having
     # it delivered", "I have no local card yet"
     r"never(?! (know|knew|sure|seems?|quite|at home|home|in|there|around)\b)|"
-    r"instead(?! of (posting|mailing|sending|shipping|delivery|(having|getting) (it|them) (delivered|shipped|sent|"
-    r"posted)|(my |the )?(house|home|flat|apartment|door|place)\b))|"
+    r"instead(?! of (posting|mailing|sending|shipping|delivery|paying (for )?(the )?(delivery|shipping|postage)|"
+    r"(having|getting) (it|them) (delivered|shipped|sent|posted)|(my |the )?(house|home|flat|apartment|door|place)\b))|"
     r"promised|(?<!\bcan i )(?<!\bcould i )(?<!\bcan we )still|(?<!card )(?<!account )yet|already|again|account|"
     r"profile|subscri\w*|newsletter|password|"
     r"(delivery|courier|postal) (guy|"

@@ -802,10 +802,13 @@ ORDER_SUBJECT: tuple[Rule, ...] = (
         weight=0,
         description="a subject naming the customer's order ('Tu pedido', 'Your order')",
         pattern=r"\b(tu|su|mi|your|my) (pedido|compra|orden|order|purchase|envio|paquete|shipment|package)\b",
+        # an order not placed yet: "Before I place my order"
+        unless=ORDER_TO_COME_EN.pattern,
         matches=(
             "Re: Tu pedido",
             "Your order",
         ),
+        never=("Before I place my order",),
     ),
     Rule(
         name="signals.subject_order_number",

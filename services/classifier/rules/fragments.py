@@ -100,20 +100,21 @@ WHICH_SIZE_TO_CHOOSE = Fragment(
     "which size to choose for oneself or someone: the size guide answers it whatever the garment",
 )
 
-# Whether the shop gives a tracking code, asked with an indefinite article ("¿mandan un código de seguimiento?", "do
-# you give a tracking number?"): the shipping text says so. "¿Me pasan el código de seguimiento?" asks for one order's.
-# An order not placed yet: "once it ships", "before I order", "first time ordering here". Where the parcel will be
-# and how to follow it, asked so, is the shipping text's question (it says the tracking code is emailed).
-ORDER_TO_COME_EN = Fragment(
-    "order_to_come_en",
+# An order not placed yet: "once it ships", "before I order", "first time ordering here", "si pago hoy", "antes de
+# comprar". Where the parcel will be and how to follow it, asked so, is the shipping text's question (it says the
+# tracking code is emailed and when orders are dispatched).
+ORDER_TO_COME = Fragment(
+    "order_to_come",
     r"\b(before|once|after|when) (i|we) (order|place|buy|purchase|check out)\b|\b(going|about|planning) to (order|buy|"
     r"purchase|place an order)\b|\bfirst time (ordering|buying|shopping|ordering here)\b|\bonce (it|they|the (order|"
     r"parcel|package)|my (order|parcel|package))( i?s| are|'s)? (ships?|sent|shipped|dispatched|on (its|the) way)\b|"
     r"\bonce (it'?s|its) (sent|shipped|dispatched|on its way)\b|\bafter the order\b|\bquestion before (i|we) "
-    r"(order|buy)\b",
-    "an order not placed yet (before, once or after ordering, a first order), in English",
+    r"(order|buy)\b|"
+    r"\bsi (hoy )?(compro|pago|abono|pido|encargo|hago (el|un|la) (pedido|compra))\b|\bantes de (comprar|pedir|hacer "
+    r"(el|un|la|mi) (pedido|compra))\b|\b(primera vez que|voy a) (compro|comprar|pido|pedir|hacer (un|el|mi) pedido)\b|"
+    r"\buna vez que (lo|la|los|las) (mandan|envian|despachan)\b",
+    "an order not placed yet (before, once or after ordering, a first order, 'si compro hoy')",
 )
-
 
 # Paying when the parcel arrives (cash on delivery) is the payment text's question, not an order's arrival:
 # "¿se puede pagar cuando llega el paquete?", "can I pay when the package arrives?"
@@ -126,7 +127,8 @@ PAY_ON_DELIVERY = Fragment(
     "paying when the parcel arrives (cash on delivery), in Spanish or English",
 )
 
-
+# Whether the shop gives a tracking code, asked with an indefinite article ("¿mandan un código de seguimiento?", "do
+# you give a tracking number?"): the shipping text says so. "¿Me pasan el código de seguimiento?" asks for one order's.
 TRACKING_OFFERED = Fragment(
     "tracking_offered",
     r"\b(mandan|envian|dan|pasan|recibo|recibimos|llega|viene|tiene|tienen|hay|incluye|incluyen|con) (un|algun) "

@@ -8,7 +8,7 @@ email payment_problem whatever else it says) and `DELIVERY_WENT_WRONG`.
 from __future__ import annotations
 
 from .base import Rule
-from .fragments import ORDER_TO_COME_EN, PAY_ON_DELIVERY, TRACKING_OFFERED
+from .fragments import ORDER_TO_COME, PAY_ON_DELIVERY, TRACKING_OFFERED
 
 PAYMENT_WENT_WRONG = Rule(
     name="orders.payment_went_wrong",
@@ -335,7 +335,9 @@ RULES: tuple[Rule, ...] = (
             r"\b(donde|como) (esta|estan|anda|viene|quedo) (mi|mis|el|los) (pedidos?|paquetes?|compras?|envios?|orden|"
             r"ordenes|encomiendas?)\b"
         ),
+        unless=ORDER_TO_COME.pattern,
         matches=("¿Dónde está mi pedido? Es el #1234", "¿Cómo viene el envío?"),
+        never=("Si hago un pedido, ¿cómo sé dónde está mi paquete?",),
     ),
     Rule(
         name="orders.status_of_my_order_es",
@@ -355,9 +357,10 @@ RULES: tuple[Rule, ...] = (
             r"despachan|envian|mandan|entregan) (mi|mis|el|los|la|las) (pedidos?|paquetes?|compras?|envios?|orden|"
             r"productos?|cosas)\b"
         ),
+        unless=ORDER_TO_COME.pattern,
         unless_in_sentence=PAY_ON_DELIVERY.pattern,
         matches=("cuándo llega mi pedido?", "¿Cuándo me llega mi pedido? Ya pasaron 10 días."),
-        never=("¿se puede pagar cuando llega el paquete?",),
+        never=("¿se puede pagar cuando llega el paquete?", "Si pago hoy con tarjeta, ¿cuándo sale el pedido?"),
     ),
     DELIVERY_WENT_WRONG,
     Rule(
@@ -368,7 +371,7 @@ RULES: tuple[Rule, ...] = (
         pattern=r"\b(numero|codigo) de (seguimiento|tracking|envio)\b|\bseguimiento\b|\btracking\b|\brastre(ar|o)\b",
         # whether the shop gives tracking at all is the shipping text's question (`shipping.tracking_offered`), and
         # so is how to follow an order not placed yet
-        unless=TRACKING_OFFERED.pattern + "|" + ORDER_TO_COME_EN.pattern,
+        unless=TRACKING_OFFERED.pattern + "|" + ORDER_TO_COME.pattern,
         matches=("me pasan el nro de seguimiento?", "¿Cómo puedo rastrear el paquete?", "Can you send the tracking?"),
         never=("Cuando compro, ¿me mandan un código de seguimiento?", "Do you give a tracking number?"),
     ),
@@ -401,7 +404,7 @@ RULES: tuple[Rule, ...] = (
             r"package)? ?(ship|shipped|been shipped|sent)\b|\bwhen will (it|my order|they) (arrive|ship|be (delivered|"
             r"shipped))\b"
         ),
-        unless=ORDER_TO_COME_EN.pattern,
+        unless=ORDER_TO_COME.pattern,
         matches=("where is my parcel", "Where is my order #1234?", "Has my order shipped yet?"),
         never=("I am going to order soon. After the order, how I know where is my package?",),
     ),
@@ -431,7 +434,7 @@ RULES: tuple[Rule, ...] = (
             r"delivery)|expected (delivery|arrival)( date)?|delivery date|arrival date) (of|for|on) (my|our|this|the|"
             r"order)\b|\bwhere('?s| is| are) (my|our) \w+"
         ),
-        unless=r"\bif (i|we)\b|" + ORDER_TO_COME_EN.pattern,
+        unless=r"\bif (i|we)\b|" + ORDER_TO_COME.pattern,
         matches=("what's the ETA of my item", "When will my new jacket arrive?", "when can I expect my parcel?"),
         never=("If I order today, when will my order arrive?",),
     ),
@@ -441,7 +444,7 @@ RULES: tuple[Rule, ...] = (
         weight=1,
         description="'mi pedido', 'my order' named: a bare hint",
         pattern=r"\b(mi pedido|mi compra|my order|my package)\b",
-        unless=ORDER_TO_COME_EN.pattern,
+        unless=ORDER_TO_COME.pattern,
         matches=("cuándo llega mi pedido?", "about my order"),
         never=("how do I get the tracking number for my order once its sent?",),
     ),

@@ -41,7 +41,7 @@ from .fragments import (
     HOLD_AN_ITEM,
     NOBODY_AT_HOME,
     ONE_GARMENT,
-    ORDER_TO_COME_EN,
+    ORDER_TO_COME,
     OURS_TOO,
     OWN_THING,
     PAY_ON_DELIVERY,
@@ -109,9 +109,11 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "Necesito ayuda con mi devolución",
             "Tuve un problema con mi pago",
         ),
+        unless=ORDER_TO_COME.pattern,
         unless_in_sentence=PAY_ON_DELIVERY.pattern,
         never=(
             "¿Se puede pagar cuando llega el paquete?",
+            "Si abono hoy, ¿cuándo despachan el pedido?",
             "Antes de hacer la compra quería saber si hacen envíos",
             "Medí mi remera y según la tabla soy M",
             "Comparé con mi jean favorito, ¿qué talle me conviene?",
@@ -137,7 +139,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "My last parcel took a month.",
         ),
         # a parcel of an order not placed yet is any parcel: "after the order, how do I know where my package is?"
-        unless=ORDER_TO_COME_EN.pattern,
+        unless=ORDER_TO_COME.pattern,
         unless_in_sentence=PAY_ON_DELIVERY.pattern,
         never=(
             "can I pay when the package arrives?",
@@ -239,7 +241,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         pattern=r"\b(seguimiento|tracking|rastreo|tracking number)\b",
         # whether the shop gives tracking at all is the shipping text's question, and so is how to follow an order
         # not placed yet
-        unless=TRACKING_OFFERED.pattern + "|" + ORDER_TO_COME_EN.pattern,
+        unless=TRACKING_OFFERED.pattern + "|" + ORDER_TO_COME.pattern,
         matches=(
             "me pasan el nro de seguimiento?",
             "The tracking number doesn't work",
@@ -803,7 +805,7 @@ ORDER_SUBJECT: tuple[Rule, ...] = (
         description="a subject naming the customer's order ('Tu pedido', 'Your order')",
         pattern=r"\b(tu|su|mi|your|my) (pedido|compra|orden|order|purchase|envio|paquete|shipment|package)\b",
         # an order not placed yet: "Before I place my order"
-        unless=ORDER_TO_COME_EN.pattern,
+        unless=ORDER_TO_COME.pattern,
         matches=(
             "Re: Tu pedido",
             "Your order",

@@ -621,10 +621,14 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         weight=0,
         description="a transfer made or its receipt ('transferí', 'comprobante', 'adjunto')",
         pattern=r"\b(les |le )?transferi\b|\bcomprobante\b|\badjunto\b",
+        # how to send the receipt, asked before paying, is the payment text's question (it says how)
+        unless_in_sentence=r"\b(como|donde|cuando|a donde|a que \w+)\b[^.?!]{0,25}\b(les |le )?(mando|envio|paso|"
+        r"adjunto|mandar|enviar|pasar|adjuntar|mandamos|enviamos)\b[^.?!]{0,20}\bcomprobante\b",
         matches=(
             "Les transferí hoy",
             "Adjunto el comprobante",
         ),
+        never=("Si pago por transferencia, ¿cómo les mando el comprobante?",),
     ),
     Rule(
         name="signals.reference_or_an_order",

@@ -188,7 +188,15 @@ _SALE_RESTOCKED = (
     _RESTOCK_WORDS + r"\b[^.?!]{0,60}\b" + _SALE_WORDS,
 )
 # Groups of `_COVERAGE` that only the topic's own text answers, whatever other canned texts go with it.
-_OWN_TEXT_ONLY = frozenset({_SALE_RESTOCKED})
+# How long a payment takes to clear: the example payment text gives the time to transfer, not to credit it (the
+# shipping text's "de acreditado el pago" says when orders leave, not how long a transfer takes).
+_PAYMENT_CLEARING = (
+    r"processing (time|period)",
+    r"(to|be|is|get|gets) (cleared|processed|credited|reflected)",
+    r"to (clear|process|reflect)\b",
+    r"acredit",
+)
+_OWN_TEXT_ONLY = frozenset({_SALE_RESTOCKED, _PAYMENT_CLEARING})
 # A group of `_COVERAGE` that does not count as asked when this holds of the email.
 _NOT_ASKED_WHEN = {_ONE_SIZE: _ANY_SIZE, _PARCEL_WEIGHT: _BODY_MEASURES, _NOBODY_AT_HOME: _A_BRANCH_INSTEAD}
 
@@ -291,13 +299,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             r"una parte (con|en|por) [^.?!]{1,40}\b(el resto|la otra (parte|mitad)|otra parte)",
             r"(part|half) (by|with|in|on) [^.?!]{1,40}\b(the rest|the other half)",
         ),
-        # how long a payment takes to clear: the example text gives the time to transfer, not to credit it
-        (
-            r"processing (time|period)",
-            r"(to|be|is|get|gets) (cleared|processed|credited|reflected)",
-            r"to (clear|process|reflect)\b",
-            r"acredit",
-        ),
+        _PAYMENT_CLEARING,
         # paying on delivery: the example text does not say
         (
             r"pay(ing)?\b[^.?!]{0,25}\b(when|on|upon) (it |they |i |we )?(deliver|arriv|(is |are )?delivered)",
@@ -352,17 +354,13 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             r"(collect|pick)",
         ),
         ("p\\.?o\\.? box", "post office box", "apartado"),
-        # which way costs less (home or branch): the example text says the checkout prices each, not which is cheaper;
-        # a discount said answers "is a transfer cheaper?" asked beside it (the payment text's "10% off")
+        # which way costs less (home or branch): the example text says the checkout prices each, not which is cheaper.
+        # Asked of a delivery, not of paying ("is bank transfer cheaper?", which the payment text's discount answers)
         (
-            "mas barat",
-            "mas economic",
-            "sale menos",
-            "cheaper",
-            "less expensive",
-            "cost less",
-            "costs less",
-            r"\d+ ?% (off|de descuento)",
+            r"(mas barat|mas economic|sale menos|cheaper|less expensive|costs? less)\w*[^.?!]{0,40}\b(sucursal|branch|"
+            r"domicilio|home|casa|door|pick ?-?up|retir\w*|post office|correo|delivery|envio|shipping)",
+            r"(sucursal|branch|domicilio|home|casa|door|pick ?-?up|retir\w*|post office|correo|delivery|envio|shipping)"
+            r"[^.?!]{0,40}\b(mas barat|mas economic|sale menos|cheaper|less expensive|costs? less)",
         ),
         ("pick ?-?up points?", "collection points?", "lockers?", "parcel shops?"),
         ("track", "seguimiento", "rastreo"),

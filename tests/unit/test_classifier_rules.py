@@ -1846,6 +1846,19 @@ NEVER_CANNED_THIRD_REVIEW = [
     "Can I pay by card at the store?",
     "¿Puedo pagar con tarjeta en el local?",
     "Do you take debit cards at the store?",
+    # an order to come named beside one that exists leaves the existing one (ORDER_TO_COME is read in its sentence)
+    "Where is my package? Also do you ship to Córdoba? I'm going to order a gift for my sister.",
+    "Hi, where is my order? And how long does shipping to Mendoza take? I am planning to order again.",
+    "Mi paquete no aparece. Antes de pedir el reembolso, ¿cuánto tarda normalmente el envío a Jujuy?",
+    "¿Dónde está mi pedido? ¿Cuánto tarda el envío a Córdoba? Voy a comprar otra campera.",
+    "Hola, ¿cómo viene mi envío? ¿Hacen envíos a Salta? Antes de comprar de nuevo quiero saber.",
+    "¿Cómo viene mi envío? Si pido el cambio de talle, ¿el envío es gratis?",
+    # a charge on delivery that happened is no question on paying on delivery
+    "Me hicieron pagar al recibir mi paquete un extra, ¿por qué?",
+    "I had to pay when it arrived, why?",
+    # a discount in the payment text does not say which delivery is cheaper; nothing says how long a transfer takes
+    "Is branch delivery cheaper than home delivery? And do you accept bank transfer?",
+    "¿Cuánto tarda en acreditarse la transferencia? ¿Aceptan Visa? ¿Hacen envíos a Salta?",
 ]
 
 

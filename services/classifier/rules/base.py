@@ -58,21 +58,14 @@ class Rule:
 
 
 _SENTENCE_END = re.compile(r"[.?!\n]")
-# A second question joined to the first inside one sentence: "quisiera saber si envían a Mendoza, y si puedo pagar al
-# recibir", "could you tell me if you ship there; and whether..."
-_NEXT_QUESTION = re.compile(r",? y si\b|,? and (if|whether)\b|;")
 
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     """The bounds of the sentence holding text[start:end]: from after the mark that ends the sentence before it to
-    the mark that ends its own (a match may end on that mark), narrowed to the one of several joined questions
-    (`_NEXT_QUESTION`) that holds the match."""
+    the mark that ends its own (a match may end on that mark)."""
     before = max(text.rfind(mark, 0, start) for mark in ".?!\n") + 1
-    after_mark = _SENTENCE_END.search(text, max(start, end - 1))
-    after = after_mark.end() if after_mark else len(text)
-    joins_before = [m.end() for m in _NEXT_QUESTION.finditer(text, before, start)]
-    join_after = _NEXT_QUESTION.search(text, end, after)
-    return (joins_before[-1] if joins_before else before), (join_after.start() if join_after else after)
+    after = _SENTENCE_END.search(text, max(start, end - 1))
+    return before, after.end() if after else len(text)
 
 
 @dataclass(frozen=True)

@@ -100,31 +100,36 @@ WHICH_SIZE_TO_CHOOSE = Fragment(
     "which size to choose for oneself or someone: the size guide answers it whatever the garment",
 )
 
-# An order not placed yet: "once it ships", "before I order", "first time ordering here", "si pago hoy", "antes de
-# comprar". Where the parcel will be and how to follow it, asked so, is the shipping text's question (it says the
-# tracking code is emailed and when orders are dispatched).
+# An order not placed yet, in the sentence that asks: "once it ships", "before I order", "si compro hoy", "antes de
+# hacer el pedido". Where the parcel will be and how to follow it, asked so, is the shipping text's question (it says
+# the tracking code is emailed and when orders are dispatched). Read in a sentence only: an order to come named
+# beside one that exists ("where is my order? I'm going to order again") leaves the existing one.
 ORDER_TO_COME = Fragment(
     "order_to_come",
-    r"\b(before|once|after|when) (i|we) (order|place|buy|purchase|check out)\b|\b(going|about|planning) to (order|buy|"
-    r"purchase|place an order)\b|\bfirst time (ordering|buying|shopping|ordering here)\b|\bonce (it|they|the (order|"
-    r"parcel|package)|my (order|parcel|package))( i?s| are|'s)? (ships?|sent|shipped|dispatched|on (its|the) way)\b|"
-    r"\bonce (it'?s|its) (sent|shipped|dispatched|on its way)\b|\bafter the order\b|\bquestion before (i|we) "
-    r"(order|buy)\b|"
-    r"\bsi (hoy )?(compro|pago|abono|pido|encargo|hago (el|un|la) (pedido|compra))\b|\bantes de (comprar|pedir|hacer "
-    r"(el|un|la|mi) (pedido|compra))\b|\b(primera vez que|voy a) (compro|comprar|pido|pedir|hacer (un|el|mi) pedido)\b|"
+    r"\b(before|when) (i|we) (order|place (an|my|the) order|buy|purchase|check out)\b|"
+    r"(?<!not )(?<!never )(?<!n't )\b(going|about|planning) to (order|buy|purchase|place an order)\b|"
+    r"\bonce (it|they|the (order|parcel|package)|my (order|parcel|package)) (ships|is (sent|shipped|dispatched|on its "
+    r"way)|are (sent|shipped|dispatched|on their way))\b|\bonce (it'?s|its) (sent|shipped|dispatched|on its way)\b|"
+    r"\bafter (i|we) (order|place (an|my|the) order|buy)\b|\bafter the order,|"
+    r"\bsi (hoy )?(compro|encargo|hago (el|un|la) (pedido|compra))\b|\bsi (yo )?(pago|abono) (hoy|ahora|manana)\b|"
+    r"\bantes de (comprar|hacer (el|un|la|mi) (pedido|compra))\b|"
+    r"(?<!nunca mas )(?<!no )\bvoy a (comprar|hacer (un|el|mi) pedido)\b|"
     r"\buna vez que (lo|la|los|las) (mandan|envian|despachan)\b",
-    "an order not placed yet (before, once or after ordering, a first order, 'si compro hoy')",
+    "an order not placed yet, in the question's own sentence ('before I order', 'si compro hoy')",
 )
 
-# Paying when the parcel arrives (cash on delivery) is the payment text's question, not an order's arrival:
-# "¿se puede pagar cuando llega el paquete?", "can I pay when the package arrives?"
+# Paying when the parcel arrives (cash on delivery) is the payment text's question, not an order's arrival: "¿se
+# puede pagar cuando llega el paquete?", "can I pay when the package arrives?"; not a charge that happened ("me
+# hicieron pagar al recibir", "I had to pay when it arrived": past or made to pay).
 PAY_ON_DELIVERY = Fragment(
     "pay_on_delivery",
-    r"\b(pag(ar|o|a|arlo|arla|arlos)|abon(ar|o|a|arlo))\b[^.?!]{0,15}\b(cuando|al|en cuanto|apenas|una vez que) "
-    r"(me |nos |lo |la )?(llega|llegue|lleguen|llegan|recib\w*|entreg\w*)|\bpay(ing)?\b[^.?!]{0,20}\b(when|on|upon|"
-    r"once|after) (the |my )?(package|parcel|order|it|delivery|they|courier)?\s?(arrives?|comes?|is delivered|"
-    r"delivery|receipt|gets here|shows up)\b",
-    "paying when the parcel arrives (cash on delivery), in Spanish or English",
+    r"(?<!hicieron )(?<!hizo )(?<!tuve que )(?<!tuvimos que )(?<!me cobraron por )"
+    r"\b(pag(ar|arlo|arla|arlos|arlas|o|ue)|abon(ar|arlo|arla|arlos|arlas|o|e))\b[^.?!]{0,15}\b(cuando|al|en cuanto|"
+    r"apenas|una vez que) (me |nos |lo |la )?(llega|llegue|lleguen|llegan|recibo|reciba|recibir|recibirlo|recibirla|"
+    r"recibamos|entregan|entreguen)\b|(?<!made me )(?<!had to )(?<!made us )\bpay\b[^.?!]{0,20}\b(when|on|upon|once) "
+    r"(the |my )?(package|parcel|order|it|delivery|they|courier)?\s?(arrives|comes|come|is delivered|delivery|receipt|"
+    r"gets here|shows up)\b",
+    "paying when the parcel arrives (cash on delivery), asked, in Spanish or English",
 )
 
 # Whether the shop gives a tracking code, asked with an indefinite article ("¿mandan un código de seguimiento?", "do
@@ -330,8 +335,8 @@ RETURN_POSTAGE_ES = Fragment(
 # pay (the payment text says cash is taken at the store), not whether one may pick up.
 PICKUP_THEN_PAY_EN = Fragment(
     "pickup_then_pay_en",
-    r"\b(if|when) (i|we)\b[^.?!]{0,40}\b(pick|collect|fetch|come (and|to) (get|collect|pick))\w*\b[^.?!]{0,60}\b"
-    r"(pay|paying|cash|card)\b",
+    r"\b(if|when) (i|we)\b[^.?!]{0,40}\b(pick (it |them )?up|collect|fetch|come (and|to) (get|collect|pick))\b"
+    r"[^.?!]{0,60}(\b(pay|paying)\b(?! (for )?(the )?(shipping|delivery|postage))|\b(cash|card)\b)",
     "picking up as the premise of a question on paying, in English",
 )
 

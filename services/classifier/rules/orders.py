@@ -335,7 +335,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(donde|como) (esta|estan|anda|viene|quedo) (mi|mis|el|los) (pedidos?|paquetes?|compras?|envios?|orden|"
             r"ordenes|encomiendas?)\b"
         ),
-        unless=ORDER_TO_COME.pattern,
+        unless_in_sentence=ORDER_TO_COME.pattern,
         matches=("¿Dónde está mi pedido? Es el #1234", "¿Cómo viene el envío?"),
         never=("Si hago un pedido, ¿cómo sé dónde está mi paquete?",),
     ),
@@ -357,8 +357,7 @@ RULES: tuple[Rule, ...] = (
             r"despachan|envian|mandan|entregan) (mi|mis|el|los|la|las) (pedidos?|paquetes?|compras?|envios?|orden|"
             r"productos?|cosas)\b"
         ),
-        unless=ORDER_TO_COME.pattern,
-        unless_in_sentence=PAY_ON_DELIVERY.pattern,
+        unless_in_sentence=ORDER_TO_COME.pattern + "|" + PAY_ON_DELIVERY.pattern,
         matches=("cuándo llega mi pedido?", "¿Cuándo me llega mi pedido? Ya pasaron 10 días."),
         never=("¿se puede pagar cuando llega el paquete?", "Si pago hoy con tarjeta, ¿cuándo sale el pedido?"),
     ),
@@ -371,7 +370,8 @@ RULES: tuple[Rule, ...] = (
         pattern=r"\b(numero|codigo) de (seguimiento|tracking|envio)\b|\bseguimiento\b|\btracking\b|\brastre(ar|o)\b",
         # whether the shop gives tracking at all is the shipping text's question (`shipping.tracking_offered`), and
         # so is how to follow an order not placed yet
-        unless=TRACKING_OFFERED.pattern + "|" + ORDER_TO_COME.pattern,
+        unless=TRACKING_OFFERED.pattern,
+        unless_in_sentence=ORDER_TO_COME.pattern,
         matches=("me pasan el nro de seguimiento?", "¿Cómo puedo rastrear el paquete?", "Can you send the tracking?"),
         never=("Cuando compro, ¿me mandan un código de seguimiento?", "Do you give a tracking number?"),
     ),
@@ -404,7 +404,7 @@ RULES: tuple[Rule, ...] = (
             r"package)? ?(ship|shipped|been shipped|sent)\b|\bwhen will (it|my order|they) (arrive|ship|be (delivered|"
             r"shipped))\b"
         ),
-        unless=ORDER_TO_COME.pattern,
+        unless_in_sentence=ORDER_TO_COME.pattern,
         matches=("where is my parcel", "Where is my order #1234?", "Has my order shipped yet?"),
         never=("I am going to order soon. After the order, how I know where is my package?",),
     ),
@@ -434,7 +434,8 @@ RULES: tuple[Rule, ...] = (
             r"delivery)|expected (delivery|arrival)( date)?|delivery date|arrival date) (of|for|on) (my|our|this|the|"
             r"order)\b|\bwhere('?s| is| are) (my|our) \w+"
         ),
-        unless=r"\bif (i|we)\b|" + ORDER_TO_COME.pattern,
+        unless=r"\bif (i|we)\b",
+        unless_in_sentence=ORDER_TO_COME.pattern,
         matches=("what's the ETA of my item", "When will my new jacket arrive?", "when can I expect my parcel?"),
         never=("If I order today, when will my order arrive?",),
     ),
@@ -444,7 +445,7 @@ RULES: tuple[Rule, ...] = (
         weight=1,
         description="'mi pedido', 'my order' named: a bare hint",
         pattern=r"\b(mi pedido|mi compra|my order|my package)\b",
-        unless=ORDER_TO_COME.pattern,
+        unless_in_sentence=ORDER_TO_COME.pattern,
         matches=("cuándo llega mi pedido?", "about my order"),
         never=("how do I get the tracking number for my order once its sent?",),
     ),

@@ -109,8 +109,6 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "Necesito ayuda con mi devolución",
             "Tuve un problema con mi pago",
         ),
-        unless=ORDER_TO_COME.pattern,
-        unless_in_sentence=PAY_ON_DELIVERY.pattern,
         never=(
             "¿Se puede pagar cuando llega el paquete?",
             "Si abono hoy, ¿cuándo despachan el pedido?",
@@ -139,8 +137,6 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "My last parcel took a month.",
         ),
         # a parcel of an order not placed yet is any parcel: "after the order, how do I know where my package is?"
-        unless=ORDER_TO_COME.pattern,
-        unless_in_sentence=PAY_ON_DELIVERY.pattern,
         never=(
             "can I pay when the package arrives?",
             "What are my delivery options?",
@@ -155,7 +151,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         description="'I ordered', 'I selected', 'did I use', 'did you ship', 'the order I placed', in English",
         pattern=(
             # not of "something I bought online": a general question's premise
-            r"(?<!something )(?<!anything )(?<!things )(?<!stuff )(?<!items )(?<!an item )"
+            r"(?<!something )(?<!anything )(?<!an item )"
             r"\b(i|we)\s+(have\s+|just\s+|already\s+)?(ordered|bought|purchased|paid|placed (an|my|the|a) order|"
             r"received|got (my|the|a) (order|package|parcel)|returned|sent (it|the item|them) back)\b|\b(i|"
             r"we) (have )?(chose|selected|picked|opted for|checked out|entered|typed)\b|\b(did|have|had) (i|we) (use|"
@@ -241,7 +237,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         pattern=r"\b(seguimiento|tracking|rastreo|tracking number)\b",
         # whether the shop gives tracking at all is the shipping text's question, and so is how to follow an order
         # not placed yet
-        unless=TRACKING_OFFERED.pattern + "|" + ORDER_TO_COME.pattern,
+        unless=TRACKING_OFFERED.pattern,
         matches=(
             "me pasan el nro de seguimiento?",
             "The tracking number doesn't work",
@@ -698,10 +694,14 @@ HYPOTHETICAL: tuple[Rule, ...] = (
             # an order still to be placed: "antes de hacer el pedido", "una vez que hago el pedido"
             r"\b(antes de|para|al|cuando|una vez que|apenas|en cuanto) (hacer|hago|haga|hagamos|realizar|realizo|"
             r"realice|confirmar|confirmo|confirme|armar|armo|arme|concretar|concreto|concrete) (el|la|un|una) "
-            r"(pedido|compra|orden)\b"
+            r"(pedido|compra|orden)\b|"
+            # "after the order, how do I know where my package is?", "¿se puede pagar cuando llega el paquete?"
+             + ORDER_TO_COME.pattern + r"|" + PAY_ON_DELIVERY.pattern
         ),
         matches=(
             "Si compro hoy, ¿cuándo llega?",
+            "I am going to order soon. After the order, how do I know where my package is?",
+            "¿se puede pagar cuando llega el paquete?",
             "If I order today, how long?",
             "what if I bought it today?",
             "si elijo pagar por transferencia, ¿cómo les aviso que ya pagué?",
@@ -721,6 +721,8 @@ HYPOTHETICAL: tuple[Rule, ...] = (
             "Can you check if I paid with the right card?",
             "Cuando hice el pedido me cobraron dos veces",
             "Pagué ayer, ¿cuándo sale el pedido?",
+            "Me hicieron pagar al recibir mi paquete un extra, ¿por qué?",
+            "I'm not going to order from you again",
         ),
     ),
     # A purchase at another shop names no order of ours, wherever it stands in its sentence: "en otra tienda compré

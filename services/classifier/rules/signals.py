@@ -110,8 +110,6 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "Tuve un problema con mi pago",
         ),
         never=(
-            "¿Se puede pagar cuando llega el paquete?",
-            "Si abono hoy, ¿cuándo despachan el pedido?",
             "Antes de hacer la compra quería saber si hacen envíos",
             "Medí mi remera y según la tabla soy M",
             "Comparé con mi jean favorito, ¿qué talle me conviene?",
@@ -138,10 +136,8 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         ),
         # a parcel of an order not placed yet is any parcel: "after the order, how do I know where my package is?"
         never=(
-            "can I pay when the package arrives?",
             "What are my delivery options?",
             "What are the package options?",
-            "Before I order: how do I follow where my package is?",
         ),
     ),
     Rule(

@@ -2257,6 +2257,20 @@ def test_a_replys_subject_that_named_the_answered_topic_leaves_the_new_question_
             "¿El stock del local es el mismo que el de la web? Y si compro online, ¿puedo retirar ahí? ¿En qué horario?",
             ("stock", "shipping"),
         ),
+        # a sold-out garment named only as the reason to ask whether things come back, or how to be told
+        (
+            "hey, the green hoodie is sold out in every size :( do you ever get stuff back or once it's gone it's "
+            "gone? is there a way to get a notice?",
+            ("stock",),
+        ),
+        (
+            "hey the pants I want are out in my size is there a way to get an alert when they come back instead of "
+            "checking every day",
+            ("stock",),
+        ),
+        # someone described, then which size: the guide says how to choose and that height and weight are not enough
+        ("Hi, my son's 15, 172cm, about 60kg. What size hoodie? Cheers", ("sizes",)),
+        ("Hello, where can I find the measurements in cm of your shirts? I'd like to compare them with mine.", ("sizes",)),
     ],
 )
 def test_questions_every_shop_gets_have_their_canned_texts(shop, body, topics):
@@ -2272,6 +2286,10 @@ def test_questions_every_shop_gets_have_their_canned_texts(shop, body, topics):
         "¿Tienen la campera negra en talle XXL?",
         "¿Me pueden guardar el buzo negro en talle M? ¿Hay stock?",
         "Hola, ¿tienen la camisa de lino en talle L?",
+        # whether that one product comes back, even beside how to be told
+        "The navy coat in XS is sold out. Will it come back before Christmas? Is there a way to get an alert?",
+        "The black hoodie in XL is sold out. Is that exact one coming back, and how would I find out?",
+        "El buzo gris en M está agotado, ¿cuándo vuelve? ¿Cómo hago para que me avisen?",
         # a return of an item with a problem
         "The zip broke. If I return it, who pays the postage?",
         "The jacket I got is damaged, can I exchange it at your store?",

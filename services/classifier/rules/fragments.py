@@ -38,8 +38,14 @@ GARMENT = Fragment(
 
 SIZE_TABLE = Fragment(
     "size_table",
-    r"\b(tabla|guia|cuadro) de (talles|medidas)\b|\bsize (chart|guide|table)\b",
-    "the shop's size table, by any of its names",
+    r"\b(tabla|guia|cuadro) de (talles|medidas)\b|\bsize (chart|guide|table)\b|"
+    # the table described by what it holds: "a chart with the measurements", "the measurements of your shirts"
+    r"\b(charts?|tables?|guides?) (somewhere )?(of|with) (the |your |all the )?(actual |exact )?(measurements|sizing)\b|"
+    r"\b(measurements?|sizing) (chart|table|guide)\b|\b(where|how) (can|do|could|would) (i|we) (find|see|check|get|"
+    r"look at) (the |your )?measurements\b|\bmeasurements( in (cm|centimet\w+))? (of|for) (your|each|every|all)\b|"
+    r"\b(tabla|guia|cuadro|lista) (con|de) (las )?medidas\b|\bmedidas( en (cm|centimetros))? de (cada|sus|todas las) "
+    r"(prendas?|productos?|modelos?)\b",
+    "the shop's size table, by any of its names or by what it holds",
 )
 
 # Which size to choose, asked of the customer's own body or habit ("¿qué talle me recomiendan?", "what size should I
@@ -96,7 +102,14 @@ WHICH_SIZE_TO_CHOOSE = Fragment(
     r"(should|would|will|shall|do|can|could|is best|fits?|suits?)\b|"
     r"\b(what|which) size (would|do|can|could) you (suggest|recommend|advise)\b|"
     r"\b(what|which) size will (fit|suit|be (suitable|best|right))\b|\b(what|which) size (i|we) (should|must|need "
-    r"to)\b|" + BETWEEN_TWO_SIZES_ES.pattern + r"|" + BETWEEN_TWO_SIZES_EN.pattern + r"|" + KNOW_ONES_SIZE.pattern,
+    r"to)\b|"
+    # someone described, then which size they would be: "what size would a 13 year old boy, 1.60 m, 45 kg, be?"
+    r"\b(what|which) size (would|will|should) (a|an|my|our|his|her|your) ([^?.!]|\.\d){0,60}\bbe\b|"
+    r"\b(what|which) size (i'?d|i would|he'?d|she'?d|they'?d|he would|she would|they would|we'?d) (be|need|take|wear)\b|"
+    r"\b(what|which) size (is|would be) (good|right|best|correct|ideal|suitable)\b|"
+    r"\b(what|which) size (of )?" + GARMENT.pattern + r" ?(\?|for (me|him|her|them|my|a|an|someone))|"
+    r"\bhow (do|would|should) (people|customers|you|i|we) (usually |normally )?(pick|choose|select|decide on) (a|the|my|"
+    r"their|your) size\b|" + BETWEEN_TWO_SIZES_ES.pattern + r"|" + BETWEEN_TWO_SIZES_EN.pattern + r"|" + KNOW_ONES_SIZE.pattern,
     "which size to choose for oneself or someone: the size guide answers it whatever the garment",
 )
 
@@ -484,6 +497,46 @@ HOLD_AN_ITEM = Fragment(
     r"\b(que )?(me|nos|le) (guarden|reserven|separen|aparten)\b|"
     r"\b(hold|reserve|keep|put aside|set aside)\b[^.?!]"
     r"{0,30}\b(for me|for him|for her|aside|until|till|til)\b|\b(put|set) (one|it|them|an item|a \w+) aside\b|"
-    r"\bdo you (hold|reserve) (items|clothes|products|garments)\b",
+    r"\bdo you (hold|reserve) (items|clothes|products|garments)\b|\bsave (one|it|them) for me\b",
     "asking the shop to hold, reserve or put aside an item",
+)
+
+# Whether sold-out things come back at all, asked of the shop's stock rather than of one product ("do you ever get
+# stuff back in?", "will you be getting more stock of things generally?", "¿cada cuánto reponen lo que se agota?"):
+# the stock text answers it even after a sold-out garment is named as the reason for asking.
+RESTOCKS_IN_GENERAL = Fragment(
+    "restocks_in_general",
+    r"\b(do|does|will|would) (you|u|you guys|u guys|they|the shop|your shop) (ever |usually |normally |generally |"
+    r"typically |often )?(get|bring|have|restock|be getting|be restocking) (\w+ )?(more |new )?(stuff|things|items|"
+    r"stock|products|sold[- ]out (items|things|stuff))\b|\b(stuff|things|items|products|sizes) (generally |usually |"
+    r"normally |ever )?(come|get|go) back\b|\b(things|stuff|items|products) generally\b|\bgenerally (come|get|go) "
+    r"back\b|\b(once|when) (it'?s|its|they'?re|theyre) gone,? (it'?s|its|they'?re|theyre) gone\b|\bcada cuanto "
+    r"(reponen|traen|vuelven|renuevan|entra)\b|\b(las cosas|los productos|las prendas|lo) que se agota\w*\b|"
+    r"\b(suelen|acostumbran a) (reponer|volver|traer)\b",
+    "whether and how often sold-out things come back, asked of the shop's stock as a whole",
+)
+
+# How to be told when something is back ("is there a way to get an alert when they come back?", "how would I even
+# find out?", "¿cómo hago para que me avisen?"): the stock text's "Notify me" button answers it for any product.
+TOLD_WHEN_BACK = Fragment(
+    "told_when_back",
+    r"\b(a|any|some) (way|option|chance) (for me )?(to )?(get|be|hear|find out|know|receive)\b[^.?!\n]{0,30}"
+    r"\b(notif\w*|alert\w*|notice|ping\w*|emails?|told|informed|heads[- ]up|back|available)\b|\bhow (would|will|can|"
+    r"do) i (even )?(find out|know|hear about it|be told|get told|get notified)\b|\bis there a way for me to know\b|"
+    r"\b(como|de que forma|de que manera) (hago|puedo|podria) (hacer )?para (que me avisen|enterarme|saber cuando)\b|"
+    r"\b(forma|manera|modo) de (que me avisen|enterarme)\b",
+    "how to be told when a sold-out item is back",
+)
+
+# Asking whether one product itself comes back, and when ("will the navy coat in XS come back?", "is that exact one
+# coming back?", "¿va a volver el buzo gris?", "¿cuándo vuelve la campera?"): that product's, not the stock text's.
+ONE_PRODUCT_COMING_BACK = Fragment(
+    "one_product_coming_back",
+    r"\b(will|is|are|would) (the|that|this|it|they|those|these) [^.?!\n]{0,50}\b(come|coming|be) back\b|"
+    r"\b(exact|particular|specific|same) (one|item|model|style|product|jacket|coat|colour|color)\b|"
+    r"\bwhen exactly\b|\bcoming back\b|\brestock date\b|\bdiscontinued\b|"
+    r"\b(va|van) a (volver|reponer|entrar|haber|traer)\b|\bcuando (vuelve|vuelven|entra|entran|reponen|van a "
+    r"(tener|traer|reponer)|vuelven a (tener|traer|entrar)|vuelve a (haber|entrar))\b|\b(ese|esa|este|esta) (mismo|"
+    r"misma|modelo|color|talle)\b|\bse (discontinu\w*|deja de fabricar)\b",
+    "whether or when one product itself comes back",
 )

@@ -41,13 +41,16 @@ from .fragments import (
     HOLD_AN_ITEM,
     NOBODY_AT_HOME,
     ONE_GARMENT,
+    ONE_PRODUCT_COMING_BACK,
     ORDER_TO_COME,
     OURS_TOO,
     OWN_THING,
     PAY_ON_DELIVERY,
+    RESTOCKS_IN_GENERAL,
     SIZE_GUIDE_MATTERS,
     SIZE_NOT_SELECTABLE,
     SIZE_TABLE,
+    TOLD_WHEN_BACK,
     TRACKING_OFFERED,
     WHICH_SIZE_TO_CHOOSE,
 )
@@ -1366,6 +1369,10 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
             "¿Cómo calza la línea unisex? En remeras de mujer uso M",
             "¿Tienen XXL y XXXL en todos los buzos y remeras o solo en algunos modelos? ¿Cuánto tarda el envío?",
             "Mido 1,80 y peso 95 kilos, ¿qué talle de campera me corresponde? ¿L o XL?",
+            "My son is 14, 172 cm, about 60 kg. What size hoodie?",
+            "What size would a 13 year old boy, 1.60 m, 45 kg, be in your t-shirts?",
+            "Where can I find the measurements in cm of your shirts?",
+            "Is there a chart somewhere with the measurements of each jacket?",
         ),
     ),
     # When one named garment in one colour or size comes back is a question about that product, not the restock
@@ -1390,7 +1397,12 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
         # nor a size the website does not let one choose, asked about, when nothing asks when it comes back: what that
         # means is the same for every product ("en un producto no me aparece el talle L, ¿está agotado?")
         r"^(?=[\s\S]*(" + SIZE_NOT_SELECTABLE.pattern + r"))(?![\s\S]*\b(vuelv\w*|volver\w*|repon\w*|reingres\w*|"
-        r"back|restock\w*|cuando)\b)",
+        r"back|restock\w*|cuando)\b)|"
+        # nor a sold-out garment named as the reason to ask whether things come back or how to be told, when nothing
+        # asks whether that product itself comes back
+        r"^(?=[\s\S]*(" + RESTOCKS_IN_GENERAL.pattern + r"|" + TOLD_WHEN_BACK.pattern + r"))(?![\s\S]*("
+        + ONE_PRODUCT_COMING_BACK.pattern
+        + r"))",
         # the garment named in a sentence that asks nothing of stock (a size question, a subject, a story) leaves the
         # stock question general: "Do your sweaters come in XXL? And if one is sold out, do you restock?"
         unless_in_sentence=r"^(?![\s\S]*\b(vuelv\w*|volver\w*|repon\w*|reingres\w*|entra\w*|stock|disponibles?|"
@@ -1402,6 +1414,8 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
             "¿Va a volver el buzo gris en talle M?",
             "¿Cuándo vuelve a haber L en los jeans wide leg?",
             "¿Me pueden guardar el buzo negro en talle M? ¿Hay stock?",
+            "The navy coat in XS is sold out. Will it come back? Is there a way to get an alert?",
+            "El buzo gris en M está agotado, ¿cuándo vuelve? ¿Cómo hago para que me avisen?",
         ),
         never=(
             "¿Cada cuánto reponen lo agotado?",
@@ -1409,6 +1423,8 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
             "¿Me pueden separar un buzo negro talle M hasta que llegue?",
             "En un producto no me aparece para elegir el talle L. ¿Eso significa que está agotado?",
             "Do your sweaters come in XXL? And if one is sold out, do you restock?",
+            "The green hoodie is sold out in every size. Do you ever get stuff back? Is there a way to get a notice?",
+            "El buzo negro está agotado en M. ¿Cada cuánto reponen lo que se agota? ¿Cómo hago para que me avisen?",
         ),
     ),
     Rule(

@@ -40,7 +40,8 @@ SIZE_TABLE = Fragment(
     "size_table",
     r"\b(tabla|guia|cuadro) de (talles|medidas)\b|\bsize (chart|guide|table)\b|"
     # the table described by what it holds: "a chart with the measurements", "the measurements of your shirts"
-    r"\b(charts?|tables?|guides?) (somewhere )?(of|with) (the |your |all the )?(actual |exact )?(measurements|sizing)\b|"
+    r"\b(charts?|tables?|guides?) (somewhere )?(of|with) (the |your |all the )?(actual |exact )?"
+    r"(measurements|sizing)\b|"
     r"\b(measurements?|sizing) (chart|table|guide)\b|\b(where|how) (can|do|could|would) (i|we) (find|see|check|get|"
     r"look at) (the |your )?measurements\b|\bmeasurements( in (cm|centimet\w+))? (of|for) (your|each|every|all)\b|"
     r"\b(tabla|guia|cuadro|lista) (con|de) (las )?medidas\b|\bmedidas( en (cm|centimetros))? de (cada|sus|todas las) "
@@ -105,11 +106,17 @@ WHICH_SIZE_TO_CHOOSE = Fragment(
     r"to)\b|"
     # someone described, then which size they would be: "what size would a 13 year old boy, 1.60 m, 45 kg, be?"
     r"\b(what|which) size (would|will|should) (a|an|my|our|his|her|your) ([^?.!]|\.\d){0,60}\bbe\b|"
-    r"\b(what|which) size (i'?d|i would|he'?d|she'?d|they'?d|he would|she would|they would|we'?d) (be|need|take|wear)\b|"
+    r"\b(what|which) size (i'?d|i would|he'?d|she'?d|they'?d|he would|she would|they would|we'?d) "
+    r"(be|need|take|wear)\b|"
     r"\b(what|which) size (is|would be) (good|right|best|correct|ideal|suitable)\b|"
     r"\b(what|which) size (of )?" + GARMENT.pattern + r" ?(\?|for (me|him|her|them|my|a|an|someone))|"
-    r"\bhow (do|would|should) (people|customers|you|i|we) (usually |normally )?(pick|choose|select|decide on) (a|the|my|"
-    r"their|your) size\b|" + BETWEEN_TWO_SIZES_ES.pattern + r"|" + BETWEEN_TWO_SIZES_EN.pattern + r"|" + KNOW_ONES_SIZE.pattern,
+    r"\bhow (do|would|should) (people|customers|you|i|we) (usually |normally )?(pick|choose|select|decide on) "
+    r"(a|the|my|their|your) size\b|"
+    + BETWEEN_TWO_SIZES_ES.pattern
+    + r"|"
+    + BETWEEN_TWO_SIZES_EN.pattern
+    + r"|"
+    + KNOW_ONES_SIZE.pattern,
     "which size to choose for oneself or someone: the size guide answers it whatever the garment",
 )
 

@@ -2270,7 +2270,10 @@ def test_a_replys_subject_that_named_the_answered_topic_leaves_the_new_question_
         ),
         # someone described, then which size: the guide says how to choose and that height and weight are not enough
         ("Hi, my son's 15, 172cm, about 60kg. What size hoodie? Cheers", ("sizes",)),
-        ("Hello, where can I find the measurements in cm of your shirts? I'd like to compare them with mine.", ("sizes",)),
+        (
+            "Hello, where can I find the measurements in cm of your shirts? I'd like to compare them with mine.",
+            ("sizes",),
+        ),
     ],
 )
 def test_questions_every_shop_gets_have_their_canned_texts(shop, body, topics):

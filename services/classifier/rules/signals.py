@@ -1400,7 +1400,11 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
         r"back|restock\w*|cuando)\b)|"
         # nor a sold-out garment named as the reason to ask whether things come back or how to be told, when nothing
         # asks whether that product itself comes back
-        r"^(?=[\s\S]*(" + RESTOCKS_IN_GENERAL.pattern + r"|" + TOLD_WHEN_BACK.pattern + r"))(?![\s\S]*("
+        r"^(?=[\s\S]*("
+        + RESTOCKS_IN_GENERAL.pattern
+        + r"|"
+        + TOLD_WHEN_BACK.pattern
+        + r"))(?![\s\S]*("
         + ONE_PRODUCT_COMING_BACK.pattern
         + r"))",
         # the garment named in a sentence that asks nothing of stock (a size question, a subject, a story) leaves the

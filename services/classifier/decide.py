@@ -44,7 +44,7 @@ from . import language as language_mod
 from . import learned as learned_mod
 from . import robots as robots_mod
 from . import view as view_mod
-from .rules.fragments import DELIVERY_ON_A_DAY, NOBODY_AT_HOME, SIZE_NOT_SELECTABLE
+from .rules.fragments import DELIVERY_ON_A_DAY, NOBODY_AT_HOME, SIZE_NOT_SELECTABLE, SIZE_TABLE
 from .rules.robot_notifications import RELAYED_REASON
 
 DEFAULT_FAQ_THRESHOLD = 0.75
@@ -197,8 +197,30 @@ _PAYMENT_CLEARING = (
     r"acredit",
 )
 _OWN_TEXT_ONLY = frozenset({_SALE_RESTOCKED, _PAYMENT_CLEARING})
+# A size of another country given by its number ("I'm a US 8", "uso un 40 europeo"): asked what it is in the shop's
+# sizes, it asks for a conversion the example size text does not give (it says only to go by the centimetres)...
+_A_SIZE_TO_CONVERT = (
+    r"\b(us|u\.s\.|uk|eu|european|american|italian|french|german|brazilian)( size| women'?s| men'?s)? \d{1,2}\b",
+    r"\b(a|an) \d{1,2} in (us|uk|eu|european|american)\b",
+    r"\btalle \d{1,2} (americano|europeo|italiano|de (eeuu|usa|europa|estados unidos|espana|italia))\b",
+    r"\b\d{1,2} (americano|europeo|italiano)\b",
+    r"\b(uso|usa|soy|es) (un |el |talle )?\d{1,2} (en|de) (europa|eeuu|usa|estados unidos|espana|italia)\b",
+)
+# ... unless the email asks how to choose, or for the table, which the text answers: "I'm a UK 12 and have no idea
+# what that would be here. Is there a chart with measurements?", "or how should I figure it out?"
+_HOW_TO_CHOOSE_INSTEAD = re.compile(
+    SIZE_TABLE.pattern
+    + r"|\b(chart|table|guide|measurements)\b|\bhow (should|do|can|would|could) (i|we|one) (figure|work|find)"
+    r"( it| this| that| them)? out\b|\bsomething else to (pick|choose|figure)\b|\b(tabla|medidas|guia)\b|"
+    r"\bcomo (hago|hacemos|puedo) (para )?(elegir|comparar|saber)\b"
+)
 # A group of `_COVERAGE` that does not count as asked when this holds of the email.
-_NOT_ASKED_WHEN = {_ONE_SIZE: _ANY_SIZE, _PARCEL_WEIGHT: _BODY_MEASURES, _NOBODY_AT_HOME: _A_BRANCH_INSTEAD}
+_NOT_ASKED_WHEN = {
+    _ONE_SIZE: _ANY_SIZE,
+    _PARCEL_WEIGHT: _BODY_MEASURES,
+    _NOBODY_AT_HOME: _A_BRANCH_INSTEAD,
+    _A_SIZE_TO_CONVERT: _HOW_TO_CHOOSE_INSTEAD,
+}
 
 _COVERAGE: dict[str, list[tuple[str, ...]]] = {
     "payment_methods": [
@@ -504,6 +526,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ),
     ],
     "sizes": [
+        _A_SIZE_TO_CONVERT,
         # another sizing system, children or shoes: the example size table is for adult garments in centimetres
         ("american", r"\bus \d", "us siz", "uk siz", r"\beu\b", "europe", "ingles"),
         (

@@ -2274,6 +2274,9 @@ def test_a_replys_subject_that_named_the_answered_topic_leaves_the_new_question_
             "Hello, where can I find the measurements in cm of your shirts? I'd like to compare them with mine.",
             ("sizes",),
         ),
+        # another country's size, asked how to choose rather than what it converts to
+        ("I'm normally a UK 14 and no idea what that is here. Is there a chart with measurements?", ("sizes",)),
+        ("¿Envían a Rosario? ¿Dónde puedo ver las medidas de cada prenda?", ("shipping", "sizes")),
     ],
 )
 def test_questions_every_shop_gets_have_their_canned_texts(shop, body, topics):
@@ -2303,6 +2306,8 @@ def test_questions_every_shop_gets_have_their_canned_texts(shop, body, topics):
         # another country's size converted: the text says only to go by the centimetres
         "Do you have a US size conversion? What is a US 6 in your sizes?",
         "Are your sizes American or European? I'm a US 8 in dresses, what would that be here?",
+        "I'm a US size 10 in dresses and a 30 in jeans. Which of your sizes would that be?",
+        "Uso un 42 europeo en pantalones, ¿a qué talle de ustedes equivale?",
     ],
 )
 def test_one_product_or_a_problem_still_gets_no_canned_text(shop, body):

@@ -71,7 +71,7 @@ KNOW_ONES_SIZE = Fragment(
     r"\bhow (do|can|would|should|will) (i|we|you|one) (figure out|work out|know|find out|tell|choose|pick|"
     r"get|determine) (my|your|his|her|their|the right|the correct|which|what) sizes?\b|"
     r"\bcomo (hago|hacemos|puedo|podemos|se hace)?( para)? ?(se|saber|sabemos|elegir|elijo|calcular|averiguar|"
-    r"acertar)( bien)?( cual es)? (el|mi|su|tu|los|que|cual) talles?\b|"
+    r"acertar)( bien)?( cual es| con| en)? (el|mi|su|tu|los|que|cual) talles?\b|"
     r"\bcomo (se|sabe|saber) cual es (el mio|mi talle|el suyo|su talle)\b",
     "how the customer can know or choose their own size",
 )
@@ -296,7 +296,11 @@ EN_NOT_POLICY = Fragment(
     # size"), not a problem that happened
     r"\b(problems?|issues?|late|delay\w*|(?<!turns out to be )(?<!turn out to be )(?<!if it's )(?<!if its )"
     r"(?<!if it is )(?<!if i order the )(?<!if i pick the )(?<!if i choose the )(?<!if i get the )"
-    r"(?<!if i buy the )wrong|mistake\w*|(change|changing)(?! (my|your|their|of) mind)|modify|edit|"
+    r"(?<!if i buy the )wrong|mistake\w*|"
+    # a change of mind, or a change of size or colour asked as the policy's ("can I change it for another size?")
+    r"(change|changing)(?! (my|your|their|of) mind)(?! (it |them |this |that )?(for|to|into) (a |an |another |the )?"
+    r"(different |bigger |smaller |larger |other |next )?(size|colou?r|one)s?\b)(?! (it |them )?for (something|"
+    r"anything) (else|different)\b)|modify|edit|"
     r"update|switch|upgrade|cancel\w*|complain\w*|didn'?t|haven'?t|hasn'?t|wasn'?t|weren'?t|lost|damaged|missing|"
     r"status|track\w*|where is|where'?s|address(es)?|invoices?|reschedul\w*|redeliver\w*|resend|supposed|"
     # not "I never know", "I am never at home", "instead of posting it back", "instead of my house", "instead of having

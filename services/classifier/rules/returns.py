@@ -57,7 +57,7 @@ RULES: tuple[Rule, ...] = (
         description="whether an item can be exchanged or returned at the shop, in English",
         pattern=(
             r"\b(exchange|swap|return|change)\b[^.?!]{0,40}\b(at|in) (your|the) (palermo )?(shop|store|showroom)\b|"
-            r"\b(go|come|pop|drop|take (it|them|things)|bring (it|them|things))( in| by| back)? (in)?to (your|the) "
+            r"\b(go|come|pop|drop|walk|head|take (it|them|things)|bring (it|them|things))( in| by| back)? (in)?to (your|the) "
             r"(palermo )?(shop|store|showroom)\b[^.?!]{0,60}\b(exchange|swap|change)\b"
         ),
         unless=EN_NOT_POLICY.pattern,
@@ -263,7 +263,10 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             r"\b((can|could|may) (i|we)|is it possible to|are (we|customers) allowed to) (swap|exchange|change|"
             r"trade) (it |them |items? |an item |clothes |something )?(for|to|into) (a |an |another |the )?(different |"
-            r"bigger |smaller |larger |other |next )?(size|colou?r)\b"
+            r"bigger |smaller |larger |other |next )?(size|colou?r)\b|"
+            # "can I change it for something else?", of a thing not yet in hand or a gift
+            r"\b(can|could|may) (i|we|she|he|they) (just )?(swap|exchange|change|trade) (it|them) (myself |herself |"
+            r"himself |themselves )?for (something|anything) (else|different)\b"
         ),
         # an order's size, address or delivery changed ("can I change my order to a different size?"), not "before I
         # order"
@@ -272,6 +275,8 @@ RULES: tuple[Rule, ...] = (
             "Can I swap for a different size if it's too small?",
             "Can I exchange it for another colour?",
             "Before I order: if the jeans don't fit, can I swap them for another size?",
+            "If I buy trousers and the size is not good, can I change to other size?",
+            "If she doesn't like the colour, can she change it for something else?",
         ),
         never=("Can I change my order to a different size?",),
     ),

@@ -22,9 +22,17 @@ RULES: tuple[Rule, ...] = (
             r"vienen de talle|viene de talle|es la horma|es el calce|son los talles)\b|\btalles? (grandes?|chicos?|"
             r"normales?|reales?|americanos?|europeos?|amplios?)\b|\b(vienen|viene|son|es) (grandes?|chic[oa]s?|justos?|"
             r"talle real|amplios?|holgad[oa]s?|ajustad[oa]s?)\b|\bmedidas (de los talles|de la prenda|de cada talle|"
-            r"en cm|en centimetros)\b|\bentre (dos )?talles\b|\bque talle\b"
+            r"en cm|en centimetros)\b|\bentre (dos )?talles\b|\bque talle\b|"
+            # the table by what it holds: "¿dónde veo las medidas de cada prenda?"
+            r"\bmedidas( en (cm|centimetros))? de (cada|sus|todas las) (prendas?|productos?|modelos?)\b|"
+            r"\bdonde (veo|puedo ver|se ven|encuentro|estan|figuran) las medidas\b"
         ),
-        matches=("¿Tienen tabla de talles?", "ke talle me recomiendan? gracias", "¿Cómo calzan las zapatillas?"),
+        matches=(
+            "¿Tienen tabla de talles?",
+            "ke talle me recomiendan? gracias",
+            "¿Cómo calzan las zapatillas?",
+            "¿Dónde puedo ver las medidas de cada prenda?",
+        ),
     ),
     Rule(
         name="sizes.which_size_en",
@@ -49,6 +57,7 @@ RULES: tuple[Rule, ...] = (
         matches=(
             "How do I figure out my size?",
             "¿Cómo hago para elegir bien el talle de cada uno?",
+            "¿Cómo hago para acertar con el talle?",
             "¿Cómo sé cuál es el mío?",
             "quería preguntarles cómo hago para saber qué talle soy",
         ),

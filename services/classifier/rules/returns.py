@@ -57,8 +57,8 @@ RULES: tuple[Rule, ...] = (
         description="whether an item can be exchanged or returned at the shop, in English",
         pattern=(
             r"\b(exchange|swap|return|change)\b[^.?!]{0,40}\b(at|in) (your|the) (palermo )?(shop|store|showroom)\b|"
-            r"\b(go|come|pop|drop|walk|head|take (it|them|things)|bring (it|them|things))( in| by| back)? (in)?to (your|the) "
-            r"(palermo )?(shop|store|showroom)\b[^.?!]{0,60}\b(exchange|swap|change)\b"
+            r"\b(go|come|pop|drop|walk|head|take (it|them|things)|bring (it|them|things))( in| by| back)? (in)?to "
+            r"(your|the) (palermo )?(shop|store|showroom)\b[^.?!]{0,60}\b(exchange|swap|change)\b"
         ),
         unless=EN_NOT_POLICY.pattern,
         matches=(

@@ -1191,6 +1191,11 @@ def _without_an_order(
 _DELIVERY_ON_A_DAY = re.compile(DELIVERY_ON_A_DAY.pattern)
 
 
+def _said_as_one(word: str, canned: str) -> bool:
+    """A plural detail the canned text says in the singular: "¿abren los sábados?" of "de lunes a sábado"."""
+    return word.endswith("s") and bool(re.search(rf"\b{re.escape(word[:-1])}\b", canned))
+
+
 def _details_the_canned_texts_answer(
     result: intents_mod.IntentResult, subject: str, text: str, shop, language: str
 ) -> intents_mod.IntentResult:
@@ -1211,7 +1216,11 @@ def _details_the_canned_texts_answer(
     answered = frozenset(
         name
         for name, words in intents_mod.detail_matches(subject, text).items()
-        if all(re.search(rf"\b{re.escape(word)}\b", canned) for word in words for canned in folded)
+        if all(
+            re.search(rf"\b{re.escape(word)}\b", canned) or _said_as_one(word, canned)
+            for word in words
+            for canned in folded
+        )
     )
     if not answered:
         return result

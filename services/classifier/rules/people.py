@@ -128,7 +128,7 @@ RULES: tuple[Rule, ...] = (
             # "Abogado - T° 42"), unless the writer represents someone
             r"\b(?<!\bsoy )(?<!-)(?<=[^\n])abogad[oa]s?\b(?![ \t]*[-,]?[ \t]*(t\W|tomo\b|mat\w*|cpacf|folio))"
             # nor a firm's name ending its line ("Bianchi & Ruiz Abogados")
-            r"(?<!\babogados(?=[ \t]*(\n|$)))|"
+            r"(?<!\babogados(?=[ \t]*(\n|$|[-|][ \t])))|"
             r"\bsoy abogad[oa]\b[^.?!]{0,80}\b(represent\w*|mi client\w*|en nombre de)"
         ),
         unless_in_sentence=ABOUT_ANOTHER_SHOP.pattern,
@@ -145,6 +145,7 @@ RULES: tuple[Rule, ...] = (
             "Soy abogado y quería saber si hacen envíos a Tucumán",
             "Saludos cordiales,\nDra. Ana Ruiz\nBianchi & Ruiz Abogados\nTel. 4311-0000",
             "Dr. Pablo Ríos\nAbogado - T° 12 F° 40",
+            "Saludos,\nDra. Sol Pérez\nPérez Abogados - Mitre 1122, Rosario\nTel. 0341 420-6633",
             "Me da un poco de vergüenza preguntar, pero ¿vienen en XXL?",
         ),
     ),

@@ -281,7 +281,11 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "Si igual me queda mal, ¿puedo cambiarlo por otro talle?",
             "What if it doesn't fit?",
             "Es para mi hermana: por si le queda grande, ¿lo puede cambiar?",
+            "Mi hija es muy flaquita, en todos lados el S le queda enorme. ¿Tienen XS?",
         ),
+        # how clothes fit everywhere, not the item bought here
+        unless_in_sentence=r"\b(en todos lados|en todas partes|en todas las (marcas|tiendas)|en (las )?otras (marcas|"
+        r"tiendas)|en otros lados|in (most|other|all) (shops|stores|brands)|everywhere)\b",
     ),
     Rule(
         name="signals.what_happened_en",
@@ -291,7 +295,8 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         pattern=(
             # not a phone's signature ("Sent from my iPad")
             r"(^|[.!?\n;]\s*)(ordered|bought|paid|purchased|placed|shipped|sent(?! from (my|mobile|outlook|yahoo))|"
-            r"returned|received)\b|\b(it|they|"
+            # not "bought nothing yet"
+            r"returned|received)\b(?! (nothing|anything|yet)\b)|\b(it|they|"
             r"the order|the parcel|the package|mine)( shipped| left| was due| were due| arrived| is at| is in|"
             r" was sent| went out| says| said| took|"
             # "it's been ten days", not "it's been a shock"
@@ -316,6 +321,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "I'd rather compare with a favourite cardigan of mine",
             "He's fifteen, it's been a shock for all of us. What sizes do you make?",
             "Do you accept American Express?\nMark\nSent from my iPad",
+            "How long do I have to return something? Bought nothing yet, just checking.",
         ),
     ),
     Rule(
@@ -1090,6 +1096,8 @@ DAMAGED: tuple[Rule, ...] = (
         pattern=(
             # not a wrong size a customer fears to order ("if I order the wrong size, can I change it?")
             r"\b(?<!\bif i order )(?<!\bif i get )(?<!\bif i pick )(?<!\bif i choose )(?<!\bif i buy )"
+            r"(?<!\bif i order the )(?<!\bif i get the )(?<!\bif i pick the )(?<!\bif i choose the )"
+            r"(?<!\bif i buy the )(?<!\bif we get the )(?<!\bif we order the )"
             r"(wrong|incorrect) (item|size|colou?r|product|order|article)\b|\bnot what i (ordered|bought|paid for)\b|"
             r"\b(item|items|something) (is |was |were )?missing\b"
         ),
@@ -1098,7 +1106,10 @@ DAMAGED: tuple[Rule, ...] = (
             "Not what I ordered",
             "An item is missing",
         ),
-        never=("And if I order wrong size, can I change it to another one?",),
+        never=(
+            "And if I order wrong size, can I change it to another one?",
+            "If I get the wrong size, is swapping it free?",
+        ),
     ),
 )
 

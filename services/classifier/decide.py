@@ -44,7 +44,7 @@ from . import language as language_mod
 from . import learned as learned_mod
 from . import robots as robots_mod
 from . import view as view_mod
-from .rules.fragments import DELIVERY_ON_A_DAY, NOBODY_AT_HOME, SIZE_NOT_SELECTABLE, SIZE_TABLE
+from .rules.fragments import DELIVERY_ON_A_DAY, HOLD_AN_ITEM, NOBODY_AT_HOME, SIZE_NOT_SELECTABLE, SIZE_TABLE
 from .rules.robot_notifications import RELAYED_REASON
 
 DEFAULT_FAQ_THRESHOLD = 0.75
@@ -151,6 +151,10 @@ _ONE_SIZE = (r"talle (xs|s|m|l|xl|xxl|\d+)\b", r"size (xs|s|m|l|xl|xxl|\d+)\b", 
 # size ("no me deja elegir el talle L, ¿es que no hay más?", "¿cada cuánto reponen? En L no hay casi nada").
 _ANY_SIZE = re.compile(
     SIZE_NOT_SELECTABLE.pattern
+    # an item asked to be held, in its size, when nothing asks whether it is in stock: the text says no item is held
+    + r"|^(?=[\s\S]*("
+    + HOLD_AN_ITEM.pattern
+    + r"))(?![\s\S]*\b(hay|tienen|stock|disponible|agotad\w*|vuelv\w*|available|in stock|sold out|back)\b)"
     + r"|\b(cada cuanto|con que frecuencia|how often|how frequently)\b[^.?!]{0,30}\b(repon\w*|restock\w*|vuelv\w*|"
     r"come back)"
     # when a size comes back, of no garment named (one garment's size is `product_restock`'s): "¿cuándo vuelve a
@@ -221,6 +225,9 @@ _NOT_ASKED_WHEN = {
     _NOBODY_AT_HOME: _A_BRANCH_INSTEAD,
     _A_SIZE_TO_CONVERT: _HOW_TO_CHOOSE_INSTEAD,
 }
+
+# A bank named as one, not the bank a transfer is made from ("transferencia del banco", "bank transfer")
+_A_BANK = r"(?<!transferencia del )(?<!transferencia de )(?<!transferencia por )(?<!transferencia por el )banco|bank(?! transfer)"
 
 _COVERAGE: dict[str, list[tuple[str, ...]]] = {
     "payment_methods": [
@@ -310,10 +317,11 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         # canned text that ties no discount to one leaves it open
         (
             r"(descuento|discount|promo\w*|reintegro|cashback|bonificacion)s?\b[^.?!]{0,25}\b(mercado ?pago|tarjeta|"
-            r"cards?|visa|master\w*|naranja|amex|american express|debito|debit|credito|credit|banco|bank(?! transfer)|"
+            r"cards?|visa|master\w*|naranja|amex|american express|debito|debit|credito|credit|" + _A_BANK + r"|"
             r"efectivo|cash)",
             r"(mercado ?pago|tarjeta|cards?|visa|master\w*|naranja|amex|american express|debito|debit|credito|credit|"
-            r"banco|bank(?! transfer)|efectivo|cash)\b[^.?!]{0,25}\b(descuento|discount|promo\w*|reintegro|cashback|"
+            + _A_BANK
+            + r"|efectivo|cash)\b[^.?!]{0,25}\b(descuento|discount|promo\w*|reintegro|cashback|"
             r"bonificacion)",
         ),
         # one order paid partly one way and the rest another
@@ -356,7 +364,9 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         (
             "moto",
             "cadete",
-            r"(?<!which )(?<!what )couriers?\b(?![^.?!]{0,25}\b(use|work with|ship with|send with)\b)"
+            # not paying the courier on delivery (the payment text's)
+            r"(?<!which )(?<!what )(?<!pay the )(?<!pay )(?<!paying the )couriers?\b"
+            r"(?![^.?!]{0,25}\b(use|work with|ship with|send with)\b)"
             # a courier's branch is the branch the text names; its company or details are the couriers it names
             r"(?! (branch|office|depot|pick|company|companies|details|partners?))",
         ),

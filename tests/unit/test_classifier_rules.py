@@ -2274,6 +2274,15 @@ def test_a_replys_subject_that_named_the_answered_topic_leaves_the_new_question_
             "Hello, where can I find the measurements in cm of your shirts? I'd like to compare them with mine.",
             ("sizes",),
         ),
+        # an item to hold, in its size: the stock text says no item is held unpaid
+        ("¿Me podrían guardar la campera azul talle L hasta el lunes? Cobro ese día.", ("stock",)),
+        # a transfer from the bank is the transfer discount, not a bank's promotion
+        (
+            "Una amiga me comentó que si pago con transferencia del banco hay descuento. ¿Cuánto es?",
+            ("payment_methods",),
+        ),
+        # the Chilean "harta" (a lot of) is no anger
+        ("Hola, ¿tienen talles grandes? Uso XXL y en harta ropa de acá no me entra nada.", ("sizes",)),
         # another country's size, asked how to choose rather than what it converts to
         ("I'm normally a UK 14 and no idea what that is here. Is there a chart with measurements?", ("sizes",)),
         ("¿Envían a Rosario? ¿Dónde puedo ver las medidas de cada prenda?", ("shipping", "sizes")),

@@ -121,7 +121,9 @@ RULES: tuple[Rule, ...] = (
             # not "me da vergüenza preguntar" (embarrassment, not anger)
             r"\b(estafa\w*|estafador\w*|chorr[oa]s|ladron\w*|"
             r"(?<!\bda )(?<!\bda un poco de )(?<!\bda mucha )verguenza|pesim[oa]s?|horrible|malisim[oa]|un desastre|"
-            r"indignad[oa]|furios[oa]|hart[oa]s?|defensa del consumidor|denuncia\w*|carta documento|"
+            # fed up, not the Chilean "a lot of" ("en harta ropa no me entra nada")
+            r"indignad[oa]|furios[oa]|(estoy|estamos|ya estoy|me tienen|nos tienen|quede|quedamos) hart[oa]s?|"
+            r"hart[oa]s? de|defensa del consumidor|denuncia\w*|carta documento|"
             r"reclamo formal|libro de quejas|queja formal|una falta de respeto|inaceptable|lamentable|"
             r"nunca mas (les )?compro|no (les )?compro (nunca )?mas|mala atencion|muy mala atencion)\b|"
             # a lawyer brought in, not the writer's profession ("soy abogado", a signature line starting "Abogado" or
@@ -140,6 +142,7 @@ RULES: tuple[Rule, ...] = (
             "Mi hermano es abogado y me dijo que por ley tienen que aceptarla",
             "Soy abogado y represento a una clienta de ustedes",
             "Ya lo consulté con abogados.",
+            "Estoy harta de esperar una respuesta",
         ),
         never=(
             "Soy abogado y quería saber si hacen envíos a Tucumán",
@@ -147,6 +150,7 @@ RULES: tuple[Rule, ...] = (
             "Dr. Pablo Ríos\nAbogado - T° 12 F° 40",
             "Saludos,\nDra. Sol Pérez\nPérez Abogados - Mitre 1122, Rosario\nTel. 0341 420-6633",
             "Me da un poco de vergüenza preguntar, pero ¿vienen en XXL?",
+            "¿Tienen talles grandes? Uso XXL y en harta ropa argentina no me entra nada",
         ),
     ),
     Rule(

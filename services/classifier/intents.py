@@ -442,15 +442,27 @@ def _lone_question(subject: str, text: str) -> bool:
     return len(sentences) == 1 and not _firing(_signal("not_the_delivery"), sentences[0])
 
 
-def _read_delivery_time_questions(body: str) -> tuple[str, list[str]]:
-    """The body with "my order" read as "an order" in a delivery-time question, and the rules that rewrote it."""
+def _read_as_any_order(body: str, signal: str) -> tuple[str, list[str]]:
+    """The body with "my order" read as "an order" where the rules of `signal` match, and the rules that rewrote it."""
     rewrote = []
-    for rule in _signal("my_order_as_any"):
+    for rule in _signal(signal):
         rewritten = rule.compiled.sub(_as_any_order, body)
         if rewritten != body:
             rewrote.append(rule.name)
         body = rewritten
     return body, rewrote
+
+
+def _read_delivery_time_questions(body: str) -> tuple[str, list[str]]:
+    """The body with "my order" read as "an order" in a delivery-time question, and the rules that rewrote it."""
+    return _read_as_any_order(body, "my_order_as_any")
+
+
+def _read_collection_questions(body: str) -> tuple[str, list[str]]:
+    """The body with "my order" read as "an order" where the customer asks whether they may collect it at the shop
+    or a branch (the `my_order_to_collect` signals): a way of delivery, asked as often before buying as after. Also
+    the rules that rewrote it."""
+    return _read_as_any_order(body, "my_order_to_collect")
 
 
 def _about_another_shop(sentence: str) -> bool:
@@ -548,8 +560,9 @@ ORDER_REFERENCES = frozenset({"signals.order_number", "signals.about_an_order", 
 def _detect(  # noqa: C901 - the precedence reads best as one list
     subject: str, text: str, soft_signs_aside: bool = False, details_answered: frozenset[str] = frozenset()
 ) -> IntentResult:
-    prepared = _prepare(subject, text)
+    prepared, collected = _read_collection_questions(_prepare(subject, text))
     body, fired = _read_delivery_time_questions(prepared) if _lone_question(subject, text) else (prepared, [])
+    fired = collected + fired
     read = _scored(body)
     scores, strong_hits, first_seen = dict(read.scores), dict(read.strong_hits), dict(read.first_seen)
     refused = set(read.refused)

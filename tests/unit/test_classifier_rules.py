@@ -2274,6 +2274,9 @@ def test_a_replys_subject_that_named_the_answered_topic_leaves_the_new_question_
             "Hello, where can I find the measurements in cm of your shirts? I'd like to compare them with mine.",
             ("sizes",),
         ),
+        # where "my order" may be collected, asked as a choice: the shipping text's pickup and branches
+        ("Hi, can I pick up my order at your store instead of having it delivered? Is there a charge?", ("shipping",)),
+        ("¿Puedo retirar mi pedido en el local de Palermo? ¿Qué horario tienen?", ("shipping",)),
         # an item to hold, in its size: the stock text says no item is held unpaid
         ("¿Me podrían guardar la campera azul talle L hasta el lunes? Cobro ese día.", ("stock",)),
         # a transfer from the bank is the transfer discount, not a bank's promotion
@@ -2301,6 +2304,10 @@ def test_questions_every_shop_gets_have_their_canned_texts(shop, body, topics):
         "¿Tienen la campera negra en talle XXL?",
         "¿Me pueden guardar el buzo negro en talle M? ¿Hay stock?",
         "Hola, ¿tienen la camisa de lino en talle L?",
+        # an order that exists, beside where it may be collected
+        "I ordered yesterday. Can I pick up my order at your store instead?",
+        "Can I pick up my order at your store instead? It's order 10234.",
+        "When can I collect my order at the store?",
         # whether that one product comes back, even beside how to be told
         "The navy coat in XS is sold out. Will it come back before Christmas? Is there a way to get an alert?",
         "The black hoodie in XL is sold out. Is that exact one coming back, and how would I find out?",

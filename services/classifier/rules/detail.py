@@ -28,7 +28,11 @@ RULES: tuple[Rule, ...] = (
         description="fastest delivery, gift wrap, holidays, two cards, tomorrow, safety, or a colour, in English",
         pattern=(
             r"\b(fastest|quickest|faster|sooner|earlier|quicker|expedite\w*|rush)\b|\bgift[- ]?(wrap\w*|box\w*|"
-            r"messages?|notes?)\b|\b(holiday\w*|christmas|xmas|black friday|cyber monday|hot sale)\b|\b(two|2|multiple|"
+            r"messages?|notes?)\b|\b(black friday|cyber monday|hot sale)\b|"
+            # a holiday as a time, not as what a gift is for ("a Christmas parcel for my granddaughters")
+            r"\b(by|before|for|until|till|over|during|around|in time for|on|after|at) (the )?(christmas|xmas|"
+            r"holidays?|holiday season)\b|\b(holiday|christmas|xmas) (hours|opening|closing|schedule|shipping|delivery|"
+            r"period|week|rush)\b|\b(two|2|multiple|"
             r"several|different) (cards|payment methods)\b|\b(dos|2|varias) tarjetas\b|\btarjetas distintas\b|"
             r"\bsplit\w* (the )?(payment|bill|cost) (between|across|with|on|over) (two|2|multiple|several|different)\b|"
             r"\b(tomorrow|tonight)\b|\b(ship|deliver|send|dispatch|post)\w* (it |them )?(today|asap|right away|"

@@ -1557,6 +1557,49 @@ MY_ORDER_AS_ANY: tuple[Rule, ...] = (
     ),
 )
 
+# ---- my_order_to_collect: where the customer may collect "my order", asked as a choice to make ("can I pick up my
+# order at your store instead?", "if I choose to collect my order at the Andreani branch, what do I bring?",
+# "¿puedo retirar mi pedido en el local?"): a way of delivery the shipping text describes, asked before buying as
+# often as after. The engine reads the possessive as "an order" in such a sentence, wherever the email says more;
+# any other sign of an order that exists (a number, "I ordered yesterday", "I already paid") still counts.
+MY_ORDER_TO_COLLECT: tuple[Rule, ...] = (
+    Rule(
+        name="signals.my_order_to_collect_en",
+        adds_to="my_order_to_collect",
+        weight=0,
+        description="'can I pick up my order at your store?', 'have my order sent to a branch', as a choice asked",
+        pattern=(
+            # not when or where an order can be collected ("when can I collect my order?"): that order exists
+            r"(?<!\bwhen )(?<!\bwhere )(?<!\bsoon )(?<!\btime )(?<!\bday )"
+            r"\b((can|could|may) (i|we)( just)?|(possible|option|choose|prefer|rather|like|want|able) to|would rather|"
+            r"i'?d rather) (pick|collect|grab|get|have|send) (up )?(?P<own>my) (?P<noun>order|parcel|package|purchase)"
+            r"( up)? ((at|from|in) (your|the|a|an) |(sent|delivered|shipped|posted) to (a|the|an|your) )"
+            r"(?=[^.?!\n]{0,30}\b(store|shop|showroom|branch|post office|courier|correo|andreani|pick-?up point|"
+            r"collection point|palermo)\b)"
+        ),
+        matches=(
+            "Can I pick up my order at your store instead of having it delivered?",
+            "If I choose to collect my order at the Andreani branch, what do I need to take?",
+            "Would it be possible to have my order sent to a post office branch instead?",
+        ),
+        never=("When can I collect my order at the store?", "Is my order ready to pick up at the store?"),
+    ),
+    Rule(
+        name="signals.my_order_to_collect_es",
+        adds_to="my_order_to_collect",
+        weight=0,
+        description="'¿puedo retirar mi pedido en el local?', 'mandar mi pedido a una sucursal', as a choice asked",
+        pattern=(
+            r"(?<!\bcuando )(?<!\bdonde )\b(puedo|podria|podemos|se puede|es posible|prefiero|quisiera|quiero|elijo) "
+            r"(ir a )?(retirar|buscar|"
+            r"pasar a buscar|mandar|enviar|recibir) (?P<own>mi) (?P<noun>pedido|compra|paquete)"
+            r"(?=[^.?!\n]{0,30}\b(local|sucursal|correo|andreani|showroom|palermo)\b)"
+        ),
+        matches=("¿Puedo retirar mi pedido en el local de Palermo?", "¿Es posible mandar mi pedido a una sucursal?"),
+        never=("¿Cuándo puedo retirar mi pedido?", "¿Ya está listo mi pedido para retirar en el local?"),
+    ),
+)
+
 RULES: tuple[Rule, ...] = (
     *SPECIFIC_ORDER,
     *HYPOTHETICAL,
@@ -1567,4 +1610,5 @@ RULES: tuple[Rule, ...] = (
     *REFUND_POLICY,
     *OTHER_SIGNALS,
     *MY_ORDER_AS_ANY,
+    *MY_ORDER_TO_COLLECT,
 )

@@ -498,6 +498,14 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         # underwear and swimwear, exchanges at the store, washed items: the example text does not say
         ("ropa interior", "underwear", "lingerie", "mallas?", "bikini", "traje de bano", "swimwear", "swimsuit"),
         _AT_THE_STORE,
+        # an item bought at the store, not online: the example text speaks of online orders
+        (
+            r"(bought|purchased|paid)(?![^.?!]{0,30}\b(online|web|website|site)\b)[^.?!,;]{0,25}\b(in person|in-store|"
+            r"at (your|the) (palermo )?(store|shop|counter))",
+            r"(in-store|in store|shop|store) (purchases?|buys?)",
+            r"compr\w*(?![^.?!]{0,30}\b(online|web|pagina|internet)\b)[^.?!,;]{0,25}\b(en el local|en persona|en la tienda)",
+            r"compras? (hechas? )?en el local",
+        ),
         (r"lav(ad[oa]s?|e|o|ar|amos)\b", r"wash(ed|ing)?\b"),
         # a faulty item: the example text speaks of exchanges and returns of sound ones (a fault said to have happened,
         # not a word of one: "no porque tenga alguna falla", "se me rompió la etiqueta")

@@ -2277,6 +2277,8 @@ def test_a_replys_subject_that_named_the_answered_topic_leaves_the_new_question_
         # where "my order" may be collected, asked as a choice: the shipping text's pickup and branches
         ("Hi, can I pick up my order at your store instead of having it delivered? Is there a charge?", ("shipping",)),
         ("¿Puedo retirar mi pedido en el local de Palermo? ¿Qué horario tienen?", ("shipping",)),
+        # a day gone by is a story's
+        ("I saw your linen shirts in the window last weekend. Do you ship to Mendoza?", ("shipping",)),
         # an item to hold, in its size: the stock text says no item is held unpaid
         ("¿Me podrían guardar la campera azul talle L hasta el lunes? Cobro ese día.", ("stock",)),
         # a transfer from the bank is the transfer discount, not a bank's promotion
@@ -2304,6 +2306,8 @@ def test_questions_every_shop_gets_have_their_canned_texts(shop, body, topics):
         "¿Tienen la campera negra en talle XXL?",
         "¿Me pueden guardar el buzo negro en talle M? ¿Hay stock?",
         "Hola, ¿tienen la camisa de lino en talle L?",
+        # an item bought at the store: the returns text speaks of online orders
+        "I bought a shirt in person at your store last week. Is the return policy the same for in-store purchases?",
         # an order that exists, beside where it may be collected
         "I ordered yesterday. Can I pick up my order at your store instead?",
         "Can I pick up my order at your store instead? It's order 10234.",

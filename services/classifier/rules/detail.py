@@ -49,6 +49,14 @@ RULES: tuple[Rule, ...] = (
             "When you restock, do they come back in the same colours?",
             "¿Vuelven en los mismos colores?",
         ),
+        # a day named in a request to hold an item is the hold's ("if I pay tomorrow, will it still be in my
+        # basket?"), unless a delivery on that day is asked too
+        unless_in_sentence=r"^(?=[\s\S]*("
+        + HOLD_AN_ITEM.pattern
+        + r"))(?![\s\S]*("
+        + DELIVERY_ON_A_DAY.pattern
+        + r"))",
+        never=("If I put a coat in my basket tonight and pay tomorrow, will it still be there?",),
     ),
     # details the canned texts do not cover: dates, weekends, same-day or express delivery
     Rule(
@@ -58,7 +66,10 @@ RULES: tuple[Rule, ...] = (
         description="a weekend, a holiday, a given day or date, same-day, express or urgent delivery",
         pattern=(
             # the feast of the Kings, not a surname ("Daniel Reyes" under the question)
-            r"\b(fin de semana|sabados?|domingos?|feriados?|navidad|nochebuena|ano nuevo|fin de ano|(dia de|para|en|"
+            # a day gone by is a story's, not a delivery's ("last weekend", "el sábado pasado")
+            r"(?<!\blast )(?<!\bpast )(?<!\bprevious )(?<!\bthis past )"
+            r"\b(?!(fin de semana|finde|sabado|domingo|weekend|saturday|sunday) pasad[oa]\b)"
+            r"(fin de semana|sabados?|domingos?|feriados?|navidad|nochebuena|ano nuevo|fin de ano|(dia de|para|en|"
             r"antes de|por) (los )?reyes|"
             r"\d{1,2} de (enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|"
             r"diciembre)|en el (dia|mismo dia)|mismo dia|(?<!american )express?|"
@@ -89,6 +100,8 @@ RULES: tuple[Rule, ...] = (
         # a card's name, not a delivery speed; a day to hold an item until
         never=(
             "Do you ship to Chile? Best, Daniel Reyes",
+            "I saw your shirts in the window last weekend. Do you ship to Córdoba?",
+            "El sábado pasado pasé por el local. ¿Hacen envíos a Tandil?",
             "¿Me pueden guardar una prenda hasta el sábado? Paso por el local y la pago ahí.",
             "Could you put one aside for me until Saturday? I'd pay when I arrive.",
             "¿Puedo pagar con American Express en cuotas?",

@@ -60,7 +60,7 @@ BETWEEN_TWO_SIZES_ES = Fragment(
 )
 BETWEEN_TWO_SIZES_EN = Fragment(
     "between_two_sizes_en",
-    r"\bbetween (an? )?(xs|s|m|l|xl|small|medium|large) and (an? )?(s|m|l|xl|xxl|medium|large)\b",
+    r"\bbetween (an? |your |the )?(xs|s|m|l|xl|small|medium|large) and (an? )?(s|m|l|xl|xxl|medium|large)\b",
     "two sizes the customer is between, in English",
 )
 
@@ -508,7 +508,10 @@ HOLD_AN_ITEM = Fragment(
     r"\b(que )?(me|nos|le) (guarden|reserven|separen|aparten)\b|"
     r"\b(hold|reserve|keep|put aside|set aside)\b[^.?!]"
     r"{0,30}\b(for me|for him|for her|aside|until|till|til)\b|\b(put|set) (one|it|them|an item|a \w+) aside\b|"
-    r"\bdo you (hold|reserve) (items|clothes|products|garments)\b|\bsave (one|it|them) for me\b",
+    r"\bdo you (hold|reserve) (items|clothes|products|garments)\b|\bsave (one|it|them) for me\b|"
+    # an item left in the basket until paid: "will it still be there?", "¿me la guardan?"
+    r"\b(basket|cart|carrito)\b[^.?!]{0,80}\b(still be there|be held|be kept|be reserved|stay there)\b|"
+    r"\b(does|do|will) (the |my |your )?(basket|cart) (hold|keep|reserve)\b",
     "asking the shop to hold, reserve or put aside an item",
 )
 

@@ -66,6 +66,7 @@ RULES: tuple[Rule, ...] = (
             "¿Puedo dejar una seña para que me guarden dos remeras?",
             "Could you put one aside for me until I come by?",
             "Can you hold a jumper for me till next week?",
+            "If I put a jacket in my basket tonight and pay tomorrow, will it still be there?",
         ),
         never=(
             "¿Me pueden reservar un talle M si lo pago ahora?",

@@ -2277,6 +2277,14 @@ def test_a_replys_subject_that_named_the_answered_topic_leaves_the_new_question_
         # where "my order" may be collected, asked as a choice: the shipping text's pickup and branches
         ("Hi, can I pick up my order at your store instead of having it delivered? Is there a charge?", ("shipping",)),
         ("¿Puedo retirar mi pedido en el local de Palermo? ¿Qué horario tienen?", ("shipping",)),
+        # a hypothetical wrong size, the first change, the writer's own mistakes: no problem that happened
+        (
+            "Do you deliver to a Correo Argentino branch? And if the size is wrong, is the first exchange free?",
+            (
+                "shipping",
+                "returns",
+            ),
+        ),
         # a day gone by is a story's
         ("I saw your linen shirts in the window last weekend. Do you ship to Mendoza?", ("shipping",)),
         # an item to hold, in its size: the stock text says no item is held unpaid

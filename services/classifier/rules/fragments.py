@@ -296,8 +296,15 @@ EN_NOT_POLICY = Fragment(
     # size"), not a problem that happened
     r"\b(problems?|issues?|late|delay\w*|(?<!turns out to be )(?<!turn out to be )(?<!if it's )(?<!if its )"
     r"(?<!if it is )(?<!if i order the )(?<!if i pick the )(?<!if i choose the )(?<!if i get the )"
-    r"(?<!if i buy the )wrong|mistake\w*|"
+    r"(?<!if i buy the )(?<!if the size is )(?<!if the colour is )(?<!if the color is )(?<!if the fit is )"
+    r"(?<!if i get it )(?<!if i got it )(?<!if i guess )wrong|"
+    # not the writer's own English ("excuse the mistakes", "sorry for any spelling mistakes")
+    r"(?<!excuse the )(?<!excuse my )(?<!for the )(?<!for my )(?<!for any )(?<!spelling )(?<!grammar )"
+    r"(?<!english )mistake\w*|"
     # a change of mind, or a change of size or colour asked as the policy's ("can I change it for another size?")
+    # nor the first exchange, nor the time to make one ("is the first change free?", "how long have I got to
+    # change it?")
+    r"(?<!first )(?<!free )(?<!have i got to )(?<!do i have to )(?<!long to )"
     r"(change|changing)(?! (my|your|their|of) mind)(?! (it |them |this |that )?(for|to|into) (a |an |another |the )?"
     r"(different |bigger |smaller |larger |other |next )?(size|colou?r|one)s?\b)(?! (it |them )?for (something|"
     r"anything) (else|different)\b)|modify|edit|"
@@ -306,9 +313,12 @@ EN_NOT_POLICY = Fragment(
     # not "I never know", "I am never at home", "instead of posting it back", "instead of my house", "instead of having
     # it delivered", "I have no local card yet"
     r"never(?! (know|knew|sure|seems?|quite|at home|home|in|there|around)\b)|"
-    r"instead(?! of (posting|mailing|sending|shipping|delivery|paying (for )?(the )?(delivery|shipping|postage)|"
+    r"(?<!colour )(?<!color )(?<!size )(?<!one )instead(?! of (posting|mailing|sending|shipping|delivery|paying "
+    r"(for )?(the )?(delivery|shipping|postage)|"
     r"(having|getting) (it|them) (delivered|shipped|sent|posted)|(my |the )?(house|home|flat|apartment|door|place)\b))|"
-    r"promised|(?<!\bcan i )(?<!\bcould i )(?<!\bcan we )still|(?<!card )(?<!account )yet|already|again|account|"
+    r"promised|(?<!\bcan i )(?<!\bcould i )(?<!\bcan we )still(?! (figuring|learning|getting used|settling|deciding|"
+    r"thinking|choosing|looking|browsing|"
+    r"undecided|not sure|unsure|new here)\b)|(?<!card )(?<!account )yet|already|again|account|"
     r"profile|subscri\w*|newsletter|password|"
     r"(delivery|courier|postal) (guy|"
     r"man|men|driver|person|boy|girl|woman)|driver|replace\w*|"

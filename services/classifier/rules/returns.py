@@ -277,6 +277,8 @@ RULES: tuple[Rule, ...] = (
             "Before I order: if the jeans don't fit, can I swap them for another size?",
             "If I buy trousers and the size is not good, can I change to other size?",
             "If she doesn't like the colour, can she change it for something else?",
+            "Excuse the mistakes in my English. Can I swap it for another size? Is the first change free?",
+            "I'm still figuring out sizes here. Can I exchange it for a bigger size if the size is wrong?",
         ),
         never=("Can I change my order to a different size?",),
     ),

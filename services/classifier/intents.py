@@ -106,6 +106,9 @@ class IntentResult:
     # The intents of the rules whose pattern matched but whose "unless" kept them out: a near miss the rules were
     # written to refuse ("do you have Mercado Pago discounts?" is no payment-methods question).
     refused: frozenset[str] = field(default=frozenset(), compare=False)
+    # ... of which those refused only by words of a story's context (`_CONTEXT_ONLY`: "instead", "still", "last
+    # time"), never by a problem, an order, an account or a person asked for.
+    refused_by_context: frozenset[str] = field(default=frozenset(), compare=False)
     # The intents whose words were all read inside another topic's phrase: a rule of theirs matched only in sentences
     # its `unless_in_sentence` refuses ("who pays the shipping?" of an exchange is the returns text's), and none but
     # a bare word of theirs fired.
@@ -522,7 +525,13 @@ class _Scored:
     strong_hits: dict[str, float]
     first_seen: dict[str, int]
     refused: frozenset[str]
+    refused_by_context: frozenset[str]
     read_as_another: frozenset[str]
+
+
+# Words an "unless" matches that tell a story's context rather than a problem, an order that exists, an account or a
+# person asked for: "I'm still figuring out sizes", "parcels went astray last time", "instead of my flat".
+_CONTEXT_ONLY = re.compile(r"(instead|still|yet|already|again|change|changing|never|ago|mine|took|last time|says|said)")
 
 
 # A body is read a second time when decide.py sets the softer order signs aside: the scores are the same.
@@ -532,6 +541,7 @@ def _scored(body: str) -> _Scored:
     strong_hits: dict[str, float] = {name: 0.0 for name in (*INTENTS, _DETAIL, _READ_ALREADY)}
     first_seen: dict[str, int] = {}
     refused: set[str] = set()
+    refused_otherwise: set[str] = set()
     in_another: set[str] = set()
     fired: list[str] = []
     for rule in _scoring_rules():
@@ -540,6 +550,8 @@ def _scored(body: str) -> _Scored:
         unless = rule.compiled_unless
         if m is None and unless is not None and rule.compiled.search(body) and unless.search(body):
             refused.add(rule.adds_to)
+            if not all(_CONTEXT_ONLY.fullmatch(u.group(0).strip()) for u in unless.finditer(body)):
+                refused_otherwise.add(rule.adds_to)
         elif m is None and rule.compiled_unless_in_sentence is not None and rule.compiled.search(body):
             in_another.add(rule.adds_to)
         if m:
@@ -549,7 +561,8 @@ def _scored(body: str) -> _Scored:
                 strong_hits[rule.adds_to] += rule.weight
                 first_seen[rule.adds_to] = min(first_seen.get(rule.adds_to, m.start()), m.start())
     read_as_another = frozenset(t for t in in_another if scores[t] < 2)  # nothing but a bare word of it beside
-    return _Scored(tuple(fired), scores, strong_hits, first_seen, frozenset(refused), read_as_another)
+    by_context = frozenset(refused - refused_otherwise)
+    return _Scored(tuple(fired), scores, strong_hits, first_seen, frozenset(refused), by_context, read_as_another)
 
 
 # The order signs that name an order by its number or reference: no reading of the whole email sets them aside, nor
@@ -675,6 +688,7 @@ def _detect(  # noqa: C901 - the precedence reads best as one list
         my_order_read_as_any=body != prepared,
         fired=tuple(fired),
         refused=frozenset(refused),
+        refused_by_context=read.refused_by_context,
         read_as_another=read.read_as_another,
         only_soft_order_signs=soft_signs_only,
         soft_signs_aside=soft_signs_aside,

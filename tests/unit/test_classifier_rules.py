@@ -2474,3 +2474,17 @@ def test_a_word_read_inside_another_topics_phrase_is_no_second_question():
 )
 def test_a_gift_exchanged_by_its_recipient_or_an_item_sent_back_is_a_returns_question(body):
     assert "returns" in intents.detect_intent("", body).faq_topics
+
+
+@pytest.mark.parametrize(
+    "body,by_context",
+    [
+        # a story's word ("instead") refused the topic: the learned model may still find it asked
+        ("Would it be possible to have an order sent to a post office branch instead?", {"shipping"}),
+        # a problem that happened never is a story's context
+        ("The zip broke. If I return it, who pays the postage?", set()),
+    ],
+)
+def test_a_topic_refused_only_by_a_storys_words_is_told_apart(body, by_context):
+    result = intents.detect_intent("", body)
+    assert set(result.refused_by_context) == by_context and by_context <= set(result.refused)

@@ -206,6 +206,9 @@ _OWN_TEXT_ONLY = frozenset({_SALE_RESTOCKED, _PAYMENT_CLEARING})
 _A_SIZE_TO_CONVERT = (
     r"\b(us|u\.s\.|uk|eu|european|american|italian|french|german|brazilian)( size| women'?s| men'?s)? \d{1,2}\b",
     r"\b(a|an) \d{1,2} in (us|uk|eu|european|american)\b",
+    # a letter size of another country's, asked to be converted ("I'm a US size M, what would that be here?")
+    r"\b(us|u\.s\.|uk|eu|european|american)( men'?s| women'?s)? (size |sizes? )?(xxs|xs|s|m|l|xl|xxl|small|medium|"
+    r"large)\b",
     r"\btalle \d{1,2} (americano|europeo|italiano|de (eeuu|usa|europa|estados unidos|espana|italia))\b",
     r"\b\d{1,2} (americano|europeo|italiano)\b",
     r"\b(uso|usa|soy|es) (un |el |talle )?\d{1,2} (en|de) (europa|eeuu|usa|estados unidos|espana|italia)\b",
@@ -545,6 +548,14 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
     ],
     "sizes": [
         _A_SIZE_TO_CONVERT,
+        # a size chosen by the shop rather than by the table: the example text points to the table
+        (
+            r"(rather|prefer)[^.?!]{0,30}\b(you|u) (tell|say|recommend|choose|pick)",
+            r"(than|instead of|without) (guess\w* (from|with) |going by |using |checking |looking at )(the |your )?(size )?"
+            r"(chart|guide|table)",
+            r"(prefiero|preferiria|mejor) que (me )?(digan|recomienden|elijan)",
+            r"sin (mirar |ver |usar )?(la )?tabla",
+        ),
         # another sizing system, children or shoes: the example size table is for adult garments in centimetres
         ("american", r"\bus \d", "us siz", "uk siz", r"\beu\b", "europe", "ingles"),
         (

@@ -2336,6 +2336,9 @@ def test_questions_every_shop_gets_have_their_canned_texts(shop, body, topics):
         "Are your sizes American or European? I'm a US 8 in dresses, what would that be here?",
         "I'm a US size 10 in dresses and a 30 in jeans. Which of your sizes would that be?",
         "Uso un 42 europeo en pantalones, ¿a qué talle de ustedes equivale?",
+        # a letter size of another country to convert, or a size chosen by the shop rather than by the table
+        "I'm a US men's Large in shirts. What would that be in your sizes?",
+        "I'm 1.80 m and 85 kg. Which size should I order? I'd rather you tell me than guess from the chart.",
     ],
 )
 def test_one_product_or_a_problem_still_gets_no_canned_text(shop, body):

@@ -143,6 +143,20 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "What are the package options?",
         ),
     ),
+    # an instruction where to send something already bought ("Please send it to Rosario.", "ship them to my office"):
+    # said, not asked, it names an order that exists
+    Rule(
+        name="signals.send_it_there_en",
+        adds_to="specific_order",
+        weight=0,
+        description="an instruction to send 'it', 'them' or the order to a place, said as an order, not asked",
+        pattern=(
+            r"(^|[.!?\n]\s*)(hi,? |hello,? )?(please |pls |kindly )?(send|ship|deliver|post|mail) (it|them|the order|"
+            r"the parcel|the package|my order|my parcel|my package|everything) to\b"
+        ),
+        matches=("Please send it to Rosario.", "Hi, ship them to my office in Núñez please."),
+        never=("Can you send it to Rosario?", "If I buy the jacket, could you ship it to Salta?"),
+    ),
     Rule(
         name="signals.i_ordered_en",
         adds_to="specific_order",

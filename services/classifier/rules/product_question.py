@@ -75,21 +75,28 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="fabric, care, colours, sizes in stock, price or measurements of a product, in English",
         pattern=(
-            r"\b(what|which) (material|fabric)\b|\bmade (of|from|in)\b|\b(fabricad[oa]s?|hech[oa]s?) en\b|\btienen (el|"
+            # not the sizes made ("or just not made in that size")
+            r"\b(what|which) (material|fabric)\b|\bmade (of|from|in)\b(?! (that|this|my|a|an|all|every|each|bigger|"
+            r"larger|smaller|big|large|plus) sizes?\b)(?! (xxs|xs|s|m|l|xl|xxl|xxxl|\dxl)\b)|\b(fabricad[oa]s?|hech[oa]s?) en\b|\btienen (el|"
             r"la|los|las) \w+( \w+)? en (talle )?(\d{2}|xs|s|m|l|xl)\b|\b(fabric|material|cotton|wool|polyester|"
             r"linen)\b[^.!?\n]{0,30}\?|\bwaterproof\b|\b(machine )?washable\b|\bhow (to|do i|should i|can i) wash\b|"
             r"\bshrinks?\b|\b(does|do) (it|this|they|these|the [a-z- ]{1,20}) come (in|with)\b|\b(what|which|"
             r"other) colou?rs?\b|\b(do you have|have you got|is there|are there)\b.{0,40}\bin (an? )?(size|colou?r|"
             r"black|white|blue|red|grey|gray|green|pink|beige|xs|small|medium|large|xl|s|m|l|\d{2})\b|\bhow much (is|"
-            r"does|are) (the|this|these|it)\b(?! shipping)(?![^.?!\n]{0,20}\b(ship|shipping|deliver|delivery|send)\b)|"
+            r"does|are) (the|this|these|it)\b(?! shipping)(?![^.?!\n]{0,20}\b(ship|shipping|deliver|delivery|send|"
+            r"discount|fee|surcharge|interest|deposit|transfer)\b)|"
             # a price asked, not one told in a story ("it cost more than half the price of the t-shirt"); one
             # garment's length, not every garment's, which the size guide gives ("the length of each shirt")
             r"\bprice of\b[^.!\n]{0,60}\?|\b(length|width|dimensions) of\b(?! (each|every|all|your) )"
+            r"(?! (the |your )?(shirts|dresses|trousers|pants|jeans|tops|jackets|coats|hoodies|sweaters|garments|items|"
+            r"clothes|pieces)\b)"
         ),
         # "it" is the delivery named before it: "how long does delivery take and how much does it cost?"
         unless_in_sentence=(
             r"\b(delivery|shipping|postage|ship|deliver)\b[^.?!]{0,60}\bhow much (is|does|are) (it|that)\b"
         ),
+        # ... or a discount or a fee asked about just before: "Is the transfer discount still on? How much is it?"
+        unless=r"\b(discount|surcharge|interest|fee|deposit)\b[^.!\n]{0,60}\?\s*how much (is|does|are) (it|that)\b",
         matches=(
             "What is the dress made of?",
             "I'd like to know if it shrinks after washing",
@@ -99,6 +106,10 @@ RULES: tuple[Rule, ...] = (
         never=(
             "How much is the shipping to Rosario?",
             "How much is it to ship to Salta?",
+            "Is the discount for paying by bank transfer still on? How much is it?",
+            "How much is the discount for paying by transfer?",
+            "If a size isn't showing, does that mean it's sold out or just not made in that size?",
+            "Do you have the length of shirts somewhere on the site?",
             "How long does delivery take to Bariloche and how much does it cost?",
             "I'm between S and M for the wool coat. Which one should I pick?",
             "Another shop charged more than half the price of the t-shirt to ship it. How much is yours?",

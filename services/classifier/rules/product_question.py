@@ -77,7 +77,8 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             # not the sizes made ("or just not made in that size")
             r"\b(what|which) (material|fabric)\b|\bmade (of|from|in)\b(?! (that|this|my|a|an|all|every|each|bigger|"
-            r"larger|smaller|big|large|plus) sizes?\b)(?! (xxs|xs|s|m|l|xl|xxl|xxxl|\dxl)\b)|\b(fabricad[oa]s?|hech[oa]s?) en\b|\btienen (el|"
+            r"larger|smaller|big|large|plus) sizes?\b)(?! (xxs|xs|s|m|l|xl|xxl|xxxl|\dxl)\b)|"
+            r"\b(fabricad[oa]s?|hech[oa]s?) en\b|\btienen (el|"
             r"la|los|las) \w+( \w+)? en (talle )?(\d{2}|xs|s|m|l|xl)\b|\b(fabric|material|cotton|wool|polyester|"
             r"linen)\b[^.!?\n]{0,30}\?|\bwaterproof\b|\b(machine )?washable\b|\bhow (to|do i|should i|can i) wash\b|"
             r"\bshrinks?\b|\b(does|do) (it|this|they|these|the [a-z- ]{1,20}) come (in|with)\b|\b(what|which|"

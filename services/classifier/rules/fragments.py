@@ -513,7 +513,8 @@ NOBODY_AT_HOME = Fragment(
 # aside for me?"): the stock text says whether the shop does, whatever item is named.
 HOLD_AN_ITEM = Fragment(
     "hold_an_item",
-    r"\b(pueden|podrian|podes|podrias|puede|podria|se puede|se podra) (guardar|reservar|separar|apartar)\b|"
+    r"\b(pueden|podrian|podes|podrias|puede|podria|podeis|podriais|se puede|se podra) (guardar|reservar|separar|"
+    r"apartar)\b|"
     r"\b(guardan|reservan|separan|apartan|hacen reservas?)\b|"
     r"\b(que )?(me|nos|le) (guarden|reserven|separen|aparten)\b|"
     r"\b(hold|reserve|keep|put aside|set aside)\b[^.?!]"

@@ -155,7 +155,7 @@ RULES: tuple[Rule, ...] = (
         adds_to="returns",
         weight=1,
         description="the word cambio, devolución, return or exchange: a bare hint",
-        pattern=r"\b(cambio|cambios|cambiar|devolucion|devoluciones|devolver|return|returns|exchange|exchanges)\b",
+        pattern=r"\b(cambio|cambios|(des)?cambiar|devolucion|devoluciones|devolver|return|returns|exchange|exchanges)\b",
         matches=("Consulta por un cambio", "About returns"),
     ),
     Rule(
@@ -288,7 +288,7 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="whether an item can be exchanged or returned at the shop, in Spanish",
         pattern=(
-            r"\b(cambiar(lo|la|los|las)?|hacer (el|un|los) cambios?|devolver(lo|la|los|las)?)\b[^.?!\n]{0,40}\b(en|al) "
+            r"\b((des)?cambiar(lo|la|los|las)?|hacer (el|un|los) cambios?|devolver(lo|la|los|las)?)\b[^.?!\n]{0,40}\b(en|al) "
             r"(el )?(local|showroom|tienda fisica)\b|\b(ir|llevar(lo|la|los|las)?|pasar) (al|por el) (local|showroom)\b"
             r"[^.?!\n]{0,30}\b(a |para )(cambiar(lo|la|los|las)?|hacer el cambio)\b"
         ),
@@ -296,6 +296,7 @@ RULES: tuple[Rule, ...] = (
         matches=(
             "si algo no le queda, ¿lo puedo llevar a cambiar directamente al local de Palermo?",
             "¿Se puede cambiar en el local o hay que mandarlo por correo?",
+            "se puede descambiar en el local o tengo q mandarlo x correo?",
         ),
         never=("¿Puedo pagar en efectivo en el local?", "¿Puedo cambiar el envío por retiro en el local?"),
     ),

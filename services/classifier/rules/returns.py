@@ -288,7 +288,8 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="whether an item can be exchanged or returned at the shop, in Spanish",
         pattern=(
-            r"\b((des)?cambiar(lo|la|los|las)?|hacer (el|un|los) cambios?|devolver(lo|la|los|las)?)\b[^.?!\n]{0,40}\b(en|al) "
+            r"\b((des)?cambiar(lo|la|los|las)?|hacer (el|un|los) cambios?|devolver(lo|la|los|las)?)\b[^.?!\n]{0,40}"
+            r"\b(en|al) "
             r"(el )?(local|showroom|tienda fisica)\b|\b(ir|llevar(lo|la|los|las)?|pasar) (al|por el) (local|showroom)\b"
             r"[^.?!\n]{0,30}\b(a |para )(cambiar(lo|la|los|las)?|hacer el cambio)\b"
         ),

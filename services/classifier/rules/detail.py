@@ -67,16 +67,15 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             # the feast of the Kings, not a surname ("Daniel Reyes" under the question)
             # a day gone by is a story's, not a delivery's ("last weekend", "el sábado pasado")
-            r"(?<!\blast )(?<!\bpast )(?<!\bprevious )(?<!\bthis past )"
-            r"\b(?!(fin de semana|finde|sabado|domingo|weekend|saturday|sunday) pasad[oa]\b)"
-            r"(fin de semana|sabados?|domingos?|feriados?|navidad|nochebuena|ano nuevo|fin de ano|(dia de|para|en|"
+            r"\b((fin de semana|sabados?|domingos?)(?! pasad[oa]\b)|feriados?|navidad|nochebuena|ano nuevo|fin de ano|"
+            r"(dia de|para|en|"
             r"antes de|por) (los )?reyes|"
             r"\d{1,2} de (enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|"
             r"diciembre)|en el (dia|mismo dia)|mismo dia|(?<!american )express?|"
             r"urgente|urgencia|antes del? (lunes|martes|miercoles|jueves|viernes|sabado|domingo|\d+)|"
             r"para el (lunes|martes|miercoles|jueves|viernes|sabado|domingo|\d+)|"
-            r"(before|by|for|on) the \d+(st|nd|rd|th)?|weekends?|"
-            r"saturdays?|sundays?|same[- ]day|next[- ]day|overnight|urgent\w*|before (monday|tuesday|wednesday|"
+            r"(before|by|for|on) the \d+(st|nd|rd|th)?|(?<!last )(?<!past )(?<!previous )(weekends?|saturdays?|"
+            r"sundays?)|same[- ]day|next[- ]day|overnight|urgent\w*|before (monday|tuesday|wednesday|"
             r"thursday|friday|saturday|sunday|the \d+|christmas)|by (monday|tuesday|wednesday|thursday|friday|saturday|"
             r"sunday|tomorrow))\b"
         ),

@@ -143,6 +143,36 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "What are the package options?",
         ),
     ),
+    # what was bought has not come: "It never came.", "Still nothing!", "Ya pagué y nada", "no me llegó"
+    Rule(
+        name="signals.nothing_came",
+        adds_to="specific_order",
+        weight=0,
+        description="what was bought has not come ('it never came', 'still nothing', 'no me llegó', 'y nada')",
+        pattern=(
+            r"\b(it|they|nothing|the (order|parcel|package|item|items|clothes)) (never|still (hasn'?t|haven'?t|has not|"
+            r"have not)|hasn'?t|has not|haven'?t) (came|come|arrived|shown up|showed up|turned up|been delivered)\b|"
+            r"\bnothing (has )?(came|come|arrived|turned up|showed up)\b|\b(still|and) nothing( yet)?\b(?! (else|more|"
+            r"but|to)\b)|(?<!bought )(?<!ordered )\bnothing yet\b|"
+            # not "si no llego al mínimo" (if I do not reach the amount)
+            r"(?<!\bsi )\b(nunca|todavia no|aun no|no) (me |nos )?(llego|llegaron|vino|vinieron|recibi|recibimos)\b|"
+            r"\bsigo sin (recibir|nada|noticias)\b|\by nada\b(?! (mas|que))|\btodavia nada\b"
+        ),
+        matches=(
+            "It never came. How long does shipping take to Salta?",
+            "Still nothing! How long does delivery take to Rosario?",
+            "Ya pagué y nada. ¿Cuánto tarda el envío?",
+            "No me llegó, ¿cuánto tarda a Córdoba?",
+        ),
+        never=(
+            "If it doesn't arrive, what happens?",
+            "¿Y si no me llega?",
+            "Nothing else, thanks. Do you ship to Salta?",
+            "Y nada más, gracias.",
+            "¿Desde qué monto el envío es gratis? Y si no llego, ¿cuánto sale?",
+            "How long do I have to return something? Bought nothing yet, just checking.",
+        ),
+    ),
     # an instruction where to send something already bought ("Please send it to Rosario.", "ship them to my office"):
     # said, not asked, it names an order that exists
     Rule(

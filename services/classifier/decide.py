@@ -229,8 +229,9 @@ _NOT_ASKED_WHEN = {
     _A_SIZE_TO_CONVERT: _HOW_TO_CHOOSE_INSTEAD,
 }
 
-# A bank named as one, not the bank a transfer is made from ("transferencia del banco", "bank transfer")
-_A_BANK = r"(?<!transferencia del )(?<!transferencia de )(?<!transferencia por )(?<!transferencia por el )banco|bank(?! transfer)"
+# "banco" or "bank" naming a bank (whose promotion may be asked), not the bank a transfer is made from
+# ("transferencia del banco", "bank transfer")
+_BANK_NAMED = r"(?<!transferencia del )(?<!transferencia de )(?<!transferencia por )(?<!transferencia por el )banco|bank(?! transfer)"
 
 _COVERAGE: dict[str, list[tuple[str, ...]]] = {
     "payment_methods": [
@@ -320,10 +321,10 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         # canned text that ties no discount to one leaves it open
         (
             r"(descuento|discount|promo\w*|reintegro|cashback|bonificacion)s?\b[^.?!]{0,25}\b(mercado ?pago|tarjeta|"
-            r"cards?|visa|master\w*|naranja|amex|american express|debito|debit|credito|credit|" + _A_BANK + r"|"
+            r"cards?|visa|master\w*|naranja|amex|american express|debito|debit|credito|credit|" + _BANK_NAMED + r"|"
             r"efectivo|cash)",
             r"(mercado ?pago|tarjeta|cards?|visa|master\w*|naranja|amex|american express|debito|debit|credito|credit|"
-            + _A_BANK
+            + _BANK_NAMED
             + r"|efectivo|cash)\b[^.?!]{0,25}\b(descuento|discount|promo\w*|reintegro|cashback|"
             r"bonificacion)",
         ),
@@ -1223,11 +1224,6 @@ def _without_an_order(
 _DELIVERY_ON_A_DAY = re.compile(DELIVERY_ON_A_DAY.pattern)
 
 
-def _said_as_one(word: str, canned: str) -> bool:
-    """A plural detail the canned text says in the singular: "¿abren los sábados?" of "de lunes a sábado"."""
-    return word.endswith("s") and bool(re.search(rf"\b{re.escape(word[:-1])}\b", canned))
-
-
 def _details_the_canned_texts_answer(
     result: intents_mod.IntentResult, subject: str, text: str, shop, language: str
 ) -> intents_mod.IntentResult:
@@ -1248,11 +1244,7 @@ def _details_the_canned_texts_answer(
     answered = frozenset(
         name
         for name, words in intents_mod.detail_matches(subject, text).items()
-        if all(
-            re.search(rf"\b{re.escape(word)}\b", canned) or _said_as_one(word, canned)
-            for word in words
-            for canned in folded
-        )
+        if all(re.search(rf"\b{re.escape(word)}\b", canned) for word in words for canned in folded)
     )
     if not answered:
         return result

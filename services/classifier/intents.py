@@ -449,16 +449,13 @@ def _read_as_any_order(body: str, signal: str) -> tuple[str, list[str]]:
     """The body with "my order" read as "an order" where the rules of `signal` match, and the rules that rewrote it."""
     rewrote = []
     for rule in _signal(signal):
+        if rule.compiled_unless is not None and rule.compiled_unless.search(body):
+            continue
         rewritten = rule.compiled.sub(_as_any_order, body)
         if rewritten != body:
             rewrote.append(rule.name)
         body = rewritten
     return body, rewrote
-
-
-def _read_delivery_time_questions(body: str) -> tuple[str, list[str]]:
-    """The body with "my order" read as "an order" in a delivery-time question, and the rules that rewrote it."""
-    return _read_as_any_order(body, "my_order_as_any")
 
 
 def _read_collection_questions(body: str) -> tuple[str, list[str]]:
@@ -530,8 +527,9 @@ class _Scored:
 
 
 # Words an "unless" matches that tell a story's context rather than a problem, an order that exists, an account or a
-# person asked for: "I'm still figuring out sizes", "parcels went astray last time", "instead of my flat".
-_CONTEXT_ONLY = re.compile(r"(instead|still|yet|already|again|change|changing|never|ago|mine|took|last time|says|said)")
+# person asked for: "I'm still figuring out sizes", "a post office branch instead?", "no Argentine card yet". Not
+# "already", "again", "said" or "took", which as often tell of an order that exists.
+_CONTEXT_ONLY = re.compile(r"(instead|still|yet)")
 
 
 # A body is read a second time when decide.py sets the softer order signs aside: the scores are the same.
@@ -574,7 +572,7 @@ def _detect(  # noqa: C901 - the precedence reads best as one list
     subject: str, text: str, soft_signs_aside: bool = False, details_answered: frozenset[str] = frozenset()
 ) -> IntentResult:
     prepared, collected = _read_collection_questions(_prepare(subject, text))
-    body, fired = _read_delivery_time_questions(prepared) if _lone_question(subject, text) else (prepared, [])
+    body, fired = _read_as_any_order(prepared, "my_order_as_any") if _lone_question(subject, text) else (prepared, [])
     fired = collected + fired
     read = _scored(body)
     scores, strong_hits, first_seen = dict(read.scores), dict(read.strong_hits), dict(read.first_seen)

@@ -45,7 +45,7 @@ SIZE_TABLE = Fragment(
     r"\b(measurements?|sizing) (chart|table|guide)\b|\b(where|how) (can|do|could|would) (i|we) (find|see|check|get|"
     r"look at) (the |your )?measurements\b|\bmeasurements( in (cm|centimet\w+))? (of|for) (your|each|every|all)\b|"
     r"\b(tabla|guia|cuadro|lista) (con|de) (las )?medidas\b|\bmedidas( en (cm|centimetros))? de (cada|sus|todas las) "
-    r"(prendas?|productos?|modelos?)\b",
+    r"(prendas?|productos?|modelos?)\b|\bdonde (veo|puedo ver|se ven|encuentro|estan|figuran) las medidas\b",
     "the shop's size table, by any of its names or by what it holds",
 )
 
@@ -560,6 +560,9 @@ ONE_PRODUCT_COMING_BACK = Fragment(
     r"\b(will|is|are|would) (the|that|this|it|they|those|these) [^.?!\n]{0,50}\b(come|coming|be) back\b|"
     r"\b(exact|particular|specific|same) (one|item|model|style|product|jacket|coat|colour|color)\b|"
     r"\bwhen exactly\b|\bcoming back\b|\brestock date\b|\bdiscontinued\b|"
+    # when it (that product) is restocked: "when will you restock it?", "when will it be restocked?"
+    r"\bwhen (will|do|are|is|would|can) (you|it|they|those|these|that|this)\b[^.?!]{0,40}\b(restock\w*|have (it|"
+    r"them)|get (it|them)|be back|come back|be available|in stock)|"
     r"\b(va|van) a (volver|reponer|entrar|haber|traer)\b|\bcuando (vuelve|vuelven|entra|entran|reponen|van a "
     r"(tener|traer|reponer)|vuelven a (tener|traer|entrar)|vuelve a (haber|entrar))\b|\b(ese|esa|este|esta) (mismo|"
     r"misma|modelo|color|talle)\b|\bse (discontinu\w*|deja de fabricar)\b",

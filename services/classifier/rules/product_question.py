@@ -85,7 +85,7 @@ RULES: tuple[Rule, ...] = (
             r"other) colou?rs?\b|\b(do you have|have you got|is there|are there)\b.{0,40}\bin (an? )?(size|colou?r|"
             r"black|white|blue|red|grey|gray|green|pink|beige|xs|small|medium|large|xl|s|m|l|\d{2})\b|\bhow much (is|"
             r"does|are) (the|this|these|it)\b(?! shipping)(?![^.?!\n]{0,20}\b(ship|shipping|deliver|delivery|send|"
-            r"discount|fee|surcharge|interest|deposit|transfer)\b)|"
+            r"discount|transfer)\b)|"
             # a price asked, not one told in a story ("it cost more than half the price of the t-shirt"); one
             # garment's length, not every garment's, which the size guide gives ("the length of each shirt")
             r"\bprice of\b[^.!\n]{0,60}\?|\b(length|width|dimensions) of\b(?! (each|every|all|your) )"
@@ -96,8 +96,8 @@ RULES: tuple[Rule, ...] = (
         unless_in_sentence=(
             r"\b(delivery|shipping|postage|ship|deliver)\b[^.?!]{0,60}\bhow much (is|does|are) (it|that)\b"
         ),
-        # ... or a discount or a fee asked about just before: "Is the transfer discount still on? How much is it?"
-        unless=r"\b(discount|surcharge|interest|fee|deposit)\b[^.!\n]{0,60}\?\s*how much (is|does|are) (it|that)\b",
+        # ... or a discount asked about just before: "Is the transfer discount still on? How much is it?"
+        unless=r"\bdiscount\b[^.!\n]{0,60}\?\s*how much (is|does|are) (it|that)\b",
         matches=(
             "What is the dress made of?",
             "I'd like to know if it shrinks after washing",

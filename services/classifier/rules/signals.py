@@ -338,9 +338,9 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         description="what was done or said about a parcel ('Ordered Monday.', 'it shipped', 'you told me', 'mine')",
         pattern=(
             # not a phone's signature ("Sent from my iPad")
-            r"(^|[.!?\n;]\s*)(ordered|bought|paid|purchased|placed|shipped|sent(?! from (my|mobile|outlook|yahoo))|"
             # not "bought nothing yet"
-            r"returned|received)\b(?! (nothing|anything|yet)\b)|\b(it|they|"
+            r"(^|[.!?\n;]\s*)((ordered|bought|purchased)\b(?! (nothing|anything)\b)|paid|placed|shipped|"
+            r"sent(?! from (my|mobile|outlook|yahoo))|returned|received)\b|\b(it|they|"
             r"the order|the parcel|the package|mine)( shipped| left| was due| were due| arrived| is at| is in|"
             r" was sent| went out| says| said| took|"
             # "it's been ten days", not "it's been a shock"
@@ -360,6 +360,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "When will my order arrive? I'm on day 9 now.",
             "It's been ten days and nothing",
             "My friend got hers, where's mine?",
+            "Shipped yet? How long does delivery usually take to Córdoba?",
         ),
         never=(
             "I'd rather compare with a favourite cardigan of mine",
@@ -1474,6 +1475,8 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
             "¿Cuándo vuelve a haber L en los jeans wide leg?",
             "¿Me pueden guardar el buzo negro en talle M? ¿Hay stock?",
             "The navy coat in XS is sold out. Will it come back? Is there a way to get an alert?",
+            "The navy coat in XS is sold out. When will you restock it? Is there a way to get notified?",
+            "The black hoodie in L is sold out. When will you have it again? Any way to get an alert?",
             "El buzo gris en M está agotado, ¿cuándo vuelve? ¿Cómo hago para que me avisen?",
         ),
         never=(
@@ -1606,6 +1609,14 @@ MY_ORDER_AS_ANY: tuple[Rule, ...] = (
 # "¿puedo retirar mi pedido en el local?"): a way of delivery the shipping text describes, asked before buying as
 # often as after. The engine reads the possessive as "an order" in such a sentence, wherever the email says more;
 # any other sign of an order that exists (a number, "I ordered yesterday", "I already paid") still counts.
+# An order on its way: a day or an absence soon ("today", "I won't be home this week", "no voy a estar cuando pase el
+# correo") tells of an order that exists, whose collection a person must arrange.
+_ON_ITS_WAY = (
+    r"\b(today|tomorrow|tonight|this (week|weekend|morning|afternoon|evening)|right now|asap|hoy|manana|esta semana|"
+    r"este (finde|fin de semana)|ahora)\b|\b(not|won'?t|will not|n'?t)( going to)? be (at )?home\b|"
+    r"\bno (voy a estar|estoy|estare|vamos a estar)( en (casa|mi casa))?\b|" + NOBODY_AT_HOME.pattern
+)
+
 MY_ORDER_TO_COLLECT: tuple[Rule, ...] = (
     Rule(
         name="signals.my_order_to_collect_en",
@@ -1621,12 +1632,18 @@ MY_ORDER_TO_COLLECT: tuple[Rule, ...] = (
             r"(?=[^.?!\n]{0,30}\b(store|shop|showroom|branch|post office|courier|correo|andreani|pick-?up point|"
             r"collection point|palermo)\b)"
         ),
+        unless=_ON_ITS_WAY,
         matches=(
             "Can I pick up my order at your store instead of having it delivered?",
             "If I choose to collect my order at the Andreani branch, what do I need to take?",
             "Would it be possible to have my order sent to a post office branch instead?",
         ),
-        never=("When can I collect my order at the store?", "Is my order ready to pick up at the store?"),
+        never=(
+            "When can I collect my order at the store?",
+            "Is my order ready to pick up at the store?",
+            "Can I pick up my order at the Palermo store today?",
+            "Can I pick up my order at your store instead? I'm not going to be home this week.",
+        ),
     ),
     Rule(
         name="signals.my_order_to_collect_es",
@@ -1639,8 +1656,13 @@ MY_ORDER_TO_COLLECT: tuple[Rule, ...] = (
             r"pasar a buscar|mandar|enviar|recibir) (?P<own>mi) (?P<noun>pedido|compra|paquete)"
             r"(?=[^.?!\n]{0,30}\b(local|sucursal|correo|andreani|showroom|palermo)\b)"
         ),
+        unless=_ON_ITS_WAY,
         matches=("¿Puedo retirar mi pedido en el local de Palermo?", "¿Es posible mandar mi pedido a una sucursal?"),
-        never=("¿Cuándo puedo retirar mi pedido?", "¿Ya está listo mi pedido para retirar en el local?"),
+        never=(
+            "¿Cuándo puedo retirar mi pedido?",
+            "¿Ya está listo mi pedido para retirar en el local?",
+            "¿Puedo retirar mi pedido en el local? No voy a estar en casa cuando pase el correo.",
+        ),
     ),
 )
 

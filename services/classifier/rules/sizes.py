@@ -8,7 +8,7 @@ customer's own height or weight is answered only by a canned text that says what
 from __future__ import annotations
 
 from .base import Rule
-from .fragments import KNOW_ONES_SIZE, OWN_SIZES_THEN_WHICH, SIZE_RANGE_EN, SIZE_RANGE_ES
+from .fragments import KNOW_ONES_SIZE, OWN_SIZES_THEN_WHICH, SIZE_RANGE_EN, SIZE_RANGE_ES, SIZE_TABLE
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -17,15 +17,12 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="the size table, which size to choose, how sizes run, in Spanish ('¿qué talle me recomiendan?')",
         pattern=(
-            r"\b(tabla|guia|cuadro) de (talles|medidas)\b|\b(que|cual) talle (me|le|les|deberia|debo|recomiendan|"
+            SIZE_TABLE.pattern + r"|\b(que|cual) talle (me|le|les|deberia|debo|recomiendan|"
             r"recomendas|uso|va|queda|corresponde|pido|elijo|compro|seria|tengo que)\b|\b(como|que tal) (calza|calzan|"
             r"vienen de talle|viene de talle|es la horma|es el calce|son los talles)\b|\btalles? (grandes?|chicos?|"
             r"normales?|reales?|americanos?|europeos?|amplios?)\b|\b(vienen|viene|son|es) (grandes?|chic[oa]s?|justos?|"
             r"talle real|amplios?|holgad[oa]s?|ajustad[oa]s?)\b|\bmedidas (de los talles|de la prenda|de cada talle|"
-            r"en cm|en centimetros)\b|\bentre (dos )?talles\b|\bque talle\b|"
-            # the table by what it holds: "¿dónde veo las medidas de cada prenda?"
-            r"\bmedidas( en (cm|centimetros))? de (cada|sus|todas las) (prendas?|productos?|modelos?)\b|"
-            r"\bdonde (veo|puedo ver|se ven|encuentro|estan|figuran) las medidas\b"
+            r"en cm|en centimetros)\b|\bentre (dos )?talles\b|\bque talle\b"
         ),
         matches=(
             "¿Tienen tabla de talles?",

@@ -106,8 +106,8 @@ class IntentResult:
     # The intents of the rules whose pattern matched but whose "unless" kept them out: a near miss the rules were
     # written to refuse ("do you have Mercado Pago discounts?" is no payment-methods question).
     refused: frozenset[str] = field(default=frozenset(), compare=False)
-    # ... of which those refused only by words of a story's context (`_CONTEXT_ONLY`: "instead", "still", "last
-    # time"), never by a problem, an order, an account or a person asked for.
+    # ... of which those refused only by words of a story's context (`_CONTEXT_ONLY`: "instead", "still", "yet"),
+    # never by a problem, an order, an account or a person asked for.
     refused_by_context: frozenset[str] = field(default=frozenset(), compare=False)
     # The intents whose words were all read inside another topic's phrase: a rule of theirs matched only in sentences
     # its `unless_in_sentence` refuses ("who pays the shipping?" of an exchange is the returns text's), and none but
@@ -449,20 +449,13 @@ def _read_as_any_order(body: str, signal: str) -> tuple[str, list[str]]:
     """The body with "my order" read as "an order" where the rules of `signal` match, and the rules that rewrote it."""
     rewrote = []
     for rule in _signal(signal):
-        if rule.compiled_unless is not None and rule.compiled_unless.search(body):
-            continue
         rewritten = rule.compiled.sub(_as_any_order, body)
-        if rewritten != body:
-            rewrote.append(rule.name)
+        # a rule's "unless" (an order on its way) is searched only where the rule would rewrite something
+        if rewritten == body or (rule.compiled_unless is not None and rule.compiled_unless.search(body)):
+            continue
+        rewrote.append(rule.name)
         body = rewritten
     return body, rewrote
-
-
-def _read_collection_questions(body: str) -> tuple[str, list[str]]:
-    """The body with "my order" read as "an order" where the customer asks whether they may collect it at the shop
-    or a branch (the `my_order_to_collect` signals): a way of delivery, asked as often before buying as after. Also
-    the rules that rewrote it."""
-    return _read_as_any_order(body, "my_order_to_collect")
 
 
 def _about_another_shop(sentence: str) -> bool:
@@ -571,7 +564,9 @@ ORDER_REFERENCES = frozenset({"signals.order_number", "signals.about_an_order", 
 def _detect(  # noqa: C901 - the precedence reads best as one list
     subject: str, text: str, soft_signs_aside: bool = False, details_answered: frozenset[str] = frozenset()
 ) -> IntentResult:
-    prepared, collected = _read_collection_questions(_prepare(subject, text))
+    # where the customer may collect "my order", asked as a choice: a way of delivery, asked as often before buying as
+    # after (the `my_order_to_collect` signals)
+    prepared, collected = _read_as_any_order(_prepare(subject, text), "my_order_to_collect")
     body, fired = _read_as_any_order(prepared, "my_order_as_any") if _lone_question(subject, text) else (prepared, [])
     fired = collected + fired
     read = _scored(body)

@@ -1010,6 +1010,13 @@ def _names_an_order(cut: str) -> bool:
     return bool(_ORDER_IN_HISTORY.search(intents_mod.fold(cut)) or (found and (found.specific_order or found.problem)))
 
 
+def _asked_in_a_question(text: str) -> set[str]:
+    """The policy topics the rules read in the text's questions alone (each sentence that ends in a question mark)."""
+    questions = " ".join(q.group(0) for q in _ONE_QUESTION.finditer(text[:_MAX_QUOTE_READ]))
+    found = intents_mod.detect_intent("", questions) if questions else None
+    return set(found.faq_topics) if found is not None and not found.failed else set()
+
+
 def _unless_in_a_conversation(
     result: Classification,
     view: view_mod.EmailView,
@@ -1034,13 +1041,17 @@ def _unless_in_a_conversation(
         if not from_the_shop or _NOT_HELPED.search(intents_mod.fold(view.text)) or _names_an_order(theirs):
             return replace(result, decision="llm", reason="needs_llm:in_conversation", faq_topic=None)
         # what the shop's own words besides its canned texts spoke of counts as answered too
-        answered |= _topics_named(theirs)
+        # what the shop's own words besides its canned texts spoke of
+        spoken_of = answered | _topics_named(theirs)
         asked = set(result.faq_topics or (result.faq_topic,))
-        if asked & answered and intents_mod.SUBJECT_PREFIX.match(view.subject):
+        if asked & spoken_of and intents_mod.SUBJECT_PREFIX.match(view.subject):
             alone = text_alone()
             new = set(alone.faq_topics or (alone.faq_topic,)) if alone.decision == "faq" else set()
-            if new and new < asked and not new & answered:
+            if new and new < asked and not new & spoken_of:
                 result, asked = replace(alone, rules=(*alone.rules, "conversation.earlier_subject")), new
+        # a topic the shop's own words spoke of is answered already, unless the customer asks it again in a question
+        # of their own
+        answered |= (spoken_of - answered) - _asked_in_a_question(view.text)
         if not asked & answered:
             return replace(result, rules=(*result.rules, "conversation.new_question_under_our_answer"))
         reason = "needs_llm:in_conversation"

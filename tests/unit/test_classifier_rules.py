@@ -1988,7 +1988,26 @@ def test_a_new_question_under_the_shops_own_written_answer_gets_its_canned_text(
 @pytest.mark.parametrize(
     "question",
     [
-        "And how much is shipping to Córdoba?",  # a topic the written answer spoke of
+        "And how much is shipping to Córdoba?",
+        # the written answer spoke of a product's stock; the customer asks how restocks work
+        "Ok, thanks. Do you restock sold-out items, and how can I find out when they are back?",
+    ],
+)
+def test_a_question_asked_again_on_what_the_shops_written_answer_spoke_of_gets_its_canned_text(shop, question):
+    # independent writers label such follow-ups as the canned text's: the customer asks something new of the topic
+    answer = _WRITTEN_ANSWER if "shipping" in question else _WRITTEN_ANSWER.replace(
+        "Yes, we ship to Rosario: it takes 3 to 5 working days with Andreani.", "That jacket is sold out in M."
+    )
+    result = decide.classify(mail(body=f"{question}\n\n{answer}"), shop, OWN)
+    assert result.decision == "faq", result
+    assert "conversation.new_question_under_our_answer" in result.rules
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the topic the written answer spoke of is named, not asked: what is asked may be about that answer
+        "Thanks! I now know how long shipping takes. Which payment methods do you accept?",
         "Thanks! Which payment methods do you accept? Order 10488 is still not here",  # an order
     ],
 )

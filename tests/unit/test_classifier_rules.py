@@ -1810,7 +1810,9 @@ NEVER_CANNED_ADVERSARIAL = [
     # what the canned text does not say
     "Hola, si no estoy en casa cuando llega el correo, ¿lo pueden dejar con el portero?",
     "Hi, does free shipping also apply to sale items?",
-    "Hola, ¿cuánto tarda en llegar a Córdoba? Lo necesito antes del 20.",
+    # a day asked of a delivery (told beside a delivery-period question, "¿Cuánto tarda a Córdoba? Lo necesito antes
+    # del 20.", independent writers label it the shipping text's, and a sure model answers it so)
+    "Hola, si compro hoy, ¿llega a Córdoba antes del 20?",
     "Hi, can I return underwear or swimwear?",
     "Hola, ¿tienen tabla de talles para niños?",
     "Hi, will you restock last season's items?",
@@ -2525,3 +2527,17 @@ def test_a_gift_exchanged_by_its_recipient_or_an_item_sent_back_is_a_returns_que
 def test_a_topic_refused_only_by_a_storys_words_is_told_apart(body, by_context):
     result = intents.detect_intent("", body)
     assert set(result.refused_by_context) == by_context and by_context <= set(result.refused)
+
+
+@pytest.mark.parametrize(
+    ("subject", "text", "told"),
+    [
+        ("", "I want to go on my day off, Sunday. Is the store's stock the same as the website's?", True),
+        ("", "Do you deliver on Sundays?", False),  # the day is asked
+        ("Delivery on Saturday", "How long does delivery take?", False),  # the subject asks it
+        ("", "I need it before the 20th, tell me how long delivery takes.", False),  # no question to stand outside
+    ],
+)
+def test_a_detail_told_outside_the_questions_is_told_not_asked(subject, text, told):
+    assert intents.detail_matches(subject, text), "the example must hold a detail"
+    assert decide._detail_told_not_asked(subject, text) is told

@@ -1314,9 +1314,12 @@ REFUND_POLICY: tuple[Rule, ...] = (
         description="how the money comes back after a return not made yet ('si devuelvo algo, ¿cómo me devuelven la "
         "plata?')",
         pattern=(
-            r"\b(si|if|en caso de que|in case)\b[^.?!]{0,80}\b(devuelvo|devolvemos|devolviera|devolver|return|(send|"
-            r"give|bring|take) (it|them|something|an item|\w+) back)\b[^\n]{0,120}\b(plata|dinero|reembolso|"
-            r"reintegr\w*|money|refunds?|refunded)\b|\b(money|refund)\b[^.?!]{0,40}\bif (i|we) (return|send)\b|"
+            # a formal English conditional too: "Should a cardigan not suit me, may I return it for a refund?"
+            r"\b(si|if|en caso de que|in case|in the event|should|were (i|we) to)\b[^.?!]{0,80}\b(devuelvo|devolvemos|"
+            r"devolviera|devolver|return|(send|give|bring|take) (it|them|something|an item|\w+) back)\b[^\n]{0,120}"
+            r"\b(plata|dinero|reembolso|reintegr\w*|money|refunds?|refunded)\b|\b(money|refund)\b[^.?!]{0,40}\bif (i|we) "
+            r"(return|send)\b|\b(can|may|could) (i|we|one) (return|send back|give back) (it|them|an item|items|a \w+) "
+            r"for (a|an|the) (full )?refund\b|"
             r"\bhow (long|many days|much time) (do|does|will|would) (i|we|customers|one) have to (return|send (back|"
             r"\w+ back))\b[^.?!]{0,60}\b(money|refund\w*)\b|"
             # in a formal letter: "en caso de devolución, el reintegro se realiza por el mismo medio de pago?", "su
@@ -1337,9 +1340,12 @@ REFUND_POLICY: tuple[Rule, ...] = (
             "How many days do I have to send back a product and get my money back?",
             "Quisiera saber si, en caso de devolución, el reintegro se realiza por el mismo medio de pago.",
             "Solicito información sobre su política de devoluciones, en particular el plazo del reintegro del importe.",
+            "Should a coat I buy not fit, may I return it for a refund, and within what period?",
+            "Should I decide to return a skirt rather than exchange it, how would the refund be made?",
         ),
         never=(
             "I returned the jacket, how long until I get my money back?",
+            "It should have arrived on Monday. Can I return it for a refund?",
             "Si devuelvo el buzo de la semana pasada, ¿en cuánto tiempo me reintegran el dinero?",
             "If I return the coat I got on Friday, when is the money refunded?",
         ),

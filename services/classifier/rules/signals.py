@@ -1317,9 +1317,9 @@ REFUND_POLICY: tuple[Rule, ...] = (
             # a formal English conditional too: "Should a cardigan not suit me, may I return it for a refund?"
             r"\b(si|if|en caso de que|in case|in the event|should|were (i|we) to)\b[^.?!]{0,80}\b(devuelvo|devolvemos|"
             r"devolviera|devolver|return|(send|give|bring|take) (it|them|something|an item|\w+) back)\b[^\n]{0,120}"
-            r"\b(plata|dinero|reembolso|reintegr\w*|money|refunds?|refunded)\b|\b(money|refund)\b[^.?!]{0,40}\bif (i|we) "
-            r"(return|send)\b|\b(can|may|could) (i|we|one) (return|send back|give back) (it|them|an item|items|a \w+) "
-            r"for (a|an|the) (full )?refund\b|"
+            r"\b(plata|dinero|reembolso|reintegr\w*|money|refunds?|refunded)\b|\b(money|refund)\b[^.?!]{0,40}\bif "
+            r"(i|we) (return|send)\b|\b(can|may|could) (i|we|one) (return|send back|give back) (it|them|an item|"
+            r"items|a \w+) for (a|an|the) (full )?refund\b|"
             r"\bhow (long|many days|much time) (do|does|will|would) (i|we|customers|one) have to (return|send (back|"
             r"\w+ back))\b[^.?!]{0,60}\b(money|refund\w*)\b|"
             # in a formal letter: "en caso de devolución, el reintegro se realiza por el mismo medio de pago?", "su

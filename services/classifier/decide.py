@@ -1040,7 +1040,6 @@ def _unless_in_a_conversation(
         from_the_shop = bool(answered) or _quotes_the_shop(shop, view.cut, theirs)
         if not from_the_shop or _NOT_HELPED.search(intents_mod.fold(view.text)) or _names_an_order(theirs):
             return replace(result, decision="llm", reason="needs_llm:in_conversation", faq_topic=None)
-        # what the shop's own words besides its canned texts spoke of counts as answered too
         # what the shop's own words besides its canned texts spoke of
         spoken_of = answered | _topics_named(theirs)
         asked = set(result.faq_topics or (result.faq_topic,))
@@ -1142,7 +1141,6 @@ NEARLY_SURE = 0.75
 # The model is this sure of a topic whose rules only words of a story's context refused ("I'm still figuring out
 # sizes here", "parcels went missing last time"): the topic counts as asked.
 SURE_DESPITE_THE_CONTEXT = 0.9
-
 # ... and a second topic, beside one the rules chose, needs the model at most this sure: the email is a policy
 # question already, and its other question is asked in words of its own. Out of fold on the development rows, 0.6
 # answered 9 more emails of two questions than NEARLY_SURE with no wrong answer; learned from more writers, the
@@ -1369,8 +1367,9 @@ def _with_the_learned_model(
 ) -> Classification:
     """The rules' decision with the topics the learned model finds asked: more canned texts, or the LLM when a
     topic the model finds possibly asked would be left unanswered."""
+    # no topic the model could name would be answered, however sure of it: it need not be asked
     if decided.decision != "faq" and _ruled_out(result, 1.0, subject, text):
-        return decided  # no topic the model could name would be answered: it need not be asked
+        return decided
     probabilities = probabilities or model.probabilities(subject, text)
     surest = max(probabilities[t] for t in intents_mod.POLICY_INTENTS)
     an_order = probabilities.get(learned_mod.AN_ORDER, 0.0)

@@ -1010,6 +1010,32 @@ def _names_an_order(cut: str) -> bool:
     return bool(_ORDER_IN_HISTORY.search(intents_mod.fold(cut)) or (found and (found.specific_order or found.problem)))
 
 
+# What a person's answer may have granted beyond the shop's policy: an exception or an offer, or a figure (an amount,
+# a number of days or instalments) that no canned text holds. A canned text sent after it could say otherwise ("6
+# cuotas sin interés esta semana").
+_AN_EXCEPTION = re.compile(
+    r"\b(excepcion\w*|exception\w*|por (unica|esta) vez|this (once|time)|just this|solo por hoy|esta semana|this week|"
+    r"te (ofrecemos|hacemos|damos)|we (can|will|could) (offer|make|give)|(podemos|vamos a) (hacer|ofrecer|aceptar))\b"
+)
+_A_FIGURE = re.compile(
+    r"(?:\$|\b(?:ars|usd|u\$s))\s?(\d[\d.,]*)|\b(\d[\d.,]*)\s?(?:%|(?:pesos|dolares|dollars|cuotas|instal+ments?|dias|"
+    r"days|horas|hours)\b)"
+)
+
+
+def _promises_beyond_the_canned_texts(shop, theirs: str) -> bool:
+    """Whether the shop's own words (`theirs`, its canned texts left out) grant an exception or state a figure that
+    none of its canned texts holds."""
+    said = intents_mod.fold(theirs[:_MAX_QUOTE_READ])
+    if _AN_EXCEPTION.search(said):
+        return True
+    canned = " ".join(
+        intents_mod.fold(text) for texts in (getattr(shop, "faq", None) or {}).values() for text in texts.values()
+    )
+    figures = {(m.group(1) or m.group(2)).strip(".,") for m in _A_FIGURE.finditer(said)}
+    return any(not re.search(rf"(?<![\d.,]){re.escape(figure)}(?![\d])", canned) for figure in figures)
+
+
 def _asked_in_a_question(text: str) -> set[str]:
     """The policy topics the rules read in the text's questions alone (each sentence that ends in a question mark)."""
     questions = " ".join(q.group(0) for q in _ONE_QUESTION.finditer(text[:_MAX_QUOTE_READ]))
@@ -1049,8 +1075,9 @@ def _unless_in_a_conversation(
             if new and new < asked and not new & spoken_of:
                 result, asked = replace(alone, rules=(*alone.rules, "conversation.earlier_subject")), new
         # a topic the shop's own words spoke of is answered already, unless the customer asks it again in a question
-        # of their own
-        answered |= (spoken_of - answered) - _asked_in_a_question(view.text)
+        # of their own; not when those words promised what the canned text may contradict (an exception, an amount)
+        asked_again = set() if _promises_beyond_the_canned_texts(shop, theirs) else _asked_in_a_question(view.text)
+        answered |= (spoken_of - answered) - asked_again
         if not asked & answered:
             return replace(result, rules=(*result.rules, "conversation.new_question_under_our_answer"))
         reason = "needs_llm:in_conversation"
@@ -1201,18 +1228,47 @@ def _bar(score: float, asks: bool, beside_a_topic: bool = False) -> float:
     return min(bar, SECOND_ASKED) if beside_a_topic else bar
 
 
+# A time the customer tells (a day, a date, a holiday): the only kind of detail that may be told rather than asked.
+# A need (two cards, someone else collecting, express or same-day delivery, a safe payment, a colour) is one the
+# canned texts do not meet, told or asked: "Quiero pagar con dos tarjetas. ¿Qué medios de pago aceptan?"
+_A_TIME_TOLD = re.compile(
+    r"((before|by|for|on|over|during|around|in time for|until|till|at|after|para|antes|de|del|el|la|los|en|por|"
+    r"dia|the) )*(\d{1,2}(st|nd|rd|th)?|\d{1,2} de [a-z]+|lunes|martes|miercoles|jueves|viernes|sabados?|domingos?|"
+    r"monday|tuesday|wednesday|thursday|friday|saturdays?|sundays?|weekends?|fin de semana|feriados?|navidad|"
+    r"nochebuena|ano nuevo|fin de ano|reyes|christmas|xmas|holidays?|holiday season|black friday|cyber monday|"
+    r"hot sale|tomorrow|tonight)"
+)
+# A greeting asked as a question ("Hola, ¿cómo están?") asks nothing of the shop.
+_A_GREETING = re.compile(
+    r"^\W*((hola|hi|hello|hey|buen(os|as)? (dias?|tardes|noches)|buenas)\W+)*(como (estan|andan|va|les va|te va|"
+    r"estas|andas)|que tal|how are (you|things)( doing)?|how'?s it going|how is it going)\W*$"
+)
+# A sentence: up to its full stop, question or exclamation mark, or a blank line (a wrapped line goes on).
+_SENTENCE = re.compile(r"[^.?!]+?([.?!]+|(?=\n\s*\n)|$)")
+
+
+def _questions(text: str) -> list[str]:
+    """The folded sentences of `text` that ask something: a question mark, a sentence that opens as a question ("Do
+    you ship on weekends."), or a request to be told ("quería saber si..."); not a greeting."""
+    folded = intents_mod.fold(text[:_MAX_QUOTE_READ])
+    sentences = (" ".join(m.group(0).split()) for m in _SENTENCE.finditer(folded))
+    return [s for s in sentences if s and _A_QUESTION.search(s) and not _A_GREETING.match(s)]
+
+
 def _detail_told_not_asked(subject: str, text: str) -> bool:
-    """Every word the detail rules matched stands outside the email's questions and its subject: "I want to go on my
-    day off, Sunday. Is the store's stock the website's?" tells a day, it does not ask one."""
-    questions = [intents_mod.fold(q.group(0)) for q in _ONE_QUESTION.finditer(text)]
+    """Every detail the rules matched is a time the customer tells outside the email's questions and its subject: "I
+    want to go on my day off, Sunday. Is the store's stock the website's?" tells a day, it does not ask one."""
+    questions = _questions(text)
     if not questions:
         return False
     words = {word for found in intents_mod.detail_matches(subject, text).values() for word in found}
+    if not all(_A_TIME_TOLD.fullmatch(word) for word in words):
+        return False
     heard = [intents_mod.fold(subject), *questions]
     return not any(re.search(rf"\b{re.escape(word)}\b", place) for word in words for place in heard)
 
 
-def _ruled_out(result: intents_mod.IntentResult, surest: float = 0.0, subject: str = "", text: str = "") -> bool:
+def _ruled_out(result: intents_mod.IntentResult, *, surest: float, subject: str, text: str) -> bool:
     """An order that exists, a problem, or a sign in `_ALWAYS_RULED_OUT_BY`: no learned topic can make this email a
     canned answer's. A detail told outside the email's questions is set aside when the learned model's likeliest topic
     (its probability `surest`) is at least NEARLY_SURE."""
@@ -1229,7 +1285,7 @@ def _learned_may_answer(result: intents_mod.IntentResult, surest: float, subject
     """Nothing the rules read rules a canned answer out (`_ruled_out`), so the learned model may say which topics
     are asked; an order-level phrase still does while the model is less than SURE, and however sure it is when the
     customer calls something theirs or dates it ("si devuelvo el buzo de la semana pasada, ¿cuándo me reintegran?")."""
-    if _ruled_out(result, surest, subject, text):
+    if _ruled_out(result, surest=surest, subject=subject, text=text):
         return False
     order_phrase = any(result.scores.get(name, 0.0) >= 2 for name in intents_mod.ORDER_INTENTS)
     if surest >= SURE:
@@ -1368,7 +1424,7 @@ def _with_the_learned_model(
     """The rules' decision with the topics the learned model finds asked: more canned texts, or the LLM when a
     topic the model finds possibly asked would be left unanswered."""
     # no topic the model could name would be answered, however sure of it: it need not be asked
-    if decided.decision != "faq" and _ruled_out(result, 1.0, subject, text):
+    if decided.decision != "faq" and _ruled_out(result, surest=1.0, subject=subject, text=text):
         return decided
     probabilities = probabilities or model.probabilities(subject, text)
     surest = max(probabilities[t] for t in intents_mod.POLICY_INTENTS)

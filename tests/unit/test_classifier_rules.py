@@ -1461,6 +1461,11 @@ def test_a_question_no_canned_text_answers_or_a_wrong_item_keeps_the_canned_text
         ("Hello, please, the shipping is free or I must pay?", "shipping"),
         ("Hello, when the products without stock return?", "stock"),
         ("Dear, I need information about exchange of size. How I can do it?", "returns"),
+        # one size or the next; a present the customer was given, to exchange; a plan to buy is no failed payment
+        ("Hi! I'm 1.68 m and 62 kg: would that make me a small or a medium?", "sizes"),
+        ("Hola, me regalaron una camisa de ustedes y me queda chica. ¿Puedo ir al local a cambiarla?", "returns"),
+        ("I'm trying to buy my first pair of jeans from you: is there a chart with measurements?", "sizes"),
+        ("Hi, I measured my shirt against your chart and I'm exactly between M and L. Which one?", "sizes"),
     ],
 )
 def test_everyday_policy_questions_written_for_the_tests_get_their_canned_text(shop, body, topic):
@@ -2023,6 +2028,47 @@ def test_a_follow_up_on_what_the_shops_written_answer_spoke_of_goes_to_the_llm(s
     assert result.decision == "llm", result
 
 
+def _written(answer: str) -> str:
+    return f"On Mon, 3 Mar 2025 at 10:15, Ropa del Sur <hola@ropadelsur.com.ar> wrote:\n> Hi Ann,\n> {answer}\n> Lucía"
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        # the written answer granted what the canned text does not: an offer, an exception, a figure of its own
+        (
+            "Thanks! So can I pay with Mercado Pago in 6 interest-free instalments?",
+            "This week we offer 6 interest-free instalments with every card.",
+        ),
+        (
+            "Great, thanks! How do I return it, and how long does the refund take?",
+            "As an exception we will accept the return of the sale item.",
+        ),
+        (
+            "So is that fee for home delivery or for the branch? How much is shipping to Córdoba?",
+            "Shipping to Rosario is ARS 5,000.",
+        ),
+    ],
+)
+def test_a_question_asked_again_under_a_written_answer_that_promised_something_goes_to_the_llm(shop, question, answer):
+    result = decide.classify(mail(body=f"{question}\n\n{_written(answer)}", subject="Re: Question"), shop, OWN)
+    assert (result.decision, result.reason) == ("llm", "needs_llm:in_conversation"), result
+
+
+@pytest.mark.parametrize(
+    ("said", "promises"),
+    [
+        ("Sí, tenés 30 días para cambiarlo y el envío es gratis desde $60.000.", False),  # the canned texts' figures
+        ("Podés pagar en 3 cuotas sin interés.", False),
+        ("Te hacemos 6 cuotas sin interés.", True),  # an offer
+        ("El envío a Rosario sale $5.000.", True),  # a figure no canned text holds
+        ("We can make an exception this time.", True),
+    ],
+)
+def test_what_a_written_answer_promised_beyond_the_canned_texts(shop, said, promises):
+    assert decide._promises_beyond_the_canned_texts(shop, said) is promises
+
+
 @pytest.mark.parametrize(
     "quote",
     [
@@ -2541,6 +2587,16 @@ def test_a_topic_refused_only_by_a_storys_words_is_told_apart(body, by_context):
         ("", "Do you deliver on Sundays?", False),  # the day is asked
         ("Delivery on Saturday", "How long does delivery take?", False),  # the subject asks it
         ("", "I need it before the 20th, tell me how long delivery takes.", False),  # no question to stand outside
+        # a greeting asks nothing; a request to be told is a question without its mark
+        ("", "Hola, ¿cómo están? Quería saber si me lo pueden enviar para el sábado a Córdoba.", False),
+        ("", "Quisiera saber si hacen envíos para el sábado. ¿Cuánto cuesta el envío?", False),
+        ("", "Do you ship on weekends. What does shipping cost to Córdoba?", False),  # opens as a question
+        # a need, told or asked, is never set aside: only a time told is
+        ("", "Quiero pagar con dos tarjetas distintas. ¿Qué medios de pago aceptan?", False),
+        ("", "My daughter will collect it for me. Can I pick up at your store?", False),
+        ("", "Necesito envío express. ¿Cuánto sale el envío a Rosario?", False),
+        # a sentence wrapped over two lines is one sentence
+        ("", "Quiero saber si pagando con dos tarjetas, una Visa y una\nMastercard, se puede. ¿Aceptan Visa?", False),
     ],
 )
 def test_a_detail_told_outside_the_questions_is_told_not_asked(subject, text, told):

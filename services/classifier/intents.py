@@ -145,6 +145,11 @@ _SPELLING = [
     (r"\b(q|ke|k)\b", "que"),
     (r"\b(xq|pq|porq)\b", "porque"),
     (r"\btmb\b", "tambien"),
+    # chat Spanish: "x correo", "dsp", "cdo", "porfa"
+    (r"(?<![\w-])x(?= [a-z])", "por"),
+    (r"\bdsp\b", "despues"),
+    (r"\bcdo\b", "cuando"),
+    (r"\b(porfa|xfa|plis)\b", "por favor"),
     (r"\b(pls|plz)\b", "please"),
     (r"\bu\b", "you"),
     (r"\bur\b", "your"),

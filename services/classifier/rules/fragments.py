@@ -68,8 +68,11 @@ BETWEEN_TWO_SIZES_EN = Fragment(
 # guide says how, for any garment.
 KNOW_ONES_SIZE = Fragment(
     "know_ones_size",
-    r"\bhow (do|can|would|should|will) (i|we|you|one) (figure out|work out|know|find out|tell|choose|pick|"
-    r"get|determine) (my|your|his|her|their|the right|the correct|which|what) sizes?\b|"
+    # asked or told ("could you tell me how I should go about choosing the right size")
+    r"\bhow (((do|can|would|should|will|may|might|could) (i|we|you|one))|((i|we|one) (can|should|would|may|might|"
+    r"could))) (go about )?(figure out|figuring out|work out|working out|know|find out|finding out|tell|choose|"
+    r"choosing|pick|picking|get|getting|determine|determining|select|selecting) (my|your|his|her|their|the right|"
+    r"the correct|which|what|a) sizes?\b|"
     r"\bcomo (hago|hacemos|puedo|podemos|se hace)?( para)? ?(se|saber|sabemos|elegir|elijo|calcular|averiguar|"
     r"acertar)( bien)?( cual es| con| en)? (el|mi|su|tu|los|que|cual) talles?\b|"
     r"\bcomo (se|sabe|saber) cual es (el mio|mi talle|el suyo|su talle)\b",
@@ -82,6 +85,22 @@ OWN_SIZES_THEN_WHICH = Fragment(
     r"\b(uso|usa|uso un|soy) (talle )?(xxs|xs|s|m|l|xl|xxl|xxxl|\d{2})\b[^?!]{0,80}\b(que|cual) (me|le) (conviene|"
     r"recomiendan|recomendas|sugieren|queda mejor|iria)\b",
     "the customer's own sizes, then which one to choose",
+)
+
+# A size by its letters, its name or its number, as a customer names the one they would choose.
+_A_SIZE = r"(xxs|xs|s|small|m|medium|l|large|xl|xxl|xxxl|extra large|[2-5]xl|\d{2})"
+
+# One size or the next, asked: "would that make me a small or a medium?", "¿sería S o M?"
+ONE_SIZE_OR_THE_NEXT = Fragment(
+    "one_size_or_the_next",
+    r"\b(am i|would i be|would that (make me|be)|will i be|should i (get|go for|take|order|buy)|do i (need|get|take)|"
+    r"is that|would you say) (an? )?(size )?" + _A_SIZE + r" or (an? )?(size )?" + _A_SIZE + r"\b|"
+    r"\b(soy|seria|serian|me (iria|va|conviene|queda)|pido|compro|tomo|llevo) (un |una |el |la |talle )?"
+    + _A_SIZE
+    + r" o (un |una |el |la |talle )?"
+    + _A_SIZE
+    + r"\b",
+    "which of two sizes the customer would be: the size guide says how to choose",
 )
 
 WHICH_SIZE_TO_CHOOSE = Fragment(
@@ -112,6 +131,8 @@ WHICH_SIZE_TO_CHOOSE = Fragment(
     r"\b(what|which) size (of )?" + GARMENT.pattern + r" ?(\?|for (me|him|her|them|my|a|an|someone))|"
     r"\bhow (do|would|should) (people|customers|you|i|we) (usually |normally )?(pick|choose|select|decide on) "
     r"(a|the|my|their|your) size\b|"
+    + ONE_SIZE_OR_THE_NEXT.pattern
+    + r"|"
     + BETWEEN_TWO_SIZES_ES.pattern
     + r"|"
     + BETWEEN_TWO_SIZES_EN.pattern
@@ -567,4 +588,16 @@ ONE_PRODUCT_COMING_BACK = Fragment(
     r"(tener|traer|reponer)|vuelven a (tener|traer|entrar)|vuelve a (haber|entrar))\b|\b(ese|esa|este|esta) (mismo|"
     r"misma|modelo|color|talle)\b|\bse (discontinu\w*|deja de fabricar)\b",
     "whether or when one product itself comes back",
+)
+
+# A present the customer was given or is giving, to be exchanged: the returns text says who may exchange a gift and
+# with what ("quien lo recibió puede cambiarlo con el número de pedido"). Not a present with its order's number.
+GIFT_TO_EXCHANGE = Fragment(
+    "gift_to_exchange",
+    r"^(?![\s\S]*(#\s?\d{3,}|\b(pedido|orden|order|compra|purchase)\s*(n(umero|o)\.?\s*)?(#|:)?\s*\d{3,}))"
+    r"(?=[\s\S]*\b(regalaron|regalo|regale|regalarle|de regalo|como regalo|was a (gift|present)|as a (gift|present)|"
+    r"(a|my|the|her|his) (gift|present)|i was given|gave (me|him|her|it to)|(bought|got) (me|him|her) (a|an|the|this|"
+    r"some))\b)"
+    r"(?=[\s\S]*\b(cambi\w*|exchang\w*|swap\w*)\b)",
+    "a present to exchange, with no order number given",
 )

@@ -45,8 +45,10 @@ PAYMENT_WENT_WRONG = Rule(
         r"\bcheckout (error|problem|fails|failed|isn'?t working)|"
         # "I tried to pay with Mercado Pago and it failed, how else can I pay?": a failed attempt, not a methods
         # question
+        # ("I'm trying to buy my first jeans" is a plan, not an attempt that failed)
         r"\b(tried|trying|try|attempted|attempting) (again )?to (pay|check ?out|complete (the |my )?(payment|purchase|"
-        r"order)|place (an|my|the) order|buy)\b|\b(it|card|payment|transaction|checkout|transfer) (failed|fails|"
+        r"order)|place (an|my|the) order)\b|\b(tried|attempted) (again )?to buy\b|"
+        r"\b(it|card|payment|transaction|checkout|transfer) (failed|fails|"
         r"keeps failing|did not work|didn'?t work|doesn'?t work|isn'?t working|won'?t go through|wouldn'?t go through|"
         # not "if it doesn't work out" (an item that does not suit)
         r"bounced)\b(?! out)|\bwhy (was|were|am|did|have) (i|we|you) (been )?(charged|charge|billed|bill)\b|"

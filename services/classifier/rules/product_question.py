@@ -81,8 +81,10 @@ RULES: tuple[Rule, ...] = (
             r"\b(fabricad[oa]s?|hech[oa]s?) en\b|\btienen (el|"
             r"la|los|las) \w+( \w+)? en (talle )?(\d{2}|xs|s|m|l|xl)\b|\b(fabric|material|cotton|wool|polyester|"
             r"linen)\b[^.!?\n]{0,30}\?|\bwaterproof\b|\b(machine )?washable\b|\bhow (to|do i|should i|can i) wash\b|"
-            r"\bshrinks?\b|\b(does|do) (it|this|they|these|the [a-z- ]{1,20}) come (in|with)\b|\b(what|which|"
-            r"other) colou?rs?\b|\b(do you have|have you got|is there|are there)\b.{0,40}\bin (an? )?(size|colou?r|"
+            r"\bshrinks?\b|\b(does|do) (it|this|they|these|the [a-z- ]{1,20}) come (in|with)\b|"
+            # not an exchange "for other colour"
+            r"\b(what|which|(?<!\bfor )other) colou?rs?\b|"
+            r"\b(do you have|have you got|is there|are there)\b.{0,40}\bin (an? )?(size|colou?r|"
             r"black|white|blue|red|grey|gray|green|pink|beige|xs|small|medium|large|xl|s|m|l|\d{2})\b|\bhow much (is|"
             r"does|are) (the|this|these|it)\b(?! shipping)(?![^.?!\n]{0,20}\b(ship|shipping|deliver|delivery|send|"
             r"discount|transfer)\b)|"
@@ -97,7 +99,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(delivery|shipping|postage|ship|deliver)\b[^.?!]{0,60}\bhow much (is|does|are) (it|that)\b"
         ),
         # ... or a discount asked about just before: "Is the transfer discount still on? How much is it?"
-        unless=r"\bdiscount\b[^.!\n]{0,60}\?\s*how much (is|does|are) (it|that)\b",
+        unless=r"\bdiscount\b[^.!\n]{0,60}\bhow much (is|does|are) (it|that)\b",
         matches=(
             "What is the dress made of?",
             "I'd like to know if it shrinks after washing",
@@ -108,6 +110,8 @@ RULES: tuple[Rule, ...] = (
             "How much is the shipping to Rosario?",
             "How much is it to ship to Salta?",
             "Is the discount for paying by bank transfer still on? How much is it?",
+            "If I pay by transfer, do I still get the discount, and how much is it?",
+            "Can she change it for other colour?",
             "How much is the discount for paying by transfer?",
             "If a size isn't showing, does that mean it's sold out or just not made in that size?",
             "Do you have the length of shirts somewhere on the site?",

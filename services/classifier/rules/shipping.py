@@ -62,7 +62,10 @@ RULES: tuple[Rule, ...] = (
             r"\bllegan? (los envios|el envio|los paquetes|los pedidos) (a|al|hasta)\b|"
             r"\b(mandar|enviar)(lo|la|los|las|le|les)? (directamente )?(a|hasta) (su|mi|tu) (casa|domicilio|direccion|"
             r"departamento|trabajo)\b|\b(en cuanto tiempo|cuanto (tardan|demoran) en|cuantos dias tardan en) "
-            r"(despach|envi|mand)\w*|\bretir\w* [^.?!]{0,30}\b(tiene (algun )?costo|es gratis|sale algo|se paga)\b|"
+            r"(despach|envi|mand)\w*|"
+            # "¿al conurbano en cuánto llega más o menos?"
+            r"\ben cuant[oa]s? (dias |tiempo )?(me |te |nos )?(llega|llegan|llegaria|llegarian|estaria|estarian)\b|"
+            r"\bretir\w* [^.?!]{0,30}\b(tiene (algun )?costo|es gratis|sale algo|se paga)\b|"
             r"\bpunto de retiro\b|\bcomo (son|funcionan|hacen) los envios\b|\benvio (me |nos |te |les )?(es|sale|seria|"
             r"saldria) gratis\b|\bretirar(lo|la|los|las)? (en|por) (el |la )?(local|sucursal|tienda|showroom)\b|"
             r"\b(retirar|buscar|pasar a buscar)(lo|la|los|las)? (en persona|personalmente|yo mism[oa])\b|"
@@ -80,6 +83,7 @@ RULES: tuple[Rule, ...] = (
         matches=(
             "¿Hacen envíos a Córdoba?",
             "hola, cuanto tarda?",
+            "y al conurbano en cuanto llega mas o menos?",
             "el envio es gratis?",
             "¿Puedo retirar en el local?",
             "Prefiero retirar en persona en lugar de esperar el envío. ¿Se puede?",
@@ -141,7 +145,10 @@ RULES: tuple[Rule, ...] = (
             # "would they actually make it up here?", "what's the usual timeframe?"
             r"\b(would|will|do|does|can) (they|it|things|orders|parcels|packages) (actually )?(make it|get|reach) "
             r"(up |down |out )?(here|there)\b|\b(usual|normal|typical|average|estimated) (time ?frame|delivery time|"
-            r"transit time)\b"
+            r"transit time)\b|"
+            # "does it take long to get here?"
+            r"\b(does|would|will|do) (it|they|delivery|shipping|a parcel|parcels|orders) take (long|a while|long to "
+            r"(get|arrive|reach|come))\b"
         ),
         unless=MONEY_THEN_HOW_LONG.pattern,
         matches=(
@@ -149,6 +156,7 @@ RULES: tuple[Rule, ...] = (
             "What are my delivery options?",
             "Hi, how long does shipping take?",
             "If I order a few things would they actually make it up here? Whats the usual timeframe?",
+            "I'm in Corrientes. Does it take long to get here?",
         ),
         never=(
             "How long does a refund take to arrive?",

@@ -38,6 +38,7 @@ from .fragments import (
     COLOUR,
     FIT_OF_A_GARMENT,
     GARMENT,
+    GIFT_TO_EXCHANGE,
     HOLD_AN_ITEM,
     NOBODY_AT_HOME,
     ONE_GARMENT,
@@ -65,20 +66,29 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         description="an order number or reference ('#10412', 'pedido 10412', 'número de pedido', 'order A1042')",
         pattern=(
             r"#\s?\d{3,}|\b(pedido|orden|order|compra|purchase|numero de (pedido|orden|compra)|order (number|numero|"
-            r"no\.?|id))\s*(numero\s*)?(#|:)?\s*\d{3,}\b|\bnumero de (pedido|orden|compra|seguimiento|tracking|"
-            r"envio)\b|\border (number|no\.?|id)\b|\b(order|purchase)\s*(#|:|no\.?|number|id|ref\w*)?\s*([{\[<]|"
+            r"no\.?|id))\s*(numero\s*)?(#|:)?\s*\d{3,}\b|\b(order|purchase)\s*(#|:|no\.?|number|id|ref\w*)?\s*([{\[<]|"
             r"(?=[\w-]{3,})[a-z]*\d[\w-]*)"
         ),
         matches=(
             "Pedido 4521",
             "Where is my order #1234?",
-            "Te paso el número de pedido",
             "Order A1042 has a problem",
         ),
         never=(
             "I want to order 2 shirts",
             "in order to choose a size",
         ),
+    ),
+    # The phrase alone, no number given: a softer sign, for a gift's recipient "has the order number" as the returns
+    # text asks, and a customer may ask what the number is for before buying
+    Rule(
+        name="signals.order_number_named",
+        adds_to="specific_order",
+        weight=0,
+        description="'número de pedido', 'order number' named without the number",
+        pattern=r"\bnumero de (pedido|orden|compra|seguimiento|tracking|envio)\b|\border (number|no\.?|id)\b",
+        matches=("Te paso el número de pedido", "She has the order number."),
+        never=("I want to order 2 shirts",),
     ),
     Rule(
         name="signals.about_an_order",
@@ -126,7 +136,9 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         pattern=(
             r"\b(the|this|that) (package|parcel|shipment)\b(?! (options?|methods?|choices?|types?|modes?|times?|"
             r"periods?|costs?|fees?|rates?|prices?|polic(y|ies)|services?|speeds?|alternatives?|zones?)\b)|"
-            r"\bmy\s+(?!(delivery|shipping|payment) (options?|methods?|choices?|alternatives?)\b)((last|previous|"
+            # not a garment of one's own measured against the size table ("I measured my shirt")
+            r"\b(?<!\bmeasured )(?<!\bmeasure )(?<!\bmeasuring )(?<!\bcompared )"
+            r"my\s+(?!(delivery|shipping|payment) (options?|methods?|choices?|alternatives?)\b)((last|previous|"
             r"recent|first|other|earlier) )?(orders?|packages?|"
             r"parcels?|purchases?|shipments?|deliver(y|ies)|refund|payment|items?|stuff|returns?|exchanges?|jackets?|"
             r"t-?shirts?|shirts?|dress|pants|jeans|hoodie|sweater|shoes|sneakers|tracking)\b"
@@ -141,6 +153,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         never=(
             "What are my delivery options?",
             "What are the package options?",
+            "I measured my shirt and I'm between M and L.",
         ),
     ),
     # what was bought has not come: "It never came.", "Still nothing!", "Ya pagué y nada", "no me llegó"
@@ -310,6 +323,8 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             r"do not) fit( me)?\b|\b(i|we) (got|received) (it|them|the [a-z]+) as a gift\b|\bno me (gusto|convencio|"
             r"sirvio|quedo bien|quedaron bien|gustaron)\b|\b(didn'?t|did not) (like|fit)\b"
         ),
+        # a present to exchange is the returns text's, however the customer came to have it
+        unless=GIFT_TO_EXCHANGE.pattern,
         matches=(
             "Me quedó chico el jean",
             "Me regalaron un buzo",
@@ -319,6 +334,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "La campera está buenísima pero es muy chica.",
         ),
         never=(
+            "Me regalaron un buzo y me queda chico, ¿lo puedo cambiar en el local?",
             "Si me queda chico, ¿lo puedo cambiar?",
             "¿Tienen XS? Soy muy flaquita y siempre todo me queda grande",
             "Con L me marca bien pero XL capaz me queda larga, ¿cuál me recomiendan?",
@@ -448,6 +464,8 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             r"jefa) (me |les |le )?(compro|pidio|encargo|regalo|hizo|abono|pago)\b|\b(hizo|hicieron|hicimos) (un|"
             r"el) pedido\b"
         ),
+        # a present to exchange is the returns text's, however the customer came to have it
+        unless=GIFT_TO_EXCHANGE.pattern,
         matches=(
             "Compramos dos camperas el martes",
             "Mi mamá me compró un buzo",
@@ -479,6 +497,9 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             r"\b(he|she|they|my \w+(-in-law)?) (has |have |had |just )?(ordered|bought|purchased|paid|placed an order|"
             r"got me|gave me)\b|\b(bought|got|ordered|gave) (me|it for me|them for me)\b|\b(on behalf of)\b"
         ),
+        # a present to exchange is the returns text's, however the customer came to have it
+        unless=GIFT_TO_EXCHANGE.pattern,
+        never=("My girlfriend bought me a jacket but it's too big. Can I swap it myself?",),
         matches=(
             "My wife ordered me a jacket",
             "He bought it for me",
@@ -509,6 +530,8 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             r"\b(before|once) (i|we) (send|return|post|ship) (it|them|the \w+) back\b|"
             r"\b(exchange|return|swap|send back) (this|these)\b(?! (kinds?|types?|sorts?) of)"
         ),
+        # a present to exchange is the returns text's, however the customer came to have it
+        unless=GIFT_TO_EXCHANGE.pattern,
         matches=(
             "The sweater arrived today",
             "The sleeves are too long",
@@ -537,6 +560,8 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             r"\bya (la|lo|las|los) (lave|use|estrene|lavamos)\b|\bya tenia\b|\b(saque|sacamos|sacaron|"
             r"saco) la etiqueta\b"
         ),
+        # a present to exchange is the returns text's, however the customer came to have it
+        unless=GIFT_TO_EXCHANGE.pattern,
         matches=(
             "Ya la lavé una vez",
             "Sacaron la etiqueta sin querer",
@@ -611,7 +636,9 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         description="an item from the shop the customer has, tried on or finds tight, tags still on",
         pattern=(
             r"\b(tengo|i have|i'?ve got) (a|an|una|un|the|this|two|dos) \w+ (\w+ )?(from you|de ustedes|"
-            r"que (les )?compre)\b|\bme (la|lo|las|los) probe\b|\b(is|are) (a bit|a little|too|very|really|"
+            r"que (les )?compre)\b|\bme (la|lo|las|los) probe\b|"
+            # not how everything fits everywhere ("everything in Argentina is too big for me")
+            r"\b(?<!\beverything )(?<!\beverything here )(is|are) (a bit|a little|too|very|really|"
             r"slightly) (tight|small|big|large|loose|short|long|wide|narrow)\b|"
             r"\b(tags?|labels?) (still on|on it)\b(?<!\bneed the tag still on)(?<!\bneed the tags still on)"
             r"(?<!\bneeds the tag still on)(?<!\bneed tags still on)(?<!\bneed the label still on)|"
@@ -623,7 +650,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "The shirt is a bit tight",
             "Tags still on",
         ),
-        never=("For a return, does it need the tag still on?",),
+        never=("For a return, does it need the tag still on?", "Do you make XS? Everything here is too big for me."),
     ),
     Rule(
         name="signals.past_orders",
@@ -959,7 +986,8 @@ SITE_PROBLEM: tuple[Rule, ...] = (
         description="the website or checkout does not load or let the customer choose, or shows an error",
         pattern=(
             r"\b(doesn'?t|don'?t|won'?t|isn'?t|aren'?t|is not|are not|does not|do not) (load|work(?!\w* out)|show|"
-            r"appear|display|open|update)\w*|\b(can'?t|cannot|couldn'?t|unable to|won'?t let me|"
+            r"appear|display|open|update)\w*|"
+            r"\b(?<!\bif i )(?<!\bif you )(can'?t|cannot|couldn'?t|unable to|won'?t let me|"
             r"doesn'?t let me) (select|choose|pick|see|load|click|add|enter|complete|finish|use|open|log ?in|sign ?in|"
             r"access)\b|\b(errors?|bug|glitch\w*|crash\w*)\b"
         ),
@@ -974,6 +1002,7 @@ SITE_PROBLEM: tuple[Rule, ...] = (
             "I can't wait to get it",
             "If a size is not showing on the website, does it mean it's out of stock?",
             "My size isn't showing on the site. Will it come back?",
+            "If I can't see my size on the page, does that mean it's gone?",
         ),
     ),
 )
@@ -1143,6 +1172,8 @@ DAMAGED: tuple[Rule, ...] = (
             r"\b(?<!\bif i order )(?<!\bif i get )(?<!\bif i pick )(?<!\bif i choose )(?<!\bif i buy )"
             r"(?<!\bif i order the )(?<!\bif i get the )(?<!\bif i pick the )(?<!\bif i choose the )"
             r"(?<!\bif i buy the )(?<!\bif we get the )(?<!\bif we order the )"
+            # nor one feared of a gift: "if it's the wrong size, can she exchange it?"
+            r"(?<!\bif it's the )(?<!\bif its the )(?<!\bif it is the )(?<!\bif they're the )(?<!\bif they are the )"
             r"(wrong|incorrect) (item|size|colou?r|product|order|article)\b|\bnot what i (ordered|bought|paid for)\b|"
             r"\b(item|items|something) (is |was |were )?missing\b"
         ),
@@ -1154,6 +1185,7 @@ DAMAGED: tuple[Rule, ...] = (
         never=(
             "And if I order wrong size, can I change it to another one?",
             "If I get the wrong size, is swapping it free?",
+            "I'm sending it as a gift: if it's the wrong size, can she exchange it herself?",
         ),
     ),
 )
@@ -1315,11 +1347,12 @@ REFUND_POLICY: tuple[Rule, ...] = (
         "plata?')",
         pattern=(
             # a formal English conditional too: "Should a cardigan not suit me, may I return it for a refund?"
-            r"\b(si|if|en caso de que|in case|in the event|should|were (i|we) to)\b[^.?!]{0,80}\b(devuelvo|devolvemos|"
+            # ("should" and "were I to" open the sentence: "I should have read..." is no condition)
+            r"(\b(si|if|en caso de que|in case|in the event)|(^|[.?!:;\n]\s*)(should|were (i|we) to))\b[^.?!]{0,80}"
+            r"\b(devuelvo|devolvemos|"
             r"devolviera|devolver|return|(send|give|bring|take) (it|them|something|an item|\w+) back)\b[^\n]{0,120}"
             r"\b(plata|dinero|reembolso|reintegr\w*|money|refunds?|refunded)\b|\b(money|refund)\b[^.?!]{0,40}\bif "
-            r"(i|we) (return|send)\b|\b(can|may|could) (i|we|one) (return|send back|give back) (it|them|an item|"
-            r"items|a \w+) for (a|an|the) (full )?refund\b|"
+            r"(i|we) (return|send)\b|"
             r"\bhow (long|many days|much time) (do|does|will|would) (i|we|customers|one) have to (return|send (back|"
             r"\w+ back))\b[^.?!]{0,60}\b(money|refund\w*)\b|"
             # in a formal letter: "en caso de devolución, el reintegro se realiza por el mismo medio de pago?", "su
@@ -1346,6 +1379,8 @@ REFUND_POLICY: tuple[Rule, ...] = (
         never=(
             "I returned the jacket, how long until I get my money back?",
             "It should have arrived on Monday. Can I return it for a refund?",
+            "Your courier left it at the branch, not at my door. May I return it for a refund?",
+            "I should have read your policy before I ordered: is it too late to return it and get a refund?",
             "Si devuelvo el buzo de la semana pasada, ¿en cuánto tiempo me reintegran el dinero?",
             "If I return the coat I got on Friday, when is the money refunded?",
         ),

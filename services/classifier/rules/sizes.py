@@ -8,7 +8,14 @@ customer's own height or weight is answered only by a canned text that says what
 from __future__ import annotations
 
 from .base import Rule
-from .fragments import KNOW_ONES_SIZE, OWN_SIZES_THEN_WHICH, SIZE_RANGE_EN, SIZE_RANGE_ES, SIZE_TABLE
+from .fragments import (
+    KNOW_ONES_SIZE,
+    ONE_SIZE_OR_THE_NEXT,
+    OWN_SIZES_THEN_WHICH,
+    SIZE_RANGE_EN,
+    SIZE_RANGE_ES,
+    SIZE_TABLE,
+)
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -59,6 +66,19 @@ RULES: tuple[Rule, ...] = (
             "quería preguntarles cómo hago para saber qué talle soy",
         ),
         never=("How do I change the size of my order?", "¿Cómo hago para cambiar el talle?"),
+    ),
+    Rule(
+        name="sizes.one_size_or_the_next",
+        adds_to="sizes",
+        weight=3,
+        description=ONE_SIZE_OR_THE_NEXT.description,
+        pattern=ONE_SIZE_OR_THE_NEXT.pattern,
+        matches=(
+            "I'm 1.68 m and 62 kg: would that make me a small or a medium?",
+            "Mido 1,60 y peso 55, ¿sería S o M?",
+            "should I go for an L or an XL?",
+        ),
+        never=("Is it available in S or M?", "¿Tienen el buzo en S o M?", "I ordered an S or an M, I don't remember."),
     ),
     Rule(
         name="sizes.own_sizes_then_which",

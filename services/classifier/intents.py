@@ -146,7 +146,7 @@ _SPELLING = [
     (r"\b(xq|pq|porq)\b", "porque"),
     (r"\btmb\b", "tambien"),
     # chat Spanish: "x correo", "dsp", "cdo", "porfa"
-    (r"(?<![\w-])x(?= [a-z])", "por"),
+    (r"(?<![\w-])(?<!naranja )x(?= [a-z])", "por"),  # not the card "Naranja X"
     (r"\bdsp\b", "despues"),
     (r"\bcdo\b", "cuando"),
     (r"\b(porfa|xfa|plis)\b", "por favor"),

@@ -191,16 +191,23 @@ TRACKING_OFFERED = Fragment(
 
 # A size or colour the website does not let one choose, asked about: is it sold out? ("si un talle aparece gris, ¿es
 # que no hay?", "if a size is greyed out, does that mean it's gone?"). The stock text says what the website shows.
+# A size by its letters, as a product page lists it.
+_SIZE_LETTERS = r"(xxs|xs|s|m|l|xl|xxl|xxxl|[2-5]xl)"
 SIZE_NOT_SELECTABLE = Fragment(
     "size_not_selectable",
     r"\b(talles?|colou?res|colou?r|sizes?)\b[^.?!]{0,60}\b(no (aparece|aparecen|figura|figuran|me deja|me dejan|se "
     r"puede|se pueden|esta habilitad\w*|estan habilitad\w*)|(aparece|aparecen|esta|estan|sale|salen) (en )?(gris|"
     r"grisad\w*|tachad\w*|bloquead\w*)|grisad\w*|(is|are) (not )?(showing|greyed|grayed|crossed)|(isn'?t|aren'?t) "
-    r"(showing|listed|there)|greyed out|grayed out|not (showing|selectable|clickable|available to (select|choose|"
-    r"pick)))\b|\b(no me deja|no me dejan|no puedo|can'?t|cannot|unable to|won'?t let me|doesn'?t let me) (elegir|"
-    r"seleccionar|marcar|select|choose|pick|click( on)?) (\w+ ){0,2}(talles?|colou?r(es|s)?|sizes?)\b|\bno (me )?"
+    r"(showing|listed|there)|(doesn'?t|does not|don'?t|do not) (show|appear|come up)|greyed out|grayed out|not "
+    r"(showing|selectable|clickable|available to (select|choose|pick)))\b|\b(no me deja|no me dejan|no puedo|can'?t|"
+    r"cannot|couldn'?t|unable to|won'?t let me|doesn'?t let me) (elegir|seleccionar|marcar|select|choose|pick|"
+    r"click( on)?) (\w+ ){0,2}(talles?|colou?r(es|s)?|sizes?|" + _SIZE_LETTERS + r")\b|\bno (me )?"
     r"(aparece|aparecen|figura|figuran) (para (elegir|seleccionar|marcar) )?(el |un |mi |los |ese )?(talles?|"
-    r"colou?r(es)?)\b",
+    r"colou?r(es)?)\b|"
+    # "the green one isn't showing my size", "some products don't show XXL", "it's not showing in blue"
+    r"\b(isn'?t|is not|aren'?t|are not|doesn'?t|does not|don'?t|do not|not) (showing|show|appearing|appear|"
+    r"displaying|display)( up)? (me )?(my size|(any|all the|the) sizes?|(in )?(an? )?(" + _SIZE_LETTERS + r"|"
+    r"black|white|blue|red|gr[ae]y|green|pink|beige|navy|brown)\b)",
     "a size or colour the website does not let one choose, asked about",
 )
 

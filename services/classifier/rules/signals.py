@@ -985,11 +985,13 @@ SITE_PROBLEM: tuple[Rule, ...] = (
         weight=0,
         description="the website or checkout does not load or let the customer choose, or shows an error",
         pattern=(
-            r"\b(doesn'?t|don'?t|won'?t|isn'?t|aren'?t|is not|are not|does not|do not) (load|work(?!\w* out)|show|"
-            r"appear|display|open|update)\w*|"
+            r"\b(doesn'?t|don'?t|won'?t|isn'?t|aren'?t|is not|are not|does not|do not) (load|work(?!\w* out)(?! for)|"
+            r"show|appear|display|open|update)\w*|"
             r"\b(?<!\bif i )(?<!\bif you )(can'?t|cannot|couldn'?t|unable to|won'?t let me|"
             r"doesn'?t let me) (select|choose|pick|see|load|click|add|enter|complete|finish|use|open|log ?in|sign ?in|"
-            r"access)\b|\b(errors?|bug|glitch\w*|crash\w*)\b"
+            r"access)\b|"
+            # not a legal footer's "if received in error", "error-free"
+            r"(?<!\bin )\berrors?\b(?!-free)|\b(bug|glitch\w*|crash\w*)\b"
         ),
         # a size the website does not let one choose, asked about, is the stock question, not a broken website
         unless=SIZE_NOT_SELECTABLE.pattern,
@@ -1003,6 +1005,9 @@ SITE_PROBLEM: tuple[Rule, ...] = (
             "If a size is not showing on the website, does it mean it's out of stock?",
             "My size isn't showing on the site. Will it come back?",
             "If I can't see my size on the page, does that mean it's gone?",
+            "If it doesn't work for her, can she exchange it?",
+            "This e-mail is confidential. If received in error, please delete it.",
+            "Some products don't show XXL: is it only some models?",
         ),
     ),
 )

@@ -15,6 +15,8 @@ RULES: tuple[Rule, ...] = (
         description="what a size or colour that cannot be chosen on the website means",
         pattern=SIZE_NOT_SELECTABLE.pattern,
         matches=(
+            "The green one isn't showing my size at all. Will it come back?",
+            "Some items I cannot click the XXL, does that mean sold out?",
             "Si un talle aparece en gris, ¿es que no hay más?",
             "En varias prendas no me deja elegir el talle L, ¿están agotados?",
             "If a size is greyed out on the website, does that mean it's sold out?",

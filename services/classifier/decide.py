@@ -1240,7 +1240,8 @@ _A_TIME_TOLD = re.compile(
 )
 # A greeting asked as a question ("Hola, ¿cómo están?") asks nothing of the shop.
 _A_GREETING = re.compile(
-    r"^\W*((hola|hi|hello|hey|buen(os|as)? (dias?|tardes|noches)|buenas)\W+)*(como (estan|andan|va|les va|te va|"
+    r"^\W*((hola|hi|hello|hey|buen(os|as)? (dias?|tardes|noches)|buenas)( (chic[oa]s|gente|querid[oa]s?|a todos|"
+    r"team|there|all|everyone|guys))?\W+)*(como (estan|andan|va|les va|te va|"
     r"estas|andas)|que tal|how are (you|things)( doing)?|how'?s it going|how is it going)\W*$"
 )
 # A sentence: up to its full stop, question or exclamation mark, or a blank line (a wrapped line goes on).

@@ -68,6 +68,9 @@ BETWEEN_TWO_SIZES_EN = Fragment(
 # guide says how, for any garment.
 KNOW_ONES_SIZE = Fragment(
     "know_ones_size",
+    # the best way to choose it: "what is the best way to choose the size?"
+    r"\b(best|easiest|right|safest) way to (choose|pick|find|figure out|work out|know|get) (the|a|my|your|his|her|"
+    r"their|which)( right| correct)? sizes?\b|"
     # asked or told ("could you tell me how I should go about choosing the right size")
     r"\bhow (((do|can|would|should|will|may|might|could) (i|we|you|one))|((i|we|one) (can|should|would|may|might|"
     r"could))) (go about )?(figure out|figuring out|work out|working out|know|find out|finding out|tell|choose|"

@@ -63,6 +63,11 @@ RULES: tuple[Rule, ...] = (
             r"\b(mandar|enviar)(lo|la|los|las|le|les)? (directamente )?(a|hasta) (su|mi|tu) (casa|domicilio|direccion|"
             r"departamento|trabajo)\b|\b(en cuanto tiempo|cuanto (tardan|demoran) en|cuantos dias tardan en) "
             r"(despach|envi|mand)\w*|"
+            # "¿con qué correos trabajan?", "¿se lo pueden entregar en su casa?"
+            r"\b(con )?(que|cuales) (correos?|empresas? de (envio|correo|transporte)|transportes?|mensajerias?|"
+            r"logisticas?) (trabajan|usan|envian|mandan|despachan|manejan|utilizan)\b|"
+            r"\b(entregar|llevar)(lo|la|los|las|le|les|selo|sela|selos|selas)? (en|a|hasta) (su|mi|tu) "
+            r"(casa|domicilio)\b|"
             # "¿al conurbano en cuánto llega más o menos?"
             r"\ben cuant[oa]s? (dias |tiempo )?(me |te |nos )?(llega|llegan|llegaria|llegarian|estaria|estarian)\b|"
             r"\bretir\w* [^.?!]{0,30}\b(tiene (algun )?costo|es gratis|sale algo|se paga)\b|"
@@ -84,6 +89,8 @@ RULES: tuple[Rule, ...] = (
             "¿Hacen envíos a Córdoba?",
             "hola, cuanto tarda?",
             "y al conurbano en cuanto llega mas o menos?",
+            "¿Con qué correos trabajan?",
+            "¿Se lo pueden entregar en su casa o tiene que ir a buscarlo?",
             "el envio es gratis?",
             "¿Puedo retirar en el local?",
             "Prefiero retirar en persona en lugar de esperar el envío. ¿Se puede?",

@@ -60,6 +60,7 @@ RULES: tuple[Rule, ...] = (
         pattern=KNOW_ONES_SIZE.pattern,
         matches=(
             "How do I figure out my size?",
+            "What is the best way to choose the size?",
             "¿Cómo hago para elegir bien el talle de cada uno?",
             "¿Cómo hago para acertar con el talle?",
             "¿Cómo sé cuál es el mío?",

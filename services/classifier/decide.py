@@ -566,10 +566,14 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             "bebe",
             "baby",
             "infant",
-            # a child by its age or as the one the clothes are for: "mi hijo tiene 10 años", "for my 8-year-old"
-            r"(tiene|de) \d{1,2} anos",
-            r"\d{1,2}[- ]years?[- ]old",
+            # a child by its age or as the one the clothes are for: "mi hijo tiene 10 años", "for my 8-year-old"; a
+            # teenager wears adult sizes ("mi hijo tiene 16 años, ¿qué talle le compro?" is the guide's, as writers
+            # label it), while 12 is still a children's size here
+            r"(tiene|de) ([1-9]|1[0-2]) anos",
+            r"\b([1-9]|1[0-2])[- ]years?[- ]old",
             r"ropa (para|de) (chic[oa]s|nen[ae]s)",
+            # whether the sizes are adults' only
+            r"\b(only|solo|solamente|just) (for |para )?adult(o|a)?s\b|\badults? only\b|\b(for|para) adult(o|a)?s\b",
             r"nen[ae]s?\b",
         ),
         # a body-length range or a garment's length made to the customer: the example size table has neither

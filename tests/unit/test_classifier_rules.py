@@ -2476,6 +2476,7 @@ def test_the_newer_readings_never_answer_an_order_or_a_problem(shop, body):
         # a child's size: the example size table is for adults
         ("Hola, ¿qué talle le compro a mi nena de 8 años?", "sizes"),
         ("What size would fit my 12-year-old? He is quite tall.", "sizes"),
+        ("My son is 15 and very tall: are your sizes for adults only?", "sizes"),
         # a body-length range, a length made to measure, another brand's sizes
         ("Do you have a tall range? Sleeves are always too short on me.", "sizes"),
         ("Do you make petite trousers?", "sizes"),
@@ -2491,6 +2492,19 @@ def test_a_size_or_restock_question_the_example_texts_do_not_speak_of_is_not_cov
     language = "en" if body[0].isascii() and "¿" not in body else "es"
     assert not decide._canned_text_covers(topic, body, shop.faq[topic][language])
     assert decide.classify_text(body, shop).decision != "faq"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a teenager wears adult sizes: the guide answers how to choose
+        "Mi hijo tiene 16 años, mide 1,70 y pesa 58 kilos. ¿Qué talle le compro de remera?",
+        "My daughter is 15 years old. How do I work out her size on your chart?",
+    ],
+)
+def test_a_teenagers_size_is_the_size_guides(shop, body):
+    language = "es" if "¿" in body else "en"
+    assert decide._canned_text_covers("sizes", body, shop.faq["sizes"][language])
 
 
 @pytest.mark.parametrize(

@@ -212,6 +212,9 @@ _A_SIZE_TO_CONVERT = (
     r"\btalle \d{1,2} (americano|europeo|italiano|de (eeuu|usa|europa|estados unidos|espana|italia))\b",
     r"\b\d{1,2} (americano|europeo|italiano)\b",
     r"\b(uso|usa|soy|es) (un |el |talle )?\d{1,2} (en|de) (europa|eeuu|usa|estados unidos|espana|italia)\b",
+    # the country first: "en Europa soy 38", "en Estados Unidos uso M", "en las marcas de España uso talle 38"
+    r"\b(en|de) (europa|eeuu|usa|estados unidos|espana|italia|brasil)\b[^.?!]{0,25}\b(uso|usa|soy|calzo|tengo) (un |"
+    r"el |talle )?(\d{1,2}|xxs|xs|s|m|l|xl|xxl)\b",
 )
 # ... unless the email asks how to choose, or for the table, which the text answers: "I'm a UK 12 and have no idea
 # what that would be here. Is there a chart with measurements?", "or how should I figure it out?"

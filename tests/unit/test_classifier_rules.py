@@ -2483,6 +2483,9 @@ def test_the_newer_readings_never_answer_an_order_or_a_problem(shop, body):
         ("¿Me pueden acortar el largo de la pierna del jean?", "sizes"),
         ("Are your sizes like Zara's? I'm an M there.", "sizes"),
         ("¿Sus talles son como los de H&M?", "sizes"),
+        # another country's size, the country first
+        ("Hola, en Europa soy 38, ¿qué talle de ustedes sería exacto?", "sizes"),
+        ("en estados unidos uso M, acá q talle seria en sus buzos?", "sizes"),
         # whether sale items come back
         ("Do sale items get restocked, or are they gone for good?", "stock"),
         ("Lo que está en liquidación, ¿lo reponen?", "stock"),

@@ -1010,6 +1010,30 @@ SITE_PROBLEM: tuple[Rule, ...] = (
             "Some products don't show XXL: is it only some models?",
         ),
     ),
+    Rule(
+        name="signals.site_not_working_es",
+        adds_to="problem",
+        weight=0,
+        description="the website or checkout does not load, freezes or shows an error, in Spanish",
+        pattern=(
+            r"\bno (me )?(carga|cargan|cargaba|abre|abria|anda|andaba|funciona|funcionaba|acepta|aceptaba) (el|la|"
+            r"los|las|mi|la pagina|la web|el checkout|el carrito)\b|\b(la (pagina|web|app)|el (checkout|carrito|"
+            r"sitio)) (no (anda|funciona|carga|abre)|se (traba|cuelga|tilda|cae))\b|\bse (traba|tilda|cuelga) (la "
+            r"pagina|la web|el checkout|el carrito|cuando)\b|\bme (tira|sale|da) (un )?error\b|\bno me deja (poner|"
+            r"cargar|ingresar|agregar|finalizar|avanzar|terminar|completar)\b"
+        ),
+        unless=SIZE_NOT_SELECTABLE.pattern,
+        matches=(
+            "en el checkout no me carga el codigo postal 9410",
+            "La página se traba cuando quiero pagar",
+            "No me deja finalizar la compra",
+        ),
+        never=(
+            "¿Cuánto sale el envío a Ushuaia?",
+            "Si un talle no me deja elegirlo, ¿es que no hay?",
+            "no me deja elegir el talle M, ¿lo vuelven a traer?",
+        ),
+    ),
 )
 
 # ---- damaged: everyday words for a fault, which a person must look at. Past tenses only: "¿se destiñe?", "does it

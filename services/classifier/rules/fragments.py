@@ -93,6 +93,14 @@ OWN_SIZES_THEN_WHICH = Fragment(
 # A size by its letters, its name or its number, as a customer names the one they would choose.
 _A_SIZE = r"(xxs|xs|s|small|m|medium|l|large|xl|xxl|xxxl|extra large|[2-5]xl|\d{2})"
 
+# Up or down a size when between two: "would you recommend going up or down if he's in between?"
+UP_OR_DOWN_IN_BETWEEN = Fragment(
+    "up_or_down_in_between",
+    r"\b(go(ing)?|size) (up|down)\b[^.?!]{0,40}\bin between\b|\bin between\b[^.?!]{0,40}\b(go(ing)?|size) "
+    r"(up|down)\b|\b(go(ing)?|size) (up|down) or (up|down)\b",
+    "whether to go up or down a size when in between, in English",
+)
+
 # One size or the next, asked: "would that make me a small or a medium?", "¿sería S o M?"
 ONE_SIZE_OR_THE_NEXT = Fragment(
     "one_size_or_the_next",
@@ -135,6 +143,8 @@ WHICH_SIZE_TO_CHOOSE = Fragment(
     r"\bhow (do|would|should) (people|customers|you|i|we) (usually |normally )?(pick|choose|select|decide on) "
     r"(a|the|my|their|your) size\b|"
     + ONE_SIZE_OR_THE_NEXT.pattern
+    + r"|"
+    + UP_OR_DOWN_IN_BETWEEN.pattern
     + r"|"
     + BETWEEN_TWO_SIZES_ES.pattern
     + r"|"

@@ -217,6 +217,8 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             r"\b(is it|it'?s) possible to pay (by|with|in|via|using|through)\b|\b(can|could|may) (i|we) (pay|checkout|"
             r"check out) (by|with|in|via|using|through|on|at|when|upon)\b|\b(can|could|may) (i|we) pay cash\b|"
+            # "I'd pay cash when I pick it up at the store"
+            r"\b(i'?d|i would|i will|i'?ll|we'?d|we would|happy to) pay (in )?cash (when|if|at|in)\b|"
             r"\b(do|does|can|could) (you|u) (accept|"
             r"take) (apple pay|google pay|samsung pay|klarna|afterpay|venmo|zelle|cash app|western union|cheques?|"
             r"checks|bitcoin|crypto\w*|cash|paypal|american express|amex|mercado ?pago|bank transfers?|transfers?|"
@@ -224,6 +226,7 @@ RULES: tuple[Rule, ...] = (
         ),
         unless=EN_NOT_POLICY.pattern,
         matches=(
+            "Could you hold a jacket for me until Saturday? I'd pay cash when I pick it up at the store.",
             "Can I pay in dollars?",
             "Do you take Apple Pay?",
             "Is it possible to pay by card?",

@@ -195,13 +195,15 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             r"\bhow (long|many days|much time) ((do|does|will|would) (i|we|you|customers|one|the customer) (have|get)|"
             r"have (i|we|you) got) (to|for) (make |do |request |start )?(an? |the )?(returns?|exchanges?|return|"
-            r"exchange|send (it|them|items|things|something) back)\b|\b(time limit|deadline|time ?frame|window|"
+            r"exchange|swap|change (it|them)|send (it|them|items|things|something) back)\b|"
+            r"\b(time limit|deadline|time ?frame|window|"
             r"how many days|how much time|days)\b[^.?!]{0,25}\b(for|to) (make |do |request |start )?(an? |"
             r"the )?(returns?|exchanges?|return (it|them|an item|items|something|clothes)|exchange (it|them|an item|"
             r"items|something)|send (it|them|things|items) back)\b"
         ),
         unless=EN_NOT_POLICY.pattern,
         matches=(
+            "And if I get it wrong, how long do we have to swap it?",
             "How long do I have to make an exchange?",
             "How many days do customers get to return something?",
         ),

@@ -153,6 +153,10 @@ RULES: tuple[Rule, ...] = (
             r"\b(would|will|do|does|can) (they|it|things|orders|parcels|packages) (actually )?(make it|get|reach) "
             r"(up |down |out )?(here|there)\b|\b(usual|normal|typical|average|estimated) (time ?frame|delivery time|"
             r"transit time)\b|"
+            # "will it get to San Miguel de Tucumán in about a week?", "would delivery be free?"
+            r"\b(will|would|does|do|could) (it|they|the order|orders|parcels|the parcel|a parcel) (get|arrive|reach) "
+            r"(to |in |at )?[a-z ]{2,30}? (in|within) (about |around |roughly )?(a|one|two|\d+) (weeks?|days?)\b|"
+            r"\b(delivery|shipping|postage) (would|will|is|could) (be )?(free|at no cost)\b|"
             # "does it take long to get here?"
             r"\b(does|would|will|do) (it|they|delivery|shipping|a parcel|parcels|orders) take (long|a while|long to "
             r"(get|arrive|reach|come))\b"
@@ -164,6 +168,8 @@ RULES: tuple[Rule, ...] = (
             "Hi, how long does shipping take?",
             "If I order a few things would they actually make it up here? Whats the usual timeframe?",
             "I'm in Corrientes. Does it take long to get here?",
+            "If I order now, will it get to San Miguel de Tucumán in about a week?",
+            "Since the total is over ARS 60,000, I assume the delivery would be free?",
         ),
         never=(
             "How long does a refund take to arrive?",

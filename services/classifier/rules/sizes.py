@@ -15,6 +15,7 @@ from .fragments import (
     SIZE_RANGE_EN,
     SIZE_RANGE_ES,
     SIZE_TABLE,
+    UP_OR_DOWN_IN_BETWEEN,
 )
 
 RULES: tuple[Rule, ...] = (
@@ -104,6 +105,18 @@ RULES: tuple[Rule, ...] = (
         ),
         matches=("¿Tienen talle M?", "Do you have it in other sizes?", "¿Hacen XS?"),
         never=("Si no me queda, ¿la puedo cambiar por otro talle?", "Can I exchange it for a different size?"),
+    ),
+    Rule(
+        name="sizes.up_or_down_in_between_en",
+        adds_to="sizes",
+        weight=3,
+        description=UP_OR_DOWN_IN_BETWEEN.description,
+        pattern=UP_OR_DOWN_IN_BETWEEN.pattern,
+        matches=(
+            "Would you recommend going up or down if he's in between?",
+            "If I'm in between, should I size up?",
+        ),
+        never=("Can I exchange it for a size up?",),
     ),
     Rule(
         name="sizes.how_sizes_run_es",

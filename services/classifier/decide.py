@@ -1044,8 +1044,8 @@ def _promises_beyond_the_canned_texts(shop, theirs: str) -> bool:
 
 
 def _asked_in_a_question(text: str) -> set[str]:
-    """The policy topics the rules read in the text's questions alone (each sentence that ends in a question mark)."""
-    questions = " ".join(q.group(0) for q in _ONE_QUESTION.finditer(text[:_MAX_QUOTE_READ]))
+    """The policy topics the rules read in the text's questions alone (`_questions`)."""
+    questions = " ".join(_questions(text))
     found = intents_mod.detect_intent("", questions) if questions else None
     return set(found.faq_topics) if found is not None and not found.failed else set()
 

@@ -119,6 +119,20 @@ RULES: tuple[Rule, ...] = (
         never=("Can I exchange it for a size up?",),
     ),
     Rule(
+        name="sizes.like_another_countrys",
+        adds_to="sizes",
+        weight=3,
+        description="whether the sizes match another country's ('do your sizes run like US sizes?')",
+        pattern=(
+            r"\b(do|does|are|would) (your|the|ur) sizes? (run|fit|compare|match|correspond|work|go|be)( like| to| with|"
+            r" the same as)? (the )?(us|uk|eu|european|american|british|usa)\b|\b(sus|los) talles (son|coinciden|"
+            r"corresponden|equivalen)( iguales)? (como|a|con) (los )?(de )?(estados unidos|eeuu|usa|europa|espana|"
+            r"brasil|americanos|europeos)\b"
+        ),
+        matches=("Do your sizes run like US sizes?", "¿Sus talles coinciden con los americanos?"),
+        never=("Do you ship to the US?",),
+    ),
+    Rule(
         name="sizes.how_sizes_run_es",
         adds_to="sizes",
         weight=3,

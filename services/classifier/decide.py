@@ -1024,23 +1024,27 @@ _AN_EXCEPTION = re.compile(
     r"\b(excepcion\w*|exception\w*|por (unica|esta) vez|this (once|time)|just this|solo por hoy|esta semana|this week|"
     r"te (ofrecemos|hacemos|damos)|we (can|will|could) (offer|make|give)|(podemos|vamos a) (hacer|ofrecer|aceptar))\b"
 )
+# A figure with its unit, and the words that qualify it ("6 cuotas sin interés", "60 días", "10 días más", "$5.000").
 _A_FIGURE = re.compile(
-    r"(?:\$|\b(?:ars|usd|u\$s))\s?(\d[\d.,]*)|\b(\d[\d.,]*)\s?(?:%|(?:pesos|dolares|dollars|cuotas|instal+ments?|dias|"
-    r"days|horas|hours)\b)"
+    r"(?:\$|\b(?:ars|usd|u\$s))\s?\d[\d.,]*\d|\$\s?\d|\b\d[\d.,]*\s?(?:%|(?:pesos|dolares|dollars|cuotas|"
+    r"instal+ments?|dias|days|horas|hours)\b)(?:\s+(?:sin interes|sin recargo|con recargo|interest[- ]free|with "
+    r"interest|de descuento|off|mas|more|extra|habiles|working|business)\b)?"
 )
 
 
 def _promises_beyond_the_canned_texts(shop, theirs: str) -> bool:
-    """Whether the shop's own words (`theirs`, its canned texts left out) grant an exception or state a figure that
-    none of its canned texts holds."""
+    """Whether the shop's own words (`theirs`, its canned texts left out) grant an exception or state a figure, with
+    its unit, that none of its canned texts states ("6 cuotas sin interés" where the texts say 3; "60 días")."""
     said = intents_mod.fold(theirs[:_MAX_QUOTE_READ])
     if _AN_EXCEPTION.search(said):
         return True
     canned = " ".join(
-        intents_mod.fold(text) for texts in (getattr(shop, "faq", None) or {}).values() for text in texts.values()
+        " ".join(intents_mod.fold(text).split())
+        for texts in (getattr(shop, "faq", None) or {}).values()
+        for text in texts.values()
     )
-    figures = {(m.group(1) or m.group(2)).strip(".,") for m in _A_FIGURE.finditer(said)}
-    return any(not re.search(rf"(?<![\d.,]){re.escape(figure)}(?![\d])", canned) for figure in figures)
+    figures = {" ".join(m.group(0).split()) for m in _A_FIGURE.finditer(said)}
+    return any(not re.search(rf"(?<![\d.,]){re.escape(figure)}(?![\d]|[.,]\d)", canned) for figure in figures)
 
 
 def _asked_in_a_question(text: str) -> set[str]:
@@ -1236,8 +1240,11 @@ def _bar(score: float, asks: bool, beside_a_topic: bool = False) -> float:
 
 
 # A time the customer tells (a day, a date, a holiday): the only kind of detail that may be told rather than asked.
-# A need (two cards, someone else collecting, express or same-day delivery, a safe payment, a colour) is one the
-# canned texts do not meet, told or asked: "Quiero pagar con dos tarjetas. ¿Qué medios de pago aceptan?"
+# A deadline told beside a delivery-period question is one ("Lo necesito para el viernes. ¿Cuánto tarda?"): writers
+# label it the shipping text's. A need (two cards, someone else collecting, express or same-day delivery, a safe
+# payment, a colour) is one the canned texts do not meet, told or asked: "Quiero pagar con dos tarjetas. ¿Qué medios
+# de pago aceptan?". Used only with fullmatch on the short words a detail rule matched (searched through a long text,
+# its repeated prefix would backtrack).
 _A_TIME_TOLD = re.compile(
     r"((before|by|for|on|over|during|around|in time for|until|till|at|after|para|antes|de|del|el|la|los|en|por|"
     r"dia|the) )*(\d{1,2}(st|nd|rd|th)?|\d{1,2} de [a-z]+|lunes|martes|miercoles|jueves|viernes|sabados?|domingos?|"

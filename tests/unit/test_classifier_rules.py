@@ -2056,11 +2056,28 @@ def test_a_question_asked_again_under_a_written_answer_that_promised_something_g
 
 
 @pytest.mark.parametrize(
+    "body",
+    [
+        # a present washed or worn, or months old, is an item a person must look at
+        "Me regalaron una campera, ya la lavé una vez y quedó chica. ¿La puedo cambiar por otro talle?",
+        "My aunt gave me a sweater she ordered in January. I already wore it a few times. Can I exchange it?",
+        # a size the site does not show, beside a site that fails, is no stock question
+        "The website keeps crashing and it isn't showing my size. Is the M sold out?",
+        "No me deja finalizar la compra, el talle M aparece en gris. ¿No hay más?",
+    ],
+)
+def test_a_used_present_or_a_failing_website_gets_no_canned_text(shop, body):
+    assert decide.classify(mail(body=body, subject="Consulta"), shop, OWN).decision != "faq"
+
+
+@pytest.mark.parametrize(
     ("said", "promises"),
     [
         ("Sí, tenés 30 días para cambiarlo y el envío es gratis desde $60.000.", False),  # the canned texts' figures
         ("Podés pagar en 3 cuotas sin interés.", False),
         ("Te hacemos 6 cuotas sin interés.", True),  # an offer
+        ("Con Visa del Banco Nación tenés 6 cuotas sin interés.", True),  # a figure with its unit the texts do not hold
+        ("Tenés 60 días para cambiarlo.", True),
         ("El envío a Rosario sale $5.000.", True),  # a figure no canned text holds
         ("We can make an exception this time.", True),
     ],

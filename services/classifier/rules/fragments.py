@@ -91,7 +91,11 @@ OWN_SIZES_THEN_WHICH = Fragment(
 )
 
 # A size by its letters, its name or its number, as a customer names the one they would choose.
-_A_SIZE = r"(xxs|xs|s|small|m|medium|l|large|xl|xxl|xxxl|extra large|[2-5]xl|\d{2})"
+# (a number is a size only when no count or unit follows it: "10 o 12 remeras", "30 or 60 days" are no sizes)
+_A_SIZE = (
+    r"(xxs|xs|s|small|m|medium|l|large|xl|xxl|xxxl|extra large|[2-5]xl|\d{2}(?!\s*(%|[a-z]+s\b|dias|days|horas|hours|"
+    r"pesos|meses|anos|off|mil|k\b)))"
+)
 
 # Up or down a size when between two: "would you recommend going up or down if he's in between?"
 UP_OR_DOWN_IN_BETWEEN = Fragment(
@@ -614,7 +618,11 @@ ONE_PRODUCT_COMING_BACK = Fragment(
 # with what ("quien lo recibió puede cambiarlo con el número de pedido"). Not a present with its order's number.
 GIFT_TO_EXCHANGE = Fragment(
     "gift_to_exchange",
-    r"^(?![\s\S]*(#\s?\d{3,}|\b(pedido|orden|order|compra|purchase)\s*(n(umero|o)\.?\s*)?(#|:)?\s*\d{3,}))"
+    # nor one washed, worn, without its tags or months old: an item a person must look at
+    r"^(?![\s\S]*\b(lave|lavamos|lavada|lavado|lavarla|lavarlo|use|usada|usado|estrene|washed|wore|worn|used it|"
+    r"tags? (off|removed)|cut the tags?|sin (la )?etiqueta|saque la etiqueta|hace (unos |varios |\d+ )?meses|"
+    r"months ago|in (january|february|march|april|may|june|july|august|september|october|november|december))\b)"
+    r"(?![\s\S]*(#\s?\d{3,}|\b(pedido|orden|order|compra|purchase)\s*(n(umero|o)\.?\s*)?(#|:)?\s*\d{3,}))"
     r"(?=[\s\S]*\b(regalaron|regalo|regale|regalarle|de regalo|como regalo|was a (gift|present)|as a (gift|present)|"
     r"(a|my|the|her|his) (gift|present)|i was given|gave (me|him|her|it to)|(bought|got) (me|him|her) (a|an|the|this|"
     r"some))\b)"

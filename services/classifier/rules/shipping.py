@@ -68,8 +68,6 @@ RULES: tuple[Rule, ...] = (
             r"logisticas?) (trabajan|usan|envian|mandan|despachan|manejan|utilizan)\b|"
             r"\b(entregar|llevar)(lo|la|los|las|le|les|selo|sela|selos|selas)? (en|a|hasta) (su|mi|tu) "
             r"(casa|domicilio)\b|"
-            # "¿al conurbano en cuánto llega más o menos?"
-            r"\ben cuant[oa]s? (dias |tiempo )?(me |te |nos )?(llega|llegan|llegaria|llegarian|estaria|estarian)\b|"
             r"\bretir\w* [^.?!]{0,30}\b(tiene (algun )?costo|es gratis|sale algo|se paga)\b|"
             r"\bpunto de retiro\b|\bcomo (son|funcionan|hacen) los envios\b|\benvio (me |nos |te |les )?(es|sale|seria|"
             r"saldria) gratis\b|\bretirar(lo|la|los|las)? (en|por) (el |la )?(local|sucursal|tienda|showroom)\b|"
@@ -79,11 +77,14 @@ RULES: tuple[Rule, ...] = (
             r"flete)|\b(envio|flete) (no se paga|no se cobra|no tiene costo|es sin costo|queda bonificado)\b|"
             # when an order placed now is dispatched, asked before it is placed
             r"\bsi (compro|pago|pido|hago (el|la|un|una) (pedido|compra))\b[^.?!]{0,40}\bcuando (me )?(lo |la |los |"
-            r"las )?(despachan|envian|mandan|sale)\b|\b(cuando|"
-            r"en cuanto tiempo|en cuantos dias|cuantos dias) (me |te |nos |le |les )?(llega|llegaria|llegan|llegarian|"
-            r"tarda|"
+            r"las )?(despachan|envian|mandan|sale)\b|"
+            # "¿al conurbano en cuánto llega más o menos?"; not money that comes back nor a mail that arrives
+            r"\b(cuando|en cuanto( tiempo)?|en cuantos dias|cuantos dias) (me |te |nos |le |les )?(llega|llegaria|"
+            r"llegan|llegarian|tarda|"
             # not an item that arrives and does not fit: the exchange is the question
             r"tardaria|demora|demoraria)\b(?![^.?!]{0,5}\bno (me|le|te|les) (queda|gusta|va|entra|sirve|convence))"
+            + NOT_MONEY.pattern
+            + r"(?! (la |el )?(confirmacion|mail|respuesta|factura|codigo))"
         ),
         matches=(
             "¿Hacen envíos a Córdoba?",
@@ -110,6 +111,7 @@ RULES: tuple[Rule, ...] = (
         r"abon(ar|o|a|e))\b[^.?!]{0,30}\b(efectivo|cash|tarjeta|debito|credito|ahi|alli|en el local|al retirar)\b|"
         + PAY_ON_DELIVERY.pattern,
         never=(
+            "Si devuelvo una campera, ¿en cuánto tiempo me llega la plata?",
             "Si lo retiro en el local, ¿puedo pagar en efectivo ahí?",
             "quisiera saber si puedo pagar cuando me llega el paquete a mi casa",
             "¿Cuánto tarda el reembolso?",

@@ -530,8 +530,6 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             r"\b(before|once) (i|we) (send|return|post|ship) (it|them|the \w+) back\b|"
             r"\b(exchange|return|swap|send back) (this|these)\b(?! (kinds?|types?|sorts?) of)"
         ),
-        # a present to exchange is the returns text's, however the customer came to have it
-        unless=GIFT_TO_EXCHANGE.pattern,
         matches=(
             "The sweater arrived today",
             "The sleeves are too long",
@@ -560,8 +558,6 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             r"\bya (la|lo|las|los) (lave|use|estrene|lavamos)\b|\bya tenia\b|\b(saque|sacamos|sacaron|"
             r"saco) la etiqueta\b"
         ),
-        # a present to exchange is the returns text's, however the customer came to have it
-        unless=GIFT_TO_EXCHANGE.pattern,
         matches=(
             "Ya la lavé una vez",
             "Sacaron la etiqueta sin querer",
@@ -978,6 +974,12 @@ ORDER_SUBJECT: tuple[Rule, ...] = (
 
 # ---- problem: the shop's website or checkout not working: a problem to look at, whatever topic it names
 # ("shipping options at checkout don't load", "I can't select a delivery method").
+# Words of a website that fails whatever is asked: a crash, a page that does not load ("an error" or "a glitch" is
+# often asked as the other reading of a size that cannot be chosen: "¿es que no hay o es un error de la página?").
+_A_SITE_FAULT = (
+    r"\b(crash\w*|freez\w*|not loading|(doesn'?t|won'?t|does not|will not) load|se (traba|cuelga|tilda)|no (me )?"
+    r"carga|no funciona|no anda)\b"
+)
 SITE_PROBLEM: tuple[Rule, ...] = (
     Rule(
         name="signals.site_not_working",
@@ -993,10 +995,12 @@ SITE_PROBLEM: tuple[Rule, ...] = (
             # not a legal footer's "if received in error", "error-free"
             r"(?<!\bin )\berrors?\b(?!-free)|\b(bug|glitch\w*|crash\w*)\b"
         ),
-        # a size the website does not let one choose, asked about, is the stock question, not a broken website
-        unless=SIZE_NOT_SELECTABLE.pattern,
+        # a size the website does not let one choose, asked about, is the stock question, not a broken website;
+        # unless the site is said to crash, fail to load or show an error as well
+        unless=r"^(?![\s\S]*" + _A_SITE_FAULT + r")(?=[\s\S]*(" + SIZE_NOT_SELECTABLE.pattern + r"))",
         matches=(
             "Shipping options at checkout don't load",
+            "The website keeps crashing and it isn't showing my size. Is the M sold out?",
             "I can't select a delivery method at checkout",
             "Me sale un error",
         ),
@@ -1022,11 +1026,11 @@ SITE_PROBLEM: tuple[Rule, ...] = (
             r"pagina|la web|el checkout|el carrito|cuando)\b|\bme (tira|sale|da) (un )?error\b|\bno me deja (poner|"
             r"cargar|ingresar|agregar|finalizar|avanzar|terminar|completar)\b"
         ),
-        unless=SIZE_NOT_SELECTABLE.pattern,
         matches=(
             "en el checkout no me carga el codigo postal 9410",
             "La página se traba cuando quiero pagar",
             "No me deja finalizar la compra",
+            "No me deja finalizar la compra, el talle M aparece en gris. ¿No hay más?",
         ),
         never=(
             "¿Cuánto sale el envío a Ushuaia?",

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from email.message import Message
 from urllib.parse import urlsplit
@@ -992,14 +992,15 @@ def _topics_named(text: str) -> set[str]:
     return {t for t in intents_mod.POLICY_INTENTS if found.scores.get(t, 0.0) > 0}
 
 
+def _folded_texts(groups: Iterable[Mapping[str, str]]) -> str:
+    """The shop's texts (each group by language), folded with their whitespace collapsed, in one string."""
+    return " ".join(" ".join(intents_mod.fold(text).split()) for texts in groups for text in texts.values())
+
+
 def _not_ours(shop, cut: str) -> str:
     """The lines of a quote that are not the shop's own canned texts or signature (their words about orders and
     tracking say nothing about the customer's order)."""
-    ours = " ".join(
-        " ".join(intents_mod.fold(text).split())
-        for texts in [*(getattr(shop, "faq", None) or {}).values(), getattr(shop, "signature", None) or {}]
-        for text in texts.values()
-    )
+    ours = _folded_texts([*(getattr(shop, "faq", None) or {}).values(), getattr(shop, "signature", None) or {}])
     kept = []
     for line in cut.splitlines():
         folded = " ".join(intents_mod.fold(line.lstrip("> ")).split())
@@ -1038,11 +1039,7 @@ def _promises_beyond_the_canned_texts(shop, theirs: str) -> bool:
     said = intents_mod.fold(theirs[:_MAX_QUOTE_READ])
     if _AN_EXCEPTION.search(said):
         return True
-    canned = " ".join(
-        " ".join(intents_mod.fold(text).split())
-        for texts in (getattr(shop, "faq", None) or {}).values()
-        for text in texts.values()
-    )
+    canned = _folded_texts((getattr(shop, "faq", None) or {}).values())
     figures = {" ".join(m.group(0).split()) for m in _A_FIGURE.finditer(said)}
     return any(not re.search(rf"(?<![\d.,]){re.escape(figure)}(?![\d]|[.,]\d)", canned) for figure in figures)
 

@@ -90,11 +90,13 @@ OWN_SIZES_THEN_WHICH = Fragment(
     "the customer's own sizes, then which one to choose",
 )
 
-# A size by its letters, its name or its number, as a customer names the one they would choose.
-# (a number is a size only when no count or unit follows it: "10 o 12 remeras", "30 or 60 days" are no sizes)
+# A size by its letters, as a product page lists it...
+_SIZE_LETTERS = r"(xxs|xs|s|m|l|xl|xxl|xxxl|[2-5]xl)"
+# ... or by its letters, its name or its number, as a customer names the one they would choose (a number is a size
+# only when no count or unit follows it: "10 o 12 remeras", "30 or 60 days" are no sizes).
 _A_SIZE = (
-    r"(xxs|xs|s|small|m|medium|l|large|xl|xxl|xxxl|extra large|[2-5]xl|\d{2}(?!\s*(%|[a-z]+s\b|dias|days|horas|hours|"
-    r"pesos|meses|anos|off|mil|k\b)))"
+    r"(" + _SIZE_LETTERS + r"|small|medium|large|extra large|\d{2}(?!\s*(%|[a-z]+s\b|dias|days|horas|hours|pesos|"
+    r"meses|anos|off|mil|k\b)))"
 )
 
 # Up or down a size when between two: "would you recommend going up or down if he's in between?"
@@ -208,8 +210,6 @@ TRACKING_OFFERED = Fragment(
 
 # A size or colour the website does not let one choose, asked about: is it sold out? ("si un talle aparece gris, ¿es
 # que no hay?", "if a size is greyed out, does that mean it's gone?"). The stock text says what the website shows.
-# A size by its letters, as a product page lists it.
-_SIZE_LETTERS = r"(xxs|xs|s|m|l|xl|xxl|xxxl|[2-5]xl)"
 SIZE_NOT_SELECTABLE = Fragment(
     "size_not_selectable",
     r"\b(talles?|colou?res|colou?r|sizes?)\b[^.?!]{0,60}\b(no (aparece|aparecen|figura|figuran|me deja|me dejan|se "

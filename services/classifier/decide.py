@@ -44,6 +44,7 @@ from . import language as language_mod
 from . import learned as learned_mod
 from . import robots as robots_mod
 from . import view as view_mod
+from .rules.base import sentence_around
 from .rules.fragments import DELIVERY_ON_A_DAY, HOLD_AN_ITEM, NOBODY_AT_HOME, SIZE_NOT_SELECTABLE, SIZE_TABLE
 from .rules.robot_notifications import RELAYED_REASON
 
@@ -225,7 +226,19 @@ _HOW_TO_CHOOSE_INSTEAD = re.compile(
     r"\bcomo (hago|hacemos|puedo) (para )?(elegir|comparar|saber)\b"
 )
 # A group of `_COVERAGE` that does not count as asked when this holds of the email.
+# Store credit, asked of a return: the returns text says the money goes back to the payment method, which answers
+# "do I get my money back or just store credit?"; not "can I have store credit instead?".
+_STORE_CREDIT = ("store credit", "credit note", "vouchers?", "nota de credito")
+_MONEY_BACK_OR_CREDIT = re.compile(
+    r"\b(money( back)?|refund|cash|card|tarjeta|reembolso|reintegro|(la )?plata|(el )?dinero)( back)?,? (or|o) (just |"
+    r"only |a |an |"
+    r"una |un |solo |solamente )*(store credit|credit note|vouchers?|nota de credito)\b|\b(store credit|credit note|"
+    r"vouchers?|nota de credito),? (or|o) (a |an |una |un |my |mi )*(money( back)?|refund|cash|reembolso|reintegro|"
+    r"(la )?plata|(el )?dinero)\b"
+)
+
 _NOT_ASKED_WHEN = {
+    _STORE_CREDIT: _MONEY_BACK_OR_CREDIT,
     _ONE_SIZE: _ANY_SIZE,
     _PARCEL_WEIGHT: _BODY_MEASURES,
     _NOBODY_AT_HOME: _A_BRANCH_INSTEAD,
@@ -501,7 +514,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("liquidacion", "oferta", r"sale\b", "descuento", "discount"),
         ("usad", "used", "worn", "unworn", "sin uso"),
         ("etiqueta", "tag"),
-        ("store credit", "credit note", "vouchers?", "nota de credito"),
+        _STORE_CREDIT,
         # underwear and swimwear, exchanges at the store, washed items: the example text does not say
         ("ropa interior", "underwear", "lingerie", "mallas?", "bikini", "traje de bano", "swimwear", "swimsuit"),
         _AT_THE_STORE,
@@ -891,6 +904,16 @@ def _coverage_term(term: str) -> re.Pattern[str]:
     return re.compile(r"\b" + term)
 
 
+# A card's other names, as customers write them
+_CARD_ALSO_CALLED = {"amex": "american express", "mastercard": "master", "mc": "master"}
+
+
+def _card_said(name: str, answer: str) -> bool:
+    """Whether a folded canned text names a card, by its name or by another name of it ("Amex" is said by "American
+    Express")."""
+    return any(re.search(rf"\b{re.escape(called)}", answer) for called in (name, _CARD_ALSO_CALLED.get(name, name)))
+
+
 def _canned_text_covers(topic: str, question: str, answer: str, sent_with: Sequence[str] = ()) -> bool:
     """Whether the canned text of `topic` says what the question asks of that topic (`_COVERAGE`). A detail may be
     said by another canned text sent in the same reply (`sent_with`): "¿puedo retirar en el local? ¿en qué horario?"
@@ -900,7 +923,7 @@ def _canned_text_covers(topic: str, question: str, answer: str, sent_with: Seque
     reply = [answer, *(intents_mod.fold(other) for other in sent_with)]
     if topic == "payment_methods":
         named = {intents_mod.fold(next(g for g in m.groups() if g)) for m in _NAMED_CARD.finditer(question)}
-        if any(not re.search(rf"\b{re.escape(name)}", answer) for name in named - _NOT_A_CARD_NAME):
+        if any(not _card_said(name, answer) for name in named - _NOT_A_CARD_NAME):
             return False
     question = intents_mod.fold(question)
     for group in _COVERAGE.get(topic, []):
@@ -912,8 +935,40 @@ def _canned_text_covers(topic: str, question: str, answer: str, sent_with: Seque
             return False
     if not _offered_things_said(question, reply):
         return False
-    # another country for any topic: paying with a card or a transfer from abroad, returning from abroad
-    return not (_ABROAD_ASKED.search(question) and not _ABROAD_ANSWERED.search(answer))
+    # another country for any topic: paying with a card or a transfer from abroad, returning from abroad; not for
+    # stock, which is the same wherever the customer comes from ("en México muchas tiendas te apartan, ¿ustedes?")
+    if topic == "stock":
+        return True
+    return not (_abroad_asked(topic, question) and not _ABROAD_ANSWERED.search(answer))
+
+
+# Words of a topic that make another country named in their sentence part of the question ("una Visa de un banco de
+# Uruguay", "can I return it from Chile?"); a country in a sentence without them tells where the customer comes from
+# ("I live in Córdoba (the city, not the one in Spain!)"). Topics not listed count a country anywhere.
+_ABROAD_MATTERS = {
+    "payment_methods": re.compile(
+        r"\b(tarjetas?|cards?|bancos?|banks?|transfer\w*|cuentas?|accounts?|pag\w*|pay\w*|abon\w*|dolar\w*|dollars?|"
+        r"usd|euros?|moneda|currency|cuotas?|instal\w*|mercado ?pago|paypal|efectivo|cash|emitid\w*|issued|"
+        r"extranjer\w*|foreign)\b"
+    ),
+    "returns": re.compile(
+        r"\b(devol\w*|devuelv\w*|return\w*|cambi\w*|exchang\w*|swap\w*|envi\w*|mand\w*|send\w*|sent|ship\w*|"
+        r"post\w*|mail\w*|courier|correo|reembols\w*|reintegr\w*|refund\w*|back|vuelv\w*|viaj\w*|travel\w*|"
+        r"leav\w*|vuelo|flight)\b"
+    ),
+}
+
+
+def _abroad_asked(topic: str, question: str) -> bool:
+    """Whether a folded question names another country as part of what it asks of `topic`."""
+    matters = _ABROAD_MATTERS.get(topic)
+    for found in _ABROAD_ASKED.finditer(question):
+        if matters is None:
+            return True
+        start, end = sentence_around(question, found.start(), found.end())
+        if matters.search(question[start:end]):
+            return True
+    return False
 
 
 # An order named in what was cut from the email (a signature, a quoted notification): "Order ref: RDS-10488" or

@@ -504,9 +504,19 @@ def _existing_order_signs(body: str) -> list[str]:
             for rule in _signal("purchase_not_made_yet")
             for h in rule.compiled.finditer(body[:sentence_end], sentence_start)
         ) or _about_another_shop(body[sentence_start:sentence_end])
-        if not hypothetical or _firing(_signal("always_an_order"), match.group(0)):
+        if not hypothetical or _always_an_order(body, match, sentence_start, sentence_end):
             counted.add(int(str(match.lastgroup)[1:]))
     return [rules[i].name for i in sorted(counted)]
+
+
+def _always_an_order(body: str, sign: re.Match[str], sentence_start: int, sentence_end: int) -> bool:
+    """Whether an order sign is one that no hypothetical purchase hides (an order number, "my order"), read in its
+    sentence: "before I place my order" and "mi pedido sería de unos 40.000" name no order that exists."""
+    return any(
+        found.start() < sign.end() and sign.start() < found.end()
+        for rule in _signal("always_an_order")
+        for found in rule.compiled.finditer(body, sentence_start, sentence_end)
+    )
 
 
 @dataclass(frozen=True)

@@ -2638,3 +2638,56 @@ def test_a_topic_refused_only_by_a_storys_words_is_told_apart(body, by_context):
 def test_a_detail_told_outside_the_questions_is_told_not_asked(subject, text, told):
     assert intents.detail_matches(subject, text), "the example must hold a detail"
     assert decide._detail_told_not_asked(subject, text) is told
+
+
+@pytest.mark.parametrize(
+    "body,topics",
+    [
+        # an order still to be placed, named as "my order": its size guessed, placed or paid for later
+        ("Mi pedido sería de unos 40.000 pesos. ¿Cuánto sale el envío a Tigre?", ("shipping",)),
+        ("Antes de hacer mi pedido: ¿envían a Bahía Blanca? ¿Cuántos días tarda?", ("shipping",)),
+        # cash when the parcel is brought, or at the store when collecting
+        ("¿Puedo pagar en efectivo cuando me traen el paquete?", ("payment_methods",)),
+        ("I'd rather pay cash, is that ok if I collect at the store?", ("payment_methods",)),
+        # what to bring to collect a parcel
+        ("¿Qué hay que llevar para retirar en la sucursal del correo?", ("shipping",)),
+        # money back or store credit: the returns text says the money goes back to the payment method
+        ("If I return something, do I get my money back or store credit?", ("returns",)),
+        # a card by another of its names
+        ("Can I pay with Amex in instalments?", ("payment_methods",)),
+        # another country named only to tell where the customer lives, not in the payment question
+        (
+            "I live in Córdoba (the city, not the one in Spain!). Is there a discount for paying by bank transfer?",
+            ("payment_methods",),
+        ),
+        # whether what the website shows is at the store
+        ("Si algo figura con stock en la web, ¿también lo encuentro en el local?", ("stock",)),
+        # a sale event gone by is no question about it
+        ("Quedé sin tarjeta después del Hot Sale. ¿Se puede pagar con Cuotas sin Tarjeta?", ("payment_methods",)),
+        # a first exchange that costs nothing more
+        ("If the size is wrong, can we swap it for the other size without paying again?", ("returns",)),
+    ],
+)
+def test_an_order_to_come_cash_on_collection_and_context_leave_the_question_its_canned_text(shop, body, topics):
+    result = decide.classify(mail(body=body, subject="Consulta"), shop, OWN)
+    assert (result.decision, set(result.faq_topics)) == ("faq", set(topics)), result
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # an order number keeps an order that exists, however the sentence goes on
+        "Mi pedido 40012 sería el de las tres remeras, ¿ya salió?",
+        # another currency, or a card from another country: the example text does not say
+        "¿Puedo abonar en dólares al retirar en el local?",
+        "Tengo una tarjeta de un banco de Uruguay, ¿puedo pagar con ella en cuotas?",
+        # one colour of one product coming back is the product's question
+        "The sage colour is greyed out in every size. Will it come back?",
+        # the tracking of an order that exists
+        "I paid last week and still have no tracking number. Where is my parcel?",
+        # a "but" before another shop's story does not make the anger ours, nor does it hide it when it is ours
+        "Pero la verdad, el pedido que me mandaron llegó roto. Es una vergüenza.",
+    ],
+)
+def test_those_readings_still_leave_an_order_a_product_or_an_unsaid_way_to_pay_to_others(shop, body):
+    assert decide.classify(mail(body=body, subject="Consulta"), shop, OWN).decision != "faq"

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from .base import Rule
-from .fragments import DELIVERY_ON_A_DAY, HOLD_AN_ITEM
+from .fragments import DELIVERY_ON_A_DAY, HOLD_AN_ITEM, SALE_EVENT
 
 # who, besides the customer, may collect a parcel: a relative, a neighbour, "otra persona"
 _SOMEONE_ELSE_ES = (
@@ -28,7 +28,7 @@ RULES: tuple[Rule, ...] = (
         description="fastest delivery, gift wrap, holidays, two cards, tomorrow, safety, or a colour, in English",
         pattern=(
             r"\b(fastest|quickest|faster|sooner|earlier|quicker|expedite\w*|rush)\b|\bgift[- ]?(wrap\w*|box\w*|"
-            r"messages?|notes?)\b|\b(black friday|cyber monday|hot sale)\b|"
+            r"messages?|notes?)\b|" + SALE_EVENT.pattern + r"|"
             # a holiday as a time, not as what a gift is for ("a Christmas parcel for my granddaughters")
             r"\b(by|before|for|until|till|over|during|around|in time for|on|after|at) (the )?(christmas|xmas|"
             r"holidays?|holiday season)\b|\b(holiday|christmas|xmas) (hours|opening|closing|schedule|shipping|delivery|"

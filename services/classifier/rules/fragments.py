@@ -120,8 +120,17 @@ ONE_SIZE_OR_THE_NEXT = Fragment(
     "which of two sizes the customer would be: the size guide says how to choose",
 )
 
+# Advice on choosing asked after a size is named: "no idea of her size (it's a surprise). Any advice on choosing?"
+ADVICE_ON_CHOOSING_A_SIZE = Fragment(
+    "advice_on_choosing_a_size",
+    r"\b(size|sizes|sizing|talle|talles)\b[^?]{0,150}\b(advice|tips?|guidance|suggestions?|consejos?|sugerencias?|"
+    r"recomendaciones?) (on|for|about|with|para|sobre) (choosing|picking|getting it right|elegir|acertar)\b",
+    "advice or tips on choosing, asked after a size is named",
+)
+
 WHICH_SIZE_TO_CHOOSE = Fragment(
     "which_size_to_choose",
+    ADVICE_ON_CHOOSING_A_SIZE.pattern + r"|"
     r"\b(que|cual) talle (me|le|les|nos|te) (recomiendan|recomendas|recomiendas|sugieren|conviene|va|iria|pido|"
     r"compro|elijo|corresponde|corresponderia)\b|\b(que|cual) talle (soy|es el mio|seria|deberia|debo|tengo que|pido|"
     r"pedir|compro|elijo|uso|corresponde)\b|"
@@ -186,9 +195,10 @@ PAY_ON_DELIVERY = Fragment(
     r"(?<!hicieron )(?<!hizo )(?<!tuve que )(?<!tuvimos que )(?<!me cobraron por )"
     r"\b(pag(ar|arlo|arla|arlos|arlas|o|ue)|abon(ar|arlo|arla|arlos|arlas|o|e))\b[^.?!]{0,15}\b(cuando|al|en cuanto|"
     r"apenas|una vez que) (me |nos |lo |la )?(llega|llegue|lleguen|llegan|recibo|reciba|recibir|recibirlo|recibirla|"
-    r"recibamos|entregan|entreguen)\b|(?<!made me )(?<!had to )(?<!made us )\bpay\b[^.?!]{0,20}\b(when|on|upon|once) "
+    r"recibamos|entregan|entreguen|traen|traigan|trae|traiga)\b|"
+    r"(?<!made me )(?<!had to )(?<!made us )\bpay\b[^.?!]{0,20}\b(when|on|upon|once) "
     r"(the |my )?(package|parcel|order|it|delivery|they|courier)?\s?(arrives|comes|come|is delivered|delivery|receipt|"
-    r"gets here|shows up)\b",
+    r"gets here|shows up|brings? (it|them|the (package|parcel|order)))\b",
     "paying when the parcel arrives (cash on delivery), asked, in Spanish or English",
 )
 
@@ -342,7 +352,8 @@ EN_NOT_POLICY = Fragment(
     r"\b(problems?|issues?|late|delay\w*|(?<!turns out to be )(?<!turn out to be )(?<!if it's )(?<!if its )"
     r"(?<!if it is )(?<!if i order the )(?<!if i pick the )(?<!if i choose the )(?<!if i get the )"
     r"(?<!if i buy the )(?<!if the size is )(?<!if the colour is )(?<!if the color is )(?<!if the fit is )"
-    r"(?<!if i get it )(?<!if i got it )(?<!if i guess )wrong|"
+    r"(?<!if i get it )(?<!if i got it )(?<!if i guess )(?<!turns out )(?<!turn out )(?<!if i get it totally )"
+    r"(?<!if i get it completely )(?<!if i get the size )wrong|"
     # not the writer's own English ("excuse the mistakes", "sorry for any spelling mistakes")
     r"(?<!excuse the )(?<!excuse my )(?<!for the )(?<!for my )(?<!for any )(?<!spelling )(?<!grammar )"
     r"(?<!english )mistake\w*|"
@@ -363,7 +374,9 @@ EN_NOT_POLICY = Fragment(
     r"(having|getting) (it|them) (delivered|shipped|sent|posted)|(my |the )?(house|home|flat|apartment|door|place)\b))|"
     r"promised|(?<!\bcan i )(?<!\bcould i )(?<!\bcan we )still(?! (figuring|learning|getting used|settling|deciding|"
     r"thinking|choosing|looking|browsing|"
-    r"undecided|not sure|unsure|new here)\b)|(?<!card )(?<!account )yet|already|again|account|"
+    r"undecided|not sure|unsure|new here)\b)|(?<!card )(?<!account )yet|already|"
+    # not a first exchange that costs nothing more ("can we swap it without paying again?")
+    r"(?<!paying )(?<!pay )(?<!charged )again|account|"
     r"profile|subscri\w*|newsletter|password|"
     r"(delivery|courier|postal) (guy|"
     r"man|men|driver|person|boy|girl|woman)|driver|replace\w*|"
@@ -497,8 +510,10 @@ ANOTHER_SHOP = Fragment(
     r"sitios?|negocios?|comercios?)\b|\ben (un|una) (local|tienda|negocio|marca) (del centro|conocida|de la "
     r"zona|de barrio)\b|\b(at|from|on|in) (another|other|a different) (shops?|stores?|sites?|websites?|"
     r"brands?|places?)\b|\belsewhere\b|\bsomewhere else\b|"
-    r"\b(en )?(casi )?(todas|todos) (las|los) (marcas|tiendas|negocios)\b",
-    "another shop ('en otra tienda', 'en otro lado', 'at another store', 'elsewhere')",
+    r"\b(en )?(casi )?(todas|todos) (las|los) (marcas|tiendas|negocios)\b|"
+    # a purchase made somewhere else, not a parcel left in the wrong place ("el correo lo dejó en otro lado")
+    r"\b(compr\w*|ped\w*) en otro lado\b",
+    "another shop ('en otra tienda', 'comprado en otro lado', 'at another store', 'elsewhere')",
 )
 
 # What keeps a sentence about another shop ours: the shop named in it, or a turn to something else ("pero").
@@ -506,15 +521,27 @@ OURS_TOO = Fragment(
     "ours_too",
     # not "les cuento que en otra tienda...", which only tells the shop a story
     r"\b(les(?! (cuento|comento|escribo|consulto|pregunto)\b)|ustedes|vos|you|your|yours|vuestr\w*|su tienda|"
-    r"su pagina|me llego|me llegaron|me mandaron|pero|but|aunque|although|though)\b",
-    "the shop or its parcel named in a sentence, or a 'but' that turns to another matter",
+    r"su pagina|me llego|me llegaron|me mandaron)\b",
+    "the shop or its parcel named in a sentence",
+)
+# ... or a "but" after the other shop that turns to another matter (a "but" before it turns to the other shop's story)
+TURN_AFTER_ANOTHER_SHOP = Fragment(
+    "turn_after_another_shop",
+    r"(" + ANOTHER_SHOP.pattern + r")[\s\S]*\b(pero|but|aunque|although|though)\b",
+    "a 'but' after another shop is named, turning to another matter",
 )
 
 # A sentence about another shop that names neither this one nor turns to another matter: anger in it is not at us
 # ("en otra tienda me cobraron recargo en 3 cuotas y nunca me lo avisaron, un robo").
 ABOUT_ANOTHER_SHOP = Fragment(
     "about_another_shop",
-    r"^(?=[\s\S]*(" + ANOTHER_SHOP.pattern + r"))(?![\s\S]*(" + OURS_TOO.pattern + r"))",
+    r"^(?=[\s\S]*("
+    + ANOTHER_SHOP.pattern
+    + r"))(?![\s\S]*("
+    + OURS_TOO.pattern
+    + r"))(?![\s\S]*("
+    + TURN_AFTER_ANOTHER_SHOP.pattern
+    + r"))",
     "a sentence about another shop only (for an 'unless' read in the sentence)",
 )
 
@@ -628,4 +655,14 @@ GIFT_TO_EXCHANGE = Fragment(
     r"some))\b)"
     r"(?=[\s\S]*\b(cambi\w*|exchang\w*|swap\w*)\b)",
     "a present to exchange, with no order number given",
+)
+
+
+# A sale event asked about or named as a time, not one gone by that the customer tells of ("mi tarjeta quedó
+# temblando después del Black Friday").
+SALE_EVENT = Fragment(
+    "sale_event",
+    r"(?<!despues del )(?<!despues de )(?<!after )(?<!after the )(?<!post )\b(black friday|cyber ?(monday|week)|"
+    r"hot ?sale)\b",
+    "Black Friday, Cyber Monday, Hot Sale, unless told as a time gone by",
 )

@@ -406,9 +406,13 @@ RULES: tuple[Rule, ...] = (
             r"package)? ?(ship|shipped|been shipped|sent)\b|\bwhen will (it|my order|they) (arrive|ship|be (delivered|"
             r"shipped))\b"
         ),
-        unless_in_sentence=ORDER_TO_COME.pattern,
+        # nor whether the shop gives a tracking number at all ("will you send me a tracking number?")
+        unless_in_sentence=ORDER_TO_COME.pattern + "|" + TRACKING_OFFERED.pattern,
         matches=("where is my parcel", "Where is my order #1234?", "Has my order shipped yet?"),
-        never=("I am going to order soon. After the order, how I know where is my package?",),
+        never=(
+            "I am going to order soon. After the order, how I know where is my package?",
+            "How many days does delivery take to Mendoza, and will you send me a tracking number?",
+        ),
     ),
     Rule(
         name="orders.status_of_an_order_en",

@@ -8,7 +8,7 @@ customer service about shipping?") gets no canned text.
 from __future__ import annotations
 
 from .base import Rule
-from .fragments import TRANSFER_DISCOUNT
+from .fragments import SALE_EVENT, TRANSFER_DISCOUNT
 
 # Two neighbouring sentences, the first naming `a` and the second `b`.
 _NEXT_SENTENCE = r"\b({a})\b[^.?!]{{0,80}}[.?!]+\s*[^.?!]{{0,80}}\b({b})"
@@ -211,7 +211,7 @@ RULES: tuple[Rule, ...] = (
             r"algo |cosas )?en el local\b|\bwheelchair|\b(accessible|accesible)\b|\bsilla de ruedas\b|"
             r"\b(prices?|precios?) (are |estan )?(in|en) (dollars|usd|pesos|dolares)\b|"
             r"\b(next|upcoming|proxima|proximas|proximo) (sale|sales|ofertas?|liquidacion|rebajas|descuentos)\b|"
-            r"\bblack friday\b|\bcyber ?(monday|week)\b|\bhot ?sale\b"
+            + SALE_EVENT.pattern
         ),
         # sale items bought in a sale are the returns text's ("what I buy in the Hot Sale, can I exchange it?")
         unless_in_sentence=r"\b(return\w*|exchang\w*|refund\w*|cambi\w*|devol\w*|devuelv\w*)\b",
@@ -225,6 +225,7 @@ RULES: tuple[Rule, ...] = (
         never=(
             "Lo que compro en el Hot Sale, ¿lo puedo cambiar?",
             "If I try it on at home and it doesn't fit, can I return it?",
+            "mi tarjeta está en un estado delicado después del Black Friday. ¿Se puede pagar con Cuotas sin Tarjeta?",
         ),
     ),
 )

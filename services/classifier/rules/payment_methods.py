@@ -22,11 +22,15 @@ RULES: tuple[Rule, ...] = (
             r"puedo hacer para |hago para )?(pagar|abonar)\b|\b(aceptan|toman|reciben|trabajan con|se puede pagar con|"
             r"puedo pagar con|pagar con|abonar con|pago con|se puede abonar con)\b.{0,15}\b(tarjetas?|credito|debito|"
             r"mercado ?pago|mp|transferencia|efectivo|paypal|cripto|rapipago|pago ?facil|visa|master(card)?|amex|"
-            r"american express|naranja|cabal|modo|cuenta dni)\b|\bcuotas sin interes\b|\b(en|hasta|cuantas) cuotas\b|"
+            r"american express|naranja|cabal|modo|cuenta dni)\b|\bcuotas sin (interes|tarjeta)\b|"
+            r"\b(en|hasta|cuantas) cuotas\b|"
             r"\b(descuento|%|off) (por|con|pagando con|abonando con|si pago con|en) (transferencia|efectivo)\b|\b(pago|"
             r"pagar) en efectivo\b|\bcontra ?entrega\b|\b(pagar|abonar|se paga|se puede pagar) (al|cuando) "
             r"(recibir|llega|llegue|me llega|lo recibo|entregan|el cartero)\b|\b(datos|cbu|alias|cvu) (para|de la) "
-            r"(transferencia|pagar)\b"
+            r"(transferencia|pagar)\b|"
+            # another currency: "¿es posible abonar en dólares billete al retirar?" (a way to pay the text may not name)
+            r"\b(pagar|abonar|pago|abono|pagarles|abonarles)\b( (todo|la compra|el pedido))? en (dolares|dolar|usd|"
+            r"euros?|reales|moneda extranjera)\b"
         ),
         matches=(
             "¿Aceptan Mercado Pago?",
@@ -36,6 +40,7 @@ RULES: tuple[Rule, ...] = (
             "Buen día, ¿qué opciones tengo para pagar?",
             "¿Se puede pagar contra entrega?",
             "¿Puedo pagar al recibir el paquete?",
+            "quisiera saber si es posible abonar en dólares billete al retirar en el local",
         ),
     ),
     Rule(
@@ -219,6 +224,8 @@ RULES: tuple[Rule, ...] = (
             r"check out) (by|with|in|via|using|through|on|at|when|upon)\b|\b(can|could|may) (i|we) pay cash\b|"
             # "I'd pay cash when I pick it up at the store"
             r"\b(i'?d|i would|i will|i'?ll|we'?d|we would|happy to) pay (in )?cash (when|if|at|in)\b|"
+            # "I'd prefer to pay cash if possible, can I do that if I collect from the shop?"
+            r"\b(i'?d|i would|we'?d|we would) (prefer|like|rather|love) (to )?pay (in |by |with )?cash\b|"
             r"\b(do|does|can|could) (you|u) (accept|"
             r"take) (apple pay|google pay|samsung pay|klarna|afterpay|venmo|zelle|cash app|western union|cheques?|"
             r"checks|bitcoin|crypto\w*|cash|paypal|american express|amex|mercado ?pago|bank transfers?|transfers?|"
@@ -231,6 +238,7 @@ RULES: tuple[Rule, ...] = (
             "Do you take Apple Pay?",
             "Is it possible to pay by card?",
             "Can I pay cash at the shop?",
+            "I'd prefer to pay cash if possible, can I do that if I collect from the Palermo shop?",
         ),
         never=("Can I pay with PayPal instead?",),
     ),

@@ -346,6 +346,47 @@ RULES: tuple[Rule, ...] = (
             "Could you send photos of the dress?",
         ),
     ),
+    # what to bring to collect a parcel at a branch or the store: the shipping text says the customer's ID
+    Rule(
+        name="shipping.what_to_bring_to_collect",
+        adds_to="shipping",
+        weight=3,
+        description="what the customer must bring or show to collect a parcel ('¿qué hay que llevar para retirarlo?')",
+        pattern=(
+            r"\b(tengo|hay|tendria|necesito|debo|tenes|tiene) (que )?(llevar|presentar|mostrar)\b[^.?!]{0,30}"
+            r"\bpara retir\w*|"
+            r"\bretir(ar|arlo|arla|o)\b[^.?!]{0,30}\b(que|algo) (tengo que|hay que|necesito|debo) (llevar|"
+            r"presentar|mostrar)\b|"
+            r"\bwhat (do|would|will|should) (i|we) (need to |have to )?(bring|show|take)\b[^.?!]{0,30}\b(collect|pick)|"
+            r"\b(collect|pick (it |them )?up)\b[^.?!]{0,40}\bwhat (do|would|should) (i|we) (need to |have to )?"
+            r"(bring|show)\b"
+        ),
+        unless=EN_NOT_SHIPPING.pattern,
+        matches=(
+            "si el paquete me lo dejan en el correo tengo que llevar algo para retirarlo o con decir mi nombre alcanza",
+            "¿Qué hay que presentar para retirar en la sucursal?",
+            "What do I need to bring to collect it at the branch?",
+        ),
+        never=("¿Qué tengo que llevar para cambiarlo en el local?",),
+    ),
+    # when an order can be collected: the shipping text gives the store's pickup days and hours, whatever else the
+    # sentence asks ("can I pay cash if I collect, and what hours can I collect?")
+    Rule(
+        name="shipping.pickup_hours_en",
+        adds_to="shipping",
+        weight=3,
+        description="the hours or days at which an order can be collected from the store",
+        pattern=(
+            r"\b(what|which) (hours?|times?|days?) (can|could|do|should|may) (i|we) (collect|pick (it |them )?up|come "
+            r"(and|to) (collect|pick))\b|\b(pick ?-?up|collection) (hours|times|days)\b"
+        ),
+        unless=EN_NOT_SHIPPING.pattern,
+        matches=(
+            "Can I pay cash if I collect from the Palermo shop, and what hours can I collect?",
+            "What are the pickup hours?",
+        ),
+        never=("What time can I collect? My order is late.",),
+    ),
     # picking up at the shop: "click and collect", "is in-store pickup available?", "is there a pick up option?"
     Rule(
         name="shipping.pick_up_at_the_shop_en",
@@ -361,7 +402,8 @@ RULES: tuple[Rule, ...] = (
             r"(get|collect|pick))\b"
         ),
         # paying when one picks up is the payment question ("can I pay cash when I pick up at your store?")
-        unless=EN_NOT_SHIPPING.pattern + r"|\bpay(ing)?\b[^.?!]{0,25}\b(when|at|in) (i |we )?(pick|collect)",
+        # (in the next sentence too: "I'd prefer to pay cash. Can I do that if I collect?")
+        unless=EN_NOT_SHIPPING.pattern + r"|\bpay(ing)?\b[^?!]{0,60}\b(when|at|in|if|once) (i |we )?(pick|collect)",
         unless_in_sentence=PICKUP_THEN_PAY_EN.pattern,
         matches=(
             "Do you do click and collect?",
@@ -374,6 +416,7 @@ RULES: tuple[Rule, ...] = (
             "Can I collect it myself instead?",
             "Can I pay cash when I pick up at your store?",
             "if I pick up at the Palermo store can I pay cash there?",
+            "I'd prefer to pay cash if possible, can I do that if I collect from the Palermo shop?",
         ),
     ),
     # what shipping costs: "do you charge for delivery?", "do I have to pay for shipping?", "is delivery included in

@@ -53,6 +53,7 @@ from .fragments import (
     SIZE_TABLE,
     TOLD_WHEN_BACK,
     TRACKING_OFFERED,
+    TURN_AFTER_ANOTHER_SHOP,
     WHICH_SIZE_TO_CHOOSE,
 )
 
@@ -750,8 +751,13 @@ HYPOTHETICAL: tuple[Rule, ...] = (
             r"(pagar |to pay )?(con|por|en|with|by|via|in)\b|"
             r"\b(if|in case) (i|we) (bought|ordered|purchased|placed|"
             r"got)\b(?=[^.?!\n]{0,30}\b(today|now|tomorrow|tonight|this (week|morning|afternoon|evening)|next)\b)|"
-            # paying now or soon: "si pago hoy con tarjeta, ¿cuándo sale el pedido?"
-            r"\b(si|if) (yo |i |we )?(pago|pagamos|abono|abonamos|pay) (hoy|manana|ahora|today|now|tomorrow|tonight)\b|"
+            # paying now or soon: "si pago hoy con tarjeta, ¿cuándo sale el pedido?", "if I pay for my order by card
+            # today"
+            r"\b(si|if) (yo |i |we )?(pago|pagamos|abono|abonamos|pay)\b[^.?!\n]{0,30}\b(hoy|manana|ahora|today|now|"
+            r"tomorrow|tonight)\b|"
+            # the size of an order still to be placed: "mi pedido sería de unos 40.000", "my order would be about"
+            r"\b(mi|el) (pedido|compra) (seria|va a ser|es de (unos|unas|aprox\w*|alrededor|mas o menos|como))\b|"
+            r"\bmy (order|purchase) (would|will|is going to) be (about|around|roughly|approximately|over|under)\b|"
             # what the customer might do to an item: "si le saco la etiqueta pero no lo uso, ¿lo puedo cambiar?",
             # "si una prenda ya la lavé, ¿se puede cambiar?", "if I remove the tags, can I still return it?"
             r"\b(si|if) (i |yo )?(le |la |lo |una prenda |algo |the item |an item |it )?(ya )?(la |lo )?(saco|sacamos|"
@@ -780,6 +786,9 @@ HYPOTHETICAL: tuple[Rule, ...] = (
             "si elijo pagar por transferencia, ¿cómo les aviso que ya pagué?",
             "If I pay by bank transfer, where do I send the receipt once I've paid?",
             "Si pago hoy con tarjeta, ¿cuándo sale el pedido?",
+            "If I pay for my order by card today, how soon would you send it out?",
+            "Mi pedido sería de unos 40.000 pesos, ¿el envío se paga aparte?",
+            "My order would be about 50,000 pesos, is shipping free?",
             "Antes de hacer el pedido quería saber cuánto tarda el envío a Rosario",
             "¿Cuánto tiempo tengo para transferir una vez que hago el pedido?",
             "si le saco la etiqueta a algo pero no lo uso lo puedo cambiar igual?",
@@ -814,14 +823,20 @@ HYPOTHETICAL: tuple[Rule, ...] = (
         ),
         never=("Compré en su tienda el lunes", "El correo dejó el paquete en otro lado"),
     ),
-    # What keeps a sentence about another shop ours: the shop named in it, or a turn to something else ("pero").
+    # What keeps a sentence about another shop ours: the shop named in it, or a turn to something else after it
+    # ("en otra tienda me cobraron recargo, pero acá ¿hay cuotas?"; not "pero ... compré en otro lado").
     Rule(
         name="signals.ours_too",
         adds_to="ours_too",
         weight=0,
-        description="the shop or its parcel named in a sentence, or a 'but' that turns to another matter",
-        pattern=OURS_TOO.pattern,
-        matches=("La remera que les compré me queda chica", "one from you and one elsewhere"),
+        description="the shop or its parcel named in a sentence, or a 'but' after the other shop that turns away",
+        pattern=OURS_TOO.pattern + "|" + TURN_AFTER_ANOTHER_SHOP.pattern,
+        matches=(
+            "La remera que les compré me queda chica",
+            "one from you and one elsewhere",
+            "I bought one elsewhere but it was too big",
+        ),
+        never=("pero a mi edad ya no sé, y tengo la mala experiencia de haber comprado en otro lado algo rebajado",),
     ),
     # ("if I buy another, can you ship it with my order?")
     Rule(
@@ -829,9 +844,20 @@ HYPOTHETICAL: tuple[Rule, ...] = (
         adds_to="always_an_order",
         weight=0,
         description="an order number or 'my order': a sign of an order that no hypothetical purchase hides",
-        pattern=r"\d{3,}|\bmy (order|purchase)\b|\bmi (pedido|compra)\b",
+        # not an order still to be placed or paid for ("before I place my order", "antes de hacer mi pedido"), nor
+        # one whose size is guessed ("mi pedido sería de unos 40.000 pesos")
+        pattern=(
+            r"\d{3,}|(?<!place )(?<!placing )(?<!pay for )(?<!paying for )\bmy (order|purchase)\b"
+            r"(?! (would|will|is going to) be\b)|(?<!hacer )(?<!realizar )(?<!pagar )\bmi (pedido|compra)\b"
+            r"(?! (seria|va a ser|es de (unos|unas|aprox\w*|alrededor|mas o menos|como))\b)"
+        ),
         matches=("if I buy another, can you ship it with my order?", "pedido 10412"),
-        never=("if I order today",),
+        never=(
+            "if I order today",
+            "If I pay for my order today",
+            "antes de hacer mi pedido",
+            "mi pedido sería de unos",
+        ),
     ),
 )
 
@@ -1518,7 +1544,10 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
         + r"|talle \w+|size \w+|in (xxs|xs|s|m|l|xl|xxl|xxxl))\b|"
         r"\b(" + COLOUR.pattern + r")\b[^.?!\n]{0,20}" + GARMENT.pattern + r"|"
         # the size before the garment: "cuándo vuelve a haber L en los jeans wide leg"
-        r"\b(talle |size )?(xxs|xs|s|m|l|xl|xxl|xxxl) (en|de|del|in) (el |la |los |las |the )?" + GARMENT.pattern,
+        r"\b(talle |size )?(xxs|xs|s|m|l|xl|xxl|xxxl) (en|de|del|in) (el |la |los |las |the )?" + GARMENT.pattern + r"|"
+        # one colour named by its name, of any colour list: "the sage colour is greyed out, will it come back?"
+        r"\bthe (?!(same|other|right|wrong|next|different|exact|one|only|main|whole)\b)[a-z]+ colou?r(way)?\b|"
+        r"\b(el|ese|este) color (?!(que|de|del|en|y|o|elegido|correcto)\b)[a-z]+",
         # an item the customer asks the shop to hold, when nothing asks whether it is in stock or comes back
         unless=r"^(?=[\s\S]*("
         + HOLD_AN_ITEM.pattern
@@ -1540,8 +1569,8 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
         # the garment named in a sentence that asks nothing of stock (a size question, a subject, a story) leaves the
         # stock question general: "Do your sweaters come in XXL? And if one is sold out, do you restock?"
         unless_in_sentence=r"^(?![\s\S]*\b(vuelv\w*|volver\w*|repon\w*|reingres\w*|entra\w*|stock|disponibles?|"
-        r"agotad\w*|hay|quedan?|tienen|back|restock\w*|available|sold out|left|guard\w*|separ\w*|reserv\w*|hold|"
-        r"save|put aside)\b)",
+        r"agotad\w*|hay|quedan?|tienen|back|restock\w*|available|unavailable|sold out|out of stock|gr[ae]yed out|left|"
+        r"guard\w*|separ\w*|reserv\w*|hold|save|put aside)\b)",
         matches=(
             "¿Cuándo vuelven a entrar las zapatillas blancas?",
             "Is the black corduroy jacket available in XL?",
@@ -1552,9 +1581,11 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
             "The navy coat in XS is sold out. When will you restock it? Is there a way to get notified?",
             "The black hoodie in L is sold out. When will you have it again? Any way to get an alert?",
             "El buzo gris en M está agotado, ¿cuándo vuelve? ¿Cómo hago para que me avisen?",
+            "the sage colour is greyed out for all sizes, does that mean it's gone for good or will it come back?",
         ),
         never=(
             "¿Cada cuánto reponen lo agotado?",
+            "If the colour I want is greyed out, will it come back?",
             "Do you restock sold-out items?",
             "¿Me pueden separar un buzo negro talle M hasta que llegue?",
             "En un producto no me aparece para elegir el talle L. ¿Eso significa que está agotado?",

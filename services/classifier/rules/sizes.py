@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .base import Rule
 from .fragments import (
+    ADVICE_ON_CHOOSING_A_SIZE,
     KNOW_ONES_SIZE,
     ONE_SIZE_OR_THE_NEXT,
     OWN_SIZES_THEN_WHICH,
@@ -68,6 +69,19 @@ RULES: tuple[Rule, ...] = (
             "quería preguntarles cómo hago para saber qué talle soy",
         ),
         never=("How do I change the size of my order?", "¿Cómo hago para cambiar el talle?"),
+    ),
+    # advice on choosing asked after the size is named: "no idea of her size... Any advice on choosing?"
+    Rule(
+        name="sizes.advice_on_choosing",
+        adds_to="sizes",
+        weight=3,
+        description=ADVICE_ON_CHOOSING_A_SIZE.description,
+        pattern=ADVICE_ON_CHOOSING_A_SIZE.pattern,
+        matches=(
+            "I have no idea of her size (and I can't ask her!). Any advice on choosing?",
+            "No sé su talle y es sorpresa. ¿Algún consejo para elegir?",
+        ),
+        never=("Any advice on choosing a colour for a gift?",),
     ),
     Rule(
         name="sizes.one_size_or_the_next",

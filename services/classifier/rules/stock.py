@@ -41,7 +41,11 @@ RULES: tuple[Rule, ...] = (
             r"shop)( also)? (in|at|available (in|at)) the (store|shop)\b|"
             r"\blo que (esta|hay|veo|ven|tienen) en la (web|pagina)[^.?!]{0,20}\b(tambien|lo tienen|esta|hay) en el "
             r"local\b|\b(everything|all|what'?s|what is) online "
-            r"(also )?(in|at) the (store|shop)\b"
+            r"(also )?(in|at) the (store|shop)\b|"
+            # "si algo figura con stock en la web, ¿lo encuentro también en el local?"
+            r"\b(con stock|disponible|en stock) en la (web|pagina)\b[^.?!]{0,50}\b(en el|al) local\b|"
+            r"\b(in stock|available) (on|in) (the|your) (website|site|web|online shop)\b[^.?!]{0,50}\b(in|at) "
+            r"(the|your) (store|shop)\b"
         ),
         matches=(
             "Y lo que veo en la web, ¿lo van a tener en el local, o el local tiene otra mercadería distinta?",
@@ -49,6 +53,8 @@ RULES: tuple[Rule, ...] = (
             "Does the store carry the same things as the website?",
             "Hi, is what's on the website also in the shop?",
             "Hola, ¿lo que está en la web también está en el local?",
+            "si algo figura con stock en la web, lo encuentro también en el local?",
+            "If something is in stock on the website, will I find it in the store too?",
         ),
         never=("¿El local abre los mismos días que atienden por mail?",),
     ),
@@ -108,15 +114,24 @@ RULES: tuple[Rule, ...] = (
             r"\b(when|will) (?![^.?!]{0,30}\b(send|post|bring|mail|take|ship|give)\b).{0,30}\b(be )?(available|back)\b|"
             # whether what the website shows is really there: "if a colour is available on the website, is it really?"
             r"\b(available|selectable|showing|shows|listed)\b[^.?!]{0,20}\b(on|in) (the|your) (website|site|web|page|"
-            r"shop online)\b[^.?!]{0,40}\b(really|actually|truly|for real|confirm)\b"
+            r"shop online)\b[^.?!]{0,40}\b(really|actually|truly|for real|confirm)\b|"
+            # what is sold out coming back in general: "if something's out in my size, do you get it back in
+            # eventually?", "does it usually come back?" (not a parcel returned to the shop)
+            r"\b(do|does|will|would) (you|u) (ever |usually |eventually |normally )?(get|bring) (it|them|things|items|"
+            r"sizes|stuff) back( in)?\b(?! (to|from)\b)|\b(do|does|will|would) (it|they|things|items|sizes|stuff|"
+            r"everything) (usually |ever |eventually |normally )?come back\b(?! (to|from)\b)"
         ),
         matches=(
+            "if something's out in my size, do you get it back in eventually?",
             "Will the black jacket be back in stock?",
             "Hi, will you restock last season's items?",
             "Does everything that sells out come back eventually?",
             "Hello, when the products without stock return?",
         ),
-        never=("Who pays the postage when I send something back?",),
+        never=(
+            "Who pays the postage when I send something back?",
+            "If nobody is home, does the parcel come back to you?",
+        ),
     ),
     # "available" qualifying a way of shipping or paying ("is in-store pickup available?", "which payment methods are
     # available?") says nothing about stock

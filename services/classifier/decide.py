@@ -230,11 +230,10 @@ _HOW_TO_CHOOSE_INSTEAD = re.compile(
 # "do I get my money back or just store credit?"; not "can I have store credit instead?".
 _STORE_CREDIT = ("store credit", "credit note", "vouchers?", "nota de credito")
 _MONEY_BACK_OR_CREDIT = re.compile(
-    r"\b(money( back)?|refund|cash|card|tarjeta|reembolso|reintegro|(la )?plata|(el )?dinero)( back)?,? (or|o) (just |"
-    r"only |a |an |"
-    r"una |un |solo |solamente )*(store credit|credit note|vouchers?|nota de credito)\b|\b(store credit|credit note|"
-    r"vouchers?|nota de credito),? (or|o) (a |an |una |un |my |mi )*(money( back)?|refund|cash|reembolso|reintegro|"
-    r"(la )?plata|(el )?dinero)\b"
+    r"\b(money( back)?|refund|cash|card|tarjeta|reembolso|reintegro|(la )?plata|(el )?dinero)( back)?,? (or|o)\b"
+    r"[^.?!,]{0,15}?\b(store credit|credit note|vouchers?|nota de credito)\b|\b(store credit|credit note|vouchers?|"
+    r"nota de credito),? (or|o) (a |an |una |un |my |mi )*(money( back)?|refund|cash|reembolso|reintegro|(la )?plata|"
+    r"(el )?dinero)\b"
 )
 
 _NOT_ASKED_WHEN = {

@@ -2666,6 +2666,10 @@ def test_a_detail_told_outside_the_questions_is_told_not_asked(subject, text, to
         ("Quedé sin tarjeta después del Hot Sale. ¿Se puede pagar con Cuotas sin Tarjeta?", ("payment_methods",)),
         # a first exchange that costs nothing more
         ("If the size is wrong, can we swap it for the other size without paying again?", ("returns",)),
+        ("If I send something back, is the money returned to my card or is it just store credit?", ("returns",)),
+        ("Can I pay cash when the delivery guy comes?", ("payment_methods",)),
+        ("Are your sizes the same as US sizes?", ("sizes",)),
+        ("Si compro algo en liquidación y no me gusta, ¿me devuelven la plata?", ("returns",)),
     ],
 )
 def test_an_order_to_come_cash_on_collection_and_context_leave_the_question_its_canned_text(shop, body, topics):
@@ -2687,7 +2691,21 @@ def test_an_order_to_come_cash_on_collection_and_context_leave_the_question_its_
         "I paid last week and still have no tracking number. Where is my parcel?",
         # a "but" before another shop's story does not make the anger ours, nor does it hide it when it is ours
         "Pero la verdad, el pedido que me mandaron llegó roto. Es una vergüenza.",
+        # the one who brought the parcel, told of
+        "The delivery guy was rude and threw my parcel over the fence. Can I pay cash next time?",
     ],
 )
 def test_those_readings_still_leave_an_order_a_product_or_an_unsaid_way_to_pay_to_others(shop, body):
     assert decide.classify(mail(body=body, subject="Consulta"), shop, OWN).decision != "faq"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Desde que pago, ¿cuánto tardan en mandar el paquete?",
+        "Mi compra es de unos 35 mil, ¿cuánto me sale el envío a Rosario?",
+        "If I pay for my order by card today, how soon would you send it out?",
+    ],
+)
+def test_a_payment_or_an_order_still_to_come_names_no_order(body):
+    assert not intents.detect_intent("", body).specific_order

@@ -197,8 +197,9 @@ PAY_ON_DELIVERY = Fragment(
     r"apenas|una vez que) (me |nos |lo |la )?(llega|llegue|lleguen|llegan|recibo|reciba|recibir|recibirlo|recibirla|"
     r"recibamos|entregan|entreguen|traen|traigan|trae|traiga)\b|"
     r"(?<!made me )(?<!had to )(?<!made us )\bpay\b[^.?!]{0,20}\b(when|on|upon|once) "
-    r"(the |my )?(package|parcel|order|it|delivery|they|courier)?\s?(arrives|comes|come|is delivered|delivery|receipt|"
-    r"gets here|shows up|brings? (it|them|the (package|parcel|order)))\b",
+    r"(the |my )?(package|parcel|order|it|delivery|they|courier|delivery (guy|man|person|driver)|postman|driver)?\s?"
+    r"(arrives|comes|come|is delivered|delivery|receipt|gets here|gets to (my|the|your) \w+|shows up|brings? (it|them|"
+    r"the (package|parcel|order)))\b",
     "paying when the parcel arrives (cash on delivery), asked, in Spanish or English",
 )
 
@@ -378,8 +379,9 @@ EN_NOT_POLICY = Fragment(
     # not a first exchange that costs nothing more ("can we swap it without paying again?")
     r"(?<!paying )(?<!pay )(?<!charged )again|account|"
     r"profile|subscri\w*|newsletter|password|"
-    r"(delivery|courier|postal) (guy|"
-    r"man|men|driver|person|boy|girl|woman)|driver|replace\w*|"
+    # (not the one who will bring the parcel: "can I pay cash when the delivery guy comes?")
+    r"(delivery|courier|postal) (guy|man|men|driver|person|boy|girl|woman)(?! (comes|arrives|brings|gets here))|"
+    r"driver(?! (comes|arrives|brings|gets here))|replace\w*|"
     # feedback, a person to talk to, the customer's account: not a policy question ("I want to leave a
     # review of your delivery service", "how do I contact customer service about shipping?", "where do
     # I add my delivery options?")

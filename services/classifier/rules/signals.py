@@ -769,7 +769,8 @@ HYPOTHETICAL: tuple[Rule, ...] = (
             # a delivery when nobody is at home: "if I'm not home when the parcel arrives, what happens?"
             # buying in general, in the present: "cuando compro, ¿cómo me entero de que lo despacharon?", "los 30 días,
             # ¿se cuentan desde que compro o desde que me llega?"
-            r"\b(cuando|desde que|una vez que|apenas|en cuanto) (yo )?(compro|compras|compramos|pido|pedis|pedimos)\b|"
+            r"\b(cuando|desde que|una vez que|apenas|en cuanto) (yo )?(compro|compras|compramos|pido|pedis|pedimos|"
+            r"pago|pagas|pagamos|abono|abonamos)\b|"
             # an order still to be placed: "antes de hacer el pedido", "una vez que hago el pedido"
             r"\b(antes de|para|al|cuando|una vez que|apenas|en cuanto) (hacer|hago|haga|hagamos|realizar|realizo|"
             r"realice|confirmar|confirmo|confirme|armar|armo|arme|concretar|concreto|concrete) (el|la|un|una) "
@@ -1408,7 +1409,7 @@ REFUND_POLICY: tuple[Rule, ...] = (
             # a formal English conditional too: "Should a cardigan not suit me, may I return it for a refund?"
             # ("should" and "were I to" open the sentence: "I should have read..." is no condition)
             r"(\b(si|if|en caso de que|in case|in the event)|(^|[.?!:;\n]\s*)(should|were (i|we) to))\b[^.?!]{0,80}"
-            r"\b(devuelvo|devolvemos|"
+            r"\b(devuelvo|devolvemos|devuelven|devolverian|"
             r"devolviera|devolver|return|(send|give|bring|take) (it|them|something|an item|\w+) back)\b[^\n]{0,120}"
             r"\b(plata|dinero|reembolso|reintegr\w*|money|refunds?|refunded)\b|\b(money|refund)\b[^.?!]{0,40}\bif "
             r"(i|we) (return|send)\b|"
@@ -1434,6 +1435,7 @@ REFUND_POLICY: tuple[Rule, ...] = (
             "Solicito información sobre su política de devoluciones, en particular el plazo del reintegro del importe.",
             "Should a coat I buy not fit, may I return it for a refund, and within what period?",
             "Should I decide to return a skirt rather than exchange it, how would the refund be made?",
+            "Si compro algo de liquidación y no me gusta, ¿me devuelven la plata?",
         ),
         never=(
             "I returned the jacket, how long until I get my money back?",

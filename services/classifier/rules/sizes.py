@@ -138,12 +138,17 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="whether the sizes match another country's ('do your sizes run like US sizes?')",
         pattern=(
-            r"\b(do|does|are|would) (your|the|ur) sizes? (run|fit|compare|match|correspond|work|go|be)( like| to| with|"
-            r" the same as)? (the )?(us|uk|eu|european|american|british|usa)\b|\b(sus|los) talles (son|coinciden|"
+            r"\b(do|does|are|would) (your|the|ur) sizes? ((run|fit|compare|match|correspond|work|go|be)( like| to|"
+            r" with| the same as)?|(the )?same as|like|similar to|equivalent to) (the )?(us|uk|eu|european|american|british|"
+            r"usa)\b|\b(sus|los) talles (son|coinciden|"
             r"corresponden|equivalen)( iguales)? (como|a|con) (los )?(de )?(estados unidos|eeuu|usa|europa|espana|"
             r"brasil|americanos|europeos)\b"
         ),
-        matches=("Do your sizes run like US sizes?", "¿Sus talles coinciden con los americanos?"),
+        matches=(
+            "Do your sizes run like US sizes?",
+            "¿Sus talles coinciden con los americanos?",
+            "are your sizes the same as US sizes or do they run different?",
+        ),
         never=("Do you ship to the US?",),
     ),
     Rule(

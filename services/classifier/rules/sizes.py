@@ -139,8 +139,8 @@ RULES: tuple[Rule, ...] = (
         description="whether the sizes match another country's ('do your sizes run like US sizes?')",
         pattern=(
             r"\b(do|does|are|would) (your|the|ur) sizes? ((run|fit|compare|match|correspond|work|go|be)( like| to|"
-            r" with| the same as)?|(the )?same as|like|similar to|equivalent to) (the )?(us|uk|eu|european|american|british|"
-            r"usa)\b|\b(sus|los) talles (son|coinciden|"
+            r" with| the same as)?|(the )?same as|like|similar to|equivalent to) (the )?(us|uk|eu|european|american|"
+            r"british|usa)\b|\b(sus|los) talles (son|coinciden|"
             r"corresponden|equivalen)( iguales)? (como|a|con) (los )?(de )?(estados unidos|eeuu|usa|europa|espana|"
             r"brasil|americanos|europeos)\b"
         ),

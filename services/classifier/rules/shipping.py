@@ -396,6 +396,7 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             r"\bclick (and|&|n|'n'|n') collect\b|\b(in[- ]store|local|store|shop|showroom|free|curbside|"
             r"kerbside) (pick ?-?up|collection)\b|\b(pick ?-?up|collection) (options?|available|possible|service)\b|"
+            r"\bis (the |in-store |store )?(pick ?-?up|collection) (free|free of charge|at no cost|charged)\b|"
             r"\b(collect|fetch|pick (it|them|things|stuff|everything)? ?up|pickup)\b[^.?!]{0,25}\b(myself|in person|"
             r"(at|from) (the|your) "
             r"(palermo )?(store|shop|showroom|office|warehouse))\b|\b(can|could|may) (i|we) (collect|come (and|to) "
@@ -411,6 +412,7 @@ RULES: tuple[Rule, ...] = (
             "Can I fetch it at your Palermo shop?",
             "Can I collect from your shop instead of having it delivered?",
             "I would rather pick things up in person than wait for shipping.",
+            "is the palermo store open on saturdays for picking up online orders? and is pickup free?",
         ),
         never=(
             "Can I collect it myself instead?",

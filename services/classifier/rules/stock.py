@@ -30,9 +30,10 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="whether the store has the same stock as the website",
         pattern=(
-            r"\b(local|tienda fisica|store|shop)\b[^.?!]{0,40}\b(mismo|misma|mismas|mismos|same)\b[^.?!]{0,30}\b(web|"
-            r"pagina|online|website|site)\b|\b(web|pagina|online|website|site)\b[^.?!]{0,40}\b(mismo|misma|mismas|"
-            r"mismos|same)\b[^.?!]{0,30}\b(local|tienda fisica|store|shop)\b|"
+            r"\b(local|tienda fisica|store|shop)\b[^.?!]{0,40}\b(mismo|misma|mismas|mismos|same|different|distint[oa]s?|"
+            r"diferentes?)\b[^.?!]{0,30}\b(web|pagina|online|website|site)\b|\b(web|pagina|online|website|site)\b"
+            r"[^.?!]{0,40}\b(mismo|misma|mismas|mismos|same|different|distint[oa]s?|diferentes?)\b[^.?!]{0,30}\b(local|"
+            r"tienda fisica|store|shop)\b|"
             # the other way round: "lo que veo en la web, ¿lo van a tener en el local, o tiene otra mercadería?"
             r"\b(el local|la tienda|the store|the shop) (tiene|tendra|has|carries) (otra|otras|otro|otros|distint\w*|"
             r"different|other)\b[^.?!]{0,20}\b(mercaderia|cosas|prendas|stock|things|items|stuff)\b|"
@@ -55,6 +56,7 @@ RULES: tuple[Rule, ...] = (
             "Hola, ¿lo que está en la web también está en el local?",
             "si algo figura con stock en la web, lo encuentro también en el local?",
             "If something is in stock on the website, will I find it in the store too?",
+            "Or is what you have in the shop different to what's online anyway?",
         ),
         never=("¿El local abre los mismos días que atienden por mail?",),
     ),

@@ -1398,11 +1398,7 @@ def _details_the_canned_texts_answer(
     answered = frozenset(
         name
         for name, words in intents_mod.detail_matches(subject, text).items()
-        if all(
-            re.search(rf"\b{re.escape(word)}\b", canned) or _named_as_one(word, canned)
-            for word in words
-            for canned in folded
-        )
+        if all(re.search(rf"\b{re.escape(word)}\b", canned) for word in words for canned in folded)
     )
     if not answered:
         return result
@@ -1410,11 +1406,6 @@ def _details_the_canned_texts_answer(
         subject, text, soft_signs_aside=result.soft_signs_aside, details_answered=answered
     )
     return replace(again, fired=(*again.fired, *(f"answered.{name}" for name in sorted(answered))))
-
-
-def _named_as_one(word: str, canned: str) -> bool:
-    """Whether a canned text names a detail the email names in the plural ("¿abren los sábados?", "open on Saturdays")."""
-    return word.endswith("s") and re.search(rf"\b{re.escape(word[:-1])}\b", canned) is not None
 
 
 def _decide(

@@ -30,8 +30,8 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="whether the store has the same stock as the website",
         pattern=(
-            r"\b(local|tienda fisica|store|shop)\b[^.?!]{0,40}\b(mismo|misma|mismas|mismos|same|different|distint[oa]s?|"
-            r"diferentes?)\b[^.?!]{0,30}\b(web|pagina|online|website|site)\b|\b(web|pagina|online|website|site)\b"
+            r"\b(local|tienda fisica|store|shop)\b[^.?!]{0,40}\b(mismo|misma|mismas|mismos|same|different|"
+            r"distint[oa]s?|diferentes?)\b[^.?!]{0,30}\b(web|pagina|online|website|site)\b|\b(web|pagina|online|website|site)\b"
             r"[^.?!]{0,40}\b(mismo|misma|mismas|mismos|same|different|distint[oa]s?|diferentes?)\b[^.?!]{0,30}\b(local|"
             r"tienda fisica|store|shop)\b|"
             # the other way round: "lo que veo en la web, ¿lo van a tener en el local, o tiene otra mercadería?"

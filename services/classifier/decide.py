@@ -1376,6 +1376,8 @@ def _without_an_order(
 
 
 _DELIVERY_ON_A_DAY = re.compile(DELIVERY_ON_A_DAY.pattern)
+# A courier's branch: its days and hours are the courier's, not the store's that the shipping text names
+_A_COURIER_BRANCH = re.compile(r"\b(sucursal(es)?|branch(es)?|andreani|correo argentino|post office|oca)\b")
 
 
 def _details_the_canned_texts_answer(
@@ -1385,10 +1387,11 @@ def _details_the_canned_texts_answer(
     something the canned text does not say, and "¿abren los sábados?" is answered by "de lunes a sábado de 11 a 19 h"
     (while "¿llega para el sábado?" is not: "para el sabado" is in no canned text). Every word a detail rule matched
     must be in the canned text of each topic, in the email's language. A day asked of a delivery ("¿lo pueden
-    entregar un sábado?") is never answered so: the days a text names are its store's."""
+    entregar un sábado?") or of a courier's branch is never answered so: the days a text names are its store's."""
     if not result.scores.get(_DETAIL) or not result.faq_topics:
         return result
-    if _DELIVERY_ON_A_DAY.search(intents_mod.fold(f"{subject}\n{text}")):
+    folded_email = intents_mod.fold(f"{subject}\n{text}")
+    if _DELIVERY_ON_A_DAY.search(folded_email) or _A_COURIER_BRANCH.search(folded_email):
         return result
     faq = getattr(shop, "faq", None) or {}
     texts = [faq.get(topic, {}).get(language) for topic in result.faq_topics]

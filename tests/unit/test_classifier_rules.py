@@ -2693,6 +2693,9 @@ def test_an_order_to_come_cash_on_collection_and_context_leave_the_question_its_
         "I paid last week and still have no tracking number. Where is my parcel?",
         # a "but" before another shop's story does not make the anger ours, nor does it hide it when it is ours
         "Pero la verdad, el pedido que me mandaron llegó roto. Es una vergüenza.",
+        # a day at a courier's branch: the days the shipping text names are the store's
+        "¿Puedo retirar en la sucursal de Andreani el sábado?",
+        "Can I collect it at the Andreani branch on Saturday?",
         # the one who brought the parcel, told of
         "The delivery guy was rude and threw my parcel over the fence. Can I pay cash next time?",
     ],

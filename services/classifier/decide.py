@@ -225,17 +225,19 @@ _HOW_TO_CHOOSE_INSTEAD = re.compile(
     r"( it| this| that| them)? out\b|\bsomething else to (pick|choose|figure)\b|\b(tabla|medidas|guia)\b|"
     r"\bcomo (hago|hacemos|puedo) (para )?(elegir|comparar|saber)\b"
 )
-# A group of `_COVERAGE` that does not count as asked when this holds of the email.
-# Store credit, asked of a return: the returns text says the money goes back to the payment method, which answers
-# "do I get my money back or just store credit?"; not "can I have store credit instead?".
+# Store credit, asked of a return as the other choice to the money back, once: the returns text says the money goes
+# back to the payment method, which answers "do I get my money back or just store credit?"; not "can I have store
+# credit instead?", nor "money back or store credit? And does the voucher expire?".
+_CREDIT_WORDS = r"(store credit|credit note|vouchers?|nota de credito)"
+_MONEY_WORDS = r"(money( back)?|refund|cash|reembolso|reintegro|(la )?plata|(el )?dinero)"
 _STORE_CREDIT = ("store credit", "credit note", "vouchers?", "nota de credito")
 _MONEY_BACK_OR_CREDIT = re.compile(
-    r"\b(money( back)?|refund|cash|card|tarjeta|reembolso|reintegro|(la )?plata|(el )?dinero)( back)?,? (or|o)\b"
-    r"[^.?!,]{0,15}?\b(store credit|credit note|vouchers?|nota de credito)\b|\b(store credit|credit note|vouchers?|"
-    r"nota de credito),? (or|o) (a |an |una |un |my |mi )*(money( back)?|refund|cash|reembolso|reintegro|(la )?plata|"
-    r"(el )?dinero)\b"
+    rf"^(?![\s\S]*\b{_CREDIT_WORDS}\b[\s\S]*\b{_CREDIT_WORDS}\b)[\s\S]*("
+    rf"\b({_MONEY_WORDS}|card|tarjeta)( back)?,? (or|o)\b[^.?!,]{{0,15}}?\b{_CREDIT_WORDS}\b|"
+    rf"\b{_CREDIT_WORDS},? (or|o) (a |an |una |un |my |mi )*{_MONEY_WORDS}\b)"
 )
 
+# A group of `_COVERAGE` that does not count as asked when this holds of the email.
 _NOT_ASKED_WHEN = {
     _STORE_CREDIT: _MONEY_BACK_OR_CREDIT,
     _ONE_SIZE: _ANY_SIZE,
@@ -370,6 +372,11 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ),
     ],
     "shipping": [
+        # a courier branch's hours: the example text gives only the store's
+        (
+            r"(hours?|horarios?|a que hora|what time)\b[^.?!]{0,40}\b(branch(es)?|sucursal(es)?|andreani|post office)",
+            r"(branch(es)?|sucursal(es)?|andreani|post office)\b[^.?!]{0,40}\b(hours?|horarios?|abre|abren|open)\b",
+        ),
         # "courier" alone is a motorbike messenger ("¿tienen courier?"); "which couriers do you use?" asks which
         # carriers, and the canned text names them
         (r"oca\b",),
@@ -904,7 +911,7 @@ def _coverage_term(term: str) -> re.Pattern[str]:
 
 
 # A card's other names, as customers write them
-_CARD_ALSO_CALLED = {"amex": "american express", "mastercard": "master", "mc": "master"}
+_CARD_ALSO_CALLED = {"amex": "american express"}
 
 
 def _card_said(name: str, answer: str) -> bool:
@@ -934,16 +941,14 @@ def _canned_text_covers(topic: str, question: str, answer: str, sent_with: Seque
             return False
     if not _offered_things_said(question, reply):
         return False
-    # another country for any topic: paying with a card or a transfer from abroad, returning from abroad; not for
-    # stock, which is the same wherever the customer comes from ("en México muchas tiendas te apartan, ¿ustedes?")
-    if topic == "stock":
-        return True
+    # another country for any topic: paying with a card or a transfer from abroad, returning from abroad
     return not (_abroad_asked(topic, question) and not _ABROAD_ANSWERED.search(answer))
 
 
 # Words of a topic that make another country named in their sentence part of the question ("una Visa de un banco de
-# Uruguay", "can I return it from Chile?"); a country in a sentence without them tells where the customer comes from
-# ("I live in Córdoba (the city, not the one in Spain!)"). Topics not listed count a country anywhere.
+# Uruguay", "can I return it from Chile?"); a country in a sentence without them and not tied to the customer is
+# context ("I live in Córdoba (the city, not the one in Spain!)", "en México estoy acostumbrado a los meses sin
+# intereses"). Topics not listed count a country anywhere.
 _ABROAD_MATTERS = {
     "payment_methods": re.compile(
         r"\b(tarjetas?|cards?|bancos?|banks?|transfer\w*|cuentas?|accounts?|pag\w*|pay\w*|abon\w*|dolar\w*|dollars?|"
@@ -958,14 +963,23 @@ _ABROAD_MATTERS = {
 }
 
 
+# The customer tied to the country named just after: where they live, come from or are ("soy de Chile", "vivo en
+# Uruguay", "I'm visiting from the UK", "estoy en Uruguay"): their card, bank or return may be that country's.
+_TIED_TO_A_COUNTRY = re.compile(
+    r"\b(soy|somos|vengo|venimos|vivo|vivimos|estoy|estamos|resido|residimos|de visita|from|live|living|lives|based|"
+    r"visiting|i'?m in|i am in|we'?re in|we are in|home in)\b[^.?!\n]{0,20}$"
+)
+
+
 def _abroad_asked(topic: str, question: str) -> bool:
-    """Whether a folded question names another country as part of what it asks of `topic`."""
+    """Whether a folded question names another country as part of what it asks of `topic`: for the topics of
+    `_ABROAD_MATTERS`, in a sentence with a word of the topic or with the customer tied to it."""
     matters = _ABROAD_MATTERS.get(topic)
     for found in _ABROAD_ASKED.finditer(question):
         if matters is None:
             return True
         start, end = sentence_around(question, found.start(), found.end())
-        if matters.search(question[start:end]):
+        if matters.search(question[start:end]) or _TIED_TO_A_COUNTRY.search(question[start : found.start()]):
             return True
     return False
 
@@ -1377,7 +1391,7 @@ def _without_an_order(
 
 _DELIVERY_ON_A_DAY = re.compile(DELIVERY_ON_A_DAY.pattern)
 # A courier's branch: its days and hours are the courier's, not the store's that the shipping text names
-_A_COURIER_BRANCH = re.compile(r"\b(sucursal(es)?|branch(es)?|andreani|correo argentino|post office|oca)\b")
+_A_COURIER_BRANCH = re.compile(r"\b(sucursal(es)?|branch(es)?|andreani|correo argentino|post office)\b")
 
 
 def _details_the_canned_texts_answer(

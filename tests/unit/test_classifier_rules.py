@@ -2662,8 +2662,7 @@ def test_a_detail_told_outside_the_questions_is_told_not_asked(subject, text, to
         ),
         # whether what the website shows is at the store
         ("Si algo figura con stock en la web, ¿también lo encuentro en el local?", ("stock",)),
-        # a sale event gone by is no question about it
-        ("Quedé sin tarjeta después del Hot Sale. ¿Se puede pagar con Cuotas sin Tarjeta?", ("payment_methods",)),
+        ("¿Se puede pagar con Cuotas sin Tarjeta de Mercado Pago?", ("payment_methods",)),
         # a first exchange that costs nothing more
         ("If the size is wrong, can we swap it for the other size without paying again?", ("returns",)),
         ("If I send something back, is the money returned to my card or is it just store credit?", ("returns",)),
@@ -2696,6 +2695,20 @@ def test_an_order_to_come_cash_on_collection_and_context_leave_the_question_its_
         # a day at a courier's branch: the days the shipping text names are the store's
         "¿Puedo retirar en la sucursal de Andreani el sábado?",
         "Can I collect it at the Andreani branch on Saturday?",
+        # an independent review's cases: anger beside another shop, a parcel left elsewhere, an order to be dispatched
+        "Compré una campera pero en otras tiendas el envío es gratis, una estafa. ¿Desde cuánto es gratis el envío?",
+        "El repartidor dejó el pedido en otro lado. ¿Cuánto tarda en llegar un envío a CABA?",
+        "Buenas, mi pedido va a ser despachado hoy? ¿Cuánto tarda en llegar a Rosario?",
+        # ... a customer of another country, in a sentence of its own
+        "Hola, soy de Chile y estoy de visita en Buenos Aires. ¿Puedo pagar con mi Visa en 3 cuotas sin interés?",
+        "Vivo en Uruguay. Si compro una campera y no me queda, ¿la puedo cambiar?",
+        "Estoy en Uruguay. Cuando vuelve un producto agotado, ¿me lo pueden mandar apenas entre?",
+        # ... store credit asked beyond the choice, a sale event, a colour chosen, a parcel on its way, a branch's hours
+        "If I return something, is it money back or store credit? And can the store credit be used in the shop?",
+        "Después del Hot Sale, ¿se mantiene el 10% de descuento por transferencia?",
+        "My daughter is a size M. Any advice on choosing a colour for her?",
+        "The courier arrives tomorrow. Can I pay cash when the driver brings it?",
+        "What hours can I collect from the Andreani branch?",
         # the one who brought the parcel, told of
         "The delivery guy was rude and threw my parcel over the fence. Can I pay cash next time?",
     ],

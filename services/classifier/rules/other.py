@@ -225,7 +225,6 @@ RULES: tuple[Rule, ...] = (
         never=(
             "Lo que compro en el Hot Sale, ¿lo puedo cambiar?",
             "If I try it on at home and it doesn't fit, can I return it?",
-            "mi tarjeta está en un estado delicado después del Black Friday. ¿Se puede pagar con Cuotas sin Tarjeta?",
         ),
     ),
 )

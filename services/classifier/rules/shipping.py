@@ -375,17 +375,24 @@ RULES: tuple[Rule, ...] = (
         name="shipping.pickup_hours_en",
         adds_to="shipping",
         weight=3,
-        description="the hours or days at which an order can be collected from the store",
+        description="the hours, days or cost of collecting an order from the store (not a courier's branch)",
         pattern=(
             r"\b(what|which) (hours?|times?|days?) (can|could|do|should|may) (i|we) (collect|pick (it |them )?up|come "
-            r"(and|to) (collect|pick))\b|\b(pick ?-?up|collection) (hours|times|days)\b"
+            r"(and|to) (collect|pick))\b|\b(pick ?-?up|collection) (hours|times|days)\b|"
+            r"\bis (the |in-store |store )?(pick ?-?up|collection) (free|free of charge|at no cost|charged)\b"
         ),
-        unless=EN_NOT_SHIPPING.pattern,
+        # a courier's branch has its own hours, which the shipping text does not give
+        unless=EN_NOT_SHIPPING.pattern + r"|\b(branch(es)?|andreani|correo|post office|oca)\b",
         matches=(
             "Can I pay cash if I collect from the Palermo shop, and what hours can I collect?",
             "What are the pickup hours?",
+            "is the palermo store open on saturdays for picking up online orders? and is pickup free?",
         ),
-        never=("What time can I collect? My order is late.",),
+        never=(
+            "What time can I collect? My order is late.",
+            "What hours can I collect from the Andreani branch?",
+            "Is pickup free at the Andreani branch?",
+        ),
     ),
     # picking up at the shop: "click and collect", "is in-store pickup available?", "is there a pick up option?"
     Rule(
@@ -396,7 +403,6 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             r"\bclick (and|&|n|'n'|n') collect\b|\b(in[- ]store|local|store|shop|showroom|free|curbside|"
             r"kerbside) (pick ?-?up|collection)\b|\b(pick ?-?up|collection) (options?|available|possible|service)\b|"
-            r"\bis (the |in-store |store )?(pick ?-?up|collection) (free|free of charge|at no cost|charged)\b|"
             r"\b(collect|fetch|pick (it|them|things|stuff|everything)? ?up|pickup)\b[^.?!]{0,25}\b(myself|in person|"
             r"(at|from) (the|your) "
             r"(palermo )?(store|shop|showroom|office|warehouse))\b|\b(can|could|may) (i|we) (collect|come (and|to) "
@@ -412,7 +418,6 @@ RULES: tuple[Rule, ...] = (
             "Can I fetch it at your Palermo shop?",
             "Can I collect from your shop instead of having it delivered?",
             "I would rather pick things up in person than wait for shipping.",
-            "is the palermo store open on saturdays for picking up online orders? and is pickup free?",
         ),
         never=(
             "Can I collect it myself instead?",

@@ -53,7 +53,6 @@ from .fragments import (
     SIZE_TABLE,
     TOLD_WHEN_BACK,
     TRACKING_OFFERED,
-    TURN_AFTER_ANOTHER_SHOP,
     WHICH_SIZE_TO_CHOOSE,
 )
 
@@ -756,7 +755,8 @@ HYPOTHETICAL: tuple[Rule, ...] = (
             r"\b(si|if) (yo |i |we )?(pago|pagamos|abono|abonamos|pay)\b[^.?!\n]{0,30}\b(hoy|manana|ahora|today|now|"
             r"tomorrow|tonight)\b|"
             # the size of an order still to be placed: "mi pedido sería de unos 40.000", "my order would be about"
-            r"\b(mi|el) (pedido|compra) (seria|va a ser|es de (unos|unas|aprox\w*|alrededor|mas o menos|como))\b|"
+            r"\b(mi|el) (pedido|compra) (seria|va a ser|es) de (unos|unas|aprox\w*|alrededor|mas o menos|como|"
+            r"mas de)\b|"
             r"\bmy (order|purchase) (would|will|is going to) be (about|around|roughly|approximately|over|under)\b|"
             # what the customer might do to an item: "si le saco la etiqueta pero no lo uso, ¿lo puedo cambiar?",
             # "si una prenda ya la lavé, ¿se puede cambiar?", "if I remove the tags, can I still return it?"
@@ -824,20 +824,14 @@ HYPOTHETICAL: tuple[Rule, ...] = (
         ),
         never=("Compré en su tienda el lunes", "El correo dejó el paquete en otro lado"),
     ),
-    # What keeps a sentence about another shop ours: the shop named in it, or a turn to something else after it
-    # ("en otra tienda me cobraron recargo, pero acá ¿hay cuotas?"; not "pero ... compré en otro lado").
+    # What keeps a sentence about another shop ours: the shop named in it, or a turn to something else ("pero").
     Rule(
         name="signals.ours_too",
         adds_to="ours_too",
         weight=0,
-        description="the shop or its parcel named in a sentence, or a 'but' after the other shop that turns away",
-        pattern=OURS_TOO.pattern + "|" + TURN_AFTER_ANOTHER_SHOP.pattern,
-        matches=(
-            "La remera que les compré me queda chica",
-            "one from you and one elsewhere",
-            "I bought one elsewhere but it was too big",
-        ),
-        never=("pero a mi edad ya no sé, y tengo la mala experiencia de haber comprado en otro lado algo rebajado",),
+        description="the shop or its parcel named in a sentence, or a 'but' that turns to another matter",
+        pattern=OURS_TOO.pattern,
+        matches=("La remera que les compré me queda chica", "one from you and one elsewhere"),
     ),
     # ("if I buy another, can you ship it with my order?")
     Rule(
@@ -849,10 +843,16 @@ HYPOTHETICAL: tuple[Rule, ...] = (
         # one whose size is guessed ("mi pedido sería de unos 40.000 pesos")
         pattern=(
             r"\d{3,}|(?<!place )(?<!placing )(?<!pay for )(?<!paying for )\bmy (order|purchase)\b"
-            r"(?! (would|will|is going to) be\b)|(?<!hacer )(?<!realizar )(?<!pagar )\bmi (pedido|compra)\b"
-            r"(?! (seria|va a ser|es de (unos|unas|aprox\w*|alrededor|mas o menos|como))\b)"
+            r"(?! (would|will|is going to) be (about|around|roughly|approximately|over|under)\b)|"
+            r"(?<!hacer )(?<!realizar )(?<!pagar )\bmi (pedido|compra)\b"
+            r"(?! (seria|va a ser|es) de (unos|unas|aprox\w*|alrededor|mas o menos|como|mas de)\b)"
         ),
-        matches=("if I buy another, can you ship it with my order?", "pedido 10412"),
+        matches=(
+            "if I buy another, can you ship it with my order?",
+            "pedido 10412",
+            "mi pedido va a ser despachado hoy?",
+            "Will my order be shipped today?",
+        ),
         never=(
             "if I order today",
             "If I pay for my order today",

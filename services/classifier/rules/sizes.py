@@ -81,7 +81,10 @@ RULES: tuple[Rule, ...] = (
             "I have no idea of her size (and I can't ask her!). Any advice on choosing?",
             "No sé su talle y es sorpresa. ¿Algún consejo para elegir?",
         ),
-        never=("Any advice on choosing a colour for a gift?",),
+        never=(
+            "Any advice on choosing a colour for a gift?",
+            "My daughter is a size M. Any advice on choosing a colour?",
+        ),
     ),
     Rule(
         name="sizes.one_size_or_the_next",

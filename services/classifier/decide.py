@@ -228,9 +228,11 @@ _HOW_TO_CHOOSE_INSTEAD = re.compile(
 # Store credit, asked of a return as the other choice to the money back, once: the returns text says the money goes
 # back to the payment method, which answers "do I get my money back or just store credit?"; not "can I have store
 # credit instead?", nor "money back or store credit? And does the voucher expire?".
-_CREDIT_WORDS = r"(store credit|credit note|vouchers?|nota de credito)"
-_MONEY_WORDS = r"(money( back)?|refund|cash|reembolso|reintegro|(la )?plata|(el )?dinero)"
+# A courier's branch, named: its days and hours are the courier's, not the store's that the shipping text names
+_COURIER_BRANCH = r"(branch(es)?|sucursal(es)?|andreani|post office)"
 _STORE_CREDIT = ("store credit", "credit note", "vouchers?", "nota de credito")
+_CREDIT_WORDS = "(" + "|".join(_STORE_CREDIT) + ")"
+_MONEY_WORDS = r"(money( back)?|refund|cash|reembolso|reintegro|(la )?plata|(el )?dinero)"
 _MONEY_BACK_OR_CREDIT = re.compile(
     rf"^(?![\s\S]*\b{_CREDIT_WORDS}\b[\s\S]*\b{_CREDIT_WORDS}\b)[\s\S]*("
     rf"\b({_MONEY_WORDS}|card|tarjeta)( back)?,? (or|o)\b[^.?!,]{{0,15}}?\b{_CREDIT_WORDS}\b|"
@@ -374,8 +376,8 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
     "shipping": [
         # a courier branch's hours: the example text gives only the store's
         (
-            r"(hours?|horarios?|a que hora|what time)\b[^.?!]{0,40}\b(branch(es)?|sucursal(es)?|andreani|post office)",
-            r"(branch(es)?|sucursal(es)?|andreani|post office)\b[^.?!]{0,40}\b(hours?|horarios?|abre|abren|open)\b",
+            rf"(hours?|horarios?|a que hora|what time)\b[^.?!]{{0,40}}\b{_COURIER_BRANCH}",
+            rf"{_COURIER_BRANCH}\b[^.?!]{{0,40}}\b(hours?|horarios?|abre|abren|open)\b",
         ),
         # "courier" alone is a motorbike messenger ("¿tienen courier?"); "which couriers do you use?" asks which
         # carriers, and the canned text names them
@@ -975,9 +977,9 @@ def _abroad_asked(topic: str, question: str) -> bool:
     """Whether a folded question names another country as part of what it asks of `topic`: for the topics of
     `_ABROAD_MATTERS`, in a sentence with a word of the topic or with the customer tied to it."""
     matters = _ABROAD_MATTERS.get(topic)
+    if matters is None:
+        return _ABROAD_ASKED.search(question) is not None
     for found in _ABROAD_ASKED.finditer(question):
-        if matters is None:
-            return True
         start, end = sentence_around(question, found.start(), found.end())
         if matters.search(question[start:end]) or _TIED_TO_A_COUNTRY.search(question[start : found.start()]):
             return True
@@ -1390,8 +1392,7 @@ def _without_an_order(
 
 
 _DELIVERY_ON_A_DAY = re.compile(DELIVERY_ON_A_DAY.pattern)
-# A courier's branch: its days and hours are the courier's, not the store's that the shipping text names
-_A_COURIER_BRANCH = re.compile(r"\b(sucursal(es)?|branch(es)?|andreani|correo argentino|post office)\b")
+_A_COURIER_BRANCH = re.compile(rf"\b({_COURIER_BRANCH}|correo argentino)\b")
 
 
 def _details_the_canned_texts_answer(

@@ -7,6 +7,11 @@ from __future__ import annotations
 from .base import Rule
 from .fragments import HOLD_AN_ITEM, SIZE_NOT_SELECTABLE
 
+# The store, the website, and whether the two hold the same stock, read either way round
+_THE_STORE = r"(local|tienda fisica|store|shop)"
+_THE_WEB = r"(web|pagina|online|website|site)"
+_SAME_OR_NOT = r"(mismo|misma|mismas|mismos|same|different|distint[oa]s?|diferentes?)"
+
 RULES: tuple[Rule, ...] = (
     Rule(
         name="stock.size_not_selectable",
@@ -30,10 +35,8 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="whether the store has the same stock as the website",
         pattern=(
-            r"\b(local|tienda fisica|store|shop)\b[^.?!]{0,40}\b(mismo|misma|mismas|mismos|same|different|"
-            r"distint[oa]s?|diferentes?)\b[^.?!]{0,30}\b(web|pagina|online|website|site)\b|\b(web|pagina|online|website|site)\b"
-            r"[^.?!]{0,40}\b(mismo|misma|mismas|mismos|same|different|distint[oa]s?|diferentes?)\b[^.?!]{0,30}\b(local|"
-            r"tienda fisica|store|shop)\b|"
+            rf"\b{_THE_STORE}\b[^.?!]{{0,40}}\b{_SAME_OR_NOT}\b[^.?!]{{0,30}}\b{_THE_WEB}\b|"
+            rf"\b{_THE_WEB}\b[^.?!]{{0,40}}\b{_SAME_OR_NOT}\b[^.?!]{{0,30}}\b{_THE_STORE}\b|"
             # the other way round: "lo que veo en la web, ¿lo van a tener en el local, o tiene otra mercadería?"
             r"\b(el local|la tienda|the store|the shop) (tiene|tendra|has|carries) (otra|otras|otro|otros|distint\w*|"
             r"different|other)\b[^.?!]{0,20}\b(mercaderia|cosas|prendas|stock|things|items|stuff)\b|"

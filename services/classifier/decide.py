@@ -1337,10 +1337,20 @@ def _questions(text: str) -> list[str]:
     return [s for s in sentences if s and _A_QUESTION.search(s) and not _A_GREETING.match(s)]
 
 
+# When the customer would order or pay, told inside a question of how long it takes: "if I order tonight, how many
+# days until it gets to Belgrano?" asks the delivery time, not a delivery tonight.
+_WHEN_ORDERED = re.compile(
+    r"\b(if|when|once|after) (i|we) (order|buy|purchase|pay|place (an|the|my) order|check out)( (it|them|online|by "
+    r"transfer|by card))? (tonight|today|this (morning|afternoon|evening))\b|"
+    r"\bsi (compro|pago|hago el pedido|encargo) (hoy|esta noche)\b"
+)
+
+
 def _detail_told_not_asked(subject: str, text: str) -> bool:
     """Every detail the rules matched is a time the customer tells outside the email's questions and its subject: "I
-    want to go on my day off, Sunday. Is the store's stock the website's?" tells a day, it does not ask one."""
-    questions = _questions(text)
+    want to go on my day off, Sunday. Is the store's stock the website's?" tells a day, it does not ask one; nor is
+    the time an order would be placed, told in the question (`_WHEN_ORDERED`)."""
+    questions = [_WHEN_ORDERED.sub(" ", question) for question in _questions(text)]
     if not questions:
         return False
     words = {word for found in intents_mod.detail_matches(subject, text).values() for word in found}

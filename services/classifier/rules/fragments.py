@@ -45,8 +45,13 @@ SIZE_TABLE = Fragment(
     r"\b(measurements?|sizing) (chart|table|guide)\b|\b(where|how) (can|do|could|would) (i|we) (find|see|check|get|"
     r"look at) (the |your )?measurements\b|\bmeasurements( in (cm|centimet\w+))? (of|for) (your|each|every|all)\b|"
     r"\b(tabla|guia|cuadro|lista) (con|de) (las )?medidas\b|\bmedidas( en (cm|centimetros))? de (cada|sus|todas las) "
-    r"(prendas?|productos?|modelos?)\b|\bdonde (veo|puedo ver|se ven|encuentro|estan|figuran) las medidas\b",
-    "the shop's size table, by any of its names or by what it holds",
+    r"(prendas?|productos?|modelos?)\b|\bdonde (veo|puedo ver|se ven|encuentro|estan|figuran) las medidas\b|"
+    # how it is read: "las medidas de la tabla, ¿son de la prenda o del cuerpo?", "¿mido una remera mía y comparo con
+    # la tabla?"
+    r"\b(medidas|tabla)\b[^.?!]{0,40}\b(son|es) (de la prenda|del cuerpo|de la persona)\b|\b(mido|medir|tomo las "
+    r"medidas de) (el pecho de |el largo de )?(una|un|la|el) (remera|prenda|buzo|pantalon|campera|camisa)\b"
+    r"[^.?!]{0,40}\b(comparo|comparar|con la tabla)\b",
+    "the shop's size table, by any of its names, by what it holds or by how it is read",
 )
 
 # Which size to choose, asked of the customer's own body or habit ("¿qué talle me recomiendan?", "what size should I
@@ -181,12 +186,22 @@ ORDER_TO_COME = Fragment(
     r"(?<!not )(?<!never )(?<!n't )\b(going|about|planning) to (order|buy|purchase|place an order)\b|"
     r"\bonce (it|they|the (order|parcel|package)|my (order|parcel|package)) (ships|is (sent|shipped|dispatched|on its "
     r"way)|are (sent|shipped|dispatched|on their way))\b|\bonce (it'?s|its) (sent|shipped|dispatched|on its way)\b|"
-    r"\bafter (i|we) (order|place (an|my|the) order|buy)\b|\bafter the order,|"
+    r"\b(after|once) (i|we) (order|place (an|my|the) order|buy|purchase)\b|\bafter the order,|"
+    r"\bif (i|we) (order|buy|purchase|place "
+    r"an order)\b|"
     r"\bsi (hoy )?(compro|encargo|hago (el|un|la) (pedido|compra))\b|\bsi (yo )?(pago|abono) (hoy|ahora|manana)\b|"
     r"\bantes de (comprar|hacer (el|un|la|mi) (pedido|compra))\b|"
     r"(?<!nunca mas )(?<!no )\bvoy a (comprar|hacer (un|el|mi) pedido)\b|"
     r"\buna vez que (lo|la|los|las) (mandan|envian|despachan)\b",
     "an order not placed yet, in the question's own sentence ('before I order', 'si compro hoy')",
+)
+
+# "No llego al mínimo": an amount the customer does not reach (free shipping, a minimum), not a parcel that did not
+# come. A lookahead put after "no llego".
+NOT_REACHING_AN_AMOUNT = Fragment(
+    "not_reaching_an_amount",
+    r"(?! (al|a los|a la) (minimo|monto|tope|envio gratis|compra minima|\$|\d+ ?(mil|lucas|pesos)\b))",
+    "'no llego al mínimo / al monto / a los $60.000': an amount not reached (a lookahead after 'no llego')",
 )
 
 # Paying when the parcel arrives (cash on delivery) is the payment text's question, not an order's arrival: "¿se
@@ -198,10 +213,15 @@ PAY_ON_DELIVERY = Fragment(
     r"\b(pag(ar|arlo|arla|arlos|arlas|o|ue)|abon(ar|arlo|arla|arlos|arlas|o|e))\b[^.?!]{0,15}\b(cuando|al|en cuanto|"
     r"apenas|una vez que) (me |nos |lo |la )?(llega|llegue|lleguen|llegan|recibo|reciba|recibir|recibirlo|recibirla|"
     r"recibamos|entregan|entreguen|traen|traigan|trae|traiga)\b|"
-    r"(?<!made me )(?<!had to )(?<!made us )\bpay\b[^.?!]{0,20}\b(when|on|upon|once) "
+    # "¿es posible abonar al momento de recibir el paquete?"
+    r"(?<!hicieron )(?<!tuve que )(?<!tenia que )(?<!pidieron que )\b(pagar|pagarle|abonar|abonarle)\b[^.?!]{0,15}"
+    r"\b(al|en el) momento de (recibir|la entrega)\b|"
+    # not a tip, a fee, customs or the rest of a price: "do I have to pay the driver a tip when it reaches me?"
+    r"(?<!made me )(?<!had to )(?<!made us )(?<!asked me to )(?<!told me to )\bpay\b(?![^.?!]{0,40}\b(tips?|extra|"
+    r"fees?|customs|charges?|deposit|rest|balance)\b)[^.?!]{0,30}\b(when|on|upon|once) "
     r"(the |my )?(package|parcel|order|it|delivery|they|courier|delivery (guy|man|person|driver)|postman|driver)?\s?"
-    r"(arrives|comes|come|is delivered|delivery|receipt|gets here|gets to (my|the|your) \w+|shows up|brings? (it|them|"
-    r"the (package|parcel|order)))\b",
+    r"(arrives|comes|come|is delivered|delivery|receipt|gets here|gets to (my|the|your) \w+|shows up|reach(es)?|"
+    r"brings? (it|them|the (package|parcel|order)))\b",
     "paying when the parcel arrives (cash on delivery), asked, in Spanish or English",
 )
 
@@ -210,14 +230,20 @@ PAY_ON_DELIVERY = Fragment(
 TRACKING_OFFERED = Fragment(
     "tracking_offered",
     r"\b(mandan|envian|dan|pasan|recibo|recibimos|llega|viene|tiene|tienen|hay|incluye|incluyen|con) (un|algun) "
-    r"(codigo|numero|link|nro) ((de )?(seguimiento|rastreo|tracking)\b|para (ir )?(segui|rastrea)\w*)|"
+    r"(codigo|numero|link|nro) ((de )?(seguimiento|rastreo|tracking)\b|para (ir )?(segui|sigu|rastrea)\w*)|"
     r"\b(tiene|tienen|hay|viene con|vienen con|"
     r"incluye|incluyen) (seguimiento|rastreo|tracking)\b|\b(do|will|would|can|could) you (send|give|provide|email|"
-    r"share) (me |us |customers )?(a |any )?tracking (number|code|link)\b|\b(is there|will there be|do i get|will i "
-    r"get|do we get|does it come with|do they come with|comes with|do you (offer|provide|have)) (a |any )?tracking\b|"
+    r"share) (me |us |customers )?(a |any |some )?tracking (number|code|link)\b|"
+    r"\b(is there|will there be|do i get|will i get|do we get|"
+    r"does it come with|do they come with|comes with|do you "
+    r"(offer|provide|have)) (a |any |some (kind of |sort of )?)?tracking\b|"
     # "when you send, you give me tracking number?"
     r"\bwhen you (send|ship|dispatch|post)\b[^.?!]{0,20}\byou (send|give|provide|email) (me |us )?(a |any )?tracking "
-    r"(number|code|link)\b",
+    r"(number|code|link)\b|"
+    # "I'd like to know if I get an email with the tracking details once it leaves"
+    r"\b((if|whether) (i|we)('?ll|'?d| will| would)?|(do|will|would) (i|we)) (get|receive) (an? |any |some )?((e-?mail|"
+    r"mail|message|text|sms|notification) "
+    r"with (the |a )?)?tracking\b",
     "whether the shop gives a tracking code, asked of any order (an indefinite article, or none)",
 )
 
@@ -367,17 +393,23 @@ EN_NOT_POLICY = Fragment(
     r"(change|changing)(?! (my|your|their|of) mind)(?! (it |them |this |that )?(for|to|into) (a |an |another |the )?"
     r"(different |bigger |smaller |larger |other |next )?(size|colou?r|one)s?\b)(?! (it |them )?for (something|"
     r"anything) (else|different)\b)|modify|edit|"
-    r"update|switch|upgrade|cancel\w*|complain\w*|didn'?t|haven'?t|hasn'?t|wasn'?t|weren'?t|lost|damaged|missing|"
+    r"update|switch|upgrade|cancel\w*|complain\w*|lost|damaged|missing|"
+    # not an item's condition for a return, told ("I didn't wear it", "it hasn't been washed")
+    r"(didn'?t|haven'?t|hasn'?t|wasn'?t|weren'?t)(?! (even )?(been )?(wear|worn|wore|use|used|wash|washed|tried (it|"
+    r"them) on|take (the |its )?tags? off|remove[d]? (the |its )?tags?|cut (the |its )?tags?)\b)|"
     r"status|track\w*|where is|where'?s|address(es)?|invoices?|reschedul\w*|redeliver\w*|resend|supposed|"
     # not "I never know", "I am never at home", "instead of posting it back", "instead of my house", "instead of having
     # it delivered", "I have no local card yet"
-    r"never(?! (know|knew|sure|seems?|quite|at home|home|in|there|around)\b)|"
-    r"(?<!colour )(?<!color )(?<!size )(?<!one )instead(?! of (posting|mailing|sending|shipping|delivery|paying "
+    r"never(?! (know|knew|sure|seems?|quite|at home|home|in|there|around|wore|worn|used|washed|been (worn|used|"
+    r"washed))\b)|"
+    r"(?<!colour )(?<!color )(?<!size )(?<!one )(?<!branch )(?<!office )(?<!point )"
+    r"instead(?! of (posting|mailing|sending|shipping|delivery|paying "
     r"(for )?(the )?(delivery|shipping|postage)|"
     r"(having|getting) (it|them) (delivered|shipped|sent|posted)|(my |the )?(house|home|flat|apartment|door|place)\b))|"
-    r"promised|(?<!\bcan i )(?<!\bcould i )(?<!\bcan we )still(?! (figuring|learning|getting used|settling|deciding|"
-    r"thinking|choosing|looking|browsing|"
-    r"undecided|not sure|unsure|new here)\b)|(?<!card )(?<!account )yet|already|"
+    r"promised|(?<!\bcan i )(?<!\bcould i )(?<!\bcan we )(?<!tags are )(?<!tag is )(?<!tags )(?<!tag )(?<!labels are )"
+    r"(?<!label is )still(?! (figuring|learning|getting used|settling|deciding|thinking|choosing|looking|browsing|"
+    r"undecided|not sure|unsure|new here|unworn|unused|(have|has|got) (the |its |their |all the )?(tags?|labels?|"
+    r"receipt|box|packaging|original))\b)|(?<!card )(?<!account )yet|already|"
     # not a first exchange that costs nothing more ("can we swap it without paying again?")
     r"(?<!paying )(?<!pay )(?<!charged )again|account|"
     r"profile|subscri\w*|newsletter|password|"

@@ -8,7 +8,7 @@ email payment_problem whatever else it says) and `DELIVERY_WENT_WRONG`.
 from __future__ import annotations
 
 from .base import Rule
-from .fragments import ORDER_TO_COME, PAY_ON_DELIVERY, TRACKING_OFFERED
+from .fragments import NOT_REACHING_AN_AMOUNT, ORDER_TO_COME, PAY_ON_DELIVERY, TRACKING_OFFERED
 
 PAYMENT_WENT_WRONG = Rule(
     name="orders.payment_went_wrong",
@@ -87,7 +87,7 @@ DELIVERY_WENT_WRONG = Rule(
         r"recibimos)\b(?! a (quedar|entrar|ir|gustar|cerrar|convencer|servir))|"
         # "si no llego al mínimo" (if I do not reach it), "¿llego o no llego con los tiempos?": a supposition; "si no
         # me llegó" stays a complaint
-        r"\bno(?<!\bsi no)(?<!\bo no) (llego|llegaron|llega|recibi|recibimos)\b|"
+        r"\bno(?<!\bsi no)(?<!\bo no) (llego|llegaron|llega|recibi|recibimos)\b" + NOT_REACHING_AN_AMOUNT.pattern + r"|"
         r"\bno (lo |la |los |las )?recibi\b|\bsigo esperando\b|\b(perdid[oa]|extraviad[oa]|demorad[oa]|atrasad[oa]|"
         r"retrasad[oa])\b|\b(hasn'?t|has not|haven'?t|have not|didn'?t|did not|never) (yet )?(arrived|come|received|"
         r"got|gotten|been (delivered|shipped))\b|\bnot (yet )?(received|arrived|delivered)\b|\bstill (waiting|hasn'?t|"
@@ -117,6 +117,7 @@ DELIVERY_WENT_WRONG = Rule(
         "¿Desde qué monto el envío es gratis? Y si no llego, ¿cuánto sale?",
         "Y si el pantalón no me llega a quedar, ¿el envío del cambio lo pago yo?",
         "Lo necesito para el 20, ¿llego o no llego con los tiempos?",
+        "Son dos remeras nada más, no llego al mínimo para envío gratis creo.",
     ),
 )
 

@@ -27,7 +27,9 @@ RULES: tuple[Rule, ...] = (
         description="wholesale, coupons and gift cards, invoices, jobs, the shop's address or phone",
         pattern=(
             r"\b(por mayor|mayorista\w*|mayoreo|wholesale|reseller|revendedor\w*|revender|somos una empresa|para (una|"
-            r"mi|la|nuestra) empresa|corporat\w*|con (el |nuestro )?logo|uniformes?|por cantidad|factura|invoice)\b|"
+            r"mi|la|nuestra) empresa|corporat\w*|con (el |nuestro )?logo|uniformes?|por cantidad|invoice)\b|"
+            # an invoice asked for, not one missing for an exchange ("no tengo la factura, ¿lo puedo cambiar?")
+            r"\bfactura\b(?<!no tengo la factura)|\bfactura\b(?![^?]{0,80}\b(cambi|devol)\w*)|"
             r"\b(cupon|codigo de descuento|promo code|discount code|coupon|gift ?card|tarjeta de regalo|"
             r"gift card)\b|\b(factura a|factura b|cuit|invoice)\b|\b(busqueda laboral|curriculum|cv|colaboracion|"
             r"canje|influencer)\b|"
@@ -53,8 +55,12 @@ RULES: tuple[Rule, ...] = (
             "¿Tienen Instagram?",
             "¿Tienen trabajo para mí? ¿Hacen envíos a Salta?",
             "Les dejo mi teléfono para que me llamen",
+            "¿Me mandan la factura del pedido?",
+            "No tengo factura. ¿Cómo hago para pedirla?",
+            "¿Puedo pagar con transferencia sin factura así me sale más barato?",
         ),
         never=(
+            "Me regalaron un buzo y no tengo la factura. ¿Lo puedo cambiar igual?",
             "Trabajo cerca de Palermo, ¿puedo retirar en el local?",
             "My husband got a job in Rosario, do you ship there?",
             "Mi hija está buscando trabajo, quiere ropa formal: ¿qué talles tienen?",
@@ -129,17 +135,24 @@ RULES: tuple[Rule, ...] = (
             r"\b(contact|reach|get in touch with|talk to|speak (to|with)|email|e-mail|write to|call|"
             r"phone)\w*\b[^.?!]{0,20}\b(customer (service|support|care)|support( team)?|your team|the team|your staff|"
             r"someone|somebody)\b|\b(my|your|an|the) (profile|settings|preferences|password|login)\b|"
-            # a wallet's or a bank's account is a way to pay, not the customer's account with the shop
-            r"\b(my|your|an|the) account\b(?! (details|number|info))(?![^.?!]{0,40}\b(balance|money|saldo|funds)\b)"
+            # a wallet's or a bank's account is a way to pay, not the customer's account with the shop ("a transfer
+            # from my account at Banco Nación", "money in the account")
+            r"(?<!\bfrom )(?<!\bmoney in )(?<!\bbalance in )\b(my|your|an|the) account\b(?! (details|number|info))(?! (at|with|"
+            r"in) (the |a |my |"
+            r"our )?(\w+ )?(bank|banco)\b)(?![^.?!]{0,40}\b(balance|money|saldo|funds)\b)"
         ),
         matches=(
             "How do I add a shipping address to my account?",
             "How do I contact customer service about shipping?",
+            "Which payment methods can I save in my account?",
         ),
         never=(
             "I have a Mercado Pago account, can I pay with it?",
             "Where do I find the account details for a bank transfer?",
             "I opened an account with some money on it, do you take Mercado Pago?",
+            "Would it be possible to pay by bank transfer from my account at Banco Nación?",
+            "Can we use Mercado Pago with money in the account, not a card?",
+            "I have a debit card from my account at the local bank. Which ways to pay do you take?",
         ),
     ),
     # a question with no policy answer next to a policy one ("are you hiring?", "do your prices include VAT?", "do you

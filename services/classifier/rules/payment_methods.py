@@ -7,7 +7,14 @@ A way of paying the customer names must be in the canned text, or decide.py send
 from __future__ import annotations
 
 from .base import Rule
-from .fragments import EN_NOT_POLICY, HOLD_AN_ITEM, PAY_WAYS, REFUND_DESTINATION, TRANSFER_DISCOUNT
+from .fragments import (
+    EN_NOT_POLICY,
+    HOLD_AN_ITEM,
+    PAY_ON_DELIVERY,
+    PAY_WAYS,
+    REFUND_DESTINATION,
+    TRANSFER_DISCOUNT,
+)
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -81,6 +88,20 @@ RULES: tuple[Rule, ...] = (
             "do u do cash on delivery?",
             "Can I pay on delivery?",
         ),
+    ),
+    Rule(
+        name="payment_methods.pay_on_delivery",
+        adds_to="payment_methods",
+        weight=3,
+        description="paying when the parcel comes, or paying whoever brings it (cash on delivery), asked",
+        pattern=PAY_ON_DELIVERY.pattern,
+        matches=(
+            "can I pay the delivery man when the package reach my house?",
+            "can I pay cash to the delivery guy when the package shows up at my door?",
+            "¿Se puede pagar cuando llega el paquete?",
+            "¿Es posible abonar al momento de recibir el paquete en mi domicilio, es decir, pagarle al cartero?",
+        ),
+        never=("I had to pay the courier when it came, is that normal?", "Me hicieron pagar al recibir el paquete."),
     ),
     Rule(
         name="payment_methods.instalments_word",

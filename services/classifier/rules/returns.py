@@ -70,6 +70,46 @@ RULES: tuple[Rule, ...] = (
             "The jacket I got is damaged, can I exchange it at your store?",
         ),
     ),
+    # exchanging for something dearer: the returns text says the customer pays the difference
+    Rule(
+        name="returns.pay_the_difference_en",
+        adds_to="returns",
+        weight=3,
+        description="whether one pays the difference when exchanging for something dearer, in English",
+        pattern=(
+            r"\b(pay|paying|pays) (only |just )?(the )?(price )?(difference|balance( amount)?)\b|"
+            r"\b(price|cost) difference\b|\b(difference|balance) in (the )?price\b"
+        ),
+        unless=EN_NOT_POLICY.pattern,
+        unless_in_sentence=r"\b(shipping|delivery|postage|courier|express|pickup|branch)\b",
+        matches=(
+            "Is it possible to exchange the blouse for the dress and pay only the balance amount?",
+            "If I swap it for a pricier one, I assume I'd pay the difference?",
+            "The blue one is a little more expensive, how does it work with the price difference?",
+        ),
+        never=(
+            "What is the price difference between home delivery and branch pickup?",
+            "You charged me twice, I paid the difference already.",
+        ),
+    ),
+    Rule(
+        name="returns.pay_the_difference_es",
+        adds_to="returns",
+        weight=3,
+        description="whether one pays the difference when exchanging for something dearer, in Spanish",
+        pattern=(
+            r"\b(pago|pagar|pagaria|abono|abonar|abonaria|se paga|se abona) (la |una |esa )?diferencia\b|"
+            r"\b(si|y si) (la|el|lo|los|las) que (quiero|elijo|me gusta|prefiero)( a cambio| por cambio)? (es|sale|"
+            r"cuesta|vale) mas car[oa]s?\b|\bsi (el|la) (otr[oa]|nuev[oa]) (sale|cuesta|es|vale) mas car[oa]\b"
+        ),
+        unless=NOT_A_GARMENT_CHANGE.pattern,
+        unless_in_sentence=r"\b(envio|envios|flete|correo|sucursal|domicilio)\b",
+        matches=(
+            "Y si la que quiero a cambio es más cara?",
+            "Si lo cambio por otro modelo, ¿pago la diferencia nomás?",
+        ),
+        never=("Si el envío a domicilio sale más caro, ¿pago la diferencia con tarjeta?",),
+    ),
     Rule(
         name="returns.exchange_policy_es",
         adds_to="returns",
@@ -149,6 +189,30 @@ RULES: tuple[Rule, ...] = (
         ),
         never=("Can she change the delivery address herself?", "Can my husband change it? He bought it last week."),
         unless_in_sentence=r"\b(address|addresses|payment|delivery (address|date|time))\b",
+    ),
+    # ... asked by the one who got it, in an email that says it was a present: "A friend gave it to me. Can I still
+    # change it myself?"
+    Rule(
+        name="returns.a_present_exchanged_by_me",
+        adds_to="returns",
+        weight=3,
+        description="whether the one who got a present (said so) can exchange it themselves: 'can I change it myself?'",
+        pattern=(
+            r"\b((can|could|may) (i|she|he|they)( still)?|is it possible for (me|her|him|them) to|"
+            r"would (i|she|he|they) be able to) (exchange|change|swap) (it|them)( for (something|anything) (else|"
+            r"different))? (myself|herself|himself|themselves)\b"
+        ),
+        unless=r"^(?![\s\S]*\b(gift|gifts|gifted|present|gave (it|them|me|her|him)|was given|given (to )?me)\b)",
+        unless_in_sentence=r"\b(address|addresses|branch|delivery|shipping|pickup|payment|name|order)\b",
+        matches=(
+            "A friend gave it to me. Can I still change it myself?",
+            "It was a gift from my colleague. Is it possible for me to exchange it myself?",
+            "My aunt sent it as a present. Would she be able to exchange it herself for something else?",
+        ),
+        never=(
+            "Wrong pickup branch chosen. Could I change it myself or do you have to?",
+            "It was a gift. Can I change the delivery address myself?",
+        ),
     ),
     Rule(
         name="returns.return_word",

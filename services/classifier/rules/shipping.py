@@ -69,6 +69,10 @@ RULES: tuple[Rule, ...] = (
             r"\b(entregar|llevar)(lo|la|los|las|le|les|selo|sela|selos|selas)? (en|a|hasta) (su|mi|tu) "
             r"(casa|domicilio)\b|"
             r"\bretir\w* [^.?!]{0,30}\b(tiene (algun )?costo|es gratis|sale algo|se paga)\b|"
+            # "el envío tiene costo?", "¿me lo pueden traer hasta la puerta de mi casa?"
+            r"\b(envio|flete|despacho) (tiene|lleva) (algun )?(costo|cargo)\b|\b(pueden|podes|podrian) (traer|llevar)"
+            r"(lo|la|los|las|melo|mela|melos|melas)? (hasta )?(la puerta de )?(mi|su|tu) (casa|domicilio|depto|"
+            r"departamento)\b|"
             r"\bpunto de retiro\b|\bcomo (son|funcionan|hacen) los envios\b|\benvio (me |nos |te |les )?(es|sale|seria|"
             r"saldria) gratis\b|\bretirar(lo|la|los|las)? (en|por) (el |la )?(local|sucursal|tienda|showroom)\b|"
             r"\b(retirar|buscar|pasar a buscar)(lo|la|los|las)? (en persona|personalmente|yo mism[oa])\b|"
@@ -103,6 +107,8 @@ RULES: tuple[Rule, ...] = (
             "¿Le pueden mandar directamente a su casa en Bahía Blanca?",
             "Buenas, en cuánto tiempo despachan después de que pago?",
             "Si compro online y lo retiro ahí, ¿tiene costo?",
+            "Hola, el envío tiene costo?",
+            "¿El paquete me lo pueden traer hasta la puerta de mi casa o sí o sí hay que retirarlo?",
         ),
         # picking up as the premise of a question on paying: "si lo retiro en el local, ¿puedo pagar en efectivo ahí?"
         # asks how to pay (the payment text says cash is taken at the store)
@@ -218,10 +224,14 @@ RULES: tuple[Rule, ...] = (
         description="the word envío, shipping, delivery or a pick-up: a bare hint",
         pattern=r"\b(envio|envios|enviar|envian|flete|entrega|shipping|ship|delivery|deliver|retiro|retirar|"
         r"pick ?up|collect)\b",
-        # not the postage of a return ("how do exchanges work and who pays the shipping?"): the returns text's
-        unless_in_sentence=RETURN_POSTAGE.pattern + "|" + RETURN_POSTAGE_ES.pattern,
+        # not the postage of a return ("how do exchanges work and who pays the shipping?"): the returns text's; nor
+        # the one who delivers, asked to be paid ("can I pay the delivery man?"): the payment text's
+        unless_in_sentence=RETURN_POSTAGE.pattern + "|" + RETURN_POSTAGE_ES.pattern + "|" + PAY_ON_DELIVERY.pattern,
         matches=("envíos?", "shiping", "y si retiro en palermo es gratis?"),
-        never=("Hello, how do exchanges work and who pays the shipping?",),
+        never=(
+            "Hello, how do exchanges work and who pays the shipping?",
+            "can I pay the delivery man when the package reach my house?",
+        ),
     ),
     # "el envío a La Plata, ¿cuánto sale?": the price after the noun
     Rule(
@@ -357,15 +367,21 @@ RULES: tuple[Rule, ...] = (
             r"\bpara retir\w*|"
             r"\bretir(ar|arlo|arla|o)\b[^.?!]{0,30}\b(que|algo) (tengo que|hay que|necesito|debo) (llevar|"
             r"presentar|mostrar)\b|"
-            r"\bwhat (do|would|will|should) (i|we) (need to |have to )?(bring|show|take)\b[^.?!]{0,30}\b(collect|pick)|"
-            r"\b(collect|pick (it |them )?up)\b[^.?!]{0,40}\bwhat (do|would|should) (i|we) (need to |have to )?"
-            r"(bring|show)\b"
+            r"\bwhat (do|does|would|will|should) (i|we|she|he|they|one) (need to |have to )?(bring|show|take)\b"
+            r"[^.?!]{0,30}\b(collect|pick)|"
+            r"\b(collect|pick (it |them )?up)\b[^.?!]{0,40}\bwhat (do|does|would|should) (i|we|she|he|they|one) (need "
+            r"to |have to )?(bring|show)\b|"
+            # the question after the branch was named: "can it go to a post office branch? What would she need to
+            # bring?"
+            r"\b(branch|post office)\b[^?]{0,120}\?\s*(and )?(if so, )?what (do|does|would|will|should) (i|we|she|he|"
+            r"they|one) (need to |have to )?(bring|show)\b"
         ),
         unless=EN_NOT_SHIPPING.pattern,
         matches=(
             "si el paquete me lo dejan en el correo tengo que llevar algo para retirarlo o con decir mi nombre alcanza",
             "¿Qué hay que presentar para retirar en la sucursal?",
             "What do I need to bring to collect it at the branch?",
+            "Is it possible to send an order to a post office branch near her? What would she need to bring?",
         ),
         never=("¿Qué tengo que llevar para cambiarlo en el local?",),
     ),

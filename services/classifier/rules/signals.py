@@ -41,6 +41,7 @@ from .fragments import (
     GIFT_TO_EXCHANGE,
     HOLD_AN_ITEM,
     NOBODY_AT_HOME,
+    NOT_REACHING_AN_AMOUNT,
     ONE_GARMENT,
     ONE_PRODUCT_COMING_BACK,
     ORDER_TO_COME,
@@ -168,7 +169,9 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             r"\bnothing (has )?(came|come|arrived|turned up|showed up)\b|\b(still|and) nothing( yet)?\b(?! (else|more|"
             r"but|to)\b)|(?<!bought )(?<!ordered )\bnothing yet\b|"
             # not "si no llego al mínimo" (if I do not reach the amount)
-            r"(?<!\bsi )\b(nunca|todavia no|aun no|no) (me |nos )?(llego|llegaron|vino|vinieron|recibi|recibimos)\b|"
+            r"(?<!\bsi )\b(nunca|todavia no|aun no|no) (me |nos )?(llego|llegaron|vino|vinieron|recibi|recibimos)\b"
+            + NOT_REACHING_AN_AMOUNT.pattern
+            + r"|"
             r"\bsigo sin (recibir|nada|noticias)\b|\by nada\b(?! (mas|que))|\btodavia nada\b"
         ),
         matches=(
@@ -183,6 +186,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "Nothing else, thanks. Do you ship to Salta?",
             "Y nada más, gracias.",
             "¿Desde qué monto el envío es gratis? Y si no llego, ¿cuánto sale?",
+            "Son dos remeras, no llego al mínimo para envío gratis. ¿Cuánto tarda a Rosario?",
             "How long do I have to return something? Bought nothing yet, just checking.",
         ),
     ),
@@ -270,8 +274,9 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             r"\b(hice|realice|hicimos|realizamos) (un|"
             r"una|el|la|mi|dos|varios|unos) (pedido|compra|orden|pago)s?\b|\b(me|nos) (lo |la |los |las )?(llego|"
             r"llegaron|vino|vinieron|mandaron|enviaron|cobraron|debitaron)\b|"
-            r"\b(?<!\bsi )(no|nunca|todavia no|aun no) (me |nos )?(llego|llegaron|recibi|recibimos)\b|"
-            r"\b(ya|todavia|aun) (pague|abone|hice|compre|no llega|no llego)\b"
+            r"\b(?<!\bsi )(no|nunca|todavia no|aun no) (me |nos )?(llego|llegaron|recibi|recibimos)\b"
+            + NOT_REACHING_AN_AMOUNT.pattern
+            + r"|\b(ya|todavia|aun) (pague|abone|hice|compre|no llega|no llego)\b"
         ),
         matches=(
             "Compré hace diez días",
@@ -283,6 +288,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "Si compre hoy, ¿cuándo llega?",
             "Nunca compré ropa online, ¿cómo sé mi talle?",
             "¿Desde cuánto es el envío gratis? Y si no llego, ¿cuánto sale?",
+            "Son dos remeras nada más, no llego al mínimo para envío gratis.",
         ),
     ),
     Rule(
@@ -1272,6 +1278,9 @@ REFUND_POLICY: tuple[Rule, ...] = (
             # how refunds go in general, none of them the customer's: "do refunds go back to the original payment
             # method?", "how long does a refund usually take to show on the card?"
             # ("the refund" is one the customer is owed)
+            # whether items of a kind can go back: "are sale items eligible for return and refund?"
+            r"\b(items?|products?|garments?|clothes|things|pieces|purchases|articles)\b[^.?!]{0,40}\b(are|is) "
+            r"(eligible|entitled) for (an? )?(returns?|refunds?|exchanges?)\b|"
             r"\b(do|are|will|would) refunds (go|get|come|usually|normally|generally|take|get (paid|sent|issued)|paid|"
             r"issued|processed)\b|\bhow long (does|do|will|would) (an? )?refunds? (usually |normally |generally "
             r"|typically )?(take|to)\b"
@@ -1283,6 +1292,7 @@ REFUND_POLICY: tuple[Rule, ...] = (
             "When am I entitled to a refund?",
             "do refunds go back to the original payment method",
             "how long does a refund usually take to show on the card",
+            "whether items purchased at a discounted price are eligible for return and refund",
         ),
         never=(
             "What's your refund policy? The zipper broke.",

@@ -34,10 +34,14 @@ RULES: tuple[Rule, ...] = (
             r"en cm|en centimetros)\b|\bentre (dos )?talles\b|\bque talle\b"
         ),
         matches=(
+            "Antes de comprar: las medidas que aparecen en la tabla, ¿son de la prenda o del cuerpo de la persona?",
+            "mido el pecho de una remera mia y comparo con la tabla? asi se hace?",
             "¿Tienen tabla de talles?",
             "ke talle me recomiendan? gracias",
             "¿Cómo calzan las zapatillas?",
             "¿Dónde puedo ver las medidas de cada prenda?",
+            "Las medidas que aparecen en la tabla, ¿son de la prenda o del cuerpo de la persona?",
+            "mido el pecho de una remera mia y comparo con la tabla? asi se hace?",
         ),
     ),
     Rule(
@@ -145,14 +149,23 @@ RULES: tuple[Rule, ...] = (
             r" with| the same as)?|(the )?same as|like|similar to|equivalent to) (the )?(us|uk|eu|european|american|"
             r"british|usa)\b|\b(sus|los) talles (son|coinciden|"
             r"corresponden|equivalen)( iguales)? (como|a|con) (los )?(de )?(estados unidos|eeuu|usa|europa|espana|"
-            r"brasil|americanos|europeos)\b"
+            r"brasil|americanos|europeos)\b|"
+            # any country's, or "ours" of a customer from elsewhere: "do your sizes match ours or the US ones?"
+            r"\b(do|does|are|would|will) (your|the|ur) sizes? (match|correspond( to)?|line up with|equal) (ours|(the )?"
+            r"(us|uk|eu|european|american|british|australian|aussie|canadian|mexican|brazilian|chilean|italian|french|"
+            r"spanish|german) (sizes?|sizing|ones))\b"
         ),
         matches=(
+            "Hi, I'm used to Aussie sizing, do your sizes match ours or the US ones?",
             "Do your sizes run like US sizes?",
             "¿Sus talles coinciden con los americanos?",
             "are your sizes the same as US sizes or do they run different?",
         ),
-        never=("Do you ship to the US?",),
+        never=(
+            "Do you ship to the US?",
+            "Did you change your sizing? Do your sizes match the old ones?",
+            "Do your sizes match the ones on the model in the photo?",
+        ),
     ),
     Rule(
         name="sizes.how_sizes_run_es",

@@ -11,6 +11,12 @@ from .fragments import HOLD_AN_ITEM, SIZE_NOT_SELECTABLE
 _THE_STORE = r"(local|tienda fisica|store|shop)"
 _THE_WEB = r"(web|pagina|online|website|site)"
 _SAME_OR_NOT = r"(mismo|misma|mismas|mismos|same|different|distint[oa]s?|diferentes?)"
+# ... or more or other things of the stock in one of them ("¿en el local tienen otras prendas que no están en la
+# página?"), not more hours, instalments or discounts
+_MORE_OF_THE_STOCK = (
+    r"(mas|otr[oa]s|more|other) (talles|prendas|modelos|cosas|colores|productos|stock|mercaderia|sizes|items|things|"
+    r"styles|clothes|colou?rs|products)"
+)
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -37,6 +43,7 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             rf"\b{_THE_STORE}\b[^.?!]{{0,40}}\b{_SAME_OR_NOT}\b[^.?!]{{0,30}}\b{_THE_WEB}\b|"
             rf"\b{_THE_WEB}\b[^.?!]{{0,40}}\b{_SAME_OR_NOT}\b[^.?!]{{0,30}}\b{_THE_STORE}\b|"
+            rf"\b{_THE_STORE}\b[^.?!]{{0,50}}\b{_MORE_OF_THE_STOCK}\b[^.?!]{{0,40}}\b{_THE_WEB}\b|"
             # the other way round: "lo que veo en la web, ¿lo van a tener en el local, o tiene otra mercadería?"
             r"\b(el local|la tienda|the store|the shop) (tiene|tendra|has|carries) (otra|otras|otro|otros|distint\w*|"
             r"different|other)\b[^.?!]{0,20}\b(mercaderia|cosas|prendas|stock|things|items|stuff)\b|"
@@ -60,8 +67,14 @@ RULES: tuple[Rule, ...] = (
             "si algo figura con stock en la web, lo encuentro también en el local?",
             "If something is in stock on the website, will I find it in the store too?",
             "Or is what you have in the shop different to what's online anyway?",
+            "¿En el local tienen otras prendas o talles que no están en la página?",
+            "Si voy al local de Palermo puede ser que tengan más talles que en la web?",
         ),
-        never=("¿El local abre los mismos días que atienden por mail?",),
+        never=(
+            "¿El local abre los mismos días que atienden por mail?",
+            "¿En el local se puede pagar en más cuotas que en la web?",
+            "¿El local abre más tarde que lo que dice la web?",
+        ),
     ),
     # Whether the shop holds an item not paid for: the stock text says it does not. A hold paid for first is another
     # question.

@@ -2882,3 +2882,31 @@ def test_tracking_of_an_order_placed_still_goes_to_others(shop, body):
 )
 def test_what_the_review_of_the_new_readings_found_goes_to_others(shop, body):
     assert decide.classify(mail(body=body, subject="Consulta"), shop, OWN).decision != "faq"
+
+
+@pytest.mark.parametrize(
+    "body,topics",
+    [
+        # how the customer's own clothes fit, told, and "oversize" as the name of a line, are no product's fit asked
+        (
+            "En todos lados la campera me queda corta de mangas. ¿Qué talle me conviene?",
+            ("sizes",),
+        ),
+        ("La remera oversize de la línea unisex, si yo uso S de mujer, ¿qué talle me pido?", ("sizes",)),
+    ],
+)
+def test_a_fit_told_of_ones_own_clothes_leaves_the_size_guide_its_question(shop, body, topics):
+    result = decide.classify(mail(body=body, subject="Talles"), shop, OWN)
+    assert (result.decision, set(result.faq_topics)) == ("faq", set(topics)), result
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "¿El buzo oversize viene grande? Uso M.",
+        "Siempre uso M. ¿La campera Tehuelche viene chica?",
+        "Does the linen shirt run small? I'm usually an M.",
+    ],
+)
+def test_a_named_garments_fit_asked_stays_the_products(body):
+    assert intents.detect_intent("Talles", body).intent == "product_question"

@@ -137,7 +137,8 @@ RULES: tuple[Rule, ...] = (
             r"someone|somebody)\b|\b(my|your|an|the) (profile|settings|preferences|password|login)\b|"
             # a wallet's or a bank's account is a way to pay, not the customer's account with the shop ("a transfer
             # from my account at Banco Nación", "money in the account")
-            r"(?<!\bfrom )(?<!\bmoney in )(?<!\bbalance in )\b(my|your|an|the) account\b(?! (details|number|info))(?! (at|with|"
+            r"(?<!\bfrom )(?<!\bmoney in )(?<!\bbalance in )\b(my|your|an|the) account\b(?! (details|number|info))"
+            r"(?! (at|with|"
             r"in) (the |a |my |"
             r"our )?(\w+ )?(bank|banco)\b)(?![^.?!]{0,40}\b(balance|money|saldo|funds)\b)"
         ),

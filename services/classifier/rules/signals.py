@@ -1492,6 +1492,10 @@ REFUND_POLICY: tuple[Rule, ...] = (
     ),
 )
 
+# How a garment fits, asked: a fit word in a question ("¿el buzo viene grande?"), not told of the customer's own
+# clothes ("en todos lados la campera me queda corta. Entre dos talles, ¿cuál me conviene?").
+_FIT_ASKED = "(" + FIT_OF_A_GARMENT.pattern + r")[^.!?\n]{0,120}\?"
+
 OTHER_SIGNALS: tuple[Rule, ...] = (
     # How a named garment fits is a question about that product (the catalogue has its measurements), not about the
     # size table: "¿el buzo oversize viene grande?", "does the hoodie run small?".
@@ -1504,14 +1508,14 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
         # the size table, or which size to choose when nothing asks how the garment itself fits
         unless=SIZE_TABLE.pattern
         + r"|^(?![\s\S]*("
-        + FIT_OF_A_GARMENT.pattern
+        + _FIT_ASKED
         + r"))(?=[\s\S]*("
         + WHICH_SIZE_TO_CHOOSE.pattern
         + r"))"
         # the range of sizes or the unisex line, asked as the email's one question or with no garment named as one
         # product ("¿tienen XXL en los buzos?")
         + r"|^(?![\s\S]*("
-        + FIT_OF_A_GARMENT.pattern
+        + _FIT_ASKED
         + r"))(?:(?![\s\S]*\?[\s\S]*\?)|(?![\s\S]*"
         + ONE_GARMENT.pattern
         + r"))(?=[\s\S]*("

@@ -759,7 +759,7 @@ HYPOTHETICAL: tuple[Rule, ...] = (
             # paying now or soon: "si pago hoy con tarjeta, ¿cuándo sale el pedido?", "if I pay for my order by card
             # today"
             r"\b(si|if) (yo |i |we )?(pago|pagamos|abono|abonamos|pay)\b[^.?!\n]{0,30}\b(hoy|manana|ahora|today|now|"
-            r"tomorrow|tonight)\b|"
+            r"tomorrow|tonight)\b|\bsi (hoy|manana|ahora) (pago|pagamos|abono|abonamos|transfiero|compro|compramos)\b|"
             # the size of an order still to be placed: "mi pedido sería de unos 40.000", "my order would be about"
             r"\b(mi|el) (pedido|compra) (seria|va a ser|es) de (unos|unas|aprox\w*|alrededor|mas o menos|como|"
             r"mas de)\b|"
@@ -793,6 +793,7 @@ HYPOTHETICAL: tuple[Rule, ...] = (
             "si elijo pagar por transferencia, ¿cómo les aviso que ya pagué?",
             "If I pay by bank transfer, where do I send the receipt once I've paid?",
             "Si pago hoy con tarjeta, ¿cuándo sale el pedido?",
+            "Si hoy abono por transferencia, ¿cuándo despachan el pedido?",
             "If I pay for my order by card today, how soon would you send it out?",
             "Mi pedido sería de unos 40.000 pesos, ¿el envío se paga aparte?",
             "My order would be about 50,000 pesos, is shipping free?",

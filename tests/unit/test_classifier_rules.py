@@ -2887,12 +2887,9 @@ def test_what_the_review_of_the_new_readings_found_goes_to_others(shop, body):
 @pytest.mark.parametrize(
     "body,topics",
     [
-        # how the customer's own clothes fit, told, and "oversize" as the name of a line, are no product's fit asked
-        (
-            "En todos lados la campera me queda corta de mangas. ¿Qué talle me conviene?",
-            ("sizes",),
-        ),
-        ("La remera oversize de la línea unisex, si yo uso S de mujer, ¿qué talle me pido?", ("sizes",)),
+        # how the customer's own clothes fit, told, is no product's fit asked
+        ("En todos lados la campera me queda corta de mangas. ¿Qué talle me conviene?", ("sizes",)),
+        ("Jeans always run short on me. What size should I get? I'm 1.80 m tall.", ("sizes",)),
     ],
 )
 def test_a_fit_told_of_ones_own_clothes_leaves_the_size_guide_its_question(shop, body, topics):
@@ -2910,3 +2907,16 @@ def test_a_fit_told_of_ones_own_clothes_leaves_the_size_guide_its_question(shop,
 )
 def test_a_named_garments_fit_asked_stays_the_products(body):
     assert intents.detect_intent("Talles", body).intent == "product_question"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # one garment's fit asked without a question mark
+        "Uso M en todo. Quería saber qué talle me conviene en el jean mom, si viene chico",
+        "Does the linen shirt run small. I usually wear M, what size should I get",
+        "What size should I get in the oversized hoodie? I'm 1.70 and 65 kg",
+    ],
+)
+def test_a_garments_fit_asked_without_a_question_mark_stays_the_products(shop, body):
+    assert decide.classify(mail(body=body, subject="Talle"), shop, OWN).decision != "faq"

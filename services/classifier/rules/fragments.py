@@ -328,9 +328,7 @@ FIT_OF_A_GARMENT = Fragment(
     r"\b(viene|vienen|queda|quedan|calza|calzan|es|son|sale|salen) (muy |medio |un poco )?(chic[oa]s?|grandes?|"
     r"larg[oa]s?|cort[oa]s?|entallad[oa]s?|holgad[oa]s?|ajustad[oa]s?|ampli[oa]s?|angost[oa]s?|oversize)\b|"
     r"\b(runs?|fits?|comes?) (small|large|big|true|long|short|tight|loose)\b|\b(entallad\w*|holgad\w*|"
-    # "oversize" as a fit, not as the name of a line ("la remera oversize", "the oversized hoodie")
-    r"(?<!remera )(?<!remeras )(?<!buzo )(?<!buzos )(?<!hoodie )(?<!campera )(?<!sweater )oversize\w*(?! (remeras?|"
-    r"buzos?|hoodies?|sweatshirts?|t-?shirts?|tees?|camperas?|jackets?|sweaters?|tops?))|"
+    r"oversize\w*|"
     r"tiro (alto|bajo|medio)|rise|inseam|largo de|length of|see-?through|transparent\w*)\b|\b(es|is it|are they) "
     r"unisex\b|\bme (arrastre|arrastra|quede largo)\b",
     "how one garment fits or is cut: that product's, not the size guide's",

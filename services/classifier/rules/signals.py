@@ -1493,9 +1493,17 @@ REFUND_POLICY: tuple[Rule, ...] = (
     ),
 )
 
-# How a garment fits, asked: a fit word in a question ("¿el buzo viene grande?"), not told of the customer's own
-# clothes ("en todos lados la campera me queda corta. Entre dos talles, ¿cuál me conviene?").
-_FIT_ASKED = "(" + FIT_OF_A_GARMENT.pattern + r")[^.!?\n]{0,120}\?"
+# How a garment fits, asked: a fit word in a question ("¿el buzo viene grande?"), in a sentence that opens as one
+# ("Does the shirt run small."), or after a request to be told ("quería saber si viene chico"); not told of the
+# customer's own clothes ("en todos lados la campera me queda corta. ¿Qué talle me conviene?").
+_FIT = "(" + FIT_OF_A_GARMENT.pattern + ")"
+_FIT_ASKED = (
+    _FIT
+    + r"[^.!?\n]{0,120}\?|(^|[.!?\n]\s*)(does|do|is|are|will|would|should|como|viene|vienen|es|son)\b[^.!?\n]{0,80}"
+    + _FIT
+    + r"|\b(saber|know|wondering|wonder|tell me|decime|diganme|consultar|preguntar|pregunto|consulto)\b[^.!?\n]{0,80}"
+    + _FIT
+)
 
 OTHER_SIGNALS: tuple[Rule, ...] = (
     # How a named garment fits is a question about that product (the catalogue has its measurements), not about the

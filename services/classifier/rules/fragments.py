@@ -187,8 +187,7 @@ ORDER_TO_COME = Fragment(
     r"\bonce (it|they|the (order|parcel|package)|my (order|parcel|package)) (ships|is (sent|shipped|dispatched|on its "
     r"way)|are (sent|shipped|dispatched|on their way))\b|\bonce (it'?s|its) (sent|shipped|dispatched|on its way)\b|"
     r"\b(after|once) (i|we) (order|place (an|my|the) order|buy|purchase)\b|\bafter the order,|"
-    r"\bif (i|we) (order|buy|purchase|place "
-    r"an order)\b|"
+    r"\bif (i|we) (order|buy|purchase|place an order)\b|"
     r"\bsi (hoy )?(compro|encargo|hago (el|un|la) (pedido|compra))\b|\bsi (yo )?(pago|abono) (hoy|ahora|manana)\b|"
     r"\bantes de (comprar|hacer (el|un|la|mi) (pedido|compra))\b|"
     r"(?<!nunca mas )(?<!no )\bvoy a (comprar|hacer (un|el|mi) pedido)\b|"
@@ -234,16 +233,14 @@ TRACKING_OFFERED = Fragment(
     r"\b(tiene|tienen|hay|viene con|vienen con|"
     r"incluye|incluyen) (seguimiento|rastreo|tracking)\b|\b(do|will|would|can|could) you (send|give|provide|email|"
     r"share) (me |us |customers )?(a |any |some )?tracking (number|code|link)\b|"
-    r"\b(is there|will there be|do i get|will i get|do we get|"
-    r"does it come with|do they come with|comes with|do you "
-    r"(offer|provide|have)) (a |any |some (kind of |sort of )?)?tracking\b|"
+    r"\b(is there|will there be|do i get|will i get|do we get|does it come with|do they come with|comes with|do "
+    r"you (offer|provide|have)) (a |any |some (kind of |sort of )?)?tracking\b|"
     # "when you send, you give me tracking number?"
     r"\bwhen you (send|ship|dispatch|post)\b[^.?!]{0,20}\byou (send|give|provide|email) (me |us )?(a |any )?tracking "
     r"(number|code|link)\b|"
     # "I'd like to know if I get an email with the tracking details once it leaves"
     r"\b((if|whether) (i|we)('?ll|'?d| will| would)?|(do|will|would) (i|we)) (get|receive) (an? |any |some )?((e-?mail|"
-    r"mail|message|text|sms|notification) "
-    r"with (the |a )?)?tracking\b",
+    r"mail|message|text|sms|notification) with (the |a )?)?tracking\b",
     "whether the shop gives a tracking code, asked of any order (an indefinite article, or none)",
 )
 
@@ -327,8 +324,7 @@ FIT_OF_A_GARMENT = Fragment(
     "fit_of_a_garment",
     r"\b(viene|vienen|queda|quedan|calza|calzan|es|son|sale|salen) (muy |medio |un poco )?(chic[oa]s?|grandes?|"
     r"larg[oa]s?|cort[oa]s?|entallad[oa]s?|holgad[oa]s?|ajustad[oa]s?|ampli[oa]s?|angost[oa]s?|oversize)\b|"
-    r"\b(runs?|fits?|comes?) (small|large|big|true|long|short|tight|loose)\b|\b(entallad\w*|holgad\w*|"
-    r"oversize\w*|"
+    r"\b(runs?|fits?|comes?) (small|large|big|true|long|short|tight|loose)\b|\b(entallad\w*|holgad\w*|oversize\w*|"
     r"tiro (alto|bajo|medio)|rise|inseam|largo de|length of|see-?through|transparent\w*)\b|\b(es|is it|are they) "
     r"unisex\b|\bme (arrastre|arrastra|quede largo)\b",
     "how one garment fits or is cut: that product's, not the size guide's",

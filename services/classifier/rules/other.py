@@ -138,9 +138,7 @@ RULES: tuple[Rule, ...] = (
             # a wallet's or a bank's account is a way to pay, not the customer's account with the shop ("a transfer
             # from my account at Banco Nación", "money in the account")
             r"(?<!\bfrom )(?<!\bmoney in )(?<!\bbalance in )\b(my|your|an|the) account\b(?! (details|number|info))"
-            r"(?! (at|with|"
-            r"in) (the |a |my |"
-            r"our )?(\w+ )?(bank|banco)\b)(?![^.?!]{0,40}\b(balance|money|saldo|funds)\b)"
+            r"(?! (at|with|in) (the |a |my |our )?(\w+ )?(bank|banco)\b)(?![^.?!]{0,40}\b(balance|money|saldo|funds)\b)"
         ),
         matches=(
             "How do I add a shipping address to my account?",

@@ -93,7 +93,7 @@ RULES: tuple[Rule, ...] = (
         name="payment_methods.pay_on_delivery",
         adds_to="payment_methods",
         weight=3,
-        description="paying when the parcel comes, or paying whoever brings it (cash on delivery), asked",
+        description="paying when the parcel comes (cash on delivery), asked, in Spanish or English",
         pattern=PAY_ON_DELIVERY.pattern,
         matches=(
             "can I pay the delivery man when the package reach my house?",

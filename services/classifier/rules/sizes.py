@@ -40,8 +40,6 @@ RULES: tuple[Rule, ...] = (
             "ke talle me recomiendan? gracias",
             "¿Cómo calzan las zapatillas?",
             "¿Dónde puedo ver las medidas de cada prenda?",
-            "Las medidas que aparecen en la tabla, ¿son de la prenda o del cuerpo de la persona?",
-            "mido el pecho de una remera mia y comparo con la tabla? asi se hace?",
         ),
     ),
     Rule(

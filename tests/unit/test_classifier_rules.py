@@ -2609,11 +2609,23 @@ def test_a_gift_exchanged_by_its_recipient_or_an_item_sent_back_is_a_returns_que
         ("Could you send it to a courier branch? I'm still at work all day.", {"shipping"}),
         # a problem that happened never is a story's context
         ("The zip broke. If I return it, who pays the postage?", set()),
+        # any refusing word told in a sentence of its own that asks nothing is
+        ("Can sale items be sent back for my money? Asking for my bank account.", {"returns"}),
+        # ... but not in a sentence that asks something: that is a second question
+        ("Can I leave a review somewhere? Do you accept bank transfers?", set()),
+        # ... nor in the rule's own sentence
+        ("Can sale items be sent back for money into my account?", set()),
     ],
 )
 def test_a_topic_refused_only_by_a_storys_words_is_told_apart(body, by_context):
     result = intents.detect_intent("", body)
     assert set(result.refused_by_context) == by_context and by_context <= set(result.refused)
+    assert result.refused
+
+
+def test_a_refusing_word_in_the_subject_is_the_emails_own_matter():
+    result = intents.detect_intent("My account", "Can sale items be sent back for my money?")
+    assert "returns" in result.refused and not result.refused_by_context
 
 
 @pytest.mark.parametrize(

@@ -371,6 +371,19 @@ TRANSFER_DISCOUNT = Fragment(
 # A broad English policy rule carries this "unless": words that place the question on an order that exists, a
 # problem, a change or another topic ("I selected the wrong shipping option", "the delivery time you promised has
 # passed", "how do I add a shipping address to my account"). Such an email goes to the LLM.
+A_QUESTION = Fragment(
+    "a_question",
+    r"\?|(^|[.!\n]\s*)(que|como|cuando|donde|cuanto|cuantos|cual|cuales|hay|hacen|tienen|aceptan|puedo|se puede|"
+    r"podria|podrian|pueden|consulta|what|how|when|where|which|do|does|"
+    r"can|could|is|are|will|would|may)\b"
+    # a request to be told, anywhere in a sentence: "solicito información acerca de...", "I'd love to know if..."
+    r"|\b(solicito|solicitamos|pido|pedimos) (informacion|info)\b|\b(me gustaria|nos gustaria|quisiera|quisieramos|"
+    r"queria|queriamos|quiero|queremos) (saber|consultar)\b|\b(les|le) (consulto|consultamos|pregunto)\b|"
+    r"\b(i|we)('d| would) (like|love) to (know|ask)\b|\bplease (let (me|us) know|advise|tell (me|us))\b|"
+    r"\b(i|we) (was|were|am|are) wondering\b",
+    "a text that asks something: a question mark, a sentence that opens as a question, or a request to be told",
+)
+
 EN_NOT_POLICY = Fragment(
     "en_not_policy",
     # "wrong" in a hypothetical is the policy question's ("if the size turns out to be wrong", "if I order the wrong

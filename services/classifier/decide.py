@@ -541,7 +541,8 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             r"compr\w*(?![^.?!]{0,30}\b(online|web|pagina|internet)\b)[^.?!,;]{0,25}\b(en el local|en persona|en la tienda)",
             r"compras? (hechas? )?en el local",
         ),
-        (r"lav(ad[oa]s?|e|o|ar|amos)\b", r"wash(ed|ing)?\b"),
+        # washing: said by a text that asks for items "sin lavar" / "unwashed"
+        (r"lav(ad[oa]s?|e|o|ar|amos)\b", r"wash(ed|ing)?\b", r"unwashed\b"),
         # a faulty item: the example text speaks of exchanges and returns of sound ones (a fault said to have happened,
         # not a word of one: "no porque tenga alguna falla", "se me rompió la etiqueta")
         (
@@ -552,6 +553,11 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             r"(is|was|came|arrived|are|were) (faulty|defective|damaged|broken|torn|ripped|stained)\b",
             r"(has|had|with|came with) (a |an )?(hole|stain|tear|defect|fault|loose thread|broken zip)\b",
             r"(shrank|shrunk|faded|fell apart|came apart)\b",
+            # dye that ran in the wash: "the colour ran", "se destiñó", "largó color", "bled onto my other clothes"
+            r"(colou?r|colors|dye) (ran|has run|bled|came off|washed out)\b",
+            r"(bled|bleeds) (onto|into|on)\b",
+            r"(se )?destin(o|io)\b",
+            r"(largo|larga|largaba|larg[oa]ron|solto|suelta) (el )?(color|tinte)\b",
         ),
         # an exchange for something cheaper: the example text speaks of paying the difference of a dearer one
         ("mas barat", "cheaper", "less expensive", r"menor (precio|valor)", "saldo a favor"),

@@ -2071,6 +2071,22 @@ def test_a_used_present_or_a_failing_website_gets_no_canned_text(shop, body):
 
 
 @pytest.mark.parametrize(
+    ("body", "answered"),
+    [
+        # the returns text asks for items "unwashed" / "sin lavar": whether a washed one may go back is said
+        ("Can I return a shirt I've already washed?", True),
+        ("Si la lavo y no me gusta, ¿la puedo cambiar?", True),
+        # dye that ran in the wash is a fault, which the text does not speak of
+        ("I washed the jumper once and the colour ran. Can I exchange it?", False),
+        ("Lavé la remera una vez y largó color. ¿La puedo cambiar?", False),
+    ],
+)
+def test_washing_is_the_returns_texts_and_a_colour_that_ran_is_not(shop, body, answered):
+    result = decide.classify(mail(body=body, subject="Consulta"), shop, OWN)
+    assert (result.decision == "faq") is answered, result
+
+
+@pytest.mark.parametrize(
     ("said", "promises"),
     [
         ("Sí, tenés 30 días para cambiarlo y el envío es gratis desde $60.000.", False),  # the canned texts' figures

@@ -1406,6 +1406,13 @@ def _without_an_order(
     return replace(aside, fired=(*aside.fired, *answered, f"learned.{learned_mod.AN_ORDER}={chance:.3f}"))
 
 
+def _said_in(word: str, canned: str) -> bool:
+    """Whether a folded canned text says a detail's word, or its singular: "los sábados" is said by "de lunes a
+    sábado", "on Saturdays" by "Monday to Saturday"."""
+    singular = word[:-1] if word.endswith("s") and len(word) > 3 else word
+    return any(re.search(rf"\b{re.escape(form)}\b", canned) for form in {word, singular})
+
+
 _DELIVERY_ON_A_DAY = re.compile(DELIVERY_ON_A_DAY.pattern)
 _A_COURIER_BRANCH = re.compile(rf"\b({_COURIER_BRANCH}|correo argentino)\b")
 
@@ -1431,7 +1438,7 @@ def _details_the_canned_texts_answer(
     answered = frozenset(
         name
         for name, words in intents_mod.detail_matches(subject, text).items()
-        if all(re.search(rf"\b{re.escape(word)}\b", canned) for word in words for canned in folded)
+        if all(_said_in(word, canned) for word in words for canned in folded)
     )
     if not answered:
         return result

@@ -2948,3 +2948,20 @@ def test_a_named_garments_fit_asked_stays_the_products(body):
 )
 def test_a_garments_fit_asked_without_a_question_mark_stays_the_products(shop, body):
     assert decide.classify(mail(body=body, subject="Talle"), shop, OWN).decision != "faq"
+
+
+@pytest.mark.parametrize(
+    ("body", "answered"),
+    [
+        # the store's days, named in the plural, are said by the shipping text's "de lunes a sábado"
+        ("¿Puedo retirar mi compra los sábados en el local?", True),
+        # a delivery on a day is never the store's days
+        ("¿Entregan los sábados?", False),
+        ("Do you deliver on Saturdays?", False),
+        # a day the text does not name
+        ("¿Abren los domingos para retirar?", False),
+    ],
+)
+def test_a_day_named_in_the_plural_is_said_by_a_text_that_names_it_once(shop, body, answered):
+    result = decide.classify_text(body, shop, model=_FixedModel({"shipping": 0.9}))  # type: ignore[arg-type]
+    assert (result.decision == "faq") is answered, result

@@ -27,7 +27,10 @@ RULES: tuple[Rule, ...] = (
         weight=2,
         description="fastest delivery, gift wrap, holidays, two cards, tomorrow, safety, or a colour, in English",
         pattern=(
-            r"\b(fastest|quickest|faster|sooner|earlier|quicker|expedite\w*|rush)\b|\bgift[- ]?(wrap\w*|box\w*|"
+            # (not "earlier" of something past: "thanks for your answer earlier", "as I asked earlier today")
+            r"\b(fastest|quickest|faster|sooner|(?<!answer )(?<!reply )(?<!replied )(?<!asked )(?<!emailed )(?<!wrote )"
+            r"(?<!said )(?<!called )(?<!mentioned )(?<!message )(?<!email )earlier(?! (today|this (morning|week|month|"
+            r"year)|on))|quicker|expedite\w*|rush)\b|\bgift[- ]?(wrap\w*|box\w*|"
             r"messages?|notes?)\b|" + SALE_EVENT.pattern + r"|"
             # a holiday as a time, not as what a gift is for ("a Christmas parcel for my granddaughters")
             r"\b(by|before|for|until|till|over|during|around|in time for|on|after|at) (the )?(christmas|xmas|"
@@ -36,7 +39,10 @@ RULES: tuple[Rule, ...] = (
             r"several|different) (cards|payment methods)\b|\b(dos|2|varias) tarjetas\b|\btarjetas distintas\b|"
             r"\bsplit\w* (the )?(payment|bill|cost) (between|across|with|on|over) (two|2|multiple|several|different)\b|"
             r"\b(tomorrow|tonight)\b|\b(ship|deliver|send|dispatch|post)\w* (it |them )?(today|asap|right away|"
-            r"right now)\b|\b(safe|secure|security|legit\w*|trustworthy|encrypt\w*)\b|\bin (navy|brown|purple|orange|"
+            r"right now)\b|"
+            # (not a signature's disclaimer: "cannot be guaranteed to be secure or error-free")
+            r"\b(safe|(?<!guaranteed to be )secure(?! or error)|security|legit\w*|trustworthy|encrypt\w*)\b|"
+            r"\bin (navy|brown|purple|orange|"
             r"yellow|khaki|olive|burgundy|cream|ivory|tan|camel|black|white|blue|red|gr[ae]y|green|pink|beige)\b|"
             r"\b(same|new|different|other) colou?rs\b|\b(los mismos|otros|nuevos|distintos) colores\b"
         ),
@@ -56,7 +62,11 @@ RULES: tuple[Rule, ...] = (
         + r"))(?![\s\S]*("
         + DELIVERY_ON_A_DAY.pattern
         + r"))",
-        never=("If I put a coat in my basket tonight and pay tomorrow, will it still be there?",),
+        never=(
+            "If I put a coat in my basket tonight and pay tomorrow, will it still be there?",
+            "Thanks for the quick answer earlier! Do sold-out things get restocked?",
+            "E-mail transmission cannot be guaranteed to be secure or error-free.",
+        ),
     ),
     # details the canned texts do not cover: dates, weekends, same-day or express delivery
     Rule(

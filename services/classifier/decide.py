@@ -1143,9 +1143,10 @@ def _unless_in_a_conversation(
 ) -> Classification:
     """No canned text into a conversation, except a new question under the shop's own answer. A reply or a forward
     (by its headers, its subject, or quoted or attached mail) answers something that was said before, often an
-    order's mail or our own canned text. The LLM reads the history; a canned text would ignore it. The one exception:
+    order's mail or our own canned text. The LLM reads the history; a canned text would ignore it. The exceptions:
     a reply that quotes the shop's own earlier answer (and no order) and asks a policy question that answer did
-    not, without saying the answer did not help, gets the canned text of the new question. A reply's subject is the
+    not, without saying the answer did not help, gets the canned text of the new question; so does a message someone
+    else wrote, forwarded under the customer's note, that names no order. A reply's subject is the
     earlier mail's ("Re: Payment options"): when it alone names a topic already answered, the new question is the
     text's (`text_alone`, the decision without the subject). And a signature or anything else cleaning removed may
     name an order or a problem. `quoted_answers`: the topics of the shop's canned texts the email quotes."""
@@ -1155,6 +1156,15 @@ def _unless_in_a_conversation(
         answered = set(quoted_answers)
         theirs = _not_ours(shop, view.cut)
         from_the_shop = bool(answered) or _quotes_the_shop(shop, view.cut, theirs)
+        # a message someone else wrote, forwarded under the customer's note ("my husband asked me to find out"): the
+        # rules read both, so what it asks is the customer's new question, unless it or the note names an order
+        if (
+            not from_the_shop
+            and view.text != view.own_text
+            and not _NOT_HELPED.search(intents_mod.fold(view.text))
+            and not _names_an_order(view.cut)
+        ):
+            return replace(result, rules=(*result.rules, "conversation.forwarded_question"))
         if not from_the_shop or _NOT_HELPED.search(intents_mod.fold(view.text)) or _names_an_order(theirs):
             return replace(result, decision="llm", reason="needs_llm:in_conversation", faq_topic=None)
         # what the shop's own words besides its canned texts spoke of

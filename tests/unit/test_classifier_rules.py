@@ -2965,3 +2965,49 @@ def test_a_garments_fit_asked_without_a_question_mark_stays_the_products(shop, b
 def test_a_day_named_in_the_plural_is_said_by_a_text_that_names_it_once(shop, body, answered):
     result = decide.classify_text(body, shop, model=_FixedModel({"shipping": 0.9}))  # type: ignore[arg-type]
     assert (result.decision == "faq") is answered, result
+
+
+def _forwarded(note: str, sender: str, body: str) -> str:
+    return (
+        f"{note}\n\n---------- Forwarded message ---------\nFrom: {sender}\nDate: Tue, Mar 11, 2025\n"
+        f"Subject: consulta\n\n{body}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("note", "sender", "body", "answered"),
+    [
+        # someone else's question, forwarded under the customer's note, is the customer's new question
+        (
+            "Hello, my daughter asked me to forward this to you.",
+            "Jenny Morales <jennym@gmail.com>",
+            "Mum, ask them if Lola can exchange the jacket at the shop in Palermo if it doesn't fit.",
+            True,
+        ),
+        (
+            "Hola, les reenvío esto de mi marido.",
+            "Diego <diego.h@gmail.com>",
+            "Preguntales si hacen envíos a Tucumán y cuánto tardan.",
+            True,
+        ),
+        # ... unless it names an order that exists
+        (
+            "Hi, see below from my wife.",
+            "Anna <anna@outlook.com>",
+            "Can you ask them if I can swap the jacket I got last week for a bigger size? Order 4521.",
+            False,
+        ),
+        # ... or a problem
+        (
+            "Hi, my friend sent me this. Do you ship to Mendoza?",
+            "Kate <kate@gmail.com>",
+            "My parcel from them never arrived and nobody answers. Be careful!!",
+            False,
+        ),
+    ],
+)
+def test_someone_elses_question_forwarded_under_a_note_gets_its_canned_text(shop, note, sender, body, answered):
+    result = decide.classify(mail(body=_forwarded(note, sender, body), subject="Fwd: consulta"), shop, OWN)
+    assert (result.decision == "faq") is answered, result
+    if answered:
+        assert "conversation.forwarded_question" in result.rules

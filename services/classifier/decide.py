@@ -1365,13 +1365,45 @@ def _detail_told_not_asked(subject: str, text: str) -> bool:
     """Every detail the rules matched is a time the customer tells outside the email's questions and its subject: "I
     want to go on my day off, Sunday. Is the store's stock the website's?" tells a day, it does not ask one; nor is
     the time an order would be placed, told in the question (`_WHEN_ORDERED`)."""
+    return _told_not_asked(subject, text, _DETAIL, _A_TIME_TOLD)
+
+
+# Words of the "other" rules that tell where or when the customer met the shop rather than ask about it: "I saw you
+# on Instagram", "I bought it in the Black Friday sale", "I love the new collection".
+_OTHER_CONTEXT = re.compile(
+    r"instagram|black friday|cyber monday|hot sale|(new|winter|summer|autumn|fall|spring|next) collection|"
+    r"(nueva|ultima) coleccion|coleccion (nueva|de (invierno|verano|otono|primavera))"
+)
+# A sentence that asks for something without a question: "Send me your Instagram.", "Les dejo mi teléfono."
+_A_REQUEST = re.compile(
+    r"\b(please|por favor|les dejo|te dejo|send|mand(a|e|en|ame|enme)|necesito|necesitamos|(i|we) need|quiero|"
+    r"queremos|quisiera|(i|we)('d| would) like|(i|we) want|me gustaria|nos gustaria)\b"
+)
+
+
+def _other_told_not_asked(subject: str, text: str) -> bool:
+    """Every word the "other" rules matched tells where or when the customer met the shop (`_OTHER_CONTEXT`), outside
+    the email's questions, its requests and its subject: "I bought a skirt in your Black Friday sale. If it doesn't
+    fit, can I exchange it?" asks about returns, not about the sale."""
+    return _told_not_asked(subject, text, "other", _OTHER_CONTEXT, also_heard=_A_REQUEST)
+
+
+def _told_not_asked(
+    subject: str, text: str, adds_to: str, told: re.Pattern[str], also_heard: re.Pattern[str] | None = None
+) -> bool:
+    """Every word the rules adding to `adds_to` matched is one `told` allows and stands outside the email's questions
+    (and its sentences `also_heard` matches) and its subject."""
     questions = [_WHEN_ORDERED.sub(" ", question) for question in _questions(text)]
     if not questions:
         return False
-    words = {word for found in intents_mod.detail_matches(subject, text).values() for word in found}
-    if not all(_A_TIME_TOLD.fullmatch(word) for word in words):
+    words = {word for found in intents_mod.matched_words(subject, text, adds_to).values() for word in found}
+    if not all(told.fullmatch(word) for word in words):
         return False
     heard = [intents_mod.fold(subject), *questions]
+    if also_heard is not None:
+        folded = intents_mod.fold(text[:_MAX_QUOTE_READ])
+        sentences = (" ".join(m.group(0).split()) for m in _SENTENCE.finditer(folded))
+        heard += [sentence for sentence in sentences if also_heard.search(sentence)]
     return not any(re.search(rf"\b{re.escape(word)}\b", place) for word in words for place in heard)
 
 
@@ -1384,6 +1416,7 @@ def _ruled_out(result: intents_mod.IntentResult, *, surest: float, subject: str,
     return any(
         result.scores.get(name, 0.0) >= 2
         and not (name == _DETAIL and surest >= NEARLY_SURE and _detail_told_not_asked(subject, text))
+        and not (name == "other" and surest >= NEARLY_SURE and _other_told_not_asked(subject, text))
         for name in _ALWAYS_RULED_OUT_BY
     )
 
@@ -1447,7 +1480,7 @@ def _details_the_canned_texts_answer(
     folded = [" ".join(intents_mod.fold(canned).split()) for canned in texts]
     answered = frozenset(
         name
-        for name, words in intents_mod.detail_matches(subject, text).items()
+        for name, words in intents_mod.matched_words(subject, text, _DETAIL).items()
         if all(_said_in(word, canned) for word in words for canned in folded)
     )
     if not answered:

@@ -470,13 +470,14 @@ def _about_another_shop(sentence: str) -> bool:
     return _firing(_signal("bought_elsewhere"), sentence) != [] and not _firing(_signal("ours_too"), sentence)
 
 
-def detail_matches(subject: str, text: str) -> dict[str, list[str]]:
-    """Per `detail` rule that fires, the folded words it matched in the email ("sabado", "para el sabado")."""
+def matched_words(subject: str, text: str, adds_to: str) -> dict[str, list[str]]:
+    """Per rule adding to `adds_to` that fires, the folded words it matched in the email (`DETAIL`: "sabado", "para el
+    sabado")."""
     body = _prepare(subject, text)
     return {
         rule.name: [m.group(0) for m in rule.compiled.finditer(body)]
         for rule in _scoring_rules()
-        if rule.adds_to == _DETAIL and rule.fires(body)
+        if rule.adds_to == adds_to and rule.fires(body)
     }
 
 

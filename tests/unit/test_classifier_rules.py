@@ -2664,7 +2664,7 @@ def test_a_refusing_word_in_the_subject_is_the_emails_own_matter():
     ],
 )
 def test_a_detail_told_outside_the_questions_is_told_not_asked(subject, text, told):
-    assert intents.detail_matches(subject, text), "the example must hold a detail"
+    assert intents.matched_words(subject, text, "detail"), "the example must hold a detail"
     assert decide._detail_told_not_asked(subject, text) is told
 
 
@@ -3011,3 +3011,18 @@ def test_someone_elses_question_forwarded_under_a_note_gets_its_canned_text(shop
     assert (result.decision == "faq") is answered, result
     if answered:
         assert "conversation.forwarded_question" in result.rules
+
+
+@pytest.mark.parametrize(
+    ("text", "told"),
+    [
+        ("I bought a skirt in your Black Friday sale. If it doesn't fit, can I still exchange it?", True),
+        ("Saw you on Instagram! Do you ship to Mendoza?", True),
+        # asked, requested, or a matter the shop must answer
+        ("When is the next Black Friday? Do you ship to Salta?", False),
+        ("Send me your Instagram. Can I return sale items?", False),
+        ("We sell wholesale in Uruguay. What payment methods do you take?", False),
+    ],
+)
+def test_where_the_customer_met_the_shop_is_told_not_asked(text, told):
+    assert decide._other_told_not_asked("Consulta", text) is told

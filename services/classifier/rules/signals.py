@@ -1030,7 +1030,7 @@ SITE_PROBLEM: tuple[Rule, ...] = (
             r"show|appear|display|open|update)\w*|"
             r"\b(?<!\bif i )(?<!\bif you )(can'?t|cannot|couldn'?t|unable to|won'?t let me|"
             r"doesn'?t let me) (select|choose|pick|see|load|click|add|enter|complete|finish|use|open|log ?in|sign ?in|"
-            r"access)\b|"
+            r"access|create (an |my )?account|register|sign ?up|reset (my |the )?password)\b|"
             # not a legal footer's "if received in error", "error-free"
             r"(?<!\bin )\berrors?\b(?!-free)|\b(bug|glitch\w*|crash\w*)\b"
         ),
@@ -1063,9 +1063,17 @@ SITE_PROBLEM: tuple[Rule, ...] = (
             r"los|las|mi|la pagina|la web|el checkout|el carrito)\b|\b(la (pagina|web|app)|el (checkout|carrito|"
             r"sitio)) (no (anda|funciona|carga|abre)|se (traba|cuelga|tilda|cae))\b|\bse (traba|tilda|cuelga) (la "
             r"pagina|la web|el checkout|el carrito|cuando)\b|\bme (tira|sale|da) (un )?error\b|\bno me deja (poner|"
-            r"cargar|ingresar|agregar|finalizar|avanzar|terminar|completar)\b"
+            r"cargar|ingresar|agregar|finalizar|avanzar|terminar|completar|entrar|registrarme|iniciar)\b|"
+            # the customer's account on the site: "no puedo entrar a mi cuenta", "me bloquearon la cuenta"
+            r"\bno (puedo|pude|podemos|logro|consigo) (entrar|ingresar|acceder|iniciar sesion|loguearme|registrarme|"
+            r"crear (una |la |mi )?cuenta|recuperar (la |mi )?(cuenta|contrasena|clave))\b|"
+            r"\bme (bloquearon|bloqueo|suspendieron|dieron de baja) (la|mi) cuenta\b|"
+            r"\b(olvide|me olvide|perdi) (la|mi) (contrasena|clave)\b"
         ),
         matches=(
+            "No puedo entrar a mi cuenta. ¿Hacen envíos a Salta?",
+            "Me bloquearon la cuenta. ¿Aceptan Mercado Pago?",
+            "Me olvidé la contraseña y no me llega el mail",
             "en el checkout no me carga el codigo postal 9410",
             "La página se traba cuando quiero pagar",
             "No me deja finalizar la compra",

@@ -13,6 +13,7 @@ from .fragments import (
     KNOW_ONES_SIZE,
     ONE_SIZE_OR_THE_NEXT,
     OWN_SIZES_THEN_WHICH,
+    SIZE_NOT_SELECTABLE,
     SIZE_RANGE_EN,
     SIZE_RANGE_ES,
     SIZE_TABLE,
@@ -117,13 +118,18 @@ RULES: tuple[Rule, ...] = (
         weight=1,
         description="the word talle, medida or size, or a size beyond S to XL: a bare hint",
         pattern=r"\b(talle|talles|medida|medidas|size|sizes|sizing|measurements?|xxs|xs|xxl|xxxl|[2-5]xl)\b",
-        # not the size an item is exchanged for: "si no me queda, ¿la puedo cambiar por otro talle?" asks of returns
+        # not the size an item is exchanged for: "si no me queda, ¿la puedo cambiar por otro talle?" asks of returns;
+        # nor a size the website does not let one choose, the stock text's ("mi talle no aparece para elegir")
         unless_in_sentence=(
             r"\bcambi\w* (\w+ ){0,3}(por|de) (otro|un|el) talle\b|\b(exchange|swap)\w* (\w+ ){0,3}(for|to) (a |another "
-            r"|a different |the )?(other |different |bigger |smaller |larger )?size\b"
+            r"|a different |the )?(other |different |bigger |smaller |larger )?size\b|" + SIZE_NOT_SELECTABLE.pattern
         ),
         matches=("¿Tienen talle M?", "Do you have it in other sizes?", "¿Hacen XS?"),
-        never=("Si no me queda, ¿la puedo cambiar por otro talle?", "Can I exchange it for a different size?"),
+        never=(
+            "Si no me queda, ¿la puedo cambiar por otro talle?",
+            "Can I exchange it for a different size?",
+            "si no aparece el talle es porque no hay?",
+        ),
     ),
     Rule(
         name="sizes.up_or_down_in_between_en",

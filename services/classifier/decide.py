@@ -39,6 +39,7 @@ from dataclasses import dataclass, field, replace
 from email.message import Message
 from urllib.parse import urlsplit
 
+from . import countries as countries_mod
 from . import intents as intents_mod
 from . import language as language_mod
 from . import learned as learned_mod
@@ -854,10 +855,12 @@ _ABROAD_WORDS = (
     r"otros paises|outside (of )?(the country|argentina)|fuera (del pais|de argentina)"
 )
 _ABROAD_ASKED = re.compile(
-    r"\b(" + _ABROAD_WORDS + r"|another country|otro pais|uruguay|chile|brasil|brazil|espana|spain|mexico|"
-    r"(a|de|en|desde|to|from|in|the) usa|the us|us bank|u\.s(\.a)?\.?|estados unidos|united states|america|europa|"
-    r"europe|paraguay|bolivia|peru|colombia|venezuela|ecuador|canada|uk|united kingdom|england|britain|ireland|"
-    r"france|francia|germany|alemania|italy|italia|portugal|australia|japan|japon|china|india)\b"
+    r"\b(" + _ABROAD_WORDS + r"|another country|otro pais|brasil|"
+    r"(a|de|en|desde|to|from|in|the) usa|the us|us bank|u\.s(\.a)?\.?|america|europa|europe|uk|england|britain|"
+    r"scotland|escocia|wales|gales|inglaterra|holanda|"
+    # every other country by its English and Spanish names (ISO 3166)
+    + "|".join(sorted(map(re.escape, countries_mod.foreign_country_names(intents_mod.fold)), key=len, reverse=True))
+    + r")\b"
 )
 _ABROAD_ANSWERED = re.compile(r"\b(" + _ABROAD_WORDS + r"|todo el mundo|all over the world)\b")
 
@@ -1455,7 +1458,7 @@ def _without_an_order(
     order or payment the customer calls theirs, a day gone by, or a problem is never set aside
     (`IntentResult.only_soft_order_signs`)."""
     chance = probabilities.get(learned_mod.AN_ORDER)
-    if chance is None or chance >= NO_ORDER or len(text) < TELLS_A_STORY:
+    if chance is None or chance >= NO_ORDER or len(text) < int(__import__("os").environ.get("EXP_TAS", TELLS_A_STORY)):
         return result
     aside = intents_mod.detect_intent(subject, text, soft_signs_aside=True, details_answered=result.details_answered)
     answered = tuple(f"answered.{name}" for name in sorted(result.details_answered))

@@ -3052,3 +3052,26 @@ def test_where_the_customer_met_the_shop_is_told_not_asked(text, told):
 def test_a_present_without_its_receipt_is_the_returns_texts(shop, body, answered):
     result = decide.classify(mail(body=body, subject="Consulta"), shop, OWN)
     assert (result.decision == "faq") is answered, result
+
+
+@pytest.mark.parametrize(
+    ("question", "abroad"),
+    [
+        # any other country, in English or Spanish, not only the ones a hand-made list would name
+        ("can i return it by post from new zealand?", True),
+        ("¿envían a nueva zelanda?", True),
+        ("do you ship to the netherlands?", True),
+        ("¿hacen envíos a rumania?", True),
+        # names that are everyday words or Argentine places
+        ("¿tienen bermudas de jean?", False),
+        ("¿envían a san martín, mendoza?", False),
+        ("¿el local de honduras 4800 abre los sábados?", False),
+    ],
+)
+def test_another_country_is_any_country_by_its_english_or_spanish_name(question, abroad):
+    assert (decide._ABROAD_ASKED.search(intents.fold(question)) is not None) is abroad
+
+
+def test_a_return_from_a_country_the_returns_text_does_not_speak_of_goes_to_the_llm(shop):
+    body = "I'm visiting from New Zealand. If something doesn't fit, can I return it by post once I'm home?"
+    assert decide.classify(mail(body=body, subject="Return"), shop, OWN).decision != "faq"

@@ -3075,3 +3075,18 @@ def test_another_country_is_any_country_by_its_english_or_spanish_name(question,
 def test_a_return_from_a_country_the_returns_text_does_not_speak_of_goes_to_the_llm(shop):
     body = "I'm visiting from New Zealand. If something doesn't fit, can I return it by post once I'm home?"
     assert decide.classify(mail(body=body, subject="Return"), shop, OWN).decision != "faq"
+
+
+@pytest.mark.parametrize(
+    ("body", "answered"),
+    [
+        # a time of day for the delivery: the shipping text gives days, not hours of delivery
+        ("Can I choose a specific delivery time, like after 6 pm? I work the whole day.", False),
+        ("¿Cuánto tarda en llegar a Córdoba? ¿Llega antes de las 12?", False),
+        # the store's hours are the text's
+        ("Can I pick up at the store after 6 pm?", True),
+    ],
+)
+def test_a_time_of_day_for_the_delivery_is_not_the_shipping_texts(shop, body, answered):
+    result = decide.classify(mail(body=body, subject="Delivery"), shop, OWN)
+    assert (result.decision == "faq") is answered, result

@@ -486,7 +486,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             r"llega\w*|arrive)",
             # "can I choose a specific delivery time, like after 6 pm?", "¿que llegue después de las 18?"
             r"(specific|particular|exact|preferred|certain) (delivery )?(time|hour)",
-            r"(entrega\w*|reparto|reparten|delivery|deliver\w*|llega\w*|llegue|arrive)\b[^.?!]{0,30}\b(after|before|"
+            r"(entrega\w*|reparto|reparten|delivery|deliver\w*|llega\w*|llegue|arrive)\b[^.?!\n]{0,30}\b(after|before|"
             r"despues de|antes de) (las )?\d{1,2}\b",
         ),
         ("horario", r"\bat what time", "what time", "a que hora", r"\d{1,2} a \d{1,2} ?h\b", r"\d{1,2} ?(am|pm)\b"),

@@ -1462,7 +1462,7 @@ def _without_an_order(
     order or payment the customer calls theirs, a day gone by, or a problem is never set aside
     (`IntentResult.only_soft_order_signs`)."""
     chance = probabilities.get(learned_mod.AN_ORDER)
-    if chance is None or chance >= NO_ORDER or len(text) < int(__import__("os").environ.get("EXP_TAS", TELLS_A_STORY)):
+    if chance is None or chance >= NO_ORDER or len(text) < TELLS_A_STORY:
         return result
     aside = intents_mod.detect_intent(subject, text, soft_signs_aside=True, details_answered=result.details_answered)
     answered = tuple(f"answered.{name}" for name in sorted(result.details_answered))

@@ -49,7 +49,6 @@ from .rules.base import sentence_around
 from .rules.fragments import (
     A_QUESTION,
     DELIVERY_ON_A_DAY,
-    GIFT_TO_EXCHANGE,
     HOLD_AN_ITEM,
     NOBODY_AT_HOME,
     SIZE_NOT_SELECTABLE,
@@ -248,22 +247,6 @@ _MONEY_BACK_OR_CREDIT = re.compile(
     rf"\b{_CREDIT_WORDS},? (or|o) (a |an |una |un |my |mi )*{_MONEY_WORDS}\b)"
 )
 
-_NO_RECEIPT = (
-    r"(no|ni) (tengo|tenemos|tiene|hay) (el |la |un |una |ningun |ninguna )?(ticket|factura|comprobante|numero "
-    r"de pedido)",
-    r"sin (el |la )?(ticket|factura|comprobante)",
-    r"(don'?t|do not|doesn'?t|does not) have (a |the |any )?(receipt|invoice|order number)",
-    r"without (a |the |any )?(receipt|invoice)",
-)
-# A present to exchange (`GIFT_TO_EXCHANGE`: not washed or worn, no order number given) whose order number is not
-# said to be missing: the returns text says its recipient exchanges it with the order number, which answers "no
-# tengo la factura, ¿cómo hago?".
-_A_PRESENT_WITHOUT_ITS_RECEIPT = re.compile(
-    GIFT_TO_EXCHANGE.pattern
-    # nor when nothing at all is at hand, or the buyer is unknown ("no tengo ticket ni nada", "no sé quién lo compró")
-    + r"(?![\s\S]*\b(numero de (pedido|orden|compra)|order number|ni nada|(or|nor) anything|no se quien|"
-    r"(don'?t|do not) know who)\b)"
-)
 # A group of `_COVERAGE` that does not count as asked when this holds of the email.
 _NOT_ASKED_WHEN = {
     _STORE_CREDIT: _MONEY_BACK_OR_CREDIT,
@@ -271,7 +254,6 @@ _NOT_ASKED_WHEN = {
     _PARCEL_WEIGHT: _BODY_MEASURES,
     _NOBODY_AT_HOME: _A_BRANCH_INSTEAD,
     _A_SIZE_TO_CONVERT: _HOW_TO_CHOOSE_INSTEAD,
-    _NO_RECEIPT: _A_PRESENT_WITHOUT_ITS_RECEIPT,
 }
 
 # "banco" or "bank" naming a bank (whose promotion may be asked), not the bank a transfer is made from
@@ -541,9 +523,14 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             r"without (the )?price",
         ),
         ("ticket", "factura", "receipt", "invoice"),
-        # no receipt and no order number: the example text says what to bring, not what to do without it (unless a
-        # present: `_NOT_ASKED_WHEN`)
-        _NO_RECEIPT,
+        # no receipt and no order number: the example text says what to bring, not what to do without it
+        (
+            r"(no|ni) (tengo|tenemos|tiene|hay) (el |la |un |una |ningun |ninguna )?(ticket|factura|comprobante|numero "
+            r"de pedido)",
+            r"sin (el |la )?(ticket|factura|comprobante)",
+            r"(don'?t|do not|doesn'?t|does not) have (a |the |any )?(receipt|invoice|order number)",
+            r"without (a |the |any )?(receipt|invoice)",
+        ),
         ("liquidacion", "oferta", r"sale\b", "descuento", "discount"),
         ("usad", "used", "worn", "unworn", "sin uso"),
         ("etiqueta", "tag"),

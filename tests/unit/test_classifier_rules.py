@@ -3029,32 +3029,6 @@ def test_where_the_customer_met_the_shop_is_told_not_asked(text, told):
 
 
 @pytest.mark.parametrize(
-    ("body", "answered"),
-    [
-        # a present without its receipt: the returns text says its recipient exchanges it with the order number
-        ("Me regalaron un saco y me queda grande. No tengo factura, ¿cómo hago para cambiarlo?", True),
-        (
-            "My friend gave me a jacket as a present, I don't have the receipt. Can I exchange it for a bigger size?",
-            True,
-        ),
-        # nothing at hand, the buyer unknown, or the order number missing too: the text does not say
-        ("Me regalaron un buzo y no tengo ticket ni nada, ¿lo puedo cambiar igual? No sé quién lo compró.", False),
-        ("Me regalaron un buzo, no tengo la factura ni el número de pedido. ¿Puedo cambiarlo?", False),
-        # an invoice asked for beside it
-        (
-            "Me regalaron un pantalón y no tengo la factura. ¿Lo puedo cambiar? ¿Y me mandan la factura a mi mail?",
-            False,
-        ),
-        # not a present
-        ("No tengo la factura de mi compra. ¿Me la pueden reenviar?", False),
-    ],
-)
-def test_a_present_without_its_receipt_is_the_returns_texts(shop, body, answered):
-    result = decide.classify(mail(body=body, subject="Consulta"), shop, OWN)
-    assert (result.decision == "faq") is answered, result
-
-
-@pytest.mark.parametrize(
     ("question", "abroad"),
     [
         # any other country, in English or Spanish, not only the ones a hand-made list would name

@@ -230,10 +230,14 @@ _KEYWORDS = frozenset(
         "carriers",
         "exchanging",
         "returning",
+        "corresponde",
     }
 )
 _REAL_WORDS = frozenset(
     {
+        "corresponden",
+        "corresponda",
+        "correspondo",
         "shopping",
         "whipping",
         "chipping",

@@ -1050,6 +1050,7 @@ def test_the_shops_languages_are_a_prior_when_the_model_hesitates():
         ("refnd", "refund"),
         ("polcy", "policy"),
         ("trasnferencia", "transferencia"),
+        ("coresponde", "corresponde"),
     ],
 )
 def test_one_letter_typos_of_key_words_are_read_as_the_word(typo, word):
@@ -1057,7 +1058,20 @@ def test_one_letter_typos_of_key_words_are_read_as_the_word(typo, word):
 
 
 @pytest.mark.parametrize(
-    "real", ["shopping", "police", "delivers", "opcion", "transferi", "periodo", "envio", "cambio", "informacion"]
+    "real",
+    [
+        "shopping",
+        "police",
+        "delivers",
+        "opcion",
+        "transferi",
+        "periodo",
+        "envio",
+        "cambio",
+        "informacion",
+        "corresponden",
+        "corresponda",
+    ],
 )
 def test_real_words_near_a_key_word_are_left_alone(real):
     assert intents.fold(real) == real

@@ -1543,6 +1543,9 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
         + r"))(?=[\s\S]*("
         + SIZE_GUIDE_MATTERS.pattern
         + r"))",
+        # a garment named in a size the website does not let one choose is the stock question's ("en la página de una
+        # camisa no me deja elegir el XXXL")
+        unless_in_sentence=SIZE_NOT_SELECTABLE.pattern,
         matches=(
             "¿El buzo oversize viene grande?",
             "Does the hoodie run small?",
@@ -1553,6 +1556,7 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
             "¿Qué talle del jean Mom me recomiendan? ¿El tiro es alto?",
         ),
         never=(
+            "Uso XXXL, ¿llegan a ese talle? En la página de una camisa no me deja elegir el XXXL, ¿no hay?",
             "¿El buzo sigue la tabla de talles?",
             "Is the hoodie on the size chart?",
             "Mido 1,62, ¿qué talle me recomiendan para los pantalones?",

@@ -38,7 +38,10 @@ RULES: tuple[Rule, ...] = (
             r"(trabajo|empleo)\b|\bjobs? for\b|\bhiring\b|"
             r"\btrabajar (con|para|en) (ustedes|la marca|el local|su (local|tienda|empresa))\b|\b(any|"
             r"looking for (a )?|apply(ing)? for (a )?)jobs?\b|\bjobs? (openings?|offers?|applications?|vacanc\w*)\b|"
-            r"\b(direccion del local|donde queda el local|where is (your|the) (store|shop)|local a la calle)\b|"
+            r"\b(direccion del local|donde queda el local|where is (your|the) (store|shop)|local a la calle|"
+            # whether there is a store at all, not its stock ("is the stock at your physical shop different?")
+            r"(have|is there|any) (a |an )?(physical|brick and mortar|bricks and mortar) (store|shop)s?|"
+            r"(tienen|hay|existe) (un |una )?(local|tienda) fisic[oa])\b|"
             # the shop's phone or social accounts asked for, not where the customer saw something ("vi en Instagram");
             # the word comes first and what stood before it after: a lookbehind that starts a pattern runs everywhere
             r"\bwhatsapp\b|\btelefono\b(?<!\ben el telefono)|"
@@ -53,6 +56,8 @@ RULES: tuple[Rule, ...] = (
             "Hola, ¿hay trabajo en el local?",
             "Do you have any job openings?",
             "¿Tienen Instagram?",
+            "Do you have a physical store? And do you accept Mercado Pago?",
+            "¿Tienen local físico? ¿Aceptan transferencia?",
             "¿Tienen trabajo para mí? ¿Hacen envíos a Salta?",
             "Les dejo mi teléfono para que me llamen",
             "¿Me mandan la factura del pedido?",
@@ -60,6 +65,7 @@ RULES: tuple[Rule, ...] = (
             "¿Puedo pagar con transferencia sin factura así me sale más barato?",
         ),
         never=(
+            "Is the stock at your physical shop different from the website's?",
             "Me regalaron un buzo y no tengo la factura. ¿Lo puedo cambiar igual?",
             "Trabajo cerca de Palermo, ¿puedo retirar en el local?",
             "My husband got a job in Rosario, do you ship there?",

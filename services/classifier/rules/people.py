@@ -46,9 +46,16 @@ RULES: tuple[Rule, ...] = (
         description="the customer asks to be phoned, in Spanish ('que me llamen', 'llámenme', '¿pueden llamarme?')",
         pattern=(
             r"\b(que )?me (llame|llamen|contacte|contacten) (por telefono|al|a mi|un|una|alguien)|\bllam(en|a)me\b|"
-            r"\b(pueden|podrian|podes|puede) llamarme\b"
+            r"\b(pueden|podrian|podes|puede) llamarme\b|"
+            # "¿me pueden llamar al 11...?", "¿me podrían contactar por WhatsApp?"
+            r"\b(me|nos) (pueden|podrian|podes|puede|podria|podrias) (llamar|contactar|escribir por whatsapp)\b"
         ),
-        matches=("Por favor que me llamen al 11 5555-1234", "Llámenme cuando puedan", "¿Pueden llamarme hoy?"),
+        matches=(
+            "Por favor que me llamen al 11 5555-1234",
+            "Llámenme cuando puedan",
+            "¿Pueden llamarme hoy?",
+            "¿Me pueden llamar al 11 4444 5555? Quiero saber si hacen envíos a Tandil.",
+        ),
     ),
     Rule(
         name="people.reach_an_agent",

@@ -48,6 +48,7 @@ from . import view as view_mod
 from .rules.base import sentence_around
 from .rules.fragments import (
     A_QUESTION,
+    A_REQUEST,
     DELIVERY_ON_A_DAY,
     HOLD_AN_ITEM,
     NOBODY_AT_HOME,
@@ -1381,11 +1382,7 @@ _OTHER_CONTEXT = re.compile(
     r"instagram|black friday|cyber monday|hot sale|(new|winter|summer|autumn|fall|spring|next) collection|"
     r"(nueva|ultima) coleccion|coleccion (nueva|de (invierno|verano|otono|primavera))"
 )
-# A sentence that asks for something without a question: "Send me your Instagram.", "Les dejo mi teléfono."
-_A_REQUEST = re.compile(
-    r"\b(please|por favor|les dejo|te dejo|send|mand(a|e|en|ame|enme)|necesito|necesitamos|(i|we) need|quiero|"
-    r"queremos|quisiera|(i|we)('d| would) like|(i|we) want|me gustaria|nos gustaria)\b"
-)
+_A_REQUEST = re.compile(A_REQUEST.pattern)
 
 
 def _other_told_not_asked(subject: str, text: str) -> bool:

@@ -63,7 +63,7 @@ from dataclasses import dataclass, field
 
 from .rules import Rule, all_rules
 from .rules.base import sentence_around
-from .rules.fragments import A_QUESTION
+from .rules.fragments import A_QUESTION, A_REQUEST
 from .rules.orders import DELIVERY_WENT_WRONG, PAYMENT_WENT_WRONG
 
 POLICY_INTENTS: tuple[str, ...] = ("shipping", "payment_methods", "returns", "sizes", "stock")
@@ -553,15 +553,15 @@ _AN_ORDER_OR_A_PROBLEM = re.compile(
     r"sent (it|them|the \w+) back|supposed|promised|resend|redeliver\w*|reschedul\w*|replace\w*|last time|on day|"
     r"says|said|worried|mistake\w*"
 )
-_ASKS = re.compile(A_QUESTION.pattern)
+_ASKS = re.compile(A_QUESTION.pattern + "|" + A_REQUEST.pattern)
 
 
 def _tells_context(rule: Rule, body: str, refusal: re.Match[str]) -> bool:
     """A word the rule's "unless" matched tells a story's context rather than a problem, an order that exists, an
     account or a person asked for: one of `_CONTEXT_ONLY` anywhere, or any word but an order's or a problem's told in a
     sentence of the text that asks nothing and holds no match of the rule ("Asking for my bank account." beside "can
-    sale items be sent back for my money?"). A word in the subject, or in a sentence that asks ("Can I leave a
-    review?"), is the email's own matter."""
+    sale items be sent back for my money?"). A word in the subject, or in a sentence that asks or requests ("Can I
+    leave a review?", "I'd like to update my address."), is the email's own matter."""
     word = refusal.group(0).strip()
     if _CONTEXT_ONLY.fullmatch(word):
         return True

@@ -3078,3 +3078,25 @@ def test_a_return_from_a_country_the_returns_text_does_not_speak_of_goes_to_the_
 def test_a_time_of_day_for_the_delivery_is_not_the_shipping_texts(shop, body, answered):
     result = decide.classify(mail(body=body, subject="Delivery"), shop, OWN)
     assert (result.decision == "faq") is answered, result
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a request beside the policy question: the customer's details, the newsletter, a review, a call
+        "I'd like to update my address. How long does shipping take to Salta?",
+        "Please change my email address. Do you ship to Mendoza?",
+        "I want to leave a review. How long does delivery take to Rosario?",
+        "Kindly add me to your newsletter. Can I return sale items?",
+        "Quiero actualizar mi domicilio. ¿Cuánto tarda el envío a Salta?",
+        "¿Me pueden llamar al 11 4444 5555? Quiero saber si hacen envíos a Tandil.",
+        "Do you have a physical store? And do you accept Mercado Pago?",
+    ],
+)
+def test_a_request_beside_a_policy_question_gets_no_canned_text(shop, body):
+    assert decide.classify(mail(body=body, subject="Consulta"), shop, OWN).decision != "faq"
+
+
+def test_a_refusing_word_in_a_request_is_the_emails_own_matter():
+    result = intents.detect_intent("", "Please update my profile. Can sale items be sent back for my money?")
+    assert "returns" in result.refused and not result.refused_by_context

@@ -160,6 +160,36 @@ RULES: tuple[Rule, ...] = (
             "I have a debit card from my account at the local bank. Which ways to pay do you take?",
         ),
     ),
+    # the customer's own details, subscriptions or a review, asked to be changed or made beside a policy question
+    # ("I'd like to update my address. How long does shipping take to Salta?"): a person or the LLM does it
+    Rule(
+        name="other.my_details_or_a_review",
+        adds_to="other",
+        weight=2,
+        description="update or change the customer's email, address or phone; the newsletter; leaving a review",
+        pattern=(
+            r"\b(update|change|correct|fix|edit)\w* (my|our|the) (e-?mail|email address|address|phone( number)?|"
+            r"details|contact details|name)\b|\b(add|subscribe|sign)\w* (me|us) (up )?(to|for|on) (your |the )?"
+            r"(newsletter|mailing list|list)\b|\b(unsubscribe|remove me|take me off)\b|\b(leave|write|post|give) "
+            r"(you )?(a |my )?(review|rating)\b|"
+            r"\b(cambiar|actualizar|corregir|modificar) (mi|el|la|los) (mail|e-?mail|correo|direccion|domicilio|"
+            r"telefono|celular|datos|nombre)\b|\b(suscribirme|anotarme|darme de baja|sacarme|borrarme) (a|de|en) "
+            r"(la |su )?(newsletter|lista)\b|\bdejar(les)? (una )?(resena|opinion|calificacion)\b"
+        ),
+        matches=(
+            "I'd like to update my address. How long does shipping take to Salta?",
+            "Please change my email address. Do you ship to Mendoza?",
+            "I want to leave a review. How long does delivery take to Rosario?",
+            "Kindly add me to your newsletter. Can I return sale items?",
+            "Quiero actualizar mi domicilio. ¿Cuánto tarda el envío a Salta?",
+            "¿Cómo hago para darme de baja de la newsletter? ¿Aceptan Mercado Pago?",
+        ),
+        never=(
+            "Do you ship to Mendoza? I live in the city.",
+            "Can I change it for a different size?",
+            "¿Puedo cambiar el talle?",
+        ),
+    ),
     # a question with no policy answer next to a policy one ("are you hiring?", "do your prices include VAT?", "do you
     # have a shop in Córdoba?", a collaboration or a quote offered to the shop): the LLM answers both
     Rule(

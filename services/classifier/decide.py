@@ -359,6 +359,9 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         # one order paid partly one way and the rest another
         (
             r"una parte (con|en|por) [^.?!]{1,40}\b(el resto|la otra (parte|mitad)|otra parte)",
+            # "la mitad con tarjeta y la mitad con transferencia", "half by card and half by transfer"
+            r"(la )?mitad (con|en|por) [^.?!]{1,40}\b(la )?(otra )?mitad\b",
+            r"half (with|by|on|in) [^.?!]{1,40}\b(the other half|half|the rest)\b",
             r"(part|half) (by|with|in|on) [^.?!]{1,40}\b(the rest|the other half)",
         ),
         _PAYMENT_CLEARING,
@@ -426,6 +429,9 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         # which way costs less (home or branch): the example text says the checkout prices each, not which is cheaper.
         # Asked of a delivery, not of paying ("is bank transfer cheaper?", which the payment text's discount answers)
         (
+            # "¿el envío a domicilio es más caro que a sucursal?"
+            r"(domicilio|sucursal|home|branch|door)\b[^.?!]{0,30}\b(mas car[oa]|more expensive)\b[^.?!]{0,20}\b(que|than) "
+            r"(a |en |to |at )?(la |el |the |a )?(sucursal|domicilio|home|branch|door|retir\w*|pick)",
             r"(mas barat|mas economic|sale menos|cheaper|less expensive|costs? less)\w*[^.?!]{0,40}\b(sucursal|branch|"
             r"domicilio|home|casa|door|pick ?-?up|retir\w*|post office|correo|delivery|envio|shipping)",
             r"(sucursal|branch|domicilio|home|casa|door|pick ?-?up|retir\w*|post office|correo|delivery|envio|shipping)"

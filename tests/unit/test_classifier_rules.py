@@ -3100,3 +3100,20 @@ def test_a_request_beside_a_policy_question_gets_no_canned_text(shop, body):
 def test_a_refusing_word_in_a_request_is_the_emails_own_matter():
     result = intents.detect_intent("", "Please update my profile. Can sale items be sent back for my money?")
     assert "returns" in result.refused and not result.refused_by_context
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a product's photos or look beside the policy question
+        "Hola! Quiero saber si hacen envíos a Córdoba y si me pueden mandar fotos de la campera puesta.",
+        "¿Aceptan Mercado Pago? Y otra cosa, ¿la remera blanca se transparenta?",
+        # what the canned texts do not say: which delivery costs more, a payment split in halves, weekends, someone else
+        "¿El envío a domicilio es más caro que a sucursal?",
+        "¿Puedo pagar la mitad con tarjeta y la mitad con transferencia?",
+        "¿Hacen envíos los fines de semana?",
+        "¿Hasta qué hora puedo retirar en el local? ¿Puedo mandar a alguien a retirar por mí?",
+    ],
+)
+def test_what_no_canned_text_says_beside_a_policy_question_goes_to_the_llm(shop, body):
+    assert decide.classify(mail(body=body, subject="Consulta"), shop, OWN).decision != "faq"

@@ -77,8 +77,8 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             # the feast of the Kings, not a surname ("Daniel Reyes" under the question)
             # a day gone by is a story's, not a delivery's ("last weekend", "el sábado pasado")
-            r"\b((fin de semana|sabados?|domingos?)(?! pasad[oa]\b)|feriados?|navidad|nochebuena|ano nuevo|fin de ano|"
-            r"(dia de|para|en|"
+            r"\b((fin(es)? de semana|sabados?|domingos?)(?! pasad[oa]\b)|feriados?|navidad|nochebuena|ano nuevo|"
+            r"fin de ano|(dia de|para|en|"
             r"antes de|por) (los )?reyes|"
             r"\d{1,2} de (enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|"
             r"diciembre)|en el (dia|mismo dia)|mismo dia|(?<!american )express?|"
@@ -131,13 +131,17 @@ RULES: tuple[Rule, ...] = (
             r"\b(someone else|another person|a (friend|neighbou?r|relative|family member)|my (husband|wife|partner|"
             r"son|daughter|mum|mom|dad|mother|father|brother|sister|neighbou?r|friend|grandson|granddaughter)) (can |"
             r"could |will |would |may |to )?(pick|collect|receive|sign)\w*\b|\b(pick\w*|collect\w*|receiv\w*|sign\w*)\b"
-            r"[^.?!\n]{0,20}\b(for me|on my behalf|someone else|another person)\b"
+            r"[^.?!\n]{0,20}\b(for me|on my behalf|someone else|another person)\b|"
+            # "¿puedo mandar a alguien a retirar por mí?", "que lo retire alguien por mí"
+            r"\b(mandar|enviar) a (alguien|otra persona|un cadete|un remis)\b|\b(retir|recib|busc)\w*\b[^.?!\n]{0,25}"
+            r"\bpor mi\b"
         ),
         matches=(
             "¿Puede ir a retirarlo mi nieto con mi DNI?",
             "¿Lo puede retirar otra persona?",
             "Can my husband pick it up at the store?",
             "Could someone else collect the parcel for me?",
+            "¿Hasta qué hora puedo retirar? ¿Puedo mandar a alguien a retirar por mí?",
         ),
         never=(
             "¿Puedo retirar en el local?",

@@ -21,13 +21,18 @@ RULES: tuple[Rule, ...] = (
             r"tela|tejido|composicion)\b.{0,40}\?|\b(es|son) (impermeable|abrigad[oa]s?|termic[oa]s?|de algodon|100 ?%|"
             r"elastizad[oa]s?|transparente|de lana|de cuero|de jean|de friza|frizad[oa])\b|\b(se puede|puedo|como|"
             r"se pueden) (lavar|planchar|secar)\b|\blavarropas\b|\bse (destine|encoge|achica|estira|deforma|"
-            r"decolora)\b|\b(tienen|hay|tenes|queda|quedan|viene|vienen)\b.{0,40}\b(en|de) (otros?|otras?|"
+            r"decolora|transparenta|trasluce|arruga)\b|"
+            # photos or a video of a product asked for ("¿me pueden mandar fotos de la campera puesta?")
+            r"\b(mandar|mandarme|enviar|enviarme|pasar|pasarme|mandan|envian|pasan)\w* (unas |mas |otras )?(fotos|"
+            r"videos?)\b|\b(tienen|hay|tenes|queda|quedan|viene|vienen)\b.{0,40}\b(en|de) (otros?|otras?|"
             r"mas) (colou?r(es)?|modelos?|estampas?)\b|\bque colores\b|\b(colores|modelos) (disponibles|tienen|hay)\b|"
             r"\b(es|son) (igual|iguales|como) (a|en) la foto\b|\b(cuanto|que) (mide|miden)\b|\b(largo|ancho|tiro|manga|"
             r"cintura|cadera|busto|contorno) (de|del|de la|total)\b|\bprecio (de|del|de la|de los)\b|\bcuanto (sale|"
             r"cuesta|vale|esta) (el|la|los|las|este|esta)\b(?! (envio|flete|despacho|costo de envio))"
         ),
         matches=(
+            "Hola! ¿Hacen envíos a Córdoba? ¿Me pueden mandar fotos de la campera puesta?",
+            "¿Aceptan Mercado Pago? Y otra cosa, ¿la remera blanca se transparenta?",
             "¿La campera es impermeable?",
             "¿El buzo gris es de algodón? ¿Y hacen envíos a Jujuy?",
             "¿Se puede lavar en lavarropas?",

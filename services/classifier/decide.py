@@ -910,8 +910,8 @@ _NAMED_CARD = re.compile(
 # another question and leave this one unsaid ("¿Hacen envíos a Posadas?" names "envíos", which the shipping text
 # does). Read on folded text; the thing is what follows the verb up to the question mark.
 _DO_YOU_OFFER = re.compile(
-    r"\b(?:do|does) (?:you|u|the (?:shop|store))(?: guys)?(?: also)? (?:sell|make|offer|carry|do|stock)\b"
-    r"([^.?!\n]{1,60})\?|\b(?:tambien )?(?:venden|fabrican|ofrecen|confeccionan|hacen|trabajan con)\b([^.?!\n]{1,60})\?"
+    r"\b(?:do|does|if|whether) (?:you|u|the (?:shop|store))(?: guys)?(?: also)? (?:sell|make|offer|carry|do|stock)\b"
+    r"([^.?!\n]{1,60})[?.]|\b(?:tambien )?(?:venden|fabrican|ofrecen|confeccionan|hacen|trabajan con)\b([^.?!\n]{1,60})\?"
 )
 # Words of a thing asked about that say nothing of what it is.
 _NOT_A_THING = frozenset(

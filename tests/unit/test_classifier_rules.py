@@ -3113,6 +3113,9 @@ def test_a_refusing_word_in_a_request_is_the_emails_own_matter():
         "¿Puedo pagar la mitad con tarjeta y la mitad con transferencia?",
         "¿Hacen envíos los fines de semana?",
         "¿Hasta qué hora puedo retirar en el local? ¿Puedo mandar a alguien a retirar por mí?",
+        # the same in English, and a service asked as "I'd like to know if you do..."
+        "Do you ship to Córdoba? Also, could you send me more photos of the green dress?",
+        "What's your return policy? I'd also like to know if you do alterations.",
     ],
 )
 def test_what_no_canned_text_says_beside_a_policy_question_goes_to_the_llm(shop, body):

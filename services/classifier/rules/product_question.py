@@ -87,6 +87,8 @@ RULES: tuple[Rule, ...] = (
             r"la|los|las) \w+( \w+)? en (talle )?(\d{2}|xs|s|m|l|xl)\b|\b(fabric|material|cotton|wool|polyester|"
             r"linen)\b[^.!?\n]{0,30}\?|\bwaterproof\b|\b(machine )?washable\b|\bhow (to|do i|should i|can i) wash\b|"
             r"\bshrinks?\b|\b(does|do) (it|this|they|these|the [a-z- ]{1,20}) come (in|with)\b|"
+            # photos or a video of a product asked for ("could you send me more photos of the green dress?")
+            r"\b(send|share|show|email)\w* (me |us )?(some |more |other |a few |any )?(photos|pictures|pics|videos?)\b|"
             # not an exchange "for other colour"
             r"\b(what|which|(?<!\bfor )other) colou?rs?\b|"
             r"\b(do you have|have you got|is there|are there)\b.{0,40}\bin (an? )?(size|colou?r|"
@@ -106,6 +108,7 @@ RULES: tuple[Rule, ...] = (
         # ... or a discount asked about just before: "Is the transfer discount still on? How much is it?"
         unless=r"\bdiscount\b[^.!\n]{0,60}\bhow much (is|does|are) (it|that)\b",
         matches=(
+            "Do you ship to Córdoba? Also, could you send me more photos of the green dress?",
             "What is the dress made of?",
             "I'd like to know if it shrinks after washing",
             "Do you have the hoodie in size M?",

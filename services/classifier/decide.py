@@ -292,6 +292,18 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("visa",),
         ("master",),
         ("contra ?entrega", "cash on delivery", "contrarrembolso"),
+        # a card or an account of someone else's ("una cuenta que no está a mi nombre", "my mum's card"): the example
+        # text does not say whether the holder must be the customer
+        (
+            r"(que )?no (esta|es|estan|son) a (mi|nuestro) nombre",
+            r"a nombre de (otra persona|un tercero|mi (mama|papa|madre|padre|marido|esposo|esposa|mujer|novi[oa]|"
+            r"pareja|hij[oa]|herman[oa]|amig[oa]|jefe|jefa))",
+            r"(tarjeta|cuenta) de (otra persona|un tercero|mi (mama|papa|madre|padre|marido|esposo|esposa|mujer|novi[oa]|"
+            r"pareja|hij[oa]|herman[oa]|amig[oa]))",
+            r"(not|isn'?t|aren'?t) in my name",
+            r"(someone else'?s|another person'?s|my (mum|mom|mother|dad|father|husband|wife|partner|son|daughter|"
+            r"brother|sister|friend|boss)'?s) (card|account|credit card|debit card)",
+        ),
         # wallets and other ways of paying English-speaking customers name; the example shop's text names
         # none of them, so "can I pay with Apple Pay?" goes to the LLM, which knows the shop's facts
         ("apple pay",),

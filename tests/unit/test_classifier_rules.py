@@ -3116,6 +3116,9 @@ def test_a_refusing_word_in_a_request_is_the_emails_own_matter():
         # the same in English, and a service asked as "I'd like to know if you do..."
         "Do you ship to Córdoba? Also, could you send me more photos of the green dress?",
         "What's your return policy? I'd also like to know if you do alterations.",
+        # whether someone else's card or account may pay: the payment text does not say
+        "Hola, ¿puedo pagar con transferencia desde una cuenta que no está a mi nombre?",
+        "Can I pay with my mum's credit card?",
     ],
 )
 def test_what_no_canned_text_says_beside_a_policy_question_goes_to_the_llm(shop, body):

@@ -199,12 +199,21 @@ RULES: tuple[Rule, ...] = (
         description="jobs, taxes (VAT, IVA), collaborations, quotes, or a shop in another city",
         pattern=(
             r"\b(hiring|vacanc\w*|vat|iva|impuestos?|taxes|blogger|influencer|collab\w*|feature your|partnership|"
-            r"quote your|cotizar\w*|(have|tienen|hay) (a |un )?(shop|store|local|tienda|showroom) (in|en))\b"
+            r"quote your|cotizar\w*|(have|tienen|hay) (a |un )?(shop|store|local|tienda|showroom) (in|en))\b|"
+            # the press, a photo shoot, clothes lent, a space or a business offered: not a customer's policy
+            # question ("I'm a stylist and would like to borrow some pieces for a photoshoot. Do you ship to Palermo?")
+            r"\b(press (enquir|inquir|office|release)\w*|journalist|periodista|prensa|photo ?shoots?|sesion de fotos|"
+            r"produccion de fotos|borrow|prestar(nos|me)? (unas |algunas )?prendas|"
+            r"(offer|propose|present) (you |to you )?(a |an )?(space|stand|spot|partnership|proposal|business|deal)|"
+            r"(ofrecerles|proponerles|presentarles) (un|una) (espacio|propuesta|local|stand|negocio))\b"
         ),
         matches=(
             "Do you have a shop in Cordoba?",
             "Hi, do you ship to Rosario? And are you hiring by any chance?",
             "¿Los precios incluyen IVA?",
+            "Good morning, I represent a shopping centre and would like to offer you a space. Do you ship nationwide?",
+            "Hi! I'm a stylist and would like to borrow some pieces for a photoshoot. Do you ship to Palermo?",
+            "Hello, is this the right email for press enquiries? Also, do you accept Mercado Pago?",
         ),
     ),
     # a second question no canned text answers, asked beside a policy one: a minimum order, a new collection, how

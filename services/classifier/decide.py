@@ -565,8 +565,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             r"compr\w*(?![^.?!]{0,30}\b(online|web|pagina|internet)\b)[^.?!,;]{0,25}\b(en el local|en persona|en la tienda)",
             r"compras? (hechas? )?en el local",
         ),
-        # washing: said by a text that asks for items "sin lavar" / "unwashed"
-        (r"lav(ad[oa]s?|e|o|ar|amos)\b", r"wash(ed|ing)?\b", r"unwashed\b"),
+        (r"lav(ad[oa]s?|e|o|ar|amos)\b", r"wash(ed|ing)?\b"),
         # a faulty item: the example text speaks of exchanges and returns of sound ones (a fault said to have happened,
         # not a word of one: "no porque tenga alguna falla", "se me rompió la etiqueta")
         (
@@ -1284,8 +1283,7 @@ SURE = 0.95
 # answered "Can I use two cards to pay?" and "do restocks come back in the same colours?" with canned texts.
 NEARLY_SURE = 0.75
 # The model is this sure of a topic whose rules only words of a story's context refused ("I'm still figuring out
-# sizes here", "Asking for my bank account." beside a returns question: `intents._tells_context`): the topic counts
-# as asked.
+# sizes here"): the topic counts as asked.
 SURE_DESPITE_THE_CONTEXT = 0.9
 # ... and a second topic, beside one the rules chose, needs the model at most this sure: the email is a policy
 # question already, and its other question is asked in words of its own. Out of fold on the development rows, 0.6

@@ -62,8 +62,6 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .rules import Rule, all_rules
-from .rules.base import sentence_around
-from .rules.fragments import A_QUESTION, A_REQUEST
 from .rules.orders import DELIVERY_WENT_WRONG, PAYMENT_WENT_WRONG
 
 POLICY_INTENTS: tuple[str, ...] = ("shipping", "payment_methods", "returns", "sizes", "stock")
@@ -108,8 +106,8 @@ class IntentResult:
     # The intents of the rules whose pattern matched but whose "unless" kept them out: a near miss the rules were
     # written to refuse ("do you have Mercado Pago discounts?" is no payment-methods question).
     refused: frozenset[str] = field(default=frozenset(), compare=False)
-    # ... of which those refused only by words of a story's context (`_tells_context`: "instead", "still", "yet", or
-    # a word told in a sentence that asks nothing), never by a problem, an order, an account or a person asked for.
+    # ... of which those refused only by words of a story's context (`_CONTEXT_ONLY`: "instead", "still", "yet"),
+    # never by a problem, an order, an account or a person asked for.
     refused_by_context: frozenset[str] = field(default=frozenset(), compare=False)
     # The intents whose words were all read inside another topic's phrase: a rule of theirs matched only in sentences
     # its `unless_in_sentence` refuses ("who pays the shipping?" of an exchange is the returns text's), and none but
@@ -545,32 +543,6 @@ class _Scored:
 # person asked for: "I'm still figuring out sizes", "a post office branch instead?", "no Argentine card yet". Not
 # "already", "again", "said" or "took", which as often tell of an order that exists.
 _CONTEXT_ONLY = re.compile(r"(instead|still|yet)")
-# Words an "unless" matches that refuse wherever they stand: an order that exists, or something that went wrong with
-# one ("the zip broke", "the tracking says delivered", "mine took two weeks").
-_AN_ORDER_OR_A_PROBLEM = re.compile(
-    r"problems?|issues?|late|delay\w*|wrong|broke|broken|fell apart|damaged|lost|missing|cancel\w*|complain\w*|"
-    r"status|track\w*|where is|where'?s|not valid|invalid|bounced|took|ago|arrived|received|mine|you never|swapped|"
-    r"sent (it|them|the \w+) back|supposed|promised|resend|redeliver\w*|reschedul\w*|replace\w*|last time|on day|"
-    r"says|said|worried|mistake\w*"
-)
-_ASKS = re.compile(A_QUESTION.pattern + "|" + A_REQUEST.pattern)
-
-
-def _tells_context(rule: Rule, body: str, refusal: re.Match[str]) -> bool:
-    """A word the rule's "unless" matched tells a story's context rather than a problem, an order that exists, an
-    account or a person asked for: one of `_CONTEXT_ONLY` anywhere, or any word but an order's or a problem's told in a
-    sentence of the text that asks nothing and holds no match of the rule ("Asking for my bank account." beside "can
-    sale items be sent back for my money?"). A word in the subject, or in a sentence that asks or requests ("Can I
-    leave a review?", "I'd like to update my address."), is the email's own matter."""
-    word = refusal.group(0).strip()
-    if _CONTEXT_ONLY.fullmatch(word):
-        return True
-    if _AN_ORDER_OR_A_PROBLEM.fullmatch(word) or refusal.start() <= body.find("\n"):
-        return False
-    start, end = sentence_around(body, refusal.start(), refusal.end())
-    if _ASKS.search(body[start:end].strip()):
-        return False
-    return not any(sentence_around(body, m.start(), m.end())[0] == start for m in rule.compiled.finditer(body))
 
 
 # A body is read a second time when decide.py sets the softer order signs aside: the scores are the same.
@@ -589,7 +561,7 @@ def _scored(body: str) -> _Scored:
         unless = rule.compiled_unless
         if m is None and unless is not None and rule.compiled.search(body) and unless.search(body):
             refused.add(rule.adds_to)
-            if not all(_tells_context(rule, body, u) for u in unless.finditer(body)):
+            if not all(_CONTEXT_ONLY.fullmatch(u.group(0).strip()) for u in unless.finditer(body)):
                 refused_otherwise.add(rule.adds_to)
         elif m is None and rule.compiled_unless_in_sentence is not None and rule.compiled.search(body):
             in_another.add(rule.adds_to)

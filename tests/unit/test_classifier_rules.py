@@ -2087,15 +2087,16 @@ def test_a_used_present_or_a_failing_website_gets_no_canned_text(shop, body):
 @pytest.mark.parametrize(
     ("body", "answered"),
     [
-        # the returns text asks for items "unwashed" / "sin lavar": whether a washed one may go back is said
-        ("Can I return a shirt I've already washed?", True),
+        # "sin lavar" in the Spanish returns text says whether a washed item may go back
         ("Si la lavo y no me gusta, ¿la puedo cambiar?", True),
+        # an English washed item stays the LLM's (writers disagree whether "unwashed" answers it)
+        ("Can I return a shirt I've already washed?", False),
         # dye that ran in the wash is a fault, which the text does not speak of
         ("I washed the jumper once and the colour ran. Can I exchange it?", False),
         ("Lavé la remera una vez y largó color. ¿La puedo cambiar?", False),
     ],
 )
-def test_washing_is_the_returns_texts_and_a_colour_that_ran_is_not(shop, body, answered):
+def test_washing_and_a_colour_that_ran_in_the_wash(shop, body, answered):
     result = decide.classify(mail(body=body, subject="Consulta"), shop, OWN)
     assert (result.decision == "faq") is answered, result
 
@@ -2639,12 +2640,9 @@ def test_a_gift_exchanged_by_its_recipient_or_an_item_sent_back_is_a_returns_que
         ("Could you send it to a courier branch? I'm still at work all day.", {"shipping"}),
         # a problem that happened never is a story's context
         ("The zip broke. If I return it, who pays the postage?", set()),
-        # any refusing word told in a sentence of its own that asks nothing is
-        ("Can sale items be sent back for my money? Asking for my bank account.", {"returns"}),
-        # ... but not in a sentence that asks something: that is a second question
+        # any other refusing word is the email's own matter, wherever it stands
+        ("Can sale items be sent back for my money? Asking for my bank account.", set()),
         ("Can I leave a review somewhere? Do you accept bank transfers?", set()),
-        # ... nor in the rule's own sentence
-        ("Can sale items be sent back for money into my account?", set()),
     ],
 )
 def test_a_topic_refused_only_by_a_storys_words_is_told_apart(body, by_context):
@@ -3095,11 +3093,6 @@ def test_a_time_of_day_for_the_delivery_is_not_the_shipping_texts(shop, body, an
 )
 def test_a_request_beside_a_policy_question_gets_no_canned_text(shop, body):
     assert decide.classify(mail(body=body, subject="Consulta"), shop, OWN).decision != "faq"
-
-
-def test_a_refusing_word_in_a_request_is_the_emails_own_matter():
-    result = intents.detect_intent("", "Please update my profile. Can sale items be sent back for my money?")
-    assert "returns" in result.refused and not result.refused_by_context
 
 
 @pytest.mark.parametrize(

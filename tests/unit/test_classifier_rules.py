@@ -3089,6 +3089,11 @@ def test_a_time_of_day_for_the_delivery_is_not_the_shipping_texts(shop, body, an
         "Quiero actualizar mi domicilio. ¿Cuánto tarda el envío a Salta?",
         "¿Me pueden llamar al 11 4444 5555? Quiero saber si hacen envíos a Tandil.",
         "Do you have a physical store? And do you accept Mercado Pago?",
+        # a catalogue, a quote, a recommendation or a discount asked for
+        "Do you ship to Rosario? Please also send me your catalogue.",
+        "¿Aceptan transferencia? ¿Me pasan un presupuesto por 30 remeras?",
+        "¿Cómo son los cambios? ¿Me recomiendan un regalo para mi suegra?",
+        "What sizes do you have? I'd like a discount because I'm a regular customer.",
     ],
 )
 def test_a_request_beside_a_policy_question_gets_no_canned_text(shop, body):

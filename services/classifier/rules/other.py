@@ -205,7 +205,14 @@ RULES: tuple[Rule, ...] = (
             r"\b(press (enquir|inquir|office|release)\w*|journalist|periodista|prensa|photo ?shoots?|sesion de fotos|"
             r"produccion de fotos|borrow|prestar(nos|me)? (unas |algunas )?prendas|"
             r"(offer|propose|present) (you |to you )?(a |an )?(space|stand|spot|partnership|proposal|business|deal)|"
-            r"(ofrecerles|proponerles|presentarles) (un|una) (espacio|propuesta|local|stand|negocio))\b"
+            r"(ofrecerles|proponerles|presentarles) (un|una) (espacio|propuesta|local|stand|negocio))\b|"
+            # a catalogue, a price list or a quote asked for, what to buy recommended, a discount asked as a favour
+            r"\b(send|email|mail|share)\w* (me |us )?(your |the |a )?(catalogue|catalog|lookbook|price list)\b|"
+            r"\b(pasan|pasas|mandan|envian|pasarme|mandarme|enviarme|pasarnos|mandarnos)( el| la| su)? (catalogo|"
+            r"lista de precios|lookbook)\b|\b(send|give|email)\w* (me |us )?(a |an )?(quote|estimate) for\b|"
+            r"\b(un |una )?(presupuesto|cotizacion) (por|de|para) \d|\b(me|nos) (recomiendan|recomendas|recomendarian|"
+            r"sugieren|sugeris) (un|una|algo)\b(?! (talle|medida|numero))|\b(i'?d like|can i (get|have)|could you give "
+            r"me|would you give me) a discount\b"
         ),
         matches=(
             "Do you have a shop in Cordoba?",
@@ -214,6 +221,16 @@ RULES: tuple[Rule, ...] = (
             "Good morning, I represent a shopping centre and would like to offer you a space. Do you ship nationwide?",
             "Hi! I'm a stylist and would like to borrow some pieces for a photoshoot. Do you ship to Palermo?",
             "Hello, is this the right email for press enquiries? Also, do you accept Mercado Pago?",
+            "Do you ship to Rosario? Please also send me your catalogue.",
+            "¿Hacen envíos a Neuquén? ¿Me pasan el catálogo?",
+            "Which payment methods do you take? Can you send me a quote for 20 hoodies?",
+            "¿Aceptan transferencia? ¿Me pasan un presupuesto por 30 remeras?",
+            "¿Cómo son los cambios? ¿Me recomiendan un regalo para mi suegra?",
+            "What sizes do you have? I'd like a discount because I'm a regular customer.",
+        ),
+        never=(
+            "¿Qué talle me recomiendan? Mido 1,70.",
+            "¿Me recomiendan un talle para mi hijo de 15?",
         ),
     ),
     # a second question no canned text answers, asked beside a policy one: a minimum order, a new collection, how

@@ -1368,12 +1368,16 @@ _A_GREETING = re.compile(
 _SENTENCE = re.compile(r"[^.?!]+?([.?!]+|(?=\n\s*\n)|$)")
 
 
+def _sentences(text: str) -> list[str]:
+    """The folded sentences of `text`, each on one line."""
+    folded = intents_mod.fold(text[:_MAX_QUOTE_READ])
+    return [" ".join(m.group(0).split()) for m in _SENTENCE.finditer(folded)]
+
+
 def _questions(text: str) -> list[str]:
     """The folded sentences of `text` that ask something: a question mark, a sentence that opens as a question ("Do
     you ship on weekends."), or a request to be told ("quería saber si..."); not a greeting."""
-    folded = intents_mod.fold(text[:_MAX_QUOTE_READ])
-    sentences = (" ".join(m.group(0).split()) for m in _SENTENCE.finditer(folded))
-    return [s for s in sentences if s and _A_QUESTION.search(s) and not _A_GREETING.match(s)]
+    return [s for s in _sentences(text) if s and _A_QUESTION.search(s) and not _A_GREETING.match(s)]
 
 
 # When the customer would order or pay, told inside a question of how long it takes: "if I order tonight, how many
@@ -1421,9 +1425,7 @@ def _told_not_asked(
         return False
     heard = [intents_mod.fold(subject), *questions]
     if also_heard is not None:
-        folded = intents_mod.fold(text[:_MAX_QUOTE_READ])
-        sentences = (" ".join(m.group(0).split()) for m in _SENTENCE.finditer(folded))
-        heard += [sentence for sentence in sentences if also_heard.search(sentence)]
+        heard += [sentence for sentence in _sentences(text) if also_heard.search(sentence)]
     return not any(re.search(rf"\b{re.escape(word)}\b", place) for word in words for place in heard)
 
 

@@ -368,9 +368,6 @@ TRANSFER_DISCOUNT = Fragment(
     "a discount next to a bank transfer or cash, in either order",
 )
 
-# A broad English policy rule carries this "unless": words that place the question on an order that exists, a
-# problem, a change or another topic ("I selected the wrong shipping option", "the delivery time you promised has
-# passed", "how do I add a shipping address to my account"). Such an email goes to the LLM.
 A_QUESTION = Fragment(
     "a_question",
     r"\?|(^|[.!\n]\s*)(que|como|cuando|donde|cuanto|cuantos|cual|cuales|hay|hacen|tienen|aceptan|puedo|se puede|"
@@ -393,6 +390,9 @@ A_REQUEST = Fragment(
     "a text that asks for something without a question: please, I need, I'd like, quiero, mandenme",
 )
 
+# A broad English policy rule carries this "unless": words that place the question on an order that exists, a
+# problem, a change or another topic ("I selected the wrong shipping option", "the delivery time you promised has
+# passed", "how do I add a shipping address to my account"). Such an email goes to the LLM.
 EN_NOT_POLICY = Fragment(
     "en_not_policy",
     # "wrong" in a hypothetical is the policy question's ("if the size turns out to be wrong", "if I order the wrong

@@ -38,6 +38,7 @@ _ALSO_A_WORD = frozenset(
         "mali",
         "malta",
         "man",
+        "mauricio",
         "montserrat",
         "niger",
         "panama",
@@ -49,6 +50,11 @@ _ALSO_A_WORD = frozenset(
         "turkey",
     }
 )
+# Everyday names ISO 3166 spells otherwise ("Russian Federation", "República Árabe Siria").
+_EVERYDAY_NAMES = frozenset({"russia", "rusia", "siria", "corea del sur", "south korea", "laos", "vaticano", "vatican"})
+# The names above that are also a word or a person's name, read as a country only after a preposition of place:
+# "envíos a Israel", "shipping to Turkey", "desde Cuba".
+AFTER_A_PREPOSITION = ("israel", "turkey", "turquia", "panama", "cuba", "malta", "jersey", "georgia", "jordan")
 _HOME = "AR"
 
 
@@ -59,9 +65,10 @@ def _short(name: str) -> str:
 
 def foreign_country_names(fold) -> frozenset[str]:
     """Every country's names but Argentina's, in English (official and common) and in Spanish, folded with `fold`
-    (the rules' folding), without the names that are also everyday words."""
-    spanish = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["es"], fallback=True)
-    names: set[str] = set()
+    (the rules' folding), without the names that are also everyday words. The Spanish names must be there: without them
+    a Spanish question about shipping abroad would be read as one about shipping at home."""
+    spanish = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["es"])
+    names: set[str] = set(_EVERYDAY_NAMES)
     for country in pycountry.countries:
         if country.alpha_2 == _HOME:
             continue

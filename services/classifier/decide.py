@@ -48,7 +48,6 @@ from . import view as view_mod
 from .rules.base import sentence_around
 from .rules.fragments import (
     A_QUESTION,
-    A_REQUEST,
     DELIVERY_ON_A_DAY,
     HOLD_AN_ITEM,
     NOBODY_AT_HOME,
@@ -866,10 +865,16 @@ _ABROAD_WORDS = (
 _ABROAD_ASKED = re.compile(
     r"\b(" + _ABROAD_WORDS + r"|another country|otro pais|brasil|"
     r"(a|de|en|desde|to|from|in|the) usa|the us|us bank|u\.s(\.a)?\.?|america|europa|europe|uk|england|britain|"
-    r"scotland|escocia|wales|gales|inglaterra|holanda|"
-    # every other country by its English and Spanish names (ISO 3166)
+    r"scotland|escocia|wales|gales|inglaterra|holanda)\b|"
+    # every other country by its English and Spanish names (ISO 3166), but not a street of Buenos Aires named after
+    # one ("retiro en Costa Rica 4500", "calle Uruguay")
+    r"(?<!calle )(?<!avenida )(?<!av )(?<!av\. )\b("
     + "|".join(sorted(map(re.escape, countries_mod.foreign_country_names(intents_mod.fold)), key=len, reverse=True))
-    + r")\b"
+    + r")\b(?! ?\d)|"
+    # a country's name that is also a word or a name, after a preposition of place ("envíos a Israel")
+    + r"\b(a|de|en|desde|hacia|para|to|from|in|into) ("
+    + "|".join(countries_mod.AFTER_A_PREPOSITION)
+    + r")\b(?! ?\d)"
 )
 _ABROAD_ANSWERED = re.compile(r"\b(" + _ABROAD_WORDS + r"|todo el mundo|all over the world)\b")
 
@@ -1170,8 +1175,7 @@ def _unless_in_a_conversation(
     (by its headers, its subject, or quoted or attached mail) answers something that was said before, often an
     order's mail or our own canned text. The LLM reads the history; a canned text would ignore it. The exceptions:
     a reply that quotes the shop's own earlier answer (and no order) and asks a policy question that answer did
-    not, without saying the answer did not help, gets the canned text of the new question; so does a message someone
-    else wrote, forwarded under the customer's note, that names no order. A reply's subject is the
+    not, without saying the answer did not help, gets the canned text of the new question. A reply's subject is the
     earlier mail's ("Re: Payment options"): when it alone names a topic already answered, the new question is the
     text's (`text_alone`, the decision without the subject). And a signature or anything else cleaning removed may
     name an order or a problem. `quoted_answers`: the topics of the shop's canned texts the email quotes."""
@@ -1181,15 +1185,6 @@ def _unless_in_a_conversation(
         answered = set(quoted_answers)
         theirs = _not_ours(shop, view.cut)
         from_the_shop = bool(answered) or _quotes_the_shop(shop, view.cut, theirs)
-        # a message someone else wrote, forwarded under the customer's note ("my husband asked me to find out"): the
-        # rules read both, so what it asks is the customer's new question, unless it or the note names an order
-        if (
-            not from_the_shop
-            and view.text != view.own_text
-            and not _NOT_HELPED.search(intents_mod.fold(view.text))
-            and not _names_an_order(view.cut)
-        ):
-            return replace(result, rules=(*result.rules, "conversation.forwarded_question"))
         if not from_the_shop or _NOT_HELPED.search(intents_mod.fold(view.text)) or _names_an_order(theirs):
             return replace(result, decision="llm", reason="needs_llm:in_conversation", faq_topic=None)
         # what the shop's own words besides its canned texts spoke of
@@ -1393,39 +1388,13 @@ def _detail_told_not_asked(subject: str, text: str) -> bool:
     """Every detail the rules matched is a time the customer tells outside the email's questions and its subject: "I
     want to go on my day off, Sunday. Is the store's stock the website's?" tells a day, it does not ask one; nor is
     the time an order would be placed, told in the question (`_WHEN_ORDERED`)."""
-    return _told_not_asked(subject, text, _DETAIL, _A_TIME_TOLD)
-
-
-# Words of the "other" rules that tell where or when the customer met the shop rather than ask about it: "I saw you
-# on Instagram", "I bought it in the Black Friday sale", "I love the new collection".
-_OTHER_CONTEXT = re.compile(
-    r"instagram|black friday|cyber monday|hot sale|(new|winter|summer|autumn|fall|spring|next) collection|"
-    r"(nueva|ultima) coleccion|coleccion (nueva|de (invierno|verano|otono|primavera))"
-)
-_A_REQUEST = re.compile(A_REQUEST.pattern)
-
-
-def _other_told_not_asked(subject: str, text: str) -> bool:
-    """Every word the "other" rules matched tells where or when the customer met the shop (`_OTHER_CONTEXT`), outside
-    the email's questions, its requests and its subject: "I bought a skirt in your Black Friday sale. If it doesn't
-    fit, can I exchange it?" asks about returns, not about the sale."""
-    return _told_not_asked(subject, text, "other", _OTHER_CONTEXT, also_heard=_A_REQUEST)
-
-
-def _told_not_asked(
-    subject: str, text: str, adds_to: str, told: re.Pattern[str], also_heard: re.Pattern[str] | None = None
-) -> bool:
-    """Every word the rules adding to `adds_to` matched is one `told` allows and stands outside the email's questions
-    (and its sentences `also_heard` matches) and its subject."""
     questions = [_WHEN_ORDERED.sub(" ", question) for question in _questions(text)]
     if not questions:
         return False
-    words = {word for found in intents_mod.matched_words(subject, text, adds_to).values() for word in found}
-    if not all(told.fullmatch(word) for word in words):
+    words = {word for found in intents_mod.matched_words(subject, text, _DETAIL).values() for word in found}
+    if not all(_A_TIME_TOLD.fullmatch(word) for word in words):
         return False
     heard = [intents_mod.fold(subject), *questions]
-    if also_heard is not None:
-        heard += [sentence for sentence in _sentences(text) if also_heard.search(sentence)]
     return not any(re.search(rf"\b{re.escape(word)}\b", place) for word in words for place in heard)
 
 
@@ -1438,7 +1407,6 @@ def _ruled_out(result: intents_mod.IntentResult, *, surest: float, subject: str,
     return any(
         result.scores.get(name, 0.0) >= 2
         and not (name == _DETAIL and surest >= NEARLY_SURE and _detail_told_not_asked(subject, text))
-        and not (name == "other" and surest >= NEARLY_SURE and _other_told_not_asked(subject, text))
         for name in _ALWAYS_RULED_OUT_BY
     )
 
@@ -1471,13 +1439,6 @@ def _without_an_order(
     return replace(aside, fired=(*aside.fired, *answered, f"learned.{learned_mod.AN_ORDER}={chance:.3f}"))
 
 
-def _said_in(word: str, canned: str) -> bool:
-    """Whether a folded canned text says a detail's word, or its singular: "los sábados" is said by "de lunes a
-    sábado", "on Saturdays" by "Monday to Saturday"."""
-    singular = word[:-1] if word.endswith("s") and len(word) > 3 else word
-    return any(re.search(rf"\b{re.escape(form)}\b", canned) for form in {word, singular})
-
-
 _DELIVERY_ON_A_DAY = re.compile(DELIVERY_ON_A_DAY.pattern)
 _A_COURIER_BRANCH = re.compile(rf"\b({_COURIER_BRANCH}|correo argentino)\b")
 
@@ -1503,7 +1464,7 @@ def _details_the_canned_texts_answer(
     answered = frozenset(
         name
         for name, words in intents_mod.matched_words(subject, text, _DETAIL).items()
-        if all(_said_in(word, canned) for word in words for canned in folded)
+        if all(re.search(rf"\b{re.escape(word)}\b", canned) for word in words for canned in folded)
     )
     if not answered:
         return result

@@ -2963,20 +2963,33 @@ def test_a_garments_fit_asked_without_a_question_mark_stays_the_products(shop, b
 
 
 @pytest.mark.parametrize(
-    ("body", "answered"),
+    "body",
     [
-        # the store's days, named in the plural, are said by the shipping text's "de lunes a sábado"
-        ("¿Puedo retirar mi compra los sábados en el local?", True),
-        # a delivery on a day is never the store's days
-        ("¿Entregan los sábados?", False),
-        ("Do you deliver on Saturdays?", False),
-        # a day the text does not name
-        ("¿Abren los domingos para retirar?", False),
+        # the store's "de lunes a sábado" says when it opens, not when orders leave or arrive
+        "¿Los pedidos salen los sábados? ¿Cuánto tarda un envío a Córdoba?",
+        "Are orders sent out on Saturdays? How long does shipping to Córdoba take?",
+        "Do Saturdays count as working days for the delivery time?",
+        "¿Entregan los sábados?",
+        "Do you deliver on Saturdays?",
+        "¿Abren los domingos para retirar?",
     ],
 )
-def test_a_day_named_in_the_plural_is_said_by_a_text_that_names_it_once(shop, body, answered):
+def test_a_day_in_the_plural_is_a_detail_no_canned_text_says(shop, body):
     result = decide.classify_text(body, shop, model=_FixedModel({"shipping": 0.9}))  # type: ignore[arg-type]
-    assert (result.decision == "faq") is answered, result
+    assert result.decision != "faq", result
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # "earlier" of a delivery wanted, whatever follows it
+        "Could it arrive earlier this week? How long does shipping to Rosario take?",
+        "I need it earlier on in the month. How long does shipping to Salta take?",
+    ],
+)
+def test_a_delivery_wanted_earlier_is_a_detail(shop, body):
+    result = decide.classify_text(body, shop, model=_FixedModel({"shipping": 0.9}))  # type: ignore[arg-type]
+    assert result.decision != "faq", result
 
 
 def _forwarded(note: str, sender: str, body: str) -> str:
@@ -2987,57 +3000,49 @@ def _forwarded(note: str, sender: str, body: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("note", "sender", "body", "answered"),
+    ("note", "sender", "body"),
     [
-        # someone else's question, forwarded under the customer's note, is the customer's new question
+        # the customer's own question forwarded again: it went unanswered, a person should see why
         (
-            "Hello, my daughter asked me to forward this to you.",
-            "Jenny Morales <jennym@gmail.com>",
-            "Mum, ask them if Lola can exchange the jacket at the shop in Palermo if it doesn't fit.",
-            True,
+            "Les reenvío mi consulta porque no tuve respuesta.",
+            "Juan Pérez <juanperez@gmail.com>",
+            "Hola, ¿hacen envíos a Tucumán?",
         ),
         (
-            "Hola, les reenvío esto de mi marido.",
-            "Diego <diego.h@gmail.com>",
-            "Preguntales si hacen envíos a Tucumán y cuánto tardan.",
-            True,
+            "Forwarding my question again, I never heard back.",
+            "Juan Pérez <juanperez@gmail.com>",
+            "Hi, do you ship to Mendoza?",
         ),
-        # ... unless it names an order that exists
+        # a question forwarded with a request no canned text meets
         (
-            "Hi, see below from my wife.",
-            "Anna <anna@outlook.com>",
-            "Can you ask them if I can swap the jacket I got last week for a bigger size? Order 4521.",
-            False,
+            "Please reply to my sister at ana.perez@gmail.com, she asked me this.",
+            "Ana <ana.perez@gmail.com>",
+            "Can I exchange a jacket at the Palermo store if it doesn't fit?",
         ),
-        # ... or a problem
+        # the shop's own staff, writing from elsewhere, promised what a canned text may contradict
         (
-            "Hi, my friend sent me this. Do you ship to Mendoza?",
-            "Kate <kate@gmail.com>",
-            "My parcel from them never arrived and nobody answers. Be careful!!",
-            False,
+            "Hola, me dijeron esto por Instagram. ¿Me lo confirman?",
+            "Ropa del Sur (Instagram) <ropadelsur.ig@gmail.com>",
+            "Hola! Te guardamos la campera hasta el viernes y el envío a Rosario te sale gratis.",
         ),
     ],
 )
-def test_someone_elses_question_forwarded_under_a_note_gets_its_canned_text(shop, note, sender, body, answered):
+def test_a_forwarded_message_stays_a_conversation(shop, note, sender, body):
     result = decide.classify(mail(body=_forwarded(note, sender, body), subject="Fwd: consulta"), shop, OWN)
-    assert (result.decision == "faq") is answered, result
-    if answered:
-        assert "conversation.forwarded_question" in result.rules
+    assert result.decision != "faq", result
 
 
 @pytest.mark.parametrize(
-    ("text", "told"),
+    "body",
     [
-        ("I bought a skirt in your Black Friday sale. If it doesn't fit, can I still exchange it?", True),
-        ("Saw you on Instagram! Do you ship to Mendoza?", True),
-        # asked, requested, or a matter the shop must answer
-        ("When is the next Black Friday? Do you ship to Salta?", False),
-        ("Send me your Instagram. Can I return sale items?", False),
-        ("We sell wholesale in Uruguay. What payment methods do you take?", False),
+        # the customer's own account or business, or messages the shop did not answer
+        "I have an Instagram shop too and would love to stock your jackets. Do you ship to Mendoza?",
+        "Avísenme por Instagram si hacen envíos a Salta.",
     ],
 )
-def test_where_the_customer_met_the_shop_is_told_not_asked(text, told):
-    assert decide._other_told_not_asked("Consulta", text) is told
+def test_instagram_told_still_rules_a_canned_text_out(shop, body):
+    result = decide.classify_text(body, shop, model=_FixedModel({"shipping": 0.95}))  # type: ignore[arg-type]
+    assert result.decision != "faq", result
 
 
 @pytest.mark.parametrize(
@@ -3052,6 +3057,16 @@ def test_where_the_customer_met_the_shop_is_told_not_asked(text, told):
         ("¿tienen bermudas de jean?", False),
         ("¿envían a san martín, mendoza?", False),
         ("¿el local de honduras 4800 abre los sábados?", False),
+        # countries ISO 3166 names otherwise, or whose name is also a person's, after a preposition of place
+        ("do you ship to russia?", True),
+        ("¿hacen envíos a rusia?", True),
+        ("¿envían a israel o a turquía?", True),
+        ("can i return it from malta?", True),
+        ("soy israel, ¿hacen envíos a córdoba?", False),
+        # streets of Palermo named after countries, and a first name
+        ("¿puedo retirar en costa rica 4500?", False),
+        ("vivo en la calle guatemala, ¿hacen envíos?", False),
+        ("gracias, mauricio", False),
     ],
 )
 def test_another_country_is_any_country_by_its_english_or_spanish_name(question, abroad):

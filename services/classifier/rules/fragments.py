@@ -381,15 +381,6 @@ A_QUESTION = Fragment(
     "a text that asks something: a question mark, a sentence that opens as a question, or a request to be told",
 )
 
-# ... and one that asks for something without a question: "Send me your Instagram.", "Les dejo mi teléfono.", "I'd
-# like to update my address."
-A_REQUEST = Fragment(
-    "a_request",
-    r"\b(please|kindly|por favor|les dejo|te dejo|send|mand(a|e|en|ame|enme)|necesito|necesitamos|(i|we) need|quiero|"
-    r"queremos|quisiera|(i|we)('d| would) like|(i|we) want|me gustaria|nos gustaria)\b",
-    "a text that asks for something without a question: please, I need, I'd like, quiero, mandenme",
-)
-
 # A broad English policy rule carries this "unless": words that place the question on an order that exists, a
 # problem, a change or another topic ("I selected the wrong shipping option", "the delivery time you promised has
 # passed", "how do I add a shipping address to my account"). Such an email goes to the LLM.

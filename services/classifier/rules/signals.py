@@ -537,12 +537,16 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             r"\b(looks?|is|are) (different|darker|lighter|brighter|duller) (in person|in real life|than (in )?(the "
             r"|your )?(photos?|pictures?|website))\b|\bneed (a|one) size (up|down|bigger|smaller|larger)\b|"
             r"\b(before|once) (i|we) (send|return|post|ship) (it|them|the \w+) back\b|"
+            # when it reached the customer: "I got the coat on Saturday", "we received them yesterday"
+            r"\b(i|we) (got|received) (it|them|the \w+|my \w+) (yesterday|today|this (morning|week)|last (week|\w+day)|"
+            r"on (monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b|"
             r"\b(exchange|return|swap|send back) (this|these)\b(?! (kinds?|types?|sorts?) of)"
         ),
         matches=(
             "The sweater arrived today",
             "The sleeves are too long",
             "I washed it once",
+            "what happens if I wore it once? I got the coat on Saturday",
             "If I return the dress that came on Monday, when is the money back?",
             "My daughter loved the dress you sent, but it's too big.",
             "Hello, I have the receipt here. Can I exchange the shirt?",
@@ -558,6 +562,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "Can I return this kind of item?",
             "can u still return something if u washed it once?",
             "Can I exchange it if I've worn it once?",
+            "If I got it on sale, can I still return it?",
         ),
     ),
     Rule(

@@ -147,6 +147,63 @@ RULES: tuple[Rule, ...] = (
             "It's for my son's birthday, can I pick it up on Friday?",
         ),
     ),
+    # how much the instalments' interest or surcharge is: the payment text says only "con recargo"
+    Rule(
+        name="detail.interest_amount",
+        adds_to="detail",
+        weight=2,
+        description="how much interest or surcharge instalments carry, or its rate",
+        pattern=(
+            r"\bcuanto (de |es el |es la |seria el |sale el |da el )?(interes|recargo)\b|\bque (interes|recargo|"
+            r"porcentaje)\b|\b(porcentaje|tasa|%) (de |del )?(interes|recargo)\b|\b(cft|tna|tea)\b|"
+            r"\bhow much (interest|surcharge|extra)\b|\b(interest|surcharge) rate\b|\bwhat('s| is| would be) the "
+            r"(interest|surcharge)\b|\b(percentage|rate) (of|for) (the )?(interest|surcharge)\b"
+        ),
+        matches=(
+            "Hola, ¿cuánto interés tienen las 6 cuotas con Visa?",
+            "¿Qué recargo tiene pagar en 6 cuotas?",
+            "What's the surcharge on 6 instalments?",
+            "How much interest do the instalments carry?",
+        ),
+        never=("¿Tienen cuotas sin interés?", "Do you have interest-free instalments?"),
+    ),
+    # the original packaging or box of a return: the returns text names the label, not the packaging
+    Rule(
+        name="detail.original_packaging",
+        adds_to="detail",
+        weight=2,
+        description="whether a return needs its original packaging, box or bag",
+        pattern=(
+            r"\b(empaque|embalaje|packaging)\b|\b(caja|bolsa|bolsita|box|bag|wrapping) original\b|"
+            r"\boriginal (box|bag|wrapping|packaging)\b"
+        ),
+        matches=(
+            "¿Tengo que devolverlo en el empaque original?",
+            "Do I need the original box to return it?",
+            "Can I send it back without the original packaging?",
+        ),
+        never=("¿Tengo que devolverlo con la etiqueta?", "What do you charge for postage and packing?"),
+    ),
+    # the size guide did not work for the customer: the sizes text would repeat it
+    Rule(
+        name="detail.size_guide_did_not_work",
+        adds_to="detail",
+        weight=2,
+        description="the customer says the size chart did not match or did not help",
+        pattern=(
+            r"\b(tabla|guia)( de (talles|medidas))? no (coincide|coinciden|corresponde|corresponden|me sirv\w*|sirve|"
+            r"sirvio|ayud\w*|es real|es correcta)\b|\bno (coincide|coinciden|corresponde|corresponden) con (la|las) "
+            r"(tabla|guia|medidas)\b|\bsize (chart|guide)( \w+)? (doesn'?t|does not|didn'?t|did not|isn'?t|is not) "
+            r"(match|work|help|accurate|right|correct)\b|\b(don'?t|do not|didn'?t|did not) match (the|your) "
+            r"(size )?(chart|guide)\b"
+        ),
+        matches=(
+            "La guía de talles no coincide con la prenda que tengo, ¿qué talle elijo?",
+            "The size chart doesn't match the jeans I got.",
+            "My measurements didn't match your size chart at all.",
+        ),
+        never=("¿Dónde está la guía de talles?", "Does the size chart match the fit?"),
+    ),
     # how many units one customer may buy: the canned texts set no limit either way
     Rule(
         name="detail.units_per_customer",

@@ -97,6 +97,10 @@ RULES: tuple[Rule, ...] = (
             r"discount|transfer)\b)|"
             # a price asked, not one told in a story ("it cost more than half the price of the t-shirt"); one
             # garment's length, not every garment's, which the size guide gives ("the length of each shirt")
+            # an attribute of one product asked ("Also, is the black jacket real leather?", "does it have pockets?")
+            r"\b(is|are) (it|they|the [a-z]+( [a-z]+)?) (made of |real |genuine |100% |fully )?(leather|suede|cotton|"
+            r"wool|linen|silk|denim|lined|padded|insulated|see[- ]through|sheer|stretchy|stretch)\b|\b(does|do) (it|"
+            r"they|the [a-z]+( [a-z]+)?) have (pockets?|a hood|a lining|lining|a zip(per)?|buttons)\b|"
             r"\bprice of\b[^.!\n]{0,60}\?|\b(length|width|dimensions) of\b(?! (each|every|all|your) )"
             r"(?! (the |your )?(shirts|dresses|trousers|pants|jeans|tops|jackets|coats|hoodies|sweaters|garments|items|"
             r"clothes|pieces)\b)"
@@ -113,6 +117,8 @@ RULES: tuple[Rule, ...] = (
             "I'd like to know if it shrinks after washing",
             "Do you have the hoodie in size M?",
             "How much is the denim jacket?",
+            "Hi, what's your returns policy? Also, is the black jacket real leather?",
+            "Does the parka have a hood?",
         ),
         never=(
             "How much is the shipping to Rosario?",
@@ -135,14 +141,16 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="a product's price, lining, hood or pockets, shrinking, or a shoe size, in Spanish",
         pattern=(
-            r"\b(que|cual es el) precio (tiene|tienen|tendria)\b|\bvienen? (con|sin) (frisa|forro|capucha|bolsillos?|"
-            r"cierre|botones|elastico|abrigo)\b|\b(encoge|encogen|achica|achican|destine|destinen|se estira|"
-            r"se estiran)\b|\bvienen? en (talle |el |numero )?\d{2}\b"
+            r"\b(que|cual es el) precio (tiene|tienen|tendria)\b|\b(vienen?|tiene|tienen|trae|traen|lleva|llevan) "
+            r"(con |sin )?(frisa|forro|capucha|bolsillos?|cierres?|botones|elastico|abrigo|tiras|manijas?|cordon)\b|"
+            r"\b(encoge|encogen|achica|achican|destine|destinen|se estira|se estiran)\b|"
+            r"\bvienen? en (talle |el |numero )?\d{2}\b"
         ),
         matches=(
             "¿Las zapatillas vienen en 41?",
             "¿El pantalón viene con bolsillos?",
             "¿Qué precio tiene la campera rompeviento?",
+            "Hola! ¿Hacen envíos a Córdoba? Ah y la mochila negra ¿tiene bolsillo para notebook?",
         ),
     ),
 )

@@ -1425,6 +1425,16 @@ def strip_quotes_and_signature(text: str, keep_forwarded: bool = True, note_char
     return "\n".join(_split_quotes_and_signature(text, keep_forwarded, note_chars)[0])
 
 
+def _quote_start(lines: list[str], i: int) -> int | None:
+    """The index of the first line at or after i that starts quoted mail: an attribution ("On ... wrote:"), an
+    Outlook header block, a separator ("-----Original Message-----") or a "> " line."""
+    for j in range(i, len(lines)):
+        s = lines[j].strip()
+        if s and (s.startswith(">") or _SEPARATOR.match(s) or _is_attribution(lines, j) or _is_header_block(lines, j)):
+            return j
+    return None
+
+
 def _split_quotes_and_signature(text: str, keep_forwarded: bool = True, note_chars: int = 0) -> tuple[list[str], bool]:
     """The lines kept, and whether the text quotes or forwards other mail (a quote block, an attribution line, a
     header block, "> " lines, a forwarded or original message): the reply belongs to a conversation."""
@@ -1444,11 +1454,9 @@ def _split_quotes_and_signature(text: str, keep_forwarded: bool = True, note_cha
                 for rest in lines[i:]
             )
             break
-        if _is_signature_delimiter(line):
-            break
-        if s and len(s) <= 80 and _MOBILE_SIGNATURE.match(s):
-            break
-        if _is_disclaimer(s):
+        if _is_signature_delimiter(line) or (s and len(s) <= 80 and _MOBILE_SIGNATURE.match(s)) or _is_disclaimer(s):
+            # the mail answered may still be quoted below a signature or a legal footer
+            quoted = quoted or _quote_start(lines, i + 1) is not None
             break
         if s and _SEPARATOR.match(s):
             is_forward = bool(_FORWARD.search(s))
@@ -1610,11 +1618,20 @@ def _context_of(pieces: list[tuple[str, str]], max_chars: int) -> Context:
         kept, quoted = _split_quotes_and_signature(text.replace("\r\n", "\n").replace("\r", "\n"))
         context.quoted = context.quoted or quoted
         new = " ".join(" ".join(kept).split())
-        for line in (" ".join(x.split()) for x in text.replace(_QUOTE_MARK, "").splitlines()):
+        lines = [" ".join(x.split()) for x in text.replace(_QUOTE_MARK, "").splitlines()]
+        i = 0
+        while i < len(lines):
+            line = lines[i]
             if _is_disclaimer(line):
-                break  # a legal footer says nothing about the customer's order
+                # a legal footer says nothing about the customer's order; the mail it answers may be quoted below it
+                below = _quote_start(lines, i + 1)
+                if below is None:
+                    break
+                i = below
+                continue
             if line and line not in new:
                 cut.append(line)
+            i += 1
         if sum(len(line) for line in cut) >= max_chars:
             break
     context.cut = "\n".join(cut)[:max_chars]

@@ -2169,6 +2169,35 @@ def test_a_legal_disclaimer_is_no_problem_of_the_customers(shop):
 
 
 @pytest.mark.parametrize(
+    "footer",
+    [
+        "Enviado desde mi iPhone",
+        "-- \nLaura Gómez\nTel. 11 5555-1234",
+        "Este mensaje es confidencial. Si usted lo recibió por error, le rogamos eliminarlo.",
+    ],
+)
+def test_mail_quoted_below_a_signature_or_a_legal_footer_is_a_conversation(shop, footer):
+    # the quoted mail is an order's: the question under it is about that order
+    body = (
+        f"Hola, ¿cuánto tarda en llegar a Salta?\n\n{footer}\n\nEl mar, 4 mar 2025 a las 10:12, Tienda Online "
+        "<ventas@tiendaonline.com.ar> escribió:\n> Tu pedido 48213 fue despachado.\n"
+    )
+    assert decide.classify_text(body, shop, subject="Re: Tu pedido").decision != "faq"
+
+
+def test_a_new_question_under_the_shops_answer_below_a_legal_footer_gets_its_canned_text(shop):
+    body = (
+        "Gracias. Si no me queda bien, ¿lo puedo cambiar por otro talle? ¿Cuánto tiempo tengo?\n\nSaludos,\n"
+        "Verónica\n\nEste mensaje es confidencial. Si usted lo recibió por error, le rogamos eliminarlo.\n\n"
+        "De: Ropa del Sur <hola@ropadelsur.com.ar>\nEnviado: martes, 11 de marzo de 2025 10:02\n"
+        "Para: Verónica <vero@estudio.com.ar>\nAsunto: RE: Consulta talle\n\nHola Verónica, la tabla de talles "
+        "está en la web, medí un pantalón tuyo y compará.\n"
+    )
+    result = decide.classify_text(body, shop, subject="RE: Consulta")
+    assert (result.decision, result.faq_topics) == ("faq", ("returns",)), result
+
+
+@pytest.mark.parametrize(
     "body,expected",
     [
         # edge cases of the widened phrasings, each with what it must get

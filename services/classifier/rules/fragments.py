@@ -293,7 +293,10 @@ SIZE_RANGE_EN = Fragment(
     r"models|things|stuff|products)\b|"
     r"(^|[.?!\n]\s*)(hi,? |hello,? )?you (have|make|carry|sell) (an? |any )?(xxs|xs|xxl|xxxl|[2-5]xl)( size)?\b|"
     + BETWEEN_TWO_SIZES_EN.pattern
-    + r"|\bunisex\b[^.?!]{0,40}\b(fit|fits|sizing|sizes|run|runs)\b|\bhow (do|does) (the |your )?unisex\b",
+    + r"|\bunisex\b[^.?!]{0,40}\b(fit|fits|sizing|sizes|run|runs)\b|\bhow (do|does) (the |your )?unisex\b|"
+    # how far the sizes go ("how big do your sizes go?", "what size do you go up to?")
+    r"\bhow (big|large|small|far) do (your |the )?sizes go\b|\b(what|which) sizes? do you go (up|down) to\b|"
+    r"\bup to what size\b",
     "the sizes made, two sizes to choose between, the unisex line, in English",
 )
 
@@ -303,8 +306,8 @@ SIZE_GUIDE_MATTERS = Fragment(
     "size_guide_matters",
     r"\b(hasta|desde) (que|cual) talle (hacen|tienen|llegan|manejan|trabajan)\b(?! (el|la|los|las|de|del) )|"
     r"\bque talles (hacen|tienen|manejan|trabajan)\b|\b(what|which) sizes do you "
-    r"(make|have|carry|do|offer|stock)\b|\b(linea|line) unisex\b|\bunisex (line|range|ones)\b|\ben la unisex\b|"
-    r"\bin the unisex\b|" + SIZE_RANGE_ES.pattern + "|" + SIZE_RANGE_EN.pattern,
+    r"(make|have|carry|do|offer|stock)\b|\b(linea|line|coleccion) unisex\b|\bunisex (line|range|ones|collection)\b|"
+    r"\ben la unisex\b|\bin the unisex\b|" + SIZE_RANGE_ES.pattern + "|" + SIZE_RANGE_EN.pattern,
     "the range of sizes made, or the unisex line's cut: the size guide's for any garment",
 )
 
@@ -364,8 +367,11 @@ TRANSFER_DISCOUNT = Fragment(
     "transfer_discount",
     r"\b(transferencia|transfiero|transferir|efectivo|transfer|cash)\b[^.?!]{0,60}\b(descuento|discount|% ?off|"
     r"\d+ ?%)|\b(descuento|discount|\d+ ?%)[^.?!]{0,60}\b(transferencia|transfiero|transferir|efectivo|transfer|"
-    r"cash)\b",
-    "a discount next to a bank transfer or cash, in either order",
+    r"cash)\b|"
+    # the method named in the sentence before: "...abonar por transferencia. ¿Ofrecen descuento por ese medio?"
+    r"\b(descuento|beneficio|discount)s? (por|con|pagando (por|con)|for|with|when paying (by|with)) (ese|este|that|"
+    r"this) (medio|metodo|method|option)\b",
+    "a discount next to a bank transfer or cash, in either order, or for 'that method'",
 )
 
 A_QUESTION = Fragment(

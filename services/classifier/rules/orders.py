@@ -101,6 +101,11 @@ DELIVERY_WENT_WRONG = Rule(
         r"ages)\b|\b(it'?s|it has) been (\d+|a|an|one|two|three|four|five|six|several|many|over|"
         r"more than) \w*\s?(days?|weeks?|months?)\b|\boverdue\b|\bmissed (the|my) delivery\b"
     ),
+    # a bank card or an ID that has not arrived is no parcel ("my Argentine bank card still hasn't arrived")
+    unless_in_sentence=(
+        r"\b(card|tarjeta|dni|passport|pasaporte)( de \w+)? (still |todavia |aun )?(hasn'?t|has not|didn'?t|did not|"
+        r"never|no (me )?(llego|llega))\b"
+    ),
     matches=(
         "no me llego el pedido",
         "Tu envío 123 está demorado.",
@@ -118,6 +123,7 @@ DELIVERY_WENT_WRONG = Rule(
         "Y si el pantalón no me llega a quedar, ¿el envío del cambio lo pago yo?",
         "Lo necesito para el 20, ¿llego o no llego con los tiempos?",
         "Son dos remeras nada más, no llego al mínimo para envío gratis creo.",
+        "Do you take PayPal? My Argentine bank card still hasn't arrived.",
     ),
 )
 

@@ -327,7 +327,8 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="whether an item can be swapped for another size or colour",
         pattern=(
-            r"\b((can|could|may) (i|we)|is it possible to|are (we|customers) allowed to) (swap|exchange|change|"
+            r"\b((can|could|may) (i|we)|is it possible to|are (we|customers) allowed to|(am|are) (i|we) able to|"
+            r"(would|will) (i|we) be able to) (swap|exchange|change|"
             r"trade) (it |them |items? |an item |clothes |something )?(for|to|into) (a |an |another |the )?(different |"
             r"bigger |smaller |larger |other |next )?(size|colou?r)\b|"
             # "can I change it for something else?", of a thing not yet in hand or a gift
@@ -345,6 +346,7 @@ RULES: tuple[Rule, ...] = (
             "If she doesn't like the colour, can she change it for something else?",
             "Excuse the mistakes in my English. Can I swap it for another size? Is the first change free?",
             "I'm still figuring out sizes here. Can I exchange it for a bigger size if the size is wrong?",
+            "If I order and it turns out too small, am I able to swap it for the next size up?",
         ),
         never=("Can I change my order to a different size?",),
     ),

@@ -1037,7 +1037,7 @@ SITE_PROBLEM: tuple[Rule, ...] = (
             r"doesn'?t let me) (select|choose|pick|see|load|click|add|enter|complete|finish|use|open|log ?in|sign ?in|"
             r"access|create (an |my )?account|register|sign ?up|reset (my |the )?password)\b|"
             # not a legal footer's "if received in error", "error-free"
-            r"(?<!\bin )\berrors?\b(?!-free)|\b(bug|glitch\w*|crash\w*)\b"
+            r"(?<!\bin )(?<!\bpor )\berrors?\b(?!-free)|\b(bug|glitch\w*|crash\w*)\b"
         ),
         # a size the website does not let one choose, asked about, is the stock question, not a broken website;
         # unless the site is said to crash, fail to load or show an error as well
@@ -1055,6 +1055,7 @@ SITE_PROBLEM: tuple[Rule, ...] = (
             "If I can't see my size on the page, does that mean it's gone?",
             "If it doesn't work for her, can she exchange it?",
             "This e-mail is confidential. If received in error, please delete it.",
+            "Si usted lo recibió por error, le rogamos notificarlo al remitente y eliminarlo.",
             "Some products don't show XXL: is it only some models?",
         ),
     ),

@@ -3162,6 +3162,10 @@ def test_what_no_canned_text_says_beside_a_policy_question_goes_to_the_llm(shop,
         # the size guide did not work for the customer
         "La guía de talles no coincide con la prenda que tengo, ¿qué talle elijo?",
         "The size chart doesn't match the jeans I got from you. Which size should I order?",
+        # an exchange for something cheaper, what the transfer discount applies to, one order paid two ways
+        "Si cambio un buzo por una remera que sale menos, ¿me devuelven la diferencia?",
+        "¿El 10% de descuento por transferencia se aplica sobre el total con envío incluido?",
+        "Could I pay part with my card and the rest by bank transfer?",
     ],
 )
 def test_what_the_canned_text_leaves_open_beside_a_policy_question_goes_to_the_llm(shop, body):

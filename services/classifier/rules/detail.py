@@ -18,6 +18,13 @@ _SOMEONE_ELSE_ES = (
     r"pareja|mama|papa|madre|padre|herman[oa]|vecin[oa]|amig[oa]|sobrin[oa]|cunad[oa]|suegr[oa]))"
 )
 
+# A bank by its name ("Banco Nación", "Galicia"), and what a bank's own promotion offers
+_A_BANK = (
+    r"banco (galicia|santander|frances|bbva|macro|nacion|provincia|ciudad|hsbc|icbc|supervielle|patagonia|credicoop|"
+    r"hipotecario|comafi)|galicia|santander|bbva|macro|hsbc|icbc|supervielle|credicoop|brubank|uala"
+)
+_A_PROMOTION = r"promo\w*|reintegros?|reembolsos?"
+
 RULES: tuple[Rule, ...] = (
     # a delivery on a given day ("can you deliver tomorrow?"), a safety question about paying online, a colour of a
     # product ("do you ship the hoodie in navy?"): the canned texts do not say
@@ -203,6 +210,62 @@ RULES: tuple[Rule, ...] = (
             "My measurements didn't match your size chart at all.",
         ),
         never=("¿Dónde está la guía de talles?", "Does the size chart match the fit?"),
+    ),
+    # an exchange for something cheaper, or what a discount is worked out on: the texts say only that a dearer
+    # item's difference is paid, and that a transfer has 10% off
+    Rule(
+        name="detail.cheaper_item_or_discount_base",
+        adds_to="detail",
+        weight=2,
+        description="an exchange for a cheaper item, or what the transfer discount applies to",
+        pattern=(
+            # (an item, not a way of paying or of delivery: "is bank transfer cheaper?" is the 10% off)
+            r"\b(algo|otra cosa|otra prenda|otro producto|otro articulo|una? \w+) (que )?(sale|cuesta|vale|salga|"
+            r"cueste|valga) menos\b|"
+            r"\b(algo|otra cosa|otra prenda|otro producto|otro articulo|una? \w+) mas barat[oa]\b|"
+            r"\b(something|anything|one|an item|a product|items?) (cheaper|that costs less|less expensive)\b|"
+            r"\bcheaper (one|item|product|thing|piece)s?\b|"
+            r"\b(sobre|a) (el total|los productos|el envio|el precio final)\b|"
+            r"\b(con )?envio incluido\b|"
+            r"\b(include|includes|including|apply to|applies to|applied to|off) (the )?(shipping|delivery|postage)\b"
+        ),
+        matches=(
+            "si cambio un buzo x una remera q sale menos me devuelven la diferencia?",
+            "If I swap it for something cheaper, do I get the difference back?",
+            "el 10% de descuento por transferencia, ¿se aplica sobre el total con envío incluido?",
+            "Does the transfer discount apply to the shipping too?",
+        ),
+        never=(
+            "¿Cuánto sale el envío a Córdoba?",
+            "If it costs more, do I pay the difference?",
+            "Is bank transfer cheaper?",
+            "Is it cheaper if I pick it up somewhere?",
+        ),
+    ),
+    # one order paid by two ways, or a bank's own promotion: the payment text names neither
+    Rule(
+        name="detail.split_payment_or_a_banks_promotion",
+        adds_to="detail",
+        weight=2,
+        description="part of an order paid one way and the rest another, or a named bank's promotion",
+        pattern=(
+            r"\b(part|half|some)( of [^.?!]{0,30}?)? (with|by|on|in) [^.?!]{0,40}\b(rest|remainder|other half|"
+            r"balance)\b|\b(una parte|parte|la mitad) (con|en|por) [^.?!]{0,40}\b(el resto|la otra (parte|mitad))\b|"
+            # a bank's own promotion (any bank's card is accepted, which the text says)
+            r"\b(" + _A_BANK + r")\b[^.?!]{0,40}\b(" + _A_PROMOTION + r")\b|"
+            r"\b(" + _A_PROMOTION + r")\b[^.?!]{0,40}\b(" + _A_BANK + r")\b"
+        ),
+        matches=(
+            "Could I pay for part of an order with the card and the remainder by bank transfer?",
+            "¿Puedo pagar una parte con tarjeta y el resto por transferencia?",
+            "¿El Banco Galicia tiene alguna promo con ustedes?",
+        ),
+        never=(
+            "¿Aceptan tarjetas de cualquier banco?",
+            "Can I pay with a card from any bank?",
+            "¿Aceptan la Visa del Banco Nación?",
+            "Si transfiero desde mi cuenta de Brubank, ¿tengo igual el descuento?",
+        ),
     ),
     # how many units one customer may buy: the canned texts set no limit either way
     Rule(

@@ -3166,6 +3166,10 @@ def test_what_no_canned_text_says_beside_a_policy_question_goes_to_the_llm(shop,
         "Si cambio un buzo por una remera que sale menos, ¿me devuelven la diferencia?",
         "¿El 10% de descuento por transferencia se aplica sobre el total con envío incluido?",
         "Could I pay part with my card and the rest by bank transfer?",
+        "Buenas, ¿aceptan Mercado Pago? ¿Y puedo pagar una parte con Mercado Pago y otra con tarjeta?",
+        # several items in one parcel; exchanges at a courier's branch (the returns text names none)
+        "hola cuanto sale el envio a tandil? y si compro 2 cosas el envio es uno solo?",
+        "¿Los cambios se pueden hacer en cualquier sucursal de Andreani?",
     ],
 )
 def test_what_the_canned_text_leaves_open_beside_a_policy_question_goes_to_the_llm(shop, body):

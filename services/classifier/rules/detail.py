@@ -250,7 +250,8 @@ RULES: tuple[Rule, ...] = (
         description="part of an order paid one way and the rest another, or a named bank's promotion",
         pattern=(
             r"\b(part|half|some)( of [^.?!]{0,30}?)? (with|by|on|in) [^.?!]{0,40}\b(rest|remainder|other half|"
-            r"balance)\b|\b(una parte|parte|la mitad) (con|en|por) [^.?!]{0,40}\b(el resto|la otra (parte|mitad))\b|"
+            r"balance)\b|\b(una parte|parte|la mitad) (con|en|por) [^.?!]{0,40}\b(el resto|la otra( parte| mitad)?|"
+            r"y otra (parte )?(con|en|por))\b|"
             # a bank's own promotion (any bank's card is accepted, which the text says)
             r"\b(" + _A_BANK + r")\b[^.?!]{0,40}\b(" + _A_PROMOTION + r")\b|"
             r"\b(" + _A_PROMOTION + r")\b[^.?!]{0,40}\b(" + _A_BANK + r")\b"
@@ -258,6 +259,7 @@ RULES: tuple[Rule, ...] = (
         matches=(
             "Could I pay for part of an order with the card and the remainder by bank transfer?",
             "¿Puedo pagar una parte con tarjeta y el resto por transferencia?",
+            "¿Y puedo pagar una parte con Mercado Pago y otra con tarjeta?",
             "¿El Banco Galicia tiene alguna promo con ustedes?",
         ),
         never=(
@@ -266,6 +268,41 @@ RULES: tuple[Rule, ...] = (
             "¿Aceptan la Visa del Banco Nación?",
             "Si transfiero desde mi cuenta de Brubank, ¿tengo igual el descuento?",
         ),
+    ),
+    # several items in one parcel, or one shipping charge for several orders: the shipping text prices one parcel
+    Rule(
+        name="detail.one_shipping_for_several",
+        adds_to="detail",
+        weight=2,
+        description="whether several items or orders travel (and are charged) as one shipment",
+        pattern=(
+            r"\b(un solo envio|el envio es uno solo|en un (solo )?(paquete|envio)|(juntar|junten|unir|combinar) "
+            r"(los )?(pedidos|envios|compras)|combined (shipping|postage|delivery)|(ship|send|post) (them|it all|"
+            r"everything|both|the orders) together|one (shipping|delivery) (fee|charge|cost) for)\b"
+        ),
+        matches=(
+            "si compro 2 cosas el envio es uno solo?",
+            "¿Pueden juntar los pedidos en un solo envío?",
+            "Do you offer combined shipping if I order twice this week?",
+        ),
+        never=("¿Cuánto sale el envío a Córdoba?", "How much is shipping?"),
+    ),
+    # an exchange or return handed in at a courier's branch: the returns text sends a label or takes it at the store
+    Rule(
+        name="detail.return_at_a_courier_branch",
+        adds_to="detail",
+        weight=2,
+        description="an exchange or return made at a courier's branch or post office",
+        pattern=(
+            r"\b(cambios?|devoluci\w+|devolver|cambiar)\b[^.?!]{0,60}\b(sucursal|oficina|local)(es)? (de|del) "
+            r"(andreani|correo|oca|via cargo)\b|\b(return|exchange|send (it|them) back)\w*\b[^.?!]{0,60}\b(at|from|"
+            r"through) (an? |the |any )?(andreani|oca|correo argentino|post office|courier'?s?) ?(branch|office)?\b"
+        ),
+        matches=(
+            "¿Los cambios se pueden hacer en cualquier sucursal de Andreani?",
+            "Can I return it at an Andreani branch?",
+        ),
+        never=("¿Puedo retirar en una sucursal de Andreani?", "Do you ship to an Andreani branch?"),
     ),
     # how many units one customer may buy: the canned texts set no limit either way
     Rule(

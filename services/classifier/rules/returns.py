@@ -116,7 +116,9 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="the exchange or returns policy, its window, or whether an item can be changed, in Spanish",
         pattern=(
-            r"\b(politica|condiciones|plazo|plazos|reglas) de (cambios?|devolucion(es)?|reembolsos?)\b|\b(hacen|"
+            r"\b(politica|condiciones|plazo|plazos|reglas) de (cambios?|devolucion(es)?|reembolsos?)\b|"
+            # "¿los cambios se pueden hacer en...?", "las devoluciones se hacen por correo?"
+            r"\b(los|las) (cambios|devoluciones) (se pueden hacer|se hacen|se hace|se puede hacer)\b|\b(hacen|"
             r"aceptan|tienen|se pueden hacer|se puede hacer|puedo hacer|como (hago|hacer|es|funciona|son|"
             r"funcionan)) (un |el |los |las )?(cambios?|devolucion(es)?|reembolsos?)\b|\b(se puede|puedo|se pueden|"
             r"podria|podes|pueden) (cambiar|devolver)(lo|la|los|las)?\b|\bpuede (cambiar|devolver)(lo|la|los|las)\b|"

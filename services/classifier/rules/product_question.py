@@ -53,7 +53,12 @@ RULES: tuple[Rule, ...] = (
             + r"|colou?r \w+|"
             + COLOUR.pattern
             + r")\b|\b(tienen|hay|tenes|queda|quedan)\b (el |la )?"
-            r"(talle " + SIZE.pattern + r"|colou?r \w+)\b"
+            r"(talle " + SIZE.pattern + r"|colou?r \w+)\b|"
+            # a size looked for in one garment ("busco un XXXL en el vestido floreado")
+            r"\b(busco|quiero|necesito|quisiera|me interesa)( el| un| una)?( talle)? ("
+            + SIZE.pattern
+            + r") (en|de|para) "
+            + ONE_GARMENT.pattern
         ),
         # the smallest or largest size with no product named asks the range of sizes made ("¿tienen talle XXL en
         # las remeras?")
@@ -71,6 +76,7 @@ RULES: tuple[Rule, ...] = (
             "hola tenes talle m? gracias",
             "tienen la remera blanca en talle L?",
             "¿Tienen la campera negra en talle XXL?",
+            "¿Tienen talles grandes? Busco un XXXL en el vestido floreado.",
         ),
         never=("¿Tienen talle XXL en las remeras?", "¿Hay talle XXXL?"),
     ),

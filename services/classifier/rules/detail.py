@@ -226,6 +226,8 @@ RULES: tuple[Rule, ...] = (
             r"\b(something|anything|one|an item|a product|items?) (cheaper|that costs less|less expensive)\b|"
             r"\bcheaper (one|item|product|thing|piece)s?\b|"
             r"\b(sobre|a) (el total|los productos|el envio|el precio final)\b|"
+            r"\bcon o sin (el )?descuento\b|\b(antes|despues) (o (antes|despues) )?del descuento\b|"
+            r"\b(before|after) (or (before|after) )?(the )?discount\b|\bwith or without (the )?discount\b|"
             r"\b(con )?envio incluido\b|"
             r"\b(include|includes|including|apply to|applies to|applied to|off) (the )?(shipping|delivery|postage)\b"
         ),
@@ -234,6 +236,7 @@ RULES: tuple[Rule, ...] = (
             "If I swap it for something cheaper, do I get the difference back?",
             "el 10% de descuento por transferencia, ¿se aplica sobre el total con envío incluido?",
             "Does the transfer discount apply to the shipping too?",
+            "¿el envío gratis es desde 60 mil con o sin el descuento de transferencia?",
         ),
         never=(
             "¿Cuánto sale el envío a Córdoba?",

@@ -506,6 +506,8 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         (
             r"envios? (para|de|como) regalo",
             "para regalo",
+            "dedicatoria",
+            r"tarjeta (de|con) (regalo|saludo|mensaje)",
             r"sin (el )?precio",
             r"without (the )?price",
             r"gift (note|message|card|receipt)s?",

@@ -3170,6 +3170,13 @@ def test_what_no_canned_text_says_beside_a_policy_question_goes_to_the_llm(shop,
         # several items in one parcel; exchanges at a courier's branch (the returns text names none)
         "hola cuanto sale el envio a tandil? y si compro 2 cosas el envio es uno solo?",
         "¿Los cambios se pueden hacer en cualquier sucursal de Andreani?",
+        # before or after the transfer discount; a card with a message; nobody at home; a price by size
+        "Hola! ¿el envío gratis es desde 60 mil con o sin el descuento de transferencia?",
+        "Hola, ¿hacen envíos a Rosario? Es para un cumpleaños, ¿lo pueden mandar con una tarjeta con dedicatoria?",
+        "¿Qué pasa si nadie está en casa cuando llega el correo?",
+        "Do you charge extra for XXL sizes?",
+        # a size looked for in one garment
+        "¿Tienen talles grandes? Busco un XXXL en el vestido floreado.",
     ],
 )
 def test_what_the_canned_text_leaves_open_beside_a_policy_question_goes_to_the_llm(shop, body):

@@ -307,6 +307,22 @@ RULES: tuple[Rule, ...] = (
         ),
         never=("¿Puedo retirar en una sucursal de Andreani?", "Do you ship to an Andreani branch?"),
     ),
+    # a price that depends on the size: the sizes text gives measurements, not prices
+    Rule(
+        name="detail.price_of_a_size",
+        adds_to="detail",
+        weight=2,
+        description="whether larger sizes cost more",
+        pattern=(
+            r"\b(charge|cost|costs|pay|priced?) (extra|more|higher|the same)\b[^.?!]{0,20}\b(xxl|xxxl|\dxl|plus|bigger|"
+            r"larger|big) sizes?\b|"
+            r"\b(xxl|xxxl|\dxl|plus|bigger|larger|big) sizes? (cost|costs|are|priced) (extra|more)\b|"
+            r"\b(cobran|cuestan|salen|valen) (mas|extra|lo mismo)\b[^.?!]{0,20}\b(los )?(talles grandes|xxl|xxxl)\b|"
+            r"\b(los )?talles grandes (cuestan|salen|valen) (mas|extra|lo mismo)\b"
+        ),
+        matches=("Do you charge extra for XXL sizes?", "¿Los talles grandes salen más caros?"),
+        never=("Do you make XXL sizes?", "¿Hasta qué talle hacen?"),
+    ),
     # how many units one customer may buy: the canned texts set no limit either way
     Rule(
         name="detail.units_per_customer",

@@ -610,6 +610,7 @@ NOBODY_AT_HOME = Fragment(
     r"\bsi no (estoy|estamos|esta nadie|hay nadie)( en (mi |la |el )?(casa|domicilio|departamento))? (cuando|"
     r"al momento de que|en el momento en que) (llega|llegue|pasa|pase|viene|venga|entregan|traen|tocan|va|vaya)\b|"
     r"\b(no hay nadie|nadie) (en (mi |la )?casa )?para recibir\b|"
+    r"\bsi (no hay )?nadie (esta|hay) en (mi |la )?(casa|domicilio)\b|\bsi no (estoy|estamos) en (mi |la )?casa\b|"
     r"\bif (i'?m|i am|we'?re|we are|nobody'?s|nobody is|no one is|no-one is|there'?s (nobody|no one)|there is (nobody|"
     r"no one)) (not )?(at )?(home|in|around|there|available)\b[^.?!]{0,30}\b(arrives?|comes?|delivers?|delivered|"
     r"delivery|courier|postman|parcels?|packages?)\b|"

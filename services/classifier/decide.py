@@ -511,6 +511,8 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             r"sin (el )?precio",
             r"without (the )?price",
             r"gift (note|message|card|receipt)s?",
+            r"include (a |an )?(note|card|message)",
+            r"(personal|handwritten|short) (note|message|card)",
         ),
         _BEFORE_OR_AFTER,
         _PARCEL_WEIGHT,
@@ -530,6 +532,8 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
     ],
     "returns": [
         ("regalo", "gift"),
+        # printing the return label: the example text says a label is sent, not how to do without a printer
+        ("impresora", "imprimir", "printer", r"print (the |a )?label", "printing"),
         # wrapping a present, a gift receipt without the price: the example text says only who may exchange a gift
         (
             "envoltorio",

@@ -3177,6 +3177,10 @@ def test_what_no_canned_text_says_beside_a_policy_question_goes_to_the_llm(shop,
         "Do you charge extra for XXL sizes?",
         # a size looked for in one garment
         "¿Tienen talles grandes? Busco un XXXL en el vestido floreado.",
+        # a note with the parcel, a return label without a printer, a price matched
+        "Do you ship to Mar del Plata? Also my partner's birthday is next week, could you include a note?",
+        "How do returns work? I'm 70 and don't have a printer for the label.",
+        "Hi, is there free shipping over a certain amount? And do you price match other shops?",
     ],
 )
 def test_what_the_canned_text_leaves_open_beside_a_policy_question_goes_to_the_llm(shop, body):

@@ -212,7 +212,10 @@ RULES: tuple[Rule, ...] = (
             r"lista de precios|lookbook)\b|\b(send|give|email)\w* (me |us )?(a |an )?(quote|estimate) for\b|"
             r"\b(un |una )?(presupuesto|cotizacion) (por|de|para) \d|\b(me|nos) (recomiendan|recomendas|recomendarian|"
             r"sugieren|sugeris) (un|una|algo)\b(?! (talle|medida|numero))|\b(i'?d like|can i (get|have)|could you give "
-            r"me|would you give me) a discount\b"
+            r"me|would you give me) a discount\b|"
+            # a price matched or bettered
+            r"\b(price[- ]?match\w*|match (the |a |their |other )?(shops'? |stores'? )?prices?|"
+            r"(igualan|igualar|mejoran|mejorar|igualarme|mejorarme) (el |un |ese )?precio)\b"
         ),
         matches=(
             "Do you have a shop in Cordoba?",
@@ -227,6 +230,8 @@ RULES: tuple[Rule, ...] = (
             "¿Aceptan transferencia? ¿Me pasan un presupuesto por 30 remeras?",
             "¿Cómo son los cambios? ¿Me recomiendan un regalo para mi suegra?",
             "What sizes do you have? I'd like a discount because I'm a regular customer.",
+            "Hi, is there free shipping over a certain amount? And do you price match other shops?",
+            "¿Hacen envíos a Junín? ¿Me igualan el precio de otra tienda?",
         ),
         never=(
             "¿Qué talle me recomiendan? Mido 1,70.",

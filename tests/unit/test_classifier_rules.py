@@ -3185,3 +3185,10 @@ def test_what_no_canned_text_says_beside_a_policy_question_goes_to_the_llm(shop,
 )
 def test_what_the_canned_text_leaves_open_beside_a_policy_question_goes_to_the_llm(shop, body):
     assert decide.classify(mail(body=body, subject="Consulta"), shop, OWN).decision != "faq"
+
+
+@pytest.mark.parametrize("subject", ["about change", "Question about changing things", "A question about change"])
+def test_a_subject_naming_the_exchange_topic_refuses_no_exchange_question(shop, subject):
+    body = "If I buy pants and the size is not good for me, can I change to other size? How many days I have?"
+    result = decide.classify_text(body, shop, subject=subject)
+    assert (result.decision, result.faq_topics) == ("faq", ("returns",)), result

@@ -405,7 +405,8 @@ EN_NOT_POLICY = Fragment(
     # a change of mind, or a change of size or colour asked as the policy's ("can I change it for another size?")
     # nor the first exchange, nor the time to make one ("is the first change free?", "how long have I got to
     # change it?")
-    r"(?<!first )(?<!free )(?<!have i got to )(?<!do i have to )(?<!long to )"
+    # nor a subject naming the topic ("about change", "question about changing things", "about size and change")
+    r"(?<!first )(?<!free )(?<!have i got to )(?<!do i have to )(?<!long to )(?<!about )(?<!size and )"
     r"(change|changing)(?! (my|your|their|of) mind)(?! (it |them |this |that )?(for|to|into) (a |an |another |the )?"
     r"(different |bigger |smaller |larger |other |next )?(size|colou?r|one)s?\b)(?! (it |them )?for (something|"
     r"anything) (else|different)\b)|modify|edit|"

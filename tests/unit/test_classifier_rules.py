@@ -3188,7 +3188,6 @@ def test_what_the_canned_text_leaves_open_beside_a_policy_question_goes_to_the_l
 
 
 @pytest.mark.parametrize("subject", ["about change", "Question about changing things", "A question about change"])
-def test_a_subject_naming_the_exchange_topic_refuses_no_exchange_question(shop, subject):
-    body = "If I buy pants and the size is not good for me, can I change to other size? How many days I have?"
-    result = decide.classify_text(body, shop, subject=subject)
-    assert (result.decision, result.faq_topics) == ("faq", ("returns",)), result
+def test_a_subject_naming_the_exchange_topic_refuses_no_exchange_question(subject):
+    result = intents.detect_intent(subject, "If I buy a shirt and it does not fit, can I change to other size?")
+    assert "returns" not in result.refused and result.scores.get("returns", 0) >= 3, result

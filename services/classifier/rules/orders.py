@@ -123,7 +123,7 @@ DELIVERY_WENT_WRONG = Rule(
         "Y si el pantalón no me llega a quedar, ¿el envío del cambio lo pago yo?",
         "Lo necesito para el 20, ¿llego o no llego con los tiempos?",
         "Son dos remeras nada más, no llego al mínimo para envío gratis creo.",
-        "Do you take PayPal? My Argentine bank card still hasn't arrived.",
+        "Can I pay by transfer? My new debit card still hasn't arrived.",
     ),
 )
 

@@ -348,7 +348,7 @@ RULES: tuple[Rule, ...] = (
             "If she doesn't like the colour, can she change it for something else?",
             "Excuse the mistakes in my English. Can I swap it for another size? Is the first change free?",
             "I'm still figuring out sizes here. Can I exchange it for a bigger size if the size is wrong?",
-            "If I order and it turns out too small, am I able to swap it for the next size up?",
+            "Am I able to swap it for a smaller size if it is too big?",
         ),
         never=("Can I change my order to a different size?",),
     ),

@@ -3181,6 +3181,8 @@ def test_what_no_canned_text_says_beside_a_policy_question_goes_to_the_llm(shop,
         "Do you ship to Mar del Plata? Also my partner's birthday is next week, could you include a note?",
         "How do returns work? I'm 70 and don't have a printer for the label.",
         "Hi, is there free shipping over a certain amount? And do you price match other shops?",
+        # how long a branch keeps the parcel
+        "Hola, ¿el envío a sucursal de Andreani en Rafaela cuánto tarda? ¿Y cuántos días tengo para retirarlo?",
     ],
 )
 def test_what_the_canned_text_leaves_open_beside_a_policy_question_goes_to_the_llm(shop, body):

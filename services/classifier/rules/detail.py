@@ -323,6 +323,28 @@ RULES: tuple[Rule, ...] = (
         matches=("Do you charge extra for XXL sizes?", "¿Los talles grandes salen más caros?"),
         never=("Do you make XXL sizes?", "¿Hasta qué talle hacen?"),
     ),
+    # how long the store or a courier's branch keeps a parcel: the shipping text says where, not for how long
+    Rule(
+        name="detail.how_long_a_parcel_is_kept",
+        adds_to="detail",
+        weight=2,
+        description="how long a parcel waits at the store or a branch to be collected",
+        pattern=(
+            r"\b(cuantos dias|cuanto tiempo|hasta cuando|que plazo) (tengo|hay|me dan|tienen|lo guardan|la guardan|"
+            r"me lo guardan|me la guardan|lo tienen|queda|esta) (para )?(retirar|buscar|ir a buscar|"
+            r"pasar a buscar)\w*|"
+            r"\b(cuantos dias|cuanto tiempo|hasta cuando) (me |lo |la )?(guardan|tienen|retienen) "
+            r"(el paquete|el pedido|la compra)\b|"
+            r"\bhow long (do i have|have i got|will you keep|do you keep|do you hold|will you hold|"
+            r"does (it|the parcel|the package|my order) stay|is it kept) (to )?(pick|collect|the parcel|the package|it|"
+            r"my order|orders)\b"
+        ),
+        matches=(
+            "¿El envío a sucursal cuánto tarda? ¿Y cuántos días tengo para retirarlo?",
+            "How long do you keep the parcel at the store before I collect it?",
+        ),
+        never=("¿Cuántos días tengo para cambiarlo?", "How long do I have to return it?"),
+    ),
     # how many units one customer may buy: the canned texts set no limit either way
     Rule(
         name="detail.units_per_customer",

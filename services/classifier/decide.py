@@ -534,6 +534,8 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("regalo", "gift"),
         # printing the return label: the example text says a label is sent, not how to do without a printer
         ("impresora", "imprimir", "printer", r"print (the |a )?label", "printing"),
+        # part of a bundle, a set or a combo: the example text speaks of one garment at a time
+        ("bundle", "combo", r"packs? (de|of) ", r"(part of|as) a set", r"(en|de un) set", r"kits?\b"),
         # wrapping a present, a gift receipt without the price: the example text says only who may exchange a gift
         (
             "envoltorio",

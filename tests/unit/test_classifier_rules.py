@@ -3183,6 +3183,8 @@ def test_what_no_canned_text_says_beside_a_policy_question_goes_to_the_llm(shop,
         "Hi, is there free shipping over a certain amount? And do you price match other shops?",
         # how long a branch keeps the parcel
         "Hola, ¿el envío a sucursal de Andreani en Rafaela cuánto tarda? ¿Y cuántos días tengo para retirarlo?",
+        # a return of part of a bundle
+        "Good afternoon. Could you confirm your returns policy for items bought as part of a bundle or set?",
     ],
 )
 def test_what_the_canned_text_leaves_open_beside_a_policy_question_goes_to_the_llm(shop, body):

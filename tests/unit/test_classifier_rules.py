@@ -3185,6 +3185,9 @@ def test_what_no_canned_text_says_beside_a_policy_question_goes_to_the_llm(shop,
         "Hola, ¿el envío a sucursal de Andreani en Rafaela cuánto tarda? ¿Y cuántos días tengo para retirarlo?",
         # a return of part of a bundle
         "Good afternoon. Could you confirm your returns policy for items bought as part of a bundle or set?",
+        # an exchange at a different price (the text speaks only of a dearer one); dispatch the same day
+        "¿Puedo cambiar una prenda por otra de distinto precio?",
+        "Hola! Si compro ahora, ¿el envío sale hoy mismo?",
     ],
 )
 def test_what_the_canned_text_leaves_open_beside_a_policy_question_goes_to_the_llm(shop, body):

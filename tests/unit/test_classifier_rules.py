@@ -3188,6 +3188,9 @@ def test_what_no_canned_text_says_beside_a_policy_question_goes_to_the_llm(shop,
         # an exchange at a different price (the text speaks only of a dearer one); dispatch the same day
         "¿Puedo cambiar una prenda por otra de distinto precio?",
         "Hola! Si compro ahora, ¿el envío sale hoy mismo?",
+        # what the shop's staff told or promised
+        "Buenas!! la chica del local me dijo que si compraba 2 jeans me hacían el envío gratis. ¿Es así?",
+        "Your store manager said I could return my sale dress for a refund as a one-off. What's the process?",
     ],
 )
 def test_what_the_canned_text_leaves_open_beside_a_policy_question_goes_to_the_llm(shop, body):

@@ -238,6 +238,29 @@ RULES: tuple[Rule, ...] = (
             "¿Me recomiendan un talle para mi hijo de 15?",
         ),
     ),
+    # what someone of the shop told or promised the customer: a canned text may contradict it ("la chica del local me
+    # dijo que me hacían el envío gratis", "your store manager said I could return it")
+    Rule(
+        name="other.staff_said",
+        adds_to="other",
+        weight=2,
+        description="a promise or an answer from the shop's staff, reported by the customer",
+        pattern=(
+            r"\b(la chica|el chico|una chica|un chico|la vendedora|el vendedor|una vendedora|un vendedor|la encargada|"
+            r"el encargado|la gerente|el gerente|alguien|una persona|la persona)( del local| de la tienda| de ustedes| "
+            r"de atencion)?( por (instagram|whatsapp|telefono))?( me| nos)? (dijo|dijeron|prometio|aseguro|confirmo)\b|"
+            r"\b(your|the) (store |shop )?(manager|staff|assistant|salesperson|sales assistant|shop assistant|seller|"
+            r"employee)( \w+)?( at the (store|shop))? (said|told me|told us|promised|confirmed|agreed)\b|"
+            r"\b(someone|a (girl|guy|woman|man|lady)) (at|from) (the|your) (store|shop)( on instagram)? (said|told me|"
+            r"promised)\b"
+        ),
+        matches=(
+            "Buenas!! la chica del local me dijo que si compraba 2 jeans me hacían el envío gratis. ¿Es así?",
+            "Una vendedora por Instagram me dijo que hay 6 cuotas sin interés con Amex. ¿Qué tarjetas aceptan?",
+            "Your store manager Julieta said I could return my sale dress for a refund. What's the process?",
+        ),
+        never=("Me dijo una amiga que hacen envíos a Salta, ¿es así?", "My sister said you ship to Chile. Do you?"),
+    ),
     # a second question no canned text answers, asked beside a policy one: a minimum order, a new collection, how
     # the clothes are made, ordering by phone, a store somewhere else ("Do you ship to Tucumán? Is there a minimum
     # order?"): the LLM answers both

@@ -54,7 +54,7 @@ _ALSO_A_WORD = frozenset(
 _EVERYDAY_NAMES = frozenset({"russia", "rusia", "siria", "corea del sur", "south korea", "laos", "vaticano", "vatican"})
 # The names above that are also a word or a person's name, read as a country only after a preposition of place:
 # "envíos a Israel", "shipping to Turkey", "desde Cuba".
-AFTER_A_PREPOSITION = ("israel", "turkey", "turquia", "panama", "cuba", "malta", "jersey", "georgia", "jordan")
+AFTER_A_PREPOSITION = ("israel", "turkey", "turquia", "panama", "cuba", "malta", "georgia")
 _HOME = "AR"
 
 

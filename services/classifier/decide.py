@@ -366,6 +366,9 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             + _BANK_NAMED
             + r"|efectivo|cash)\b[^.?!]{0,25}\b(descuento|discount|promo\w*|reintegro|cashback|"
             r"bonificacion)",
+            # cash named just before a discount is asked ("I'll pay cash at the store. Any discount for that?"): the
+            # text ties its discount to the transfer only
+            r"(efectivo|cash)\b[^?!\n]{0,80}\b(descuento|discount)",
         ),
         # one order paid partly one way and the rest another
         (
@@ -875,14 +878,15 @@ _ABROAD_ASKED = re.compile(
     r"(a|de|en|desde|to|from|in|the) usa|the us|us bank|u\.s(\.a)?\.?|america|europa|europe|uk|england|britain|"
     r"scotland|escocia|wales|gales|inglaterra|holanda)\b|"
     # every other country by its English and Spanish names (ISO 3166), but not a street of Buenos Aires named after
-    # one ("retiro en Costa Rica 4500", "calle Uruguay")
+    # one ("retiro en Costa Rica 4500", "calle Uruguay": a house number of three to five digits, not "3 cuotas" or
+    # "100%")
     r"(?<!calle )(?<!avenida )(?<!av )(?<!av\. )\b("
     + "|".join(sorted(map(re.escape, countries_mod.foreign_country_names(intents_mod.fold)), key=len, reverse=True))
-    + r")\b(?! ?\d)|"
+    + r")\b(?! ?\d{3,5}\b(?!%))|"
     # a country's name that is also a word or a name, after a preposition of place ("envíos a Israel")
     + r"\b(a|de|en|desde|hacia|para|to|from|in|into) ("
     + "|".join(countries_mod.AFTER_A_PREPOSITION)
-    + r")\b(?! ?\d)"
+    + r")\b(?! ?\d{3,5}\b(?!%))"
 )
 _ABROAD_ANSWERED = re.compile(r"\b(" + _ABROAD_WORDS + r"|todo el mundo|all over the world)\b")
 
@@ -1144,7 +1148,17 @@ def _names_an_order(cut: str) -> bool:
 # cuotas sin interés esta semana").
 _AN_EXCEPTION = re.compile(
     r"\b(excepcion\w*|exception\w*|por (unica|esta) vez|this (once|time)|just this|solo por hoy|esta semana|this week|"
-    r"te (ofrecemos|hacemos|damos)|we (can|will|could) (offer|make|give)|(podemos|vamos a) (hacer|ofrecer|aceptar))\b"
+    r"te (ofrecemos|hacemos|damos)|we (can|will|could) (offer|make|give)|(podemos|vamos a) (hacer|ofrecer|aceptar)|"
+    # a hold, something free or on the shop, today, an item that cannot be exchanged, the size guide corrected, an
+    # "even though", a time limit: a person's word a canned text may contradict
+    r"reserv\w*|guard(o|a|amos|ar|aremos|ariamos)|apart(o|a|amos|ar)|hold (it|them|one)|keep (it|them|one) for you|"
+    r"put (it|them|one) aside|sin (cargo|costo)|gratis|bonificad\w*|(corre|va) por (nuestra|cuenta nuestra)|"
+    r"a nuestro cargo|for free|free of charge|no (extra )?charge|on us|hoy mismo|en el dia|same[- ]day|today|"
+    r"final sale|sin (cambio|devolucion)|no (tiene|tienen|acepta\w*|hacemos|admite\w*) (cambio|devolucion)\w*|"
+    r"no (exchanges?|returns?)|(cannot|can'?t) be (exchanged|returned)|desactualizad\w*|outdated|out of date|"
+    r"(calza|viene|runs?|fits?) (mas )?(grande|chic[oa]|large|small|big)|aunque|even though|anyway|"
+    r"igual(mente)? (te|se|lo|la)|este mes|this month|hasta el (lunes|martes|miercoles|jueves|viernes|sabado|domingo|"
+    r"\d)|until (monday|tuesday|wednesday|thursday|friday|saturday|sunday|the \d))\b"
 )
 # A figure with its unit, and the words that qualify it ("6 cuotas sin interés", "60 días", "10 días más", "$5.000").
 _A_FIGURE = re.compile(
@@ -1154,15 +1168,29 @@ _A_FIGURE = re.compile(
 )
 
 
-def _promises_beyond_the_canned_texts(shop, theirs: str) -> bool:
-    """Whether the shop's own words (`theirs`, its canned texts left out) grant an exception or state a figure, with
-    its unit, that none of its canned texts states ("6 cuotas sin interés" where the texts say 3; "60 días")."""
-    said = intents_mod.fold(theirs[:_MAX_QUOTE_READ])
-    if _AN_EXCEPTION.search(said):
-        return True
+def _topics_promised(shop, theirs: str) -> set[str]:
+    """The policy topics of the shop's own words (`theirs`, its canned texts left out) that grant an exception or
+    state a figure, with its unit, that none of its canned texts states ("6 cuotas sin interés" where the texts say
+    3; "60 días"): each such sentence's topics; an exception in a sentence that names none may bear on any answer
+    ("te la guardamos hasta el viernes")."""
     canned = _folded_texts((getattr(shop, "faq", None) or {}).values())
-    figures = {" ".join(m.group(0).split()) for m in _A_FIGURE.finditer(said)}
-    return any(not re.search(rf"(?<![\d.,]){re.escape(figure)}(?![\d]|[.,]\d)", canned) for figure in figures)
+    promised: set[str] = set()
+    for sentence in _sentences(theirs):
+        figures = {" ".join(m.group(0).split()) for m in _A_FIGURE.finditer(sentence)}
+        if any(_not_in_the_canned_texts(sentence, m, canned) for m in _AN_EXCEPTION.finditer(sentence)):
+            promised |= _topics_named(sentence) or set(intents_mod.POLICY_INTENTS)
+        elif any(not re.search(rf"(?<![\d.,]){re.escape(figure)}(?![\d]|[.,]\d)", canned) for figure in figures):
+            # a figure in a sentence of no topic: the topics the answer spoke of, if any ("100% algodón" is a
+            # product's)
+            promised |= _topics_named(sentence) or _topics_named(theirs)
+    return promised
+
+
+def _not_in_the_canned_texts(sentence: str, found: re.Match[str], canned: str) -> bool:
+    """Whether words found in a sentence, with the word before them, are not the canned texts' own ("el envío es
+    gratis", "retirar gratis" restate the texts; "te lo mandamos gratis" does not)."""
+    before = re.search(r"\S+\s+$", sentence[: found.start()])
+    return sentence[before.start() if before else found.start() : found.end()] not in canned
 
 
 def _asked_in_a_question(text: str) -> set[str]:
@@ -1204,9 +1232,11 @@ def _unless_in_a_conversation(
             if new and new < asked and not new & spoken_of:
                 result, asked = replace(alone, rules=(*alone.rules, "conversation.earlier_subject")), new
         # a topic the shop's own words spoke of is answered already, unless the customer asks it again in a question
-        # of their own; not when those words promised what the canned text may contradict (an exception, an amount)
-        asked_again = set() if _promises_beyond_the_canned_texts(shop, theirs) else _asked_in_a_question(view.text)
-        answered |= (spoken_of - answered) - asked_again
+        # of their own; not when those words promised what the canned text may contradict (an exception, an amount):
+        # then the topics of the promise are answered too
+        promised = _topics_promised(shop, theirs)
+        asked_again = set() if promised else _asked_in_a_question(view.text)
+        answered |= promised | ((spoken_of - answered) - asked_again)
         if not asked & answered:
             return replace(result, rules=(*result.rules, "conversation.new_question_under_our_answer"))
         reason = "needs_llm:in_conversation"
@@ -1368,7 +1398,8 @@ _A_GREETING = re.compile(
     r"estas|andas)|que tal|how are (you|things)( doing)?|how'?s it going|how is it going)\W*$"
 )
 # A sentence: up to its full stop, question or exclamation mark, or a blank line (a wrapped line goes on).
-_SENTENCE = re.compile(r"[^.?!]+?([.?!]+|(?=\n\s*\n)|$)")
+# (a point between digits is a figure's: "$60.000")
+_SENTENCE = re.compile(r"(?:[^.?!]|(?<=\d)\.(?=\d))+?((?!(?<=\d)\.\d)[.?!]+|(?=\n\s*\n)|$)")
 
 
 def _sentences(text: str) -> list[str]:

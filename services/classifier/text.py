@@ -1430,9 +1430,21 @@ def _quote_start(lines: list[str], i: int) -> int | None:
     Outlook header block, a separator ("-----Original Message-----") or a "> " line."""
     for j in range(i, len(lines)):
         s = lines[j].strip()
-        if s and (s.startswith(">") or _SEPARATOR.match(s) or _is_attribution(lines, j) or _is_header_block(lines, j)):
+        separator = bool(_SEPARATOR.match(s)) and (
+            _FORWARD.search(s) or not s.startswith("_") or _header_block_follows(lines, j)
+        )
+        if s and (s.startswith(">") or separator or _is_attribution(lines, j) or _is_header_block(lines, j)):
             return j
     return None
+
+
+def _header_block_follows(lines: list[str], i: int) -> bool:
+    """Whether the next line with text after line i starts an Outlook header block (a line of underscores only
+    separates quoted mail when one follows it)."""
+    nxt = i + 1
+    while nxt < len(lines) and not lines[nxt].strip():
+        nxt += 1
+    return nxt < len(lines) and _is_header_block(lines, nxt)
 
 
 def _split_quotes_and_signature(text: str, keep_forwarded: bool = True, note_chars: int = 0) -> tuple[list[str], bool]:
@@ -1460,16 +1472,12 @@ def _split_quotes_and_signature(text: str, keep_forwarded: bool = True, note_cha
             break
         if s and _SEPARATOR.match(s):
             is_forward = bool(_FORWARD.search(s))
-            if not is_forward and s.startswith("_") and i + 1 < n:
-                # a line of underscores only counts when a header block follows it (Outlook)
-                nxt = i + 1
-                while nxt < n and not lines[nxt].strip():
-                    nxt += 1
-                if nxt >= n or not _is_header_block(lines, nxt):
-                    out.append(line)
-                    wrote = True
-                    i += 1
-                    continue
+            # a line of underscores only counts when a header block follows it (Outlook)
+            if not is_forward and s.startswith("_") and i + 1 < n and not _header_block_follows(lines, i):
+                out.append(line)
+                wrote = True
+                i += 1
+                continue
             quoted = True
             if is_forward and keep_forwarded and len("".join(out).strip()) <= note_chars:
                 # forwarded without a comment, or under a short note ("my wife asked me to send you this, see below"):

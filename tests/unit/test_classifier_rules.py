@@ -2102,19 +2102,48 @@ def test_washing_and_a_colour_that_ran_in_the_wash(shop, body, answered):
 
 
 @pytest.mark.parametrize(
-    ("said", "promises"),
+    ("said", "promised"),
     [
-        ("Sí, tenés 30 días para cambiarlo y el envío es gratis desde $60.000.", False),  # the canned texts' figures
-        ("Podés pagar en 3 cuotas sin interés.", False),
-        ("Te hacemos 6 cuotas sin interés.", True),  # an offer
-        ("Con Visa del Banco Nación tenés 6 cuotas sin interés.", True),  # a figure with its unit the texts do not hold
-        ("Tenés 60 días para cambiarlo.", True),
-        ("El envío a Rosario sale $5.000.", True),  # a figure no canned text holds
-        ("We can make an exception this time.", True),
+        # the canned texts' own figures and words
+        ("Sí, tenés 30 días para cambiarlo y el envío es gratis desde $60.000.", set()),
+        ("Podés pagar en 3 cuotas sin interés.", set()),
+        ("También podés retirar gratis en el local.", set()),
+        # an offer, or a figure with its unit the texts do not hold: the sentence's topic
+        ("Te hacemos 6 cuotas sin interés.", {"payment_methods"}),
+        ("Con Visa del Banco Nación tenés 6 cuotas sin interés.", {"payment_methods"}),
+        ("Tenés 60 días para cambiarlo.", {"returns"}),
+        ("El envío a Rosario sale $5.000.", {"shipping"}),
+        # a person's word a canned text may contradict, in a sentence that names no topic: every topic
+        ("We can make an exception this time.", set(intents.POLICY_INTENTS)),
+        ("Te la podemos reservar hasta el viernes.", set(intents.POLICY_INTENTS)),
+        ("Esa prenda es final sale.", set(intents.POLICY_INTENTS)),
+        ("Te lo mandamos por moto hoy mismo sin cargo.", set(intents.POLICY_INTENTS)),
     ],
 )
-def test_what_a_written_answer_promised_beyond_the_canned_texts(shop, said, promises):
-    assert decide._promises_beyond_the_canned_texts(shop, said) is promises
+def test_what_a_written_answer_promised_beyond_the_canned_texts(shop, said, promised):
+    assert decide._topics_promised(shop, said) == promised
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("¿Y cuánto tarda en llegar a Palermo?", "Hola Vero, te lo mandamos por moto hoy mismo sin cargo."),
+        (
+            "Perfecto. ¿Hasta cuándo tengo para cambiarla?",
+            "Hola Vero, aunque ya pasaron los treinta días te la cambiamos.",
+        ),
+        ("Genial. ¿Con qué tarjetas puedo pagar en cuotas?", "Hola Vero, con Naranja X tenés sin interés este mes."),
+        ("Ok. ¿Y si no me queda la puedo devolver?", "Hola Vero, esa prenda es final sale."),
+        ("¿Qué talle me conviene entonces?", "Hola Vero, la guía está desactualizada, esa campera calza grande."),
+    ],
+)
+def test_a_question_under_a_person_s_promise_below_a_legal_footer_goes_to_the_llm(shop, question, answer):
+    body = (
+        f"{question}\n\nSaludos,\nVero\n\nEste mensaje es confidencial. Si usted lo recibió por error, le rogamos "
+        "eliminarlo.\n\nDe: Ropa del Sur <hola@ropadelsur.com.ar>\nEnviado: martes, 11 de marzo de 2025 10:02\n"
+        f"Para: Vero <vero@estudio.com.ar>\nAsunto: RE: Consulta\n\n{answer}\n"
+    )
+    assert decide.classify_text(body, shop, subject="RE: Consulta").decision != "faq"
 
 
 @pytest.mark.parametrize(
@@ -2183,6 +2212,25 @@ def test_mail_quoted_below_a_signature_or_a_legal_footer_is_a_conversation(shop,
         "<ventas@tiendaonline.com.ar> escribió:\n> Tu pedido 48213 fue despachado.\n"
     )
     assert decide.classify_text(body, shop, subject="Re: Tu pedido").decision != "faq"
+
+
+def test_a_line_of_underscores_below_a_signature_quotes_nothing(shop):
+    # only an Outlook header block after it makes such a line the start of quoted mail
+    body = "Hola, ¿hacen envíos a Salta?\n\n-- \nLaura Gómez\n____________\nEstudio Gómez & Asociados\n"
+    assert decide.classify_text(body, shop, subject="Consulta").decision == "faq"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # the example text ties its discount to the transfer; cash gets none it says
+        "Voy a pagar en efectivo en el local, ¿hay descuento por ese medio?",
+        "I'll pay in cash at the store. Is there a discount for that method?",
+        "I will pay in cash when I pick it up. Is there a discount?",
+    ],
+)
+def test_a_discount_for_cash_is_not_the_transfers(shop, body):
+    assert decide.classify_text(body, shop).decision != "faq"
 
 
 def test_a_new_question_under_the_shops_answer_below_a_legal_footer_gets_its_canned_text(shop):
@@ -3076,6 +3124,12 @@ def test_a_forwarded_message_stays_a_conversation(shop, note, sender, body):
         ("¿puedo retirar en costa rica 4500?", False),
         ("vivo en la calle guatemala, ¿hacen envíos?", False),
         ("gracias, mauricio", False),
+        # a number that is no house number: instalments, a share
+        ("¿puedo pagar con una visa de chile 3 cuotas?", True),
+        ("¿aceptan tarjetas de uruguay 100%?", True),
+        # a fabric and a brand
+        ("¿la remera de jersey viene en xl?", False),
+        ("¿tienen las zapatillas de jordan en 42?", False),
     ],
 )
 def test_another_country_is_any_country_by_its_english_or_spanish_name(question, abroad):

@@ -368,10 +368,11 @@ TRANSFER_DISCOUNT = Fragment(
     r"\b(transferencia|transfiero|transferir|efectivo|transfer|cash)\b[^.?!]{0,60}\b(descuento|discount|% ?off|"
     r"\d+ ?%)|\b(descuento|discount|\d+ ?%)[^.?!]{0,60}\b(transferencia|transfiero|transferir|efectivo|transfer|"
     r"cash)\b|"
-    # the method named in the sentence before: "...abonar por transferencia. ¿Ofrecen descuento por ese medio?"
-    r"\b(descuento|beneficio|discount)s? (por|con|pagando (por|con)|for|with|when paying (by|with)) (ese|este|that|"
-    r"this) (medio|metodo|method|option)\b",
-    "a discount next to a bank transfer or cash, in either order, or for 'that method'",
+    # a transfer named just before: "...abonar por transferencia. ¿Ofrecen descuento por ese medio?" (a discount for
+    # paying cash "by that method" is not said: only the transfer's is)
+    r"\b(transferencia|transfiero|transferir|transfer)\b[^?!\n]{0,120}\b(descuento|beneficio|discount)s? (por|con|"
+    r"pagando (por|con)|for|with|when paying (by|with)) (ese|este|that|this) (medio|metodo|method|option)\b",
+    "a discount next to a bank transfer or cash, in either order, or for 'that method' after a transfer",
 )
 
 A_QUESTION = Fragment(

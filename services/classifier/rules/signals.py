@@ -1091,6 +1091,28 @@ SITE_PROBLEM: tuple[Rule, ...] = (
             "no me deja elegir el talle M, ¿lo vuelven a traer?",
         ),
     ),
+    Rule(
+        name="signals.by_mistake_es",
+        adds_to="problem",
+        weight=0,
+        description="something done, paid or sent by mistake, in Spanish; not a legal footer's 'recibido por error'",
+        pattern=(
+            r"(?<!\brecibio )(?<!\brecibido )(?<!\brecibiste )(?<!\brecibe )(?<!\bllego )(?<!\bllegado )"
+            r"(?<!\benviado )(?<!\bcorreo )(?<!\bmensaje )(?<!\bmail )(?<!\bemail )(?<!\belectronico )"
+            r"(?<!\bcomunicacion )(?<!\bdestinatario )\bpor (error|equivocacion)\b"
+        ),
+        matches=(
+            "Hice la transferencia por error a otra cuenta. ¿Cuál es el CBU?",
+            "Puse por error la dirección vieja, ¿cuánto tarda el envío?",
+            "Compré por equivocación un talle L, ¿cómo es el cambio?",
+        ),
+        never=(
+            "Si recibió este correo por error, bórrelo.",
+            "Si usted ha recibido este mensaje por error, avísenos y elimínelo.",
+            "Si le llegó por error esta comunicación, descártela.",
+            "Si lo recibiste por error, borralo.",
+        ),
+    ),
 )
 
 # ---- damaged: everyday words for a fault, which a person must look at. Past tenses only: "¿se destiñe?", "does it

@@ -72,7 +72,12 @@ _MIN_CONFIDENCE = 0.6
 # Under that margin, a preferred language this close to the best (relative weight) wins.
 PREFERRED_MIN_WEIGHT = 0.5
 
-_STRIP_RE = re.compile(r"(?i)\b(?:https?://|www\.)\S+|\S+@\S+|[#\d]+")
+# Links, addresses and numbers, and the names of the payment services and couriers customers name in any language
+# ("¿aceptan PayPal?" is Spanish: the brand's English letters are no evidence).
+_STRIP_RE = re.compile(
+    r"(?i)\b(?:https?://|www\.)\S+|\S+@\S+|[#\d]+|\b(?:paypal|mercado ?pago|rapipago|pago ?f[aá]cil|mastercard|"
+    r"american express|amex|naranja x|andreani|correo argentino|whatsapp|instagram)\b"
+)
 _lock = threading.Lock()
 _identifier = None
 

@@ -3255,3 +3255,30 @@ def test_what_the_canned_text_leaves_open_beside_a_policy_question_goes_to_the_l
 def test_a_subject_naming_the_exchange_topic_refuses_no_exchange_question(subject):
     result = intents.detect_intent(subject, "If I buy a shirt and it does not fit, can I change to other size?")
     assert "returns" not in result.refused and result.scores.get("returns", 0) >= 3, result
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a payment service's or a courier's name is no evidence of English
+        "Hola, ¿aceptan PayPal?",
+        "¿tienen Rapipago o Pago Fácil?",
+    ],
+)
+def test_a_brand_name_does_not_make_spanish_uncertain(shop, body):
+    result = decide.classify_text(body, shop)
+    assert (result.decision, result.faq_topics) == ("faq", ("payment_methods",)), result
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Si compro hoy a la mañana, ¿lo puedo buscar a la tarde por el local?",
+        "¿Hacen envíos a barrios cerrados? Vivo en Nordelta.",
+        "Hi, can I split the payment between a credit card and a bank transfer?",
+        "¿tienen XXL en el chino azul marino?",
+        "My friend who works at your store said you give 6 interest-free instalments. Which cards do you take?",
+    ],
+)
+def test_details_and_products_no_canned_text_answers(shop, body):
+    assert decide.classify_text(body, shop).decision != "faq"

@@ -254,7 +254,10 @@ RULES: tuple[Rule, ...] = (
         description="part of an order paid one way and the rest another, or a named bank's promotion",
         pattern=(
             r"\b(part|half|some)( of [^.?!]{0,30}?)? (with|by|on|in) [^.?!]{0,40}\b(rest|remainder|other half|"
-            r"balance)\b|\b(una parte|parte|la mitad) (con|en|por) [^.?!]{0,40}\b(el resto|la otra( parte| mitad)?|"
+            r"balance)\b|\bsplit (the |my |a |your )?(payment|purchase|order|bill|cost|total|amount) (between|"
+            r"across|over two|on two|onto two)\b|"
+            r"\b(dividir|partir|repartir) (el |un )?(pago|total|monto|importe) entre\b|"
+            r"\b(una parte|parte|la mitad) (con|en|por) [^.?!]{0,40}\b(el resto|la otra( parte| mitad)?|"
             r"y otra (parte )?(con|en|por))\b|"
             # a bank's own promotion (any bank's card is accepted, which the text says)
             r"\b(" + _A_BANK + r")\b[^.?!]{0,40}\b(" + _A_PROMOTION + r")\b|"
@@ -265,8 +268,11 @@ RULES: tuple[Rule, ...] = (
             "¿Puedo pagar una parte con tarjeta y el resto por transferencia?",
             "¿Y puedo pagar una parte con Mercado Pago y otra con tarjeta?",
             "¿El Banco Galicia tiene alguna promo con ustedes?",
+            "Can I split the payment between a credit card and a bank transfer?",
+            "¿Se puede dividir el pago entre dos tarjetas?",
         ),
         never=(
+            "Can I split the payment into a few months?",
             "¿Aceptan tarjetas de cualquier banco?",
             "Can I pay with a card from any bank?",
             "¿Aceptan la Visa del Banco Nación?",
@@ -290,6 +296,61 @@ RULES: tuple[Rule, ...] = (
             "Do you offer combined shipping if I order twice this week?",
         ),
         never=("¿Cuánto sale el envío a Córdoba?", "How much is shipping?"),
+    ),
+    # how soon an order to collect at the store is ready: the shipping text says "once we email you", not when
+    Rule(
+        name="detail.pickup_ready_when",
+        adds_to="detail",
+        weight=2,
+        description="how soon an order can be collected at the store (the same day, in a few hours)",
+        pattern=(
+            r"\b(buscar|retirar|pasar a buscar|pasar a retirar|pasar)(lo|la|los|las)?\b[^.?!\n]{0,25}\b(a la "
+            r"tarde|a la noche|en el dia|el mismo dia|hoy mismo|en un rato|en (una|dos|tres|\d+) horas?)\b|"
+            r"\b(cuando|en cuanto tiempo|a partir de cuando|cuanto tarda\w*( en)?) (esta|estaria|estara|queda|quedaria|"
+            r"estar) (listo|lista|listos|listas)\b|\b(mismo dia|en el dia|en (una|dos|tres|\d+) horas?) (esta|estaria|"
+            r"estara) (listo|lista)\b|"
+            r"\b(when|how soon|how long (until|before|till)) (will |would )?(it|my order|the order|they) (be|is|are) "
+            r"ready\b|\bpick (it |them |my order )?up (the same day|same day|later (that|the same) day|this "
+            r"(afternoon|evening)|in (a few|an|\d+) hours?)\b"
+        ),
+        matches=(
+            "Si compro hoy a la mañana, ¿lo puedo buscar a la tarde por el local?",
+            "¿En cuánto tiempo está listo para retirar en el local?",
+            "If I order now, can I pick it up the same day at your store?",
+            "How soon will it be ready for pickup?",
+        ),
+        never=(
+            "¿Puedo retirar en el local?",
+            "¿Hasta qué hora puedo retirar?",
+            "Can I pick it up at your store?",
+        ),
+    ),
+    # a delivery left with someone or somewhere the shipping text does not name: a gated neighbourhood's entrance, a
+    # reception desk, a doorman
+    Rule(
+        name="detail.where_it_is_left",
+        adds_to="detail",
+        weight=2,
+        description="a parcel left or delivered at a reception desk, a doorman, a gated neighbourhood's gate",
+        pattern=(
+            r"\b(dej\w*|entreg\w*|recib\w*|mand\w*|envi\w*|llev\w*|leave|left|deliver\w*|drop\w*|send|ship\w*)\b"
+            r"[^.?!\n]{0,30}\b(en|a|al|con|at|to|with|inside|into|dentro de) (la |el |los |las |the |my |our |a |an |"
+            r"un |una )?([\w']+ )?(porteria|portero|conserje|recepcion|guardia|barrios? (cerrados?|privados?)|"
+            r"countr(y|ies) club|front desk|reception( desk)?|doorm[ae]n|concierge|porter|security (desk|gate)|"
+            r"gated (community|communities|neighbou?rhoods?|estates?))\b"
+        ),
+        matches=(
+            "¿Hacen envíos a barrios cerrados? Vivo en Nordelta.",
+            "¿Me lo pueden dejar en la portería del edificio?",
+            "Can you deliver it to my hotel's front desk?",
+            "Do you deliver inside gated communities?",
+        ),
+        never=(
+            "¿Hacen envíos a Nordelta?",
+            "Which countries do you ship to?",
+            "I'd rather pick it up: our building's porter is unreliable.",
+            "Thanks, Reception",
+        ),
     ),
     # an exchange or return handed in at a courier's branch: the returns text sends a label or takes it at the store
     Rule(

@@ -317,7 +317,8 @@ ONE_GARMENT = Fragment(
     "one_garment",
     r"\b(el|la|este|esta|ese|esa|the|this|that) (remera|campera|buzo|jean|pantalon|vestido|camisa|pollera|short|"
     r"sweater|sueter|chaleco|saco|tapado|musculosa|top|body|calza|cardigan|camperon|parka|bermuda|jogger|hoodie|"
-    r"jacket|coat|t-?shirt|shirt|dress|skirt|sweatshirt|jumper|vest)\b",
+    r"jacket|coat|t-?shirt|shirt|dress|skirt|sweatshirt|jumper|vest|chinos?|blusa|chomba|blazer|enterito|mono|pijama|"
+    r"blouse|jumpsuit|polo|trousers|pants|jeans|shorts)\b",
     "one garment named with 'the' or 'this': one product",
 )
 

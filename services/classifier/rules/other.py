@@ -252,12 +252,17 @@ RULES: tuple[Rule, ...] = (
             r"\b(your|the) (store |shop )?(manager|staff|assistant|salesperson|sales assistant|shop assistant|seller|"
             r"employee)( \w+)?( at the (store|shop))? (said|told me|told us|promised|confirmed|agreed)\b|"
             r"\b(someone|a (girl|guy|woman|man|lady)) (at|from) (the|your) (store|shop)( on instagram)? (said|told me|"
-            r"promised)\b"
+            r"promised)\b|"
+            # someone the customer knows who works there: "my friend who works at your store said..."
+            r"\b(who|that|que) (works?|worked|trabaja|trabajaba) (at|in|for|en|para) (your|the|su|tu|el|la|ustedes)"
+            r"( (store|shop|local|tienda|empresa))?\b[^.?!\n]{0,20}\b(said|told|promised|dijo|prometio|aseguro)\b"
         ),
         matches=(
             "Buenas!! la chica del local me dijo que si compraba 2 jeans me hacían el envío gratis. ¿Es así?",
             "Una vendedora por Instagram me dijo que hay 6 cuotas sin interés con Amex. ¿Qué tarjetas aceptan?",
             "Your store manager Julieta said I could return my sale dress for a refund. What's the process?",
+            "My friend who works at your store said you give 6 interest-free instalments. Which cards do you take?",
+            "Una amiga que trabaja en el local me dijo que el envío es gratis. ¿Es así?",
         ),
         never=("Me dijo una amiga que hacen envíos a Salta, ¿es así?", "My sister said you ship to Chile. Do you?"),
     ),

@@ -30,6 +30,8 @@ RULES: tuple[Rule, ...] = (
             r"puedo pagar con|pagar con|abonar con|pago con|se puede abonar con)\b.{0,15}\b(tarjetas?|credito|debito|"
             r"mercado ?pago|mp|transferencia|efectivo|paypal|cripto|rapipago|pago ?facil|visa|master(card)?|amex|"
             r"american express|naranja|cabal|modo|cuenta dni)\b|\bcuotas sin (interes|tarjeta)\b|"
+            # a way to pay that only a business offers: "¿tienen Rapipago o Pago Fácil?"
+            r"\b(tienen|tenes|hay|usan)\b.{0,15}\b(rapipago|pago ?facil|paypal|mercado ?pago|cuenta dni)\b|"
             r"\b(en|hasta|cuantas) cuotas\b|"
             r"\b(descuento|%|off) (por|con|pagando con|abonando con|si pago con|en) (transferencia|efectivo)\b|\b(pago|"
             r"pagar) en efectivo\b|\bcontra ?entrega\b|\b(pagar|abonar|se paga|se puede pagar) (al|cuando) "
@@ -48,6 +50,7 @@ RULES: tuple[Rule, ...] = (
             "¿Se puede pagar contra entrega?",
             "¿Puedo pagar al recibir el paquete?",
             "quisiera saber si es posible abonar en dólares billete al retirar en el local",
+            "¿tienen Rapipago o Pago Fácil?",
         ),
     ),
     Rule(

@@ -54,11 +54,10 @@ RULES: tuple[Rule, ...] = (
             + COLOUR.pattern
             + r")\b|\b(tienen|hay|tenes|queda|quedan)\b (el |la )?"
             r"(talle " + SIZE.pattern + r"|colou?r \w+)\b|"
-            # a size looked for in one garment ("busco un XXXL en el vestido floreado")
-            r"\b(busco|quiero|necesito|quisiera|me interesa)( el| un| una)?( talle)? ("
-            + SIZE.pattern
-            + r") (en|de|para) "
-            + ONE_GARMENT.pattern
+            # a size looked for or asked for in one garment ("busco un XXXL en el vestido floreado", "¿tienen XXL en
+            # el chino azul?")
+            r"\b(busco|quiero|necesito|quisiera|me interesa|tienen|tenes|hay|queda|quedan|tendran|viene|vienen)"
+            r"( el| un| una)?( talle)? (" + SIZE.pattern + r") (en|de|para) " + ONE_GARMENT.pattern
         ),
         # the smallest or largest size with no product named asks the range of sizes made ("¿tienen talle XXL en
         # las remeras?")
@@ -77,6 +76,7 @@ RULES: tuple[Rule, ...] = (
             "tienen la remera blanca en talle L?",
             "¿Tienen la campera negra en talle XXL?",
             "¿Tienen talles grandes? Busco un XXXL en el vestido floreado.",
+            "¿tienen XXL en el chino azul marino?",
         ),
         never=("¿Tienen talle XXL en las remeras?", "¿Hay talle XXXL?"),
     ),

@@ -290,7 +290,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ),
         ("visa",),
         ("master",),
-        ("contra ?entrega", "cash on delivery", "contrarrembolso"),
+        ("contra ?entrega", "cash on delivery", r"contra[ -]?r{1,2}e{0,2}mbolso"),
         # a card or an account of someone else's ("una cuenta que no está a mi nombre", "my mum's card"): the example
         # text does not say whether the holder must be the customer
         (

@@ -224,8 +224,10 @@ RULES: tuple[Rule, ...] = (
         adds_to="refund_request",
         weight=2,
         description="the word refund or reembolso: a hint, the refund-policy signals turn it into a returns question",
-        pattern=r"\b(reembolsos?|reintegros?|refunds?|refunded|reimburse\w*)\b",
+        # not "contra reembolso", paying on delivery
+        pattern=r"(?<!\bcontra )(?<!\bcontra-)\b(reembolsos?|reintegros?|refunds?|refunded|reimburse\w*)\b",
         matches=("cuanto tarda el reembolso?", "I still haven't been refunded"),
+        never=("¿Se puede pagar contra reembolso?",),
     ),
     Rule(
         name="orders.when_is_my_refund_es",

@@ -27,7 +27,9 @@ RULES: tuple[Rule, ...] = (
         description="wholesale, coupons and gift cards, invoices, jobs, the shop's address or phone",
         pattern=(
             r"\b(por mayor|mayorista\w*|mayoreo|wholesale|reseller|revendedor\w*|revender|somos una empresa|para (una|"
-            r"mi|la|nuestra) empresa|corporat\w*|con (el |nuestro )?logo|uniformes?|por cantidad|invoice)\b|"
+            # a company's order, not a corporate card it pays with
+            r"mi|la|nuestra) empresa|corporat\w*(?! (credit |debit )?cards?)|con (el |nuestro )?logo|uniformes?|"
+            r"por cantidad|invoice)\b|"
             # an invoice asked for, not one missing for an exchange ("no tengo la factura, ¿lo puedo cambiar?")
             r"\bfactura\b(?<!no tengo la factura)|\bfactura\b(?![^?]{0,80}\b(cambi|devol)\w*)|"
             r"\b(cupon|codigo de descuento|promo code|discount code|coupon|gift ?card|tarjeta de regalo|"
@@ -65,6 +67,7 @@ RULES: tuple[Rule, ...] = (
             "¿Puedo pagar con transferencia sin factura así me sale más barato?",
         ),
         never=(
+            "Our finance department prefers a bank transfer to the corporate card. Is that possible?",
             "Is the stock at your physical shop different from the website's?",
             "Me regalaron un buzo y no tengo la factura. ¿Lo puedo cambiar igual?",
             "Trabajo cerca de Palermo, ¿puedo retirar en el local?",

@@ -34,7 +34,9 @@ RULES: tuple[Rule, ...] = (
             r"\b(tienen|tenes|hay|usan)\b.{0,15}\b(rapipago|pago ?facil|paypal|mercado ?pago|cuenta dni)\b|"
             r"\b(en|hasta|cuantas) cuotas\b|"
             r"\b(descuento|%|off) (por|con|pagando con|abonando con|si pago con|en) (transferencia|efectivo)\b|\b(pago|"
-            r"pagar) en efectivo\b|\bcontra ?entrega\b|\b(pagar|abonar|se paga|se puede pagar) (al|cuando) "
+            r"pagar) en efectivo\b|\bcontra ?entrega\b|\bcontra[ -]?r{1,2}e{0,2}mbolso\b|"
+            r"\b(pagar|abonar)(lo|la)? (cuando|al) (tenga|tener|reciba|recibir|recibo|me llegue|me entreguen) (el "
+            r"paquete|la compra|el pedido|la ropa)\b|\b(pagar|abonar|se paga|se puede pagar) (al|cuando) "
             r"(recibir|llega|llegue|me llega|lo recibo|entregan|el cartero)\b|\b(datos|cbu|alias|cvu) (para|de la) "
             r"(transferencia|pagar)\b|"
             # another currency: "¿es posible abonar en dólares billete al retirar?" (a way to pay the text may not name)
@@ -48,6 +50,8 @@ RULES: tuple[Rule, ...] = (
             "¿Qué modos de pago tienen?",
             "Buen día, ¿qué opciones tengo para pagar?",
             "¿Se puede pagar contra entrega?",
+            "¿Hacen envíos a Tucumán? Prefiero abonar contra reembolso, ¿es posible?",
+            "Prefiero pagar cuando tenga el paquete en la mano, ¿se puede?",
             "¿Puedo pagar al recibir el paquete?",
             "quisiera saber si es posible abonar en dólares billete al retirar en el local",
             "¿tienen Rapipago o Pago Fácil?",

@@ -57,7 +57,7 @@ RULES: tuple[Rule, ...] = (
             r"demoraria|tardarian|demorarian)\b" + NOT_MONEY.pattern + r"|"
             r"\b(tiempos?|plazos?)( estimados?)? de (entrega|envio|despacho)\b|"
             r"\bretiro (en|por) (el |la )?(local|sucursal|tienda|showroom)\b|\b(puedo|"
-            r"se puede|podes|pueden) (pasar a )?(retirar|pasar a buscar|buscar)\b|\bretiro gratis\b|"
+            r"se puede|podes|pueden) (pasar a )?(retirar|pasar a buscar|buscar)(lo|la|los|las)?\b|\bretiro gratis\b|"
             r"\b(correo argentino|andreani|oca)\b|\b(envios?|envian) (al interior|a todo el pais|a domicilio)\b|"
             r"\bllegan? (los envios|el envio|los paquetes|los pedidos) (a|al|hasta)\b|"
             r"\b(mandar|enviar)(lo|la|los|las|le|les)? (directamente )?(a|hasta) (su|mi|tu) (casa|domicilio|direccion|"
@@ -91,6 +91,7 @@ RULES: tuple[Rule, ...] = (
             + r"(?! (la |el )?(confirmacion|mail|respuesta|factura|codigo))"
         ),
         matches=(
+            "¿Qué días y en qué horario puedo pasar a retirarlo?",
             "¿Hacen envíos a Córdoba?",
             "hola, cuanto tarda?",
             "y al conurbano en cuanto llega mas o menos?",

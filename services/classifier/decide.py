@@ -722,6 +722,17 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         # the price an item comes back at, or the day and hour restocks go up: the example text says neither
         ("precio", "price", "mas caro", "more expensive"),
         ("que dia", "which day", "what day", "dia de la semana", r"a que hora", "what time"),
+        # being told by another channel than the email the example text names
+        (
+            "sms",
+            "text message",
+            r"by text\b",
+            "whatsapp",
+            "telegram",
+            "mensaje de texto",
+            r"llam(en|ada|ado)\b",
+            r"(give|gives) (me|us) a call",
+        ),
         # whether sale or clearance items are restocked: the example text speaks of restocks in general
         _SALE_RESTOCKED,
     ],
@@ -871,6 +882,7 @@ def _language_uncertain(weights: Mapping[str, float], language: str) -> bool:
 # transfer from Chile, a return from Uruguay): the LLM answers.
 _ABROAD_WORDS = (
     r"al exterior|del exterior|internacional\w*|international\w*|worldwide|abroad|overseas|other countries|"
+    r"foreign (ones?|cards?|credit cards?|debit cards?|banks?|address\w*|countr\w*)|extranjer[oa]s?|"
     r"otros paises|outside (of )?(the country|argentina)|fuera (del pais|de argentina)"
 )
 _ABROAD_ASKED = re.compile(
@@ -947,7 +959,9 @@ _NOT_A_THING = frozenset(
     "cosas algo alguna algun algunos algunas tambien todavia ustedes there here that this these those your with "
     "from para como their other otros otras more mas tipo kind sort have tienen "
     # a size compared, not a thing: "do you make anything above XL?"
-    "above below bigger larger smaller than".split()
+    "above below bigger larger smaller than "
+    # where, not what: "do you do hemming at the store?"
+    "store shop local tienda online website".split()
 )
 
 

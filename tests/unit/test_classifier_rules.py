@@ -3278,7 +3278,28 @@ def test_a_brand_name_does_not_make_spanish_uncertain(shop, body):
         "Hi, can I split the payment between a credit card and a bank transfer?",
         "¿tienen XXL en el chino azul marino?",
         "My friend who works at your store said you give 6 interest-free instalments. Which cards do you take?",
+        "Will you notify me by SMS when it is back?",
+        "Is it 3 interest-free instalments with any Visa, even a foreign one?",
+        "What if the size I want to exchange for is out of stock?",
+        "¿Escobar es GBA? ¿Cuánto tarda el envío?",
+        "¿Hacen envíos a Mendoza? Por favor mandalo con Andreani, no con Correo.",
+        "Hola, es para un pedido que hizo mi hija la semana pasada: ¿cuánto tarda a Córdoba?",
+        "¿Hacen envíos a Jujuy? Y otra cosa, ¿las medias de lana cuánto salen?",
+        "Do you take Mercado Pago? Also, do you do hemming at the store?",
     ],
 )
 def test_details_and_products_no_canned_text_answers(shop, body):
     assert decide.classify_text(body, shop).decision != "faq"
+
+
+@pytest.mark.parametrize(
+    ("body", "topics"),
+    [
+        ("¿Hacen envíos al extranjero?", ("shipping",)),  # the text says it does not ship abroad
+        ("How would you suggest I pick the right size from your website?", ("sizes",)),
+        ("¿Hacen envíos a Tucumán? Prefiero abonar contra reembolso, ¿es posible?", ("shipping", "payment_methods")),
+    ],
+)
+def test_plain_questions_in_other_words_get_their_canned_texts(shop, body, topics):
+    result = decide.classify_text(body, shop)
+    assert (result.decision, result.faq_topics) == ("faq", topics), result

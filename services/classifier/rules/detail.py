@@ -352,6 +352,76 @@ RULES: tuple[Rule, ...] = (
             "Thanks, Reception",
         ),
     ),
+    # a courier chosen by the customer: the shipping text names two and says nothing of choosing
+    Rule(
+        name="detail.courier_chosen",
+        adds_to="detail",
+        weight=2,
+        description="the customer asks for one courier or whether they can choose it ('mandalo con Andreani')",
+        pattern=(
+            r"\b(mandalo|mandala|mandamelo|mandamela|mandenlo|mandenla|mandemelo|envialo|enviala|envienlo|envienla|"
+            r"enviemelo|despachalo|despachenlo|que (lo|la|me lo|me la) (manden|envien|despachen)) (con|por|"
+            r"via) (andreani|"
+            r"correo|oca)\b|\b(prefiero|preferiria|elijo|puedo elegir|se puede elegir|podria elegir) (que (sea|vaya) "
+            r"(con|por) )?(andreani|correo argentino|el correo|oca|la empresa de envio|el courier|con que correo)\b|"
+            r"\b(send|ship|post) (it|them|my order|the order|my parcel) (with|via|by|through) (andreani|correo|oca)\b|"
+            r"\b(prefer|choose|pick) (andreani|correo( argentino)?|oca|the courier|which courier)\b"
+        ),
+        matches=(
+            "¿Hacen envíos a Mendoza? Por favor mandalo con Andreani, no con Correo.",
+            "Can you send it with Andreani, not Correo? How long does it take to Mendoza?",
+            "¿Puedo elegir con qué correo me lo mandan?",
+        ),
+        never=("¿Con qué correo mandan?", "Which courier do you use?", "¿Envían por Andreani?"),
+    ),
+    # an exchange for something sold out: neither the returns nor the stock text says what happens then
+    Rule(
+        name="detail.exchange_for_what_is_sold_out",
+        adds_to="detail",
+        weight=2,
+        description="what happens to an exchange when the size or item wanted is sold out",
+        pattern=(
+            r"\b(exchange|swap|change)( it| them)? for\b[^.?!\n]{0,40}\b(is|are|was|were|goes|is all) (out of stock|"
+            r"sold out|not available|unavailable)\b|"
+            r"\b(para el cambio|para cambiar(lo|la)?|por el que (lo |la )?quiero cambiar)\b[^.?!\n]{0,30}\b(no hay|no "
+            r"(tienen|tengan)|esta agotad[oa]|se agoto|agotad[oa])\b|"
+            r"\bcambiar(lo|la)?\b[^.?!\n]{0,30}\by (el|ese) (talle|color|producto|modelo) (esta|estuviera|"
+            r"este) agotad[oa]\b"
+        ),
+        matches=(
+            "What if the size I want to exchange for is out of stock?",
+            "¿Y si el talle que quiero para el cambio no hay?",
+            "Si quiero cambiarlo y el talle está agotado, ¿qué pasa?",
+        ),
+        never=(
+            "Can I exchange a sale item?",
+            "¿Puedo cambiar por otro talle?",
+            "swap + sold out sizes",
+            "Si lo compro en liquidación y no me va, ¿lo puedo cambiar o en liquidación no hay cambios?",
+        ),
+    ),
+    # whether a place counts as a zone the shipping text names ("¿Escobar es GBA?", "does Tigre count as the
+    # suburbs?"): the text gives the zones' times, not their borders
+    Rule(
+        name="detail.which_zone_a_place_is",
+        adds_to="detail",
+        weight=2,
+        description="whether a town counts as CABA, GBA or the suburbs for the delivery times",
+        pattern=(
+            r"\b(cuenta|se considera|entra|corresponde|pertenece|es parte|forma parte|esta dentro)( como| en| a| de| "
+            r"dentro de| del)? (el |la )?(gba|conurbano|amba|caba|capital federal|gran buenos aires)\b|"
+            r"\b(es|queda en|esta en|entra en) (gba|conurbano|amba|gran buenos aires)\b ?\?|"
+            r"\b(count|counts|considered|classed|classified|fall under|"
+            r"falls under)( as)?( part of)?( the)? (buenos aires "
+            r"(suburbs|city|area)|greater buenos aires|gba|amba|caba|suburbs|capital)\b"
+        ),
+        matches=(
+            "I live just outside Tigre — would that count as the Buenos Aires suburbs for delivery purposes?",
+            "¿Escobar es GBA?",
+            "¿Pilar se considera GBA para el envío?",
+        ),
+        never=("¿Cuánto tarda a GBA?", "How long does delivery to the Buenos Aires suburbs take?"),
+    ),
     # an exchange or return handed in at a courier's branch: the returns text sends a label or takes it at the store
     Rule(
         name="detail.return_at_a_courier_branch",

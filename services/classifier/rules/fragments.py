@@ -78,7 +78,8 @@ KNOW_ONES_SIZE = Fragment(
     r"their|which)( right| correct)? sizes?\b|"
     # asked or told ("could you tell me how I should go about choosing the right size")
     r"\bhow (((do|can|would|should|will|may|might|could) (i|we|you|one))|((i|we|one) (can|should|would|may|might|"
-    r"could))) (go about )?(figure out|figuring out|work out|working out|know|find out|finding out|tell|choose|"
+    r"could))) (go about |suggest (i|we|that i) |recommend (i|we|that i) )?(figure out|figuring out|work out|"
+    r"working out|know|find out|finding out|tell|choose|"
     r"choosing|pick|picking|get|getting|determine|determining|select|selecting) (my|your|his|her|their|the right|"
     r"the correct|which|what|a) sizes?\b|"
     r"\bcomo (hago|hacemos|puedo|podemos|se hace)?( para)? ?(se|saber|sabemos|elegir|elijo|calcular|averiguar|"

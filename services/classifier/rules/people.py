@@ -48,13 +48,16 @@ RULES: tuple[Rule, ...] = (
             r"\b(que )?me (llame|llamen|contacte|contacten) (por telefono|al|a mi|un|una|alguien)|\bllam(en|a)me\b|"
             r"\b(pueden|podrian|podes|puede) llamarme\b|"
             # "¿me pueden llamar al 11...?", "¿me podrían contactar por WhatsApp?"
-            r"\b(me|nos) (pueden|podrian|podes|puede|podria|podrias) (llamar|contactar|escribir por whatsapp)\b"
+            r"\b(me|nos) (pueden|podrian|podes|puede|podria|podrias) (llamar|contactar|escribir por whatsapp)\b|"
+            # "me llaman al 11 4444 5555", "me llamás a este número"
+            r"\b(me|nos) (llaman|llamas) (al|a este|a mi)\b"
         ),
         matches=(
             "Por favor que me llamen al 11 5555-1234",
             "Llámenme cuando puedan",
             "¿Pueden llamarme hoy?",
             "¿Me pueden llamar al 11 4444 5555? Quiero saber si hacen envíos a Tandil.",
+            "¿Hacen envíos a Salta? Me llaman al 11 4444 5555 así lo coordinamos.",
         ),
     ),
     Rule(

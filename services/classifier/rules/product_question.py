@@ -27,8 +27,14 @@ RULES: tuple[Rule, ...] = (
             r"videos?)\b|\b(tienen|hay|tenes|queda|quedan|viene|vienen)\b.{0,40}\b(en|de) (otros?|otras?|"
             r"mas) (colou?r(es)?|modelos?|estampas?)\b|\bque colores\b|\b(colores|modelos) (disponibles|tienen|hay)\b|"
             r"\b(es|son) (igual|iguales|como) (a|en) la foto\b|\b(cuanto|que) (mide|miden)\b|\b(largo|ancho|tiro|manga|"
-            r"cintura|cadera|busto|contorno) (de|del|de la|total)\b|\bprecio (de|del|de la|de los)\b|\bcuanto (sale|"
-            r"cuesta|vale|esta) (el|la|los|las|este|esta)\b(?! (envio|flete|despacho|costo de envio))"
+            r"cintura|cadera|busto|contorno) (de|del|de la|total)\b|\bprecio (de|del|de la|de los)\b|"
+            r"\bcuanto (sale|salen|cuesta|cuestan|vale|valen|esta|estan) (el|la|los|las|este|esta|estos|"
+            r"estas)\b(?! (envio|"
+            r"flete|despacho|costo de envio))|"
+            # the product first: "¿las medias de lana cuánto salen?" (not a place: "el envío a la plata cuánto sale")
+            r"(?<!\ba )(?<!\bde )(?<!\ben )(?<!\bpara )\b(el|la|los|las|este|esta|estos|estas) (?!(envio|flete|"
+            r"despacho|"
+            r"costo|cambio|devolucion)\b)\w+( de \w+)? cuanto (sale|salen|cuesta|cuestan|vale|valen)\b"
         ),
         matches=(
             "Hola! ¿Hacen envíos a Córdoba? ¿Me pueden mandar fotos de la campera puesta?",
@@ -37,8 +43,10 @@ RULES: tuple[Rule, ...] = (
             "¿El buzo gris es de algodón? ¿Y hacen envíos a Jujuy?",
             "¿Se puede lavar en lavarropas?",
             "¿Cuánto sale la campera de jean?",
+            "¿Aceptan transferencia? ¿Cuánto salen las medias?",
+            "¿Hacen envíos a Jujuy? Y otra cosa, ¿las medias de lana cuánto salen?",
         ),
-        never=("¿Cuánto sale el envío a Rosario?",),
+        never=("¿Cuánto sale el envío a Rosario?", "hola q tal, el envio a la plata cuanto sale?"),
     ),
     # "¿tienen la remera blanca en talle L?": availability of one product in one size or colour (the catalogue
     # answers it; the stock FAQ only says how to check)

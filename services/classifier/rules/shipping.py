@@ -396,7 +396,8 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             r"\b(what|which) (hours?|times?|days?) (can|could|do|should|may) (i|we) (collect|pick (it |them )?up|come "
             r"(and|to) (collect|pick))\b|\b(pick ?-?up|collection) (hours|times|days)\b|"
-            r"\bis (the |in-store |store )?(pick ?-?up|collection) (free|free of charge|at no cost|charged)\b"
+            r"\bis (the |in-store |store )?(pick ?-?up|collection) (free|free of charge|at no cost|charged)\b|"
+            r"\bis (collecting|picking (it |them )?up)( it| them)? (from|at|in) (the|your) (\w+ )?(store|shop) free\b"
         ),
         # a courier's branch has its own hours, which the shipping text does not give
         unless=EN_NOT_SHIPPING.pattern + r"|\b(branch(es)?|andreani|correo|post office|oca)\b",
@@ -404,6 +405,7 @@ RULES: tuple[Rule, ...] = (
             "Can I pay cash if I collect from the Palermo shop, and what hours can I collect?",
             "What are the pickup hours?",
             "is the palermo store open on saturdays for picking up online orders? and is pickup free?",
+            "Is collecting from the Palermo store free?",
         ),
         never=(
             "What time can I collect? My order is late.",

@@ -272,7 +272,10 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             # not after "si", "no", "nunca": "si compro", "nunca compré online"
             r"\b(?<!\bsi )(?<!\bno )(?<!\bnunca )(compre|pedi|encargue|pague|abone|recibi|devolvi)\b|"
             r"\b(hice|realice|hicimos|realizamos) (un|"
-            r"una|el|la|mi|dos|varios|unos) (pedido|compra|orden|pago)s?\b|\b(me|nos) (lo |la |los |las )?(llego|"
+            r"una|el|la|mi|dos|varios|unos) (pedido|compra|orden|pago)s?\b|"
+            # an order someone placed: "es para un pedido que hizo mi hija la semana pasada"
+            r"\b(pedido|compra|orden) que (hizo|hice|hicimos|hicieron|realizo|realice|realizamos|realizaron)\b|\b(me|"
+            r"nos) (lo |la |los |las )?(llego|"
             r"llegaron|vino|vinieron|mandaron|enviaron|cobraron|debitaron)\b|"
             r"\b(?<!\bsi )(no|nunca|todavia no|aun no) (me |nos )?(llego|llegaron|recibi|recibimos)\b"
             + NOT_REACHING_AN_AMOUNT.pattern
@@ -283,6 +286,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "Me llegó la remera rota",
             "Ya pagué el pedido",
             "Me lo mandaron a una sucursal que queda lejos",
+            "Hola, es para un pedido que hizo mi hija la semana pasada: ¿cuánto tarda a Córdoba?",
         ),
         never=(
             "Si compre hoy, ¿cuándo llega?",

@@ -66,6 +66,7 @@ RULES: tuple[Rule, ...] = (
         matches=(
             "How do I figure out my size?",
             "What is the best way to choose the size?",
+            "How would you suggest I pick the right size from your website?",
             "¿Cómo hago para elegir bien el talle de cada uno?",
             "¿Cómo hago para acertar con el talle?",
             "¿Cómo sé cuál es el mío?",

@@ -1148,13 +1148,17 @@ def _not_ours(shop, cut: str) -> str:
     return "\n".join(kept)
 
 
-def _names_an_order(cut: str) -> bool:
-    """What cleaning cut names an order or a problem (a cut the rules cannot read counts as naming one)."""
+def _names_an_order(cut: str, soft_signs: bool = True) -> bool:
+    """What cleaning cut names an order or a problem (a cut the rules cannot read counts as naming one). Without
+    `soft_signs`, the softer order signs alone ("el pedido llega en 24 a 72 h", "the parcel") name none: the shop's
+    own answer speaks of orders in general."""
     cut = cut[:_MAX_QUOTE_READ]
     found = intents_mod.detect_intent("", cut) if cut else None
     if found is not None and found.failed:
         return True
-    return bool(_ORDER_IN_HISTORY.search(intents_mod.fold(cut)) or (found and (found.specific_order or found.problem)))
+    if _ORDER_IN_HISTORY.search(intents_mod.fold(cut)) or (found and found.problem):
+        return True
+    return bool(found and found.specific_order and (soft_signs or not found.only_soft_order_signs))
 
 
 # What a person's answer may have granted beyond the shop's policy: an exception or an offer, or a figure (an amount,
@@ -1235,7 +1239,7 @@ def _unless_in_a_conversation(
         answered = set(quoted_answers)
         theirs = _not_ours(shop, view.cut)
         from_the_shop = bool(answered) or _quotes_the_shop(shop, view.cut, theirs)
-        if not from_the_shop or _NOT_HELPED.search(intents_mod.fold(view.text)) or _names_an_order(theirs):
+        if not from_the_shop or _NOT_HELPED.search(intents_mod.fold(view.text)) or _names_an_order(theirs, soft_signs=False):
             return replace(result, decision="llm", reason="needs_llm:in_conversation", faq_topic=None)
         # what the shop's own words besides its canned texts spoke of
         spoken_of = answered | _topics_named(theirs)

@@ -3303,3 +3303,17 @@ def test_details_and_products_no_canned_text_answers(shop, body):
 def test_plain_questions_in_other_words_get_their_canned_texts(shop, body, topics):
     result = decide.classify_text(body, shop)
     assert (result.decision, result.faq_topics) == ("faq", topics), result
+
+
+def test_the_shops_answer_about_orders_in_general_names_no_order(shop):
+    # "el pedido llega en..." of a written answer speaks of any order; the customer's new question gets its text
+    body = (
+        "Gracias. ¿Y es posible pagar con Mercado Pago?\n\nBeatriz\n\n"
+        "El mié, 12 nov 2025 a las 10:47, Ropa del Sur (<hola@ropadelsur.com.ar>) escribió:\n"
+        "> Hola Beatriz, en CABA el pedido llega en 24 a 72 h hábiles desde el despacho.\n"
+    )
+    result = decide.classify_text(body, shop, subject="Re: Consulta")
+    assert (result.decision, result.faq_topics) == ("faq", ("payment_methods",)), result
+    # ... while an order of the customer's, named there, keeps the reply a conversation
+    named = body.replace("en CABA el pedido llega", "tu pedido 48213 llega")
+    assert decide.classify_text(named, shop, subject="Re: Consulta").decision != "faq"

@@ -1239,7 +1239,11 @@ def _unless_in_a_conversation(
         answered = set(quoted_answers)
         theirs = _not_ours(shop, view.cut)
         from_the_shop = bool(answered) or _quotes_the_shop(shop, view.cut, theirs)
-        if not from_the_shop or _NOT_HELPED.search(intents_mod.fold(view.text)) or _names_an_order(theirs, soft_signs=False):
+        if (
+            not from_the_shop
+            or _NOT_HELPED.search(intents_mod.fold(view.text))
+            or _names_an_order(theirs, soft_signs=False)
+        ):
             return replace(result, decision="llm", reason="needs_llm:in_conversation", faq_topic=None)
         # what the shop's own words besides its canned texts spoke of
         spoken_of = answered | _topics_named(theirs)

@@ -170,6 +170,10 @@ _ANY_SIZE = re.compile(
     # entrar el talle S? En la web no aparece en casi nada"
     r"|\b(cuando|when)\b[^.?!]{0,15}\b(vuelv\w*|repon\w*|reingres\w*|restock\w*|come back|be back)\b[^.?!]{0,20}"
     r"\b(talle|size)\b"
+    # a size the website lets one choose, named as the example of a question about what that means ("si en la página
+    # me deja elegir el talle S, ¿es porque hay?")
+    r"|\b(si|if)\b[^.?!]{0,30}\b(me deja|me dejan|deja|lets me|let me|allows me to)\b( \w+)? (elegir|seleccionar|"
+    r"marcar|select|choose|pick)\b"
 )
 # What a parcel weighs ("¿cuánto pesa el paquete?"): the example text does not say...
 _PARCEL_WEIGHT = (r"pes(an|a|o)\b", "weigh", r"kilos?\b", r"kg\b", "bulky", "voluminos", "heavy")

@@ -3317,3 +3317,16 @@ def test_the_shops_answer_about_orders_in_general_names_no_order(shop):
     # ... while an order of the customer's, named there, keeps the reply a conversation
     named = body.replace("en CABA el pedido llega", "tu pedido 48213 llega")
     assert decide.classify_text(named, shop, subject="Re: Consulta").decision != "faq"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a size named as the example of what a selectable size means: the stock text's, for any size
+        "If the site lets me select size M, does that mean it is really in stock?",
+        "En la página el jean que quiero no aparece en talle 44. Si voy al local de Palermo, ¿puede que tengan más?",
+    ],
+)
+def test_a_size_named_as_an_example_of_the_websites_stock_gets_the_stock_text(shop, body):
+    result = decide.classify_text(body, shop)
+    assert (result.decision, result.faq_topics) == ("faq", ("stock",)), result

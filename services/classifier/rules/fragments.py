@@ -256,7 +256,7 @@ SIZE_NOT_SELECTABLE = Fragment(
     r"(showing|selectable|clickable|available to (select|choose|pick)))\b|\b(no me deja|no me dejan|no puedo|can'?t|"
     r"cannot|couldn'?t|unable to|won'?t let me|doesn'?t let me) (elegir|seleccionar|marcar|select|choose|pick|"
     r"click( on)?) (\w+ ){0,2}(talles?|colou?r(es|s)?|sizes?|" + _SIZE_LETTERS + r")\b|\bno (me )?"
-    r"(aparece|aparecen|figura|figuran) (para (elegir|seleccionar|marcar) )?(el |un |mi |los |ese )?(talles?|"
+    r"(aparece|aparecen|figura|figuran) (para (elegir|seleccionar|marcar) )?(el |un |mi |los |ese |en (el )?)?(talles?|"
     r"colou?r(es)?)\b|"
     # "the green one isn't showing my size", "some products don't show XXL", "it's not showing in blue"
     r"\b(isn'?t|is not|aren'?t|are not|doesn'?t|does not|don'?t|do not|not) (showing|show|appearing|appear|"

@@ -252,7 +252,17 @@ _MONEY_BACK_OR_CREDIT = re.compile(
 )
 
 # A group of `_COVERAGE` that does not count as asked when this holds of the email.
+# Men's sizes, which the example sizes text does not speak of ...
+_MENS_SIZES = ("de hombre", "men'?s", "masculin")
+# ... except to say how the unisex line runs against a woman's size someone wears, asked about it ("she wears a
+# women's M: which size in the unisex line?", "¿la unisex es como la de hombre? Ella usa M de mujer")
+_UNISEX_AGAINST_A_WOMANS_SIZE = re.compile(
+    r"^(?=[\s\S]*\bunisex\b)(?=[\s\S]*(\b(xs|s|m|l|xl|xxl|small|medium|large|\d{2})\b[^.?!\n]{0,4}\b(de mujer|en "
+    r"mujer|in women'?s)\b|\bwomen'?s (xs|s|m|l|xl|xxl|small|medium|large|\d{1,2})\b))"
+)
+
 _NOT_ASKED_WHEN = {
+    _MENS_SIZES: _UNISEX_AGAINST_A_WOMANS_SIZE,
     _STORE_CREDIT: _MONEY_BACK_OR_CREDIT,
     _ONE_SIZE: _ANY_SIZE,
     _PARCEL_WEIGHT: _BODY_MEASURES,
@@ -465,17 +475,24 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ("sucursal", "branch"),
         ("retir", "pick ?up", "pickup"),
         ("gratis", "free"),
-        # what customers ask about that the example text does not say: other carriers and apps, a doorman or the
-        # door, a time slot, the packaging, sale items, when a pick-up is ready
+        # what customers ask about that the example text does not say: other carriers and apps, a doorman, a
+        # reception desk, a gated neighbourhood, a neighbour (not one who recommended the shop) or the door, a time
+        # slot, the packaging, sale items, when a pick-up is ready
         ("mercado envios",),
         ("rappi", "pedidosya", "pedidos ya", "glovo"),
         (
             "portero",
+            "porteria",
             "conserje",
-            "doorman",
+            "doorm[ae]n",
             "concierge",
-            "neighbou?r",
-            "vecin",
+            # a reception desk the parcel goes to, not a signature's "Reception" or a "reception team"
+            r"(at|to|with|en|a|al|la) (the |my |our |la |el )?([\w']+ )?(reception|recepcion|front desk)\b(?! team)",
+            r"barrios? (cerrados?|privados?)",
+            r"countr(y|ies) club",
+            r"gated (community|communities|neighbou?rhoods?|estates?)",
+            r"(with|to|for) (a |the |my |our )?neighbou?r",
+            r"(a|con|al|para|en lo de|en casa de) (un |una |el |la |mi |algun |alguna )?vecin",
             "en la puerta",
             "at the door",
             "leave it",
@@ -695,7 +712,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         _OPENING_HOURS,
         ("maternity", "pregnan", "embarazad", "premama"),
         # men's sizes: the example text tells women how the unisex line runs
-        ("de hombre", "men'?s", "masculin"),
+        _MENS_SIZES,
         # the customer's height or weight ("mido 1,62 y peso 58"): answered only by a text that says what they tell
         (
             "mido",

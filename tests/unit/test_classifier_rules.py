@@ -3330,3 +3330,29 @@ def test_the_shops_answer_about_orders_in_general_names_no_order(shop):
 def test_a_size_named_as_an_example_of_the_websites_stock_gets_the_stock_text(shop, body):
     result = decide.classify_text(body, shop)
     assert (result.decision, result.faq_topics) == ("faq", ("stock",)), result
+
+
+@pytest.mark.parametrize(
+    ("body", "answered"),
+    [
+        # how the unisex line runs against a woman's size someone wears is the sizes text's
+        (
+            "Queremos dos buzos de la línea unisex. Yo uso L de hombre y ella usa M de mujer, ¿qué talle le compro?",
+            True,
+        ),
+        ("Is the unisex hoodie cut like men's? I usually wear M in women's, should I size down?", True),
+        # a man's size alone, or women's sizes only mentioned, is not
+        (
+            "En la línea unisex, si uso L de hombre, ¿pido L? Vi que dicen algo de talles de mujer pero no de hombre.",
+            False,
+        ),
+        # a neighbour who recommended the shop is no delivery to a neighbour ...
+        ("Una vecina me recomendó la página. ¿Hacen envíos a Mar del Plata?", True),
+        # ... while leaving the parcel with one, or at a reception desk, is a detail no canned text gives
+        ("¿Se lo pueden dejar a una vecina si no estoy? ¿Cuánto tarda a Salta?", False),
+        ("Can you deliver it to my hotel front desk? How long to Palermo?", False),
+        ("Knitwear for our reception team: do you ship to Rosario?", True),
+    ],
+)
+def test_what_a_canned_text_says_of_men_s_sizes_neighbours_and_reception_desks(shop, body, answered):
+    assert (decide.classify_text(body, shop).decision == "faq") is answered

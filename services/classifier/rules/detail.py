@@ -325,33 +325,6 @@ RULES: tuple[Rule, ...] = (
             "Can I pick it up at your store?",
         ),
     ),
-    # a delivery left with someone or somewhere the shipping text does not name: a gated neighbourhood's entrance, a
-    # reception desk, a doorman
-    Rule(
-        name="detail.where_it_is_left",
-        adds_to="detail",
-        weight=2,
-        description="a parcel left or delivered at a reception desk, a doorman, a gated neighbourhood's gate",
-        pattern=(
-            r"\b(dej\w*|entreg\w*|recib\w*|mand\w*|envi\w*|llev\w*|leave|left|deliver\w*|drop\w*|send|ship\w*)\b"
-            r"[^.?!\n]{0,30}\b(en|a|al|con|at|to|with|inside|into|dentro de) (la |el |los |las |the |my |our |a |an |"
-            r"un |una )?([\w']+ )?(porteria|portero|conserje|recepcion|guardia|barrios? (cerrados?|privados?)|"
-            r"countr(y|ies) club|front desk|reception( desk)?|doorm[ae]n|concierge|porter|security (desk|gate)|"
-            r"gated (community|communities|neighbou?rhoods?|estates?))\b"
-        ),
-        matches=(
-            "¿Hacen envíos a barrios cerrados? Vivo en Nordelta.",
-            "¿Me lo pueden dejar en la portería del edificio?",
-            "Can you deliver it to my hotel's front desk?",
-            "Do you deliver inside gated communities?",
-        ),
-        never=(
-            "¿Hacen envíos a Nordelta?",
-            "Which countries do you ship to?",
-            "I'd rather pick it up: our building's porter is unreliable.",
-            "Thanks, Reception",
-        ),
-    ),
     # a courier chosen by the customer: the shipping text names two and says nothing of choosing
     Rule(
         name="detail.courier_chosen",

@@ -116,7 +116,8 @@ UP_OR_DOWN_IN_BETWEEN = Fragment(
 # One size or the next, asked: "would that make me a small or a medium?", "¿sería S o M?"
 ONE_SIZE_OR_THE_NEXT = Fragment(
     "one_size_or_the_next",
-    r"\b(am i|would i be|would that (make me|be)|will i be|should i (get|go for|take|order|buy)|do i (need|get|take)|"
+    r"\b(am i|would i be|i'?d be|i would be|would that (make me|be)|will i be|should i (get|go for|take|order|buy)|"
+    r"do i (need|get|take)|"
     r"is that|would you say) (an? )?(size )?" + _A_SIZE + r" or (an? )?(size )?" + _A_SIZE + r"\b|"
     r"\b(soy|seria|serian|me (iria|va|conviene|queda)|pido|compro|tomo|llevo) (un |una |el |la |talle )?"
     + _A_SIZE

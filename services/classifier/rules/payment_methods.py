@@ -213,12 +213,20 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             r"\bhow (to|do i|do we|can i|can we|could i|should i|would i|will i) pay\b|\bpayment (options?|methods?|"
             r"choices?|alternatives?|possibilities|types?|forms?|means|modes?|ways?|systems?|providers?)\b|\b(means|"
-            r"methods?|modes?|ways?|options?|forms?) of (payment|paying)\b"
+            r"methods?|modes?|ways?|options?|forms?) of (payment|paying)\b|"
+            # the transfer's receipt and its deadline, which the payment text gives
+            r"\bhow (do|can|should|would) (i|we) (send|get|email|forward) (you |u )?(the |my )?(transfer )?(receipt|"
+            r"proof of (payment|transfer))\b|"
+            r"\bhow long do (i|we) have to (transfer|make the transfer|send (you |u )?(the )?(receipt|proof))\b"
         ),
         unless=EN_NOT_POLICY.pattern,
         # where a refund goes, not how to pay: "do refunds go back to the original payment method?"
         unless_in_sentence=REFUND_DESTINATION.pattern,
-        matches=("can u tell me how to pay", "What are my payment options?"),
+        matches=(
+            "can u tell me how to pay",
+            "What are my payment options?",
+            "And once I've transferred, how do I send you the receipt and how long do I have to do it?",
+        ),
         never=(
             "Which payment method did I use last time?",
             "Hi, my bank sent the transfer back. What payment options do you have?",

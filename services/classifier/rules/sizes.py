@@ -100,6 +100,7 @@ RULES: tuple[Rule, ...] = (
             "I'm 1.68 m and 62 kg: would that make me a small or a medium?",
             "Mido 1,60 y peso 55, ¿sería S o M?",
             "should I go for an L or an XL?",
+            "I'm 5'6\" and 65 kilos: I'd be a small or a medium in your tops?",
         ),
         never=("Is it available in S or M?", "¿Tienen el buzo en S o M?", "I ordered an S or an M, I don't remember."),
     ),

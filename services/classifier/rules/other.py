@@ -46,9 +46,9 @@ RULES: tuple[Rule, ...] = (
             r"(tienen|hay|existe) (un |una )?(local|tienda) fisic[oa])\b|"
             # the shop's phone or social accounts asked for, not where the customer saw something ("vi en Instagram");
             # the word comes first and what stood before it after: a lookbehind that starts a pattern runs everywhere
-            r"\bwhatsapp\b|\btelefono\b(?<!\ben el telefono)|"
+            r"\bwhatsapp\b|\btelefono\b(?<!\ben el telefono)(?<!\ben su telefono)(?<!\ben mi telefono)|"
             r"\binstagram\b(?<!\bvi en instagram)(?<!\bsaw on instagram)(?<!\bseen on instagram)"
-            r"(?<!\bsaw it on instagram)(?<!\ben instagram)(?<!\bon instagram)"
+            r"(?<!\bsaw it on instagram)(?<!\ben instagram)(?<!\bon instagram)(?<!\bin instagram)(?<!\bfrom instagram)"
         ),
         matches=(
             "Venden por mayor?",
@@ -74,6 +74,8 @@ RULES: tuple[Rule, ...] = (
             "My husband got a job in Rosario, do you ship there?",
             "Mi hija está buscando trabajo, quiere ropa formal: ¿qué talles tienen?",
             "Mi vecina me mostró sus vestidos en el teléfono, ¿hacen envíos a Chaco?",
+            "Una amiga me mostró en su teléfono unas camperas, ¿hacen envíos a Tandil?",
+            "I just discovered your shop from Instagram! Do you ship to Rosario?",
             "Vi en Instagram la campera nueva, ¿hacen envíos a Salta?",
         ),
     ),

@@ -288,8 +288,12 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "Me lo mandaron a una sucursal que queda lejos",
             "Hola, es para un pedido que hizo mi hija la semana pasada: ¿cuánto tarda a Córdoba?",
         ),
+        # a purchase from another shop, told to explain the question ("el mes pasado compré unas zapatillas en otra
+        # tienda y no me las cambiaron")
+        unless_in_sentence=r"\b(en|a|de) otr[oa]s? (tienda|marca|local|negocio|comercio|sitio|pagina|lado)s?\b",
         never=(
             "Si compre hoy, ¿cuándo llega?",
+            "El mes pasado compré un pantalón en otra tienda y me quedó chico. ¿Cómo son los cambios con ustedes?",
             "Nunca compré ropa online, ¿cómo sé mi talle?",
             "¿Desde cuánto es el envío gratis? Y si no llego, ¿cuánto sale?",
             "Son dos remeras nada más, no llego al mínimo para envío gratis.",

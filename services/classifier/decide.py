@@ -299,8 +299,10 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             r"promo\w*",
             r"adherid\w*",
             r"participating (banks?|stores?|shops?)",
-            r"(los|on|every) (lunes|martes|miercoles|jueves|viernes|sabados?|domingos?|mondays?|tuesdays?|"
-            r"wednesdays?|thursdays?|fridays?|saturdays?|sundays?)",
+            # (a weekday in the plural or "every": "on Friday" is only the day the customer pays)
+            r"los (lunes|martes|miercoles|jueves|viernes|sabados|domingos)",
+            r"(on|every) (mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays)",
+            r"every (monday|tuesday|wednesday|thursday|friday|saturday|sunday)",
         ),
         ("visa",),
         ("master",),

@@ -3356,3 +3356,16 @@ def test_a_size_named_as_an_example_of_the_websites_stock_gets_the_stock_text(sh
 )
 def test_what_a_canned_text_says_of_men_s_sizes_neighbours_and_reception_desks(shop, body, answered):
     assert (decide.classify_text(body, shop).decision == "faq") is answered
+
+
+@pytest.mark.parametrize(
+    ("body", "answered"),
+    [
+        # the day the customer pays or transfers is no bank's promotion day
+        ("I may pay through Mercado Pago on Friday. What payment options do you have?", True),
+        # a promotion every week is
+        ("Do you have discounts with Banco Macro on Thursdays? What payment options do you have?", False),
+    ],
+)
+def test_a_weekday_is_a_banks_promotion_day_only_every_week(shop, body, answered):
+    assert (decide.classify_text(body, shop).decision == "faq") is answered

@@ -289,8 +289,12 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "Hola, es para un pedido que hizo mi hija la semana pasada: ¿cuánto tarda a Córdoba?",
         ),
         # a purchase from another shop, told to explain the question ("el mes pasado compré unas zapatillas en otra
-        # tienda y no me las cambiaron")
-        unless_in_sentence=r"\b(en|a|de) otr[oa]s? (tienda|marca|local|negocio|comercio|sitio|pagina|lado)s?\b",
+        # tienda y no me las cambiaron"), not one from this shop beside another's ("a diferencia de otras tiendas, el
+        # jean que les compré...")
+        unless_in_sentence=(
+            r"(?<!\bles )\b(compre|compramos|pedi|encargue)\b[^.?!]{0,40}\b(en|a) otr[oa] (tienda|marca|local|negocio|"
+            r"comercio|sitio|pagina)\b"
+        ),
         never=(
             "Si compre hoy, ¿cuándo llega?",
             "El mes pasado compré un pantalón en otra tienda y me quedó chico. ¿Cómo son los cambios con ustedes?",

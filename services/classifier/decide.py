@@ -134,6 +134,16 @@ _AT_THE_STORE = (
     "tienda fisica",
     "physical (store|shop)",
 )
+# A store of the shop's somewhere else than the one its texts name ("¿lo puedo cambiar en el local de Unicenter?",
+# "your Alto Palermo store", "your shop in Córdoba"): the example texts speak of one store, in Palermo, and do not
+# say there is no other. Not the store by its neighbourhood or street, nor a store of the customer's or another's.
+_ANOTHER_STORE = (
+    r"((su|sus|tu|tus) (local|locales|tienda|tiendas|sucursal|sucursales)|(el|al|del) (local|tienda)) (de|en|del) "
+    r"(?!(palermo|honduras|ustedes|la calle|calle|ropa|la web|internet|aca|alla|ahi|vez|persona|mi|su|la marca)\b)"
+    r"[a-z]+",
+    r"your (?!(palermo|honduras|physical|own|online|web|main|local|nearest|only|new)\b)[a-z]+( [a-z]+)? (store|shop)\b",
+    r"your (store|shop) (in|at) (?!(palermo|honduras)\b)[a-z]+",
+)
 _ON_SALE = ("oferta", "liquidacion", r"sale (items?|products?|prices?)\b", "on sale", "rebaj", "sale and clearance")
 _BEFORE_OR_AFTER = ("before or after", "antes o despues")
 
@@ -416,6 +426,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         ),
     ],
     "shipping": [
+        _ANOTHER_STORE,
         # a courier branch's hours: the example text gives only the store's
         (
             rf"(hours?|horarios?|a que hora|what time)\b[^.?!]{{0,40}}\b{_COURIER_BRANCH}",
@@ -558,6 +569,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
     ],
     "returns": [
         ("regalo", "gift"),
+        _ANOTHER_STORE,
         # printing the return label: the example text says a label is sent, not how to do without a printer
         ("impresora", "imprimir", "printer", r"print (the |a )?label", "printing"),
         # part of a bundle, a set or a combo: the example text speaks of one garment at a time
@@ -733,6 +745,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
     "stock": [
         # the shop's own stock, last season, an item in one size: the example text speaks of the website's stock
         _AT_THE_STORE,
+        _ANOTHER_STORE,
         ("temporada", "last season", "previous season", "discontinu"),
         _ONE_SIZE,
         # "is it really in stock?": answered by a text that says the website's stock is live

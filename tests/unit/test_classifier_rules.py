@@ -3369,3 +3369,18 @@ def test_what_a_canned_text_says_of_men_s_sizes_neighbours_and_reception_desks(s
 )
 def test_a_weekday_is_a_banks_promotion_day_only_every_week(shop, body, answered):
     assert (decide.classify_text(body, shop).decision == "faq") is answered
+
+
+@pytest.mark.parametrize(
+    ("body", "answered"),
+    [
+        # the example texts name one store, in Palermo, and do not say there is no other
+        ("Si no me queda, ¿lo puedo cambiar en el local de Unicenter?", False),
+        ("Can I exchange it at your Alto Palermo store?", False),
+        ("Can I pick it up at your store in Rosario? How long does it take?", False),
+        ("Si no me queda, ¿lo puedo cambiar en el local de Palermo?", True),
+        ("¿Puedo cambiar la prenda en el local de la calle Honduras?", True),
+    ],
+)
+def test_a_store_the_texts_do_not_name_goes_to_the_llm(shop, body, answered):
+    assert (decide.classify_text(body, shop).decision == "faq") is answered

@@ -120,7 +120,8 @@ RULES: tuple[Rule, ...] = (
             # "¿los cambios se pueden hacer en...?", "las devoluciones se hacen por correo?"
             r"\b(los|las) (cambios|devoluciones) (se pueden hacer|se hacen|se hace|se puede hacer)\b|\b(hacen|"
             r"aceptan|tienen|se pueden hacer|se puede hacer|puedo hacer|como (hago|hacer|es|funciona|son|"
-            r"funcionan)) (un |el |los |las )?(cambios?|devolucion(es)?|reembolsos?)\b|\b(se puede|puedo|se pueden|"
+            r"funcionan)) (el tema de |lo de )?(un |el |los |las )?(cambios?|devolucion(es)?|reembolsos?)\b|"
+            r"\b(se puede|puedo|se pueden|"
             r"podria|podes|pueden) (cambiar|devolver)(lo|la|los|las)?\b|\bpuede (cambiar|devolver)(lo|la|los|las)\b|"
             r"\b(hasta cuando|cuanto tiempo|"
             r"cuantos dias|que plazo) (tengo|hay|tenes|tienen) para (hacer )?(un |el |la )?(cambio|devolucion|cambiar|"
@@ -137,6 +138,7 @@ RULES: tuple[Rule, ...] = (
         matches=(
             "¿Cuál es la política de cambios?",
             "Hola, ¿las devoluciones tienen algún costo?",
+            "hola como es el tema de los cambios?",
             "si no me queda el talle lo puedo cambiar?",
             "¿Hasta cuándo tengo para hacer un cambio?",
             "Si no le queda, ¿ella puede cambiarlo directamente?",

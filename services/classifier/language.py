@@ -111,8 +111,13 @@ def _letters(text: str) -> int:
     return count
 
 
+# A letter stretched for emphasis ("holaaa", "graciiias", "holaa"): three or more times anywhere, or a doubled a, i or
+# u ending a word, which neither Spanish nor English spells so. Read as written, "holaa tienen cuotas?" looks Finnish.
+_STRETCHED = re.compile(r"(\w)\1{2,}|([aiu])\2\b", re.IGNORECASE)
+
+
 def _sample(text: str) -> str:
-    cleaned = _STRIP_RE.sub(" ", text or "")
+    cleaned = _STRETCHED.sub(lambda m: m.group(1) or m.group(2), _STRIP_RE.sub(" ", text or ""))
     return re.sub(r"\s+", " ", cleaned).strip()[:2000]
 
 

@@ -3384,3 +3384,9 @@ def test_a_weekday_is_a_banks_promotion_day_only_every_week(shop, body, answered
 )
 def test_a_store_the_texts_do_not_name_goes_to_the_llm(shop, body, answered):
     assert (decide.classify_text(body, shop).decision == "faq") is answered
+
+
+def test_a_letter_stretched_for_emphasis_does_not_hide_spanish(shop):
+    # read as written, "holaa" made the question Finnish and left it without a canned text
+    result = decide.classify_text("holaa tienen cuotas?", shop)
+    assert (result.decision, result.faq_topics, result.language) == ("faq", ("payment_methods",), "es"), result

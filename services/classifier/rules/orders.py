@@ -317,8 +317,17 @@ RULES: tuple[Rule, ...] = (
         adds_to="order_change",
         weight=2,
         description="the word cancel or cancelar: a strong hint of a change to an order",
-        pattern=r"\b(cancelar|cancelacion|anular|anulacion|cancel\w*)\b",
+        # not an order that would lapse unpaid, asked before buying ("¿cuánto tiempo tengo para pagar antes de que se
+        # cancele?")
+        pattern=(
+            r"(?<!\bantes de que se )(?<!\bno quiero que se me )(?<!\bpara que no se )(?<!\bpara que no se me )"
+            r"\b(cancelar|cancelacion|anular|anulacion|cancel\w*)\b"
+        ),
         matches=("how do i cancel", "Quiero anular la compra"),
+        never=(
+            "¿Cuánto tiempo tengo para transferir antes de que se cancele?",
+            "¿A dónde mando el comprobante? No quiero que se me cancele la compra.",
+        ),
     ),
     Rule(
         name="orders.typed_it_wrong_es",

@@ -123,8 +123,13 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "Necesito ayuda con mi devolución",
             "Tuve un problema con mi pago",
         ),
+        # paying on delivery asked: "¿puedo pagarle al cartero cuando me llega el paquete?"
+        unless_in_sentence=(
+            r"\b(pag|abon)\w*\b[^.?!]{0,30}\b(cuando|al) (me |le |nos )?(llega|llegue|llegaba|recib\w*|tenga)\b"
+        ),
         never=(
             "Antes de hacer la compra quería saber si hacen envíos",
+            "En otra tienda me dejaban pagar cuando me llegaba el paquete, ¿ustedes hacen eso?",
             "Medí mi remera y según la tabla soy M",
             "Comparé con mi jean favorito, ¿qué talle me conviene?",
         ),

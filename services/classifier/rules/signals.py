@@ -123,9 +123,11 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "Necesito ayuda con mi devolución",
             "Tuve un problema con mi pago",
         ),
-        # paying on delivery asked: "¿puedo pagarle al cartero cuando me llega el paquete?"
+        # paying on delivery asked: "¿puedo pagarle al cartero cuando me llega el paquete?" (not "me hicieron pagar al
+        # recibir mi paquete")
         unless_in_sentence=(
-            r"\b(pag|abon)\w*\b[^.?!]{0,30}\b(cuando|al) (me |le |nos )?(llega|llegue|llegaba|recib\w*|tenga)\b"
+            r"\b(puedo|puede|podes|podria|se puede|dejan|dejaban|hacen|aceptan|es posible)\b[^.?!]{0,30}\b(pag|abon)\w*"
+            r"\b[^.?!]{0,30}\b(cuando|al) (me |le |nos )?(llega|llegue|llegaba|recib\w*|tenga)\b"
         ),
         never=(
             "Antes de hacer la compra quería saber si hacen envíos",

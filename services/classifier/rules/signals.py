@@ -88,8 +88,14 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         weight=0,
         description="'número de pedido', 'order number' named without the number",
         pattern=r"\bnumero de (pedido|orden|compra|seguimiento|tracking|envio)\b|\border (number|no\.?|id)\b",
+        # a gift to exchange, with the giver's order number: what the returns text asks for ("Si fue un regalo, quien
+        # lo recibió puede cambiarlo con el número de pedido")
+        unless=r"^(?=[\s\S]*\b(regal\w*|gift\w*)\b)(?=[\s\S]*\b(cambi\w*|exchang\w*|swap\w*)\b)",
         matches=("Te paso el número de pedido", "She has the order number."),
-        never=("I want to order 2 shirts",),
+        never=(
+            "I want to order 2 shirts",
+            "Me regalaron un jean y me queda chico, ¿lo puedo cambiar yo? Mi tía me pasó el número de pedido.",
+        ),
     ),
     Rule(
         name="signals.about_an_order",

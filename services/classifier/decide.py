@@ -139,10 +139,14 @@ _AT_THE_STORE = (
 # say there is no other. Not the store by its neighbourhood or street, nor a store of the customer's or another's.
 _ANOTHER_STORE = (
     r"((su|sus|tu|tus) (local|locales|tienda|tiendas|sucursal|sucursales)|(el|al|del) (local|tienda)) (de|en|del) "
-    r"(?!(palermo|honduras|ustedes|la calle|calle|ropa|la web|internet|aca|alla|ahi|vez|persona|mi|su|la marca)\b)"
+    r"(?!(palermo|honduras|ustedes|la calle|calle|ropa|la web|internet|linea|tiendanube|instagram|aca|alla|ahi|vez|"
+    r"persona|mi|su|la marca|buenos aires|caba|capital)\b)"
     r"[a-z]+",
-    r"your (?!(palermo|honduras|physical|own|online|web|main|local|nearest|only|new)\b)[a-z]+( [a-z]+)? (store|shop)\b",
-    r"your (store|shop) (in|at) (?!(palermo|honduras)\b)[a-z]+",
+    r"your (?!(palermo|honduras|physical|own|online|web|main|local|nearest|only|new|clothing|clothes|fashion|lovely|"
+    r"beautiful|little|cute|city|retail|flagship|favou?rite|amazing|great|wonderful|awesome|small|big|buenos aires|"
+    r"ba)\b)"
+    r"[a-z]+( [a-z]+)? (store|shop)\b",
+    r"your (store|shop) (in|at) (?!(palermo|honduras|buenos aires|ba|caba|capital)\b)[a-z]+",
 )
 _ON_SALE = ("oferta", "liquidacion", r"sale (items?|products?|prices?)\b", "on sale", "rebaj", "sale and clearance")
 _BEFORE_OR_AFTER = ("before or after", "antes o despues")
@@ -264,11 +268,15 @@ _MONEY_BACK_OR_CREDIT = re.compile(
 # A group of `_COVERAGE` that does not count as asked when this holds of the email.
 # Men's sizes, which the example sizes text does not speak of ...
 _MENS_SIZES = ("de hombre", "men'?s", "masculin")
-# ... except to say how the unisex line runs against a woman's size someone wears, asked about it ("she wears a
-# women's M: which size in the unisex line?", "¿la unisex es como la de hombre? Ella usa M de mujer")
+# ... except to say how the unisex line runs against a woman's size someone wears, asked about it ("yo uso L de
+# hombre y ella M de mujer, ¿qué talle le compro?"): a man's size only told, never asked ("¿la unisex es como la de
+# hombre?") nor a men's garment, line or chart named
 _UNISEX_AGAINST_A_WOMANS_SIZE = re.compile(
     r"^(?=[\s\S]*\bunisex\b)(?=[\s\S]*(\b(xs|s|m|l|xl|xxl|small|medium|large|\d{2})\b[^.?!\n]{0,4}\b(de mujer|en "
     r"mujer|in women'?s)\b|\bwomen'?s (xs|s|m|l|xl|xxl|small|medium|large|\d{1,2})\b))"
+    r"(?![\s\S]*\b(hombres?|men'?s|masculin\w*)\b[^.!?\n]*\?)"
+    r"(?![\s\S]*\b(de hombres?|men'?s)\s+(\w+\s+)?(pantal\w*|camis\w*|jeans?|lineas?|lines?|charts?|tablas?|"
+    r"equivalen\w*|sections?|seccion|trousers|shirts|talles|sizes|sizing))"
 )
 
 _NOT_ASKED_WHEN = {
@@ -394,7 +402,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             r"bonificacion)",
             # cash named just before a discount is asked ("I'll pay cash at the store. Any discount for that?"): the
             # text ties its discount to the transfer only
-            r"(efectivo|cash)\b[^?!\n]{0,80}\b(descuento|discount)",
+            r"(efectivo|cash)\b(?![^?!\n]{0,80}\btransfer)[^?!\n]{0,80}\b(descuento|discount)",
         ),
         # one order paid partly one way and the rest another
         (
@@ -416,6 +424,8 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             r"(the )?store|in person|when i (pick|collect))",
             r"(en el local|at the (store|shop)|in (the )?store)\b[^.?!]{0,30}\b(tarjeta|debito|credito|cards?|debit|"
             r"credit)\b",
+            # a wallet's reader or QR code at the store ("¿usan Mercado Pago Point en el local?")
+            r"(mercado ?pago (point|qr)|qr|posnet)\b",
         ),
         # paying at the shop: answered by a text that says what is taken there ("el efectivo se acepta solo al
         # retirar en nuestro local")
@@ -503,6 +513,8 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             r"(at|to|with|en|a|al|la) (the |my |our |la |el )?([\w']+ )?(reception|recepcion|front desk)\b(?! team)",
             r"barrios? (cerrados?|privados?)",
             r"countr(y|ies) club",
+            r"(un|el|mi|en el|en un) country\b",
+            "garita",
             r"gated (community|communities|neighbou?rhoods?|estates?)",
             r"(with|to|for) (a |the |my |our )?neighbou?r",
             r"(a|con|al|para|en lo de|en casa de) (un |una |el |la |mi |algun |alguna )?vecin",
@@ -671,6 +683,7 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             "bebe",
             "baby",
             "infant",
+            r"(he'?s|she'?s|he is|she is) ([1-9]|1[0-2])( years?( old)?)?\b(?! ?(am|pm|%|kg|cm))",
             # a child by its age or as the one the clothes are for: "mi hijo tiene 10 años", "for my 8-year-old"; a
             # teenager wears adult sizes ("mi hijo tiene 16 años, ¿qué talle le compro?" is the guide's, as writers
             # label it), while 12 is still a children's size here
@@ -766,7 +779,8 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
             "whatsapp",
             "telegram",
             "mensaje de texto",
-            r"llam(en|ada|ado)\b",
+            r"(me|nos) llam(en|an|as)\b",
+            r"(una llamada|llamarme|llamenme)\b",
             r"(give|gives) (me|us) a call",
         ),
         # whether sale or clearance items are restocked: the example text speaks of restocks in general
@@ -918,7 +932,8 @@ def _language_uncertain(weights: Mapping[str, float], language: str) -> bool:
 # transfer from Chile, a return from Uruguay): the LLM answers.
 _ABROAD_WORDS = (
     r"al exterior|del exterior|internacional\w*|international\w*|worldwide|abroad|overseas|other countries|"
-    r"foreign (ones?|cards?|credit cards?|debit cards?|banks?|address\w*|countr\w*)|extranjer[oa]s?|"
+    r"foreign (ones?|cards?|credit cards?|debit cards?|banks?|address\w*|countr\w*)|(al|del|en el|desde el|para el) "
+    r"extranjero|(tarjetas?|bancos?|cuentas?|direccion\w*) extranjer[oa]s?|en el exterior|desde el exterior|"
     r"otros paises|outside (of )?(the country|argentina)|fuera (del pais|de argentina)"
 )
 _ABROAD_ASKED = re.compile(
@@ -934,7 +949,9 @@ _ABROAD_ASKED = re.compile(
     # a country's name that is also a word or a name, after a preposition of place ("envíos a Israel")
     + r"\b(a|de|en|desde|hacia|para|to|from|in|into) ("
     + "|".join(countries_mod.AFTER_A_PREPOSITION)
-    + r")\b(?! ?\d{3,5}\b(?!%))"
+    + r")\b(?! ?\d{3,5}\b(?!%))|"
+    # a brand or a fabric after "de" or "en", a country after a preposition of motion ("from Jordan")
+    + r"(?:(?<=\bfrom )|(?<=\bto )|(?<=\binto )|(?<=\bdesde )|(?<=\bhacia ))(jordan|jersey)\b"
 )
 _ABROAD_ANSWERED = re.compile(r"\b(" + _ABROAD_WORDS + r"|todo el mundo|all over the world)\b")
 
@@ -1217,7 +1234,8 @@ _AN_EXCEPTION = re.compile(
 # A figure with its unit, and the words that qualify it ("6 cuotas sin interés", "60 días", "10 días más", "$5.000").
 _A_FIGURE = re.compile(
     r"(?:\$|\b(?:ars|usd|u\$s))\s?\d[\d.,]*\d|\$\s?\d|\b\d[\d.,]*\s?(?:%|(?:pesos|dolares|dollars|cuotas|"
-    r"instal+ments?|dias|days|horas|hours)\b)(?:\s+(?:sin interes|sin recargo|con recargo|interest[- ]free|with "
+    r"instal+ments?|dias|days|horas|hours|h|hs|hrs)\b)(?:\s+(?:sin interes|sin recargo|con recargo|interest[- ]free|"
+    r"with "
     r"interest|de descuento|off|mas|more|extra|habiles|working|business)\b)?"
 )
 
@@ -1243,8 +1261,13 @@ def _topics_promised(shop, theirs: str) -> set[str]:
 def _not_in_the_canned_texts(sentence: str, found: re.Match[str], canned: str) -> bool:
     """Whether words found in a sentence, with the word before them, are not the canned texts' own ("el envío es
     gratis", "retirar gratis" restate the texts; "te lo mandamos gratis" does not)."""
+    if _TO_THE_CUSTOMER.search(sentence):
+        return True  # "para vos el envío es gratis" grants it to this customer, whatever the texts say
     before = re.search(r"\S+\s+$", sentence[: found.start()])
     return sentence[before.start() if before else found.start() : found.end()] not in canned
+
+
+_TO_THE_CUSTOMER = re.compile(r"\b(para vos|para usted|para ti|a vos|for you|in your case|en tu caso|en su caso)\b")
 
 
 def _asked_in_a_question(text: str) -> set[str]:

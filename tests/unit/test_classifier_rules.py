@@ -3337,10 +3337,11 @@ def test_a_size_named_as_an_example_of_the_websites_stock_gets_the_stock_text(sh
     [
         # how the unisex line runs against a woman's size someone wears is the sizes text's
         (
-            "Queremos dos buzos de la línea unisex. Yo uso L de hombre y ella usa M de mujer, ¿qué talle le compro?",
+            "Queremos dos buzos de la línea unisex. Yo uso L de hombre. Ella usa M de mujer, ¿qué talle le compro?",
             True,
         ),
-        ("Is the unisex hoodie cut like men's? I usually wear M in women's, should I size down?", True),
+        # ... a man's size asked is not
+        ("Is the unisex hoodie cut like men's? I usually wear M in women's, should I size down?", False),
         # a man's size alone, or women's sizes only mentioned, is not
         (
             "En la línea unisex, si uso L de hombre, ¿pido L? Vi que dicen algo de talles de mujer pero no de hombre.",
@@ -3390,3 +3391,51 @@ def test_a_letter_stretched_for_emphasis_does_not_hide_spanish(shop):
     # read as written, "holaa" made the question Finnish and left it without a canned text
     result = decide.classify_text("holaa tienen cuotas?", shop)
     assert (result.decision, result.faq_topics, result.language) == ("faq", ("payment_methods",), "es"), result
+
+
+# An independent review of this stop's first changes (315 probes, its own words): each wrong or refused probe, with
+# what it must get.
+REVIEWED_NOT_CANNED = [
+    "Do you have a men's size chart? Also I wear a women's S, what size in the unisex hoodie?",
+    "Mi novio usa L de hombre, ¿qué talle de la unisex le queda? Yo uso M de mujer.",
+    "Uso M de mujer y quiero la unisex. ¿Tienen la línea de hombre en XXXL también?",
+    "¿Cómo es el tema de los cambios de dirección de envío?",
+    "¿Cómo es el tema de las devoluciones en el exterior?",
+    "¿Usan Mercado Pago Point en el local?",
+    "¿Tienen Mercado Pago QR en el local?",
+    "I'm visiting from Jordan, can I pay with my card?",
+    "I'm from Jordan. Can I return it from there?",
+    "We're a company and want 40 hoodies with our logo, paid with the corporate card. Payment options?",
+    "Compré el buzo a otro local de ustedes, el de Unicenter, ¿lo puedo cambiar por la web?",
+    "Can you reply to me in Instagram? Do you ship to Rosario?",
+    "How would you recommend I choose a size for my son? He's 10.",
+    "Vivo en un country en Pilar, ¿entregan en la garita? ¿Cuánto tarda?",
+]
+REVIEWED_CANNED = [
+    "I love your clothing store! Do you ship to Mendoza?",
+    "Hi, your lovely shop was recommended to me. How long does shipping to Córdoba take?",
+    "¿El stock de su tienda en línea es el mismo que el del local?",
+    "El buzo llamado Oslo está agotado, ¿cuándo vuelve?",
+    "El retiro cuánto sale?",
+    "Vivo en Quilmes, que se considera GBA, ¿cuánto tarda el envío?",
+    "¿Puedo pasar a retirar a la tarde?",
+    "Acepto pagar en efectivo o transferencia, ¿cuál tiene descuento?",
+]
+
+
+@pytest.mark.parametrize("body", REVIEWED_NOT_CANNED)
+def test_what_the_review_found_answered_wrongly_goes_to_the_llm(shop, body):
+    assert decide.classify_text(body, shop).decision != "faq"
+
+
+@pytest.mark.parametrize("body", REVIEWED_CANNED)
+def test_what_the_review_found_refused_gets_its_canned_text(shop, body):
+    assert decide.classify_text(body, shop).decision == "faq"
+
+
+def test_a_grant_addressed_to_the_customer_in_the_canned_texts_words_is_a_promise(shop):
+    said = "Hola Marta! Para vos el envío es gratis, no te preocupes."
+    assert "shipping" in decide._topics_promised(shop, said)
+    # the texts' own words, to anyone, promise nothing; hours are a figure's unit
+    assert decide._topics_promised(shop, "El envío es gratis en compras desde $60.000.") == set()
+    assert "shipping" in decide._topics_promised(shop, "El envío te lo despachamos en 48 h hábiles.")

@@ -304,8 +304,11 @@ RULES: tuple[Rule, ...] = (
         weight=2,
         description="how soon an order can be collected at the store (the same day, in a few hours)",
         pattern=(
-            r"\b(buscar|retirar|pasar a buscar|pasar a retirar|pasar)(lo|la|los|las)?\b[^.?!\n]{0,25}\b(a la "
-            r"tarde|a la noche|en el dia|el mismo dia|hoy mismo|en un rato|en (una|dos|tres|\d+) horas?)\b|"
+            r"\b(buscar|retirar|pasar a buscar|pasar a retirar|pasar)(lo|la|los|las)?\b[^.?!\n]{0,25}\b(hoy (a la "
+            r"tarde|a la noche|mismo)|en el dia|el mismo dia|en un rato|en (una|dos|tres|\d+) horas?)\b|"
+            # "a la tarde" after a purchase or a payment that morning, not the hours ("¿puedo retirar a la tarde?")
+            r"\b(si compro|si pago|si hago el pedido|apenas (compro|pago)|despues de pagar)\b[^.?!\n]{0,60}\b(buscar|"
+            r"retirar|pasar)(lo|la|los|las)?\b[^.?!\n]{0,25}\b(a la tarde|a la noche)\b|"
             r"\b(cuando|en cuanto tiempo|a partir de cuando|cuanto tarda\w*( en)?) (esta|estaria|estara|queda|quedaria|"
             r"estar) (listo|lista|listos|listas)\b|\b(mismo dia|en el dia|en (una|dos|tres|\d+) horas?) (esta|estaria|"
             r"estara) (listo|lista)\b|"
@@ -321,6 +324,7 @@ RULES: tuple[Rule, ...] = (
         ),
         never=(
             "¿Puedo retirar en el local?",
+            "¿Puedo pasar a retirar a la tarde?",
             "¿Hasta qué hora puedo retirar?",
             "Can I pick it up at your store?",
         ),
@@ -359,12 +363,13 @@ RULES: tuple[Rule, ...] = (
             r"\b(para el cambio|para cambiar(lo|la)?|por el que (lo |la )?quiero cambiar)\b[^.?!\n]{0,30}\b(no hay|no "
             r"(tienen|tengan)|esta agotad[oa]|se agoto|agotad[oa])\b|"
             r"\bcambiar(lo|la)?\b[^.?!\n]{0,30}\by (el|ese) (talle|color|producto|modelo) (esta|estuviera|"
-            r"este) agotad[oa]\b"
+            r"este) agotad[oa]\b|\bcambiar(lo|la)?\b[^.?!\n]{0,40}\by no (hay|tienen|queda|quedan)\b"
         ),
         matches=(
             "What if the size I want to exchange for is out of stock?",
             "¿Y si el talle que quiero para el cambio no hay?",
             "Si quiero cambiarlo y el talle está agotado, ¿qué pasa?",
+            "Si quiero cambiarlo por otro talle y no hay, ¿me devuelven la plata?",
         ),
         never=(
             "Can I exchange a sale item?",
@@ -381,8 +386,10 @@ RULES: tuple[Rule, ...] = (
         weight=2,
         description="whether a town counts as CABA, GBA or the suburbs for the delivery times",
         pattern=(
-            r"\b(cuenta|se considera|entra|corresponde|pertenece|es parte|forma parte|esta dentro)( como| en| a| de| "
-            r"dentro de| del)? (el |la )?(gba|conurbano|amba|caba|capital federal|gran buenos aires)\b|"
+            # asked, not told in a relative clause ("vivo en Quilmes, que se considera GBA")
+            r"(?<!\bque )\b(cuenta|se considera|entra|corresponde|pertenece|es parte|forma parte|esta dentro)( como|"
+            r" en| "
+            r"a| de| dentro de| del)? (el |la )?(gba|conurbano|amba|caba|capital federal|gran buenos aires)\b|"
             r"\b(es|queda en|esta en|entra en) (gba|conurbano|amba|gran buenos aires)\b ?\?|"
             r"\b(count|counts|considered|classed|classified|fall under|"
             r"falls under)( as)?( part of)?( the)? (buenos aires "
@@ -393,7 +400,11 @@ RULES: tuple[Rule, ...] = (
             "¿Escobar es GBA?",
             "¿Pilar se considera GBA para el envío?",
         ),
-        never=("¿Cuánto tarda a GBA?", "How long does delivery to the Buenos Aires suburbs take?"),
+        never=(
+            "¿Cuánto tarda a GBA?",
+            "How long does delivery to the Buenos Aires suburbs take?",
+            "Vivo en Quilmes, que se considera GBA, ¿cuánto tarda el envío?",
+        ),
     ),
     # an exchange or return handed in at a courier's branch: the returns text sends a label or takes it at the store
     Rule(

@@ -29,7 +29,8 @@ RULES: tuple[Rule, ...] = (
             r"\b(por mayor|mayorista\w*|mayoreo|wholesale|reseller|revendedor\w*|revender|somos una empresa|para (una|"
             # a company's order, not a corporate card it pays with
             r"mi|la|nuestra) empresa|corporat\w*(?! (credit |debit )?cards?)|con (el |nuestro )?logo|uniformes?|"
-            r"por cantidad|invoice)\b|"
+            r"por cantidad|invoice|(reply|answer|write|message|contact)( to)? (me|us) (in|on|via|por|en) instagram|"
+            r"with (our|the|a|my) logo)\b|"
             # an invoice asked for, not one missing for an exchange ("no tengo la factura, ¿lo puedo cambiar?")
             r"\bfactura\b(?<!no tengo la factura)|\bfactura\b(?![^?]{0,80}\b(cambi|devol)\w*)|"
             r"\b(cupon|codigo de descuento|promo code|discount code|coupon|gift ?card|tarjeta de regalo|"

@@ -33,8 +33,8 @@ RULES: tuple[Rule, ...] = (
             r"flete|despacho|costo de envio))|"
             # the product first: "¿las medias de lana cuánto salen?" (not a place: "el envío a la plata cuánto sale")
             r"(?<!\ba )(?<!\bde )(?<!\ben )(?<!\bpara )\b(el|la|los|las|este|esta|estos|estas) (?!(envio|flete|"
-            r"despacho|"
-            r"costo|cambio|devolucion)\b)\w+( de \w+)? cuanto (sale|salen|cuesta|cuestan|vale|valen)\b"
+            r"despacho|costo|cambio|devolucion|retiro|transferencia|cuotas?|etiqueta|seguimiento|entrega|recargo)\b)"
+            r"\w+( de \w+)? cuanto (sale|salen|cuesta|cuestan|vale|valen)\b"
         ),
         matches=(
             "Hola! ¿Hacen envíos a Córdoba? ¿Me pueden mandar fotos de la campera puesta?",

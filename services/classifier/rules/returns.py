@@ -120,7 +120,9 @@ RULES: tuple[Rule, ...] = (
             # "¿los cambios se pueden hacer en...?", "las devoluciones se hacen por correo?"
             r"\b(los|las) (cambios|devoluciones) (se pueden hacer|se hacen|se hace|se puede hacer)\b|\b(hacen|"
             r"aceptan|tienen|se pueden hacer|se puede hacer|puedo hacer|como (hago|hacer|es|funciona|son|"
-            r"funcionan)) (el tema de |lo de )?(un |el |los |las )?(cambios?|devolucion(es)?|reembolsos?)\b|"
+            r"funcionan)) (el tema de |lo de )?(un |el |los |las )?(cambios?|devolucion(es)?|reembolsos?)\b"
+            # not a change of something else ("el tema de los cambios de dirección")
+            r"(?! (de|del) (direccion|domicilio|precio|horario|titular|fecha|tarjeta|envio|mail|correo))|"
             r"\b(se puede|puedo|se pueden|"
             r"podria|podes|pueden) (cambiar|devolver)(lo|la|los|las)?\b|\bpuede (cambiar|devolver)(lo|la|los|las)\b|"
             r"\b(hasta cuando|cuanto tiempo|"

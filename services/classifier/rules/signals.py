@@ -305,8 +305,8 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         # tienda y no me las cambiaron"), not one from this shop beside another's ("a diferencia de otras tiendas, el
         # jean que les compré...")
         unless_in_sentence=(
-            r"(?<!\bles )\b(compre|compramos|pedi|encargue)\b[^.?!]{0,40}\b(en|a) otr[oa] (tienda|marca|local|negocio|"
-            r"comercio|sitio|pagina)\b"
+            r"(?<!\bles )\b(compre|compramos|pedi|encargue)\b[^.?!]{0,40}\b(en|a) otr[oa] (tienda|marca|negocio|"
+            r"comercio|sitio|pagina)\b(?! (de ustedes|suy))"
         ),
         never=(
             "Si compre hoy, ¿cuándo llega?",

@@ -1430,21 +1430,22 @@ def _quote_start(lines: list[str], i: int) -> int | None:
     Outlook header block, a separator ("-----Original Message-----") or a "> " line."""
     for j in range(i, len(lines)):
         s = lines[j].strip()
-        separator = bool(_SEPARATOR.match(s)) and (
-            _FORWARD.search(s) or not s.startswith("_") or _header_block_follows(lines, j)
-        )
+        separator = bool(_SEPARATOR.match(s)) and not _underscores_alone(lines, j)
         if s and (s.startswith(">") or separator or _is_attribution(lines, j) or _is_header_block(lines, j)):
             return j
     return None
 
 
-def _header_block_follows(lines: list[str], i: int) -> bool:
-    """Whether the next line with text after line i starts an Outlook header block (a line of underscores only
-    separates quoted mail when one follows it)."""
+def _underscores_alone(lines: list[str], i: int) -> bool:
+    """Whether line i is a line of underscores, not a forward's, with no Outlook header block after it: such a line
+    separates no quoted mail (Outlook puts one above its "De: ... Enviado:" block)."""
+    s = lines[i].strip()
+    if not s.startswith("_") or _FORWARD.search(s):
+        return False
     nxt = i + 1
     while nxt < len(lines) and not lines[nxt].strip():
         nxt += 1
-    return nxt < len(lines) and _is_header_block(lines, nxt)
+    return not (nxt < len(lines) and _is_header_block(lines, nxt))
 
 
 def _split_quotes_and_signature(text: str, keep_forwarded: bool = True, note_chars: int = 0) -> tuple[list[str], bool]:
@@ -1472,8 +1473,7 @@ def _split_quotes_and_signature(text: str, keep_forwarded: bool = True, note_cha
             break
         if s and _SEPARATOR.match(s):
             is_forward = bool(_FORWARD.search(s))
-            # a line of underscores only counts when a header block follows it (Outlook)
-            if not is_forward and s.startswith("_") and i + 1 < n and not _header_block_follows(lines, i):
+            if i + 1 < n and _underscores_alone(lines, i):
                 out.append(line)
                 wrote = True
                 i += 1

@@ -140,12 +140,10 @@ _AT_THE_STORE = (
 _ANOTHER_STORE = (
     r"((su|sus|tu|tus) (local|locales|tienda|tiendas|sucursal|sucursales)|(el|al|del) (local|tienda)) (de|en|del) "
     r"(?!(palermo|honduras|ustedes|la calle|calle|ropa|la web|internet|linea|tiendanube|instagram|aca|alla|ahi|vez|"
-    r"persona|mi|su|la marca|buenos aires|caba|capital)\b)"
-    r"[a-z]+",
+    r"persona|mi|su|la marca|buenos aires|caba|capital)\b)[a-z]+",
     r"your (?!(palermo|honduras|physical|own|online|web|main|local|nearest|only|new|clothing|clothes|fashion|lovely|"
     r"beautiful|little|cute|city|retail|flagship|favou?rite|amazing|great|wonderful|awesome|small|big|buenos aires|"
-    r"ba)\b)"
-    r"[a-z]+( [a-z]+)? (store|shop)\b",
+    r"ba)\b)[a-z]+( [a-z]+)? (store|shop)\b",
     r"your (store|shop) (in|at) (?!(palermo|honduras|buenos aires|ba|caba|capital)\b)[a-z]+",
 )
 _ON_SALE = ("oferta", "liquidacion", r"sale (items?|products?|prices?)\b", "on sale", "rebaj", "sale and clearance")
@@ -931,9 +929,9 @@ def _language_uncertain(weights: Mapping[str, float], language: str) -> bool:
 # says "we ship all over Argentina" leaves the question open, and so do the payment and returns texts (a card or a
 # transfer from Chile, a return from Uruguay): the LLM answers.
 _ABROAD_WORDS = (
-    r"al exterior|del exterior|internacional\w*|international\w*|worldwide|abroad|overseas|other countries|"
+    r"(al|del|en el|desde el) exterior|internacional\w*|international\w*|worldwide|abroad|overseas|other countries|"
     r"foreign (ones?|cards?|credit cards?|debit cards?|banks?|address\w*|countr\w*)|(al|del|en el|desde el|para el) "
-    r"extranjero|(tarjetas?|bancos?|cuentas?|direccion\w*) extranjer[oa]s?|en el exterior|desde el exterior|"
+    r"extranjero|(tarjetas?|bancos?|cuentas?|direccion\w*) extranjer[oa]s?|"
     r"otros paises|outside (of )?(the country|argentina)|fuera (del pais|de argentina)"
 )
 _ABROAD_ASKED = re.compile(
@@ -1235,39 +1233,40 @@ _AN_EXCEPTION = re.compile(
 _A_FIGURE = re.compile(
     r"(?:\$|\b(?:ars|usd|u\$s))\s?\d[\d.,]*\d|\$\s?\d|\b\d[\d.,]*\s?(?:%|(?:pesos|dolares|dollars|cuotas|"
     r"instal+ments?|dias|days|horas|hours|h|hs|hrs)\b)(?:\s+(?:sin interes|sin recargo|con recargo|interest[- ]free|"
-    r"with "
-    r"interest|de descuento|off|mas|more|extra|habiles|working|business)\b)?"
+    r"with interest|de descuento|off|mas|more|extra|habiles|working|business)\b)?"
 )
 
 
-def _topics_promised(shop, theirs: str) -> set[str]:
-    """The policy topics of the shop's own words (`theirs`, its canned texts left out) that grant an exception or
-    state a figure, with its unit, that none of its canned texts states ("6 cuotas sin interés" where the texts say
-    3; "60 días"): each such sentence's topics; an exception in a sentence that names none may bear on any answer
-    ("te la guardamos hasta el viernes")."""
+# Words addressed to this customer: "para vos el envío es gratis" grants it to them, whatever the texts say.
+_TO_THE_CUSTOMER = re.compile(r"\b(para vos|para usted|para ti|a vos|for you|in your case|en tu caso|en su caso)\b")
+
+
+def _topics_promised(shop, theirs: str, named: set[str]) -> set[str]:
+    """The policy topics of the shop's own words (`theirs`, its canned texts left out, in which the rules see the
+    topics `named`) that grant an exception or state a figure, with its unit, that none of its canned texts states ("6
+    cuotas sin interés" where the texts say 3; "60 días"): each such sentence's topics; an exception in a sentence
+    that names none may bear on any answer ("te la guardamos hasta el viernes")."""
     canned = _folded_texts((getattr(shop, "faq", None) or {}).values())
     promised: set[str] = set()
     for sentence in _sentences(theirs):
+        exceptions = list(_AN_EXCEPTION.finditer(sentence))
         figures = {" ".join(m.group(0).split()) for m in _A_FIGURE.finditer(sentence)}
-        if any(_not_in_the_canned_texts(sentence, m, canned) for m in _AN_EXCEPTION.finditer(sentence)):
+        if exceptions and (
+            _TO_THE_CUSTOMER.search(sentence) or any(_not_in_the_canned_texts(sentence, m, canned) for m in exceptions)
+        ):
             promised |= _topics_named(sentence) or set(intents_mod.POLICY_INTENTS)
         elif any(not re.search(rf"(?<![\d.,]){re.escape(figure)}(?![\d]|[.,]\d)", canned) for figure in figures):
             # a figure in a sentence of no topic: the topics the answer spoke of, if any ("100% algodón" is a
             # product's)
-            promised |= _topics_named(sentence) or _topics_named(theirs)
+            promised |= _topics_named(sentence) or named
     return promised
 
 
 def _not_in_the_canned_texts(sentence: str, found: re.Match[str], canned: str) -> bool:
     """Whether words found in a sentence, with the word before them, are not the canned texts' own ("el envío es
     gratis", "retirar gratis" restate the texts; "te lo mandamos gratis" does not)."""
-    if _TO_THE_CUSTOMER.search(sentence):
-        return True  # "para vos el envío es gratis" grants it to this customer, whatever the texts say
     before = re.search(r"\S+\s+$", sentence[: found.start()])
     return sentence[before.start() if before else found.start() : found.end()] not in canned
-
-
-_TO_THE_CUSTOMER = re.compile(r"\b(para vos|para usted|para ti|a vos|for you|in your case|en tu caso|en su caso)\b")
 
 
 def _asked_in_a_question(text: str) -> set[str]:
@@ -1305,7 +1304,8 @@ def _unless_in_a_conversation(
         ):
             return replace(result, decision="llm", reason="needs_llm:in_conversation", faq_topic=None)
         # what the shop's own words besides its canned texts spoke of
-        spoken_of = answered | _topics_named(theirs)
+        named = _topics_named(theirs)
+        spoken_of = answered | named
         asked = set(result.faq_topics or (result.faq_topic,))
         if asked & spoken_of and intents_mod.SUBJECT_PREFIX.match(view.subject):
             alone = text_alone()
@@ -1315,7 +1315,7 @@ def _unless_in_a_conversation(
         # a topic the shop's own words spoke of is answered already, unless the customer asks it again in a question
         # of their own; not when those words promised what the canned text may contradict (an exception, an amount):
         # then the topics of the promise are answered too
-        promised = _topics_promised(shop, theirs)
+        promised = _topics_promised(shop, theirs, named)
         asked_again = set() if promised else _asked_in_a_question(view.text)
         answered |= promised | ((spoken_of - answered) - asked_again)
         if not asked & answered:

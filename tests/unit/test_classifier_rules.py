@@ -2121,7 +2121,7 @@ def test_washing_and_a_colour_that_ran_in_the_wash(shop, body, answered):
     ],
 )
 def test_what_a_written_answer_promised_beyond_the_canned_texts(shop, said, promised):
-    assert decide._topics_promised(shop, said) == promised
+    assert decide._topics_promised(shop, said, decide._topics_named(said)) == promised
 
 
 @pytest.mark.parametrize(
@@ -3400,7 +3400,10 @@ def test_what_the_review_found_refused_gets_its_canned_text(shop, body):
 
 def test_a_grant_addressed_to_the_customer_in_the_canned_texts_words_is_a_promise(shop):
     said = "Hola Marta! Para vos el envío es gratis, no te preocupes."
-    assert "shipping" in decide._topics_promised(shop, said)
+    assert "shipping" in decide._topics_promised(shop, said, decide._topics_named(said))
     # the texts' own words, to anyone, promise nothing; hours are a figure's unit
-    assert decide._topics_promised(shop, "El envío es gratis en compras desde $60.000.") == set()
-    assert "shipping" in decide._topics_promised(shop, "El envío te lo despachamos en 48 h hábiles.")
+    for said, promised in (
+        ("El envío es gratis en compras desde $60.000.", set()),
+        ("El envío te lo despachamos en 48 h hábiles.", {"shipping"}),
+    ):
+        assert decide._topics_promised(shop, said, decide._topics_named(said)) == promised

@@ -337,10 +337,10 @@ RULES: tuple[Rule, ...] = (
         description="the customer asks for one courier or whether they can choose it ('mandalo con Andreani')",
         pattern=(
             r"\b(mandalo|mandala|mandamelo|mandamela|mandenlo|mandenla|mandemelo|envialo|enviala|envienlo|envienla|"
-            r"enviemelo|despachalo|despachenlo|que (lo|la|me lo|me la) (manden|envien|despachen)) (con|por|"
-            r"via) (andreani|"
-            r"correo|oca)\b|\b(prefiero|preferiria|elijo|puedo elegir|se puede elegir|podria elegir) (que (sea|vaya) "
-            r"(con|por) )?(andreani|correo argentino|el correo|oca|la empresa de envio|el courier|con que correo)\b|"
+            r"enviemelo|despachalo|despachenlo|que (lo|la|me lo|me la) (manden|envien|despachen)) (con|por|via) "
+            r"(andreani|correo|oca)\b|"
+            r"\b(prefiero|preferiria|elijo|puedo elegir|se puede elegir|podria elegir) (que (sea|vaya) (con|por) )?"
+            r"(andreani|correo argentino|el correo|oca|la empresa de envio|el courier|con que correo)\b|"
             r"\b(send|ship|post) (it|them|my order|the order|my parcel) (with|via|by|through) (andreani|correo|oca)\b|"
             r"\b(prefer|choose|pick) (andreani|correo( argentino)?|oca|the courier|which courier)\b"
         ),
@@ -387,13 +387,12 @@ RULES: tuple[Rule, ...] = (
         description="whether a town counts as CABA, GBA or the suburbs for the delivery times",
         pattern=(
             # asked, not told in a relative clause ("vivo en Quilmes, que se considera GBA")
-            r"(?<!\bque )\b(cuenta|se considera|entra|corresponde|pertenece|es parte|forma parte|esta dentro)( como|"
-            r" en| "
-            r"a| de| dentro de| del)? (el |la )?(gba|conurbano|amba|caba|capital federal|gran buenos aires)\b|"
+            r"(?<!\bque )\b(cuenta|se considera|entra|corresponde|pertenece|es parte|forma parte|esta dentro)"
+            r"( como| en| a| de| dentro de| del)? (el |la )?"
+            r"(gba|conurbano|amba|caba|capital federal|gran buenos aires)\b|"
             r"\b(es|queda en|esta en|entra en) (gba|conurbano|amba|gran buenos aires)\b ?\?|"
-            r"\b(count|counts|considered|classed|classified|fall under|"
-            r"falls under)( as)?( part of)?( the)? (buenos aires "
-            r"(suburbs|city|area)|greater buenos aires|gba|amba|caba|suburbs|capital)\b"
+            r"\b(count|counts|considered|classed|classified|fall under|falls under)( as)?( part of)?( the)? "
+            r"(buenos aires (suburbs|city|area)|greater buenos aires|gba|amba|caba|suburbs|capital)\b"
         ),
         matches=(
             "I live just outside Tigre — would that count as the Buenos Aires suburbs for delivery purposes?",

@@ -28,9 +28,8 @@ RULES: tuple[Rule, ...] = (
             r"mas) (colou?r(es)?|modelos?|estampas?)\b|\bque colores\b|\b(colores|modelos) (disponibles|tienen|hay)\b|"
             r"\b(es|son) (igual|iguales|como) (a|en) la foto\b|\b(cuanto|que) (mide|miden)\b|\b(largo|ancho|tiro|manga|"
             r"cintura|cadera|busto|contorno) (de|del|de la|total)\b|\bprecio (de|del|de la|de los)\b|"
-            r"\bcuanto (sale|salen|cuesta|cuestan|vale|valen|esta|estan) (el|la|los|las|este|esta|estos|"
-            r"estas)\b(?! (envio|"
-            r"flete|despacho|costo de envio))|"
+            r"\bcuanto (sale|salen|cuesta|cuestan|vale|valen|esta|estan) (el|la|los|las|este|esta|estos|estas)\b"
+            r"(?! (envio|flete|despacho|costo de envio))|"
             # the product first: "¿las medias de lana cuánto salen?" (not a place: "el envío a la plata cuánto sale")
             r"(?<!\ba )(?<!\bde )(?<!\ben )(?<!\bpara )\b(el|la|los|las|este|esta|estos|estas) (?!(envio|flete|"
             r"despacho|costo|cambio|devolucion|retiro|transferencia|cuotas?|etiqueta|seguimiento|entrega|recargo)\b)"

@@ -287,9 +287,8 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             r"\b(hice|realice|hicimos|realizamos) (un|"
             r"una|el|la|mi|dos|varios|unos) (pedido|compra|orden|pago)s?\b|"
             # an order someone placed: "es para un pedido que hizo mi hija la semana pasada"
-            r"\b(pedido|compra|orden) que (hizo|hice|hicimos|hicieron|realizo|realice|realizamos|realizaron)\b|\b(me|"
-            r"nos) (lo |la |los |las )?(llego|"
-            r"llegaron|vino|vinieron|mandaron|enviaron|cobraron|debitaron)\b|"
+            r"\b(pedido|compra|orden) que (hizo|hice|hicimos|hicieron|realizo|realice|realizamos|realizaron)\b|"
+            r"\b(me|nos) (lo |la |los |las )?(llego|llegaron|vino|vinieron|mandaron|enviaron|cobraron|debitaron)\b|"
             r"\b(?<!\bsi )(no|nunca|todavia no|aun no) (me |nos )?(llego|llegaron|recibi|recibimos)\b"
             + NOT_REACHING_AN_AMOUNT.pattern
             + r"|\b(ya|todavia|aun) (pague|abone|hice|compre|no llega|no llego)\b"

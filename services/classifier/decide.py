@@ -44,6 +44,7 @@ from . import intents as intents_mod
 from . import language as language_mod
 from . import learned as learned_mod
 from . import robots as robots_mod
+from . import text as text_mod
 from . import view as view_mod
 from .rules.base import sentence_around
 from .rules.fragments import (
@@ -566,7 +567,9 @@ _COVERAGE: dict[str, list[tuple[str, ...]]] = {
         # a parcel sent on from a forwarding address, customs: the example text says only that it ships within the
         # country ("¿puedo usar una casilla en Mendoza que lo reenvía a Chile?")
         (
-            r"forward(ing|ers?)\b",
+            # not a message passed on ("forwarding my wife's note below")
+            r"forward(ing|ers?)\b(?! (you )?(my|his|her|our|their|this|that|these|those|you|below)\b)"
+            r"(?! (the|an?) (note|e-?mails?|mails?|messages?|thread|question)\b)",
             r"casillas? (en|de reenvio|de compras|internacional|postal)\b",
             r"(lo|la|los|las) (reenvi\w*|re-?envi\w*)",
             r"(servicio|empresa) de reenvio",
@@ -1122,6 +1125,14 @@ _NOT_HELPED = re.compile(
     r"\b(no (me )?(respond|contest|ayud|sirv|entend|qued[oa] claro)\w*|sigo sin|(didn'?t|did not|doesn'?t|does not|"
     r"still don'?t) (answer|help|understand|make sense)|not (clear|what i asked)|you didn'?t)\b"
 )
+# What a note above a forward may say that makes it more than new questions: the customer's own earlier mail sent
+# again (it went unanswered, a person should see why), or a reply wanted somewhere else (an address, someone else).
+_FORWARD_ASKS_MORE = re.compile(
+    r"\b((mi|mis) (consultas?|preguntas?|mails?|correos?|mensajes?)|my (question|e-?mail|mail|message|enquiry|"
+    r"inquiry)s?|again|de nuevo|otra vez|nuevamente|no (tuve|recibi|obtuve) (respuesta|contestacion)|never heard|no "
+    r"(answer|reply|response)|reply (directly )?to|write (directly )?to|respond(an|er|e)? (directamente )?a|"
+    r"contest(en|ar|ale|enle) a|escrib(an|anle|ile|irle) a)\b|@"
+)
 # Enough of a canned text to know that a quote holds it, not a phrase any shop might write.
 _QUOTED_TEXT_CHARS = 60
 # What the conversation checks read of a quote: the checks on its order words are quadratic in a sentence's length.
@@ -1172,6 +1183,36 @@ def _quotes_the_shop(shop, cut: str, theirs: str) -> bool:
         for domain in domains
     )
     return from_the_shop and not _YOUR_ORDER.search(intents_mod.fold(theirs[:_MAX_QUOTE_READ]))
+
+
+# The mail services people write from: a forwarded message from one of them is a person's, not a shop's, a courier's
+# or a payment platform's notice about the customer's order.
+_PERSONAL_MAIL = re.compile(
+    r"^(gmail|googlemail|hotmail|outlook|live|msn|yahoo|ymail|icloud|me|aol|proton|protonmail|gmx|fibertel|arnet|"
+    r"speedy)\."
+)
+_FORWARDED_FROM = re.compile(r"^[*_]*\s*(from|de)\s*[*_]*\s*:(.*)$", re.IGNORECASE | re.MULTILINE)
+
+
+def _a_persons_mail_passed_on(shop, view: view_mod.EmailView, theirs: str) -> bool:
+    """The email forwards a person's mail (a personal address, not the shop's) that names no order, no problem and
+    no promise of what a canned text could contradict, under a note that asks nothing more of it (not the customer's
+    own mail sent again, not a reply wanted elsewhere, not an earlier answer that did not help). The friend's own
+    parcel that "came fast" is no order of the customer's."""
+    if not text_mod.begins_with_a_forward(view.cut):
+        return False
+    sender = _FORWARDED_FROM.search(view.cut[:_MAX_QUOTE_READ])
+    address = _ADDRESS_DOMAIN.search(sender.group(2)) if sender else None
+    domain = address.group(1).lower() if address else ""
+    if not _PERSONAL_MAIL.match(domain) or domain in _shop_domains(shop):
+        return False
+    note = intents_mod.fold(view.text)
+    return not (
+        _FORWARD_ASKS_MORE.search(note)
+        or _NOT_HELPED.search(note)
+        or _names_an_order(view.cut, soft_signs=False)
+        or _topics_promised(shop, theirs, _topics_named(theirs))
+    )
 
 
 def _topics_named(text: str) -> set[str]:
@@ -1297,6 +1338,10 @@ def _unless_in_a_conversation(
         answered = set(quoted_answers)
         theirs = _not_ours(shop, view.cut)
         from_the_shop = bool(answered) or _quotes_the_shop(shop, view.cut, theirs)
+        if _a_persons_mail_passed_on(shop, view, theirs):
+            # someone else's mail passed on (a friend's recommendation, a partner's note) under new questions of
+            # the customer's own: nothing was said before that a canned text could ignore
+            return replace(result, rules=(*result.rules, "conversation.forward_of_other_mail"))
         if (
             not from_the_shop
             or _NOT_HELPED.search(intents_mod.fold(view.text))

@@ -1436,6 +1436,13 @@ def _quote_start(lines: list[str], i: int) -> int | None:
     return None
 
 
+def begins_with_a_forward(cut: str) -> bool:
+    """Whether what cleaning cut begins with a forwarded message's separator ("---------- Forwarded message ---------"):
+    the customer passed on someone's mail rather than answering it."""
+    first = next((line.strip() for line in cut.split("\n") if line.strip()), "")
+    return bool(_SEPARATOR.match(first) and _FORWARD.search(first))
+
+
 def _underscores_alone(lines: list[str], i: int) -> bool:
     """Whether line i is a line of underscores, not a forward's, with no Outlook header block after it: such a line
     separates no quoted mail (Outlook puts one above its "De: ... Enviado:" block)."""

@@ -3407,3 +3407,103 @@ def test_a_grant_addressed_to_the_customer_in_the_canned_texts_words_is_a_promis
         ("El envío te lo despachamos en 48 h hábiles.", {"shipping"}),
     ):
         assert decide._topics_promised(shop, said, decide._topics_named(said)) == promised
+
+
+@pytest.mark.parametrize(
+    ("note", "sender", "body", "topics"),
+    [
+        # a friend's recommendation passed on under questions of the customer's own
+        (
+            "Hola, les reenvío lo que me mandó una amiga. ¿Hacen envíos a Salta? ¿Y aceptan Mercado Pago?",
+            "Paula <paula.amiga@gmail.com>",
+            "Mirá esta tienda, tienen unos buzos divinos. Yo les compré el año pasado y me llegó re rápido.",
+            ("shipping", "payment_methods"),
+        ),
+        (
+            "Forwarding my husband's note below. How long does delivery to Neuquén take?",
+            "Tom <tom.husband@gmail.com>",
+            "this is the shop I told you about, the green parka!",
+            ("shipping",),
+        ),
+    ],
+)
+def test_someone_elses_mail_passed_on_leaves_the_customers_questions_theirs(shop, note, sender, body, topics):
+    result = decide.classify(mail(body=_forwarded(note, sender, body), subject="Fwd: mirá"), shop, OWN)
+    assert (result.decision, result.faq_topics) == ("faq", topics), result
+    assert "conversation.forward_of_other_mail" in result.rules
+
+
+def test_someone_elses_mail_that_names_a_problem_stays_a_conversation(shop):
+    body = _forwarded(
+        "¿Hacen envíos a Salta?",
+        "Paula <paula.amiga@gmail.com>",
+        "Ojo que a mí el pedido nunca me llegó y tuve que reclamar.",
+    )
+    assert decide.classify(mail(body=body, subject="Fwd: ojo"), shop, OWN).decision != "faq"
+
+
+@pytest.mark.parametrize(
+    ("body", "topics"),
+    [
+        # a return supposed, with money back asked of it: the returns text says how and when
+        ("If I buy a coat and change my mind, can I send it back and get my money back?", ("returns",)),
+        ("Si compro un buzo y no me gusta, ¿lo puedo devolver y que me devuelvan la plata?", ("returns",)),
+        ("Can sale items go back for a refund, or is it exchange only?", ("returns",)),
+        # the shipping's cost asked in other words
+        ("¿El flete se cobra aparte o está incluido?", ("shipping",)),
+        ("Escuché que si uno compra por cierto monto ya no paga el envío, ¿desde cuánto es?", ("shipping",)),
+        # the large sizes across the range, and the transfer discount's size
+        ("Which sizes do you make? Do the larger sizes come in every style?", ("sizes",)),
+        (
+            "Someone said you take something off for paying by transfer, is that true and how much is it?",
+            ("payment_methods",),
+        ),
+        # a gift's recipient exchanging it, asked of a grandson
+        ("Es un regalo para mi nieto. Si al final no le queda, ¿puede él mismo cambiarlo?", ("returns",)),
+        # a feeling, an order to be placed, a story's day: none is a parcel lost or a delivery day asked
+        ("Estoy medio perdida con los talles, ¿cómo elijo el talle?", ("sizes",)),
+        ("If I order tonight, how long until it reaches Rosario?", ("shipping",)),
+        # a condition on the card, not on an item that does not fit
+        ("Si no le va bien con la tarjeta, ¿puede pagar con transferencia?", ("payment_methods",)),
+    ],
+)
+def test_this_stops_readings_answer_plain_questions(shop, body, topics):
+    result = decide.classify_text(body, shop)
+    assert (result.decision, set(result.faq_topics)) == ("faq", set(topics)), result
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a condition on the shop, then money back: a refund owed, not the policy
+        "Si no me llega antes del viernes, quiero que me devuelvan la plata.",
+        "If it doesn't arrive by Friday I want my money back.",
+        # an item washed or worn: the customer's own, in a state the returns text rules out
+        "Lavé una vez la remera y se achicó. ¿La puedo cambiar igual?",
+        "I washed the jumper once and it shrank. Can I still exchange it?",
+        # the customer's own question forwarded again
+        "Les reenvío mi consulta de nuevo porque no tuve respuesta.\n\n---------- Forwarded message ---------\n"
+        "From: Yo <yo@gmail.com>\n\n¿Hacen envíos a Jujuy?",
+        # what the review of this stop's readings found: a condition on the shop with money back, a next-day
+        # delivery asked, a product's hood, price or insurance, one product's restock in a size spelt out
+        "Si no me va a llegar a tiempo, devuélvanme la plata por favor.",
+        "If it doesn't work out with the courier, I want my money back.",
+        "Is the very next day possible for delivery in CABA?",
+        "Do the bigger ones come with a hood?",
+        "You take 10% off for transfer, right? And the green dress, how much is it?",
+        "¿El seguro del envío está incluido?",
+        "When will the hoodie come back in size extra large?",
+        # a forwarded notice about the customer's own order: the shop's, a courier's
+        "¿Puedo retirarlo en el local en vez de que me lo manden?\n\n---------- Forwarded message ---------\n"
+        "From: Ropa del Sur <hola@ropadelsur.com.ar>\nSubject: Tu paquete sale mañana\n\nHola Sofi! Tu paquete sale "
+        "mañana por Correo Argentino.",
+        "¿Cuánto tarda en llegar?\n\n---------- Forwarded message ---------\nFrom: Andreani <no-reply@andreani.com>\n"
+        "Subject: Tu envío está en camino\n\nTu envío de Ropa del Sur está en camino.",
+        # a person's mail that says what a canned text may contradict
+        "Mirá lo que me dijeron en el local. ¿Puedo cambiarla en otra sucursal?\n\n---------- Forwarded message "
+        "---------\nFrom: Caro <caro.palermo@gmail.com>\nSubject: cambio\n\nHola, te confirmo que las prendas en "
+        "oferta no tienen cambio.",
+    ],
+)
+def test_what_this_stops_readings_leave_alone_gets_no_canned_text(shop, body):
+    assert decide.classify_text(body, shop, subject="Fwd: consulta").decision != "faq"

@@ -42,7 +42,9 @@ RULES: tuple[Rule, ...] = (
             r"period|week|rush)\b|\b(two|2|multiple|"
             r"several|different) (cards|payment methods)\b|\b(dos|2|varias) tarjetas\b|\btarjetas distintas\b|"
             r"\bsplit\w* (the )?(payment|bill|cost) (between|across|with|on|over) (two|2|multiple|several|different)\b|"
-            r"\b(tomorrow|tonight)\b|\b(ship|deliver|send|dispatch|post)\w* (it |them )?(today|asap|right away|"
+            # not the day an order would be placed ("if I order online tonight, how long before it arrives?")
+            r"\b(?<!\border )(?<!\bonline )(?<!\bbuy )(?<!\bpay )(?<!\bpurchase )(tomorrow|tonight)\b|"
+            r"\b(ship|deliver|send|dispatch|post)\w* (it |them )?(today|asap|right away|"
             r"right now)\b|"
             # (not a signature's disclaimer: "cannot be guaranteed to be secure or error-free")
             r"\b(safe|(?<!guaranteed to be )secure(?! or error)|security|legit\w*|trustworthy|encrypt\w*)\b|"
@@ -69,6 +71,7 @@ RULES: tuple[Rule, ...] = (
         never=(
             "If I put a coat in my basket tonight and pay tomorrow, will it still be there?",
             "E-mail transmission cannot be guaranteed to be secure or error-free.",
+            "If I order online tonight, roughly how long before it gets delivered?",
         ),
     ),
     # details the canned texts do not cover: dates, weekends, same-day or express delivery

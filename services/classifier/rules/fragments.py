@@ -205,6 +205,21 @@ NOT_REACHING_AN_AMOUNT = Fragment(
     "'no llego al mínimo / al monto / a los $60.000': an amount not reached (a lookahead after 'no llego')",
 )
 
+# A return the customer supposes, not one made: "if I buy something on sale and it doesn't suit me", "if I end up
+# sending something back", "si compro algo y no me convence", "si algo no me queda". Money back asked beside it is
+# the returns policy's (how and when a return is refunded), not a refund owed; a condition on the shop ("if it does
+# not arrive by Friday, I want my money back") is no such supposition.
+HYPOTHETICAL_RETURN = Fragment(
+    "hypothetical_return",
+    r"\b(if|in case|should) (i|we) (\w+ ){0,2}(buy|order|purchase|send|return|end up|decide|change (my|our) "
+    r"mind|don'?t like|do not like)\b|\bif (it|they|something|anything|an item|the \w+) (\w+ )?(doesn'?t|does not|"
+    r"don'?t|do not) (fit|suit)\b|\bsi (\w+ ){0,3}(compro|compramos|devuelvo|devolvemos|decido devolver|"
+    r"quiero devolver|me arrepiento|no me (queda|quedan|convence|convencen|gusta|gustan)|no le "
+    r"(queda|quedan|gusta|convence))\b",
+    "'if I buy / send something back', 'si compro algo y no me convence': a return supposed, not one made",
+)
+
+
 # Paying when the parcel arrives (cash on delivery) is the payment text's question, not an order's arrival: "¿se
 # puede pagar cuando llega el paquete?", "can I pay when the package arrives?"; not a charge that happened ("me
 # hicieron pagar al recibir", "I had to pay when it arrived": past or made to pay).

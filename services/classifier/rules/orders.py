@@ -8,7 +8,7 @@ email payment_problem whatever else it says) and `DELIVERY_WENT_WRONG`.
 from __future__ import annotations
 
 from .base import Rule
-from .fragments import NOT_REACHING_AN_AMOUNT, ORDER_TO_COME, PAY_ON_DELIVERY, TRACKING_OFFERED
+from .fragments import HYPOTHETICAL_RETURN, NOT_REACHING_AN_AMOUNT, ORDER_TO_COME, PAY_ON_DELIVERY, TRACKING_OFFERED
 
 PAYMENT_WENT_WRONG = Rule(
     name="orders.payment_went_wrong",
@@ -102,9 +102,12 @@ DELIVERY_WENT_WRONG = Rule(
         r"more than) \w*\s?(days?|weeks?|months?)\b|\boverdue\b|\bmissed (the|my) delivery\b"
     ),
     # a bank card or an ID that has not arrived is no parcel ("my Argentine bank card still hasn't arrived")
+    # ... nor a customer who feels lost ("estoy un poco perdida con los talles")
     unless_in_sentence=(
         r"\b(card|tarjeta|dni|passport|pasaporte)( de \w+)? (still |todavia |aun )?(hasn'?t|has not|didn'?t|did not|"
-        r"never|no (me )?(llego|llega))\b"
+        r"never|no (me )?(llego|llega))\b|"
+        r"\b(estoy|estamos|ando|andamos|me siento|nos sentimos|quede|quedamos)( un poco| medio| media| re| bastante| "
+        r"muy| totalmente| algo)? perdid[oa]s?\b"
     ),
     matches=(
         "no me llego el pedido",
@@ -121,6 +124,7 @@ DELIVERY_WENT_WRONG = Rule(
         "How long does delivery take?",
         "¿Desde qué monto el envío es gratis? Y si no llego, ¿cuánto sale?",
         "Y si el pantalón no me llega a quedar, ¿el envío del cambio lo pago yo?",
+        "No le quiero preguntar el talle y estoy un poco perdida, ¿cómo elijo?",
         "Lo necesito para el 20, ¿llego o no llego con los tiempos?",
         "Son dos remeras nada más, no llego al mínimo para envío gratis creo.",
         "Can I pay by transfer? My new debit card still hasn't arrived.",
@@ -188,7 +192,12 @@ RULES: tuple[Rule, ...] = (
             r"\b(devuelvan|devolveme|devuelvanme|reintegren|reembolsen|reintegrenme|reembolsenme)\b.{0,20}\b(plata|"
             r"dinero|pago|importe|lo que (pague|abone))|\bdevolucion (del|de mi) (dinero|plata)\b"
         ),
+        unless_in_sentence=HYPOTHETICAL_RETURN.pattern,
         matches=("quiero que me devuelvan la plata", "Devuélvanme lo que pagué", "Solicito la devolución del dinero"),
+        never=(
+            "Si compro algo en liquidación y no me convence, ¿puedo devolverlo y que me reintegren lo que pagué?",
+            "si algo no me queda, ¿lo puedo devolver y que me devuelvan la plata?",
+        ),
     ),
     Rule(
         name="orders.wants_money_back_en",
@@ -200,7 +209,14 @@ RULES: tuple[Rule, ...] = (
             r"i expect|issue)\b.{0,20}\b(a |my |the |full )?(refund|money back)\b|\brefund (me|my|the|for (my|the|this|"
             r"order))\b|\bmy money back\b|\bget my money\b|\bwant (my )?money back\b"
         ),
+        # a return supposed, not one made: "if I send something back, how long until I get my money back?" is the
+        # returns policy's question
+        unless_in_sentence=HYPOTHETICAL_RETURN.pattern,
         matches=("I want my money back", "I'd like a full refund", "Please refund my order"),
+        never=(
+            "If I buy something on sale and it doesn't suit me, am I able to send it back and get my money back?",
+            "if i end up sending something back, how do i get my money back and how long does that take?",
+        ),
     ),
     # a refund that exists, or money for an item sent back: "how long will my refund take?", "I sent the jacket
     # back, when do I get the money?"

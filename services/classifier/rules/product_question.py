@@ -99,7 +99,10 @@ RULES: tuple[Rule, ...] = (
             r"\b(fabricad[oa]s?|hech[oa]s?) en\b|\btienen (el|"
             r"la|los|las) \w+( \w+)? en (talle )?(\d{2}|xs|s|m|l|xl)\b|\b(fabric|material|cotton|wool|polyester|"
             r"linen)\b[^.!?\n]{0,30}\?|\bwaterproof\b|\b(machine )?washable\b|\bhow (to|do i|should i|can i) wash\b|"
-            r"\bshrinks?\b|\b(does|do) (it|this|they|these|the [a-z- ]{1,20}) come (in|with)\b|"
+            r"\bshrinks?\b|\b(does|do) (it|this|they|these|the "
+            # not the large sizes across the range ("do the bigger ones come in all of your designs?")
+            r"(?!(bigger|larger|big|large|plus|smaller|extended)[- ](ones|sizes?) come in (all|every|each|most)\b)"
+            r"[a-z- ]{1,20}) come (in|with)\b|"
             # photos or a video of a product asked for ("could you send me more photos of the green dress?")
             r"\b(send|share|show|email)\w* (me |us )?(some |more |other |a few |any )?(photos|pictures|pics|videos?)\b|"
             # not an exchange "for other colour"
@@ -123,7 +126,9 @@ RULES: tuple[Rule, ...] = (
             r"\b(delivery|shipping|postage|ship|deliver)\b[^.?!]{0,60}\bhow much (is|does|are) (it|that)\b"
         ),
         # ... or a discount asked about just before: "Is the transfer discount still on? How much is it?"
-        unless=r"\bdiscount\b[^.!\n]{0,60}\bhow much (is|does|are) (it|that)\b",
+        # ("you take something off if one pays by transfer, how much is it?")
+        unless=r"\b(discount|take (something|\d+ ?%) off|\d+ ?% off|money off)\b[^.!\n]{0,60}\bhow much "
+        r"(is|does|are) (it|that)\b",
         matches=(
             "Do you ship to Córdoba? Also, could you send me more photos of the green dress?",
             "What is the dress made of?",
@@ -138,6 +143,8 @@ RULES: tuple[Rule, ...] = (
             "How much is it to ship to Salta?",
             "Is the discount for paying by bank transfer still on? How much is it?",
             "If I pay by transfer, do I still get the discount, and how much is it?",
+            "A friend said you take something off if one pays by transfer, is that right and how much is it?",
+            "What sizes do you make, and do the bigger ones come in all of your designs?",
             "Can she change it for other colour?",
             "How much is the discount for paying by transfer?",
             "If a size isn't showing, does that mean it's sold out or just not made in that size?",

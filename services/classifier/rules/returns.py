@@ -124,13 +124,15 @@ RULES: tuple[Rule, ...] = (
             # not a change of something else ("el tema de los cambios de dirección")
             r"(?! (de|del) (direccion|domicilio|precio|horario|titular|fecha|tarjeta|envio|mail|correo))|"
             r"\b(se puede|puedo|se pueden|"
-            r"podria|podes|pueden) (cambiar|devolver)(lo|la|los|las)?\b|\bpuede (cambiar|devolver)(lo|la|los|las)\b|"
+            r"podria|podes|pueden) (cambiar|devolver)(lo|la|los|las)?\b|"
+            r"\bpuede ((el|ella) mism[oa] )?(cambiar|devolver)(lo|la|los|las)\b|"
             r"\b(hasta cuando|cuanto tiempo|"
             r"cuantos dias|que plazo) (tengo|hay|tenes|tienen) para (hacer )?(un |el |la )?(cambio|devolucion|cambiar|"
             r"devolver)\b|"
             r"\b(cuantos|cuanto) (dias|tiempo) (tengo|hay|tenes|tienen)\b.{0,15}\b(para )?(cambiar|devolver|hacer (el|"
-            r"un) cambio)\b|\bcambio (de|por) (otro )?talle\b|\b(si|en caso de que) no me (queda|va|gusta|entra|"
-            r"calza)\b|\bcambios? (sin cargo|gratis)\b|\bdevolver (una|un|la|el) (prenda|producto|articulo)\b|"
+            r"un) cambio)\b|\bcambio (de|por) (otro )?talle\b|"
+            r"\b(si|en caso de que) (al final )?no (me (queda|va|gusta|entra|calza)|le (queda|gusta|entra|calza))\b|"
+            r"\bcambios? (sin cargo|gratis)\b|\bdevolver (una|un|la|el) (prenda|producto|articulo)\b|"
             r"\b(quiero|necesito|quisiera|queria|me gustaria|quisieramos) (hacer un |hacer el )?(cambiar|devolver|"
             r"cambio|devolucion)\b|\bcambiar (el|de|por otro) talle\b|"
             # what an exchange or a return costs: "¿las devoluciones tienen algún costo?"
@@ -144,6 +146,7 @@ RULES: tuple[Rule, ...] = (
             "si no me queda el talle lo puedo cambiar?",
             "¿Hasta cuándo tengo para hacer un cambio?",
             "Si no le queda, ¿ella puede cambiarlo directamente?",
+            "Si al final no le queda bien, ¿puede él mismo cambiarlo allá en Córdoba?",
         ),
         never=(
             "¿Puedo cambiar la dirección de entrega?",

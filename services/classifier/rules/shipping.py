@@ -79,11 +79,17 @@ RULES: tuple[Rule, ...] = (
             # the amount from which shipping is free: "¿desde qué monto el envío no se paga?"
             r"\b(desde|a partir de) (que|cuanto|cual) (monto|valor|importe|precio|total)\b[^.?!]{0,30}\b(envio|"
             r"flete)|\b(envio|flete) (no se paga|no se cobra|no tiene costo|es sin costo|queda bonificado)\b|"
+            # "si uno compra por determinado monto ya no paga el envío", "el flete: ¿lo cobran aparte o viene incluido?"
+            r"\b(compr\w*|gast\w*)\b[^.?!]{0,40}\bno (se )?(paga|pagas|pago|cobra|cobran) (el )?(envio|flete)\b|"
+            r"\b(envio|flete)\b[^.?!]{0,30}\b((lo |la )?(cobran|se cobra|se paga) aparte|(viene|va|esta) incluido en "
+            r"(el precio|el total|la compra))\b|"
             # when an order placed now is dispatched, asked before it is placed
             r"\bsi (compro|pago|pido|hago (el|la|un|una) (pedido|compra))\b[^.?!]{0,40}\bcuando (me )?(lo |la |los |"
             r"las )?(despachan|envian|mandan|sale)\b|"
             # "¿al conurbano en cuánto llega más o menos?"; not money that comes back nor a mail that arrives
-            r"\b(cuando|en cuanto( tiempo)?|en cuantos dias|cuantos dias) (me |te |nos |le |les )?(llega|llegaria|"
+            # not a supposition of its arrival ("si cuando llega me queda chica, ¿la puedo cambiar?")
+            r"\b(?<!\bsi )(cuando|en cuanto( tiempo)?|en cuantos dias|cuantos dias) (me |te |nos |le |les )?"
+            r"(llega|llegaria|"
             r"llegan|llegarian|tarda|"
             # not an item that arrives and does not fit: the exchange is the question
             r"tardaria|demora|demoraria)\b(?![^.?!]{0,5}\bno (me|le|te|les) (queda|gusta|va|entra|sirve|convence))"
@@ -108,6 +114,8 @@ RULES: tuple[Rule, ...] = (
             "¿Le pueden mandar directamente a su casa en Bahía Blanca?",
             "Buenas, en cuánto tiempo despachan después de que pago?",
             "Si compro online y lo retiro ahí, ¿tiene costo?",
+            "El flete, ¿lo cobran aparte o viene incluido?",
+            "Escuché que si uno compra por cierto monto ya no paga el envío, ¿desde cuánto?",
             "Hola, el envío tiene costo?",
             "¿El paquete me lo pueden traer hasta la puerta de mi casa o sí o sí hay que retirarlo?",
         ),
@@ -127,6 +135,7 @@ RULES: tuple[Rule, ...] = (
             "Si devuelvo una prenda, ¿me devuelven la plata en la tarjeta? ¿Cuánto tarda en aparecer?",
             "¿Cuánto tarda en volver algo que está agotado?",
             "Y si cuando llega no me queda, ¿lo puedo cambiar?",
+            "Si cuando llega la campera resulta que me queda chica, ¿la puedo cambiar por otro talle?",
         ),
     ),
     # delivery to a courier's branch, and which courier: both in the shipping text

@@ -49,6 +49,7 @@ from .fragments import (
     OWN_THING,
     PAY_ON_DELIVERY,
     RESTOCKS_IN_GENERAL,
+    SIZE,
     SIZE_GUIDE_MATTERS,
     SIZE_NOT_SELECTABLE,
     SIZE_TABLE,
@@ -918,6 +919,23 @@ OWN_ORDER: tuple[Rule, ...] = (
         matches=("Necesito ayuda con mi devolución", "Where is my order?", "Tuve un problema con mi pago"),
         never=("Es mi primera compra", "Before I place an order"),
     ),
+    # an item already washed or worn is the customer's own, in a state the returns text rules out: a person judges it
+    Rule(
+        name="signals.item_washed_or_worn",
+        adds_to="own_order",
+        weight=0,
+        description="an item the customer has washed or worn ('lo lavé', 'washed it once', 'I wore it')",
+        pattern=(
+            r"\b((lo|la|los|las) )?(lave|lavamos)\b|\bya (lo |la |los |las )?(use|usamos|lave)\b|\b(lo|la|los|las) "
+            r"(use|usamos) (una|dos|un par)\b|\b(i|we) (washed|wore)\b|\bwashed (it|them)\b|\bworn (it|them) "
+            r"(once|twice|a few times)\b"
+        ),
+        matches=(
+            "Hola, lavé una vez el pantalón y me queda largo. ¿Lo puedo cambiar igual?",
+            "I washed a shirt once before noticing the sleeves are too short. Can I still exchange it?",
+        ),
+        never=("¿Se puede lavar en lavarropas?", "Can I return it if it was washed?"),
+    ),
     # a purchase or a parcel dated days ago is a recent order, whatever else the email tells
     Rule(
         name="signals.days_ago",
@@ -1458,6 +1476,45 @@ REFUND_POLICY: tuple[Rule, ...] = (
         ),
         never=("When can I get a refund? Returned it on Monday.",),
     ),
+    # a refund set against an exchange: "can I send it back for a refund, or only swap it?", "can sale items be
+    # returned for a refund or only exchanged?" (the returns text says which items may go back for money)
+    Rule(
+        name="signals.refund_or_only_exchange_en",
+        adds_to="refund_policy",
+        weight=3,
+        description="whether an item goes back for a refund or only for an exchange, in English",
+        pattern=(
+            r"\b(refund|money back|my money|the money)\b[^.?!]{0,50}\bor (is it |are they |it'?s |can i |do i have to "
+            r"|would i have to )?(only |just )?(an? )?(exchange|swap|store credit|credit note)\w*\b|"
+            r"\b(exchange|swap)\w*\b[^.?!]{0,30}\bor (get |have |ask for )?(a |my |the )?(refund|money back)\b"
+        ),
+        unless=ALREADY_HAPPENED.pattern,
+        matches=(
+            "Can sale items be returned for a refund or only swapped?",
+            "Am I able to send it back for a refund, or only swap it for something else?",
+            "If I don't like it, can I exchange it or get a refund?",
+        ),
+        never=("I returned the dress two weeks ago. Is my money coming back or did you send a credit note?",),
+    ),
+    # money back asked of a return supposed: "if I return the sweater, the money comes back how?", "in case some
+    # shirts need to be returned, how will the amount be refunded?"
+    Rule(
+        name="signals.refund_of_a_supposed_return_en",
+        adds_to="refund_policy",
+        weight=3,
+        description="how or when money comes back for a return the customer supposes, in English",
+        pattern=(
+            r"\b(if|in case|should|once|when) (i|we|some \w+|something|anything|an item|items|one of them|one of the "
+            r"\w+)\b[^.?!]{0,40}\b(return\w*|sen[dt]\w* (it|them|something|\w+) back)\b[^?!]{0,80}\b(refund\w*|"
+            r"money|amount)\b"
+        ),
+        unless=ALREADY_HAPPENED.pattern,
+        matches=(
+            "Good day, if I return the sweater, the money comes back how? I paid with debit card.",
+            "In case some shirts need to be returned, how will the amount be refunded and in how much time?",
+        ),
+        never=("I sent the jacket back last week. When will the refund arrive?",),
+    ),
     Rule(
         name="signals.refund_if_es",
         adds_to="refund_policy",
@@ -1635,7 +1692,10 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
         pattern=GARMENT.pattern
         + r"[^.?!\n]{0,30}\b("
         + COLOUR.pattern
-        + r"|talle \w+|size \w+|in (xxs|xs|s|m|l|xl|xxl|xxxl))\b|"
+        # a size named, not the word alone ("un cárdigan que no tiene ningún talle para elegir")
+        + r"|(talle|size) ("
+        + SIZE.pattern
+        + r"|extra[- ]?(large|small)|grande|chico)|in (xxs|xs|s|m|l|xl|xxl|xxxl))\b|"
         r"\b(" + COLOUR.pattern + r")\b[^.?!\n]{0,20}" + GARMENT.pattern + r"|"
         # the size before the garment: "cuándo vuelve a haber L en los jeans wide leg"
         r"\b(talle |size )?(xxs|xs|s|m|l|xl|xxl|xxxl) (en|de|del|in) (el |la |los |las |the )?" + GARMENT.pattern + r"|"

@@ -3463,6 +3463,9 @@ def test_someone_elses_mail_that_names_a_problem_stays_a_conversation(shop):
         # a feeling, an order to be placed, a story's day: none is a parcel lost or a delivery day asked
         ("Estoy medio perdida con los talles, ¿cómo elijo el talle?", ("sizes",)),
         ("If I order tonight, how long until it reaches Rosario?", ("shipping",)),
+        # a size someone wears that the customer does not know, told as the reason for an exchange question
+        ("Mi nieta creció mucho y no sé bien qué talle usa. Si no le queda, ¿se puede cambiar después?", ("returns",)),
+        ("No sé qué talle usa mi marido. ¿Cómo elijo?", ("sizes",)),
         # a condition on the card, not on an item that does not fit
         ("Si no le va bien con la tarjeta, ¿puede pagar con transferencia?", ("payment_methods",)),
     ],

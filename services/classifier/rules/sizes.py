@@ -28,11 +28,12 @@ RULES: tuple[Rule, ...] = (
         description="the size table, which size to choose, how sizes run, in Spanish ('¿qué talle me recomiendan?')",
         pattern=(
             SIZE_TABLE.pattern + r"|\b(que|cual) talle (me|le|les|deberia|debo|recomiendan|"
-            r"recomendas|uso|va|queda|corresponde|pido|elijo|compro|seria|tengo que)\b|\b(como|que tal) (calza|calzan|"
+            r"recomendas|uso|va|queda|corresponde|pido|elijo|compro|seria|tengo que|pedir|elegir|comprar|comprarle|"
+            r"llevar|usar)\b|\b(como|que tal) (calza|calzan|"
             r"vienen de talle|viene de talle|es la horma|es el calce|son los talles)\b|\btalles? (grandes?|chicos?|"
             r"normales?|reales?|americanos?|europeos?|amplios?)\b|\b(vienen|viene|son|es) (grandes?|chic[oa]s?|justos?|"
             r"talle real|amplios?|holgad[oa]s?|ajustad[oa]s?)\b|\bmedidas (de los talles|de la prenda|de cada talle|"
-            r"en cm|en centimetros)\b|\bentre (dos )?talles\b|\bque talle\b"
+            r"en cm|en centimetros)\b|\bentre (dos )?talles\b"
         ),
         matches=(
             "Antes de comprar: las medidas que aparecen en la tabla, ¿son de la prenda o del cuerpo de la persona?",
@@ -42,6 +43,18 @@ RULES: tuple[Rule, ...] = (
             "¿Cómo calzan las zapatillas?",
             "¿Dónde puedo ver las medidas de cada prenda?",
         ),
+    ),
+    # "¿qué talle?" alone; not a size someone wears that the customer says they do not know, told as the reason for
+    # another question ("no sé bien qué talle usa porque creció mucho. Si no le queda, ¿se puede cambiar?")
+    Rule(
+        name="sizes.which_size_bare_es",
+        adds_to="sizes",
+        weight=3,
+        description="'¿qué talle?' asked, in Spanish",
+        pattern=r"\bque talle\b",
+        unless_in_sentence=r"^(?![\s\S]*\?)[\s\S]*\bno (se|sabe|sabemos|sabia|sabiamos)\b",
+        matches=("Hola, qué talle es el que viene más grande?", "que talle tienen en stock en la web"),
+        never=("Yo no sé bien qué talle usa porque creció un montón. Si no le queda, ¿se puede cambiar?",),
     ),
     Rule(
         name="sizes.which_size_en",

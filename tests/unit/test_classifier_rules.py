@@ -3466,6 +3466,18 @@ def test_someone_elses_mail_that_names_a_problem_stays_a_conversation(shop):
         # a size someone wears that the customer does not know, told as the reason for an exchange question
         ("Mi nieta creció mucho y no sé bien qué talle usa. Si no le queda, ¿se puede cambiar después?", ("returns",)),
         ("No sé qué talle usa mi marido. ¿Cómo elijo?", ("sizes",)),
+        # a customer who cannot make it on weekdays, a place nothing reaches: no parcel that did not come
+        (
+            "Si retiro en el local, ¿hasta qué hora puedo pasar? Trabajo de 9 a 18 y no llego en la semana.",
+            ("shipping",),
+        ),
+        ("Acá a domicilio no llega casi nada, ¿me lo pueden mandar a la sucursal del correo?", ("shipping",)),
+        # shipping in English words inside Spanish; a store's days asked in the plural; a size letter greyed out
+        ("Hola, quería saber cuánto sale el shipping a Córdoba y cuánto tarda.", ("shipping",)),
+        ("Now the M is greyed out on the site. Do sold-out things come back?", ("stock",)),
+        # where the customer saw the shop; a formal exchange asked; money back of a garment given back
+        ("I saw the jacket in your instagram. Do you ship to Mendoza?", ("shipping",)),
+        ("If I must give back a garment, how do I receive the money back?", ("returns",)),
         # a condition on the card, not on an item that does not fit
         ("Si no le va bien con la tarjeta, ¿puede pagar con transferencia?", ("payment_methods",)),
     ],
@@ -3496,6 +3508,15 @@ def test_this_stops_readings_answer_plain_questions(shop, body, topics):
         "You take 10% off for transfer, right? And the green dress, how much is it?",
         "¿El seguro del envío está incluido?",
         "When will the hoodie come back in size extra large?",
+        # a parcel that never came, told beside a job, the address at work or the shop's courier
+        "Trabajo todo el día en casa y el paquete no llegó nunca. ¿Cuánto tarda el envío a Córdoba?",
+        "Trabajo en casa y no llegó. ¿Hacen envíos a todo el país?",
+        "Lo mandé a mi trabajo y no llegó. ¿Se puede retirar en el local?",
+        "Ustedes trabajan con Andreani y no llegó nunca. ¿Cuánto tardan a Córdoba?",
+        "Compré el 3 y acá a domicilio no llega casi nada. ¿Hacen envíos a sucursal?",
+        # paying through the shop's Instagram; a return by a courier the text does not name
+        "¿Puedo pagar por mensaje en su instagram?",
+        "¿Se puede efectuar la devolución por Andreani en lugar del correo?",
         # a forwarded notice about the customer's own order: the shop's, a courier's
         "¿Puedo retirarlo en el local en vez de que me lo manden?\n\n---------- Forwarded message ---------\n"
         "From: Ropa del Sur <hola@ropadelsur.com.ar>\nSubject: Tu paquete sale mañana\n\nHola Sofi! Tu paquete sale "

@@ -205,6 +205,18 @@ NOT_REACHING_AN_AMOUNT = Fragment(
     "'no llego al mínimo / al monto / a los $60.000': an amount not reached (a lookahead after 'no llego')",
 )
 
+# "No llego" of a customer who cannot make it ("trabajo de 9 a 18 y no llego", "no llego a retirar"), and what reaches
+# a place in general ("acá a domicilio no llega casi nada", no purchase named beside it): no parcel that did not come.
+# Accents folded, "no llegó" (it did not arrive) and "no llego" (I do not make it) are one spelling, so only what a
+# customer who cannot make it says counts: working hours told, or what they cannot get to do.
+CANNOT_MAKE_IT = Fragment(
+    "cannot_make_it",
+    r"\btrabaj\w* de \d{1,2}( ?(h|hs|am|pm))? a \d{1,2}\b[^.?!]{0,30}\bno llego\b|\bno llego a (retirar\w*|ir|pasar|"
+    r"buscar\w*|estar)\b|^(?![\s\S]*\b(compre|pedi|pague|encargue|mi pedido|mi compra)\b)[\s\S]*\bno llega casi nada\b",
+    "'trabajo de 9 a 18 y no llego', 'no llego a retirar', 'acá no llega casi nada': a customer's time or a place",
+)
+
+
 # A return the customer supposes, not one made: "if I buy something on sale and it doesn't suit me", "if I end up
 # sending something back", "si compro algo y no me convence", "si algo no me queda". Money back asked beside it is
 # the returns policy's (how and when a return is refunded), not a refund owed; a condition on the shop ("if it does
@@ -265,6 +277,9 @@ TRACKING_OFFERED = Fragment(
 # que no hay?", "if a size is greyed out, does that mean it's gone?"). The stock text says what the website shows.
 SIZE_NOT_SELECTABLE = Fragment(
     "size_not_selectable",
+    # "now the M is greyed out"
+    r"\b(the |el )?" + _SIZE_LETTERS + r" (is|was|are|were|esta|aparece) (now |ahora )?(greyed|grayed|crossed|en gris|"
+    r"grisad\w*|tachad\w*)\b|"
     r"\b(talles?|colou?res|colou?r|sizes?)\b[^.?!]{0,60}\b(no (aparece|aparecen|figura|figuran|me deja|me dejan|se "
     r"puede|se pueden|esta habilitad\w*|estan habilitad\w*)|(aparece|aparecen|esta|estan|sale|salen) (en )?(gris|"
     r"grisad\w*|tachad\w*|bloquead\w*)|grisad\w*|(is|are) (not )?(showing|greyed|grayed|crossed)|(isn'?t|aren'?t) "

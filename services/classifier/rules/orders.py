@@ -8,7 +8,14 @@ email payment_problem whatever else it says) and `DELIVERY_WENT_WRONG`.
 from __future__ import annotations
 
 from .base import Rule
-from .fragments import HYPOTHETICAL_RETURN, NOT_REACHING_AN_AMOUNT, ORDER_TO_COME, PAY_ON_DELIVERY, TRACKING_OFFERED
+from .fragments import (
+    CANNOT_MAKE_IT,
+    HYPOTHETICAL_RETURN,
+    NOT_REACHING_AN_AMOUNT,
+    ORDER_TO_COME,
+    PAY_ON_DELIVERY,
+    TRACKING_OFFERED,
+)
 
 PAYMENT_WENT_WRONG = Rule(
     name="orders.payment_went_wrong",
@@ -107,7 +114,8 @@ DELIVERY_WENT_WRONG = Rule(
         r"\b(card|tarjeta|dni|passport|pasaporte)( de \w+)? (still |todavia |aun )?(hasn'?t|has not|didn'?t|did not|"
         r"never|no (me )?(llego|llega))\b|"
         r"\b(estoy|estamos|ando|andamos|me siento|nos sentimos|quede|quedamos)( un poco| medio| media| re| bastante| "
-        r"muy| totalmente| algo)? perdid[oa]s?\b"
+        r"muy| totalmente| algo)? perdid[oa]s?\b|" + CANNOT_MAKE_IT.pattern
+        # ... nor a customer who cannot make it in time, nor what reaches a place in general
     ),
     matches=(
         "no me llego el pedido",
@@ -118,6 +126,11 @@ DELIVERY_WENT_WRONG = Rule(
         "The delivery was supposed to take 3 days",
         "Figura entregado si nunca me llegó",
         "¿Cómo puede ser, si no me llegó nada?",
+        "Trabajo todo el día en casa y el paquete no llegó nunca.",
+        "Trabajo en casa y no llegó. ¿Hacen envíos a todo el país?",
+        "Ustedes trabajan con Andreani y no llegó nunca.",
+        "Compré el 3 y acá a domicilio no llega casi nada.",
+        "El pedido no llegó a tiempo para el cumpleaños.",
     ),
     never=(
         "¿Cuánto tarda en llegar un envío a Córdoba?",
@@ -125,6 +138,8 @@ DELIVERY_WENT_WRONG = Rule(
         "¿Desde qué monto el envío es gratis? Y si no llego, ¿cuánto sale?",
         "Y si el pantalón no me llega a quedar, ¿el envío del cambio lo pago yo?",
         "No le quiero preguntar el talle y estoy un poco perdida, ¿cómo elijo?",
+        "Si retiro en el local, ¿hasta qué hora abren? Trabajo de 9 a 18 y no llego en la semana",
+        "Acá a domicilio no llega casi nada, ¿se puede mandar a la sucursal del correo?",
         "Lo necesito para el 20, ¿llego o no llego con los tiempos?",
         "Son dos remeras nada más, no llego al mínimo para envío gratis creo.",
         "Can I pay by transfer? My new debit card still hasn't arrived.",

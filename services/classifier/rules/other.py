@@ -50,6 +50,7 @@ RULES: tuple[Rule, ...] = (
             r"\bwhatsapp\b|\btelefono\b(?<!\ben el telefono)(?<!\ben su telefono)(?<!\ben mi telefono)|"
             r"\binstagram\b(?<!\bvi en instagram)(?<!\bsaw on instagram)(?<!\bseen on instagram)"
             r"(?<!\bsaw it on instagram)(?<!\ben instagram)(?<!\bon instagram)(?<!\bin instagram)(?<!\bfrom instagram)"
+            r"(?<!\bin your instagram)"
         ),
         matches=(
             "Venden por mayor?",

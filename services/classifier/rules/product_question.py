@@ -29,7 +29,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(es|son) (igual|iguales|como) (a|en) la foto\b|\b(cuanto|que) (mide|miden)\b|\b(largo|ancho|tiro|manga|"
             r"cintura|cadera|busto|contorno) (de|del|de la|total)\b|\bprecio (de|del|de la|de los)\b|"
             r"\bcuanto (sale|salen|cuesta|cuestan|vale|valen|esta|estan) (el|la|los|las|este|esta|estos|estas)\b"
-            r"(?! (envio|flete|despacho|costo de envio))|"
+            r"(?! (envio|flete|despacho|costo de envio|shipping|delivery))|"
             # the product first: "¿las medias de lana cuánto salen?" (not a place: "el envío a la plata cuánto sale")
             r"(?<!\ba )(?<!\bde )(?<!\ben )(?<!\bpara )\b(el|la|los|las|este|esta|estos|estas) (?!(envio|flete|"
             r"despacho|costo|cambio|devolucion|retiro|transferencia|cuotas?|etiqueta|seguimiento|entrega|recargo)\b)"
@@ -45,7 +45,11 @@ RULES: tuple[Rule, ...] = (
             "¿Aceptan transferencia? ¿Cuánto salen las medias?",
             "¿Hacen envíos a Jujuy? Y otra cosa, ¿las medias de lana cuánto salen?",
         ),
-        never=("¿Cuánto sale el envío a Rosario?", "hola q tal, el envio a la plata cuanto sale?"),
+        never=(
+            "¿Cuánto sale el envío a Rosario?",
+            "hola q tal, el envio a la plata cuanto sale?",
+            "hola! cuanto sale el shipping a Rosario?",
+        ),
     ),
     # "¿tienen la remera blanca en talle L?": availability of one product in one size or colour (the catalogue
     # answers it; the stock FAQ only says how to check)

@@ -35,6 +35,7 @@ from .base import Rule
 from .fragments import (
     ALREADY_HAPPENED,
     ANOTHER_SHOP,
+    CANNOT_MAKE_IT,
     COLOUR,
     FIT_OF_A_GARMENT,
     GARMENT,
@@ -188,6 +189,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             + r"|"
             r"\bsigo sin (recibir|nada|noticias)\b|\by nada\b(?! (mas|que))|\btodavia nada\b"
         ),
+        unless_in_sentence=CANNOT_MAKE_IT.pattern,
         matches=(
             "It never came. How long does shipping take to Salta?",
             "Still nothing! How long does delivery take to Rosario?",
@@ -304,12 +306,14 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         # a purchase from another shop, told to explain the question ("el mes pasado compré unas zapatillas en otra
         # tienda y no me las cambiaron"), not one from this shop beside another's ("a diferencia de otras tiendas, el
         # jean que les compré...")
+        # nor a customer who cannot make it in time ("trabajo de 9 a 18 y no llego en la semana")
         unless_in_sentence=(
             r"(?<!\bles )\b(compre|compramos|pedi|encargue)\b[^.?!]{0,40}\b(en|a) otr[oa] (tienda|marca|negocio|"
-            r"comercio|sitio|pagina)\b(?! (de ustedes|suy))"
+            r"comercio|sitio|pagina)\b(?! (de ustedes|suy))|" + CANNOT_MAKE_IT.pattern
         ),
         never=(
             "Si compre hoy, ¿cuándo llega?",
+            "Si retiro en el local, ¿abren los sábados? Trabajo de 9 a 18 y no llego en la semana",
             "El mes pasado compré un pantalón en otra tienda y me quedó chico. ¿Cómo son los cambios con ustedes?",
             "Nunca compré ropa online, ¿cómo sé mi talle?",
             "¿Desde cuánto es el envío gratis? Y si no llego, ¿cuánto sale?",
@@ -1505,13 +1509,14 @@ REFUND_POLICY: tuple[Rule, ...] = (
         description="how or when money comes back for a return the customer supposes, in English",
         pattern=(
             r"\b(if|in case|should|once|when) (i|we|some \w+|something|anything|an item|items|one of them|one of the "
-            r"\w+)\b[^.?!]{0,40}\b(return\w*|sen[dt]\w* (it|them|something|\w+) back)\b[^?!]{0,80}\b(refund\w*|"
-            r"money|amount)\b"
+            r"\w+)\b[^.?!]{0,40}\b(return\w*|sen[dt]\w* (it|them|something|\w+) back|give (it |them )?back)\b"
+            r"[^?!]{0,80}\b(refund\w*|money|amount)\b"
         ),
         unless=ALREADY_HAPPENED.pattern,
         matches=(
             "Good day, if I return the sweater, the money comes back how? I paid with debit card.",
             "In case some shirts need to be returned, how will the amount be refunded and in how much time?",
+            "If I pay by transfer and then must give back a garment, how do I receive the money back?",
         ),
         never=("I sent the jacket back last week. When will the refund arrive?",),
     ),

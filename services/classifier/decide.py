@@ -1268,7 +1268,12 @@ _AN_EXCEPTION = re.compile(
     r"no (exchanges?|returns?)|(cannot|can'?t) be (exchanged|returned)|desactualizad\w*|outdated|out of date|"
     r"(calza|viene|runs?|fits?) (mas )?(grande|chic[oa]|large|small|big)|aunque|even though|anyway|"
     r"igual(mente)? (te|se|lo|la)|este mes|this month|hasta el (lunes|martes|miercoles|jueves|viernes|sabado|domingo|"
-    r"\d)|until (monday|tuesday|wednesday|thursday|friday|saturday|sunday|the \d))\b"
+    r"\d)|until (monday|tuesday|wednesday|thursday|friday|saturday|sunday|the \d)|"
+    # a refusal or a date of the shop's own ("a Salta no podemos enviar", "vuelve la semana que viene"): a canned text
+    # could say otherwise
+    r"no (podemos|pudimos|vamos a poder|es posible|seria posible|hacemos|enviamos|llegamos|trabajamos|aceptamos)|"
+    r"(can'?t|cannot|won'?t be able to|are unable to|aren'?t able to) (ship|deliver|send|offer|accept|hold|exchange|"
+    r"refund)|la semana que viene|la proxima semana|next week)\b"
 )
 # A figure with its unit, and the words that qualify it ("6 cuotas sin interés", "60 días", "10 días más", "$5.000").
 _A_FIGURE = re.compile(

@@ -3514,6 +3514,13 @@ def test_this_stops_readings_answer_plain_questions(shop, body, topics):
         "Lo mandé a mi trabajo y no llegó. ¿Se puede retirar en el local?",
         "Ustedes trabajan con Andreani y no llegó nunca. ¿Cuánto tardan a Córdoba?",
         "Compré el 3 y acá a domicilio no llega casi nada. ¿Hacen envíos a sucursal?",
+        # the shop's own earlier word refused or dated what a canned text would answer otherwise
+        "¿Hacen envíos a Salta?\n\n---------- Forwarded message ---------\nFrom: Ropa del Sur <hola@ropadelsur.com.ar>\n"
+        "Subject: Re: consulta\n\nHola! Por ahora a Salta no podemos enviar, disculpá.",
+        "¿Cuándo reponen?\n\n---------- Forwarded message ---------\nFrom: Ropa del Sur <hola@ropadelsur.com.ar>\n"
+        "Subject: Avisame\n\nTe avisamos que el buzo que pediste vuelve la semana que viene.",
+        "¿Y hacen envíos a Salta?\n\nEl mar, 4 mar 2025 a las 10:00, Ropa del Sur (<hola@ropadelsur.com.ar>) "
+        "escribió:\n> Hola! Por ahora a Salta no podemos enviar, disculpá.",
         # paying through the shop's Instagram; a return by a courier the text does not name
         "¿Puedo pagar por mensaje en su instagram?",
         "¿Se puede efectuar la devolución por Andreani en lugar del correo?",

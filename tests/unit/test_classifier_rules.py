@@ -2717,8 +2717,8 @@ def test_a_gift_exchanged_by_its_recipient_or_an_item_sent_back_is_a_returns_que
         ("Could you send it to a courier branch? I'm still at work all day.", {"shipping"}),
         # a problem that happened never is a story's context
         ("The zip broke. If I return it, who pays the postage?", set()),
-        # any other refusing word is the email's own matter, wherever it stands
-        ("Can sale items be sent back for my money? Asking for my bank account.", set()),
+        # any other refusing word asked for is the email's own matter, wherever it stands
+        ("Can sale items be sent back for my money? Please update my bank account.", set()),
         ("Can I leave a review somewhere? Do you accept bank transfers?", set()),
     ],
 )
@@ -2726,6 +2726,18 @@ def test_a_topic_refused_only_by_a_storys_words_is_told_apart(body, by_context):
     result = intents.detect_intent("", body)
     assert set(result.refused_by_context) == by_context and by_context <= set(result.refused)
     assert result.refused
+
+
+@pytest.mark.parametrize(
+    "body,topic",
+    [
+        ("Can sale items be sent back for my money? Asking for my bank account.", "returns"),
+        ("We moved last year and had to update our address everywhere. Which couriers do you use?", "shipping"),
+    ],
+)
+def test_a_word_of_another_matter_told_in_another_sentence_is_context(body, topic):
+    result = intents.detect_intent("Question", body)
+    assert topic in result.faq_topics and topic not in result.refused
 
 
 def test_a_refusing_word_in_the_subject_is_the_emails_own_matter():
@@ -3538,3 +3550,85 @@ def test_this_stops_readings_answer_plain_questions(shop, body, topics):
 )
 def test_what_this_stops_readings_leave_alone_gets_no_canned_text(shop, body):
     assert decide.classify_text(body, shop, subject="Fwd: consulta").decision != "faq"
+
+
+@pytest.mark.parametrize(
+    ("body", "topics"),
+    [
+        # a word of another matter told in a sentence of its own is the story's context
+        ("Our old flat is gone, so I'm staying with my sister instead. Do you deliver to Tigre?", ("shipping",)),
+        # a return supposed, its money back asked; a gift's recipient sorting out the exchange
+        (
+            "If I pick something from the sale and then change my mind, can I just return it and get my money back?",
+            ("returns",),
+        ),
+        ("It's for my niece in Salta. If it doesn't fit, can she sort out swapping it herself?", ("returns",)),
+        ("Es para mi cuñada: si no le va, ¿lo puede cambiar ella sola?", ("returns",)),
+        # the right to an exchange supposed and asked to be confirmed
+        ("I'm between an M and an L. If it's tight, I can swap it for the bigger one, right?", ("sizes", "returns")),
+        # a place between "delivery" and "free"; paying the courier at the door; goods brought in again
+        ("Is delivery to Mar del Plata free, or do I pay extra?", ("shipping",)),
+        ("Can I pay cash to the courier when it gets to my house?", ("payment_methods",)),
+        ("Payment on delivery || Is that possible?", ("payment_methods",)),
+        (
+            "Do you do cash on delivery, and if I order today, how soon would it ship out?",
+            ("payment_methods", "shipping"),
+        ),
+        ("¿Cuándo vuelven a traer mercadería? Muchas cosas están sin mi talle.", ("stock",)),
+        # the sizes made, asked in other words
+        ("do you go up to triple xl?", ("sizes",)),
+        ("I'm a women's M in most brands. What would I get in your sizing?", ("sizes",)),
+        # a stay at a friend's place, a week looking at the website, an order to come: no problem, no wait
+        ("I'm crashing at a friend's flat in Córdoba till May. Do you post out there?", ("shipping",)),
+        ("Hace una semana que estoy mirando la web. ¿Reponen lo que se agota?", ("stock",)),
+        # dispatch time once the payment clears
+        ("Una vez acreditado el pago, ¿en cuánto despachan?", ("shipping",)),
+        # the time money takes to come back is no delivery time
+        (
+            "Antes de comprar: ¿aceptan Mercado Pago? Y si devuelvo algo, ¿cuánto tardan en reintegrarme la plata?",
+            ("payment_methods", "returns"),
+        ),
+    ],
+)
+def test_readings_of_context_in_another_sentence_answer_plain_questions(shop, body, topics):
+    subject, _, text = body.rpartition(" || ")
+    result = decide.classify_text(text, shop, subject=subject)
+    assert (result.decision, set(result.faq_topics)) == ("faq", set(topics)), result
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # another matter asked for in a sentence of its own is still the email's own request
+        "Please have someone contact me. Which cards do you accept?",
+        "I'm waiting for a call from your agent. Which cards do you accept?",
+        "I'd like the blue instead of the red. When do you dispatch?",
+        "Please tell the driver to ring twice. When do you dispatch?",
+        "Could a representative contact me? How much does shipping cost?",
+        "Is there a phone number I can call? Do you deliver to Bahía Blanca?",
+        # a site that crashes, wherever; the postage of an exchange; a payment's clearing asked
+        "The site is crashing at checkout. Do you take Mastercard?",
+        "Is delivery for the new size free if I swap it?",
+        "¿Cuándo se acredita el pago con tarjeta de débito?",
+        # a transfer already made: the order exists
+        "Hice la transferencia ayer. Una vez que se acredita, ¿en cuánto despachan?",
+        # what the second review found: a site crashing at home, an exchange's postage to the shop, an invoice asked
+        # for an exchange, a problem or the staff told in a sentence of its own, an exchange under way, a courier sent
+        "The site keeps crashing at my place. Do you take Visa?",
+        "Is postage to you free for a second size?",
+        "¿Me mandan la factura así puedo cambiar la campera en el local?",
+        "Your agent hung up on me. Which cards do you accept?",
+        "I've been trying to log in for an hour. Which cards do you accept?",
+        "Someone charged my card without asking. Which cards do you accept?",
+        "¿En cuánto envían el cambio? Ya mandé la prenda.",
+        "Can my courier pick it up in Palermo?",
+        # a gift receipt, an exchange without the invoice: the returns text says neither
+        "Es para regalar: ¿lo pueden cambiar sin tener la factura? ¿Hacen ticket de cambio?",
+        # restocks by day or hour, which the stock text does not give
+        "Is there a particular day of the week when restocks go up?",
+        "¿Reponen a una hora fija?",
+    ],
+)
+def test_what_the_review_of_the_sentence_scope_found_gets_no_canned_text(shop, body):
+    result = decide.classify_text(body, shop)
+    assert result.decision != "faq", result

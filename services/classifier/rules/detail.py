@@ -135,7 +135,8 @@ RULES: tuple[Rule, ...] = (
             rf"\b{_SOMEONE_ELSE_ES}\b|\b{_SOMEONE_ELSE_ES} (lo |la |los |las )?(puede |podria |va a |iria a |pasa a |"
             r"pasaria a )?(retir|recib|busc)\w*|"
             r"\b(someone else|another person|a (friend|neighbou?r|relative|family member)|my (husband|wife|partner|"
-            r"son|daughter|mum|mom|dad|mother|father|brother|sister|neighbou?r|friend|grandson|granddaughter)) (can |"
+            r"son|daughter|mum|mom|dad|mother|father|brother|sister|neighbou?r|friend|grandson|granddaughter|courier|"
+            r"driver|assistant|colleague)) (can |"
             r"could |will |would |may |to )?(pick|collect|receive|sign)\w*\b|\b(pick\w*|collect\w*|receiv\w*|sign\w*)\b"
             r"[^.?!\n]{0,20}\b(for me|on my behalf|someone else|another person)\b|"
             # "¿puedo mandar a alguien a retirar por mí?", "que lo retire alguien por mí"
@@ -146,6 +147,7 @@ RULES: tuple[Rule, ...] = (
             "¿Puede ir a retirarlo mi nieto con mi DNI?",
             "¿Lo puede retirar otra persona?",
             "Can my husband pick it up at the store?",
+            "Can my courier pick it up in Palermo?",
             "Could someone else collect the parcel for me?",
             "¿Hasta qué hora puedo retirar? ¿Puedo mandar a alguien a retirar por mí?",
         ),

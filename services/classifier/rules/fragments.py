@@ -84,7 +84,10 @@ KNOW_ONES_SIZE = Fragment(
     r"the correct|which|what|a) sizes?\b|"
     r"\bcomo (hago|hacemos|puedo|podemos|se hace)?( para)? ?(se|saber|sabemos|elegir|elijo|calcular|averiguar|"
     r"acertar)( bien)?( cual es| con| en)? (el|mi|su|tu|los|que|cual) talles?\b|"
-    r"\bcomo (se|sabe|saber) cual es (el mio|mi talle|el suyo|su talle)\b",
+    r"\bcomo (se|sabe|saber) cual es (el mio|mi talle|el suyo|su talle)\b|"
+    # "me preocupa equivocarme de talle. ¿Cuál sería la manera correcta de elegirlo?"
+    r"\btalles?\b[^?!]{0,80}\b(cual|como) (seria|es) la (mejor |correcta )?(manera|forma) (correcta |adecuada )?de "
+    r"elegir(lo|la)?\b",
     "how the customer can know or choose their own size",
 )
 
@@ -193,7 +196,8 @@ ORDER_TO_COME = Fragment(
     r"\bsi (hoy )?(compro|encargo|hago (el|un|la) (pedido|compra))\b|\bsi (yo )?(pago|abono) (hoy|ahora|manana)\b|"
     r"\bantes de (comprar|hacer (el|un|la|mi) (pedido|compra))\b|"
     r"(?<!nunca mas )(?<!no )\bvoy a (comprar|hacer (un|el|mi) pedido)\b|"
-    r"\buna vez que (lo|la|los|las) (mandan|envian|despachan)\b",
+    r"\buna vez que (lo|la|los|las) (mandan|envian|despachan)\b|"
+    r"\b(would|will) (bring|deliver|carry|take) (my|our) (order|parcel|package)\b",
     "an order not placed yet, in the question's own sentence ('before I order', 'si compro hoy')",
 )
 
@@ -224,7 +228,8 @@ CANNOT_MAKE_IT = Fragment(
 HYPOTHETICAL_RETURN = Fragment(
     "hypothetical_return",
     r"\b(if|in case|should) (i|we) (\w+ ){0,2}(buy|order|purchase|send|return|end up|decide|change (my|our) "
-    r"mind|don'?t like|do not like)\b|\bif (it|they|something|anything|an item|the \w+) (\w+ )?(doesn'?t|does not|"
+    r"mind|don'?t like|do not like)\b|\b(if|in case|should) (i|we)\b[^.?!]{0,60}\b(change (my|our) mind|don'?t like "
+    r"it|do not like it)\b|\bif (it|they|something|anything|an item|the \w+) (\w+ )?(doesn'?t|does not|"
     r"don'?t|do not) (fit|suit)\b|\bsi (\w+ ){0,3}(compro|compramos|devuelvo|devolvemos|decido devolver|"
     r"quiero devolver|me arrepiento|no me (queda|quedan|convence|convencen|gusta|gustan)|no le "
     r"(queda|quedan|gusta|convence))\b",
@@ -249,7 +254,9 @@ PAY_ON_DELIVERY = Fragment(
     r"fees?|customs|charges?|deposit|rest|balance)\b)[^.?!]{0,30}\b(when|on|upon|once) "
     r"(the |my )?(package|parcel|order|it|delivery|they|courier|delivery (guy|man|person|driver)|postman|driver)?\s?"
     r"(arrives|comes|come|is delivered|delivery|receipt|gets here|gets to (my|the|your) \w+|shows up|reach(es)?|"
-    r"brings? (it|them|the (package|parcel|order)))\b",
+    r"brings? (it|them|the (package|parcel|order)))\b|"
+    # named as a way to pay: "Subject: Payment on delivery", "¿tienen pago contra entrega?"
+    r"\b(payment|pay|cash|paying) (on|upon|at) delivery\b|\bpago contra ?entrega\b",
     "paying when the parcel arrives (cash on delivery), asked, in Spanish or English",
 )
 
@@ -315,10 +322,12 @@ SIZE_RANGE_ES = Fragment(
 )
 SIZE_RANGE_EN = Fragment(
     "size_range_en",
-    r"\b(do|does) (you|your (shop|store|brand)) (make|carry|have|do|stock|sell|offer|go up to) (an? |any )?"
+    r"\b(do|does) (you|your (shop|store|brand)) (make|carry|have|do|stock|sell|offer|go up to|manufacture|produce)"
+    r"( (clothing|clothes|garments|things|items) in( size)?)? (an? |any )?"
     r"(xxs|xs|xxl|xxxl|[2-5]xl|plus[- ]sizes?|petite( sizes)?|extra[- ](small|large)|big(ger)? sizes|larger "
-    r"sizes|large sizes)\b|\bplus[- ]size\b|\bwhat sizes (do|does|are|come)\b|\b(biggest|largest|smallest) "
-    r"size\b|\bgo up to (an? )?(xxl|xxxl|[2-5]xl|size)\b|\b(all|every one) of (your|the) (styles|designs|items|"
+    r"sizes|large sizes)\b|\bplus[- ]size\b|\bwhat sizes (do|does|are|come|(you|u) (make|have|carry|do|offer|stock|"
+    r"sell))\b|\b(biggest|largest|smallest) size\b|\bgo up to (an? )?(xxl|xxxl|[2-5]xl|size|triple[- ]?x[- ]?l|"
+    r"triple extra large)\b|\b(all|every one) of (your|the) (styles|designs|items|"
     r"clothes)\b[^.?!]{0,30}\b(larger|large|bigger|big|plus|xxl|xxxl) sizes?\b|\b(larger|large|bigger|big|plus) sizes"
     r"\b[^.?!]{0,40}\ball (of )?(your |the )?(styles|designs|items|clothes)\b|"
     r"\b(xxs|xs|xxl|xxxl|[2-5]xl)\b[^.?!]{0,30}\bin (all|most) (of )?(your |the )?(styles|designs|items|clothes|"
@@ -421,11 +430,11 @@ A_QUESTION = Fragment(
     "a text that asks something: a question mark, a sentence that opens as a question, or a request to be told",
 )
 
-# A broad English policy rule carries this "unless": words that place the question on an order that exists, a
-# problem, a change or another topic ("I selected the wrong shipping option", "the delivery time you promised has
-# passed", "how do I add a shipping address to my account"). Such an email goes to the LLM.
-EN_NOT_POLICY = Fragment(
-    "en_not_policy",
+# A broad English policy rule is refused by words that place the question on an order that exists or a problem,
+# anywhere in the email ("How long do I have to return it? It arrived damaged.", "When do items usually arrive? Mine
+# took 2 weeks last time"), ...
+EN_ORDER_OR_PROBLEM = Fragment(
+    "en_order_or_problem",
     # "wrong" in a hypothetical is the policy question's ("if the size turns out to be wrong", "if I order the wrong
     # size"), not a problem that happened
     r"\b(problems?|issues?|late|delay\w*|(?<!turns out to be )(?<!turn out to be )(?<!if it's )(?<!if its )"
@@ -435,56 +444,109 @@ EN_NOT_POLICY = Fragment(
     r"(?<!if i get it completely )(?<!if i get the size )wrong|"
     # not the writer's own English ("excuse the mistakes", "sorry for any spelling mistakes")
     r"(?<!excuse the )(?<!excuse my )(?<!for the )(?<!for my )(?<!for any )(?<!spelling )(?<!grammar )"
-    r"(?<!english )mistake\w*|"
-    # a change of mind, or a change of size or colour asked as the policy's ("can I change it for another size?")
-    # nor the first exchange, nor the time to make one ("is the first change free?", "how long have I got to
-    # change it?")
-    # nor a subject naming the topic ("about change", "question about changing things", "about size and change")
-    r"(?<!first )(?<!free )(?<!have i got to )(?<!do i have to )(?<!long to )(?<!about )(?<!size and )"
-    r"(change|changing)(?! (my|your|their|of) mind)(?! (it |them |this |that )?(for|to|into) (a |an |another |the )?"
-    r"(different |bigger |smaller |larger |other |next )?(size|colou?r|one)s?\b)(?! (it |them )?for (something|"
-    r"anything) (else|different)\b)|modify|edit|"
-    r"update|switch|upgrade|cancel\w*|complain\w*|lost|damaged|missing|"
+    r"(?<!english )mistake\w*|cancel\w*|complain\w*|lost|damaged|missing|"
     # not an item's condition for a return, told ("I didn't wear it", "it hasn't been washed")
     r"(didn'?t|haven'?t|hasn'?t|wasn'?t|weren'?t)(?! (even )?(been )?(wear|worn|wore|use|used|wash|washed|tried (it|"
     r"them) on|take (the |its )?tags? off|remove[d]? (the |its )?tags?|cut (the |its )?tags?)\b)|"
-    r"status|track\w*|where is|where'?s|address(es)?|invoices?|reschedul\w*|redeliver\w*|resend|supposed|"
-    # not "I never know", "I am never at home", "instead of posting it back", "instead of my house", "instead of having
-    # it delivered", "I have no local card yet"
+    r"status|track\w*|where is|where'?s|invoices?|reschedul\w*|redeliver\w*|resend|supposed|"
+    # not "I never know", "I am never at home", "I have no local card yet"
     r"never(?! (know|knew|sure|seems?|quite|at home|home|in|there|around|wore|worn|used|washed|been (worn|used|"
     r"washed))\b)|"
-    r"(?<!colour )(?<!color )(?<!size )(?<!one )(?<!branch )(?<!office )(?<!point )"
-    r"instead(?! of (posting|mailing|sending|shipping|delivery|paying "
-    r"(for )?(the )?(delivery|shipping|postage)|"
-    r"(having|getting) (it|them) (delivered|shipped|sent|posted)|(my |the )?(house|home|flat|apartment|door|place)\b))|"
     r"promised|(?<!\bcan i )(?<!\bcould i )(?<!\bcan we )(?<!tags are )(?<!tag is )(?<!tags )(?<!tag )(?<!labels are )"
     r"(?<!label is )still(?! (figuring|learning|getting used|settling|deciding|thinking|choosing|looking|browsing|"
     r"undecided|not sure|unsure|new here|unworn|unused|(have|has|got) (the |its |their |all the )?(tags?|labels?|"
-    r"receipt|box|packaging|original))\b)|(?<!card )(?<!account )yet|already|"
-    # not a first exchange that costs nothing more ("can we swap it without paying again?")
-    r"(?<!paying )(?<!pay )(?<!charged )again|account|"
-    r"profile|subscri\w*|newsletter|password|"
-    # (not the one who will bring the parcel: "can I pay cash when the delivery guy comes?")
-    r"(delivery|courier|postal) (guy|man|men|driver|person|boy|girl|woman)(?! (comes|arrives|brings|gets here))|"
-    r"driver|replace\w*|"
-    # feedback, a person to talk to, the customer's account: not a policy question ("I want to leave a
-    # review of your delivery service", "how do I contact customer service about shipping?", "where do
-    # I add my delivery options?")
-    r"reviews?|feedback|rating|rate|opinion|comments?|suggest\w*|experience|satisf\w*|contact\w*|customer (service|"
-    r"support|care)|support team|hotline|phone|call|speak|talk|agent|representative|operator|someone|somebody|set ?up|"
-    r"add|save|saved|register\w*|sign ?up|log ?in|login|arrived|received|(was|were|been|got|get|has|have) (shipped|"
+    r"receipt|box|packaging|original))\b)|(?<!card )(?<!account )yet|already|replace\w*|"
+    # not a present someone got ("my grandson received a shirt from your shop as a gift")
+    r"arrived|received(?![^.?!]{0,40}\bas (a )?(gift|present)\b)|(was|were|been|got|get|has|have) (shipped|"
     r"delivered|sent|dispatched|posted)|ago|"
     # what already happened or went wrong, said in a second sentence ("Mine took 2 weeks last time", "It
     # says card not valid", "the transfer I did bounced", "you never shipped it")
     r"mine|took|last time|on day|says|said|not valid|invalid|bounced|worried|broke|broken|fell apart|"
-    r"you never|sent (it|them|the \w+) back|swapped)\b",
+    r"you never|sent (it|them|the \w+) back|swapped|"
+    # the site, an account or the staff as a problem told ("I've been trying to log in for an hour", "your agent hung
+    # up on me", "someone charged my card without asking", "again the same thing happens at checkout")
+    r"profile|password|agent|representative|operator|register\w*|sign ?up|log ?in|login|saved|suggest\w*|hung up|"
+    r"charged (my|me|twice|double)|without (asking|permission|my (consent|permission))|vanished|disappeared|"
+    r"same (thing|problem|issue|error))\b",
+    "English words that put a policy question on an order that exists or a problem, anywhere in the email",
+)
+
+# ... and, in the sentence of the question only, words of another matter: a change, an account, a person to talk to,
+# feedback ("how do I add a shipping address to my account?", "can I change the delivery address?"). In another
+# sentence they are a story's context ("I'd rather collect it at a branch instead. Which couriers do you use?").
+EN_ANOTHER_MATTER = Fragment(
+    "en_another_matter",
+    # a change of mind, or a change of size or colour asked as the policy's ("can I change it for another size?")
+    # nor the first exchange, nor the time to make one ("is the first change free?", "how long have I got to
+    # change it?")
+    # nor a subject naming the topic ("about change", "question about changing things", "about size and change")
+    r"\b((?<!first )(?<!free )(?<!have i got to )(?<!do i have to )(?<!long to )(?<!about )(?<!size and )"
+    r"(change|changing)(?! (my|your|their|of) mind)(?! (it|them|this|that) (directly |there )?(in|at) (the|your) "
+    r"(palermo )?(shop|store))(?! (it |them )?there\b)(?! (it |them |this |that )?(for|to|into) (a |an |another |the )?"
+    r"(different |bigger |smaller |larger |other |next )?(size|colou?r|one)s?\b)(?! (it |them )?for (something|"
+    r"anything) (else|different)\b)|modify|edit|update|switch|upgrade|"
+    # not the address of someone a parcel would go to ("have it delivered to her address there?")
+    r"(?<!to her )(?<!to his )(?<!to their )address(es)?|"
+    # not "instead of posting it back", "instead of my house", "instead of having it delivered"
+    r"(?<!colour )(?<!color )(?<!size )(?<!one )(?<!branch )(?<!office )(?<!point )"
+    r"instead(?! of (posting|mailing|sending|shipping|delivery|paying "
+    r"(for )?(the )?(delivery|shipping|postage)|"
+    r"(having|getting) (it|them) (delivered|shipped|sent|posted)|(my |the )?(house|home|flat|apartment|door|place)\b))|"
+    # not a first exchange that costs nothing more ("can we swap it without paying again?")
+    r"(?<!paying )(?<!pay )(?<!charged )again|account|subscri\w*|newsletter|"
+    # (not the one who will bring the parcel: "can I pay cash when the delivery guy comes?")
+    r"(delivery|courier|postal) (guy|man|men|driver|person|boy|girl|woman)(?! (comes|arrives|brings|gets here))|"
+    r"driver|"
+    # feedback, a person to talk to, the customer's account: not a policy question ("I want to leave a
+    # review of your delivery service", "how do I contact customer service about shipping?", "where do
+    # I add my delivery options?")
+    r"reviews?|feedback|rating|rate|opinion|comments?|experience|satisf\w*|contact\w*|customer (service|"
+    r"support|care)|support team|hotline|phone|call|speak|talk|someone|somebody|set ?up|add|save)\b",
+    "English words of another matter than a policy question (a change, an account, a person), in its sentence",
+)
+
+# ... which refuse anywhere when asked for or awaited: "Please have someone contact me.", "I'd like the blue instead of
+# the red.", "I'm waiting for a call from your agent." (another matter the customer wants done, not a story); or when
+# the first line, the subject of an email, names it ("My account")
+EN_ANOTHER_MATTER_ASKED = Fragment(
+    "en_another_matter_asked",
+    r"\b(please|pls|plz|kindly|i'?d like|i would like|i want|we want|i need|we need|can you|could you|would you|can i|"
+    r"could i|may i|is it possible to|i'?m going to|i am going to|i'?ll|i will|waiting for|waiting on|have (someone|"
+    r"somebody)|get (someone|somebody)|tell)\b[^.?!]{0,40}?("
+    + EN_ANOTHER_MATTER.pattern
+    + r")|^[^\n]*?("
+    + EN_ANOTHER_MATTER.pattern
+    + ")",
+    "a word of another matter in a request, something awaited, or the subject, in English",
+)
+
+# What refuses a broad English policy rule anywhere in the email.
+EN_NOT_POLICY_ANYWHERE = Fragment(
+    "en_not_policy_anywhere",
+    EN_ORDER_OR_PROBLEM.pattern + "|" + EN_ANOTHER_MATTER_ASKED.pattern,
+    "an order that exists, a problem, or another matter asked for, anywhere in an English email",
+)
+
+# Both, for the rules that read them anywhere in the email.
+EN_NOT_POLICY = Fragment(
+    "en_not_policy",
+    EN_ORDER_OR_PROBLEM.pattern + "|" + EN_ANOTHER_MATTER.pattern,
     "English words that put a policy question on an order that exists, a problem, a change, an account or a person",
+)
+
+# A shipping rule is also refused by money coming back anywhere in the email: "do you refund shipping costs?" is a
+# returns question
+_RETURN_WORDS = r"\b(returns?|returning|refunds?|exchanges?|send (it|them) back)\b"
+EN_NOT_SHIPPING_ANYWHERE = Fragment(
+    "en_not_shipping_anywhere",
+    EN_NOT_POLICY_ANYWHERE.pattern + "|" + _RETURN_WORDS,
+    "en_not_policy_anywhere, or a return or a refund: a shipping word next to them is about money coming back",
 )
 
 # ... and, for a shipping rule, money coming back: "do you refund shipping costs?" is a returns question
 EN_NOT_SHIPPING = Fragment(
     "en_not_shipping",
-    EN_NOT_POLICY.pattern + r"|\b(returns?|returning|refunds?|exchanges?|send (it|them) back)\b",
+    EN_NOT_POLICY.pattern + "|" + _RETURN_WORDS,
     "en_not_policy, or a return or a refund: a shipping word next to them is about money coming back",
 )
 
@@ -597,6 +659,8 @@ ANOTHER_SHOP = Fragment(
     r"sitios?|negocios?|comercios?)\b|\ben (un|una) (local|tienda|negocio|marca) (del centro|conocida|de la "
     r"zona|de barrio)\b|\b(at|from|on|in) (another|other|a different) (shops?|stores?|sites?|websites?|"
     r"brands?|places?)\b|\belsewhere\b|\bsomewhere else\b|"
+    # shops in general: "most Argentine shops stop at XL"
+    r"\b(most|many|lots of|a lot of|all the|other) (\w+ )?(shops|stores|brands)\b|"
     r"\b(en )?(casi )?(todas|todos) (las|los) (marcas|tiendas|negocios)\b",
     "another shop ('en otra tienda', 'en otro lado', 'at another store', 'elsewhere')",
 )
@@ -665,6 +729,7 @@ HOLD_AN_ITEM = Fragment(
     r"\b(que )?(me|nos|le) (guarden|reserven|separen|aparten)\b|"
     r"\b(hold|reserve|keep|put aside|set aside)\b[^.?!]"
     r"{0,30}\b(for me|for him|for her|aside|until|till|til)\b|\b(put|set) (one|it|them|an item|a \w+) aside\b|"
+    r"\b(put|set) (the|a|an|this|that|my) (\w+ ){1,3}aside\b|"
     r"\bdo you (hold|reserve) (items|clothes|products|garments)\b|\bsave (one|it|them) for me\b|"
     # an item left in the basket until paid: "will it still be there?", "¿me la guardan?"
     r"\b(basket|cart|carrito)\b[^.?!]{0,80}\b(still be there|be held|be kept|be reserved|stay there)\b|"

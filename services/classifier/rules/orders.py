@@ -96,7 +96,8 @@ DELIVERY_WENT_WRONG = Rule(
         # me llegó" stays a complaint
         r"\bno(?<!\bsi no)(?<!\bo no) (llego|llegaron|llega|recibi|recibimos)\b" + NOT_REACHING_AN_AMOUNT.pattern + r"|"
         r"\bno (lo |la |los |las )?recibi\b|\bsigo esperando\b|\b(perdid[oa]|extraviad[oa]|demorad[oa]|atrasad[oa]|"
-        r"retrasad[oa])\b|\b(hasn'?t|has not|haven'?t|have not|didn'?t|did not|never) (yet )?(arrived|come|received|"
+        r"retrasad[oa])\b|\b(hasn'?t|has not|haven'?t|have not|didn'?t|did not|never) (yet )?(arrived|"
+        r"come(?! back)|received|"
         r"got|gotten|been (delivered|shipped))\b|\bnot (yet )?(received|arrived|delivered)\b|\bstill (waiting|hasn'?t|"
         r"not)\b|\b(lost|missing|delayed|late) (order|package|parcel|shipment|delivery)\b|\b(order|package|"
         r"parcel) (is |was |got )?(lost|missing|delayed|late)\b|"
@@ -231,6 +232,7 @@ RULES: tuple[Rule, ...] = (
         never=(
             "If I buy something on sale and it doesn't suit me, am I able to send it back and get my money back?",
             "if i end up sending something back, how do i get my money back and how long does that take?",
+            "If I pick up a jumper in your sale and then change my mind, can I return it for my money back?",
         ),
     ),
     # a refund that exists, or money for an item sent back: "how long will my refund take?", "I sent the jacket

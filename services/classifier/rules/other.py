@@ -31,8 +31,6 @@ RULES: tuple[Rule, ...] = (
             r"mi|la|nuestra) empresa|corporat\w*(?! (credit |debit )?cards?)|con (el |nuestro )?logo|uniformes?|"
             r"por cantidad|invoice|(reply|answer|write|message|contact)( to)? (me|us) (in|on|via|por|en) instagram|"
             r"with (our|the|a|my) logo)\b|"
-            # an invoice asked for, not one missing for an exchange ("no tengo la factura, ¿lo puedo cambiar?")
-            r"\bfactura\b(?<!no tengo la factura)|\bfactura\b(?![^?]{0,80}\b(cambi|devol)\w*)|"
             r"\b(cupon|codigo de descuento|promo code|discount code|coupon|gift ?card|tarjeta de regalo|"
             r"gift card)\b|\b(factura a|factura b|cuit|invoice)\b|\b(busqueda laboral|curriculum|cv|colaboracion|"
             r"canje|influencer)\b|"
@@ -64,14 +62,10 @@ RULES: tuple[Rule, ...] = (
             "¿Tienen local físico? ¿Aceptan transferencia?",
             "¿Tienen trabajo para mí? ¿Hacen envíos a Salta?",
             "Les dejo mi teléfono para que me llamen",
-            "¿Me mandan la factura del pedido?",
-            "No tengo factura. ¿Cómo hago para pedirla?",
-            "¿Puedo pagar con transferencia sin factura así me sale más barato?",
         ),
         never=(
             "Our finance department prefers a bank transfer to the corporate card. Is that possible?",
             "Is the stock at your physical shop different from the website's?",
-            "Me regalaron un buzo y no tengo la factura. ¿Lo puedo cambiar igual?",
             "Trabajo cerca de Palermo, ¿puedo retirar en el local?",
             "My husband got a job in Rosario, do you ship there?",
             "Mi hija está buscando trabajo, quiere ropa formal: ¿qué talles tienen?",
@@ -79,6 +73,33 @@ RULES: tuple[Rule, ...] = (
             "Una amiga me mostró en su teléfono unas camperas, ¿hacen envíos a Tandil?",
             "I just discovered your shop from Instagram! Do you ship to Rosario?",
             "Vi en Instagram la campera nueva, ¿hacen envíos a Salta?",
+        ),
+    ),
+    # An invoice asked for, not one missing or lost for an exchange, told in the exchange's sentence or before it ("no
+    # tengo la factura, ¿lo puedo cambiar?", "si cambio en el local, ¿tengo que llevar la factura?")
+    Rule(
+        name="other.invoice_es",
+        adds_to="other",
+        weight=2,
+        description="an invoice (factura) asked for or spoken of, not as what an exchange needs",
+        pattern=(
+            r"\bfactura\b(?<!no tengo la factura)(?![^?]{0,80}\b(cambi|devol)\w*)|"
+            # asked for, whatever it is for: "¿me mandan la factura así puedo cambiar la campera?"
+            r"\b(mand|envi|ped|necesit|emit|hac|pas)\w* (me |nos )?(la |una |el )?factura\b"
+        ),
+        unless_in_sentence=(
+            r"^(?![\s\S]*\b(mand|envi|ped|necesit|emit|hac|pas)\w* (me |nos )?(la |una |el )?factura\b)[\s\S]*\b(cambi|"
+            r"devol)\w*"
+        ),
+        matches=(
+            "¿Me mandan la factura del pedido?",
+            "No tengo factura. ¿Cómo hago para pedirla?",
+            "¿Puedo pagar con transferencia sin factura así me sale más barato?",
+            "¿Me mandan la factura así puedo cambiar la campera en el local?",
+        ),
+        never=(
+            "Me regalaron un buzo y no tengo la factura. ¿Lo puedo cambiar igual?",
+            "si cambio en el local, ¿tengo que llevar la factura o alcanza con el número de pedido?",
         ),
     ),
     # the shop's opening hours are another matter, except when asked to collect an order there: the shipping text
@@ -93,7 +114,7 @@ RULES: tuple[Rule, ...] = (
             r"what time)\b"
         ),
         unless=(
-            r"\b(retir\w*|pick ?up|pick (it|them|things|stuff|everything|my \w+) up|collect\w*|pasar a "
+            r"\b(retir\w*|recog\w*|pick ?up|pick (it|them|things|stuff|everything|my \w+) up|collect\w*|pasar a "
             r"buscar(lo|la)?)\b"
         ),
         matches=("¿A qué hora abren el sábado?", "What are your opening hours?"),
@@ -295,7 +316,11 @@ RULES: tuple[Rule, ...] = (
             r"\bcatalogos? (impreso|en papel|fisico)s?\b"
         ),
         # the minimum for free shipping is the shipping text's
-        unless_in_sentence=r"\b(free|gratis|sin cargo|sin costo|bonificad\w*)\b",
+        # nor a compliment that asks nothing ("Love the new collection.")
+        unless_in_sentence=(
+            r"\b(free|gratis|sin cargo|sin costo|bonificad\w*)\b|^(?![^?]*\?)[^?]*\b(love|loving|loved|adore|lovely|"
+            r"gorgeous|beautiful|amazing|encanta|encantan|encanto|me gusta|me gustan|hermosa|divina|linda)\b"
+        ),
         matches=(
             "Do you ship to Tucumán? Is there a minimum order?",
             "Can I return sale items? And when does the summer collection come out?",
@@ -310,6 +335,7 @@ RULES: tuple[Rule, ...] = (
             "¿A partir de qué monto el envío es gratis?",
             "Is there a minimum purchase for free shipping?",
             "¿Existe un monto mínimo de compra a partir del cual el envío resulta sin cargo?",
+            "Hello! Loving the new collection. Two questions before I buy:",
         ),
     ),
     # a visit to the store and the shop's sales calendar: trying clothes on, a fitting room, getting in with a

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from .base import Rule
 from .fragments import (
+    EN_ANOTHER_MATTER,
     EN_NOT_POLICY,
+    EN_NOT_POLICY_ANYWHERE,
     HOLD_AN_ITEM,
     PAY_ON_DELIVERY,
     PAY_WAYS,
@@ -132,11 +134,19 @@ RULES: tuple[Rule, ...] = (
         adds_to="payment_methods",
         weight=1,
         description="the word pago, tarjeta, transferencia, pay or card: a bare hint",
-        pattern=r"\b(tarjeta|pago|pagar|abonar|transferencia|mercado ?pago|card|pay|payment)\b",
+        pattern=(
+            r"\b(tarjeta|pago|pagar|abonar|transferencia|transferir|mercado ?pago|card|pay|payment)\b"
+            # not the price of the delivery ("a way to not pay for the shipping", "do I have to pay extra?")
+            r"(?!( for)?( the| my| an?)? (shipping|delivery|postage|envio|flete|extra)\b)"
+        ),
         # paying when one comes for an item held is part of asking to hold it ("¿me la guardan? la pago ahí")
         unless=HOLD_AN_ITEM.pattern,
-        matches=("Consulta sobre el pago", "payment"),
-        never=("¿Me la pueden apartar hasta que cobre y ahí la pago?",),
+        matches=("Consulta sobre el pago", "payment", "Is delivery free or do I pay extra? Can I pay by card?"),
+        never=(
+            "¿Me la pueden apartar hasta que cobre y ahí la pago?",
+            "Is delivery to Salta free or do I have to pay extra?",
+            "is there a way to not pay for the shipping if I spend more?",
+        ),
     ),
     Rule(
         name="payment_methods.transfer_discount",
@@ -201,7 +211,8 @@ RULES: tuple[Rule, ...] = (
             r"\b(what|which) (kinds? of |types? of |forms? of )?payments? (do|does|can|could|are|is)\b|"
             r"\bpayment plans?\b"
         ),
-        unless=EN_NOT_POLICY.pattern,
+        unless=EN_NOT_POLICY_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=("What payment do you accept?", "Do you offer payment plans?"),
         never=("What payment did I use? I want to update it.",),
     ),
@@ -245,7 +256,8 @@ RULES: tuple[Rule, ...] = (
             r"take|support|allow) (credit|debit|cards?|visa|master ?card|amex|american express|all cards)\b|"
             r"\bare (credit |debit )?cards accepted\b"
         ),
-        unless=EN_NOT_POLICY.pattern,
+        unless=EN_NOT_POLICY_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=("are debit cards accepted?", "What cards do you accept?"),
         never=("Do you accept Mastercard debit? It says card not valid.",),
     ),
@@ -268,7 +280,8 @@ RULES: tuple[Rule, ...] = (
             r"checks|bitcoin|crypto\w*|cash|paypal|american express|amex|mercado ?pago|bank transfers?|transfers?|"
             r"debit|credit)\b"
         ),
-        unless=EN_NOT_POLICY.pattern,
+        unless=EN_NOT_POLICY_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=(
             "Could you hold a jacket for me until Saturday? I'd pay cash when I pick it up at the store.",
             "Can I pay in dollars?",

@@ -113,12 +113,21 @@ RULES: tuple[Rule, ...] = (
             r"\bcan (a|an|some) (human|real person|person|staff member|agent)\b|\b(someone|somebody) real\b|\bcan (i|"
             r"we) (call|phone|ring) (you|the shop|the store|someone)\b|\bphone (number|"
             r"line)\b[^.?!]{0,25}\b(customer (service|support|care)|support|you|the (shop|store))\b|"
-            r"\b(customer (service|support|care)|support) (phone|number|line|hotline)\b"
+            r"\b(customer (service|support|care)|support) (phone|number|line|hotline)\b|"
+            # someone asked to get in touch: "could a representative contact me?", "get your manager to call me",
+            # "is there a phone number I can call?"
+            r"\b(could|can|would|will) (a|an|your|the|some) (representative|rep|agent|manager|supervisor|person|"
+            r"human|staff member|owner)\b[^.?!]{0,15}\b(contact|call|phone|ring|email) (me|us)\b|\b(get|have|ask) "
+            r"(your|the|a|an) (manager|supervisor|representative|agent|owner|person|staff member) (to )?(contact|call|"
+            r"phone|ring|email) (me|us)\b|\bphone number (i|we) (can|could) (call|ring|use)\b"
         ),
         matches=(
             "can I phone the shop?",
             "what's the customer service number",
             "can an agent help me with something",
+            "Could a representative contact me? I have a question about delivery.",
+            "Please have your manager call me about the order.",
+            "Is there a phone number I can call?",
         ),
     ),
     # ---- complaint: anger, threats, repeated unanswered mail
@@ -246,6 +255,9 @@ RULES: tuple[Rule, ...] = (
             "Me parece carísimo cobrar $9.000 de envío a Córdoba. Así no se puede.",
         ),
         # anger at another shop, told before a question to this one
-        never=("Les cuento que en otra tienda me cobraron recargo en 3 cuotas sin avisar, un robo. ¿Tienen cuotas?",),
+        never=(
+            "Les cuento que en otra tienda me cobraron recargo en 3 cuotas sin avisar, un robo. ¿Tienen cuotas?",
+            "Most local brands stop at a size L, which is useless for a tall guy like me. Do you make XXL?",
+        ),
     ),
 )

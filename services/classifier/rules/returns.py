@@ -8,7 +8,14 @@ turn refund words into a returns question unless the email is about an order tha
 from __future__ import annotations
 
 from .base import Rule
-from .fragments import EN_NOT_POLICY, NOT_A_GARMENT_CHANGE, RETURN_POSTAGE, RETURN_POSTAGE_ES
+from .fragments import (
+    EN_ANOTHER_MATTER,
+    EN_NOT_POLICY,
+    EN_NOT_POLICY_ANYWHERE,
+    NOT_A_GARMENT_CHANGE,
+    RETURN_POSTAGE,
+    RETURN_POSTAGE_ES,
+)
 
 RULES: tuple[Rule, ...] = (
     # who pays the postage of a return or an exchange: the Spanish returns text says, whatever shipping words are used
@@ -60,10 +67,12 @@ RULES: tuple[Rule, ...] = (
             r"\b(go|come|pop|drop|walk|head|take (it|them|things)|bring (it|them|things))( in| by| back)? (in)?to "
             r"(your|the) (palermo )?(shop|store|showroom)\b[^.?!]{0,60}\b(exchange|swap|change)\b"
         ),
-        unless=EN_NOT_POLICY.pattern,
+        unless=EN_NOT_POLICY_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=(
             "Kindly inform me whether I can exchange an item at your shop in Palermo instead of posting it back.",
             "Could she take it into your shop in Palermo and swap it there?",
+            "If the size is wrong, I can change them directly in the shop, or I must post them back?",
         ),
         never=(
             "Can I pay in cash at your store?",
@@ -126,6 +135,10 @@ RULES: tuple[Rule, ...] = (
             r"\b(se puede|puedo|se pueden|"
             r"podria|podes|pueden) (cambiar|devolver)(lo|la|los|las)?\b|"
             r"\bpuede ((el|ella) mism[oa] )?(cambiar|devolver)(lo|la|los|las)\b|"
+            # the state an item must be in: "para cambiar una prenda, ¿tiene que tener la etiqueta?"
+            r"\bpara (cambiar|devolver)\w*\b[^?]{0,40}\?? ?[^?]{0,40}\b(etiquetas?|sin usar|usad[oa]s?|lavad[oa]s?)\b|"
+            # the one who got a present: "si a ella no le queda, ¿lo puede cambiar ella sola?"
+            r"\b(lo|la|los|las) (puede|podra|podria) (cambiar|devolver) (el|ella) (sol[oa]|mism[oa])\b|"
             r"\b(hasta cuando|cuanto tiempo|"
             r"cuantos dias|que plazo) (tengo|hay|tenes|tienen) para (hacer )?(un |el |la )?(cambio|devolucion|cambiar|"
             r"devolver)\b|"
@@ -146,6 +159,8 @@ RULES: tuple[Rule, ...] = (
             "si no me queda el talle lo puedo cambiar?",
             "¿Hasta cuándo tengo para hacer un cambio?",
             "Si no le queda, ¿ella puede cambiarlo directamente?",
+            "Es un regalo para mi cuñada: si no le va, ¿la puede cambiar ella sola?",
+            "Una duda general: para cambiar algo, ¿hace falta que tenga la etiqueta o basta con que esté sin usar?",
             "Si al final no le queda bien, ¿puede él mismo cambiarlo allá en Córdoba?",
         ),
         never=(
@@ -160,12 +175,15 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="the return policy, whether or how one can return or exchange, the window, free returns",
         pattern=(
-            r"\b(return|exchange|refund) polic(y|ies)\b|\b(can|could|may) i (return|exchange|send back|swap|send (it|"
-            r"them) back)\b|"
+            r"\b(return|exchange|refund) polic(y|ies)\b|\b(can|could|may) i (just |simply |also )?(return|exchange|"
+            r"send back|swap|send (it|them) back)\b|"
             r"\bhow (do|can|would) i (return|exchange)\b|\b(can|could) (i|we) still (return|exchange|send it back)\b|"
             r"\b(do|can|will) you (accept|do|offer|allow|give) (returns|"
             r"exchanges|refunds)\b|\b(what if|if) (it|they|the [a-z ]{1,20}) (doesn'?t|don'?t|does not|do not) fit\b|"
-            r"\bhow (long|many days) (do i have )?to (return|exchange)\b|\breturns? (window|period)\b|\b(are|"
+            r"\bhow (long|many days) (do i have )?to (return|exchange)\b|\breturns? (window|period)\b|"
+            # a right supposed and asked to be confirmed: "I can swap it for the other size, right?"
+            r"\b(i|we) (can|could) (still )?(swap|exchange|return|send back) (it|them)\b[^.?!]{0,50},? (right|correct|"
+            r"yes|no)\?|\b(are|"
             r"is) (returns|exchanges|the exchange|the return) free\b|\bfree returns\b"
         ),
         matches=(
@@ -174,6 +192,8 @@ RULES: tuple[Rule, ...] = (
             "What's your return policy?",
             "If I've removed the tags but not worn the item, can I still return it?",
             "if the jacket doesn't look like it does on the model, can i send it back?",
+            "And if it ends up tight, we can exchange it for the bigger one, right?",
+            "If I grab a fleece in the sale and regret it, can I just return it?",
         ),
     ),
     # a gift exchanged by the one who got it, whoever paid: the returns text says the recipient may, with the order
@@ -184,8 +204,9 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="whether the one who got a present can exchange it themselves, in English",
         pattern=(
-            r"\b(can|could|may) (she|he|they|the recipient|the person|my \w+)\b[^.?!]{0,40}\b(exchange|change|swap)"
-            r" (it|them|that)\b[^.?!]{0,30}\b(herself|himself|themselves|directly|on (her|his|their) own)\b|"
+            r"\b(can|could|may) (she|he|they|the recipient|the person|my \w+)\b[^.?!]{0,40}\b(exchang(e|ing)|"
+            r"chang(e|ing)|swap(ping)?) (it|them|that)\b[^.?!]{0,30}\b(herself|himself|themselves|directly|on (her|"
+            r"his|their) own)\b|"
             r"\b(she|he|they|the recipient) (can|could|may)\b[^.?!]{0,40}\b(exchange|change|swap) (it|them|that)\b"
             r"[^.?!]{0,30}\b(herself|himself|themselves|directly|on (her|his|their) own)\b|"
             r"\b(exchange|change|swap) (it|them) (myself|directly)?[^.?!]{0,20}\b(even though|although|even if) (i|she|"
@@ -193,6 +214,7 @@ RULES: tuple[Rule, ...] = (
         ),
         matches=(
             "If she doesn't like it, can she exchange it herself?",
+            "if the size is off can HE sort out swapping it himself? I'll be away",
             "If the size is wrong, he can go to your shop to change it himself?",
             "can I change it myself even though I didn't buy it?",
         ),
@@ -274,7 +296,8 @@ RULES: tuple[Rule, ...] = (
             r"the )?(returns?|exchanges?|return (it|them|an item|items|something|clothes)|exchange (it|them|an item|"
             r"items|something)|send (it|them|things|items) back)\b"
         ),
-        unless=EN_NOT_POLICY.pattern,
+        unless=EN_NOT_POLICY_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=(
             "And if I get it wrong, how long do we have to swap it?",
             "How long do I have to make an exchange?",
@@ -297,7 +320,8 @@ RULES: tuple[Rule, ...] = (
             r"\bto be (returned|exchanged)\b|\b(are|is) ((the )?(sale|discounted|clearance|marked[- ]down) )(items?|"
             r"clothes|products?|things|stuff)( on sale)? (a )?final( sale)?\b"
         ),
-        unless=EN_NOT_POLICY.pattern,
+        unless=EN_NOT_POLICY_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=(
             "Do items have to be unused to be returned?",
             "Can sale items be exchanged?",
@@ -320,7 +344,8 @@ RULES: tuple[Rule, ...] = (
             r"(return|exchange|swap|send (it|them) back)\b|"
             r"\b(what if|if) (it|they|the [a-z ]{1,20}) (doesn'?t|don'?t|does not|do not) (suit|work out|look good)\b"
         ),
-        unless=EN_NOT_POLICY.pattern,
+        unless=EN_NOT_POLICY_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=(
             "Can I send it back if it doesn't fit?",
             "Can I bring it back if I change my mind?",
@@ -395,7 +420,8 @@ RULES: tuple[Rule, ...] = (
             r"\b(info|information|details) (about|on|regarding) (the |an? |your )?(exchanges?|returns?|size "
             r"exchanges?|(exchanges?|changes?) of (the )?sizes?)\b"
         ),
-        unless=EN_NOT_POLICY.pattern,
+        unless=EN_NOT_POLICY_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=(
             "How do I make a return?",
             "What's the procedure for returning clothes?",
@@ -415,7 +441,8 @@ RULES: tuple[Rule, ...] = (
             r"cost|without charge)\b|\b(what if|if) (something|anything|an item|items|clothes|the (size|"
             r"colou?r)) (doesn'?t|don'?t|does not|do not) (fit|suit|work out)\b"
         ),
-        unless=EN_NOT_POLICY.pattern,
+        unless=EN_NOT_POLICY_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=(
             "Do you have free exchanges?",
             "What's your policy if something doesn't fit?",
@@ -434,7 +461,8 @@ RULES: tuple[Rule, ...] = (
             r"\b(what|which) (condition|state)s? (do|does|must|should|have|has) (the )?(items?|products?|clothes|"
             r"things|it|they|garments?)\b[^.?!]{0,30}\b(return|exchange)"
         ),
-        unless=EN_NOT_POLICY.pattern,
+        unless=EN_NOT_POLICY_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=("which condition must the clothes be in to exchange them?",),
         never=("What condition must the items be in to return them? I already washed one.",),
     ),

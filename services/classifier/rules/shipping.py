@@ -10,7 +10,10 @@ from __future__ import annotations
 from .base import Rule
 from .fragments import (
     AN_ADDRESS,
+    EN_ANOTHER_MATTER,
+    EN_NOT_POLICY,
     EN_NOT_SHIPPING,
+    EN_NOT_SHIPPING_ANYWHERE,
     MONEY_THEN_HOW_LONG,
     NOBODY_AT_HOME,
     NOT_A_PLACE,
@@ -63,6 +66,9 @@ RULES: tuple[Rule, ...] = (
             r"\b(mandar|enviar)(lo|la|los|las|le|les)? (directamente )?(a|hasta) (su|mi|tu) (casa|domicilio|direccion|"
             r"departamento|trabajo)\b|\b(en cuanto tiempo|cuanto (tardan|demoran) en|cuantos dias tardan en) "
             r"(despach|envi|mand)\w*|"
+            # "una vez acreditado, ¿en cuánto despachan?" (not "en cuanto despachen", as soon as they do)
+            r"\ben cuanto (lo |la |los |las )?(despachan|envian|mandan)\b(?! (el|la|los|las|mi) (cambio|devolucion|"
+            r"reembolso|reintegro|nuev))|"
             # "¿con qué correos trabajan?", "¿se lo pueden entregar en su casa?"
             r"\b(con )?(que|cuales) (correos?|empresas? de (envio|correo|transporte)|transportes?|mensajerias?|"
             r"logisticas?) (trabajan|usan|envian|mandan|despachan|manejan|utilizan)\b|"
@@ -74,7 +80,8 @@ RULES: tuple[Rule, ...] = (
             r"(lo|la|los|las|melo|mela|melos|melas)? (hasta )?(la puerta de )?(mi|su|tu) (casa|domicilio|depto|"
             r"departamento)\b|"
             r"\bpunto de retiro\b|\bcomo (son|funcionan|hacen) los envios\b|\benvio (me |nos |te |les )?(es|sale|seria|"
-            r"saldria) gratis\b|\bretirar(lo|la|los|las)? (en|por) (el |la )?(local|sucursal|tienda|showroom)\b|"
+            r"saldria) gratis\b|\b(retirar|recoger)(lo|la|los|las)? (el pedido |la compra )?(en|por) (el |la |su )?"
+            r"(local|sucursal|tienda|showroom)\b|"
             r"\b(retirar|buscar|pasar a buscar)(lo|la|los|las)? (en persona|personalmente|yo mism[oa])\b|"
             # the amount from which shipping is free: "¿desde qué monto el envío no se paga?"
             r"\b(desde|a partir de) (que|cuanto|cual) (monto|valor|importe|precio|total)\b[^.?!]{0,30}\b(envio|"
@@ -97,6 +104,7 @@ RULES: tuple[Rule, ...] = (
             + r"(?! (la |el )?(confirmacion|mail|respuesta|factura|codigo))"
         ),
         matches=(
+            "¿Es posible recoger el pedido en su tienda en lugar de que me lo envíen?",
             "¿Qué días y en qué horario puedo pasar a retirarlo?",
             "¿Hacen envíos a Córdoba?",
             "hola, cuanto tarda?",
@@ -113,6 +121,7 @@ RULES: tuple[Rule, ...] = (
             "¿desde qué monto el envío no se paga?",
             "¿Le pueden mandar directamente a su casa en Bahía Blanca?",
             "Buenas, en cuánto tiempo despachan después de que pago?",
+            "Cuando se acredita la transferencia, ¿en cuánto lo despachan?",
             "Si compro online y lo retiro ahí, ¿tiene costo?",
             "El flete, ¿lo cobran aparte o viene incluido?",
             "Escuché que si uno compra por cierto monto ya no paga el envío, ¿desde cuánto?",
@@ -200,7 +209,7 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="'do you ship to...?', shipping cost or time, free shipping, store pickup, in English",
         pattern=(
-            r"\bdo (you|u)( guys| even| also| still| actually)? (ship|deliver)\b|\bship(ping)? to\b|\b(shipping|"
+            r"\bship(ping)? to\b|\b(shipping|"
             r"delivery) (cost|costs|fee|fees|price|rate|rates|time|times|options|methods|policy|charges?)\b|"
             r"\bhow (long|much) (does|will|is|would)\b.{0,25}\b(shipping|delivery|take to (arrive|ship|deliver|get "
             r"here))\b|\bhow long (does it|will it|would it) take\b"
@@ -213,18 +222,43 @@ RULES: tuple[Rule, ...] = (
             r"ba)\b"
         ),
         unless=RETURN_POSTAGE.pattern + "|" + MONEY_THEN_HOW_LONG.pattern,
-        unless_in_sentence=PICKUP_THEN_PAY_EN.pattern,
+        # nor how long a sold-out item takes to come back ("Do things like that come back, and how long does it take?")
+        unless_in_sentence=PICKUP_THEN_PAY_EN.pattern + r"|\b(comes?|coming) back\b|\brestock\w*|\bback in stock\b",
         matches=(
             "Do you ship to Canada?",
             "What are the shipping costs?",
             "Do you offer free shipping?",
             "Hello, I'd love to know if you ship outside Buenos Aires.",
-            "do you even ship this far south?",
         ),
         never=(
             "If we collect it at your shop, can we pay by card there?",
             "Can I pay cash when I pick up at your store?",
             "How many days do I have to return an item? And who will shoulder the shipping fee?",
+            "Do sold-out jackets usually come back, and how long does it take?",
+        ),
+    ),
+    # Whether the shop ships at all, asked in its own sentence: a return's postage asked in another one ("Do you ship
+    # to Mendoza? And if it doesn't fit, who pays the return shipping?") leaves it the shipping text's question.
+    Rule(
+        name="shipping.whether_you_ship_en",
+        adds_to="shipping",
+        weight=3,
+        description="'do you ship / deliver ...?' asked in a sentence of its own, not of a return or an exchange",
+        pattern=(
+            r"\bdo (you|u)( guys| even| also| still| actually)? (ship|deliver)\b(?! (it|them|the "
+            r"(exchange|replacement|swap|return|new size)))"
+        ),
+        unless_in_sentence=(
+            PICKUP_THEN_PAY_EN.pattern + r"|\b(returns?|return(ed|ing)|exchang\w*|swap\w*|back|replacement)\b"
+        ),
+        matches=(
+            "Do you ship to Canada?",
+            "do you even ship this far south?",
+            "Do you ship to Mendoza? And if it doesn't fit, who pays the return shipping?",
+        ),
+        never=(
+            "If I swap it, do you ship the new size for free?",
+            "Do you deliver the exchange back to my home?",
         ),
     ),
     Rule(
@@ -241,6 +275,7 @@ RULES: tuple[Rule, ...] = (
         never=(
             "Hello, how do exchanges work and who pays the shipping?",
             "can I pay the delivery man when the package reach my house?",
+            "Payment on delivery",
         ),
     ),
     # "el envío a La Plata, ¿cuánto sale?": the price after the noun
@@ -276,7 +311,10 @@ RULES: tuple[Rule, ...] = (
             r"get it)\b[^.?!]{0,40}\bif (i|we) (buy|order|purchase)\b|\bif (i|we) (buy|order|"
             r"purchase)\b[^.?!]{0,40}\b(arrive|get here|be delivered|receive it|get it)\b"
         ),
+        # not the window to return what arrived ("How many days do I have from when they arrive?")
+        unless_in_sentence=r"\bhow (many days|long|much time) do (i|we) have\b",
         matches=("Do you do home delivery?", "Which couriers do you use?", "How quickly do you deliver?"),
+        never=("Can I exchange them? How many days do I have from when they arrive?",),
     ),
     # A request for information whose only subject is shipping ("I'd like to know about delivery", "help me see
     # shipping info"): a shipping question, unless anything hints at an order that exists, a problem, a change
@@ -290,7 +328,8 @@ RULES: tuple[Rule, ...] = (
             r"\b(what|which|how|can you|could you|would you|(i )?(want|would like|'d like|need|wanna|wish) to (know|"
             r"see|check|learn|find out|ask|read|get info\w*)|tell me|show me|help me( to)? (see|check|know|find|"
             r"understand|with)|where (can|could|do|should) i (see|check|find|read|look|learn)|info\w* (about|on|"
-            r"regarding))\b[^.?!]{0,40}\b(shipping|delivery|deliveries|shipment|shipments|ship|deliver)\b"
+            r"regarding))\b[^.?!]{0,40}\b(shipping|(?<!on )(?<!upon )delivery(?! (man|men|guy|person|driver|boy|girl|"
+            r"woman))|deliveries|shipment|shipments|ship|deliver)\b"
         ),
         unless=(
             r"\b(problems?|issues?|late|delay\w*|wrong|change|changing|modify|edit|update|cancel\w*|complain\w*|not|"
@@ -299,7 +338,13 @@ RULES: tuple[Rule, ...] = (
             r"account|subscri\w*|newsletter|password)\b"
         ),
         matches=("I'd like to know about delivery", "help me see shipping info"),
-        never=("can you deliver to my address?", "Where can I see the delivery status?"),
+        never=(
+            "can you deliver to my address?",
+            "Where can I see the delivery status?",
+            # paying the one who delivers, or on delivery
+            "Just want to ask if I can pay the delivery guy in cash when the parcel arrives?",
+            "I'd like to know if you take payment on delivery.",
+        ),
     ),
     # a way of shipping and what the customer wants to know about it, in either order: "what are the delivery types",
     # "shipping choices", "delivery services", "which couriers", "postage rates", "options for shipping",
@@ -319,7 +364,8 @@ RULES: tuple[Rule, ...] = (
             r"postage|ship|deliver|send|post|get(ting)? (it|them|orders?|items?|things|clothes) (shipped|delivered|"
             r"sent|posted)|receiv\w*|arriv\w*)\b|\b(lead|transit) times?\b"
         ),
-        unless=EN_NOT_SHIPPING.pattern,
+        unless=EN_NOT_SHIPPING_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=("What is the delivery timeframe?", "hi, what are your shiping optins?", "postage rates?"),
         never=(
             "The delivery time you promised has passed",
@@ -339,7 +385,8 @@ RULES: tuple[Rule, ...] = (
             r"with)\b|\b(do|does) (you|your (shop|store)) (use|work with|ship with|"
             r"send with)\b[^.?!]{0,20}\b(couriers?|carriers?|post|mail|correo argentino|andreani)\b"
         ),
-        unless=EN_NOT_SHIPPING.pattern,
+        unless=EN_NOT_SHIPPING_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=("Which couriers do you use?", "What courier company do you work with?"),
         never=("Which courier did you use? It still hasn't arrived.",),
     ),
@@ -353,13 +400,23 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             r"\b(do|does|can|could|will|would) (you|you guys|y'?all|your (shop|store|company)) (also |even |currently |"
             r"usually )?(ship|deliver|send|post|mail|dispatch)\b(?! (it|them|this|that|these|those|me|us|my|our|her|"
-            r"him|the)\b)"
+            r"him|the)\b)|"
+            # asked indirectly: "I was wondering whether you would be able to send an order to Mendoza"
+            r"\b(whether|if) (you|you guys|your (shop|store|company)) (can|could|would|will|are able to)( be able to)? "
+            r"(ship|deliver|send|post|mail)\b(?! (it|them|this|that|these|those|me|us|my|our|her|him|the)\b)|"
+            r"\b(would|will) you be able to (ship|deliver|send|post|mail)\b(?! (it|them|this|that|these|those|me|us|my|"
+            r"our|her|him|the)\b)"
         ),
         unless=(
             EN_NOT_SHIPPING.pattern + r"|\b(invoices?|receipts?|labels?|codes?|links?|emails?|confirmation|details|"
             r"photos?|pictures?|catalog\w*)\b"
         ),
-        matches=("Do you ship to Rosario?", "do you guys deliver to Ushuaia?", "Can you send orders to Tucuman?"),
+        matches=(
+            "Do you ship to Rosario?",
+            "do you guys deliver to Ushuaia?",
+            "Can you send orders to Tucuman?",
+            "I wondered whether you could post a parcel as far as Río Gallegos.",
+        ),
         never=(
             "can you deliver to my address?",
             "Hi! Do you ship to Rosario? And what is your exchange policy?",
@@ -386,7 +443,8 @@ RULES: tuple[Rule, ...] = (
             r"\b(branch|post office)\b[^?]{0,120}\?\s*(and )?(if so, )?what (do|does|would|will|should) (i|we|she|he|"
             r"they|one) (need to |have to )?(bring|show)\b"
         ),
-        unless=EN_NOT_SHIPPING.pattern,
+        unless=EN_NOT_SHIPPING_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=(
             "si el paquete me lo dejan en el correo tengo que llevar algo para retirarlo o con decir mi nombre alcanza",
             "¿Qué hay que presentar para retirar en la sucursal?",
@@ -431,10 +489,10 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             r"\bclick (and|&|n|'n'|n') collect\b|\b(in[- ]store|local|store|shop|showroom|free|curbside|"
             r"kerbside) (pick ?-?up|collection)\b|\b(pick ?-?up|collection) (options?|available|possible|service)\b|"
-            r"\b(collect|fetch|pick (it|them|things|stuff|everything)? ?up|pickup)\b[^.?!]{0,25}\b(myself|in person|"
-            r"(at|from) (the|your) "
-            r"(palermo )?(store|shop|showroom|office|warehouse))\b|\b(can|could|may) (i|we) (collect|come (and|to) "
-            r"(get|collect|pick))\b"
+            r"\b(collect(ing)?|fetch|pick (it|them|things|stuff|everything)? ?up|pickup)\b[^.?!]{0,25}\b(myself|in "
+            r"person|(at|from) (the|your) "
+            r"(palermo )?(store|shop|showroom|office|warehouse)|(in|at|from) palermo)\b|\b(can|could|may) (i|we) "
+            r"(collect|come (and|to) (get|collect|pick))\b"
         ),
         # paying when one picks up is the payment question ("can I pay cash when I pick up at your store?")
         # (in the next sentence too: "I'd prefer to pay cash. Can I do that if I collect?")
@@ -446,6 +504,8 @@ RULES: tuple[Rule, ...] = (
             "Can I fetch it at your Palermo shop?",
             "Can I collect from your shop instead of having it delivered?",
             "I would rather pick things up in person than wait for shipping.",
+            "If I buy online and pick it up in Palermo, is there any charge?",
+            "Is collecting from the store free?",
         ),
         never=(
             "Can I collect it myself instead?",
@@ -471,7 +531,8 @@ RULES: tuple[Rule, ...] = (
             + SHIP_NOUN.pattern
             + r" (costs?|fees?|charges?)\b|\bwhat('?s| is| are) the (postage|shipping|delivery)( to| for)?\b"
         ),
-        unless=EN_NOT_SHIPPING.pattern,
+        unless=EN_NOT_SHIPPING_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=("How much is postage?", "Do I have to pay for shipping?", "is delivery included in the price?"),
         never=("Is shipping free for both? I already have an order.",),
     ),
@@ -486,7 +547,8 @@ RULES: tuple[Rule, ...] = (
             r"orders?|an? \w+|the \w+|my \w+) (delivered|shipped|sent|posted)\b|\bhow much (would|will|does|"
             r"is) it (cost|be) to (ship|deliver|send|post)\b"
         ),
-        unless=EN_NOT_SHIPPING.pattern,
+        unless=EN_NOT_SHIPPING_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=(
             "How much does it cost to ship to Córdoba?",
             "How much would it cost to have a jacket delivered to Bariloche?",
@@ -503,7 +565,8 @@ RULES: tuple[Rule, ...] = (
             r"\bhow (are|do|will|would|is|does) (the )?(orders?|items?|parcels?|purchases?|products?|clothes|goods|"
             r"things|stuff) (get |be |being |usually |normally )?(shipped|delivered|sent|posted|dispatched)\b"
         ),
-        unless=EN_NOT_SHIPPING.pattern,
+        unless=EN_NOT_SHIPPING_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=("How are orders shipped?", "How will items be delivered?"),
         never=("How are returns shipped?",),
     ),
@@ -517,7 +580,8 @@ RULES: tuple[Rule, ...] = (
             r"\b(get|have) (it|them|things|items?|clothes|orders?) (delivered|shipped|sent) (to|at) (my |your |the |"
             r"a )?(home|house|door|doorstep|place|office|work|workplace|apartment|flat)\b"
         ),
-        unless=EN_NOT_SHIPPING.pattern,
+        unless=EN_NOT_SHIPPING_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=("Can I get it delivered to my home?", "Can I have items shipped to my office?"),
         never=("Can I get it delivered to my home instead?",),
     ),
@@ -531,7 +595,8 @@ RULES: tuple[Rule, ...] = (
             r"\bhow long (until|before|till|for|is|are)\b[^.?!]{0,30}\b(arrive|arrives|gets? here|comes?|get it|"
             r"get them|receive|delivered|ships?|shipped|shipping|delivery|deliveries|postage)\b"
         ),
-        unless=EN_NOT_SHIPPING.pattern,
+        unless=EN_NOT_SHIPPING_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=("how long till it gets here?", "How long is shipping?"),
         never=("How long is delivery taking these days? Mine is late",),
     ),
@@ -548,7 +613,8 @@ RULES: tuple[Rule, ...] = (
             r"we) (buy|order|purchase|bought|ordered|purchased|place (an|the) order|were to (buy|"
             r"order))\b[^.?!]{0,40}\b(arrive|get here|be delivered|receive|get (it|them)|have it|ship)\b"
         ),
-        unless=EN_NOT_SHIPPING.pattern,
+        unless=EN_NOT_SHIPPING_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=("If I order today, when would it arrive?", "When would it arrive if I bought it today?"),
         never=("If I order today, will it arrive before the one that's late?",),
     ),
@@ -563,7 +629,8 @@ RULES: tuple[Rule, ...] = (
             r"purchase)\w*\b[^.?!]{0,60}\b(arrive|get here|be delivered|receive (it|them)|get (it|them)|"
             r"take to (arrive|get))\b"
         ),
-        unless=EN_NOT_SHIPPING.pattern,
+        unless=EN_NOT_SHIPPING_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=("I want to order 2 shirts, when would they arrive?", "I'm planning to buy a coat, how long to get it"),
         never=("I want to order again, when would it arrive? The last one was late.",),
     ),
@@ -578,7 +645,8 @@ RULES: tuple[Rule, ...] = (
             r"typically )?(dispatch|ship|send|post)\b(?! (me|us|it|them|this|that|my|our|the|an?)\b)|"
             r"\bdispatch (times?|time ?frames?|periods?)\b"
         ),
-        unless=EN_NOT_SHIPPING.pattern,
+        unless=EN_NOT_SHIPPING_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=("How soon do you dispatch orders?", "What's your dispatch time?"),
         never=("When do you ship? I ordered a week ago.",),
     ),
@@ -592,7 +660,8 @@ RULES: tuple[Rule, ...] = (
             r"\b(offer|have|do|is there|are there)( an?| any)? (standard|regular|normal|economy|ground|cheap|cheaper|"
             r"cheapest|free|home|local) (delivery|shipping|postage)\b"
         ),
-        unless=EN_NOT_SHIPPING.pattern,
+        unless=EN_NOT_SHIPPING_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=("Do you offer standard delivery?", "is there economy shipping?"),
         never=("Is there free shipping on returns?",),
     ),
@@ -606,7 +675,8 @@ RULES: tuple[Rule, ...] = (
             r"\b(shipping|delivery|shipment|postage)\b[^.?!]{0,40}\bhow (many (business |working )?days|long|"
             r"much|fast|soon)\b" + NOT_MONEY.pattern
         ),
-        unless=EN_NOT_SHIPPING.pattern,
+        unless=EN_NOT_SHIPPING_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=("delivery to Tucuman, how many days?", "shipping to Mendoza - how much?"),
         never=("shipping to Mendoza - how much? and what about returns?",),
     ),
@@ -620,7 +690,8 @@ RULES: tuple[Rule, ...] = (
             r"\b(curious|wondering|interested|inquir\w*|enquir\w*|questions?|asking)\b[^.?!]{0,20}\b(about|on|"
             r"regarding|re|concerning) (the |your |ur )?" + SHIP_NOUN.pattern + r"\b"
         ),
-        unless=EN_NOT_SHIPPING.pattern,
+        unless=EN_NOT_SHIPPING_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=("I'm curious about shipping", "I have a question regarding delivery"),
         never=("I have a question about the delivery, it never arrived",),
     ),
@@ -651,7 +722,8 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="'how do you send the clothes?'",
         pattern=r"\bhow (do|will|would|does) (you|your (shop|store)) (send|post|mail|dispatch)\b",
-        unless=EN_NOT_SHIPPING.pattern,
+        unless=EN_NOT_SHIPPING_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=("How do you send the clothes?",),
         never=("How do you send the replacement?",),
     ),
@@ -737,7 +809,8 @@ RULES: tuple[Rule, ...] = (
             + r"|\btime it takes to (deliver|ship|arrive|receive|get)\b"
             + NOT_MONEY.pattern
         ),
-        unless=EN_NOT_SHIPPING.pattern,
+        unless=EN_NOT_SHIPPING_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=("when do items usually arrive", "how much time does it take to receive an item"),
         never=("When do items usually arrive? Mine took 2 weeks last time.", "When will my items arrive?"),
     ),
@@ -751,7 +824,8 @@ RULES: tuple[Rule, ...] = (
             r"\bis (home |local |door[- ]to[- ]door |standard )?(delivery|shipping|pick ?-?up|collection) (available|"
             r"possible|an option|offered)\b|\b(offer|have|do) (in[- ]store |store |local )?(pick ?-?up|collection)\b"
         ),
-        unless=EN_NOT_SHIPPING.pattern,
+        unless=EN_NOT_SHIPPING_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=("is home delivery available?", "Do you offer pick up?"),
         never=("Is pickup available instead? Mine is late.",),
     ),
@@ -810,7 +884,8 @@ RULES: tuple[Rule, ...] = (
             # asked in a second language's word order: "the shipping is free or I must pay?"
             r"\bthe (shipping|delivery|postage) (is|are) (free|included|charged|extra)\b[^.?!]{0,30}\?"
         ),
-        unless=EN_NOT_SHIPPING.pattern,
+        unless=EN_NOT_SHIPPING_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=(
             "is home delivery free?",
             "how is shipping calculated?",
@@ -818,6 +893,32 @@ RULES: tuple[Rule, ...] = (
             "Hello, please, the shipping is free or I must pay?",
         ),
         never=("Is shipping free for both? I already have an order.",),
+    ),
+    # Whether delivery to a place named is free: a parcel going to the customer, even when a return is asked of in
+    # another sentence ("1. Is delivery to Rosario free? 2. If it doesn't fit, can I send it back?").
+    Rule(
+        name="shipping.free_delivery_to_a_place_en",
+        adds_to="shipping",
+        weight=3,
+        description="whether shipping to a place named is free or charged, in English",
+        pattern=(
+            r"\b(is|are) (the )?(shipping|delivery|postage) to (?!(you|your|the (shop|store))\b)[^.?!,]{1,30}? (free|"
+            r"included|extra|charged)\b"
+        ),
+        unless=EN_NOT_POLICY.pattern,
+        unless_in_sentence=(
+            r"\b(returns?|returning|refunds?|exchang\w*|swap\w*|back|(new|another|other|different|bigger|smaller|second|"
+            r"third|next) size)\b"
+        ),
+        matches=(
+            "Is delivery to Mar del Plata free, or is it charged?",
+            "1. Is shipping to Neuquén free? 2. If the jeans don't fit, can I send them back for another size?",
+        ),
+        never=(
+            "Is shipping for returns free?",
+            "Is the delivery for my exchange charged? I already sent it back.",
+            "Is delivery to me of the bigger size free if I swap it?",
+        ),
     ),
     # how long until things reach the customer, and how long the shop takes to send them: "how long until an item
     # gets to me after I buy it?", "what is the processing time before things get shipped?"
@@ -831,7 +932,8 @@ RULES: tuple[Rule, ...] = (
             r"your (door|home|house))\b|\b(handling|dispatch|packing|processing) (times?|periods?|days?)\b(?! (for|of|"
             r"on) (?!(orders?|shipping|deliver(y|ies)|shipments?|parcels?|packages?)\b))"
         ),
-        unless=EN_NOT_SHIPPING.pattern,
+        unless=EN_NOT_SHIPPING_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=("what's your handling time?", "how many days until a parcel comes to me once I pay?"),
         never=("What's the processing time for refunds?",),
     ),
@@ -843,7 +945,8 @@ RULES: tuple[Rule, ...] = (
         weight=3,
         description="what happens to a delivery when nobody is at home to receive it",
         pattern=NOBODY_AT_HOME.pattern,
-        unless=EN_NOT_SHIPPING.pattern,
+        unless=EN_NOT_SHIPPING_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=(
             "If I'm not home when the parcel arrives, what happens?",
             "What happens if nobody is home to receive the delivery?",
@@ -868,7 +971,8 @@ RULES: tuple[Rule, ...] = (
             r"some|any) (nearby |local |nearest )?(post office|courier|andreani|correo( argentino)?|branch|pick ?-?up "
             r"(point|location|spot)|collection point|depot)s?\b"
         ),
-        unless=EN_NOT_SHIPPING.pattern,
+        unless=EN_NOT_SHIPPING_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
         matches=(
             "I would like to know if it is possible to send the package to a post office and not to my apartment",
             "Is it possible to get it delivered to a courier branch instead of my house?",

@@ -41,6 +41,7 @@ from .fragments import (
     GARMENT,
     GIFT_TO_EXCHANGE,
     HOLD_AN_ITEM,
+    HYPOTHETICAL_RETURN,
     NOBODY_AT_HOME,
     NOT_REACHING_AN_AMOUNT,
     ONE_GARMENT,
@@ -180,7 +181,8 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         description="what was bought has not come ('it never came', 'still nothing', 'no me llegó', 'y nada')",
         pattern=(
             r"\b(it|they|nothing|the (order|parcel|package|item|items|clothes)) (never|still (hasn'?t|haven'?t|has not|"
-            r"have not)|hasn'?t|has not|haven'?t) (came|come|arrived|shown up|showed up|turned up|been delivered)\b|"
+            r"have not)|hasn'?t|has not|haven'?t) (came|come(?! back)|arrived|shown up|showed up|turned up|been "
+            r"delivered)\b|"
             r"\bnothing (has )?(came|come|arrived|turned up|showed up)\b|\b(still|and) nothing( yet)?\b(?! (else|more|"
             r"but|to)\b)|(?<!bought )(?<!ordered )\bnothing yet\b|"
             # not "si no llego al mínimo" (if I do not reach the amount)
@@ -199,6 +201,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         never=(
             "If it doesn't arrive, what happens?",
             "¿Y si no me llega?",
+            "When things sell out, do they come back, or does it never come back?",
             "Nothing else, thanks. Do you ship to Salta?",
             "Y nada más, gracias.",
             "¿Desde qué monto el envío es gratis? Y si no llego, ¿cuánto sale?",
@@ -447,11 +450,14 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             r"\bhace (una|un|dos|tres|\d+|mas de \w+) (semanas?|dias?|mes|meses)\b|\b(ya )?(pasaron|van|llevo|"
             r"lleva) (\w+ )?(dias|semanas)\b|\b(tendria|deberia|tenia) (que )?haber llegado\b"
         ),
+        # not a week spent looking at the website ("estoy mirando la web hace una semana")
+        unless_in_sentence=r"\b(mirando|miro|viendo|veo|pensando|pienso|averiguando|chusmeando|vichando)\b",
         matches=(
             "Hace una semana que lo espero",
             "Ya pasaron 10 días",
             "Debería haber llegado el lunes",
         ),
+        never=("Hace una semana que estoy mirando la web y quiero saber si reponen",),
     ),
     Rule(
         name="signals.paid_es",
@@ -460,12 +466,15 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         description="'lo hice el martes', 'ya lo aboné', 'está pago'",
         pattern=(
             r"\b(lo|la|los|las) (hice|hicimos|pedi|compre|abone|pague|abonamos|pagamos|encargue)\b|\bya (lo |"
-            r"la )?(abon|pag)\w*|\besta pag[oa]\b"
+            r"la )?(abon|pag)\w*|\besta pag[oa]\b|"
+            # a transfer or payment made: "hice la transferencia ayer"
+            r"(?<!\bsi )\b(hice|realice|hicimos|realizamos|mande|envie) (la|una|el) (transferencia|pago)\b"
         ),
         matches=(
             "Lo hice el martes",
             "Ya lo aboné",
             "El pedido está pago",
+            "Hice la transferencia el lunes, ¿cuándo despachan?",
         ),
     ),
     Rule(
@@ -1083,7 +1092,10 @@ SITE_PROBLEM: tuple[Rule, ...] = (
             r"doesn'?t let me) (select|choose|pick|see|load|click|add|enter|complete|finish|use|open|log ?in|sign ?in|"
             r"access|create (an |my )?account|register|sign ?up|reset (my |the )?password)\b|"
             # not a legal footer's "if received in error", "error-free"
-            r"(?<!\bin )(?<!\bpor )\berrors?\b(?!-free)|\b(bug|glitch\w*|crash\w*)\b"
+            r"(?<!\bin )(?<!\bpor )\berrors?\b(?!-free)|\b(bug|glitch\w*|crash(es|ed)?)\b|"
+            # not a person's place to stay ("I'm crashing at a mate's place"), while "the site keeps crashing at my
+            # place" is
+            r"(?<!\bi'm )(?<!\bim )(?<!\bi am )(?<!\bwe're )(?<!\bwe are )(?<!\bbeen )(?<!\bbe )\bcrashing\b"
         ),
         # a size the website does not let one choose, asked about, is the stock question, not a broken website;
         # unless the site is said to crash, fail to load or show an error as well
@@ -1091,11 +1103,13 @@ SITE_PROBLEM: tuple[Rule, ...] = (
         matches=(
             "Shipping options at checkout don't load",
             "The website keeps crashing and it isn't showing my size. Is the M sold out?",
+            "The site keeps crashing at checkout. Do you take Amex?",
             "I can't select a delivery method at checkout",
             "Me sale un error",
         ),
         never=(
             "I can't wait to get it",
+            "I'm crashing at my cousin's flat in Salta until June. Do you post there?",
             "If a size is not showing on the website, does it mean it's out of stock?",
             "My size isn't showing on the site. Will it come back?",
             "If I can't see my size on the page, does that mean it's gone?",
@@ -1510,13 +1524,19 @@ REFUND_POLICY: tuple[Rule, ...] = (
         pattern=(
             r"\b(if|in case|should|once|when) (i|we|some \w+|something|anything|an item|items|one of them|one of the "
             r"\w+)\b[^.?!]{0,40}\b(return\w*|sen[dt]\w* (it|them|something|\w+) back|give (it |them )?back)\b"
-            r"[^?!]{0,80}\b(refund\w*|money|amount)\b"
+            r"[^?!]{0,80}\b(refund\w*|money|amount)\b|"
+            # a purchase supposed that then does not please: "if I buy something from the sale and my daughter hates
+            # it, can I get my money back?"
+            r"\bif (i|we) (\w+ )?(buy|order|purchase|get)\b[^.?!]{0,60}\b(hates?|dislikes?|(don'?t|doesn'?t|do not|"
+            r"does not) (like|suit|fit|want)|change (my|our|her|his) mind|not happy)\b[^.?!]{0,40}\b(money back|a "
+            r"refund|refunded)\b"
         ),
         unless=ALREADY_HAPPENED.pattern,
         matches=(
             "Good day, if I return the sweater, the money comes back how? I paid with debit card.",
             "In case some shirts need to be returned, how will the amount be refunded and in how much time?",
             "If I pay by transfer and then must give back a garment, how do I receive the money back?",
+            "if we order a dress from the outlet and my wife hates it, can we get our money back?",
         ),
         never=("I sent the jacket back last week. When will the refund arrive?",),
     ),
@@ -1759,7 +1779,10 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
         weight=0,
         description="money words: a returns question about an order that exists is then a refund request",
         pattern=r"\b(plata|dinero|reembolso|reintegro|refund|money)\b",
+        # not the money of a return supposed ("if I change my mind, can I return it and get my money back?")
+        unless_in_sentence=HYPOTHETICAL_RETURN.pattern,
         matches=("¿Me devuelven la plata?", "Can I get my money back?"),
+        never=("If I buy a jacket and change my mind, can I just return it and get my money back?",),
     ),
 )
 

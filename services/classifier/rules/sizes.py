@@ -64,9 +64,21 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             r"\bsize (chart|guide|table)\b|\bwhat size\b|\bwhich size\b|\b(does|do) (it|they|this|these|"
             r"the [a-z- ]{1,20}) (run|fit) (small|large|big|true)\b|\btrue to size\b|\bruns? (small|large|big)\b|"
-            r"\bbetween (two )?sizes\b|\bsize (recommendation|advice)\b"
+            r"\bbetween (two )?sizes\b|\bsize (recommendation|advice)\b|"
+            # one's size elsewhere, asked in the shop's: "I'm a women's M in most shops, what would I get in yours?"
+            r"\bwhat (would|should|do|will) (i|she|he|we) (be|get|take|need|order|wear) in (yours|your (sizes|sizing|"
+            r"brand))\b|"
+            # measurements to compare: "I have her measurements. Where can I compare these against your garments?"
+            r"\bcompare (these|them|my measurements|her measurements|his measurements|the measurements)\b[^.?!]{0,20}"
+            r"\b(against|with|to) (your|the) (garments|sizes|clothes|chart|table|guide|measurements)\b"
         ),
-        matches=("What size should I get?", "Does the hoodie run small?", "Hi! Do you have a size guide?"),
+        matches=(
+            "What size should I get?",
+            "Does the hoodie run small?",
+            "Hi! Do you have a size guide?",
+            "Most brands fit me in an L. What would I take in your sizing?",
+            "I've got my bust and hip figures in cm, how do I compare them with your garments?",
+        ),
     ),
     # how to know one's own size: the size guide says how to choose it
     Rule(
@@ -132,7 +144,10 @@ RULES: tuple[Rule, ...] = (
         adds_to="sizes",
         weight=1,
         description="the word talle, medida or size, or a size beyond S to XL: a bare hint",
-        pattern=r"\b(talle|talles|medida|medidas|size|sizes|sizing|measurements?|xxs|xs|xxl|xxxl|[2-5]xl)\b",
+        pattern=(
+            r"\b(talle|talles|medida|medidas|size|sizes|sizing|measurements?|xxs|xs|xxl|xxxl|[2-5]xl|"
+            r"triple[- ]?x[- ]?l)\b"
+        ),
         # not the size an item is exchanged for: "si no me queda, ¿la puedo cambiar por otro talle?" asks of returns;
         # nor a size the website does not let one choose, the stock text's ("mi talle no aparece para elegir")
         unless_in_sentence=(
@@ -255,6 +270,7 @@ RULES: tuple[Rule, ...] = (
             "What's the biggest size you make?",
             "Hi, is XXL available in all your styles or only some?",
             "Hello. I am small woman. You have XS size",
+            "tell me what sizes you make, do you go up to triple xl?",
         ),
         never=("Do you have the linen shirt in M?", "I ordered an M and it is too small"),
     ),

@@ -106,18 +106,26 @@ RULES: tuple[Rule, ...] = (
         description="stock, restocking or availability asked in Spanish ('¿hay stock?', '¿cuándo reponen?', 'agotado')",
         pattern=(
             r"\b(hay|tienen|queda|quedan|tenes|tendran|habra|van a tener|vuelven a tener) (stock|disponibilidad)\b|"
-            r"\bsin stock\b|\bagotad[oa]s?\b|\b(reponen|repone|reponer|repondran|reposicion)\b|\bvuelven? a (entrar|"
+            # "esgotado", "repõem": the same words in Portuguese, which some customers mix in
+            r"\bsin stock\b|\b(agotad|esgotad)[oa]s?\b|\b(reponen|repone|reponer|repondran|reposicion|repoem)\b|"
+            r"\bvuelven? a (entrar|"
             r"haber|ingresar|estar disponibles?|tener)\b|\bel stock\b|\bstock de\b|\bdisponibilidad\b|\b(avisame|"
             r"avisenme) cuando\b|"
             # how often new goods come in: "¿cada cuánto les entra mercadería?"
             r"\b(entra|entran|ingresa|ingresan|llega|llegan|les entra) (mercaderia|mercancia)\b|\bcada cuanto "
-            r"(reponen|renuevan|les entra|entra|ingresa|llega)\b"
+            r"(reponen|renuevan|les entra|entra|ingresa|llega)\b|"
+            # goods brought in again: "¿cuándo vuelven a traer mercadería?", "¿van a traer más stock?"
+            r"\b(vuelven|volveran|van a volver) a traer\b|\b(traen|traeran|van a traer) (mas )?(mercaderia|mercancia|"
+            r"stock)\b"
         ),
         matches=(
             "el stock de la web es real?",
             "cuando reponen el buzo gris?",
             "Hola, ¿cuándo vuelven a entrar las zapatillas blancas?",
             "¿cada cuánto les entra mercadería?",
+            "NO HAY MI TALLE EN EL SWEATER. ¿CUANDO VUELVEN A TRAER?",
+            "¿Van a traer más stock de camperas este invierno?",
+            "Muitas coisas aparecem esgotadas, ¿ustedes repõem?",
         ),
     ),
     Rule(
@@ -190,14 +198,22 @@ RULES: tuple[Rule, ...] = (
             r"(avisame|avisenme)\b|\b(como|que) (funciona|es|hace) (lo de |el boton |el |la opcion )?\"?(avisame|"
             r"avisenme)\b|\b(forma|manera|modo) de que (me )?avisen\b|\bnotify[- ]me\"? (button|thing|feature|option|"
             r"link)\b|\bhow (does|do) (the )?\"?notify[- ]me\b|\b(way|option) to (be |get )?(notified|told|informed|an "
-            r"alert|an email)\b(?=[^.?!]{0,40}\b(back|restock\w*|in stock|available)\b)"
+            r"alert|an email)\b(?=[^.?!]{0,40}\b(back|restock\w*|in stock|available)\b)|"
+            # "will you tell me when it comes back or do I have to keep checking?"
+            r"\b(will|would|do|can|could) (you|u) (tell|notify|email|let) (me|us)( know)? (when|once|if) (it|they|"
+            r"something|things|items|sizes|that|those)( \w+)? (comes?|is|are|gets?) back\b(?! (to|from)\b)"
         ),
         matches=(
             '¿Cómo funciona lo de "Avisame"?',
             'Si toco "Avisame", ¿tengo que elegir el talle?',
             "How does the notify me button work?",
             "Is there a way to be notified when sold out sizes come back?",
+            "if a jacket I like sells out, do you let me know when it comes back, or do I keep looking?",
         ),
-        never=("Avisame cuando llegue mi pedido", "Is there a way to get notified when my order ships?"),
+        never=(
+            "Avisame cuando llegue mi pedido",
+            "Is there a way to get notified when my order ships?",
+            "Will you email me when the parcel comes back to you?",
+        ),
     ),
 )

@@ -285,7 +285,8 @@ _MESSENGER = (
     "moto",
     "cadete",
     # not paying the courier on delivery (the payment text's)
-    r"(?<!which )(?<!what )(?<!pay the )(?<!pay )(?<!paying the )couriers?\b"
+    # (the singular: "with couriers", "which couriers" are the delivery companies the text names)
+    r"(?<!which )(?<!what )(?<!pay the )(?<!pay )(?<!paying the )courier\b"
     r"(?![^.?!]{0,25}\b(use|work with|ship with|send with)\b)"
     # a courier's branch is the branch the text names; its company or details are the couriers it names
     r"(?! (branch|office|depot|pick|company|companies|details|partners?))",
@@ -1519,8 +1520,14 @@ def _in_its_question(model: learned_mod.Model, text: str, topic: str) -> float:
 
 
 def _unnamed_in_a_short_email(result: intents_mod.IntentResult, topic: str, text: str) -> bool:
-    """No rule read a word of `topic`, and the email is too short to tell a story (`ALSO_ASKED_UNNAMED`)."""
-    return not result.scores.get(topic, 0.0) and len(text) < TELLS_A_STORY
+    """No rule read a word of `topic`, not even to refuse it, and the email is too short to tell a story
+    (`ALSO_ASKED_UNNAMED`)."""
+    return (
+        not result.scores.get(topic, 0.0)
+        and topic not in result.refused
+        and topic not in result.read_as_another
+        and len(text) < TELLS_A_STORY
+    )
 
 
 def _unlikely(result: intents_mod.IntentResult, topic: str, asks: bool, text: str) -> float:

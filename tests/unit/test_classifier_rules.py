@@ -3577,6 +3577,26 @@ def test_what_this_stops_readings_leave_alone_gets_no_canned_text(shop, body):
         ("¿Cuándo vuelven a traer mercadería? Muchas cosas están sin mi talle.", ("stock",)),
         # the sizes made, asked in other words
         ("do you go up to triple xl?", ("sizes",)),
+        # from the last writers' development halves: Spanish words in English, a cost to get an order sent, which of
+        # the shop's sizes, "only take credit", a hold and payments split, a plan told beside a hold, what the
+        # website lets one choose, "lo puede cambiar", advice asked ("which would you suggest?")
+        ("I'm from Tucumán. The envío is free or I must pay?", ("shipping",)),
+        ("How much does it cost to get an order sent to Córdoba and how many days does it take?", ("shipping",)),
+        ("I'm a 12 at home. How do I work out which of your sizes I am?", ("sizes",)),
+        ("Is debit fine, or do you only take credit?", ("payment_methods",)),
+        (
+            "Could you stash the denim jacket aside for me till payday? If not, can I split it into a few payments?",
+            ("stock", "payment_methods"),
+        ),
+        ("Could you keep the jacket in M for me until Friday? I'd come pick it up at the store myself.", ("stock",)),
+        ("Si en la web me deja elegir el talle, ¿es seguro que lo tienen?", ("stock",)),
+        ("Si me deja elegir sucursal de Andreani, ¿es que envían a Esquel?", ("shipping",)),
+        ("My order is about 55000, is it free shipping?", ("shipping",)),
+        ("Si el talle no le va, ¿lo puede cambiar mandándolo por correo?", ("returns",)),
+        (
+            "I'm between an M and an L. Which would you suggest? And how long do I have to swap it for the other size?",
+            ("sizes", "returns"),
+        ),
         ("I'm a women's M in most brands. What would I get in your sizing?", ("sizes",)),
         # a stay at a friend's place, a week looking at the website, an order to come: no problem, no wait
         ("I'm crashing at a friend's flat in Córdoba till May. Do you post out there?", ("shipping",)),
@@ -3622,6 +3642,16 @@ def test_readings_of_context_in_another_sentence_answer_plain_questions(shop, bo
         "Someone charged my card without asking. Which cards do you accept?",
         "¿En cuánto envían el cambio? Ya mandé la prenda.",
         "Can my courier pick it up in Palermo?",
+        # what the third review found: a late order "over a week", a purchase that failed, a price beside a delivery,
+        # sizes on sale, a promotion or a bank quoted, the customer's own suggestion, a password to change
+        "My order is over a week late. How long does delivery to Salta take?",
+        "I tried to make my purchase three times and it didn't go through. Do you take Amex?",
+        "How much is the jacket, and can you deliver to Tigre?",
+        "How do I know which of the sizes are on sale?",
+        "The newsletter said free shipping all weekend. Is shipping free?",
+        "The bank says the payment went through. Do you accept transfers?",
+        "Let me suggest you add PayPal. Which cards do you accept?",
+        "¿La contraseña la puedo cambiar desde la app?",
         # a gift receipt, an exchange without the invoice: the returns text says neither
         "Es para regalar: ¿lo pueden cambiar sin tener la factura? ¿Hacen ticket de cambio?",
         # restocks by day or hour, which the stock text does not give

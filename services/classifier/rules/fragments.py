@@ -82,6 +82,9 @@ KNOW_ONES_SIZE = Fragment(
     r"working out|know|find out|finding out|tell|choose|"
     r"choosing|pick|picking|get|getting|determine|determining|select|selecting) (my|your|his|her|their|the right|"
     r"the correct|which|what|a) sizes?\b|"
+    # "how do I work out which of your sizes I am?"
+    r"\bwhich of (your|the) sizes (i am|am i|i'?m|i'?d be|fits? me|would fit|i need|i take|i wear|to (choose|pick|"
+    r"get|order))\b|"
     r"\bcomo (hago|hacemos|puedo|podemos|se hace)?( para)? ?(se|saber|sabemos|elegir|elijo|calcular|averiguar|"
     r"acertar)( bien)?( cual es| con| en)? (el|mi|su|tu|los|que|cual) talles?\b|"
     r"\bcomo (se|sabe|saber) cual es (el mio|mi talle|el suyo|su talle)\b|"
@@ -400,7 +403,11 @@ MONEY_THEN_HOW_LONG = Fragment(
 NOT_A_GARMENT_CHANGE = Fragment(
     "not_a_garment_change",
     r"\bcambiar (el|la|mi) (envio|direccion|domicilio|medio|forma|metodo|fecha|dia)\b|\bdevolver (la|mi|una|el) "
-    r"(llamad\w*|mensaje)\b",
+    r"(llamad\w*|mensaje)\b|"
+    # the thing named before: "la fecha de entrega, ¿la puedo cambiar?"
+    r"\b(el|la|mi) (envio|direccion|domicilio|medio de pago|forma de pago|metodo de pago|fecha|dia|contrasena|clave|"
+    r"mail|correo|email|telefono|nombre|usuario|cuenta|tarjeta)\b[^.?!]{0,30}\b(lo|la) (puedo|puede|pueden|podes|"
+    r"podria|se puede) cambiar\b",
     "a change of the delivery, the address or the way to pay, which is no exchange of a garment",
 )
 
@@ -461,11 +468,15 @@ EN_ORDER_OR_PROBLEM = Fragment(
     r"delivered|sent|dispatched|posted)|ago|"
     # what already happened or went wrong, said in a second sentence ("Mine took 2 weeks last time", "It
     # says card not valid", "the transfer I did bounced", "you never shipped it")
-    r"mine|took|last time|on day|says|said|not valid|invalid|bounced|worried|broke|broken|fell apart|"
+    # what a site, card or message says, not what a person says of the customer ("my partner says I write long emails")
+    r"mine|took|last time|on day|(it|this|that|the \w+|tracking|you|they|your \w+) (says|said)|not valid|invalid|"
+    r"bounced|worried|broke|broken|fell apart|"
     r"you never|sent (it|them|the \w+) back|swapped|"
     # the site, an account or the staff as a problem told ("I've been trying to log in for an hour", "your agent hung
     # up on me", "someone charged my card without asking", "again the same thing happens at checkout")
-    r"profile|password|agent|representative|operator|register\w*|sign ?up|log ?in|login|saved|suggest\w*|hung up|"
+    # (the customer's own suggestion, not one asked for: "which would you suggest?")
+    r"profile|password|agent|representative|operator|register\w*|sign ?up|log ?in|login|saved|(i'?d|i would|i|we|"
+    r"may i|me) suggest\w*|suggest (you|that)|suggestions?|hung up|"
     r"charged (my|me|twice|double)|without (asking|permission|my (consent|permission))|vanished|disappeared|"
     r"same (thing|problem|issue|error))\b",
     "English words that put a policy question on an order that exists or a problem, anywhere in the email",
@@ -727,7 +738,7 @@ HOLD_AN_ITEM = Fragment(
     r"apartar)\b|"
     r"\b(guardan|reservan|separan|apartan|hacen reservas?)\b|"
     r"\b(que )?(me|nos|le) (guarden|reserven|separen|aparten)\b|"
-    r"\b(hold|reserve|keep|put aside|set aside)\b[^.?!]"
+    r"\b(hold|reserve|keep|put aside|set aside|stash)\b[^.?!]"
     r"{0,30}\b(for me|for him|for her|aside|until|till|til)\b|\b(put|set) (one|it|them|an item|a \w+) aside\b|"
     r"\b(put|set) (the|a|an|this|that|my) (\w+ ){1,3}aside\b|"
     r"\bdo you (hold|reserve) (items|clothes|products|garments)\b|\bsave (one|it|them) for me\b|"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .base import Rule
 from .fragments import (
+    ABOUT_ANOTHER_SHOP,
     CANNOT_MAKE_IT,
     HYPOTHETICAL_RETURN,
     NOT_REACHING_AN_AMOUNT,
@@ -208,9 +209,11 @@ RULES: tuple[Rule, ...] = (
             r"\b(devuelvan|devolveme|devuelvanme|reintegren|reembolsen|reintegrenme|reembolsenme)\b.{0,20}\b(plata|"
             r"dinero|pago|importe|lo que (pague|abone))|\bdevolucion (del|de mi) (dinero|plata)\b"
         ),
-        unless_in_sentence=HYPOTHETICAL_RETURN.pattern,
+        # nor money another shop owed ("una vez en otra tienda fue un lío para que me devuelvan la plata")
+        unless_in_sentence=HYPOTHETICAL_RETURN.pattern + "|" + ABOUT_ANOTHER_SHOP.pattern,
         matches=("quiero que me devuelvan la plata", "Devuélvanme lo que pagué", "Solicito la devolución del dinero"),
         never=(
+            "Una vez en otra tienda pagué y fue un lío que me devuelvan la plata. ¿Ustedes tienen stock real?",
             "Si compro algo en liquidación y no me convence, ¿puedo devolverlo y que me reintegren lo que pagué?",
             "si algo no me queda, ¿lo puedo devolver y que me devuelvan la plata?",
         ),

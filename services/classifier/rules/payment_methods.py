@@ -129,6 +129,26 @@ RULES: tuple[Rule, ...] = (
         pattern=r"\b(tienen|hay|hacen|aceptan|dan|ofrecen|se puede pagar en|puedo pagar en|pagar en|con) cuotas\b",
         matches=("tienen cuotas?", "¿Se puede pagar en cuotas?"),
     ),
+    # paying in parts, asked in English: a second question easily missed beside another ("can you hold it till
+    # payday? If not, can I split it into a few chunks on my Visa?")
+    Rule(
+        name="payment_methods.instalments_en",
+        adds_to="payment_methods",
+        weight=3,
+        description="instalments, interest-free payments or splitting the price into parts, in English",
+        pattern=(
+            r"\b(instal+ments?|interest[- ]free|monthly payments)\b|\bsplit (it|the (payment|cost|price|total|bill)|"
+            r"(the|my) payments?|payments?)( up)?\b[^.?!]{0,30}\b(payments|instal+ments|chunks|parts|months|cuotas)\b"
+        ),
+        unless=EN_NOT_POLICY_ANYWHERE.pattern,
+        unless_in_sentence=EN_ANOTHER_MATTER.pattern,
+        matches=(
+            "Do you offer instalments?",
+            "Is it interest-free with Mastercard?",
+            "If not, can I split it into a few chunks on my Visa?",
+        ),
+        never=("My instalments were charged twice.",),
+    ),
     Rule(
         name="payment_methods.pay_word",
         adds_to="payment_methods",
@@ -275,7 +295,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(i'?d|i would|i will|i'?ll|we'?d|we would|happy to) pay (in )?cash (when|if|at|in)\b|"
             # "I'd prefer to pay cash if possible, can I do that if I collect from the shop?"
             r"\b(i'?d|i would|we'?d|we would) (prefer|like|rather|love) (to )?pay (in |by |with )?cash\b|"
-            r"\b(do|does|can|could) (you|u) (accept|"
+            r"\b(do|does|can|could) (you|u) (only |also )?(accept|"
             r"take) (apple pay|google pay|samsung pay|klarna|afterpay|venmo|zelle|cash app|western union|cheques?|"
             r"checks|bitcoin|crypto\w*|cash|paypal|american express|amex|mercado ?pago|bank transfers?|transfers?|"
             r"debit|credit)\b"

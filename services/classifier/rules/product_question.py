@@ -114,7 +114,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(do you have|have you got|is there|are there)\b.{0,40}\bin (an? )?(size|colou?r|"
             r"black|white|blue|red|grey|gray|green|pink|beige|xs|small|medium|large|xl|s|m|l|\d{2})\b|\bhow much (is|"
             r"does|are) (the|this|these|it)\b(?! shipping)(?![^.?!\n]{0,20}\b(ship|shipping|deliver|delivery|send|"
-            r"discount|transfer)\b)|"
+            r"discount|transfer)\b)(?! (usually |normally )?cost to (get|ship|send|deliver|have|post|mail)\b)|"
             # a price asked, not one told in a story ("it cost more than half the price of the t-shirt"); one
             # garment's length, not every garment's, which the size guide gives ("the length of each shirt")
             # an attribute of one product asked ("Also, is the black jacket real leather?", "does it have pockets?")

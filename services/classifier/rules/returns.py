@@ -137,6 +137,8 @@ RULES: tuple[Rule, ...] = (
             r"\bpuede ((el|ella) mism[oa] )?(cambiar|devolver)(lo|la|los|las)\b|"
             # the state an item must be in: "para cambiar una prenda, ¿tiene que tener la etiqueta?"
             r"\bpara (cambiar|devolver)\w*\b[^?]{0,40}\?? ?[^?]{0,40}\b(etiquetas?|sin usar|usad[oa]s?|lavad[oa]s?)\b|"
+            # "si el talle no le va, ¿lo puede cambiar mandándolo por correo?"
+            r"\b(lo|la|los|las) (puede|puedo|pueden|podes|podria|podra) (cambiar|devolver)\b|"
             # the one who got a present: "si a ella no le queda, ¿lo puede cambiar ella sola?"
             r"\b(lo|la|los|las) (puede|podra|podria) (cambiar|devolver) (el|ella) (sol[oa]|mism[oa])\b|"
             r"\b(hasta cuando|cuanto tiempo|"
@@ -184,7 +186,7 @@ RULES: tuple[Rule, ...] = (
             # a right supposed and asked to be confirmed: "I can swap it for the other size, right?"
             r"\b(i|we) (can|could) (still )?(swap|exchange|return|send back) (it|them)\b[^.?!]{0,50},? (right|correct|"
             r"yes|no)\?|\b(are|"
-            r"is) (returns|exchanges|the exchange|the return) free\b|\bfree returns\b"
+            r"is) (returns|exchanges|the exchange|the return|(that|the|a) swap) free\b|\bfree returns\b"
         ),
         matches=(
             "Do you offer refunds?",
@@ -230,7 +232,8 @@ RULES: tuple[Rule, ...] = (
         description="whether the one who got a present (said so) can exchange it themselves: 'can I change it myself?'",
         pattern=(
             r"\b((can|could|may) (i|she|he|they)( still)?|is it possible for (me|her|him|them) to|"
-            r"would (i|she|he|they) be able to) (exchange|change|swap) (it|them)( for (something|anything) (else|"
+            r"would (i|she|he|they) be able to|(i am|i'm|am i) able to (effect |make |do )?(the )?) (exchange|change|"
+            r"swap)( (it|them))?( for (something|anything) (else|"
             r"different))? (myself|herself|himself|themselves)\b"
         ),
         unless=r"^(?![\s\S]*\b(gift|gifts|gifted|present|gave (it|them|me|her|him)|was given|given (to )?me)\b)",

@@ -489,15 +489,22 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             r"\bclick (and|&|n|'n'|n') collect\b|\b(in[- ]store|local|store|shop|showroom|free|curbside|"
             r"kerbside) (pick ?-?up|collection)\b|\b(pick ?-?up|collection) (options?|available|possible|service)\b|"
-            r"\b(collect(ing)?|fetch|pick (it|them|things|stuff|everything)? ?up|pickup)\b[^.?!]{0,25}\b(myself|in "
-            r"person|(at|from) (the|your) "
-            r"(palermo )?(store|shop|showroom|office|warehouse)|(in|at|from) palermo)\b|\b(can|could|may) (i|we) "
+            r"\b(collect(ing)?|fetch|grab|pick (it|them|things|stuff|everything)? ?up|pickup)\b[^.?!]{0,25}\b(myself|"
+            r"in person|(at|from) (the|your) "
+            r"(palermo )?(store|shop|showroom|office|warehouse)|(in|at|from) (the )?palermo( store| shop)?)\b|"
+            r"\b(can|could|may) (i|we) "
             r"(collect|come (and|to) (get|collect|pick))\b"
         ),
         # paying when one picks up is the payment question ("can I pay cash when I pick up at your store?")
         # (in the next sentence too: "I'd prefer to pay cash. Can I do that if I collect?")
         unless=EN_NOT_SHIPPING.pattern + r"|\bpay(ing)?\b[^?!]{0,60}\b(when|at|in|if|once) (i |we )?(pick|collect)",
-        unless_in_sentence=PICKUP_THEN_PAY_EN.pattern,
+        # nor the customer's own plan told beside a hold, asking nothing ("keep it till Friday? I'd come pick it up
+        # myself")
+        unless_in_sentence=(
+            PICKUP_THEN_PAY_EN.pattern
+            + r"|^(?![^?]*\?)[^?]*\b(i'?d|i would|i will|i'?ll|happy to) (come )?(and )?(pick|"
+            r"collect|fetch|grab)"
+        ),
         matches=(
             "Do you do click and collect?",
             "Is in-store pickup available?",
@@ -882,7 +889,7 @@ RULES: tuple[Rule, ...] = (
             r"charge)s?\b[^.?!]{0,20}\b(shipping|delivery|postage)\b|\b(shipping|delivery|postage) (is |gets |"
             r"are )?(calculated|charged|priced|worked out|based)\b|"
             # asked in a second language's word order: "the shipping is free or I must pay?"
-            r"\bthe (shipping|delivery|postage) (is|are) (free|included|charged|extra)\b[^.?!]{0,30}\?"
+            r"\bthe (shipping|delivery|postage|envio) (is|are) (free|included|charged|extra)\b[^.?!]{0,30}\?"
         ),
         unless=EN_NOT_SHIPPING_ANYWHERE.pattern,
         unless_in_sentence=EN_ANOTHER_MATTER.pattern,

@@ -154,7 +154,8 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             r"\b(the|this|that) (package|parcel|shipment)\b(?! (options?|methods?|choices?|types?|modes?|times?|"
             r"periods?|costs?|fees?|rates?|prices?|polic(y|ies)|services?|speeds?|alternatives?|zones?)\b)|"
             # not a garment of one's own measured against the size table ("I measured my shirt")
-            r"\b(?<!\bmeasured )(?<!\bmeasure )(?<!\bmeasuring )(?<!\bcompared )"
+            # nor a purchase still to be made ("I would like to plan my purchase accordingly")
+            r"\b(?<!\bmeasured )(?<!\bmeasure )(?<!\bmeasuring )(?<!\bcompared )(?<!\bplan )(?<!\bplanning )"
             r"my\s+(?!(delivery|shipping|payment) (options?|methods?|choices?|alternatives?)\b)((last|previous|"
             r"recent|first|other|earlier) )?(orders?|packages?|"
             r"parcels?|purchases?|shipments?|deliver(y|ies)|refund|payment|items?|stuff|returns?|exchanges?|jackets?|"
@@ -171,6 +172,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             "What are my delivery options?",
             "What are the package options?",
             "I measured my shirt and I'm between M and L.",
+            "Several things are sold out. How often do you restock? I'd like to plan my purchase.",
         ),
     ),
     # what was bought has not come: "It never came.", "Still nothing!", "Ya pagué y nada", "no me llegó"
@@ -811,7 +813,9 @@ HYPOTHETICAL: tuple[Rule, ...] = (
             # the size of an order still to be placed: "mi pedido sería de unos 40.000", "my order would be about"
             r"\b(mi|el) (pedido|compra) (seria|va a ser|es) de (unos|unas|aprox\w*|alrededor|mas o menos|como|"
             r"mas de)\b|"
-            r"\bmy (order|purchase) (would|will|is going to) be (about|around|roughly|approximately|over|under)\b|"
+            # (an amount after it: not "my order is over a week late")
+            r"\bmy (order|purchase) ((would|will|is going to) be|is) (about|around|roughly|approximately|over|under) "
+            r"(ars ?|\$ ?)?(\d|[a-z]+ (thousand|hundred|mil)\b)|"
             # what the customer might do to an item: "si le saco la etiqueta pero no lo uso, ¿lo puedo cambiar?",
             # "si una prenda ya la lavé, ¿se puede cambiar?", "if I remove the tags, can I still return it?"
             r"\b(si|if) (i |yo )?(le |la |lo |una prenda |algo |the item |an item |it )?(ya )?(la |lo )?(saco|sacamos|"
@@ -898,7 +902,8 @@ HYPOTHETICAL: tuple[Rule, ...] = (
         # one whose size is guessed ("mi pedido sería de unos 40.000 pesos")
         pattern=(
             r"\d{3,}|(?<!place )(?<!placing )(?<!pay for )(?<!paying for )\bmy (order|purchase)\b"
-            r"(?! (would|will|is going to) be (about|around|roughly|approximately|over|under)\b)|"
+            r"(?! ((would|will|is going to) be|is) (about|around|roughly|approximately|over|under) (ars ?|\$ ?)?(\d|"
+            r"[a-z]+ (thousand|hundred|mil)\b))|"
             r"(?<!hacer )(?<!realizar )(?<!pagar )\bmi (pedido|compra)\b"
             r"(?! (seria|va a ser|es) de (unos|unas|aprox\w*|alrededor|mas o menos|como|mas de)\b)"
         ),
@@ -913,6 +918,7 @@ HYPOTHETICAL: tuple[Rule, ...] = (
             "If I pay for my order today",
             "antes de hacer mi pedido",
             "mi pedido sería de unos",
+            "My order is about forty thousand pesos, is shipping free?",
         ),
     ),
 )
@@ -1747,9 +1753,11 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
         + r"))",
         # the garment named in a sentence that asks nothing of stock (a size question, a subject, a story) leaves the
         # stock question general: "Do your sweaters come in XXL? And if one is sold out, do you restock?"
+        # nor a sentence asking what the website's choices mean ("si en la página me deja elegir el color, ¿hay?")
         unless_in_sentence=r"^(?![\s\S]*\b(vuelv\w*|volver\w*|repon\w*|reingres\w*|entra\w*|stock|disponibles?|"
         r"agotad\w*|hay|quedan?|tienen|back|restock\w*|available|unavailable|sold out|out of stock|gr[ae]yed out|left|"
-        r"guard\w*|separ\w*|reserv\w*|hold|save|put aside)\b)",
+        r"guard\w*|separ\w*|reserv\w*|hold|save|put aside)\b)|\bsi (en la (web|pagina) )?(me )?(deja|permite|dejan) "
+        r"elegir (el |un |la )?(talle|color|modelo)\b",
         matches=(
             "¿Cuándo vuelven a entrar las zapatillas blancas?",
             "Is the black corduroy jacket available in XL?",
@@ -1768,6 +1776,7 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
             "Do you restock sold-out items?",
             "¿Me pueden separar un buzo negro talle M hasta que llegue?",
             "En un producto no me aparece para elegir el talle L. ¿Eso significa que está agotado?",
+            "Si en la página me deja elegir el talle S del pantalón, ¿es porque hay de verdad?",
             "Do your sweaters come in XXL? And if one is sold out, do you restock?",
             "The green hoodie is sold out in every size. Do you ever get stuff back? Is there a way to get a notice?",
             "El buzo negro está agotado en M. ¿Cada cuánto reponen lo que se agota? ¿Cómo hago para que me avisen?",

@@ -183,9 +183,16 @@ RULES: tuple[Rule, ...] = (
         description="whether what the website shows as available really is ('lo que figura en la página, ¿está?')",
         pattern=(
             r"\b(la web|la pagina|el sitio|publicad[oa]s?|figura|aparece|dice)\b[^.?!]{0,30}\b(disponibles?|en stock|"
-            r"hay stock)\b|\b(esta|estan) disponibles? o\b"
+            r"hay stock)\b|\b(esta|estan) disponibles? o\b|"
+            # "si en la página me deja elegir el talle, ¿es seguro que lo tienen?"
+            r"\bsi (en la (web|pagina) )?(me )?(deja|permite|dejan) elegir (el |un |la )?(talle|color|modelo)\b"
+            r"[^?]{0,60}\b(es (seguro|porque|que)|lo tienen|(lo )?hay|esta)\b"
         ),
-        matches=("Lo que figura en la página, ¿está disponible?", "¿Lo publicado en la web está en stock?"),
+        matches=(
+            "Lo que figura en la página, ¿está disponible?",
+            "¿Lo publicado en la web está en stock?",
+            "Si en la web me deja elegir el color, ¿es seguro que lo tienen?",
+        ),
     ),
     # the "Avisame" button and being told when things come back: the stock text says how it works
     Rule(

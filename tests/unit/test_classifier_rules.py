@@ -3592,6 +3592,11 @@ def test_what_this_stops_readings_leave_alone_gets_no_canned_text(shop, body):
         ("Si en la web me deja elegir el talle, ¿es seguro que lo tienen?", ("stock",)),
         ("Si me deja elegir sucursal de Andreani, ¿es que envían a Esquel?", ("shipping",)),
         ("My order is about 55000, is it free shipping?", ("shipping",)),
+        # an order to come, asked to be collected instead of delivered
+        (
+            "Instead of having my order delivered, can I collect it at your Palermo shop? Is there a charge?",
+            ("shipping",),
+        ),
         ("Si el talle no le va, ¿lo puede cambiar mandándolo por correo?", ("returns",)),
         (
             "I'm between an M and an L. Which would you suggest? And how long do I have to swap it for the other size?",
@@ -3652,6 +3657,8 @@ def test_readings_of_context_in_another_sentence_answer_plain_questions(shop, bo
         "The bank says the payment went through. Do you accept transfers?",
         "Let me suggest you add PayPal. Which cards do you accept?",
         "¿La contraseña la puedo cambiar desde la app?",
+        # an order placed, asked to be collected instead
+        "I ordered yesterday, order 4412. Can I collect my order at the shop instead of having it delivered?",
         # a gift receipt, an exchange without the invoice: the returns text says neither
         "Es para regalar: ¿lo pueden cambiar sin tener la factura? ¿Hacen ticket de cambio?",
         # restocks by day or hour, which the stock text does not give

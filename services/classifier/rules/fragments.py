@@ -204,6 +204,17 @@ ORDER_TO_COME = Fragment(
     "an order not placed yet, in the question's own sentence ('before I order', 'si compro hoy')",
 )
 
+# "My order" in a question about how it could reach the customer instead of being delivered ("can I collect my order
+# at your shop instead of having it delivered?", "instead of having my order delivered, can I pick it up?"): the
+# delivery options the shipping text gives, asked of an order still to come.
+MY_ORDER_ANOTHER_WAY = Fragment(
+    "my_order_another_way",
+    r"\b(pick|collect|fetch|grab|take|get|have)\b[^.?!]{0,15}\bmy (order|package|parcel)\b[^.?!]{0,50}\b(instead of|"
+    r"rather than|not)( having| getting)?( it| them)?( be| being)? (delivered|shipped|sent|posted|delivery|shipping)\b|"
+    r"\b(instead of|rather than) (having|getting) my (order|package|parcel) (delivered|shipped|sent|posted)\b",
+    "'my order' in a question about collecting it instead of having it delivered: an order still to come",
+)
+
 # "No llego al mínimo": an amount the customer does not reach (free shipping, a minimum), not a parcel that did not
 # come. A lookahead put after "no llego".
 NOT_REACHING_AN_AMOUNT = Fragment(

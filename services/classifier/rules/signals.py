@@ -42,6 +42,7 @@ from .fragments import (
     GIFT_TO_EXCHANGE,
     HOLD_AN_ITEM,
     HYPOTHETICAL_RETURN,
+    MY_ORDER_ANOTHER_WAY,
     NOBODY_AT_HOME,
     NOT_REACHING_AN_AMOUNT,
     ONE_GARMENT,
@@ -161,6 +162,8 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
             r"parcels?|purchases?|shipments?|deliver(y|ies)|refund|payment|items?|stuff|returns?|exchanges?|jackets?|"
             r"t-?shirts?|shirts?|dress|pants|jeans|hoodie|sweater|shoes|sneakers|tracking)\b"
         ),
+        # nor an order to come asked to be collected instead of delivered
+        unless_in_sentence=MY_ORDER_ANOTHER_WAY.pattern,
         matches=(
             "where is my parcel",
             "My jacket is too big",
@@ -169,6 +172,7 @@ SPECIFIC_ORDER: tuple[Rule, ...] = (
         ),
         # a parcel of an order not placed yet is any parcel: "after the order, how do I know where my package is?"
         never=(
+            "Instead of having my order delivered, can I collect it at your shop?",
             "What are my delivery options?",
             "What are the package options?",
             "I measured my shirt and I'm between M and L.",

@@ -1521,13 +1521,8 @@ def _in_its_question(model: learned_mod.Model, text: str, topic: str) -> float:
 
 def _unnamed_in_a_short_email(result: intents_mod.IntentResult, topic: str, text: str) -> bool:
     """No rule read a word of `topic`, not even to refuse it, and the email is too short to tell a story
-    (`ALSO_ASKED_UNNAMED`)."""
-    return (
-        not result.scores.get(topic, 0.0)
-        and topic not in result.refused
-        and topic not in result.read_as_another
-        and len(text) < TELLS_A_STORY
-    )
+    (`ALSO_ASKED_UNNAMED`; its caller has already set aside a topic read inside another's phrase)."""
+    return not result.scores.get(topic, 0.0) and topic not in result.refused and len(text) < TELLS_A_STORY
 
 
 def _unlikely(result: intents_mod.IntentResult, topic: str, asks: bool, text: str) -> float:

@@ -215,6 +215,14 @@ MY_ORDER_ANOTHER_WAY = Fragment(
     "'my order' in a question about collecting it instead of having it delivered: an order still to come",
 )
 
+# What the website lets the customer choose, asked of what it means ("si en la página me deja elegir el talle, ¿es
+# seguro que lo tienen?"): the stock text's general question, naming no product to restock.
+WEBSITE_LETS_ONE_CHOOSE = Fragment(
+    "website_lets_one_choose",
+    r"\bsi (en la (web|pagina) )?(me )?(deja|permite|dejan) elegir (el |un |la )?(talle|color|modelo)\b",
+    "'si en la web me deja elegir el talle / el color': what a choice on the website means",
+)
+
 # "No llego al mínimo": an amount the customer does not reach (free shipping, a minimum), not a parcel that did not
 # come. A lookahead put after "no llego".
 NOT_REACHING_AN_AMOUNT = Fragment(

@@ -19,6 +19,9 @@ _DISCOUNT = (
     r"(transfer\w*|efectivo|cash|pag\w*|pay\w*|bank)))"
 )
 
+# An invoice asked for ("¿me mandan la factura?", "necesito factura"), whatever it is for
+_INVOICE_ASKED = r"\b(mand|envi|ped|necesit|emit|hac|pas)\w* (me |nos )?(la |una |el )?factura\b"
+
 RULES: tuple[Rule, ...] = (
     Rule(
         name="other.shop_matters",
@@ -85,12 +88,9 @@ RULES: tuple[Rule, ...] = (
         pattern=(
             r"\bfactura\b(?<!no tengo la factura)(?![^?]{0,80}\b(cambi|devol)\w*)|"
             # asked for, whatever it is for: "¿me mandan la factura así puedo cambiar la campera?"
-            r"\b(mand|envi|ped|necesit|emit|hac|pas)\w* (me |nos )?(la |una |el )?factura\b"
+            + _INVOICE_ASKED
         ),
-        unless_in_sentence=(
-            r"^(?![\s\S]*\b(mand|envi|ped|necesit|emit|hac|pas)\w* (me |nos )?(la |una |el )?factura\b)[\s\S]*\b(cambi|"
-            r"devol)\w*"
-        ),
+        unless_in_sentence=r"^(?![\s\S]*" + _INVOICE_ASKED + r")[\s\S]*\b(cambi|devol)\w*",
         matches=(
             "¿Me mandan la factura del pedido?",
             "No tengo factura. ¿Cómo hago para pedirla?",

@@ -58,6 +58,7 @@ from .fragments import (
     SIZE_TABLE,
     TOLD_WHEN_BACK,
     TRACKING_OFFERED,
+    WEBSITE_LETS_ONE_CHOOSE,
     WHICH_SIZE_TO_CHOOSE,
 )
 
@@ -1760,8 +1761,7 @@ OTHER_SIGNALS: tuple[Rule, ...] = (
         # nor a sentence asking what the website's choices mean ("si en la página me deja elegir el color, ¿hay?")
         unless_in_sentence=r"^(?![\s\S]*\b(vuelv\w*|volver\w*|repon\w*|reingres\w*|entra\w*|stock|disponibles?|"
         r"agotad\w*|hay|quedan?|tienen|back|restock\w*|available|unavailable|sold out|out of stock|gr[ae]yed out|left|"
-        r"guard\w*|separ\w*|reserv\w*|hold|save|put aside)\b)|\bsi (en la (web|pagina) )?(me )?(deja|permite|dejan) "
-        r"elegir (el |un |la )?(talle|color|modelo)\b",
+        r"guard\w*|separ\w*|reserv\w*|hold|save|put aside)\b)|" + WEBSITE_LETS_ONE_CHOOSE.pattern,
         matches=(
             "¿Cuándo vuelven a entrar las zapatillas blancas?",
             "Is the black corduroy jacket available in XL?",

@@ -5,7 +5,7 @@ The canned text says how to check; one product in one size or colour is a produc
 from __future__ import annotations
 
 from .base import Rule
-from .fragments import HOLD_AN_ITEM, SIZE_NOT_SELECTABLE
+from .fragments import HOLD_AN_ITEM, SIZE_NOT_SELECTABLE, WEBSITE_LETS_ONE_CHOOSE
 
 # The store, the website, and whether the two hold the same stock, read either way round
 _THE_STORE = r"(local|tienda fisica|store|shop)"
@@ -185,8 +185,8 @@ RULES: tuple[Rule, ...] = (
             r"\b(la web|la pagina|el sitio|publicad[oa]s?|figura|aparece|dice)\b[^.?!]{0,30}\b(disponibles?|en stock|"
             r"hay stock)\b|\b(esta|estan) disponibles? o\b|"
             # "si en la página me deja elegir el talle, ¿es seguro que lo tienen?"
-            r"\bsi (en la (web|pagina) )?(me )?(deja|permite|dejan) elegir (el |un |la )?(talle|color|modelo)\b"
-            r"[^?]{0,60}\b(es (seguro|porque|que)|lo tienen|(lo )?hay|esta)\b"
+            + WEBSITE_LETS_ONE_CHOOSE.pattern
+            + r"[^?]{0,60}\b(es (seguro|porque|que)|lo tienen|(lo )?hay|esta)\b"
         ),
         matches=(
             "Lo que figura en la página, ¿está disponible?",
